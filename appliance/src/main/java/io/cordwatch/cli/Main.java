@@ -1,0 +1,43 @@
+package io.cordwatch.cli;
+
+import io.cordwatch.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code install/cordwatch}: one picocli subcommand per DESIGN.md CLI verb. */
+@Command(
+    name = "cordwatch",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = "CordWatch: on-premise Bilsky MESCC triage appliance.",
+    subcommands = {ServeCommand.class, RulesCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          cmd.getErr().println("cordwatch: " + ex.getMessage());
+          return 1;
+        });
+    return cl.execute(args);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** Reports the jar's version. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"cordwatch " + Version.current()};
+    }
+  }
+}

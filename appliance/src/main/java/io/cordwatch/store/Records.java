@@ -1,0 +1,66 @@
+package io.cordwatch.store;
+
+import java.util.List;
+
+/** Plain rows the index hands out; immutable and free of patient identifiers. */
+public final class Records {
+  private Records() {}
+
+  /** One stored instance. {@code path} is relative to the data directory. */
+  public record InstanceRow(
+      long id,
+      String sopInstanceUid,
+      String sopClassUid,
+      String studyUid,
+      String seriesUid,
+      String transferSyntax,
+      String path,
+      long sizeBytes,
+      String sha256,
+      long receivedMs,
+      String callingAe,
+      String factsJson) {}
+
+  /** A series with its completion and selection state. */
+  public record SeriesRow(
+      String seriesUid,
+      String studyUid,
+      String modality,
+      Integer seriesNumber,
+      String description,
+      int instanceCount,
+      long firstReceivedMs,
+      long lastReceivedMs,
+      Long lastReleaseMs,
+      String state,
+      Long completedMs,
+      String decision,
+      String decisionSummary,
+      List<String> decisionReasons,
+      JobRow job) {}
+
+  /** A study with its series. {@code series} is empty in list views. */
+  public record StudyRow(
+      String studyUid,
+      String state,
+      long firstReceivedMs,
+      long lastReceivedMs,
+      int instanceCount,
+      int seriesCount,
+      List<SeriesRow> series) {}
+
+  /** A grading job. */
+  public record JobRow(
+      long id,
+      String seriesUid,
+      String studyUid,
+      String state,
+      long createdMs,
+      long updatedMs,
+      int attempts,
+      String error) {}
+
+  /** Counts for the status page. */
+  public record Totals(
+      long studies, long series, long instances, long bytes, long jobsQueued, long jobsRunning) {}
+}

@@ -1,0 +1,36 @@
+package io.cordwatch.web;
+
+import io.cordwatch.app.Settings;
+import io.cordwatch.store.Index;
+import io.cordwatch.telemetry.DiskWatermark;
+import io.cordwatch.telemetry.Meters;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * What the web layer reads; it owns none of it and writes nothing.
+ *
+ * @param settings the running configuration
+ * @param index the index database (read-only use)
+ * @param meters the meters (counters for status, scrape for /observe/metrics)
+ * @param disk free space against the reserve
+ * @param dicomListening whether the DICOM listener is accepting connections
+ * @param dicomPort the DICOM port actually bound (differs from settings when 0 was asked)
+ * @param engineState one line about the grading engine/model ("no model loaded: grading arrives
+ *     with the model")
+ * @param clock time source
+ * @param startedAt when the appliance started
+ */
+public record WebContext(
+    Settings settings,
+    Index index,
+    Meters meters,
+    DiskWatermark disk,
+    BooleanSupplier dicomListening,
+    IntSupplier dicomPort,
+    Supplier<String> engineState,
+    Clock clock,
+    Instant startedAt) {}
