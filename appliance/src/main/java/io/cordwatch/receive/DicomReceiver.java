@@ -1,0 +1,372 @@
+package io.cordwatch.receive;
+
+import com.pixelmed.network.AReleaseException;
+import com.pixelmed.network.Association;
+import com.pixelmed.network.AssociationFactory;
+import io.cordwatch.app.Settings;
+import io.cordwatch.dicom.Uids;
+import io.cordwatch.store.Index;
+import io.cordwatch.telemetry.DiskWatermark;
+import io.cordwatch.telemetry.Meters;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The DICOM listener: C-ECHO and C-STORE SCP for MR and Enhanced MR.
+ *
+ * <p>Why not PixelMed's stock {@code StorageSOPClassSCPDispatcher}: it answers Success before
+ * anything is durable or even parsed, names files after peer UIDs, and cannot refuse an association
+ * on the calling AE title or on our limits. This class keeps PixelMed for what it does well (the
+ * upper-layer state machine, negotiation, PDU assembly) and owns everything around it:
+ *
+ * <ol>
+ *   <li>Gate. The first PDU is read here under the ARTIM timeout and a size bound. Garbage or an
+ *       HTTP request fails on the PDU type and the socket is closed; an unknown calling AE gets a
+ *       permanent A-ASSOCIATE-RJ, the association limit and a disk below reserve get a transient
+ *       one. Only then does PixelMed see the connection, through {@link GatedSocket}, which replays
+ *       that PDU and bounds every later PDU length.
+ *   <li>Messages. Each DIMSE message is read by a {@link MessageReader} that streams the data set
+ *       to the spool, then {@link Ingest} validates and commits it, and the response (with
+ *       ErrorComment on failure) is written by us. Success means fsync'd, renamed, directory
+ *       fsync'd and index row committed.
+ *   <li>Isolation. Each association runs on its own virtual thread; anything one peer does ends at
+ *       most its own association.
+ * </ol>
+ */
+public final class DicomReceiver implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(DicomReceiver.class.getName());
+  private static final int MAX_ASSOCIATE_RQ = 256 * 1024;
+  private static final int MAX_PDU_RECEIVED = 65536;
+  private static final long PDU_BOUND = 1L << 20;
+  private static final int SOCKET_BUFFER = 256 * 1024;
+
+  private final Settings settings;
+  private final Spool spool;
+  private final DiskWatermark disk;
+  private final Meters meters;
+  private final ReceiveListener listener;
+  private final Clock clock;
+  private final Ingest ingest;
+  private final MrStoragePolicy policy = new MrStoragePolicy(TransferSyntaxes.STORAGE);
+  private final Semaphore slots;
+  private final AtomicInteger associationNumbers = new AtomicInteger();
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private volatile ServerSocket server;
+  private volatile boolean closing;
+  private Thread acceptor;
+
+  public DicomReceiver(
+      Settings settings,
+      Spool spool,
+      Index index,
+      DiskWatermark disk,
+      Meters meters,
+      ReceiveListener listener,
+      Clock clock) {
+    this.settings = settings;
+    this.spool = spool;
+    this.disk = disk;
+    this.meters = meters;
+    this.listener = listener;
+    this.clock = clock;
+    this.ingest = new Ingest(spool, index, disk, meters, listener, clock);
+    this.slots = new Semaphore(settings.maxAssociations());
+  }
+
+  /** Binds the port and starts accepting. */
+  public synchronized void start() throws IOException {
+    ServerSocket s = new ServerSocket();
+    s.setReuseAddress(true);
+    s.bind(
+        new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.dicomPort()), 128);
+    server = s;
+    acceptor = Thread.ofPlatform().name("dicom-accept").daemon(true).start(this::acceptLoop);
+    LOG.info(
+        "DICOM listening on "
+            + settings.bind()
+            + ":"
+            + s.getLocalPort()
+            + " as AE "
+            + settings.aeTitle()
+            + ", allowed callers "
+            + (settings.allowAe().isEmpty() ? "none (set allow-ae)" : settings.allowAe())
+            + ", transfer syntaxes "
+            + TransferSyntaxes.STORAGE.size());
+  }
+
+  /** The bound port (useful when 0 was configured). */
+  public int port() {
+    ServerSocket s = server;
+    return s == null ? -1 : s.getLocalPort();
+  }
+
+  /** Whether the listener is accepting connections. */
+  public boolean listening() {
+    ServerSocket s = server;
+    return s != null && !s.isClosed() && acceptor != null && acceptor.isAlive();
+  }
+
+  private void acceptLoop() {
+    while (!closing) {
+      Socket socket;
+      try {
+        socket = server.accept();
+      } catch (IOException e) {
+        if (!closing) {
+          LOG.log(Level.SEVERE, "DICOM accept failed; listener stopping", e);
+        }
+        return;
+      }
+      open.add(socket);
+      Thread.ofVirtual().name("dicom-conn").start(() -> handle(socket));
+    }
+  }
+
+  private void handle(Socket socket) {
+    int number = associationNumbers.incrementAndGet();
+    String peer = socket.getInetAddress().getHostAddress();
+    boolean acquired = false;
+    try (socket) {
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout((int) settings.artimTimeout().toMillis());
+      Pdu.AssociateRequest rq;
+      try {
+        rq = Pdu.readAssociateRequest(socket.getInputStream(), MAX_ASSOCIATE_RQ);
+      } catch (SocketTimeoutException e) {
+        meters.associationRejected("artim_timeout");
+        LOG.info("assoc#" + number + " from " + peer + ": no A-ASSOCIATE-RQ within ARTIM; closed");
+        return;
+      } catch (IOException e) {
+        meters.associationRejected("protocol");
+        LOG.info(
+            "assoc#" + number + " from " + peer + ": not DICOM (" + e.getMessage() + "); closed");
+        return;
+      }
+      int[] reject = gate(rq);
+      if (reject == null) {
+        acquired = slots.tryAcquire();
+        if (!acquired) {
+          reject =
+              new int[] {Pdu.TRANSIENT, Pdu.SOURCE_PRESENTATION, Pdu.REASON_LOCAL_LIMIT_EXCEEDED};
+        }
+      }
+      if (reject != null) {
+        String why = rejectReason(reject);
+        meters.associationRejected(why);
+        LOG.info(
+            "assoc#"
+                + number
+                + " from "
+                + peer
+                + " calling "
+                + rq.callingAe()
+                + ": rejected ("
+                + why
+                + ")");
+        OutputStream out = socket.getOutputStream();
+        out.write(Pdu.associateReject(reject[0], reject[1], reject[2]));
+        out.flush();
+        socket.shutdownOutput();
+        return;
+      }
+      socket.setSoTimeout((int) settings.idleTimeout().toMillis());
+      socket.setReceiveBufferSize(SOCKET_BUFFER);
+      socket.setSendBufferSize(SOCKET_BUFFER);
+      serve(number, peer, rq, socket);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "assoc#" + number + " from " + peer + ": " + e.getMessage(), e);
+    } finally {
+      if (acquired) {
+        slots.release();
+      }
+      open.remove(socket);
+    }
+  }
+
+  /** Returns {result, source, reason} of an A-ASSOCIATE-RJ, or null to go on. */
+  private int[] gate(Pdu.AssociateRequest rq) {
+    if ((rq.protocolVersion() & 1) == 0) {
+      return new int[] {Pdu.PERMANENT, Pdu.SOURCE_ACSE, Pdu.REASON_PROTOCOL_VERSION};
+    }
+    if (!settings.aeTitle().equals(rq.calledAe())) {
+      return new int[] {Pdu.PERMANENT, Pdu.SOURCE_USER, Pdu.REASON_CALLED_AE_NOT_RECOGNIZED};
+    }
+    if (!settings.allowAe().contains(rq.callingAe())) {
+      return new int[] {Pdu.PERMANENT, Pdu.SOURCE_USER, Pdu.REASON_CALLING_AE_NOT_RECOGNIZED};
+    }
+    if (disk.belowReserve()) {
+      return new int[] {Pdu.TRANSIENT, Pdu.SOURCE_PRESENTATION, Pdu.REASON_TEMPORARY_CONGESTION};
+    }
+    return null;
+  }
+
+  private static String rejectReason(int[] rj) {
+    if (rj[1] == Pdu.SOURCE_ACSE) {
+      return "protocol_version";
+    }
+    if (rj[1] == Pdu.SOURCE_USER) {
+      return rj[2] == Pdu.REASON_CALLED_AE_NOT_RECOGNIZED ? "called_ae" : "calling_ae";
+    }
+    return rj[2] == Pdu.REASON_LOCAL_LIMIT_EXCEEDED ? "limit" : "disk_reserve";
+  }
+
+  private void serve(int number, String peer, Pdu.AssociateRequest rq, Socket socket)
+      throws IOException {
+    Association association;
+    try {
+      association =
+          AssociationFactory.createNewAssociation(
+              new GatedSocket(socket, rq.bytes(), PDU_BOUND),
+              settings.aeTitle(),
+              MAX_PDU_RECEIVED,
+              SOCKET_BUFFER,
+              SOCKET_BUFFER,
+              policy);
+    } catch (Exception e) {
+      meters.associationRejected("negotiation");
+      LOG.info(
+          "assoc#" + number + " from " + peer + ": negotiation failed (" + e.getMessage() + ")");
+      return;
+    }
+    meters.associationOpened();
+    LOG.fine("assoc#" + number + " from " + peer + " calling " + rq.callingAe() + ": accepted");
+    Set<String> series = new HashSet<>();
+    boolean released = false;
+    int stored = 0;
+    int failed = 0;
+    try {
+      while (!closing) {
+        MessageReader reader =
+            new MessageReader(spool, disk, settings.maxObjectBytes(), rq.callingAe());
+        try {
+          association.setReceivedDataHandler(reader);
+          association.waitForPDataPDUsUntilHandlerReportsDone();
+          CommandSet cmd = reader.command();
+          int status = respond(association, reader, rq.callingAe(), series);
+          if (cmd.commandField() == CommandSet.C_STORE_RQ) {
+            if (status == DimseStatus.SUCCESS) {
+              stored++;
+            } else {
+              failed++;
+            }
+          }
+        } finally {
+          reader.discard();
+        }
+      }
+    } catch (AReleaseException e) {
+      released = true;
+    } catch (Exception e) {
+      LOG.info("assoc#" + number + " from " + peer + ": ended (" + e.getMessage() + ")");
+      abortQuietly(association);
+    } finally {
+      meters.associationClosed();
+      LOG.info(
+          "assoc#"
+              + number
+              + " from "
+              + peer
+              + (released ? " released" : " aborted")
+              + ": "
+              + stored
+              + " stored, "
+              + failed
+              + " refused, "
+              + series.size()
+              + " series");
+      if (!series.isEmpty()) {
+        try {
+          listener.associationEnded(Set.copyOf(series), released);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "association-ended listener failed", e);
+        }
+      }
+    }
+  }
+
+  private int respond(
+      Association association, MessageReader reader, String callingAe, Set<String> series)
+      throws Exception {
+    CommandSet cmd = reader.command();
+    int status;
+    String comment = null;
+    switch (cmd.commandField()) {
+      case CommandSet.C_ECHO_RQ -> status = DimseStatus.SUCCESS;
+      case CommandSet.C_STORE_RQ -> {
+        try {
+          Ingest.Stored stored =
+              ingest.store(
+                  cmd,
+                  reader.transferSyntax(),
+                  reader.data(),
+                  reader.discarded(),
+                  callingAe,
+                  reader.lastFragmentNanos());
+          status = DimseStatus.SUCCESS;
+          if (stored.facts() != null) {
+            series.add(stored.facts().seriesInstanceUid());
+          }
+        } catch (DimseStatus.Failure f) {
+          status = f.status();
+          comment = f.getMessage();
+          meters.instanceRejected(f.reason());
+          LOG.info(
+              String.format(
+                  "instance %s refused: %04X %s (%s)",
+                  Uids.tag(cmd.affectedSopInstanceUid()), status, f.reason(), comment));
+        }
+      }
+      default -> {
+        LOG.info(String.format("unsupported DIMSE command 0x%04X; aborting", cmd.commandField()));
+        throw new IOException("unsupported DIMSE command");
+      }
+    }
+    association.send(reader.contextId(), cmd.response(status, comment), null);
+    return status;
+  }
+
+  private static void abortQuietly(Association association) {
+    try {
+      association.abort();
+    } catch (Exception ignored) {
+      // the transport is gone already; nothing more to tell the peer
+    }
+  }
+
+  /** Stops accepting and closes every open association. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    try {
+      if (server != null) {
+        server.close();
+      }
+    } catch (IOException ignored) {
+      // closing a listener that failed to close leaves nothing to do
+    }
+    for (Socket s : List.copyOf(open)) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // best effort: the process is going down
+      }
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.cordwatch.receive;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Follows the PDU framing of an association's byte stream and fails as soon as a peer claims a PDU
+ * type that does not exist or a length above the bound. PixelMed allocates each PDU body at the
+ * length the peer states; with this stream underneath, no claimed length above {@code maxPduLength}
+ * ever reaches it, so a hostile or broken peer cannot make the appliance allocate gigabytes.
+ */
+final class PduGuardInputStream extends FilterInputStream {
+  private final long maxPduLength;
+  private final byte[] header = new byte[6];
+  private int headerFill;
+  private long bodyRemaining;
+
+  PduGuardInputStream(InputStream in, long maxPduLength) {
+    super(in);
+    this.maxPduLength = maxPduLength;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (len == 0) {
+      return 0;
+    }
+    if (bodyRemaining > 0) {
+      int n = in.read(b, off, (int) Math.min(len, bodyRemaining));
+      if (n > 0) {
+        bodyRemaining -= n;
+      }
+      return n;
+    }
+    int n = in.read(b, off, Math.min(len, 6 - headerFill));
+    if (n <= 0) {
+      return n;
+    }
+    System.arraycopy(b, off, header, headerFill, n);
+    headerFill += n;
+    if (headerFill == 6) {
+      int type = header[0] & 0xff;
+      long length = Pdu.readUint32(header, 2);
+      if (type < 1 || type > Pdu.LAST_TYPE) {
+        throw new Pdu.ProtocolViolation(String.format("unknown PDU type 0x%02x", type));
+      }
+      if (length > maxPduLength) {
+        throw new Pdu.ProtocolViolation(
+            "PDU length " + length + " exceeds the bound of " + maxPduLength);
+      }
+      headerFill = 0;
+      bodyRemaining = length;
+    }
+    return n;
+  }
+
+  @Override
+  public long skip(long n) throws IOException {
+    throw new IOException("skip is not supported on a guarded PDU stream");
+  }
+
+  @Override
+  public boolean markSupported() {
+    return false;
+  }
+}

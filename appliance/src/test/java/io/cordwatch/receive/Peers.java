@@ -1,0 +1,84 @@
+package io.cordwatch.receive;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real DICOM peers (DCMTK) the tests talk to; install/cordwatch test installs them. */
+final class Peers {
+  private Peers() {}
+
+  /** Output and exit code of a finished peer. */
+  record Run(int exit, String output) {}
+
+  static Path fixtures() {
+    String p = System.getProperty("cordwatch.fixtures");
+    Path path = p == null ? Path.of("../../shared/fixtures") : Path.of(p);
+    return path.toAbsolutePath().normalize();
+  }
+
+  static Path pydicomTestFiles() {
+    return Path.of("/usr/lib/python3/dist-packages/pydicom/data/test_files");
+  }
+
+  static void requireTool(String tool) {
+    for (String dir : System.getenv("PATH").split(":")) {
+      if (Files.isExecutable(Path.of(dir, tool))) {
+        return;
+      }
+    }
+    throw new IllegalStateException(
+        tool
+            + " is not installed: run the suite through install/cordwatch test, which installs DCMTK");
+  }
+
+  static Run run(List<String> command, int timeoutSeconds)
+      throws IOException, InterruptedException {
+    requireTool(command.get(0));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException(
+          command.get(0) + " did not finish in " + timeoutSeconds + " s");
+    }
+    return new Run(
+        p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  static Run storescu(int port, String calling, List<Path> files, String... options)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(List.of("storescu", "-v", "-aet", calling, "-aec", "CORDWATCH"));
+    cmd.addAll(List.of(options));
+    cmd.add("127.0.0.1");
+    cmd.add(Integer.toString(port));
+    for (Path f : files) {
+      cmd.add(f.toString());
+    }
+    return run(cmd, 300);
+  }
+
+  static Run echoscu(int port, String calling) throws IOException, InterruptedException {
+    return run(
+        List.of(
+            "echoscu",
+            "-v",
+            "-aet",
+            calling,
+            "-aec",
+            "CORDWATCH",
+            "127.0.0.1",
+            Integer.toString(port)),
+        60);
+  }
+
+  /** Number of "Received Store Response (Success)" lines in storescu -v output. */
+  static int successes(Run r) {
+    return (int)
+        r.output().lines().filter(l -> l.contains("Received Store Response (Success)")).count();
+  }
+}
