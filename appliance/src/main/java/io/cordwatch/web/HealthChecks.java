@@ -46,7 +46,7 @@ final class HealthChecks {
     Views.DiskView d = Views.disk(ctx);
     String numbers = "free " + gb(d.freeBytes()) + ", reserve " + gb(d.reserveBytes());
     return d.belowReserve()
-        ? new Check("disk", DOWN, numbers + ": below the reserve, new data is refused")
+        ? new Check("disk", DOWN, numbers + "; new data is refused until space is freed")
         : new Check("disk", UP, numbers);
   }
 

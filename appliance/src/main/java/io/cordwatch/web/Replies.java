@@ -105,8 +105,8 @@ final class Replies {
 
   /**
    * The last word on any exception a route throws: a JSON error with the right status. Faults are
-   * logged with their cause here and only here, and the client gets a sentence without internals
-   * (SQL, file paths) that would mean nothing to it.
+   * logged here with their cause, and the client gets a sentence without internals (SQL, file
+   * paths) that would mean nothing to it; the server thread survives to take the next request.
    */
   static void failed(ServerRequest req, ServerResponse res, Exception e) {
     WebException answer =

@@ -12,6 +12,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -220,7 +221,7 @@ final class StatusPage implements HttpService {
         + (r.modality() == null ? "" : " \u00b7 " + r.modality())
         + " \u00b7 "
         + r.instanceCount()
-        + " images \u00b7 "
+        + (r.instanceCount() == 1 ? " image \u00b7 " : " images \u00b7 ")
         + decision;
   }
 
@@ -245,7 +246,8 @@ final class StatusPage implements HttpService {
 
   private String time(Instant t) {
     ZoneId zone = ctx.clock().getZone();
-    return TIME.format(t.atZone(zone)) + " " + zone.getId();
+    String name = zone.normalized().equals(ZoneOffset.UTC) ? "UTC" : zone.getId();
+    return TIME.format(t.atZone(zone)) + " " + name;
   }
 
   private static String uptime(Duration d) {

@@ -21,10 +21,12 @@ public final class WebServer implements AutoCloseable {
   private static final long MAX_PAYLOAD_BYTES = 64 * 1024;
 
   private final io.helidon.webserver.WebServer server;
+  private final int port;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private WebServer(io.helidon.webserver.WebServer server) {
+  private WebServer(io.helidon.webserver.WebServer server, int port) {
     this.server = server;
+    this.port = port;
   }
 
   /**
@@ -51,8 +53,18 @@ public final class WebServer implements AutoCloseable {
       throw new IllegalStateException(
           "cannot listen for HTTP on " + bind + ":" + port + ": " + e.getMessage(), e);
     }
+    // Helidon logs a bind failure and returns a stopped server rather than throwing; a caller
+    // that went on would run an appliance nobody can reach.
+    if (!server.isRunning()) {
+      throw new IllegalStateException(
+          "cannot listen for HTTP on "
+              + bind
+              + ":"
+              + port
+              + ": the port is in use or the address is not on this host (cause logged above)");
+    }
     LOG.info("HTTP listening on " + bind + ":" + server.port());
-    return new WebServer(server);
+    return new WebServer(server, server.port());
   }
 
   /**
@@ -68,9 +80,9 @@ public final class WebServer implements AutoCloseable {
         .error(Exception.class, Replies::failed);
   }
 
-  /** The port actually bound. */
+  /** The port bound at start; still answered after close, for log lines and tests. */
   public int port() {
-    return server.port();
+    return port;
   }
 
   public boolean running() {

@@ -44,28 +44,50 @@ final class TestAppliance implements AutoCloseable {
   private int paths;
 
   TestAppliance(Path dir) {
+    this(dir, 0);
+  }
+
+  private TestAppliance(Path dir, int httpPort) {
     settings =
         Settings.load(
             null,
             Map.of(
-                "data-dir", dir.toString(),
-                "http-port", "0",
-                "bind", "127.0.0.1",
-                "ae-title", "CORDWATCH"));
+                "data-dir",
+                dir.toString(),
+                "http-port",
+                Integer.toString(httpPort),
+                "bind",
+                "127.0.0.1",
+                "ae-title",
+                "CORDWATCH"));
     index = Index.open(dir.resolve("index.db"));
     disk = new DiskWatermark(dir, 0);
-    server =
-        WebServer.start(
-            new WebContext(
-                settings,
-                index,
-                meters,
-                disk,
-                dicomListening::get,
-                () -> DICOM_PORT,
-                () -> ENGINE,
-                Clock.fixed(NOW, ZoneOffset.UTC),
-                STARTED));
+    try {
+      server = start();
+    } catch (RuntimeException e) {
+      index.close();
+      client.close();
+      throw e;
+    }
+  }
+
+  /** An appliance whose HTTP listener asks for {@code httpPort} (for bind failures). */
+  static TestAppliance onPort(Path dir, int httpPort) {
+    return new TestAppliance(dir, httpPort);
+  }
+
+  private WebServer start() {
+    return WebServer.start(
+        new WebContext(
+            settings,
+            index,
+            meters,
+            disk,
+            dicomListening::get,
+            () -> DICOM_PORT,
+            () -> ENGINE,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            STARTED));
   }
 
   /** Stores one instance of a series, as the receiver would after the spool file is durable. */
