@@ -1,0 +1,17 @@
+/**
+ * The telemetry stage: the appliance's meters (one Prometheus registry, every metric name in {@link
+ * io.cordwatch.telemetry.Meters}) and the free-space watermark on the data volume; GPU readings
+ * (NVML) join here when the native side lands.
+ *
+ * <p>It measures and reports; it decides nothing. Stages record through the named methods on Meters
+ * rather than through Micrometer, so the names that dashboards and alerts depend on live in one
+ * file. The watermark reads free space live on every question, so the receiver (before taking data)
+ * and the web layer (health) never act on a stale figure, and service resumes by itself when space
+ * returns.
+ *
+ * <p>What it may not touch: the index, the spool and the network. Live values that belong to other
+ * stages (queue depth) come in as suppliers through {@link
+ * io.cordwatch.telemetry.Meters#bindGauges}, so telemetry depends on no stage and every stage may
+ * depend on it.
+ */
+package io.cordwatch.telemetry;

@@ -1,0 +1,316 @@
+package io.cordwatch.web;
+
+import io.cordwatch.Version;
+import io.cordwatch.dicom.Uids;
+import io.cordwatch.store.Records.SeriesRow;
+import io.cordwatch.store.Records.StudyRow;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The page at {@code /} for facilities staff: one glance says OK or ATTENTION and why, in words,
+ * without a login, JavaScript or a console. It is rendered on the server from the same readings as
+ * the API and refreshes itself, so it works on a locked-down ward PC or a phone.
+ *
+ * <p>It shows no patient data: studies appear only as {@link Uids#tag} (a hash that staff can quote
+ * to support, and that support can match against the log). Everything printed is escaped, because
+ * series descriptions and the engine line come from outside this process.
+ *
+ * <p>A failing index must not take the page down with it; the page is where staff look when
+ * something is wrong. So each part is read on its own, and a part that cannot be read becomes a
+ * reason for ATTENTION.
+ */
+final class StatusPage implements HttpService {
+  private static final Logger LOG = Logger.getLogger(StatusPage.class.getName());
+  static final int NEWEST_STUDIES = 20;
+  static final int REFRESH_SECONDS = 10;
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  private final WebContext ctx;
+
+  StatusPage(WebContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    Replies.get(rules, "/", this::page);
+  }
+
+  private void page(ServerRequest req, ServerResponse res) {
+    Replies.text(res, Status.OK_200, "text/html; charset=utf-8", render(req.localPeer().port()));
+  }
+
+  String render(int httpPort) {
+    HealthChecks.Health health = HealthChecks.run(ctx);
+    List<String> reasons = new ArrayList<>();
+    for (HealthChecks.Check c : health.checks()) {
+      if (!c.up()) {
+        reasons.add(headline(c) + ": " + c.detail());
+      }
+    }
+    Views.StatusView status = null;
+    List<StudyRow> studies = List.of();
+    try {
+      status = Views.status(ctx, httpPort);
+      studies = newestStudies();
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "status page could not read the index", e);
+      reasons.add("Index not readable: study counts and the study list are unavailable");
+    }
+    boolean ok = reasons.isEmpty();
+
+    Html h = new Html();
+    h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    h.raw("<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">\n");
+    h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    h.raw("<title>").text("CordWatch: " + (ok ? "OK" : "ATTENTION")).raw("</title>\n");
+    h.raw(STYLE);
+    h.raw("</head>\n<body>\n<header>\n");
+    if (ok) {
+      h.raw("<p class=\"state ok\">OK</p>\n");
+      h.raw("<p>Receiving studies and ready to grade. No action needed.</p>\n");
+    } else {
+      h.raw("<p class=\"state attention\">ATTENTION</p>\n<ul class=\"why\">\n");
+      for (String r : reasons) {
+        h.raw("<li>").text(r).raw("</li>\n");
+      }
+      h.raw("</ul>\n");
+    }
+    h.raw("<p class=\"meta\">")
+        .text(
+            "CordWatch "
+                + Version.current()
+                + " \u00b7 up "
+                + uptime(Duration.between(ctx.startedAt(), ctx.clock().instant()))
+                + " \u00b7 as of "
+                + time(ctx.clock().instant())
+                + " \u00b7 refreshes every "
+                + REFRESH_SECONDS
+                + " s")
+        .raw("</p>\n</header>\n");
+
+    listeners(h, httpPort);
+    disk(h);
+    if (status != null) {
+      activity(h, status);
+    }
+    studies(h, studies, status != null);
+    h.raw("</body>\n</html>\n");
+    return h.toString();
+  }
+
+  private List<StudyRow> newestStudies() {
+    // The list rows carry no series; the page names them so staff can see what arrived.
+    List<StudyRow> out = new ArrayList<>();
+    for (StudyRow s : ctx.index().studies(null, NEWEST_STUDIES)) {
+      out.add(ctx.index().study(s.studyUid()).orElse(s));
+    }
+    return out;
+  }
+
+  private void listeners(Html h, int httpPort) {
+    boolean dicomUp = ctx.dicomListening().getAsBoolean();
+    h.raw("<h2>Listeners</h2>\n<table>\n");
+    h.raw("<tr><th>Service</th><th>Address</th><th>AE title</th><th>State</th></tr>\n");
+    h.raw("<tr><td>DICOM (from scanners)</td><td>")
+        .text(ctx.settings().bind() + ":" + ctx.dicomPort().getAsInt())
+        .raw("</td><td>")
+        .text(ctx.settings().aeTitle())
+        .raw("</td><td class=\"")
+        .raw(dicomUp ? "ok\">listening" : "attention\">DOWN")
+        .raw("</td></tr>\n");
+    h.raw("<tr><td>HTTP (this page, API)</td><td>")
+        .text(ctx.settings().bind() + ":" + httpPort)
+        .raw("</td><td></td><td class=\"ok\">listening</td></tr>\n</table>\n");
+  }
+
+  private void disk(Html h) {
+    Views.DiskView d = Views.disk(ctx);
+    h.raw("<h2>Disk</h2>\n<p class=\"")
+        .raw(d.belowReserve() ? "attention" : "ok")
+        .raw("\">")
+        .text(
+            HealthChecks.gb(d.freeBytes())
+                + " free, "
+                + HealthChecks.gb(d.reserveBytes())
+                + " kept in reserve"
+                + (d.belowReserve() ? ": below the reserve, new studies are refused" : ""))
+        .raw("</p>\n");
+  }
+
+  private static void activity(Html h, Views.StatusView s) {
+    h.raw("<h2>Since start</h2>\n<table>\n");
+    row(h, "Images received", s.counters().instancesReceived());
+    row(h, "Images refused", s.counters().instancesRejected());
+    row(h, "Connections open now", s.counters().associationsActive());
+    row(h, "Connections refused", s.counters().associationsRejected());
+    h.raw("<tr><th>Data received</th><td class=\"n\">")
+        .text(HealthChecks.gb(s.counters().bytesReceived()))
+        .raw("</td></tr>\n</table>\n");
+    h.raw("<h2>Grading</h2>\n<table>\n");
+    row(h, "Series waiting", s.queue().queued());
+    row(h, "Series being graded", s.queue().running());
+    h.raw("<tr><th>Engine</th><td>").text(s.engine()).raw("</td></tr>\n</table>\n");
+    h.raw("<h2>Stored</h2>\n<table>\n");
+    row(h, "Studies", s.totals().studies());
+    row(h, "Series", s.totals().series());
+    row(h, "Images", s.totals().instances());
+    h.raw("<tr><th>Size</th><td class=\"n\">")
+        .text(HealthChecks.gb(s.totals().bytes()))
+        .raw("</td></tr>\n</table>\n");
+  }
+
+  private static void row(Html h, String label, long value) {
+    h.raw("<tr><th>").text(label).raw("</th><td class=\"n\">").text(Long.toString(value));
+    h.raw("</td></tr>\n");
+  }
+
+  private void studies(Html h, List<StudyRow> studies, boolean readable) {
+    h.raw("<h2>Newest studies</h2>\n");
+    if (!readable) {
+      h.raw("<p class=\"attention\">The study list cannot be read right now.</p>\n");
+      return;
+    }
+    if (studies.isEmpty()) {
+      h.raw("<p>No studies received yet.</p>\n");
+      return;
+    }
+    h.raw("<table>\n<tr><th>Study</th><th>State</th><th>Last received</th>");
+    h.raw("<th>Images</th><th>Series</th></tr>\n");
+    for (StudyRow s : studies) {
+      h.raw("<tr><td><code>").text(Uids.tag(s.studyUid())).raw("</code></td><td>");
+      h.text(stateWords(s.state()))
+          .raw("</td><td>")
+          .text(time(Instant.ofEpochMilli(s.lastReceivedMs())));
+      h.raw("</td><td class=\"n\">").text(Integer.toString(s.instanceCount())).raw("</td><td>");
+      if (s.series().isEmpty()) {
+        h.text(Integer.toString(s.seriesCount()));
+      } else {
+        h.raw("<ul>");
+        for (SeriesRow r : s.series()) {
+          h.raw("<li>").text(seriesLine(r)).raw("</li>");
+        }
+        h.raw("</ul>");
+      }
+      h.raw("</td></tr>\n");
+    }
+    h.raw("</table>\n");
+  }
+
+  private static String seriesLine(SeriesRow r) {
+    String name =
+        r.description() == null || r.description().isBlank() ? "(no description)" : r.description();
+    String decision =
+        r.decision() == null
+            ? "receiving"
+            : "selected".equals(r.decision()) ? "selected for grading" : "not graded";
+    return name
+        + (r.modality() == null ? "" : " \u00b7 " + r.modality())
+        + " \u00b7 "
+        + r.instanceCount()
+        + (r.instanceCount() == 1 ? " image \u00b7 " : " images \u00b7 ")
+        + decision;
+  }
+
+  private static String stateWords(String state) {
+    return switch (state) {
+      case "receiving" -> "receiving";
+      case "queued" -> "waiting for grading";
+      case "complete" -> "complete";
+      case "not_eligible" -> "not eligible (no axial T2 thoracic series)";
+      default -> state;
+    };
+  }
+
+  private static String headline(HealthChecks.Check c) {
+    return switch (c.name()) {
+      case "database" -> "Database not writable";
+      case "disk" -> "Disk below reserve";
+      case "dicom_listener" -> "DICOM listener down";
+      default -> c.name();
+    };
+  }
+
+  private String time(Instant t) {
+    ZoneId zone = ctx.clock().getZone();
+    String name = zone.normalized().equals(ZoneOffset.UTC) ? "UTC" : zone.getId();
+    return TIME.format(t.atZone(zone)) + " " + name;
+  }
+
+  private static String uptime(Duration d) {
+    long s = Math.max(0, d.toSeconds());
+    if (s < 60) {
+      return s + " s";
+    }
+    if (s < 3600) {
+      return (s / 60) + " min";
+    }
+    if (s < 86_400) {
+      return (s / 3600) + " h " + (s % 3600 / 60) + " min";
+    }
+    return (s / 86_400) + " d " + (s % 86_400 / 3600) + " h";
+  }
+
+  private static final String STYLE =
+      """
+      <style>
+      body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5rem;max-width:64rem;color:#1a1a1a}
+      .state{font-size:4rem;font-weight:700;margin:0 0 .5rem}
+      .ok{color:#17692a}.attention{color:#b00020;font-weight:600}
+      .why{font-size:1.3rem}.meta{color:#555}
+      table{border-collapse:collapse;margin-bottom:1.5rem}
+      th,td{text-align:left;padding:.3rem .8rem;border-bottom:1px solid #ddd;vertical-align:top}
+      td.n{text-align:right;font-variant-numeric:tabular-nums}
+      ul{margin:0;padding-left:1.2rem}
+      </style>
+      """;
+
+  /**
+   * Markup goes in through {@code raw}, everything else through {@code text}, which escapes; the
+   * two names make an unescaped value stand out in review.
+   */
+  private static final class Html {
+    private final StringBuilder out = new StringBuilder(8192);
+
+    Html raw(String markup) {
+      out.append(markup);
+      return this;
+    }
+
+    Html text(String s) {
+      if (s == null) {
+        return this;
+      }
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        switch (c) {
+          case '<' -> out.append("&lt;");
+          case '>' -> out.append("&gt;");
+          case '&' -> out.append("&amp;");
+          case '"' -> out.append("&quot;");
+          case '\'' -> out.append("&#39;");
+          default -> out.append(c);
+        }
+      }
+      return this;
+    }
+
+    @Override
+    public String toString() {
+      return out.toString();
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package io.cordwatch.web;
+
+import io.cordwatch.Version;
+import io.cordwatch.store.Records.JobRow;
+import io.cordwatch.store.Records.SeriesRow;
+import io.cordwatch.store.Records.StudyRow;
+import io.cordwatch.store.Records.Totals;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The JSON the API promises, as records. They are separate from the index rows on purpose: the rows
+ * follow the database, these follow what clients were told, and this file is where the two meet.
+ * Field names become snake_case on the wire; timestamps are ISO-8601 UTC strings.
+ */
+final class Views {
+  private Views() {}
+
+  record StatusView(
+      String version,
+      long uptimeSeconds,
+      String startedAt,
+      List<ListenerView> listeners,
+      CountersView counters,
+      DiskView disk,
+      QueueView queue,
+      TotalsView totals,
+      String engine) {}
+
+  record ListenerView(String protocol, String bind, int port, String aeTitle, boolean up) {}
+
+  record CountersView(
+      long instancesReceived,
+      long instancesRejected,
+      long associationsActive,
+      long associationsRejected,
+      long bytesReceived) {}
+
+  record DiskView(long freeBytes, long reserveBytes, boolean belowReserve) {}
+
+  record QueueView(long queued, long running) {}
+
+  record TotalsView(long studies, long series, long instances, long bytes) {}
+
+  record StudySummaryView(
+      String studyInstanceUid,
+      String state,
+      String firstReceived,
+      String lastReceived,
+      int instanceCount,
+      int seriesCount) {}
+
+  record StudyView(
+      String studyInstanceUid,
+      String state,
+      String firstReceived,
+      String lastReceived,
+      int instanceCount,
+      int seriesCount,
+      List<SeriesView> series) {}
+
+  record SeriesView(
+      String seriesInstanceUid,
+      String modality,
+      Integer seriesNumber,
+      String description,
+      int instanceCount,
+      String state,
+      String completedAt,
+      SelectionView selection,
+      JobView job) {}
+
+  /** Null until the series is complete: there is no decision to show while it still grows. */
+  record SelectionView(String decision, String summary, List<String> reasons) {}
+
+  record JobView(
+      long id, String state, String createdAt, String updatedAt, int attempts, String error) {}
+
+  record StudyList(List<StudySummaryView> studies) {}
+
+  /**
+   * Reads everything the status endpoint and the status page show. {@code httpPort} is the port the
+   * request arrived on, because the configured one may be 0.
+   */
+  static StatusView status(WebContext ctx, int httpPort) {
+    Instant now = ctx.clock().instant();
+    Totals totals = ctx.index().totals();
+    var settings = ctx.settings();
+    return new StatusView(
+        Version.current(),
+        Math.max(0, Duration.between(ctx.startedAt(), now).toSeconds()),
+        ctx.startedAt().toString(),
+        List.of(
+            new ListenerView(
+                "dicom",
+                settings.bind(),
+                ctx.dicomPort().getAsInt(),
+                settings.aeTitle(),
+                ctx.dicomListening().getAsBoolean()),
+            new ListenerView("http", settings.bind(), httpPort, null, true)),
+        new CountersView(
+            (long) ctx.meters().instancesReceived(),
+            (long) ctx.meters().instancesRejected(),
+            ctx.meters().activeAssociations(),
+            (long) ctx.meters().associationsRejected(),
+            (long) ctx.meters().bytesReceived()),
+        disk(ctx),
+        new QueueView(totals.jobsQueued(), totals.jobsRunning()),
+        new TotalsView(totals.studies(), totals.series(), totals.instances(), totals.bytes()),
+        ctx.engineState().get());
+  }
+
+  static DiskView disk(WebContext ctx) {
+    long free = ctx.disk().freeBytes();
+    long reserve = ctx.disk().reserveBytes();
+    // One reading of free space for both numbers, so the flag never contradicts them.
+    return new DiskView(free, reserve, free < reserve);
+  }
+
+  static StudySummaryView summary(StudyRow s) {
+    return new StudySummaryView(
+        s.studyUid(),
+        s.state(),
+        iso(s.firstReceivedMs()),
+        iso(s.lastReceivedMs()),
+        s.instanceCount(),
+        s.seriesCount());
+  }
+
+  static StudyView study(StudyRow s) {
+    return new StudyView(
+        s.studyUid(),
+        s.state(),
+        iso(s.firstReceivedMs()),
+        iso(s.lastReceivedMs()),
+        s.instanceCount(),
+        s.seriesCount(),
+        s.series().stream().map(Views::series).toList());
+  }
+
+  static SeriesView series(SeriesRow s) {
+    SelectionView selection =
+        s.decision() == null
+            ? null
+            : new SelectionView(
+                s.decision(),
+                s.decisionSummary(),
+                s.decisionReasons() == null ? List.of() : s.decisionReasons());
+    return new SeriesView(
+        s.seriesUid(),
+        s.modality(),
+        s.seriesNumber(),
+        s.description(),
+        s.instanceCount(),
+        s.state(),
+        s.completedMs() == null ? null : iso(s.completedMs()),
+        selection,
+        s.job() == null ? null : job(s.job()));
+  }
+
+  static JobView job(JobRow j) {
+    return new JobView(
+        j.id(), j.state(), iso(j.createdMs()), iso(j.updatedMs()), j.attempts(), j.error());
+  }
+
+  static String iso(long epochMs) {
+    return Instant.ofEpochMilli(epochMs).toString();
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * The web stage: the JSON API under {@code /api/v1}, the probes and Prometheus metrics under {@code
+ * /observe}, and the status page at {@code /} for facilities staff, on Helidon SE.
+ *
+ * <p>It owns the HTTP listener, the wire shapes of its JSON (snake_case, one error shape, with the
+ * status codes that go with each error code) and the HTML of the page. It owns no data: everything
+ * it shows is read through {@link io.cordwatch.web.WebContext} at the moment of the request.
+ *
+ * <p>What it may not touch: it never writes the index (the receive and study stages own every row,
+ * and a read-only web layer is what lets it run, fail or restart without risking an acknowledged
+ * instance); it never calls PixelMed or any DICOM library (those stay inside receive, publish and
+ * dicom, so the library can be swapped); it never registers meters (names live in telemetry). It
+ * prints no patient data: studies appear in HTML only as {@link io.cordwatch.dicom.Uids#tag}.
+ */
+package io.cordwatch.web;

@@ -1,0 +1,118 @@
+package io.cordwatch.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cordwatch.dicom.Uids;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatusPageTest {
+  private static final String STUDY = "1.2.826.0.1.3680043.10.7.1";
+
+  @TempDir Path dir;
+  private TestAppliance app;
+
+  @BeforeEach
+  void start() {
+    app = new TestAppliance(dir);
+  }
+
+  @AfterEach
+  void stop() {
+    app.close();
+  }
+
+  @Test
+  void pageSaysOkAndIsWellFormedHtml() {
+    HttpResponse<String> res = app.get("/");
+
+    assertEquals(200, res.statusCode());
+    assertTrue(res.headers().firstValue("content-type").orElseThrow().startsWith("text/html"));
+    String html = res.body();
+    assertTrue(html.startsWith("<!DOCTYPE html>"), html);
+    assertTrue(html.strip().endsWith("</html>"));
+    assertEquals("CordWatch: OK", title(html));
+    assertTrue(html.contains(">OK<"));
+    assertFalse(html.contains("ATTENTION"));
+    assertFalse(html.contains("<script"), "the page needs no JavaScript");
+    for (String tag : new String[] {"table", "tr", "ul", "li", "p", "h2", "head", "body"}) {
+      assertEquals(count(html, "<" + tag + "[ >]"), count(html, "</" + tag + ">"), tag);
+    }
+  }
+
+  @Test
+  void pageListsStudiesByTagOnlyWithState() {
+    app.receive(STUDY, STUDY + ".1", 1_000, "T2 TSE AX");
+    app.complete(STUDY + ".1", true);
+
+    String html = app.get("/").body();
+
+    assertTrue(html.contains(Uids.tag(STUDY)), html);
+    assertFalse(html.contains(STUDY), "full study UIDs stay off the page");
+    assertTrue(html.contains("waiting for grading"), html);
+    assertTrue(html.contains("T2 TSE AX"), html);
+  }
+
+  @Test
+  void pageEscapesWhatItPrints() {
+    app.receive(STUDY, STUDY + ".1", 1_000, "<script>alert('x')</script> & T2");
+
+    String html = app.get("/").body();
+
+    assertFalse(html.contains("<script>"), html);
+    assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; T2"), html);
+  }
+
+  @Test
+  void pageSaysAttentionAndWhyWhenDiskIsBelowReserve() {
+    app.disk.setReserveBytes(Long.MAX_VALUE / 4);
+
+    String html = app.get("/").body();
+
+    assertEquals("CordWatch: ATTENTION", title(html));
+    assertTrue(html.contains("Disk below reserve"), html);
+    assertFalse(html.contains(">OK<"));
+  }
+
+  @Test
+  void pageSaysAttentionWhenDicomListenerIsDown() {
+    app.dicomListening.set(false);
+
+    String html = app.get("/").body();
+
+    assertEquals("CordWatch: ATTENTION", title(html));
+    assertTrue(html.contains("DICOM listener down"), html);
+  }
+
+  @Test
+  void pageStillRendersAndSaysWhyWhenTheIndexIsGone() {
+    app.index.close();
+
+    HttpResponse<String> res = app.get("/");
+
+    assertEquals(200, res.statusCode());
+    assertEquals("CordWatch: ATTENTION", title(res.body()));
+    assertTrue(res.body().contains("Database not writable"), res.body());
+    assertTrue(res.body().contains("Index not readable"), res.body());
+  }
+
+  private static String title(String html) {
+    Matcher m = Pattern.compile("<title>([^<]*)</title>").matcher(html);
+    assertTrue(m.find(), "page has a <title>");
+    String title = m.group(1);
+    assertFalse(m.find(), "page has one <title>");
+    return title;
+  }
+
+  private static long count(String html, String regex) {
+    return Pattern.compile(regex).matcher(html).results().count();
+  }
+}

@@ -1,0 +1,157 @@
+package io.cordwatch.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.app.Settings;
+import io.cordwatch.dicom.Uids;
+import io.cordwatch.store.Index;
+import io.cordwatch.store.Records.InstanceRow;
+import io.cordwatch.telemetry.DiskWatermark;
+import io.cordwatch.telemetry.Meters;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A real web server over a real index, meters and disk watermark in a temporary directory; only the
+ * DICOM listener is a flag, because the web layer only ever asks whether it is up.
+ */
+final class TestAppliance implements AutoCloseable {
+  static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
+  static final Instant STARTED = NOW.minusSeconds(90);
+  static final int DICOM_PORT = 11112;
+  static final String ENGINE = "no model loaded: grading arrives with the model";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final Index index;
+  final Meters meters = new Meters();
+  final DiskWatermark disk;
+  final AtomicBoolean dicomListening = new AtomicBoolean(true);
+  final Settings settings;
+  final WebServer server;
+  private final HttpClient client = HttpClient.newHttpClient();
+  private int paths;
+
+  TestAppliance(Path dir) {
+    this(dir, 0);
+  }
+
+  private TestAppliance(Path dir, int httpPort) {
+    settings =
+        Settings.load(
+            null,
+            Map.of(
+                "data-dir",
+                dir.toString(),
+                "http-port",
+                Integer.toString(httpPort),
+                "bind",
+                "127.0.0.1",
+                "ae-title",
+                "CORDWATCH"));
+    index = Index.open(dir.resolve("index.db"));
+    disk = new DiskWatermark(dir, 0);
+    try {
+      server = start();
+    } catch (RuntimeException e) {
+      index.close();
+      client.close();
+      throw e;
+    }
+  }
+
+  /** An appliance whose HTTP listener asks for {@code httpPort} (for bind failures). */
+  static TestAppliance onPort(Path dir, int httpPort) {
+    return new TestAppliance(dir, httpPort);
+  }
+
+  private WebServer start() {
+    return WebServer.start(
+        new WebContext(
+            settings,
+            index,
+            meters,
+            disk,
+            dicomListening::get,
+            () -> DICOM_PORT,
+            () -> ENGINE,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            STARTED));
+  }
+
+  /** Stores one instance of a series, as the receiver would after the spool file is durable. */
+  void receive(String studyUid, String seriesUid, long receivedMs, String description) {
+    String sop = seriesUid + "." + (++paths);
+    index.recordInstance(
+        new InstanceRow(
+            0,
+            sop,
+            Uids.MR_IMAGE_STORAGE,
+            studyUid,
+            seriesUid,
+            "1.2.840.10008.1.2.1",
+            "spool/" + paths + ".dcm",
+            1000,
+            "00",
+            receivedMs,
+            "SCANNER",
+            "{}"),
+        "MR",
+        1,
+        description);
+  }
+
+  void complete(String seriesUid, boolean selected) {
+    index.completeSeries(
+        seriesUid,
+        NOW.toEpochMilli(),
+        selected,
+        selected ? "axial T2W thoracic" : "not axial",
+        List.of(selected ? "axial within 20 degrees" : "sagittal orientation"));
+  }
+
+  HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).GET().build());
+  }
+
+  HttpResponse<String> send(HttpRequest request) {
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  static JsonNode json(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException("not JSON: " + response.body(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    client.close();
+    index.close();
+  }
+}
