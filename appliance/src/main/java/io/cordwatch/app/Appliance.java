@@ -6,6 +6,8 @@ import io.cordwatch.receive.Spool;
 import io.cordwatch.store.Index;
 import io.cordwatch.telemetry.DiskWatermark;
 import io.cordwatch.telemetry.Meters;
+import io.cordwatch.web.WebContext;
+import io.cordwatch.web.WebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -29,6 +31,7 @@ public final class Appliance implements AutoCloseable {
   private final Meters meters;
   private final DiskWatermark disk;
   private final DicomReceiver receiver;
+  private final WebServer web;
   private final Instant startedAt;
   private boolean closed;
 
@@ -56,6 +59,26 @@ public final class Appliance implements AutoCloseable {
     this.receiver =
         new DicomReceiver(settings, spool, index, disk, meters, ReceiveListener.NONE, clock);
     receiver.start();
+    WebServer started;
+    try {
+      started =
+          WebServer.start(
+              new WebContext(
+                  settings,
+                  index,
+                  meters,
+                  disk,
+                  receiver::listening,
+                  receiver::port,
+                  () -> ENGINE_STATE,
+                  clock,
+                  startedAt));
+    } catch (RuntimeException e) {
+      receiver.close();
+      index.close();
+      throw e;
+    }
+    this.web = started;
     LOG.info("engine: " + ENGINE_STATE);
   }
 
@@ -70,6 +93,10 @@ public final class Appliance implements AutoCloseable {
 
   public int dicomPort() {
     return receiver.port();
+  }
+
+  public int httpPort() {
+    return web.port();
   }
 
   public Index index() {
@@ -102,6 +129,7 @@ public final class Appliance implements AutoCloseable {
       return;
     }
     closed = true;
+    web.close();
     receiver.close();
     index.close();
   }

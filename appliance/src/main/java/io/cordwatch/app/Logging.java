@@ -14,6 +14,11 @@ import java.util.logging.Logger;
  * patient identifiers.
  */
 public final class Logging {
+  // JUL holds loggers weakly: a level set on a logger nobody references is lost at the next GC.
+  private static final Logger PIXELMED = Logger.getLogger("com.pixelmed");
+  private static final Logger HELIDON = Logger.getLogger("io.helidon");
+  private static final Logger OURS = Logger.getLogger("io.cordwatch");
+
   private Logging() {}
 
   public static void configure(Level level) {
@@ -26,12 +31,12 @@ public final class Logging {
     h.setFormatter(new OneLine());
     root.addHandler(h);
     root.setLevel(Level.INFO);
-    Logger.getLogger("io.cordwatch").setLevel(level);
+    OURS.setLevel(level);
     // PixelMed reports every transport close at SEVERE and can dump data sets at finer levels; the
     // receiver
     // logs each association's outcome itself, so the library stays silent.
-    Logger.getLogger("com.pixelmed").setLevel(Level.OFF);
-    Logger.getLogger("io.helidon").setLevel(Level.WARNING);
+    PIXELMED.setLevel(Level.OFF);
+    HELIDON.setLevel(Level.WARNING);
   }
 
   private static final class OneLine extends Formatter {
