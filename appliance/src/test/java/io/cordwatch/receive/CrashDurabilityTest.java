@@ -1,0 +1,163 @@
+package io.cordwatch.receive;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
+import io.cordwatch.dicom.SyntheticStudy;
+import io.cordwatch.store.Index;
+import io.cordwatch.store.Records.InstanceRow;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 of a separately started server in the middle of a 200-instance transfer: every instance
+ * storescu saw acknowledged must be in the index after a restart, with its file intact.
+ */
+class CrashDurabilityTest {
+  @TempDir Path tmp;
+
+  @Test
+  void acknowledgedInstancesSurviveKillNine() throws Exception {
+    Peers.requireTool("storescu");
+    List<Path> files =
+        SyntheticStudy.write(
+            tmp.resolve("study"), new SyntheticStudy.Spec(200, false, false, 128, 11));
+    Path data = tmp.resolve("data");
+    int port = freePort();
+
+    Process server = startServer(data, port);
+    List<String> acked = new ArrayList<>();
+    Process storescu;
+    try {
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  "storescu",
+                  "-v",
+                  "-aet",
+                  "STORESCU",
+                  "-aec",
+                  "CORDWATCH",
+                  "127.0.0.1",
+                  Integer.toString(port)));
+      files.forEach(f -> cmd.add(f.toString()));
+      storescu = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(storescu.getInputStream(), StandardCharsets.UTF_8))) {
+        String sending = null;
+        String line;
+        while ((line = out.readLine()) != null) {
+          if (line.startsWith("I: Sending file: ")) {
+            sending = line.substring("I: Sending file: ".length()).trim();
+          } else if (line.contains("Received Store Response (Success)")) {
+            acked.add(sending);
+            if (acked.size() == 60) {
+              server.destroyForcibly();
+            }
+          }
+        }
+      }
+      assertTrue(storescu.waitFor(60, TimeUnit.SECONDS));
+    } finally {
+      server.destroyForcibly();
+      server.waitFor();
+    }
+    assertTrue(
+        acked.size() >= 60 && acked.size() < 200, "killed mid-transfer, acked " + acked.size());
+
+    Process restarted = startServer(data, port);
+    try {
+      Peers.Run resend = Peers.storescu(port, "STORESCU", files);
+      assertEquals(200, Peers.successes(resend), resend.output());
+    } finally {
+      restarted.destroy();
+      assertTrue(restarted.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    int lost = 0;
+    try (Index index = Index.open(data.resolve("index.db"))) {
+      for (String file : acked) {
+        AttributeList sent = ReceiverTest.read(Path.of(file));
+        String uid = Attribute.getSingleStringValueOrNull(sent, TagFromName.SOPInstanceUID);
+        InstanceRow row = index.findInstance(uid).orElse(null);
+        if (row == null) {
+          lost++;
+          continue;
+        }
+        AttributeList stored = ReceiverTest.read(data.resolve(row.path()));
+        assertArrayEquals(
+            sent.get(TagFromName.PixelData).getShortValues(),
+            stored.get(TagFromName.PixelData).getShortValues());
+      }
+      assertEquals(200, index.allInstances().size());
+    }
+    long orphans = ReceiverTest.countFiles(data.resolve("quarantine/orphans"));
+    System.out.printf(
+        "kill -9 after %d acknowledged of 200: lost %d, orphans quarantined %d, partial files left %d%n",
+        acked.size(), lost, orphans, ReceiverTest.countFiles(data.resolve("spool/incoming")));
+    assertEquals(0, lost, "acknowledged instances lost");
+    assertEquals(0, ReceiverTest.countFiles(data.resolve("spool/incoming")));
+  }
+
+  private static Process startServer(Path data, int port) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.cordwatch.cli.Main",
+                "serve",
+                "--data-dir",
+                data.toString(),
+                "--dicom-port",
+                Integer.toString(port),
+                "--http-port",
+                "0",
+                "--bind",
+                "127.0.0.1",
+                "--allow-ae",
+                "STORESCU",
+                "--disk-reserve",
+                "0")
+            .redirectErrorStream(true)
+            .redirectOutput(data.resolveSibling("server-" + System.nanoTime() + ".log").toFile())
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("server exited with " + p.exitValue());
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return p;
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    p.destroyForcibly();
+    throw new IllegalStateException("server did not start listening within 60 s");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
