@@ -1,0 +1,158 @@
+package io.cordwatch.cli;
+
+import io.cordwatch.app.Appliance;
+import io.cordwatch.app.Logging;
+import io.cordwatch.app.Settings;
+import io.cordwatch.dicom.SyntheticStudy;
+import io.cordwatch.store.Index;
+import io.cordwatch.store.Records.SeriesRow;
+import io.cordwatch.store.Records.StudyRow;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cordwatch demo}: the appliance on loopback, fed one synthetic study by DCMTK's storescu exactly as a
+ * scanner would send it, with the outcome printed. Until a model bundle exists the outcome is the receipt,
+ * the series-selection decisions and the queued grading job.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Serve on loopback, send a synthetic study by C-STORE, print what happened.")
+final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--exit", description = "Stop after printing the result instead of serving on")
+  boolean exit;
+
+  @Option(names = "--data-dir", description = "Data directory (default: data/demo)")
+  Path dataDir = Path.of("data", "demo");
+
+  @Option(names = "--dicom-port", description = "DICOM port (default 11112)")
+  int dicomPort = 11112;
+
+  @Option(names = "--http-port", description = "HTTP port (default 8080)")
+  int httpPort = 8080;
+
+  @Option(names = "--slices", description = "Axial T2 slices to send (default 24)")
+  int slices = 24;
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.configure(Level.INFO);
+    PrintStream out = System.out;
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("data-dir", dataDir.toString());
+    flags.put("dicom-port", Integer.toString(dicomPort));
+    flags.put("http-port", Integer.toString(httpPort));
+    flags.put("bind", "127.0.0.1");
+    flags.put("allow-ae", "DEMO");
+    flags.put("disk-reserve", "200MB");
+    Settings settings = Settings.load(null, flags);
+    Path input = dataDir.resolve("demo-input");
+    deleteTree(input);
+    List<Path> files =
+        SyntheticStudy.write(input, new SyntheticStudy.Spec(slices, true, true, 256, 42));
+    try (Appliance appliance = Appliance.start(settings, Clock.systemUTC())) {
+      out.printf(
+          "%nCordWatch demo: DICOM %s:%d (AE %s), status page http://127.0.0.1:%d/%n",
+          settings.bind(), appliance.dicomPort(), settings.aeTitle(), appliance.httpPort());
+      out.printf(
+          "Sending a synthetic study (%d axial T2 + 3 sagittal T2 + 3 axial T1 slices) with storescu...%n",
+          slices);
+      int acknowledged = send(appliance.dicomPort(), settings.aeTitle(), files);
+      out.printf("storescu: %d of %d instances acknowledged%n", acknowledged, files.size());
+      StudyRow study = awaitDecided(appliance.index(), 30);
+      print(out, study);
+      out.println(
+          "Grading: "
+              + Appliance.ENGINE_STATE
+              + ". The queued job is visible at /api/v1/studies/"
+              + (study == null ? "" : study.studyUid()));
+      if (exit) {
+        return acknowledged == files.size() && study != null ? 0 : 1;
+      }
+      out.println("Serving on; press Ctrl-C to stop.");
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+      return 0;
+    }
+  }
+
+  private static int send(int port, String calledAe, List<Path> files)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("storescu", "-v", "-aet", "DEMO", "-aec", calledAe, "127.0.0.1", Integer.toString(port)));
+    files.forEach(f -> cmd.add(f.toString()));
+    Process p;
+    try {
+      p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new IOException("storescu (DCMTK) is needed for the demo: apt-get install dcmtk", e);
+    }
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("storescu did not finish in 120 s");
+    }
+    return (int) output.lines().filter(l -> l.contains("Received Store Response (Success)")).count();
+  }
+
+  /** Polls the index (with a deadline) until the newest study has left the receiving state. */
+  private static StudyRow awaitDecided(Index index, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      List<StudyRow> newest = index.studies(null, 1);
+      if (!newest.isEmpty() && !Index.STUDY_RECEIVING.equals(newest.get(0).state())) {
+        return index.study(newest.get(0).studyUid()).orElse(null);
+      }
+      Thread.sleep(100);
+    }
+    return null;
+  }
+
+  private static void print(PrintStream out, StudyRow study) {
+    if (study == null) {
+      out.println("The study did not complete within 30 s; see the log above.");
+      return;
+    }
+    out.printf(
+        "%nStudy %s: %d instances in %d series, state %s%n",
+        study.studyUid(), study.instanceCount(), study.seriesCount(), study.state());
+    for (SeriesRow s : study.series()) {
+      out.printf(
+          "  series %s %-12s %3d instances  %s%s%n",
+          s.seriesNumber() == null ? "-" : s.seriesNumber().toString(),
+          s.description() == null ? "" : s.description(),
+          s.instanceCount(),
+          s.decisionSummary() == null ? s.state() : s.decisionSummary(),
+          s.job() == null ? "" : "  [grading job " + s.job().state() + "]");
+    }
+    out.println();
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
