@@ -72,7 +72,15 @@ public final class DicomFacts {
       throw new DicomReadException(
           file, DicomReadException.Code.MALFORMED, "cannot parse: " + firstLine(e), e);
     }
-    InstanceFacts facts = fromAttributes(list);
+    InstanceFacts facts;
+    try {
+      facts = fromAttributes(list);
+    } catch (RuntimeException e) {
+      // A value PixelMed accepted but cannot convert must not escape as a bare exception: callers
+      // walk many files and need to know which one failed.
+      throw new DicomReadException(
+          file, DicomReadException.Code.MALFORMED, "unusable value: " + firstLine(e), e);
+    }
     if (facts.sopClassUid() == null || facts.sopInstanceUid() == null) {
       throw new DicomReadException(
           file,
