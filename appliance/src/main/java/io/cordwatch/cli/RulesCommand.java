@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
     name = "rules",
     description = "Series-selection rules: dry-run tester.",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
     subcommands = {RulesCommand.Test.class})
 final class RulesCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -51,6 +52,7 @@ final class RulesCommand implements Runnable {
   @Command(
       name = "test",
       mixinStandardHelpOptions = true,
+      versionProvider = Main.VersionProvider.class,
       description = {
         "Read DICOM files (folders are searched recursively), group them by series and say, per"
             + " series, whether it would be graded and why.",
