@@ -1,0 +1,14 @@
+/**
+ * The small DICOM helper: UIDs, and the facts of an instance ({@link
+ * io.cordwatch.dicom.InstanceFacts}) read from a data set by {@link io.cordwatch.dicom.DicomFacts}.
+ *
+ * <p>Besides {@code receive} and {@code publish}, this is the only package allowed to call
+ * PixelMed. Keeping the library behind these few classes is what lets it be swapped (dcm4che is the
+ * preferred library once its artifacts can be reached) without touching selection, grading or the
+ * web layer; everything past this package sees records and strings.
+ *
+ * <p>It reads; it does not decide. Whether a series is graded belongs to {@code study}. It never
+ * extracts patient name, ID or birth date: what it returns is logged, indexed and served, so the
+ * only way to keep identifiers out of those places is never to pick them up.
+ */
+package io.cordwatch.dicom;
