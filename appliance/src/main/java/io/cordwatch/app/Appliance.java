@@ -1,9 +1,11 @@
 package io.cordwatch.app;
 
 import io.cordwatch.receive.DicomReceiver;
-import io.cordwatch.receive.ReceiveListener;
 import io.cordwatch.receive.Spool;
 import io.cordwatch.store.Index;
+import io.cordwatch.study.SelectionRules;
+import io.cordwatch.study.SeriesSelector;
+import io.cordwatch.study.SeriesTracker;
 import io.cordwatch.telemetry.DiskWatermark;
 import io.cordwatch.telemetry.Meters;
 import io.cordwatch.web.WebContext;
@@ -30,6 +32,7 @@ public final class Appliance implements AutoCloseable {
   private final Index index;
   private final Meters meters;
   private final DiskWatermark disk;
+  private final SeriesTracker tracker;
   private final DicomReceiver receiver;
   private final WebServer web;
   private final Instant startedAt;
@@ -56,8 +59,15 @@ public final class Appliance implements AutoCloseable {
     this.meters = new Meters();
     this.disk = new DiskWatermark(settings.dataDir(), settings.diskReserveBytes());
     meters.bindGauges(disk::freeBytes, disk::reserveBytes, () -> index.totals().jobsQueued());
-    this.receiver =
-        new DicomReceiver(settings, spool, index, disk, meters, ReceiveListener.NONE, clock);
+    this.tracker =
+        new SeriesTracker(
+            index,
+            new SeriesSelector(SelectionRules.from(settings)),
+            settings.seriesStable(),
+            settings.releaseGrace(),
+            clock);
+    tracker.start();
+    this.receiver = new DicomReceiver(settings, spool, index, disk, meters, tracker, clock);
     receiver.start();
     WebServer started;
     try {
@@ -75,6 +85,7 @@ public final class Appliance implements AutoCloseable {
                   startedAt));
     } catch (RuntimeException e) {
       receiver.close();
+      tracker.close();
       index.close();
       throw e;
     }
@@ -131,6 +142,7 @@ public final class Appliance implements AutoCloseable {
     closed = true;
     web.close();
     receiver.close();
+    tracker.close();
     index.close();
   }
 }

@@ -25,9 +25,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cordwatch demo}: the appliance on loopback, fed one synthetic study by DCMTK's storescu exactly as a
- * scanner would send it, with the outcome printed. Until a model bundle exists the outcome is the receipt,
- * the series-selection decisions and the queued grading job.
+ * {@code cordwatch demo}: the appliance on loopback, fed one synthetic study by DCMTK's storescu
+ * exactly as a scanner would send it, with the outcome printed. Until a model bundle exists the
+ * outcome is the receipt, the series-selection decisions and the queued grading job.
  */
 @Command(
     name = "demo",
@@ -96,7 +96,15 @@ final class DemoCommand implements Callable<Integer> {
       throws IOException, InterruptedException {
     List<String> cmd =
         new ArrayList<>(
-            List.of("storescu", "-v", "-aet", "DEMO", "-aec", calledAe, "127.0.0.1", Integer.toString(port)));
+            List.of(
+                "storescu",
+                "-v",
+                "-aet",
+                "DEMO",
+                "-aec",
+                calledAe,
+                "127.0.0.1",
+                Integer.toString(port)));
     files.forEach(f -> cmd.add(f.toString()));
     Process p;
     try {
@@ -109,7 +117,8 @@ final class DemoCommand implements Callable<Integer> {
       p.destroyForcibly();
       throw new IOException("storescu did not finish in 120 s");
     }
-    return (int) output.lines().filter(l -> l.contains("Received Store Response (Success)")).count();
+    return (int)
+        output.lines().filter(l -> l.contains("Received Store Response (Success)")).count();
   }
 
   /** Polls the index (with a deadline) until the newest study has left the receiving state. */

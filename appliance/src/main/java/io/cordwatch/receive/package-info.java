@@ -1,12 +1,13 @@
 /**
- * Stage 1, receive: the DICOM upper layer. C-ECHO and C-STORE SCP for MR and Enhanced MR Image Storage, the
- * calling-AE policy, association limits, and the durable spool.
+ * Stage 1, receive: the DICOM upper layer. C-ECHO and C-STORE SCP for MR and Enhanced MR Image
+ * Storage, the calling-AE policy, association limits, and the durable spool.
  *
- * <p>Owns: the DICOM port, the spool directories ({@code spool/}, {@code quarantine/}) and the promise that
- * Success is sent only after the file and its index row are on disk. It writes the index only through
- * {@link io.cordwatch.store.Index#recordInstance}. It may not decide anything about series or grading (that
- * is {@code study}); it tells the next stage through {@link io.cordwatch.receive.ReceiveListener}. PixelMed
- * calls stay inside this package, {@code dicom} and (later) {@code publish}, so the library can be swapped.
- * Logs carry hashed UIDs only ({@link io.cordwatch.dicom.Uids#tag}), never patient data.
+ * <p>Owns: the DICOM port, the spool directories ({@code spool/}, {@code quarantine/}) and the
+ * promise that Success is sent only after the file and its index row are on disk. It writes the
+ * index only through {@link io.cordwatch.store.Index#recordInstance}. It may not decide anything
+ * about series or grading (that is {@code study}); it tells the next stage through {@link
+ * io.cordwatch.receive.ReceiveListener}. PixelMed calls stay inside this package, {@code dicom} and
+ * (later) {@code publish}, so the library can be swapped. Logs carry hashed UIDs only ({@link
+ * io.cordwatch.dicom.Uids#tag}), never patient data.
  */
 package io.cordwatch.receive;

@@ -22,18 +22,20 @@ import java.util.logging.Logger;
 /**
  * Decides when a series is complete, then selects it for grading or not, and queues its job.
  *
- * <p>DICOM has no "end of series" message, so completion is inferred, and it must be quick (a radiologist
- * is waiting) without cutting a series in two. A series is complete when either
+ * <p>DICOM has no "end of series" message, so completion is inferred, and it must be quick (a
+ * radiologist is waiting) without cutting a series in two. A series is complete when either
  *
  * <ul>
  *   <li>no instance of it arrived for the stable window (default 5 s), or
- *   <li>an association that sent it was released after its last instance and a short grace (default 1 s)
- *       passed with nothing new: senders usually send a series on one association and release it.
+ *   <li>an association that sent it was released after its last instance and a short grace (default
+ *       1 s) passed with nothing new: senders usually send a series on one association and release
+ *       it.
  * </ul>
  *
- * A late instance puts the series back to receiving (the index does that) and it is decided again. All
- * state lives in the index, so a restart picks up series left receiving and completes them by the stable
- * window. The sweep runs every 250 ms on one thread; tests call {@link #sweep()} directly with a fake clock.
+ * A late instance puts the series back to receiving (the index does that) and it is decided again.
+ * All state lives in the index, so a restart picks up series left receiving and completes them by
+ * the stable window. The sweep runs every 250 ms on one thread; tests call {@link #sweep()}
+ * directly with a fake clock.
  */
 public final class SeriesTracker implements ReceiveListener, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SeriesTracker.class.getName());
@@ -65,7 +67,8 @@ public final class SeriesTracker implements ReceiveListener, AutoCloseable {
 
   @Override
   public void instanceStored(InstanceFacts facts) {
-    // The index already moved the series (back) to receiving in the same transaction as the instance.
+    // The index already moved the series (back) to receiving in the same transaction as the
+    // instance.
   }
 
   @Override
@@ -88,7 +91,8 @@ public final class SeriesTracker implements ReceiveListener, AutoCloseable {
   }
 
   /**
-   * Completes every series that is due, records its selection decision and queues a job when selected.
+   * Completes every series that is due, records its selection decision and queues a job when
+   * selected.
    *
    * @return how many series were completed
    */
@@ -104,7 +108,8 @@ public final class SeriesTracker implements ReceiveListener, AutoCloseable {
         index.completeSeries(
             s.seriesUid(), now, decision.selected(), decision.summary(), decision.reasons());
       } catch (StoreException e) {
-        LOG.log(Level.WARNING, "could not record decision for series " + Uids.tag(s.seriesUid()), e);
+        LOG.log(
+            Level.WARNING, "could not record decision for series " + Uids.tag(s.seriesUid()), e);
         continue;
       }
       done++;
@@ -127,9 +132,7 @@ public final class SeriesTracker implements ReceiveListener, AutoCloseable {
       return true;
     }
     Long released = s.lastReleaseMs();
-    return released != null
-        && released >= s.lastReceivedMs()
-        && now - released >= grace.toMillis();
+    return released != null && released >= s.lastReceivedMs() && now - released >= grace.toMillis();
   }
 
   private List<InstanceFacts> facts(String seriesUid) {
@@ -138,7 +141,8 @@ public final class SeriesTracker implements ReceiveListener, AutoCloseable {
       try {
         out.add(JSON.readValue(json, InstanceFacts.class));
       } catch (IOException e) {
-        LOG.warning("unreadable facts row in series " + Uids.tag(seriesUid) + ": " + e.getMessage());
+        LOG.warning(
+            "unreadable facts row in series " + Uids.tag(seriesUid) + ": " + e.getMessage());
       }
     }
     return out;
