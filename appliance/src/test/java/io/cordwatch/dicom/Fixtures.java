@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Where the test inputs made outside the project live. The build tells the tests through the {@code
- * cordwatch.fixtures} system property; running a test from an IDE without it falls back to the
- * shared checkout location.
+ * cordwatch.fixtures} system property (the {@code shared/} folder beside the checkout); a clone
+ * elsewhere can name it with the {@code CORDWATCH_FIXTURES} environment variable; the shared
+ * location of this workplace is the last resort.
  */
 public final class Fixtures {
   private static final Path PYDICOM_TEST_FILES =
@@ -19,12 +20,19 @@ public final class Fixtures {
 
   /** The shared fixtures folder ({@code shared/fixtures}). */
   public static Path root() {
-    String configured = System.getProperty("cordwatch.fixtures");
-    Path root =
-        configured == null || configured.isBlank()
-            ? Path.of("/work/shared/fixtures")
-            : Path.of(configured);
-    return root.toAbsolutePath().normalize();
+    java.util.List<String> candidates = new java.util.ArrayList<>();
+    candidates.add(System.getProperty("cordwatch.fixtures"));
+    candidates.add(System.getenv("CORDWATCH_FIXTURES"));
+    candidates.add("/work/shared/fixtures");
+    for (String c : candidates) {
+      if (c != null && !c.isBlank() && Files.isDirectory(Path.of(c))) {
+        return Path.of(c).toAbsolutePath().normalize();
+      }
+    }
+    throw new IllegalStateException(
+        "shared fixtures not found: set CORDWATCH_FIXTURES to the shared/fixtures folder (tried "
+            + candidates
+            + ")");
   }
 
   /** A file under {@code real-dicom/}, which must exist: the suite is meaningless without it. */

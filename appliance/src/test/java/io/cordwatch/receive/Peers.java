@@ -16,9 +16,7 @@ final class Peers {
   record Run(int exit, String output) {}
 
   static Path fixtures() {
-    String p = System.getProperty("cordwatch.fixtures");
-    Path path = p == null ? Path.of("../../shared/fixtures") : Path.of(p);
-    return path.toAbsolutePath().normalize();
+    return io.cordwatch.dicom.Fixtures.root();
   }
 
   static Path pydicomTestFiles() {
