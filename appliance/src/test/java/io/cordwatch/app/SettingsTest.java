@@ -1,0 +1,89 @@
+package io.cordwatch.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+  @TempDir Path tmp;
+
+  @Test
+  void defaultsMatchTheDocumentedOnes() {
+    Settings s = Settings.load(null, Map.of());
+    assertEquals(11112, s.dicomPort());
+    assertEquals(8080, s.httpPort());
+    assertEquals("CORDWATCH", s.aeTitle());
+    assertEquals(List.of(), s.allowAe(), "deny by default");
+    assertEquals(25, s.maxAssociations());
+    assertEquals(2_000_000_000L, s.diskReserveBytes());
+    assertEquals(Duration.ofSeconds(5), s.seriesStable());
+    assertEquals(Duration.ofSeconds(60), s.idleTimeout());
+    assertEquals(Duration.ofSeconds(30), s.artimTimeout());
+  }
+
+  @Test
+  void configFileIsReadAndFlagsWinOverIt() throws Exception {
+    Path yaml = tmp.resolve("cordwatch.yaml");
+    Files.writeString(
+        yaml,
+        """
+        dicom-port: 104
+        ae-title: SPINE_AI
+        allow-ae: [MR_SCANNER1, PACS]
+        disk-reserve: 5GiB
+        series-stable: 2500ms
+        """);
+    Settings s = Settings.load(yaml, Map.of("dicom-port", "11113"));
+    assertEquals(11113, s.dicomPort());
+    assertEquals("SPINE_AI", s.aeTitle());
+    assertEquals(List.of("MR_SCANNER1", "PACS"), s.allowAe());
+    assertEquals(5L * 1024 * 1024 * 1024, s.diskReserveBytes());
+    assertEquals(Duration.ofMillis(2500), s.seriesStable());
+  }
+
+  @Test
+  void unknownKeyInTheFileIsNamed() throws Exception {
+    Path yaml = tmp.resolve("c.yaml");
+    Files.writeString(yaml, "dicom_port: 104\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> Settings.load(yaml, Map.of()));
+    assertTrue(e.getMessage().contains("unknown key 'dicom_port'"), e.getMessage());
+    assertTrue(e.getMessage().contains("dicom-port"), "lists the known keys: " + e.getMessage());
+  }
+
+  @Test
+  void unusableValuesAreRefusedNamingTheSetting() {
+    assertMessage(Map.of("dicom-port", "70000"), "dicom-port");
+    assertMessage(Map.of("http-port", "eighty"), "http-port");
+    assertMessage(Map.of("disk-reserve", "lots"), "disk-reserve");
+    assertMessage(Map.of("idle-timeout", "5m"), "idle-timeout");
+    assertMessage(Map.of("artim-timeout", "31s"), "artim-timeout");
+    assertMessage(Map.of("ae-title", "MUCH_TOO_LONG_AE_TITLE"), "ae-title");
+    assertMessage(Map.of("allow-ae", "OK,BAD\\AE"), "allow-ae");
+    assertMessage(Map.of("max-associations", "0"), "max-associations");
+  }
+
+  @Test
+  void unreadableConfigFileSaysWhichFile() throws Exception {
+    Path yaml = tmp.resolve("broken.yaml");
+    Files.writeString(yaml, "dicom-port: [unclosed\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> Settings.load(yaml, Map.of()));
+    assertTrue(e.getMessage().contains("broken.yaml"), e.getMessage());
+    ConfigException missing =
+        assertThrows(
+            ConfigException.class, () -> Settings.load(tmp.resolve("nope.yaml"), Map.of()));
+    assertTrue(missing.getMessage().contains("nope.yaml"), missing.getMessage());
+  }
+
+  private static void assertMessage(Map<String, String> flags, String key) {
+    ConfigException e = assertThrows(ConfigException.class, () -> Settings.load(null, flags));
+    assertTrue(e.getMessage().startsWith(key + ":"), e.getMessage());
+  }
+}
