@@ -9,6 +9,8 @@ import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.display.SourceImage;
 import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.dicom.InstanceFacts;
+import io.cordwatch.dicom.JpegLossless;
+import io.cordwatch.dicom.PixelDecodeException;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.InstanceRow;
@@ -93,7 +95,7 @@ final class Ingest {
       throw new DimseStatus.Failure(
           DimseStatus.OUT_OF_RESOURCES, "io", "Storage failure: " + e.getMessage(), e);
     }
-    AttributeList list = parse(data);
+    AttributeList list = parse(data, !JpegLossless.handles(transferSyntax));
     String sopClass = string(list, TagFromName.SOPClassUID);
     String sopInstance = string(list, TagFromName.SOPInstanceUID);
     if (!cmd.affectedSopClassUid().equals(sopClass)) {
@@ -177,8 +179,13 @@ final class Ingest {
     return new Stored(facts, false);
   }
 
-  private static AttributeList parse(Spool.Incoming data) throws DimseStatus.Failure {
+  private static AttributeList parse(Spool.Incoming data, boolean decompress)
+      throws DimseStatus.Failure {
     AttributeList list = new AttributeList();
+    // PixelMed finds no lossless JPEG reader on Debian; those frames stay compressed and are
+    // checked by
+    // JpegLossless in checkPixels instead.
+    list.setDecompressPixelData(decompress);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(data.path()), 1 << 16);
         DicomInputStream din = new DicomInputStream(in)) {
       list.read(din);
@@ -229,6 +236,23 @@ final class Ingest {
             DimseStatus.CANNOT_UNDERSTAND,
             "truncated",
             "Pixel Data truncated: " + actual + " of " + expected + " bytes");
+      }
+      return;
+    }
+    if (JpegLossless.handles(transferSyntax)) {
+      try {
+        short[][] decoded = JpegLossless.decodeFrames(list);
+        if (decoded.length != Math.max(frames, 1)) {
+          throw new DimseStatus.Failure(
+              DimseStatus.CANNOT_UNDERSTAND,
+              "undecodable",
+              "Pixel Data has " + decoded.length + " frames, header says " + frames);
+        }
+      } catch (PixelDecodeException e) {
+        throw new DimseStatus.Failure(
+            DimseStatus.CANNOT_UNDERSTAND,
+            "undecodable",
+            "Pixel Data cannot be decoded: " + e.getMessage());
       }
       return;
     }

@@ -1,5 +1,6 @@
 package io.cordwatch.receive;
 
+import io.cordwatch.dicom.JpegLossless;
 import java.util.List;
 
 /**
@@ -11,12 +12,22 @@ final class TransferSyntaxes {
   static final String DEFLATED_LE = "1.2.840.10008.1.2.1.99";
   static final String EXPLICIT_BE = "1.2.840.10008.1.2.2";
   static final String RLE = "1.2.840.10008.1.2.5";
-  static final String JPEG_LOSSLESS_SV1 = "1.2.840.10008.1.2.4.70";
-  static final String JPEG_LOSSLESS = "1.2.840.10008.1.2.4.57";
+  static final String JPEG_LOSSLESS_SV1 = JpegLossless.LOSSLESS_SV1;
+  static final String JPEG_LOSSLESS = JpegLossless.LOSSLESS;
 
-  /** Uncompressed or natively decodable, in order of preference when a sender offers several. */
+  /**
+   * Transfer syntaxes we can decode, in order of preference when a sender offers several:
+   * uncompressed first (cheapest to check and to grade), then the lossless compressions.
+   */
   static final List<String> STORAGE =
-      List.of(EXPLICIT_LE, IMPLICIT_LE, DEFLATED_LE, EXPLICIT_BE, RLE);
+      List.of(
+          EXPLICIT_LE,
+          IMPLICIT_LE,
+          DEFLATED_LE,
+          EXPLICIT_BE,
+          JPEG_LOSSLESS_SV1,
+          JPEG_LOSSLESS,
+          RLE);
 
   private TransferSyntaxes() {}
 

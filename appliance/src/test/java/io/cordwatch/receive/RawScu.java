@@ -36,8 +36,15 @@ final class RawScu implements AutoCloseable {
   /** Opens an association proposing {@code sopClass} in explicit little endian (context id 1). */
   static RawScu associate(int port, String calling, String called, String sopClass)
       throws IOException {
+    return associate(port, calling, called, sopClass, EXPLICIT_LE);
+  }
+
+  /** Opens an association proposing {@code sopClass} in {@code transferSyntax} (context id 1). */
+  static RawScu associate(
+      int port, String calling, String called, String sopClass, String transferSyntax)
+      throws IOException {
     RawScu scu = new RawScu(new Socket("127.0.0.1", port));
-    scu.out.write(associateRq(calling, called, sopClass));
+    scu.out.write(associateRq(calling, called, sopClass, transferSyntax));
     scu.out.flush();
     int type = scu.in.readUnsignedByte();
     scu.in.readUnsignedByte();
@@ -172,13 +179,14 @@ final class RawScu implements AutoCloseable {
     return Arrays.copyOfRange(all, 144 + groupLength, all.length);
   }
 
-  private static byte[] associateRq(String calling, String called, String sopClass) {
+  private static byte[] associateRq(
+      String calling, String called, String sopClass, String transferSyntax) {
     ByteArrayOutputStream items = new ByteArrayOutputStream();
     item(items, 0x10, ascii("1.2.840.10008.3.1.1.1"));
     ByteArrayOutputStream pc = new ByteArrayOutputStream();
     pc.writeBytes(new byte[] {1, 0, 0, 0});
     item(pc, 0x30, ascii(sopClass));
-    item(pc, 0x40, ascii(EXPLICIT_LE));
+    item(pc, 0x40, ascii(transferSyntax));
     item(items, 0x20, pc.toByteArray());
     ByteArrayOutputStream user = new ByteArrayOutputStream();
     item(user, 0x51, be32(65536));

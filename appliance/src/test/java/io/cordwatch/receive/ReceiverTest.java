@@ -280,8 +280,10 @@ class ReceiverTest {
     }
   }
 
+  /** Reads a stored or sent file as it is on disk (compressed pixel data stays compressed). */
   static AttributeList read(Path file) throws Exception {
     AttributeList list = new AttributeList();
+    list.setDecompressPixelData(false);
     list.read(file.toString());
     return list;
   }
