@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       DemoCommand.class,
       RulesCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
