@@ -56,7 +56,7 @@ class CrashDurabilityTest {
                   "127.0.0.1",
                   Integer.toString(port)));
       files.forEach(f -> cmd.add(f.toString()));
-      storescu = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      storescu = Peers.dcmtk(cmd).redirectErrorStream(true).start();
       try (BufferedReader out =
           new BufferedReader(
               new InputStreamReader(storescu.getInputStream(), StandardCharsets.UTF_8))) {
