@@ -157,6 +157,20 @@ final class RawScu implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits (up to {@code millis}) for the receiver to end the association: an A-ABORT PDU or the
+   * connection closing both count.
+   */
+  boolean awaitClosedOrAbort(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+    try {
+      int type = in.read();
+      return type == -1 || type == 0x07;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    }
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -281,6 +282,37 @@ class ReceiverTest {
   }
 
   /** Reads a stored or sent file as it is on disk (compressed pixel data stays compressed). */
+  @Test
+  void idleAssociationIsAbortedAfterTheIdleTimeout() throws Exception {
+    try (Appliance quick =
+            RunningAppliance.start(tmp.resolve("idle"), Map.of("idle-timeout", "1s"));
+        RawScu scu =
+            RawScu.associate(quick.dicomPort(), "RAWSCU", "CORDWATCH", Uids.MR_IMAGE_STORAGE)) {
+      assertTrue(scu.awaitClosedOrAbort(15_000), "association still open after the idle timeout");
+      assertEquals(0, Peers.echoscu(quick.dicomPort(), "ECHOSCU").exit());
+    }
+  }
+
+  @Test
+  void dataSetAboveTheSizeLimitGetsA700AndNothingIsKept() throws Exception {
+    List<Path> files =
+        SyntheticStudy.write(
+            tmp.resolve("study"), new SyntheticStudy.Spec(1, false, false, 128, 12));
+    String uid =
+        Attribute.getSingleStringValueOrNull(read(files.get(0)), TagFromName.SOPInstanceUID);
+    try (Appliance small =
+            RunningAppliance.start(tmp.resolve("small"), Map.of("max-object-size", "16KiB"));
+        RawScu scu =
+            RawScu.associate(small.dicomPort(), "RAWSCU", "CORDWATCH", Uids.MR_IMAGE_STORAGE)) {
+      RawScu.Response r = scu.store(Uids.MR_IMAGE_STORAGE, uid, RawScu.dataSetOf(files.get(0)));
+      assertEquals(DimseStatus.OUT_OF_RESOURCES, r.status());
+      assertTrue(r.errorComment().contains("larger than the limit"), r.errorComment());
+      scu.release();
+      assertEquals(0, small.index().allInstances().size());
+      assertEquals(0, countFiles(tmp.resolve("small/spool")));
+    }
+  }
+
   static AttributeList read(Path file) throws Exception {
     AttributeList list = new AttributeList();
     list.setDecompressPixelData(false);

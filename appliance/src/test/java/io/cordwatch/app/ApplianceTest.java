@@ -1,0 +1,134 @@
+package io.cordwatch.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.cli.Main;
+import io.cordwatch.dicom.SyntheticStudy;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole appliance as a user meets it: storescu in, HTTP out; and the demo command. */
+class ApplianceTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @TempDir Path tmp;
+
+  @Test
+  void studySentByStorescuShowsItsSeriesDecisionsAndQueuedJobInTheApi() throws Exception {
+    Map<String, String> flags = new HashMap<>();
+    flags.put("data-dir", tmp.resolve("data").toString());
+    flags.put("dicom-port", "0");
+    flags.put("http-port", "0");
+    flags.put("bind", "127.0.0.1");
+    flags.put("allow-ae", "STORESCU");
+    flags.put("disk-reserve", "0");
+    List<Path> files =
+        SyntheticStudy.write(tmp.resolve("study"), new SyntheticStudy.Spec(6, true, true, 64, 5));
+    try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  "storescu",
+                  "-aet",
+                  "STORESCU",
+                  "-aec",
+                  "CORDWATCH",
+                  "127.0.0.1",
+                  Integer.toString(appliance.dicomPort())));
+      files.forEach(f -> cmd.add(f.toString()));
+      ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
+      b.environment().put("TCP_NODELAY", "1");
+      Process p = b.start();
+      p.getInputStream().readAllBytes();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(0, p.exitValue());
+
+      String base = "http://127.0.0.1:" + appliance.httpPort();
+      JsonNode study = null;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline) {
+        JsonNode list = get(base + "/api/v1/studies?state=queued");
+        if (list.get("studies").size() == 1) {
+          study = list.get("studies").get(0);
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertTrue(study != null, "study never reached the queued state");
+      JsonNode detail = get(base + "/api/v1/studies/" + study.get("study_instance_uid").asText());
+      assertEquals(12, detail.get("instance_count").asInt());
+      Map<String, String> decisions = new HashMap<>();
+      for (JsonNode s : detail.get("series")) {
+        decisions.put(s.get("description").asText(), s.get("selection").get("summary").asText());
+        if (s.get("description").asText().equals("AX T2 TSE")) {
+          assertEquals("queued", s.get("job").get("state").asText());
+        } else {
+          assertTrue(s.get("job").isNull());
+        }
+      }
+      assertEquals("selected: axial 0 deg, TE 100 ms, TR 4000 ms", decisions.get("AX T2 TSE"));
+      assertEquals("skipped: sagittal", decisions.get("SAG T2 TSE"));
+      assertTrue(decisions.get("AX T1 SE").startsWith("skipped: not T2-weighted"));
+      JsonNode status = get(base + "/api/v1/status");
+      assertEquals(1, status.get("queue").get("queued").asInt());
+      assertEquals(12, status.get("counters").get("instances_received").asInt());
+    }
+  }
+
+  @Test
+  void demoSendsAStudyAndPrintsTheDecisions() {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    int exit;
+    try {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      exit =
+          Main.run(
+              "demo",
+              "--exit",
+              "--data-dir",
+              tmp.resolve("demo").toString(),
+              "--dicom-port",
+              "0",
+              "--http-port",
+              "0",
+              "--slices",
+              "8");
+    } finally {
+      System.setOut(original);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    assertEquals(0, exit, out);
+    assertTrue(out.contains("storescu: 14 of 14 instances acknowledged"), out);
+    assertTrue(
+        out.contains("selected: axial 0 deg, TE 100 ms, TR 4000 ms  [grading job queued]"), out);
+    assertTrue(out.contains("skipped: sagittal"), out);
+  }
+
+  private JsonNode get(String url) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body());
+  }
+}
