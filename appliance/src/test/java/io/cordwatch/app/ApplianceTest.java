@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cordwatch.cli.Main;
 import io.cordwatch.dicom.SyntheticStudy;
+import io.cordwatch.receive.Peers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,23 +43,8 @@ class ApplianceTest {
     List<Path> files =
         SyntheticStudy.write(tmp.resolve("study"), new SyntheticStudy.Spec(6, true, true, 64, 5));
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
-      List<String> cmd =
-          new ArrayList<>(
-              List.of(
-                  "storescu",
-                  "-aet",
-                  "STORESCU",
-                  "-aec",
-                  "CORDWATCH",
-                  "127.0.0.1",
-                  Integer.toString(appliance.dicomPort())));
-      files.forEach(f -> cmd.add(f.toString()));
-      ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
-      b.environment().put("TCP_NODELAY", "1");
-      Process p = b.start();
-      p.getInputStream().readAllBytes();
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-      assertEquals(0, p.exitValue());
+      Peers.Run sent = Peers.storescu(appliance.dicomPort(), "STORESCU", files);
+      assertEquals(12, Peers.successes(sent), sent.output());
 
       String base = "http://127.0.0.1:" + appliance.httpPort();
       JsonNode study = null;

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real DICOM peers (DCMTK) the tests talk to; install/cordwatch test installs them. */
-final class Peers {
+public final class Peers {
   private Peers() {}
 
   /** Output and exit code of a finished peer. */
-  record Run(int exit, String output) {}
+  public record Run(int exit, String output) {}
 
   static Path fixtures() {
     return io.cordwatch.dicom.Fixtures.root();
@@ -57,7 +57,7 @@ final class Peers {
     return b;
   }
 
-  static Run storescu(int port, String calling, List<Path> files, String... options)
+  public static Run storescu(int port, String calling, List<Path> files, String... options)
       throws IOException, InterruptedException {
     List<String> cmd =
         new ArrayList<>(List.of("storescu", "-v", "-aet", calling, "-aec", "CORDWATCH"));
@@ -85,7 +85,7 @@ final class Peers {
   }
 
   /** Number of "Received Store Response (Success)" lines in storescu -v output. */
-  static int successes(Run r) {
+  public static int successes(Run r) {
     return (int)
         r.output().lines().filter(l -> l.contains("Received Store Response (Success)")).count();
   }
