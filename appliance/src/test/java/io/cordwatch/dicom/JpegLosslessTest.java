@@ -203,9 +203,7 @@ class JpegLosslessTest {
   }
 
   static Path realDicom() {
-    String p = System.getProperty("cordwatch.fixtures");
-    Path fixtures = p == null ? Path.of("/work/shared/fixtures") : Path.of(p);
-    return fixtures.resolve("real-dicom").toAbsolutePath().normalize();
+    return Fixtures.root().resolve("real-dicom");
   }
 
   private static Path transferSyntaxes() {
