@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
 import io.cordwatch.cli.Main;
 import io.cordwatch.dicom.SyntheticStudy;
+import io.cordwatch.dicom.Uids;
 import io.cordwatch.receive.Peers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,7 +24,12 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +84,62 @@ class ApplianceTest {
       JsonNode status = get(base + "/api/v1/status");
       assertEquals(1, status.get("queue").get("queued").asInt());
       assertEquals(12, status.get("counters").get("instances_received").asInt());
+    }
+  }
+
+  @Test
+  void logsCarryNoPatientIdentifiersAndNoWholeUids() throws Exception {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            String m = new SimpleFormatter().formatMessage(r);
+            lines.add(m + (r.getThrown() == null ? "" : " " + r.getThrown()));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger ours = Logger.getLogger("io.cordwatch");
+    ours.addHandler(capture);
+    try {
+      Map<String, String> flags = new HashMap<>();
+      flags.put("data-dir", tmp.resolve("data").toString());
+      flags.put("dicom-port", "0");
+      flags.put("http-port", "0");
+      flags.put("bind", "127.0.0.1");
+      flags.put("allow-ae", "STORESCU");
+      flags.put("disk-reserve", "0");
+      flags.put("release-grace", "100ms");
+      List<Path> files =
+          SyntheticStudy.write(
+              tmp.resolve("study"), new SyntheticStudy.Spec(3, true, false, 64, 6));
+      AttributeList first = new AttributeList();
+      first.read(files.get(0).toString());
+      String studyUid = Attribute.getSingleStringValueOrNull(first, TagFromName.StudyInstanceUID);
+      try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+        Peers.storescu(appliance.dicomPort(), "STORESCU", files);
+        Peers.storescu(appliance.dicomPort(), "INTRUDER", files);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (lines.stream().noneMatch(l -> l.contains("skipped: sagittal"))) {
+          assertTrue(System.nanoTime() < deadline, "series never completed: " + lines);
+          Thread.sleep(50);
+        }
+      }
+      assertTrue(lines.size() > 5, "the run logged: " + lines);
+      for (String line : lines) {
+        assertTrue(!line.contains("PHANTOM") && !line.contains("SYNTH0001"), line);
+        assertTrue(!line.contains(studyUid), "whole study UID in: " + line);
+      }
+      assertTrue(
+          lines.stream().anyMatch(l -> l.contains(Uids.tag(studyUid))),
+          "hashed UID tags are logged instead: " + lines);
+    } finally {
+      ours.removeHandler(capture);
     }
   }
 

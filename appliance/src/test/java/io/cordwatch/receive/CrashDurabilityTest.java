@@ -120,6 +120,7 @@ class CrashDurabilityTest {
     Process p =
         new ProcessBuilder(
                 java,
+                "--enable-native-access=ALL-UNNAMED",
                 "-cp",
                 System.getProperty("java.class.path"),
                 "io.cordwatch.cli.Main",

@@ -39,6 +39,43 @@ class RealFixturesTest {
   }
 
   @Test
+  void deflatedImplicitAndBigEndianAreStoredInThatSyntaxWithTheSamePixels() throws Exception {
+    Path file = Peers.fixtures().resolve("real-dicom/transfer-syntaxes/1.dcm");
+    short[] reference = pixels(file);
+    String uid = Attribute.getSingleStringValueOrNull(meta(file), TagFromName.SOPInstanceUID);
+    try (Appliance appliance = RunningAppliance.start(tmp.resolve("data"))) {
+      for (String[] c :
+          new String[][] {{"-xd", "1.2.840.10008.1.2.1.99"}, {"-xi", "1.2.840.10008.1.2"}}) {
+        Peers.Run r = Peers.storescu(appliance.dicomPort(), "STORESCU", List.of(file), c[0]);
+        assertEquals(1, Peers.successes(r), c[0] + ": " + r.output());
+        InstanceRow row = appliance.index().findInstance(uid).orElseThrow();
+        assertEquals(c[1], row.transferSyntax());
+        assertArrayEquals(reference, pixels(tmp.resolve("data").resolve(row.path())), c[0]);
+      }
+      // storescu never prefers big endian when little endian is accepted; a sender offering only
+      // big endian (the retired syntax some old modalities still use) is played by the raw SCU.
+      Path bigEndian = Peers.fixtures().resolve("real-dicom/transfer-syntaxes/3.dcm");
+      String beUid =
+          Attribute.getSingleStringValueOrNull(meta(bigEndian), TagFromName.SOPInstanceUID);
+      try (RawScu scu =
+          RawScu.associate(
+              appliance.dicomPort(),
+              "RAWSCU",
+              "CORDWATCH",
+              Uids.MR_IMAGE_STORAGE,
+              "1.2.840.10008.1.2.2")) {
+        assertEquals(
+            DimseStatus.SUCCESS,
+            scu.store(Uids.MR_IMAGE_STORAGE, beUid, RawScu.dataSetOf(bigEndian)).status());
+        scu.release();
+      }
+      InstanceRow row = appliance.index().findInstance(beUid).orElseThrow();
+      assertEquals("1.2.840.10008.1.2.2", row.transferSyntax());
+      assertArrayEquals(reference, pixels(tmp.resolve("data").resolve(row.path())), "big endian");
+    }
+  }
+
+  @Test
   void brokenRealAxialT2SliceIsStoredWhenItCanBeReadSafelyAndServiceGoesOn() throws Exception {
     Path broken = Peers.fixtures().resolve("real-dicom/axial-t2-lumbar-broken/GH1339.dcm");
     AttributeList list = meta(broken);
