@@ -84,7 +84,6 @@ public final class DicomReceiver implements AutoCloseable {
   private final DiskWatermark disk;
   private final Meters meters;
   private final ReceiveListener listener;
-  private final Clock clock;
   private final Ingest ingest;
   private final MrStoragePolicy policy = new MrStoragePolicy(TransferSyntaxes.STORAGE);
   private final Semaphore slots;
@@ -107,7 +106,6 @@ public final class DicomReceiver implements AutoCloseable {
     this.disk = disk;
     this.meters = meters;
     this.listener = listener;
-    this.clock = clock;
     this.ingest = new Ingest(spool, index, disk, meters, listener, clock);
     this.slots = new Semaphore(settings.maxAssociations());
   }

@@ -113,13 +113,23 @@ final class MessageReader extends CompositeResponseHandler {
               "disk_reserve",
               "Disk below reserve: instance not stored, send again later");
     } else {
-      data = spool.open();
-      data.writeHeader(
-          CommandSet.fileMetaHeader(
-              command.affectedSopClassUid(),
-              command.affectedSopInstanceUid(),
-              transferSyntax,
-              callingAe));
+      try {
+        data = spool.open();
+        data.writeHeader(
+            CommandSet.fileMetaHeader(
+                command.affectedSopClassUid(),
+                command.affectedSopInstanceUid(),
+                transferSyntax,
+                callingAe));
+      } catch (IOException e) {
+        if (data != null) {
+          data.close();
+          data = null;
+        }
+        discarded =
+            new DimseStatus.Failure(
+                DimseStatus.OUT_OF_RESOURCES, "io", "Storage failure: " + e.getMessage(), e);
+      }
     }
   }
 
@@ -147,7 +157,19 @@ final class MessageReader extends CompositeResponseHandler {
         return;
       }
     }
-    data.write(value);
+    try {
+      data.write(value);
+    } catch (IOException e) {
+      // A full or failing disk ends this instance with A700, not the association: the sender can
+      // retry
+      // later, and other instances on this association may still fit.
+      refuseData(
+          new DimseStatus.Failure(
+              DimseStatus.OUT_OF_RESOURCES,
+              "io",
+              "Storage failure while receiving: " + e.getMessage(),
+              e));
+    }
   }
 
   private void refuseData(DimseStatus.Failure why) {

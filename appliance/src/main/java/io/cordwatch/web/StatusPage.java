@@ -81,7 +81,7 @@ final class StatusPage implements HttpService {
     h.raw("</head>\n<body>\n<header>\n");
     if (ok) {
       h.raw("<p class=\"state ok\">OK</p>\n");
-      h.raw("<p>Receiving studies and ready to grade. No action needed.</p>\n");
+      h.raw("<p>Receiving studies. No action needed.</p>\n");
     } else {
       h.raw("<p class=\"state attention\">ATTENTION</p>\n<ul class=\"why\">\n");
       for (String r : reasons) {
