@@ -105,11 +105,12 @@ public record Settings(
       throw new ConfigException("max-associations: must be at least 1, was " + maxAssociations);
     }
     if (idleTimeout.isZero() || idleTimeout.compareTo(Duration.ofSeconds(60)) > 0) {
-      throw new ConfigException("idle-timeout: must be between 1 ms and 60 s, was " + idleTimeout);
+      throw new ConfigException(
+          "idle-timeout: must be between 1 ms and 60 s, was " + idleTimeout.toMillis() + " ms");
     }
     if (artimTimeout.isZero() || artimTimeout.compareTo(Duration.ofSeconds(30)) > 0) {
       throw new ConfigException(
-          "artim-timeout: must be between 1 ms and 30 s, was " + artimTimeout);
+          "artim-timeout: must be between 1 ms and 30 s, was " + artimTimeout.toMillis() + " ms");
     }
     if (maxObjectBytes < 1024) {
       throw new ConfigException("max-object-size: must be at least 1 KB, was " + maxObjectBytes);

@@ -114,8 +114,20 @@ public final class DicomReceiver implements AutoCloseable {
   public synchronized void start() throws IOException {
     ServerSocket s = new ServerSocket();
     s.setReuseAddress(true);
-    s.bind(
-        new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.dicomPort()), 128);
+    try {
+      s.bind(
+          new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.dicomPort()), 128);
+    } catch (IOException e) {
+      s.close();
+      throw new IOException(
+          "cannot listen for DICOM on "
+              + settings.bind()
+              + ":"
+              + settings.dicomPort()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
     server = s;
     acceptor = Thread.ofPlatform().name("dicom-accept").daemon(true).start(this::acceptLoop);
     LOG.info(
