@@ -1,0 +1,84 @@
+package io.cordwatch.infer;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A loaded, checked model bundle (see docs/model-bundle.md). Everything in it has been validated by
+ * {@link Bundles#load}: the files exist with their checksums, the prototypes are K x D finite
+ * floats with K equal to the number of classes. Whether the backbone runs is checked by {@link
+ * Bundles#verify}, which needs ONNX Runtime.
+ *
+ * @param source what was loaded: the folder, or the .zip
+ * @param directory the folder the files lie in (a private unpacked copy for a .zip)
+ * @param name a label for logs and results ({@code name}, the folder's name when absent)
+ * @param formatVersion bundle.json's {@code format_version}
+ * @param backbone the ONNX graph producing embeddings
+ * @param embeddingWidth D ({@code backbone.embedding_width})
+ * @param localizer the optional ONNX graph finding the canal box
+ * @param prototypesFile the [K, D] float32 little-endian file
+ * @param prototypes K x D, one row per class in {@code classes} order
+ * @param classes class names, index k is prototype k
+ * @param highGrade the classes that count as high grade
+ * @param temperature T in softmax(-d / T)
+ * @param oodScale divides the nearest squared distance to give the OOD score
+ * @param oodThreshold an OOD score above it marks a slice uncertain; +infinity when off
+ * @param preprocessing how slices become input tensors
+ * @param provenance where the model came from
+ */
+public record Bundle(
+    Path source,
+    Path directory,
+    String name,
+    int formatVersion,
+    BundleFile backbone,
+    int embeddingWidth,
+    Optional<BundleFile> localizer,
+    BundleFile prototypesFile,
+    float[][] prototypes,
+    List<String> classes,
+    List<String> highGrade,
+    double temperature,
+    double oodScale,
+    double oodThreshold,
+    PreprocessingSpec preprocessing,
+    Provenance provenance) {
+
+  public static final List<String> DEFAULT_CLASSES = List.of("0", "1a", "1b", "1c", "2", "3");
+  public static final List<String> DEFAULT_HIGH_GRADE = List.of("1c", "2", "3");
+
+  public Bundle {
+    prototypes = copy(prototypes);
+    classes = List.copyOf(classes);
+    highGrade = List.copyOf(highGrade);
+  }
+
+  /** K x D; a copy, since the bundle is immutable. */
+  @Override
+  public float[][] prototypes() {
+    return copy(prototypes);
+  }
+
+  /** K, the number of classes and prototypes. */
+  public int classCount() {
+    return classes.size();
+  }
+
+  public boolean isHighGrade(int classIndex) {
+    return highGrade.contains(classes.get(classIndex));
+  }
+
+  /** Whether an OOD threshold is set. */
+  public boolean oodEnabled() {
+    return oodThreshold != Double.POSITIVE_INFINITY;
+  }
+
+  private static float[][] copy(float[][] rows) {
+    float[][] out = new float[rows.length][];
+    for (int k = 0; k < rows.length; k++) {
+      out[k] = rows[k].clone();
+    }
+    return out;
+  }
+}

@@ -1,0 +1,52 @@
+package io.cordwatch.infer;
+
+/**
+ * A model bundle that cannot be used: the code says which kind of problem, the message names it and
+ * the file or key involved, so a person can fix the bundle without reading our code.
+ */
+public final class BundleException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** What is wrong with the bundle. */
+  public enum Code {
+    /** The bundle path, bundle.json or a file it names does not exist or cannot be read. */
+    MISSING_FILE,
+    /** A file's sha256 differs from the one bundle.json records. */
+    CHECKSUM_MISMATCH,
+    /** bundle.json is not JSON, lacks a key, has a key of the wrong type or an unknown key. */
+    MALFORMED_MANIFEST,
+    /** bundle.json has a format_version this appliance does not read. */
+    UNSUPPORTED_FORMAT,
+    /** The prototypes file does not hold K x D float32 values. */
+    PROTOTYPES_SHAPE,
+    /** The number of prototypes K differs from the number of classes. */
+    CLASS_COUNT,
+    /** The prototypes hold NaN or infinity. */
+    NON_FINITE_PROTOTYPES,
+    /** A head or preprocessing number is out of its range (temperature, OOD scale, mean/std...). */
+    BAD_VALUE,
+    /** The backbone's input is not one 4-D float NCHW tensor with 1 or 3 channels. */
+    INPUT_LAYOUT,
+    /** The backbone's output is not one [N, D] float tensor with D as bundle.json says. */
+    EMBEDDING_WIDTH,
+    /** ONNX Runtime cannot load the backbone or localizer graph. */
+    MODEL_UNLOADABLE,
+    /** A zip entry would land outside the folder it is unpacked into, or the zip is too large. */
+    UNSAFE_ZIP
+  }
+
+  private final Code code;
+
+  public BundleException(Code code, String message) {
+    this(code, message, null);
+  }
+
+  public BundleException(Code code, String message, Throwable cause) {
+    super(message, cause);
+    this.code = code;
+  }
+
+  public Code code() {
+    return code;
+  }
+}

@@ -1,0 +1,65 @@
+package io.cordwatch.infer;
+
+/**
+ * The numbers that turn a slice into the backbone's input tensor, as bundle.json's {@code
+ * preprocessing} object records them. {@link Preprocessing} says what each one means; the trainer
+ * and the CUDA kernel read the same object, so a model sees in service the pixels it was trained
+ * on.
+ *
+ * @param inputSize S: the crop is resized to S x S ({@code input_size})
+ * @param windowLowPercentile series percentile mapped to 0 ({@code window_low_percentile})
+ * @param windowHighPercentile series percentile mapped to 1 ({@code window_high_percentile})
+ * @param roiMargin added on each side of the canal box, as a fraction of the box's width (left and
+ *     right) or height (top and bottom) ({@code roi_margin})
+ * @param resize the resize rule; only {@link #BILINEAR} exists ({@code resize})
+ * @param mean subtracted after resizing, on the [0, 1] scale ({@code mean})
+ * @param std divided by after subtracting the mean ({@code std})
+ */
+public record PreprocessingSpec(
+    int inputSize,
+    double windowLowPercentile,
+    double windowHighPercentile,
+    double roiMargin,
+    String resize,
+    double mean,
+    double std) {
+
+  /** Bilinear, pixel centres at +0.5, align_corners=false, edge clamp, no antialiasing. */
+  public static final String BILINEAR = "bilinear";
+
+  /** The source study's values (BILSKY.md): 224 x 224, mean 0.1937, std 0.1420. */
+  public static PreprocessingSpec defaults() {
+    return new PreprocessingSpec(224, 0.5, 99.5, 0.1, BILINEAR, 0.1937, 0.1420);
+  }
+
+  /**
+   * @throws IllegalArgumentException naming the bundle.json key that is out of range
+   */
+  public PreprocessingSpec {
+    if (inputSize < 8 || inputSize > 4096) {
+      throw new IllegalArgumentException("input_size must be 8..4096, got " + inputSize);
+    }
+    if (!(windowLowPercentile >= 0 && windowLowPercentile < windowHighPercentile)
+        || !(windowHighPercentile <= 100)) {
+      throw new IllegalArgumentException(
+          "window_low_percentile and window_high_percentile must satisfy 0 <= low < high <= 100,"
+              + " got "
+              + windowLowPercentile
+              + " and "
+              + windowHighPercentile);
+    }
+    if (!(roiMargin >= 0 && roiMargin <= 10)) {
+      throw new IllegalArgumentException("roi_margin must be 0..10, got " + roiMargin);
+    }
+    if (!BILINEAR.equals(resize)) {
+      throw new IllegalArgumentException(
+          "resize must be \"" + BILINEAR + "\", got " + (resize == null ? "null" : resize));
+    }
+    if (!Double.isFinite(mean)) {
+      throw new IllegalArgumentException("mean must be a finite number, got " + mean);
+    }
+    if (!(std > 0 && Double.isFinite(std))) {
+      throw new IllegalArgumentException("std must be a finite number > 0, got " + std);
+    }
+  }
+}

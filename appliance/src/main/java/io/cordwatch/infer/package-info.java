@@ -1,0 +1,16 @@
+/**
+ * The inference stage: the model bundle, the preprocessing that turns slices into input tensors,
+ * and backbone engines that turn tensors into embeddings.
+ *
+ * <p>Owns: the bundle format and its checks ({@link io.cordwatch.infer.Bundles}, documented in
+ * docs/model-bundle.md), the reference preprocessing ({@link io.cordwatch.infer.Preprocessing}),
+ * the {@link io.cordwatch.infer.BackboneEngine} interface and the CPU engine on ONNX Runtime, whose
+ * native library is loaded only by {@link io.cordwatch.infer.OrtRuntime}.
+ *
+ * <p>May not touch: DICOM parsing or the network (it receives decoded stored values and boxes), the
+ * database, or grading decisions (distances, probabilities and verdicts belong to {@code grade}).
+ * Nothing from ONNX Runtime leaks out of this package's API: callers see embeddings as float arrays
+ * and failures as {@link io.cordwatch.infer.BundleException} or {@link
+ * io.cordwatch.infer.EngineException}.
+ */
+package io.cordwatch.infer;
