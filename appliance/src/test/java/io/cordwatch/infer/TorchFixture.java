@@ -1,0 +1,52 @@
+package io.cordwatch.infer;
+
+import io.cordwatch.dicom.Fixtures;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+/** The torch-exported tiny backbone in shared/fixtures and helpers to build bundles around it. */
+public final class TorchFixture {
+  public static final int BATCH = 3;
+  public static final int SIZE = 64;
+  public static final int D = 32;
+
+  private TorchFixture() {}
+
+  public static Path dir() {
+    return Fixtures.root().resolve("torch-tiny-backbone");
+  }
+
+  public static Path backbone() {
+    return dir().resolve("backbone.onnx");
+  }
+
+  public static float[] input() throws IOException {
+    return floats(dir().resolve("input.f32"));
+  }
+
+  public static float[] expectedEmbedding() throws IOException {
+    return floats(dir().resolve("expected_embedding.f32"));
+  }
+
+  static float[] floats(Path file) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    float[] out = new float[b.remaining() / 4];
+    b.asFloatBuffer().get(out);
+    return out;
+  }
+
+  /** K x D seeded random prototypes as a float32 little-endian file. */
+  public static Path writePrototypes(Path file, int k, int d, long seed) throws IOException {
+    Random r = new Random(seed);
+    ByteBuffer b = ByteBuffer.allocate(4 * k * d).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < k * d; i++) {
+      b.putFloat((float) r.nextGaussian());
+    }
+    Files.write(file, b.array());
+    return file;
+  }
+}
