@@ -1,0 +1,283 @@
+package io.cordwatch.cli;
+
+import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.BundleException;
+import io.cordwatch.infer.Bundles;
+import io.cordwatch.infer.EngineException;
+import io.cordwatch.infer.PreprocessingSpec;
+import io.cordwatch.infer.Provenance;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cordwatch bundle info|verify|create}: what a site engineer or a research group does with a
+ * model bundle before the appliance runs it. Exit status 0 when the bundle is usable, 1 with the
+ * loader's message when not.
+ */
+@Command(
+    name = "bundle",
+    description = "Model bundles: inspect, check, assemble.",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    subcommands = {
+      BundleCommand.Info.class,
+      BundleCommand.Verify.class,
+      BundleCommand.Create.class
+    })
+final class BundleCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Prints what a person needs to know before trusting a bundle. */
+  @Command(
+      name = "info",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.VersionProvider.class,
+      description = "Show a bundle's classes, shapes, head, preprocessing and provenance.")
+  static final class Info implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "BUNDLE", description = "Bundle folder or .zip.")
+    Path bundle;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try {
+        describe(Bundles.load(bundle), out);
+        return 0;
+      } catch (BundleException e) {
+        err.println("cordwatch bundle info: " + e.getMessage() + " [" + e.code() + "]");
+        return 1;
+      } finally {
+        out.flush();
+        err.flush();
+      }
+    }
+  }
+
+  /** Loads everything, including the backbone in ONNX Runtime. */
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.VersionProvider.class,
+      description = {
+        "Check a bundle: checksums, bundle.json, prototypes, and that ONNX Runtime loads and runs"
+            + " the backbone with the declared embedding width.",
+        "Exit status 0 when usable, 1 with the reason when not."
+      })
+  static final class Verify implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "BUNDLE", description = "Bundle folder or .zip.")
+    Path bundle;
+
+    @Override
+    public Integer call() {
+      return verifyAndReport(spec, "verify", () -> Bundles.verify(bundle));
+    }
+  }
+
+  /** Assembles a bundle from a backbone graph and a prototypes file. */
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.VersionProvider.class,
+      description = {
+        "Assemble a bundle folder from an ONNX backbone (e.g. torch.onnx.export output) and a"
+            + " [K, D] float32 little-endian prototypes file; D is read from the backbone.",
+        "The new bundle is verified like 'bundle verify'. Exit status 0 when usable, 1 when not."
+      })
+  static final class Create implements Callable<Integer> {
+    private static final PreprocessingSpec DEFAULTS = PreprocessingSpec.defaults();
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "New folder.")
+    Path out;
+
+    @Option(names = "--backbone", required = true, paramLabel = "FILE.onnx")
+    Path backbone;
+
+    @Option(names = "--prototypes", required = true, paramLabel = "FILE")
+    Path prototypes;
+
+    @Option(
+        names = "--classes",
+        split = ",",
+        paramLabel = "NAMES",
+        description = "Class names in prototype order (default ${DEFAULT-VALUE}).",
+        defaultValue = "0,1a,1b,1c,2,3")
+    List<String> classes;
+
+    @Option(
+        names = "--high",
+        split = ",",
+        paramLabel = "NAMES",
+        description = "High-grade classes (default ${DEFAULT-VALUE}).",
+        defaultValue = "1c,2,3")
+    List<String> high;
+
+    @Option(names = "--temperature", required = true, paramLabel = "T")
+    double temperature;
+
+    @Option(names = "--input-size", paramLabel = "S", description = "Default 224.")
+    Integer inputSize;
+
+    @Option(names = "--mean", paramLabel = "M", description = "Default 0.1937.")
+    Double mean;
+
+    @Option(names = "--std", paramLabel = "S", description = "Default 0.1420.")
+    Double std;
+
+    @Option(names = "--roi-margin", paramLabel = "F", description = "Default 0.1.")
+    Double roiMargin;
+
+    @Option(
+        names = "--ood-threshold",
+        paramLabel = "X",
+        description = "OOD score above which a slice is uncertain (default: no OOD check).")
+    Double oodThreshold;
+
+    @Option(names = "--ood-scale", paramLabel = "S", description = "Default 1.")
+    double oodScale = 1;
+
+    @Option(
+        names = "--clinical-use",
+        arity = "1",
+        paramLabel = "BOOL",
+        description = "Whether the model may inform patient care (default false).")
+    boolean clinicalUse;
+
+    @Option(names = "--training-data", paramLabel = "TEXT", defaultValue = "not stated")
+    String trainingData;
+
+    @Option(names = "--name", paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() {
+      return verifyAndReport(
+          spec,
+          "create",
+          () -> {
+            PreprocessingSpec pre;
+            try {
+              pre =
+                  new PreprocessingSpec(
+                      inputSize == null ? DEFAULTS.inputSize() : inputSize,
+                      DEFAULTS.windowLowPercentile(),
+                      DEFAULTS.windowHighPercentile(),
+                      roiMargin == null ? DEFAULTS.roiMargin() : roiMargin,
+                      PreprocessingSpec.BILINEAR,
+                      mean == null ? DEFAULTS.mean() : mean,
+                      std == null ? DEFAULTS.std() : std);
+            } catch (IllegalArgumentException e) {
+              throw new BundleException(BundleException.Code.BAD_VALUE, e.getMessage(), e);
+            }
+            Bundles.Recipe recipe =
+                new Bundles.Recipe(
+                    name,
+                    backbone,
+                    prototypes,
+                    classes,
+                    high,
+                    temperature,
+                    oodScale,
+                    oodThreshold == null ? Double.POSITIVE_INFINITY : oodThreshold,
+                    pre,
+                    new Provenance(
+                        trainingData,
+                        LocalDate.now(),
+                        Map.of(),
+                        clinicalUse,
+                        "cordwatch bundle create"));
+            return Bundles.create(out, recipe);
+          });
+    }
+  }
+
+  private static int verifyAndReport(
+      CommandSpec spec, String verb, java.util.function.Supplier<Bundles.Verified> action) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      Bundles.Verified v = action.get();
+      describe(v.bundle(), out);
+      out.printf(
+          "verified: %s runs the backbone, input %s, embedding width %d%n",
+          v.engine(), v.inputShape(), v.embeddingWidth());
+      out.println("OK");
+      return 0;
+    } catch (BundleException e) {
+      err.println("cordwatch bundle " + verb + ": " + e.getMessage() + " [" + e.code() + "]");
+      return 1;
+    } catch (EngineException e) {
+      err.println("cordwatch bundle " + verb + ": " + e.getMessage() + " [" + e.code() + "]");
+      return 1;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  static void describe(Bundle b, PrintWriter out) {
+    Provenance p = b.provenance();
+    if (!p.clinicalUse()) {
+      out.println("*** NOT FOR CLINICAL USE: clinical_use is false (research / phantom model) ***");
+    }
+    out.printf("bundle: %s (%s), format_version %d%n", b.name(), b.source(), b.formatVersion());
+    out.printf(
+        "backbone: %s sha256 %s, embedding width D = %d, input [N, C, %d, %d]%n",
+        b.backbone().file(),
+        b.backbone().sha256(),
+        b.embeddingWidth(),
+        b.preprocessing().inputSize(),
+        b.preprocessing().inputSize());
+    out.printf(
+        "localizer: %s%n",
+        b.localizer().map(l -> l.file() + " sha256 " + l.sha256()).orElse("none (boxes supplied)"));
+    out.printf("classes: K = %d %s, high grade %s%n", b.classCount(), b.classes(), b.highGrade());
+    out.printf(
+        "prototypes: %s [%d, %d] float32 LE%n",
+        b.prototypesFile().file(), b.classCount(), b.embeddingWidth());
+    out.printf("temperature: T = %s%n", b.temperature());
+    out.printf(
+        "ood: score = nearest squared distance / %s; %s%n",
+        b.oodScale(),
+        b.oodEnabled() ? "uncertain above " + b.oodThreshold() : "threshold off (never uncertain)");
+    PreprocessingSpec s = b.preprocessing();
+    out.printf(
+        "preprocessing: window %s-%s %% per series, roi margin %s, %s to %dx%d, mean %s std %s%n",
+        s.windowLowPercentile(),
+        s.windowHighPercentile(),
+        s.roiMargin(),
+        s.resize(),
+        s.inputSize(),
+        s.inputSize(),
+        s.mean(),
+        s.std());
+    out.printf("provenance: trained on %s, %s%n", p.trainingData(), p.date());
+    if (!p.metrics().isEmpty()) {
+      out.printf("metrics: %s%n", p.metrics());
+    }
+    if (!p.notes().isEmpty()) {
+      out.printf("notes: %s%n", p.notes());
+    }
+    out.printf("clinical_use: %s%n", p.clinicalUse() ? "true" : "FALSE");
+  }
+}
