@@ -652,13 +652,9 @@ public final class Bundles {
    * bundle.json with their checksums and the backbone's measured D, and verifies the result.
    */
   public static Verified create(Path out, Recipe r) {
-    int d;
-    try (OnnxRuntimeEngine engine =
-        OnnxRuntimeEngine.open(r.backbone(), r.preprocessing().inputSize())) {
-      d = engine.embeddingWidth();
-    }
+    boolean existed = Files.exists(out);
     try {
-      if (Files.exists(out)) {
+      if (existed) {
         try (Stream<Path> s = Files.list(out)) {
           if (s.findAny().isPresent()) {
             throw new BundleException(
@@ -666,6 +662,38 @@ public final class Bundles {
           }
         }
       }
+    } catch (IOException e) {
+      throw new BundleException(Code.MISSING_FILE, out + ": cannot read: " + e, e);
+    }
+    try {
+      return assemble(out, r);
+    } catch (RuntimeException e) {
+      // A bundle that failed its own check must not be left looking like one.
+      for (String name : List.of(MANIFEST, "backbone.onnx", "prototypes.f32")) {
+        try {
+          Files.deleteIfExists(out.resolve(name));
+        } catch (IOException ignored) {
+          // best effort: the original failure is what the caller needs to see
+        }
+      }
+      if (!existed) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException ignored) {
+          // a folder that is not empty is left as it is
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static Verified assemble(Path out, Recipe r) {
+    int d;
+    try (OnnxRuntimeEngine engine =
+        OnnxRuntimeEngine.open(r.backbone(), r.preprocessing().inputSize())) {
+      d = engine.embeddingWidth();
+    }
+    try {
       Files.createDirectories(out);
       Files.copy(r.backbone(), out.resolve("backbone.onnx"), StandardCopyOption.COPY_ATTRIBUTES);
       Files.copy(r.prototypes(), out.resolve("prototypes.f32"), StandardCopyOption.COPY_ATTRIBUTES);

@@ -1,6 +1,7 @@
 package io.cordwatch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.infer.TorchFixture;
@@ -115,6 +116,7 @@ class BundleCommandTest {
     assertEquals(1, r.exit(), r::all);
     assertTrue(r.err().contains("K = 5 prototypes of D = 32"), r::all);
     assertTrue(r.err().contains("[CLASS_COUNT]"), r::all);
+    assertFalse(Files.exists(tmp.resolve("b")), "a failed create leaves no half-made bundle");
   }
 
   @Test
