@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       RulesCommand.class,
       BenchCommand.class,
+      PhantomCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
