@@ -22,7 +22,7 @@ final class Sagittal {
       return Tissue.SUBCUTANEOUS_FAT.ordinal();
     }
     if (y >= front && y <= back) {
-      double sa = ca - 1.3;
+      double sa = ca - 1.9;
       if (Math.abs(y) <= d.cordAp() / 2) {
         return Tissue.CORD.ordinal();
       }

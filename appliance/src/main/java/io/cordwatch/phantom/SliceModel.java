@@ -24,9 +24,10 @@ import io.cordwatch.phantom.Lesion.SliceDisease;
  *       cord;
  *   <li>2-3: the tumour abuts the cord and pushes it, unchanged in shape, into the far CSF;
  *   <li>3-4: the cord is flattened along u and widened across it, the far CSF narrows, and CSF
- *       survives only as a rim (6 mm down to 1.2 mm) around the cord; the rest of the sac collapses
- *       (tumour on the near side, epidural fat behind);
- *   <li>4-5: the rim is gone, the dura lies on the cord: no CSF anywhere around it.
+ *       survives only as a rim (6 mm down to 1.2 mm) around the cord; tumour fills the rest of the
+ *       collapsing sac;
+ *   <li>4-5: the rim is gone, the dura lies on the cord and tumour fills the epidural space: no CSF
+ *       (and no bright fat that could pass for it) anywhere around the cord.
  * </ul>
  *
  * A circumferential lesion also fills the whole epidural ring. Marrow replacement is drawn in the
@@ -115,8 +116,8 @@ public final class SliceModel implements Acquisition.Classifier {
     cw = d.canalWidth() / 2;
     ca = d.canalAp() / 2;
     canalDy = 0.4;
-    sw = cw - 2.0;
-    sa = ca - 1.3;
+    sw = cw - 2.6;
+    sa = ca - 1.9;
     swIn = sw - DURA;
     saIn = sa - DURA;
     kw = d.cordWidth() / 2;
@@ -186,7 +187,12 @@ public final class SliceModel implements Acquisition.Classifier {
     }
 
     epidural = disease.epidural();
-    ring = epidural && disease.direction() == Direction.CIRCUMFERENTIAL && disease.sigma() >= 0.2;
+    // Once CSF is effaced the whole epidural space is tumour: bright epidural fat pressed against
+    // the cord would otherwise read as a CSF rim.
+    ring =
+        epidural
+            && (disease.direction() == Direction.CIRCUMFERENTIAL && disease.sigma() >= 0.2
+                || disease.sigma() >= 4);
     double dx;
     double dy;
     switch (disease.direction()) {
@@ -401,7 +407,7 @@ public final class SliceModel implements Acquisition.Classifier {
       }
       if (rim != Double.POSITIVE_INFINITY && inSac) {
         if (!cord(x, y, rim + DURA)) {
-          return s < cordS ? Tissue.TUMOUR : Tissue.EPIDURAL_FAT;
+          return Tissue.TUMOUR;
         }
         if (!cord(x, y, rim)) {
           return Tissue.DURA;

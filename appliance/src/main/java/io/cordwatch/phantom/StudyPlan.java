@@ -79,7 +79,7 @@ public final class StudyPlan {
   public record Slice(double along, Acquisition.Pose pose, SliceDisease disease, Grade planned) {}
 
   private static final double[][] SIGMA = {
-    {0, 0}, {0.25, 0.9}, {1.45, 1.75}, {2.15, 2.9}, {3.35, 3.85}, {4.15, 4.9}
+    {0, 0}, {0.45, 0.95}, {1.45, 1.75}, {2.15, 2.9}, {3.35, 3.85}, {4.15, 4.9}
   };
 
   private final long seed;
