@@ -55,6 +55,12 @@ final class PhantomCommand implements Callable<Integer> {
   @Option(names = "--montage", description = "Also write montage.png, example crops per grade.")
   boolean montage;
 
+  @Option(
+      names = "--enhanced",
+      description =
+          "Write Enhanced MR multi-frame files, one per series (labels.csv gains a frame column).")
+  boolean enhanced;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -72,7 +78,7 @@ final class PhantomCommand implements Callable<Integer> {
     }
     long t0 = System.nanoTime();
     Phantom.Result r =
-        Phantom.generate(new Phantom.Options(out, studies, seed, s, slices, montage));
+        Phantom.generate(new Phantom.Options(out, studies, seed, s, slices, montage, enhanced));
     double secs = (System.nanoTime() - t0) / 1e9;
     int total = 0;
     for (int c : r.gradeCounts()) {

@@ -41,6 +41,21 @@ public final class DataSetWriter {
     }
   }
 
+  /** Sets the AT attribute {@code tag} to the tags given (dimension pointers and the like). */
+  public DataSetWriter putTags(int tag, int... values) {
+    try {
+      com.pixelmed.dicom.AttributeTagAttribute a =
+          new com.pixelmed.dicom.AttributeTagAttribute(tag(tag));
+      for (int v : values) {
+        a.addValue(v >>> 16, v & 0xFFFF);
+      }
+      list.put(a);
+      return this;
+    } catch (DicomException e) {
+      throw new IllegalArgumentException("cannot set tag pointers", e);
+    }
+  }
+
   /** Sets {@code tag} to numbers, written in the shortest exact decimal form. */
   public DataSetWriter putNumbers(int tag, double... values) {
     String[] s = new String[values.length];
@@ -51,8 +66,8 @@ public final class DataSetWriter {
   }
 
   /**
-   * Adds an item to the sequence {@code tag} (creating it, empty, on first use) and returns the
-   * item's builder; {@code emptySequence} leaves a sequence present with no items.
+   * Adds an item to the sequence {@code tag} (creating it on first use) and returns the item's
+   * builder.
    */
   public DataSetWriter item(int tag) {
     SequenceAttribute seq = sequence(tag);

@@ -25,9 +25,16 @@ public final class Phantom {
    * @param style internal or external test-set style
    * @param slices axial T2 slices per study
    * @param montage also write {@code montage.png}
+   * @param enhanced write Enhanced MR multi-frame files (labels.csv then gains a frame column)
    */
   public record Options(
-      Path out, int studies, long seed, StudyPlan.Style style, int slices, boolean montage) {}
+      Path out,
+      int studies,
+      long seed,
+      StudyPlan.Style style,
+      int slices,
+      boolean montage,
+      boolean enhanced) {}
 
   /** What was written. */
   public record Result(List<PhantomWriter.Written> slices, int[] gradeCounts, Path labels) {}
@@ -43,11 +50,13 @@ public final class Phantom {
     Montage montage = o.montage() ? new Montage(6) : null;
     Path labels = o.out().resolve("labels.csv");
     try (Writer csv = Files.newBufferedWriter(labels, StandardCharsets.US_ASCII)) {
-      csv.write("study_instance_uid,sop_instance_uid,grade,x0,y0,x1,y1\n");
+      csv.write(
+          "study_instance_uid,sop_instance_uid,grade,x0,y0,x1,y1"
+              + (o.enhanced() ? ",frame\n" : "\n"));
       for (int i = 0; i < o.studies(); i++) {
         StudyPlan plan = StudyPlan.plan(o.seed(), i, o.style(), o.slices());
         Path dir = o.out().resolve(String.format("study-%04d", i + 1));
-        List<PhantomWriter.Written> written = PhantomWriter.write(plan, dir);
+        List<PhantomWriter.Written> written = PhantomWriter.write(plan, dir, o.enhanced());
         for (PhantomWriter.Written w : written) {
           Acquisition.Image img = w.image();
           if (img.x0() < 0) {
@@ -68,6 +77,7 @@ public final class Phantom {
                   + img.x1()
                   + ","
                   + img.y1()
+                  + (o.enhanced() ? "," + w.frame() : "")
                   + "\n");
           if (montage != null && montage.wants(w.findings().grade())) {
             montage.add(
@@ -80,7 +90,13 @@ public final class Phantom {
         for (PhantomWriter.Written w : written) {
           all.add(
               new PhantomWriter.Written(
-                  w.file(), w.studyUid(), w.sopUid(), w.findings(), boxOnly(w.image()), w.level()));
+                  w.file(),
+                  w.frame(),
+                  w.studyUid(),
+                  w.sopUid(),
+                  w.findings(),
+                  boxOnly(w.image()),
+                  w.level()));
         }
       }
     }

@@ -10,8 +10,12 @@ import java.nio.file.Path;
 public final class VocXml {
   private VocXml() {}
 
-  /** The annotation of {@code image} (the DICOM file it describes). */
-  public static String of(Path image, int size, String grade, int x0, int y0, int x1, int y1) {
+  /**
+   * The annotation of {@code image} (the DICOM file it describes); {@code frame} names the frame of
+   * a multi-frame file (LabelImg ignores the element), 0 for single-frame files.
+   */
+  public static String of(
+      Path image, int frame, int size, String grade, int x0, int y0, int x1, int y1) {
     Path folder = image.toAbsolutePath().getParent();
     return "<annotation>\n"
         + "\t<folder>"
@@ -23,6 +27,7 @@ public final class VocXml {
         + "\t<path>"
         + escape(image.toAbsolutePath().toString())
         + "</path>\n"
+        + (frame > 0 ? "\t<frame>" + frame + "</frame>\n" : "")
         + "\t<source>\n\t\t<database>CordWatch phantom</database>\n\t</source>\n"
         + "\t<size>\n\t\t<width>"
         + size

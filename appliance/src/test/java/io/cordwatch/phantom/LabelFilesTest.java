@@ -18,7 +18,8 @@ class LabelFilesTest {
   @Test
   void csvAndVocAgreeAndBoxesContainTheCanalInsideTheImage() throws Exception {
     Phantom.Result r =
-        Phantom.generate(new Phantom.Options(dir, 3, 21, StudyPlan.Style.EXTERNAL, 30, true));
+        Phantom.generate(
+            new Phantom.Options(dir, 3, 21, StudyPlan.Style.EXTERNAL, 30, true, false));
     List<String> rows = Files.readAllLines(r.labels());
     assertEquals("study_instance_uid,sop_instance_uid,grade,x0,y0,x1,y1", rows.getFirst());
     assertEquals(r.slices().size(), rows.size() - 1, "one row per graded slice");

@@ -25,7 +25,12 @@ class PhantomDicomTest {
   @TempDir Path dir;
 
   private List<Path> generate(long seed, StudyPlan.Style style, Path out) throws IOException {
-    Phantom.generate(new Phantom.Options(out, 2, seed, style, 8, false));
+    return generate(seed, style, out, false);
+  }
+
+  private List<Path> generate(long seed, StudyPlan.Style style, Path out, boolean enhanced)
+      throws IOException {
+    Phantom.generate(new Phantom.Options(out, 2, seed, style, 8, false, enhanced));
     try (Stream<Path> s = Files.walk(out)) {
       return s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
     }
@@ -41,6 +46,28 @@ class PhantomDicomTest {
       assertTrue(errors.isEmpty(), f.getFileName() + ": " + errors);
       assertTrue(out.contains("MRImage"), f.getFileName() + " not recognised as MR Image: " + out);
     }
+  }
+
+  @Test
+  void enhancedMultiFrameFilesPassDciodvfyWithoutErrorsAndCarryEveryFrame() throws Exception {
+    List<Path> files = generate(6, StudyPlan.Style.EXTERNAL, dir, true);
+    assertEquals(6, files.size(), "one file per series: " + files);
+    for (Path f : files) {
+      String out = run("dciodvfy", f.toString());
+      List<String> errors = out.lines().filter(l -> l.startsWith("Error")).toList();
+      assertTrue(errors.isEmpty(), f.getFileName() + ": " + errors);
+      assertTrue(out.contains("EnhancedMRImage"), f.getFileName() + ": " + out);
+      String dump = run("dcmdump", "+P", "0008,0016", f.toString());
+      assertTrue(dump.contains("=EnhancedMRImageStorage"), dump);
+      InstanceFacts facts = DicomFacts.read(f);
+      assertEquals(Uids.ENHANCED_MR_IMAGE_STORAGE, facts.sopClassUid());
+      int expected = f.getFileName().toString().equals("ax-t2.dcm") ? 8 : 3;
+      assertEquals(expected, facts.frames(), f.toString());
+    }
+    List<String> rows = Files.readAllLines(dir.resolve("labels.csv"));
+    assertEquals("study_instance_uid,sop_instance_uid,grade,x0,y0,x1,y1,frame", rows.getFirst());
+    assertEquals("1", rows.get(1).split(",")[7]);
+    assertEquals("8", rows.get(8).split(",")[7]);
   }
 
   @Test
