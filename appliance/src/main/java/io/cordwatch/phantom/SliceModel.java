@@ -366,9 +366,20 @@ public final class SliceModel implements Acquisition.Classifier {
     if (wx * wx + wy * wy > 1 || y > canalDy + ca + 4) {
       return Tissue.MUSCLE.ordinal();
     }
-    double ax = x - (bw + 6);
-    double ay = y - (bodyCy - 0.2 * ba);
-    if (ax * ax + ay * ay <= 11.0 * 11.0) {
+    return cavity(x, y);
+  }
+
+  /**
+   * Inside the chest wall, in front of and beside the spine: the descending aorta at the left
+   * anterolateral body, the oesophagus in front of it, the heart (T5-T10) or the liver (right,
+   * T10-T12) anteriorly, mediastinal fat between the lungs, and the lungs wrapping round the
+   * vertebral body into the paravertebral gutters.
+   */
+  private int cavity(double x, double y) {
+    int level = position.level();
+    double ax = x - (bw * 0.75 + 9);
+    double ay = y - (bodyCy - 0.35 * ba);
+    if (ax * ax + ay * ay <= 10.5 * 10.5) {
       return Tissue.VESSEL.ordinal();
     }
     double ox = (x + 3) / 8;
@@ -376,18 +387,29 @@ public final class SliceModel implements Acquisition.Classifier {
     if (ox * ox + oy * oy <= 1) {
       return Tissue.OESOPHAGUS.ordinal();
     }
-    double lungCx = bw + 38;
-    double lx = (Math.abs(x) - lungCx) / (lungCx - 6 + 0.25 * chestW);
-    double ly = (y - (bodyCy - 20)) / (0.72 * chestH);
-    if (lx * lx + ly * ly <= 1 && Math.abs(x) > bw + 8) {
-      return Tissue.LUNG.ordinal();
+    if (level >= 4 && level <= 9) {
+      double hx = (x - 14) / (0.38 * chestW);
+      double hy = (y - (bodyCy - ba - 58)) / (0.36 * chestH);
+      if (hx * hx + hy * hy <= 1) {
+        return Tissue.HEART.ordinal();
+      }
     }
-    double hx = (x - 12) / (0.42 * chestW);
-    double hy = (y - (bodyCy - ba - 60)) / (0.42 * chestH);
-    if (hx * hx + hy * hy <= 1) {
-      return Tissue.HEART.ordinal();
+    if (level >= 9) {
+      double grow = (level - 8) / 4.0;
+      double lx = (x + 0.35 * chestW) / (0.55 * chestW * grow + 20);
+      double ly = (y - (bodyCy - ba - 35)) / (0.45 * chestH * grow + 15);
+      if (lx * lx + ly * ly <= 1) {
+        return Tissue.HEART.ordinal();
+      }
     }
-    return Tissue.MEDIASTINUM.ordinal();
+    double mx = x / 26;
+    double my = (y - (bodyCy - ba - 30)) / 48;
+    double px = x / (bw + 5);
+    double py = (y - bodyCy) / (ba + 5);
+    if (mx * mx + my * my <= 1 || px * px + py * py <= 1) {
+      return Tissue.MEDIASTINUM.ordinal();
+    }
+    return Tissue.LUNG.ordinal();
   }
 
   /** The compression mechanics described in the class comment. */

@@ -100,6 +100,41 @@ class BilskyGeometryTest {
   }
 
   @Test
+  void gradesRiseToOnePeakAndFallBackAlongEachLesion() {
+    for (long seed = 100; seed < 130; seed++) {
+      StudyPlan plan = StudyPlan.plan(seed, 0, StudyPlan.Style.EXTERNAL, 48);
+      int[] g = new int[plan.slices().size()];
+      for (int i = 0; i < g.length; i++) {
+        g[i] = BilskyGrader.grade(plan.model(i)).grade().ordinal();
+      }
+      int runs = 0;
+      for (int i = 0; i < g.length; ) {
+        if (g[i] == 0) {
+          i++;
+          continue;
+        }
+        int j = i;
+        while (j + 1 < g.length && g[j + 1] != 0) {
+          j++;
+        }
+        runs++;
+        assertTrue(j - i + 1 <= 16, "a lesion spans at most about three levels: " + (j - i + 1));
+        int k = i;
+        while (k < j && g[k + 1] >= g[k]) {
+          k++;
+        }
+        while (k < j && g[k + 1] <= g[k]) {
+          k++;
+        }
+        assertEquals(
+            j, k, "seed " + seed + ": grades not unimodal in " + java.util.Arrays.toString(g));
+        i = j + 1;
+      }
+      assertTrue(runs >= 1 && runs <= 3, "seed " + seed + ": " + runs + " lesions");
+    }
+  }
+
+  @Test
   void boneOnlyDiseaseIsGradeZero() {
     SliceModel.Habitus h = new SliceModel.Habitus(150, 105, 12, 58, 26);
     for (Lesion.Direction d : Lesion.Direction.values()) {
