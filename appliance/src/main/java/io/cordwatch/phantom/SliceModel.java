@@ -541,8 +541,18 @@ public final class SliceModel implements Acquisition.Classifier {
     return new double[] {1e9, 1e9, 1e9, 1e9, 0};
   }
 
-  /** Signed distance from the capsule's surface: negative inside. */
+  /**
+   * Signed distance from the capsule's surface (negative inside), or a positive stand-in when (x,
+   * y) lies outside the capsule's bounding box: most of an image is lung and fat, and the box test
+   * spares them the square roots.
+   */
   private static double capsule(double[] c, double x, double y) {
+    if (x < Math.min(c[0], c[2]) - c[4]
+        || x > Math.max(c[0], c[2]) + c[4]
+        || y < Math.min(c[1], c[3]) - c[4]
+        || y > Math.max(c[1], c[3]) + c[4]) {
+      return 1;
+    }
     double ax = c[2] - c[0];
     double ay = c[3] - c[1];
     double px = x - c[0];
