@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       RulesCommand.class,
       BenchCommand.class,
       BundleCommand.class,
+      PhantomCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,6 +1,8 @@
 /**
- * The small DICOM helper: UIDs, and the facts of an instance ({@link
- * io.cordwatch.dicom.InstanceFacts}) read from a data set by {@link io.cordwatch.dicom.DicomFacts}.
+ * The small DICOM helper: UIDs, the facts of an instance ({@link io.cordwatch.dicom.InstanceFacts})
+ * read from a data set by {@link io.cordwatch.dicom.DicomFacts}, and {@link
+ * io.cordwatch.dicom.DataSetWriter}, through which the phantom generator writes its files by tag
+ * number without calling PixelMed itself.
  *
  * <p>Besides {@code receive} and {@code publish}, this is the only package allowed to call
  * PixelMed. Keeping the library behind these few classes is what lets it be swapped (dcm4che is the

@@ -1,0 +1,113 @@
+package io.cordwatch.phantom;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Generates a run of phantom studies: one folder per study, {@code labels.csv} at the top and,
+ * optionally, a montage of examples per grade. This is the API the CLI, the tests, the demo and the
+ * trainer call.
+ */
+public final class Phantom {
+  private Phantom() {}
+
+  /**
+   * What to generate.
+   *
+   * @param out the output folder
+   * @param studies number of studies
+   * @param seed the run's seed: the same seed gives the same bytes
+   * @param style internal or external test-set style
+   * @param slices axial T2 slices per study
+   * @param montage also write {@code montage.png}
+   * @param enhanced write Enhanced MR multi-frame files (labels.csv then gains a frame column)
+   */
+  public record Options(
+      Path out,
+      int studies,
+      long seed,
+      StudyPlan.Style style,
+      int slices,
+      boolean montage,
+      boolean enhanced) {}
+
+  /** What was written. */
+  public record Result(List<PhantomWriter.Written> slices, int[] gradeCounts, Path labels) {}
+
+  /** Writes the run described by {@code o}. */
+  public static Result generate(Options o) throws IOException {
+    if (o.studies() < 1) {
+      throw new IllegalArgumentException("--studies must be at least 1");
+    }
+    Files.createDirectories(o.out());
+    List<PhantomWriter.Written> all = new ArrayList<>();
+    int[] counts = new int[Grade.values().length];
+    Montage montage = o.montage() ? new Montage(6) : null;
+    Path labels = o.out().resolve("labels.csv");
+    try (Writer csv = Files.newBufferedWriter(labels, StandardCharsets.US_ASCII)) {
+      csv.write(
+          "study_instance_uid,sop_instance_uid,grade,x0,y0,x1,y1"
+              + (o.enhanced() ? ",frame\n" : "\n"));
+      for (int i = 0; i < o.studies(); i++) {
+        StudyPlan plan = StudyPlan.plan(o.seed(), i, o.style(), o.slices());
+        Path dir = o.out().resolve(String.format("study-%04d", i + 1));
+        List<PhantomWriter.Written> written = PhantomWriter.write(plan, dir, o.enhanced());
+        for (PhantomWriter.Written w : written) {
+          Acquisition.Image img = w.image();
+          if (img.x0() < 0) {
+            continue;
+          }
+          counts[w.findings().grade().ordinal()]++;
+          csv.write(
+              w.studyUid()
+                  + ","
+                  + w.sopUid()
+                  + ","
+                  + w.findings().grade().label()
+                  + ","
+                  + img.x0()
+                  + ","
+                  + img.y0()
+                  + ","
+                  + img.x1()
+                  + ","
+                  + img.y1()
+                  + (o.enhanced() ? "," + w.frame() : "")
+                  + "\n");
+          if (montage != null && montage.wants(w.findings().grade())) {
+            montage.add(
+                w,
+                plan.protocol().spacing(),
+                plan.scanner().model() + " " + plan.scanner().fieldStrength() + "T");
+          }
+        }
+        // Keep only what the caller needs: pixels of a whole run would not fit in memory.
+        for (PhantomWriter.Written w : written) {
+          all.add(
+              new PhantomWriter.Written(
+                  w.file(),
+                  w.frame(),
+                  w.studyUid(),
+                  w.sopUid(),
+                  w.findings(),
+                  boxOnly(w.image()),
+                  w.level()));
+        }
+      }
+    }
+    if (montage != null) {
+      montage.write(o.out().resolve("montage.png"));
+    }
+    return new Result(all, counts, labels);
+  }
+
+  private static Acquisition.Image boxOnly(Acquisition.Image i) {
+    return new Acquisition.Image(
+        i.size(), new short[0], new byte[0], i.x0(), i.y0(), i.x1(), i.y1(), i.maxValue());
+  }
+}
