@@ -3,7 +3,9 @@ package io.cordwatch.cli;
 import io.cordwatch.app.Appliance;
 import io.cordwatch.app.Logging;
 import io.cordwatch.app.Settings;
-import io.cordwatch.dicom.SyntheticStudy;
+import io.cordwatch.phantom.Grade;
+import io.cordwatch.phantom.Phantom;
+import io.cordwatch.phantom.StudyPlan;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.StudyRow;
@@ -46,8 +48,13 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--http-port", description = "HTTP port (default 8080)")
   int httpPort = 8080;
 
-  @Option(names = "--slices", description = "Axial T2 slices to send (default 24)")
-  int slices = 24;
+  @Option(names = "--slices", description = "Axial T2 slices in the phantom study (default 40)")
+  int slices = 40;
+
+  @Option(
+      names = "--seed",
+      description = "Phantom seed (default 3: a study with a high-grade lesion)")
+  long seed = 3;
 
   @Override
   public Integer call() throws Exception {
@@ -63,15 +70,22 @@ final class DemoCommand implements Callable<Integer> {
     Settings settings = Settings.load(null, flags);
     Path input = dataDir.resolve("demo-input");
     deleteTree(input);
-    List<Path> files =
-        SyntheticStudy.write(input, new SyntheticStudy.Spec(slices, true, true, 256, 42));
+    Phantom.Result phantom =
+        Phantom.generate(
+            new Phantom.Options(input, 1, seed, StudyPlan.Style.INTERNAL, slices, false, false));
+    List<Path> files;
+    try (var s = Files.walk(input)) {
+      files = s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
+    }
     try (Appliance appliance = Appliance.start(settings, Clock.systemUTC())) {
       out.printf(
           "%nCordWatch demo: DICOM %s:%d (AE %s), status page http://127.0.0.1:%d/%n",
           settings.bind(), appliance.dicomPort(), settings.aeTitle(), appliance.httpPort());
       out.printf(
-          "Sending a synthetic study (%d axial T2 + 3 sagittal T2 + 3 axial T1 slices) with storescu...%n",
+          "Sending a phantom study (%d axial T2 slices, plus a sagittal T2 and an axial T1 series that"
+              + " must not be graded) with storescu...%n",
           slices);
+      out.println("Its ground truth, computed from the phantom's own masks: " + truth(phantom));
       int acknowledged = send(appliance.dicomPort(), settings.aeTitle(), files);
       out.printf("storescu: %d of %d instances acknowledged%n", acknowledged, files.size());
       StudyRow study = awaitDecided(appliance.index(), 30);
@@ -90,6 +104,21 @@ final class DemoCommand implements Callable<Integer> {
       stop.await();
       return 0;
     }
+  }
+
+  private static String truth(Phantom.Result phantom) {
+    StringBuilder b = new StringBuilder();
+    int high = 0;
+    for (Grade g : Grade.values()) {
+      int n = phantom.gradeCounts()[g.ordinal()];
+      if (n > 0) {
+        b.append(b.isEmpty() ? "" : ", ").append(n).append(" x grade ").append(g.label());
+      }
+      if (g.high()) {
+        high += n;
+      }
+    }
+    return b + (high > 0 ? " -> high grade (" + high + " slices)" : " -> low grade");
   }
 
   private static int send(int port, String calledAe, List<Path> files)

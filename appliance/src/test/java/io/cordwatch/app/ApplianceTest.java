@@ -168,8 +168,11 @@ class ApplianceTest {
     String out = captured.toString(StandardCharsets.UTF_8);
     assertEquals(0, exit, out);
     assertTrue(out.contains("storescu: 14 of 14 instances acknowledged"), out);
+    assertTrue(out.contains("ground truth, computed from the phantom's own masks"), out);
     assertTrue(
-        out.contains("selected: axial 0 deg, TE 100 ms, TR 4000 ms  [grading job queued]"), out);
+        out.lines()
+            .anyMatch(l -> l.contains("selected: axial") && l.endsWith("[grading job queued]")),
+        out);
     assertTrue(out.contains("skipped: sagittal"), out);
   }
 
