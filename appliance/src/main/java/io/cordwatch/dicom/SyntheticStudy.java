@@ -17,11 +17,11 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * Small synthetic MR studies for the receiver's tests, the ingest benchmark and the demo: an axial
- * T2 series (the one to grade) plus, optionally, a sagittal T2 and an axial T1 that selection must
- * skip. The pictures are simple (an oval body, a bright canal, a darker cord); the anatomically
- * faithful phantom with Bilsky labels is the job of the phantom stage. Patient fields are fixed
- * placeholders, never real data.
+ * Small, fast synthetic MR studies for the receiver's tests and the ingest benchmark, where what is
+ * in the pictures does not matter: an axial T2 series plus, optionally, a sagittal T2 and an axial
+ * T1 that selection must skip. The pictures are simple (an oval body, a bright canal, a darker
+ * cord); realistic studies with Bilsky labels come from {@code io.cordwatch.phantom}. Patient
+ * fields are fixed placeholders, never real data.
  */
 public final class SyntheticStudy {
   private SyntheticStudy() {}
