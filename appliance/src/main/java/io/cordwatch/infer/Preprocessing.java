@@ -102,8 +102,9 @@ public final class Preprocessing {
 
   /**
    * The spinal-canal box in continuous pixel coordinates: [x0, x1) x [y0, y1), pixel (j, i)
-   * covering [j, j + 1) x [i, i + 1). A LabelImg box with 1-based inclusive xmin..xmax is [xmin -
-   * 1, xmax).
+   * covering [j, j + 1) x [i, i + 1). A box from labels.csv or a LabelImg VOC file holds inclusive
+   * 0-based pixel indices x0..x1 (LabelImg writes truncated pixel coordinates), so it is [x0, x1 +
+   * 1).
    */
   public record Box(double x0, double y0, double x1, double y1) {
     public Box {
