@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.infer.TorchFixture;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BundleCommandTest {
   @TempDir Path tmp;
 
-  private Run create(Path out, Path prototypes, String... extra) {
+  private CliRun create(Path out, Path prototypes, String... extra) {
     String[] base = {
       "bundle",
       "create",
@@ -37,7 +34,7 @@ class BundleCommandTest {
     String[] args = new String[base.length + extra.length];
     System.arraycopy(base, 0, args, 0, base.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
-    return run(args);
+    return CliRun.run(args);
   }
 
   @Test
@@ -45,7 +42,7 @@ class BundleCommandTest {
     Path protos = TorchFixture.writePrototypes(tmp.resolve("protos.f32"), 6, 32, 11);
     Path out = tmp.resolve("tiny-bundle");
 
-    Run r = create(out, protos, "--ood-threshold", "4", "--training-data", "phantoms");
+    CliRun r = create(out, protos, "--ood-threshold", "4", "--training-data", "phantoms");
 
     assertEquals(0, r.exit(), r::all);
     assertTrue(r.out().contains("embedding width D = 32"), r::all);
@@ -62,7 +59,7 @@ class BundleCommandTest {
     Path protos = TorchFixture.writePrototypes(tmp.resolve("protos.f32"), 6, 32, 11);
     assertEquals(0, create(out, protos, "--ood-threshold", "4").exit());
 
-    Run r = run("bundle", "info", out.toString());
+    CliRun r = CliRun.run("bundle", "info", out.toString());
 
     assertEquals(0, r.exit(), r::all);
     assertTrue(r.out().startsWith("*** NOT FOR CLINICAL USE"), r::all);
@@ -80,7 +77,7 @@ class BundleCommandTest {
     Path protos = TorchFixture.writePrototypes(tmp.resolve("protos.f32"), 6, 32, 11);
     assertEquals(0, create(out, protos, "--clinical-use", "true").exit());
 
-    Run r = run("bundle", "info", out.toString());
+    CliRun r = CliRun.run("bundle", "info", out.toString());
 
     assertTrue(r.out().startsWith("bundle: b"), r::all);
     assertTrue(r.out().contains("threshold off"), r::all);
@@ -93,7 +90,7 @@ class BundleCommandTest {
     Path protos = TorchFixture.writePrototypes(tmp.resolve("protos.f32"), 6, 32, 11);
     assertEquals(0, create(out, protos).exit());
 
-    Run good = run("bundle", "verify", out.toString());
+    CliRun good = CliRun.run("bundle", "verify", out.toString());
     assertEquals(0, good.exit(), good::all);
     assertTrue(good.out().trim().endsWith("OK"), good::all);
 
@@ -101,7 +98,7 @@ class BundleCommandTest {
         out.resolve("backbone.onnx"),
         new byte[] {1, 2, 3},
         java.nio.file.StandardOpenOption.APPEND);
-    Run bad = run("bundle", "verify", out.toString());
+    CliRun bad = CliRun.run("bundle", "verify", out.toString());
     assertEquals(1, bad.exit(), bad::all);
     assertTrue(bad.err().contains("backbone.onnx has sha256"), bad::all);
     assertTrue(bad.err().contains("[CHECKSUM_MISMATCH]"), bad::all);
@@ -111,7 +108,7 @@ class BundleCommandTest {
   void createWithFivePrototypesForSixClassesFailsSayingSo() throws IOException {
     Path protos = TorchFixture.writePrototypes(tmp.resolve("protos.f32"), 5, 32, 11);
 
-    Run r = create(tmp.resolve("b"), protos);
+    CliRun r = create(tmp.resolve("b"), protos);
 
     assertEquals(1, r.exit(), r::all);
     assertTrue(r.err().contains("K = 5 prototypes of D = 32"), r::all);
@@ -124,8 +121,8 @@ class BundleCommandTest {
     Path protos = TorchFixture.writePrototypes(tmp.resolve("protos.f32"), 6, 32, 11);
     Path out = tmp.resolve("b224");
 
-    Run r =
-        run(
+    CliRun r =
+        CliRun.run(
             "bundle",
             "create",
             "--out",
@@ -147,33 +144,8 @@ class BundleCommandTest {
   @Test
   void infoOnAMissingBundleExitsOneNamingThePath() {
     Path missing = tmp.resolve("nope");
-    Run r = run("bundle", "info", missing.toString());
+    CliRun r = CliRun.run("bundle", "info", missing.toString());
     assertEquals(1, r.exit(), r::all);
     assertTrue(r.err().contains(missing + ": no such bundle folder or .zip"), r::all);
-  }
-
-  private record Run(int exit, String out, String err) {
-    String all() {
-      return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
-    }
-  }
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = Main.run(args);
-      System.out.flush();
-      System.err.flush();
-      return new Run(
-          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
   }
 }

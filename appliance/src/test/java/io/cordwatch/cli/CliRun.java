@@ -1,0 +1,40 @@
+package io.cordwatch.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One run of the CLI as the launcher would make it, with what it printed and its exit code.
+ *
+ * @param exit the exit code
+ * @param out what went to standard output
+ * @param err what went to standard error
+ */
+public record CliRun(int exit, String out, String err) {
+
+  /** Everything, for assertion messages. */
+  public String all() {
+    return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
+  }
+
+  /** Runs {@code cordwatch args...} in this JVM, capturing standard output and error. */
+  public static CliRun run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int exit = Main.run(args);
+      System.out.flush();
+      System.err.flush();
+      return new CliRun(
+          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+}
