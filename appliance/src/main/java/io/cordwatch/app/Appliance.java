@@ -95,6 +95,7 @@ public final class Appliance implements AutoCloseable {
     this.grading = g.worker();
     this.engineState = g.state();
     if (grading != null) {
+      tracker.onJobQueued(grading::wake);
       grading.start();
     }
     this.receiver = new DicomReceiver(settings, spool, index, disk, meters, tracker, clock);

@@ -100,8 +100,7 @@ public final class SeriesGrader {
     long preprocessNanos = 0;
     long inferNanos = 0;
     if (!decoded.isEmpty()) {
-      Preprocessing.Window window =
-          preprocessing.window(decoded.stream().map(Decoded::values).toList());
+      Preprocessing.Window window = window(decoded);
       int item = preprocessing.itemSize();
       FloatBuffer batch =
           ByteBuffer.allocateDirect(BATCH * item * Float.BYTES)
@@ -201,11 +200,27 @@ public final class SeriesGrader {
     return System.nanoTime() - t;
   }
 
+  /** The series window; from a histogram of stored values when every frame is encoded alike. */
+  private Preprocessing.Window window(List<Decoded> decoded) {
+    var spec = preprocessing.spec();
+    Preprocessing.PixelEncoding first = encoding(decoded.getFirst().frame());
+    if (decoded.stream().allMatch(d -> encoding(d.frame()).equals(first))) {
+      return Preprocessing.windowOfStored(
+          decoded.stream().map(d -> d.frame().stored()).toList(),
+          first,
+          spec.windowLowPercentile(),
+          spec.windowHighPercentile());
+    }
+    return preprocessing.window(decoded.stream().map(Decoded::values).toList());
+  }
+
+  private static Preprocessing.PixelEncoding encoding(DicomPixels.Frame f) {
+    return new Preprocessing.PixelEncoding(
+        f.bitsAllocated(), f.bitsStored(), f.signed(), f.slope(), f.intercept(), false);
+  }
+
   private static float[] modalityValues(DicomPixels.Frame f) {
-    return Preprocessing.modalityValues(
-        f.stored(),
-        new Preprocessing.PixelEncoding(
-            f.bitsAllocated(), f.bitsStored(), f.signed(), f.slope(), f.intercept(), false));
+    return Preprocessing.modalityValues(f.stored(), encoding(f));
   }
 
   private static long ms(long nanos) {
