@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +140,41 @@ class GradeCommandTest {
     assertTrue(table.out().contains("NOT FOR CLINICAL USE"), table::all);
     assertTrue(table.out().contains("verdict: grade "), table::all);
     assertTrue(table.out().contains("skipped: sagittal"), table::all);
+  }
+
+  @Test
+  void enhancedMrIsGradedFrameByFrameWithTheFrameColumnOfLabelsCsv() throws Exception {
+    Path enhanced = tmp.resolve("enhanced");
+    Phantom.generate(
+        new Phantom.Options(enhanced, 1, 11, StudyPlan.Style.INTERNAL, 6, false, true));
+    Run r =
+        run(
+            "grade",
+            enhanced.resolve("study-0001").toString(),
+            "--bundle",
+            bundle.toString(),
+            "--boxes",
+            enhanced.resolve("labels.csv").toString(),
+            "--json");
+    assertEquals(0, r.exit(), r::all);
+    JsonNode slices =
+        JSON.readTree(r.out()).findValues("slices").stream()
+            .filter(s -> s.size() > 0)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(6, slices.size());
+    Set<Integer> frames = new HashSet<>();
+    Set<String> sops = new HashSet<>();
+    List<String> rows = Files.readAllLines(enhanced.resolve("labels.csv"));
+    for (JsonNode slice : slices) {
+      frames.add(slice.path("frame").asInt());
+      sops.add(slice.path("sop_instance_uid").asText());
+    }
+    assertEquals(Set.of(1, 2, 3, 4, 5, 6), frames);
+    assertEquals(1, sops.size(), "one multi-frame instance");
+    assertEquals(
+        rows.size() - 1,
+        slices.findValues("status").stream().filter(s -> s.asText().equals("graded")).count());
   }
 
   @Test
