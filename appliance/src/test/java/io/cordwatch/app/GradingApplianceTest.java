@@ -130,6 +130,37 @@ class GradingApplianceTest {
     }
   }
 
+  @Test
+  void unusableBundleOrBoxesStopStartUpNamingTheSetting() throws Exception {
+    Map<String, String> flags = new HashMap<>();
+    flags.put("data-dir", tmp.resolve("data").toString());
+    flags.put("dicom-port", "0");
+    flags.put("http-port", "0");
+    flags.put("bind", "127.0.0.1");
+    flags.put("disk-reserve", "0");
+    flags.put("bundle", tmp.resolve("no-such-bundle").toString());
+    ConfigException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class,
+            () -> Appliance.start(Settings.load(null, flags), Clock.systemUTC()));
+    assertTrue(e.getMessage().startsWith("bundle: "), e.getMessage());
+
+    TorchFixture.bundle(tmp.resolve("bundle"));
+    flags.put("bundle", tmp.resolve("bundle").toString());
+    flags.put("boxes", Files.writeString(tmp.resolve("b.csv"), "x0\n").toString());
+    e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class,
+            () -> Appliance.start(Settings.load(null, flags), Clock.systemUTC()));
+    assertTrue(e.getMessage().startsWith("boxes: "), e.getMessage());
+
+    // The index was closed on the way out: the same data directory starts cleanly.
+    flags.remove("boxes");
+    try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      assertTrue(appliance.engineState().contains("every slice is reported 'no ROI'"));
+    }
+  }
+
   private JsonNode get(String url) throws Exception {
     HttpResponse<String> r =
         http.send(
