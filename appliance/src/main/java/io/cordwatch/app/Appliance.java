@@ -1,7 +1,16 @@
 package io.cordwatch.app;
 
+import io.cordwatch.grade.SeriesGrader;
+import io.cordwatch.infer.BackboneEngine;
+import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.BundleException;
+import io.cordwatch.infer.Bundles;
+import io.cordwatch.infer.EngineException;
 import io.cordwatch.receive.DicomReceiver;
 import io.cordwatch.receive.Spool;
+import io.cordwatch.roi.BoxFileException;
+import io.cordwatch.roi.BoxSource;
+import io.cordwatch.roi.SuppliedBoxes;
 import io.cordwatch.store.Index;
 import io.cordwatch.study.SelectionRules;
 import io.cordwatch.study.SeriesSelector;
@@ -13,6 +22,7 @@ import io.cordwatch.web.WebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.logging.Logger;
 
@@ -24,9 +34,12 @@ import java.util.logging.Logger;
 public final class Appliance implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Appliance.class.getName());
 
-  /** Until a model bundle can be loaded, this is what every status surface says about grading. */
+  /** What every status surface says about grading when no bundle is configured. */
   public static final String ENGINE_STATE =
       "no model loaded: series are selected and queued; grading arrives with the model bundle";
+
+  /** How often the grading worker looks for queued jobs when idle. */
+  static final Duration GRADING_POLL = Duration.ofMillis(100);
 
   private final Settings settings;
   private final Index index;
@@ -35,6 +48,9 @@ public final class Appliance implements AutoCloseable {
   private final SeriesTracker tracker;
   private final DicomReceiver receiver;
   private final WebServer web;
+  private final BackboneEngine engine;
+  private final GradingWorker grading;
+  private final String engineState;
   private final Instant startedAt;
   private boolean closed;
 
@@ -67,6 +83,21 @@ public final class Appliance implements AutoCloseable {
             settings.releaseGrace(),
             clock);
     tracker.start();
+    Grading g;
+    try {
+      g = grading(settings, spool, clock);
+    } catch (RuntimeException e) {
+      tracker.close();
+      index.close();
+      throw e;
+    }
+    this.engine = g.engine();
+    this.grading = g.worker();
+    this.engineState = g.state();
+    if (grading != null) {
+      tracker.onJobQueued(grading::wake);
+      grading.start();
+    }
     this.receiver = new DicomReceiver(settings, spool, index, disk, meters, tracker, clock);
     receiver.start();
     WebServer started;
@@ -80,17 +111,87 @@ public final class Appliance implements AutoCloseable {
                   disk,
                   receiver::listening,
                   receiver::port,
-                  () -> ENGINE_STATE,
+                  () -> engineState,
                   clock,
                   startedAt));
     } catch (RuntimeException e) {
       receiver.close();
+      closeGrading();
       tracker.close();
       index.close();
       throw e;
     }
     this.web = started;
-    LOG.info("engine: " + ENGINE_STATE);
+    LOG.info("engine: " + engineState);
+  }
+
+  private record Grading(BackboneEngine engine, GradingWorker worker, String state) {}
+
+  /**
+   * Loads the configured bundle and boxes and builds the grading worker; without a bundle there is
+   * no worker and jobs wait in the queue. A configured bundle or box file that cannot be used stops
+   * start-up: the operator asked for grading, and silently not grading would look like an appliance
+   * that finds nothing.
+   */
+  private Grading grading(Settings settings, Spool spool, Clock clock) {
+    if (settings.bundle() == null) {
+      return new Grading(null, null, ENGINE_STATE);
+    }
+    Bundle bundle;
+    BoxSource boxes;
+    String boxesState;
+    try {
+      bundle = Bundles.load(settings.bundle());
+    } catch (BundleException e) {
+      throw new ConfigException("bundle: " + e.getMessage());
+    }
+    if (settings.boxes() != null) {
+      try {
+        SuppliedBoxes supplied = SuppliedBoxes.load(settings.boxes());
+        boxes = supplied;
+        boxesState = "canal boxes from " + supplied.description() + " (" + supplied.size() + ")";
+      } catch (BoxFileException e) {
+        throw new ConfigException("boxes: " + e.getMessage());
+      }
+    } else {
+      boxes = BoxSource.none();
+      // The localizer model is not run yet, so without supplied boxes nothing can be cropped.
+      boxesState = "no canal boxes: every slice is reported 'no ROI' (set boxes)";
+      LOG.warning("grading: " + boxesState);
+    }
+    BackboneEngine opened;
+    try {
+      opened = Bundles.openEngine(bundle);
+    } catch (BundleException | EngineException e) {
+      throw new ConfigException("bundle: " + e.getMessage());
+    }
+    String state =
+        "OnnxRuntimeEngine (CPU, "
+            + Runtime.getRuntime().availableProcessors()
+            + " threads), bundle "
+            + bundle.name()
+            + " clinical_use="
+            + bundle.provenance().clinicalUse()
+            + "; "
+            + boxesState;
+    GradingWorker worker =
+        new GradingWorker(
+            index, spool, new SeriesGrader(bundle, opened, boxes), clock, GRADING_POLL);
+    return new Grading(opened, worker, state);
+  }
+
+  /** One line about the grading engine, model and boxes, as the status surfaces show it. */
+  public String engineState() {
+    return engineState;
+  }
+
+  private void closeGrading() {
+    if (grading != null) {
+      grading.close();
+    }
+    if (engine != null) {
+      engine.close();
+    }
   }
 
   /** Starts the appliance; the DICOM port is accepting when this returns. */
@@ -143,6 +244,7 @@ public final class Appliance implements AutoCloseable {
     web.close();
     receiver.close();
     tracker.close();
+    closeGrading();
     index.close();
   }
 }

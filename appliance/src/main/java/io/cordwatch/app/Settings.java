@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  * @param axialMaxAngleDeg largest angle between slice normal and patient z for "axial"
  * @param t2MinEchoTimeMs shortest echo time called T2-weighted
  * @param t2MinRepetitionTimeMs shortest repetition time called T2-weighted
+ * @param bundle the model bundle (folder or .zip) to grade with; null: no grading, jobs wait
+ * @param boxes canal boxes (labels.csv or a folder of LabelImg VOC XML); null: none supplied
  */
 public record Settings(
     Path dataDir,
@@ -55,7 +57,9 @@ public record Settings(
     Duration releaseGrace,
     double axialMaxAngleDeg,
     double t2MinEchoTimeMs,
-    double t2MinRepetitionTimeMs) {
+    double t2MinRepetitionTimeMs,
+    Path bundle,
+    Path boxes) {
 
   private static final Pattern AE = Pattern.compile("^[\\x20-\\x5B\\x5D-\\x7E]{1,16}$");
   private static final Pattern SIZE =
@@ -81,7 +85,9 @@ public record Settings(
           "release-grace",
           "axial-max-angle",
           "t2-min-te",
-          "t2-min-tr");
+          "t2-min-tr",
+          "bundle",
+          "boxes");
 
   public Settings {
     if (dataDir == null) {
@@ -184,7 +190,9 @@ public record Settings(
         duration(v, "release-grace"),
         number(v, "axial-max-angle"),
         number(v, "t2-min-te"),
-        number(v, "t2-min-tr"));
+        number(v, "t2-min-tr"),
+        path(v, "bundle"),
+        path(v, "boxes"));
   }
 
   private static Map<String, String> readYaml(Path file) {
@@ -250,6 +258,19 @@ public record Settings(
       }
     }
     return out;
+  }
+
+  /** An optional path: absent or blank means not set. */
+  private static Path path(Map<String, String> v, String key) {
+    String s = v.get(key);
+    if (s == null || s.isBlank()) {
+      return null;
+    }
+    try {
+      return Path.of(s.strip());
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException(key + ": '" + s + "' is not a path");
+    }
   }
 
   private static int integer(Map<String, String> v, String key) {

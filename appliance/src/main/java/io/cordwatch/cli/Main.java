@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       BundleCommand.class,
       PhantomCommand.class,
+      GradeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -71,6 +71,16 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--release-grace", description = "Grace after association release (default 1s)")
   String releaseGrace;
 
+  @Option(
+      names = "--bundle",
+      description = "Model bundle folder or .zip; without one, series are queued, not graded")
+  String bundle;
+
+  @Option(
+      names = "--boxes",
+      description = "Canal boxes for grading: a labels.csv or a folder of LabelImg VOC XML")
+  String boxes;
+
   @Option(names = "--verbose", description = "Log per-association detail")
   boolean verbose;
 
@@ -90,6 +100,8 @@ final class ServeCommand implements Callable<Integer> {
     put(m, "disk-reserve", diskReserve);
     put(m, "series-stable", seriesStable);
     put(m, "release-grace", releaseGrace);
+    put(m, "bundle", bundle);
+    put(m, "boxes", boxes);
     return m;
   }
 

@@ -1,11 +1,14 @@
 /**
- * The grading stage: from embeddings to grades. Today the {@link io.cordwatch.grade.PrototypeHead}
- * (squared distances to the bundle's prototypes, softmax(-d / T), nearest prototype,
- * out-of-distribution score); the study verdict built from slice grades belongs here too.
+ * The grading stage: from a series' files to its verdict. {@link io.cordwatch.grade.SeriesGrader}
+ * runs the pipeline for one series (pixels from {@code io.cordwatch.dicom}, boxes from a {@code
+ * io.cordwatch.roi.BoxSource}, tensors from {@code io.cordwatch.infer.Preprocessing}, embeddings
+ * from a {@code io.cordwatch.infer.BackboneEngine}); the {@link io.cordwatch.grade.PrototypeHead}
+ * turns embeddings into grades, probabilities and an out-of-distribution score; {@link
+ * io.cordwatch.grade.Verdicts} turns slice results into segments, key images and the study grade.
  *
- * <p>Owns: the head's maths and its double-precision reference, which the CUDA {@code
- * prototype_head} kernel is checked against. It may not touch pixels, DICOM, ONNX Runtime or the
- * database: it receives embeddings and a bundle's head parameters and returns numbers, so it can be
- * tested exhaustively without a model.
+ * <p>Owns: the head's maths and its double-precision reference (the CUDA {@code prototype_head}
+ * kernel is checked against it) and the verdict rules. It does not parse DICOM itself, name ONNX
+ * Runtime, or touch the database: it reaches pixels and the model only through those interfaces,
+ * and it returns records that callers store or print.
  */
 package io.cordwatch.grade;

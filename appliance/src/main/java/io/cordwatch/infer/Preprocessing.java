@@ -163,6 +163,71 @@ public final class Preprocessing {
     return new Window(percentile(all, lowPercent), percentile(all, highPercent));
   }
 
+  /**
+   * Step 2 computed from stored values, exactly equal to {@link #window(List, double, double)} of
+   * their {@link #modalityValues}, without sorting: stored samples are at most 16-bit integers and
+   * the rescale is monotonic, so order statistics come from a histogram of the stored values. A
+   * series of 40 slices of 320 x 320 sorts four million floats (about a quarter of a second on two
+   * cores); the histogram takes a few milliseconds. Falls back to the sort when the slope is not
+   * positive (then the order of modality values is not the order of stored values).
+   */
+  public static Window windowOfStored(
+      List<short[]> seriesSlices, PixelEncoding enc, double lowPercent, double highPercent) {
+    if (!(enc.slope() > 0)) {
+      return window(
+          seriesSlices.stream().map(s -> modalityValues(s, enc)).toList(), lowPercent, highPercent);
+    }
+    int bits = enc.bitsStored();
+    int mask = (1 << bits) - 1;
+    int signBit = 1 << (bits - 1);
+    int offset = enc.signed() ? signBit : 0;
+    long[] counts = new long[1 << bits];
+    long n = 0;
+    for (short[] s : seriesSlices) {
+      for (short raw : s) {
+        int v = raw & mask;
+        if (enc.signed() && (v & signBit) != 0) {
+          v -= 1 << bits;
+        }
+        counts[v + offset]++;
+      }
+      n += s.length;
+    }
+    if (n == 0) {
+      throw new IllegalArgumentException("a window needs at least one pixel");
+    }
+    return new Window(
+        percentileOfCounts(counts, n, offset, enc, lowPercent),
+        percentileOfCounts(counts, n, offset, enc, highPercent));
+  }
+
+  private static double percentileOfCounts(
+      long[] counts, long n, int offset, PixelEncoding enc, double percent) {
+    if (!(percent >= 0 && percent <= 100)) {
+      throw new IllegalArgumentException("percentile must be 0..100, got " + percent);
+    }
+    double r = percent / 100 * (n - 1);
+    long i = (long) Math.floor(r);
+    long next = Math.min(i + 1, n - 1);
+    float a = Float.NaN;
+    float b = Float.NaN;
+    long seen = 0;
+    for (int bin = 0; bin < counts.length && Float.isNaN(b); bin++) {
+      if (counts[bin] == 0) {
+        continue;
+      }
+      seen += counts[bin];
+      float value = (float) ((bin - offset) * enc.slope() + enc.intercept());
+      if (Float.isNaN(a) && i < seen) {
+        a = value;
+      }
+      if (next < seen) {
+        b = value;
+      }
+    }
+    return a + (r - i) * ((double) b - a);
+  }
+
   /** Linear-interpolation percentile (numpy's default) of ascending values. */
   public static double percentile(float[] sorted, double percent) {
     if (!(percent >= 0 && percent <= 100)) {

@@ -33,7 +33,7 @@ import java.util.Optional;
  */
 public final class Index implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int SCHEMA_VERSION = 1;
+  private static final int SCHEMA_VERSION = 2;
 
   /** Series is still receiving instances. */
   public static final String SERIES_RECEIVING = "receiving";
@@ -46,9 +46,14 @@ public final class Index implements AutoCloseable {
 
   public static final String STUDY_QUEUED = "queued";
   public static final String STUDY_NOT_ELIGIBLE = "not_eligible";
+  public static final String STUDY_COMPLETE = "complete";
+  public static final String STUDY_GRADED = "graded";
+  public static final String STUDY_FAILED = "failed";
 
   public static final String JOB_QUEUED = "queued";
   public static final String JOB_RUNNING = "running";
+  public static final String JOB_DONE = "done";
+  public static final String JOB_FAILED = "failed";
 
   private final Connection db;
   private boolean closed;
@@ -90,15 +95,32 @@ public final class Index implements AutoCloseable {
         return;
       }
       db.setAutoCommit(false);
-      s.execute(
-          """
+      if (version < 1) {
+        createVersion1(s);
+      }
+      if (version < 2) {
+        createVersion2(s);
+      }
+      s.execute("INSERT INTO schema_version(version) VALUES (" + SCHEMA_VERSION + ")");
+      db.commit();
+    } catch (SQLException e) {
+      db.rollback();
+      throw e;
+    } finally {
+      db.setAutoCommit(true);
+    }
+  }
+
+  private static void createVersion1(Statement s) throws SQLException {
+    s.execute(
+        """
           CREATE TABLE studies(
             study_uid TEXT PRIMARY KEY,
             state TEXT NOT NULL,
             first_received_ms INTEGER NOT NULL,
             last_received_ms INTEGER NOT NULL)""");
-      s.execute(
-          """
+    s.execute(
+        """
           CREATE TABLE series(
             series_uid TEXT PRIMARY KEY,
             study_uid TEXT NOT NULL REFERENCES studies(study_uid),
@@ -113,10 +135,10 @@ public final class Index implements AutoCloseable {
             decision TEXT,
             decision_summary TEXT,
             decision_reasons TEXT)""");
-      s.execute("CREATE INDEX series_by_study ON series(study_uid)");
-      s.execute("CREATE INDEX series_by_state ON series(state)");
-      s.execute(
-          """
+    s.execute("CREATE INDEX series_by_study ON series(study_uid)");
+    s.execute("CREATE INDEX series_by_state ON series(state)");
+    s.execute(
+        """
           CREATE TABLE instances(
             id INTEGER PRIMARY KEY,
             sop_instance_uid TEXT NOT NULL UNIQUE,
@@ -130,9 +152,9 @@ public final class Index implements AutoCloseable {
             received_ms INTEGER NOT NULL,
             calling_ae TEXT,
             facts TEXT NOT NULL)""");
-      s.execute("CREATE INDEX instances_by_series ON instances(series_uid)");
-      s.execute(
-          """
+    s.execute("CREATE INDEX instances_by_series ON instances(series_uid)");
+    s.execute(
+        """
           CREATE TABLE jobs(
             id INTEGER PRIMARY KEY,
             series_uid TEXT NOT NULL UNIQUE REFERENCES series(series_uid),
@@ -142,22 +164,41 @@ public final class Index implements AutoCloseable {
             updated_ms INTEGER NOT NULL,
             attempts INTEGER NOT NULL DEFAULT 0,
             error TEXT)""");
-      s.execute("CREATE INDEX jobs_by_state ON jobs(state)");
-      s.execute(
-          """
+    s.execute("CREATE INDEX jobs_by_state ON jobs(state)");
+    s.execute(
+        """
           CREATE TABLE audit(
             id INTEGER PRIMARY KEY,
             at_ms INTEGER NOT NULL,
             event TEXT NOT NULL,
             detail TEXT)""");
-      s.execute("INSERT INTO schema_version(version) VALUES (" + SCHEMA_VERSION + ")");
-      db.commit();
-    } catch (SQLException e) {
-      db.rollback();
-      throw e;
-    } finally {
-      db.setAutoCommit(true);
-    }
+  }
+
+  /** Version 2: grading results. One verdict per series (JSON) and one row per slice. */
+  private static void createVersion2(Statement s) throws SQLException {
+    s.execute(
+        """
+        CREATE TABLE verdicts(
+          series_uid TEXT PRIMARY KEY REFERENCES series(series_uid),
+          study_uid TEXT NOT NULL,
+          verdict TEXT NOT NULL,
+          graded_ms INTEGER NOT NULL)""");
+    s.execute(
+        """
+        CREATE TABLE slice_results(
+          id INTEGER PRIMARY KEY,
+          series_uid TEXT NOT NULL REFERENCES series(series_uid),
+          ordinal INTEGER NOT NULL,
+          sop_instance_uid TEXT NOT NULL,
+          frame INTEGER NOT NULL,
+          status TEXT NOT NULL,
+          grade TEXT,
+          probabilities TEXT,
+          x0 INTEGER, y0 INTEGER, x1 INTEGER, y1 INTEGER,
+          ood REAL,
+          uncertain INTEGER,
+          reason TEXT,
+          UNIQUE(series_uid, ordinal))""");
   }
 
   /** Whether a trivial write transaction succeeds now (readiness). */
@@ -359,7 +400,8 @@ public final class Index implements AutoCloseable {
                 INSERT INTO jobs(series_uid, study_uid, state, created_ms, updated_ms)
                 VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(series_uid) DO UPDATE SET
-                  state = excluded.state, updated_ms = excluded.updated_ms, error = NULL""")) {
+                  state = excluded.state, updated_ms = excluded.updated_ms, error = NULL,
+                  attempts = 0""")) {
           p.setString(1, seriesUid);
           p.setString(2, studyUid);
           p.setString(3, JOB_QUEUED);
@@ -368,6 +410,9 @@ public final class Index implements AutoCloseable {
           p.executeUpdate();
         }
       }
+      // The series changed since it was graded (or is no longer selected): its old results would
+      // describe images that are not the series any more.
+      deleteResultsLocked(seriesUid);
       refreshStudyStateLocked(studyUid);
       db.commit();
     } catch (SQLException | JsonProcessingException e) {
@@ -386,7 +431,9 @@ public final class Index implements AutoCloseable {
             SELECT
               (SELECT count(*) FROM series WHERE study_uid = ?1 AND state = 'receiving'),
               (SELECT count(*) FROM jobs WHERE study_uid = ?1 AND state IN ('queued','running')),
-              (SELECT count(*) FROM series WHERE study_uid = ?1 AND decision = 'selected')""")) {
+              (SELECT count(*) FROM series WHERE study_uid = ?1 AND decision = 'selected'),
+              (SELECT count(*) FROM jobs WHERE study_uid = ?1 AND state = 'failed'),
+              (SELECT count(*) FROM jobs WHERE study_uid = ?1 AND state = 'done')""")) {
       p.setString(1, studyUid);
       try (ResultSet rs = p.executeQuery()) {
         rs.next();
@@ -396,8 +443,12 @@ public final class Index implements AutoCloseable {
           state = STUDY_QUEUED;
         } else if (rs.getInt(3) == 0) {
           state = STUDY_NOT_ELIGIBLE;
+        } else if (rs.getInt(4) > 0) {
+          state = STUDY_FAILED;
+        } else if (rs.getInt(5) > 0) {
+          state = STUDY_GRADED;
         } else {
-          state = "complete";
+          state = STUDY_COMPLETE;
         }
       }
     }
@@ -406,6 +457,197 @@ public final class Index implements AutoCloseable {
       p.setString(1, state);
       p.setString(2, studyUid);
       p.executeUpdate();
+    }
+  }
+
+  private void deleteResultsLocked(String seriesUid) throws SQLException {
+    for (String table : List.of("slice_results", "verdicts")) {
+      try (PreparedStatement p =
+          db.prepareStatement("DELETE FROM " + table + " WHERE series_uid = ?")) {
+        p.setString(1, seriesUid);
+        p.executeUpdate();
+      }
+    }
+  }
+
+  /**
+   * Takes the oldest queued job: it becomes running with one more attempt. Empty when none waits.
+   */
+  public synchronized Optional<JobRow> claimJob(long nowMs) {
+    ensureOpen();
+    try {
+      db.setAutoCommit(false);
+      JobRow claimed = null;
+      try (PreparedStatement p =
+          db.prepareStatement(
+              "SELECT * FROM jobs WHERE state = 'queued' ORDER BY created_ms, id LIMIT 1")) {
+        try (ResultSet rs = p.executeQuery()) {
+          if (rs.next()) {
+            claimed = job(rs);
+          }
+        }
+      }
+      if (claimed != null) {
+        try (PreparedStatement p =
+            db.prepareStatement(
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_ms = ?"
+                    + " WHERE id = ?")) {
+          p.setLong(1, nowMs);
+          p.setLong(2, claimed.id());
+          p.executeUpdate();
+        }
+        refreshStudyStateLocked(claimed.studyUid());
+        claimed =
+            new JobRow(
+                claimed.id(),
+                claimed.seriesUid(),
+                claimed.studyUid(),
+                JOB_RUNNING,
+                claimed.createdMs(),
+                nowMs,
+                claimed.attempts() + 1,
+                claimed.error());
+      }
+      db.commit();
+      return Optional.ofNullable(claimed);
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw write(e);
+    } finally {
+      autoCommit();
+    }
+  }
+
+  /**
+   * Records a finished job's verdict and slice rows and marks it done, in one transaction. Does
+   * nothing and returns false when the job is no longer running: its series was re-queued by new
+   * instances while it was graded, and the new job will grade the whole series again.
+   */
+  public synchronized boolean finishJob(
+      JobRow job, String verdictJson, List<Records.SliceRow> slices, long nowMs) {
+    ensureOpen();
+    try {
+      db.setAutoCommit(false);
+      try (PreparedStatement p =
+          db.prepareStatement(
+              "UPDATE jobs SET state = 'done', error = NULL, updated_ms = ?"
+                  + " WHERE id = ? AND state = 'running'")) {
+        p.setLong(1, nowMs);
+        p.setLong(2, job.id());
+        if (p.executeUpdate() == 0) {
+          db.rollback();
+          return false;
+        }
+      }
+      deleteResultsLocked(job.seriesUid());
+      try (PreparedStatement p =
+          db.prepareStatement(
+              "INSERT INTO verdicts(series_uid, study_uid, verdict, graded_ms) VALUES (?, ?, ?, ?)")) {
+        p.setString(1, job.seriesUid());
+        p.setString(2, job.studyUid());
+        p.setString(3, verdictJson);
+        p.setLong(4, nowMs);
+        p.executeUpdate();
+      }
+      try (PreparedStatement p =
+          db.prepareStatement(
+              """
+              INSERT INTO slice_results(series_uid, ordinal, sop_instance_uid, frame, status,
+                grade, probabilities, x0, y0, x1, y1, ood, uncertain, reason)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+        for (Records.SliceRow r : slices) {
+          p.setString(1, job.seriesUid());
+          p.setInt(2, r.ordinal());
+          p.setString(3, r.sopInstanceUid());
+          p.setInt(4, r.frame());
+          p.setString(5, r.status());
+          p.setString(6, r.grade());
+          p.setString(7, r.probabilitiesJson());
+          for (int k = 0; k < 4; k++) {
+            setInteger(p, 8 + k, r.box() == null ? null : r.box()[k]);
+          }
+          if (r.ood() == null) {
+            p.setNull(12, Types.REAL);
+          } else {
+            p.setDouble(12, r.ood());
+          }
+          setInteger(p, 13, r.uncertain() == null ? null : (r.uncertain() ? 1 : 0));
+          p.setString(14, r.reason());
+          p.addBatch();
+        }
+        p.executeBatch();
+      }
+      refreshStudyStateLocked(job.studyUid());
+      db.commit();
+      return true;
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw write(e);
+    } finally {
+      autoCommit();
+    }
+  }
+
+  /**
+   * A running job did not finish: back to queued for another attempt, or failed for good, with its
+   * reason either way.
+   */
+  public synchronized void failJob(JobRow job, String reason, boolean retry, long nowMs) {
+    ensureOpen();
+    try {
+      db.setAutoCommit(false);
+      try (PreparedStatement p =
+          db.prepareStatement(
+              "UPDATE jobs SET state = ?, error = ?, updated_ms = ?"
+                  + " WHERE id = ? AND state = 'running'")) {
+        p.setString(1, retry ? JOB_QUEUED : JOB_FAILED);
+        p.setString(2, reason);
+        p.setLong(3, nowMs);
+        p.setLong(4, job.id());
+        p.executeUpdate();
+      }
+      refreshStudyStateLocked(job.studyUid());
+      db.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw write(e);
+    } finally {
+      autoCommit();
+    }
+  }
+
+  /**
+   * Puts jobs left running by a previous process (killed mid-job) back in the queue.
+   *
+   * @return how many
+   */
+  public synchronized int requeueRunningJobs(long nowMs) {
+    ensureOpen();
+    try (PreparedStatement p =
+        db.prepareStatement(
+            "UPDATE jobs SET state = 'queued', updated_ms = ? WHERE state = 'running'")) {
+      p.setLong(1, nowMs);
+      return p.executeUpdate();
+    } catch (SQLException e) {
+      throw write(e);
+    }
+  }
+
+  /** The stored instances of a series. */
+  public synchronized List<InstanceRow> instancesOfSeries(String seriesUid) {
+    ensureOpen();
+    try (PreparedStatement p =
+        db.prepareStatement("SELECT * FROM instances WHERE series_uid = ? ORDER BY id")) {
+      p.setString(1, seriesUid);
+      List<InstanceRow> out = new ArrayList<>();
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(instance(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw read(e);
     }
   }
 
@@ -602,7 +844,7 @@ public final class Index implements AutoCloseable {
     }
     for (int i = 0; i < out.size(); i++) {
       SeriesRow s = out.get(i);
-      out.set(i, withJob(s, jobOf(s.seriesUid())));
+      out.set(i, withResults(s, jobOf(s.seriesUid()), verdictOf(s.seriesUid())));
     }
     return out;
   }
@@ -616,7 +858,48 @@ public final class Index implements AutoCloseable {
     }
   }
 
-  private static SeriesRow withJob(SeriesRow s, JobRow job) {
+  private String verdictOf(String seriesUid) throws SQLException {
+    try (PreparedStatement p =
+        db.prepareStatement("SELECT verdict FROM verdicts WHERE series_uid = ?")) {
+      p.setString(1, seriesUid);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  private List<Records.SliceRow> slicesOf(String seriesUid) throws SQLException {
+    List<Records.SliceRow> out = new ArrayList<>();
+    try (PreparedStatement p =
+        db.prepareStatement("SELECT * FROM slice_results WHERE series_uid = ? ORDER BY ordinal")) {
+      p.setString(1, seriesUid);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          Integer x0 = integer(rs, "x0");
+          int[] box =
+              x0 == null ? null : new int[] {x0, rs.getInt("y0"), rs.getInt("x1"), rs.getInt("y1")};
+          double ood = rs.getDouble("ood");
+          Double oodOrNull = rs.wasNull() ? null : ood;
+          Integer uncertain = integer(rs, "uncertain");
+          out.add(
+              new Records.SliceRow(
+                  rs.getInt("ordinal"),
+                  rs.getString("sop_instance_uid"),
+                  rs.getInt("frame"),
+                  rs.getString("status"),
+                  rs.getString("grade"),
+                  rs.getString("probabilities"),
+                  box,
+                  oodOrNull,
+                  uncertain == null ? null : uncertain != 0,
+                  rs.getString("reason")));
+        }
+      }
+    }
+    return out;
+  }
+
+  private SeriesRow withResults(SeriesRow s, JobRow job, String verdict) throws SQLException {
     return new SeriesRow(
         s.seriesUid(),
         s.studyUid(),
@@ -632,7 +915,9 @@ public final class Index implements AutoCloseable {
         s.decision(),
         s.decisionSummary(),
         s.decisionReasons(),
-        job);
+        job,
+        verdict,
+        verdict == null ? List.of() : slicesOf(s.seriesUid()));
   }
 
   private static InstanceRow instance(ResultSet rs) throws SQLException {
@@ -676,7 +961,9 @@ public final class Index implements AutoCloseable {
         rs.getString("decision"),
         rs.getString("decision_summary"),
         reasons,
-        null);
+        null,
+        null,
+        List.of());
   }
 
   private static StudyRow study(ResultSet rs, List<SeriesRow> series) throws SQLException {

@@ -37,7 +37,28 @@ public final class Records {
       String decision,
       String decisionSummary,
       List<String> decisionReasons,
-      JobRow job) {}
+      JobRow job,
+      String verdictJson,
+      List<SliceRow> slices) {}
+
+  /**
+   * One graded (or not graded) slice of a series, in slice-position order. Grade fields are null
+   * unless {@code status} is {@code graded}; {@code reason} says why a slice was not graded.
+   *
+   * @param probabilitiesJson class name to probability, a JSON object in class order
+   * @param box x0, y0, x1, y1 (0-based inclusive pixel indices), or null
+   */
+  public record SliceRow(
+      int ordinal,
+      String sopInstanceUid,
+      int frame,
+      String status,
+      String grade,
+      String probabilitiesJson,
+      int[] box,
+      Double ood,
+      Boolean uncertain,
+      String reason) {}
 
   /** A study with its series. {@code series} is empty in list views. */
   public record StudyRow(

@@ -47,6 +47,7 @@ public final class SeriesTracker implements ReceiveListener, AutoCloseable {
   private final Duration grace;
   private final Clock clock;
   private ScheduledExecutorService sweeper;
+  private volatile Runnable onJobQueued = () -> {};
 
   public SeriesTracker(
       Index index, SeriesSelector selector, Duration stable, Duration grace, Clock clock) {
@@ -55,6 +56,14 @@ public final class SeriesTracker implements ReceiveListener, AutoCloseable {
     this.stable = stable;
     this.grace = grace;
     this.clock = clock;
+  }
+
+  /**
+   * Called after a sweep queued at least one grading job, so the grader can start at once instead
+   * of at its next look at the queue.
+   */
+  public void onJobQueued(Runnable action) {
+    this.onJobQueued = action;
   }
 
   /** Starts the periodic sweep. */
@@ -99,6 +108,7 @@ public final class SeriesTracker implements ReceiveListener, AutoCloseable {
   public int sweep() {
     long now = clock.millis();
     int done = 0;
+    boolean queued = false;
     for (SeriesRow s : index.seriesInState(Index.SERIES_RECEIVING)) {
       if (!due(s, now)) {
         continue;
@@ -113,6 +123,7 @@ public final class SeriesTracker implements ReceiveListener, AutoCloseable {
         continue;
       }
       done++;
+      queued |= decision.selected();
       LOG.info(
           "series "
               + Uids.tag(s.seriesUid())
@@ -123,6 +134,9 @@ public final class SeriesTracker implements ReceiveListener, AutoCloseable {
               + " instances: "
               + decision.summary()
               + (decision.selected() ? " -> grading job queued" : ""));
+    }
+    if (queued) {
+      onJobQueued.run();
     }
     return done;
   }

@@ -17,7 +17,13 @@ import java.util.Optional;
 final class ApiService implements HttpService {
   /** The study states a client may filter on, in the order a study moves through them. */
   static final List<String> STUDY_STATES =
-      List.of(Index.STUDY_RECEIVING, Index.STUDY_QUEUED, "complete", Index.STUDY_NOT_ELIGIBLE);
+      List.of(
+          Index.STUDY_RECEIVING,
+          Index.STUDY_QUEUED,
+          Index.STUDY_COMPLETE,
+          Index.STUDY_GRADED,
+          Index.STUDY_FAILED,
+          Index.STUDY_NOT_ELIGIBLE);
 
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;

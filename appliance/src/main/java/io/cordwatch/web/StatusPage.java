@@ -230,6 +230,8 @@ final class StatusPage implements HttpService {
       case "receiving" -> "receiving";
       case "queued" -> "waiting for grading";
       case "complete" -> "complete";
+      case "graded" -> "graded";
+      case "failed" -> "grading failed";
       case "not_eligible" -> "not eligible (no axial T2 thoracic series)";
       default -> state;
     };

@@ -1,8 +1,11 @@
 package io.cordwatch.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cordwatch.Version;
 import io.cordwatch.store.Records.JobRow;
 import io.cordwatch.store.Records.SeriesRow;
+import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.store.Records.StudyRow;
 import io.cordwatch.store.Records.Totals;
 import java.time.Duration;
@@ -69,7 +72,27 @@ final class Views {
       String state,
       String completedAt,
       SelectionView selection,
-      JobView job) {}
+      JobView job,
+      JsonNode verdict,
+      List<SliceView> slices) {}
+
+  /**
+   * One slice of a graded series. {@code status} is graded, no_roi or unreadable; the grade fields
+   * are null unless graded, {@code reason} is null when graded.
+   */
+  record SliceView(
+      String sopInstanceUid,
+      int frame,
+      String status,
+      String grade,
+      JsonNode probabilities,
+      BoxView box,
+      Double ood,
+      Boolean uncertain,
+      String reason) {}
+
+  /** A canal box in 0-based inclusive pixel indices. */
+  record BoxView(int x0, int y0, int x1, int y1) {}
 
   /** Null until the series is complete: there is no decision to show while it still grows. */
   record SelectionView(String decision, String summary, List<String> reasons) {}
@@ -156,7 +179,32 @@ final class Views {
         s.state(),
         s.completedMs() == null ? null : iso(s.completedMs()),
         selection,
-        s.job() == null ? null : job(s.job()));
+        s.job() == null ? null : job(s.job()),
+        s.verdictJson() == null ? null : tree(s.verdictJson()),
+        s.slices() == null ? List.of() : s.slices().stream().map(Views::slice).toList());
+  }
+
+  static SliceView slice(SliceRow r) {
+    int[] b = r.box();
+    return new SliceView(
+        r.sopInstanceUid(),
+        r.frame(),
+        r.status(),
+        r.grade(),
+        r.probabilitiesJson() == null ? null : tree(r.probabilitiesJson()),
+        b == null ? null : new BoxView(b[0], b[1], b[2], b[3]),
+        r.ood(),
+        r.uncertain(),
+        r.reason());
+  }
+
+  /** Stored JSON as a tree, so it is sent as JSON and not as a string holding JSON. */
+  private static JsonNode tree(String json) {
+    try {
+      return Replies.JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored result is not JSON: " + e.getOriginalMessage(), e);
+    }
   }
 
   static JobView job(JobRow j) {

@@ -113,6 +113,41 @@ class PreprocessingTest {
   }
 
   @Test
+  void windowFromStoredValuesEqualsTheSortedReferenceExactly() {
+    java.util.Random r = new java.util.Random(42);
+    List<PixelEncoding> encodings =
+        List.of(
+            PixelEncoding.unsigned16(),
+            new PixelEncoding(16, 12, false, 1, 0, false),
+            new PixelEncoding(16, 12, true, 0.37, -1024, false),
+            new PixelEncoding(16, 16, true, 2.5, 7, false),
+            new PixelEncoding(8, 8, false, 1, 0, false),
+            new PixelEncoding(16, 12, false, -1, 100, false));
+    for (PixelEncoding enc : encodings) {
+      for (int trial = 0; trial < 20; trial++) {
+        List<short[]> slices = new java.util.ArrayList<>();
+        int count = 1 + r.nextInt(4);
+        for (int k = 0; k < count; k++) {
+          short[] s = new short[1 + r.nextInt(500)];
+          int spread = 1 + r.nextInt(1 << enc.bitsStored());
+          for (int i = 0; i < s.length; i++) {
+            s[i] = (short) r.nextInt(spread);
+          }
+          slices.add(s);
+        }
+        for (double[] p : new double[][] {{0.5, 99.5}, {0, 100}, {13.7, 50}, {1, 2}}) {
+          Window expected =
+              Preprocessing.window(
+                  slices.stream().map(s -> Preprocessing.modalityValues(s, enc)).toList(),
+                  p[0],
+                  p[1]);
+          assertEquals(expected, Preprocessing.windowOfStored(slices, enc, p[0], p[1]), enc + "");
+        }
+      }
+    }
+  }
+
+  @Test
   void unitRangeClipsOutsideTheWindow() {
     float[] out =
         Preprocessing.toUnit(new float[] {-5, 0, 25, 100, 200}, new Window(0, 100), false);

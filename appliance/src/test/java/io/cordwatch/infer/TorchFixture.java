@@ -39,6 +39,31 @@ public final class TorchFixture {
     return out;
   }
 
+  /**
+   * A bundle around the tiny backbone with K=6 seeded random prototypes and input size 64: its
+   * grades mean nothing, but every stage of the pipeline runs for real.
+   */
+  public static Bundle bundle(Path out) throws IOException {
+    Files.createDirectories(out.getParent());
+    Path protos =
+        writePrototypes(out.resolveSibling(out.getFileName() + "-prototypes.f32"), 6, D, 7);
+    return Bundles.create(
+            out,
+            new Bundles.Recipe(
+                "torch-tiny-test",
+                backbone(),
+                protos,
+                Bundle.DEFAULT_CLASSES,
+                Bundle.DEFAULT_HIGH_GRADE,
+                2,
+                1,
+                Double.POSITIVE_INFINITY,
+                new PreprocessingSpec(SIZE, 0.5, 99.5, 0.1, "bilinear", 0.1937, 0.142),
+                new Provenance(
+                    "test", java.time.LocalDate.of(2026, 1, 2), java.util.Map.of(), false, null)))
+        .bundle();
+  }
+
   /** K x D seeded random prototypes as a float32 little-endian file. */
   public static Path writePrototypes(Path file, int k, int d, long seed) throws IOException {
     Random r = new Random(seed);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cordwatch.Version;
+import io.cordwatch.store.Records.SliceRow;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -130,7 +131,8 @@ class ApiServiceTest {
     JsonNode error = TestAppliance.json(res).path("error");
     assertEquals("invalid_parameter", error.path("code").asText());
     String message = error.path("message").asText();
-    for (String state : List.of("receiving", "queued", "complete", "not_eligible")) {
+    for (String state :
+        List.of("receiving", "queued", "complete", "graded", "failed", "not_eligible")) {
       assertTrue(message.contains(state), message);
     }
   }
@@ -182,6 +184,55 @@ class ApiServiceTest {
     JsonNode sagittal = series.get(1);
     assertEquals("skipped", sagittal.path("selection").path("decision").asText());
     assertTrue(sagittal.has("job") && sagittal.path("job").isNull());
+  }
+
+  @Test
+  void gradedSeriesShowsItsVerdictAndEverySliceAndTheStudyIsGraded() {
+    threeStudies();
+    var job = app.index.claimJob(TestAppliance.NOW.toEpochMilli()).orElseThrow();
+    String verdict = "{\"grade\":\"2\",\"group\":\"high\",\"segments\":[]}";
+    app.index.finishJob(
+        job,
+        verdict,
+        List.of(
+            new SliceRow(
+                0,
+                STUDY_A + ".1.1",
+                1,
+                "graded",
+                "2",
+                "{\"0\":0.25,\"2\":0.75}",
+                new int[] {10, 20, 30, 40},
+                0.5,
+                false,
+                null),
+            new SliceRow(1, STUDY_A + ".1.2", 1, "no_roi", null, null, null, null, null, "no box")),
+        TestAppliance.NOW.toEpochMilli());
+
+    JsonNode study = TestAppliance.json(app.get("/api/v1/studies/" + STUDY_A));
+
+    assertEquals("graded", study.path("state").asText());
+    assertEquals(List.of(STUDY_A), uids(studies("/api/v1/studies?state=graded")));
+    JsonNode axial = study.path("series").get(0);
+    assertEquals("done", axial.path("job").path("state").asText());
+    assertEquals("high", axial.path("verdict").path("group").asText());
+    assertEquals("2", axial.path("verdict").path("grade").asText());
+    JsonNode graded = axial.path("slices").get(0);
+    assertEquals(STUDY_A + ".1.1", graded.path("sop_instance_uid").asText());
+    assertEquals(1, graded.path("frame").asInt());
+    assertEquals("graded", graded.path("status").asText());
+    assertEquals(0.75, graded.path("probabilities").path("2").asDouble());
+    assertEquals(30, graded.path("box").path("x1").asInt());
+    assertEquals(0.5, graded.path("ood").asDouble());
+    assertFalse(graded.path("uncertain").asBoolean(true));
+    JsonNode noRoi = axial.path("slices").get(1);
+    assertEquals("no_roi", noRoi.path("status").asText());
+    assertEquals("no box", noRoi.path("reason").asText());
+    assertTrue(noRoi.path("box").isNull() && noRoi.path("grade").isNull());
+
+    JsonNode sagittal = study.path("series").get(1);
+    assertTrue(sagittal.path("verdict").isNull());
+    assertEquals(0, sagittal.path("slices").size());
   }
 
   @Test

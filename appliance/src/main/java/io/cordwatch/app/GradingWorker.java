@@ -1,0 +1,227 @@
+package io.cordwatch.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.cordwatch.dicom.Uids;
+import io.cordwatch.grade.SeriesGrader;
+import io.cordwatch.grade.SeriesResult;
+import io.cordwatch.grade.SliceResult;
+import io.cordwatch.grade.Verdict;
+import io.cordwatch.receive.Spool;
+import io.cordwatch.store.Index;
+import io.cordwatch.store.Records.InstanceRow;
+import io.cordwatch.store.Records.JobRow;
+import io.cordwatch.store.Records.SliceRow;
+import io.cordwatch.store.StoreException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Grades queued series, one at a time, on one thread.
+ *
+ * <p>The queue is the {@code jobs} table, not memory: a job is claimed (queued to running, one more
+ * attempt) in a transaction, graded from the spooled files, and finished (verdict and slice rows
+ * written, job done) in another, so a kill -9 at any point leaves either a queued job or a finished
+ * one; jobs found running at start-up are put back in the queue. One thread because the engine
+ * already uses every core for one batch; a second would only make both slower.
+ *
+ * <p>Failures are sorted by whose they are. A slice that cannot be read is the study's problem and
+ * is reported in the verdict (the grader does that). Anything the grader throws (engine errors,
+ * non-finite embeddings, a file vanishing mid-read) is the appliance's problem: the job is retried
+ * up to {@link #MAX_ATTEMPTS} times and then marked failed with its reason. Nothing thrown here
+ * leaves the loop, so one study can never stop the worker or the server.
+ */
+public final class GradingWorker implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(GradingWorker.class.getName());
+
+  /** Attempts per job before it is marked failed. */
+  public static final int MAX_ATTEMPTS = 3;
+
+  static final ObjectMapper JSON =
+      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+  private final Index index;
+  private final Spool spool;
+  private final SeriesGrader grader;
+  private final Clock clock;
+  private final Duration idlePoll;
+  private final Object signal = new Object();
+  private Thread thread;
+  private volatile boolean closed;
+
+  /**
+   * @param idlePoll how long to wait for new work when the queue is empty (the tracker queues jobs
+   *     in the database; polling it is a single indexed query)
+   */
+  public GradingWorker(
+      Index index, Spool spool, SeriesGrader grader, Clock clock, Duration idlePoll) {
+    this.index = index;
+    this.spool = spool;
+    this.grader = grader;
+    this.clock = clock;
+    this.idlePoll = idlePoll;
+  }
+
+  /** Requeues jobs a previous process left running and starts the thread. */
+  public synchronized void start() {
+    int requeued = index.requeueRunningJobs(clock.millis());
+    if (requeued > 0) {
+      LOG.info(requeued + " grading job(s) left running by the last run queued again");
+    }
+    thread = Thread.ofPlatform().name("grading").daemon(true).start(this::loop);
+  }
+
+  /** Tells the worker a job may be waiting, so it need not wait for its next poll. */
+  public void wake() {
+    synchronized (signal) {
+      signal.notifyAll();
+    }
+  }
+
+  private void loop() {
+    while (!closed) {
+      Optional<JobRow> job;
+      try {
+        job = index.claimJob(clock.millis());
+      } catch (StoreException | IllegalStateException e) {
+        if (closed) {
+          return;
+        }
+        LOG.log(Level.WARNING, "grading: cannot read the job queue; retrying", e);
+        job = Optional.empty();
+      }
+      if (job.isPresent()) {
+        runQuietly(job.get());
+        continue;
+      }
+      synchronized (signal) {
+        try {
+          signal.wait(idlePoll.toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void runQuietly(JobRow job) {
+    try {
+      run(job);
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+      String reason = describe(e);
+      boolean retry = job.attempts() < MAX_ATTEMPTS;
+      LOG.log(
+          Level.WARNING,
+          "grading series "
+              + Uids.tag(job.seriesUid())
+              + " failed (attempt "
+              + job.attempts()
+              + " of "
+              + MAX_ATTEMPTS
+              + "): "
+              + reason
+              + (retry ? "; will retry" : "; job marked failed"),
+          e instanceof RuntimeException ? null : e);
+      try {
+        index.failJob(job, reason, retry, clock.millis());
+      } catch (RuntimeException again) {
+        LOG.log(Level.WARNING, "could not record the failure of a grading job", again);
+      }
+    }
+  }
+
+  private void run(JobRow job) {
+    List<InstanceRow> instances = index.instancesOfSeries(job.seriesUid());
+    List<SeriesGrader.Input> inputs = new ArrayList<>(instances.size());
+    for (InstanceRow row : instances) {
+      inputs.add(new SeriesGrader.Input(row.sopInstanceUid(), spool.resolve(row.path())));
+    }
+    SeriesResult result = grader.grade(job.studyUid(), job.seriesUid(), inputs);
+    if (closed) {
+      // Shutting down: the job stays running and is queued again at the next start.
+      return;
+    }
+    String verdictJson;
+    List<SliceRow> rows = new ArrayList<>(result.slices().size());
+    try {
+      verdictJson = JSON.writeValueAsString(result.verdict());
+      for (int i = 0; i < result.slices().size(); i++) {
+        SliceResult s = result.slices().get(i);
+        rows.add(
+            new SliceRow(
+                i,
+                s.sopInstanceUid(),
+                s.frame(),
+                s.status(),
+                s.grade(),
+                s.probabilities() == null ? null : JSON.writeValueAsString(s.probabilities()),
+                s.box() == null
+                    ? null
+                    : new int[] {s.box().x0(), s.box().y0(), s.box().x1(), s.box().y1()},
+                s.ood(),
+                s.uncertain(),
+                s.reason()));
+      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("verdict does not serialise: " + e.getMessage(), e);
+    }
+    if (!index.finishJob(job, verdictJson, rows, clock.millis())) {
+      LOG.info(
+          "series "
+              + Uids.tag(job.seriesUid())
+              + " changed while it was graded; its new job grades it again");
+      return;
+    }
+    Verdict v = result.verdict();
+    LOG.info(
+        "series "
+            + Uids.tag(job.seriesUid())
+            + " of study "
+            + Uids.tag(job.studyUid())
+            + " graded: "
+            + (v.grade() == null ? "no grade" : "grade " + v.grade() + " (" + v.group() + ")")
+            + ", "
+            + v.counts().graded()
+            + " of "
+            + v.counts().slices()
+            + " slices graded, "
+            + v.counts().noRoi()
+            + " no ROI, "
+            + v.counts().unreadable()
+            + " unreadable, in "
+            + v.timings().totalMs()
+            + " ms");
+  }
+
+  private static String describe(Throwable e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName()
+        + (m == null ? "" : ": " + m.lines().findFirst().orElse("").strip());
+  }
+
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      closed = true;
+      t = thread;
+      thread = null;
+    }
+    if (t != null) {
+      // No interrupt: it would close the spool files' channels mid-read and turn healthy slices
+      // into "unreadable" ones. A job takes about a second; the thread sees the flag after it.
+      wake();
+      try {
+        t.join(Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,340 @@
+package io.cordwatch.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cordwatch.app.Settings;
+import io.cordwatch.dicom.DicomFacts;
+import io.cordwatch.dicom.DicomReadException;
+import io.cordwatch.dicom.InstanceFacts;
+import io.cordwatch.dicom.Uids;
+import io.cordwatch.grade.SeriesGrader;
+import io.cordwatch.grade.SeriesResult;
+import io.cordwatch.grade.SliceResult;
+import io.cordwatch.grade.Verdict;
+import io.cordwatch.infer.BackboneEngine;
+import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.BundleException;
+import io.cordwatch.infer.Bundles;
+import io.cordwatch.infer.EngineException;
+import io.cordwatch.roi.BoxFileException;
+import io.cordwatch.roi.BoxSource;
+import io.cordwatch.roi.SuppliedBoxes;
+import io.cordwatch.study.SelectionRules;
+import io.cordwatch.study.SeriesDecision;
+import io.cordwatch.study.SeriesSelector;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cordwatch grade PATH...}: grades DICOM files offline, through the same selection and
+ * grading code the appliance runs, without a server or a database. Files are grouped into studies
+ * and series; only series the selection rules pick are graded, the others are listed with the
+ * reason.
+ */
+@Command(
+    name = "grade",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = {
+      "Grade DICOM files or folders (searched recursively) with a model bundle, no server.",
+      "Slices without a canal box are reported as 'no ROI', never guessed: pass --boxes.",
+      "Exit status: 0 graded, 1 the engine failed, 2 bad arguments, bundle or box file."
+    })
+final class GradeCommand implements Callable<Integer> {
+  private static final Logger PIXELMED_LOG = Logger.getLogger("com.pixelmed");
+
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "PATH", description = "DICOM files or folders.")
+  List<Path> paths;
+
+  @Option(names = "--bundle", paramLabel = "B", required = true, description = "Model bundle.")
+  Path bundlePath;
+
+  @Option(
+      names = "--boxes",
+      paramLabel = "FILE|DIR",
+      description = "Canal boxes: a labels.csv, or a folder of LabelImg VOC XML.")
+  Path boxesPath;
+
+  @Option(names = "--json", description = "Print one JSON document instead of a table.")
+  boolean json;
+
+  /** The document {@code --json} prints. */
+  record Document(Verdict.Model model, List<StudyOut> studies, List<String> notRead) {}
+
+  record StudyOut(String studyInstanceUid, List<SeriesOut> series) {}
+
+  record SeriesOut(
+      String seriesInstanceUid,
+      Integer seriesNumber,
+      String description,
+      String selection,
+      String error,
+      Verdict verdict,
+      List<SliceResult> slices) {}
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Level pixelmedLevel = PIXELMED_LOG.getLevel();
+    PIXELMED_LOG.setLevel(Level.OFF);
+    try {
+      return run(out, err);
+    } finally {
+      PIXELMED_LOG.setLevel(pixelmedLevel);
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private int run(PrintWriter out, PrintWriter err) {
+    Bundle bundle;
+    BoxSource boxes;
+    try {
+      bundle = Bundles.load(bundlePath);
+      boxes = boxesPath == null ? BoxSource.none() : SuppliedBoxes.load(boxesPath);
+    } catch (BundleException | BoxFileException e) {
+      err.println("cordwatch grade: " + e.getMessage());
+      return 2;
+    }
+    List<Path> files = new ArrayList<>();
+    List<String> notRead = new ArrayList<>();
+    int existing = 0;
+    for (Path p : paths) {
+      if (!Files.exists(p)) {
+        err.println("cordwatch grade: " + p + ": no such file or folder");
+        continue;
+      }
+      existing++;
+      collect(p, files, notRead);
+    }
+    if (existing == 0) {
+      return 2;
+    }
+    // study -> series -> files, in a stable order
+    Map<String, Map<String, List<Item>>> studies = new LinkedHashMap<>();
+    for (Path f : files) {
+      if (f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(xml|csv|png)$")) {
+        continue;
+      }
+      try {
+        InstanceFacts facts = DicomFacts.read(f);
+        studies
+            .computeIfAbsent(nonNull(facts.studyInstanceUid()), k -> new LinkedHashMap<>())
+            .computeIfAbsent(nonNull(facts.seriesInstanceUid()), k -> new ArrayList<>())
+            .add(new Item(f, facts));
+      } catch (DicomReadException e) {
+        notRead.add(f + ": " + e.reason());
+      }
+    }
+
+    SeriesSelector selector =
+        new SeriesSelector(SelectionRules.from(Settings.load(null, Map.of())));
+    List<StudyOut> studyOut = new ArrayList<>();
+    boolean engineFailed = false;
+    Verdict.Model model;
+    try (BackboneEngine engine = Bundles.openEngine(bundle)) {
+      SeriesGrader grader = new SeriesGrader(bundle, engine, boxes);
+      model = grader.model();
+      for (Map.Entry<String, Map<String, List<Item>>> st : studies.entrySet()) {
+        List<SeriesOut> seriesOut = new ArrayList<>();
+        List<Map.Entry<String, List<Item>>> ordered =
+            st.getValue().entrySet().stream()
+                .sorted(
+                    Comparator.comparing(
+                        (Map.Entry<String, List<Item>> e) ->
+                            e.getValue().getFirst().facts().seriesNumber(),
+                        Comparator.nullsLast(Comparator.naturalOrder())))
+                .toList();
+        for (Map.Entry<String, List<Item>> se : ordered) {
+          List<Item> items = se.getValue();
+          InstanceFacts first = items.getFirst().facts();
+          SeriesDecision d = selector.decide(items.stream().map(Item::facts).toList());
+          Verdict verdict = null;
+          List<SliceResult> slices = List.of();
+          String error = null;
+          if (d.selected()) {
+            try {
+              SeriesResult r =
+                  grader.grade(
+                      st.getKey(),
+                      se.getKey(),
+                      items.stream()
+                          .map(i -> new SeriesGrader.Input(i.facts().sopInstanceUid(), i.file()))
+                          .toList());
+              verdict = r.verdict();
+              slices = r.slices();
+            } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
+              engineFailed = true;
+              error = "engine failed: " + e.getMessage();
+            }
+          }
+          seriesOut.add(
+              new SeriesOut(
+                  se.getKey(),
+                  first.seriesNumber(),
+                  first.seriesDescription(),
+                  d.summary(),
+                  error,
+                  verdict,
+                  slices));
+        }
+        studyOut.add(new StudyOut(st.getKey(), seriesOut));
+      }
+    } catch (BundleException e) {
+      err.println("cordwatch grade: " + e.getMessage());
+      return 2;
+    } catch (EngineException e) {
+      err.println("cordwatch grade: engine: " + e.getMessage());
+      return 1;
+    }
+    Document doc = new Document(model, studyOut, notRead);
+    if (json) {
+      try {
+        out.println(JSON.writeValueAsString(doc));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("results do not serialise: " + e.getMessage(), e);
+      }
+    } else {
+      table(out, doc, boxesPath == null && bundle.localizer().isEmpty());
+    }
+    return engineFailed ? 1 : 0;
+  }
+
+  private static void table(PrintWriter out, Document doc, boolean noBoxes) {
+    Verdict.Model m = doc.model();
+    out.printf(
+        "model %s (%s, %s)%s%n",
+        m.name(),
+        m.format(),
+        m.engine(),
+        m.clinicalUse() ? "" : "  NOT FOR CLINICAL USE (clinical_use=false)");
+    if (noBoxes) {
+      out.println("no --boxes given and the bundle has no localizer: every slice is 'no ROI'");
+    }
+    for (StudyOut st : doc.studies()) {
+      out.println();
+      out.println("study " + Uids.tag(st.studyInstanceUid()));
+      for (SeriesOut se : st.series()) {
+        out.printf(
+            "  series %s%s: %s%n",
+            se.seriesNumber() == null ? "-" : se.seriesNumber(),
+            se.description() == null ? "" : " \"" + se.description() + "\"",
+            se.selection());
+        if (se.error() != null) {
+          out.println("    " + se.error());
+        }
+        Verdict v = se.verdict();
+        if (v == null) {
+          continue;
+        }
+        Verdict.Counts c = v.counts();
+        out.printf(
+            "    verdict: %s%s | %d slices: %d graded, %d no ROI, %d unreadable, %d uncertain |"
+                + " %d ms%n",
+            v.grade() == null ? "no grade (nothing could be graded)" : "grade " + v.grade(),
+            v.group() == null ? "" : " (" + v.group().toUpperCase(Locale.ROOT) + ")",
+            c.slices(),
+            c.graded(),
+            c.noRoi(),
+            c.unreadable(),
+            c.uncertain(),
+            v.timings().totalMs());
+        for (Verdict.Segment s : v.segments()) {
+          out.printf(
+              "    segment slices %d-%d: max grade %s, key image %s frame %d%n",
+              s.firstSlice() + 1,
+              s.lastSlice() + 1,
+              s.maxGrade(),
+              Uids.tag(s.keyImage().sopInstanceUid()),
+              s.keyImage().frame());
+        }
+        out.printf(
+            "    %4s  %-12s %5s  %-6s %6s %7s  %s%n",
+            "#", "instance", "frame", "grade", "p", "ood", "box / reason");
+        int n = 0;
+        for (SliceResult s : se.slices()) {
+          n++;
+          if (s.isGraded()) {
+            out.printf(
+                Locale.ROOT,
+                "    %4d  %-12s %5d  %-6s %6.3f %7.3f  %d,%d-%d,%d%s%n",
+                n,
+                Uids.tag(s.sopInstanceUid()),
+                s.frame(),
+                s.grade(),
+                s.probabilities().get(s.grade()),
+                s.ood(),
+                s.box().x0(),
+                s.box().y0(),
+                s.box().x1(),
+                s.box().y1(),
+                Boolean.TRUE.equals(s.uncertain()) ? "  uncertain" : "");
+          } else {
+            out.printf(
+                "    %4d  %-12s %5d  %-6s %6s %7s  %s%n",
+                n,
+                Uids.isValid(s.sopInstanceUid())
+                    ? Uids.tag(s.sopInstanceUid())
+                    : s.sopInstanceUid(),
+                s.frame(),
+                s.status().equals(SliceResult.NO_ROI) ? "no ROI" : "unread",
+                "",
+                "",
+                s.reason());
+          }
+        }
+      }
+    }
+    if (!doc.notRead().isEmpty()) {
+      out.println();
+      out.println("not read:");
+      doc.notRead().forEach(l -> out.println("    " + l));
+    }
+  }
+
+  private record Item(Path file, InstanceFacts facts) {}
+
+  private static String nonNull(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static void collect(Path p, List<Path> files, List<String> notRead) {
+    if (!Files.isDirectory(p)) {
+      files.add(p);
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+    } catch (IOException | UncheckedIOException e) {
+      notRead.add(p + ": cannot list folder (" + e.getMessage() + ")");
+    }
+  }
+}

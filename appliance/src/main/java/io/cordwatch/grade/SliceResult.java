@@ -1,0 +1,69 @@
+package io.cordwatch.grade;
+
+import io.cordwatch.roi.CanalBox;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What became of one slice (one frame of one instance). The field names are the wire names of the
+ * API and of {@code cordwatch grade --json} (in snake_case).
+ *
+ * @param sopInstanceUid the instance
+ * @param frame 1-based frame number
+ * @param status {@link #GRADED}, {@link #NO_ROI} or {@link #UNREADABLE}
+ * @param grade the class name of the nearest prototype; null unless graded
+ * @param probabilities class name to probability in class order, summing to 1; null unless graded
+ * @param box the canal box that was cropped; null when there was none
+ * @param ood the out-of-distribution score; null unless graded
+ * @param uncertain whether the OOD score is above the bundle's threshold; null unless graded
+ * @param reason why the slice was not graded; null when graded
+ * @param slicePosition position along the slice normal in mm, or null when the object has none
+ */
+public record SliceResult(
+    String sopInstanceUid,
+    int frame,
+    String status,
+    String grade,
+    Map<String, Double> probabilities,
+    CanalBox box,
+    Double ood,
+    Boolean uncertain,
+    String reason,
+    Double slicePosition) {
+  public static final String GRADED = "graded";
+  public static final String NO_ROI = "no_roi";
+  public static final String UNREADABLE = "unreadable";
+
+  public SliceResult {
+    probabilities =
+        probabilities == null
+            ? null
+            : Collections.unmodifiableMap(new LinkedHashMap<>(probabilities));
+  }
+
+  public static SliceResult graded(
+      String sop,
+      int frame,
+      String grade,
+      Map<String, Double> probabilities,
+      CanalBox box,
+      double ood,
+      boolean uncertain,
+      Double position) {
+    return new SliceResult(
+        sop, frame, GRADED, grade, probabilities, box, ood, uncertain, null, position);
+  }
+
+  public static SliceResult noRoi(String sop, int frame, String reason, Double position) {
+    return new SliceResult(sop, frame, NO_ROI, null, null, null, null, null, reason, position);
+  }
+
+  public static SliceResult unreadable(String sop, int frame, String reason) {
+    return new SliceResult(sop, frame, UNREADABLE, null, null, null, null, null, reason, null);
+  }
+
+  public boolean isGraded() {
+    return GRADED.equals(status);
+  }
+}

@@ -1,0 +1,197 @@
+package io.cordwatch.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.dicom.DicomFacts;
+import io.cordwatch.dicom.InstanceFacts;
+import io.cordwatch.grade.SeriesGrader;
+import io.cordwatch.infer.BackboneEngine;
+import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.Bundles;
+import io.cordwatch.infer.TorchFixture;
+import io.cordwatch.phantom.Phantom;
+import io.cordwatch.phantom.StudyPlan;
+import io.cordwatch.receive.Spool;
+import io.cordwatch.roi.SuppliedBoxes;
+import io.cordwatch.store.Index;
+import io.cordwatch.store.Records.InstanceRow;
+import io.cordwatch.store.Records.SeriesRow;
+import io.cordwatch.store.Records.SliceRow;
+import io.cordwatch.store.Records.StudyRow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The grading worker over a real index, spool, bundle and ONNX Runtime engine: what happens to a
+ * job when a stored file is damaged or the engine fails.
+ */
+class GradingWorkerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+  private Index index;
+  private Spool spool;
+  private Bundle bundle;
+  private SuppliedBoxes boxes;
+  private String studyUid;
+  private String seriesUid;
+  private List<InstanceRow> rows;
+
+  @BeforeEach
+  void storedSeries() throws Exception {
+    bundle = TorchFixture.bundle(tmp.resolve("bundle"));
+    Path phantom = tmp.resolve("phantom");
+    Phantom.generate(new Phantom.Options(phantom, 1, 9, StudyPlan.Style.INTERNAL, 6, false, false));
+    boxes = SuppliedBoxes.load(phantom.resolve("labels.csv"));
+    Path data = tmp.resolve("data");
+    index = Index.open(data.resolve("index.db"));
+    spool = new Spool(data);
+    List<Path> files;
+    try (Stream<Path> s = Files.list(phantom.resolve("study-0001"))) {
+      files =
+          s.filter(p -> p.getFileName().toString().matches("ax-t2-\\d+\\.dcm")).sorted().toList();
+    }
+    long now = System.currentTimeMillis();
+    for (Path f : files) {
+      InstanceFacts facts = DicomFacts.read(f);
+      String relative = "spool/instances/" + f.getFileName();
+      Files.copy(f, data.resolve(relative));
+      index.recordInstance(
+          new InstanceRow(
+              0,
+              facts.sopInstanceUid(),
+              facts.sopClassUid(),
+              facts.studyInstanceUid(),
+              facts.seriesInstanceUid(),
+              "1.2.840.10008.1.2.1",
+              relative,
+              Files.size(f),
+              "0".repeat(64),
+              now,
+              "TEST",
+              JSON.writeValueAsString(facts)),
+          "MR",
+          facts.seriesNumber(),
+          facts.seriesDescription());
+      studyUid = facts.studyInstanceUid();
+      seriesUid = facts.seriesInstanceUid();
+    }
+    rows = index.instancesOfSeries(seriesUid);
+    assertEquals(6, rows.size());
+  }
+
+  @AfterEach
+  void close() {
+    index.close();
+  }
+
+  private void queue() {
+    index.completeSeries(seriesUid, System.currentTimeMillis(), true, "selected", List.of());
+  }
+
+  private SeriesRow series() {
+    StudyRow s = index.study(studyUid).orElseThrow();
+    return s.series().getFirst();
+  }
+
+  private static void await(String what, BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!done.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void damagedStoredFileIsReportedUnreadableAndTheRestIsGraded() throws Exception {
+    InstanceRow damaged = rows.get(2);
+    Path file = spool.resolve(damaged.path());
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    try (BackboneEngine engine = Bundles.openEngine(bundle);
+        GradingWorker worker =
+            new GradingWorker(
+                index,
+                spool,
+                new SeriesGrader(bundle, engine, boxes),
+                Clock.systemUTC(),
+                Duration.ofMillis(20))) {
+      worker.start();
+      queue();
+      await("the job is done", () -> "done".equals(series().job().state()));
+    }
+    SeriesRow s = series();
+    assertEquals(Index.STUDY_GRADED, index.study(studyUid).orElseThrow().state());
+    assertTrue(s.verdictJson().contains("\"unreadable\":1"), s.verdictJson());
+    assertEquals(6, s.slices().size());
+    for (SliceRow r : s.slices()) {
+      if (r.sopInstanceUid().equals(damaged.sopInstanceUid())) {
+        assertEquals("unreadable", r.status());
+        assertTrue(r.reason() != null && !r.reason().isBlank(), r.toString());
+      } else {
+        assertTrue(List.of("graded", "no_roi").contains(r.status()), r.toString());
+      }
+    }
+    assertTrue(s.slices().stream().anyMatch(r -> r.status().equals("graded")));
+  }
+
+  @Test
+  void failingEngineIsRetriedThenTheJobFailsWithItsReasonAndTheWorkerCarriesOn() throws Exception {
+    BackboneEngine engine = Bundles.openEngine(bundle);
+    // A closed engine is a real engine failure: ONNX Runtime's session is gone.
+    engine.close();
+    try (GradingWorker worker =
+        new GradingWorker(
+            index,
+            spool,
+            new SeriesGrader(bundle, engine, boxes),
+            Clock.systemUTC(),
+            Duration.ofMillis(20))) {
+      worker.start();
+      queue();
+      await("the job fails", () -> "failed".equals(series().job().state()));
+      SeriesRow s = series();
+      assertEquals(GradingWorker.MAX_ATTEMPTS, s.job().attempts());
+      assertTrue(s.job().error().contains("closed"), s.job().error());
+      assertEquals(null, s.verdictJson());
+      assertEquals(Index.STUDY_FAILED, index.study(studyUid).orElseThrow().state());
+
+      // The same worker still takes work: the series queued again is tried again.
+      queue();
+      await(
+          "the re-queued job fails again",
+          () -> "failed".equals(series().job().state()) && series().job().attempts() == 3);
+    }
+  }
+
+  @Test
+  void jobLeftRunningByAKilledProcessIsQueuedAgainAndGraded() throws Exception {
+    queue();
+    assertTrue(index.claimJob(System.currentTimeMillis()).isPresent());
+    assertEquals("running", series().job().state());
+    try (BackboneEngine engine = Bundles.openEngine(bundle);
+        GradingWorker worker =
+            new GradingWorker(
+                index,
+                spool,
+                new SeriesGrader(bundle, engine, boxes),
+                Clock.systemUTC(),
+                Duration.ofMillis(20))) {
+      worker.start();
+      await("the job is done", () -> "done".equals(series().job().state()));
+    }
+    assertTrue(series().verdictJson() != null);
+  }
+}

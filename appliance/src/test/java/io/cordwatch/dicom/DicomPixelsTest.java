@@ -1,0 +1,88 @@
+package io.cordwatch.dicom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DicomPixelsTest {
+  private static final Path PYDICOM =
+      Path.of("/usr/lib/python3/dist-packages/pydicom/data/test_files");
+
+  @TempDir Path tmp;
+
+  private static DicomPixels.Frame only(Path file) {
+    List<DicomPixels.Frame> frames = DicomPixels.read(file);
+    assertEquals(1, frames.size(), file.toString());
+    return frames.getFirst();
+  }
+
+  @Test
+  void nativeBigEndianImplicitAndRleEncodingsGiveTheSamePixels() {
+    DicomPixels.Frame reference = only(PYDICOM.resolve("MR_small.dcm"));
+    assertEquals(64, reference.rows());
+    assertEquals(64, reference.columns());
+    assertNotNull(reference.position());
+    for (String name :
+        List.of("MR_small_implicit.dcm", "MR_small_bigendian.dcm", "MR_small_RLE.dcm")) {
+      DicomPixels.Frame f = only(PYDICOM.resolve(name));
+      assertArrayEquals(reference.stored(), f.stored(), name);
+      assertEquals(reference.sopInstanceUid(), f.sopInstanceUid(), name);
+    }
+  }
+
+  @Test
+  void jpegLosslessGivesTheSamePixelsAsNative() throws Exception {
+    Path jpeg = tmp.resolve("sv1.dcm");
+    Process p =
+        new ProcessBuilder(
+                "dcmcjpeg", "+e1", PYDICOM.resolve("MR_small.dcm").toString(), jpeg.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(
+        0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    assertArrayEquals(only(PYDICOM.resolve("MR_small.dcm")).stored(), only(jpeg).stored());
+  }
+
+  @Test
+  void enhancedMrGivesEveryFrameWithItsOwnPosition() {
+    Path file = JpegLosslessTest.realDicom().resolve("enhanced-mr/Siemens_XA10_6_1.dcm");
+    List<DicomPixels.Frame> frames = DicomPixels.read(file);
+    assertTrue(frames.size() > 1, "frames: " + frames.size());
+    Set<Double> positions = new HashSet<>();
+    for (int i = 0; i < frames.size(); i++) {
+      DicomPixels.Frame f = frames.get(i);
+      assertEquals(i + 1, f.frame());
+      assertEquals(f.rows() * f.columns(), f.stored().length);
+      positions.add(f.position());
+    }
+    assertEquals(frames.size(), positions.size(), "one slice position per frame: " + positions);
+  }
+
+  @Test
+  void enhancedMrRescaleComesFromThePixelValueTransformationGroup() {
+    Path file = JpegLosslessTest.realDicom().resolve("enhanced-mr/Philips_IM_0027_fMAP.dcm");
+    DicomPixels.Frame f = DicomPixels.read(file).getFirst();
+    assertEquals(1.27985, f.slope(), 1e-5);
+  }
+
+  @Test
+  void truncatedPixelDataIsAPixelDecodeExceptionWithAReason() {
+    PixelDecodeException e =
+        assertThrows(
+            PixelDecodeException.class,
+            () -> DicomPixels.read(PYDICOM.resolve("MR_truncated.dcm")));
+    assertTrue(!e.getMessage().isBlank());
+  }
+}

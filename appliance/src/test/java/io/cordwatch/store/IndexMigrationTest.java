@@ -1,0 +1,64 @@
+package io.cordwatch.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cordwatch.store.Records.InstanceRow;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IndexMigrationTest {
+  @TempDir Path tmp;
+
+  @Test
+  void versionOneIndexGainsResultTablesAndKeepsItsQueuedJob() throws Exception {
+    Path db = tmp.resolve("index.db");
+    try (Index index = Index.open(db)) {
+      index.recordInstance(
+          new InstanceRow(
+              0,
+              "1.2.3.1",
+              "1.2.840.10008.5.1.4.1.1.4",
+              "1.2.3",
+              "1.2.3.9",
+              "1.2.840.10008.1.2.1",
+              "spool/a.dcm",
+              1,
+              "00",
+              1,
+              "AE",
+              "{}"),
+          "MR",
+          1,
+          "AX T2");
+      index.completeSeries("1.2.3.9", 2, true, "selected", List.of());
+    }
+    // Turn it back into what a version 1 appliance left on disk.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE slice_results");
+      s.execute("DROP TABLE verdicts");
+      s.execute("DELETE FROM schema_version");
+      s.execute("INSERT INTO schema_version(version) VALUES (1)");
+    }
+
+    try (Index index = Index.open(db)) {
+      var job = index.claimJob(3).orElseThrow();
+      assertEquals("1.2.3.9", job.seriesUid());
+      assertTrue(index.finishJob(job, "{\"grade\":\"0\"}", List.of(), 4));
+      assertEquals("graded", index.study("1.2.3").orElseThrow().state());
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
+      rs.next();
+      assertEquals(2, rs.getInt(1));
+    }
+  }
+}
