@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -40,8 +37,8 @@ class GradeCommandTest {
 
   @Test
   void jsonHasEveryLabelledSliceGradedWithItsBoxAndProbabilitiesSummingToOne() throws Exception {
-    Run r =
-        run(
+    CliRun r =
+        CliRun.run(
             "grade",
             phantom.resolve("study-0001").toString(),
             "--bundle",
@@ -120,8 +117,8 @@ class GradeCommandTest {
   @Test
   void vocFolderGivesTheSameGradesAsLabelsCsvAndTheTableSaysNotForClinicalUse() throws Exception {
     String study = phantom.resolve("study-0001").toString();
-    Run csv =
-        run(
+    CliRun csv =
+        CliRun.run(
             "grade",
             study,
             "--bundle",
@@ -129,13 +126,14 @@ class GradeCommandTest {
             "--boxes",
             phantom.resolve("labels.csv").toString(),
             "--json");
-    Run voc = run("grade", study, "--bundle", bundle.toString(), "--boxes", study, "--json");
+    CliRun voc =
+        CliRun.run("grade", study, "--bundle", bundle.toString(), "--boxes", study, "--json");
     assertEquals(0, voc.exit(), voc::all);
     assertEquals(
         JSON.readTree(csv.out()).findValues("slices"),
         JSON.readTree(voc.out()).findValues("slices"));
 
-    Run table = run("grade", study, "--bundle", bundle.toString(), "--boxes", study);
+    CliRun table = CliRun.run("grade", study, "--bundle", bundle.toString(), "--boxes", study);
     assertEquals(0, table.exit(), table::all);
     assertTrue(table.out().contains("NOT FOR CLINICAL USE"), table::all);
     assertTrue(table.out().contains("verdict: grade "), table::all);
@@ -147,8 +145,8 @@ class GradeCommandTest {
     Path enhanced = tmp.resolve("enhanced");
     Phantom.generate(
         new Phantom.Options(enhanced, 1, 11, StudyPlan.Style.INTERNAL, 6, false, true));
-    Run r =
-        run(
+    CliRun r =
+        CliRun.run(
             "grade",
             enhanced.resolve("study-0001").toString(),
             "--bundle",
@@ -179,8 +177,8 @@ class GradeCommandTest {
 
   @Test
   void withoutBoxesEverySliceIsNoRoiAndNothingIsGuessed() throws Exception {
-    Run r =
-        run(
+    CliRun r =
+        CliRun.run(
             "grade",
             phantom.resolve("study-0001").toString(),
             "--bundle",
@@ -200,36 +198,15 @@ class GradeCommandTest {
   void badBoxFileOrMissingBundleIsExitTwoNamingIt() throws Exception {
     Path bad =
         Files.writeString(tmp.resolve("bad.csv"), "sop_instance_uid,x0,y0,x1,y1\n1.2,a,1,2,3\n");
-    Run r =
-        run("grade", phantom.toString(), "--bundle", bundle.toString(), "--boxes", bad.toString());
+    CliRun r =
+        CliRun.run(
+            "grade", phantom.toString(), "--bundle", bundle.toString(), "--boxes", bad.toString());
     assertEquals(2, r.exit(), r::all);
     assertTrue(r.err().contains(bad + ":2: x0 is not a whole number"), r::all);
 
-    Run noBundle = run("grade", phantom.toString(), "--bundle", tmp.resolve("nope").toString());
+    CliRun noBundle =
+        CliRun.run("grade", phantom.toString(), "--bundle", tmp.resolve("nope").toString());
     assertEquals(2, noBundle.exit(), noBundle::all);
     assertTrue(noBundle.err().contains("nope"), noBundle::all);
-  }
-
-  private record Run(int exit, String out, String err) {
-    String all() {
-      return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
-    }
-  }
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = Main.run(args);
-      return new Run(
-          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
   }
 }
