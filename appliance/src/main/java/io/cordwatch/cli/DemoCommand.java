@@ -56,6 +56,13 @@ final class DemoCommand implements Callable<Integer> {
       description = "Phantom seed (default 3: a study with a high-grade lesion)")
   long seed = 3;
 
+  @Option(
+      names = "--bundle",
+      description =
+          "Model bundle to grade with (the phantom's labels.csv supplies the canal boxes);"
+              + " without it the job stays queued")
+  Path bundle;
+
   @Override
   public Integer call() throws Exception {
     Logging.configure(Level.INFO);
@@ -67,7 +74,6 @@ final class DemoCommand implements Callable<Integer> {
     flags.put("bind", "127.0.0.1");
     flags.put("allow-ae", "DEMO");
     flags.put("disk-reserve", "200MB");
-    Settings settings = Settings.load(null, flags);
     Path input = dataDir.resolve("demo-input");
     deleteTree(input);
     Phantom.Result phantom =
@@ -77,6 +83,11 @@ final class DemoCommand implements Callable<Integer> {
     try (var s = Files.walk(input)) {
       files = s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
     }
+    if (bundle != null) {
+      flags.put("bundle", bundle.toString());
+      flags.put("boxes", phantom.labels().toString());
+    }
+    Settings settings = Settings.load(null, flags);
     try (Appliance appliance = Appliance.start(settings, Clock.systemUTC())) {
       out.printf(
           "%nCordWatch demo: DICOM %s:%d (AE %s), status page http://127.0.0.1:%d/%n",
@@ -88,13 +99,22 @@ final class DemoCommand implements Callable<Integer> {
       out.println("Its ground truth, computed from the phantom's own masks: " + truth(phantom));
       int acknowledged = send(appliance.dicomPort(), settings.aeTitle(), files);
       out.printf("storescu: %d of %d instances acknowledged%n", acknowledged, files.size());
-      StudyRow study = awaitDecided(appliance.index(), 30);
+      StudyRow study = awaitDecided(appliance.index(), 30, bundle != null);
       print(out, study);
-      out.println(
-          "Grading: "
-              + Appliance.ENGINE_STATE
-              + ". The queued job is visible at /api/v1/studies/"
-              + (study == null ? "" : study.studyUid()));
+      if (bundle == null) {
+        out.println(
+            "Grading: "
+                + Appliance.ENGINE_STATE
+                + ". The queued job is visible at /api/v1/studies/"
+                + (study == null ? "" : study.studyUid()));
+      } else {
+        out.println("Engine: " + appliance.engineState());
+        out.println(
+            "Per-slice results: http://127.0.0.1:"
+                + appliance.httpPort()
+                + "/api/v1/studies/"
+                + (study == null ? "" : study.studyUid()));
+      }
       if (exit) {
         return acknowledged == files.size() && study != null ? 0 : 1;
       }
@@ -153,12 +173,21 @@ final class DemoCommand implements Callable<Integer> {
         output.lines().filter(l -> l.contains("Received Store Response (Success)")).count();
   }
 
-  /** Polls the index (with a deadline) until the newest study has left the receiving state. */
-  private static StudyRow awaitDecided(Index index, int seconds) throws InterruptedException {
+  /**
+   * Polls the index (with a deadline) until the newest study has left the receiving state, and when
+   * grading, until its job has finished.
+   */
+  private static StudyRow awaitDecided(Index index, int seconds, boolean grading)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
       List<StudyRow> newest = index.studies(null, 1);
-      if (!newest.isEmpty() && !Index.STUDY_RECEIVING.equals(newest.get(0).state())) {
+      String state = newest.isEmpty() ? null : newest.get(0).state();
+      boolean done =
+          state != null
+              && !Index.STUDY_RECEIVING.equals(state)
+              && !(grading && Index.STUDY_QUEUED.equals(state));
+      if (done) {
         return index.study(newest.get(0).studyUid()).orElse(null);
       }
       Thread.sleep(100);
@@ -182,8 +211,45 @@ final class DemoCommand implements Callable<Integer> {
           s.instanceCount(),
           s.decisionSummary() == null ? s.state() : s.decisionSummary(),
           s.job() == null ? "" : "  [grading job " + s.job().state() + "]");
+      if (s.verdictJson() != null) {
+        out.println("    verdict: " + verdictLine(s.verdictJson()));
+      }
     }
     out.println();
+  }
+
+  /** One line from the verdict JSON: study grade, group, segments and their key images. */
+  private static String verdictLine(String json) {
+    try {
+      var v = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+      StringBuilder b =
+          new StringBuilder("grade ")
+              .append(v.path("grade").asText("none"))
+              .append(" (")
+              .append(v.path("group").asText("-"))
+              .append("), ")
+              .append(v.path("segments").size())
+              .append(" segment(s)");
+      for (var seg : v.path("segments")) {
+        b.append("; slices ")
+            .append(seg.path("first_slice").asInt() + 1)
+            .append("-")
+            .append(seg.path("last_slice").asInt() + 1)
+            .append(" max ")
+            .append(seg.path("max_grade").asText());
+      }
+      var counts = v.path("counts");
+      return b.append("; ")
+          .append(counts.path("graded").asInt())
+          .append(" of ")
+          .append(counts.path("slices").asInt())
+          .append(" slices graded in ")
+          .append(v.path("timings").path("total_ms").asLong())
+          .append(" ms")
+          .toString();
+    } catch (IOException e) {
+      return "unreadable verdict: " + e.getMessage();
+    }
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -8,17 +8,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.TagFromName;
-import io.cordwatch.cli.Main;
+import io.cordwatch.cli.CliRun;
 import io.cordwatch.dicom.SyntheticStudy;
 import io.cordwatch.dicom.Uids;
+import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.receive.Peers;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -145,28 +143,20 @@ class ApplianceTest {
 
   @Test
   void demoSendsAStudyAndPrintsTheDecisions() {
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    int exit;
-    try {
-      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      exit =
-          Main.run(
-              "demo",
-              "--exit",
-              "--data-dir",
-              tmp.resolve("demo").toString(),
-              "--dicom-port",
-              "0",
-              "--http-port",
-              "0",
-              "--slices",
-              "8");
-    } finally {
-      System.setOut(original);
-    }
-    String out = captured.toString(StandardCharsets.UTF_8);
-    assertEquals(0, exit, out);
+    CliRun r =
+        CliRun.run(
+            "demo",
+            "--exit",
+            "--data-dir",
+            tmp.resolve("demo").toString(),
+            "--dicom-port",
+            "0",
+            "--http-port",
+            "0",
+            "--slices",
+            "8");
+    String out = r.out();
+    assertEquals(0, r.exit(), r.all());
     assertTrue(out.contains("storescu: 14 of 14 instances acknowledged"), out);
     assertTrue(out.contains("ground truth, computed from the phantom's own masks"), out);
     assertTrue(
@@ -174,6 +164,30 @@ class ApplianceTest {
             .anyMatch(l -> l.contains("selected: axial") && l.endsWith("[grading job queued]")),
         out);
     assertTrue(out.contains("skipped: sagittal"), out);
+  }
+
+  @Test
+  void demoWithABundleGradesThePhantomStudyAndPrintsTheVerdict() throws Exception {
+    Path bundle = tmp.resolve("bundle");
+    TorchFixture.bundle(bundle);
+    CliRun r =
+        CliRun.run(
+            "demo",
+            "--exit",
+            "--data-dir",
+            tmp.resolve("demo").toString(),
+            "--dicom-port",
+            "0",
+            "--http-port",
+            "0",
+            "--slices",
+            "10",
+            "--bundle",
+            bundle.toString());
+    assertEquals(0, r.exit(), r.all());
+    assertTrue(r.out().contains("[grading job done]"), r.all());
+    assertTrue(r.out().contains("10 of 10 slices graded"), r.all());
+    assertTrue(r.out().contains("Engine: OnnxRuntimeEngine"), r.all());
   }
 
   private JsonNode get(String url) throws Exception {
