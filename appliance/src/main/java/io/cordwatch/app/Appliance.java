@@ -176,7 +176,7 @@ public final class Appliance implements AutoCloseable {
             + boxesState;
     GradingWorker worker =
         new GradingWorker(
-            index, spool, new SeriesGrader(bundle, opened, boxes), clock, GRADING_POLL);
+            index, spool, new SeriesGrader(bundle, opened, boxes), meters, clock, GRADING_POLL);
     return new Grading(opened, worker, state);
   }
 

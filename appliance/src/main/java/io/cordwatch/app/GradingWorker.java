@@ -14,11 +14,14 @@ import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.store.Records.JobRow;
 import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.store.StoreException;
+import io.cordwatch.telemetry.Meters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -49,6 +52,7 @@ public final class GradingWorker implements AutoCloseable {
   private final Index index;
   private final Spool spool;
   private final SeriesGrader grader;
+  private final Meters meters;
   private final Clock clock;
   private final Duration idlePoll;
   private final Object signal = new Object();
@@ -60,10 +64,16 @@ public final class GradingWorker implements AutoCloseable {
    *     in the database; polling it is a single indexed query)
    */
   public GradingWorker(
-      Index index, Spool spool, SeriesGrader grader, Clock clock, Duration idlePoll) {
+      Index index,
+      Spool spool,
+      SeriesGrader grader,
+      Meters meters,
+      Clock clock,
+      Duration idlePoll) {
     this.index = index;
     this.spool = spool;
     this.grader = grader;
+    this.meters = meters;
     this.clock = clock;
     this.idlePoll = idlePoll;
   }
@@ -116,6 +126,7 @@ public final class GradingWorker implements AutoCloseable {
     } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
       String reason = describe(e);
       boolean retry = job.attempts() < MAX_ATTEMPTS;
+      meters.gradingAttemptFailed(!retry);
       LOG.log(
           Level.WARNING,
           "grading series "
@@ -142,7 +153,9 @@ public final class GradingWorker implements AutoCloseable {
     for (InstanceRow row : instances) {
       inputs.add(new SeriesGrader.Input(row.sopInstanceUid(), spool.resolve(row.path())));
     }
+    long started = System.nanoTime();
     SeriesResult result = grader.grade(job.studyUid(), job.seriesUid(), inputs);
+    Duration grading = Duration.ofNanos(System.nanoTime() - started);
     if (closed) {
       // Shutting down: the job stays running and is queued again at the next start.
       return;
@@ -171,7 +184,8 @@ public final class GradingWorker implements AutoCloseable {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("verdict does not serialise: " + e.getMessage(), e);
     }
-    if (!index.finishJob(job, verdictJson, rows, clock.millis())) {
+    long committed = clock.millis();
+    if (!index.finishJob(job, verdictJson, rows, committed)) {
       LOG.info(
           "series "
               + Uids.tag(job.seriesUid())
@@ -179,6 +193,7 @@ public final class GradingWorker implements AutoCloseable {
       return;
     }
     Verdict v = result.verdict();
+    record(result, grading, committed, instances);
     LOG.info(
         "series "
             + Uids.tag(job.seriesUid())
@@ -197,6 +212,27 @@ public final class GradingWorker implements AutoCloseable {
             + " unreadable, in "
             + v.timings().totalMs()
             + " ms");
+  }
+
+  private void record(
+      SeriesResult result, Duration grading, long committedMs, List<InstanceRow> instances) {
+    Map<String, Integer> byGrade = new TreeMap<>();
+    Map<String, Integer> ungraded = new TreeMap<>();
+    for (SliceResult s : result.slices()) {
+      if (s.grade() != null) {
+        byGrade.merge(s.grade(), 1, Integer::sum);
+      } else {
+        ungraded.merge(s.status(), 1, Integer::sum);
+      }
+    }
+    long lastStored =
+        instances.stream().mapToLong(InstanceRow::receivedMs).max().orElse(committedMs);
+    meters.seriesGraded(
+        grading,
+        Duration.ofMillis(Math.max(0, committedMs - lastStored)),
+        byGrade,
+        ungraded,
+        result.verdict().counts().uncertain());
   }
 
   private static String describe(Throwable e) {

@@ -85,13 +85,13 @@ import picocli.CommandLine.ParameterException;
     name = "bench",
     description = "Benchmarks against a real peer, reported as ratios (not run by the tests).",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchCommand.Ingest.class})
+    subcommands = {BenchCommand.Ingest.class, GradeBench.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "name a benchmark: ingest");
+    throw new ParameterException(spec.commandLine(), "name a benchmark: ingest, grade");
   }
 
   /** {@code cordwatch bench ingest}: C-STORE ingest, CordWatch against storescp. */
@@ -377,7 +377,7 @@ final class BenchCommand implements Runnable {
      * both receivers (200 instances would take ~9 s whatever the receiver does), so the bench
      * switches it off for storescu and storescp alike and measures the receivers instead.
      */
-    private static ProcessBuilder dcmtk(List<String> cmd, Path log) {
+    static ProcessBuilder dcmtk(List<String> cmd, Path log) {
       ProcessBuilder b =
           new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       b.environment().put("TCP_NODELAY", "1");
@@ -490,7 +490,7 @@ final class BenchCommand implements Runnable {
       return b.toString();
     }
 
-    private static String machine(Path work) throws IOException {
+    static String machine(Path work) throws IOException {
       FileStore store = Files.getFileStore(work);
       return String.format(
           Locale.ROOT,
@@ -562,7 +562,7 @@ final class BenchCommand implements Runnable {
       return s.max(TimeUnit.MILLISECONDS);
     }
 
-    private static double exactPercentile(double[] sorted, double q) {
+    static double exactPercentile(double[] sorted, double q) {
       int i = (int) Math.ceil(q * sorted.length) - 1;
       return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
@@ -628,7 +628,7 @@ final class BenchCommand implements Runnable {
               + " install/cordwatch bench, which installs it");
     }
 
-    private static String tail(Path log) {
+    static String tail(Path log) {
       try {
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         return String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
@@ -637,7 +637,7 @@ final class BenchCommand implements Runnable {
       }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
       if (!Files.exists(root)) {
         return;
       }

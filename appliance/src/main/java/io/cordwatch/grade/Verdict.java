@@ -68,8 +68,10 @@ public record Verdict(
    *
    * @param decodeMs reading and decoding pixel data
    * @param preprocessMs windowing, cropping and resizing
-   * @param inferenceMs backbone and head
+   * @param inferenceMs the backbone (engine calls)
+   * @param headMs the prototype head and building the slice results
    * @param totalMs all of the grading, end to end
    */
-  public record Timings(long decodeMs, long preprocessMs, long inferenceMs, long totalMs) {}
+  public record Timings(
+      long decodeMs, long preprocessMs, long inferenceMs, long headMs, long totalMs) {}
 }

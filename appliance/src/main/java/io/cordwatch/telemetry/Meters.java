@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -21,6 +22,12 @@ public final class Meters {
   private final Counter instancesReceived;
   private final Counter bytesReceived;
   private final Timer storeLatency;
+  private final Counter jobsGraded;
+  private final Counter jobsFailed;
+  private final Counter attemptsFailed;
+  private final Counter slicesUncertain;
+  private final Timer gradingDuration;
+  private final Timer gradingLatency;
 
   public Meters() {
     instancesReceived =
@@ -38,6 +45,36 @@ public final class Meters {
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(10))
+            .register(registry);
+    jobsGraded =
+        Counter.builder("cordwatch.grading.jobs.graded")
+            .description("Series graded: verdict and slice results committed")
+            .register(registry);
+    jobsFailed =
+        Counter.builder("cordwatch.grading.jobs.failed")
+            .description("Grading jobs marked failed after their last attempt")
+            .register(registry);
+    attemptsFailed =
+        Counter.builder("cordwatch.grading.attempts.failed")
+            .description("Grading attempts that threw (retried or failed for good)")
+            .register(registry);
+    slicesUncertain =
+        Counter.builder("cordwatch.grading.slices.uncertain")
+            .description("Graded slices the head marked uncertain (out of distribution)")
+            .register(registry);
+    gradingDuration =
+        Timer.builder("cordwatch.grading.duration")
+            .description("Grading one series: decode, preprocess, inference, head, verdict")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(10))
+            .maximumExpectedValue(Duration.ofMinutes(2))
+            .register(registry);
+    gradingLatency =
+        Timer.builder("cordwatch.grading.latency")
+            .description("From the series' last instance stored to its verdict committed")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(100))
+            .maximumExpectedValue(Duration.ofMinutes(10))
             .register(registry);
     Gauge.builder("cordwatch.associations.active", activeAssociations, AtomicInteger::get)
         .description("Open DICOM associations")
@@ -64,6 +101,53 @@ public final class Meters {
     instancesReceived.increment();
     bytesReceived.increment(bytes);
     storeLatency.record(storeTime);
+  }
+
+  /**
+   * A series was graded and its verdict committed.
+   *
+   * @param grading time spent grading it
+   * @param lastInstanceToVerdict from its last instance stored to the verdict commit
+   * @param gradedByGrade graded slices per grade name (class names of the bundle, a fixed set)
+   * @param ungradedByStatus slices not graded per status ({@code no_roi}, {@code unreadable})
+   * @param uncertain graded slices marked uncertain
+   */
+  public void seriesGraded(
+      Duration grading,
+      Duration lastInstanceToVerdict,
+      Map<String, Integer> gradedByGrade,
+      Map<String, Integer> ungradedByStatus,
+      int uncertain) {
+    jobsGraded.increment();
+    gradingDuration.record(grading);
+    gradingLatency.record(lastInstanceToVerdict);
+    gradedByGrade.forEach(
+        (grade, n) ->
+            Counter.builder("cordwatch.grading.slices")
+                .description("Graded slices by grade")
+                .tag("grade", grade)
+                .register(registry)
+                .increment(n));
+    ungradedByStatus.forEach(
+        (status, n) ->
+            Counter.builder("cordwatch.grading.slices.ungraded")
+                .description("Slices of graded series that could not be graded, by status")
+                .tag("status", status)
+                .register(registry)
+                .increment(n));
+    slicesUncertain.increment(uncertain);
+  }
+
+  /** A grading attempt threw; {@code finalAttempt} when the job is now marked failed. */
+  public void gradingAttemptFailed(boolean finalAttempt) {
+    attemptsFailed.increment();
+    if (finalAttempt) {
+      jobsFailed.increment();
+    }
+  }
+
+  public double seriesGraded() {
+    return jobsGraded.count();
   }
 
   /** An instance answered with a failure status; {@code reason} is a short fixed word. */

@@ -35,7 +35,7 @@ class GradingApplianceTest {
   @TempDir Path tmp;
 
   @Test
-  void phantomStudySentByStorescuIsGradedAndTheApiShowsVerdictAndEverySlice() throws Exception {
+  void phantomStudySentByStorescuIsGradedAndTheApiAndMetricsShowIt() throws Exception {
     Path bundle = tmp.resolve("bundle");
     TorchFixture.bundle(bundle);
     Path phantom = tmp.resolve("phantom");
@@ -127,6 +127,46 @@ class GradingApplianceTest {
           graded - completed,
           verdict.path("timings").path("total_ms").asLong());
       assertEquals(0, get(base + "/api/v1/status").path("queue").path("queued").asInt());
+
+      // The worker counts a series after its verdict is committed, so the scrape may lag the API.
+      String metrics = metrics(base);
+      while (!metrics.contains("cordwatch_grading_jobs_graded_total 1.0")) {
+        assertTrue(System.nanoTime() < deadline, "graded series never counted:\n" + metrics);
+        Thread.sleep(50);
+        metrics = metrics(base);
+      }
+      Map<String, Double> byGrade = new HashMap<>();
+      for (String line : metrics.lines().toList()) {
+        if (line.startsWith("cordwatch_grading_slices_total{")) {
+          String grade = line.substring(line.indexOf("grade=\"") + 7);
+          byGrade.put(
+              grade.substring(0, grade.indexOf('"')),
+              Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+        }
+      }
+      Map<String, Double> expected = new HashMap<>();
+      for (JsonNode slice : slices) {
+        if ("graded".equals(slice.path("status").asText())) {
+          expected.merge(slice.path("grade").asText(), 1.0, Double::sum);
+        }
+      }
+      assertEquals(expected, byGrade, metrics);
+      int noRoi = 40 - labelled.size();
+      if (noRoi > 0) {
+        assertTrue(
+            metrics.contains(
+                "cordwatch_grading_slices_ungraded_total{status=\"no_roi\"} " + noRoi + ".0"),
+            metrics);
+      }
+      assertTrue(
+          metrics.contains(
+              "cordwatch_grading_slices_uncertain_total "
+                  + verdict.path("counts").path("uncertain").asInt()
+                  + ".0"),
+          metrics);
+      assertTrue(metrics.contains("cordwatch_grading_duration_seconds_count 1"), metrics);
+      assertTrue(metrics.contains("cordwatch_grading_latency_seconds_count 1"), metrics);
+      assertTrue(metrics.contains("cordwatch_grading_jobs_failed_total 0.0"), metrics);
     }
   }
 
@@ -159,6 +199,15 @@ class GradingApplianceTest {
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
       assertTrue(appliance.engineState().contains("every slice is reported 'no ROI'"));
     }
+  }
+
+  private String metrics(String base) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/observe/metrics")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return r.body();
   }
 
   private JsonNode get(String url) throws Exception {

@@ -20,6 +20,7 @@ import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.store.Records.StudyRow;
+import io.cordwatch.telemetry.Meters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,6 +49,7 @@ class GradingWorkerTest {
   private String studyUid;
   private String seriesUid;
   private List<InstanceRow> rows;
+  private final Meters meters = new Meters();
 
   @BeforeEach
   void storedSeries() throws Exception {
@@ -126,6 +128,7 @@ class GradingWorkerTest {
                 index,
                 spool,
                 new SeriesGrader(bundle, engine, boxes),
+                meters,
                 Clock.systemUTC(),
                 Duration.ofMillis(20))) {
       worker.start();
@@ -157,6 +160,7 @@ class GradingWorkerTest {
             index,
             spool,
             new SeriesGrader(bundle, engine, boxes),
+            meters,
             Clock.systemUTC(),
             Duration.ofMillis(20))) {
       worker.start();
@@ -167,6 +171,10 @@ class GradingWorkerTest {
       assertTrue(s.job().error().contains("closed"), s.job().error());
       assertEquals(null, s.verdictJson());
       assertEquals(Index.STUDY_FAILED, index.study(studyUid).orElseThrow().state());
+      String metrics = meters.scrape();
+      assertTrue(metrics.contains("cordwatch_grading_attempts_failed_total 3.0"), metrics);
+      assertTrue(metrics.contains("cordwatch_grading_jobs_failed_total 1.0"), metrics);
+      assertTrue(metrics.contains("cordwatch_grading_jobs_graded_total 0.0"), metrics);
 
       // The same worker still takes work: the series queued again is tried again.
       queue();
@@ -187,6 +195,7 @@ class GradingWorkerTest {
                 index,
                 spool,
                 new SeriesGrader(bundle, engine, boxes),
+                meters,
                 Clock.systemUTC(),
                 Duration.ofMillis(20))) {
       worker.start();

@@ -16,7 +16,7 @@ class VerdictsTest {
   private static final List<String> CLASSES = Bundle.DEFAULT_CLASSES;
   private static final List<String> HIGH = Bundle.DEFAULT_HIGH_GRADE;
   private static final Verdict.Model MODEL = new Verdict.Model("m", "onnx", "test", false);
-  private static final Verdict.Timings TIMES = new Verdict.Timings(1, 2, 3, 6);
+  private static final Verdict.Timings TIMES = new Verdict.Timings(1, 2, 3, 0, 6);
 
   /** Slices from a compact spec: a grade name, "-" for no ROI, "x" for unreadable. */
   private static List<SliceResult> slices(String... spec) {

@@ -1,0 +1,539 @@
+package io.cordwatch.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.app.Appliance;
+import io.cordwatch.app.Logging;
+import io.cordwatch.app.Settings;
+import io.cordwatch.grade.SeriesGrader;
+import io.cordwatch.grade.SeriesResult;
+import io.cordwatch.grade.Verdict;
+import io.cordwatch.infer.BackboneEngine;
+import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.BundleException;
+import io.cordwatch.infer.Bundles;
+import io.cordwatch.infer.InputShape;
+import io.cordwatch.phantom.Phantom;
+import io.cordwatch.phantom.PhantomWriter;
+import io.cordwatch.phantom.StudyPlan;
+import io.cordwatch.roi.SuppliedBoxes;
+import io.cordwatch.store.Index;
+import io.cordwatch.store.Records.SeriesRow;
+import io.cordwatch.store.Records.StudyRow;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import java.util.logging.Level;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code cordwatch bench grade}: what the grading pipeline costs on top of the model itself, and
+ * how long a radiologist waits for a verdict after the scanner's last instance.
+ *
+ * <p>Throughput asks one question: how close is grading a stored series to running only the
+ * backbone? The peer is the same {@code OnnxRuntimeEngine}, in the same process, embedding the very
+ * tensors the full path built, in the same batches. Those tensors are captured by a recording
+ * engine during the untimed warm-up run, so the peer cannot drift from the product's preprocessing
+ * (a second, bench-only preprocessing would measure itself). The timed full-path runs use the bare
+ * engine, so the recording's copies cost nothing there. The order of the two flips every run.
+ *
+ * <p>Latency is read from the appliance's own index, not from the bench's clock: the last
+ * instance's stored time (its index commit, just before its Success response goes out) and the
+ * job's finish time (the commit of the verdict), both on the appliance clock. The bench only polls
+ * to learn that the verdict exists, so its poll interval does not enter the figure. Each run starts
+ * a fresh appliance on a fresh data directory, because a re-sent identical instance is acknowledged
+ * without being stored again and would never queue a new job.
+ */
+@Command(
+    name = "grade",
+    description = {
+      "Grading throughput: full path (decode, preprocess, infer, head) against raw ONNX Runtime"
+          + " embed of the same tensors, and last-instance-to-verdict latency through the"
+          + " appliance with storescu."
+    },
+    mixinStandardHelpOptions = true)
+final class GradeBench implements Callable<Integer> {
+  static final int MAX_SLICES = 500;
+  static final int MAX_RUNS = 50;
+
+  /** The phantom's axial matrices; the bench picks the first seed whose study has the asked one. */
+  static final List<Integer> SIZES = List.of(256, 320, 384, 512);
+
+  /** Release graces the latency part runs with: a short one and the appliance default. */
+  static final List<String> GRACES = List.of("100ms", "1s");
+
+  private static final String CALLING_AE = "BENCH";
+  private static final Duration VERDICT_DEADLINE = Duration.ofSeconds(120);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @CommandLine.Spec CommandSpec spec;
+
+  @Option(
+      names = "--bundle",
+      required = true,
+      paramLabel = "B",
+      description = "Model bundle (folder or .zip)")
+  Path bundlePath;
+
+  @Option(
+      names = "--slices",
+      defaultValue = "40",
+      description = "Axial slices in the phantom series (default: ${DEFAULT-VALUE})")
+  int slices;
+
+  @Option(
+      names = "--runs",
+      defaultValue = "5",
+      description =
+          "Timed runs of each part, after one untimed warm-up (default: ${DEFAULT-VALUE})")
+  int runs;
+
+  @Option(
+      names = "--size",
+      defaultValue = "384",
+      description =
+          "Rows and columns of the phantom slices: 256, 320, 384 or 512 (default: ${DEFAULT-VALUE})")
+  int size;
+
+  /** One full-path run: its wall time and the verdict's own stage timings. */
+  private record FullRun(double wallMs, Verdict.Timings timings) {}
+
+  /** One latency run, in ms on the appliance clock. */
+  private record LatencyRun(
+      double lastToVerdictMs, double completionToVerdictMs, double gradingMs) {}
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    Bundle bundle = validate();
+    BenchCommand.Ingest.requireTool("storescu");
+    Logging.configure(Level.WARNING);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path work = Files.createTempDirectory("cordwatch-bench-grade-");
+    try {
+      long seed = seedFor(size, slices);
+      Path phantomDir = work.resolve("phantom");
+      err.printf(
+          "cordwatch bench: writing a %d-slice %dx%d phantom study (seed %d) to %s%n",
+          slices, size, size, seed, phantomDir);
+      err.flush();
+      Phantom.Result phantom =
+          Phantom.generate(
+              new Phantom.Options(
+                  phantomDir, 1, seed, StudyPlan.Style.INTERNAL, slices, false, false));
+      List<Path> files =
+          phantom.slices().stream().map(PhantomWriter.Written::file).distinct().toList();
+      String studyUid = phantom.slices().getFirst().studyUid();
+      List<SeriesGrader.Input> inputs =
+          phantom.slices().stream()
+              .map(w -> new SeriesGrader.Input(w.sopUid(), w.file()))
+              .distinct()
+              .toList();
+      SuppliedBoxes boxes = SuppliedBoxes.load(phantom.labels());
+
+      List<FullRun> full = new ArrayList<>();
+      List<Double> raw = new ArrayList<>();
+      Recorder recorder;
+      SeriesResult reference;
+      String engineName;
+      InputShape shape;
+      try (BackboneEngine engine = Bundles.openEngine(bundle)) {
+        engineName = engine.name();
+        shape = engine.inputShape();
+        recorder = new Recorder(engine);
+        err.println("cordwatch bench: throughput warm-up (untimed)");
+        err.flush();
+        reference = new SeriesGrader(bundle, recorder, boxes).grade(studyUid, "bench", inputs);
+        if (recorder.embedded() == 0) {
+          throw new IllegalStateException(
+              "no slice of the phantom series was embedded (no canal boxes?); nothing to compare");
+        }
+        rawRun(engine, recorder);
+        SeriesGrader grader = new SeriesGrader(bundle, engine, boxes);
+        for (int run = 1; run <= runs; run++) {
+          err.printf("cordwatch bench: throughput run %d/%d%n", run, runs);
+          err.flush();
+          if (run % 2 == 1) {
+            full.add(fullRun(grader, studyUid, inputs, reference));
+            raw.add(rawRun(engine, recorder));
+          } else {
+            raw.add(rawRun(engine, recorder));
+            full.add(fullRun(grader, studyUid, inputs, reference));
+          }
+        }
+      }
+
+      Map<String, List<LatencyRun>> latency = new HashMap<>();
+      for (String grace : GRACES) {
+        List<LatencyRun> l = new ArrayList<>();
+        for (int run = 0; run <= runs; run++) {
+          err.printf(
+              "cordwatch bench: latency, release-grace %s, %s%n",
+              grace, run == 0 ? "warm-up (untimed)" : "run " + run + "/" + runs);
+          err.flush();
+          LatencyRun r =
+              latencyRun(work.resolve("latency-" + grace + "-" + run), grace, files, studyUid);
+          if (run > 0) {
+            l.add(r);
+          }
+        }
+        latency.put(grace, l);
+      }
+
+      report(
+          out, work, bundle, engineName, shape, reference, recorder.embedded(), full, raw, latency);
+      return 0;
+    } finally {
+      BenchCommand.Ingest.deleteTree(work);
+    }
+  }
+
+  private Bundle validate() {
+    CommandLine cl = spec.commandLine();
+    if (slices < 1 || slices > MAX_SLICES) {
+      throw new ParameterException(
+          cl, "--slices must be between 1 and " + MAX_SLICES + ", was " + slices);
+    }
+    if (runs < 1 || runs > MAX_RUNS) {
+      throw new ParameterException(
+          cl, "--runs must be between 1 and " + MAX_RUNS + ", was " + runs);
+    }
+    if (!SIZES.contains(size)) {
+      throw new ParameterException(
+          cl,
+          "--size must be one of the phantom's matrices "
+              + SIZES.toString().replaceAll("[\\[\\]]", "")
+              + ", was "
+              + size);
+    }
+    if (!Files.exists(bundlePath)) {
+      throw new ParameterException(cl, "--bundle " + bundlePath + " does not exist");
+    }
+    try {
+      return Bundles.load(bundlePath);
+    } catch (BundleException e) {
+      throw new ParameterException(cl, "--bundle " + bundlePath + ": " + e.getMessage());
+    }
+  }
+
+  /** The first seed whose single phantom study has a {@code size} x {@code size} matrix. */
+  static long seedFor(int size, int slices) {
+    for (long seed = 1; seed < 10_000; seed++) {
+      if (StudyPlan.plan(seed, 0, StudyPlan.Style.INTERNAL, slices).protocol().matrix() == size) {
+        return seed;
+      }
+    }
+    throw new IllegalStateException("no phantom seed gives a " + size + " matrix");
+  }
+
+  private static FullRun fullRun(
+      SeriesGrader grader, String studyUid, List<SeriesGrader.Input> inputs, SeriesResult ref) {
+    long t0 = System.nanoTime();
+    SeriesResult r = grader.grade(studyUid, "bench", inputs);
+    double wall = (System.nanoTime() - t0) / 1e6;
+    // The timed runs must do the work the reference did, or the ratio compares different things.
+    if (!r.verdict().counts().equals(ref.verdict().counts())
+        || !Objects.equals(r.verdict().grade(), ref.verdict().grade())) {
+      throw new IllegalStateException(
+          "a timed run graded differently from the warm-up: "
+              + r.verdict().counts()
+              + " against "
+              + ref.verdict().counts());
+    }
+    return new FullRun(wall, r.verdict().timings());
+  }
+
+  /** Embeds every recorded batch once; returns the wall time in ms. */
+  private static double rawRun(BackboneEngine engine, Recorder recorder) {
+    long t0 = System.nanoTime();
+    for (Recorder.Batch b : recorder.batches()) {
+      float[][] e = engine.embed(b.nchw().duplicate(), b.size());
+      if (e.length != b.size()) {
+        throw new IllegalStateException("raw embed returned " + e.length + " of " + b.size());
+      }
+    }
+    return (System.nanoTime() - t0) / 1e6;
+  }
+
+  private LatencyRun latencyRun(Path dir, String grace, List<Path> files, String studyUid)
+      throws IOException, InterruptedException {
+    Map<String, String> m = new HashMap<>();
+    m.put("data-dir", dir.resolve("data").toString());
+    m.put("dicom-port", "0");
+    m.put("http-port", "0");
+    m.put("bind", "127.0.0.1");
+    m.put("allow-ae", CALLING_AE);
+    m.put("disk-reserve", "0");
+    m.put("release-grace", grace);
+    m.put("bundle", bundlePath.toString());
+    m.put("boxes", files.getFirst().getParent().getParent().resolve("labels.csv").toString());
+    Settings settings = Settings.load(null, m);
+    try (Appliance appliance = Appliance.start(settings, Clock.systemUTC())) {
+      Path log = dir.resolve("storescu.log");
+      send(appliance.dicomPort(), settings.aeTitle(), files, log);
+      Index index = appliance.index();
+      long deadline = System.nanoTime() + VERDICT_DEADLINE.toNanos();
+      while (true) {
+        Optional<SeriesRow> graded =
+            index.study(studyUid).map(StudyRow::series).orElse(List.of()).stream()
+                .filter(s -> s.verdictJson() != null && s.job() != null)
+                .filter(s -> Index.JOB_DONE.equals(s.job().state()))
+                .findFirst();
+        if (graded.isPresent()) {
+          SeriesRow s = graded.get();
+          long verdictMs = s.job().updatedMs();
+          JsonNode v = JSON.readTree(s.verdictJson());
+          return new LatencyRun(
+              verdictMs - s.lastReceivedMs(),
+              s.completedMs() == null ? Double.NaN : verdictMs - s.completedMs(),
+              v.path("timings").path("total_ms").asDouble(Double.NaN));
+        }
+        if (!appliance.index().jobs(Index.JOB_FAILED).isEmpty()) {
+          throw new IllegalStateException(
+              "grading failed: " + appliance.index().jobs(Index.JOB_FAILED).getFirst().error());
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "no verdict " + VERDICT_DEADLINE.toSeconds() + " s after the last instance");
+        }
+        Thread.sleep(10);
+      }
+    }
+  }
+
+  private static void send(int port, String calledAe, List<Path> files, Path log)
+      throws IOException, InterruptedException {
+    Files.createDirectories(log.getParent());
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("storescu", "-aet", CALLING_AE, "-aec", calledAe, "127.0.0.1", "" + port));
+    files.forEach(f -> cmd.add(f.toString()));
+    Process p = BenchCommand.Ingest.dcmtk(cmd, log).start();
+    if (!p.waitFor(300, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+      throw new IllegalStateException("storescu did not finish in 300 s; see " + log);
+    }
+    if (p.exitValue() != 0) {
+      throw new IllegalStateException(
+          "storescu exited with " + p.exitValue() + ": " + BenchCommand.Ingest.tail(log));
+    }
+  }
+
+  private void report(
+      PrintWriter out,
+      Path work,
+      Bundle bundle,
+      String engineName,
+      InputShape shape,
+      SeriesResult reference,
+      int embedded,
+      List<FullRun> full,
+      List<Double> raw,
+      Map<String, List<LatencyRun>> latency)
+      throws IOException {
+    Verdict.Counts c = reference.verdict().counts();
+    out.printf(
+        Locale.ROOT,
+        "grade: 1 phantom series, %d axial T2 slices %dx%d (%d with a canal box, embedded), bundle"
+            + " %s, %s %dx%dx%d -> D=%d, batch %d; median of %d runs after 1 warm-up%n",
+        c.slices(),
+        size,
+        size,
+        embedded,
+        bundle.name(),
+        engineName,
+        shape.channels(),
+        shape.height(),
+        shape.width(),
+        bundle.embeddingWidth(),
+        SeriesGrader.BATCH,
+        runs);
+    out.println(BenchCommand.Ingest.machine(work));
+    out.println();
+    String head =
+        String.format(
+            Locale.ROOT,
+            "%-24s | %8s | %8s | %9s | %13s | %12s | %7s",
+            "path",
+            "slices/s",
+            "wall ms",
+            "decode ms",
+            "preprocess ms",
+            "inference ms",
+            "head ms");
+    out.println(head);
+    out.println("-".repeat(head.length()));
+    double fullMs = median(full, FullRun::wallMs);
+    double rawMs = median(raw, d -> d);
+    out.printf(
+        Locale.ROOT,
+        "%-24s | %8.1f | %8.1f | %9.1f | %13.1f | %12.1f | %7.1f%n",
+        "full: files -> verdict",
+        embedded / (fullMs / 1000),
+        fullMs,
+        median(full, r -> r.timings().decodeMs()),
+        median(full, r -> r.timings().preprocessMs()),
+        median(full, r -> r.timings().inferenceMs()),
+        median(full, r -> r.timings().headMs()));
+    out.printf(
+        Locale.ROOT,
+        "%-24s | %8.1f | %8.1f | %9s | %13s | %12.1f | %7s%n",
+        "raw: embed same tensors",
+        embedded / (rawMs / 1000),
+        rawMs,
+        "-",
+        "-",
+        rawMs,
+        "-");
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "wall ms per run: full %s; raw %s%n",
+        runsOf(full.stream().map(FullRun::wallMs).toList()),
+        runsOf(raw));
+    out.printf(
+        Locale.ROOT,
+        "ratio full/raw: %.2fx (goal <= 1.10x); stage ms are the verdict's own timings, whole ms"
+            + " truncated%n",
+        fullMs / rawMs);
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "latency: the same series sent by storescu (one association, TCP_NODELAY=1) to an"
+            + " in-process appliance (fresh data dir per run), %d runs after 1 warm-up; appliance"
+            + " clock: last instance stored -> verdict committed; p95 is nearest-rank%n",
+        runs);
+    out.println();
+    String lhead =
+        String.format(
+            Locale.ROOT,
+            "%-13s | %13s | %13s | %27s | %18s",
+            "release-grace",
+            "last->verdict",
+            "last->verdict",
+            "series complete->verdict",
+            "grading total");
+    out.println(lhead);
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "%-13s | %13s | %13s | %27s | %18s",
+            "",
+            "p50 ms",
+            "p95 ms",
+            "p50 ms",
+            "p50 ms"));
+    out.println("-".repeat(lhead.length()));
+    for (String grace : GRACES) {
+      List<LatencyRun> l = latency.get(grace);
+      double[] sorted = l.stream().mapToDouble(LatencyRun::lastToVerdictMs).sorted().toArray();
+      out.printf(
+          Locale.ROOT,
+          "%-13s | %13.0f | %13.0f | %27.0f | %18.0f%n",
+          grace + (grace.equals("1s") ? " (dflt)" : ""),
+          BenchCommand.Ingest.exactPercentile(sorted, 0.50),
+          BenchCommand.Ingest.exactPercentile(sorted, 0.95),
+          median(l, LatencyRun::completionToVerdictMs),
+          median(l, LatencyRun::gradingMs));
+    }
+    out.println();
+    for (String grace : GRACES) {
+      out.printf(
+          Locale.ROOT,
+          "last->verdict ms per run, release-grace %s: %s%n",
+          grace,
+          runsOf(latency.get(grace).stream().map(LatencyRun::lastToVerdictMs).toList()));
+    }
+    out.flush();
+  }
+
+  private static String runsOf(List<Double> values) {
+    StringBuilder b = new StringBuilder();
+    for (double v : values) {
+      b.append(b.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.1f", v));
+    }
+    return b.toString();
+  }
+
+  private static <T> double median(List<T> samples, ToDoubleFunction<T> f) {
+    double[] v = samples.stream().mapToDouble(f).toArray();
+    Arrays.sort(v);
+    int n = v.length;
+    return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+
+  /**
+   * An engine that copies every batch it is asked to embed before passing it on, so the raw peer
+   * can replay exactly what the full path produced. It borrows the engine: closing it closes
+   * nothing.
+   */
+  static final class Recorder implements BackboneEngine {
+    record Batch(FloatBuffer nchw, int size) {}
+
+    private final BackboneEngine engine;
+    private final List<Batch> batches = new ArrayList<>();
+
+    Recorder(BackboneEngine engine) {
+      this.engine = engine;
+    }
+
+    List<Batch> batches() {
+      return batches;
+    }
+
+    int embedded() {
+      return batches.stream().mapToInt(Batch::size).sum();
+    }
+
+    @Override
+    public String name() {
+      return engine.name();
+    }
+
+    @Override
+    public InputShape inputShape() {
+      return engine.inputShape();
+    }
+
+    @Override
+    public int embeddingWidth() {
+      return engine.embeddingWidth();
+    }
+
+    @Override
+    public float[][] embed(FloatBuffer nchw, int batch) {
+      int floats = batch * engine.inputShape().itemSize();
+      FloatBuffer copy =
+          ByteBuffer.allocateDirect(floats * Float.BYTES)
+              .order(ByteOrder.nativeOrder())
+              .asFloatBuffer();
+      copy.put(nchw.slice(nchw.position(), floats)).flip();
+      batches.add(new Batch(copy, batch));
+      return engine.embed(nchw, batch);
+    }
+
+    @Override
+    public void close() {}
+  }
+}
