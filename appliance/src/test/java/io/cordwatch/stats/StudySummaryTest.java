@@ -1,0 +1,44 @@
+package io.cordwatch.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StudySummaryTest {
+
+  @Test
+  void aStudyIsHighGradeWhenAnySliceIs() {
+    List<StudySummary.Rating> r =
+        List.of(
+            new StudySummary.Rating("A", 0, 0),
+            new StudySummary.Rating("A", 4, 3),
+            new StudySummary.Rating("B", 2, 3),
+            new StudySummary.Rating("B", 0, 0),
+            new StudySummary.Rating("C", 0, 1));
+    List<StudySummary> s = StudySummary.of(r, 3);
+    assertEquals(List.of("A", "B", "C"), s.stream().map(StudySummary::studyInstanceUid).toList());
+    assertTrue(s.get(0).referenceHigh() && s.get(0).readerHigh());
+    assertEquals(4, s.get(0).worstReference());
+    assertEquals(1, s.get(0).sliceAgreements());
+    assertFalse(s.get(1).referenceHigh());
+    assertTrue(s.get(1).readerHigh());
+    ConfusionMatrix t = StudySummary.table(s);
+    assertEquals(1, t.count(0, 0));
+    assertEquals(1, t.count(1, 0));
+    assertEquals(1, t.count(1, 1));
+  }
+
+  @Test
+  void reliabilityBinsLeaveEmptyBinsOut() {
+    List<Reliability.Bin> b =
+        Reliability.bins(
+            new double[] {0.05, 0.07, 0.95, 1.0}, new boolean[] {false, true, true, true}, 10);
+    assertEquals(2, b.size());
+    assertEquals(2, b.get(0).count());
+    assertEquals(0.5, b.get(0).observed(), 1e-15);
+    assertEquals(0.975, b.get(1).meanPredicted(), 1e-15);
+  }
+}
