@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       BundleCommand.class,
       PhantomCommand.class,
       GradeCommand.class,
+      AgreementCommand.class,
+      EvaluateCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
