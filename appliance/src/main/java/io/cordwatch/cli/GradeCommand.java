@@ -24,10 +24,7 @@ import io.cordwatch.roi.SuppliedBoxes;
 import io.cordwatch.study.SelectionRules;
 import io.cordwatch.study.SeriesDecision;
 import io.cordwatch.study.SeriesSelector;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +35,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -124,20 +120,12 @@ final class GradeCommand implements Callable<Integer> {
       err.println("cordwatch grade: " + e.getMessage());
       return 2;
     }
-    List<Path> files = new ArrayList<>();
-    List<String> notRead = new ArrayList<>();
-    int existing = 0;
-    for (Path p : paths) {
-      if (!Files.exists(p)) {
-        err.println("cordwatch grade: " + p + ": no such file or folder");
-        continue;
-      }
-      existing++;
-      collect(p, files, notRead);
-    }
-    if (existing == 0) {
+    InputFiles input = InputFiles.collect(paths, "cordwatch grade", err);
+    if (input.existing() == 0) {
       return 2;
     }
+    List<Path> files = input.files();
+    List<String> notRead = input.notRead();
     // study -> series -> files, in a stable order
     Map<String, Map<String, List<Item>>> studies = new LinkedHashMap<>();
     for (Path f : files) {
@@ -324,17 +312,5 @@ final class GradeCommand implements Callable<Integer> {
 
   private static String nonNull(String s) {
     return s == null ? "" : s;
-  }
-
-  private static void collect(Path p, List<Path> files, List<String> notRead) {
-    if (!Files.isDirectory(p)) {
-      files.add(p);
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      walk.filter(Files::isRegularFile).sorted().forEach(files::add);
-    } catch (IOException | UncheckedIOException e) {
-      notRead.add(p + ": cannot list folder (" + e.getMessage() + ")");
-    }
   }
 }

@@ -9,10 +9,7 @@ import io.cordwatch.dicom.Uids;
 import io.cordwatch.study.SelectionRules;
 import io.cordwatch.study.SeriesDecision;
 import io.cordwatch.study.SeriesSelector;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -120,20 +116,12 @@ final class RulesCommand implements Runnable {
         return 2;
       }
 
-      List<Path> files = new ArrayList<>();
-      List<String> notRead = new ArrayList<>();
-      int existing = 0;
-      for (Path p : paths) {
-        if (!Files.exists(p)) {
-          err.println("cordwatch rules test: " + p + ": no such file or folder");
-          continue;
-        }
-        existing++;
-        collect(p, files, notRead);
-      }
-      if (existing == 0) {
+      InputFiles input = InputFiles.collect(paths, "cordwatch rules test", err);
+      if (input.existing() == 0) {
         return 2;
       }
+      List<Path> files = input.files();
+      List<String> notRead = input.notRead();
 
       Map<String, List<InstanceFacts>> bySeries = new LinkedHashMap<>();
       for (Path f : files) {
@@ -200,18 +188,6 @@ final class RulesCommand implements Runnable {
     }
 
     /** Regular files under {@code p}, in a stable order; unlistable folders go to notRead. */
-    private static void collect(Path p, List<Path> files, List<String> notRead) {
-      if (!Files.isDirectory(p)) {
-        files.add(p);
-        return;
-      }
-      try (Stream<Path> walk = Files.walk(p)) {
-        walk.filter(Files::isRegularFile).sorted().forEach(files::add);
-      } catch (IOException | UncheckedIOException e) {
-        notRead.add(p + ": cannot list folder (" + e.getMessage() + ")");
-      }
-    }
-
     private static List<Map.Entry<String, List<InstanceFacts>>> ordered(
         Map<String, List<InstanceFacts>> bySeries) {
       Comparator<Map.Entry<String, List<InstanceFacts>>> bySeriesNumber =

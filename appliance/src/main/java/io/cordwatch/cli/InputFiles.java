@@ -1,0 +1,45 @@
+package io.cordwatch.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The files named on a command line: folders are walked recursively in a stable order, a path that
+ * does not exist is reported on stderr and skipped, a folder that cannot be listed is recorded as
+ * not read.
+ *
+ * @param files every regular file found, in order
+ * @param notRead "path: reason" lines; mutable, so the caller can add files it could not read
+ * @param existing how many of the named paths existed (0 means there was nothing to do)
+ */
+record InputFiles(List<Path> files, List<String> notRead, int existing) {
+
+  static InputFiles collect(List<Path> paths, String command, PrintWriter err) {
+    List<Path> files = new ArrayList<>();
+    List<String> notRead = new ArrayList<>();
+    int existing = 0;
+    for (Path p : paths) {
+      if (!Files.exists(p)) {
+        err.println(command + ": " + p + ": no such file or folder");
+        continue;
+      }
+      existing++;
+      if (!Files.isDirectory(p)) {
+        files.add(p);
+        continue;
+      }
+      try (Stream<Path> walk = Files.walk(p)) {
+        walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+      } catch (IOException | UncheckedIOException e) {
+        notRead.add(p + ": cannot list folder (" + e.getMessage() + ")");
+      }
+    }
+    return new InputFiles(files, notRead, existing);
+  }
+}
