@@ -343,20 +343,10 @@ public final class Index implements AutoCloseable {
 
   /** The facts JSON of every instance in a series, in instance-number order where known. */
   public synchronized List<String> factsOfSeries(String seriesUid) {
-    ensureOpen();
-    try (PreparedStatement p =
-        db.prepareStatement("SELECT facts FROM instances WHERE series_uid = ? ORDER BY id")) {
-      p.setString(1, seriesUid);
-      List<String> out = new ArrayList<>();
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw read(e);
-    }
+    return list(
+        "SELECT facts FROM instances WHERE series_uid = ? ORDER BY id",
+        rs -> rs.getString(1),
+        seriesUid);
   }
 
   /**
@@ -635,20 +625,8 @@ public final class Index implements AutoCloseable {
 
   /** The stored instances of a series. */
   public synchronized List<InstanceRow> instancesOfSeries(String seriesUid) {
-    ensureOpen();
-    try (PreparedStatement p =
-        db.prepareStatement("SELECT * FROM instances WHERE series_uid = ? ORDER BY id")) {
-      p.setString(1, seriesUid);
-      List<InstanceRow> out = new ArrayList<>();
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          out.add(instance(rs));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw read(e);
-    }
+    return list(
+        "SELECT * FROM instances WHERE series_uid = ? ORDER BY id", Index::instance, seriesUid);
   }
 
   /** Studies, newest activity first, optionally only those in {@code state}. */
@@ -709,20 +687,7 @@ public final class Index implements AutoCloseable {
 
   /** Jobs in a state, oldest first. */
   public synchronized List<JobRow> jobs(String state) {
-    ensureOpen();
-    try (PreparedStatement p =
-        db.prepareStatement("SELECT * FROM jobs WHERE state = ? ORDER BY created_ms, id")) {
-      p.setString(1, state);
-      List<JobRow> out = new ArrayList<>();
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          out.add(job(rs));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw read(e);
-    }
+    return list("SELECT * FROM jobs WHERE state = ? ORDER BY created_ms, id", Index::job, state);
   }
 
   /** Totals for status and metrics. */
@@ -746,17 +711,7 @@ public final class Index implements AutoCloseable {
 
   /** Every stored path with its row id (for start-up reconciliation). */
   public synchronized List<InstanceRow> allInstances() {
-    ensureOpen();
-    try (Statement s = db.createStatement();
-        ResultSet rs = s.executeQuery("SELECT * FROM instances ORDER BY id")) {
-      List<InstanceRow> out = new ArrayList<>();
-      while (rs.next()) {
-        out.add(instance(rs));
-      }
-      return out;
-    } catch (SQLException e) {
-      throw read(e);
-    }
+    return list("SELECT * FROM instances ORDER BY id", Index::instance);
   }
 
   /**
@@ -814,6 +769,30 @@ public final class Index implements AutoCloseable {
     } catch (SQLException e) {
       throw new StoreException(
           StoreException.Code.WRITE_FAILED, "closing index: " + e.getMessage(), e);
+    }
+  }
+
+  /** Maps one result row; may throw what JDBC throws. */
+  private interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /** The rows of a read-only query, mapped; the caller holds the monitor. */
+  private <T> List<T> list(String sql, RowMapper<T> mapper, Object... args) {
+    ensureOpen();
+    try (PreparedStatement p = db.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        p.setObject(i + 1, args[i]);
+      }
+      List<T> out = new ArrayList<>();
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(mapper.map(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw read(e);
     }
   }
 
