@@ -13,6 +13,7 @@ import io.cordwatch.dicom.SyntheticStudy;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.receive.Peers;
+import io.cordwatch.receive.RunningAppliance;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,13 +41,7 @@ class ApplianceTest {
 
   @Test
   void studySentByStorescuShowsItsSeriesDecisionsAndQueuedJobInTheApi() throws Exception {
-    Map<String, String> flags = new HashMap<>();
-    flags.put("data-dir", tmp.resolve("data").toString());
-    flags.put("dicom-port", "0");
-    flags.put("http-port", "0");
-    flags.put("bind", "127.0.0.1");
-    flags.put("allow-ae", "STORESCU");
-    flags.put("disk-reserve", "0");
+    Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     List<Path> files =
         SyntheticStudy.write(tmp.resolve("study"), new SyntheticStudy.Spec(6, true, true, 64, 5));
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
@@ -105,13 +100,7 @@ class ApplianceTest {
     Logger ours = Logger.getLogger("io.cordwatch");
     ours.addHandler(capture);
     try {
-      Map<String, String> flags = new HashMap<>();
-      flags.put("data-dir", tmp.resolve("data").toString());
-      flags.put("dicom-port", "0");
-      flags.put("http-port", "0");
-      flags.put("bind", "127.0.0.1");
-      flags.put("allow-ae", "STORESCU");
-      flags.put("disk-reserve", "0");
+      Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
       flags.put("release-grace", "100ms");
       List<Path> files =
           SyntheticStudy.write(

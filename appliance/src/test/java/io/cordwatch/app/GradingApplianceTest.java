@@ -9,6 +9,7 @@ import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
 import io.cordwatch.receive.Peers;
+import io.cordwatch.receive.RunningAppliance;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,13 +51,7 @@ class GradingApplianceTest {
       labelled.add(row.split(",")[1]);
     }
 
-    Map<String, String> flags = new HashMap<>();
-    flags.put("data-dir", tmp.resolve("data").toString());
-    flags.put("dicom-port", "0");
-    flags.put("http-port", "0");
-    flags.put("bind", "127.0.0.1");
-    flags.put("allow-ae", "STORESCU");
-    flags.put("disk-reserve", "0");
+    Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("release-grace", "100ms");
     flags.put("bundle", bundle.toString());
     flags.put("boxes", phantom.resolve("labels.csv").toString());
@@ -172,12 +167,7 @@ class GradingApplianceTest {
 
   @Test
   void unusableBundleOrBoxesStopStartUpNamingTheSetting() throws Exception {
-    Map<String, String> flags = new HashMap<>();
-    flags.put("data-dir", tmp.resolve("data").toString());
-    flags.put("dicom-port", "0");
-    flags.put("http-port", "0");
-    flags.put("bind", "127.0.0.1");
-    flags.put("disk-reserve", "0");
+    Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("bundle", tmp.resolve("no-such-bundle").toString());
     ConfigException e =
         org.junit.jupiter.api.Assertions.assertThrows(

@@ -8,10 +8,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** An appliance started in-process on free ports over a temporary data directory. */
-final class RunningAppliance {
+public final class RunningAppliance {
   private RunningAppliance() {}
 
-  static Settings settings(Path dataDir, Map<String, String> extra) {
+  /**
+   * The settings of a test appliance as a mutable map: loopback, free ports, the test callers
+   * allowed, no disk reserve, short ARTIM and idle timeouts.
+   */
+  public static Map<String, String> flags(Path dataDir) {
     Map<String, String> m = new HashMap<>();
     m.put("data-dir", dataDir.toString());
     m.put("dicom-port", "0");
@@ -21,6 +25,11 @@ final class RunningAppliance {
     m.put("disk-reserve", "0");
     m.put("artim-timeout", "2s");
     m.put("idle-timeout", "10s");
+    return m;
+  }
+
+  static Settings settings(Path dataDir, Map<String, String> extra) {
+    Map<String, String> m = flags(dataDir);
     m.putAll(extra);
     return Settings.load(null, m);
   }
