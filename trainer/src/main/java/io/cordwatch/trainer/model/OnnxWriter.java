@@ -124,9 +124,13 @@ public final class OnnxWriter {
   public record Folded(float[] weight, float[] bias) {}
 
   /**
-   * Folds an inference-mode batch norm into the convolution before it: per output channel o, {@code
-   * s = gamma[o] / sqrt(var[o] + eps)}, {@code W'[o] = W[o] * s}, {@code b'[o] = beta[o] - mean[o]
-   * * s}.
+   * Folds an inference-mode batch norm into the convolution before it. Per output channel o:
+   *
+   * <pre>{@code
+   * s     = gamma[o] / sqrt(var[o] + eps)
+   * W'[o] = W[o] * s
+   * b'[o] = beta[o] - mean[o] * s
+   * }</pre>
    */
   public static Folded fold(
       float[] weight, float[] gamma, float[] beta, float[] mean, float[] variance, double eps) {
