@@ -1,0 +1,326 @@
+package io.cordwatch.trainer.model;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Writes a {@link LayerSpec} with its {@link Weights} as the ONNX backbone a model bundle carries.
+ *
+ * <p><b>Why our own writer.</b> The usual route, torch.onnx, needs Python, and the Java route,
+ * classes generated from onnx.proto, needs onnx.proto and protoc at build time; the appliance is
+ * built offline from Maven Central alone. An inference graph of a ResNet uses six operators and the
+ * ONNX model format is a handful of protobuf messages, so we encode them directly with
+ * protobuf-java's {@link CodedOutputStream} and the field numbers of the ONNX IR specification. The
+ * writer is small enough to read in one sitting and is proven the only way that matters: ONNX
+ * Runtime loads the file and reproduces {@link ReferenceForward} (OnnxWriterTest).
+ *
+ * <p><b>Why folding.</b> At inference a batch norm is a fixed per-channel affine map, so it folds
+ * into the convolution before it. Per output channel o, with {@code s = gamma[o] / sqrt(var[o] +
+ * eps)}: {@code W'[o] = W[o] * s} and {@code b'[o] = beta[o] - mean[o] * s}. The exported graph
+ * then has a third of the nodes, no BatchNormalization for TensorRT or ORT to fuse (or fail to),
+ * and the same arithmetic every engine of the appliance runs. The scale is computed in double and
+ * rounded once to float.
+ *
+ * <p><b>One spec, several realisations.</b> The same LayerSpec will be built as DJL blocks for
+ * training, with batch norm unfolded and trainable; this writer then exports the trained weights.
+ * Parameter names follow torchvision, so the three agree by name, not by position.
+ *
+ * <p><b>The graph.</b> ir_version 8, opset 17. Input {@value #INPUT}: float [N, C, S, S] with N the
+ * symbolic dimension "N" (any batch); output {@value #OUTPUT}: float [N, D]. Node names are the
+ * torchvision module paths: a Conv node carries its convolution's name ({@code conv1}, {@code
+ * layer2.0.conv3}, {@code layer2.0.downsample.0}) and its folded initializers are {@code
+ * <name>.weight} (OIHW) and {@code <name>.bias}; the ReLU after a convolution is {@code
+ * <name>.relu}; a block's residual sum is {@code <block>.add} and the ReLU after it {@code
+ * <block>.relu}; then {@code maxpool} after the stem, {@code avgpool} (GlobalAveragePool) and
+ * {@code flatten}. Every node's output tensor has the node's name, except the last one's, which is
+ * {@value #OUTPUT}. Initializers are float32 little-endian raw_data.
+ *
+ * <p>The graph is encoded part by part and streamed to the file, so a ResNet50 (about 100 MB of
+ * initializers) is never held twice in one contiguous array.
+ */
+public final class OnnxWriter {
+  public static final String INPUT = "input";
+  public static final String OUTPUT = "embedding";
+  public static final long IR_VERSION = 8;
+  public static final long OPSET = 17;
+
+  // ONNX IR field numbers (onnx.proto, IR version 8).
+  private static final int MODEL_IR_VERSION = 1;
+  private static final int MODEL_PRODUCER_NAME = 2;
+  private static final int MODEL_DOC_STRING = 6;
+  private static final int MODEL_GRAPH = 7;
+  private static final int MODEL_OPSET_IMPORT = 8;
+  private static final int OPSET_VERSION = 2;
+  private static final int GRAPH_NODE = 1;
+  private static final int GRAPH_NAME = 2;
+  private static final int GRAPH_INITIALIZER = 5;
+  private static final int GRAPH_INPUT = 11;
+  private static final int GRAPH_OUTPUT = 12;
+  private static final int NODE_INPUT = 1;
+  private static final int NODE_OUTPUT = 2;
+  private static final int NODE_NAME = 3;
+  private static final int NODE_OP_TYPE = 4;
+  private static final int NODE_ATTRIBUTE = 5;
+  private static final int ATTRIBUTE_NAME = 1;
+  private static final int ATTRIBUTE_I = 3;
+  private static final int ATTRIBUTE_INTS = 8;
+  private static final int ATTRIBUTE_TYPE = 20;
+  private static final int ATTRIBUTE_TYPE_INT = 2;
+  private static final int ATTRIBUTE_TYPE_INTS = 7;
+  private static final int TENSOR_DIMS = 1;
+  private static final int TENSOR_DATA_TYPE = 2;
+  private static final int TENSOR_NAME = 8;
+  private static final int TENSOR_RAW_DATA = 9;
+  private static final int DATA_TYPE_FLOAT = 1;
+  private static final int VALUE_INFO_NAME = 1;
+  private static final int VALUE_INFO_TYPE = 2;
+  private static final int TYPE_TENSOR = 1;
+  private static final int TYPE_TENSOR_ELEM_TYPE = 1;
+  private static final int TYPE_TENSOR_SHAPE = 2;
+  private static final int SHAPE_DIM = 1;
+  private static final int DIM_VALUE = 1;
+  private static final int DIM_PARAM = 2;
+
+  private final List<byte[]> graph = new ArrayList<>();
+  private final Weights weights;
+
+  private OnnxWriter(Weights weights) {
+    this.weights = weights;
+  }
+
+  /**
+   * Writes the model.
+   *
+   * @param inputSize S, the height and width of the input (the bundle's preprocessing input size)
+   * @return the number of bytes written
+   */
+  public static long write(Weights weights, int inputSize, Path file) throws IOException {
+    Objects.requireNonNull(weights, "weights");
+    Objects.requireNonNull(file, "file");
+    if (inputSize < 1) {
+      throw new IllegalArgumentException("inputSize must be at least 1, got " + inputSize);
+    }
+    OnnxWriter writer = new OnnxWriter(weights);
+    writer.buildGraph(inputSize);
+    return writer.writeModel(file);
+  }
+
+  /**
+   * A convolution with its batch norm folded in.
+   *
+   * @param weight OIHW, the convolution's kernel scaled per output channel
+   * @param bias one per output channel
+   */
+  public record Folded(float[] weight, float[] bias) {}
+
+  /**
+   * Folds an inference-mode batch norm into the convolution before it. Per output channel o:
+   *
+   * <pre>{@code
+   * s     = gamma[o] / sqrt(var[o] + eps)
+   * W'[o] = W[o] * s
+   * b'[o] = beta[o] - mean[o] * s
+   * }</pre>
+   */
+  public static Folded fold(
+      float[] weight, float[] gamma, float[] beta, float[] mean, float[] variance, double eps) {
+    int out = gamma.length;
+    if (beta.length != out || mean.length != out || variance.length != out) {
+      throw new IllegalArgumentException(
+          "batch-norm tensors differ in length: gamma "
+              + out
+              + ", beta "
+              + beta.length
+              + ", mean "
+              + mean.length
+              + ", var "
+              + variance.length);
+    }
+    if (out == 0 || weight.length % out != 0) {
+      throw new IllegalArgumentException(
+          "a kernel of " + weight.length + " floats does not split into " + out + " channels");
+    }
+    int perChannel = weight.length / out;
+    float[] w = new float[weight.length];
+    float[] b = new float[out];
+    for (int o = 0; o < out; o++) {
+      double s = gamma[o] / Math.sqrt(variance[o] + eps);
+      for (int i = o * perChannel; i < (o + 1) * perChannel; i++) {
+        w[i] = (float) (weight[i] * s);
+      }
+      b[o] = (float) (beta[o] - mean[o] * s);
+    }
+    return new Folded(w, b);
+  }
+
+  private void buildGraph(int inputSize) {
+    LayerSpec spec = weights.spec();
+    graph.add(new ProtoMessage().string(GRAPH_NAME, "cordwatch-backbone").toByteArray());
+    graph.add(valueInfo(INPUT, spec.inputChannels(), inputSize, inputSize).asField(GRAPH_INPUT));
+    graph.add(valueInfo(OUTPUT, spec.embeddingWidth()).asField(GRAPH_OUTPUT));
+
+    String x = relu(conv(spec.stem(), INPUT), spec.stem().name() + ".relu");
+    x =
+        node(
+            "MaxPool",
+            "maxpool",
+            List.of(x),
+            ints("kernel_shape", LayerSpec.POOL_KERNEL, LayerSpec.POOL_KERNEL),
+            ints("strides", LayerSpec.POOL_STRIDE, LayerSpec.POOL_STRIDE),
+            ints(
+                "pads",
+                LayerSpec.POOL_PADDING,
+                LayerSpec.POOL_PADDING,
+                LayerSpec.POOL_PADDING,
+                LayerSpec.POOL_PADDING));
+    for (LayerSpec.Block b : spec.blocks()) {
+      String y = relu(conv(b.reduce(), x), b.reduce().name() + ".relu");
+      y = relu(conv(b.spatial(), y), b.spatial().name() + ".relu");
+      y = conv(b.expand(), y);
+      String shortcut = b.downsample() != null ? conv(b.downsample(), x) : x;
+      x = relu(node("Add", b.name() + ".add", List.of(y, shortcut)), b.name() + ".relu");
+    }
+    x = node("GlobalAveragePool", "avgpool", List.of(x));
+    nodeWithOutput("Flatten", "flatten", List.of(x), OUTPUT, integer("axis", 1));
+  }
+
+  private String conv(LayerSpec.Conv c, String input) {
+    Folded f =
+        fold(
+            weights.get(c.weightName()),
+            weights.get(c.gammaName()),
+            weights.get(c.betaName()),
+            weights.get(c.meanName()),
+            weights.get(c.varianceName()),
+            weights.eps());
+    String w = c.name() + ".weight";
+    String b = c.name() + ".bias";
+    graph.add(initializer(w, f.weight(), c.outChannels(), c.inChannels(), c.kernel(), c.kernel()));
+    graph.add(initializer(b, f.bias(), c.outChannels()));
+    int p = c.padding();
+    return node(
+        "Conv",
+        c.name(),
+        List.of(input, w, b),
+        ints("kernel_shape", c.kernel(), c.kernel()),
+        ints("strides", c.stride(), c.stride()),
+        ints("pads", p, p, p, p),
+        ints("dilations", 1, 1),
+        integer("group", 1));
+  }
+
+  private String relu(String input, String name) {
+    return node("Relu", name, List.of(input));
+  }
+
+  private String node(String op, String name, List<String> inputs, ProtoMessage... attributes) {
+    return nodeWithOutput(op, name, inputs, name, attributes);
+  }
+
+  private String nodeWithOutput(
+      String op, String name, List<String> inputs, String output, ProtoMessage... attributes) {
+    ProtoMessage node = new ProtoMessage();
+    for (String in : inputs) {
+      node.string(NODE_INPUT, in);
+    }
+    node.string(NODE_OUTPUT, output).string(NODE_NAME, name).string(NODE_OP_TYPE, op);
+    for (ProtoMessage a : attributes) {
+      node.message(NODE_ATTRIBUTE, a);
+    }
+    graph.add(node.asField(GRAPH_NODE));
+    return output;
+  }
+
+  private static ProtoMessage ints(String name, long... values) {
+    return new ProtoMessage()
+        .string(ATTRIBUTE_NAME, name)
+        .int64s(ATTRIBUTE_INTS, values)
+        .int64(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INTS);
+  }
+
+  private static ProtoMessage integer(String name, long value) {
+    return new ProtoMessage()
+        .string(ATTRIBUTE_NAME, name)
+        .int64(ATTRIBUTE_I, value)
+        .int64(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INT);
+  }
+
+  private static byte[] initializer(String name, float[] values, long... dims) {
+    ByteBuffer raw =
+        ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    raw.asFloatBuffer().put(values);
+    return new ProtoMessage()
+        .int64s(TENSOR_DIMS, dims)
+        .int64(TENSOR_DATA_TYPE, DATA_TYPE_FLOAT)
+        .string(TENSOR_NAME, name)
+        .bytes(TENSOR_RAW_DATA, raw.array())
+        .asField(GRAPH_INITIALIZER);
+  }
+
+  /** A float tensor's name and shape; the first dimension is the symbolic batch "N". */
+  private static ProtoMessage valueInfo(String name, long... fixedDims) {
+    ProtoMessage shape = new ProtoMessage();
+    shape.message(SHAPE_DIM, new ProtoMessage().string(DIM_PARAM, "N"));
+    for (long d : fixedDims) {
+      shape.message(SHAPE_DIM, new ProtoMessage().int64(DIM_VALUE, d));
+    }
+    ProtoMessage tensor =
+        new ProtoMessage()
+            .int64(TYPE_TENSOR_ELEM_TYPE, DATA_TYPE_FLOAT)
+            .message(TYPE_TENSOR_SHAPE, shape);
+    return new ProtoMessage()
+        .string(VALUE_INFO_NAME, name)
+        .message(VALUE_INFO_TYPE, new ProtoMessage().message(TYPE_TENSOR, tensor));
+  }
+
+  private long writeModel(Path file) throws IOException {
+    long graphLength = 0;
+    for (byte[] part : graph) {
+      graphLength += part.length;
+    }
+    if (graphLength > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "the graph is "
+              + graphLength
+              + " bytes; a protobuf message cannot exceed 2 GiB (ONNX external data is not"
+              + " supported by this writer)");
+    }
+    LayerSpec spec = weights.spec();
+    byte[] header =
+        new ProtoMessage()
+            .int64(MODEL_IR_VERSION, IR_VERSION)
+            .string(MODEL_PRODUCER_NAME, "cordwatch-trainer")
+            .string(
+                MODEL_DOC_STRING,
+                "bottleneck ResNet "
+                    + spec.stages()
+                    + ", batch norm folded into conv, embedding width "
+                    + spec.embeddingWidth())
+            .message(MODEL_OPSET_IMPORT, new ProtoMessage().int64(OPSET_VERSION, OPSET))
+            .toByteArray();
+    try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+      CodedOutputStream out = CodedOutputStream.newInstance(stream);
+      out.writeRawBytes(header);
+      out.writeTag(MODEL_GRAPH, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt32NoTag((int) graphLength);
+      for (byte[] part : graph) {
+        out.writeRawBytes(part);
+      }
+      out.flush();
+      return header.length
+          + CodedOutputStream.computeTagSize(MODEL_GRAPH)
+          + CodedOutputStream.computeUInt32SizeNoTag((int) graphLength)
+          + graphLength;
+    }
+  }
+}

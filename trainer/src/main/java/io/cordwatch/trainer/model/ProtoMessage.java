@@ -1,0 +1,69 @@
+package io.cordwatch.trainer.model;
+
+import com.google.protobuf.CodedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * One protobuf message being encoded, field by field, with protobuf-java's wire-format codec: all
+ * the ONNX writer needs, since it has no generated classes. Repeated scalars are written unpacked,
+ * proto2's default and what onnx.proto declares; every parser accepts that form.
+ */
+final class ProtoMessage {
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  private final CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+
+  ProtoMessage int64(int field, long value) {
+    try {
+      out.writeInt64(field, value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
+  ProtoMessage int64s(int field, long... values) {
+    for (long v : values) {
+      int64(field, v);
+    }
+    return this;
+  }
+
+  ProtoMessage string(int field, String value) {
+    try {
+      out.writeString(field, value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
+  ProtoMessage bytes(int field, byte[] value) {
+    try {
+      out.writeByteArray(field, value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
+  /** An embedded message: on the wire, the same length-delimited record as a bytes field. */
+  ProtoMessage message(int field, ProtoMessage value) {
+    return bytes(field, value.toByteArray());
+  }
+
+  byte[] toByteArray() {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** This message as a complete field (tag, length, payload) of an enclosing message. */
+  byte[] asField(int field) {
+    return new ProtoMessage().message(field, this).toByteArray();
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The backbone as the trainer sees it: a ResNet described once as data ({@link
+ * io.cordwatch.trainer.model.LayerSpec}), its parameters ({@link
+ * io.cordwatch.trainer.model.Weights}), a plain-Java forward pass that is the reference every other
+ * realisation is checked against ({@link io.cordwatch.trainer.model.ReferenceForward}), and the
+ * export of spec plus weights as the ONNX graph a model bundle carries ({@link
+ * io.cordwatch.trainer.model.OnnxWriter}).
+ *
+ * <p>Owns: layer structure and parameter naming (torchvision's, so pretrained weights map by name),
+ * weight initialisation, batch-norm folding for inference, ONNX encoding.
+ *
+ * <p>May not touch: the bundle manifest, preprocessing or the prototype head (the appliance's
+ * {@code infer} and {@code grade} own them; the trainer reuses them), and nothing here may be
+ * needed by the appliance at run time: the appliance sees only the ONNX file this package writes.
+ */
+package io.cordwatch.trainer.model;
