@@ -4,7 +4,9 @@
  * io.cordwatch.trainer.model.Weights}), a plain-Java forward pass that is the reference every other
  * realisation is checked against ({@link io.cordwatch.trainer.model.ReferenceForward}), and the
  * export of spec plus weights as the ONNX graph a model bundle carries ({@link
- * io.cordwatch.trainer.model.OnnxWriter}).
+ * io.cordwatch.trainer.model.OnnxWriter}), and the same network as Deep Java Library blocks on
+ * PyTorch for training ({@link io.cordwatch.trainer.model.DjlResNet}), all sharing one parameter
+ * set by torchvision name.
  *
  * <p>Owns: layer structure and parameter naming (torchvision's, so pretrained weights map by name),
  * weight initialisation, batch-norm folding for inference, ONNX encoding.
