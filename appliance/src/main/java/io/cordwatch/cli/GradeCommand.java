@@ -33,8 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -57,7 +55,6 @@ import picocli.CommandLine.Spec;
       "Exit status: 0 graded, 1 the engine failed, 2 bad arguments, bundle or box file."
     })
 final class GradeCommand implements Callable<Integer> {
-  private static final Logger PIXELMED_LOG = Logger.getLogger("com.pixelmed");
 
   static final ObjectMapper JSON =
       new ObjectMapper()
@@ -99,15 +96,7 @@ final class GradeCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Level pixelmedLevel = PIXELMED_LOG.getLevel();
-    PIXELMED_LOG.setLevel(Level.OFF);
-    try {
-      return run(out, err);
-    } finally {
-      PIXELMED_LOG.setLevel(pixelmedLevel);
-      out.flush();
-      err.flush();
-    }
+    return InputFiles.readingQuietly(out, err, this::run);
   }
 
   private int run(PrintWriter out, PrintWriter err) {

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +22,26 @@ import java.util.stream.Stream;
  * @param existing how many of the named paths existed (0 means there was nothing to do)
  */
 record InputFiles(List<Path> files, List<String> notRead, int existing) {
+  /**
+   * PixelMed logs a stack trace for every damaged file it is handed; a command that reads a user's
+   * folders lists such files with a one-line reason, so while it runs those logs would only bury
+   * the answer. Held here because the logging framework keeps loggers weakly.
+   */
+  private static final Logger PIXELMED_LOG = Logger.getLogger("com.pixelmed");
+
+  /** Runs {@code body} with PixelMed's log off, restoring it and flushing both writers after. */
+  static int readingQuietly(
+      PrintWriter out, PrintWriter err, BiFunction<PrintWriter, PrintWriter, Integer> body) {
+    Level previous = PIXELMED_LOG.getLevel();
+    PIXELMED_LOG.setLevel(Level.OFF);
+    try {
+      return body.apply(out, err);
+    } finally {
+      PIXELMED_LOG.setLevel(previous);
+      out.flush();
+      err.flush();
+    }
+  }
 
   static InputFiles collect(List<Path> paths, String command, PrintWriter err) {
     List<Path> files = new ArrayList<>();

@@ -17,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -56,12 +54,6 @@ final class RulesCommand implements Runnable {
             + " setting is unusable."
       })
   static final class Test implements Callable<Integer> {
-    /**
-     * PixelMed logs a warning and a stack trace for every damaged file it meets. This command
-     * already lists such files with a one-line reason, so while it runs those logs would only bury
-     * the answer. Held here because the logging framework keeps loggers weakly.
-     */
-    private static final Logger PIXELMED_LOG = Logger.getLogger("com.pixelmed");
 
     @Spec CommandSpec spec;
 
@@ -96,15 +88,7 @@ final class RulesCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Level pixelmedLevel = PIXELMED_LOG.getLevel();
-      PIXELMED_LOG.setLevel(Level.OFF);
-      try {
-        return run(out, err);
-      } finally {
-        PIXELMED_LOG.setLevel(pixelmedLevel);
-        out.flush();
-        err.flush();
-      }
+      return InputFiles.readingQuietly(out, err, this::run);
     }
 
     private int run(PrintWriter out, PrintWriter err) {
