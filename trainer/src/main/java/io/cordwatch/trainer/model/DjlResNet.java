@@ -216,23 +216,7 @@ public final class DjlResNet implements AutoCloseable {
    * {@link ReferenceForward#embed}.
    */
   public float[][] embed(float[] nchw, int batch, int size) {
-    Objects.requireNonNull(nchw, "nchw");
-    int item = spec.inputChannels() * size * size;
-    if (batch < 1 || size < 1 || nchw.length != (long) batch * item) {
-      throw new IllegalArgumentException(
-          "a batch of "
-              + batch
-              + " at "
-              + spec.inputChannels()
-              + "x"
-              + size
-              + "x"
-              + size
-              + " needs "
-              + (long) batch * item
-              + " floats, got "
-              + nchw.length);
-    }
+    spec.requireBatch(nchw, batch, size);
     try (NDManager scope = manager.newSubManager()) {
       NDArray x = scope.create(nchw, new Shape(batch, spec.inputChannels(), size, size));
       NDArray y =

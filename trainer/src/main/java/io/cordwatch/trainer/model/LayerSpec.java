@@ -218,4 +218,30 @@ public record LayerSpec(int inputChannels, int stemWidth, List<Stage> stages, in
     }
     return sizes;
   }
+
+  /**
+   * Checks that {@code nchw} holds {@code batch} inputs of this spec's channels at {@code size} x
+   * {@code size}, the contract every realisation of the spec shares.
+   *
+   * @throws IllegalArgumentException naming the expected and actual lengths
+   */
+  public void requireBatch(float[] nchw, int batch, int size) {
+    java.util.Objects.requireNonNull(nchw, "nchw");
+    long item = (long) inputChannels * size * size;
+    if (batch < 1 || size < 1 || nchw.length != batch * item) {
+      throw new IllegalArgumentException(
+          "a batch of "
+              + batch
+              + " at "
+              + inputChannels
+              + "x"
+              + size
+              + "x"
+              + size
+              + " needs "
+              + batch * item
+              + " floats, got "
+              + nchw.length);
+    }
+  }
 }

@@ -28,23 +28,8 @@ public final class ReferenceForward {
    * @return {@code batch} rows of the spec's embedding width
    */
   public float[][] embed(float[] nchw, int batch, int size) {
-    Objects.requireNonNull(nchw, "nchw");
+    spec.requireBatch(nchw, batch, size);
     int item = spec.inputChannels() * size * size;
-    if (batch < 1 || size < 1 || nchw.length != (long) batch * item) {
-      throw new IllegalArgumentException(
-          "a batch of "
-              + batch
-              + " at "
-              + spec.inputChannels()
-              + "x"
-              + size
-              + "x"
-              + size
-              + " needs "
-              + (long) batch * item
-              + " floats, got "
-              + nchw.length);
-    }
     float[][] out = new float[batch][];
     for (int n = 0; n < batch; n++) {
       float[] image = Arrays.copyOfRange(nchw, n * item, (n + 1) * item);
