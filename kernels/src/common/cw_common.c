@@ -25,7 +25,7 @@ int32_t cw_fail(int32_t code, const char *format, ...) {
 
 static int finite_float_range(double v) { return isfinite(v) && fabs(v) <= FLT_MAX; }
 
-int32_t cw_preprocess_prepare(const uint16_t *stored, int32_t n, int32_t width, int32_t height,
+int32_t cw_preprocess_prepare(int32_t first, const uint16_t *stored, int32_t n, int32_t width, int32_t height,
                               int32_t bits_stored, int32_t is_signed, double slope,
                               double intercept, int32_t monochrome1, double window_low,
                               double window_high, const double *boxes, double margin,
@@ -97,12 +97,12 @@ int32_t cw_preprocess_prepare(const uint16_t *stored, int32_t n, int32_t width, 
       return cw_fail(CW_ERR_BAD_BOX,
                      "preprocess: box of slice %d (%g, %g, %g, %g) must be finite with x1 > x0 and "
                      "y1 > y0",
-                     s, x0, y0, x1, y1);
+                     first + s, x0, y0, x1, y1);
     }
     if (x0 >= width || y0 >= height || x1 <= 0 || y1 <= 0) {
       return cw_fail(CW_ERR_BAD_BOX,
                      "preprocess: box of slice %d (%g, %g, %g, %g) lies outside the %d x %d image",
-                     s, x0, y0, x1, y1, width, height);
+                     first + s, x0, y0, x1, y1, width, height);
     }
     /* Exactly Preprocessing.cropResize's double arithmetic. */
     double mx = margin * (x1 - x0);

@@ -62,10 +62,11 @@ typedef struct cw_norm_params {
 } cw_norm_params;
 
 /*
- * Checks every argument of cw_preprocess_run (identically for both builds) and fills the parameters.
- * geometry (n entries) may be NULL when n == 0. Returns CW_OK or the status with the message set.
+ * Checks every argument of cw_preprocess_run (identically for both builds) for the n slices starting
+ * at slice `first` of the call (boxes points at slice first's box; messages count from the call's
+ * slice 0) and fills the parameters. Returns CW_OK or the status with the message set.
  */
-int32_t cw_preprocess_prepare(const uint16_t *stored, int32_t n, int32_t width, int32_t height,
+int32_t cw_preprocess_prepare(int32_t first, const uint16_t *stored, int32_t n, int32_t width, int32_t height,
                               int32_t bits_stored, int32_t is_signed, double slope,
                               double intercept, int32_t monochrome1, double window_low,
                               double window_high, const double *boxes, double margin,

@@ -67,7 +67,7 @@ extern "C" int32_t cw_preprocess_run(const uint16_t *stored, int32_t n, int32_t 
   for (int32_t s0 = 0; s0 < n || s0 == 0; s0 += CW_PREPROCESS_CHUNK) {
     int32_t m = n - s0 < CW_PREPROCESS_CHUNK ? n - s0 : CW_PREPROCESS_CHUNK;
     int32_t status = cw_preprocess_prepare(
-        stored, m, width, height, bits_stored, is_signed, slope, intercept, monochrome1,
+        s0, stored, m, width, height, bits_stored, is_signed, slope, intercept, monochrome1,
         window_low, window_high, boxes == nullptr ? nullptr : boxes + 4 * (int64_t)s0, margin,
         size, channels, mean, std, out_f32, out_f16, &unit, &norm, chunk.g);
     if (status != CW_OK) {
@@ -83,7 +83,7 @@ extern "C" int32_t cw_preprocess_run(const uint16_t *stored, int32_t n, int32_t 
   int64_t item = (int64_t)channels * size * size;
   for (int32_t s0 = 0; s0 < n; s0 += CW_PREPROCESS_CHUNK) {
     int32_t m = n - s0 < CW_PREPROCESS_CHUNK ? n - s0 : CW_PREPROCESS_CHUNK;
-    cw_preprocess_prepare(stored, m, width, height, bits_stored, is_signed, slope, intercept,
+    cw_preprocess_prepare(s0, stored, m, width, height, bits_stored, is_signed, slope, intercept,
                           monochrome1, window_low, window_high, boxes + 4 * (int64_t)s0, margin,
                           size, channels, mean, std, out_f32, out_f16, &unit, &norm, chunk.g);
     dim3 grid((size + kTileX - 1) / kTileX, (size + kTileY - 1) / kTileY, m);
