@@ -39,6 +39,8 @@ public final class CudaRuntime {
   private static final int DEVICE_TO_DEVICE = 3;
 
   private static Object loaded;
+  private static boolean probed;
+  private static String noDevice;
 
   private final String source;
   private final MethodHandle getDeviceCount;
@@ -62,26 +64,32 @@ public final class CudaRuntime {
   private final MethodHandle deviceSynchronize;
   private final Optional<MethodHandle> getDeviceProperties;
 
-  /** The runtime with at least one usable device, or empty with the reason logged. */
+  /**
+   * The runtime with at least one usable device, or empty with the reason logged once (see {@link
+   * #unavailableReason()}).
+   */
   public static synchronized Optional<CudaRuntime> find() {
-    try {
-      CudaRuntime rt = load();
-      int devices = rt.deviceCount();
-      if (devices < 1) {
-        loaded = new KernelException(KernelException.Code.CUDA, "CUDA runtime loaded, no device");
-        return Optional.empty();
+    if (!probed) {
+      probed = true;
+      try {
+        CudaRuntime rt = load();
+        if (rt.deviceCount() < 1) {
+          noDevice = "the CUDA runtime from " + rt.source() + " reports no device";
+        }
+      } catch (KernelException e) {
+        noDevice = e.getMessage();
       }
-      return Optional.of(rt);
-    } catch (KernelException e) {
-      LOG.info(() -> "no CUDA device: " + e.getMessage());
-      return Optional.empty();
+      if (noDevice != null) {
+        LOG.info(() -> "no CUDA device: " + noDevice);
+      }
     }
+    return noDevice == null ? Optional.of((CudaRuntime) loaded) : Optional.empty();
   }
 
-  /** Why {@link #find()} came back empty, or empty when it did not. */
+  /** Why {@link #find()} comes back empty, or empty when it does not. */
   public static synchronized Optional<String> unavailableReason() {
     find();
-    return loaded instanceof KernelException e ? Optional.of(e.getMessage()) : Optional.empty();
+    return Optional.ofNullable(noDevice);
   }
 
   /** The runtime, loading it on first use; a device may still be missing. */
