@@ -55,9 +55,9 @@ extern "C" {
 /* Largest bits_stored: stored samples are at most 16-bit (DICOM Bits Stored). */
 #define CW_MAX_BITS_STORED 16
 /* Upper bounds the kernels are written for; larger values give CW_ERR_BAD_SIZE. */
-#define CW_MAX_SIZE 4096          /* preprocess output side S */
-#define CW_MAX_CLASSES 1024       /* prototype head K */
-#define CW_MAX_EMBEDDING 65536    /* prototype head D */
+#define CW_MAX_SIZE 4096       /* preprocess output side S */
+#define CW_MAX_CLASSES 1024    /* prototype head K */
+#define CW_MAX_EMBEDDING 65536 /* prototype head D */
 
 /* The message of the calling thread's last failed call ("" if none). Never NULL. */
 CW_API const char *cw_last_error(void);

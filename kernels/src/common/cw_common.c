@@ -9,11 +9,17 @@
 
 static _Thread_local char last_error[512];
 
-const char *cw_last_error(void) { return last_error; }
+const char *cw_last_error(void) {
+  return last_error;
+}
 
-int32_t cw_abi_version(void) { return CW_ABI_VERSION; }
+int32_t cw_abi_version(void) {
+  return CW_ABI_VERSION;
+}
 
-void cw_clear_error(void) { last_error[0] = '\0'; }
+void cw_clear_error(void) {
+  last_error[0] = '\0';
+}
 
 int32_t cw_fail(int32_t code, const char *format, ...) {
   va_list args;
@@ -23,15 +29,17 @@ int32_t cw_fail(int32_t code, const char *format, ...) {
   return code;
 }
 
-static int finite_float_range(double v) { return isfinite(v) && fabs(v) <= FLT_MAX; }
+static int finite_float_range(double v) {
+  return isfinite(v) && fabs(v) <= FLT_MAX;
+}
 
-int32_t cw_preprocess_prepare(int32_t first, const uint16_t *stored, int32_t n, int32_t width, int32_t height,
-                              int32_t bits_stored, int32_t is_signed, double slope,
+int32_t cw_preprocess_prepare(int32_t first, const uint16_t *stored, int32_t n, int32_t width,
+                              int32_t height, int32_t bits_stored, int32_t is_signed, double slope,
                               double intercept, int32_t monochrome1, double window_low,
-                              double window_high, const double *boxes, double margin,
-                              int32_t size, int32_t channels, double mean, double std,
-                              const float *out_f32, const uint16_t *out_f16, cw_unit_params *unit,
-                              cw_norm_params *norm, cw_geometry *geometry) {
+                              double window_high, const double *boxes, double margin, int32_t size,
+                              int32_t channels, double mean, double std, const float *out_f32,
+                              const uint16_t *out_f16, cw_unit_params *unit, cw_norm_params *norm,
+                              cw_geometry *geometry) {
   if (n < 0) {
     return cw_fail(CW_ERR_BAD_SIZE, "preprocess: n = %d slices, must be >= 0", n);
   }
@@ -86,7 +94,8 @@ int32_t cw_preprocess_prepare(int32_t first, const uint16_t *stored, int32_t n, 
       return cw_fail(CW_ERR_NULL_POINTER, "preprocess: out_f32 and out_f16 are both NULL");
     }
     int64_t plane = (int64_t)size * size;
-    if ((int64_t)n * width * height > INT64_MAX / 4 || (int64_t)n * channels > INT64_MAX / plane / 4) {
+    if ((int64_t)n * width * height > INT64_MAX / 4 ||
+        (int64_t)n * channels > INT64_MAX / plane / 4) {
       return cw_fail(CW_ERR_BAD_SIZE, "preprocess: %d slices overflow the tensor size", n);
     }
   }
@@ -174,8 +183,8 @@ static double percentile_of_counts(const uint64_t *counts, int32_t bins, uint64_
 }
 
 int32_t cw_histogram_window(const uint64_t *counts, int32_t bits_stored, int32_t is_signed,
-                            double slope, double intercept, double low_percent,
-                            double high_percent, double *window) {
+                            double slope, double intercept, double low_percent, double high_percent,
+                            double *window) {
   cw_clear_error();
   if (bits_stored < 1 || bits_stored > CW_MAX_BITS_STORED) {
     return cw_fail(CW_ERR_BAD_VALUE, "histogram window: bits_stored = %d, must be 1..%d",
@@ -212,8 +221,9 @@ int32_t cw_histogram_window(const uint64_t *counts, int32_t bits_stored, int32_t
     n += counts[b];
   }
   if (n == 0) {
-    return cw_fail(CW_ERR_BAD_VALUE, "histogram window: the histogram is empty; a window needs at "
-                                     "least one pixel");
+    return cw_fail(CW_ERR_BAD_VALUE,
+                   "histogram window: the histogram is empty; a window needs at "
+                   "least one pixel");
   }
   int32_t offset = is_signed ? 1 << (bits_stored - 1) : 0;
   window[0] = percentile_of_counts(counts, bins, n, offset, slope, intercept, low_percent);
@@ -223,8 +233,8 @@ int32_t cw_histogram_window(const uint64_t *counts, int32_t bits_stored, int32_t
 
 int32_t cw_prototype_head_check(const float *embeddings, int32_t n, const float *prototypes,
                                 int32_t k, int32_t d, double temperature, double ood_scale,
-                                const float *probabilities, const int32_t *grades,
-                                const float *ood, const int32_t *nonfinite_at) {
+                                const float *probabilities, const int32_t *grades, const float *ood,
+                                const int32_t *nonfinite_at) {
   if (n < 0) {
     return cw_fail(CW_ERR_BAD_SIZE, "prototype head: n = %d embeddings, must be >= 0", n);
   }

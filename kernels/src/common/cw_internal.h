@@ -41,8 +41,8 @@ typedef struct cw_unit_params {
   uint32_t mask;     /* (1 << bits_stored) - 1 */
   uint32_t sign_bit; /* 1 << (bits_stored - 1) when signed, else 0 */
   int32_t bits_stored;
-  int32_t identity;  /* slope == 1 and intercept == 0: the modality value is the stored value */
-  int32_t constant;  /* window high <= low: every unit value is 0 */
+  int32_t identity; /* slope == 1 and intercept == 0: the modality value is the stored value */
+  int32_t constant; /* window high <= low: every unit value is 0 */
   int32_t monochrome1;
   double slope, intercept;
   double low, range;
@@ -66,21 +66,21 @@ typedef struct cw_norm_params {
  * at slice `first` of the call (boxes points at slice first's box; messages count from the call's
  * slice 0) and fills the parameters. Returns CW_OK or the status with the message set.
  */
-int32_t cw_preprocess_prepare(int32_t first, const uint16_t *stored, int32_t n, int32_t width, int32_t height,
-                              int32_t bits_stored, int32_t is_signed, double slope,
+int32_t cw_preprocess_prepare(int32_t first, const uint16_t *stored, int32_t n, int32_t width,
+                              int32_t height, int32_t bits_stored, int32_t is_signed, double slope,
                               double intercept, int32_t monochrome1, double window_low,
-                              double window_high, const double *boxes, double margin,
-                              int32_t size, int32_t channels, double mean, double std,
-                              const float *out_f32, const uint16_t *out_f16, cw_unit_params *unit,
-                              cw_norm_params *norm, cw_geometry *geometry);
+                              double window_high, const double *boxes, double margin, int32_t size,
+                              int32_t channels, double mean, double std, const float *out_f32,
+                              const uint16_t *out_f16, cw_unit_params *unit, cw_norm_params *norm,
+                              cw_geometry *geometry);
 
 int32_t cw_histogram_check(const uint16_t *stored, int64_t count, int32_t bits_stored,
                            int32_t is_signed, const uint64_t *counts);
 
 int32_t cw_prototype_head_check(const float *embeddings, int32_t n, const float *prototypes,
                                 int32_t k, int32_t d, double temperature, double ood_scale,
-                                const float *probabilities, const int32_t *grades,
-                                const float *ood, const int32_t *nonfinite_at);
+                                const float *probabilities, const int32_t *grades, const float *ood,
+                                const int32_t *nonfinite_at);
 
 #ifdef __cplusplus
 }
@@ -124,7 +124,9 @@ CW_FN float cw_bilinear(float p00, float p01, float p10, float p11, float tx, fl
 }
 
 /* Step 5. */
-CW_FN float cw_normalize(float x, const cw_norm_params *p) { return (x - p->mean) * p->inv_std; }
+CW_FN float cw_normalize(float x, const cw_norm_params *p) {
+  return (x - p->mean) * p->inv_std;
+}
 
 /* float to IEEE binary16 bits, round to nearest even, with subnormals, infinities and NaN. */
 CW_FN uint16_t cw_float_to_half(float f) {
@@ -180,7 +182,8 @@ CW_FN void cw_head_finish(const float *dist, int32_t k, double temperature, doub
   float sum = 0.0f;
   for (int32_t c = 0; c < k; c++) {
     /* Equal distances, including two infinities, get exponent 0 rather than inf - inf = NaN. */
-    float shifted = dist[c] == d_min ? 0.0f : (float)(((double)dist[c] - (double)d_min) / temperature);
+    float shifted =
+        dist[c] == d_min ? 0.0f : (float)(((double)dist[c] - (double)d_min) / temperature);
     prob[c] = (float)exp(-(double)shifted);
     sum += prob[c];
   }

@@ -51,8 +51,8 @@ extern "C" int32_t cw_histogram_clear(uint64_t *counts, int32_t bits_stored, voi
 }
 
 extern "C" int32_t cw_histogram_accumulate(const uint16_t *stored, int64_t count,
-                                           int32_t bits_stored, int32_t is_signed,
-                                           uint64_t *counts, void *stream) {
+                                           int32_t bits_stored, int32_t is_signed, uint64_t *counts,
+                                           void *stream) {
   cw_clear_error();
   int32_t status = cw_histogram_check(stored, count, bits_stored, is_signed, counts);
   if (status != CW_OK || count == 0) {
@@ -79,7 +79,7 @@ extern "C" int32_t cw_histogram_accumulate(const uint16_t *stored, int64_t count
   unsigned long long *c = reinterpret_cast<unsigned long long *>(counts);
   if (bits_stored <= kSharedBits) {
     histogram_shared<<<blocks, kThreads, sizeof(uint32_t) * bins, s>>>(stored, count, mask, flip,
-                                                                        bins, c);
+                                                                       bins, c);
   } else {
     histogram_global<<<blocks, kThreads, 0, s>>>(stored, count, mask, flip, c);
   }

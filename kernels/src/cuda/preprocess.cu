@@ -57,8 +57,7 @@ extern "C" int32_t cw_preprocess_run(const uint16_t *stored, int32_t n, int32_t 
                                      double slope, double intercept, int32_t monochrome1,
                                      double window_low, double window_high, const double *boxes,
                                      double margin, int32_t size, int32_t channels, double mean,
-                                     double std, float *out_f32, uint16_t *out_f16,
-                                     void *stream) {
+                                     double std, float *out_f32, uint16_t *out_f16, void *stream) {
   cw_clear_error();
   cw_unit_params unit;
   cw_norm_params norm;
@@ -68,8 +67,8 @@ extern "C" int32_t cw_preprocess_run(const uint16_t *stored, int32_t n, int32_t 
     int32_t m = n - s0 < CW_PREPROCESS_CHUNK ? n - s0 : CW_PREPROCESS_CHUNK;
     int32_t status = cw_preprocess_prepare(
         s0, stored, m, width, height, bits_stored, is_signed, slope, intercept, monochrome1,
-        window_low, window_high, boxes == nullptr ? nullptr : boxes + 4 * (int64_t)s0, margin,
-        size, channels, mean, std, out_f32, out_f16, &unit, &norm, chunk.g);
+        window_low, window_high, boxes == nullptr ? nullptr : boxes + 4 * (int64_t)s0, margin, size,
+        channels, mean, std, out_f32, out_f16, &unit, &norm, chunk.g);
     if (status != CW_OK) {
       return status;
     }

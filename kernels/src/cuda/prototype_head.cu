@@ -103,9 +103,9 @@ __global__ void __launch_bounds__(kThreads)
 
 extern "C" int32_t cw_prototype_head_run(const float *embeddings, int32_t n,
                                          const float *prototypes, int32_t k, int32_t d,
-                                         double temperature, double ood_scale,
-                                         float *probabilities, float *distances, int32_t *grades,
-                                         float *ood, int32_t *nonfinite_at, void *stream) {
+                                         double temperature, double ood_scale, float *probabilities,
+                                         float *distances, int32_t *grades, float *ood,
+                                         int32_t *nonfinite_at, void *stream) {
   cw_clear_error();
   int32_t status = cw_prototype_head_check(embeddings, n, prototypes, k, d, temperature, ood_scale,
                                            probabilities, grades, ood, nonfinite_at);

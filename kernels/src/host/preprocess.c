@@ -58,9 +58,9 @@ int32_t cw_preprocess_run(const uint16_t *stored, int32_t n, int32_t width, int3
         const uint16_t *r1 = img + (int64_t)i1 * width;
         for (int32_t u = 0; u < size; u++) {
           int32_t j0 = col[2 * u], j1 = col[2 * u + 1];
-          float x = cw_bilinear(cw_unit_value(r0[j0], &unit), cw_unit_value(r0[j1], &unit),
-                                cw_unit_value(r1[j0], &unit), cw_unit_value(r1[j1], &unit), tx[u],
-                                ty);
+          float x =
+              cw_bilinear(cw_unit_value(r0[j0], &unit), cw_unit_value(r0[j1], &unit),
+                          cw_unit_value(r1[j0], &unit), cw_unit_value(r1[j1], &unit), tx[u], ty);
           float y = cw_normalize(x, &norm);
           int64_t at = (int64_t)s * channels * plane + (int64_t)w * size + u;
           for (int32_t c = 0; c < channels; c++) {
