@@ -121,7 +121,7 @@ int32_t cw_preprocess_prepare(int32_t first, const uint16_t *stored, int32_t n, 
     geometry[s].step_x = (x1 + mx - geometry[s].cx0) / size;
     geometry[s].step_y = (y1 + my - geometry[s].cy0) / size;
   }
-  unit->mask = bits_stored == 32 ? 0xffffffffu : (1u << bits_stored) - 1u;
+  unit->mask = (1u << bits_stored) - 1u;
   unit->sign_bit = is_signed ? 1u << (bits_stored - 1) : 0u;
   unit->bits_stored = bits_stored;
   unit->identity = slope == 1.0 && intercept == 0.0;

@@ -34,7 +34,7 @@ public final class DeviceBuffer implements AutoCloseable {
     return segment;
   }
 
-  /** The device address of element {@code index} of {@code elementBytes} bytes, for offsets. */
+  /** The device address {@code offsetBytes} into the buffer (for example a batch's slice). */
   public MemorySegment at(long offsetBytes) {
     return segment().asSlice(offsetBytes);
   }
