@@ -92,6 +92,13 @@ public final class ProfileDetector {
     if (f.memTotalBytes() > 0) {
       reasons.add(String.format(Locale.ROOT, "memory: %.1f GiB (MemTotal)", f.memTotalGib()));
     }
+    if (!f.jetson()) {
+      GpuInventory.Inventory inv = f.gpus();
+      reasons.add(
+          inv.unavailableReason() != null
+              ? "NVML: " + inv.unavailableReason()
+              : "NVML (driver " + inv.driverVersion() + "): " + inv.gpus().size() + " GPU(s)");
+    }
   }
 
   private DeviceProfile jetson(HostFacts f, List<String> reasons) {

@@ -17,9 +17,9 @@ import java.util.Optional;
  * close throws {@link IllegalStateException}.
  *
  * <p>Loading order: the path in system property {@value #LIBRARY_PROPERTY} when set, else {@code
- * libnvidia-ml.so.1} by the dynamic loader's search (ld.so.cache, LD_LIBRARY_PATH). The library
- * is opened into this session's own arena, so closing the session unloads it; nothing is loaded
- * by class initialisation.
+ * libnvidia-ml.so.1} by the dynamic loader's search (ld.so.cache, LD_LIBRARY_PATH). The library is
+ * opened into this session's own arena, so closing the session unloads it; nothing is loaded by
+ * class initialisation.
  *
  * <p>Only the calls the appliance needs are bound, each with the C signature from nvml.h. Devices
  * are addressed by index and their handles looked up per call: a handle is a pointer owned by the
@@ -66,22 +66,14 @@ public final class Nvml implements AutoCloseable {
     Linker linker = Linker.nativeLinker();
     MethodHandle init = bind(linker, lib, "nvmlInit_v2", FunctionDescriptor.of(INT));
     this.shutdown = bind(linker, lib, "nvmlShutdown", FunctionDescriptor.of(INT));
-    this.errorString =
-        bind(linker, lib, "nvmlErrorString", FunctionDescriptor.of(ADDRESS, INT));
+    this.errorString = bind(linker, lib, "nvmlErrorString", FunctionDescriptor.of(ADDRESS, INT));
     this.driverVersion =
-        bind(
-            linker,
-            lib,
-            "nvmlSystemGetDriverVersion",
-            FunctionDescriptor.of(INT, ADDRESS, INT));
+        bind(linker, lib, "nvmlSystemGetDriverVersion", FunctionDescriptor.of(INT, ADDRESS, INT));
     this.deviceCount =
         bind(linker, lib, "nvmlDeviceGetCount_v2", FunctionDescriptor.of(INT, ADDRESS));
     this.handleByIndex =
         bind(
-            linker,
-            lib,
-            "nvmlDeviceGetHandleByIndex_v2",
-            FunctionDescriptor.of(INT, INT, ADDRESS));
+            linker, lib, "nvmlDeviceGetHandleByIndex_v2", FunctionDescriptor.of(INT, INT, ADDRESS));
     this.name =
         bind(linker, lib, "nvmlDeviceGetName", FunctionDescriptor.of(INT, ADDRESS, ADDRESS, INT));
     this.computeCapability =
@@ -135,9 +127,9 @@ public final class Nvml implements AutoCloseable {
   /**
    * Loads NVML and initialises it.
    *
-   * @throws NvmlException {@link NvmlException#LIBRARY_NOT_FOUND} when the library cannot be
-   *     opened or lacks a symbol we bind, or NVML's own code when initialisation fails (e.g.
-   *     {@link NvmlException#DRIVER_NOT_LOADED})
+   * @throws NvmlException {@link NvmlException#LIBRARY_NOT_FOUND} when the library cannot be opened
+   *     or lacks a symbol we bind, or NVML's own code when initialisation fails (e.g. {@link
+   *     NvmlException#DRIVER_NOT_LOADED})
    */
   public static Nvml open() {
     String library = System.getProperty(LIBRARY_PROPERTY, DEFAULT_LIBRARY);
@@ -259,7 +251,9 @@ public final class Nvml implements AutoCloseable {
       MemorySegment dev = handle(a, index);
       MemorySegment u32 = a.allocate(INT);
       Integer temp =
-          optional("nvmlDeviceGetTemperature", (int) temperature.invokeExact(dev, TEMPERATURE_GPU, u32))
+          optional(
+                  "nvmlDeviceGetTemperature",
+                  (int) temperature.invokeExact(dev, TEMPERATURE_GPU, u32))
               ? u32.get(INT, 0)
               : null;
       // nvmlUtilization_t { unsigned int gpu; unsigned int memory; }
@@ -268,7 +262,8 @@ public final class Nvml implements AutoCloseable {
           optional("nvmlDeviceGetUtilizationRates", (int) utilization.invokeExact(dev, util))
               ? util.get(INT, 0)
               : null;
-      // nvmlMemory_t { unsigned long long total; unsigned long long free; unsigned long long used; }
+      // nvmlMemory_t { unsigned long long total; unsigned long long free; unsigned long long used;
+      // }
       MemorySegment mem = a.allocate(3 * Long.BYTES, Long.BYTES);
       Long total = null;
       Long used = null;
@@ -389,7 +384,8 @@ public final class Nvml implements AutoCloseable {
             .log(System.Logger.Level.DEBUG, "nvmlShutdown returned " + rc);
       }
     } catch (Throwable t) {
-      System.getLogger(Nvml.class.getName()).log(System.Logger.Level.DEBUG, "nvmlShutdown failed", t);
+      System.getLogger(Nvml.class.getName())
+          .log(System.Logger.Level.DEBUG, "nvmlShutdown failed", t);
     } finally {
       arena.close();
     }
