@@ -8,7 +8,7 @@ import java.util.Optional;
  * Reads the underlying source at most once per {@code maxAge}: one Prometheus scrape asks a dozen
  * gauges, the status page and the API ask again, and each NVML or sysfs read costs system calls.
  */
-public final class CachedGpuTelemetry implements GpuTelemetry {
+public final class CachedGpuTelemetry implements GpuTelemetry, AutoCloseable {
   private final GpuTelemetry source;
   private final Clock clock;
   private final long maxAgeMillis;
@@ -34,5 +34,13 @@ public final class CachedGpuTelemetry implements GpuTelemetry {
   @Override
   public String status() {
     return source.status();
+  }
+
+  /** Closes the source when it holds a native session (NVML). */
+  @Override
+  public void close() {
+    if (source instanceof NvmlTelemetry n) {
+      n.close();
+    }
   }
 }
