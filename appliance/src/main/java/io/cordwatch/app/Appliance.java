@@ -261,10 +261,11 @@ public final class Appliance implements AutoCloseable {
       return engineState;
     }
     FallbackEngine.State s = engine.state();
-    return s.activeEngine()
-        + (s.degraded() ? " (degraded: " + s.reason() + ")" : "")
-        + ", "
-        + engineState;
+    String active =
+        s.mode() == FallbackEngine.Mode.GPU
+            ? "TensorRtEngine (" + s.activeEngine() + ")"
+            : "OnnxRuntimeEngine (CPU, " + Runtime.getRuntime().availableProcessors() + " threads)";
+    return active + (s.degraded() ? " [degraded: " + s.reason() + "]" : "") + ", " + engineState;
   }
 
   /** The device profile chosen at start-up and why. */
