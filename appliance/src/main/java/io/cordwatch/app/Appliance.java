@@ -1,11 +1,16 @@
 package io.cordwatch.app;
 
+import io.cordwatch.device.DeviceProfiles;
+import io.cordwatch.device.HostProbe;
+import io.cordwatch.device.ProfileDetector;
+import io.cordwatch.device.ProfileException;
 import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.EngineException;
+import io.cordwatch.infer.FallbackEngine;
 import io.cordwatch.receive.DicomReceiver;
 import io.cordwatch.receive.Spool;
 import io.cordwatch.roi.BoxFileException;
@@ -15,12 +20,17 @@ import io.cordwatch.store.Index;
 import io.cordwatch.study.SelectionRules;
 import io.cordwatch.study.SeriesSelector;
 import io.cordwatch.study.SeriesTracker;
+import io.cordwatch.telemetry.CachedGpuTelemetry;
 import io.cordwatch.telemetry.DiskWatermark;
+import io.cordwatch.telemetry.GpuSources;
+import io.cordwatch.telemetry.GpuTelemetry;
 import io.cordwatch.telemetry.Meters;
+import io.cordwatch.web.Accelerator;
 import io.cordwatch.web.WebContext;
 import io.cordwatch.web.WebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,10 +58,12 @@ public final class Appliance implements AutoCloseable {
   private final SeriesTracker tracker;
   private final DicomReceiver receiver;
   private final WebServer web;
-  private final BackboneEngine engine;
+  private final FallbackEngine engine;
   private final GradingWorker grading;
   private final String engineState;
   private final Instant startedAt;
+  private final ProfileDetector.Detection detection;
+  private final GpuTelemetry gpu;
   private boolean closed;
 
   private Appliance(Settings settings, Clock clock) throws IOException {
@@ -75,6 +87,10 @@ public final class Appliance implements AutoCloseable {
     this.meters = new Meters();
     this.disk = new DiskWatermark(settings.dataDir(), settings.diskReserveBytes());
     meters.bindGauges(disk::freeBytes, disk::reserveBytes, () -> index.totals().jobsQueued());
+    this.detection = detect(settings);
+    this.gpu =
+        new CachedGpuTelemetry(GpuSources.telemetry(Path.of("/")), clock, Duration.ofSeconds(1));
+    meters.bindGpu(gpu);
     this.tracker =
         new SeriesTracker(
             index,
@@ -94,6 +110,9 @@ public final class Appliance implements AutoCloseable {
     this.engine = g.engine();
     this.grading = g.worker();
     this.engineState = g.state();
+    meters.bindEngine(
+        () -> engine != null && engine.state().mode() == FallbackEngine.Mode.GPU,
+        () -> engine != null && engine.state().degraded());
     if (grading != null) {
       tracker.onJobQueued(grading::wake);
       grading.start();
@@ -111,9 +130,10 @@ public final class Appliance implements AutoCloseable {
                   disk,
                   receiver::listening,
                   receiver::port,
-                  () -> engineState,
+                  this::engineState,
                   clock,
-                  startedAt));
+                  startedAt,
+                  this::accelerator));
     } catch (RuntimeException e) {
       receiver.close();
       closeGrading();
@@ -125,7 +145,57 @@ public final class Appliance implements AutoCloseable {
     LOG.info("engine: " + engineState);
   }
 
-  private record Grading(BackboneEngine engine, GradingWorker worker, String state) {}
+  private record Grading(FallbackEngine engine, GradingWorker worker, String state) {}
+
+  /**
+   * Detects the device profile; a forced profile that does not exist stops start-up. Detection
+   * never fails otherwise: an unreadable host is the CPU-only profile with the reason.
+   */
+  private static ProfileDetector.Detection detect(Settings settings) {
+    try {
+      ProfileDetector.Detection d =
+          new ProfileDetector(DeviceProfiles.builtIn())
+              .detect(
+                  new HostProbe(Path.of("/"), GpuSources.inventory()).read(), settings.profile());
+      LOG.info(
+          "device profile: "
+              + d.profile().id()
+              + (d.forced() ? " (set)" : "")
+              + ": "
+              + d.reasons().getLast());
+      d.warnings().forEach(w -> LOG.warning("device profile: " + w));
+      return d;
+    } catch (ProfileException e) {
+      throw new ConfigException("profile: " + e.getMessage());
+    }
+  }
+
+  /** The device and engine as the status surfaces show them. */
+  private Accelerator accelerator() {
+    FallbackEngine.State s = engine == null ? null : engine.state();
+    if (s == null) {
+      return new Accelerator(
+          detection.profile().id(),
+          detection.profile().gpu() ? "gpu" : "cpu",
+          false,
+          null,
+          "no model loaded; engine chosen when a bundle is configured",
+          0,
+          null,
+          null,
+          gpu);
+    }
+    return new Accelerator(
+        detection.profile().id(),
+        s.mode().name().toLowerCase(java.util.Locale.ROOT),
+        s.degraded(),
+        s.activeEngine(),
+        s.reason(),
+        s.gpuFaults(),
+        s.lastFaultAt(),
+        s.nextRetryAt(),
+        gpu);
+  }
 
   /**
    * Loads the configured bundle and boxes and builds the grading worker; without a bundle there is
@@ -134,6 +204,9 @@ public final class Appliance implements AutoCloseable {
    * that finds nothing.
    */
   private Grading grading(Settings settings, Spool spool, Clock clock) {
+    if (detection == null) {
+      throw new IllegalStateException("detect the device before choosing engines");
+    }
     if (settings.bundle() == null) {
       return new Grading(null, null, ENGINE_STATE);
     }
@@ -159,16 +232,15 @@ public final class Appliance implements AutoCloseable {
       boxesState = "no canal boxes: every slice is reported 'no ROI' (set boxes)";
       LOG.warning("grading: " + boxesState);
     }
-    BackboneEngine opened;
+    BackboneEngine cpu;
     try {
-      opened = Bundles.openEngine(bundle);
+      cpu = Bundles.openEngine(bundle);
     } catch (BundleException | EngineException e) {
       throw new ConfigException("bundle: " + e.getMessage());
     }
+    FallbackEngine opened = EngineSelection.select(settings, detection, bundle, cpu, meters, clock);
     String state =
-        "OnnxRuntimeEngine (CPU, "
-            + Runtime.getRuntime().availableProcessors()
-            + " threads), bundle "
+        "bundle "
             + bundle.name()
             + " clinical_use="
             + bundle.provenance().clinicalUse()
@@ -180,9 +252,25 @@ public final class Appliance implements AutoCloseable {
     return new Grading(opened, worker, state);
   }
 
-  /** One line about the grading engine, model and boxes, as the status surfaces show it. */
+  /**
+   * One line about the grading engine, model and boxes, as the status surfaces show it; the engine
+   * part is read live, because a GPU fault changes it.
+   */
   public String engineState() {
-    return engineState;
+    if (engine == null) {
+      return engineState;
+    }
+    FallbackEngine.State s = engine.state();
+    String active =
+        s.mode() == FallbackEngine.Mode.GPU
+            ? "TensorRtEngine (" + s.activeEngine() + ")"
+            : "OnnxRuntimeEngine (CPU, " + Runtime.getRuntime().availableProcessors() + " threads)";
+    return active + (s.degraded() ? " [degraded: " + s.reason() + "]" : "") + ", " + engineState;
+  }
+
+  /** The device profile chosen at start-up and why. */
+  public ProfileDetector.Detection deviceProfile() {
+    return detection;
   }
 
   private void closeGrading() {
@@ -191,6 +279,9 @@ public final class Appliance implements AutoCloseable {
     }
     if (engine != null) {
       engine.close();
+    }
+    if (gpu instanceof CachedGpuTelemetry c) {
+      c.close();
     }
   }
 

@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
  * @param t2MinRepetitionTimeMs shortest repetition time called T2-weighted
  * @param bundle the model bundle (folder or .zip) to grade with; null: no grading, jobs wait
  * @param boxes canal boxes (labels.csv or a folder of LabelImg VOC XML); null: none supplied
+ * @param profile the device profile id, or {@code auto} to detect it (docs/gpu.md)
+ * @param gpuRetry after a GPU fault, how long grading stays on the CPU before the GPU is tried
+ *     again (doubling on each failed retry, at most 16 times this)
  */
 public record Settings(
     Path dataDir,
@@ -59,7 +62,9 @@ public record Settings(
     double t2MinEchoTimeMs,
     double t2MinRepetitionTimeMs,
     Path bundle,
-    Path boxes) {
+    Path boxes,
+    String profile,
+    Duration gpuRetry) {
 
   private static final Pattern AE = Pattern.compile("^[\\x20-\\x5B\\x5D-\\x7E]{1,16}$");
   private static final Pattern SIZE =
@@ -87,7 +92,9 @@ public record Settings(
           "t2-min-te",
           "t2-min-tr",
           "bundle",
-          "boxes");
+          "boxes",
+          "profile",
+          "gpu-retry");
 
   public Settings {
     if (dataDir == null) {
@@ -124,6 +131,13 @@ public record Settings(
     if (diskReserveBytes < 0) {
       throw new ConfigException("disk-reserve: must not be negative");
     }
+    if (profile == null || profile.isBlank()) {
+      throw new ConfigException("profile: must be auto or a device profile id");
+    }
+    if (gpuRetry.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new ConfigException(
+          "gpu-retry: must be at least 1s, was " + gpuRetry.toMillis() + " ms");
+    }
     if (axialMaxAngleDeg <= 0 || axialMaxAngleDeg >= 90) {
       throw new ConfigException("axial-max-angle: must be between 0 and 90 degrees");
     }
@@ -148,6 +162,8 @@ public record Settings(
     d.put("axial-max-angle", "20");
     d.put("t2-min-te", "60");
     d.put("t2-min-tr", "1500");
+    d.put("profile", "auto");
+    d.put("gpu-retry", "30s");
     return d;
   }
 
@@ -192,7 +208,9 @@ public record Settings(
         number(v, "t2-min-te"),
         number(v, "t2-min-tr"),
         path(v, "bundle"),
-        path(v, "boxes"));
+        path(v, "boxes"),
+        v.get("profile").strip(),
+        duration(v, "gpu-retry"));
   }
 
   private static Map<String, String> readYaml(Path file) {

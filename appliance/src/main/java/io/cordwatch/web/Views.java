@@ -29,7 +29,81 @@ final class Views {
       DiskView disk,
       QueueView queue,
       TotalsView totals,
-      String engine) {}
+      String engine,
+      boolean degraded,
+      AcceleratorView accelerator) {}
+
+  /** The device profile, the engine mode and the GPU readings (null figures are unknown). */
+  record AcceleratorView(
+      String profile,
+      String mode,
+      boolean degraded,
+      String engine,
+      String reason,
+      int gpuFaults,
+      String lastFaultAt,
+      String nextRetryAt,
+      GpuView gpu) {}
+
+  record GpuView(
+      boolean available,
+      String status,
+      String source,
+      String name,
+      Double temperatureC,
+      Double utilization,
+      Long memoryUsedBytes,
+      Long memoryTotalBytes,
+      Double powerWatts,
+      Double clockMhz,
+      List<String> throttleReasons,
+      java.util.Map<String, Double> thermalZonesC) {}
+
+  static AcceleratorView accelerator(WebContext ctx) {
+    Accelerator a = ctx.accelerator().get();
+    var sample = a.gpu().sample();
+    GpuView gpu =
+        sample
+            .map(
+                s ->
+                    new GpuView(
+                        true,
+                        a.gpu().status(),
+                        s.source(),
+                        s.name(),
+                        s.temperatureC(),
+                        s.utilization(),
+                        s.memoryUsedBytes(),
+                        s.memoryTotalBytes(),
+                        s.powerWatts(),
+                        s.clockMhz(),
+                        s.throttleReasons(),
+                        s.thermalZonesC()))
+            .orElse(
+                new GpuView(
+                    false,
+                    a.gpu().status(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    java.util.Map.of()));
+    return new AcceleratorView(
+        a.profile(),
+        a.mode(),
+        a.degraded(),
+        a.engine(),
+        a.reason(),
+        a.gpuFaults(),
+        a.lastFaultAt() == null ? null : a.lastFaultAt().toString(),
+        a.nextRetryAt() == null ? null : a.nextRetryAt().toString(),
+        gpu);
+  }
 
   record ListenerView(String protocol, String bind, int port, String aeTitle, boolean up) {}
 
@@ -131,7 +205,9 @@ final class Views {
         disk(ctx),
         new QueueView(totals.jobsQueued(), totals.jobsRunning()),
         new TotalsView(totals.studies(), totals.series(), totals.instances(), totals.bytes()),
-        ctx.engineState().get());
+        ctx.engineState().get(),
+        ctx.accelerator().get().degraded(),
+        accelerator(ctx));
   }
 
   static DiskView disk(WebContext ctx) {
