@@ -83,7 +83,6 @@ final class ModelCard {
     b.append("- Localizer: none in this bundle (canal boxes are supplied to the appliance).\n\n");
 
     b.append("## Training data\n\n");
-    b.append("- ").append(r.trainingData()).append("\n");
     b.append("- Training set: ")
         .append(r.train().description())
         .append("; per class: ")
