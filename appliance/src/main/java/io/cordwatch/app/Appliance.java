@@ -1,5 +1,6 @@
 package io.cordwatch.app;
 
+import io.cordwatch.dicom.InstanceFacts;
 import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
@@ -7,9 +8,11 @@ import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.EngineException;
 import io.cordwatch.receive.DicomReceiver;
+import io.cordwatch.receive.ReceiveListener;
 import io.cordwatch.receive.Spool;
 import io.cordwatch.roi.BoxFileException;
 import io.cordwatch.roi.BoxSource;
+import io.cordwatch.roi.BoxSources;
 import io.cordwatch.roi.SuppliedBoxes;
 import io.cordwatch.store.Index;
 import io.cordwatch.study.SelectionRules;
@@ -24,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -50,6 +54,7 @@ public final class Appliance implements AutoCloseable {
   private final WebServer web;
   private final BackboneEngine engine;
   private final GradingWorker grading;
+  private final StreamingGrading streaming;
   private final String engineState;
   private final Instant startedAt;
   private boolean closed;
@@ -75,17 +80,13 @@ public final class Appliance implements AutoCloseable {
     this.meters = new Meters();
     this.disk = new DiskWatermark(settings.dataDir(), settings.diskReserveBytes());
     meters.bindGauges(disk::freeBytes, disk::reserveBytes, () -> index.totals().jobsQueued());
+    SeriesSelector selector = new SeriesSelector(SelectionRules.from(settings));
     this.tracker =
-        new SeriesTracker(
-            index,
-            new SeriesSelector(SelectionRules.from(settings)),
-            settings.seriesStable(),
-            settings.releaseGrace(),
-            clock);
+        new SeriesTracker(index, selector, settings.seriesStable(), settings.releaseGrace(), clock);
     tracker.start();
     Grading g;
     try {
-      g = grading(settings, spool, clock);
+      g = grading(settings, spool, selector, clock);
     } catch (RuntimeException e) {
       tracker.close();
       index.close();
@@ -93,12 +94,18 @@ public final class Appliance implements AutoCloseable {
     }
     this.engine = g.engine();
     this.grading = g.worker();
+    this.streaming = g.streaming();
     this.engineState = g.state();
     if (grading != null) {
       tracker.onJobQueued(grading::wake);
       grading.start();
     }
-    this.receiver = new DicomReceiver(settings, spool, index, disk, meters, tracker, clock);
+    ReceiveListener listener = tracker;
+    if (streaming != null) {
+      streaming.start();
+      listener = both(tracker, streaming);
+    }
+    this.receiver = new DicomReceiver(settings, spool, index, disk, meters, listener, clock);
     receiver.start();
     WebServer started;
     try {
@@ -125,7 +132,25 @@ public final class Appliance implements AutoCloseable {
     LOG.info("engine: " + engineState);
   }
 
-  private record Grading(BackboneEngine engine, GradingWorker worker, String state) {}
+  private record Grading(
+      BackboneEngine engine, GradingWorker worker, StreamingGrading streaming, String state) {}
+
+  /** The tracker first (it records the release in the index), then streaming. */
+  private static ReceiveListener both(ReceiveListener first, ReceiveListener second) {
+    return new ReceiveListener() {
+      @Override
+      public void instanceStored(InstanceFacts facts) {
+        first.instanceStored(facts);
+        second.instanceStored(facts);
+      }
+
+      @Override
+      public void associationEnded(Set<String> seriesUids, boolean released) {
+        first.associationEnded(seriesUids, released);
+        second.associationEnded(seriesUids, released);
+      }
+    };
+  }
 
   /**
    * Loads the configured bundle and boxes and builds the grading worker; without a bundle there is
@@ -133,9 +158,9 @@ public final class Appliance implements AutoCloseable {
    * start-up: the operator asked for grading, and silently not grading would look like an appliance
    * that finds nothing.
    */
-  private Grading grading(Settings settings, Spool spool, Clock clock) {
+  private Grading grading(Settings settings, Spool spool, SeriesSelector selector, Clock clock) {
     if (settings.bundle() == null) {
-      return new Grading(null, null, ENGINE_STATE);
+      return new Grading(null, null, null, ENGINE_STATE);
     }
     Bundle bundle;
     BoxSource boxes;
@@ -156,8 +181,15 @@ public final class Appliance implements AutoCloseable {
     } else {
       boxes = BoxSource.none();
       // The localizer model is not run yet, so without supplied boxes nothing can be cropped.
-      boxesState = "no canal boxes: every slice is reported 'no ROI' (set boxes)";
+      boxesState =
+          "no canal boxes: every slice is reported 'no ROI'"
+              + (settings.boxesApi() ? " unless its box comes through the API" : "")
+              + " (set boxes)";
       LOG.warning("grading: " + boxesState);
+    }
+    if (settings.boxesApi()) {
+      // Boxes supplied through the API come first, slice by slice; then the file's.
+      boxes = BoxSources.firstOf(new StoredBoxes(index), boxes);
     }
     BackboneEngine opened;
     try {
@@ -174,10 +206,39 @@ public final class Appliance implements AutoCloseable {
             + bundle.provenance().clinicalUse()
             + "; "
             + boxesState;
+    SeriesGrader grader = new SeriesGrader(bundle, opened, boxes);
+    StreamingGrading streaming =
+        settings.streaming()
+            ? new StreamingGrading(
+                index,
+                spool,
+                grader,
+                selector,
+                settings.streamMemoryBytes(),
+                settings.releaseGrace(),
+                meters,
+                clock)
+            : null;
     GradingWorker worker =
         new GradingWorker(
-            index, spool, new SeriesGrader(bundle, opened, boxes), meters, clock, GRADING_POLL);
-    return new Grading(opened, worker, state);
+            index,
+            spool,
+            grader,
+            meters,
+            clock,
+            GRADING_POLL,
+            new GradingWorker.Retry(
+                settings.gradingAttempts(),
+                settings.gradingRetryDelay(),
+                settings.gradingRetryMaxDelay()),
+            streaming);
+    state +=
+        streaming != null
+            ? "; grading as slices arrive (stream-memory "
+                + settings.streamMemoryBytes() / (1024 * 1024)
+                + " MiB)"
+            : "; grading at series completion (streaming off)";
+    return new Grading(opened, worker, streaming, state);
   }
 
   /** One line about the grading engine, model and boxes, as the status surfaces show it. */
@@ -186,6 +247,9 @@ public final class Appliance implements AutoCloseable {
   }
 
   private void closeGrading() {
+    if (streaming != null) {
+      streaming.close();
+    }
     if (grading != null) {
       grading.close();
     }

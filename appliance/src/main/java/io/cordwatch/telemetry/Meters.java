@@ -146,6 +146,41 @@ public final class Meters {
     }
   }
 
+  /**
+   * Grading as slices arrive: what became of a series' speculative result or decodes. {@code
+   * outcome} is one of a fixed set: {@code committed} (the verdict was graded ahead and committed),
+   * {@code discarded} (the series changed after it was graded ahead), {@code cancelled} (a new
+   * instance stopped it mid-way), {@code failed} (the engine threw; the job grades at completion),
+   * {@code over_cap} (the series did not fit in {@code stream-memory}).
+   */
+  public void streamingOutcome(String outcome) {
+    Counter.builder("cordwatch.grading.streaming")
+        .description("Series graded or prepared ahead of completion, by outcome")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
+  /** How many of a streaming outcome were counted (see {@link #streamingOutcome}). */
+  public double streamingOutcomes(String outcome) {
+    var c = registry.find("cordwatch.grading.streaming").tag("outcome", outcome).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /**
+   * Registers the streaming gauges: decoded pixel bytes held for series in flight, and series
+   * graded ahead whose job has not claimed the result yet.
+   */
+  public void bindStreaming(Supplier<Long> heldBytes, Supplier<Long> readyResults) {
+    Gauge.builder("cordwatch.grading.streaming.held", heldBytes, s -> s.get().doubleValue())
+        .baseUnit("bytes")
+        .description("Decoded pixel data held for series still arriving (stream-memory caps it)")
+        .register(registry);
+    Gauge.builder("cordwatch.grading.streaming.ready", readyResults, s -> s.get().doubleValue())
+        .description("Series graded ahead of completion, waiting for their job")
+        .register(registry);
+  }
+
   public double seriesGraded() {
     return jobsGraded.count();
   }
