@@ -14,6 +14,10 @@ import java.util.function.Supplier;
  * The appliance's meters, in one Prometheus registry. Stages record through the named methods here
  * rather than touching Micrometer, so the metric names (what dashboards and alerts depend on) live
  * in one file.
+ *
+ * <p>Gauges hold their value functions strongly. Micrometer keeps a gauge's state object weakly by
+ * default, and a method reference that nothing else holds is collected at the next GC, after which
+ * the gauge reads NaN for the rest of the process's life.
  */
 public final class Meters {
   private final PrometheusMeterRegistry registry =
@@ -78,6 +82,7 @@ public final class Meters {
             .register(registry);
     Gauge.builder("cordwatch.associations.active", activeAssociations, AtomicInteger::get)
         .description("Open DICOM associations")
+        .strongReference(true)
         .register(registry);
   }
 
@@ -87,13 +92,16 @@ public final class Meters {
     Gauge.builder("cordwatch.disk.free", diskFreeBytes, s -> s.get().doubleValue())
         .baseUnit("bytes")
         .description("Usable bytes on the data volume")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("cordwatch.disk.reserve", diskReserveBytes, s -> s.get().doubleValue())
         .baseUnit("bytes")
         .description("Configured free-space reserve")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("cordwatch.queue.depth", queueDepth, s -> s.get().doubleValue())
         .description("Grading jobs waiting")
+        .strongReference(true)
         .register(registry);
   }
 
@@ -175,9 +183,11 @@ public final class Meters {
     Gauge.builder("cordwatch.grading.streaming.held", heldBytes, s -> s.get().doubleValue())
         .baseUnit("bytes")
         .description("Decoded pixel data held for series still arriving (stream-memory caps it)")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("cordwatch.grading.streaming.ready", readyResults, s -> s.get().doubleValue())
         .description("Series graded ahead of completion, waiting for their job")
+        .strongReference(true)
         .register(registry);
   }
 
