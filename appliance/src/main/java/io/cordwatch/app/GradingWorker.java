@@ -19,6 +19,7 @@ import io.cordwatch.telemetry.Meters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -222,15 +223,18 @@ public final class GradingWorker implements AutoCloseable {
       grading = claim.took();
     } else {
       long started = System.nanoTime();
+      List<SeriesGrader.Input> missing = new ArrayList<>();
+      for (int i = 0; i < instances.size(); i++) {
+        if (claim == null || claim.decoded().get(i) == null) {
+          InstanceRow row = instances.get(i);
+          missing.add(new SeriesGrader.Input(row.sopInstanceUid(), spool.resolve(row.path())));
+        }
+      }
+      Iterator<DecodedInput> fresh = SeriesGrader.decodeAll(missing).iterator();
       List<DecodedInput> decoded = new ArrayList<>(instances.size());
       for (int i = 0; i < instances.size(); i++) {
-        InstanceRow row = instances.get(i);
         DecodedInput held = claim == null ? null : claim.decoded().get(i);
-        decoded.add(
-            held != null
-                ? held
-                : SeriesGrader.decode(
-                    new SeriesGrader.Input(row.sopInstanceUid(), spool.resolve(row.path()))));
+        decoded.add(held != null ? held : fresh.next());
       }
       result = grader.grade(job.studyUid(), job.seriesUid(), decoded, () -> false);
       grading = Duration.ofNanos(System.nanoTime() - started);

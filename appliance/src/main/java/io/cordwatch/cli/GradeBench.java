@@ -83,6 +83,9 @@ final class GradeBench implements Callable<Integer> {
   /** Release graces the latency part runs with: a short one and the appliance default. */
   static final List<String> GRACES = List.of("100ms", "1s");
 
+  /** The latency part runs with grading as slices arrive (the default) and without. */
+  static final List<String> STREAMING = List.of("on", "off");
+
   private static final String CALLING_AE = "BENCH";
   private static final Duration VERDICT_DEADLINE = Duration.ofSeconds(120);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -119,9 +122,15 @@ final class GradeBench implements Callable<Integer> {
   /** One full-path run: its wall time and the verdict's own stage timings. */
   private record FullRun(double wallMs, Verdict.Timings timings) {}
 
-  /** One latency run, in ms on the appliance clock. */
+  /**
+   * One latency run, in ms on the appliance clock; {@code gradedAhead} when the verdict committed
+   * was the one graded as the slices arrived.
+   */
   private record LatencyRun(
-      double lastToVerdictMs, double completionToVerdictMs, double gradingMs) {}
+      double lastToVerdictMs,
+      double completionToVerdictMs,
+      double gradingMs,
+      boolean gradedAhead) {}
 
   @Override
   public Integer call() throws IOException, InterruptedException {
@@ -186,19 +195,26 @@ final class GradeBench implements Callable<Integer> {
 
       Map<String, List<LatencyRun>> latency = new HashMap<>();
       for (String grace : GRACES) {
-        List<LatencyRun> l = new ArrayList<>();
-        for (int run = 0; run <= runs; run++) {
-          err.printf(
-              "cordwatch bench: latency, release-grace %s, %s%n",
-              grace, run == 0 ? "warm-up (untimed)" : "run " + run + "/" + runs);
-          err.flush();
-          LatencyRun r =
-              latencyRun(work.resolve("latency-" + grace + "-" + run), grace, files, studyUid);
-          if (run > 0) {
-            l.add(r);
+        for (String streaming : STREAMING) {
+          List<LatencyRun> l = new ArrayList<>();
+          for (int run = 0; run <= runs; run++) {
+            err.printf(
+                "cordwatch bench: latency, release-grace %s, streaming %s, %s%n",
+                grace, streaming, run == 0 ? "warm-up (untimed)" : "run " + run + "/" + runs);
+            err.flush();
+            LatencyRun r =
+                latencyRun(
+                    work.resolve("latency-" + grace + "-" + streaming + "-" + run),
+                    grace,
+                    streaming,
+                    files,
+                    studyUid);
+            if (run > 0) {
+              l.add(r);
+            }
           }
+          latency.put(grace + "/" + streaming, l);
         }
-        latency.put(grace, l);
       }
 
       report(
@@ -276,7 +292,8 @@ final class GradeBench implements Callable<Integer> {
     return (System.nanoTime() - t0) / 1e6;
   }
 
-  private LatencyRun latencyRun(Path dir, String grace, List<Path> files, String studyUid)
+  private LatencyRun latencyRun(
+      Path dir, String grace, String streaming, List<Path> files, String studyUid)
       throws IOException, InterruptedException {
     Map<String, String> m = new HashMap<>();
     m.put("data-dir", dir.resolve("data").toString());
@@ -286,6 +303,7 @@ final class GradeBench implements Callable<Integer> {
     m.put("allow-ae", CALLING_AE);
     m.put("disk-reserve", "0");
     m.put("release-grace", grace);
+    m.put("streaming", streaming);
     m.put("bundle", bundlePath.toString());
     m.put("boxes", files.getFirst().getParent().getParent().resolve("labels.csv").toString());
     Settings settings = Settings.load(null, m);
@@ -307,7 +325,8 @@ final class GradeBench implements Callable<Integer> {
           return new LatencyRun(
               verdictMs - s.lastReceivedMs(),
               s.completedMs() == null ? Double.NaN : verdictMs - s.completedMs(),
-              v.path("timings").path("total_ms").asDouble(Double.NaN));
+              v.path("timings").path("total_ms").asDouble(Double.NaN),
+              appliance.meters().streamingOutcomes("committed") > 0);
         }
         if (!appliance.index().jobs(Index.JOB_FAILED).isEmpty()) {
           throw new IllegalStateException(
@@ -425,45 +444,51 @@ final class GradeBench implements Callable<Integer> {
             + " clock: last instance stored -> verdict committed; p95 is nearest-rank%n",
         runs);
     out.println();
+    String format = "%-13s | %-9s | %13s | %13s | %24s | %13s | %12s";
     String lhead =
         String.format(
             Locale.ROOT,
-            "%-13s | %13s | %13s | %27s | %18s",
+            format,
             "release-grace",
+            "streaming",
             "last->verdict",
             "last->verdict",
             "series complete->verdict",
-            "grading total");
+            "grading total",
+            "graded ahead");
     out.println(lhead);
     out.println(
-        String.format(
-            Locale.ROOT,
-            "%-13s | %13s | %13s | %27s | %18s",
-            "",
-            "p50 ms",
-            "p95 ms",
-            "p50 ms",
-            "p50 ms"));
+        String.format(Locale.ROOT, format, "", "", "p50 ms", "p95 ms", "p50 ms", "p50 ms", "runs"));
     out.println("-".repeat(lhead.length()));
     for (String grace : GRACES) {
-      List<LatencyRun> l = latency.get(grace);
-      double[] sorted = l.stream().mapToDouble(LatencyRun::lastToVerdictMs).sorted().toArray();
-      out.printf(
-          Locale.ROOT,
-          "%-13s | %13.0f | %13.0f | %27.0f | %18.0f%n",
-          grace + (grace.equals("1s") ? " (dflt)" : ""),
-          BenchCommand.Ingest.exactPercentile(sorted, 0.50),
-          BenchCommand.Ingest.exactPercentile(sorted, 0.95),
-          median(l, LatencyRun::completionToVerdictMs),
-          median(l, LatencyRun::gradingMs));
+      for (String streaming : STREAMING) {
+        List<LatencyRun> l = latency.get(grace + "/" + streaming);
+        double[] sorted = l.stream().mapToDouble(LatencyRun::lastToVerdictMs).sorted().toArray();
+        out.printf(
+            Locale.ROOT,
+            "%-13s | %-9s | %13.0f | %13.0f | %24.0f | %13.0f | %12s%n",
+            grace + (grace.equals("1s") ? " (dflt)" : ""),
+            streaming + (streaming.equals("on") ? " (dflt)" : ""),
+            BenchCommand.Ingest.exactPercentile(sorted, 0.50),
+            BenchCommand.Ingest.exactPercentile(sorted, 0.95),
+            median(l, LatencyRun::completionToVerdictMs),
+            median(l, LatencyRun::gradingMs),
+            l.stream().filter(LatencyRun::gradedAhead).count() + "/" + l.size());
+      }
     }
     out.println();
     for (String grace : GRACES) {
-      out.printf(
-          Locale.ROOT,
-          "last->verdict ms per run, release-grace %s: %s%n",
-          grace,
-          runsOf(latency.get(grace).stream().map(LatencyRun::lastToVerdictMs).toList()));
+      for (String streaming : STREAMING) {
+        out.printf(
+            Locale.ROOT,
+            "last->verdict ms per run, release-grace %s, streaming %s: %s%n",
+            grace,
+            streaming,
+            runsOf(
+                latency.get(grace + "/" + streaming).stream()
+                    .map(LatencyRun::lastToVerdictMs)
+                    .toList()));
+      }
     }
     out.flush();
   }

@@ -120,17 +120,25 @@ public final class SeriesGrader {
    * @throws io.cordwatch.infer.EngineException or another runtime exception when the engine fails
    */
   public SeriesResult grade(String studyUid, String seriesUid, List<Input> inputs) {
-    List<DecodedInput> decoded = new ArrayList<>(inputs.size());
-    for (Input in : inputs) {
-      decoded.add(decode(in));
-    }
-    return grade(studyUid, seriesUid, decoded, () -> false);
+    long t0 = System.nanoTime();
+    List<DecodedInput> decoded = decodeAll(inputs);
+    return grade(studyUid, seriesUid, decoded, System.nanoTime() - t0, () -> false);
+  }
+
+  /**
+   * Decodes files on every core (the common fork-join pool and the caller), in their given order.
+   * The window needs every slice before any tensor can be built, so decoding is the serial part of
+   * grading from files; no engine runs then, so the cores are free for it.
+   */
+  public static List<DecodedInput> decodeAll(List<Input> inputs) {
+    return inputs.parallelStream().map(SeriesGrader::decode).toList();
   }
 
   /**
    * Grades a series whose files are decoded: window, crops, embeddings, head, verdict. Given the
    * same decoded inputs in the same order, the result is the same whenever and on whichever thread
-   * it runs (the timings aside); {@code decode_ms} in the timings is the inputs' own decode time.
+   * it runs (the timings aside). {@code decode_ms} in the timings is the inputs' decode times
+   * summed (they may have been decoded ahead, as they arrived, or in parallel).
    *
    * @param cancelled asked before every engine call; when it says true the grading stops with a
    *     {@link CancellationException} (speculative grading whose inputs went stale)
@@ -138,12 +146,23 @@ public final class SeriesGrader {
    */
   public SeriesResult grade(
       String studyUid, String seriesUid, List<DecodedInput> inputs, BooleanSupplier cancelled) {
-    long t1 = System.nanoTime();
     long decodeNanos = 0;
+    for (DecodedInput in : inputs) {
+      decodeNanos += in.decodeNanos();
+    }
+    return grade(studyUid, seriesUid, inputs, decodeNanos, cancelled);
+  }
+
+  private SeriesResult grade(
+      String studyUid,
+      String seriesUid,
+      List<DecodedInput> inputs,
+      long decodeNanos,
+      BooleanSupplier cancelled) {
+    long t1 = System.nanoTime();
     List<Decoded> decoded = new ArrayList<>();
     List<SliceResult> unreadable = new ArrayList<>();
     for (DecodedInput in : inputs) {
-      decodeNanos += in.decodeNanos();
       if (in.error() != null) {
         Input file = in.input();
         unreadable.add(
