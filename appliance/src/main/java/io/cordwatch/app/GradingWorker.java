@@ -268,7 +268,11 @@ public final class GradingWorker implements AutoCloseable {
       throw new IllegalStateException("verdict does not serialise: " + e.getMessage(), e);
     }
     long committed = clock.millis();
-    if (!index.finishJob(job, verdictJson, rows, committed)) {
+    boolean finished = index.finishJob(job, verdictJson, rows, committed);
+    if (ahead) {
+      meters.streamingOutcome(finished ? StreamingGrading.COMMITTED : StreamingGrading.DISCARDED);
+    }
+    if (!finished) {
       LOG.info(
           "series "
               + Uids.tag(job.seriesUid())

@@ -244,7 +244,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
       Speculation spec = s.speculation;
       if (spec != null && spec.done && spec.result != null) {
         if (spec.inputs.equals(keys) && spec.boxesVersion == index.boxesVersion()) {
-          meters.streamingOutcome(COMMITTED);
+          // Counted as committed (or discarded) by the worker, once it knows which.
           return new Claim(spec.result, spec.took, null);
         }
         meters.streamingOutcome(DISCARDED);

@@ -299,6 +299,11 @@ class GradingApplianceTest {
           ((com.fasterxml.jackson.databind.node.ObjectNode) s).remove(volatileField);
         }
         axial.put(streaming, s);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (appliance.meters().seriesGraded() < 1) {
+          assertTrue(System.nanoTime() < deadline, "graded series never counted");
+          Thread.sleep(10);
+        }
         assertEquals(
             streaming.equals("on") ? 1.0 : 0.0,
             appliance.meters().streamingOutcomes("committed"),

@@ -171,6 +171,8 @@ class StreamingGradingTest {
 
   private void gradedByTheWorker() throws InterruptedException {
     await("the job is done", () -> "done".equals(series().job().state()));
+    // The worker counts after its commit; once the series is counted, so is its outcome.
+    await("the graded series is counted", () -> meters.seriesGraded() == 1.0);
   }
 
   /**
