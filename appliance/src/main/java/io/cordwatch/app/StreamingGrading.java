@@ -165,6 +165,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
     final Map<String, Held> held = new HashMap<>();
     long bytes;
     boolean overCap;
+    boolean overCapReported; // only touched by the thread
     long generation;
     long speculatedGeneration = -1;
     long lastArrivalMs;
@@ -223,6 +224,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
   Claim claim(String seriesUid, List<InstanceRow> rows) {
     List<Key> keys = rows.stream().map(Key::of).toList();
     List<DecodedInput> decoded = new ArrayList<>(rows.size());
+    String discarded = null;
     synchronized (lock) {
       SeriesState s = series.get(seriesUid);
       if (s == null) {
@@ -247,22 +249,27 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
           // Counted as committed (or discarded) by the worker, once it knows which.
           return new Claim(spec.result, spec.took, null);
         }
-        meters.streamingOutcome(DISCARDED);
-        LOG.info(
-            "series "
-                + Uids.tag(seriesUid)
-                + ": speculative result discarded ("
-                + (spec.inputs.equals(keys)
-                    ? "canal boxes changed"
-                    : "graded " + spec.inputs.size() + " instances, the series has " + keys.size())
-                + "); grading at completion");
+        discarded =
+            spec.inputs.equals(keys)
+                ? "canal boxes changed"
+                : "graded " + spec.inputs.size() + " instances, the series has " + keys.size();
       }
       for (Key k : keys) {
         Held h = s.held.get(k.sopInstanceUid());
         decoded.add(h != null && h.key().equals(k) ? h.decoded() : null);
       }
-      return new Claim(null, null, decoded);
     }
+    // Meters and logs outside the lock: a metrics scrape reads the gauges, which take it.
+    if (discarded != null) {
+      meters.streamingOutcome(DISCARDED);
+      LOG.info(
+          "series "
+              + Uids.tag(seriesUid)
+              + ": result graded ahead discarded ("
+              + discarded
+              + "); grading at completion");
+    }
+    return new Claim(null, null, decoded);
   }
 
   /** Decoded bytes held now. */
@@ -340,9 +347,28 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
 
   /** Holds a decode for a series, within the cap; false when the series went over it. */
   private boolean hold(String uid, SeriesState s, InstanceRow row, DecodedInput d) {
+    if (holdLocked(uid, s, row, d)) {
+      return true;
+    }
+    if (s.overCapReported) {
+      return false;
+    }
+    s.overCapReported = true;
+    meters.streamingOutcome(OVER_CAP);
+    LOG.info(
+        "series "
+            + Uids.tag(uid)
+            + ": decoded pixels of series in flight would pass stream-memory ("
+            + capBytes
+            + " bytes); this series is graded at completion");
+    return false;
+  }
+
+  private boolean holdLocked(String uid, SeriesState s, InstanceRow row, DecodedInput d) {
     synchronized (lock) {
       if (series.get(uid) != s || s.overCap) {
-        return false; // claimed or dropped while decoding
+        s.overCapReported = true; // claimed or dropped while decoding: nothing to report
+        return false;
       }
       long bytes = d.bytes();
       Held before = s.held.put(row.sopInstanceUid(), new Held(Key.of(row), d, bytes));
@@ -357,13 +383,6 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
         s.bytes = 0;
         s.held.clear();
         s.overCap = true;
-        meters.streamingOutcome(OVER_CAP);
-        LOG.info(
-            "series "
-                + Uids.tag(uid)
-                + ": decoded pixels of series in flight would pass stream-memory ("
-                + capBytes
-                + " bytes); this series is graded at completion");
         return false;
       }
       return true;
