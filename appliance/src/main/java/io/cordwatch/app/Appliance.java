@@ -215,7 +215,8 @@ public final class Appliance implements AutoCloseable {
                 grader,
                 selector,
                 settings.streamMemoryBytes(),
-                settings.releaseGrace(),
+                // A sender that does not release: grade ahead halfway to the stable rule.
+                settings.seriesStable().dividedBy(2),
                 meters,
                 clock)
             : null;

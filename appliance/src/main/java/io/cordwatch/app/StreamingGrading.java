@@ -45,7 +45,7 @@ import java.util.logging.Logger;
  *       file, and a held decode is used only for the very file the index names (row, path and
  *       sha256 equal), so it cannot change a result.
  *   <li><b>Speculate.</b> When the association that brought the series is released, or nothing new
- *       has arrived for the release grace, the whole series as the index has it now (if the
+ *       has arrived for half the stable window, the whole series as the index has it now (if the
  *       selection rules select it) is graded at once, with the held decodes, through {@link
  *       SeriesGrader#grade(String, String, List, java.util.function.BooleanSupplier)}. The result
  *       is kept in memory with the exact instance list it was computed from and the box version.
@@ -108,8 +108,10 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
 
   /**
    * @param capBytes the most decoded sample bytes held over all series
-   * @param idleSpeculation speculate on a series when nothing arrived for this long (the release
-   *     grace: by then the tracker is about to call it complete on a release anyway)
+   * @param idleSpeculation speculate on a series when nothing arrived for this long although its
+   *     association was not released (the appliance uses half of {@code series-stable}: long enough
+   *     not to grade every pause of a slow sender, early enough to be done when the stable rule
+   *     completes the series)
    */
   StreamingGrading(
       Index index,
@@ -414,7 +416,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
     }
   }
 
-  /** Speculates on series idle for the release grace; forgets series idle for a long time. */
+  /** Speculates on series idle for a while; forgets series idle for a long time. */
   private void tick() {
     long now = clock.millis();
     List<String> due = new ArrayList<>();
