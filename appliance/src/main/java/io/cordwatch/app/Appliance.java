@@ -4,6 +4,7 @@ import io.cordwatch.device.DeviceProfiles;
 import io.cordwatch.device.HostProbe;
 import io.cordwatch.device.ProfileDetector;
 import io.cordwatch.device.ProfileException;
+import io.cordwatch.dicom.InstanceFacts;
 import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
@@ -12,9 +13,11 @@ import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.EngineException;
 import io.cordwatch.infer.FallbackEngine;
 import io.cordwatch.receive.DicomReceiver;
+import io.cordwatch.receive.ReceiveListener;
 import io.cordwatch.receive.Spool;
 import io.cordwatch.roi.BoxFileException;
 import io.cordwatch.roi.BoxSource;
+import io.cordwatch.roi.BoxSources;
 import io.cordwatch.roi.SuppliedBoxes;
 import io.cordwatch.store.Index;
 import io.cordwatch.study.SelectionRules;
@@ -34,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -60,6 +64,7 @@ public final class Appliance implements AutoCloseable {
   private final WebServer web;
   private final FallbackEngine engine;
   private final GradingWorker grading;
+  private final StreamingGrading streaming;
   private final String engineState;
   private final Instant startedAt;
   private final ProfileDetector.Detection detection;
@@ -91,17 +96,13 @@ public final class Appliance implements AutoCloseable {
     this.gpu =
         new CachedGpuTelemetry(GpuSources.telemetry(Path.of("/")), clock, Duration.ofSeconds(1));
     meters.bindGpu(gpu);
+    SeriesSelector selector = new SeriesSelector(SelectionRules.from(settings));
     this.tracker =
-        new SeriesTracker(
-            index,
-            new SeriesSelector(SelectionRules.from(settings)),
-            settings.seriesStable(),
-            settings.releaseGrace(),
-            clock);
+        new SeriesTracker(index, selector, settings.seriesStable(), settings.releaseGrace(), clock);
     tracker.start();
     Grading g;
     try {
-      g = grading(settings, spool, clock);
+      g = grading(settings, spool, selector, clock);
     } catch (RuntimeException e) {
       tracker.close();
       index.close();
@@ -109,6 +110,7 @@ public final class Appliance implements AutoCloseable {
     }
     this.engine = g.engine();
     this.grading = g.worker();
+    this.streaming = g.streaming();
     this.engineState = g.state();
     meters.bindEngine(
         () -> engine != null && engine.state().mode() == FallbackEngine.Mode.GPU,
@@ -117,7 +119,12 @@ public final class Appliance implements AutoCloseable {
       tracker.onJobQueued(grading::wake);
       grading.start();
     }
-    this.receiver = new DicomReceiver(settings, spool, index, disk, meters, tracker, clock);
+    ReceiveListener listener = tracker;
+    if (streaming != null) {
+      streaming.start();
+      listener = both(tracker, streaming);
+    }
+    this.receiver = new DicomReceiver(settings, spool, index, disk, meters, listener, clock);
     receiver.start();
     WebServer started;
     try {
@@ -145,7 +152,8 @@ public final class Appliance implements AutoCloseable {
     LOG.info("engine: " + engineState);
   }
 
-  private record Grading(FallbackEngine engine, GradingWorker worker, String state) {}
+  private record Grading(
+      FallbackEngine engine, GradingWorker worker, StreamingGrading streaming, String state) {}
 
   /**
    * Detects the device profile; a forced profile that does not exist stops start-up. Detection
@@ -197,18 +205,35 @@ public final class Appliance implements AutoCloseable {
         gpu);
   }
 
+  /** The tracker first (it records the release in the index), then streaming. */
+  private static ReceiveListener both(ReceiveListener first, ReceiveListener second) {
+    return new ReceiveListener() {
+      @Override
+      public void instanceStored(InstanceFacts facts) {
+        first.instanceStored(facts);
+        second.instanceStored(facts);
+      }
+
+      @Override
+      public void associationEnded(Set<String> seriesUids, boolean released) {
+        first.associationEnded(seriesUids, released);
+        second.associationEnded(seriesUids, released);
+      }
+    };
+  }
+
   /**
    * Loads the configured bundle and boxes and builds the grading worker; without a bundle there is
    * no worker and jobs wait in the queue. A configured bundle or box file that cannot be used stops
    * start-up: the operator asked for grading, and silently not grading would look like an appliance
    * that finds nothing.
    */
-  private Grading grading(Settings settings, Spool spool, Clock clock) {
+  private Grading grading(Settings settings, Spool spool, SeriesSelector selector, Clock clock) {
     if (detection == null) {
       throw new IllegalStateException("detect the device before choosing engines");
     }
     if (settings.bundle() == null) {
-      return new Grading(null, null, ENGINE_STATE);
+      return new Grading(null, null, null, ENGINE_STATE);
     }
     Bundle bundle;
     BoxSource boxes;
@@ -229,8 +254,15 @@ public final class Appliance implements AutoCloseable {
     } else {
       boxes = BoxSource.none();
       // The localizer model is not run yet, so without supplied boxes nothing can be cropped.
-      boxesState = "no canal boxes: every slice is reported 'no ROI' (set boxes)";
+      boxesState =
+          "no canal boxes: every slice is reported 'no ROI'"
+              + (settings.boxesApi() ? " unless its box comes through the API" : "")
+              + " (set boxes)";
       LOG.warning("grading: " + boxesState);
+    }
+    if (settings.boxesApi()) {
+      // Boxes supplied through the API come first, slice by slice; then the file's.
+      boxes = BoxSources.firstOf(new StoredBoxes(index), boxes);
     }
     BackboneEngine cpu;
     try {
@@ -246,10 +278,40 @@ public final class Appliance implements AutoCloseable {
             + bundle.provenance().clinicalUse()
             + "; "
             + boxesState;
+    SeriesGrader grader = new SeriesGrader(bundle, opened, boxes);
+    StreamingGrading streaming =
+        settings.streaming()
+            ? new StreamingGrading(
+                index,
+                spool,
+                grader,
+                selector,
+                settings.streamMemoryBytes(),
+                // A sender that does not release: grade ahead halfway to the stable rule.
+                settings.seriesStable().dividedBy(2),
+                meters,
+                clock)
+            : null;
     GradingWorker worker =
         new GradingWorker(
-            index, spool, new SeriesGrader(bundle, opened, boxes), meters, clock, GRADING_POLL);
-    return new Grading(opened, worker, state);
+            index,
+            spool,
+            grader,
+            meters,
+            clock,
+            GRADING_POLL,
+            new GradingWorker.Retry(
+                settings.gradingAttempts(),
+                settings.gradingRetryDelay(),
+                settings.gradingRetryMaxDelay()),
+            streaming);
+    state +=
+        streaming != null
+            ? "; grading as slices arrive (stream-memory "
+                + settings.streamMemoryBytes() / (1024 * 1024)
+                + " MiB)"
+            : "; grading at series completion (streaming off)";
+    return new Grading(opened, worker, streaming, state);
   }
 
   /**
@@ -274,6 +336,9 @@ public final class Appliance implements AutoCloseable {
   }
 
   private void closeGrading() {
+    if (streaming != null) {
+      streaming.close();
+    }
     if (grading != null) {
       grading.close();
     }

@@ -16,6 +16,10 @@ import java.util.function.Supplier;
  * The appliance's meters, in one Prometheus registry. Stages record through the named methods here
  * rather than touching Micrometer, so the metric names (what dashboards and alerts depend on) live
  * in one file.
+ *
+ * <p>Gauges hold their value functions strongly. Micrometer keeps a gauge's state object weakly by
+ * default, and a method reference that nothing else holds is collected at the next GC, after which
+ * the gauge reads NaN for the rest of the process's life.
  */
 public final class Meters {
   private final PrometheusMeterRegistry registry =
@@ -90,6 +94,7 @@ public final class Meters {
             .register(registry);
     Gauge.builder("cordwatch.associations.active", activeAssociations, AtomicInteger::get)
         .description("Open DICOM associations")
+        .strongReference(true)
         .register(registry);
   }
 
@@ -99,13 +104,16 @@ public final class Meters {
     Gauge.builder("cordwatch.disk.free", diskFreeBytes, s -> s.get().doubleValue())
         .baseUnit("bytes")
         .description("Usable bytes on the data volume")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("cordwatch.disk.reserve", diskReserveBytes, s -> s.get().doubleValue())
         .baseUnit("bytes")
         .description("Configured free-space reserve")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("cordwatch.queue.depth", queueDepth, s -> s.get().doubleValue())
         .description("Grading jobs waiting")
+        .strongReference(true)
         .register(registry);
   }
 
@@ -291,6 +299,43 @@ public final class Meters {
     if (finalAttempt) {
       jobsFailed.increment();
     }
+  }
+
+  /**
+   * Grading as slices arrive: what became of a series' speculative result or decodes. {@code
+   * outcome} is one of a fixed set: {@code committed} (the verdict was graded ahead and committed),
+   * {@code discarded} (the series changed after it was graded ahead), {@code cancelled} (a new
+   * instance stopped it mid-way), {@code failed} (the engine threw; the job grades at completion),
+   * {@code over_cap} (the series did not fit in {@code stream-memory}).
+   */
+  public void streamingOutcome(String outcome) {
+    Counter.builder("cordwatch.grading.streaming")
+        .description("Series graded or prepared ahead of completion, by outcome")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
+  /** How many of a streaming outcome were counted (see {@link #streamingOutcome}). */
+  public double streamingOutcomes(String outcome) {
+    var c = registry.find("cordwatch.grading.streaming").tag("outcome", outcome).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /**
+   * Registers the streaming gauges: decoded pixel bytes held for series in flight, and series
+   * graded ahead whose job has not claimed the result yet.
+   */
+  public void bindStreaming(Supplier<Long> heldBytes, Supplier<Long> readyResults) {
+    Gauge.builder("cordwatch.grading.streaming.held", heldBytes, s -> s.get().doubleValue())
+        .baseUnit("bytes")
+        .description("Decoded pixel data held for series still arriving (stream-memory caps it)")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("cordwatch.grading.streaming.ready", readyResults, s -> s.get().doubleValue())
+        .description("Series graded ahead of completion, waiting for their job")
+        .strongReference(true)
+        .register(registry);
   }
 
   public double seriesGraded() {

@@ -12,8 +12,9 @@
  * returns.
  *
  * <p>What it may not touch: the index, the spool and the network. Live values that belong to other
- * stages (queue depth) come in as suppliers through {@link
- * io.cordwatch.telemetry.Meters#bindGauges}, so telemetry depends on no stage and every stage may
- * depend on it.
+ * stages (queue depth, decoded bytes held for streaming) come in as suppliers through {@link
+ * io.cordwatch.telemetry.Meters#bindGauges} and {@link
+ * io.cordwatch.telemetry.Meters#bindStreaming}, so telemetry depends on no stage and every stage
+ * may depend on it.
  */
 package io.cordwatch.telemetry;

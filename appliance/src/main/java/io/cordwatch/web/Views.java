@@ -171,8 +171,28 @@ final class Views {
   /** Null until the series is complete: there is no decision to show while it still grows. */
   record SelectionView(String decision, String summary, List<String> reasons) {}
 
+  /**
+   * A grading job. {@code nextAttemptAt} is when a job that failed is tried again (null when it is
+   * not waiting for a retry).
+   */
   record JobView(
-      long id, String state, String createdAt, String updatedAt, int attempts, String error) {}
+      long id,
+      String state,
+      String createdAt,
+      String updatedAt,
+      int attempts,
+      String error,
+      String nextAttemptAt) {}
+
+  /** The canal boxes supplied for a study through the API. */
+  record BoxesView(String studyInstanceUid, List<SliceBoxView> boxes) {}
+
+  /** One supplied box: 0-based inclusive pixel indices. */
+  record SliceBoxView(String sopInstanceUid, int frame, int x0, int y0, int x1, int y1) {}
+
+  /** What a box upload did. */
+  record BoxesStoredView(
+      String studyInstanceUid, int boxes, int before, int changed, int seriesRequeued) {}
 
   record StudyList(List<StudySummaryView> studies) {}
 
@@ -285,7 +305,13 @@ final class Views {
 
   static JobView job(JobRow j) {
     return new JobView(
-        j.id(), j.state(), iso(j.createdMs()), iso(j.updatedMs()), j.attempts(), j.error());
+        j.id(),
+        j.state(),
+        iso(j.createdMs()),
+        iso(j.updatedMs()),
+        j.attempts(),
+        j.error(),
+        j.nextAttemptMs() == null || !"queued".equals(j.state()) ? null : iso(j.nextAttemptMs()));
   }
 
   static String iso(long epochMs) {

@@ -11,7 +11,8 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * What the web layer reads; it owns none of it and writes nothing.
+ * What the web layer reads; it owns none of it. Its only write is a study's canal boxes, through
+ * the index.
  *
  * @param settings the running configuration
  * @param index the index database (read-only use)

@@ -191,6 +191,129 @@ class GradingApplianceTest {
     }
   }
 
+  /** The files of a phantom study with {@code slices} axial slices, and its labels.csv. */
+  private record PhantomStudy(List<Path> files, Path labels) {}
+
+  private PhantomStudy phantom(String name, int slices) throws Exception {
+    Path phantom = tmp.resolve(name);
+    Phantom.generate(
+        new Phantom.Options(phantom, 1, 5, StudyPlan.Style.INTERNAL, slices, false, false));
+    try (Stream<Path> s = Files.list(phantom.resolve("study-0001"))) {
+      return new PhantomStudy(
+          s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList(),
+          phantom.resolve("labels.csv"));
+    }
+  }
+
+  /** Waits until the study's selected series has a verdict; returns that series' JSON. */
+  private JsonNode gradedAxial(String base, String studyUid) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      assertTrue(System.nanoTime() < deadline, "study never graded");
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/v1/studies/" + studyUid))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200) {
+        JsonNode study = JSON.readTree(r.body());
+        for (JsonNode s : study.get("series")) {
+          if ("selected".equals(s.path("selection").path("decision").asText())
+              && "done".equals(s.path("job").path("state").asText())
+              && !s.path("verdict").isNull()
+              && "graded".equals(study.path("state").asText())) {
+            return s;
+          }
+        }
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static String studyUidOf(Path file) {
+    return io.cordwatch.dicom.DicomFacts.read(file).studyInstanceUid();
+  }
+
+  @Test
+  void boxesSuppliedThroughTheApiGradeTheSeriesAndChangingThemGradesItAgain() throws Exception {
+    Path bundle = tmp.resolve("bundle");
+    TorchFixture.bundle(bundle);
+    PhantomStudy phantom = phantom("phantom-api", 12);
+    Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
+    flags.put("release-grace", "100ms");
+    flags.put("bundle", bundle.toString());
+    try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      String base = "http://127.0.0.1:" + appliance.httpPort();
+      Peers.Run sent = Peers.storescu(appliance.dicomPort(), "STORESCU", phantom.files());
+      assertEquals(phantom.files().size(), Peers.successes(sent), sent.output());
+      String study = studyUidOf(phantom.files().getFirst());
+
+      JsonNode before = gradedAxial(base, study);
+      assertEquals(0, before.path("verdict").path("counts").path("graded").asInt());
+      assertTrue(before.path("verdict").path("grade").isNull(), "no box, no answer");
+      assertEquals("no canal box", before.path("slices").get(0).path("reason").asText());
+
+      HttpResponse<String> put =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/v1/studies/" + study + "/boxes"))
+                  .header("Content-Type", "text/csv")
+                  .PUT(HttpRequest.BodyPublishers.ofFile(phantom.labels()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, put.statusCode(), put.body());
+      assertEquals(1, JSON.readTree(put.body()).path("series_requeued").asInt());
+
+      JsonNode after = gradedAxial(base, study);
+      int labelled = Files.readAllLines(phantom.labels()).size() - 1;
+      assertEquals(labelled, after.path("verdict").path("counts").path("graded").asInt());
+      for (JsonNode slice : after.path("slices")) {
+        if ("graded".equals(slice.path("status").asText())) {
+          assertTrue(slice.path("box").path("x1").asInt() > 0, slice.toString());
+        }
+      }
+    }
+  }
+
+  @Test
+  void verdictGradedAsSlicesArriveEqualsTheVerdictGradedAtCompletion() throws Exception {
+    Path bundle = tmp.resolve("bundle");
+    TorchFixture.bundle(bundle);
+    PhantomStudy phantom = phantom("phantom-streaming", 16);
+    String study = studyUidOf(phantom.files().getFirst());
+    Map<String, JsonNode> axial = new HashMap<>();
+    for (String streaming : List.of("on", "off")) {
+      Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data-" + streaming));
+      // A long grace: the series is graded ahead (a few ms here) well before it is complete.
+      flags.put("release-grace", streaming.equals("on") ? "2s" : "100ms");
+      flags.put("streaming", streaming);
+      flags.put("bundle", bundle.toString());
+      flags.put("boxes", phantom.labels().toString());
+      try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+        String base = "http://127.0.0.1:" + appliance.httpPort();
+        Peers.Run sent = Peers.storescu(appliance.dicomPort(), "STORESCU", phantom.files());
+        assertEquals(phantom.files().size(), Peers.successes(sent), sent.output());
+        JsonNode s = gradedAxial(base, study).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) s.get("verdict")).remove("timings");
+        for (String volatileField : List.of("job", "completed_at")) {
+          ((com.fasterxml.jackson.databind.node.ObjectNode) s).remove(volatileField);
+        }
+        axial.put(streaming, s);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (appliance.meters().seriesGraded() < 1) {
+          assertTrue(System.nanoTime() < deadline, "graded series never counted");
+          Thread.sleep(10);
+        }
+        assertEquals(
+            streaming.equals("on") ? 1.0 : 0.0,
+            appliance.meters().streamingOutcomes("committed"),
+            "graded ahead and committed, streaming " + streaming);
+      }
+    }
+    assertTrue(axial.get("on").path("verdict").path("counts").path("graded").asInt() > 0);
+    assertEquals(axial.get("off"), axial.get("on"));
+  }
+
   private String metrics(String base) throws Exception {
     HttpResponse<String> r =
         http.send(

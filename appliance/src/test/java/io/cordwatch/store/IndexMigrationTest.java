@@ -44,6 +44,8 @@ class IndexMigrationTest {
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE slice_results");
       s.execute("DROP TABLE verdicts");
+      s.execute("DROP TABLE boxes");
+      s.execute("ALTER TABLE jobs DROP COLUMN next_attempt_ms");
       s.execute("DELETE FROM schema_version");
       s.execute("INSERT INTO schema_version(version) VALUES (1)");
     }
@@ -58,7 +60,53 @@ class IndexMigrationTest {
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
       rs.next();
-      assertEquals(2, rs.getInt(1));
+      assertEquals(3, rs.getInt(1));
     }
+  }
+
+  @Test
+  void versionTwoIndexGainsRetryTimesAndBoxesAndKeepsItsVerdict() throws Exception {
+    Path db = tmp.resolve("index.db");
+    try (Index index = Index.open(db)) {
+      index.recordInstance(instance("1.2.3.1"), "MR", 1, "AX T2");
+      index.completeSeries("1.2.3.9", 2, true, "selected", List.of());
+      var job = index.claimJob(3).orElseThrow();
+      assertTrue(index.finishJob(job, "{\"grade\":\"2\"}", List.of(), 4));
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE boxes");
+      s.execute("ALTER TABLE jobs DROP COLUMN next_attempt_ms");
+      s.execute("DELETE FROM schema_version");
+      s.execute("INSERT INTO schema_version(version) VALUES (2)");
+    }
+
+    try (Index index = Index.open(db)) {
+      var series = index.study("1.2.3").orElseThrow().series().getFirst();
+      assertEquals("{\"grade\":\"2\"}", series.verdictJson());
+      assertEquals(null, series.job().nextAttemptMs());
+      var replaced =
+          index.replaceStudyBoxes(
+              "1.2.3", List.of(new Records.BoxRow("1.2.3.1", 1, 1, 2, 3, 4)), 5, "test");
+      assertEquals(List.of("1.2.3.9"), replaced.requeuedSeries());
+      assertEquals(
+          List.of(new Records.BoxRow("1.2.3.1", 1, 1, 2, 3, 4)), index.boxesOfStudy("1.2.3"));
+    }
+  }
+
+  private static InstanceRow instance(String sop) {
+    return new InstanceRow(
+        0,
+        sop,
+        "1.2.840.10008.5.1.4.1.1.4",
+        "1.2.3",
+        "1.2.3.9",
+        "1.2.840.10008.1.2.1",
+        "spool/" + sop + ".dcm",
+        1,
+        "00",
+        1,
+        "AE",
+        "{}");
   }
 }
