@@ -36,12 +36,12 @@ import java.util.logging.Logger;
  *   <li>CUDA and TensorRT: the presets on the class path, their native libraries, a CUDA device,
  *       and the engine built or loaded from the cache ({@code TensorRt.open});
  *   <li>the kernels running on that device: the pipeline's start-up probe launches one and reads
- *       its result back, so a library without code for this GPU's architecture, or a driver too
- *       old for it, is found now rather than on the first study.
+ *       its result back, so a library without code for this GPU's architecture, or a driver too old
+ *       for it, is found now rather than on the first study.
  * </ol>
  *
- * INT8 profiles fall back to the CPU with their reason: the bundle format has no calibration
- * slices (docs/gpu.md).
+ * INT8 profiles fall back to the CPU with their reason: the bundle format has no calibration slices
+ * (docs/gpu.md).
  */
 final class EngineSelection {
   private static final Logger LOG = Logger.getLogger(EngineSelection.class.getName());

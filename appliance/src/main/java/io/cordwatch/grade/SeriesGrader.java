@@ -37,10 +37,10 @@ import java.util.Optional;
  * the same size and encoding, the series goes to it whole: the grader sorts the frames, finds the
  * boxes (refusing the same boxes with the same words as the per-batch path) and assembles the
  * results, and the engine computes window, tensors, embeddings and head. Otherwise, or when the
- * engine answers empty (a series it does not take, or a GPU that just failed, after which the
- * whole series is redone here on the CPU), the per-batch path runs: Java's {@link Preprocessing}
- * into batches of {@link #BATCH}, {@link BackboneEngine#embed}, Java's {@link PrototypeHead}. That
- * path is the reference; the fused pass is held to it within the kernels' tolerances
+ * engine answers empty (a series it does not take, or a GPU that just failed, after which the whole
+ * series is redone here on the CPU), the per-batch path runs: Java's {@link Preprocessing} into
+ * batches of {@link #BATCH}, {@link BackboneEngine#embed}, Java's {@link PrototypeHead}. That path
+ * is the reference; the fused pass is held to it within the kernels' tolerances
  * (kernels/README.md). On the fused path the verdict's timings say: preprocess = staging the series
  * and its window, inference = the fused pass (preprocess, backbone and head together), head = 0.
  *
@@ -298,8 +298,7 @@ public final class SeriesGrader {
             bundle.classes(),
             bundle.highGrade(),
             model(),
-            new Verdict.Timings(
-                ms(t1 - t0), ms(windowNanos), ms(gradeNanos), 0, ms(t2 - t0)));
+            new Verdict.Timings(ms(t1 - t0), ms(windowNanos), ms(gradeNanos), 0, ms(t2 - t0)));
     return Optional.of(new SeriesResult(studyUid, seriesUid, verdict, results));
   }
 

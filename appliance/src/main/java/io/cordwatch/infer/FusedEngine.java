@@ -25,9 +25,9 @@ import java.util.logging.Logger;
  * instead of device memory, so that it is exercised and compared with the CPU path on machines
  * without a GPU (and can be benchmarked against it).
  *
- * <p>Failures are sorted for the {@link FallbackEngine}: a kernel refusing the series' arguments
- * (a size, a value, a box, an unsupported rescale) or a series larger than the pipeline keeps
- * means "not this series" and answers empty, so the grader goes per batch; CUDA errors, a backbone
+ * <p>Failures are sorted for the {@link FallbackEngine}: a kernel refusing the series' arguments (a
+ * size, a value, a box, an unsupported rescale) or a series larger than the pipeline keeps means
+ * "not this series" and answers empty, so the grader goes per batch; CUDA errors, a backbone
  * failure and non-finite embeddings are {@link EngineException.Code#RUN_FAILED}, a device fault.
  * Non-finite embeddings count as a device fault, not a bad study, because on the GPU they come from
  * the FP16 engine (an overflow the float32 CPU engine does not have); if the CPU engine also
@@ -71,8 +71,8 @@ public final class FusedEngine implements BackboneEngine, SeriesEngine {
   /**
    * The host build of the kernels around an engine that runs on host memory.
    *
-   * @param backbone the engine (for example {@link OnnxRuntimeEngine}); owned by the result
-   *     (closed on failure too)
+   * @param backbone the engine (for example {@link OnnxRuntimeEngine}); owned by the result (closed
+   *     on failure too)
    * @param halfInput whether the preprocess kernel writes binary16 (widened again for the engine),
    *     as for an FP16 TensorRT engine
    * @param maxBatch graded slices per backbone call
@@ -176,9 +176,7 @@ public final class FusedEngine implements BackboneEngine, SeriesEngine {
           : new EngineException(EngineException.Code.RUN_FAILED, x.getMessage(), x);
     } catch (RuntimeException x) {
       throw new EngineException(
-          EngineException.Code.RUN_FAILED,
-          x.getClass().getSimpleName() + ": " + x.getMessage(),
-          x);
+          EngineException.Code.RUN_FAILED, x.getClass().getSimpleName() + ": " + x.getMessage(), x);
     }
     float[][] p = new float[r.count()][];
     for (int i = 0; i < p.length; i++) {

@@ -255,8 +255,8 @@ public final class Preprocessing {
   }
 
   /**
-   * Step 4's check of the box alone: it must overlap the image (the crop may pass the edge, but
-   * not miss the image entirely). What {@link #cropResize} refuses, for callers that crop elsewhere
+   * Step 4's check of the box alone: it must overlap the image (the crop may pass the edge, but not
+   * miss the image entirely). What {@link #cropResize} refuses, for callers that crop elsewhere
    * (the kernels) and must refuse the same boxes with the same words.
    *
    * @throws IllegalArgumentException naming the box and the image when it lies outside

@@ -13,8 +13,8 @@ import java.util.Objects;
 import java.util.logging.Logger;
 
 /**
- * One series from stored 16-bit samples to grades in one pass over kernel memory: the series
- * window from a histogram, then, chunk by chunk, {@code preprocess} kernel -> backbone -> {@code
+ * One series from stored 16-bit samples to grades in one pass over kernel memory: the series window
+ * from a histogram, then, chunk by chunk, {@code preprocess} kernel -> backbone -> {@code
  * prototype_head} kernel, and a single copy of every slice's results back to the host. Nothing of
  * the embeddings ever reaches Java.
  *
@@ -24,8 +24,8 @@ import java.util.logging.Logger;
  * each chunk of the preprocess kernel reads a contiguous run, then the slices without a canal box,
  * which count towards the window only. The histogram is accumulated over all of them where the
  * samples already are, and its 512 KiB of counts come back for {@code cw_histogram_window}, which
- * is host code in both builds: that is the one synchronisation before grading, and it moves
- * counts, not pixels or embeddings.
+ * is host code in both builds: that is the one synchronisation before grading, and it moves counts,
+ * not pixels or embeddings.
  *
  * <p><b>Chunks</b> of at most the backbone's batch run on one stream and reuse one input buffer and
  * one embedding buffer: stream order keeps chunk c + 1's preprocess from overwriting chunk c's
@@ -45,8 +45,8 @@ import java.util.logging.Logger;
  * library that loads but cannot run on this device (no image for its architecture, a driver too
  * old) is found at start-up, not on the first study.
  *
- * <p>Thread-safe: {@link #run} and {@link #close} are synchronised. The pipeline owns its memory and
- * closes it; it does not own the backbone.
+ * <p>Thread-safe: {@link #run} and {@link #close} are synchronised. The pipeline owns its memory
+ * and closes it; it does not own the backbone.
  */
 public final class FusedPipeline implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FusedPipeline.class.getName());

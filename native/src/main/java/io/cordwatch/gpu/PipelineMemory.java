@@ -3,10 +3,10 @@ package io.cordwatch.gpu;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Where a {@link FusedPipeline} keeps its buffers and how it moves bytes: device memory, page-locked
- * staging memory and one stream for the CUDA build; plain host memory and no stream for the host
- * build. The pipeline's orchestration is the same code over either, which is what lets it run for
- * real on a machine without a GPU.
+ * Where a {@link FusedPipeline} keeps its buffers and how it moves bytes: device memory,
+ * page-locked staging memory and one stream for the CUDA build; plain host memory and no stream for
+ * the host build. The pipeline's orchestration is the same code over either, which is what lets it
+ * run for real on a machine without a GPU.
  *
  * <p>Segments from {@link #device} are the kernel library's "D" memory: device addresses for the
  * CUDA build, which Java must never read or write (only pass to kernels and copies), host memory

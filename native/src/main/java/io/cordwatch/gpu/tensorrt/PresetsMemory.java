@@ -115,8 +115,7 @@ final class PresetsMemory implements PipelineMemory {
     open();
     check(
         "cudaMemcpyAsync H2D",
-        cudaMemcpyAsync(
-            pointer(device), pointer(staging), bytes, cudaMemcpyHostToDevice, stream));
+        cudaMemcpyAsync(pointer(device), pointer(staging), bytes, cudaMemcpyHostToDevice, stream));
   }
 
   @Override
@@ -124,8 +123,7 @@ final class PresetsMemory implements PipelineMemory {
     open();
     check(
         "cudaMemcpyAsync D2H",
-        cudaMemcpyAsync(
-            pointer(staging), pointer(device), bytes, cudaMemcpyDeviceToHost, stream));
+        cudaMemcpyAsync(pointer(staging), pointer(device), bytes, cudaMemcpyDeviceToHost, stream));
   }
 
   @Override
