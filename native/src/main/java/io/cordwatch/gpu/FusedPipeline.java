@@ -51,8 +51,12 @@ import java.util.logging.Logger;
 public final class FusedPipeline implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FusedPipeline.class.getName());
 
-  /** The largest series, in bytes of stored samples, the pipeline keeps resident by default. */
-  public static final long DEFAULT_MAX_SERIES_BYTES = 1L << 30;
+  /**
+   * The largest series, in bytes of stored samples, the pipeline keeps resident by default: 256
+   * MiB, a 500-slice 512 x 512 series. The buffers are kept twice (device and pinned staging) and
+   * grow only to the largest series seen; an 8 GB Jetson shares that memory with TensorRT.
+   */
+  public static final long DEFAULT_MAX_SERIES_BYTES = 256L << 20;
 
   /** Histogram bins for the widest samples (16 bits), so one counts buffer serves every series. */
   private static final int MAX_BINS = 1 << 16;
