@@ -17,9 +17,16 @@
 #                                        fresh random inputs (outputs poisoned first), timed with CUDA
 #                                        events, and the table: op, shape, check, time, GB/s, % of a
 #                                        device-to-device copy, targets, PyTorch ratio
-#   kernels/device-check.sh --host    the dry run: step 4 on the host build, without a GPU
+#                                     5. FusedDeviceCheck: the fused pipeline (series upload, window,
+#                                        chunked preprocess -> backbone -> head on one stream, one
+#                                        copy back) on device memory with a projection standing in
+#                                        for the backbone, vs the Java references; wall time per series
+#   kernels/device-check.sh --host    the dry run: steps 4 and 5 on the host build, without a GPU
+# TensorRT is never required: step 1 says whether it is there and whether its major version is the
+# one the engine's presets need; the TensorRT engine itself is not run here (its JavaCPP platform
+# jars are not carried, and the carry must stay under 64 MiB).
 # Output goes to stdout and to $OUT/device-check.txt when $OUT is set (else kernels/target/).
-# Exit status: that of KernelDeviceCheck (0 all checks agreed, 1 a kernel disagreed, 2 set-up error).
+# Exit status: the worse of steps 4 and 5 (0 all checks agreed, 1 a check disagreed, 2 set-up error).
 set -uo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 carry="$root/kernels/target/device-carry"
@@ -37,7 +44,13 @@ say "carried: $(head -n1 "$carry/README")"
 
 if [ "${1:-}" = "--host" ]; then
   say "dry run: host build, no GPU; timings are host wall clock and not a benchmark"
-  exec "${java[@]}" io.cordwatch.gpu.KernelDeviceCheck --host --reps "${REPS:-8}" --warmup 1
+  "${java[@]}" io.cordwatch.gpu.KernelDeviceCheck --host --reps "${REPS:-8}" --warmup 1
+  kernels=$?
+  "${java[@]}" io.cordwatch.gpu.FusedDeviceCheck --host --reps "${REPS:-8}"
+  fused=$?
+  status=$(( kernels > fused ? kernels : fused ))
+  say "report: $report (exit $status: kernels $kernels, fused pipeline $fused)"
+  exit $status
 fi
 
 # 1. The machine.
@@ -60,6 +73,12 @@ l=$(ldconfig -p 2>/dev/null | grep -o 'libnvinfer\.so[.0-9]*' | sort -u | tr '\n
 command -v trtexec >/dev/null && trt+=("trtexec at $(command -v trtexec)")
 if [ ${#trt[@]} -gt 0 ]; then
   say "TensorRT: present (${trt[*]})"
+  # The engine (io.cordwatch.gpu.tensorrt) is built against the TensorRT 10 presets: same major needed.
+  if ldconfig -p 2>/dev/null | grep -q 'libnvinfer\.so\.10\b' || [[ "${v:-}" == 10.* ]]; then
+    say "TensorRT: major version 10, which the engine's presets (tensorrt 10.6-1.5.11) need; the engine is not run by this check"
+  else
+    say "TensorRT: not major version 10; the engine's presets (TensorRT 10) would not load it"
+  fi
 else
   say "TensorRT: absent (no python module tensorrt, no libnvinfer in ldconfig, no trtexec)"
 fi
@@ -101,6 +120,12 @@ fi
 # 4. The checks and the table.
 "${java[@]}" -Dcordwatch.kernels.cuda.path="$lib" -Dcordwatch.cudart.path="$cudart" \
   io.cordwatch.gpu.KernelDeviceCheck "${peer_args[@]}" "$@"
-status=$?
-say "report: $report (exit $status)"
+kernels=$?
+
+# 5. The fused pipeline on the GPU.
+"${java[@]}" -Dcordwatch.kernels.cuda.path="$lib" -Dcordwatch.cudart.path="$cudart" \
+  io.cordwatch.gpu.FusedDeviceCheck --reps "${FUSED_REPS:-20}"
+fused=$?
+status=$(( kernels > fused ? kernels : fused ))
+say "report: $report (exit $status: kernels $kernels, fused pipeline $fused)"
 exit $status

@@ -2,26 +2,46 @@ package io.cordwatch.app;
 
 import io.cordwatch.device.DeviceProfile;
 import io.cordwatch.device.ProfileDetector;
+import io.cordwatch.gpu.KernelException;
+import io.cordwatch.gpu.KernelLibrary;
+import io.cordwatch.gpu.tensorrt.GpuBackbone;
 import io.cordwatch.gpu.tensorrt.Precision;
 import io.cordwatch.gpu.tensorrt.TensorRt;
 import io.cordwatch.gpu.tensorrt.TensorRtOptions;
 import io.cordwatch.gpu.tensorrt.TensorRtUnavailableException;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.EngineException;
 import io.cordwatch.infer.FallbackEngine;
-import io.cordwatch.infer.TensorRtBackbone;
+import io.cordwatch.infer.FusedEngine;
 import io.cordwatch.telemetry.Meters;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * Chooses the grading engine at start-up: the GPU when the device profile asks for it and CUDA,
- * TensorRT and the engine all load, else the CPU, with the reason in one log line. Either way the
+ * Chooses the grading engine at start-up: the GPU when the device profile asks for it and all three
+ * parts of the GPU path come up, else the CPU, with the reason in one log line. Either way the
  * result is a {@link FallbackEngine} over an already-open CPU engine, so a GPU fault later costs no
  * start-up time.
+ *
+ * <p>The GPU path is the fused pipeline ({@link FusedEngine#tensorRt}), so it needs, in the order
+ * they are checked (cheapest first; the first missing one is the reason given):
+ *
+ * <ol>
+ *   <li>our CUDA kernel library, loaded by {@link KernelLibrary#cuda()} with its ABI version
+ *       checked ({@code LIBRARY_MISSING}, {@code ABI_MISMATCH});
+ *   <li>CUDA and TensorRT: the presets on the class path, their native libraries, a CUDA device,
+ *       and the engine built or loaded from the cache ({@code TensorRt.open});
+ *   <li>the kernels running on that device: the pipeline's start-up probe launches one and reads
+ *       its result back, so a library without code for this GPU's architecture, or a driver too old
+ *       for it, is found now rather than on the first study.
+ * </ol>
+ *
+ * INT8 profiles fall back to the CPU with their reason: the bundle format has no calibration slices
+ * (docs/gpu.md).
  */
 final class EngineSelection {
   private static final Logger LOG = Logger.getLogger(EngineSelection.class.getName());
@@ -38,30 +58,33 @@ final class EngineSelection {
       BackboneEngine cpu,
       Meters meters,
       Clock clock) {
+    return select(settings, detection, bundle, cpu, meters, clock, KernelLibrary::cuda);
+  }
+
+  /** {@link #select} with the CUDA kernels' loader given (tests give one that fails). */
+  static FallbackEngine select(
+      Settings settings,
+      ProfileDetector.Detection detection,
+      Bundle bundle,
+      BackboneEngine cpu,
+      Meters meters,
+      Clock clock,
+      Supplier<KernelLibrary> cudaKernels) {
     DeviceProfile p = detection.profile();
     if (!p.gpu()) {
       String why = "profile " + p.id() + ": " + last(detection);
       LOG.info("engine: " + cpu.name() + " (CPU); " + why);
       return FallbackEngine.cpuOnly(cpu, clock, false, why);
     }
-    Path cacheDir = settings.dataDir().resolve("engines");
-    TensorRtOptions options =
-        new TensorRtOptions(
-            bundle.backbone().path(),
-            bundle.backbone().sha256(),
-            bundle.preprocessing().inputSize(),
-            Precision.valueOf(p.precision().name()),
-            p.maxBatch(),
-            Math.min(p.maxBatch(), 8),
-            p.dla().use() ? 0 : -1,
-            p.workspaceBytes(),
-            cacheDir,
-            Optional.empty(),
-            0);
+    TensorRtOptions options;
     BackboneEngine gpu;
     try {
-      gpu = open(options);
-    } catch (TensorRtUnavailableException | IllegalArgumentException e) {
+      options = options(settings, p, bundle);
+      gpu = open(options, bundle, cudaKernels);
+    } catch (TensorRtUnavailableException
+        | IllegalArgumentException
+        | KernelException
+        | EngineException e) {
       String why = "profile " + p.id() + " asks for the GPU, but " + e.getMessage();
       LOG.warning("engine: " + cpu.name() + " (CPU, degraded); " + why);
       return FallbackEngine.cpuOnly(cpu, clock, true, why);
@@ -72,7 +95,7 @@ final class EngineSelection {
     return FallbackEngine.gpuFirst(
         gpu,
         cpu,
-        () -> open(options),
+        () -> open(options, bundle, cudaKernels),
         clock,
         retry,
         retry.multipliedBy(RETRY_MAX_FACTOR),
@@ -93,8 +116,55 @@ final class EngineSelection {
         "profile " + p.id());
   }
 
-  private static BackboneEngine open(TensorRtOptions options) {
-    return new TensorRtBackbone(TensorRt.open(options));
+  /**
+   * The engine's options from the profile and bundle.
+   *
+   * @throws IllegalArgumentException for INT8, naming why it cannot run (no calibration slices)
+   */
+  private static TensorRtOptions options(Settings settings, DeviceProfile p, Bundle bundle) {
+    Precision precision = Precision.valueOf(p.precision().name());
+    if (precision == Precision.INT8) {
+      throw new IllegalArgumentException(
+          "its precision is int8, which needs calibration slices, and the bundle format has no"
+              + " calibration field (docs/gpu.md, INT8); use an fp16 profile");
+    }
+    return new TensorRtOptions(
+        bundle.backbone().path(),
+        bundle.backbone().sha256(),
+        bundle.preprocessing().inputSize(),
+        precision,
+        p.maxBatch(),
+        Math.min(p.maxBatch(), 8),
+        p.dla().use() ? 0 : -1,
+        p.workspaceBytes(),
+        settings.dataDir().resolve("engines"),
+        Optional.empty(),
+        0);
+  }
+
+  /** Kernels, then TensorRT, then the fused pipeline with its probe; each failure says which. */
+  private static BackboneEngine open(
+      TensorRtOptions options, Bundle bundle, Supplier<KernelLibrary> cudaKernels) {
+    KernelLibrary kernels;
+    try {
+      kernels = cudaKernels.get();
+    } catch (KernelException e) {
+      throw new KernelException(
+          e.code(), "our CUDA kernel library did not load (" + e.getMessage() + ")", e);
+    }
+    GpuBackbone trt = TensorRt.open(options);
+    try {
+      return FusedEngine.tensorRt(trt, kernels, bundle);
+    } catch (KernelException e) {
+      throw new KernelException(
+          e.code(),
+          "our CUDA kernels do not run with "
+              + trt.name()
+              + " on this GPU ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
   }
 
   private static String last(ProfileDetector.Detection d) {

@@ -85,13 +85,13 @@ import picocli.CommandLine.ParameterException;
     name = "bench",
     description = "Benchmarks against a real peer, reported as ratios (not run by the tests).",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchCommand.Ingest.class, GradeBench.class})
+    subcommands = {BenchCommand.Ingest.class, GradeBench.class, FusedBench.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "name a benchmark: ingest, grade");
+    throw new ParameterException(spec.commandLine(), "name a benchmark: ingest, grade, fused");
   }
 
   /** {@code cordwatch bench ingest}: C-STORE ingest, CordWatch against storescp. */

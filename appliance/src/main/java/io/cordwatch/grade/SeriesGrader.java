@@ -5,6 +5,7 @@ import io.cordwatch.dicom.PixelDecodeException;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.Preprocessing;
+import io.cordwatch.infer.SeriesEngine;
 import io.cordwatch.roi.BoxSource;
 import io.cordwatch.roi.CanalBox;
 import java.nio.ByteBuffer;
@@ -41,6 +42,18 @@ import java.util.function.BooleanSupplier;
  * <p>A grader holds no state between calls: two threads may grade different series with one grader
  * at once (the appliance's worker and its speculative grading do), as long as the engine allows
  * concurrent calls ({@code OnnxRuntimeEngine} serialises them).
+ *
+ * <p><b>Two ways to grade.</b> When the engine offers the fused pass ({@link SeriesEngine}: on a
+ * GPU, preprocess kernel -> TensorRT -> prototype-head kernel) and every frame of the series has
+ * the same size and encoding, the series goes to it whole: the grader sorts the frames, finds the
+ * boxes (refusing the same boxes with the same words as the per-batch path) and assembles the
+ * results, and the engine computes window, tensors, embeddings and head. Otherwise, or when the
+ * engine answers empty (a series it does not take, or a GPU that just failed, after which the whole
+ * series is redone here on the CPU), the per-batch path runs: Java's {@link Preprocessing} into
+ * batches of {@link #BATCH}, {@link BackboneEngine#embed}, Java's {@link PrototypeHead}. That path
+ * is the reference; the fused pass is held to it within the kernels' tolerances
+ * (kernels/README.md). On the fused path the verdict's timings say: preprocess = staging the series
+ * and its window, inference = the fused pass (preprocess, backbone and head together), head = 0.
  */
 public final class SeriesGrader {
   /** Slices per engine call: large enough to amortise a call, small enough to bound memory. */
@@ -179,6 +192,13 @@ public final class SeriesGrader {
       }
     }
     decoded.sort(ORDER);
+    if (engine instanceof SeriesEngine fused && !decoded.isEmpty()) {
+      Optional<SeriesResult> r =
+          gradeFused(fused, studyUid, seriesUid, decoded, unreadable, t1 - decodeNanos, t1);
+      if (r.isPresent()) {
+        return r.get();
+      }
+    }
 
     List<SliceResult> results = new ArrayList<>(decoded.size() + unreadable.size());
     List<Integer> pending = new ArrayList<>();
@@ -245,6 +265,131 @@ public final class SeriesGrader {
                 ms(inferAndHeadNanos[1]),
                 ms(decodeNanos + t2 - t1)));
     return new SeriesResult(studyUid, seriesUid, verdict, results);
+  }
+
+  /**
+   * The fused pass, when every frame has the same size and encoding (a positive slope, so the
+   * window comes from a histogram); empty when the series is not uniform or the engine declines.
+   */
+  private Optional<SeriesResult> gradeFused(
+      SeriesEngine fused,
+      String studyUid,
+      String seriesUid,
+      List<Decoded> decoded,
+      List<SliceResult> unreadable,
+      long t0,
+      long t1) {
+    DicomPixels.Frame first = decoded.getFirst().frame();
+    Preprocessing.PixelEncoding enc = fusedEncoding(first);
+    if (!(enc.slope() > 0)) {
+      return Optional.empty();
+    }
+    for (Decoded d : decoded) {
+      DicomPixels.Frame f = d.frame();
+      if (f.rows() != first.rows()
+          || f.columns() != first.columns()
+          || !fusedEncoding(f).equals(enc)) {
+        return Optional.empty();
+      }
+    }
+    List<SliceResult> results = new ArrayList<>(decoded.size() + unreadable.size());
+    List<Integer> graded = new ArrayList<>();
+    List<CanalBox> canal = new ArrayList<>();
+    List<Preprocessing.Box> boxesToGrade = new ArrayList<>();
+    for (int i = 0; i < decoded.size(); i++) {
+      DicomPixels.Frame f = decoded.get(i).frame();
+      results.add(null);
+      Optional<CanalBox> box = boxes.box(f.sopInstanceUid(), f.frame());
+      if (box.isEmpty()) {
+        results.set(
+            i, SliceResult.noRoi(f.sopInstanceUid(), f.frame(), "no canal box", f.position()));
+        continue;
+      }
+      Preprocessing.Box b = box.get().toPreprocessing();
+      try {
+        Preprocessing.checkBox(b, f.columns(), f.rows());
+      } catch (IllegalArgumentException e) {
+        results.set(
+            i,
+            SliceResult.noRoi(
+                f.sopInstanceUid(), f.frame(), "unusable box: " + e.getMessage(), f.position()));
+        continue;
+      }
+      graded.add(i);
+      canal.add(box.get());
+      boxesToGrade.add(b);
+    }
+    long windowNanos = 0;
+    long gradeNanos = 0;
+    if (!graded.isEmpty()) {
+      Optional<SeriesEngine.Grades> out =
+          fused.gradeSeries(
+              new SeriesEngine.Series(
+                  first.columns(),
+                  first.rows(),
+                  enc,
+                  decoded.stream().map(d -> d.frame().stored()).toList(),
+                  graded.stream().mapToInt(Integer::intValue).toArray(),
+                  boxesToGrade));
+      if (out.isEmpty()) {
+        return Optional.empty();
+      }
+      SeriesEngine.Grades g = out.get();
+      if (g.grades().length != graded.size()) {
+        throw new IllegalStateException(
+            engine.name()
+                + " returned "
+                + g.grades().length
+                + " grades for "
+                + graded.size()
+                + " slices");
+      }
+      for (int k = 0; k < graded.size(); k++) {
+        int grade = g.grades()[k];
+        float[] probabilities = g.probabilities()[k];
+        if (grade < 0
+            || grade >= bundle.classes().size()
+            || probabilities.length != bundle.classes().size()) {
+          throw new IllegalStateException(
+              engine.name() + " returned grade " + grade + " for a head of " + head.classCount());
+        }
+        DicomPixels.Frame f = decoded.get(graded.get(k)).frame();
+        Map<String, Double> p = new LinkedHashMap<>();
+        for (int c = 0; c < probabilities.length; c++) {
+          p.put(bundle.classes().get(c), (double) probabilities[c]);
+        }
+        float ood = g.ood()[k];
+        results.set(
+            graded.get(k),
+            SliceResult.graded(
+                f.sopInstanceUid(),
+                f.frame(),
+                bundle.classes().get(grade),
+                p,
+                canal.get(k),
+                ood,
+                ood > bundle.oodThreshold(),
+                f.position()));
+      }
+      windowNanos = g.windowNanos();
+      gradeNanos = g.gradeNanos();
+    }
+    results.addAll(unreadable);
+    long t2 = System.nanoTime();
+    Verdict verdict =
+        Verdicts.of(
+            results,
+            bundle.classes(),
+            bundle.highGrade(),
+            model(),
+            new Verdict.Timings(ms(t1 - t0), ms(windowNanos), ms(gradeNanos), 0, ms(t2 - t0)));
+    return Optional.of(new SeriesResult(studyUid, seriesUid, verdict, results));
+  }
+
+  /** A frame's full encoding, MONOCHROME1 included: what the fused pass needs alike. */
+  private static Preprocessing.PixelEncoding fusedEncoding(DicomPixels.Frame f) {
+    return new Preprocessing.PixelEncoding(
+        f.bitsAllocated(), f.bitsStored(), f.signed(), f.slope(), f.intercept(), f.monochrome1());
   }
 
   /** Embeds and grades the pending batch; adds backbone and head nanoseconds to {@code nanos}. */

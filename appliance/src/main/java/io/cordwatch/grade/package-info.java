@@ -2,12 +2,14 @@
  * The grading stage: from a series' files to its verdict. {@link io.cordwatch.grade.SeriesGrader}
  * runs the pipeline for one series (pixels from {@code io.cordwatch.dicom}, boxes from a {@code
  * io.cordwatch.roi.BoxSource}, tensors from {@code io.cordwatch.infer.Preprocessing}, embeddings
- * from a {@code io.cordwatch.infer.BackboneEngine}); the {@link io.cordwatch.grade.PrototypeHead}
- * turns embeddings into grades, probabilities and an out-of-distribution score; {@link
- * io.cordwatch.grade.Verdicts} turns slice results into segments, key images and the study grade.
- * Decoding a file is a step of its own ({@link io.cordwatch.grade.SeriesGrader#decode}), so the
- * appliance can decode instances as they arrive and grade the decoded series later with the same
- * result; a grading can be cancelled between batches when its inputs went stale.
+ * from a {@code io.cordwatch.infer.BackboneEngine}, or the whole series at once from an engine
+ * offering {@code io.cordwatch.infer.SeriesEngine}, the fused GPU pass); the {@link
+ * io.cordwatch.grade.PrototypeHead} turns embeddings into grades, probabilities and an
+ * out-of-distribution score; {@link io.cordwatch.grade.Verdicts} turns slice results into segments,
+ * key images and the study grade. Decoding a file is a step of its own ({@link
+ * io.cordwatch.grade.SeriesGrader#decode}), so the appliance can decode instances as they arrive
+ * and grade the decoded series later with the same result; a grading can be cancelled between
+ * batches when its inputs went stale.
  *
  * <p>Owns: the head's maths and its double-precision reference (the CUDA {@code prototype_head}
  * kernel is checked against it) and the verdict rules. It does not parse DICOM itself, name ONNX

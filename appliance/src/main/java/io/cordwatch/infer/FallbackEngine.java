@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,10 +32,17 @@ import java.util.logging.Logger;
  * <p>A {@link EngineException.Code#BAD_INPUT} from the GPU engine is the caller's mistake and is
  * rethrown: the CPU engine would refuse the same buffer.
  *
+ * <p><b>Fused series.</b> When the GPU engine can grade a whole series in one pass ({@link
+ * SeriesEngine}, the fused kernel pipeline), {@link #gradeSeries} hands the series to it while the
+ * mode is GPU. A fault there is handled like a batch's: the GPU engine is closed, the mode becomes
+ * DEGRADED, and the answer is empty, so the grader redoes the whole series the per-batch way, which
+ * now runs on the CPU engine. In CPU and DEGRADED modes the answer is always empty: the CPU path is
+ * Java's preprocessing and head around the CPU engine, exactly as without a GPU.
+ *
  * <p>Thread-safe: {@link #embed} and {@link #close} are synchronised (one batch at a time, as the
  * grading worker runs them), and {@link #state} reads an immutable snapshot.
  */
-public final class FallbackEngine implements BackboneEngine {
+public final class FallbackEngine implements BackboneEngine, SeriesEngine {
   private static final Logger LOG = Logger.getLogger(FallbackEngine.class.getName());
 
   /** Which engine runs the batches, and why. */
@@ -256,6 +264,34 @@ public final class FallbackEngine implements BackboneEngine {
       listener.fallbackBatch();
     }
     return cpu.embed(nchw, batch);
+  }
+
+  @Override
+  public synchronized Optional<Grades> gradeSeries(Series series) {
+    if (closed) {
+      throw new EngineException(EngineException.Code.CLOSED, "engine is closed");
+    }
+    if (mode == Mode.DEGRADED && !clock.instant().isBefore(nextRetryAt)) {
+      retry();
+    }
+    if (mode != Mode.GPU || !(gpu instanceof SeriesEngine fused)) {
+      return Optional.empty();
+    }
+    try {
+      Optional<Grades> out = fused.gradeSeries(series);
+      if (out.isPresent()) {
+        consecutive = 0;
+      }
+      return out;
+    } catch (EngineException e) {
+      if (e.code() == EngineException.Code.BAD_INPUT) {
+        throw e;
+      }
+      fault(e);
+    } catch (RuntimeException | LinkageError e) {
+      fault(e);
+    }
+    return Optional.empty();
   }
 
   private void fault(Throwable e) {

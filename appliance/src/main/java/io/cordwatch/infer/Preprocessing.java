@@ -254,6 +254,20 @@ public final class Preprocessing {
     return out;
   }
 
+  /**
+   * Step 4's check of the box alone: it must overlap the image (the crop may pass the edge, but not
+   * miss the image entirely). What {@link #cropResize} refuses, for callers that crop elsewhere
+   * (the kernels) and must refuse the same boxes with the same words.
+   *
+   * @throws IllegalArgumentException naming the box and the image when it lies outside
+   */
+  public static void checkBox(Box box, int width, int height) {
+    if (box.x0() >= width || box.y0() >= height || box.x1() <= 0 || box.y1() <= 0) {
+      throw new IllegalArgumentException(
+          "box " + box + " lies outside the " + width + " x " + height + " image");
+    }
+  }
+
   /** Step 4: the box grown by the margin, sampled bilinearly to size x size (row-major). */
   public static float[] cropResize(
       float[] image, int width, int height, Box box, double margin, int size) {
@@ -297,10 +311,7 @@ public final class Preprocessing {
       throw new IllegalArgumentException(
           "image of " + pixels + " values is not " + width + " x " + height);
     }
-    if (box.x0() >= width || box.y0() >= height || box.x1() <= 0 || box.y1() <= 0) {
-      throw new IllegalArgumentException(
-          "box " + box + " lies outside the " + width + " x " + height + " image");
-    }
+    checkBox(box, width, height);
   }
 
   /**

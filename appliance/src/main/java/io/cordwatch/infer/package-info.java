@@ -6,13 +6,18 @@
  * docs/model-bundle.md), the reference preprocessing ({@link io.cordwatch.infer.Preprocessing}),
  * the {@link io.cordwatch.infer.BackboneEngine} interface and the CPU engine on ONNX Runtime, whose
  * native library is loaded only by {@link io.cordwatch.infer.OrtRuntime}; the adapter of the GPU
- * backbone ({@link io.cordwatch.infer.TensorRtBackbone}) and the {@link
- * io.cordwatch.infer.FallbackEngine} that grades on the GPU and falls back to the CPU on a fault.
+ * backbone ({@link io.cordwatch.infer.TensorRtBackbone}); the optional {@link
+ * io.cordwatch.infer.SeriesEngine} capability (grade a whole series in one fused pass) and {@link
+ * io.cordwatch.infer.FusedEngine}, which offers it with our kernels around TensorRT on the GPU, or
+ * around any host-memory engine on the kernels' host build; and the {@link
+ * io.cordwatch.infer.FallbackEngine} that grades on the GPU and falls back to the CPU on a fault,
+ * redoing a faulted batch or series there.
  *
  * <p>May not touch: DICOM parsing or the network (it receives decoded stored values and boxes), the
- * database, or grading decisions (distances, probabilities and verdicts belong to {@code grade}).
- * Nothing from ONNX Runtime leaks out of this package's API: callers see embeddings as float arrays
- * and failures as {@link io.cordwatch.infer.BundleException} or {@link
- * io.cordwatch.infer.EngineException}.
+ * database, or grading decisions (distances, probabilities and verdicts belong to {@code grade};
+ * the fused pass computes probabilities on the device, but what they mean — class names, OOD
+ * threshold, verdict — stays with {@code grade}). Nothing from ONNX Runtime leaks out of this
+ * package's API: callers see embeddings as float arrays and failures as {@link
+ * io.cordwatch.infer.BundleException} or {@link io.cordwatch.infer.EngineException}.
  */
 package io.cordwatch.infer;

@@ -50,6 +50,9 @@ public final class CudaRuntime {
   private final MethodHandle driverGetVersion;
   private final MethodHandle malloc;
   private final MethodHandle free;
+  private final MethodHandle mallocHost;
+  private final MethodHandle freeHost;
+  private final MethodHandle memcpy2DAsync;
   private final MethodHandle memcpy;
   private final MethodHandle memcpyAsync;
   private final MethodHandle memsetAsync;
@@ -158,6 +161,20 @@ public final class CudaRuntime {
     driverGetVersion = handle(lookup, "cudaDriverGetVersion", ADDRESS);
     malloc = handle(lookup, "cudaMalloc", ADDRESS, JAVA_LONG);
     free = handle(lookup, "cudaFree", ADDRESS);
+    mallocHost = handle(lookup, "cudaMallocHost", ADDRESS, JAVA_LONG);
+    freeHost = handle(lookup, "cudaFreeHost", ADDRESS);
+    memcpy2DAsync =
+        handle(
+            lookup,
+            "cudaMemcpy2DAsync",
+            ADDRESS,
+            JAVA_LONG,
+            ADDRESS,
+            JAVA_LONG,
+            JAVA_LONG,
+            JAVA_LONG,
+            JAVA_INT,
+            ADDRESS);
     memcpy = handle(lookup, "cudaMemcpy", ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT);
     memcpyAsync = handle(lookup, "cudaMemcpyAsync", ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS);
     memsetAsync = handle(lookup, "cudaMemsetAsync", ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS);
@@ -301,6 +318,67 @@ public final class CudaRuntime {
     } catch (Throwable t) {
       LOG.warning(() -> "cudaFree failed: " + t);
     }
+  }
+
+  /** cudaMalloc of {@code bytes}; the caller frees with {@link #free(long)}. */
+  long mallocDevice(long bytes) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment out = a.allocate(ADDRESS);
+      call("cudaMalloc(" + bytes + ")", malloc, out, bytes);
+      return out.get(ADDRESS, 0).address();
+    }
+  }
+
+  /** cudaMallocHost (page-locked host memory) of {@code bytes}; freed with {@link #freeHost}. */
+  long mallocHost(long bytes) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment out = a.allocate(ADDRESS);
+      call("cudaMallocHost(" + bytes + ")", mallocHost, out, bytes);
+      return out.get(ADDRESS, 0).address();
+    }
+  }
+
+  void freeHost(long address) {
+    try {
+      int ignored = (int) freeHost.invokeExact(MemorySegment.ofAddress(address));
+    } catch (Throwable t) {
+      LOG.warning(() -> "cudaFreeHost failed: " + t);
+    }
+  }
+
+  /** Host to device on a stream; {@code host} should be page-locked for the copy to be async. */
+  void uploadAsync(MemorySegment host, MemorySegment device, long bytes, MemorySegment stream) {
+    call("cudaMemcpyAsync H2D", memcpyAsync, device, host, bytes, HOST_TO_DEVICE, stream);
+  }
+
+  /** Device to host on a stream. */
+  void downloadAsync(MemorySegment device, MemorySegment host, long bytes, MemorySegment stream) {
+    call("cudaMemcpyAsync D2H", memcpyAsync, host, device, bytes, DEVICE_TO_HOST, stream);
+  }
+
+  /**
+   * Device to device, {@code rows} rows of {@code widthBytes} bytes between pitched layouts
+   * (cudaMemcpy2DAsync): for example the first D values of each of n input tensors.
+   */
+  public void copyRowsAsync(
+      MemorySegment to,
+      long toPitch,
+      MemorySegment from,
+      long fromPitch,
+      long widthBytes,
+      long rows,
+      MemorySegment stream) {
+    call(
+        "cudaMemcpy2DAsync D2D",
+        memcpy2DAsync,
+        to,
+        toPitch,
+        from,
+        fromPitch,
+        widthBytes,
+        rows,
+        DEVICE_TO_DEVICE,
+        stream);
   }
 
   /** Host to device, synchronous. */

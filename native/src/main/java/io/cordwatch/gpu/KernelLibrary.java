@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import java.util.logging.Logger;
 
 /**
@@ -533,12 +534,19 @@ public final class KernelLibrary {
    * @param nonfiniteAt the call's {@code nonfinite_at} output, copied to the host
    */
   public static void checkRows(int[] nonfiniteAt) {
+    checkRows(nonfiniteAt, i -> "embedding row " + i);
+  }
+
+  /**
+   * {@link #checkRows(int[])} with the caller's words for row i (for example the slice it came
+   * from), so the message points at the data rather than at a batch position.
+   */
+  public static void checkRows(int[] nonfiniteAt, IntFunction<String> row) {
     for (int i = 0; i < nonfiniteAt.length; i++) {
       if (nonfiniteAt[i] >= 0) {
         throw new KernelException(
             KernelException.Code.NON_FINITE,
-            "embedding row "
-                + i
+            row.apply(i)
                 + " holds a non-finite value at index "
                 + nonfiniteAt[i]
                 + ": the backbone output is broken");

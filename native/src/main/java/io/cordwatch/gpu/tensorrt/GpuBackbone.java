@@ -1,5 +1,7 @@
 package io.cordwatch.gpu.tensorrt;
 
+import io.cordwatch.gpu.FusedPipeline;
+import io.cordwatch.gpu.KernelLibrary;
 import java.nio.FloatBuffer;
 
 /**
@@ -31,6 +33,17 @@ public interface GpuBackbone extends AutoCloseable {
    * @throws TensorRtRunException when CUDA or TensorRT fails (the appliance then falls back)
    */
   float[][] embed(FloatBuffer nchw, int batch);
+
+  /**
+   * The fused pipeline (preprocess kernel -> this engine -> head kernel) on this engine's stream
+   * and CUDA runtime; at most one per engine, closed with the engine.
+   *
+   * @param kernels the CUDA build of the kernels
+   * @throws IllegalArgumentException when kernels, engine and config do not fit together
+   * @throws io.cordwatch.gpu.KernelException when the kernels cannot run on this device (the
+   *     pipeline's start-up probe)
+   */
+  FusedPipeline fuse(KernelLibrary kernels, FusedPipeline.Config config);
 
   @Override
   void close();

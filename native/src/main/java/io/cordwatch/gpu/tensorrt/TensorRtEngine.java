@@ -17,9 +17,16 @@ import static org.bytedeco.cuda.global.cudart.cudaStreamNonBlocking;
 import static org.bytedeco.cuda.global.cudart.cudaStreamSynchronize;
 import static org.bytedeco.cuda.global.cudart.cudaSuccess;
 
+import io.cordwatch.gpu.FusedPipeline;
+import io.cordwatch.gpu.KernelLibrary;
+import io.cordwatch.gpu.PipelineBackbone;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -61,12 +68,26 @@ import org.bytedeco.tensorrt.nvonnxparser.IParser;
  * are written atomically (a half-written engine would fail to deserialize and be rebuilt, but never
  * run).
  *
- * <p>Run: the batch is copied into pinned host memory, then host-to-device, {@code enqueueV3},
- * device-to-host on the engine's own non-blocking stream, and one synchronise; inputs and outputs
- * stay float32 (TensorRT converts at the edges in FP16/INT8 engines). The fused path that feeds the
- * preprocess kernel's device output straight into the engine and the prototype-head kernel after it
- * uses the same stream and device buffers; it is wired when the kernel bindings (io.cordwatch.gpu)
- * land, see docs/gpu.md.
+ * <p>Input type: an FP16 engine is built with a binary16 input tensor (linear NCHW), so the fused
+ * path's preprocess kernel writes half the bytes and TensorRT does not convert the input; FP32 and
+ * INT8 engines (the INT8 calibrator feeds float32) keep a float32 input. A cached engine is taken
+ * with whichever of the two it has. The output is always float32, what the head kernel reads.
+ *
+ * <p>Two ways to run, on the engine's one non-blocking stream:
+ *
+ * <ul>
+ *   <li>{@link #embed}: float32 tensors from Java (series the fused path does not take) are copied
+ *       into pinned host memory (converted to binary16 for an FP16 input), host-to-device, {@code
+ *       enqueueV3}, device-to-host, one synchronise.
+ *   <li>{@link #fuse}: the {@link FusedPipeline} over this engine ({@link #enqueue}): the
+ *       preprocess kernel writes the input tensor in device memory, TensorRT reads it there and
+ *       writes the embeddings the head kernel reads, and only the head's results are copied back.
+ *       Its memory ({@link PresetsMemory}) is on this engine's stream and CUDA runtime.
+ * </ul>
+ *
+ * Tensor addresses are bound before every enqueue (the two ways use different buffers). Changing
+ * the input shape while an earlier enqueue may still be running is avoided: the fused path waits
+ * for the stream first, which happens at most once per series (its last, smaller chunk).
  *
  * <p>Release: our CUDA memory and the stream are freed on close. JavaCPP's TensorRT presets give
  * Java no handle on the C++ destructors of objects TensorRT returns, so the runtime, engine and
@@ -77,7 +98,7 @@ import org.bytedeco.tensorrt.nvonnxparser.IParser;
  * <p>NOT VERIFIED ON HARDWARE: this build machine has no GPU. It compiles against the 1.5.11
  * presets (TensorRT 10.6, CUDA 12.6) and follows the TensorRT 10 C++ API.
  */
-final class TensorRtEngine implements GpuBackbone {
+final class TensorRtEngine implements GpuBackbone, PipelineBackbone {
   private static final Logger LOG = Logger.getLogger(TensorRtEngine.class.getName());
 
   /** Kept reachable for as long as TensorRT may call back into it (JavaCPP callbacks). */
@@ -90,6 +111,7 @@ final class TensorRtEngine implements GpuBackbone {
   private final int size;
   private final int width;
   private final int maxBatch;
+  private final boolean halfInput;
   private IRuntime runtime;
   private ICudaEngine engine;
   private IExecutionContext context;
@@ -98,9 +120,11 @@ final class TensorRtEngine implements GpuBackbone {
   private final Pointer deviceOut;
   private final Pointer hostIn;
   private final Pointer hostOut;
-  private final FloatBuffer pinnedIn;
+  private final ByteBuffer pinnedIn;
   private final FloatBuffer pinnedOut;
   private final Dims64 shape = new Dims64();
+  private int shapeBatch = -1;
+  private FusedPipeline fused;
   private boolean closed;
 
   private TensorRtEngine(
@@ -113,7 +137,8 @@ final class TensorRtEngine implements GpuBackbone {
       int channels,
       int size,
       int width,
-      int maxBatch) {
+      int maxBatch,
+      boolean halfInput) {
     this.name = name;
     this.runtime = runtime;
     this.engine = engine;
@@ -124,7 +149,8 @@ final class TensorRtEngine implements GpuBackbone {
     this.size = size;
     this.width = width;
     this.maxBatch = maxBatch;
-    long inFloats = (long) maxBatch * channels * size * size;
+    this.halfInput = halfInput;
+    long inBytes = (long) maxBatch * channels * size * size * (halfInput ? 2 : 4);
     long outFloats = (long) maxBatch * width;
     this.stream = new CUstream_st();
     check("cudaStreamCreateWithFlags", cudaStreamCreateWithFlags(stream, cudaStreamNonBlocking));
@@ -132,20 +158,17 @@ final class TensorRtEngine implements GpuBackbone {
     this.deviceOut = new Pointer();
     this.hostIn = new Pointer();
     this.hostOut = new Pointer();
-    check("cudaMalloc(input)", cudaMalloc(deviceIn, inFloats * Float.BYTES));
+    check("cudaMalloc(input)", cudaMalloc(deviceIn, inBytes));
     check("cudaMalloc(output)", cudaMalloc(deviceOut, outFloats * Float.BYTES));
-    check("cudaMallocHost(input)", cudaMallocHost(hostIn, inFloats * Float.BYTES));
+    check("cudaMallocHost(input)", cudaMallocHost(hostIn, inBytes));
     check("cudaMallocHost(output)", cudaMallocHost(hostOut, outFloats * Float.BYTES));
-    this.pinnedIn = new FloatPointer(hostIn).capacity(inFloats).asBuffer();
+    this.pinnedIn =
+        new BytePointer(hostIn).capacity(inBytes).asBuffer().order(ByteOrder.nativeOrder());
     this.pinnedOut = new FloatPointer(hostOut).capacity(outFloats).asBuffer();
     shape.nbDims(4);
     shape.d(1, channels);
     shape.d(2, size);
     shape.d(3, size);
-    if (!context.setTensorAddress(inputName, deviceIn)
-        || !context.setTensorAddress(outputName, deviceOut)) {
-      throw new TensorRtUnavailableException("TensorRT refused the device buffers' addresses");
-    }
   }
 
   static TensorRtEngine open(TensorRtOptions o) {
@@ -240,9 +263,11 @@ final class TensorRtEngine implements GpuBackbone {
     if (inDims.nbDims() != 4 || outDims.nbDims() != 2 || outDims.d(1) < 1) {
       throw new TensorRtUnavailableException("the engine's shapes are not [N,C,S,S] -> [N,D]");
     }
-    if (engine.getTensorDataType(in) != nvinfer.DataType.kFLOAT
+    nvinfer.DataType inType = engine.getTensorDataType(in);
+    if ((inType != nvinfer.DataType.kFLOAT && inType != nvinfer.DataType.kHALF)
         || engine.getTensorDataType(out) != nvinfer.DataType.kFLOAT) {
-      throw new TensorRtUnavailableException("the engine's input and output must be float32");
+      throw new TensorRtUnavailableException(
+          "the engine's input must be float32 or float16 and its output float32");
     }
     int channels = (int) inDims.d(1);
     int maxBatch = (int) engine.getProfileShape(in, 0, nvinfer.OptProfileSelector.kMAX).d(0);
@@ -269,7 +294,8 @@ final class TensorRtEngine implements GpuBackbone {
         channels,
         o.inputSize(),
         (int) outDims.d(1),
-        Math.min(maxBatch, o.maxBatch()));
+        Math.min(maxBatch, o.maxBatch()),
+        inType == nvinfer.DataType.kHALF);
   }
 
   /**
@@ -314,6 +340,12 @@ final class TensorRtEngine implements GpuBackbone {
     int minBatch = dims.d(0) > 0 ? maxBatch : 1;
     int optBatch = Math.max(minBatch, Math.min(o.optBatch(), maxBatch));
 
+    if (o.precision() == Precision.FP16) {
+      // The fused path's preprocess kernel writes binary16 directly (half the bytes); an FP16
+      // engine converts its input to half anyway. INT8 keeps float32: its calibrator feeds floats.
+      input.setType(nvinfer.DataType.kHALF);
+      input.setAllowedFormats(1 << nvinfer.TensorFormat.kLINEAR.value);
+    }
     IBuilderConfig config = builder.createBuilderConfig();
     config.setMemoryPoolLimit(nvinfer.MemoryPoolType.kWORKSPACE, o.workspaceBytes());
     if (o.precision() != Precision.FP32) {
@@ -445,6 +477,62 @@ final class TensorRtEngine implements GpuBackbone {
   }
 
   @Override
+  public boolean halfInput() {
+    return halfInput;
+  }
+
+  @Override
+  public synchronized FusedPipeline fuse(KernelLibrary kernels, FusedPipeline.Config config) {
+    if (closed) {
+      throw new IllegalStateException(name + " is closed");
+    }
+    if (fused != null) {
+      throw new IllegalStateException(name + " already has a fused pipeline");
+    }
+    fused = FusedPipeline.open(kernels, new PresetsMemory(stream), this, config);
+    return fused;
+  }
+
+  /** Binds the input and output tensors to these device addresses for the next enqueue. */
+  private void bind(Pointer in, Pointer out) {
+    if (!context.setTensorAddress(inputName, in) || !context.setTensorAddress(outputName, out)) {
+      throw new TensorRtRunException("TensorRT refused the device buffers' addresses");
+    }
+  }
+
+  /** Sets the batch of the next enqueue, first waiting for the stream when the batch changes. */
+  private void batch(int n) {
+    if (n != shapeBatch) {
+      run("cudaStreamSynchronize", cudaStreamSynchronize(stream));
+      shape.d(0, n);
+      if (!context.setInputShape(inputName, shape)) {
+        shapeBatch = -1;
+        throw new TensorRtRunException("setInputShape refused batch " + n);
+      }
+      shapeBatch = n;
+    }
+  }
+
+  @Override
+  public synchronized void enqueue(
+      MemorySegment input, MemorySegment output, int n, MemorySegment onStream) {
+    if (closed) {
+      throw new IllegalStateException(name + " is closed");
+    }
+    if (onStream.address() != stream.address()) {
+      throw new IllegalArgumentException("the fused pipeline must run on the engine's stream");
+    }
+    if (n < 1 || n > maxBatch) {
+      throw new IllegalArgumentException("batch of " + n + ", the engine takes 1.." + maxBatch);
+    }
+    bind(PresetsMemory.pointer(input), PresetsMemory.pointer(output));
+    batch(n);
+    if (!context.enqueueV3(stream)) {
+      throw new TensorRtRunException("enqueueV3 failed (see the TensorRT messages in the log)");
+    }
+  }
+
+  @Override
   public synchronized float[][] embed(FloatBuffer nchw, int batch) {
     if (closed) {
       throw new IllegalStateException(name + " is closed");
@@ -462,19 +550,25 @@ final class TensorRtEngine implements GpuBackbone {
     float[][] out = new float[batch][width];
     int done = 0;
     int start = nchw.position();
+    bind(deviceIn, deviceOut);
     while (done < batch) {
       int n = Math.min(maxBatch, batch - done);
+      FloatBuffer items = nchw.slice(start + done * item, n * item);
       pinnedIn.clear();
-      pinnedIn.put(nchw.slice(start + done * item, n * item));
-      long inBytes = (long) n * item * Float.BYTES;
+      if (halfInput) {
+        ShortBuffer halves = pinnedIn.asShortBuffer();
+        while (items.hasRemaining()) {
+          halves.put(Float.floatToFloat16(items.get()));
+        }
+      } else {
+        pinnedIn.asFloatBuffer().put(items);
+      }
+      long inBytes = (long) n * item * (halfInput ? 2 : 4);
       long outBytes = (long) n * width * Float.BYTES;
       run(
           "cudaMemcpyAsync(H2D)",
           cudaMemcpyAsync(deviceIn, hostIn, inBytes, cudaMemcpyHostToDevice, stream));
-      shape.d(0, n);
-      if (!context.setInputShape(inputName, shape)) {
-        throw new TensorRtRunException("setInputShape refused batch " + n);
-      }
+      batch(n);
       if (!context.enqueueV3(stream)) {
         throw new TensorRtRunException("enqueueV3 failed (see the TensorRT messages in the log)");
       }
@@ -518,6 +612,10 @@ final class TensorRtEngine implements GpuBackbone {
       return;
     }
     closed = true;
+    if (fused != null) {
+      fused.close();
+      fused = null;
+    }
     cudaStreamSynchronize(stream);
     cudaFree(deviceIn);
     cudaFree(deviceOut);

@@ -1,0 +1,245 @@
+package io.cordwatch.cli;
+
+import io.cordwatch.app.Logging;
+import io.cordwatch.grade.SeriesGrader;
+import io.cordwatch.grade.SeriesResult;
+import io.cordwatch.grade.SliceResult;
+import io.cordwatch.grade.Verdict;
+import io.cordwatch.infer.BackboneEngine;
+import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.BundleException;
+import io.cordwatch.infer.Bundles;
+import io.cordwatch.infer.FusedEngine;
+import io.cordwatch.phantom.Phantom;
+import io.cordwatch.phantom.StudyPlan;
+import io.cordwatch.roi.SuppliedBoxes;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import java.util.logging.Level;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code cordwatch bench fused}: one phantom series graded by the CPU path (Java preprocessing and
+ * head around ONNX Runtime) and by the fused pipeline on the host build of the kernels around the
+ * same ONNX Runtime graph (docs/gpu.md, "The fused path"), in alternating order, with the agreement
+ * of the two results. It measures what the GPU path's orchestration and C kernels cost on a CPU; it
+ * says nothing about a GPU (on a GPU box the verdicts' own timings do).
+ */
+@Command(
+    name = "fused",
+    description = {
+      "The CPU path against the fused kernel pipeline on the host build (same ONNX Runtime"
+          + " backbone) on one phantom series: wall time, stage times, agreement. No GPU."
+    },
+    mixinStandardHelpOptions = true)
+final class FusedBench implements Callable<Integer> {
+  @CommandLine.Spec CommandSpec spec;
+
+  @Option(names = "--bundle", required = true, paramLabel = "B", description = "Model bundle")
+  Path bundlePath;
+
+  @Option(
+      names = "--slices",
+      defaultValue = "40",
+      description = "Axial slices in the phantom series (default: ${DEFAULT-VALUE})")
+  int slices;
+
+  @Option(
+      names = "--runs",
+      defaultValue = "5",
+      description = "Timed runs of each path after one warm-up (default: ${DEFAULT-VALUE})")
+  int runs;
+
+  @Option(
+      names = "--size",
+      defaultValue = "384",
+      description = "Phantom matrix: 256, 320, 384 or 512 (default: ${DEFAULT-VALUE})")
+  int size;
+
+  private record Run(double wallMs, Verdict.Timings timings) {}
+
+  @Override
+  public Integer call() throws IOException {
+    Bundle bundle = validate();
+    Logging.configure(Level.WARNING);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path work = Files.createTempDirectory("cordwatch-bench-fused-");
+    try {
+      long seed = GradeBench.seedFor(size, slices);
+      Phantom.Result phantom =
+          Phantom.generate(
+              new Phantom.Options(
+                  work.resolve("phantom"),
+                  1,
+                  seed,
+                  StudyPlan.Style.INTERNAL,
+                  slices,
+                  false,
+                  false));
+      List<SeriesGrader.Input> inputs =
+          phantom.slices().stream()
+              .map(w -> new SeriesGrader.Input(w.sopUid(), w.file()))
+              .distinct()
+              .toList();
+      SuppliedBoxes boxes = SuppliedBoxes.load(phantom.labels());
+      List<Run> cpu = new ArrayList<>();
+      List<Run> fused = new ArrayList<>();
+      SeriesResult cpuResult;
+      SeriesResult fusedResult;
+      try (BackboneEngine engine = Bundles.openEngine(bundle);
+          FusedEngine host =
+              FusedEngine.host(Bundles.openEngine(bundle), bundle, false, SeriesGrader.BATCH)) {
+        SeriesGrader cpuGrader = new SeriesGrader(bundle, engine, boxes);
+        SeriesGrader fusedGrader = new SeriesGrader(bundle, host, boxes);
+        err.println("cordwatch bench: warm-up (untimed)");
+        err.flush();
+        cpuResult = cpuGrader.grade("bench", "bench", inputs);
+        fusedResult = fusedGrader.grade("bench", "bench", inputs);
+        for (int run = 1; run <= runs; run++) {
+          err.printf("cordwatch bench: run %d/%d%n", run, runs);
+          err.flush();
+          if (run % 2 == 1) {
+            cpu.add(time(cpuGrader, inputs));
+            fused.add(time(fusedGrader, inputs));
+          } else {
+            fused.add(time(fusedGrader, inputs));
+            cpu.add(time(cpuGrader, inputs));
+          }
+        }
+      }
+      report(out, work, bundle, cpuResult, fusedResult, cpu, fused);
+      return 0;
+    } finally {
+      BenchCommand.Ingest.deleteTree(work);
+    }
+  }
+
+  private Bundle validate() {
+    CommandLine cl = spec.commandLine();
+    if (slices < 1 || slices > GradeBench.MAX_SLICES) {
+      throw new ParameterException(
+          cl, "--slices must be between 1 and " + GradeBench.MAX_SLICES + ", was " + slices);
+    }
+    if (runs < 1 || runs > GradeBench.MAX_RUNS) {
+      throw new ParameterException(
+          cl, "--runs must be between 1 and " + GradeBench.MAX_RUNS + ", was " + runs);
+    }
+    if (!GradeBench.SIZES.contains(size)) {
+      throw new ParameterException(
+          cl, "--size must be one of the phantom's matrices 256, 320, 384, 512, was " + size);
+    }
+    if (!Files.exists(bundlePath)) {
+      throw new ParameterException(cl, "--bundle " + bundlePath + " does not exist");
+    }
+    try {
+      return Bundles.load(bundlePath);
+    } catch (BundleException e) {
+      throw new ParameterException(cl, "--bundle " + bundlePath + ": " + e.getMessage());
+    }
+  }
+
+  private static Run time(SeriesGrader grader, List<SeriesGrader.Input> inputs) {
+    long t0 = System.nanoTime();
+    SeriesResult r = grader.grade("bench", "bench", inputs);
+    return new Run((System.nanoTime() - t0) / 1e6, r.verdict().timings());
+  }
+
+  private void report(
+      PrintWriter out,
+      Path work,
+      Bundle bundle,
+      SeriesResult cpuResult,
+      SeriesResult fusedResult,
+      List<Run> cpu,
+      List<Run> fused)
+      throws IOException {
+    Verdict.Counts c = cpuResult.verdict().counts();
+    out.printf(
+        Locale.ROOT,
+        "fused: 1 phantom series, %d axial T2 slices %dx%d (%d graded), bundle %s, batch %d;"
+            + " median of %d runs after 1 warm-up%n",
+        c.slices(),
+        size,
+        size,
+        c.graded(),
+        bundle.name(),
+        SeriesGrader.BATCH,
+        runs);
+    out.println(BenchCommand.Ingest.machine(work));
+    out.println();
+    String head =
+        String.format(
+            Locale.ROOT,
+            "%-48s | %8s | %9s | %13s | %12s | %7s",
+            "path",
+            "wall ms",
+            "decode ms",
+            "preprocess ms",
+            "inference ms",
+            "head ms");
+    out.println(head);
+    out.println("-".repeat(head.length()));
+    row(out, "CPU: Java preprocess + ORT + Java head", cpu);
+    row(out, "fused, host kernels: C preprocess + ORT + C head", fused);
+    out.println();
+    out.println(
+        "fused stage times: preprocess = upload + histogram window, inference = preprocess"
+            + " kernel + backbone + head kernel, head = 0 (inside the pass)");
+    double maxP = 0;
+    double maxOod = 0;
+    int differentGrades = 0;
+    for (int i = 0; i < cpuResult.slices().size(); i++) {
+      SliceResult a = cpuResult.slices().get(i);
+      SliceResult b = fusedResult.slices().get(i);
+      if (!a.status().equals(SliceResult.GRADED) || !b.status().equals(SliceResult.GRADED)) {
+        continue;
+      }
+      List<Double> pa = new ArrayList<>(a.probabilities().values());
+      List<Double> pb = new ArrayList<>(b.probabilities().values());
+      for (int k = 0; k < pa.size(); k++) {
+        maxP = Math.max(maxP, Math.abs(pa.get(k) - pb.get(k)));
+      }
+      maxOod = Math.max(maxOod, Math.abs(a.ood() - b.ood()) / Math.max(1e-30, Math.abs(a.ood())));
+      differentGrades += a.grade().equals(b.grade()) ? 0 : 1;
+    }
+    out.printf(
+        Locale.ROOT,
+        "agreement: max |dp| %.2e, max OOD relative %.2e, %d of %d graded slices with another"
+            + " grade; verdict %s vs %s%n",
+        maxP,
+        maxOod,
+        differentGrades,
+        c.graded(),
+        cpuResult.verdict().grade(),
+        fusedResult.verdict().grade());
+  }
+
+  private static void row(PrintWriter out, String name, List<Run> runs) {
+    out.printf(
+        Locale.ROOT,
+        "%-48s | %8.1f | %9.1f | %13.1f | %12.1f | %7.1f%n",
+        name,
+        median(runs, Run::wallMs),
+        median(runs, r -> r.timings().decodeMs()),
+        median(runs, r -> r.timings().preprocessMs()),
+        median(runs, r -> r.timings().inferenceMs()),
+        median(runs, r -> r.timings().headMs()));
+  }
+
+  private static double median(List<Run> runs, ToDoubleFunction<Run> f) {
+    double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+}
