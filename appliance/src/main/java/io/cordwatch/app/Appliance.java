@@ -9,8 +9,7 @@ import io.cordwatch.infer.EngineException;
 import io.cordwatch.receive.DicomReceiver;
 import io.cordwatch.receive.Spool;
 import io.cordwatch.roi.BoxFileException;
-import io.cordwatch.roi.BoxSource;
-import io.cordwatch.roi.SuppliedBoxes;
+import io.cordwatch.roi.ConfiguredBoxes;
 import io.cordwatch.store.Index;
 import io.cordwatch.study.SelectionRules;
 import io.cordwatch.study.SeriesSelector;
@@ -50,6 +49,7 @@ public final class Appliance implements AutoCloseable {
   private final WebServer web;
   private final BackboneEngine engine;
   private final GradingWorker grading;
+  private final ConfiguredBoxes boxes;
   private final String engineState;
   private final Instant startedAt;
   private boolean closed;
@@ -93,6 +93,7 @@ public final class Appliance implements AutoCloseable {
     }
     this.engine = g.engine();
     this.grading = g.worker();
+    this.boxes = g.boxes();
     this.engineState = g.state();
     if (grading != null) {
       tracker.onJobQueued(grading::wake);
@@ -125,7 +126,8 @@ public final class Appliance implements AutoCloseable {
     LOG.info("engine: " + engineState);
   }
 
-  private record Grading(BackboneEngine engine, GradingWorker worker, String state) {}
+  private record Grading(
+      BackboneEngine engine, GradingWorker worker, String state, ConfiguredBoxes boxes) {}
 
   /**
    * Loads the configured bundle and boxes and builds the grading worker; without a bundle there is
@@ -135,34 +137,31 @@ public final class Appliance implements AutoCloseable {
    */
   private Grading grading(Settings settings, Spool spool, Clock clock) {
     if (settings.bundle() == null) {
-      return new Grading(null, null, ENGINE_STATE);
+      return new Grading(null, null, ENGINE_STATE, null);
     }
     Bundle bundle;
-    BoxSource boxes;
-    String boxesState;
     try {
       bundle = Bundles.load(settings.bundle());
     } catch (BundleException e) {
       throw new ConfigException("bundle: " + e.getMessage());
     }
-    if (settings.boxes() != null) {
-      try {
-        SuppliedBoxes supplied = SuppliedBoxes.load(settings.boxes());
-        boxes = supplied;
-        boxesState = "canal boxes from " + supplied.description() + " (" + supplied.size() + ")";
-      } catch (BoxFileException e) {
-        throw new ConfigException("boxes: " + e.getMessage());
-      }
-    } else {
-      boxes = BoxSource.none();
-      // The localizer model is not run yet, so without supplied boxes nothing can be cropped.
-      boxesState = "no canal boxes: every slice is reported 'no ROI' (set boxes)";
+    ConfiguredBoxes boxes;
+    try {
+      boxes = ConfiguredBoxes.open(bundle, settings.boxes());
+    } catch (BoxFileException e) {
+      throw new ConfigException("boxes: " + e.getMessage());
+    } catch (BundleException | EngineException e) {
+      throw new ConfigException("bundle: localizer: " + e.getMessage());
+    }
+    String boxesState = boxes.description();
+    if (!boxes.any()) {
       LOG.warning("grading: " + boxesState);
     }
     BackboneEngine opened;
     try {
       opened = Bundles.openEngine(bundle);
     } catch (BundleException | EngineException e) {
+      boxes.close();
       throw new ConfigException("bundle: " + e.getMessage());
     }
     String state =
@@ -176,8 +175,13 @@ public final class Appliance implements AutoCloseable {
             + boxesState;
     GradingWorker worker =
         new GradingWorker(
-            index, spool, new SeriesGrader(bundle, opened, boxes), meters, clock, GRADING_POLL);
-    return new Grading(opened, worker, state);
+            index,
+            spool,
+            new SeriesGrader(bundle, opened, boxes.source()),
+            meters,
+            clock,
+            GRADING_POLL);
+    return new Grading(opened, worker, state, boxes);
   }
 
   /** One line about the grading engine, model and boxes, as the status surfaces show it. */
@@ -191,6 +195,9 @@ public final class Appliance implements AutoCloseable {
     }
     if (engine != null) {
       engine.close();
+    }
+    if (boxes != null) {
+      boxes.close();
     }
   }
 

@@ -6,7 +6,7 @@ import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.Preprocessing;
 import io.cordwatch.roi.BoxSource;
-import io.cordwatch.roi.CanalBox;
+import io.cordwatch.roi.SlicePixels;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -17,11 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Grades one series from its files: decode every frame, window the series, crop each slice's canal
- * box, embed in batches, apply the prototype head, build the verdict.
+ * box (from the box source, which may run the bundle's localizer on the decoded slice), embed in
+ * batches, apply the prototype head, build the verdict.
  *
  * <p>The window is a property of the series (docs/model-bundle.md, step 2), so every frame is
  * decoded before any is preprocessed; the pixels of slices without a box still count towards it,
@@ -96,8 +96,9 @@ public final class SeriesGrader {
 
     List<SliceResult> results = new ArrayList<>(decoded.size() + unreadable.size());
     List<Integer> pending = new ArrayList<>();
-    List<CanalBox> pendingBoxes = new ArrayList<>();
+    List<BoxSource.Located> pendingBoxes = new ArrayList<>();
     long preprocessNanos = 0;
+    long localizeNanos = 0;
     long[] inferAndHeadNanos = new long[2];
     if (!decoded.isEmpty()) {
       Preprocessing.Window window = window(decoded);
@@ -111,10 +112,16 @@ public final class SeriesGrader {
         Decoded d = decoded.get(i);
         DicomPixels.Frame f = d.frame();
         results.add(null);
-        Optional<CanalBox> box = boxes.box(f.sopInstanceUid(), f.frame());
-        if (box.isEmpty()) {
+        long l0 = System.nanoTime();
+        BoxSource.Located box =
+            boxes.locate(
+                f.sopInstanceUid(),
+                f.frame(),
+                new SlicePixels(d.values(), f.columns(), f.rows(), f.monochrome1()));
+        localizeNanos += System.nanoTime() - l0;
+        if (!box.found()) {
           results.set(
-              i, SliceResult.noRoi(f.sopInstanceUid(), f.frame(), "no canal box", f.position()));
+              i, SliceResult.noRoi(f.sopInstanceUid(), f.frame(), box.reason(), f.position()));
           continue;
         }
         long p0 = System.nanoTime();
@@ -125,7 +132,7 @@ public final class SeriesGrader {
               f.rows(),
               window,
               f.monochrome1(),
-              box.get().toPreprocessing(),
+              box.box().toPreprocessing(),
               batch);
         } catch (IllegalArgumentException e) {
           results.set(
@@ -137,7 +144,7 @@ public final class SeriesGrader {
           preprocessNanos += System.nanoTime() - p0;
         }
         pending.add(i);
-        pendingBoxes.add(box.get());
+        pendingBoxes.add(box);
         if (pending.size() == BATCH) {
           flush(batch, pending, pendingBoxes, decoded, results, inferAndHeadNanos);
         }
@@ -159,7 +166,8 @@ public final class SeriesGrader {
                 ms(preprocessNanos),
                 ms(inferAndHeadNanos[0]),
                 ms(inferAndHeadNanos[1]),
-                ms(t2 - t0)));
+                ms(t2 - t0),
+                ms(localizeNanos)));
     return new SeriesResult(studyUid, seriesUid, verdict, results);
   }
 
@@ -167,7 +175,7 @@ public final class SeriesGrader {
   private void flush(
       FloatBuffer batch,
       List<Integer> pending,
-      List<CanalBox> pendingBoxes,
+      List<BoxSource.Located> pendingBoxes,
       List<Decoded> decoded,
       List<SliceResult> results,
       long[] nanos) {
@@ -198,7 +206,8 @@ public final class SeriesGrader {
               f.frame(),
               bundle.classes().get(g.grade()),
               p,
-              pendingBoxes.get(k),
+              pendingBoxes.get(k).box(),
+              pendingBoxes.get(k).source(),
               g.oodScore(),
               g.uncertain(),
               f.position()));

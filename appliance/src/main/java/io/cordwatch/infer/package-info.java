@@ -1,11 +1,13 @@
 /**
  * The inference stage: the model bundle, the preprocessing that turns slices into input tensors,
- * and backbone engines that turn tensors into embeddings.
+ * backbone engines that turn tensors into embeddings, and the runner of the bundle's canal
+ * localizer ({@link io.cordwatch.infer.OnnxLocalizer}, whose views and output {@code roi} owns).
  *
  * <p>Owns: the bundle format and its checks ({@link io.cordwatch.infer.Bundles}, documented in
  * docs/model-bundle.md), the reference preprocessing ({@link io.cordwatch.infer.Preprocessing}),
- * the {@link io.cordwatch.infer.BackboneEngine} interface and the CPU engine on ONNX Runtime, whose
- * native library is loaded only by {@link io.cordwatch.infer.OrtRuntime}.
+ * the {@link io.cordwatch.infer.BackboneEngine} interface and the CPU engine on ONNX Runtime (and
+ * the localizer's session), whose native library is loaded only by {@link
+ * io.cordwatch.infer.OrtRuntime}.
  *
  * <p>May not touch: DICOM parsing or the network (it receives decoded stored values and boxes), the
  * database, or grading decisions (distances, probabilities and verdicts belong to {@code grade}).

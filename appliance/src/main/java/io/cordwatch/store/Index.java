@@ -33,7 +33,7 @@ import java.util.Optional;
  */
 public final class Index implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int SCHEMA_VERSION = 2;
+  private static final int SCHEMA_VERSION = 3;
 
   /** Series is still receiving instances. */
   public static final String SERIES_RECEIVING = "receiving";
@@ -100,6 +100,10 @@ public final class Index implements AutoCloseable {
       }
       if (version < 2) {
         createVersion2(s);
+      }
+      if (version < 3) {
+        // Version 3: where each slice's canal box came from (supplied, localizer).
+        s.execute("ALTER TABLE slice_results ADD COLUMN box_source TEXT");
       }
       s.execute("INSERT INTO schema_version(version) VALUES (" + SCHEMA_VERSION + ")");
       db.commit();
@@ -543,8 +547,8 @@ public final class Index implements AutoCloseable {
           db.prepareStatement(
               """
               INSERT INTO slice_results(series_uid, ordinal, sop_instance_uid, frame, status,
-                grade, probabilities, x0, y0, x1, y1, ood, uncertain, reason)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                grade, probabilities, x0, y0, x1, y1, ood, uncertain, reason, box_source)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
         for (Records.SliceRow r : slices) {
           p.setString(1, job.seriesUid());
           p.setInt(2, r.ordinal());
@@ -563,6 +567,7 @@ public final class Index implements AutoCloseable {
           }
           setInteger(p, 13, r.uncertain() == null ? null : (r.uncertain() ? 1 : 0));
           p.setString(14, r.reason());
+          p.setString(15, r.boxSource());
           p.addBatch();
         }
         p.executeBatch();
@@ -871,7 +876,8 @@ public final class Index implements AutoCloseable {
                   box,
                   oodOrNull,
                   uncertain == null ? null : uncertain != 0,
-                  rs.getString("reason")));
+                  rs.getString("reason"),
+                  rs.getString("box_source")));
         }
       }
     }

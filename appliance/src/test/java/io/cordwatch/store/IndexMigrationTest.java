@@ -58,7 +58,81 @@ class IndexMigrationTest {
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
       rs.next();
-      assertEquals(2, rs.getInt(1));
+      assertEquals(3, rs.getInt(1));
     }
+  }
+
+  @Test
+  void versionTwoIndexGainsBoxSourcesAndKeepsItsSliceResults() throws Exception {
+    Path db = tmp.resolve("index.db");
+    try (Index index = Index.open(db)) {
+      seriesWithJob(index);
+      var job = index.claimJob(3).orElseThrow();
+      assertTrue(
+          index.finishJob(
+              job,
+              "{\"grade\":\"0\"}",
+              List.of(
+                  new Records.SliceRow(
+                      0, "1.2.3.1", 1, "no_roi", null, null, null, null, null, "no canal box")),
+              4));
+    }
+    // Turn it back into what a version 2 appliance left on disk.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE slice_results DROP COLUMN box_source");
+      s.execute("DELETE FROM schema_version");
+      s.execute("INSERT INTO schema_version(version) VALUES (2)");
+    }
+
+    try (Index index = Index.open(db)) {
+      var kept = index.study("1.2.3").orElseThrow().series().getFirst().slices();
+      assertEquals(1, kept.size());
+      assertEquals("no canal box", kept.getFirst().reason());
+      assertEquals(null, kept.getFirst().boxSource());
+      index.completeSeries("1.2.3.9", 5, true, "selected", List.of());
+      var job = index.claimJob(6).orElseThrow();
+      assertTrue(
+          index.finishJob(
+              job,
+              "{\"grade\":\"0\"}",
+              List.of(
+                  new Records.SliceRow(
+                      0,
+                      "1.2.3.1",
+                      1,
+                      "graded",
+                      "0",
+                      "{\"0\":1.0}",
+                      new int[] {1, 2, 3, 4},
+                      0.5,
+                      false,
+                      null,
+                      "localizer")),
+              7));
+      var graded = index.study("1.2.3").orElseThrow().series().getFirst().slices();
+      assertEquals("localizer", graded.getFirst().boxSource());
+    }
+  }
+
+  private static void seriesWithJob(Index index) {
+    index.recordInstance(
+        new InstanceRow(
+            0,
+            "1.2.3.1",
+            "1.2.840.10008.5.1.4.1.1.4",
+            "1.2.3",
+            "1.2.3.9",
+            "1.2.840.10008.1.2.1",
+            "spool/a.dcm",
+            1,
+            "00",
+            1,
+            "AE",
+            "{}"),
+        "MR",
+        1,
+        "AX T2");
+    index.completeSeries("1.2.3.9", 2, true, "selected", List.of());
   }
 }
