@@ -34,7 +34,7 @@ public record LocalizerSpec(
 
   /** The values the trainer uses unless told otherwise. */
   public static LocalizerSpec defaults() {
-    return new LocalizerSpec(64, 0.5, 99.5, BOX_PROBABILITY, 0.5, 2.0, 1);
+    return new LocalizerSpec(64, 0.5, 99.5, BOX_PROBABILITY, 0.3, 2.0, 2);
   }
 
   /**

@@ -53,9 +53,10 @@ public final class DjlLocalizer implements AutoCloseable {
             (name, shape) -> {
               float[] v = new float[LocalizerGraph.count(shape)];
               if (name.endsWith(".weight")) {
-                // Fan-in of a kernel [O, I, k, k]: in-channels x kernel area.
+                // Fan-in of a kernel [O, I, k, k]: in-channels x kernel area. The head starts
+                // nearly silent, so the first steps are not spent undoing random logits.
                 long fanIn = shape[1] * shape[2] * shape[3];
-                double std = Math.sqrt(2.0 / fanIn);
+                double std = name.equals("head.weight") ? 0.01 : Math.sqrt(2.0 / fanIn);
                 for (int i = 0; i < v.length; i++) {
                   v[i] = (float) (random.nextGaussian() * std);
                 }

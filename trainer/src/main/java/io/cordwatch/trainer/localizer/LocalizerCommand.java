@@ -21,6 +21,7 @@ import java.util.Map;
  * cordwatch train-localizer --data DIR --out FILE.onnx [--val DIR]... [--bundle B]
  *     [--labels FILE|DIR] [--epochs N] [--batch N] [--width N] [--input-size V]
  *     [--per-study N] [--held-out F] [--seed S] [--lr X] [--evaluate-every N]
+ *     [--threshold T] [--refinements R]
  * </pre>
  *
  * {@code --data} is split by study; {@code --held-out} of its studies (default 0.1) are never
@@ -83,6 +84,26 @@ public final class LocalizerCommand {
                       spec.threshold(),
                       spec.context(),
                       spec.refinements());
+          case "--threshold" ->
+              spec =
+                  new LocalizerSpec(
+                      spec.inputSize(),
+                      spec.windowLowPercentile(),
+                      spec.windowHighPercentile(),
+                      spec.output(),
+                      Double.parseDouble(v),
+                      spec.context(),
+                      spec.refinements());
+          case "--refinements" ->
+              spec =
+                  new LocalizerSpec(
+                      spec.inputSize(),
+                      spec.windowLowPercentile(),
+                      spec.windowHighPercentile(),
+                      spec.output(),
+                      spec.threshold(),
+                      spec.context(),
+                      integer(a, v));
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       }
@@ -239,5 +260,6 @@ public final class LocalizerCommand {
       """
       usage: cordwatch train-localizer --data DIR --out FILE.onnx [--val DIR]... [--bundle B]
                [--labels FILE|DIR] [--epochs N] [--batch N] [--width N] [--input-size V]
-               [--per-study N] [--held-out F] [--seed S] [--lr X] [--evaluate-every N]""";
+               [--per-study N] [--held-out F] [--seed S] [--lr X] [--evaluate-every N]
+               [--threshold T] [--refinements R]""";
 }

@@ -38,12 +38,21 @@ import java.util.stream.Stream;
  * slices can be split by study, never by slice: slices of one study share a patient, a scanner and
  * a pose, and a split by slice would score the model on near-copies of its training slices.
  *
+ * <p>A labels.csv's {@code grade} column, when present, is kept with each slice: training draws
+ * diseased slices more often ({@link LocalizerTraining}), since a canal filled with tumour is the
+ * hard case to box and such slices are rare.
+ *
  * <p>Slices are held in unit range as 16-bit fixed point (about a quarter of a float's memory;
  * 1/65535 is far below anything the network can see), already windowed by {@link
  * CanalLocator#unit}, so training builds views without re-reading files.
  */
 public final class LocalizerData {
-  /** One labelled slice. */
+  /**
+   * One labelled slice.
+   *
+   * @param grade the slice's grade from labels.csv's {@code grade} column; null when the labels
+   *     carry none (VOC files)
+   */
   public record Sample(
       String studyUid,
       String sopInstanceUid,
@@ -51,7 +60,13 @@ public final class LocalizerData {
       int columns,
       int rows,
       char[] unit,
-      CanalBox box) {
+      CanalBox box,
+      String grade) {
+    /** Whether the slice is known to show disease (a grade other than 0). */
+    public boolean diseased() {
+      return grade != null && !grade.equals("0");
+    }
+
     /** The slice in unit range as floats. */
     public float[] unitFloats() {
       float[] out = new float[unit.length];
@@ -94,6 +109,7 @@ public final class LocalizerData {
             ? labels
             : Files.isRegularFile(dir.resolve("labels.csv")) ? dir.resolve("labels.csv") : dir;
     BoxSource boxes = SuppliedBoxes.load(labelPath);
+    Map<String, String> grades = Files.isRegularFile(labelPath) ? grades(labelPath) : Map.of();
     List<Path> files;
     try (Stream<Path> s = Files.walk(dir)) {
       files =
@@ -176,7 +192,8 @@ public final class LocalizerData {
                   fr.columns(),
                   fr.rows(),
                   fixedPoint(CanalLocator.unit(pixels, spec)),
-                  box.get()));
+                  box.get(),
+                  grades.get(fr.sopInstanceUid() + "/" + fr.frame())));
         }
         if (++read % 250 == 0) {
           log.accept(dir.getFileName() + ": " + read + " files read, " + out.size() + " slices");
@@ -189,6 +206,42 @@ public final class LocalizerData {
     }
     return new LocalizerData(
         out, dir + " (" + out.size() + " slices, " + byStudy.size() + " studies)");
+  }
+
+  /**
+   * The {@code grade} column of a labels.csv by "SOP Instance UID/frame", or nothing when there is
+   * no such column. The file has already been read strictly by {@link SuppliedBoxes}, so this only
+   * picks one more column out of it.
+   */
+  private static Map<String, String> grades(Path csv) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(csv);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + csv, e);
+    }
+    if (lines.isEmpty()) {
+      return Map.of();
+    }
+    List<String> names =
+        java.util.Arrays.stream(lines.getFirst().replace("\uFEFF", "").split(",", -1))
+            .map(x -> x.strip().toLowerCase(java.util.Locale.ROOT))
+            .toList();
+    int sop = names.indexOf("sop_instance_uid");
+    int grade = names.indexOf("grade");
+    int frame = names.indexOf("frame");
+    Map<String, String> out = new java.util.HashMap<>();
+    if (sop < 0 || grade < 0) {
+      return out;
+    }
+    for (String line : lines.subList(1, lines.size())) {
+      String[] c = line.split(",", -1);
+      if (c.length == names.size()) {
+        String f = frame < 0 || c[frame].isBlank() ? "1" : c[frame].strip();
+        out.put(c[sop].strip() + "/" + f, c[grade].strip());
+      }
+    }
+    return out;
   }
 
   private static char[] fixedPoint(float[] unit) {

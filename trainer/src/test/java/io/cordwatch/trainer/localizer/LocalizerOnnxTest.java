@@ -67,18 +67,24 @@ class LocalizerOnnxTest {
     double maxAbs = 0;
     double maxLogit = 0;
     double spread = 0;
+    int unsaturated = 0;
     for (int i = 0; i < djl.length; i++) {
       maxAbs = Math.max(maxAbs, Math.abs(djl[i] - ort[i]));
-      maxLogit = Math.max(maxLogit, Math.abs(logit(djl[i]) - logit(ort[i])));
       spread = Math.max(spread, Math.abs(djl[i] - djl[0]));
+      // Where float32 still resolves the sigmoid, compare the logits too (relative precision).
+      if (djl[i] > 0.01 && djl[i] < 0.99) {
+        unsaturated++;
+        maxLogit = Math.max(maxLogit, Math.abs(logit(djl[i]) - logit(ort[i])));
+      }
     }
     System.out.printf(
         "localizer parity, width 8, %d views of %d px: max |p_djl - p_ort| = %.2e, max logit"
             + " difference %.2e%n",
         n, size, maxAbs, maxLogit);
     assertTrue(spread > 0.1, "the test input must give varied outputs, spread " + spread);
+    assertTrue(unsaturated > djl.length / 20, "too few unsaturated outputs: " + unsaturated);
     assertTrue(maxAbs <= 1e-5, "probabilities differ by " + maxAbs);
-    assertTrue(maxLogit <= 1e-3, "logits differ by " + maxLogit);
+    assertTrue(maxLogit <= 1e-4, "logits differ by " + maxLogit);
   }
 
   @Test
@@ -102,7 +108,6 @@ class LocalizerOnnxTest {
   }
 
   private static double logit(double p) {
-    double q = Math.min(Math.max(p, 1e-7), 1 - 1e-7);
-    return Math.log(q / (1 - q));
+    return Math.log(p / (1 - p));
   }
 }
