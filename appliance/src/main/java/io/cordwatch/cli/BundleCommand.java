@@ -267,6 +267,13 @@ final class BundleCommand implements Runnable {
       out.printf(
           "verified: %s runs the backbone, input %s, embedding width %d%n",
           v.engine(), v.inputShape(), v.embeddingWidth());
+      v.bundle()
+          .localizer()
+          .ifPresent(
+              l ->
+                  out.printf(
+                      "verified: the localizer runs, views [N, 1, %d, %d] -> %s%n",
+                      l.spec().inputSize(), l.spec().inputSize(), l.spec().output()));
       out.println("OK");
       return 0;
     } catch (BundleException e) {

@@ -43,7 +43,12 @@ class GradeWithLocalizerTest {
   @Test
   void theLocalizerBoxesEverySliceWhenNoBoxesAreGiven() throws Exception {
     CliRun r =
-        CliRun.run("grade", phantom.resolve("study-0001").toString(), "--bundle", bundle.toString(), "--json");
+        CliRun.run(
+            "grade",
+            phantom.resolve("study-0001").toString(),
+            "--bundle",
+            bundle.toString(),
+            "--json");
     assertEquals(0, r.exit(), r::all);
     JsonNode axial = gradedSeries(JSON.readTree(r.out()));
     assertEquals(12, axial.path("slices").size());
@@ -53,7 +58,11 @@ class GradeWithLocalizerTest {
       assertEquals("localizer", s.path("box_source").asText(), s.toString());
       JsonNode b = s.path("box");
       CanalBox found =
-          new CanalBox(b.path("x0").asInt(), b.path("y0").asInt(), b.path("x1").asInt(), b.path("y1").asInt());
+          new CanalBox(
+              b.path("x0").asInt(),
+              b.path("y0").asInt(),
+              b.path("x1").asInt(),
+              b.path("y1").asInt());
       CanalBox label = labels.box(s.path("sop_instance_uid").asText(), 1).orElseThrow();
       if (found.iou(label) >= 0.8) {
         close++;
@@ -83,7 +92,8 @@ class GradeWithLocalizerTest {
     int localized = 0;
     for (JsonNode s : gradedSeries(JSON.readTree(r.out())).path("slices")) {
       boolean wasGiven = given.box(s.path("sop_instance_uid").asText(), 1).isPresent();
-      assertEquals(wasGiven ? "supplied" : "localizer", s.path("box_source").asText(), s.toString());
+      assertEquals(
+          wasGiven ? "supplied" : "localizer", s.path("box_source").asText(), s.toString());
       if (wasGiven) {
         supplied++;
       } else {
@@ -94,7 +104,8 @@ class GradeWithLocalizerTest {
     assertEquals(7, localized);
 
     CliRun table =
-        CliRun.run("grade", phantom.resolve("study-0001").toString(), "--bundle", bundle.toString());
+        CliRun.run(
+            "grade", phantom.resolve("study-0001").toString(), "--bundle", bundle.toString());
     assertEquals(0, table.exit(), table::all);
     assertTrue(table.out().contains("(localizer)"), table.out());
   }

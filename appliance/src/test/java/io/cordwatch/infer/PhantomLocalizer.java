@@ -15,9 +15,11 @@ public final class PhantomLocalizer {
   /** The ONNX file (its spec is in its metadata). */
   public static Path onnx() {
     try {
-      return Path.of(PhantomLocalizer.class.getResource("/localizer/phantom-localizer.onnx").toURI());
+      return Path.of(
+          PhantomLocalizer.class.getResource("/localizer/phantom-localizer.onnx").toURI());
     } catch (URISyntaxException | NullPointerException e) {
-      throw new IllegalStateException("test resource localizer/phantom-localizer.onnx is missing", e);
+      throw new IllegalStateException(
+          "test resource localizer/phantom-localizer.onnx is missing", e);
     }
   }
 

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A trained localizer ({@link PhantomLocalizer}) on phantom studies it never saw, of both scanner
  * styles, through the appliance's own path (DICOM decode, {@link LocalizerBoxes}, ONNX Runtime):
  * the boxes it finds must match the phantom's labels. A small sample, so the bar is set below the
- * held-out figure that training reports (docs/model-bundle.md), but a broken view, threshold or
- * box reading would miss it by far.
+ * held-out figure that training reports (docs/model-bundle.md), but a broken view, threshold or box
+ * reading would miss it by far.
  */
 class TrainedLocalizerTest {
   @TempDir static Path tmp;
@@ -80,7 +80,8 @@ class TrainedLocalizerTest {
       noise[i] = (float) Math.abs(100 * r.nextGaussian());
     }
     try (LocalizerBoxes localizer = LocalizerBoxes.open(bundle)) {
-      BoxSource.Located none = localizer.locate("1.2.3", 1, new SlicePixels(noise, 256, 256, false));
+      BoxSource.Located none =
+          localizer.locate("1.2.3", 1, new SlicePixels(noise, 256, 256, false));
       assertFalse(none.found(), () -> "a box in pure noise: " + none.box());
       assertTrue(none.reason().startsWith("localizer found no canal"), none.reason());
     }

@@ -21,13 +21,13 @@ import java.util.Random;
  *
  * <p><b>What a training example is.</b> One random view of one slice (the views {@link
  * CanalLocator} will show the network in service; slices with disease are drawn {@value
- * #DISEASED_DRAWS} times per epoch) with its target, the share of each view pixel the
- * labelled box covers ({@link CanalLocator#coverage}). Three kinds, drawn per example: the whole
- * slice as the first pass sees it, lightly zoomed and shifted (30%); a close view centred near the
- * box at about {@code context} times its size, with the centre and size off by what a first pass
- * gets wrong (55%); and a view of any size anywhere on the slice (15%), which teaches that bright
- * things elsewhere are not the canal and covers the scales in between. Then a horizontal flip (half
- * the time) and intensity changes a scanner could make (gamma, contrast, offset, Gaussian noise),
+ * #DISEASED_DRAWS} times per epoch) with its target, the share of each view pixel the labelled box
+ * covers ({@link CanalLocator#coverage}). Three kinds, drawn per example: the whole slice as the
+ * first pass sees it, lightly zoomed and shifted (30%); a close view centred near the box at about
+ * {@code context} times its size, with the centre and size off by what a first pass gets wrong
+ * (55%); and a view of any size anywhere on the slice (15%), which teaches that bright things
+ * elsewhere are not the canal and covers the scales in between. Then a horizontal flip (half the
+ * time) and intensity changes a scanner could make (gamma, contrast, offset, Gaussian noise),
  * clipped to [0, 1].
  *
  * <p><b>Loss and optimiser.</b> Per-pixel binary cross-entropy on the logits against the soft
