@@ -222,7 +222,8 @@ final class BundleCommand implements Runnable {
       description = {
         "Put a canal localizer (e.g. from 'cordwatch train-localizer') into a bundle folder as"
             + " localizer.onnx, replacing any earlier one. How to run it (view size, window,"
-            + " threshold) is read from the model's metadata, where the trainer stores it.",
+            + " threshold) is read from the model's metadata, where the trainer stores it;"
+            + " --threshold and --refinements override the stored decoding.",
         "The bundle is verified afterwards; if it does not verify, bundle.json is left as it was."
             + " Exit status 0 when usable, 1 when not."
       })
@@ -234,6 +235,18 @@ final class BundleCommand implements Runnable {
 
     @Parameters(index = "1", paramLabel = "LOCALIZER", description = "Localizer ONNX file.")
     Path onnx;
+
+    @Option(
+        names = "--threshold",
+        paramLabel = "T",
+        description = "Box-probability threshold instead of the stored one (0 < T < 1).")
+    Double threshold;
+
+    @Option(
+        names = "--refinements",
+        paramLabel = "R",
+        description = "Close views after the whole-slice view instead of the stored number (0..4).")
+    Integer refinements;
 
     @Override
     public Integer call() {
@@ -252,7 +265,21 @@ final class BundleCommand implements Runnable {
                                     + Bundles.LOCALIZER_METADATA_KEY
                                     + " metadata (view size, window, threshold); it was not"
                                     + " written by cordwatch train-localizer"));
-            return Bundles.addLocalizer(bundle, onnx, stored);
+            LocalizerSpec spec;
+            try {
+              spec =
+                  new LocalizerSpec(
+                      stored.inputSize(),
+                      stored.windowLowPercentile(),
+                      stored.windowHighPercentile(),
+                      stored.output(),
+                      threshold == null ? stored.threshold() : threshold,
+                      stored.context(),
+                      refinements == null ? stored.refinements() : refinements);
+            } catch (IllegalArgumentException e) {
+              throw new BundleException(BundleException.Code.BAD_VALUE, "--" + e.getMessage());
+            }
+            return Bundles.addLocalizer(bundle, onnx, spec);
           });
     }
   }

@@ -31,6 +31,29 @@ class BundleAddLocalizerTest {
   }
 
   @Test
+  void theStoredDecodingCanBeOverriddenWithinItsRange() throws Exception {
+    Path bundle = tmp.resolve("bundle");
+    TorchFixture.bundle(bundle);
+    String onnx = PhantomLocalizer.onnx().toString();
+    CliRun add =
+        CliRun.run(
+            "bundle",
+            "add-localizer",
+            bundle.toString(),
+            onnx,
+            "--threshold",
+            "0.35",
+            "--refinements",
+            "2");
+    assertEquals(0, add.exit(), add::all);
+    assertTrue(add.out().contains("threshold 0.35, context 2.0, 2 refinement(s)"), add.out());
+    CliRun bad =
+        CliRun.run("bundle", "add-localizer", bundle.toString(), onnx, "--threshold", "1.5");
+    assertEquals(1, bad.exit(), bad::all);
+    assertTrue(bad.err().contains("--threshold must lie strictly between 0 and 1"), bad.err());
+  }
+
+  @Test
   void aModelWithoutTheTrainersMetadataIsRefusedAndTheBundleLeftAlone() throws Exception {
     Path bundle = tmp.resolve("bundle");
     TorchFixture.bundle(bundle);

@@ -58,6 +58,24 @@ class CanalLocatorTest {
   }
 
   @Test
+  void theSlicesWindowEqualsTheSortingReference() {
+    Random r = new Random(8);
+    for (int n : new int[] {1, 2, 3, 7, 100, 4097, 65_536}) {
+      float[] v = new float[n];
+      for (int i = 0; i < n; i++) {
+        // Few distinct values (12-bit pixels) and some negatives (rescaled data).
+        v[i] = r.nextInt(3) == 0 ? r.nextInt(40) - 10 : (float) (r.nextGaussian() * 300);
+      }
+      for (double[] p : new double[][] {{0.5, 99.5}, {0, 100}, {1, 99}, {50, 50.5}}) {
+        Preprocessing.Window ref = Preprocessing.window(java.util.List.of(v), p[0], p[1]);
+        Preprocessing.Window fast = CanalLocator.window(v, p[0], p[1]);
+        assertEquals(ref.low(), fast.low(), 0.0, n + " values, " + p[0] + "%");
+        assertEquals(ref.high(), fast.high(), 0.0, n + " values, " + p[1] + "%");
+      }
+    }
+  }
+
+  @Test
   void coverageIsTheShareOfEachPixelInsideTheBox() {
     var view = new CanalLocator.View(0, 0, 4, 4);
     float[] c = CanalLocator.coverage(new Preprocessing.Box(0.5, 1, 2.25, 3), view);
