@@ -21,7 +21,7 @@ import java.util.Map;
  * cordwatch train-localizer --data DIR --out FILE.onnx [--val DIR]... [--bundle B]
  *     [--labels FILE|DIR] [--epochs N] [--batch N] [--width N] [--input-size V]
  *     [--per-study N] [--held-out F] [--seed S] [--lr X] [--evaluate-every N]
- *     [--threshold T] [--refinements R]
+ *     [--threshold T] [--refinements R] [--threads N]
  * </pre>
  *
  * {@code --data} is split by study; {@code --held-out} of its studies (default 0.1) are never
@@ -46,6 +46,7 @@ public final class LocalizerCommand {
     Path bundle = null;
     List<Path> val = new ArrayList<>();
     int perStudy = 0;
+    int threads = 0;
     double heldOut = 0.1;
     LocalizerTraining.Options o = LocalizerTraining.Options.defaults();
     LocalizerSpec spec = o.spec();
@@ -73,6 +74,7 @@ public final class LocalizerCommand {
           case "--lr" -> o = o.withLearningRate(Double.parseDouble(v));
           case "--evaluate-every" -> o = o.withEvaluateEvery(integer(a, v));
           case "--per-study" -> perStudy = integer(a, v);
+          case "--threads" -> threads = integer(a, v);
           case "--held-out" -> heldOut = Double.parseDouble(v);
           case "--input-size" ->
               spec =
@@ -114,12 +116,22 @@ public final class LocalizerCommand {
         throw new IllegalArgumentException("--held-out must be 0 <= F < 1, got " + heldOut);
       }
       o = o.withSpec(spec);
+      if (threads < 0) {
+        throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+      }
     } catch (IllegalArgumentException e) {
       err.println("train-localizer: " + e.getMessage());
       err.println(USAGE);
       return 2;
     }
 
+    if (threads > 0) {
+      // Read by DJL when the PyTorch engine starts (the first network built below). On a machine
+      // shared with other jobs, PyTorch's default of one busy-waiting thread per core can run ten
+      // times slower than a single thread.
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
     long t0 = System.nanoTime();
     LocalizerData all;
     Map<String, LocalizerData> during = new LinkedHashMap<>();
@@ -261,5 +273,5 @@ public final class LocalizerCommand {
       usage: cordwatch train-localizer --data DIR --out FILE.onnx [--val DIR]... [--bundle B]
                [--labels FILE|DIR] [--epochs N] [--batch N] [--width N] [--input-size V]
                [--per-study N] [--held-out F] [--seed S] [--lr X] [--evaluate-every N]
-               [--threshold T] [--refinements R]""";
+               [--threshold T] [--refinements R] [--threads N]""";
 }
