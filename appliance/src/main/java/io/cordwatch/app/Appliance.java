@@ -1,28 +1,43 @@
 package io.cordwatch.app;
 
+import io.cordwatch.device.DeviceProfiles;
+import io.cordwatch.device.HostProbe;
+import io.cordwatch.device.ProfileDetector;
+import io.cordwatch.device.ProfileException;
+import io.cordwatch.dicom.InstanceFacts;
 import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.EngineException;
+import io.cordwatch.infer.FallbackEngine;
 import io.cordwatch.receive.DicomReceiver;
+import io.cordwatch.receive.ReceiveListener;
 import io.cordwatch.receive.Spool;
 import io.cordwatch.roi.BoxFileException;
+import io.cordwatch.roi.BoxSource;
+import io.cordwatch.roi.BoxSources;
 import io.cordwatch.roi.ConfiguredBoxes;
 import io.cordwatch.store.Index;
 import io.cordwatch.study.SelectionRules;
 import io.cordwatch.study.SeriesSelector;
 import io.cordwatch.study.SeriesTracker;
+import io.cordwatch.telemetry.CachedGpuTelemetry;
 import io.cordwatch.telemetry.DiskWatermark;
+import io.cordwatch.telemetry.GpuSources;
+import io.cordwatch.telemetry.GpuTelemetry;
 import io.cordwatch.telemetry.Meters;
+import io.cordwatch.web.Accelerator;
 import io.cordwatch.web.WebContext;
 import io.cordwatch.web.WebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -47,11 +62,14 @@ public final class Appliance implements AutoCloseable {
   private final SeriesTracker tracker;
   private final DicomReceiver receiver;
   private final WebServer web;
-  private final BackboneEngine engine;
+  private final FallbackEngine engine;
   private final GradingWorker grading;
   private final ConfiguredBoxes boxes;
+  private final StreamingGrading streaming;
   private final String engineState;
   private final Instant startedAt;
+  private final ProfileDetector.Detection detection;
+  private final GpuTelemetry gpu;
   private boolean closed;
 
   private Appliance(Settings settings, Clock clock) throws IOException {
@@ -75,17 +93,17 @@ public final class Appliance implements AutoCloseable {
     this.meters = new Meters();
     this.disk = new DiskWatermark(settings.dataDir(), settings.diskReserveBytes());
     meters.bindGauges(disk::freeBytes, disk::reserveBytes, () -> index.totals().jobsQueued());
+    this.detection = detect(settings);
+    this.gpu =
+        new CachedGpuTelemetry(GpuSources.telemetry(Path.of("/")), clock, Duration.ofSeconds(1));
+    meters.bindGpu(gpu);
+    SeriesSelector selector = new SeriesSelector(SelectionRules.from(settings));
     this.tracker =
-        new SeriesTracker(
-            index,
-            new SeriesSelector(SelectionRules.from(settings)),
-            settings.seriesStable(),
-            settings.releaseGrace(),
-            clock);
+        new SeriesTracker(index, selector, settings.seriesStable(), settings.releaseGrace(), clock);
     tracker.start();
     Grading g;
     try {
-      g = grading(settings, spool, clock);
+      g = grading(settings, spool, selector, clock);
     } catch (RuntimeException e) {
       tracker.close();
       index.close();
@@ -94,12 +112,21 @@ public final class Appliance implements AutoCloseable {
     this.engine = g.engine();
     this.grading = g.worker();
     this.boxes = g.boxes();
+    this.streaming = g.streaming();
     this.engineState = g.state();
+    meters.bindEngine(
+        () -> engine != null && engine.state().mode() == FallbackEngine.Mode.GPU,
+        () -> engine != null && engine.state().degraded());
     if (grading != null) {
       tracker.onJobQueued(grading::wake);
       grading.start();
     }
-    this.receiver = new DicomReceiver(settings, spool, index, disk, meters, tracker, clock);
+    ReceiveListener listener = tracker;
+    if (streaming != null) {
+      streaming.start();
+      listener = both(tracker, streaming);
+    }
+    this.receiver = new DicomReceiver(settings, spool, index, disk, meters, listener, clock);
     receiver.start();
     WebServer started;
     try {
@@ -112,9 +139,10 @@ public final class Appliance implements AutoCloseable {
                   disk,
                   receiver::listening,
                   receiver::port,
-                  () -> engineState,
+                  this::engineState,
                   clock,
-                  startedAt));
+                  startedAt,
+                  this::accelerator));
     } catch (RuntimeException e) {
       receiver.close();
       closeGrading();
@@ -127,7 +155,78 @@ public final class Appliance implements AutoCloseable {
   }
 
   private record Grading(
-      BackboneEngine engine, GradingWorker worker, String state, ConfiguredBoxes boxes) {}
+      FallbackEngine engine,
+      GradingWorker worker,
+      StreamingGrading streaming,
+      String state,
+      ConfiguredBoxes boxes) {}
+
+  /**
+   * Detects the device profile; a forced profile that does not exist stops start-up. Detection
+   * never fails otherwise: an unreadable host is the CPU-only profile with the reason.
+   */
+  private static ProfileDetector.Detection detect(Settings settings) {
+    try {
+      ProfileDetector.Detection d =
+          new ProfileDetector(DeviceProfiles.builtIn())
+              .detect(
+                  new HostProbe(Path.of("/"), GpuSources.inventory()).read(), settings.profile());
+      LOG.info(
+          "device profile: "
+              + d.profile().id()
+              + (d.forced() ? " (set)" : "")
+              + ": "
+              + d.reasons().getLast());
+      d.warnings().forEach(w -> LOG.warning("device profile: " + w));
+      return d;
+    } catch (ProfileException e) {
+      throw new ConfigException("profile: " + e.getMessage());
+    }
+  }
+
+  /** The device and engine as the status surfaces show them. */
+  private Accelerator accelerator() {
+    FallbackEngine.State s = engine == null ? null : engine.state();
+    if (s == null) {
+      return new Accelerator(
+          detection.profile().id(),
+          detection.profile().gpu() ? "gpu" : "cpu",
+          false,
+          null,
+          "no model loaded; engine chosen when a bundle is configured",
+          0,
+          null,
+          null,
+          gpu);
+    }
+    return new Accelerator(
+        detection.profile().id(),
+        s.mode().name().toLowerCase(java.util.Locale.ROOT),
+        s.degraded(),
+        s.activeEngine(),
+        s.reason(),
+        s.gpuFaults(),
+        s.lastFaultAt(),
+        s.nextRetryAt(),
+        gpu);
+  }
+
+  /** The tracker first (it records the release in the index), then streaming. */
+  private static ReceiveListener both(ReceiveListener first, ReceiveListener second) {
+    return new ReceiveListener() {
+      @Override
+      public void instanceStored(InstanceFacts facts) {
+        first.instanceStored(facts);
+        second.instanceStored(facts);
+      }
+
+      @Override
+      public void associationEnded(Set<String> seriesUids, boolean released) {
+        first.associationEnded(seriesUids, released);
+        second.associationEnded(seriesUids, released);
+      }
+    };
+  }
 
   /**
    * Loads the configured bundle and boxes and builds the grading worker; without a bundle there is
@@ -135,9 +234,12 @@ public final class Appliance implements AutoCloseable {
    * start-up: the operator asked for grading, and silently not grading would look like an appliance
    * that finds nothing.
    */
-  private Grading grading(Settings settings, Spool spool, Clock clock) {
+  private Grading grading(Settings settings, Spool spool, SeriesSelector selector, Clock clock) {
+    if (detection == null) {
+      throw new IllegalStateException("detect the device before choosing engines");
+    }
     if (settings.bundle() == null) {
-      return new Grading(null, null, ENGINE_STATE, null);
+      return new Grading(null, null, null, ENGINE_STATE, null);
     }
     Bundle bundle;
     try {
@@ -154,42 +256,96 @@ public final class Appliance implements AutoCloseable {
       throw new ConfigException("bundle: localizer: " + e.getMessage());
     }
     String boxesState = boxes.description();
+    BoxSource source = boxes.source();
+    if (settings.boxesApi()) {
+      // Boxes supplied through the API come first, slice by slice; then the file's, then the
+      // localizer's (ConfiguredBoxes already layers those two).
+      source = BoxSources.firstOf(new StoredBoxes(index), source);
+      boxesState =
+          boxes.any()
+              ? "boxes supplied through the API first, then " + boxesState
+              : "no canal boxes: every slice is reported 'no ROI' unless its box comes through the"
+                  + " API (set boxes, or use a bundle with a localizer)";
+    }
     if (!boxes.any()) {
       LOG.warning("grading: " + boxesState);
     }
-    BackboneEngine opened;
+    BackboneEngine cpu;
     try {
-      opened = Bundles.openEngine(bundle);
+      cpu = Bundles.openEngine(bundle);
     } catch (BundleException | EngineException e) {
       boxes.close();
       throw new ConfigException("bundle: " + e.getMessage());
     }
+    FallbackEngine opened = EngineSelection.select(settings, detection, bundle, cpu, meters, clock);
     String state =
-        "OnnxRuntimeEngine (CPU, "
-            + Runtime.getRuntime().availableProcessors()
-            + " threads), bundle "
+        "bundle "
             + bundle.name()
             + " clinical_use="
             + bundle.provenance().clinicalUse()
             + "; "
             + boxesState;
+    SeriesGrader grader = new SeriesGrader(bundle, opened, source);
+    StreamingGrading streaming =
+        settings.streaming()
+            ? new StreamingGrading(
+                index,
+                spool,
+                grader,
+                selector,
+                settings.streamMemoryBytes(),
+                // A sender that does not release: grade ahead halfway to the stable rule.
+                settings.seriesStable().dividedBy(2),
+                meters,
+                clock)
+            : null;
     GradingWorker worker =
         new GradingWorker(
             index,
             spool,
-            new SeriesGrader(bundle, opened, boxes.source()),
+            grader,
             meters,
             clock,
-            GRADING_POLL);
-    return new Grading(opened, worker, state, boxes);
+            GRADING_POLL,
+            new GradingWorker.Retry(
+                settings.gradingAttempts(),
+                settings.gradingRetryDelay(),
+                settings.gradingRetryMaxDelay()),
+            streaming);
+    state +=
+        streaming != null
+            ? "; grading as slices arrive (stream-memory "
+                + settings.streamMemoryBytes() / (1024 * 1024)
+                + " MiB)"
+            : "; grading at series completion (streaming off)";
+    return new Grading(opened, worker, streaming, state, boxes);
   }
 
-  /** One line about the grading engine, model and boxes, as the status surfaces show it. */
+  /**
+   * One line about the grading engine, model and boxes, as the status surfaces show it; the engine
+   * part is read live, because a GPU fault changes it.
+   */
   public String engineState() {
-    return engineState;
+    if (engine == null) {
+      return engineState;
+    }
+    FallbackEngine.State s = engine.state();
+    String active =
+        s.mode() == FallbackEngine.Mode.GPU
+            ? "TensorRtEngine (" + s.activeEngine() + ")"
+            : "OnnxRuntimeEngine (CPU, " + Runtime.getRuntime().availableProcessors() + " threads)";
+    return active + (s.degraded() ? " [degraded: " + s.reason() + "]" : "") + ", " + engineState;
+  }
+
+  /** The device profile chosen at start-up and why. */
+  public ProfileDetector.Detection deviceProfile() {
+    return detection;
   }
 
   private void closeGrading() {
+    if (streaming != null) {
+      streaming.close();
+    }
     if (grading != null) {
       grading.close();
     }
@@ -198,6 +354,9 @@ public final class Appliance implements AutoCloseable {
     }
     if (boxes != null) {
       boxes.close();
+    }
+    if (gpu instanceof CachedGpuTelemetry c) {
+      c.close();
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.grade.SeriesGrader;
+import io.cordwatch.grade.SeriesGrader.DecodedInput;
 import io.cordwatch.grade.SeriesResult;
 import io.cordwatch.grade.SliceResult;
 import io.cordwatch.grade.Verdict;
@@ -18,6 +19,7 @@ import io.cordwatch.telemetry.Meters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,15 +38,55 @@ import java.util.logging.Logger;
  *
  * <p>Failures are sorted by whose they are. A slice that cannot be read is the study's problem and
  * is reported in the verdict (the grader does that). Anything the grader throws (engine errors,
- * non-finite embeddings, a file vanishing mid-read) is the appliance's problem: the job is retried
- * up to {@link #MAX_ATTEMPTS} times and then marked failed with its reason. Nothing thrown here
- * leaves the loop, so one study can never stop the worker or the server.
+ * non-finite embeddings, a file vanishing mid-read) is the appliance's problem: the job goes back
+ * to the queue with its reason and a time before which it is not tried again ({@link Retry}: 1 s,
+ * then 4 s, 16 s, ... up to a cap), so an engine that fails for a while (a GPU reset, memory
+ * pressure) is not hammered and other series get their turn; after the last attempt the job is
+ * marked failed. Nothing thrown here leaves the loop, so one study can never stop the worker or the
+ * server.
+ *
+ * <p>With {@link StreamingGrading}, the worker first asks it for a result computed while the series
+ * arrived; that result is used only when it was computed from exactly the instances the job reads
+ * from the index, so the commit is the same verdict grading now would give. Otherwise it grades as
+ * before, reusing decodes that are still valid.
  */
 public final class GradingWorker implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GradingWorker.class.getName());
 
-  /** Attempts per job before it is marked failed. */
+  /** Attempts per job before it is marked failed, by default. */
   public static final int MAX_ATTEMPTS = 3;
+
+  /**
+   * When a failed job is tried again: after attempt n failed, not before {@code first * 4^(n - 1)},
+   * at most {@code max}; after {@code attempts} attempts it has failed for good.
+   */
+  public record Retry(int attempts, Duration first, Duration max) {
+    public Retry {
+      if (attempts < 1 || first.isNegative() || max.compareTo(first) < 0) {
+        throw new IllegalArgumentException(
+            "retry needs attempts >= 1 and 0 <= first <= max, got "
+                + attempts
+                + ", "
+                + first
+                + ", "
+                + max);
+      }
+    }
+
+    /** 3 attempts, waiting 1 s then 4 s, at most a minute. */
+    public static Retry defaults() {
+      return new Retry(MAX_ATTEMPTS, Duration.ofSeconds(1), Duration.ofMinutes(1));
+    }
+
+    /** The wait after attempt {@code attempt} (1-based) failed. */
+    public Duration delayAfter(int attempt) {
+      Duration d = first;
+      for (int i = 1; i < attempt && d.compareTo(max) < 0; i++) {
+        d = d.multipliedBy(4);
+      }
+      return d.compareTo(max) > 0 ? max : d;
+    }
+  }
 
   static final ObjectMapper JSON =
       new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
@@ -55,6 +97,8 @@ public final class GradingWorker implements AutoCloseable {
   private final Meters meters;
   private final Clock clock;
   private final Duration idlePoll;
+  private final Retry retry;
+  private final StreamingGrading streaming;
   private final Object signal = new Object();
   private Thread thread;
   private volatile boolean closed;
@@ -70,12 +114,30 @@ public final class GradingWorker implements AutoCloseable {
       Meters meters,
       Clock clock,
       Duration idlePoll) {
+    this(index, spool, grader, meters, clock, idlePoll, Retry.defaults(), null);
+  }
+
+  /**
+   * @param retry when failed jobs are tried again
+   * @param streaming results and decodes prepared while series arrived; null: none
+   */
+  GradingWorker(
+      Index index,
+      Spool spool,
+      SeriesGrader grader,
+      Meters meters,
+      Clock clock,
+      Duration idlePoll,
+      Retry retry,
+      StreamingGrading streaming) {
     this.index = index;
     this.spool = spool;
     this.grader = grader;
     this.meters = meters;
     this.clock = clock;
     this.idlePoll = idlePoll;
+    this.retry = retry;
+    this.streaming = streaming;
   }
 
   /** Requeues jobs a previous process left running and starts the thread. */
@@ -125,8 +187,10 @@ public final class GradingWorker implements AutoCloseable {
       run(job);
     } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
       String reason = describe(e);
-      boolean retry = job.attempts() < MAX_ATTEMPTS;
-      meters.gradingAttemptFailed(!retry);
+      boolean again = job.attempts() < retry.attempts();
+      meters.gradingAttemptFailed(!again);
+      long now = clock.millis();
+      Duration wait = retry.delayAfter(job.attempts());
       LOG.log(
           Level.WARNING,
           "grading series "
@@ -134,28 +198,47 @@ public final class GradingWorker implements AutoCloseable {
               + " failed (attempt "
               + job.attempts()
               + " of "
-              + MAX_ATTEMPTS
+              + retry.attempts()
               + "): "
               + reason
-              + (retry ? "; will retry" : "; job marked failed"),
+              + (again ? "; will retry in " + wait.toMillis() + " ms" : "; job marked failed"),
           e instanceof RuntimeException ? null : e);
       try {
-        index.failJob(job, reason, retry, clock.millis());
-      } catch (RuntimeException again) {
-        LOG.log(Level.WARNING, "could not record the failure of a grading job", again);
+        index.failJob(job, reason, again, now + wait.toMillis(), now);
+      } catch (RuntimeException recording) {
+        LOG.log(Level.WARNING, "could not record the failure of a grading job", recording);
       }
     }
   }
 
   private void run(JobRow job) {
     List<InstanceRow> instances = index.instancesOfSeries(job.seriesUid());
-    List<SeriesGrader.Input> inputs = new ArrayList<>(instances.size());
-    for (InstanceRow row : instances) {
-      inputs.add(new SeriesGrader.Input(row.sopInstanceUid(), spool.resolve(row.path())));
+    StreamingGrading.Claim claim =
+        streaming == null ? null : streaming.claim(job.seriesUid(), instances);
+    SeriesResult result;
+    Duration grading;
+    boolean ahead = claim != null && claim.result() != null;
+    if (ahead) {
+      result = claim.result();
+      grading = claim.took();
+    } else {
+      long started = System.nanoTime();
+      List<SeriesGrader.Input> missing = new ArrayList<>();
+      for (int i = 0; i < instances.size(); i++) {
+        if (claim == null || claim.decoded().get(i) == null) {
+          InstanceRow row = instances.get(i);
+          missing.add(new SeriesGrader.Input(row.sopInstanceUid(), spool.resolve(row.path())));
+        }
+      }
+      Iterator<DecodedInput> fresh = SeriesGrader.decodeAll(missing).iterator();
+      List<DecodedInput> decoded = new ArrayList<>(instances.size());
+      for (int i = 0; i < instances.size(); i++) {
+        DecodedInput held = claim == null ? null : claim.decoded().get(i);
+        decoded.add(held != null ? held : fresh.next());
+      }
+      result = grader.grade(job.studyUid(), job.seriesUid(), decoded, () -> false);
+      grading = Duration.ofNanos(System.nanoTime() - started);
     }
-    long started = System.nanoTime();
-    SeriesResult result = grader.grade(job.studyUid(), job.seriesUid(), inputs);
-    Duration grading = Duration.ofNanos(System.nanoTime() - started);
     if (closed) {
       // Shutting down: the job stays running and is queued again at the next start.
       return;
@@ -186,7 +269,11 @@ public final class GradingWorker implements AutoCloseable {
       throw new IllegalStateException("verdict does not serialise: " + e.getMessage(), e);
     }
     long committed = clock.millis();
-    if (!index.finishJob(job, verdictJson, rows, committed)) {
+    boolean finished = index.finishJob(job, verdictJson, rows, committed);
+    if (ahead) {
+      meters.streamingOutcome(finished ? StreamingGrading.COMMITTED : StreamingGrading.DISCARDED);
+    }
+    if (!finished) {
       LOG.info(
           "series "
               + Uids.tag(job.seriesUid())
@@ -212,7 +299,8 @@ public final class GradingWorker implements AutoCloseable {
             + v.counts().unreadable()
             + " unreadable, in "
             + v.timings().totalMs()
-            + " ms");
+            + " ms"
+            + (ahead ? " (graded as it arrived)" : ""));
   }
 
   private void record(

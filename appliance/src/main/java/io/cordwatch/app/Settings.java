@@ -40,6 +40,17 @@ import java.util.regex.Pattern;
  * @param t2MinRepetitionTimeMs shortest repetition time called T2-weighted
  * @param bundle the model bundle (folder or .zip) to grade with; null: no grading, jobs wait
  * @param boxes canal boxes (labels.csv or a folder of LabelImg VOC XML); null: none supplied
+ * @param profile the device profile id, or {@code auto} to detect it (docs/gpu.md)
+ * @param gpuRetry after a GPU fault, how long grading stays on the CPU before the GPU is tried
+ *     again (doubling on each failed retry, at most 16 times this)
+ * @param streaming grade slices as they arrive (decode ahead, speculative grading at association
+ *     release); off: grade each series from its files once it is complete
+ * @param streamMemoryBytes the most decoded pixel data held for series in flight; beyond it a
+ *     series falls back to grading at completion
+ * @param gradingAttempts attempts per grading job before it is marked failed
+ * @param gradingRetryDelay wait before the second attempt; each later wait is four times longer
+ * @param gradingRetryMaxDelay the longest wait between attempts
+ * @param boxesApi whether canal boxes may be supplied with {@code PUT /api/v1/studies/{uid}/boxes}
  */
 public record Settings(
     Path dataDir,
@@ -59,7 +70,15 @@ public record Settings(
     double t2MinEchoTimeMs,
     double t2MinRepetitionTimeMs,
     Path bundle,
-    Path boxes) {
+    Path boxes,
+    String profile,
+    Duration gpuRetry,
+    boolean streaming,
+    long streamMemoryBytes,
+    int gradingAttempts,
+    Duration gradingRetryDelay,
+    Duration gradingRetryMaxDelay,
+    boolean boxesApi) {
 
   private static final Pattern AE = Pattern.compile("^[\\x20-\\x5B\\x5D-\\x7E]{1,16}$");
   private static final Pattern SIZE =
@@ -87,7 +106,15 @@ public record Settings(
           "t2-min-te",
           "t2-min-tr",
           "bundle",
-          "boxes");
+          "boxes",
+          "profile",
+          "gpu-retry",
+          "streaming",
+          "stream-memory",
+          "grading-attempts",
+          "grading-retry-delay",
+          "grading-retry-max-delay",
+          "boxes-api");
 
   public Settings {
     if (dataDir == null) {
@@ -124,8 +151,30 @@ public record Settings(
     if (diskReserveBytes < 0) {
       throw new ConfigException("disk-reserve: must not be negative");
     }
+    if (profile == null || profile.isBlank()) {
+      throw new ConfigException("profile: must be auto or a device profile id");
+    }
+    if (gpuRetry.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new ConfigException(
+          "gpu-retry: must be at least 1s, was " + gpuRetry.toMillis() + " ms");
+    }
     if (axialMaxAngleDeg <= 0 || axialMaxAngleDeg >= 90) {
       throw new ConfigException("axial-max-angle: must be between 0 and 90 degrees");
+    }
+    if (streamMemoryBytes < 0) {
+      throw new ConfigException("stream-memory: must not be negative");
+    }
+    if (gradingAttempts < 1 || gradingAttempts > 10) {
+      throw new ConfigException("grading-attempts: must be 1 to 10, was " + gradingAttempts);
+    }
+    if (gradingRetryMaxDelay.compareTo(gradingRetryDelay) < 0
+        || gradingRetryMaxDelay.compareTo(Duration.ofHours(1)) > 0) {
+      throw new ConfigException(
+          "grading-retry-max-delay: must be at least grading-retry-delay ("
+              + gradingRetryDelay.toMillis()
+              + " ms) and at most 1h, was "
+              + gradingRetryMaxDelay.toMillis()
+              + " ms");
     }
   }
 
@@ -148,6 +197,14 @@ public record Settings(
     d.put("axial-max-angle", "20");
     d.put("t2-min-te", "60");
     d.put("t2-min-tr", "1500");
+    d.put("profile", "auto");
+    d.put("gpu-retry", "30s");
+    d.put("streaming", "on");
+    d.put("stream-memory", "256MiB");
+    d.put("grading-attempts", "3");
+    d.put("grading-retry-delay", "1s");
+    d.put("grading-retry-max-delay", "1m");
+    d.put("boxes-api", "on");
     return d;
   }
 
@@ -192,7 +249,24 @@ public record Settings(
         number(v, "t2-min-te"),
         number(v, "t2-min-tr"),
         path(v, "bundle"),
-        path(v, "boxes"));
+        path(v, "boxes"),
+        v.get("profile").strip(),
+        duration(v, "gpu-retry"),
+        bool(v, "streaming"),
+        size(v, "stream-memory"),
+        integer(v, "grading-attempts"),
+        duration(v, "grading-retry-delay"),
+        duration(v, "grading-retry-max-delay"),
+        bool(v, "boxes-api"));
+  }
+
+  private static boolean bool(Map<String, String> v, String key) {
+    String s = v.get(key) == null ? "" : v.get(key).strip().toLowerCase(Locale.ROOT);
+    return switch (s) {
+      case "on", "true", "yes" -> true;
+      case "off", "false", "no" -> false;
+      default -> throw new ConfigException(key + ": '" + v.get(key) + "' is not on or off");
+    };
   }
 
   private static Map<String, String> readYaml(Path file) {

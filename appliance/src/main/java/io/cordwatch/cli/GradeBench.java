@@ -22,6 +22,7 @@ import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.StudyRow;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -83,6 +84,9 @@ final class GradeBench implements Callable<Integer> {
   /** Release graces the latency part runs with: a short one and the appliance default. */
   static final List<String> GRACES = List.of("100ms", "1s");
 
+  /** The latency part runs with grading as slices arrive (the default) and without. */
+  static final List<String> STREAMING = List.of("on", "off");
+
   private static final String CALLING_AE = "BENCH";
   private static final Duration VERDICT_DEADLINE = Duration.ofSeconds(120);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -116,12 +120,33 @@ final class GradeBench implements Callable<Integer> {
           "Rows and columns of the phantom slices: 256, 320, 384 or 512 (default: ${DEFAULT-VALUE})")
   int size;
 
-  /** One full-path run: its wall time and the verdict's own stage timings. */
-  private record FullRun(double wallMs, Verdict.Timings timings) {}
+  /** One full-path run: its wall and process CPU time and the verdict's own stage timings. */
+  private record FullRun(double wallMs, double cpuMs, Verdict.Timings timings) {}
 
-  /** One latency run, in ms on the appliance clock. */
+  /** One raw run: wall and process CPU time. */
+  private record RawRun(double wallMs, double cpuMs) {}
+
+  /**
+   * CPU time of this process (every thread: ours, ONNX Runtime's pool, the JVM's). On a machine
+   * shared with other work, wall time grows with their load but CPU time barely does, so the CPU
+   * ratio is the steadier of the two; it counts threads that spin while waiting, too.
+   */
+  private static double cpuMs() {
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() / 1e6
+        : Double.NaN;
+  }
+
+  /**
+   * One latency run, in ms on the appliance clock; {@code gradedAhead} when the verdict committed
+   * was the one graded as the slices arrived.
+   */
   private record LatencyRun(
-      double lastToVerdictMs, double completionToVerdictMs, double gradingMs) {}
+      double lastToVerdictMs,
+      double completionToVerdictMs,
+      double gradingMs,
+      boolean gradedAhead) {}
 
   @Override
   public Integer call() throws IOException, InterruptedException {
@@ -153,7 +178,7 @@ final class GradeBench implements Callable<Integer> {
       SuppliedBoxes boxes = SuppliedBoxes.load(phantom.labels());
 
       List<FullRun> full = new ArrayList<>();
-      List<Double> raw = new ArrayList<>();
+      List<RawRun> raw = new ArrayList<>();
       Recorder recorder;
       SeriesResult reference;
       String engineName;
@@ -186,19 +211,26 @@ final class GradeBench implements Callable<Integer> {
 
       Map<String, List<LatencyRun>> latency = new HashMap<>();
       for (String grace : GRACES) {
-        List<LatencyRun> l = new ArrayList<>();
-        for (int run = 0; run <= runs; run++) {
-          err.printf(
-              "cordwatch bench: latency, release-grace %s, %s%n",
-              grace, run == 0 ? "warm-up (untimed)" : "run " + run + "/" + runs);
-          err.flush();
-          LatencyRun r =
-              latencyRun(work.resolve("latency-" + grace + "-" + run), grace, files, studyUid);
-          if (run > 0) {
-            l.add(r);
+        for (String streaming : STREAMING) {
+          List<LatencyRun> l = new ArrayList<>();
+          for (int run = 0; run <= runs; run++) {
+            err.printf(
+                "cordwatch bench: latency, release-grace %s, streaming %s, %s%n",
+                grace, streaming, run == 0 ? "warm-up (untimed)" : "run " + run + "/" + runs);
+            err.flush();
+            LatencyRun r =
+                latencyRun(
+                    work.resolve("latency-" + grace + "-" + streaming + "-" + run),
+                    grace,
+                    streaming,
+                    files,
+                    studyUid);
+            if (run > 0) {
+              l.add(r);
+            }
           }
+          latency.put(grace + "/" + streaming, l);
         }
-        latency.put(grace, l);
       }
 
       report(
@@ -249,9 +281,11 @@ final class GradeBench implements Callable<Integer> {
 
   private static FullRun fullRun(
       SeriesGrader grader, String studyUid, List<SeriesGrader.Input> inputs, SeriesResult ref) {
+    double c0 = cpuMs();
     long t0 = System.nanoTime();
     SeriesResult r = grader.grade(studyUid, "bench", inputs);
     double wall = (System.nanoTime() - t0) / 1e6;
+    double cpu = cpuMs() - c0;
     // The timed runs must do the work the reference did, or the ratio compares different things.
     if (!r.verdict().counts().equals(ref.verdict().counts())
         || !Objects.equals(r.verdict().grade(), ref.verdict().grade())) {
@@ -261,11 +295,12 @@ final class GradeBench implements Callable<Integer> {
               + " against "
               + ref.verdict().counts());
     }
-    return new FullRun(wall, r.verdict().timings());
+    return new FullRun(wall, cpu, r.verdict().timings());
   }
 
-  /** Embeds every recorded batch once; returns the wall time in ms. */
-  private static double rawRun(BackboneEngine engine, Recorder recorder) {
+  /** Embeds every recorded batch once. */
+  private static RawRun rawRun(BackboneEngine engine, Recorder recorder) {
+    double c0 = cpuMs();
     long t0 = System.nanoTime();
     for (Recorder.Batch b : recorder.batches()) {
       float[][] e = engine.embed(b.nchw().duplicate(), b.size());
@@ -273,10 +308,11 @@ final class GradeBench implements Callable<Integer> {
         throw new IllegalStateException("raw embed returned " + e.length + " of " + b.size());
       }
     }
-    return (System.nanoTime() - t0) / 1e6;
+    return new RawRun((System.nanoTime() - t0) / 1e6, cpuMs() - c0);
   }
 
-  private LatencyRun latencyRun(Path dir, String grace, List<Path> files, String studyUid)
+  private LatencyRun latencyRun(
+      Path dir, String grace, String streaming, List<Path> files, String studyUid)
       throws IOException, InterruptedException {
     Map<String, String> m = new HashMap<>();
     m.put("data-dir", dir.resolve("data").toString());
@@ -286,6 +322,7 @@ final class GradeBench implements Callable<Integer> {
     m.put("allow-ae", CALLING_AE);
     m.put("disk-reserve", "0");
     m.put("release-grace", grace);
+    m.put("streaming", streaming);
     m.put("bundle", bundlePath.toString());
     m.put("boxes", files.getFirst().getParent().getParent().resolve("labels.csv").toString());
     Settings settings = Settings.load(null, m);
@@ -301,13 +338,19 @@ final class GradeBench implements Callable<Integer> {
                 .filter(s -> Index.JOB_DONE.equals(s.job().state()))
                 .findFirst();
         if (graded.isPresent()) {
+          // The worker counts (the graded series, and whether it was graded ahead) just after
+          // its commit.
+          while (appliance.meters().seriesGraded() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+          }
           SeriesRow s = graded.get();
           long verdictMs = s.job().updatedMs();
           JsonNode v = JSON.readTree(s.verdictJson());
           return new LatencyRun(
               verdictMs - s.lastReceivedMs(),
               s.completedMs() == null ? Double.NaN : verdictMs - s.completedMs(),
-              v.path("timings").path("total_ms").asDouble(Double.NaN));
+              v.path("timings").path("total_ms").asDouble(Double.NaN),
+              appliance.meters().streamingOutcomes("committed") > 0);
         }
         if (!appliance.index().jobs(Index.JOB_FAILED).isEmpty()) {
           throw new IllegalStateException(
@@ -349,7 +392,7 @@ final class GradeBench implements Callable<Integer> {
       SeriesResult reference,
       int embedded,
       List<FullRun> full,
-      List<Double> raw,
+      List<RawRun> raw,
       Map<String, List<LatencyRun>> latency)
       throws IOException {
     Verdict.Counts c = reference.verdict().counts();
@@ -374,10 +417,11 @@ final class GradeBench implements Callable<Integer> {
     String head =
         String.format(
             Locale.ROOT,
-            "%-24s | %8s | %8s | %9s | %13s | %12s | %7s",
+            "%-24s | %8s | %8s | %8s | %9s | %13s | %12s | %7s",
             "path",
             "slices/s",
             "wall ms",
+            "cpu ms",
             "decode ms",
             "preprocess ms",
             "inference ms",
@@ -385,23 +429,31 @@ final class GradeBench implements Callable<Integer> {
     out.println(head);
     out.println("-".repeat(head.length()));
     double fullMs = median(full, FullRun::wallMs);
-    double rawMs = median(raw, d -> d);
+    double rawMs = median(raw, RawRun::wallMs);
+    double fullCpu = median(full, FullRun::cpuMs);
+    double rawCpu = median(raw, RawRun::cpuMs);
+    List<Double> pairs = new ArrayList<>();
+    for (int i = 0; i < full.size(); i++) {
+      pairs.add(full.get(i).wallMs() / raw.get(i).wallMs());
+    }
     out.printf(
         Locale.ROOT,
-        "%-24s | %8.1f | %8.1f | %9.1f | %13.1f | %12.1f | %7.1f%n",
+        "%-24s | %8.1f | %8.1f | %8.0f | %9.1f | %13.1f | %12.1f | %7.1f%n",
         "full: files -> verdict",
         embedded / (fullMs / 1000),
         fullMs,
+        fullCpu,
         median(full, r -> r.timings().decodeMs()),
         median(full, r -> r.timings().preprocessMs()),
         median(full, r -> r.timings().inferenceMs()),
         median(full, r -> r.timings().headMs()));
     out.printf(
         Locale.ROOT,
-        "%-24s | %8.1f | %8.1f | %9s | %13s | %12.1f | %7s%n",
+        "%-24s | %8.1f | %8.1f | %8.0f | %9s | %13s | %12.1f | %7s%n",
         "raw: embed same tensors",
         embedded / (rawMs / 1000),
         rawMs,
+        rawCpu,
         "-",
         "-",
         rawMs,
@@ -411,12 +463,17 @@ final class GradeBench implements Callable<Integer> {
         Locale.ROOT,
         "wall ms per run: full %s; raw %s%n",
         runsOf(full.stream().map(FullRun::wallMs).toList()),
-        runsOf(raw));
+        runsOf(raw.stream().map(RawRun::wallMs).toList()));
     out.printf(
         Locale.ROOT,
-        "ratio full/raw: %.2fx (goal <= 1.10x); stage ms are the verdict's own timings, whole ms"
-            + " truncated%n",
-        fullMs / rawMs);
+        "ratio full/raw: %.2fx by median wall time (goal <= 1.10x); %.2fx median of each run's"
+            + " pair; %.2fx by process CPU time%n",
+        fullMs / rawMs,
+        median(pairs, d -> d),
+        fullCpu / rawCpu);
+    out.println(
+        "stage ms are the verdict's own timings, whole ms truncated; cpu ms is this process's CPU"
+            + " time over the run (all threads), steadier than wall time on a shared machine");
     out.println();
     out.printf(
         Locale.ROOT,
@@ -425,45 +482,51 @@ final class GradeBench implements Callable<Integer> {
             + " clock: last instance stored -> verdict committed; p95 is nearest-rank%n",
         runs);
     out.println();
+    String format = "%-13s | %-9s | %13s | %13s | %24s | %13s | %12s";
     String lhead =
         String.format(
             Locale.ROOT,
-            "%-13s | %13s | %13s | %27s | %18s",
+            format,
             "release-grace",
+            "streaming",
             "last->verdict",
             "last->verdict",
             "series complete->verdict",
-            "grading total");
+            "grading total",
+            "graded ahead");
     out.println(lhead);
     out.println(
-        String.format(
-            Locale.ROOT,
-            "%-13s | %13s | %13s | %27s | %18s",
-            "",
-            "p50 ms",
-            "p95 ms",
-            "p50 ms",
-            "p50 ms"));
+        String.format(Locale.ROOT, format, "", "", "p50 ms", "p95 ms", "p50 ms", "p50 ms", "runs"));
     out.println("-".repeat(lhead.length()));
     for (String grace : GRACES) {
-      List<LatencyRun> l = latency.get(grace);
-      double[] sorted = l.stream().mapToDouble(LatencyRun::lastToVerdictMs).sorted().toArray();
-      out.printf(
-          Locale.ROOT,
-          "%-13s | %13.0f | %13.0f | %27.0f | %18.0f%n",
-          grace + (grace.equals("1s") ? " (dflt)" : ""),
-          BenchCommand.Ingest.exactPercentile(sorted, 0.50),
-          BenchCommand.Ingest.exactPercentile(sorted, 0.95),
-          median(l, LatencyRun::completionToVerdictMs),
-          median(l, LatencyRun::gradingMs));
+      for (String streaming : STREAMING) {
+        List<LatencyRun> l = latency.get(grace + "/" + streaming);
+        double[] sorted = l.stream().mapToDouble(LatencyRun::lastToVerdictMs).sorted().toArray();
+        out.printf(
+            Locale.ROOT,
+            "%-13s | %-9s | %13.0f | %13.0f | %24.0f | %13.0f | %12s%n",
+            grace + (grace.equals("1s") ? " (dflt)" : ""),
+            streaming + (streaming.equals("on") ? " (dflt)" : ""),
+            BenchCommand.Ingest.exactPercentile(sorted, 0.50),
+            BenchCommand.Ingest.exactPercentile(sorted, 0.95),
+            median(l, LatencyRun::completionToVerdictMs),
+            median(l, LatencyRun::gradingMs),
+            l.stream().filter(LatencyRun::gradedAhead).count() + "/" + l.size());
+      }
     }
     out.println();
     for (String grace : GRACES) {
-      out.printf(
-          Locale.ROOT,
-          "last->verdict ms per run, release-grace %s: %s%n",
-          grace,
-          runsOf(latency.get(grace).stream().map(LatencyRun::lastToVerdictMs).toList()));
+      for (String streaming : STREAMING) {
+        out.printf(
+            Locale.ROOT,
+            "last->verdict ms per run, release-grace %s, streaming %s: %s%n",
+            grace,
+            streaming,
+            runsOf(
+                latency.get(grace + "/" + streaming).stream()
+                    .map(LatencyRun::lastToVerdictMs)
+                    .toList()));
+      }
     }
     out.flush();
   }

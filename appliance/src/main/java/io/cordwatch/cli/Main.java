@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       GradeCommand.class,
       AgreementCommand.class,
       EvaluateCommand.class,
+      ProfileCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

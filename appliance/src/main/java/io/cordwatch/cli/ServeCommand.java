@@ -81,6 +81,16 @@ final class ServeCommand implements Callable<Integer> {
       description = "Canal boxes for grading: a labels.csv or a folder of LabelImg VOC XML")
   String boxes;
 
+  @Option(
+      names = "--profile",
+      description = "Device profile id, or auto to detect it (default; cordwatch profile detect)")
+  String profile;
+
+  @Option(
+      names = "--gpu-retry",
+      description = "After a GPU fault, grade on the CPU this long before retrying (default 30s)")
+  String gpuRetry;
+
   @Option(names = "--verbose", description = "Log per-association detail")
   boolean verbose;
 
@@ -102,6 +112,8 @@ final class ServeCommand implements Callable<Integer> {
     put(m, "release-grace", releaseGrace);
     put(m, "bundle", bundle);
     put(m, "boxes", boxes);
+    put(m, "profile", profile);
+    put(m, "gpu-retry", gpuRetry);
     return m;
   }
 

@@ -234,6 +234,9 @@ public final class DicomPixels {
               + " samples, one frame needs "
               + perFrame);
     }
+    if (all.length == perFrame) {
+      return new short[][] {all}; // one frame (every classic MR image): no copy
+    }
     short[][] frames = new short[all.length / perFrame][];
     for (int f = 0; f < frames.length; f++) {
       frames[f] = new short[perFrame];

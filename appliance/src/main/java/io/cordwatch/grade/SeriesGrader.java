@@ -13,10 +13,13 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Grades one series from its files: decode every frame, window the series, crop each slice's canal
@@ -31,8 +34,13 @@ import java.util.Objects;
  * engine that fails or returns non-finite embeddings is the appliance's problem and throws, so the
  * caller can retry the job or mark it failed rather than publish a verdict built on garbage.
  *
- * <p>Not thread-safe; one grader per worker thread (the engine it holds may be shared only as its
- * implementation allows).
+ * <p>Preprocessing reads stored samples through a per-series {@link Preprocessing.UnitTable}, so
+ * only the pixels a crop samples are converted, and the decoded series holds two bytes a pixel; the
+ * result is bit for bit what the reference steps of {@link Preprocessing} give.
+ *
+ * <p>A grader holds no state between calls: two threads may grade different series with one grader
+ * at once (the appliance's worker and its speculative grading do), as long as the engine allows
+ * concurrent calls ({@code OnnxRuntimeEngine} serialises them).
  */
 public final class SeriesGrader {
   /** Slices per engine call: large enough to amortise a call, small enough to bound memory. */
@@ -68,31 +76,109 @@ public final class SeriesGrader {
   }
 
   /**
-   * Grades a series.
+   * One file decoded: every frame's stored samples, or why it could not be read. Decoding is the
+   * first step of grading; the appliance may do it ahead, as instances arrive, and hand the results
+   * to {@link #grade(String, String, List, BooleanSupplier)} later: a decoded input holds only what
+   * the file says, so when it is decoded does not change what it grades to.
+   *
+   * @param frames the frames, empty when {@code error} is set
+   * @param error why the file cannot be read, or null
+   * @param decodeNanos how long reading and decoding took
+   */
+  public record DecodedInput(
+      Input input, List<DicomPixels.Frame> frames, String error, long decodeNanos) {
+    public DecodedInput {
+      Objects.requireNonNull(input, "input");
+      frames = List.copyOf(frames);
+    }
+
+    /** About how much memory the decoded samples take (two bytes a sample, plus bookkeeping). */
+    public long bytes() {
+      long n = 256;
+      for (DicomPixels.Frame f : frames) {
+        n += 2L * f.stored().length + 256;
+      }
+      return n;
+    }
+  }
+
+  /** Reads and decodes one file; never throws for a file that cannot be read. */
+  public static DecodedInput decode(Input in) {
+    long t0 = System.nanoTime();
+    try {
+      List<DicomPixels.Frame> frames = DicomPixels.read(in.file());
+      return new DecodedInput(in, frames, null, System.nanoTime() - t0);
+    } catch (PixelDecodeException | IllegalArgumentException e) {
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return new DecodedInput(in, List.of(), reason, System.nanoTime() - t0);
+    }
+  }
+
+  /**
+   * Grades a series from its files.
    *
    * @throws io.cordwatch.infer.EngineException or another runtime exception when the engine fails
    */
   public SeriesResult grade(String studyUid, String seriesUid, List<Input> inputs) {
     long t0 = System.nanoTime();
+    List<DecodedInput> decoded = decodeAll(inputs);
+    return grade(studyUid, seriesUid, decoded, System.nanoTime() - t0, () -> false);
+  }
+
+  /**
+   * Decodes files on every core (the common fork-join pool and the caller), in their given order.
+   * The window needs every slice before any tensor can be built, so decoding is the serial part of
+   * grading from files; no engine runs then, so the cores are free for it.
+   */
+  public static List<DecodedInput> decodeAll(List<Input> inputs) {
+    return inputs.parallelStream().map(SeriesGrader::decode).toList();
+  }
+
+  /**
+   * Grades a series whose files are decoded: window, crops, embeddings, head, verdict. Given the
+   * same decoded inputs in the same order, the result is the same whenever and on whichever thread
+   * it runs (the timings aside). {@code decode_ms} in the timings is the inputs' decode times
+   * summed (they may have been decoded ahead, as they arrived, or in parallel).
+   *
+   * @param cancelled asked before every engine call; when it says true the grading stops with a
+   *     {@link CancellationException} (speculative grading whose inputs went stale)
+   * @throws io.cordwatch.infer.EngineException or another runtime exception when the engine fails
+   */
+  public SeriesResult grade(
+      String studyUid, String seriesUid, List<DecodedInput> inputs, BooleanSupplier cancelled) {
+    long decodeNanos = 0;
+    for (DecodedInput in : inputs) {
+      decodeNanos += in.decodeNanos();
+    }
+    return grade(studyUid, seriesUid, inputs, decodeNanos, cancelled);
+  }
+
+  private SeriesResult grade(
+      String studyUid,
+      String seriesUid,
+      List<DecodedInput> inputs,
+      long decodeNanos,
+      BooleanSupplier cancelled) {
+    long t1 = System.nanoTime();
     List<Decoded> decoded = new ArrayList<>();
     List<SliceResult> unreadable = new ArrayList<>();
-    for (Input in : inputs) {
-      try {
-        for (DicomPixels.Frame f : DicomPixels.read(in.file())) {
-          decoded.add(new Decoded(f, modalityValues(f)));
-        }
-      } catch (PixelDecodeException | IllegalArgumentException e) {
+    for (DecodedInput in : inputs) {
+      if (in.error() != null) {
+        Input file = in.input();
         unreadable.add(
             SliceResult.unreadable(
-                in.sopInstanceUid() == null
-                    ? in.file().getFileName().toString()
-                    : in.sopInstanceUid(),
+                file.sopInstanceUid() == null
+                    ? file.file().getFileName().toString()
+                    : file.sopInstanceUid(),
                 1,
-                e.getMessage()));
+                in.error()));
+        continue;
+      }
+      for (DicomPixels.Frame f : in.frames()) {
+        decoded.add(new Decoded(f));
       }
     }
     decoded.sort(ORDER);
-    long t1 = System.nanoTime();
 
     List<SliceResult> results = new ArrayList<>(decoded.size() + unreadable.size());
     List<Integer> pending = new ArrayList<>();
@@ -102,6 +188,7 @@ public final class SeriesGrader {
     long[] inferAndHeadNanos = new long[2];
     if (!decoded.isEmpty()) {
       Preprocessing.Window window = window(decoded);
+      Map<Preprocessing.PixelEncoding, Preprocessing.UnitTable> tables = new HashMap<>();
       int item = preprocessing.itemSize();
       FloatBuffer batch =
           ByteBuffer.allocateDirect(BATCH * item * Float.BYTES)
@@ -117,7 +204,12 @@ public final class SeriesGrader {
             boxes.locate(
                 f.sopInstanceUid(),
                 f.frame(),
-                new SlicePixels(d.values(), f.columns(), f.rows(), f.monochrome1()));
+                () ->
+                    new SlicePixels(
+                        Preprocessing.modalityValues(f.stored(), encoding(f, false)),
+                        f.columns(),
+                        f.rows(),
+                        f.monochrome1()));
         localizeNanos += System.nanoTime() - l0;
         if (!box.found()) {
           results.set(
@@ -126,14 +218,11 @@ public final class SeriesGrader {
         }
         long p0 = System.nanoTime();
         try {
-          preprocessing.slice(
-              d.values(),
-              f.columns(),
-              f.rows(),
-              window,
-              f.monochrome1(),
-              box.box().toPreprocessing(),
-              batch);
+          Preprocessing.UnitTable unit =
+              tables.computeIfAbsent(
+                  encoding(f, f.monochrome1()), e -> Preprocessing.unitTable(e, window));
+          preprocessing.sliceStored(
+              f.stored(), unit, f.columns(), f.rows(), box.box().toPreprocessing(), batch);
         } catch (IllegalArgumentException e) {
           results.set(
               i,
@@ -146,11 +235,11 @@ public final class SeriesGrader {
         pending.add(i);
         pendingBoxes.add(box);
         if (pending.size() == BATCH) {
-          flush(batch, pending, pendingBoxes, decoded, results, inferAndHeadNanos);
+          flush(batch, pending, pendingBoxes, decoded, results, inferAndHeadNanos, cancelled);
         }
       }
       if (!pending.isEmpty()) {
-        flush(batch, pending, pendingBoxes, decoded, results, inferAndHeadNanos);
+        flush(batch, pending, pendingBoxes, decoded, results, inferAndHeadNanos, cancelled);
       }
     }
     results.addAll(unreadable);
@@ -162,11 +251,11 @@ public final class SeriesGrader {
             bundle.highGrade(),
             model(),
             new Verdict.Timings(
-                ms(t1 - t0),
+                ms(decodeNanos),
                 ms(preprocessNanos),
                 ms(inferAndHeadNanos[0]),
                 ms(inferAndHeadNanos[1]),
-                ms(t2 - t0),
+                ms(decodeNanos + t2 - t1),
                 ms(localizeNanos)));
     return new SeriesResult(studyUid, seriesUid, verdict, results);
   }
@@ -178,7 +267,11 @@ public final class SeriesGrader {
       List<BoxSource.Located> pendingBoxes,
       List<Decoded> decoded,
       List<SliceResult> results,
-      long[] nanos) {
+      long[] nanos,
+      BooleanSupplier cancelled) {
+    if (cancelled.getAsBoolean()) {
+      throw new CancellationException("grading cancelled: its inputs changed");
+    }
     long t = System.nanoTime();
     batch.flip();
     float[][] embeddings = engine.embed(batch, pending.size());
@@ -221,31 +314,31 @@ public final class SeriesGrader {
   /** The series window; from a histogram of stored values when every frame is encoded alike. */
   private Preprocessing.Window window(List<Decoded> decoded) {
     var spec = preprocessing.spec();
-    Preprocessing.PixelEncoding first = encoding(decoded.getFirst().frame());
-    if (decoded.stream().allMatch(d -> encoding(d.frame()).equals(first))) {
+    Preprocessing.PixelEncoding first = encoding(decoded.getFirst().frame(), false);
+    if (decoded.stream().allMatch(d -> encoding(d.frame(), false).equals(first))) {
       return Preprocessing.windowOfStored(
           decoded.stream().map(d -> d.frame().stored()).toList(),
           first,
           spec.windowLowPercentile(),
           spec.windowHighPercentile());
     }
-    return preprocessing.window(decoded.stream().map(Decoded::values).toList());
+    // Mixed encodings (a rescale that changes per frame): the sorting window on modality values.
+    return preprocessing.window(
+        decoded.stream()
+            .map(d -> Preprocessing.modalityValues(d.frame().stored(), encoding(d.frame(), false)))
+            .toList());
   }
 
-  private static Preprocessing.PixelEncoding encoding(DicomPixels.Frame f) {
+  private static Preprocessing.PixelEncoding encoding(DicomPixels.Frame f, boolean monochrome1) {
     return new Preprocessing.PixelEncoding(
-        f.bitsAllocated(), f.bitsStored(), f.signed(), f.slope(), f.intercept(), false);
-  }
-
-  private static float[] modalityValues(DicomPixels.Frame f) {
-    return Preprocessing.modalityValues(f.stored(), encoding(f));
+        f.bitsAllocated(), f.bitsStored(), f.signed(), f.slope(), f.intercept(), monochrome1);
   }
 
   private static long ms(long nanos) {
     return nanos / 1_000_000;
   }
 
-  private record Decoded(DicomPixels.Frame frame, float[] values) {}
+  private record Decoded(DicomPixels.Frame frame) {}
 
   /**
    * Slice-position order: position along the normal where every slice has one, else Instance

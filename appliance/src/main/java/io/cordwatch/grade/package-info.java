@@ -5,6 +5,9 @@
  * from a {@code io.cordwatch.infer.BackboneEngine}); the {@link io.cordwatch.grade.PrototypeHead}
  * turns embeddings into grades, probabilities and an out-of-distribution score; {@link
  * io.cordwatch.grade.Verdicts} turns slice results into segments, key images and the study grade.
+ * Decoding a file is a step of its own ({@link io.cordwatch.grade.SeriesGrader#decode}), so the
+ * appliance can decode instances as they arrive and grade the decoded series later with the same
+ * result; a grading can be cancelled between batches when its inputs went stale.
  *
  * <p>Owns: the head's maths and its double-precision reference (the CUDA {@code prototype_head}
  * kernel is checked against it) and the verdict rules. It does not parse DICOM itself, name ONNX

@@ -30,8 +30,14 @@ import java.util.logging.Logger;
  *
  * <p>The session uses every core for intra-op parallelism and full graph optimisation: the
  * appliance runs one batch at a time through one engine, so the parallelism has to come from inside
- * the operator. The warm-up run at open pays ORT's lazy initialisation (kernel selection, memory
- * arena growth) before the first patient slice, and proves the graph actually runs here.
+ * the operator. Its pool threads do not spin between operators ({@code
+ * session.intra_op.allow_spinning = 0}): spinning keeps every core busy while ORT waits, which on
+ * an appliance that also receives, decodes ahead and serves HTTP (and on a shared 2-core machine)
+ * takes the cores from that work and from ORT itself. Measured with {@code bench grade} on the
+ * loaded 2-core development machine, ResNet50 at 128 x 128, 40 slices: raw embedding 0.83-0.86 s
+ * wall and 0.57-0.58 s CPU without spinning against 1.32-1.42 s wall and 0.81-0.87 s CPU with it.
+ * The warm-up run at open pays ORT's lazy initialisation (kernel selection, memory arena growth)
+ * before the first patient slice, and proves the graph actually runs here.
  *
  * <p>{@link #embed} and {@link #close} are synchronised: ORT allows concurrent runs, but not a
  * close during a run, and a second concurrent batch would only fight the first for the same cores.
@@ -67,6 +73,8 @@ public final class OnnxRuntimeEngine implements BackboneEngine {
     OrtSession session;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(threads);
+      // Idle pool threads sleep instead of spinning; see the class comment.
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       session = env.createSession(onnx.toString(), options);
     } catch (OrtException e) {

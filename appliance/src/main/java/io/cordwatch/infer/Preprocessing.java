@@ -257,14 +257,7 @@ public final class Preprocessing {
   /** Step 4: the box grown by the margin, sampled bilinearly to size x size (row-major). */
   public static float[] cropResize(
       float[] image, int width, int height, Box box, double margin, int size) {
-    if (width < 1 || height < 1 || image.length != width * height) {
-      throw new IllegalArgumentException(
-          "image of " + image.length + " values is not " + width + " x " + height);
-    }
-    if (box.x0() >= width || box.y0() >= height || box.x1() <= 0 || box.y1() <= 0) {
-      throw new IllegalArgumentException(
-          "box " + box + " lies outside the " + width + " x " + height + " image");
-    }
+    checkCrop(image.length, width, height, box);
     double mx = margin * (box.x1() - box.x0());
     double my = margin * (box.y1() - box.y0());
     double cx0 = box.x0() - mx;
@@ -293,6 +286,92 @@ public final class Preprocessing {
       for (int u = 0; u < size; u++) {
         double top = (1 - tx[u]) * image[r0 + j0[u]] + tx[u] * image[r0 + j1[u]];
         double bottom = (1 - tx[u]) * image[r1 + j0[u]] + tx[u] * image[r1 + j1[u]];
+        out[w * size + u] = (float) ((1 - ty) * top + ty * bottom);
+      }
+    }
+    return out;
+  }
+
+  private static void checkCrop(int pixels, int width, int height, Box box) {
+    if (width < 1 || height < 1 || pixels != width * height) {
+      throw new IllegalArgumentException(
+          "image of " + pixels + " values is not " + width + " x " + height);
+    }
+    if (box.x0() >= width || box.y0() >= height || box.x1() <= 0 || box.y1() <= 0) {
+      throw new IllegalArgumentException(
+          "box " + box + " lies outside the " + width + " x " + height + " image");
+    }
+  }
+
+  /**
+   * Steps 1 and 3 as one table: the unit value ({@link #toUnit}) of every stored bit pattern of one
+   * encoding under one window. Stored samples have at most 16 bits, so the table has at most 65,536
+   * entries, and each entry is computed by exactly the arithmetic of {@link #modalityValues} then
+   * {@link #toUnit} (the modality value rounded to float first), so looking a sample up gives the
+   * same float bit for bit. A series usually has one encoding: one table per series.
+   */
+  public static final class UnitTable {
+    private final float[] unit;
+    private final int mask;
+
+    private UnitTable(float[] unit, int mask) {
+      this.unit = unit;
+      this.mask = mask;
+    }
+
+    /** The unit value of one stored sample (its raw bit pattern). */
+    public float of(short stored) {
+      return unit[stored & mask];
+    }
+  }
+
+  /** The {@link UnitTable} of an encoding (its {@code monochrome1} included) under a window. */
+  public static UnitTable unitTable(PixelEncoding enc, Window w) {
+    int bits = enc.bitsStored();
+    int size = 1 << bits;
+    short[] patterns = new short[size];
+    for (int p = 0; p < size; p++) {
+      patterns[p] = (short) p;
+    }
+    return new UnitTable(toUnit(modalityValues(patterns, enc), w, enc.monochrome1()), size - 1);
+  }
+
+  /**
+   * Step 4 on stored samples through a {@link UnitTable}: the same floats as {@link #cropResize} of
+   * the whole image's unit values, but only the samples the crop reads are looked up, so the cost
+   * is the output's size (S x S x 4 reads) rather than the image's.
+   */
+  public static float[] cropResize(
+      short[] stored, UnitTable unit, int width, int height, Box box, double margin, int size) {
+    checkCrop(stored.length, width, height, box);
+    double mx = margin * (box.x1() - box.x0());
+    double my = margin * (box.y1() - box.y0());
+    double cx0 = box.x0() - mx;
+    double cy0 = box.y0() - my;
+    double stepX = (box.x1() + mx - cx0) / size;
+    double stepY = (box.y1() + my - cy0) / size;
+    int[] j0 = new int[size];
+    int[] j1 = new int[size];
+    double[] tx = new double[size];
+    for (int u = 0; u < size; u++) {
+      double sx = clamp(cx0 + (u + 0.5) * stepX - 0.5, width - 1);
+      j0[u] = (int) Math.floor(sx);
+      j1[u] = Math.min(j0[u] + 1, width - 1);
+      tx[u] = sx - j0[u];
+    }
+    float[] out = new float[size * size];
+    for (int w = 0; w < size; w++) {
+      double sy = clamp(cy0 + (w + 0.5) * stepY - 0.5, height - 1);
+      int i0 = (int) Math.floor(sy);
+      int i1 = Math.min(i0 + 1, height - 1);
+      double ty = sy - i0;
+      int r0 = i0 * width;
+      int r1 = i1 * width;
+      for (int u = 0; u < size; u++) {
+        double top =
+            (1 - tx[u]) * unit.of(stored[r0 + j0[u]]) + tx[u] * unit.of(stored[r0 + j1[u]]);
+        double bottom =
+            (1 - tx[u]) * unit.of(stored[r1 + j0[u]]) + tx[u] * unit.of(stored[r1 + j1[u]]);
         out[w * size + u] = (float) ((1 - ty) * top + ty * bottom);
       }
     }
@@ -336,5 +415,17 @@ public final class Preprocessing {
       FloatBuffer out) {
     float[] unit = toUnit(values, window, monochrome1);
     normalizeInto(cropResize(unit, width, height, canal, spec.roiMargin(), spec.inputSize()), out);
+  }
+
+  /**
+   * Steps 1 and 3 to 5 for one slice from its stored samples: writes exactly the floats {@link
+   * #slice} writes for the same slice's {@link #modalityValues}, at {@code out}'s position.
+   *
+   * @param unit the table of the slice's encoding under the series window
+   */
+  public void sliceStored(
+      short[] stored, UnitTable unit, int width, int height, Box canal, FloatBuffer out) {
+    normalizeInto(
+        cropResize(stored, unit, width, height, canal, spec.roiMargin(), spec.inputSize()), out);
   }
 }

@@ -6,8 +6,10 @@
  * <p>Owns: the bundle format and its checks ({@link io.cordwatch.infer.Bundles}, documented in
  * docs/model-bundle.md), the reference preprocessing ({@link io.cordwatch.infer.Preprocessing}),
  * the {@link io.cordwatch.infer.BackboneEngine} interface and the CPU engine on ONNX Runtime (and
- * the localizer's session), whose native library is loaded only by {@link
- * io.cordwatch.infer.OrtRuntime}.
+ * the localizer's session, {@link io.cordwatch.infer.OnnxLocalizer}), whose native library is
+ * loaded only by {@link io.cordwatch.infer.OrtRuntime}; the adapter of the GPU backbone ({@link
+ * io.cordwatch.infer.TensorRtBackbone}) and the {@link io.cordwatch.infer.FallbackEngine} that
+ * grades on the GPU and falls back to the CPU on a fault.
  *
  * <p>May not touch: DICOM parsing or the network (it receives decoded stored values and boxes), the
  * database, or grading decisions (distances, probabilities and verdicts belong to {@code grade}).

@@ -2,17 +2,24 @@ package io.cordwatch.roi;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where the spinal canal is on a slice. One interface for every way of knowing it (boxes drawn by
  * people, the bundle's localizer model), so the grader does not care which one runs.
  *
  * <p>The grader asks through {@link #locate}, handing over the decoded slice; a source that reads
- * boxes from a file ignores the pixels and answers through {@link #box}, a model looks at them.
+ * boxes from a file or the index ignores the pixels and answers through {@link #box}, a model looks
+ * at them. The pixels come as a supplier, so the modality values of a slice are computed only when
+ * a model needs them (grading itself reads stored samples through a lookup table); a supplied box
+ * costs no conversion.
  */
 public interface BoxSource {
-  /** {@link Located#source()} of a box drawn by a person (labels.csv, VOC XML, the API). */
+  /** {@link Located#source()} of a box drawn by a person in the {@code boxes} file (CSV, VOC). */
   String SUPPLIED = "supplied";
+
+  /** {@link Located#source()} of a box supplied through {@code PUT /api/v1/studies/{uid}/boxes}. */
+  String API = "api";
 
   /** {@link Located#source()} of a box found by the bundle's localizer model. */
   String LOCALIZER = "localizer";
@@ -33,9 +40,9 @@ public interface BoxSource {
    * The canal box of one decoded slice, with where it came from, or why there is none. The default
    * answers from {@link #box} as a supplied box.
    *
-   * @param pixels the decoded slice
+   * @param pixels the decoded slice, computed on first call
    */
-  default Located locate(String sopInstanceUid, int frame, SlicePixels pixels) {
+  default Located locate(String sopInstanceUid, int frame, Supplier<SlicePixels> pixels) {
     return box(sopInstanceUid, frame)
         .map(b -> Located.found(b, SUPPLIED))
         .orElseGet(() -> Located.none(NO_BOX));
@@ -47,32 +54,10 @@ public interface BoxSource {
   }
 
   /**
-   * {@code first} wherever it has a box, else {@code second}: supplied boxes win over the
-   * localizer, which fills in the rest. Without a box from either, the reason is {@code second}'s.
-   */
-  static BoxSource firstOf(BoxSource first, BoxSource second) {
-    Objects.requireNonNull(first, "first");
-    Objects.requireNonNull(second, "second");
-    return new BoxSource() {
-      @Override
-      public Optional<CanalBox> box(String sop, int frame) {
-        Optional<CanalBox> b = first.box(sop, frame);
-        return b.isPresent() ? b : second.box(sop, frame);
-      }
-
-      @Override
-      public Located locate(String sop, int frame, SlicePixels pixels) {
-        Located a = first.locate(sop, frame, pixels);
-        return a.found() ? a : second.locate(sop, frame, pixels);
-      }
-    };
-  }
-
-  /**
    * A box and its source, or the reason there is none.
    *
    * @param box the box; null when none
-   * @param source {@link #SUPPLIED} or {@link #LOCALIZER}; null when none
+   * @param source {@link #API}, {@link #SUPPLIED} or {@link #LOCALIZER}; null when none
    * @param reason why there is no box (reported with the "no ROI" slice); null when found
    */
   record Located(CanalBox box, String source, String reason) {

@@ -40,7 +40,7 @@ public final class ConfiguredBoxes implements AutoCloseable {
             : "canal boxes from " + boxes.description() + " (" + boxes.size() + ")";
     if (boxes != null && model != null) {
       return new ConfiguredBoxes(
-          BoxSource.firstOf(boxes, model),
+          BoxSources.firstOf(boxes, model),
           model,
           from + ", the rest from the " + model.description());
     }

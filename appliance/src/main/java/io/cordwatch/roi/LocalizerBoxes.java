@@ -6,6 +6,7 @@ import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.OnnxLocalizer;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Boxes found by the bundle's localizer model ({@link CanalLocator} around {@link OnnxLocalizer}).
@@ -14,8 +15,9 @@ import java.util.Optional;
  * failures ({@link io.cordwatch.infer.EngineException}) propagate: they fail the job like a
  * backbone failure does, rather than turn every slice into "no ROI".
  *
- * <p>Owns its ONNX Runtime session; close it when done. Not meant for concurrent callers (the
- * session is synchronised, one grading thread uses it).
+ * <p>Owns its ONNX Runtime session; close it when done. Concurrent callers (the grading worker and
+ * streaming grading share one grader) are safe: the locator holds no per-call state and the session
+ * is synchronised, so they take turns on the model.
  */
 public final class LocalizerBoxes implements BoxSource, AutoCloseable {
   private final OnnxLocalizer engine;
@@ -61,9 +63,9 @@ public final class LocalizerBoxes implements BoxSource, AutoCloseable {
   }
 
   @Override
-  public Located locate(String sopInstanceUid, int frame, SlicePixels pixels) {
+  public Located locate(String sopInstanceUid, int frame, Supplier<SlicePixels> pixels) {
     Objects.requireNonNull(pixels, "pixels");
-    CanalLocator.Result r = locator.locate(pixels);
+    CanalLocator.Result r = locator.locate(pixels.get());
     return r.found() ? Located.found(r.box(), LOCALIZER) : Located.none(r.reason());
   }
 

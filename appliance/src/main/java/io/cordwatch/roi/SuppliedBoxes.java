@@ -4,6 +4,7 @@ import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.dicom.DicomReadException;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,6 +83,14 @@ public final class SuppliedBoxes implements BoxSource {
     return Optional.ofNullable(boxes.get(new Key(sopInstanceUid, frame)));
   }
 
+  /** Every box, ordered by instance and frame. */
+  public List<SliceBox> slices() {
+    return boxes.entrySet().stream()
+        .map(e -> new SliceBox(e.getKey().sop(), e.getKey().frame(), e.getValue()))
+        .sorted(SliceBox.ORDER)
+        .toList();
+  }
+
   /** How many slices have a box. */
   public int size() {
     return boxes.size();
@@ -95,60 +104,78 @@ public final class SuppliedBoxes implements BoxSource {
   // ---- labels.csv
 
   private static SuppliedBoxes csv(Path file) {
-    Map<Key, CanalBox> out = new HashMap<>();
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = in.readLine();
-      if (header == null) {
-        throw new BoxFileException(file, 1, "empty file: expected a header line");
-      }
-      List<String> names =
-          Arrays.stream(stripBom(header).split(",", -1))
-              .map(s -> s.strip().toLowerCase(Locale.ROOT))
-              .toList();
-      int sop = column(file, names, "sop_instance_uid");
-      int x0 = column(file, names, "x0");
-      int y0 = column(file, names, "y0");
-      int x1 = column(file, names, "x1");
-      int y1 = column(file, names, "y1");
-      int frame = names.indexOf("frame");
-      String line;
-      int n = 1;
-      while ((line = in.readLine()) != null) {
-        n++;
-        if (line.isBlank()) {
-          continue;
-        }
-        String[] c = line.split(",", -1);
-        if (c.length != names.size()) {
-          throw new BoxFileException(file, n, c.length + " fields, the header has " + names.size());
-        }
-        String uid = c[sop].strip();
-        if (uid.isEmpty()) {
-          throw new BoxFileException(file, n, "sop_instance_uid is empty");
-        }
-        int f = frame < 0 ? 1 : integer(file, n, "frame", c[frame]);
-        if (f < 1) {
-          throw new BoxFileException(file, n, "frame must be 1 or more, got " + f);
-        }
-        CanalBox box;
-        try {
-          box =
-              new CanalBox(
-                  integer(file, n, "x0", c[x0]),
-                  integer(file, n, "y0", c[y0]),
-                  integer(file, n, "x1", c[x1]),
-                  integer(file, n, "y1", c[y1]));
-        } catch (IllegalArgumentException e) {
-          throw new BoxFileException(file, n, e.getMessage());
-        }
-        CanalBox before = out.put(new Key(uid, f), box);
-        if (before != null && !before.equals(box)) {
-          throw new BoxFileException(
-              file, n, "a second, different box for the same instance and frame");
-        }
-      }
+      return csv(in, file);
     } catch (IOException e) {
       throw new BoxFileException(file, 0, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses labels.csv text that did not come from a file (a request body, say); errors name {@code
+   * name} and the line, as for a file.
+   *
+   * @throws BoxFileException naming the line that cannot be used
+   */
+  public static SuppliedBoxes parseCsv(String text, String name) {
+    try {
+      return csv(new BufferedReader(new StringReader(text)), Path.of(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading a string failed", e);
+    }
+  }
+
+  private static SuppliedBoxes csv(BufferedReader in, Path file) throws IOException {
+    Map<Key, CanalBox> out = new HashMap<>();
+    String header = in.readLine();
+    if (header == null) {
+      throw new BoxFileException(file, 1, "empty file: expected a header line");
+    }
+    List<String> names =
+        Arrays.stream(stripBom(header).split(",", -1))
+            .map(s -> s.strip().toLowerCase(Locale.ROOT))
+            .toList();
+    int sop = column(file, names, "sop_instance_uid");
+    int x0 = column(file, names, "x0");
+    int y0 = column(file, names, "y0");
+    int x1 = column(file, names, "x1");
+    int y1 = column(file, names, "y1");
+    int frame = names.indexOf("frame");
+    String line;
+    int n = 1;
+    while ((line = in.readLine()) != null) {
+      n++;
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] c = line.split(",", -1);
+      if (c.length != names.size()) {
+        throw new BoxFileException(file, n, c.length + " fields, the header has " + names.size());
+      }
+      String uid = c[sop].strip();
+      if (uid.isEmpty()) {
+        throw new BoxFileException(file, n, "sop_instance_uid is empty");
+      }
+      int f = frame < 0 ? 1 : integer(file, n, "frame", c[frame]);
+      if (f < 1) {
+        throw new BoxFileException(file, n, "frame must be 1 or more, got " + f);
+      }
+      CanalBox box;
+      try {
+        box =
+            new CanalBox(
+                integer(file, n, "x0", c[x0]),
+                integer(file, n, "y0", c[y0]),
+                integer(file, n, "x1", c[x1]),
+                integer(file, n, "y1", c[y1]));
+      } catch (IllegalArgumentException e) {
+        throw new BoxFileException(file, n, e.getMessage());
+      }
+      CanalBox before = out.put(new Key(uid, f), box);
+      if (before != null && !before.equals(box)) {
+        throw new BoxFileException(
+            file, n, "a second, different box for the same instance and frame");
+      }
     }
     return new SuppliedBoxes(out, file.toString());
   }

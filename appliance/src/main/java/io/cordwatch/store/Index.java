@@ -3,6 +3,8 @@ package io.cordwatch.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.store.Records.BoxReplacement;
+import io.cordwatch.store.Records.BoxRow;
 import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.store.Records.JobRow;
 import io.cordwatch.store.Records.SeriesRow;
@@ -18,8 +20,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The appliance's index: one SQLite database in WAL mode with {@code synchronous=FULL}, so a
@@ -33,7 +41,7 @@ import java.util.Optional;
  */
 public final class Index implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int SCHEMA_VERSION = 3;
+  private static final int SCHEMA_VERSION = 4;
 
   /** Series is still receiving instances. */
   public static final String SERIES_RECEIVING = "receiving";
@@ -57,6 +65,7 @@ public final class Index implements AutoCloseable {
 
   private final Connection db;
   private boolean closed;
+  private volatile long boxesVersion;
 
   private Index(Connection db) {
     this.db = db;
@@ -102,8 +111,10 @@ public final class Index implements AutoCloseable {
         createVersion2(s);
       }
       if (version < 3) {
-        // Version 3: where each slice's canal box came from (supplied, localizer).
-        s.execute("ALTER TABLE slice_results ADD COLUMN box_source TEXT");
+        createVersion3(s);
+      }
+      if (version < 4) {
+        createVersion4(s);
       }
       s.execute("INSERT INTO schema_version(version) VALUES (" + SCHEMA_VERSION + ")");
       db.commit();
@@ -203,6 +214,32 @@ public final class Index implements AutoCloseable {
           uncertain INTEGER,
           reason TEXT,
           UNIQUE(series_uid, ordinal))""");
+  }
+
+  /**
+   * Version 3: a failed grading attempt waits before the next one ({@code jobs.next_attempt_ms}),
+   * and canal boxes supplied through the API are kept per slice ({@code boxes}).
+   */
+  private static void createVersion3(Statement s) throws SQLException {
+    s.execute("ALTER TABLE jobs ADD COLUMN next_attempt_ms INTEGER");
+    s.execute(
+        """
+        CREATE TABLE boxes(
+          sop_instance_uid TEXT NOT NULL,
+          frame INTEGER NOT NULL,
+          study_uid TEXT NOT NULL REFERENCES studies(study_uid),
+          x0 INTEGER NOT NULL, y0 INTEGER NOT NULL, x1 INTEGER NOT NULL, y1 INTEGER NOT NULL,
+          updated_ms INTEGER NOT NULL,
+          PRIMARY KEY(sop_instance_uid, frame))""");
+    s.execute("CREATE INDEX boxes_by_study ON boxes(study_uid)");
+  }
+
+  /**
+   * Version 4: where each slice's canal box came from ({@code slice_results.box_source}: api,
+   * supplied, localizer); null for results graded before it was recorded.
+   */
+  private static void createVersion4(Statement s) throws SQLException {
+    s.execute("ALTER TABLE slice_results ADD COLUMN box_source TEXT");
   }
 
   /** Whether a trivial write transaction succeeds now (readiness). */
@@ -395,7 +432,7 @@ public final class Index implements AutoCloseable {
                 VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(series_uid) DO UPDATE SET
                   state = excluded.state, updated_ms = excluded.updated_ms, error = NULL,
-                  attempts = 0""")) {
+                  attempts = 0, next_attempt_ms = NULL""")) {
           p.setString(1, seriesUid);
           p.setString(2, studyUid);
           p.setString(3, JOB_QUEUED);
@@ -465,7 +502,8 @@ public final class Index implements AutoCloseable {
   }
 
   /**
-   * Takes the oldest queued job: it becomes running with one more attempt. Empty when none waits.
+   * Takes the oldest queued job that is due (a retried job waits until its {@code
+   * next_attempt_ms}): it becomes running with one more attempt. Empty when none is due.
    */
   public synchronized Optional<JobRow> claimJob(long nowMs) {
     ensureOpen();
@@ -474,7 +512,10 @@ public final class Index implements AutoCloseable {
       JobRow claimed = null;
       try (PreparedStatement p =
           db.prepareStatement(
-              "SELECT * FROM jobs WHERE state = 'queued' ORDER BY created_ms, id LIMIT 1")) {
+              "SELECT * FROM jobs WHERE state = 'queued'"
+                  + " AND (next_attempt_ms IS NULL OR next_attempt_ms <= ?)"
+                  + " ORDER BY created_ms, id LIMIT 1")) {
+        p.setLong(1, nowMs);
         try (ResultSet rs = p.executeQuery()) {
           if (rs.next()) {
             claimed = job(rs);
@@ -484,8 +525,8 @@ public final class Index implements AutoCloseable {
       if (claimed != null) {
         try (PreparedStatement p =
             db.prepareStatement(
-                "UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_ms = ?"
-                    + " WHERE id = ?")) {
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_ms = ?,"
+                    + " next_attempt_ms = NULL WHERE id = ?")) {
           p.setLong(1, nowMs);
           p.setLong(2, claimed.id());
           p.executeUpdate();
@@ -500,7 +541,8 @@ public final class Index implements AutoCloseable {
                 claimed.createdMs(),
                 nowMs,
                 claimed.attempts() + 1,
-                claimed.error());
+                claimed.error(),
+                null);
       }
       db.commit();
       return Optional.ofNullable(claimed);
@@ -584,21 +626,30 @@ public final class Index implements AutoCloseable {
   }
 
   /**
-   * A running job did not finish: back to queued for another attempt, or failed for good, with its
-   * reason either way.
+   * A running job did not finish: back to queued for another attempt no earlier than {@code
+   * nextAttemptMs}, or failed for good, with its reason either way.
+   *
+   * @param nextAttemptMs when the job may be claimed again; null for at once (ignored unless {@code
+   *     retry})
    */
-  public synchronized void failJob(JobRow job, String reason, boolean retry, long nowMs) {
+  public synchronized void failJob(
+      JobRow job, String reason, boolean retry, Long nextAttemptMs, long nowMs) {
     ensureOpen();
     try {
       db.setAutoCommit(false);
       try (PreparedStatement p =
           db.prepareStatement(
-              "UPDATE jobs SET state = ?, error = ?, updated_ms = ?"
+              "UPDATE jobs SET state = ?, error = ?, updated_ms = ?, next_attempt_ms = ?"
                   + " WHERE id = ? AND state = 'running'")) {
         p.setString(1, retry ? JOB_QUEUED : JOB_FAILED);
         p.setString(2, reason);
         p.setLong(3, nowMs);
-        p.setLong(4, job.id());
+        if (retry && nextAttemptMs != null) {
+          p.setLong(4, nextAttemptMs);
+        } else {
+          p.setNull(4, Types.INTEGER);
+        }
+        p.setLong(5, job.id());
         p.executeUpdate();
       }
       refreshStudyStateLocked(job.studyUid());
@@ -620,7 +671,8 @@ public final class Index implements AutoCloseable {
     ensureOpen();
     try (PreparedStatement p =
         db.prepareStatement(
-            "UPDATE jobs SET state = 'queued', updated_ms = ? WHERE state = 'running'")) {
+            "UPDATE jobs SET state = 'queued', updated_ms = ?, next_attempt_ms = NULL"
+                + " WHERE state = 'running'")) {
       p.setLong(1, nowMs);
       return p.executeUpdate();
     } catch (SQLException e) {
@@ -632,6 +684,173 @@ public final class Index implements AutoCloseable {
   public synchronized List<InstanceRow> instancesOfSeries(String seriesUid) {
     return list(
         "SELECT * FROM instances WHERE series_uid = ? ORDER BY id", Index::instance, seriesUid);
+  }
+
+  /** The stored instances of a study. */
+  public synchronized List<InstanceRow> instancesOfStudy(String studyUid) {
+    return list(
+        "SELECT * FROM instances WHERE study_uid = ? ORDER BY id", Index::instance, studyUid);
+  }
+
+  /**
+   * A counter that moves whenever supplied boxes change, so a result computed with the boxes of an
+   * earlier version can tell it is stale.
+   */
+  public long boxesVersion() {
+    return boxesVersion;
+  }
+
+  /** The supplied box of one slice, if any. */
+  public synchronized Optional<BoxRow> box(String sopInstanceUid, int frame) {
+    List<BoxRow> rows =
+        list(
+            "SELECT * FROM boxes WHERE sop_instance_uid = ? AND frame = ?",
+            Index::boxRow,
+            sopInstanceUid,
+            frame);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+  }
+
+  /** The supplied boxes of a study, by instance and frame. */
+  public synchronized List<BoxRow> boxesOfStudy(String studyUid) {
+    return list(
+        "SELECT * FROM boxes WHERE study_uid = ? ORDER BY sop_instance_uid, frame",
+        Index::boxRow,
+        studyUid);
+  }
+
+  /**
+   * Replaces every supplied box of a study with {@code boxes}, in one transaction that also queues
+   * grading again for each series with a job (done, failed or running) where a box appeared, went
+   * or moved, clears that series' results (they were computed on other crops), and writes an audit
+   * row. A running job's finish then finds its job queued and leaves the grading to the new one.
+   * The caller has checked that the instances belong to the study.
+   *
+   * @param who who asked, for the audit row (e.g. "api 10.0.0.5")
+   */
+  public synchronized BoxReplacement replaceStudyBoxes(
+      String studyUid, List<BoxRow> boxes, long nowMs, String who) {
+    ensureOpen();
+    try {
+      db.setAutoCommit(false);
+      Map<String, BoxRow> before = new HashMap<>();
+      for (BoxRow b : boxesOfStudyLocked(studyUid)) {
+        before.put(b.sopInstanceUid() + "#" + b.frame(), b);
+      }
+      Map<String, BoxRow> after = new HashMap<>();
+      for (BoxRow b : boxes) {
+        after.put(b.sopInstanceUid() + "#" + b.frame(), b);
+      }
+      try (PreparedStatement p = db.prepareStatement("DELETE FROM boxes WHERE study_uid = ?")) {
+        p.setString(1, studyUid);
+        p.executeUpdate();
+      }
+      try (PreparedStatement p =
+          db.prepareStatement(
+              """
+              INSERT INTO boxes(sop_instance_uid, frame, study_uid, x0, y0, x1, y1, updated_ms)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+        for (BoxRow b : after.values()) {
+          p.setString(1, b.sopInstanceUid());
+          p.setInt(2, b.frame());
+          p.setString(3, studyUid);
+          p.setInt(4, b.x0());
+          p.setInt(5, b.y0());
+          p.setInt(6, b.x1());
+          p.setInt(7, b.y1());
+          p.setLong(8, nowMs);
+          p.addBatch();
+        }
+        p.executeBatch();
+      }
+      Set<String> changedSops = new TreeSet<>();
+      int changed = 0;
+      Set<String> keys = new HashSet<>(before.keySet());
+      keys.addAll(after.keySet());
+      for (String k : keys) {
+        BoxRow a = before.get(k);
+        BoxRow b = after.get(k);
+        if (!Objects.equals(a, b)) {
+          changed++;
+          changedSops.add((a != null ? a : b).sopInstanceUid());
+        }
+      }
+      Set<String> series = new TreeSet<>();
+      try (PreparedStatement p =
+          db.prepareStatement("SELECT series_uid FROM instances WHERE sop_instance_uid = ?")) {
+        for (String sop : changedSops) {
+          p.setString(1, sop);
+          try (ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+              series.add(rs.getString(1));
+            }
+          }
+        }
+      }
+      List<String> requeued = new ArrayList<>();
+      try (PreparedStatement p =
+          db.prepareStatement(
+              "UPDATE jobs SET state = 'queued', attempts = 0, error = NULL,"
+                  + " next_attempt_ms = NULL, updated_ms = ?"
+                  + " WHERE series_uid = ? AND state IN ('done', 'failed', 'running')")) {
+        for (String uid : series) {
+          p.setLong(1, nowMs);
+          p.setString(2, uid);
+          if (p.executeUpdate() > 0) {
+            requeued.add(uid);
+            deleteResultsLocked(uid);
+          }
+        }
+      }
+      refreshStudyStateLocked(studyUid);
+      auditLocked(
+          nowMs,
+          "boxes_replaced",
+          "study "
+              + studyUid
+              + " by "
+              + who
+              + ": "
+              + after.size()
+              + " boxes ("
+              + before.size()
+              + " before), "
+              + changed
+              + " changed, "
+              + requeued.size()
+              + " series queued again");
+      db.commit();
+      boxesVersion++;
+      return new BoxReplacement(before.size(), after.size(), changed, List.copyOf(requeued));
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw write(e);
+    } finally {
+      autoCommit();
+    }
+  }
+
+  private List<BoxRow> boxesOfStudyLocked(String studyUid) throws SQLException {
+    List<BoxRow> out = new ArrayList<>();
+    try (PreparedStatement p = db.prepareStatement("SELECT * FROM boxes WHERE study_uid = ?")) {
+      p.setString(1, studyUid);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(boxRow(rs));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static BoxRow boxRow(ResultSet rs) throws SQLException {
+    return new BoxRow(
+        rs.getString("sop_instance_uid"),
+        rs.getInt("frame"),
+        rs.getInt("x0"),
+        rs.getInt("y0"),
+        rs.getInt("x1"),
+        rs.getInt("y1"));
   }
 
   /** Studies, newest activity first, optionally only those in {@code state}. */
@@ -971,7 +1190,8 @@ public final class Index implements AutoCloseable {
         rs.getLong("created_ms"),
         rs.getLong("updated_ms"),
         rs.getInt("attempts"),
-        rs.getString("error"));
+        rs.getString("error"),
+        longOrNull(rs, "next_attempt_ms"));
   }
 
   private static Integer integer(ResultSet rs, String col) throws SQLException {

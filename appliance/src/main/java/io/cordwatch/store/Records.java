@@ -98,7 +98,12 @@ public final class Records {
       int seriesCount,
       List<SeriesRow> series) {}
 
-  /** A grading job. */
+  /**
+   * A grading job.
+   *
+   * @param nextAttemptMs when a queued job that failed may be tried again; null when it may run at
+   *     once (or is not queued)
+   */
   public record JobRow(
       long id,
       String seriesUid,
@@ -107,7 +112,25 @@ public final class Records {
       long createdMs,
       long updatedMs,
       int attempts,
-      String error) {}
+      String error,
+      Long nextAttemptMs) {}
+
+  /**
+   * A canal box supplied for one slice (through the API): 0-based inclusive pixel indices.
+   *
+   * @param frame 1-based frame number
+   */
+  public record BoxRow(String sopInstanceUid, int frame, int x0, int y0, int x1, int y1) {}
+
+  /**
+   * What replacing a study's supplied boxes did.
+   *
+   * @param before boxes the study had
+   * @param stored boxes it has now
+   * @param changed slices whose box appeared, went or moved
+   * @param requeuedSeries series whose grading was queued again because a box of theirs changed
+   */
+  public record BoxReplacement(int before, int stored, int changed, List<String> requeuedSeries) {}
 
   /** Counts for the status page. */
   public record Totals(

@@ -6,14 +6,20 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * The appliance's meters, in one Prometheus registry. Stages record through the named methods here
  * rather than touching Micrometer, so the metric names (what dashboards and alerts depend on) live
  * in one file.
+ *
+ * <p>Gauges hold their value functions strongly. Micrometer keeps a gauge's state object weakly by
+ * default, and a method reference that nothing else holds is collected at the next GC, after which
+ * the gauge reads NaN for the rest of the process's life.
  */
 public final class Meters {
   private final PrometheusMeterRegistry registry =
@@ -28,6 +34,8 @@ public final class Meters {
   private final Counter slicesUncertain;
   private final Timer gradingDuration;
   private final Timer gradingLatency;
+  private final Counter gpuFaults;
+  private final Counter fallbackBatches;
 
   public Meters() {
     instancesReceived =
@@ -76,8 +84,17 @@ public final class Meters {
             .minimumExpectedValue(Duration.ofMillis(100))
             .maximumExpectedValue(Duration.ofMinutes(10))
             .register(registry);
+    gpuFaults =
+        Counter.builder("cordwatch.engine.gpu.faults")
+            .description("GPU engine failures that moved grading to the CPU")
+            .register(registry);
+    fallbackBatches =
+        Counter.builder("cordwatch.engine.fallback.batches")
+            .description("Batches graded on the CPU because the GPU engine had failed")
+            .register(registry);
     Gauge.builder("cordwatch.associations.active", activeAssociations, AtomicInteger::get)
         .description("Open DICOM associations")
+        .strongReference(true)
         .register(registry);
   }
 
@@ -87,14 +104,152 @@ public final class Meters {
     Gauge.builder("cordwatch.disk.free", diskFreeBytes, s -> s.get().doubleValue())
         .baseUnit("bytes")
         .description("Usable bytes on the data volume")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("cordwatch.disk.reserve", diskReserveBytes, s -> s.get().doubleValue())
         .baseUnit("bytes")
         .description("Configured free-space reserve")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("cordwatch.queue.depth", queueDepth, s -> s.get().doubleValue())
         .description("Grading jobs waiting")
+        .strongReference(true)
         .register(registry);
+  }
+
+  /** NVML's clock-throttle reasons, as {@link GpuSample#throttleReasons} names them. */
+  public static final List<String> THROTTLE_REASONS =
+      List.of(
+          "gpu_idle",
+          "applications_clocks_setting",
+          "sw_power_cap",
+          "hw_slowdown",
+          "sync_boost",
+          "sw_thermal_slowdown",
+          "hw_thermal_slowdown",
+          "hw_power_brake_slowdown",
+          "display_clock_setting");
+
+  /**
+   * Registers the GPU gauges. Each reads the (cached) telemetry on scrape; a figure the source
+   * cannot give reads NaN, which Prometheus shows as such, never as a zero that looks measured.
+   * Jetson thermal zones found now get one gauge each, tagged with the zone's type.
+   */
+  public void bindGpu(GpuTelemetry gpu) {
+    Gauge.builder("cordwatch.gpu.available", gpu, g -> g.sample().isPresent() ? 1 : 0)
+        .description("1 when a GPU reading is available (NVML or Jetson sysfs)")
+        .register(registry);
+    gpuGauge(
+        gpu, "cordwatch.gpu.temperature", "celsius", "GPU temperature", GpuSample::temperatureC);
+    gpuGauge(
+        gpu,
+        "cordwatch.gpu.utilization",
+        "ratio",
+        "Share of time the GPU was busy",
+        GpuSample::utilization);
+    gpuGauge(
+        gpu,
+        "cordwatch.gpu.memory.used",
+        "bytes",
+        "GPU memory in use (Jetson: unified memory)",
+        s -> asDouble(s.memoryUsedBytes()));
+    gpuGauge(
+        gpu,
+        "cordwatch.gpu.memory.total",
+        "bytes",
+        "GPU memory (Jetson: unified memory)",
+        s -> asDouble(s.memoryTotalBytes()));
+    gpuGauge(
+        gpu,
+        "cordwatch.gpu.power",
+        "watts",
+        "Board power (NVML) or GPU rail power (Jetson)",
+        GpuSample::powerWatts);
+    gpuGauge(gpu, "cordwatch.gpu.clock", "megahertz", "Current GPU clock", GpuSample::clockMhz);
+    for (String reason : THROTTLE_REASONS) {
+      Gauge.builder(
+              "cordwatch.gpu.throttle",
+              gpu,
+              g ->
+                  g.sample()
+                      .map(
+                          s ->
+                              s.throttleReasons() == null
+                                  ? Double.NaN
+                                  : s.throttleReasons().contains(reason) ? 1.0 : 0.0)
+                      .orElse(Double.NaN))
+          .description("1 while NVML reports this clock-throttle reason")
+          .tag("reason", reason)
+          .register(registry);
+    }
+    gpu.sample()
+        .ifPresent(
+            first ->
+                first
+                    .thermalZonesC()
+                    .keySet()
+                    .forEach(
+                        zone ->
+                            Gauge.builder(
+                                    "cordwatch.gpu.thermal.zone",
+                                    gpu,
+                                    g ->
+                                        g.sample()
+                                            .map(
+                                                s ->
+                                                    s.thermalZonesC()
+                                                        .getOrDefault(zone, Double.NaN))
+                                            .orElse(Double.NaN))
+                                .baseUnit("celsius")
+                                .description("Jetson thermal zone temperature")
+                                .tag("zone", zone)
+                                .register(registry)));
+  }
+
+  private void gpuGauge(
+      GpuTelemetry gpu,
+      String name,
+      String unit,
+      String description,
+      java.util.function.Function<GpuSample, Double> field) {
+    Gauge.builder(
+            name,
+            gpu,
+            g -> g.sample().map(field).map(v -> v == null ? Double.NaN : v).orElse(Double.NaN))
+        .baseUnit(unit)
+        .description(description)
+        .register(registry);
+  }
+
+  private static Double asDouble(Long v) {
+    return v == null ? null : v.doubleValue();
+  }
+
+  /**
+   * Registers the engine gauges: which engine grades now and whether the appliance is degraded (a
+   * GPU fault moved grading to the CPU).
+   */
+  public void bindEngine(BooleanSupplier gpuActive, BooleanSupplier degraded) {
+    Gauge.builder("cordwatch.engine.gpu", gpuActive, s -> s.getAsBoolean() ? 1 : 0)
+        .description("1 while batches run on the GPU engine")
+        .register(registry);
+    Gauge.builder("cordwatch.engine.degraded", degraded, s -> s.getAsBoolean() ? 1 : 0)
+        .description("1 while a GPU fault has moved grading to the CPU")
+        .register(registry);
+  }
+
+  /** The GPU engine failed on a batch; grading moved to the CPU. */
+  public void gpuFault() {
+    gpuFaults.increment();
+  }
+
+  /** A batch ran on the CPU engine because the GPU engine had failed. */
+  public void fallbackBatch() {
+    fallbackBatches.increment();
+  }
+
+  public double gpuFaults() {
+    return gpuFaults.count();
   }
 
   public void instanceStored(long bytes, Duration storeTime) {
@@ -144,6 +299,43 @@ public final class Meters {
     if (finalAttempt) {
       jobsFailed.increment();
     }
+  }
+
+  /**
+   * Grading as slices arrive: what became of a series' speculative result or decodes. {@code
+   * outcome} is one of a fixed set: {@code committed} (the verdict was graded ahead and committed),
+   * {@code discarded} (the series changed after it was graded ahead), {@code cancelled} (a new
+   * instance stopped it mid-way), {@code failed} (the engine threw; the job grades at completion),
+   * {@code over_cap} (the series did not fit in {@code stream-memory}).
+   */
+  public void streamingOutcome(String outcome) {
+    Counter.builder("cordwatch.grading.streaming")
+        .description("Series graded or prepared ahead of completion, by outcome")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
+  /** How many of a streaming outcome were counted (see {@link #streamingOutcome}). */
+  public double streamingOutcomes(String outcome) {
+    var c = registry.find("cordwatch.grading.streaming").tag("outcome", outcome).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /**
+   * Registers the streaming gauges: decoded pixel bytes held for series in flight, and series
+   * graded ahead whose job has not claimed the result yet.
+   */
+  public void bindStreaming(Supplier<Long> heldBytes, Supplier<Long> readyResults) {
+    Gauge.builder("cordwatch.grading.streaming.held", heldBytes, s -> s.get().doubleValue())
+        .baseUnit("bytes")
+        .description("Decoded pixel data held for series still arriving (stream-memory caps it)")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("cordwatch.grading.streaming.ready", readyResults, s -> s.get().doubleValue())
+        .description("Series graded ahead of completion, waiting for their job")
+        .strongReference(true)
+        .register(registry);
   }
 
   public double seriesGraded() {

@@ -1,7 +1,9 @@
 /**
  * The telemetry stage: the appliance's meters (one Prometheus registry, every metric name in {@link
  * io.cordwatch.telemetry.Meters}) and the free-space watermark on the data volume; GPU readings
- * (NVML) join here when the native side lands.
+ * from NVML ({@link io.cordwatch.telemetry.NvmlTelemetry}) or Jetson sysfs ({@link
+ * io.cordwatch.telemetry.JetsonSysfsTelemetry}), chosen by {@link
+ * io.cordwatch.telemetry.GpuSources} and exported as gauges.
  *
  * <p>It measures and reports; it decides nothing. Stages record through the named methods on Meters
  * rather than through Micrometer, so the names that dashboards and alerts depend on live in one
@@ -10,8 +12,9 @@
  * returns.
  *
  * <p>What it may not touch: the index, the spool and the network. Live values that belong to other
- * stages (queue depth) come in as suppliers through {@link
- * io.cordwatch.telemetry.Meters#bindGauges}, so telemetry depends on no stage and every stage may
- * depend on it.
+ * stages (queue depth, decoded bytes held for streaming) come in as suppliers through {@link
+ * io.cordwatch.telemetry.Meters#bindGauges} and {@link
+ * io.cordwatch.telemetry.Meters#bindStreaming}, so telemetry depends on no stage and every stage
+ * may depend on it.
  */
 package io.cordwatch.telemetry;

@@ -1,20 +1,44 @@
 package io.cordwatch.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cordwatch.dicom.Uids;
+import io.cordwatch.roi.BoxFileException;
+import io.cordwatch.roi.BoxUpload;
+import io.cordwatch.roi.SliceBox;
 import io.cordwatch.store.Index;
+import io.cordwatch.store.Records.BoxReplacement;
+import io.cordwatch.store.Records.BoxRow;
+import io.cordwatch.store.Records.InstanceRow;
+import io.cordwatch.store.Records.StudyRow;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
- * The JSON API under {@code /api/v1}: appliance status and the studies it holds. Read-only; every
- * parameter is checked before the index is asked, so a bad request costs no database time and says
- * exactly which parameter to fix.
+ * The JSON API under {@code /api/v1}: appliance status, the studies it holds, and the canal boxes
+ * supplied for a study. Every parameter is checked before the index is asked, so a bad request
+ * costs no database time and says exactly which parameter to fix.
+ *
+ * <p>The one write is {@code PUT /studies/{uid}/boxes}: it replaces the study's supplied boxes in
+ * one index transaction, which also queues grading again for series whose boxes changed and writes
+ * an audit row. The body is checked whole before anything is written (each box names an instance of
+ * this study, a frame it has, and pixels inside its image), so a refused upload changes nothing.
+ * The setting {@code boxes-api: off} turns the route into a 403.
  */
 final class ApiService implements HttpService {
+  private static final Logger LOG = Logger.getLogger(ApiService.class.getName());
+
   /** The study states a client may filter on, in the order a study moves through them. */
   static final List<String> STUDY_STATES =
       List.of(
@@ -39,6 +63,7 @@ final class ApiService implements HttpService {
     Replies.get(rules, "/status", this::status);
     Replies.get(rules, "/studies", this::studies);
     Replies.get(rules, "/studies/{studyInstanceUid}", this::study);
+    Replies.getAndPut(rules, "/studies/{studyInstanceUid}/boxes", this::boxes, this::putBoxes);
   }
 
   private void status(ServerRequest req, ServerResponse res) {
@@ -55,21 +80,175 @@ final class ApiService implements HttpService {
   }
 
   private void study(ServerRequest req, ServerResponse res) {
+    Replies.json(res, Views.study(study(req)));
+  }
+
+  private StudyRow study(ServerRequest req) {
     String uid = req.path().pathParameters().get("studyInstanceUid");
     if (!Uids.isValid(uid)) {
       throw new WebException(
           WebException.Code.INVALID_PARAMETER,
           "studyInstanceUid must be a DICOM UID: digits and dots, at most 64 characters");
     }
-    Views.StudyView study =
+    return ctx.index()
+        .study(uid)
+        .orElseThrow(
+            () ->
+                new WebException(
+                    WebException.Code.NOT_FOUND, "no study with this UID on the appliance"));
+  }
+
+  private void boxes(ServerRequest req, ServerResponse res) {
+    String uid = study(req).studyUid();
+    Replies.json(
+        res,
+        new Views.BoxesView(
+            uid,
+            ctx.index().boxesOfStudy(uid).stream()
+                .map(
+                    b ->
+                        new Views.SliceBoxView(
+                            b.sopInstanceUid(), b.frame(), b.x0(), b.y0(), b.x1(), b.y1()))
+                .toList()));
+  }
+
+  private void putBoxes(ServerRequest req, ServerResponse res) throws IOException {
+    if (!ctx.settings().boxesApi()) {
+      throw new WebException(
+          WebException.Code.FORBIDDEN,
+          "canal boxes cannot be supplied through the API on this appliance (boxes-api: off)");
+    }
+    String uid = study(req).studyUid();
+    String type =
+        req.headers()
+            .contentType()
+            .map(t -> t.mediaType().text().toLowerCase(Locale.ROOT))
+            .orElse("");
+    byte[] body = req.content().inputStream().readAllBytes();
+    List<SliceBox> boxes;
+    try {
+      boxes =
+          switch (type) {
+            case "application/json" -> BoxUpload.fromJson(body);
+            case "text/csv" -> BoxUpload.fromCsv(body);
+            default ->
+                throw new WebException(
+                    WebException.Code.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type must be application/json (a list of boxes) or text/csv (a"
+                        + " labels.csv), was "
+                        + (type.isEmpty() ? "not given" : type));
+          };
+    } catch (BoxUpload.BoxUploadException | BoxFileException e) {
+      throw new WebException(WebException.Code.BAD_REQUEST, e.getMessage());
+    }
+    checkAgainstStudy(uid, boxes);
+    BoxReplacement r =
         ctx.index()
-            .study(uid)
-            .map(Views::study)
-            .orElseThrow(
-                () ->
-                    new WebException(
-                        WebException.Code.NOT_FOUND, "no study with this UID on the appliance"));
-    Replies.json(res, study);
+            .replaceStudyBoxes(
+                uid,
+                boxes.stream()
+                    .map(
+                        b ->
+                            new BoxRow(
+                                b.sopInstanceUid(),
+                                b.frame(),
+                                b.box().x0(),
+                                b.box().y0(),
+                                b.box().x1(),
+                                b.box().y1()))
+                    .toList(),
+                ctx.clock().millis(),
+                "api " + peer(req));
+    LOG.info(
+        "canal boxes of study "
+            + Uids.tag(uid)
+            + " replaced through the API: "
+            + r.stored()
+            + " boxes ("
+            + r.before()
+            + " before), "
+            + r.changed()
+            + " changed, "
+            + r.requeuedSeries().size()
+            + " series queued for grading again");
+    Replies.json(
+        res,
+        new Views.BoxesStoredView(
+            uid, r.stored(), r.before(), r.changed(), r.requeuedSeries().size()));
+  }
+
+  /**
+   * Each box must name an instance of this study, a frame the instance has, and lie inside its
+   * image (when the index knows its size): a box for another study's instance is almost always a
+   * mix-up of studies, and one past the image edge would only surface later as "unusable box".
+   */
+  private void checkAgainstStudy(String studyUid, List<SliceBox> boxes) {
+    Map<String, InstanceRow> instances = new HashMap<>();
+    for (InstanceRow r : ctx.index().instancesOfStudy(studyUid)) {
+      instances.put(r.sopInstanceUid(), r);
+    }
+    List<String> unknown = new ArrayList<>();
+    for (SliceBox b : boxes) {
+      InstanceRow row = instances.get(b.sopInstanceUid());
+      if (row == null) {
+        unknown.add(b.sopInstanceUid());
+        continue;
+      }
+      JsonNode facts = facts(row);
+      int frames = facts.path("frames").asInt(1);
+      if (b.frame() > Math.max(1, frames)) {
+        throw new WebException(
+            WebException.Code.BAD_REQUEST,
+            "box for instance "
+                + b.sopInstanceUid()
+                + " frame "
+                + b.frame()
+                + ": the instance has "
+                + Math.max(1, frames)
+                + " frame(s)");
+      }
+      int columns = facts.path("columns").asInt(0);
+      int rows = facts.path("rows").asInt(0);
+      if ((columns > 0 && b.box().x1() >= columns) || (rows > 0 && b.box().y1() >= rows)) {
+        throw new WebException(
+            WebException.Code.BAD_REQUEST,
+            "box for instance "
+                + b.sopInstanceUid()
+                + " frame "
+                + b.frame()
+                + " reaches x1="
+                + b.box().x1()
+                + ", y1="
+                + b.box().y1()
+                + " but the image is "
+                + columns
+                + " x "
+                + rows
+                + " (x1 must be below the columns, y1 below the rows: 0-based inclusive indices)");
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new WebException(
+          WebException.Code.BAD_REQUEST,
+          unknown.size()
+              + " box(es) name instances that are not in this study on the appliance, e.g. "
+              + String.join(", ", unknown.subList(0, Math.min(3, unknown.size()))));
+    }
+  }
+
+  private static JsonNode facts(InstanceRow row) {
+    try {
+      return Replies.JSON.readTree(row.factsJson());
+    } catch (IOException e) {
+      return Replies.JSON.missingNode();
+    }
+  }
+
+  private static String peer(ServerRequest req) {
+    SocketAddress a = req.remotePeer().address();
+    return a instanceof InetSocketAddress i && i.getAddress() != null
+        ? i.getAddress().getHostAddress()
+        : String.valueOf(a);
   }
 
   private static String state(ServerRequest req) {

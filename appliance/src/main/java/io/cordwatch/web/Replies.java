@@ -43,6 +43,13 @@ final class Replies {
     rules.any(path, (req, res) -> methodNotAllowed(req, res, Method.GET));
   }
 
+  /** Routes GET and PUT on {@code path} and every other method to a 405 naming both. */
+  static void getAndPut(HttpRules rules, String path, Handler get, Handler put) {
+    rules.get(path, get);
+    rules.put(path, put);
+    rules.any(path, (req, res) -> methodNotAllowed(req, res, Method.GET, Method.PUT));
+  }
+
   static void json(ServerResponse res, Status status, Object body) {
     byte[] bytes;
     try {
@@ -90,8 +97,12 @@ final class Replies {
                 + " (the API is under /api/v1, health under /observe)"));
   }
 
-  private static void methodNotAllowed(ServerRequest req, ServerResponse res, Method allowed) {
-    res.header(HeaderNames.ALLOW, allowed.text());
+  private static void methodNotAllowed(ServerRequest req, ServerResponse res, Method... allowed) {
+    String names =
+        java.util.Arrays.stream(allowed)
+            .map(Method::text)
+            .collect(java.util.stream.Collectors.joining(", "));
+    res.header(HeaderNames.ALLOW, names);
     error(
         res,
         new WebException(
@@ -100,7 +111,7 @@ final class Replies {
                 + " is not allowed on "
                 + req.path().path()
                 + "; use "
-                + allowed.text()));
+                + names.replace(", ", " or ")));
   }
 
   /**

@@ -70,22 +70,33 @@ final class StatusPage implements HttpService {
       LOG.log(Level.SEVERE, "status page could not read the index", e);
       reasons.add("Index not readable: study counts and the study list are unavailable");
     }
+    Views.AcceleratorView accel = Views.accelerator(ctx);
     boolean ok = reasons.isEmpty();
 
     Html h = new Html();
     h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.raw("<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">\n");
     h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    h.raw("<title>").text("CordWatch: " + (ok ? "OK" : "ATTENTION")).raw("</title>\n");
+    h.raw("<title>")
+        .text("CordWatch: " + (ok ? (accel.degraded() ? "DEGRADED" : "OK") : "ATTENTION"))
+        .raw("</title>\n");
     h.raw(STYLE);
     h.raw("</head>\n<body>\n<header>\n");
-    if (ok) {
+    if (ok && accel.degraded()) {
+      // Still grading, on the CPU: slower, so staff should call support, but nothing is lost.
+      h.raw("<p class=\"state degraded\">DEGRADED</p>\n<p>")
+          .text("Receiving and grading studies on the CPU, slower than usual: " + accel.reason())
+          .raw("</p>\n");
+    } else if (ok) {
       h.raw("<p class=\"state ok\">OK</p>\n");
       h.raw("<p>Receiving studies. No action needed.</p>\n");
     } else {
       h.raw("<p class=\"state attention\">ATTENTION</p>\n<ul class=\"why\">\n");
       for (String r : reasons) {
         h.raw("<li>").text(r).raw("</li>\n");
+      }
+      if (accel.degraded()) {
+        h.raw("<li>").text("Degraded, grading on the CPU: " + accel.reason()).raw("</li>\n");
       }
       h.raw("</ul>\n");
     }
@@ -107,6 +118,7 @@ final class StatusPage implements HttpService {
     if (status != null) {
       activity(h, status);
     }
+    device(h, accel);
     studies(h, studies, status != null);
     h.raw("</body>\n</html>\n");
     return h.toString();
@@ -171,6 +183,39 @@ final class StatusPage implements HttpService {
     h.raw("<tr><th>Size</th><td class=\"n\">")
         .text(HealthChecks.gb(s.totals().bytes()))
         .raw("</td></tr>\n</table>\n");
+  }
+
+  private static void device(Html h, Views.AcceleratorView a) {
+    h.raw("<h2>Device</h2>\n<table>\n");
+    h.raw("<tr><th>Profile</th><td>").text(a.profile()).raw("</td></tr>\n");
+    h.raw("<tr><th>Grading on</th><td class=\"")
+        .raw(a.degraded() ? "degraded\">" : "ok\">")
+        .text(
+            (a.engine() == null ? "no model loaded" : a.engine())
+                + " ("
+                + a.mode()
+                + (a.gpuFaults() > 0 ? ", " + a.gpuFaults() + " GPU fault(s) since start" : "")
+                + ")")
+        .raw("</td></tr>\n");
+    Views.GpuView g = a.gpu();
+    h.raw("<tr><th>GPU</th><td>").text(g.status()).raw("</td></tr>\n");
+    if (g.available()) {
+      StringBuilder line = new StringBuilder();
+      if (g.temperatureC() != null) {
+        line.append(String.format(java.util.Locale.ROOT, "%.0f \u00b0C", g.temperatureC()));
+      }
+      if (g.utilization() != null) {
+        line.append(String.format(java.util.Locale.ROOT, ", %.0f%% busy", 100 * g.utilization()));
+      }
+      if (g.powerWatts() != null) {
+        line.append(String.format(java.util.Locale.ROOT, ", %.1f W", g.powerWatts()));
+      }
+      if (g.throttleReasons() != null && !g.throttleReasons().isEmpty()) {
+        line.append(", throttled: ").append(String.join(", ", g.throttleReasons()));
+      }
+      h.raw("<tr><th>GPU now</th><td>").text(line.toString()).raw("</td></tr>\n");
+    }
+    h.raw("</table>\n");
   }
 
   private static void row(Html h, String label, long value) {
@@ -271,7 +316,7 @@ final class StatusPage implements HttpService {
       <style>
       body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5rem;max-width:64rem;color:#1a1a1a}
       .state{font-size:4rem;font-weight:700;margin:0 0 .5rem}
-      .ok{color:#17692a}.attention{color:#b00020;font-weight:600}
+      .ok{color:#17692a}.attention{color:#b00020;font-weight:600}.degraded{color:#a15c00;font-weight:600}
       .why{font-size:1.3rem}.meta{color:#555}
       table{border-collapse:collapse;margin-bottom:1.5rem}
       th,td{text-align:left;padding:.3rem .8rem;border-bottom:1px solid #ddd;vertical-align:top}

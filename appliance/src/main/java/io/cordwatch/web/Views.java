@@ -29,7 +29,81 @@ final class Views {
       DiskView disk,
       QueueView queue,
       TotalsView totals,
-      String engine) {}
+      String engine,
+      boolean degraded,
+      AcceleratorView accelerator) {}
+
+  /** The device profile, the engine mode and the GPU readings (null figures are unknown). */
+  record AcceleratorView(
+      String profile,
+      String mode,
+      boolean degraded,
+      String engine,
+      String reason,
+      int gpuFaults,
+      String lastFaultAt,
+      String nextRetryAt,
+      GpuView gpu) {}
+
+  record GpuView(
+      boolean available,
+      String status,
+      String source,
+      String name,
+      Double temperatureC,
+      Double utilization,
+      Long memoryUsedBytes,
+      Long memoryTotalBytes,
+      Double powerWatts,
+      Double clockMhz,
+      List<String> throttleReasons,
+      java.util.Map<String, Double> thermalZonesC) {}
+
+  static AcceleratorView accelerator(WebContext ctx) {
+    Accelerator a = ctx.accelerator().get();
+    var sample = a.gpu().sample();
+    GpuView gpu =
+        sample
+            .map(
+                s ->
+                    new GpuView(
+                        true,
+                        a.gpu().status(),
+                        s.source(),
+                        s.name(),
+                        s.temperatureC(),
+                        s.utilization(),
+                        s.memoryUsedBytes(),
+                        s.memoryTotalBytes(),
+                        s.powerWatts(),
+                        s.clockMhz(),
+                        s.throttleReasons(),
+                        s.thermalZonesC()))
+            .orElse(
+                new GpuView(
+                    false,
+                    a.gpu().status(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    java.util.Map.of()));
+    return new AcceleratorView(
+        a.profile(),
+        a.mode(),
+        a.degraded(),
+        a.engine(),
+        a.reason(),
+        a.gpuFaults(),
+        a.lastFaultAt() == null ? null : a.lastFaultAt().toString(),
+        a.nextRetryAt() == null ? null : a.nextRetryAt().toString(),
+        gpu);
+  }
 
   record ListenerView(String protocol, String bind, int port, String aeTitle, boolean up) {}
 
@@ -98,8 +172,28 @@ final class Views {
   /** Null until the series is complete: there is no decision to show while it still grows. */
   record SelectionView(String decision, String summary, List<String> reasons) {}
 
+  /**
+   * A grading job. {@code nextAttemptAt} is when a job that failed is tried again (null when it is
+   * not waiting for a retry).
+   */
   record JobView(
-      long id, String state, String createdAt, String updatedAt, int attempts, String error) {}
+      long id,
+      String state,
+      String createdAt,
+      String updatedAt,
+      int attempts,
+      String error,
+      String nextAttemptAt) {}
+
+  /** The canal boxes supplied for a study through the API. */
+  record BoxesView(String studyInstanceUid, List<SliceBoxView> boxes) {}
+
+  /** One supplied box: 0-based inclusive pixel indices. */
+  record SliceBoxView(String sopInstanceUid, int frame, int x0, int y0, int x1, int y1) {}
+
+  /** What a box upload did. */
+  record BoxesStoredView(
+      String studyInstanceUid, int boxes, int before, int changed, int seriesRequeued) {}
 
   record StudyList(List<StudySummaryView> studies) {}
 
@@ -132,7 +226,9 @@ final class Views {
         disk(ctx),
         new QueueView(totals.jobsQueued(), totals.jobsRunning()),
         new TotalsView(totals.studies(), totals.series(), totals.instances(), totals.bytes()),
-        ctx.engineState().get());
+        ctx.engineState().get(),
+        ctx.accelerator().get().degraded(),
+        accelerator(ctx));
   }
 
   static DiskView disk(WebContext ctx) {
@@ -211,7 +307,13 @@ final class Views {
 
   static JobView job(JobRow j) {
     return new JobView(
-        j.id(), j.state(), iso(j.createdMs()), iso(j.updatedMs()), j.attempts(), j.error());
+        j.id(),
+        j.state(),
+        iso(j.createdMs()),
+        iso(j.updatedMs()),
+        j.attempts(),
+        j.error(),
+        j.nextAttemptMs() == null || !"queued".equals(j.state()) ? null : iso(j.nextAttemptMs()));
   }
 
   static String iso(long epochMs) {

@@ -11,7 +11,8 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * What the web layer reads; it owns none of it and writes nothing.
+ * What the web layer reads; it owns none of it. Its only write is a study's canal boxes, through
+ * the index.
  *
  * @param settings the running configuration
  * @param index the index database (read-only use)
@@ -23,6 +24,7 @@ import java.util.function.Supplier;
  *     with the model")
  * @param clock time source
  * @param startedAt when the appliance started
+ * @param accelerator the device profile, engine mode and GPU readings
  */
 public record WebContext(
     Settings settings,
@@ -33,4 +35,30 @@ public record WebContext(
     IntSupplier dicomPort,
     Supplier<String> engineState,
     Clock clock,
-    Instant startedAt) {}
+    Instant startedAt,
+    Supplier<Accelerator> accelerator) {
+
+  /** Without device detection (tests of the other surfaces). */
+  public WebContext(
+      Settings settings,
+      Index index,
+      Meters meters,
+      DiskWatermark disk,
+      BooleanSupplier dicomListening,
+      IntSupplier dicomPort,
+      Supplier<String> engineState,
+      Clock clock,
+      Instant startedAt) {
+    this(
+        settings,
+        index,
+        meters,
+        disk,
+        dicomListening,
+        dicomPort,
+        engineState,
+        clock,
+        startedAt,
+        Accelerator::unknown);
+  }
+}

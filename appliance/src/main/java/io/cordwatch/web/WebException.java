@@ -13,10 +13,14 @@ public final class WebException extends RuntimeException {
     INVALID_PARAMETER(400),
     /** The request itself could not be understood. */
     BAD_REQUEST(400),
+    /** The request is understood but this appliance is set up to refuse it. */
+    FORBIDDEN(403),
     /** Nothing lives at this path, or the named object does not exist. */
     NOT_FOUND(404),
     /** The path exists but not for this method. */
     METHOD_NOT_ALLOWED(405),
+    /** The request body is in a format this path does not take. */
+    UNSUPPORTED_MEDIA_TYPE(415),
     /** The index could not be read; details are in the appliance log. */
     INDEX_UNAVAILABLE(500),
     /** A fault in the appliance; details are in the appliance log. */

@@ -17,8 +17,11 @@ import java.util.logging.Logger;
 public final class WebServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(WebServer.class.getName());
 
-  /** Nothing here accepts a request body; a small cap keeps a stray upload from costing memory. */
-  private static final long MAX_PAYLOAD_BYTES = 64 * 1024;
+  /**
+   * Only canal box uploads carry a body (about 100 bytes a slice); the cap keeps a stray upload
+   * from costing memory while leaving room for studies of thousands of slices.
+   */
+  private static final long MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
 
   private final io.helidon.webserver.WebServer server;
   private final int port;

@@ -6,10 +6,14 @@
  * status codes that go with each error code) and the HTML of the page. It owns no data: everything
  * it shows is read through {@link io.cordwatch.web.WebContext} at the moment of the request.
  *
- * <p>What it may not touch: it never writes the index (the receive and study stages own every row,
- * and a read-only web layer is what lets it run, fail or restart without risking an acknowledged
- * instance); it never calls PixelMed or any DICOM library (those stay inside receive, publish and
- * dicom, so the library can be swapped); it never registers meters (names live in telemetry). It
- * prints no patient data: studies appear in HTML only as {@link io.cordwatch.dicom.Uids#tag}.
+ * <p>What it may not touch: it writes the index in one place only, {@code PUT
+ * /api/v1/studies/{uid}/boxes}, through {@link io.cordwatch.store.Index#replaceStudyBoxes} (one
+ * transaction: the study's boxes, the grading jobs it queues again with their stale results
+ * cleared, and an audit row); it never writes instances or series (the receive and study stages own
+ * those rows, and leaving them alone is what lets the web layer run, fail or restart without
+ * risking an acknowledged instance). It never calls PixelMed or any DICOM library (those stay
+ * inside receive, publish and dicom, so the library can be swapped); it never registers meters
+ * (names live in telemetry). It prints no patient data: studies appear in HTML only as {@link
+ * io.cordwatch.dicom.Uids#tag}.
  */
 package io.cordwatch.web;

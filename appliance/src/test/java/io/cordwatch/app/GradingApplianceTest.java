@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.infer.PhantomLocalizer;
 import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
@@ -189,6 +190,228 @@ class GradingApplianceTest {
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
       assertTrue(appliance.engineState().contains("every slice is reported 'no ROI'"));
     }
+  }
+
+  /** The files of a phantom study with {@code slices} axial slices, and its labels.csv. */
+  private record PhantomStudy(List<Path> files, Path labels) {}
+
+  private PhantomStudy phantom(String name, int slices) throws Exception {
+    Path phantom = tmp.resolve(name);
+    Phantom.generate(
+        new Phantom.Options(phantom, 1, 5, StudyPlan.Style.INTERNAL, slices, false, false));
+    try (Stream<Path> s = Files.list(phantom.resolve("study-0001"))) {
+      return new PhantomStudy(
+          s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList(),
+          phantom.resolve("labels.csv"));
+    }
+  }
+
+  /** Waits until the study's selected series has a verdict; returns that series' JSON. */
+  private JsonNode gradedAxial(String base, String studyUid) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      assertTrue(System.nanoTime() < deadline, "study never graded");
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/v1/studies/" + studyUid))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200) {
+        JsonNode study = JSON.readTree(r.body());
+        for (JsonNode s : study.get("series")) {
+          if ("selected".equals(s.path("selection").path("decision").asText())
+              && "done".equals(s.path("job").path("state").asText())
+              && !s.path("verdict").isNull()
+              && "graded".equals(study.path("state").asText())) {
+            return s;
+          }
+        }
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static String studyUidOf(Path file) {
+    return io.cordwatch.dicom.DicomFacts.read(file).studyInstanceUid();
+  }
+
+  @Test
+  void boxesSuppliedThroughTheApiGradeTheSeriesAndChangingThemGradesItAgain() throws Exception {
+    Path bundle = tmp.resolve("bundle");
+    TorchFixture.bundle(bundle);
+    PhantomStudy phantom = phantom("phantom-api", 12);
+    Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
+    flags.put("release-grace", "100ms");
+    flags.put("bundle", bundle.toString());
+    try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      String base = "http://127.0.0.1:" + appliance.httpPort();
+      Peers.Run sent = Peers.storescu(appliance.dicomPort(), "STORESCU", phantom.files());
+      assertEquals(phantom.files().size(), Peers.successes(sent), sent.output());
+      String study = studyUidOf(phantom.files().getFirst());
+
+      JsonNode before = gradedAxial(base, study);
+      assertEquals(0, before.path("verdict").path("counts").path("graded").asInt());
+      assertTrue(before.path("verdict").path("grade").isNull(), "no box, no answer");
+      assertEquals("no canal box", before.path("slices").get(0).path("reason").asText());
+
+      HttpResponse<String> put =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/v1/studies/" + study + "/boxes"))
+                  .header("Content-Type", "text/csv")
+                  .PUT(HttpRequest.BodyPublishers.ofFile(phantom.labels()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, put.statusCode(), put.body());
+      assertEquals(1, JSON.readTree(put.body()).path("series_requeued").asInt());
+
+      JsonNode after = gradedAxial(base, study);
+      int labelled = Files.readAllLines(phantom.labels()).size() - 1;
+      assertEquals(labelled, after.path("verdict").path("counts").path("graded").asInt());
+      for (JsonNode slice : after.path("slices")) {
+        if ("graded".equals(slice.path("status").asText())) {
+          assertTrue(slice.path("box").path("x1").asInt() > 0, slice.toString());
+        }
+      }
+    }
+  }
+
+  /**
+   * The three box sources in their order, slice by slice, with streaming on: the series is graded
+   * ahead (so streaming runs the localizer) with boxes from the file for two slices and from the
+   * localizer for the rest; then API boxes for one file slice and one localizer slice win over both
+   * and each slice records where its box came from.
+   */
+  @Test
+  void apiBoxesWinOverTheBoxesFileWhichWinsOverTheLocalizerAlsoWhenGradedAhead() throws Exception {
+    Path bundle = tmp.resolve("bundle");
+    PhantomLocalizer.bundle(bundle);
+    PhantomStudy phantom = phantom("phantom-three-sources", 8);
+    List<String> labels = Files.readAllLines(phantom.labels());
+    Path file = tmp.resolve("two-boxes.csv");
+    Files.write(file, labels.subList(0, 3));
+    Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
+    // A long grace: the series is graded ahead well before it is complete.
+    flags.put("release-grace", "3s");
+    flags.put("streaming", "on");
+    flags.put("bundle", bundle.toString());
+    flags.put("boxes", file.toString());
+    try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      assertTrue(
+          appliance
+              .engineState()
+              .contains("boxes supplied through the API first, then canal boxes"),
+          appliance.engineState());
+      String base = "http://127.0.0.1:" + appliance.httpPort();
+      Peers.Run sent = Peers.storescu(appliance.dicomPort(), "STORESCU", phantom.files());
+      assertEquals(phantom.files().size(), Peers.successes(sent), sent.output());
+      String study = studyUidOf(phantom.files().getFirst());
+      String fromFile = labels.get(1).split(",")[1];
+      String fromLocalizer = labels.get(5).split(",")[1];
+
+      Map<String, JsonNode> before = slicesBySop(gradedAxial(base, study));
+      assertEquals(1.0, appliance.meters().streamingOutcomes("committed"), "graded ahead");
+      assertEquals(8, before.size());
+      for (JsonNode slice : before.values()) {
+        assertEquals("graded", slice.path("status").asText(), slice.toString());
+      }
+      assertEquals("supplied", before.get(fromFile).path("box_source").asText());
+      assertEquals("supplied", before.get(labels.get(2).split(",")[1]).path("box_source").asText());
+      assertEquals("localizer", before.get(fromLocalizer).path("box_source").asText());
+      assertEquals(
+          6,
+          before.values().stream()
+              .filter(sl -> sl.path("box_source").asText().equals("localizer"))
+              .count());
+
+      // Boxes one pixel smaller than the labels, so a box from the API is told apart by value.
+      StringBuilder csv = new StringBuilder(labels.getFirst()).append('\n');
+      for (String line : List.of(labels.get(1), labels.get(5))) {
+        String[] f = line.split(",");
+        csv.append(
+            String.join(
+                ",",
+                f[0],
+                f[1],
+                f[2],
+                String.valueOf(Integer.parseInt(f[3]) + 1),
+                String.valueOf(Integer.parseInt(f[4]) + 1),
+                f[5],
+                f[6]));
+        csv.append('\n');
+      }
+      HttpResponse<String> put =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/v1/studies/" + study + "/boxes"))
+                  .header("Content-Type", "text/csv")
+                  .PUT(HttpRequest.BodyPublishers.ofString(csv.toString()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, put.statusCode(), put.body());
+      assertEquals(1, JSON.readTree(put.body()).path("series_requeued").asInt());
+
+      Map<String, JsonNode> after = slicesBySop(gradedAxial(base, study));
+      for (String line : List.of(labels.get(1), labels.get(5))) {
+        String[] f = line.split(",");
+        JsonNode slice = after.get(f[1]);
+        assertEquals("api", slice.path("box_source").asText(), slice.toString());
+        assertEquals(Integer.parseInt(f[3]) + 1, slice.path("box").path("x0").asInt());
+        assertEquals(Integer.parseInt(f[4]) + 1, slice.path("box").path("y0").asInt());
+      }
+      assertEquals("supplied", after.get(labels.get(2).split(",")[1]).path("box_source").asText());
+      assertEquals(
+          5,
+          after.values().stream()
+              .filter(sl -> sl.path("box_source").asText().equals("localizer"))
+              .count());
+    }
+  }
+
+  private static Map<String, JsonNode> slicesBySop(JsonNode series) {
+    Map<String, JsonNode> out = new HashMap<>();
+    for (JsonNode slice : series.path("slices")) {
+      out.put(slice.path("sop_instance_uid").asText(), slice);
+    }
+    return out;
+  }
+
+  @Test
+  void verdictGradedAsSlicesArriveEqualsTheVerdictGradedAtCompletion() throws Exception {
+    Path bundle = tmp.resolve("bundle");
+    TorchFixture.bundle(bundle);
+    PhantomStudy phantom = phantom("phantom-streaming", 16);
+    String study = studyUidOf(phantom.files().getFirst());
+    Map<String, JsonNode> axial = new HashMap<>();
+    for (String streaming : List.of("on", "off")) {
+      Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data-" + streaming));
+      // A long grace: the series is graded ahead (a few ms here) well before it is complete.
+      flags.put("release-grace", streaming.equals("on") ? "2s" : "100ms");
+      flags.put("streaming", streaming);
+      flags.put("bundle", bundle.toString());
+      flags.put("boxes", phantom.labels().toString());
+      try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+        String base = "http://127.0.0.1:" + appliance.httpPort();
+        Peers.Run sent = Peers.storescu(appliance.dicomPort(), "STORESCU", phantom.files());
+        assertEquals(phantom.files().size(), Peers.successes(sent), sent.output());
+        JsonNode s = gradedAxial(base, study).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) s.get("verdict")).remove("timings");
+        for (String volatileField : List.of("job", "completed_at")) {
+          ((com.fasterxml.jackson.databind.node.ObjectNode) s).remove(volatileField);
+        }
+        axial.put(streaming, s);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (appliance.meters().seriesGraded() < 1) {
+          assertTrue(System.nanoTime() < deadline, "graded series never counted");
+          Thread.sleep(10);
+        }
+        assertEquals(
+            streaming.equals("on") ? 1.0 : 0.0,
+            appliance.meters().streamingOutcomes("committed"),
+            "graded ahead and committed, streaming " + streaming);
+      }
+    }
+    assertTrue(axial.get("on").path("verdict").path("counts").path("graded").asInt() > 0);
+    assertEquals(axial.get("off"), axial.get("on"));
   }
 
   private String metrics(String base) throws Exception {

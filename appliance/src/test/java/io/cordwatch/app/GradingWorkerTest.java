@@ -162,7 +162,10 @@ class GradingWorkerTest {
             new SeriesGrader(bundle, engine, boxes),
             meters,
             Clock.systemUTC(),
-            Duration.ofMillis(20))) {
+            Duration.ofMillis(20),
+            new GradingWorker.Retry(
+                GradingWorker.MAX_ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(40)),
+            null)) {
       worker.start();
       queue();
       await("the job fails", () -> "failed".equals(series().job().state()));
@@ -181,6 +184,100 @@ class GradingWorkerTest {
       await(
           "the re-queued job fails again",
           () -> "failed".equals(series().job().state()) && series().job().attempts() == 3);
+    }
+  }
+
+  @Test
+  void failedAttemptIsRetriedOnlyAfterAGrowingDelayThatTheJobShows() throws Exception {
+    BackboneEngine engine = Bundles.openEngine(bundle);
+    engine.close();
+    MutableClock clock = new MutableClock(1_000_000);
+    try (GradingWorker worker =
+        new GradingWorker(
+            index,
+            spool,
+            new SeriesGrader(bundle, engine, boxes),
+            meters,
+            clock,
+            Duration.ofMillis(10),
+            new GradingWorker.Retry(4, Duration.ofSeconds(1), Duration.ofSeconds(10)),
+            null)) {
+      worker.start();
+      queue();
+      await("the first attempt fails", () -> series().job().attempts() == 1 && queued());
+      assertEquals(1_000_000 + 1_000, series().job().nextAttemptMs());
+
+      // (That a job is not claimed before it is due is the test below, without a worker thread.)
+      clock.set(1_001_000);
+      await("the second attempt fails", () -> series().job().attempts() == 2 && queued());
+      assertEquals(1_001_000 + 4_000, series().job().nextAttemptMs());
+      clock.set(1_005_000);
+      await("the third attempt fails", () -> series().job().attempts() == 3 && queued());
+      // 16 s would pass the 10 s cap.
+      assertEquals(1_005_000 + 10_000, series().job().nextAttemptMs());
+      clock.set(1_015_000);
+      await("the job fails for good", () -> "failed".equals(series().job().state()));
+      assertEquals(4, series().job().attempts());
+      assertEquals(null, series().job().nextAttemptMs());
+    }
+  }
+
+  @Test
+  void retryDelaysGrowFourfoldUpToTheCap() {
+    GradingWorker.Retry r = GradingWorker.Retry.defaults();
+    assertEquals(Duration.ofSeconds(1), r.delayAfter(1));
+    assertEquals(Duration.ofSeconds(4), r.delayAfter(2));
+    assertEquals(Duration.ofSeconds(16), r.delayAfter(3));
+    assertEquals(Duration.ofSeconds(60), r.delayAfter(4));
+    assertEquals(Duration.ofSeconds(60), r.delayAfter(10));
+  }
+
+  @Test
+  void aQueuedJobWaitingForItsRetryIsNotClaimedBeforeItIsDue() {
+    queue();
+    var job = index.claimJob(1000).orElseThrow();
+    index.failJob(job, "engine busy", true, 5000L, 1000);
+    assertTrue(index.claimJob(4999).isEmpty());
+    var again = index.claimJob(5000).orElseThrow();
+    assertEquals(2, again.attempts());
+    assertEquals(null, again.nextAttemptMs());
+    assertEquals("engine busy", again.error());
+  }
+
+  private boolean queued() {
+    return "queued".equals(series().job().state());
+  }
+
+  /** A clock the test moves by hand. */
+  static final class MutableClock extends Clock {
+    private final java.util.concurrent.atomic.AtomicLong millis;
+
+    MutableClock(long millis) {
+      this.millis = new java.util.concurrent.atomic.AtomicLong(millis);
+    }
+
+    void set(long ms) {
+      millis.set(ms);
+    }
+
+    @Override
+    public long millis() {
+      return millis.get();
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return java.time.Instant.ofEpochMilli(millis.get());
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.cordwatch.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,35 @@ class SettingsTest {
     assertEquals(Duration.ofSeconds(5), s.seriesStable());
     assertEquals(Duration.ofSeconds(60), s.idleTimeout());
     assertEquals(Duration.ofSeconds(30), s.artimTimeout());
+    assertTrue(s.streaming());
+    assertEquals(256L * 1024 * 1024, s.streamMemoryBytes());
+    assertEquals(3, s.gradingAttempts());
+    assertEquals(Duration.ofSeconds(1), s.gradingRetryDelay());
+    assertEquals(Duration.ofMinutes(1), s.gradingRetryMaxDelay());
+    assertTrue(s.boxesApi());
+  }
+
+  @Test
+  void streamingRetryAndBoxesApiKeysAreReadFromYamlIncludingItsOnOff() throws Exception {
+    Path yaml = tmp.resolve("grading.yaml");
+    Files.writeString(
+        yaml,
+        """
+        streaming: off
+        stream-memory: 64MiB
+        grading-attempts: 5
+        grading-retry-delay: 2s
+        grading-retry-max-delay: 30s
+        boxes-api: false
+        """);
+    Settings s = Settings.load(yaml, Map.of());
+    assertFalse(s.streaming());
+    assertEquals(64L * 1024 * 1024, s.streamMemoryBytes());
+    assertEquals(5, s.gradingAttempts());
+    assertEquals(Duration.ofSeconds(2), s.gradingRetryDelay());
+    assertEquals(Duration.ofSeconds(30), s.gradingRetryMaxDelay());
+    assertFalse(s.boxesApi());
+    assertTrue(Settings.load(null, Map.of("streaming", "on")).streaming());
   }
 
   @Test
@@ -68,6 +98,12 @@ class SettingsTest {
     assertMessage(Map.of("ae-title", "MUCH_TOO_LONG_AE_TITLE"), "ae-title");
     assertMessage(Map.of("allow-ae", "OK,BAD\\AE"), "allow-ae");
     assertMessage(Map.of("max-associations", "0"), "max-associations");
+    assertMessage(Map.of("streaming", "sometimes"), "streaming");
+    assertMessage(Map.of("boxes-api", "maybe"), "boxes-api");
+    assertMessage(Map.of("stream-memory", "plenty"), "stream-memory");
+    assertMessage(Map.of("grading-attempts", "0"), "grading-attempts");
+    assertMessage(Map.of("grading-retry-delay", "soon"), "grading-retry-delay");
+    assertMessage(Map.of("grading-retry-max-delay", "500ms"), "grading-retry-max-delay");
   }
 
   @Test

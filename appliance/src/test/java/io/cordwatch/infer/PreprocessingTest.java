@@ -206,6 +206,84 @@ class PreprocessingTest {
   }
 
   @Test
+  void sliceFromStoredSamplesThroughTheUnitTableEqualsTheReferenceBitForBit() {
+    java.util.Random r = new java.util.Random(7);
+    List<PixelEncoding> encodings =
+        List.of(
+            PixelEncoding.unsigned16(),
+            new PixelEncoding(16, 12, false, 1, 0, true),
+            new PixelEncoding(16, 12, true, 0.37, -1024, false),
+            new PixelEncoding(16, 16, true, 2.5, 7, true),
+            new PixelEncoding(8, 8, false, 1, 0, false),
+            new PixelEncoding(16, 12, false, -1, 100, false));
+    for (PixelEncoding enc : encodings) {
+      for (int trial = 0; trial < 25; trial++) {
+        int width = 1 + r.nextInt(40);
+        int height = 1 + r.nextInt(40);
+        short[] stored = new short[width * height];
+        // Sometimes a constant slice: an empty window, where every unit value is 0.
+        int spread = trial % 8 == 0 ? 1 : 1 + r.nextInt(1 << enc.bitsStored());
+        for (int i = 0; i < stored.length; i++) {
+          stored[i] = (short) r.nextInt(spread);
+        }
+        float[] values = Preprocessing.modalityValues(stored, enc);
+        Window w =
+            trial % 5 == 0
+                ? new Window(values[0], values[0] + r.nextDouble() * 50)
+                : Preprocessing.window(List.of(values), 0.5, 99.5);
+        double x0 = r.nextDouble() * width - 2;
+        double y0 = r.nextDouble() * height - 2;
+        Box box =
+            new Box(
+                Math.min(x0, width - 0.5),
+                Math.min(y0, height - 0.5),
+                Math.max(x0, 0) + 0.5 + r.nextDouble() * width,
+                Math.max(y0, 0) + 0.5 + r.nextDouble() * height);
+        int size = 8 + r.nextInt(24);
+        PreprocessingSpec spec =
+            new PreprocessingSpec(size, 0.5, 99.5, r.nextDouble() * 0.3, "bilinear", 0.2, 0.15);
+        Preprocessing p = new Preprocessing(spec, 3);
+        FloatBuffer reference = FloatBuffer.allocate(p.itemSize());
+        FloatBuffer fast = FloatBuffer.allocate(p.itemSize());
+
+        p.slice(values, width, height, w, enc.monochrome1(), box, reference);
+        p.sliceStored(stored, Preprocessing.unitTable(enc, w), width, height, box, fast);
+
+        for (int k = 0; k < p.itemSize(); k++) {
+          assertEquals(
+              Float.floatToRawIntBits(reference.get(k)),
+              Float.floatToRawIntBits(fast.get(k)),
+              enc + " trial " + trial + " at " + k);
+        }
+      }
+    }
+  }
+
+  @Test
+  void sliceFromStoredSamplesRefusesABoxOutsideTheImageWithTheReferenceMessage() {
+    PreprocessingSpec spec = new PreprocessingSpec(8, 0.5, 99.5, 0, "bilinear", 0.2, 0.15);
+    Preprocessing p = new Preprocessing(spec, 1);
+    Box outside = new Box(5, 0, 7, 2);
+    Window w = new Window(0, 10);
+    IllegalArgumentException reference =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> p.slice(new float[16], 4, 4, w, false, outside, FloatBuffer.allocate(64)));
+    IllegalArgumentException fast =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                p.sliceStored(
+                    new short[16],
+                    Preprocessing.unitTable(PixelEncoding.unsigned16(), w),
+                    4,
+                    4,
+                    outside,
+                    FloatBuffer.allocate(64)));
+    assertEquals(reference.getMessage(), fast.getMessage());
+  }
+
+  @Test
   void specOutOfRangeNamesTheBundleKey() {
     IllegalArgumentException e =
         assertThrows(

@@ -13,6 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +44,7 @@ class LocalizerBoxesTest {
   void findsABrightRectangleOnADarkSliceToThePixel() {
     CanalBox truth = new CanalBox(41, 57, 66, 78);
     try (LocalizerBoxes boxes = LocalizerBoxes.open(bundle)) {
-      BoxSource.Located found = boxes.locate("1.2.3", 1, slice(160, 128, truth));
+      BoxSource.Located found = boxes.locate("1.2.3", 1, () -> slice(160, 128, truth));
       assertTrue(found.found(), found.reason());
       assertEquals(truth, found.box());
       assertEquals(BoxSource.LOCALIZER, found.source());
@@ -53,7 +56,8 @@ class LocalizerBoxesTest {
   void aSliceWithNothingBrightIsNoRoiWithTheLocalizersReason() {
     float[] flat = new float[100 * 100];
     try (LocalizerBoxes boxes = LocalizerBoxes.open(bundle)) {
-      BoxSource.Located none = boxes.locate("1.2.3", 1, new SlicePixels(flat, 100, 100, false));
+      BoxSource.Located none =
+          boxes.locate("1.2.3", 1, () -> new SlicePixels(flat, 100, 100, false));
       assertFalse(none.found());
       assertTrue(none.reason().startsWith("localizer found no canal"), none.reason());
     }
@@ -65,13 +69,60 @@ class LocalizerBoxesTest {
     CanalBox bright = new CanalBox(41, 57, 66, 78);
     SuppliedBoxes supplied = SuppliedBoxes.of(Map.of("1.2.3.1", drawn), "test");
     try (LocalizerBoxes model = LocalizerBoxes.open(bundle)) {
-      BoxSource both = BoxSource.firstOf(supplied, model);
-      BoxSource.Located a = both.locate("1.2.3.1", 1, slice(160, 128, bright));
+      BoxSource both = BoxSources.firstOf(supplied, model);
+      BoxSource.Located a = both.locate("1.2.3.1", 1, () -> slice(160, 128, bright));
       assertEquals(drawn, a.box());
       assertEquals(BoxSource.SUPPLIED, a.source());
-      BoxSource.Located b = both.locate("1.2.3.2", 1, slice(160, 128, bright));
+      BoxSource.Located b = both.locate("1.2.3.2", 1, () -> slice(160, 128, bright));
       assertEquals(bright, b.box());
       assertEquals(BoxSource.LOCALIZER, b.source());
+    }
+  }
+
+  @Test
+  void layeredSourcesKeepTheirOrderAndComputeThePixelsOnlyForTheLocalizer() {
+    CanalBox fromApi = new CanalBox(3, 4, 20, 30);
+    CanalBox drawn = new CanalBox(1, 2, 30, 40);
+    CanalBox bright = new CanalBox(41, 57, 66, 78);
+    BoxSource api =
+        new BoxSource() {
+          @Override
+          public Optional<CanalBox> box(String sop, int frame) {
+            return sop.equals("1.2.3.1") ? Optional.of(fromApi) : Optional.empty();
+          }
+
+          @Override
+          public Located locate(String sop, int frame, Supplier<SlicePixels> pixels) {
+            return box(sop, frame)
+                .map(b -> Located.found(b, API))
+                .orElseGet(() -> Located.none(NO_BOX));
+          }
+        };
+    SuppliedBoxes file = SuppliedBoxes.of(Map.of("1.2.3.1", drawn, "1.2.3.2", drawn), "test");
+    try (LocalizerBoxes model = LocalizerBoxes.open(bundle)) {
+      BoxSource all = BoxSources.firstOf(api, file, model);
+      AtomicInteger computed = new AtomicInteger();
+      Supplier<SlicePixels> pixels =
+          () -> {
+            computed.incrementAndGet();
+            return slice(160, 128, bright);
+          };
+      BoxSource.Located a = all.locate("1.2.3.1", 1, pixels);
+      assertEquals(fromApi, a.box());
+      assertEquals(BoxSource.API, a.source());
+      BoxSource.Located b = all.locate("1.2.3.2", 1, pixels);
+      assertEquals(drawn, b.box());
+      assertEquals(BoxSource.SUPPLIED, b.source());
+      assertEquals(0, computed.get(), "no pixels computed for supplied boxes");
+      BoxSource.Located c = all.locate("1.2.3.3", 1, pixels);
+      assertEquals(bright, c.box());
+      assertEquals(BoxSource.LOCALIZER, c.source());
+      assertEquals(1, computed.get());
+      float[] flat = new float[100 * 100];
+      BoxSource.Located none =
+          all.locate("1.2.3.4", 1, () -> new SlicePixels(flat, 100, 100, false));
+      assertFalse(none.found());
+      assertTrue(none.reason().startsWith("localizer found no canal"), none.reason());
     }
   }
 

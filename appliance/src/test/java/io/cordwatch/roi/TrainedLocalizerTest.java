@@ -53,7 +53,8 @@ class TrainedLocalizerTest {
             if (label.isEmpty()) {
               continue;
             }
-            BoxSource.Located found = localizer.locate(fr.sopInstanceUid(), fr.frame(), pixels(fr));
+            BoxSource.Located found =
+                localizer.locate(fr.sopInstanceUid(), fr.frame(), () -> pixels(fr));
             ious.add(found.found() ? found.box().iou(label.get()) : 0.0);
           }
         }
@@ -81,7 +82,7 @@ class TrainedLocalizerTest {
     }
     try (LocalizerBoxes localizer = LocalizerBoxes.open(bundle)) {
       BoxSource.Located none =
-          localizer.locate("1.2.3", 1, new SlicePixels(noise, 256, 256, false));
+          localizer.locate("1.2.3", 1, () -> new SlicePixels(noise, 256, 256, false));
       assertFalse(none.found(), () -> "a box in pure noise: " + none.box());
       assertTrue(none.reason().startsWith("localizer found no canal"), none.reason());
     }

@@ -180,6 +180,7 @@ class ApiServiceTest {
     assertEquals(TestAppliance.NOW.toString(), job.path("updated_at").asText());
     assertEquals(0, job.path("attempts").asInt());
     assertTrue(job.has("error") && job.path("error").isNull());
+    assertTrue(job.has("next_attempt_at") && job.path("next_attempt_at").isNull());
 
     JsonNode sagittal = series.get(1);
     assertEquals("skipped", sagittal.path("selection").path("decision").asText());
@@ -233,6 +234,23 @@ class ApiServiceTest {
     JsonNode sagittal = study.path("series").get(1);
     assertTrue(sagittal.path("verdict").isNull());
     assertEquals(0, sagittal.path("slices").size());
+  }
+
+  @Test
+  void jobWaitingForARetryShowsWhenItIsTriedAgain() {
+    threeStudies();
+    var job = app.index.claimJob(TestAppliance.NOW.toEpochMilli()).orElseThrow();
+    long at = TestAppliance.NOW.toEpochMilli() + 4_000;
+    app.index.failJob(job, "RUN_FAILED: out of memory", true, at, TestAppliance.NOW.toEpochMilli());
+
+    JsonNode shown =
+        TestAppliance.json(app.get("/api/v1/studies/" + STUDY_A)).path("series").get(0).path("job");
+
+    assertEquals("queued", shown.path("state").asText());
+    assertEquals(1, shown.path("attempts").asInt());
+    assertEquals("RUN_FAILED: out of memory", shown.path("error").asText());
+    assertEquals(
+        TestAppliance.NOW.plusSeconds(4).toString(), shown.path("next_attempt_at").asText());
   }
 
   @Test

@@ -44,22 +44,21 @@ final class TestAppliance implements AutoCloseable {
   private int paths;
 
   TestAppliance(Path dir) {
-    this(dir, 0);
+    this(dir, 0, Map.of());
   }
 
-  private TestAppliance(Path dir, int httpPort) {
-    settings =
-        Settings.load(
-            null,
-            Map.of(
-                "data-dir",
-                dir.toString(),
-                "http-port",
-                Integer.toString(httpPort),
-                "bind",
-                "127.0.0.1",
-                "ae-title",
-                "CORDWATCH"));
+  /** An appliance with more settings ({@code boxes-api: off}, say). */
+  TestAppliance(Path dir, Map<String, String> extra) {
+    this(dir, 0, extra);
+  }
+
+  private TestAppliance(Path dir, int httpPort, Map<String, String> extra) {
+    Map<String, String> flags = new java.util.HashMap<>(extra);
+    flags.put("data-dir", dir.toString());
+    flags.put("http-port", Integer.toString(httpPort));
+    flags.put("bind", "127.0.0.1");
+    flags.put("ae-title", "CORDWATCH");
+    settings = Settings.load(null, flags);
     index = Index.open(dir.resolve("index.db"));
     disk = new DiskWatermark(dir, 0);
     try {
@@ -73,7 +72,7 @@ final class TestAppliance implements AutoCloseable {
 
   /** An appliance whose HTTP listener asks for {@code httpPort} (for bind failures). */
   static TestAppliance onPort(Path dir, int httpPort) {
-    return new TestAppliance(dir, httpPort);
+    return new TestAppliance(dir, httpPort, Map.of());
   }
 
   private WebServer start() {
@@ -92,6 +91,15 @@ final class TestAppliance implements AutoCloseable {
 
   /** Stores one instance of a series, as the receiver would after the spool file is durable. */
   void receive(String studyUid, String seriesUid, long receivedMs, String description) {
+    receive(studyUid, seriesUid, receivedMs, description, "{}");
+  }
+
+  /**
+   * As {@link #receive(String, String, long, String)}, with the instance's facts JSON (rows,
+   * columns, frames); returns its SOP Instance UID.
+   */
+  String receive(
+      String studyUid, String seriesUid, long receivedMs, String description, String factsJson) {
     String sop = seriesUid + "." + (++paths);
     index.recordInstance(
         new InstanceRow(
@@ -106,10 +114,11 @@ final class TestAppliance implements AutoCloseable {
             "00",
             receivedMs,
             "SCANNER",
-            "{}"),
+            factsJson),
         "MR",
         1,
         description);
+    return sop;
   }
 
   void complete(String seriesUid, boolean selected) {

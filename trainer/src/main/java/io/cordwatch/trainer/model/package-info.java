@@ -9,7 +9,8 @@
  * set by torchvision name.
  *
  * <p>Owns: layer structure and parameter naming (torchvision's, so pretrained weights map by name),
- * weight initialisation, batch-norm folding for inference, ONNX encoding.
+ * weight initialisation, batch-norm folding for inference, ONNX encoding (float32, or float16
+ * weights cast to float32 in the graph).
  *
  * <p>May not touch: the bundle manifest, preprocessing or the prototype head (the appliance's
  * {@code infer} and {@code grade} own them; the trainer reuses them), and nothing here may be

@@ -1,0 +1,53 @@
+package io.cordwatch.trainer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the trainer's {@code cordwatch} verbs ({@code train}, {@code bench train}). The
+ * launcher runs this class, with the trainer's class path, for those verbs and the appliance's
+ * {@code io.cordwatch.cli.Main} for every other one, so the appliance never needs the trainer (or
+ * libtorch) on its class path.
+ */
+@Command(
+    name = "cordwatch",
+    mixinStandardHelpOptions = true,
+    description = "CordWatch model development: train a bundle, measure training throughput.",
+    subcommands = {TrainCommand.class, TrainerMain.Bench.class, CommandLine.HelpCommand.class})
+public final class TrainerMain implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new TrainerMain());
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          cmd.getErr().println("cordwatch: " + ex.getMessage());
+          return 1;
+        });
+    return cl.execute(args);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** {@code cordwatch bench train}. */
+  @Command(
+      name = "bench",
+      mixinStandardHelpOptions = true,
+      description = "Benchmarks of model development.",
+      subcommands = {TrainBench.class})
+  static final class Bench implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
+  }
+}

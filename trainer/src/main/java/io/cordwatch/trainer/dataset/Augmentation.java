@@ -1,0 +1,122 @@
+package io.cordwatch.trainer.dataset;
+
+import io.cordwatch.infer.Preprocessing;
+import java.util.Random;
+
+/**
+ * The training augmentation, drawn per sample: a random resized crop of the canal box (area scale
+ * and aspect ratio as torchvision's RandomResizedCrop, plus a small shift of the centre, since a
+ * localizer in service does not reproduce the annotator's box exactly), a horizontal flip (the
+ * Bilsky grade does not depend on the side), and an intensity jitter (contrast and brightness on
+ * the [0, 1] windowed scale, clipped back to [0, 1] as the series window clips).
+ *
+ * <p>The authors' code resized to 256 and took a RandomResizedCrop of 224 with scale 0.8-1.2; here
+ * the box itself is scaled, which is the same operation expressed in the appliance's crop
+ * coordinates, so the augmented tensor is made by the appliance's own crop-and-resize function.
+ *
+ * @param scaleMin smallest area scale of the box (0.8)
+ * @param scaleMax largest area scale (1.2)
+ * @param ratioMax largest aspect-ratio change; ratios are drawn log-uniformly in [1/r, r] (4/3)
+ * @param shift largest centre shift as a fraction of the box's width or height (0.05)
+ * @param flip whether to flip left-right with probability 1/2
+ * @param contrast contrast factor drawn in [1 - c, 1 + c] (0.1)
+ * @param brightness offset drawn in [-b, b] on the unit scale (0.05)
+ */
+public record Augmentation(
+    double scaleMin,
+    double scaleMax,
+    double ratioMax,
+    double shift,
+    boolean flip,
+    double contrast,
+    double brightness) {
+
+  public Augmentation {
+    if (!(scaleMin > 0 && scaleMin <= scaleMax && scaleMax < 10)) {
+      throw new IllegalArgumentException(
+          "scale range must satisfy 0 < min <= max < 10, got " + scaleMin + ".." + scaleMax);
+    }
+    if (!(ratioMax >= 1 && ratioMax < 10)) {
+      throw new IllegalArgumentException("ratioMax must be 1..10, got " + ratioMax);
+    }
+    if (!(shift >= 0 && shift < 1) || !(contrast >= 0 && contrast < 1) || !(brightness >= 0)) {
+      throw new IllegalArgumentException("shift, contrast and brightness must be small and >= 0");
+    }
+  }
+
+  /** The defaults described above. */
+  public static Augmentation standard() {
+    return new Augmentation(0.8, 1.2, 4.0 / 3, 0.05, true, 0.1, 0.05);
+  }
+
+  /** No augmentation at all: the tensor the appliance computes. */
+  public static Augmentation none() {
+    return new Augmentation(1, 1, 1, 0, false, 0, 0);
+  }
+
+  /**
+   * The largest distance from the box centre to the edge of any crop this augmentation can make, in
+   * units of the box's width (horizontally) or height (vertically), margin included. The dataset
+   * keeps this much context around every box.
+   */
+  public double maxHalfExtent(double roiMargin) {
+    return 0.5 * Math.sqrt(scaleMax * ratioMax) * (1 + 2 * roiMargin) + shift;
+  }
+
+  /** One sample's draw. */
+  public record Draw(
+      double widthFactor,
+      double heightFactor,
+      double shiftX,
+      double shiftY,
+      boolean flipped,
+      double contrastFactor,
+      double offset) {
+
+    /** The box after scaling and shifting about its centre. */
+    public Preprocessing.Box apply(Preprocessing.Box b) {
+      double w = b.x1() - b.x0();
+      double h = b.y1() - b.y0();
+      double cx = (b.x0() + b.x1()) / 2 + shiftX * w;
+      double cy = (b.y0() + b.y1()) / 2 + shiftY * h;
+      double hw = w * widthFactor / 2;
+      double hh = h * heightFactor / 2;
+      return new Preprocessing.Box(cx - hw, cy - hh, cx + hw, cy + hh);
+    }
+
+    /** Flip and intensity jitter on the resized [0, 1] plane, in place. */
+    public void applyToPlane(float[] plane, int size) {
+      if (flipped) {
+        for (int r = 0; r < size; r++) {
+          int a = r * size;
+          int b = a + size - 1;
+          while (a < b) {
+            float t = plane[a];
+            plane[a++] = plane[b];
+            plane[b--] = t;
+          }
+        }
+      }
+      if (contrastFactor != 1 || offset != 0) {
+        for (int i = 0; i < plane.length; i++) {
+          // Contrast about mid-grey, then the offset; clipped like the series window clips.
+          double x = (plane[i] - 0.5) * contrastFactor + 0.5 + offset;
+          plane[i] = (float) (x < 0 ? 0 : (x > 1 ? 1 : x));
+        }
+      }
+    }
+  }
+
+  /** Draws one sample's augmentation. */
+  public Draw draw(Random random) {
+    double scale = scaleMin + (scaleMax - scaleMin) * random.nextDouble();
+    double logRatio = Math.log(ratioMax) * (2 * random.nextDouble() - 1);
+    double ratio = Math.exp(logRatio);
+    double sx = shift * (2 * random.nextDouble() - 1);
+    double sy = shift * (2 * random.nextDouble() - 1);
+    boolean f = flip && random.nextBoolean();
+    double c = 1 + contrast * (2 * random.nextDouble() - 1);
+    double o = brightness * (2 * random.nextDouble() - 1);
+    return new Draw(Math.sqrt(scale * ratio), Math.sqrt(scale / ratio), sx, sy, f, c, o);
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * From a trained network to a model bundle: the backbone through {@code OnnxWriter} (float32, or
+ * float16 weights), the prototypes, an OOD scale and validation metrics measured on the exported
+ * bundle in ONNX Runtime, bundle.json through the appliance's {@code Bundles.create} (so the result
+ * passes {@code cordwatch bundle verify} by construction), a model card and the training curves;
+ * and {@link io.cordwatch.trainer.export.BundleExport#addLocalizer}, where a trained localizer
+ * joins a bundle.
+ *
+ * <p>May not touch: the bundle's manifest rules (the appliance owns them) or training.
+ */
+package io.cordwatch.trainer.export;

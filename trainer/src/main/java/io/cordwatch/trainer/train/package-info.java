@@ -1,0 +1,16 @@
+/**
+ * The training of the prototypical network: the study's objective on DJL arrays ({@link
+ * io.cordwatch.trainer.train.Losses}: class-weighted cross-entropy over -d/T, compact
+ * regularisation, virtual adversarial loss in embedding space), the backbone plus learnable
+ * prototypes ({@link io.cordwatch.trainer.train.ProtoNet}), SGD with momentum and weight decay in
+ * two learning-rate groups with checkpointable state ({@link io.cordwatch.trainer.train.Sgd}), the
+ * epoch loop with validation, progress, training curves and per-epoch checkpoints ({@link
+ * io.cordwatch.trainer.train.TrainingRun}, {@link io.cordwatch.trainer.train.Checkpoint}), and
+ * scoring with the appliance's statistics ({@link io.cordwatch.trainer.train.Scores}).
+ *
+ * <p>Owns: the loss, the optimiser, the loop, checkpoint format, the curves file.
+ *
+ * <p>May not touch: data loading (package dataset), the bundle format (the appliance's {@code
+ * infer.Bundles}, called by package export), the layer structure (package model).
+ */
+package io.cordwatch.trainer.train;
