@@ -18,7 +18,7 @@ import io.cordwatch.receive.Spool;
 import io.cordwatch.roi.BoxFileException;
 import io.cordwatch.roi.BoxSource;
 import io.cordwatch.roi.BoxSources;
-import io.cordwatch.roi.SuppliedBoxes;
+import io.cordwatch.roi.ConfiguredBoxes;
 import io.cordwatch.store.Index;
 import io.cordwatch.study.SelectionRules;
 import io.cordwatch.study.SeriesSelector;
@@ -64,6 +64,7 @@ public final class Appliance implements AutoCloseable {
   private final WebServer web;
   private final FallbackEngine engine;
   private final GradingWorker grading;
+  private final ConfiguredBoxes boxes;
   private final StreamingGrading streaming;
   private final String engineState;
   private final Instant startedAt;
@@ -110,6 +111,7 @@ public final class Appliance implements AutoCloseable {
     }
     this.engine = g.engine();
     this.grading = g.worker();
+    this.boxes = g.boxes();
     this.streaming = g.streaming();
     this.engineState = g.state();
     meters.bindEngine(
@@ -153,7 +155,11 @@ public final class Appliance implements AutoCloseable {
   }
 
   private record Grading(
-      FallbackEngine engine, GradingWorker worker, StreamingGrading streaming, String state) {}
+      FallbackEngine engine,
+      GradingWorker worker,
+      StreamingGrading streaming,
+      String state,
+      ConfiguredBoxes boxes) {}
 
   /**
    * Detects the device profile; a forced profile that does not exist stops start-up. Detection
@@ -233,41 +239,42 @@ public final class Appliance implements AutoCloseable {
       throw new IllegalStateException("detect the device before choosing engines");
     }
     if (settings.bundle() == null) {
-      return new Grading(null, null, null, ENGINE_STATE);
+      return new Grading(null, null, null, ENGINE_STATE, null);
     }
     Bundle bundle;
-    BoxSource boxes;
-    String boxesState;
     try {
       bundle = Bundles.load(settings.bundle());
     } catch (BundleException e) {
       throw new ConfigException("bundle: " + e.getMessage());
     }
-    if (settings.boxes() != null) {
-      try {
-        SuppliedBoxes supplied = SuppliedBoxes.load(settings.boxes());
-        boxes = supplied;
-        boxesState = "canal boxes from " + supplied.description() + " (" + supplied.size() + ")";
-      } catch (BoxFileException e) {
-        throw new ConfigException("boxes: " + e.getMessage());
-      }
-    } else {
-      boxes = BoxSource.none();
-      // The localizer model is not run yet, so without supplied boxes nothing can be cropped.
-      boxesState =
-          "no canal boxes: every slice is reported 'no ROI'"
-              + (settings.boxesApi() ? " unless its box comes through the API" : "")
-              + " (set boxes)";
-      LOG.warning("grading: " + boxesState);
+    ConfiguredBoxes boxes;
+    try {
+      boxes = ConfiguredBoxes.open(bundle, settings.boxes());
+    } catch (BoxFileException e) {
+      throw new ConfigException("boxes: " + e.getMessage());
+    } catch (BundleException | EngineException e) {
+      throw new ConfigException("bundle: localizer: " + e.getMessage());
     }
+    String boxesState = boxes.description();
+    BoxSource source = boxes.source();
     if (settings.boxesApi()) {
-      // Boxes supplied through the API come first, slice by slice; then the file's.
-      boxes = BoxSources.firstOf(new StoredBoxes(index), boxes);
+      // Boxes supplied through the API come first, slice by slice; then the file's, then the
+      // localizer's (ConfiguredBoxes already layers those two).
+      source = BoxSources.firstOf(new StoredBoxes(index), source);
+      boxesState =
+          boxes.any()
+              ? "boxes supplied through the API first, then " + boxesState
+              : "no canal boxes: every slice is reported 'no ROI' unless its box comes through the"
+                  + " API (set boxes, or use a bundle with a localizer)";
+    }
+    if (!boxes.any()) {
+      LOG.warning("grading: " + boxesState);
     }
     BackboneEngine cpu;
     try {
       cpu = Bundles.openEngine(bundle);
     } catch (BundleException | EngineException e) {
+      boxes.close();
       throw new ConfigException("bundle: " + e.getMessage());
     }
     FallbackEngine opened = EngineSelection.select(settings, detection, bundle, cpu, meters, clock);
@@ -278,7 +285,7 @@ public final class Appliance implements AutoCloseable {
             + bundle.provenance().clinicalUse()
             + "; "
             + boxesState;
-    SeriesGrader grader = new SeriesGrader(bundle, opened, boxes);
+    SeriesGrader grader = new SeriesGrader(bundle, opened, source);
     StreamingGrading streaming =
         settings.streaming()
             ? new StreamingGrading(
@@ -311,7 +318,7 @@ public final class Appliance implements AutoCloseable {
                 + settings.streamMemoryBytes() / (1024 * 1024)
                 + " MiB)"
             : "; grading at series completion (streaming off)";
-    return new Grading(opened, worker, streaming, state);
+    return new Grading(opened, worker, streaming, state, boxes);
   }
 
   /**
@@ -344,6 +351,9 @@ public final class Appliance implements AutoCloseable {
     }
     if (engine != null) {
       engine.close();
+    }
+    if (boxes != null) {
+      boxes.close();
     }
     if (gpu instanceof CachedGpuTelemetry c) {
       c.close();

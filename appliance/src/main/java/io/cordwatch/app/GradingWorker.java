@@ -262,7 +262,8 @@ public final class GradingWorker implements AutoCloseable {
                     : new int[] {s.box().x0(), s.box().y0(), s.box().x1(), s.box().y1()},
                 s.ood(),
                 s.uncertain(),
-                s.reason()));
+                s.reason(),
+                s.boxSource()));
       }
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("verdict does not serialise: " + e.getMessage(), e);

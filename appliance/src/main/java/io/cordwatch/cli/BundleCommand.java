@@ -4,6 +4,8 @@ import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.EngineException;
+import io.cordwatch.infer.LocalizerSpec;
+import io.cordwatch.infer.OnnxLocalizer;
 import io.cordwatch.infer.PreprocessingSpec;
 import io.cordwatch.infer.Provenance;
 import java.io.PrintWriter;
@@ -19,9 +21,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cordwatch bundle info|verify|create}: what a site engineer or a research group does with a
- * model bundle before the appliance runs it. Exit status 0 when the bundle is usable, 1 with the
- * loader's message when not.
+ * {@code cordwatch bundle info|verify|create|add-localizer}: what a site engineer or a research
+ * group does with a model bundle before the appliance runs it. Exit status 0 when the bundle is
+ * usable, 1 with the loader's message when not.
  */
 @Command(
     name = "bundle",
@@ -31,7 +33,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       BundleCommand.Info.class,
       BundleCommand.Verify.class,
-      BundleCommand.Create.class
+      BundleCommand.Create.class,
+      BundleCommand.AddLocalizer.class
     })
 final class BundleCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -211,6 +214,76 @@ final class BundleCommand implements Runnable {
     }
   }
 
+  /** Puts a trained canal localizer into a bundle folder. */
+  @Command(
+      name = "add-localizer",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.VersionProvider.class,
+      description = {
+        "Put a canal localizer (e.g. from 'cordwatch train-localizer') into a bundle folder as"
+            + " localizer.onnx, replacing any earlier one. How to run it (view size, window,"
+            + " threshold) is read from the model's metadata, where the trainer stores it;"
+            + " --threshold and --refinements override the stored decoding.",
+        "The bundle is verified afterwards; if it does not verify, bundle.json is left as it was."
+            + " Exit status 0 when usable, 1 when not."
+      })
+  static final class AddLocalizer implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle folder.")
+    Path bundle;
+
+    @Parameters(index = "1", paramLabel = "LOCALIZER", description = "Localizer ONNX file.")
+    Path onnx;
+
+    @Option(
+        names = "--threshold",
+        paramLabel = "T",
+        description = "Box-probability threshold instead of the stored one (0 < T < 1).")
+    Double threshold;
+
+    @Option(
+        names = "--refinements",
+        paramLabel = "R",
+        description = "Close views after the whole-slice view instead of the stored number (0..4).")
+    Integer refinements;
+
+    @Override
+    public Integer call() {
+      return verifyAndReport(
+          spec,
+          "add-localizer",
+          () -> {
+            LocalizerSpec stored =
+                OnnxLocalizer.storedSpec(onnx)
+                    .orElseThrow(
+                        () ->
+                            new BundleException(
+                                BundleException.Code.MALFORMED_MANIFEST,
+                                onnx
+                                    + ": carries no "
+                                    + Bundles.LOCALIZER_METADATA_KEY
+                                    + " metadata (view size, window, threshold); it was not"
+                                    + " written by cordwatch train-localizer"));
+            LocalizerSpec spec;
+            try {
+              spec =
+                  new LocalizerSpec(
+                      stored.inputSize(),
+                      stored.windowLowPercentile(),
+                      stored.windowHighPercentile(),
+                      stored.output(),
+                      threshold == null ? stored.threshold() : threshold,
+                      stored.context(),
+                      refinements == null ? stored.refinements() : refinements);
+            } catch (IllegalArgumentException e) {
+              throw new BundleException(BundleException.Code.BAD_VALUE, "--" + e.getMessage());
+            }
+            return Bundles.addLocalizer(bundle, onnx, spec);
+          });
+    }
+  }
+
   private static int verifyAndReport(
       CommandSpec spec, String verb, java.util.function.Supplier<Bundles.Verified> action) {
     PrintWriter out = spec.commandLine().getOut();
@@ -221,6 +294,13 @@ final class BundleCommand implements Runnable {
       out.printf(
           "verified: %s runs the backbone, input %s, embedding width %d%n",
           v.engine(), v.inputShape(), v.embeddingWidth());
+      v.bundle()
+          .localizer()
+          .ifPresent(
+              l ->
+                  out.printf(
+                      "verified: the localizer runs, views [N, 1, %d, %d] -> %s%n",
+                      l.spec().inputSize(), l.spec().inputSize(), l.spec().output()));
       out.println("OK");
       return 0;
     } catch (BundleException e) {
@@ -250,7 +330,22 @@ final class BundleCommand implements Runnable {
         b.preprocessing().inputSize());
     out.printf(
         "localizer: %s%n",
-        b.localizer().map(l -> l.file() + " sha256 " + l.sha256()).orElse("none (boxes supplied)"));
+        b.localizer()
+            .map(
+                l ->
+                    String.format(
+                        java.util.Locale.ROOT,
+                        "%s sha256 %s, %d px views, window %s-%s %% per slice, threshold %s,"
+                            + " context %s, %d refinement(s)",
+                        l.file(),
+                        l.sha256(),
+                        l.spec().inputSize(),
+                        l.spec().windowLowPercentile(),
+                        l.spec().windowHighPercentile(),
+                        l.spec().threshold(),
+                        l.spec().context(),
+                        l.spec().refinements()))
+            .orElse("none (canal boxes must be supplied)"));
     out.printf("classes: K = %d %s, high grade %s%n", b.classCount(), b.classes(), b.highGrade());
     out.printf(
         "prototypes: %s [%d, %d] float32 LE%n",

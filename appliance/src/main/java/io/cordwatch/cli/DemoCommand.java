@@ -3,11 +3,16 @@ package io.cordwatch.cli;
 import io.cordwatch.app.Appliance;
 import io.cordwatch.app.Logging;
 import io.cordwatch.app.Settings;
+import io.cordwatch.infer.BundleException;
+import io.cordwatch.infer.Bundles;
 import io.cordwatch.phantom.Grade;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
+import io.cordwatch.roi.CanalBox;
+import io.cordwatch.roi.SuppliedBoxes;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.SeriesRow;
+import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.store.Records.StudyRow;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -59,7 +64,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--bundle",
       description =
-          "Model bundle to grade with (the phantom's labels.csv supplies the canal boxes);"
+          "Model bundle to grade with (its localizer finds the canal boxes; without one, the"
+              + " phantom's labels.csv supplies them);"
               + " without it the job stays queued")
   Path bundle;
 
@@ -83,9 +89,13 @@ final class DemoCommand implements Callable<Integer> {
     try (var s = Files.walk(input)) {
       files = s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
     }
+    boolean localizes = bundle != null && hasLocalizer(bundle);
     if (bundle != null) {
       flags.put("bundle", bundle.toString());
-      flags.put("boxes", phantom.labels().toString());
+      if (!localizes) {
+        // Without a localizer the phantom's own labels are the canal boxes.
+        flags.put("boxes", phantom.labels().toString());
+      }
     }
     Settings settings = Settings.load(null, flags);
     try (Appliance appliance = Appliance.start(settings, Clock.systemUTC())) {
@@ -101,6 +111,9 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("storescu: %d of %d instances acknowledged%n", acknowledged, files.size());
       StudyRow study = awaitDecided(appliance.index(), 30, bundle != null);
       print(out, study);
+      if (localizes && study != null) {
+        out.println(boxAgreement(study, phantom.labels()));
+      }
       if (bundle == null) {
         out.println(
             "Grading: "
@@ -216,6 +229,45 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     out.println();
+  }
+
+  private static boolean hasLocalizer(Path bundle) {
+    try {
+      return Bundles.load(bundle).localizer().isPresent();
+    } catch (BundleException e) {
+      return false; // the appliance's start-up names the problem
+    }
+  }
+
+  /** How the localizer's boxes compare with the phantom's labels (inclusive-pixel IoU). */
+  static String boxAgreement(StudyRow study, Path labels) {
+    SuppliedBoxes truth = SuppliedBoxes.load(labels);
+    List<Double> ious = new ArrayList<>();
+    int slices = 0;
+    for (SeriesRow s : study.series()) {
+      for (SliceRow r : s.slices() == null ? List.<SliceRow>of() : s.slices()) {
+        var label = truth.box(r.sopInstanceUid(), r.frame());
+        if (label.isEmpty()) {
+          continue;
+        }
+        slices++;
+        int[] b = r.box();
+        ious.add(b == null ? 0.0 : new CanalBox(b[0], b[1], b[2], b[3]).iou(label.get()));
+      }
+    }
+    if (ious.isEmpty()) {
+      return "Canal boxes: no graded slice to compare with the phantom's labels.";
+    }
+    ious.sort(null);
+    long good = ious.stream().filter(v -> v >= 0.8).count();
+    return String.format(
+        java.util.Locale.ROOT,
+        "Canal boxes from the bundle's localizer vs the phantom's labels: IoU >= 0.8 on %d of %d"
+            + " slices, median %.3f, lowest %.3f",
+        good,
+        slices,
+        ious.get(ious.size() / 2),
+        ious.getFirst());
   }
 
   /** One line from the verdict JSON: study grade, group, segments and their key images. */

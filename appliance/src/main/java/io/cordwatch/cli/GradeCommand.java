@@ -19,8 +19,7 @@ import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.EngineException;
 import io.cordwatch.roi.BoxFileException;
-import io.cordwatch.roi.BoxSource;
-import io.cordwatch.roi.SuppliedBoxes;
+import io.cordwatch.roi.ConfiguredBoxes;
 import io.cordwatch.study.SelectionRules;
 import io.cordwatch.study.SeriesDecision;
 import io.cordwatch.study.SeriesSelector;
@@ -51,7 +50,8 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.VersionProvider.class,
     description = {
       "Grade DICOM files or folders (searched recursively) with a model bundle, no server.",
-      "Slices without a canal box are reported as 'no ROI', never guessed: pass --boxes.",
+      "Canal boxes come from --boxes where it has one, else from the bundle's localizer;",
+      "a slice without a box is reported as 'no ROI', never guessed.",
       "Exit status: 0 graded, 1 the engine failed, 2 bad arguments, bundle or box file."
     })
 final class GradeCommand implements Callable<Integer> {
@@ -101,11 +101,9 @@ final class GradeCommand implements Callable<Integer> {
 
   private int run(PrintWriter out, PrintWriter err) {
     Bundle bundle;
-    BoxSource boxes;
     try {
       bundle = Bundles.load(bundlePath);
-      boxes = boxesPath == null ? BoxSource.none() : SuppliedBoxes.load(boxesPath);
-    } catch (BundleException | BoxFileException e) {
+    } catch (BundleException e) {
       err.println("cordwatch grade: " + e.getMessage());
       return 2;
     }
@@ -113,6 +111,19 @@ final class GradeCommand implements Callable<Integer> {
     if (input.existing() == 0) {
       return 2;
     }
+    try (ConfiguredBoxes boxes = ConfiguredBoxes.open(bundle, boxesPath)) {
+      return grade(out, err, bundle, boxes, input);
+    } catch (BundleException | BoxFileException e) {
+      err.println("cordwatch grade: " + e.getMessage());
+      return 2;
+    } catch (EngineException e) {
+      err.println("cordwatch grade: engine: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private int grade(
+      PrintWriter out, PrintWriter err, Bundle bundle, ConfiguredBoxes boxes, InputFiles input) {
     List<Path> files = input.files();
     List<String> notRead = input.notRead();
     // study -> series -> files, in a stable order
@@ -138,7 +149,7 @@ final class GradeCommand implements Callable<Integer> {
     boolean engineFailed = false;
     Verdict.Model model;
     try (BackboneEngine engine = Bundles.openEngine(bundle)) {
-      SeriesGrader grader = new SeriesGrader(bundle, engine, boxes);
+      SeriesGrader grader = new SeriesGrader(bundle, engine, boxes.source());
       model = grader.model();
       for (Map.Entry<String, Map<String, List<Item>>> st : studies.entrySet()) {
         List<SeriesOut> seriesOut = new ArrayList<>();
@@ -200,7 +211,7 @@ final class GradeCommand implements Callable<Integer> {
         throw new IllegalStateException("results do not serialise: " + e.getMessage(), e);
       }
     } else {
-      table(out, doc, boxesPath == null && bundle.localizer().isEmpty());
+      table(out, doc, !boxes.any());
     }
     return engineFailed ? 1 : 0;
   }
@@ -262,7 +273,7 @@ final class GradeCommand implements Callable<Integer> {
           if (s.isGraded()) {
             out.printf(
                 Locale.ROOT,
-                "    %4d  %-12s %5d  %-6s %6.3f %7.3f  %d,%d-%d,%d%s%n",
+                "    %4d  %-12s %5d  %-6s %6.3f %7.3f  %d,%d-%d,%d%s%s%n",
                 n,
                 Uids.tag(s.sopInstanceUid()),
                 s.frame(),
@@ -273,6 +284,7 @@ final class GradeCommand implements Callable<Integer> {
                 s.box().y0(),
                 s.box().x1(),
                 s.box().y1(),
+                s.boxSource() == null ? "" : " (" + s.boxSource() + ")",
                 Boolean.TRUE.equals(s.uncertain()) ? "  uncertain" : "");
           } else {
             out.printf(

@@ -7,7 +7,7 @@ import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.Preprocessing;
 import io.cordwatch.infer.SeriesEngine;
 import io.cordwatch.roi.BoxSource;
-import io.cordwatch.roi.CanalBox;
+import io.cordwatch.roi.SlicePixels;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -25,7 +25,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Grades one series from its files: decode every frame, window the series, crop each slice's canal
- * box, embed in batches, apply the prototype head, build the verdict.
+ * box (from the box source, which may run the bundle's localizer on the decoded slice), embed in
+ * batches, apply the prototype head, build the verdict.
  *
  * <p>The window is a property of the series (docs/model-bundle.md, step 2), so every frame is
  * decoded before any is preprocessed; the pixels of slices without a box still count towards it,
@@ -202,8 +203,9 @@ public final class SeriesGrader {
 
     List<SliceResult> results = new ArrayList<>(decoded.size() + unreadable.size());
     List<Integer> pending = new ArrayList<>();
-    List<CanalBox> pendingBoxes = new ArrayList<>();
+    List<BoxSource.Located> pendingBoxes = new ArrayList<>();
     long preprocessNanos = 0;
+    long localizeNanos = 0;
     long[] inferAndHeadNanos = new long[2];
     if (!decoded.isEmpty()) {
       Preprocessing.Window window = window(decoded);
@@ -218,10 +220,21 @@ public final class SeriesGrader {
         Decoded d = decoded.get(i);
         DicomPixels.Frame f = d.frame();
         results.add(null);
-        Optional<CanalBox> box = boxes.box(f.sopInstanceUid(), f.frame());
-        if (box.isEmpty()) {
+        long l0 = System.nanoTime();
+        BoxSource.Located box =
+            boxes.locate(
+                f.sopInstanceUid(),
+                f.frame(),
+                () ->
+                    new SlicePixels(
+                        Preprocessing.modalityValues(f.stored(), encoding(f, false)),
+                        f.columns(),
+                        f.rows(),
+                        f.monochrome1()));
+        localizeNanos += System.nanoTime() - l0;
+        if (!box.found()) {
           results.set(
-              i, SliceResult.noRoi(f.sopInstanceUid(), f.frame(), "no canal box", f.position()));
+              i, SliceResult.noRoi(f.sopInstanceUid(), f.frame(), box.reason(), f.position()));
           continue;
         }
         long p0 = System.nanoTime();
@@ -230,7 +243,7 @@ public final class SeriesGrader {
               tables.computeIfAbsent(
                   encoding(f, f.monochrome1()), e -> Preprocessing.unitTable(e, window));
           preprocessing.sliceStored(
-              f.stored(), unit, f.columns(), f.rows(), box.get().toPreprocessing(), batch);
+              f.stored(), unit, f.columns(), f.rows(), box.box().toPreprocessing(), batch);
         } catch (IllegalArgumentException e) {
           results.set(
               i,
@@ -241,7 +254,7 @@ public final class SeriesGrader {
           preprocessNanos += System.nanoTime() - p0;
         }
         pending.add(i);
-        pendingBoxes.add(box.get());
+        pendingBoxes.add(box);
         if (pending.size() == BATCH) {
           flush(batch, pending, pendingBoxes, decoded, results, inferAndHeadNanos, cancelled);
         }
@@ -263,7 +276,8 @@ public final class SeriesGrader {
                 ms(preprocessNanos),
                 ms(inferAndHeadNanos[0]),
                 ms(inferAndHeadNanos[1]),
-                ms(decodeNanos + t2 - t1)));
+                ms(decodeNanos + t2 - t1),
+                ms(localizeNanos)));
     return new SeriesResult(studyUid, seriesUid, verdict, results);
   }
 
@@ -294,18 +308,30 @@ public final class SeriesGrader {
     }
     List<SliceResult> results = new ArrayList<>(decoded.size() + unreadable.size());
     List<Integer> graded = new ArrayList<>();
-    List<CanalBox> canal = new ArrayList<>();
+    List<BoxSource.Located> canal = new ArrayList<>();
     List<Preprocessing.Box> boxesToGrade = new ArrayList<>();
+    long localizeNanos = 0;
     for (int i = 0; i < decoded.size(); i++) {
       DicomPixels.Frame f = decoded.get(i).frame();
       results.add(null);
-      Optional<CanalBox> box = boxes.box(f.sopInstanceUid(), f.frame());
-      if (box.isEmpty()) {
+      long l0 = System.nanoTime();
+      BoxSource.Located box =
+          boxes.locate(
+              f.sopInstanceUid(),
+              f.frame(),
+              () ->
+                  new SlicePixels(
+                      Preprocessing.modalityValues(f.stored(), encoding(f, false)),
+                      f.columns(),
+                      f.rows(),
+                      f.monochrome1()));
+      localizeNanos += System.nanoTime() - l0;
+      if (!box.found()) {
         results.set(
-            i, SliceResult.noRoi(f.sopInstanceUid(), f.frame(), "no canal box", f.position()));
+            i, SliceResult.noRoi(f.sopInstanceUid(), f.frame(), box.reason(), f.position()));
         continue;
       }
-      Preprocessing.Box b = box.get().toPreprocessing();
+      Preprocessing.Box b = box.box().toPreprocessing();
       try {
         Preprocessing.checkBox(b, f.columns(), f.rows());
       } catch (IllegalArgumentException e) {
@@ -316,7 +342,7 @@ public final class SeriesGrader {
         continue;
       }
       graded.add(i);
-      canal.add(box.get());
+      canal.add(box);
       boxesToGrade.add(b);
     }
     long windowNanos = 0;
@@ -366,7 +392,8 @@ public final class SeriesGrader {
                 f.frame(),
                 bundle.classes().get(grade),
                 p,
-                canal.get(k),
+                canal.get(k).box(),
+                canal.get(k).source(),
                 ood,
                 ood > bundle.oodThreshold(),
                 f.position()));
@@ -382,7 +409,8 @@ public final class SeriesGrader {
             bundle.classes(),
             bundle.highGrade(),
             model(),
-            new Verdict.Timings(ms(t1 - t0), ms(windowNanos), ms(gradeNanos), 0, ms(t2 - t0)));
+            new Verdict.Timings(
+                ms(t1 - t0), ms(windowNanos), ms(gradeNanos), 0, ms(t2 - t0), ms(localizeNanos)));
     return Optional.of(new SeriesResult(studyUid, seriesUid, verdict, results));
   }
 
@@ -396,7 +424,7 @@ public final class SeriesGrader {
   private void flush(
       FloatBuffer batch,
       List<Integer> pending,
-      List<CanalBox> pendingBoxes,
+      List<BoxSource.Located> pendingBoxes,
       List<Decoded> decoded,
       List<SliceResult> results,
       long[] nanos,
@@ -431,7 +459,8 @@ public final class SeriesGrader {
               f.frame(),
               bundle.classes().get(g.grade()),
               p,
-              pendingBoxes.get(k),
+              pendingBoxes.get(k).box(),
+              pendingBoxes.get(k).source(),
               g.oodScore(),
               g.uncertain(),
               f.position()));

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param uncertain whether the OOD score is above the bundle's threshold; null unless graded
  * @param reason why the slice was not graded; null when graded
  * @param slicePosition position along the slice normal in mm, or null when the object has none
+ * @param boxSource where the box came from ({@code supplied} or {@code localizer}); null when there
+ *     was no box
  */
 public record SliceResult(
     String sopInstanceUid,
@@ -30,7 +32,8 @@ public record SliceResult(
     Double ood,
     Boolean uncertain,
     String reason,
-    Double slicePosition) {
+    Double slicePosition,
+    String boxSource) {
   public static final String GRADED = "graded";
   public static final String NO_ROI = "no_roi";
   public static final String UNREADABLE = "unreadable";
@@ -42,6 +45,32 @@ public record SliceResult(
             : Collections.unmodifiableMap(new LinkedHashMap<>(probabilities));
   }
 
+  /** A result without a recorded box source (as before sources were recorded). */
+  public SliceResult(
+      String sopInstanceUid,
+      int frame,
+      String status,
+      String grade,
+      Map<String, Double> probabilities,
+      CanalBox box,
+      Double ood,
+      Boolean uncertain,
+      String reason,
+      Double slicePosition) {
+    this(
+        sopInstanceUid,
+        frame,
+        status,
+        grade,
+        probabilities,
+        box,
+        ood,
+        uncertain,
+        reason,
+        slicePosition,
+        null);
+  }
+
   public static SliceResult graded(
       String sop,
       int frame,
@@ -51,8 +80,22 @@ public record SliceResult(
       double ood,
       boolean uncertain,
       Double position) {
+    return graded(sop, frame, grade, probabilities, box, null, ood, uncertain, position);
+  }
+
+  /** A graded slice whose box came from {@code boxSource}. */
+  public static SliceResult graded(
+      String sop,
+      int frame,
+      String grade,
+      Map<String, Double> probabilities,
+      CanalBox box,
+      String boxSource,
+      double ood,
+      boolean uncertain,
+      Double position) {
     return new SliceResult(
-        sop, frame, GRADED, grade, probabilities, box, ood, uncertain, null, position);
+        sop, frame, GRADED, grade, probabilities, box, ood, uncertain, null, position, boxSource);
   }
 
   public static SliceResult noRoi(String sop, int frame, String reason, Double position) {

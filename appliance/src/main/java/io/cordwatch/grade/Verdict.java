@@ -71,7 +71,19 @@ public record Verdict(
    * @param inferenceMs the backbone (engine calls)
    * @param headMs the prototype head and building the slice results
    * @param totalMs all of the grading, end to end
+   * @param localizeMs finding canal boxes (the bundle's localizer when it runs; near 0 for supplied
+   *     boxes)
    */
   public record Timings(
-      long decodeMs, long preprocessMs, long inferenceMs, long headMs, long totalMs) {}
+      long decodeMs,
+      long preprocessMs,
+      long inferenceMs,
+      long headMs,
+      long totalMs,
+      long localizeMs) {
+    /** Timings without a localizer. */
+    public Timings(long decodeMs, long preprocessMs, long inferenceMs, long headMs, long totalMs) {
+      this(decodeMs, preprocessMs, inferenceMs, headMs, totalMs, 0);
+    }
+  }
 }

@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param formatVersion bundle.json's {@code format_version}
  * @param backbone the ONNX graph producing embeddings
  * @param embeddingWidth D ({@code backbone.embedding_width})
- * @param localizer the optional ONNX graph finding the canal box
+ * @param localizer the optional canal localizer: its ONNX graph and how to run it
  * @param prototypesFile the [K, D] float32 little-endian file
  * @param prototypes K x D, one row per class in {@code classes} order
  * @param classes class names, index k is prototype k
@@ -34,7 +34,7 @@ public record Bundle(
     int formatVersion,
     BundleFile backbone,
     int embeddingWidth,
-    Optional<BundleFile> localizer,
+    Optional<BundleLocalizer> localizer,
     BundleFile prototypesFile,
     float[][] prototypes,
     List<String> classes,

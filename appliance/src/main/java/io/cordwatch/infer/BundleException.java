@@ -29,6 +29,11 @@ public final class BundleException extends RuntimeException {
     INPUT_LAYOUT,
     /** The backbone's output is not one [N, D] float tensor with D as bundle.json says. */
     EMBEDDING_WIDTH,
+    /**
+     * The localizer's input or output is not the float [N, 1, V, V] map that bundle.json's {@code
+     * localizer} entry describes.
+     */
+    LOCALIZER_LAYOUT,
     /** ONNX Runtime cannot load the backbone or localizer graph. */
     MODEL_UNLOADABLE,
     /** A zip entry would land outside the folder it is unpacked into, or the zip is too large. */

@@ -60,6 +60,26 @@ public final class Bundles {
   public static final String MANIFEST = "bundle.json";
   public static final int FORMAT_VERSION = 1;
 
+  /**
+   * The key of an ONNX file's {@code metadata_props} entry in which the trainer stores the
+   * localizer's {@link LocalizerSpec}, as the JSON object bundle.json's {@code localizer} holds
+   * (without {@code file} and {@code sha256}).
+   */
+  public static final String LOCALIZER_METADATA_KEY = "cordwatch.localizer";
+
+  /** The file name a localizer gets inside a bundle made or changed here. */
+  public static final String LOCALIZER_FILE = "localizer.onnx";
+
+  private static final List<String> LOCALIZER_SPEC_KEYS =
+      List.of(
+          "input_size",
+          "window_low_percentile",
+          "window_high_percentile",
+          "output",
+          "threshold",
+          "context",
+          "refinements");
+
   /** Above a ResNet50 in float32 (about 100 MB) with plenty of room, below a zip bomb. */
   static final long MAX_UNZIPPED_BYTES = 4L << 30;
 
@@ -97,7 +117,7 @@ public final class Bundles {
   public static Verified verify(Path path) {
     Bundle bundle = load(path);
     try (BackboneEngine engine = openEngine(bundle)) {
-      bundle.localizer().ifPresent(Bundles::checkLocalizerLoads);
+      bundle.localizer().ifPresent(l -> OnnxLocalizer.open(l.path(), l.spec()).close());
       return new Verified(bundle, engine.name(), engine.inputShape(), engine.embeddingWidth());
     }
   }
@@ -123,17 +143,21 @@ public final class Bundles {
     return engine;
   }
 
-  private static void checkLocalizerLoads(BundleFile localizer) {
-    try (var options = new ai.onnxruntime.OrtSession.SessionOptions();
-        var session =
-            OrtRuntime.environment().createSession(localizer.path().toString(), options)) {
-      LOG.fine(() -> localizer.file() + ": localizer loads, outputs " + session.getOutputNames());
-    } catch (ai.onnxruntime.OrtException e) {
-      throw new BundleException(
-          Code.MODEL_UNLOADABLE,
-          localizer.file() + ": ONNX Runtime cannot load the localizer: " + e.getMessage(),
-          e);
-    }
+  /**
+   * Opens the bundle's localizer on ONNX Runtime, checking its layout against bundle.json.
+   *
+   * @throws BundleException {@code LOCALIZER_LAYOUT}, {@code MODEL_UNLOADABLE}; {@code
+   *     MISSING_FILE} when the bundle has no localizer
+   */
+  public static OnnxLocalizer openLocalizer(Bundle bundle) {
+    BundleLocalizer l =
+        bundle
+            .localizer()
+            .orElseThrow(
+                () ->
+                    new BundleException(
+                        Code.MISSING_FILE, bundle.source() + ": the bundle has no localizer"));
+    return OnnxLocalizer.open(l.path(), l.spec());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -178,11 +202,13 @@ public final class Bundles {
     if (d < 1) {
       throw bb.badValue("embedding_width", "must be >= 1, got " + d);
     }
-    Optional<BundleFile> localizer = Optional.empty();
-    if (m.has("localizer")) {
-      Reader loc = m.object("localizer");
-      loc.allowOnly("file", "sha256");
-      localizer = Optional.of(loc.file(dir));
+    Reader loc = m.has("localizer") ? m.object("localizer") : null;
+    LocalizerSpec localizerSpec = null;
+    if (loc != null) {
+      List<String> keys = new ArrayList<>(List.of("file", "sha256"));
+      keys.addAll(LOCALIZER_SPEC_KEYS);
+      loc.allowOnly(keys.toArray(String[]::new));
+      localizerSpec = localizerSpec(loc);
     }
 
     Reader head = m.object("head");
@@ -216,6 +242,10 @@ public final class Bundles {
     BundleFile backbone = bb.file(dir);
     BundleFile protoFile = protoRef.file(dir);
     float[][] prototypes = readPrototypes(protoFile, classes, d);
+    Optional<BundleLocalizer> localizer =
+        loc == null
+            ? Optional.empty()
+            : Optional.of(new BundleLocalizer(loc.file(dir), localizerSpec));
 
     return new Bundle(
         source,
@@ -270,6 +300,78 @@ public final class Bundles {
       throw new BundleException(
           Code.BAD_VALUE, p.source + ": " + MANIFEST + " preprocessing." + e.getMessage());
     }
+  }
+
+  /**
+   * The run-time half of a {@code localizer} entry. Bundles written before these keys existed named
+   * only the file; such an entry is refused with a message saying what it lacks, since a localizer
+   * cannot be run without knowing its input size and threshold.
+   */
+  private static LocalizerSpec localizerSpec(Reader l) {
+    if (!l.has("input_size")) {
+      throw l.malformed(
+          "input_size",
+          "is missing: a localizer entry must say how to run the model ("
+              + String.join(", ", LOCALIZER_SPEC_KEYS)
+              + "; docs/model-bundle.md). A bundle made before these keys existed can take a"
+              + " retrained localizer with 'cordwatch bundle add-localizer'");
+    }
+    int size = l.requireInt("input_size");
+    double low = l.requireDouble("window_low_percentile");
+    double high = l.requireDouble("window_high_percentile");
+    String output = l.requireString("output");
+    double threshold = l.requireDouble("threshold");
+    double context = l.requireDouble("context");
+    int refinements = l.requireInt("refinements");
+    try {
+      return new LocalizerSpec(size, low, high, output, threshold, context, refinements);
+    } catch (IllegalArgumentException e) {
+      throw new BundleException(
+          Code.BAD_VALUE, l.source + ": " + MANIFEST + " " + l.key(e.getMessage()));
+    }
+  }
+
+  /** A localizer spec as the JSON object bundle.json's {@code localizer} holds (no file keys). */
+  public static String localizerSpecJson(LocalizerSpec spec) {
+    try {
+      return JSON.copy()
+          .disable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(localizerSpecNode(spec));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a localizer spec always serialises", e);
+    }
+  }
+
+  /**
+   * Reads a localizer spec from the JSON {@link #localizerSpecJson} writes, as strictly as
+   * bundle.json.
+   *
+   * @param where names the text's origin in messages (e.g. the ONNX file and metadata key)
+   * @throws BundleException {@code MALFORMED_MANIFEST} or {@code BAD_VALUE}, naming the key
+   */
+  public static LocalizerSpec localizerSpecFromJson(String json, String where) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new BundleException(
+          Code.MALFORMED_MANIFEST, where + ": not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    Reader r = new Reader(node, "localizer", Path.of(where));
+    r.allowOnly(LOCALIZER_SPEC_KEYS.toArray(String[]::new));
+    return localizerSpec(r);
+  }
+
+  private static ObjectNode localizerSpecNode(LocalizerSpec spec) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("input_size", spec.inputSize());
+    o.put("window_low_percentile", spec.windowLowPercentile());
+    o.put("window_high_percentile", spec.windowHighPercentile());
+    o.put("output", spec.output());
+    o.put("threshold", spec.threshold());
+    o.put("context", spec.context());
+    o.put("refinements", spec.refinements());
+    return o;
   }
 
   private static Provenance provenance(Reader p) {
@@ -682,6 +784,87 @@ public final class Bundles {
         } catch (IOException ignored) {
           // a folder that is not empty is left as it is
         }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Puts a canal localizer into a bundle folder: checks that {@code onnx} runs with {@code spec},
+   * copies it to {@value #LOCALIZER_FILE}, records it in bundle.json (replacing an earlier {@code
+   * localizer} entry, including one written before the run-time keys existed) and verifies the
+   * bundle. If the result does not verify, bundle.json is put back as it was.
+   *
+   * @throws BundleException naming the problem; {@code MISSING_FILE} for a .zip (unpack it first)
+   */
+  public static Verified addLocalizer(Path bundleDir, Path onnx, LocalizerSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    if (!Files.isDirectory(bundleDir)) {
+      throw new BundleException(
+          Code.MISSING_FILE,
+          bundleDir + ": a localizer is added to a bundle folder (unpack a .zip first)");
+    }
+    Path manifest = bundleDir.resolve(MANIFEST);
+    byte[] before;
+    JsonNode root;
+    try {
+      before = Files.readAllBytes(manifest);
+      root = JSON.readTree(before);
+    } catch (NoSuchFileException e) {
+      throw new BundleException(Code.MISSING_FILE, bundleDir + ": " + MANIFEST + " is missing");
+    } catch (JsonProcessingException e) {
+      throw new BundleException(
+          Code.MALFORMED_MANIFEST,
+          bundleDir + ": " + MANIFEST + " is not valid JSON: " + e.getOriginalMessage(),
+          e);
+    } catch (IOException e) {
+      throw new BundleException(
+          Code.MISSING_FILE, bundleDir + ": cannot read " + MANIFEST + ": " + e.getMessage(), e);
+    }
+    if (!(root instanceof ObjectNode old)) {
+      throw new BundleException(
+          Code.MALFORMED_MANIFEST, bundleDir + ": " + MANIFEST + " must hold a JSON object");
+    }
+    // Refuse a model that does not fit its spec before the bundle is touched.
+    OnnxLocalizer.open(onnx, spec).close();
+    Path target = bundleDir.resolve(LOCALIZER_FILE);
+    try {
+      if (!(Files.exists(target) && Files.isSameFile(onnx, target))) {
+        Files.copy(onnx, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new BundleException(Code.MISSING_FILE, target + ": cannot write: " + e, e);
+    }
+    ObjectNode entry = JSON.createObjectNode();
+    entry.put("file", LOCALIZER_FILE);
+    entry.put("sha256", sha256(target));
+    entry.setAll(localizerSpecNode(spec));
+    // Same key order as a bundle written from scratch: the localizer after the backbone.
+    ObjectNode updated = JSON.createObjectNode();
+    for (Map.Entry<String, JsonNode> f : old.properties()) {
+      if (f.getKey().equals("localizer")) {
+        continue;
+      }
+      updated.set(f.getKey(), f.getValue());
+      if (f.getKey().equals("backbone")) {
+        updated.set("localizer", entry);
+      }
+    }
+    if (!updated.has("localizer")) {
+      updated.set("localizer", entry);
+    }
+    try {
+      Files.write(manifest, JSON.writeValueAsBytes(updated));
+    } catch (IOException e) {
+      throw new BundleException(Code.MISSING_FILE, manifest + ": cannot write: " + e, e);
+    }
+    try {
+      return verify(bundleDir);
+    } catch (RuntimeException e) {
+      try {
+        Files.write(manifest, before);
+      } catch (IOException restore) {
+        e.addSuppressed(restore);
       }
       throw e;
     }

@@ -1,17 +1,18 @@
 /**
  * The inference stage: the model bundle, the preprocessing that turns slices into input tensors,
- * and backbone engines that turn tensors into embeddings.
+ * backbone engines that turn tensors into embeddings, and the runner of the bundle's canal
+ * localizer ({@link io.cordwatch.infer.OnnxLocalizer}, whose views and output {@code roi} owns).
  *
  * <p>Owns: the bundle format and its checks ({@link io.cordwatch.infer.Bundles}, documented in
  * docs/model-bundle.md), the reference preprocessing ({@link io.cordwatch.infer.Preprocessing}),
- * the {@link io.cordwatch.infer.BackboneEngine} interface and the CPU engine on ONNX Runtime, whose
- * native library is loaded only by {@link io.cordwatch.infer.OrtRuntime}; the adapter of the GPU
- * backbone ({@link io.cordwatch.infer.TensorRtBackbone}); the optional {@link
- * io.cordwatch.infer.SeriesEngine} capability (grade a whole series in one fused pass) and {@link
- * io.cordwatch.infer.FusedEngine}, which offers it with our kernels around TensorRT on the GPU, or
- * around any host-memory engine on the kernels' host build; and the {@link
- * io.cordwatch.infer.FallbackEngine} that grades on the GPU and falls back to the CPU on a fault,
- * redoing a faulted batch or series there.
+ * the {@link io.cordwatch.infer.BackboneEngine} interface and the CPU engine on ONNX Runtime (and
+ * the localizer's session, {@link io.cordwatch.infer.OnnxLocalizer}), whose native library is
+ * loaded only by {@link io.cordwatch.infer.OrtRuntime}; the adapter of the GPU backbone ({@link
+ * io.cordwatch.infer.TensorRtBackbone}); the optional {@link io.cordwatch.infer.SeriesEngine}
+ * capability (grade a whole series in one fused pass) and {@link io.cordwatch.infer.FusedEngine},
+ * which offers it with our kernels around TensorRT on the GPU, or around any host-memory engine on
+ * the kernels' host build; and the {@link io.cordwatch.infer.FallbackEngine} that grades on the GPU
+ * and falls back to the CPU on a fault, redoing a faulted batch or series there.
  *
  * <p>May not touch: DICOM parsing or the network (it receives decoded stored values and boxes), the
  * database, or grading decisions (distances, probabilities and verdicts belong to {@code grade};

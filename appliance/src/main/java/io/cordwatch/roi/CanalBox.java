@@ -19,4 +19,17 @@ public record CanalBox(int x0, int y0, int x1, int y1) {
   public Preprocessing.Box toPreprocessing() {
     return new Preprocessing.Box(x0, y0, x1 + 1.0, y1 + 1.0);
   }
+
+  /** Intersection over union, counting pixels (both boxes inclusive). */
+  public double iou(CanalBox other) {
+    long iw = Math.min(x1, other.x1) - (long) Math.max(x0, other.x0) + 1;
+    long ih = Math.min(y1, other.y1) - (long) Math.max(y0, other.y0) + 1;
+    long inter = iw > 0 && ih > 0 ? iw * ih : 0;
+    return (double) inter / (area() + other.area() - inter);
+  }
+
+  /** Pixels inside the box. */
+  public long area() {
+    return (x1 - (long) x0 + 1) * (y1 - (long) y0 + 1);
+  }
 }

@@ -41,7 +41,7 @@ import java.util.TreeSet;
  */
 public final class Index implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int SCHEMA_VERSION = 3;
+  private static final int SCHEMA_VERSION = 4;
 
   /** Series is still receiving instances. */
   public static final String SERIES_RECEIVING = "receiving";
@@ -112,6 +112,9 @@ public final class Index implements AutoCloseable {
       }
       if (version < 3) {
         createVersion3(s);
+      }
+      if (version < 4) {
+        createVersion4(s);
       }
       s.execute("INSERT INTO schema_version(version) VALUES (" + SCHEMA_VERSION + ")");
       db.commit();
@@ -229,6 +232,14 @@ public final class Index implements AutoCloseable {
           updated_ms INTEGER NOT NULL,
           PRIMARY KEY(sop_instance_uid, frame))""");
     s.execute("CREATE INDEX boxes_by_study ON boxes(study_uid)");
+  }
+
+  /**
+   * Version 4: where each slice's canal box came from ({@code slice_results.box_source}: api,
+   * supplied, localizer); null for results graded before it was recorded.
+   */
+  private static void createVersion4(Statement s) throws SQLException {
+    s.execute("ALTER TABLE slice_results ADD COLUMN box_source TEXT");
   }
 
   /** Whether a trivial write transaction succeeds now (readiness). */
@@ -578,8 +589,8 @@ public final class Index implements AutoCloseable {
           db.prepareStatement(
               """
               INSERT INTO slice_results(series_uid, ordinal, sop_instance_uid, frame, status,
-                grade, probabilities, x0, y0, x1, y1, ood, uncertain, reason)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                grade, probabilities, x0, y0, x1, y1, ood, uncertain, reason, box_source)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
         for (Records.SliceRow r : slices) {
           p.setString(1, job.seriesUid());
           p.setInt(2, r.ordinal());
@@ -598,6 +609,7 @@ public final class Index implements AutoCloseable {
           }
           setInteger(p, 13, r.uncertain() == null ? null : (r.uncertain() ? 1 : 0));
           p.setString(14, r.reason());
+          p.setString(15, r.boxSource());
           p.addBatch();
         }
         p.executeBatch();
@@ -1083,7 +1095,8 @@ public final class Index implements AutoCloseable {
                   box,
                   oodOrNull,
                   uncertain == null ? null : uncertain != 0,
-                  rs.getString("reason")));
+                  rs.getString("reason"),
+                  rs.getString("box_source")));
         }
       }
     }

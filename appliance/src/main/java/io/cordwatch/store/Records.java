@@ -47,6 +47,7 @@ public final class Records {
    *
    * @param probabilitiesJson class name to probability, a JSON object in class order
    * @param box x0, y0, x1, y1 (0-based inclusive pixel indices), or null
+   * @param boxSource where the box came from ({@code supplied}, {@code localizer}), or null
    */
   public record SliceRow(
       int ordinal,
@@ -58,7 +59,34 @@ public final class Records {
       int[] box,
       Double ood,
       Boolean uncertain,
-      String reason) {}
+      String reason,
+      String boxSource) {
+    /** A row without a recorded box source. */
+    public SliceRow(
+        int ordinal,
+        String sopInstanceUid,
+        int frame,
+        String status,
+        String grade,
+        String probabilitiesJson,
+        int[] box,
+        Double ood,
+        Boolean uncertain,
+        String reason) {
+      this(
+          ordinal,
+          sopInstanceUid,
+          frame,
+          status,
+          grade,
+          probabilitiesJson,
+          box,
+          ood,
+          uncertain,
+          reason,
+          null);
+    }
+  }
 
   /** A study with its series. {@code series} is empty in list views. */
   public record StudyRow(

@@ -163,7 +163,8 @@ final class Views {
       BoxView box,
       Double ood,
       Boolean uncertain,
-      String reason) {}
+      String reason,
+      String boxSource) {}
 
   /** A canal box in 0-based inclusive pixel indices. */
   record BoxView(int x0, int y0, int x1, int y1) {}
@@ -291,7 +292,8 @@ final class Views {
         b == null ? null : new BoxView(b[0], b[1], b[2], b[3]),
         r.ood(),
         r.uncertain(),
-        r.reason());
+        r.reason(),
+        r.boxSource());
   }
 
   /** Stored JSON as a tree, so it is sent as JSON and not as a string holding JSON. */

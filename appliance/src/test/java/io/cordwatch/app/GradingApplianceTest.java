@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.infer.PhantomLocalizer;
 import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
@@ -273,6 +274,105 @@ class GradingApplianceTest {
         }
       }
     }
+  }
+
+  /**
+   * The three box sources in their order, slice by slice, with streaming on: the series is graded
+   * ahead (so streaming runs the localizer) with boxes from the file for two slices and from the
+   * localizer for the rest; then API boxes for one file slice and one localizer slice win over both
+   * and each slice records where its box came from.
+   */
+  @Test
+  void apiBoxesWinOverTheBoxesFileWhichWinsOverTheLocalizerAlsoWhenGradedAhead() throws Exception {
+    Path bundle = tmp.resolve("bundle");
+    PhantomLocalizer.bundle(bundle);
+    PhantomStudy phantom = phantom("phantom-three-sources", 8);
+    List<String> labels = Files.readAllLines(phantom.labels());
+    Path file = tmp.resolve("two-boxes.csv");
+    Files.write(file, labels.subList(0, 3));
+    Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
+    // A long grace: the series is graded ahead well before it is complete.
+    flags.put("release-grace", "3s");
+    flags.put("streaming", "on");
+    flags.put("bundle", bundle.toString());
+    flags.put("boxes", file.toString());
+    try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      assertTrue(
+          appliance
+              .engineState()
+              .contains("boxes supplied through the API first, then canal boxes"),
+          appliance.engineState());
+      String base = "http://127.0.0.1:" + appliance.httpPort();
+      Peers.Run sent = Peers.storescu(appliance.dicomPort(), "STORESCU", phantom.files());
+      assertEquals(phantom.files().size(), Peers.successes(sent), sent.output());
+      String study = studyUidOf(phantom.files().getFirst());
+      String fromFile = labels.get(1).split(",")[1];
+      String fromLocalizer = labels.get(5).split(",")[1];
+
+      Map<String, JsonNode> before = slicesBySop(gradedAxial(base, study));
+      assertEquals(1.0, appliance.meters().streamingOutcomes("committed"), "graded ahead");
+      assertEquals(8, before.size());
+      for (JsonNode slice : before.values()) {
+        assertEquals("graded", slice.path("status").asText(), slice.toString());
+      }
+      assertEquals("supplied", before.get(fromFile).path("box_source").asText());
+      assertEquals("supplied", before.get(labels.get(2).split(",")[1]).path("box_source").asText());
+      assertEquals("localizer", before.get(fromLocalizer).path("box_source").asText());
+      assertEquals(
+          6,
+          before.values().stream()
+              .filter(sl -> sl.path("box_source").asText().equals("localizer"))
+              .count());
+
+      // Boxes one pixel smaller than the labels, so a box from the API is told apart by value.
+      StringBuilder csv = new StringBuilder(labels.getFirst()).append('\n');
+      for (String line : List.of(labels.get(1), labels.get(5))) {
+        String[] f = line.split(",");
+        csv.append(
+            String.join(
+                ",",
+                f[0],
+                f[1],
+                f[2],
+                String.valueOf(Integer.parseInt(f[3]) + 1),
+                String.valueOf(Integer.parseInt(f[4]) + 1),
+                f[5],
+                f[6]));
+        csv.append('\n');
+      }
+      HttpResponse<String> put =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/v1/studies/" + study + "/boxes"))
+                  .header("Content-Type", "text/csv")
+                  .PUT(HttpRequest.BodyPublishers.ofString(csv.toString()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, put.statusCode(), put.body());
+      assertEquals(1, JSON.readTree(put.body()).path("series_requeued").asInt());
+
+      Map<String, JsonNode> after = slicesBySop(gradedAxial(base, study));
+      for (String line : List.of(labels.get(1), labels.get(5))) {
+        String[] f = line.split(",");
+        JsonNode slice = after.get(f[1]);
+        assertEquals("api", slice.path("box_source").asText(), slice.toString());
+        assertEquals(Integer.parseInt(f[3]) + 1, slice.path("box").path("x0").asInt());
+        assertEquals(Integer.parseInt(f[4]) + 1, slice.path("box").path("y0").asInt());
+      }
+      assertEquals("supplied", after.get(labels.get(2).split(",")[1]).path("box_source").asText());
+      assertEquals(
+          5,
+          after.values().stream()
+              .filter(sl -> sl.path("box_source").asText().equals("localizer"))
+              .count());
+    }
+  }
+
+  private static Map<String, JsonNode> slicesBySop(JsonNode series) {
+    Map<String, JsonNode> out = new HashMap<>();
+    for (JsonNode slice : series.path("slices")) {
+      out.put(slice.path("sop_instance_uid").asText(), slice);
+    }
+    return out;
   }
 
   @Test

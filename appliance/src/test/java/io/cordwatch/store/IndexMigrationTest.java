@@ -20,24 +20,7 @@ class IndexMigrationTest {
   void versionOneIndexGainsResultTablesAndKeepsItsQueuedJob() throws Exception {
     Path db = tmp.resolve("index.db");
     try (Index index = Index.open(db)) {
-      index.recordInstance(
-          new InstanceRow(
-              0,
-              "1.2.3.1",
-              "1.2.840.10008.5.1.4.1.1.4",
-              "1.2.3",
-              "1.2.3.9",
-              "1.2.840.10008.1.2.1",
-              "spool/a.dcm",
-              1,
-              "00",
-              1,
-              "AE",
-              "{}"),
-          "MR",
-          1,
-          "AX T2");
-      index.completeSeries("1.2.3.9", 2, true, "selected", List.of());
+      seriesWithJob(index);
     }
     // Turn it back into what a version 1 appliance left on disk.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
@@ -55,12 +38,13 @@ class IndexMigrationTest {
       assertEquals("1.2.3.9", job.seriesUid());
       assertTrue(index.finishJob(job, "{\"grade\":\"0\"}", List.of(), 4));
       assertEquals("graded", index.study("1.2.3").orElseThrow().state());
+      assertEquals(List.of(), index.boxesOfStudy("1.2.3"));
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
       rs.next();
-      assertEquals(3, rs.getInt(1));
+      assertEquals(4, rs.getInt(1));
     }
   }
 
@@ -68,15 +52,16 @@ class IndexMigrationTest {
   void versionTwoIndexGainsRetryTimesAndBoxesAndKeepsItsVerdict() throws Exception {
     Path db = tmp.resolve("index.db");
     try (Index index = Index.open(db)) {
-      index.recordInstance(instance("1.2.3.1"), "MR", 1, "AX T2");
-      index.completeSeries("1.2.3.9", 2, true, "selected", List.of());
+      seriesWithJob(index);
       var job = index.claimJob(3).orElseThrow();
       assertTrue(index.finishJob(job, "{\"grade\":\"2\"}", List.of(), 4));
     }
+    // Turn it back into what a version 2 appliance left on disk.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE boxes");
       s.execute("ALTER TABLE jobs DROP COLUMN next_attempt_ms");
+      s.execute("ALTER TABLE slice_results DROP COLUMN box_source");
       s.execute("DELETE FROM schema_version");
       s.execute("INSERT INTO schema_version(version) VALUES (2)");
     }
@@ -91,22 +76,103 @@ class IndexMigrationTest {
       assertEquals(List.of("1.2.3.9"), replaced.requeuedSeries());
       assertEquals(
           List.of(new Records.BoxRow("1.2.3.1", 1, 1, 2, 3, 4)), index.boxesOfStudy("1.2.3"));
+      var job = index.claimJob(6).orElseThrow();
+      assertTrue(index.finishJob(job, "{\"grade\":\"0\"}", List.of(apiBoxSlice()), 7));
+      var graded = index.study("1.2.3").orElseThrow().series().getFirst().slices();
+      assertEquals("api", graded.getFirst().boxSource());
     }
   }
 
-  private static InstanceRow instance(String sop) {
-    return new InstanceRow(
+  @Test
+  void versionThreeIndexGainsBoxSourcesAndKeepsItsSliceResultsAndBoxes() throws Exception {
+    Path db = tmp.resolve("index.db");
+    try (Index index = Index.open(db)) {
+      seriesWithJob(index);
+      index.replaceStudyBoxes(
+          "1.2.3", List.of(new Records.BoxRow("1.2.3.1", 1, 1, 2, 3, 4)), 3, "test");
+      var job = index.claimJob(3).orElseThrow();
+      assertTrue(
+          index.finishJob(
+              job,
+              "{\"grade\":\"0\"}",
+              List.of(
+                  new Records.SliceRow(
+                      0, "1.2.3.1", 1, "no_roi", null, null, null, null, null, "no canal box")),
+              4));
+    }
+    // Turn it back into what a version 3 appliance left on disk.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE slice_results DROP COLUMN box_source");
+      s.execute("DELETE FROM schema_version");
+      s.execute("INSERT INTO schema_version(version) VALUES (3)");
+    }
+
+    try (Index index = Index.open(db)) {
+      var kept = index.study("1.2.3").orElseThrow().series().getFirst().slices();
+      assertEquals(1, kept.size());
+      assertEquals("no canal box", kept.getFirst().reason());
+      assertEquals(null, kept.getFirst().boxSource());
+      assertEquals(
+          List.of(new Records.BoxRow("1.2.3.1", 1, 1, 2, 3, 4)), index.boxesOfStudy("1.2.3"));
+      index.completeSeries("1.2.3.9", 5, true, "selected", List.of());
+      var job = index.claimJob(6).orElseThrow();
+      assertTrue(
+          index.finishJob(
+              job,
+              "{\"grade\":\"0\"}",
+              List.of(
+                  new Records.SliceRow(
+                      0,
+                      "1.2.3.1",
+                      1,
+                      "graded",
+                      "0",
+                      "{\"0\":1.0}",
+                      new int[] {1, 2, 3, 4},
+                      0.5,
+                      false,
+                      null,
+                      "localizer")),
+              7));
+      var graded = index.study("1.2.3").orElseThrow().series().getFirst().slices();
+      assertEquals("localizer", graded.getFirst().boxSource());
+    }
+  }
+
+  private static Records.SliceRow apiBoxSlice() {
+    return new Records.SliceRow(
         0,
-        sop,
-        "1.2.840.10008.5.1.4.1.1.4",
-        "1.2.3",
-        "1.2.3.9",
-        "1.2.840.10008.1.2.1",
-        "spool/" + sop + ".dcm",
+        "1.2.3.1",
         1,
-        "00",
+        "graded",
+        "0",
+        "{\"0\":1.0}",
+        new int[] {1, 2, 3, 4},
+        0.5,
+        false,
+        null,
+        "api");
+  }
+
+  private static void seriesWithJob(Index index) {
+    index.recordInstance(
+        new InstanceRow(
+            0,
+            "1.2.3.1",
+            "1.2.840.10008.5.1.4.1.1.4",
+            "1.2.3",
+            "1.2.3.9",
+            "1.2.840.10008.1.2.1",
+            "spool/a.dcm",
+            1,
+            "00",
+            1,
+            "AE",
+            "{}"),
+        "MR",
         1,
-        "AE",
-        "{}");
+        "AX T2");
+    index.completeSeries("1.2.3.9", 2, true, "selected", List.of());
   }
 }

@@ -3,11 +3,17 @@ package io.cordwatch.trainer.cli;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
+import io.cordwatch.infer.LocalizerSpec;
 import io.cordwatch.infer.PreprocessingSpec;
+import io.cordwatch.roi.BoxFileException;
 import io.cordwatch.trainer.dataset.Augmentation;
 import io.cordwatch.trainer.dataset.Dataset;
 import io.cordwatch.trainer.dataset.DatasetException;
 import io.cordwatch.trainer.export.BundleExport;
+import io.cordwatch.trainer.localizer.IouStats;
+import io.cordwatch.trainer.localizer.LocalizerData;
+import io.cordwatch.trainer.localizer.LocalizerTraining;
+import io.cordwatch.trainer.localizer.TrainedLocalizer;
 import io.cordwatch.trainer.model.LayerSpec;
 import io.cordwatch.trainer.model.OnnxWriter;
 import io.cordwatch.trainer.model.Weights;
@@ -18,11 +24,14 @@ import io.cordwatch.trainer.train.TrainingRun;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -36,8 +45,13 @@ import picocli.CommandLine.Spec;
  * <p>Order of work: check the output folder and the data first (seconds), so an unusable label file
  * or an existing bundle is reported before hours of training; then train with a checkpoint per
  * epoch in the work folder ({@code <out>.work} unless {@code --work} says otherwise); then export
- * through the appliance's bundle code and verify. A run that was stopped continues with {@code
- * --resume} and the same arguments.
+ * through the appliance's bundle code and verify; then, unless {@code --no-localizer}, train the
+ * spinal-canal localizer on the same data ({@code io.cordwatch.trainer.localizer}, the code behind
+ * {@code cordwatch train-localizer}), report its IoU on the held-out studies and add it to the
+ * bundle, which is verified again. The localizer's data is loaded with the backbone's, before any
+ * training, so a label file it cannot use is reported first too. A run that was stopped continues
+ * with {@code --resume} and the same arguments (the localizer, minutes against hours, is trained
+ * again from the start).
  */
 @Command(
     name = "train",
@@ -170,6 +184,30 @@ final class TrainCommand implements Callable<Integer> {
   int[] blocks = {3, 4, 6, 3};
 
   @Option(
+      names = "--no-localizer",
+      description = "Do not train the canal localizer; the bundle then has none.")
+  boolean noLocalizer;
+
+  @Option(
+      names = "--localizer-epochs",
+      paramLabel = "N",
+      description = "Localizer epochs (default 14, as train-localizer).")
+  Integer localizerEpochs;
+
+  @Option(
+      names = "--localizer-input-size",
+      paramLabel = "V",
+      description = "Localizer view size V x V (default 64, as train-localizer).")
+  Integer localizerInputSize;
+
+  @Option(
+      names = "--localizer-width",
+      paramLabel = "N",
+      hidden = true,
+      description = "Localizer channels in its first stage (tests).")
+  Integer localizerWidth;
+
+  @Option(
       names = "--name",
       paramLabel = "NAME",
       description = "Bundle name (default: the folder's).")
@@ -192,6 +230,9 @@ final class TrainCommand implements Callable<Integer> {
               + " ["
               + e.code()
               + "]");
+      return 1;
+    } catch (BoxFileException e) {
+      err.println("cordwatch train: localizer labels: " + e.getMessage());
       return 1;
     } catch (IllegalArgumentException | IllegalStateException | IOException e) {
       err.println("cordwatch train: " + e.getMessage());
@@ -242,6 +283,7 @@ final class TrainCommand implements Callable<Integer> {
     } else {
       trainSet.requireEveryClass("the training set");
     }
+    LocalizerRun localizerRun = noLocalizer ? null : localizerRun(log);
 
     TrainingRun.Config config =
         new TrainingRun.Config(
@@ -284,23 +326,22 @@ final class TrainCommand implements Callable<Integer> {
               log);
     }
 
-    // ---- LOCALIZER HOOK -------------------------------------------------------------------------
-    // The spinal-canal localizer (package io.cordwatch.trainer.localizer) is trained here, on the
-    // same data folder and labels, and joins the bundle through BundleExport.addLocalizer, which
-    // records it in bundle.json and verifies the bundle again. Until that package provides its
-    // trainer, the bundle ships without a localizer, which is valid: the appliance then takes
-    // canal boxes from its `boxes` setting (docs/grading.md).
-    Optional<Path> localizer = Optional.empty();
-    if (localizer.isPresent()) {
+    // The spinal-canal localizer joins the bundle through BundleExport.addLocalizer, which records
+    // it in bundle.json with its run-time spec and verifies the bundle again.
+    if (localizerRun != null) {
+      TrainedLocalizer localizer = trainLocalizer(localizerRun, log);
+      Path onnx = workDir.resolve("localizer.onnx");
+      long bytes = localizer.export(onnx);
       written =
           new BundleExport.Written(
-              BundleExport.addLocalizer(out, localizer.get()),
+              BundleExport.addLocalizer(out, onnx, localizer.spec()),
               written.validation(),
               written.oodScale(),
               written.fp16MaxRelativeError(),
               written.backboneBytes());
+      log.printf(Locale.ROOT, "localizer added to the bundle (%d bytes)%n", bytes);
+      appendToModelCard(localizer);
     }
-    // ---------------------------------------------------------------------------------------------
 
     Bundles.Verified v = written.verified();
     log.printf(
@@ -313,6 +354,129 @@ final class TrainCommand implements Callable<Integer> {
     spec.commandLine().getOut().println(out.toAbsolutePath());
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /** The localizer's options and data, checked before any training. */
+  private record LocalizerRun(
+      LocalizerTraining.Options options, LocalizerData train, Map<String, LocalizerData> heldOut) {}
+
+  private LocalizerRun localizerRun(PrintStream log) {
+    LocalizerTraining.Options o = LocalizerTraining.Options.defaults().withSeed(seed);
+    if (localizerEpochs != null) {
+      if (localizerEpochs < 1) {
+        throw new IllegalArgumentException(
+            "--localizer-epochs must be at least 1, got " + localizerEpochs);
+      }
+      o = o.withEpochs(localizerEpochs);
+    }
+    if (localizerWidth != null) {
+      o = o.withWidth(localizerWidth);
+    }
+    LocalizerSpec spec = o.spec();
+    if (localizerInputSize != null) {
+      spec =
+          new LocalizerSpec(
+              localizerInputSize,
+              spec.windowLowPercentile(),
+              spec.windowHighPercentile(),
+              spec.output(),
+              spec.threshold(),
+              spec.context(),
+              spec.refinements());
+    }
+    o = o.withSpec(spec);
+    LocalizerData all = LocalizerData.load(data, null, spec, 0, line -> log.println("  " + line));
+    Map<String, LocalizerData> heldOut = new LinkedHashMap<>();
+    LocalizerData train;
+    if (val != null) {
+      train = all;
+      heldOut.put(
+          "validation " + val.getFileName(), LocalizerData.load(val, null, spec, 0, line -> {}));
+    } else {
+      // The same fraction as the backbone's validation, by study and seeded like it (the studies
+      // drawn may differ: the two data sets are shuffled by their own code).
+      LocalizerData.Split split = all.split(valFraction, seed);
+      train = split.train();
+      if (split.heldOut().size() > 0) {
+        heldOut.put("held-out " + data.getFileName(), split.heldOut());
+      }
+    }
+    log.printf(
+        Locale.ROOT,
+        "localizer: %d training slices, %s held out%n",
+        train.size(),
+        heldOut.isEmpty()
+            ? "none"
+            : heldOut.values().stream().mapToInt(LocalizerData::size).sum() + " slices");
+    return new LocalizerRun(o, train, heldOut);
+  }
+
+  private static TrainedLocalizer trainLocalizer(LocalizerRun run, PrintStream log) {
+    TrainedLocalizer model =
+        LocalizerTraining.train(
+            run.train(),
+            run.heldOut(),
+            run.options(),
+            new LocalizerTraining.Progress() {
+              @Override
+              public void step(LocalizerTraining.Step s) {}
+
+              @Override
+              public void epoch(LocalizerTraining.Epoch e) {
+                log.printf(
+                    Locale.ROOT,
+                    "localizer epoch %d/%d loss %.4f, %.1f views/s, eta %s%n",
+                    e.epoch(),
+                    e.epochs(),
+                    e.loss(),
+                    e.viewsPerSecond(),
+                    minutes(e.eta()));
+                e.heldOut().forEach((k, v) -> log.println("  localizer " + k + ": " + v));
+              }
+            });
+    TrainedLocalizer.Report r = model.report();
+    log.printf(
+        Locale.ROOT,
+        "localizer trained: %d slices, %d epochs, %s%n",
+        r.slices(),
+        r.epochs(),
+        minutes(r.duration()));
+    for (Map.Entry<String, IouStats> e : r.heldOut().entrySet()) {
+      log.println("localizer IoU, " + e.getKey() + ": " + e.getValue());
+    }
+    return model;
+  }
+
+  private void appendToModelCard(TrainedLocalizer localizer) throws IOException {
+    TrainedLocalizer.Report r = localizer.report();
+    StringBuilder b = new StringBuilder();
+    b.append("\n## Canal localizer\n\n");
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "Trained on %s: %d slices, %d epochs, %d px views. IoU of the located box with the"
+                + " label (a slice without a box counts as 0):%n%n",
+            r.data(),
+            r.slices(),
+            r.epochs(),
+            localizer.spec().inputSize()));
+    if (r.heldOut().isEmpty()) {
+      b.append("- no held-out slices: not measured\n");
+    }
+    r.heldOut().forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
+    Path card = out.resolve(BundleExport.MODEL_CARD);
+    // The card was written before the localizer existed; its one-line summary says so.
+    String text =
+        Files.readString(card, StandardCharsets.UTF_8)
+            .replaceFirst(
+                "(?m)^- Localizer: .*$",
+                "- Localizer: localizer.onnx, trained with the backbone on the same data (below).");
+    Files.writeString(card, text + b, StandardCharsets.UTF_8);
+  }
+
+  private static String minutes(Duration d) {
+    long s = d.toSeconds();
+    return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
   }
 
   private static void requireEmptyOutput(Path out) throws IOException {

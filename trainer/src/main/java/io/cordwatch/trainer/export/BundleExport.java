@@ -2,10 +2,10 @@ package io.cordwatch.trainer.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cordwatch.grade.PrototypeHead;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
+import io.cordwatch.infer.LocalizerSpec;
 import io.cordwatch.infer.OnnxRuntimeEngine;
 import io.cordwatch.infer.Preprocessing;
 import io.cordwatch.infer.Provenance;
@@ -190,32 +190,16 @@ public final class BundleExport {
   }
 
   /**
-   * Adds a localizer graph to a bundle: copies it in as {@code localizer.onnx}, records it with its
-   * sha256 in bundle.json, and verifies the bundle again (which loads the localizer in ONNX
-   * Runtime). The bundle is valid without one; this is where a trained localizer joins it.
+   * Adds a trained localizer to a bundle through the appliance's {@link Bundles#addLocalizer}: it
+   * checks that the graph runs with {@code spec} in ONNX Runtime, copies it in as {@code
+   * localizer.onnx}, records it with its sha256 and run-time spec in bundle.json, and verifies the
+   * bundle again. The bundle is valid without one; this is where a trained localizer joins it.
+   *
+   * @throws io.cordwatch.infer.BundleException when the graph does not fit its spec or the bundle
+   *     does not verify (bundle.json is then left as it was)
    */
-  public static Bundles.Verified addLocalizer(Path bundle, Path localizerOnnx) throws IOException {
-    Path target = bundle.resolve("localizer.onnx");
-    Files.copy(localizerOnnx, target, StandardCopyOption.REPLACE_EXISTING);
-    Path manifest = bundle.resolve(Bundles.MANIFEST);
-    ObjectNode root = (ObjectNode) JSON.readTree(Files.readAllBytes(manifest));
-    ObjectNode loc = JSON.createObjectNode();
-    loc.put("file", "localizer.onnx");
-    loc.put("sha256", Bundles.sha256(target));
-    // Keep the documented key order: the localizer follows the backbone.
-    ObjectNode ordered = JSON.createObjectNode();
-    root.properties()
-        .forEach(
-            e -> {
-              if (!e.getKey().equals("localizer")) {
-                ordered.set(e.getKey(), e.getValue());
-              }
-              if (e.getKey().equals("backbone")) {
-                ordered.set("localizer", loc);
-              }
-            });
-    Files.write(manifest, JSON.writeValueAsBytes(ordered));
-    return Bundles.verify(bundle);
+  public static Bundles.Verified addLocalizer(Path bundle, Path localizerOnnx, LocalizerSpec spec) {
+    return Bundles.addLocalizer(bundle, localizerOnnx, spec);
   }
 
   private static void writePrototypes(float[][] prototypes, Path file) throws IOException {

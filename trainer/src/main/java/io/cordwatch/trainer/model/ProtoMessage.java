@@ -7,14 +7,15 @@ import java.io.UncheckedIOException;
 
 /**
  * One protobuf message being encoded, field by field, with protobuf-java's wire-format codec: all
- * the ONNX writer needs, since it has no generated classes. Repeated scalars are written unpacked,
- * proto2's default and what onnx.proto declares; every parser accepts that form.
+ * the ONNX writers need (this one's and the localizer's), since they have no generated classes.
+ * Repeated scalars are written unpacked, proto2's default and what onnx.proto declares; every
+ * parser accepts that form.
  */
-final class ProtoMessage {
+public final class ProtoMessage {
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   private final CodedOutputStream out = CodedOutputStream.newInstance(bytes);
 
-  ProtoMessage int64(int field, long value) {
+  public ProtoMessage int64(int field, long value) {
     try {
       out.writeInt64(field, value);
     } catch (IOException e) {
@@ -23,14 +24,14 @@ final class ProtoMessage {
     return this;
   }
 
-  ProtoMessage int64s(int field, long... values) {
+  public ProtoMessage int64s(int field, long... values) {
     for (long v : values) {
       int64(field, v);
     }
     return this;
   }
 
-  ProtoMessage string(int field, String value) {
+  public ProtoMessage string(int field, String value) {
     try {
       out.writeString(field, value);
     } catch (IOException e) {
@@ -39,7 +40,7 @@ final class ProtoMessage {
     return this;
   }
 
-  ProtoMessage bytes(int field, byte[] value) {
+  public ProtoMessage bytes(int field, byte[] value) {
     try {
       out.writeByteArray(field, value);
     } catch (IOException e) {
@@ -49,11 +50,11 @@ final class ProtoMessage {
   }
 
   /** An embedded message: on the wire, the same length-delimited record as a bytes field. */
-  ProtoMessage message(int field, ProtoMessage value) {
+  public ProtoMessage message(int field, ProtoMessage value) {
     return bytes(field, value.toByteArray());
   }
 
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     try {
       out.flush();
     } catch (IOException e) {
@@ -63,7 +64,7 @@ final class ProtoMessage {
   }
 
   /** This message as a complete field (tag, length, payload) of an enclosing message. */
-  byte[] asField(int field) {
+  public byte[] asField(int field) {
     return new ProtoMessage().message(field, this).toByteArray();
   }
 }

@@ -8,9 +8,6 @@ import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.trainer.dataset.PhantomData;
 import io.cordwatch.trainer.export.BundleExport;
-import io.cordwatch.trainer.model.LayerSpec;
-import io.cordwatch.trainer.model.OnnxWriter;
-import io.cordwatch.trainer.model.Weights;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,9 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code cordwatch train} end to end on phantom studies with a tiny ResNet: a bundle that the
- * appliance verifies, with provenance (clinical_use false, validation metrics with intervals), a
- * model card and training curves; and clear refusals of unusable arguments.
+ * {@code cordwatch train} end to end on phantom studies with a tiny ResNet and a tiny localizer
+ * (one epoch of small views, enough to run the whole path, not to learn the canal): a bundle that
+ * the appliance verifies, with provenance (clinical_use false, validation metrics with intervals),
+ * a localizer with its held-out IoU reported, a model card and training curves; and clear refusals
+ * of unusable arguments.
  */
 class TrainCommandTest {
   @TempDir static Path shared;
@@ -71,7 +70,13 @@ class TrainCommandTest {
       "16",
       "--blocks",
       "1,1,1,1",
-      "--allow-empty-classes"
+      "--allow-empty-classes",
+      "--localizer-epochs",
+      "1",
+      "--localizer-input-size",
+      "48",
+      "--localizer-width",
+      "4"
     };
     String[] all = new String[base.length + more.length];
     System.arraycopy(base, 0, all, 0, base.length);
@@ -97,26 +102,55 @@ class TrainCommandTest {
     assertTrue(b.provenance().metrics().containsKey("val_specificity_ci_low"));
     assertTrue(b.provenance().trainingData().contains("studies"), b.provenance().trainingData());
     assertTrue(b.oodScale() > 0);
-    assertTrue(b.localizer().isEmpty());
+    assertTrue(b.localizer().isPresent(), "the localizer is trained unless --no-localizer");
+    assertEquals(48, b.localizer().get().spec().inputSize());
+    assertTrue(r.err().contains("localizer epoch 1/1"), r.err());
+    assertTrue(
+        r.err().matches("(?s).*localizer IoU, held-out phantom: \\d+ slices: IoU >= 0\\.8 on .*"),
+        r.err());
 
     String card = Files.readString(out.resolve(BundleExport.MODEL_CARD));
     assertTrue(card.contains("clinical_use: false"), card);
     assertTrue(card.contains("Gwet's AC1"), card);
     assertTrue(card.contains("float16"), card);
+    assertTrue(card.contains("## Canal localizer"), card);
+    assertFalse(card.contains("none in this bundle"), card);
+    assertTrue(card.contains("held-out phantom: "), card);
     assertEquals(2, Files.readAllLines(out.resolve(BundleExport.CURVES)).size());
     assertTrue(Files.exists(tmp.resolve("bundle.work").resolve("checkpoint.bin")));
   }
 
   @Test
-  void aLocalizerJoinsTheBundleAndItStillVerifies(@TempDir Path tmp) throws IOException {
+  void noLocalizerLeavesTheBundleWithoutOneAndItStillVerifies(@TempDir Path tmp)
+      throws IOException {
     Path out = tmp.resolve("bundle");
-    assertEquals(0, run(tiny(out)).code());
-    // Any graph ONNX Runtime loads stands in for the localizer the localizer package will train.
-    Path graph = tmp.resolve("loc.onnx");
-    OnnxWriter.write(Weights.heNormal(LayerSpec.bottleneck(1, 16, 1), 1), 64, graph);
-    Bundles.Verified v = BundleExport.addLocalizer(out, graph);
-    assertTrue(v.bundle().localizer().isPresent());
-    assertTrue(Files.readString(out.resolve("bundle.json")).contains("localizer.onnx"));
+    Run r = run(tiny(out, "--no-localizer"));
+    assertEquals(0, r.code(), r.err());
+    assertFalse(r.err().contains("localizer"), r.err());
+    assertTrue(Bundles.verify(out).bundle().localizer().isEmpty());
+    assertFalse(Files.readString(out.resolve("bundle.json")).contains("localizer"));
+    String card = Files.readString(out.resolve(BundleExport.MODEL_CARD));
+    assertTrue(card.contains("Localizer: none in this bundle"), card);
+    assertFalse(card.contains("Canal localizer"), card);
+  }
+
+  @Test
+  void refusesALocalizerEpochCountBelowOneBeforeTraining(@TempDir Path tmp) {
+    Run r =
+        run(
+            "train",
+            "--data",
+            phantom.toString(),
+            "--out",
+            tmp.resolve("bundle").toString(),
+            "--input-size",
+            "32",
+            "--allow-empty-classes",
+            "--localizer-epochs",
+            "0");
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("--localizer-epochs must be at least 1"), r.err());
+    assertFalse(r.err().contains("epoch 1/1"), "refused before training: " + r.err());
   }
 
   @Test

@@ -1,0 +1,86 @@
+package io.cordwatch.roi;
+
+import io.cordwatch.infer.Bundle;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The canal boxes grading uses, as an operator configures them: boxes drawn by people (the {@code
+ * boxes} setting, {@code --boxes}) win wherever they have one; the bundle's localizer, when it has
+ * one, finds the rest; a slice neither can box is "no ROI". One place builds this for the
+ * appliance, {@code cordwatch grade} and the demo, so they cannot disagree. Owns the localizer's
+ * ONNX Runtime session.
+ */
+public final class ConfiguredBoxes implements AutoCloseable {
+  private final BoxSource source;
+  private final LocalizerBoxes localizer;
+  private final String description;
+
+  private ConfiguredBoxes(BoxSource source, LocalizerBoxes localizer, String description) {
+    this.source = source;
+    this.localizer = localizer;
+    this.description = description;
+  }
+
+  /**
+   * Loads the supplied boxes (if a path is given) and opens the bundle's localizer (if it has one).
+   *
+   * @param supplied labels.csv or a VOC folder; null for none
+   * @throws BoxFileException when the box file cannot be used
+   * @throws io.cordwatch.infer.BundleException when the localizer cannot be opened
+   * @throws io.cordwatch.infer.EngineException when ONNX Runtime cannot load
+   */
+  public static ConfiguredBoxes open(Bundle bundle, Path supplied) {
+    Objects.requireNonNull(bundle, "bundle");
+    SuppliedBoxes boxes = supplied == null ? null : SuppliedBoxes.load(supplied);
+    LocalizerBoxes model = bundle.localizer().isPresent() ? LocalizerBoxes.open(bundle) : null;
+    String from =
+        boxes == null
+            ? null
+            : "canal boxes from " + boxes.description() + " (" + boxes.size() + ")";
+    if (boxes != null && model != null) {
+      return new ConfiguredBoxes(
+          BoxSources.firstOf(boxes, model),
+          model,
+          from + ", the rest from the " + model.description());
+    }
+    if (boxes != null) {
+      return new ConfiguredBoxes(boxes, null, from);
+    }
+    if (model != null) {
+      return new ConfiguredBoxes(model, model, "canal boxes from the " + model.description());
+    }
+    return new ConfiguredBoxes(
+        BoxSource.none(),
+        null,
+        "no canal boxes: every slice is reported 'no ROI' (set boxes, or use a bundle with a"
+            + " localizer)");
+  }
+
+  /** The source the grader asks. */
+  public BoxSource source() {
+    return source;
+  }
+
+  /** Whether any slice can get a box (supplied boxes or a localizer are configured). */
+  public boolean any() {
+    return source instanceof SuppliedBoxes || localizer != null;
+  }
+
+  /** Whether the bundle's localizer runs. */
+  public boolean localizes() {
+    return localizer != null;
+  }
+
+  /** One line for logs and the status page. */
+  public String description() {
+    return description;
+  }
+
+  @Override
+  public void close() {
+    if (localizer != null) {
+      localizer.close();
+    }
+  }
+}

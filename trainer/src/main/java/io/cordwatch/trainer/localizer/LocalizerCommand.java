@@ -1,0 +1,277 @@
+package io.cordwatch.trainer.localizer;
+
+import io.cordwatch.infer.BundleException;
+import io.cordwatch.infer.LocalizerSpec;
+import io.cordwatch.roi.BoxFileException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code cordwatch train-localizer}: trains the canal localizer alone, writes its ONNX graph and,
+ * if asked, puts it into a bundle folder.
+ *
+ * <pre>
+ * cordwatch train-localizer --data DIR --out FILE.onnx [--val DIR]... [--bundle B]
+ *     [--labels FILE|DIR] [--epochs N] [--batch N] [--width N] [--input-size V]
+ *     [--per-study N] [--held-out F] [--seed S] [--lr X] [--evaluate-every N]
+ *     [--threshold T] [--refinements R] [--threads N]
+ * </pre>
+ *
+ * {@code --data} is split by study; {@code --held-out} of its studies (default 0.1) are never
+ * trained on and are scored every {@code --evaluate-every} epochs. Each {@code --val} folder (its
+ * own labels.csv or VOC files) is scored once after training, so a second scanner style can be
+ * checked in the same run. Progress goes to stderr with an ETA; the summary (training time, IoU
+ * statistics per held-out set) to stdout. Exit status 0 when done, 2 for unusable arguments or
+ * data.
+ */
+public final class LocalizerCommand {
+  private LocalizerCommand() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command; returns the exit status. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Path data = null;
+    Path labels = null;
+    Path onnx = null;
+    Path bundle = null;
+    List<Path> val = new ArrayList<>();
+    int perStudy = 0;
+    int threads = 0;
+    double heldOut = 0.1;
+    LocalizerTraining.Options o = LocalizerTraining.Options.defaults();
+    LocalizerSpec spec = o.spec();
+    try {
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        if (a.equals("--help") || a.equals("-h")) {
+          out.println(USAGE);
+          return 0;
+        }
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(a + " needs a value");
+        }
+        String v = args[++i];
+        switch (a) {
+          case "--data" -> data = Path.of(v);
+          case "--labels" -> labels = Path.of(v);
+          case "--val" -> val.add(Path.of(v));
+          case "--out" -> onnx = Path.of(v);
+          case "--bundle" -> bundle = Path.of(v);
+          case "--epochs" -> o = o.withEpochs(integer(a, v));
+          case "--batch" -> o = o.withBatch(integer(a, v));
+          case "--width" -> o = o.withWidth(integer(a, v));
+          case "--seed" -> o = o.withSeed(Long.parseLong(v));
+          case "--lr" -> o = o.withLearningRate(Double.parseDouble(v));
+          case "--evaluate-every" -> o = o.withEvaluateEvery(integer(a, v));
+          case "--per-study" -> perStudy = integer(a, v);
+          case "--threads" -> threads = integer(a, v);
+          case "--held-out" -> heldOut = Double.parseDouble(v);
+          case "--input-size" ->
+              spec =
+                  new LocalizerSpec(
+                      integer(a, v),
+                      spec.windowLowPercentile(),
+                      spec.windowHighPercentile(),
+                      spec.output(),
+                      spec.threshold(),
+                      spec.context(),
+                      spec.refinements());
+          case "--threshold" ->
+              spec =
+                  new LocalizerSpec(
+                      spec.inputSize(),
+                      spec.windowLowPercentile(),
+                      spec.windowHighPercentile(),
+                      spec.output(),
+                      Double.parseDouble(v),
+                      spec.context(),
+                      spec.refinements());
+          case "--refinements" ->
+              spec =
+                  new LocalizerSpec(
+                      spec.inputSize(),
+                      spec.windowLowPercentile(),
+                      spec.windowHighPercentile(),
+                      spec.output(),
+                      spec.threshold(),
+                      spec.context(),
+                      integer(a, v));
+          default -> throw new IllegalArgumentException("unknown option " + a);
+        }
+      }
+      if (data == null || onnx == null) {
+        throw new IllegalArgumentException("--data and --out are required");
+      }
+      if (!(heldOut >= 0 && heldOut < 1)) {
+        throw new IllegalArgumentException("--held-out must be 0 <= F < 1, got " + heldOut);
+      }
+      o = o.withSpec(spec);
+      if (threads < 0) {
+        throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("train-localizer: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    }
+
+    if (threads > 0) {
+      // Read by DJL when the PyTorch engine starts (the first network built below). On a machine
+      // shared with other jobs, PyTorch's default of one busy-waiting thread per core can run ten
+      // times slower than a single thread.
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+    long t0 = System.nanoTime();
+    LocalizerData all;
+    Map<String, LocalizerData> during = new LinkedHashMap<>();
+    Map<String, LocalizerData> after = new LinkedHashMap<>();
+    LocalizerData.Split split;
+    try {
+      all = LocalizerData.load(data, labels, spec, perStudy, line -> err.println("  " + line));
+      split = all.split(heldOut, o.seed());
+      if (split.heldOut().size() > 0 && heldOut > 0) {
+        during.put("held-out " + data.getFileName(), split.heldOut());
+      }
+      for (Path v : val) {
+        after.put(v.getFileName().toString(), LocalizerData.load(v, null, spec, 0, line -> {}));
+      }
+    } catch (IllegalArgumentException | BoxFileException e) {
+      err.println("train-localizer: " + e.getMessage());
+      return 2;
+    }
+    LocalizerData train = heldOut > 0 ? split.train() : all;
+    err.printf(
+        Locale.ROOT,
+        "train-localizer: %d training slices; scored during training: %s; after: %s (loaded in"
+            + " %.0f s)%n",
+        train.size(),
+        during.isEmpty() ? "none" : describe(during),
+        after.isEmpty() ? "none" : describe(after),
+        (System.nanoTime() - t0) / 1e9);
+
+    TrainedLocalizer model = LocalizerTraining.train(train, during, o, new Bar(err));
+    try {
+      long bytes = model.export(onnx);
+      out.printf(Locale.ROOT, "localizer written to %s (%d bytes)%n", onnx, bytes);
+      if (bundle != null) {
+        model.addToBundle(bundle);
+        out.println("added to bundle " + bundle + " (verified)");
+      }
+    } catch (IOException e) {
+      err.println("train-localizer: cannot write " + onnx + ": " + e.getMessage());
+      return 2;
+    } catch (BundleException e) {
+      err.println("train-localizer: " + e.getMessage());
+      return 2;
+    }
+    TrainedLocalizer.Report r = model.report();
+    out.printf(
+        Locale.ROOT,
+        "trained on %s: %d slices, %d epochs, %d steps, %s, final loss %.4f, width %d, views %d px,"
+            + " seed %d%n",
+        r.data(),
+        r.slices(),
+        r.epochs(),
+        r.steps(),
+        format(r.duration()),
+        r.finalLoss(),
+        o.width(),
+        spec.inputSize(),
+        o.seed());
+    r.heldOut().forEach((name, s) -> out.println("  " + name + ": " + s));
+    after.forEach((name, set) -> out.println("  " + name + ": " + model.evaluate(set)));
+    return 0;
+  }
+
+  private static String describe(Map<String, LocalizerData> sets) {
+    StringBuilder b = new StringBuilder();
+    sets.forEach(
+        (k, v) -> b.append(b.isEmpty() ? "" : ", ").append(k).append(" ").append(v.size()));
+    return b.toString();
+  }
+
+  private static int integer(String option, String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " must be a whole number, got '" + v + "'");
+    }
+  }
+
+  static String format(Duration d) {
+    long s = d.toSeconds();
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60)
+        : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+  }
+
+  /** A one-line progress bar with ETA, redrawn at most twice a second, and a line per epoch. */
+  private static final class Bar implements LocalizerTraining.Progress {
+    private final PrintStream err;
+    private final boolean terminal = System.console() != null;
+    private long lastDraw;
+
+    Bar(PrintStream err) {
+      this.err = err;
+    }
+
+    @Override
+    public void step(LocalizerTraining.Step s) {
+      long now = System.nanoTime();
+      // A terminal gets a bar redrawn in place; a log file a line every half minute.
+      if (now - lastDraw < (terminal ? 500_000_000L : 30_000_000_000L)) {
+        return;
+      }
+      lastDraw = now;
+      int width = 30;
+      int filled = (int) ((long) width * s.step() / s.steps());
+      err.printf(
+          Locale.ROOT,
+          "%sepoch %d/%d [%s%s] %d/%d loss %.4f elapsed %s eta %s %s",
+          terminal ? "\r" : "",
+          s.epoch(),
+          s.epochs(),
+          "#".repeat(filled),
+          ".".repeat(width - filled),
+          s.step(),
+          s.steps(),
+          s.loss(),
+          format(s.elapsed()),
+          format(s.eta()),
+          terminal ? "" : "\n");
+    }
+
+    @Override
+    public void epoch(LocalizerTraining.Epoch e) {
+      err.printf(
+          Locale.ROOT,
+          "%sepoch %d/%d loss %.4f, %.1f views/s, elapsed %s, eta %s%n",
+          terminal ? "\r" : "",
+          e.epoch(),
+          e.epochs(),
+          e.loss(),
+          e.viewsPerSecond(),
+          format(e.elapsed()),
+          format(e.eta()));
+      e.heldOut().forEach((k, v) -> err.println("  " + k + ": " + v));
+    }
+  }
+
+  static final String USAGE =
+      """
+      usage: cordwatch train-localizer --data DIR --out FILE.onnx [--val DIR]... [--bundle B]
+               [--labels FILE|DIR] [--epochs N] [--batch N] [--width N] [--input-size V]
+               [--per-study N] [--held-out F] [--seed S] [--lr X] [--evaluate-every N]
+               [--threshold T] [--refinements R] [--threads N]""";
+}

@@ -1,0 +1,17 @@
+/**
+ * The spinal-canal localizer as the trainer sees it: labelled whole slices ({@link
+ * io.cordwatch.trainer.localizer.LocalizerData}, split by study), the network described once
+ * ({@link io.cordwatch.trainer.localizer.LocalizerGraph}) and realised on DJL/PyTorch for training
+ * ({@link io.cordwatch.trainer.localizer.DjlLocalizer}) and as ONNX for the appliance ({@link
+ * io.cordwatch.trainer.localizer.LocalizerOnnx}, our own writer, checked against ONNX Runtime), the
+ * training loop ({@link io.cordwatch.trainer.localizer.LocalizerTraining}: seeded, progress with
+ * ETA, held-out IoU), the result ({@link io.cordwatch.trainer.localizer.TrainedLocalizer}: export,
+ * add to a bundle) and {@code cordwatch train-localizer} ({@link
+ * io.cordwatch.trainer.localizer.LocalizerCommand}).
+ *
+ * <p>Owns: the localizer's architecture, training and export. May not touch: how the appliance
+ * builds views and reads boxes ({@code io.cordwatch.roi.CanalLocator}, reused here as is, so the
+ * model is trained and scored on exactly what it will see), the bundle format ({@code
+ * io.cordwatch.infer.Bundles}), or the backbone's training ({@code io.cordwatch.trainer.train}).
+ */
+package io.cordwatch.trainer.localizer;
