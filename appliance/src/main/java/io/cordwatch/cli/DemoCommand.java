@@ -64,9 +64,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--bundle",
       description =
-          "Model bundle to grade with (its localizer finds the canal boxes; without one, the"
-              + " phantom's labels.csv supplies them);"
-              + " without it the job stays queued")
+          "Model bundle to grade with (default: the shipped demo bundle, appliance/demo-bundle);"
+              + " its localizer finds the canal boxes, else the phantom's labels.csv supplies them;"
+              + " without any bundle the job stays queued")
   Path bundle;
 
   @Override
@@ -80,6 +80,9 @@ final class DemoCommand implements Callable<Integer> {
     flags.put("bind", "127.0.0.1");
     flags.put("allow-ae", "DEMO");
     flags.put("disk-reserve", "200MB");
+    if (bundle == null) {
+      bundle = ShippedBundle.find().orElse(null);
+    }
     Path input = dataDir.resolve("demo-input");
     deleteTree(input);
     Phantom.Result phantom =

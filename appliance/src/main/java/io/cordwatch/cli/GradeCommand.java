@@ -66,7 +66,10 @@ final class GradeCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "DICOM files or folders.")
   List<Path> paths;
 
-  @Option(names = "--bundle", paramLabel = "B", required = true, description = "Model bundle.")
+  @Option(
+      names = "--bundle",
+      paramLabel = "B",
+      description = "Model bundle (default: the shipped demo bundle, appliance/demo-bundle).")
   Path bundlePath;
 
   @Option(
@@ -101,6 +104,14 @@ final class GradeCommand implements Callable<Integer> {
 
   private int run(PrintWriter out, PrintWriter err) {
     Bundle bundle;
+    if (bundlePath == null) {
+      bundlePath = ShippedBundle.find().orElse(null);
+      if (bundlePath == null) {
+        err.println("cordwatch grade: no --bundle given and no shipped demo bundle found");
+        return 2;
+      }
+      err.println("cordwatch grade: using the shipped demo bundle " + bundlePath);
+    }
     try {
       bundle = Bundles.load(bundlePath);
     } catch (BundleException e) {

@@ -1,0 +1,149 @@
+package io.cordwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.Bundles;
+import io.cordwatch.phantom.Phantom;
+import io.cordwatch.phantom.StudyPlan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo bundle that ships in appliance/demo-bundle: it loads and verifies, says it is not for
+ * clinical use, and grades phantom studies it has never seen (fresh seeds, both styles) through
+ * {@code cordwatch grade} with its own localizer finding every canal. The bounds are loose next to
+ * what its model card reports (docs there), so a broken export, preprocessing or localizer fails
+ * here while the model's ordinary slice-to-slice variation does not.
+ */
+class ShippedBundleTest {
+  private static final Path SHIPPED = Path.of("demo-bundle").toAbsolutePath();
+  private static final Set<String> HIGH = Set.of("1c", "2", "3");
+
+  @TempDir Path tmp;
+
+  @BeforeEach
+  void pointAtTheShippedBundle() {
+    System.setProperty(ShippedBundle.PROPERTY, SHIPPED.toString());
+  }
+
+  @AfterEach
+  void forget() {
+    System.clearProperty(ShippedBundle.PROPERTY);
+  }
+
+  @Test
+  void shippedBundleVerifiesAndIsMarkedNotForClinicalUse() throws Exception {
+    Bundle b = Bundles.load(SHIPPED);
+    assertFalse(b.provenance().clinicalUse());
+    assertTrue(b.localizer().isPresent(), "the demo bundle carries its canal localizer");
+    assertTrue(Files.isRegularFile(SHIPPED.resolve("MODEL_CARD.md")));
+    long bytes;
+    try (Stream<Path> s = Files.walk(SHIPPED)) {
+      bytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+    assertTrue(bytes < 100L * 1024 * 1024, "demo bundle is " + bytes + " bytes");
+    CliRun r = CliRun.run("bundle", "verify", SHIPPED.toString());
+    assertEquals(0, r.exit(), r.all());
+  }
+
+  @Test
+  void gradesUnseenPhantomsOfBothStylesWithItsOwnLocalizer() throws Exception {
+    grade(StudyPlan.Style.INTERNAL, 90_901);
+    grade(StudyPlan.Style.EXTERNAL, 90_902);
+  }
+
+  private void grade(StudyPlan.Style style, long seed) throws Exception {
+    Path dir = tmp.resolve(style.name());
+    Phantom.Result phantom =
+        Phantom.generate(new Phantom.Options(dir, 2, seed, style, 24, false, false));
+    Map<String, String[]> labels = new HashMap<>();
+    List<String> rows = Files.readAllLines(phantom.labels());
+    List<String> header = List.of(rows.getFirst().split(","));
+    for (String row : rows.subList(1, rows.size())) {
+      String[] f = row.split(",");
+      labels.put(f[header.indexOf("sop_instance_uid")], f);
+    }
+    // No --bundle: grade falls back to the shipped one; no --boxes: the localizer finds the canal.
+    CliRun r = CliRun.run("grade", dir.toString(), "--json");
+    assertEquals(0, r.exit(), r.all());
+    JsonNode doc = new ObjectMapper().readTree(r.out());
+    int slices = 0;
+    int agree = 0;
+    int goodBoxes = 0;
+    for (JsonNode study : doc.get("studies")) {
+      for (JsonNode series : study.get("series")) {
+        for (JsonNode slice : series.get("slices")) {
+          String[] ref = labels.get(slice.get("sop_instance_uid").asText());
+          if (ref == null) {
+            continue;
+          }
+          slices++;
+          assertEquals("graded", slice.get("status").asText(), slice.toString());
+          assertEquals("localizer", slice.get("box_source").asText(), slice.toString());
+          boolean refHigh = HIGH.contains(ref[header.indexOf("grade")]);
+          boolean predHigh = HIGH.contains(slice.get("grade").asText());
+          agree += refHigh == predHigh ? 1 : 0;
+          JsonNode box = slice.get("box");
+          double iou =
+              iou(
+                  box.get("x0").asInt(),
+                  box.get("y0").asInt(),
+                  box.get("x1").asInt(),
+                  box.get("y1").asInt(),
+                  Integer.parseInt(ref[header.indexOf("x0")]),
+                  Integer.parseInt(ref[header.indexOf("y0")]),
+                  Integer.parseInt(ref[header.indexOf("x1")]),
+                  Integer.parseInt(ref[header.indexOf("y1")]));
+          goodBoxes += iou >= 0.8 ? 1 : 0;
+        }
+      }
+    }
+    assertEquals(48, slices, style + ": every labelled slice graded");
+    assertTrue(goodBoxes >= 47, style + ": " + goodBoxes + " of 48 boxes at IoU >= 0.8");
+    assertTrue(agree >= 46, style + ": high/low agrees on " + agree + " of 48 slices");
+  }
+
+  @Test
+  void demoGradesWithTheShippedBundleByDefault() {
+    CliRun r =
+        CliRun.run(
+            "demo",
+            "--exit",
+            "--data-dir",
+            tmp.resolve("demo").toString(),
+            "--dicom-port",
+            "0",
+            "--http-port",
+            "0",
+            "--slices",
+            "10");
+    assertEquals(0, r.exit(), r.all());
+    assertTrue(r.out().contains("[grading job done]"), r.all());
+    assertTrue(r.out().contains("10 of 10 slices graded"), r.all());
+  }
+
+  /** IoU of two inclusive pixel boxes. */
+  private static double iou(
+      int ax0, int ay0, int ax1, int ay1, int bx0, int by0, int bx1, int by1) {
+    double iw = Math.max(0, Math.min(ax1, bx1) - Math.max(ax0, bx0) + 1);
+    double ih = Math.max(0, Math.min(ay1, by1) - Math.max(ay0, by0) + 1);
+    double inter = iw * ih;
+    double union =
+        (ax1 - ax0 + 1.0) * (ay1 - ay0 + 1) + (bx1 - bx0 + 1.0) * (by1 - by0 + 1) - inter;
+    return inter / union;
+  }
+}
