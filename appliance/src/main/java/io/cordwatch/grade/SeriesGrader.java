@@ -221,16 +221,7 @@ public final class SeriesGrader {
         DicomPixels.Frame f = d.frame();
         results.add(null);
         long l0 = System.nanoTime();
-        BoxSource.Located box =
-            boxes.locate(
-                f.sopInstanceUid(),
-                f.frame(),
-                () ->
-                    new SlicePixels(
-                        Preprocessing.modalityValues(f.stored(), encoding(f, false)),
-                        f.columns(),
-                        f.rows(),
-                        f.monochrome1()));
+        BoxSource.Located box = locate(f);
         localizeNanos += System.nanoTime() - l0;
         if (!box.found()) {
           results.set(
@@ -315,16 +306,7 @@ public final class SeriesGrader {
       DicomPixels.Frame f = decoded.get(i).frame();
       results.add(null);
       long l0 = System.nanoTime();
-      BoxSource.Located box =
-          boxes.locate(
-              f.sopInstanceUid(),
-              f.frame(),
-              () ->
-                  new SlicePixels(
-                      Preprocessing.modalityValues(f.stored(), encoding(f, false)),
-                      f.columns(),
-                      f.rows(),
-                      f.monochrome1()));
+      BoxSource.Located box = locate(f);
       localizeNanos += System.nanoTime() - l0;
       if (!box.found()) {
         results.set(
@@ -412,6 +394,22 @@ public final class SeriesGrader {
             new Verdict.Timings(
                 ms(t1 - t0), ms(windowNanos), ms(gradeNanos), 0, ms(t2 - t0), ms(localizeNanos)));
     return Optional.of(new SeriesResult(studyUid, seriesUid, verdict, results));
+  }
+
+  /**
+   * The canal box of a frame from the box sources; the frame's modality values are computed only
+   * when a source needs the pixels (the localizer), at most once.
+   */
+  private BoxSource.Located locate(DicomPixels.Frame f) {
+    return boxes.locate(
+        f.sopInstanceUid(),
+        f.frame(),
+        () ->
+            new SlicePixels(
+                Preprocessing.modalityValues(f.stored(), encoding(f, false)),
+                f.columns(),
+                f.rows(),
+                f.monochrome1()));
   }
 
   /** A frame's full encoding, MONOCHROME1 included: what the fused pass needs alike. */
