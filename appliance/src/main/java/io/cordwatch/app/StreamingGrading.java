@@ -482,6 +482,15 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
         }
       }
     }
+    LOG.fine(
+        () ->
+            "series "
+                + Uids.tag(uid)
+                + ": grading ahead, "
+                + rows.size()
+                + " instances, "
+                + missing.size()
+                + " not decoded yet");
     // Not decoded yet (still queued, or stored before this process started): all cores at once.
     List<DecodedInput> fresh =
         SeriesGrader.decodeAll(
@@ -518,7 +527,13 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
         spec.result = result;
         spec.took = Duration.ofNanos(System.nanoTime() - t0);
       }
-      LOG.fine(() -> "series " + Uids.tag(uid) + ": graded ahead of completion");
+      LOG.fine(
+          () ->
+              "series "
+                  + Uids.tag(uid)
+                  + ": graded ahead of completion in "
+                  + spec.took.toMillis()
+                  + " ms");
     } catch (CancellationException e) {
       outcome = CANCELLED;
     } catch (RuntimeException e) {
