@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -64,8 +64,11 @@ import java.util.logging.Logger;
  * it, idle series are dropped first, and then the growing series itself stops being held (it falls
  * back to grading at completion).
  *
- * <p>One thread does the decoding and the speculation, in arrival order; the receiver's threads
- * only enqueue. A worker that claims a series whose speculation is still running over the same
+ * <p>One thread does the decoding and the speculation; the receiver's threads only enqueue. A
+ * release goes to the front of the queue, and the speculation decodes whatever of the series is not
+ * held yet on every core at once: on a loaded machine one thread decoding arrivals in turn falls
+ * behind a fast sender, and a speculation queued behind those decodes started later than grading at
+ * completion would. A worker that claims a series whose speculation is still running over the same
  * instances waits for it instead of grading the series a second time.
  */
 final class StreamingGrading implements ReceiveListener, AutoCloseable {
@@ -97,7 +100,9 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
   private final Duration idleSpeculation;
   private final Meters meters;
   private final Clock clock;
-  private final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+
+  /** Arrivals at the back, releases at the front: a released series is graded before decodes. */
+  private final LinkedBlockingDeque<Event> queue = new LinkedBlockingDeque<>();
 
   private final Object lock = new Object();
   // Guarded by lock.
@@ -202,7 +207,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
         s.generation++;
       }
     }
-    queue.add(new Arrived(facts));
+    queue.addLast(new Arrived(facts));
   }
 
   @Override
@@ -211,7 +216,9 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
       return;
     }
     for (String uid : seriesUids) {
-      queue.add(new Released(uid));
+      // Ahead of the arrivals still queued: speculate() decodes what is missing on every core,
+      // rather than one file at a time behind them.
+      queue.addFirst(new Released(uid));
     }
   }
 
@@ -303,7 +310,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
   private void loop() {
     while (!closed) {
       try {
-        Event e = queue.poll(TICK_MS, TimeUnit.MILLISECONDS);
+        Event e = queue.pollFirst(TICK_MS, TimeUnit.MILLISECONDS);
         if (e instanceof Arrived a) {
           arrived(a.facts());
         } else if (e instanceof Released r) {
@@ -446,34 +453,59 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
     SeriesState s;
     long generation;
     synchronized (lock) {
-      s = series.get(uid);
-      if (s == null || s.overCap || s.speculatedGeneration == s.generation) {
+      // A release may come before the thread got to the series' arrivals: start its state here.
+      s = series.computeIfAbsent(uid, u -> new SeriesState());
+      if (s.lastArrivalMs == 0) {
+        s.lastArrivalMs = clock.millis();
+      }
+      if (s.overCap || s.speculatedGeneration == s.generation) {
         return;
       }
       generation = s.generation;
       s.speculatedGeneration = generation;
     }
+    // Read after the state exists: an instance stored from now on moves its generation.
     List<InstanceRow> rows = index.instancesOfSeries(uid);
     if (rows.isEmpty() || !selector.decide(facts(rows)).selected()) {
       return;
     }
     long boxesVersion = index.boxesVersion();
-    List<DecodedInput> inputs = new ArrayList<>(rows.size());
-    for (InstanceRow row : rows) {
-      Held h;
-      synchronized (lock) {
-        h = s.held.get(row.sopInstanceUid());
+    DecodedInput[] inputs = new DecodedInput[rows.size()];
+    List<Integer> missing = new ArrayList<>();
+    synchronized (lock) {
+      for (int i = 0; i < rows.size(); i++) {
+        Held h = s.held.get(rows.get(i).sopInstanceUid());
+        if (h != null && h.key().equals(Key.of(rows.get(i)))) {
+          inputs[i] = h.decoded();
+        } else {
+          missing.add(i);
+        }
       }
-      if (h != null && h.key().equals(Key.of(row))) {
-        inputs.add(h.decoded());
-        continue;
-      }
-      // Arrived before this process started, or while the thread was busy: decode it now.
-      DecodedInput d = decode(row);
-      if (!hold(uid, s, row, d)) {
+    }
+    LOG.fine(
+        () ->
+            "series "
+                + Uids.tag(uid)
+                + ": grading ahead, "
+                + rows.size()
+                + " instances, "
+                + missing.size()
+                + " not decoded yet");
+    // Not decoded yet (still queued, or stored before this process started): all cores at once.
+    List<DecodedInput> fresh =
+        SeriesGrader.decodeAll(
+            missing.stream()
+                .map(
+                    i ->
+                        new SeriesGrader.Input(
+                            rows.get(i).sopInstanceUid(), spool.resolve(rows.get(i).path())))
+                .toList());
+    for (int k = 0; k < missing.size(); k++) {
+      int i = missing.get(k);
+      if (!hold(uid, s, rows.get(i), fresh.get(k))) {
         return;
       }
-      inputs.add(d);
+      inputs[i] = fresh.get(k);
     }
     Speculation spec = new Speculation(rows.stream().map(Key::of).toList(), boxesVersion);
     synchronized (lock) {
@@ -489,13 +521,19 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
           grader.grade(
               rows.getFirst().studyUid(),
               uid,
-              inputs,
+              List.of(inputs),
               () -> closed || stale(s, generation) || index.boxesVersion() != boxesVersion);
       synchronized (lock) {
         spec.result = result;
         spec.took = Duration.ofNanos(System.nanoTime() - t0);
       }
-      LOG.fine(() -> "series " + Uids.tag(uid) + ": graded ahead of completion");
+      LOG.fine(
+          () ->
+              "series "
+                  + Uids.tag(uid)
+                  + ": graded ahead of completion in "
+                  + spec.took.toMillis()
+                  + " ms");
     } catch (CancellationException e) {
       outcome = CANCELLED;
     } catch (RuntimeException e) {
