@@ -3,7 +3,6 @@ package io.cordwatch.infer;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -60,17 +59,7 @@ public final class OnnxLocalizer implements AutoCloseable {
     }
     OrtEnvironment env = OrtRuntime.environment();
     int threads = Runtime.getRuntime().availableProcessors();
-    OrtSession session;
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setIntraOpNumThreads(threads);
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      session = env.createSession(onnx.toString(), options);
-    } catch (OrtException e) {
-      throw new BundleException(
-          BundleException.Code.MODEL_UNLOADABLE,
-          onnx + ": ONNX Runtime cannot load the localizer: " + e.getMessage(),
-          e);
-    }
+    OrtSession session = OrtSessions.open(env, onnx, threads, true, "the localizer");
     try {
       String input = checkLayout(onnx, session, spec.inputSize());
       OnnxLocalizer localizer =
@@ -95,13 +84,13 @@ public final class OnnxLocalizer implements AutoCloseable {
                   + spec.inputSize());
       return localizer;
     } catch (OrtException e) {
-      closeQuietly(session, e);
+      OrtSessions.closeQuietly(session, e);
       throw new BundleException(
           BundleException.Code.MODEL_UNLOADABLE,
           onnx + ": ONNX Runtime cannot describe the localizer: " + e.getMessage(),
           e);
     } catch (RuntimeException e) {
-      closeQuietly(session, e);
+      OrtSessions.closeQuietly(session, e);
       throw e;
     }
   }
@@ -213,21 +202,30 @@ public final class OnnxLocalizer implements AutoCloseable {
           views.length + " values for " + count + " localizer views of " + size + " x " + size);
     }
     long[] dims = {count, 1, size, size};
-    try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(views), dims);
-        OrtSession.Result result = session.run(Map.of(inputName, input))) {
-      OnnxValue value = result.get(0);
-      if (!(value instanceof OnnxTensor out) || !Arrays.equals(out.getInfo().getShape(), dims)) {
-        throw new EngineException(
-            EngineException.Code.RUN_FAILED,
-            source
-                + ": the localizer returned "
-                + (value instanceof OnnxTensor t ? Arrays.toString(t.getInfo().getShape()) : value)
-                + " for input "
-                + Arrays.toString(dims));
-      }
-      float[] p = new float[count * item];
-      out.getFloatBuffer().get(p);
-      return p;
+    try {
+      return OrtSessions.run(
+          env,
+          session,
+          inputName,
+          FloatBuffer.wrap(views),
+          dims,
+          value -> {
+            if (!(value instanceof OnnxTensor out)
+                || !Arrays.equals(out.getInfo().getShape(), dims)) {
+              throw new EngineException(
+                  EngineException.Code.RUN_FAILED,
+                  source
+                      + ": the localizer returned "
+                      + (value instanceof OnnxTensor t
+                          ? Arrays.toString(t.getInfo().getShape())
+                          : value)
+                      + " for input "
+                      + Arrays.toString(dims));
+            }
+            float[] p = new float[count * item];
+            out.getFloatBuffer().get(p);
+            return p;
+          });
     } catch (OrtException e) {
       throw new EngineException(
           EngineException.Code.RUN_FAILED, source + ": localizer run failed: " + e.getMessage(), e);
@@ -240,18 +238,6 @@ public final class OnnxLocalizer implements AutoCloseable {
       return;
     }
     closed = true;
-    try {
-      session.close();
-    } catch (OrtException e) {
-      LOG.warning(() -> source + ": closing the localizer session failed: " + e.getMessage());
-    }
-  }
-
-  private static void closeQuietly(OrtSession session, Exception primary) {
-    try {
-      session.close();
-    } catch (OrtException e) {
-      primary.addSuppressed(e);
-    }
+    OrtSessions.closeLogged(session, LOG, source, "the localizer session");
   }
 }

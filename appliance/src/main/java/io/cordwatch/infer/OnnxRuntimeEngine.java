@@ -3,7 +3,6 @@ package io.cordwatch.infer;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -70,19 +69,8 @@ public final class OnnxRuntimeEngine implements BackboneEngine {
     }
     OrtEnvironment env = OrtRuntime.environment();
     int threads = Runtime.getRuntime().availableProcessors();
-    OrtSession session;
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setIntraOpNumThreads(threads);
-      // Idle pool threads sleep instead of spinning; see the class comment.
-      options.addConfigEntry("session.intra_op.allow_spinning", "0");
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      session = env.createSession(onnx.toString(), options);
-    } catch (OrtException e) {
-      throw new BundleException(
-          BundleException.Code.MODEL_UNLOADABLE,
-          onnx + ": ONNX Runtime cannot load it: " + e.getMessage(),
-          e);
-    }
+    // Idle pool threads sleep instead of spinning; see the class comment.
+    OrtSession session = OrtSessions.open(env, onnx, threads, false, "it");
     try {
       String inputName = checkInput(onnx, session, inputSize);
       InputShape shape = inputShape(onnx, session, inputName, inputSize);
@@ -101,13 +89,13 @@ public final class OnnxRuntimeEngine implements BackboneEngine {
                   + width);
       return new OnnxRuntimeEngine(graph, width);
     } catch (OrtException e) {
-      closeQuietly(session, e);
+      OrtSessions.closeQuietly(session, e);
       throw new BundleException(
           BundleException.Code.MODEL_UNLOADABLE,
           onnx + ": ONNX Runtime cannot describe it: " + e.getMessage(),
           e);
     } catch (RuntimeException e) {
-      closeQuietly(session, e);
+      OrtSessions.closeQuietly(session, e);
       throw e;
     }
   }
@@ -263,37 +251,43 @@ public final class OnnxRuntimeEngine implements BackboneEngine {
       }
       FloatBuffer items = nchw.slice(nchw.position(), (int) need);
       long[] dims = {batch, shape.channels(), shape.height(), shape.width()};
-      try (OnnxTensor input = OnnxTensor.createTensor(env, items, dims);
-          OrtSession.Result result = session.run(Map.of(inputName, input))) {
-        OnnxValue value = result.get(0);
-        if (!(value instanceof OnnxTensor out)) {
-          throw new EngineException(
-              EngineException.Code.RUN_FAILED, source + ": output is not a tensor: " + value);
-        }
-        long[] outDims = out.getInfo().getShape();
-        if (outDims.length != 2
-            || outDims[0] != batch
-            || (expectedWidth > 0 && outDims[1] != expectedWidth)) {
-          throw new EngineException(
-              EngineException.Code.RUN_FAILED,
-              source
-                  + ": output shape "
-                  + Arrays.toString(outDims)
-                  + " for a batch of "
-                  + batch
-                  + ", expected ["
-                  + batch
-                  + ", "
-                  + (expectedWidth > 0 ? expectedWidth : "D")
-                  + "]");
-        }
-        int d = (int) outDims[1];
-        FloatBuffer flat = out.getFloatBuffer();
-        float[][] embeddings = new float[batch][d];
-        for (int i = 0; i < batch; i++) {
-          flat.get(embeddings[i]);
-        }
-        return embeddings;
+      try {
+        return OrtSessions.run(
+            env,
+            session,
+            inputName,
+            items,
+            dims,
+            value -> {
+              if (!(value instanceof OnnxTensor out)) {
+                throw new EngineException(
+                    EngineException.Code.RUN_FAILED, source + ": output is not a tensor: " + value);
+              }
+              long[] outDims = out.getInfo().getShape();
+              if (outDims.length != 2
+                  || outDims[0] != batch
+                  || (expectedWidth > 0 && outDims[1] != expectedWidth)) {
+                throw new EngineException(
+                    EngineException.Code.RUN_FAILED,
+                    source
+                        + ": output shape "
+                        + Arrays.toString(outDims)
+                        + " for a batch of "
+                        + batch
+                        + ", expected ["
+                        + batch
+                        + ", "
+                        + (expectedWidth > 0 ? expectedWidth : "D")
+                        + "]");
+              }
+              int d = (int) outDims[1];
+              FloatBuffer flat = out.getFloatBuffer();
+              float[][] embeddings = new float[batch][d];
+              for (int i = 0; i < batch; i++) {
+                flat.get(embeddings[i]);
+              }
+              return embeddings;
+            });
       } catch (OrtException e) {
         throw new EngineException(
             EngineException.Code.RUN_FAILED, source + ": run failed: " + e.getMessage(), e);
@@ -307,19 +301,6 @@ public final class OnnxRuntimeEngine implements BackboneEngine {
       return;
     }
     closed = true;
-    try {
-      graph.session().close();
-    } catch (OrtException e) {
-      LOG.warning(
-          () -> graph.source() + ": closing the ONNX Runtime session failed: " + e.getMessage());
-    }
-  }
-
-  private static void closeQuietly(OrtSession session, Exception primary) {
-    try {
-      session.close();
-    } catch (OrtException e) {
-      primary.addSuppressed(e);
-    }
+    OrtSessions.closeLogged(graph.session(), LOG, graph.source(), "the ONNX Runtime session");
   }
 }

@@ -9,18 +9,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
-import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -131,10 +124,7 @@ public final class SuppliedBoxes implements BoxSource {
     if (header == null) {
       throw new BoxFileException(file, 1, "empty file: expected a header line");
     }
-    List<String> names =
-        Arrays.stream(stripBom(header).split(",", -1))
-            .map(s -> s.strip().toLowerCase(Locale.ROOT))
-            .toList();
+    List<String> names = LabelFiles.csvColumns(header);
     int sop = column(file, names, "sop_instance_uid");
     int x0 = column(file, names, "x0");
     int y0 = column(file, names, "y0");
@@ -180,10 +170,6 @@ public final class SuppliedBoxes implements BoxSource {
     return new SuppliedBoxes(out, file.toString());
   }
 
-  private static String stripBom(String s) {
-    return s.startsWith("\uFEFF") ? s.substring(1) : s;
-  }
-
   private static int column(Path file, List<String> names, String name) {
     int i = names.indexOf(name);
     if (i < 0) {
@@ -205,19 +191,15 @@ public final class SuppliedBoxes implements BoxSource {
 
   private static SuppliedBoxes voc(Path dir) {
     List<Path> files;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      files =
-          walk.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".xml"))
-              .filter(Files::isRegularFile)
-              .sorted()
-              .toList();
+    try {
+      files = LabelFiles.xmlFiles(dir);
     } catch (IOException | UncheckedIOException e) {
       throw new BoxFileException(dir, 0, "cannot list folder: " + e.getMessage(), e);
     }
     if (files.isEmpty()) {
       throw new BoxFileException(dir, 0, "no .xml files in this folder");
     }
-    DocumentBuilder parser = parser();
+    DocumentBuilder parser = LabelFiles.secureParser();
     Map<Key, CanalBox> out = new HashMap<>();
     for (Path xml : files) {
       Document doc;
@@ -252,11 +234,11 @@ public final class SuppliedBoxes implements BoxSource {
       } catch (IllegalArgumentException e) {
         throw new BoxFileException(xml, 0, e.getMessage());
       }
-      String frameText = text(root, "frame");
+      String frameText = LabelFiles.text(root, "frame");
       int frame = frameText == null ? 1 : vocInteger(xml, "frame", frameText);
-      String sop = text(root, "sop_instance_uid");
+      String sop = LabelFiles.text(root, "sop_instance_uid");
       if (sop == null) {
-        sop = sopOfImage(xml, text(root, "filename"));
+        sop = sopOfImage(xml, LabelFiles.text(root, "filename"));
       }
       CanalBox before = out.put(new Key(sop, frame), box);
       if (before != null && !before.equals(box)) {
@@ -268,15 +250,7 @@ public final class SuppliedBoxes implements BoxSource {
   }
 
   private static String sopOfImage(Path xml, String filename) {
-    Path folder = xml.toAbsolutePath().getParent();
-    List<Path> candidates = new ArrayList<>();
-    if (filename != null && !filename.isBlank()) {
-      Path named = folder.resolve(Path.of(filename.strip()).getFileName().toString());
-      candidates.add(named);
-    }
-    String stem = xml.getFileName().toString().replaceFirst("(?i)\\.xml$", "");
-    candidates.add(folder.resolve(stem + ".dcm"));
-    candidates.add(folder.resolve(stem));
+    List<Path> candidates = LabelFiles.imageCandidates(xml, filename);
     for (Path image : candidates) {
       if (Files.isRegularFile(image)) {
         try {
@@ -297,36 +271,12 @@ public final class SuppliedBoxes implements BoxSource {
             + "; or add <sop_instance_uid>)");
   }
 
-  private static DocumentBuilder parser() {
-    try {
-      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-      // Annotation files come from outside: no DTDs, no external entities.
-      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      f.setExpandEntityReferences(false);
-      DocumentBuilder b = f.newDocumentBuilder();
-      b.setErrorHandler(null);
-      return b;
-    } catch (ParserConfigurationException e) {
-      throw new IllegalStateException("the JDK's XML parser lacks secure processing", e);
-    }
-  }
-
   private static Element child(Path xml, Element parent, String name) {
     NodeList l = parent.getElementsByTagName(name);
     if (l.getLength() == 0) {
       throw new BoxFileException(xml, 0, "<" + parent.getTagName() + "> has no <" + name + ">");
     }
     return (Element) l.item(0);
-  }
-
-  private static String text(Element root, String name) {
-    NodeList l = root.getElementsByTagName(name);
-    if (l.getLength() == 0) {
-      return null;
-    }
-    String s = l.item(0).getTextContent();
-    return s == null || s.isBlank() ? null : s.strip();
   }
 
   private static int vocNumber(Path xml, Element bndbox, String name) {

@@ -2,13 +2,15 @@
  * The ROI stage: where the spinal canal is on each slice. A {@link io.cordwatch.roi.BoxSource}
  * answers with a box in pixel coordinates and where it came from, or with the reason there is none.
  * {@link io.cordwatch.roi.SuppliedBoxes} reads boxes drawn by people (the phantom's or a reader's
- * labels.csv, a folder of LabelImg Pascal VOC XML); {@link io.cordwatch.roi.BoxUpload} parses boxes
- * sent to the API (a JSON list or a labels.csv body) into {@link io.cordwatch.roi.SliceBox}es;
- * {@link io.cordwatch.roi.LocalizerBoxes} runs the bundle's localizer model on the decoded slice,
- * through {@link io.cordwatch.roi.CanalLocator} (views, box reading; shared with the trainer).
- * {@link io.cordwatch.roi.BoxSources#firstOf} layers sources slice by slice, and {@link
- * io.cordwatch.roi.ConfiguredBoxes} puts them together as configured: the {@code boxes} file first,
- * then the localizer (the appliance puts boxes supplied through the API before both).
+ * labels.csv, a folder of LabelImg Pascal VOC XML; the file-format basics in {@link
+ * io.cordwatch.roi.LabelFiles}, shared with the trainer's grade labels); {@link
+ * io.cordwatch.roi.BoxUpload} parses boxes sent to the API (a JSON list or a labels.csv body) into
+ * {@link io.cordwatch.roi.SliceBox}es; {@link io.cordwatch.roi.LocalizerBoxes} runs the bundle's
+ * localizer model on the decoded slice, through {@link io.cordwatch.roi.CanalLocator} (views, box
+ * reading; shared with the trainer). {@link io.cordwatch.roi.BoxSources#firstOf} layers sources
+ * slice by slice, and {@link io.cordwatch.roi.ConfiguredBoxes} puts them together as configured:
+ * the {@code boxes} file first, then the localizer (the appliance puts boxes supplied through the
+ * API before both).
  *
  * <p>Owns: box files and their parsing, with errors that name the file and line; the localizer's
  * views and the reading of a box from its output. It may not guess: a slice without a box is

@@ -2,22 +2,17 @@ package io.cordwatch.trainer.dataset;
 
 import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.dicom.DicomReadException;
+import io.cordwatch.roi.LabelFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
-import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -70,13 +65,7 @@ public final class GradeLabels {
       if (header == null) {
         throw bad(file, 1, "empty file: expected a header line");
       }
-      if (header.startsWith("\uFEFF")) {
-        header = header.substring(1);
-      }
-      List<String> names =
-          Arrays.stream(header.split(",", -1))
-              .map(s -> s.strip().toLowerCase(Locale.ROOT))
-              .toList();
+      List<String> names = LabelFiles.csvColumns(header);
       int sop = names.indexOf("sop_instance_uid");
       int grade = names.indexOf("grade");
       int frame = names.indexOf("frame");
@@ -123,12 +112,8 @@ public final class GradeLabels {
 
   private static Map<Key, Graded> voc(Path dir, List<String> classes) {
     List<Path> files;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      files =
-          walk.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".xml"))
-              .filter(Files::isRegularFile)
-              .sorted()
-              .toList();
+    try {
+      files = LabelFiles.xmlFiles(dir);
     } catch (IOException | UncheckedIOException e) {
       throw new DatasetException(
           DatasetException.Code.NO_LABELS, dir + ": cannot list: " + e.getMessage(), e);
@@ -138,7 +123,7 @@ public final class GradeLabels {
           DatasetException.Code.NO_LABELS,
           dir + ": no labels.csv and no LabelImg .xml files in this folder");
     }
-    DocumentBuilder parser = parser();
+    DocumentBuilder parser = LabelFiles.secureParser();
     Map<Key, Graded> out = new LinkedHashMap<>();
     for (Path xml : files) {
       Element root;
@@ -152,20 +137,20 @@ public final class GradeLabels {
       if (objects.getLength() != 1) {
         throw bad(xml, 0, objects.getLength() + " <object> elements; one graded box per slice");
       }
-      String grade = text((Element) objects.item(0), "name");
+      String grade = LabelFiles.text((Element) objects.item(0), "name");
       if (grade == null) {
         throw bad(xml, 0, "<object> has no <name> (the grade)");
       }
-      String frameText = text(root, "frame");
+      String frameText = LabelFiles.text(root, "frame");
       int frame;
       try {
         frame = frameText == null ? 1 : Integer.parseInt(frameText);
       } catch (NumberFormatException e) {
         throw bad(xml, 0, "<frame> is not a whole number: '" + frameText + "'");
       }
-      String sop = text(root, "sop_instance_uid");
+      String sop = LabelFiles.text(root, "sop_instance_uid");
       if (sop == null) {
-        sop = sopOfImage(xml, text(root, "filename"));
+        sop = sopOfImage(xml, LabelFiles.text(root, "filename"));
       }
       put(
           out,
@@ -177,18 +162,9 @@ public final class GradeLabels {
 
   /** The SOP Instance UID of the DICOM file an XML describes, as SuppliedBoxes finds it. */
   private static String sopOfImage(Path xml, String filename) {
-    Path folder = xml.toAbsolutePath().getParent();
-    String stem = xml.getFileName().toString().replaceFirst("(?i)\\.xml$", "");
-    Stream<Path> candidates =
-        Stream.of(
-            filename == null || filename.isBlank()
-                ? null
-                : folder.resolve(Path.of(filename.strip()).getFileName().toString()),
-            folder.resolve(stem + ".dcm"),
-            folder.resolve(stem));
     Path image =
-        candidates
-            .filter(p -> p != null && Files.isRegularFile(p))
+        LabelFiles.imageCandidates(xml, filename).stream()
+            .filter(Files::isRegularFile)
             .findFirst()
             .orElseThrow(
                 () ->
@@ -224,29 +200,5 @@ public final class GradeLabels {
   private static DatasetException bad(Path file, int line, String reason) {
     return new DatasetException(
         DatasetException.Code.BAD_LABELS, file + (line > 0 ? ":" + line : "") + ": " + reason);
-  }
-
-  private static String text(Element root, String name) {
-    NodeList l = root.getElementsByTagName(name);
-    if (l.getLength() == 0) {
-      return null;
-    }
-    String s = l.item(0).getTextContent();
-    return s == null || s.isBlank() ? null : s.strip();
-  }
-
-  private static DocumentBuilder parser() {
-    try {
-      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-      // Annotation files come from outside: no DTDs, no external entities.
-      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      f.setExpandEntityReferences(false);
-      DocumentBuilder b = f.newDocumentBuilder();
-      b.setErrorHandler(null);
-      return b;
-    } catch (ParserConfigurationException e) {
-      throw new IllegalStateException("the JDK's XML parser lacks secure processing", e);
-    }
   }
 }

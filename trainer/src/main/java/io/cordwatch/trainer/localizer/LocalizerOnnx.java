@@ -1,12 +1,25 @@
 package io.cordwatch.trainer.localizer;
 
+import static io.cordwatch.trainer.model.OnnxProto.ENTRY_KEY;
+import static io.cordwatch.trainer.model.OnnxProto.ENTRY_VALUE;
+import static io.cordwatch.trainer.model.OnnxProto.GRAPH_INITIALIZER;
+import static io.cordwatch.trainer.model.OnnxProto.GRAPH_INPUT;
+import static io.cordwatch.trainer.model.OnnxProto.GRAPH_NAME;
+import static io.cordwatch.trainer.model.OnnxProto.GRAPH_NODE;
+import static io.cordwatch.trainer.model.OnnxProto.GRAPH_OUTPUT;
+import static io.cordwatch.trainer.model.OnnxProto.MODEL_GRAPH;
+import static io.cordwatch.trainer.model.OnnxProto.MODEL_METADATA_PROPS;
+import static io.cordwatch.trainer.model.OnnxProto.integer;
+import static io.cordwatch.trainer.model.OnnxProto.ints;
+import static io.cordwatch.trainer.model.OnnxProto.string;
+import static io.cordwatch.trainer.model.OnnxProto.valueInfo;
+
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.LocalizerSpec;
+import io.cordwatch.trainer.model.OnnxProto;
 import io.cordwatch.trainer.model.OnnxWriter;
 import io.cordwatch.trainer.model.ProtoMessage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,48 +44,6 @@ import java.util.Objects;
  * numbers being typed again.
  */
 public final class LocalizerOnnx {
-  // ONNX IR field numbers (onnx.proto, IR version 8).
-  private static final int MODEL_IR_VERSION = 1;
-  private static final int MODEL_PRODUCER_NAME = 2;
-  private static final int MODEL_DOC_STRING = 6;
-  private static final int MODEL_GRAPH = 7;
-  private static final int MODEL_OPSET_IMPORT = 8;
-  private static final int MODEL_METADATA_PROPS = 14;
-  private static final int ENTRY_KEY = 1;
-  private static final int ENTRY_VALUE = 2;
-  private static final int OPSET_VERSION = 2;
-  private static final int GRAPH_NODE = 1;
-  private static final int GRAPH_NAME = 2;
-  private static final int GRAPH_INITIALIZER = 5;
-  private static final int GRAPH_INPUT = 11;
-  private static final int GRAPH_OUTPUT = 12;
-  private static final int NODE_INPUT = 1;
-  private static final int NODE_OUTPUT = 2;
-  private static final int NODE_NAME = 3;
-  private static final int NODE_OP_TYPE = 4;
-  private static final int NODE_ATTRIBUTE = 5;
-  private static final int ATTRIBUTE_NAME = 1;
-  private static final int ATTRIBUTE_I = 3;
-  private static final int ATTRIBUTE_S = 4;
-  private static final int ATTRIBUTE_INTS = 8;
-  private static final int ATTRIBUTE_TYPE = 20;
-  private static final int ATTRIBUTE_TYPE_INT = 2;
-  private static final int ATTRIBUTE_TYPE_STRING = 3;
-  private static final int ATTRIBUTE_TYPE_INTS = 7;
-  private static final int TENSOR_DIMS = 1;
-  private static final int TENSOR_DATA_TYPE = 2;
-  private static final int TENSOR_NAME = 8;
-  private static final int TENSOR_RAW_DATA = 9;
-  private static final int DATA_TYPE_FLOAT = 1;
-  private static final int VALUE_INFO_NAME = 1;
-  private static final int VALUE_INFO_TYPE = 2;
-  private static final int TYPE_TENSOR = 1;
-  private static final int TYPE_TENSOR_ELEM_TYPE = 1;
-  private static final int TYPE_TENSOR_SHAPE = 2;
-  private static final int SHAPE_DIM = 1;
-  private static final int DIM_VALUE = 1;
-  private static final int DIM_PARAM = 2;
-
   private LocalizerOnnx() {}
 
   /**
@@ -177,15 +148,10 @@ public final class LocalizerOnnx {
     g.message(GRAPH_OUTPUT, valueInfo(LocalizerSpec.BOX_PROBABILITY, 1, v, v));
 
     byte[] model =
-        new ProtoMessage()
-            .int64(MODEL_IR_VERSION, OnnxWriter.IR_VERSION)
-            .string(MODEL_PRODUCER_NAME, "cordwatch-trainer")
-            .string(
-                MODEL_DOC_STRING,
+        OnnxProto.modelHeader(
                 "CordWatch spinal-canal localizer: U-Net of width "
                     + graph.width()
                     + ", box probability per view pixel, batch norm folded into conv")
-            .message(MODEL_OPSET_IMPORT, new ProtoMessage().int64(OPSET_VERSION, OnnxWriter.OPSET))
             .message(MODEL_GRAPH, g)
             .message(
                 MODEL_METADATA_PROPS,
@@ -212,36 +178,7 @@ public final class LocalizerOnnx {
       List<String> inputs,
       String output,
       ProtoMessage... attributes) {
-    ProtoMessage node = new ProtoMessage();
-    for (String in : inputs) {
-      node.string(NODE_INPUT, in);
-    }
-    node.string(NODE_OUTPUT, output).string(NODE_NAME, name).string(NODE_OP_TYPE, op);
-    for (ProtoMessage a : attributes) {
-      node.message(NODE_ATTRIBUTE, a);
-    }
-    graph.message(GRAPH_NODE, node);
-  }
-
-  private static ProtoMessage ints(String name, long... values) {
-    return new ProtoMessage()
-        .string(ATTRIBUTE_NAME, name)
-        .int64s(ATTRIBUTE_INTS, values)
-        .int64(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INTS);
-  }
-
-  private static ProtoMessage string(String name, String value) {
-    return new ProtoMessage()
-        .string(ATTRIBUTE_NAME, name)
-        .bytes(ATTRIBUTE_S, value.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-        .int64(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_STRING);
-  }
-
-  private static ProtoMessage integer(String name, long value) {
-    return new ProtoMessage()
-        .string(ATTRIBUTE_NAME, name)
-        .int64(ATTRIBUTE_I, value)
-        .int64(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INT);
+    graph.message(GRAPH_NODE, OnnxProto.node(op, name, inputs, output, attributes));
   }
 
   private static void initializer(ProtoMessage graph, String name, float[] values, long... dims) {
@@ -253,31 +190,6 @@ public final class LocalizerOnnx {
       throw new IllegalArgumentException(
           name + " has " + values.length + " values, its shape needs " + n);
     }
-    ByteBuffer raw =
-        ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    raw.asFloatBuffer().put(values);
-    graph.message(
-        GRAPH_INITIALIZER,
-        new ProtoMessage()
-            .int64s(TENSOR_DIMS, dims)
-            .int64(TENSOR_DATA_TYPE, DATA_TYPE_FLOAT)
-            .string(TENSOR_NAME, name)
-            .bytes(TENSOR_RAW_DATA, raw.array()));
-  }
-
-  /** A float tensor's name and shape; the first dimension is the symbolic batch "N". */
-  private static ProtoMessage valueInfo(String name, long... fixedDims) {
-    ProtoMessage shape = new ProtoMessage();
-    shape.message(SHAPE_DIM, new ProtoMessage().string(DIM_PARAM, "N"));
-    for (long d : fixedDims) {
-      shape.message(SHAPE_DIM, new ProtoMessage().int64(DIM_VALUE, d));
-    }
-    ProtoMessage tensor =
-        new ProtoMessage()
-            .int64(TYPE_TENSOR_ELEM_TYPE, DATA_TYPE_FLOAT)
-            .message(TYPE_TENSOR_SHAPE, shape);
-    return new ProtoMessage()
-        .string(VALUE_INFO_NAME, name)
-        .message(VALUE_INFO_TYPE, new ProtoMessage().message(TYPE_TENSOR, tensor));
+    graph.message(GRAPH_INITIALIZER, OnnxProto.floatTensor(name, values, dims));
   }
 }

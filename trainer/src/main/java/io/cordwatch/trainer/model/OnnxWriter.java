@@ -1,5 +1,17 @@
 package io.cordwatch.trainer.model;
 
+import static io.cordwatch.trainer.model.OnnxProto.DATA_TYPE_FLOAT;
+import static io.cordwatch.trainer.model.OnnxProto.DATA_TYPE_FLOAT16;
+import static io.cordwatch.trainer.model.OnnxProto.GRAPH_INITIALIZER;
+import static io.cordwatch.trainer.model.OnnxProto.GRAPH_INPUT;
+import static io.cordwatch.trainer.model.OnnxProto.GRAPH_NAME;
+import static io.cordwatch.trainer.model.OnnxProto.GRAPH_NODE;
+import static io.cordwatch.trainer.model.OnnxProto.GRAPH_OUTPUT;
+import static io.cordwatch.trainer.model.OnnxProto.MODEL_GRAPH;
+import static io.cordwatch.trainer.model.OnnxProto.integer;
+import static io.cordwatch.trainer.model.OnnxProto.ints;
+import static io.cordwatch.trainer.model.OnnxProto.valueInfo;
+
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import java.io.BufferedOutputStream;
@@ -54,44 +66,6 @@ public final class OnnxWriter {
   public static final String OUTPUT = "embedding";
   public static final long IR_VERSION = 8;
   public static final long OPSET = 17;
-
-  // ONNX IR field numbers (onnx.proto, IR version 8).
-  private static final int MODEL_IR_VERSION = 1;
-  private static final int MODEL_PRODUCER_NAME = 2;
-  private static final int MODEL_DOC_STRING = 6;
-  private static final int MODEL_GRAPH = 7;
-  private static final int MODEL_OPSET_IMPORT = 8;
-  private static final int OPSET_VERSION = 2;
-  private static final int GRAPH_NODE = 1;
-  private static final int GRAPH_NAME = 2;
-  private static final int GRAPH_INITIALIZER = 5;
-  private static final int GRAPH_INPUT = 11;
-  private static final int GRAPH_OUTPUT = 12;
-  private static final int NODE_INPUT = 1;
-  private static final int NODE_OUTPUT = 2;
-  private static final int NODE_NAME = 3;
-  private static final int NODE_OP_TYPE = 4;
-  private static final int NODE_ATTRIBUTE = 5;
-  private static final int ATTRIBUTE_NAME = 1;
-  private static final int ATTRIBUTE_I = 3;
-  private static final int ATTRIBUTE_INTS = 8;
-  private static final int ATTRIBUTE_TYPE = 20;
-  private static final int ATTRIBUTE_TYPE_INT = 2;
-  private static final int ATTRIBUTE_TYPE_INTS = 7;
-  private static final int TENSOR_DIMS = 1;
-  private static final int TENSOR_DATA_TYPE = 2;
-  private static final int TENSOR_NAME = 8;
-  private static final int TENSOR_RAW_DATA = 9;
-  private static final int DATA_TYPE_FLOAT = 1;
-  private static final int DATA_TYPE_FLOAT16 = 10;
-  private static final int VALUE_INFO_NAME = 1;
-  private static final int VALUE_INFO_TYPE = 2;
-  private static final int TYPE_TENSOR = 1;
-  private static final int TYPE_TENSOR_ELEM_TYPE = 1;
-  private static final int TYPE_TENSOR_SHAPE = 2;
-  private static final int SHAPE_DIM = 1;
-  private static final int DIM_VALUE = 1;
-  private static final int DIM_PARAM = 2;
 
   /**
    * How the folded convolution weights and biases are stored. {@link #FLOAT16} halves the file (a
@@ -272,42 +246,12 @@ public final class OnnxWriter {
 
   private String nodeWithOutput(
       String op, String name, List<String> inputs, String output, ProtoMessage... attributes) {
-    ProtoMessage node = new ProtoMessage();
-    for (String in : inputs) {
-      node.string(NODE_INPUT, in);
-    }
-    node.string(NODE_OUTPUT, output).string(NODE_NAME, name).string(NODE_OP_TYPE, op);
-    for (ProtoMessage a : attributes) {
-      node.message(NODE_ATTRIBUTE, a);
-    }
-    graph.add(node.asField(GRAPH_NODE));
+    graph.add(OnnxProto.node(op, name, inputs, output, attributes).asField(GRAPH_NODE));
     return output;
   }
 
-  private static ProtoMessage ints(String name, long... values) {
-    return new ProtoMessage()
-        .string(ATTRIBUTE_NAME, name)
-        .int64s(ATTRIBUTE_INTS, values)
-        .int64(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INTS);
-  }
-
-  private static ProtoMessage integer(String name, long value) {
-    return new ProtoMessage()
-        .string(ATTRIBUTE_NAME, name)
-        .int64(ATTRIBUTE_I, value)
-        .int64(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INT);
-  }
-
   private static byte[] initializer(String name, float[] values, long... dims) {
-    ByteBuffer raw =
-        ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    raw.asFloatBuffer().put(values);
-    return new ProtoMessage()
-        .int64s(TENSOR_DIMS, dims)
-        .int64(TENSOR_DATA_TYPE, DATA_TYPE_FLOAT)
-        .string(TENSOR_NAME, name)
-        .bytes(TENSOR_RAW_DATA, raw.array())
-        .asField(GRAPH_INITIALIZER);
+    return OnnxProto.floatTensor(name, values, dims).asField(GRAPH_INITIALIZER);
   }
 
   private static byte[] halfInitializer(String name, float[] values, long... dims) {
@@ -319,28 +263,7 @@ public final class OnnxWriter {
       }
       raw.putShort(Float.floatToFloat16(v));
     }
-    return new ProtoMessage()
-        .int64s(TENSOR_DIMS, dims)
-        .int64(TENSOR_DATA_TYPE, DATA_TYPE_FLOAT16)
-        .string(TENSOR_NAME, name)
-        .bytes(TENSOR_RAW_DATA, raw.array())
-        .asField(GRAPH_INITIALIZER);
-  }
-
-  /** A float tensor's name and shape; the first dimension is the symbolic batch "N". */
-  private static ProtoMessage valueInfo(String name, long... fixedDims) {
-    ProtoMessage shape = new ProtoMessage();
-    shape.message(SHAPE_DIM, new ProtoMessage().string(DIM_PARAM, "N"));
-    for (long d : fixedDims) {
-      shape.message(SHAPE_DIM, new ProtoMessage().int64(DIM_VALUE, d));
-    }
-    ProtoMessage tensor =
-        new ProtoMessage()
-            .int64(TYPE_TENSOR_ELEM_TYPE, DATA_TYPE_FLOAT)
-            .message(TYPE_TENSOR_SHAPE, shape);
-    return new ProtoMessage()
-        .string(VALUE_INFO_NAME, name)
-        .message(VALUE_INFO_TYPE, new ProtoMessage().message(TYPE_TENSOR, tensor));
+    return OnnxProto.tensor(name, DATA_TYPE_FLOAT16, raw.array(), dims).asField(GRAPH_INITIALIZER);
   }
 
   private long writeModel(Path file) throws IOException {
@@ -357,16 +280,11 @@ public final class OnnxWriter {
     }
     LayerSpec spec = weights.spec();
     byte[] header =
-        new ProtoMessage()
-            .int64(MODEL_IR_VERSION, IR_VERSION)
-            .string(MODEL_PRODUCER_NAME, "cordwatch-trainer")
-            .string(
-                MODEL_DOC_STRING,
+        OnnxProto.modelHeader(
                 "bottleneck ResNet "
                     + spec.stages()
                     + ", batch norm folded into conv, embedding width "
                     + spec.embeddingWidth())
-            .message(MODEL_OPSET_IMPORT, new ProtoMessage().int64(OPSET_VERSION, OPSET))
             .toByteArray();
     try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
       CodedOutputStream out = CodedOutputStream.newInstance(stream);

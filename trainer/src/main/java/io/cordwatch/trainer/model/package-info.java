@@ -10,7 +10,8 @@
  *
  * <p>Owns: layer structure and parameter naming (torchvision's, so pretrained weights map by name),
  * weight initialisation, batch-norm folding for inference, ONNX encoding (float32, or float16
- * weights cast to float32 in the graph).
+ * weights cast to float32 in the graph; the ONNX messages themselves are built by {@link
+ * io.cordwatch.trainer.model.OnnxProto}, shared with the localizer's writer).
  *
  * <p>May not touch: the bundle manifest, preprocessing or the prototype head (the appliance's
  * {@code infer} and {@code grade} own them; the trainer reuses them), and nothing here may be
