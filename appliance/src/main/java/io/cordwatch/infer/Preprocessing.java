@@ -272,38 +272,7 @@ public final class Preprocessing {
   public static float[] cropResize(
       float[] image, int width, int height, Box box, double margin, int size) {
     checkCrop(image.length, width, height, box);
-    double mx = margin * (box.x1() - box.x0());
-    double my = margin * (box.y1() - box.y0());
-    double cx0 = box.x0() - mx;
-    double cy0 = box.y0() - my;
-    double stepX = (box.x1() + mx - cx0) / size;
-    double stepY = (box.y1() + my - cy0) / size;
-
-    // Column sample positions are the same for every output row: compute them once.
-    int[] j0 = new int[size];
-    int[] j1 = new int[size];
-    double[] tx = new double[size];
-    for (int u = 0; u < size; u++) {
-      double sx = clamp(cx0 + (u + 0.5) * stepX - 0.5, width - 1);
-      j0[u] = (int) Math.floor(sx);
-      j1[u] = Math.min(j0[u] + 1, width - 1);
-      tx[u] = sx - j0[u];
-    }
-    float[] out = new float[size * size];
-    for (int w = 0; w < size; w++) {
-      double sy = clamp(cy0 + (w + 0.5) * stepY - 0.5, height - 1);
-      int i0 = (int) Math.floor(sy);
-      int i1 = Math.min(i0 + 1, height - 1);
-      double ty = sy - i0;
-      int r0 = i0 * width;
-      int r1 = i1 * width;
-      for (int u = 0; u < size; u++) {
-        double top = (1 - tx[u]) * image[r0 + j0[u]] + tx[u] * image[r0 + j1[u]];
-        double bottom = (1 - tx[u]) * image[r1 + j0[u]] + tx[u] * image[r1 + j1[u]];
-        out[w * size + u] = (float) ((1 - ty) * top + ty * bottom);
-      }
-    }
-    return out;
+    return sample(i -> image[i], width, height, box, margin, size);
   }
 
   private static void checkCrop(int pixels, int width, int height, Box box) {
@@ -355,12 +324,29 @@ public final class Preprocessing {
   public static float[] cropResize(
       short[] stored, UnitTable unit, int width, int height, Box box, double margin, int size) {
     checkCrop(stored.length, width, height, box);
+    return sample(i -> unit.of(stored[i]), width, height, box, margin, size);
+  }
+
+  /** One pixel of a row-major image, as the unit value step 4 interpolates. */
+  @FunctionalInterface
+  private interface PixelAt {
+    float at(int index);
+  }
+
+  /**
+   * Step 4's sampling, shared by both {@link #cropResize} forms so they compute the same floats:
+   * the box grown by the margin, bilinear samples at pixel centres, edges clamped.
+   */
+  private static float[] sample(
+      PixelAt px, int width, int height, Box box, double margin, int size) {
     double mx = margin * (box.x1() - box.x0());
     double my = margin * (box.y1() - box.y0());
     double cx0 = box.x0() - mx;
     double cy0 = box.y0() - my;
     double stepX = (box.x1() + mx - cx0) / size;
     double stepY = (box.y1() + my - cy0) / size;
+
+    // Column sample positions are the same for every output row: compute them once.
     int[] j0 = new int[size];
     int[] j1 = new int[size];
     double[] tx = new double[size];
@@ -379,10 +365,8 @@ public final class Preprocessing {
       int r0 = i0 * width;
       int r1 = i1 * width;
       for (int u = 0; u < size; u++) {
-        double top =
-            (1 - tx[u]) * unit.of(stored[r0 + j0[u]]) + tx[u] * unit.of(stored[r0 + j1[u]]);
-        double bottom =
-            (1 - tx[u]) * unit.of(stored[r1 + j0[u]]) + tx[u] * unit.of(stored[r1 + j1[u]]);
+        double top = (1 - tx[u]) * px.at(r0 + j0[u]) + tx[u] * px.at(r0 + j1[u]);
+        double bottom = (1 - tx[u]) * px.at(r1 + j0[u]) + tx[u] * px.at(r1 + j1[u]);
         out[w * size + u] = (float) ((1 - ty) * top + ty * bottom);
       }
     }
