@@ -4,6 +4,7 @@ import io.cordwatch.device.DeviceProfile;
 import io.cordwatch.device.ProfileDetector;
 import io.cordwatch.gpu.KernelException;
 import io.cordwatch.gpu.KernelLibrary;
+import io.cordwatch.gpu.tensorrt.CalibrationSource;
 import io.cordwatch.gpu.tensorrt.GpuBackbone;
 import io.cordwatch.gpu.tensorrt.Precision;
 import io.cordwatch.gpu.tensorrt.TensorRt;
@@ -11,6 +12,7 @@ import io.cordwatch.gpu.tensorrt.TensorRtOptions;
 import io.cordwatch.gpu.tensorrt.TensorRtUnavailableException;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.EngineException;
 import io.cordwatch.infer.FallbackEngine;
 import io.cordwatch.infer.FusedEngine;
@@ -40,11 +42,16 @@ import java.util.logging.Logger;
  *       for it, is found now rather than on the first study.
  * </ol>
  *
- * INT8 profiles fall back to the CPU with their reason: the bundle format has no calibration slices
- * (docs/gpu.md).
+ * An INT8 profile calibrates on the bundle's calibration slices ({@code cordwatch bundle
+ * add-calibration}); with a bundle that has none it builds an FP16 engine instead and says so in
+ * the log and in the engine's reason (docs/gpu.md, "INT8"): a GPU at FP16 beats the CPU by far, and
+ * a quantisation made on no data would not be one.
  */
 final class EngineSelection {
   private static final Logger LOG = Logger.getLogger(EngineSelection.class.getName());
+
+  /** Items per INT8 calibration batch (TensorRT's calibration profile is built for it). */
+  static final int CALIBRATION_BATCH = 8;
 
   /** The longest wait between GPU retries, as a multiple of {@code gpu-retry}. */
   static final int RETRY_MAX_FACTOR = 16;
@@ -78,14 +85,25 @@ final class EngineSelection {
     }
     TensorRtOptions options;
     BackboneEngine gpu;
+    Precision precision = Precision.valueOf(p.precision().name());
+    String note = "";
+    if (precision == Precision.INT8 && bundle.calibration().isEmpty()) {
+      precision = Precision.FP16;
+      note =
+          "; int8 asked, fp16 built: the bundle has no calibration slices (add them with"
+              + " 'cordwatch bundle add-calibration')";
+      LOG.warning("engine: profile " + p.id() + note);
+    }
+    String label = "profile " + p.id() + note;
     try {
-      options = options(settings, p, bundle);
+      options = options(settings, p, precision, bundle, cpu.inputShape().channels());
       gpu = open(options, bundle, cudaKernels);
     } catch (TensorRtUnavailableException
+        | BundleException
         | IllegalArgumentException
         | KernelException
         | EngineException e) {
-      String why = "profile " + p.id() + " asks for the GPU, but " + e.getMessage();
+      String why = "profile " + p.id() + " asks for the GPU, but " + e.getMessage() + note;
       LOG.warning("engine: " + cpu.name() + " (CPU, degraded); " + why);
       return FallbackEngine.cpuOnly(cpu, clock, true, why);
     }
@@ -113,21 +131,21 @@ final class EngineSelection {
           @Override
           public void gpuRestored() {}
         },
-        "profile " + p.id());
+        label);
   }
 
   /**
-   * The engine's options from the profile and bundle.
-   *
-   * @throws IllegalArgumentException for INT8, naming why it cannot run (no calibration slices)
+   * The engine's options from the profile and bundle; for INT8 the bundle's calibration slices,
+   * normalised for a backbone of {@code channels} input channels.
    */
-  private static TensorRtOptions options(Settings settings, DeviceProfile p, Bundle bundle) {
-    Precision precision = Precision.valueOf(p.precision().name());
-    if (precision == Precision.INT8) {
-      throw new IllegalArgumentException(
-          "its precision is int8, which needs calibration slices, and the bundle format has no"
-              + " calibration field (docs/gpu.md, INT8); use an fp16 profile");
-    }
+  private static TensorRtOptions options(
+      Settings settings, DeviceProfile p, Precision precision, Bundle bundle, int channels) {
+    Optional<CalibrationSource> calibration =
+        precision == Precision.INT8
+            ? bundle
+                .calibration()
+                .map(c -> c.open(bundle.preprocessing(), channels, CALIBRATION_BATCH))
+            : Optional.empty();
     return new TensorRtOptions(
         bundle.backbone().path(),
         bundle.backbone().sha256(),
@@ -138,7 +156,7 @@ final class EngineSelection {
         p.dla().use() ? 0 : -1,
         p.workspaceBytes(),
         settings.dataDir().resolve("engines"),
-        Optional.empty(),
+        calibration,
         0);
   }
 

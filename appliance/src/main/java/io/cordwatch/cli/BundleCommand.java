@@ -1,13 +1,18 @@
 package io.cordwatch.cli;
 
+import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.BundleCalibration;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
+import io.cordwatch.infer.CalibrationCapture;
 import io.cordwatch.infer.EngineException;
 import io.cordwatch.infer.LocalizerSpec;
 import io.cordwatch.infer.OnnxLocalizer;
 import io.cordwatch.infer.PreprocessingSpec;
 import io.cordwatch.infer.Provenance;
+import io.cordwatch.roi.BoxFileException;
+import io.cordwatch.roi.ConfiguredBoxes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -21,9 +26,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cordwatch bundle info|verify|create|add-localizer}: what a site engineer or a research
- * group does with a model bundle before the appliance runs it. Exit status 0 when the bundle is
- * usable, 1 with the loader's message when not.
+ * {@code cordwatch bundle info|verify|create|add-localizer|add-calibration}: what a site engineer
+ * or a research group does with a model bundle before the appliance runs it. Exit status 0 when the
+ * bundle is usable, 1 with the loader's message when not.
  */
 @Command(
     name = "bundle",
@@ -34,7 +39,8 @@ import picocli.CommandLine.Spec;
       BundleCommand.Info.class,
       BundleCommand.Verify.class,
       BundleCommand.Create.class,
-      BundleCommand.AddLocalizer.class
+      BundleCommand.AddLocalizer.class,
+      BundleCommand.AddCalibration.class
     })
 final class BundleCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -284,6 +290,120 @@ final class BundleCommand implements Runnable {
     }
   }
 
+  /** Samples INT8 calibration slices from studies graded with the bundle, into the bundle. */
+  @Command(
+      name = "add-calibration",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.VersionProvider.class,
+      description = {
+        "Grade DICOM studies with the bundle on the CPU, exactly as the appliance would (series"
+            + " selection, canal boxes from --boxes or the bundle's localizer), and keep an even"
+            + " random sample of the slices the backbone was fed as the bundle's INT8 calibration"
+            + " slices (calibration.u16), replacing any earlier ones. TensorRT calibrates an INT8"
+            + " engine on them when a device profile asks for int8.",
+        "Use studies like those the appliance will grade, from all grades; a few hundred slices"
+            + " are plenty. The bundle is verified afterwards; if it does not verify, bundle.json"
+            + " is left as it was. Exit status 0 when usable, 1 when not, 2 for bad arguments."
+      })
+  static final class AddCalibration implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle folder.")
+    Path bundle;
+
+    @Parameters(
+        index = "1..*",
+        arity = "1..*",
+        paramLabel = "PATH",
+        description = "DICOM files or folders of studies.")
+    List<Path> paths;
+
+    @Option(
+        names = "--boxes",
+        paramLabel = "FILE|DIR",
+        description = "Canal boxes: a labels.csv, or a folder of LabelImg VOC XML.")
+    Path boxesPath;
+
+    @Option(
+        names = "--slices",
+        paramLabel = "N",
+        defaultValue = "128",
+        description = "Slices to keep (default ${DEFAULT-VALUE}).")
+    int slices;
+
+    @Option(
+        names = "--seed",
+        paramLabel = "S",
+        defaultValue = "7",
+        description = "Seed of the sample (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if (slices < 1 || slices > BundleCalibration.MAX_SLICES) {
+        err.println(
+            "cordwatch bundle add-calibration: --slices must be 1.."
+                + BundleCalibration.MAX_SLICES
+                + ", got "
+                + slices);
+        err.flush();
+        return 2;
+      }
+      return InputFiles.readingQuietly(
+          out,
+          err,
+          (o, e) -> {
+            InputFiles input = InputFiles.collect(paths, "cordwatch bundle add-calibration", e);
+            if (input.existing() == 0) {
+              return 2;
+            }
+            return verifyAndReport(spec, "add-calibration", () -> sampleAndAdd(o, input));
+          });
+    }
+
+    private Bundles.Verified sampleAndAdd(PrintWriter out, InputFiles input) {
+      Bundle b = Bundles.load(bundle);
+      List<short[]> planes;
+      try (ConfiguredBoxes boxes = ConfiguredBoxes.open(b, boxesPath);
+          CalibrationCapture capture =
+              new CalibrationCapture(Bundles.openEngine(b), b.preprocessing(), slices, seed)) {
+        SeriesGrader grader = new SeriesGrader(b, capture, boxes.source());
+        GradeCommand.Graded graded =
+            GradeCommand.gradeAll(
+                grader,
+                input.files(),
+                input.notRead(),
+                (done, total) -> {
+                  out.printf(
+                      "study %d/%d graded; %d slices fed to the backbone so far%n",
+                      done, total, capture.seen());
+                  out.flush();
+                });
+        for (String n : input.notRead()) {
+          out.println("not read: " + n);
+        }
+        if (graded.engineFailed()) {
+          throw new BundleException(
+              BundleException.Code.MODEL_UNLOADABLE,
+              "the engine failed on a series; no calibration slices were written");
+        }
+        planes = capture.planes();
+        out.printf(
+            "kept %d of %d slices (seed %d) as calibration slices of %d x %d%n",
+            planes.size(),
+            capture.seen(),
+            seed,
+            b.preprocessing().inputSize(),
+            b.preprocessing().inputSize());
+      } catch (BoxFileException e) {
+        throw new BundleException(BundleException.Code.BAD_VALUE, e.getMessage(), e);
+      }
+      return Bundles.addCalibration(bundle, planes);
+    }
+  }
+
   private static int verifyAndReport(
       CommandSpec spec, String verb, java.util.function.Supplier<Bundles.Verified> action) {
     PrintWriter out = spec.commandLine().getOut();
@@ -346,6 +466,20 @@ final class BundleCommand implements Runnable {
                         l.spec().context(),
                         l.spec().refinements()))
             .orElse("none (canal boxes must be supplied)"));
+    out.printf(
+        "calibration: %s%n",
+        b.calibration()
+            .map(
+                c ->
+                    String.format(
+                        java.util.Locale.ROOT,
+                        "%s sha256 %s, %d slices of %d x %d (INT8 engines calibrate on them)",
+                        c.data().file(),
+                        c.data().sha256(),
+                        c.slices(),
+                        c.size(),
+                        c.size()))
+            .orElse("none (an int8 device profile builds fp16 instead)"));
     out.printf("classes: K = %d %s, high grade %s%n", b.classCount(), b.classes(), b.highGrade());
     out.printf(
         "prototypes: %s [%d, %d] float32 LE%n",

@@ -135,8 +135,51 @@ final class GradeCommand implements Callable<Integer> {
 
   private int grade(
       PrintWriter out, PrintWriter err, Bundle bundle, ConfiguredBoxes boxes, InputFiles input) {
-    List<Path> files = input.files();
     List<String> notRead = input.notRead();
+    Verdict.Model model;
+    Graded graded;
+    try (BackboneEngine engine = Bundles.openEngine(bundle)) {
+      SeriesGrader grader = new SeriesGrader(bundle, engine, boxes.source());
+      model = grader.model();
+      graded = gradeAll(grader, input.files(), notRead, (done, total) -> {});
+    } catch (BundleException e) {
+      err.println("cordwatch grade: " + e.getMessage());
+      return 2;
+    } catch (EngineException e) {
+      err.println("cordwatch grade: engine: " + e.getMessage());
+      return 1;
+    }
+    List<StudyOut> studyOut = graded.studies();
+    boolean engineFailed = graded.engineFailed();
+    Document doc = new Document(model, studyOut, notRead);
+    if (json) {
+      try {
+        out.println(JSON.writeValueAsString(doc));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("results do not serialise: " + e.getMessage(), e);
+      }
+    } else {
+      table(out, doc, !boxes.any());
+    }
+    return engineFailed ? 1 : 0;
+  }
+
+  /** What {@link #gradeAll} found: every study's series, and whether the engine failed on one. */
+  record Graded(List<StudyOut> studies, boolean engineFailed) {}
+
+  /** Told after each study: how many are done, of how many. */
+  interface Progress {
+    void studyDone(int done, int total);
+  }
+
+  /**
+   * Grades files as the appliance would: grouped by study and series, series in series-number
+   * order, each series put to the default selection rules and graded when selected. Files that are
+   * not DICOM (or are labels and pictures) are skipped, with a reason added to {@code notRead} for
+   * the former; an engine failure is recorded on its series and the rest go on.
+   */
+  static Graded gradeAll(
+      SeriesGrader grader, List<Path> files, List<String> notRead, Progress progress) {
     // study -> series -> files, in a stable order
     Map<String, Map<String, List<Item>>> studies = new LinkedHashMap<>();
     for (Path f : files) {
@@ -158,73 +201,53 @@ final class GradeCommand implements Callable<Integer> {
         new SeriesSelector(SelectionRules.from(Settings.load(null, Map.of())));
     List<StudyOut> studyOut = new ArrayList<>();
     boolean engineFailed = false;
-    Verdict.Model model;
-    try (BackboneEngine engine = Bundles.openEngine(bundle)) {
-      SeriesGrader grader = new SeriesGrader(bundle, engine, boxes.source());
-      model = grader.model();
-      for (Map.Entry<String, Map<String, List<Item>>> st : studies.entrySet()) {
-        List<SeriesOut> seriesOut = new ArrayList<>();
-        List<Map.Entry<String, List<Item>>> ordered =
-            st.getValue().entrySet().stream()
-                .sorted(
-                    Comparator.comparing(
-                        (Map.Entry<String, List<Item>> e) ->
-                            e.getValue().getFirst().facts().seriesNumber(),
-                        Comparator.nullsLast(Comparator.naturalOrder())))
-                .toList();
-        for (Map.Entry<String, List<Item>> se : ordered) {
-          List<Item> items = se.getValue();
-          InstanceFacts first = items.getFirst().facts();
-          SeriesDecision d = selector.decide(items.stream().map(Item::facts).toList());
-          Verdict verdict = null;
-          List<SliceResult> slices = List.of();
-          String error = null;
-          if (d.selected()) {
-            try {
-              SeriesResult r =
-                  grader.grade(
-                      st.getKey(),
-                      se.getKey(),
-                      items.stream()
-                          .map(i -> new SeriesGrader.Input(i.facts().sopInstanceUid(), i.file()))
-                          .toList());
-              verdict = r.verdict();
-              slices = r.slices();
-            } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
-              engineFailed = true;
-              error = "engine failed: " + e.getMessage();
-            }
+    for (Map.Entry<String, Map<String, List<Item>>> st : studies.entrySet()) {
+      List<SeriesOut> seriesOut = new ArrayList<>();
+      List<Map.Entry<String, List<Item>>> ordered =
+          st.getValue().entrySet().stream()
+              .sorted(
+                  Comparator.comparing(
+                      (Map.Entry<String, List<Item>> e) ->
+                          e.getValue().getFirst().facts().seriesNumber(),
+                      Comparator.nullsLast(Comparator.naturalOrder())))
+              .toList();
+      for (Map.Entry<String, List<Item>> se : ordered) {
+        List<Item> items = se.getValue();
+        InstanceFacts first = items.getFirst().facts();
+        SeriesDecision d = selector.decide(items.stream().map(Item::facts).toList());
+        Verdict verdict = null;
+        List<SliceResult> slices = List.of();
+        String error = null;
+        if (d.selected()) {
+          try {
+            SeriesResult r =
+                grader.grade(
+                    st.getKey(),
+                    se.getKey(),
+                    items.stream()
+                        .map(i -> new SeriesGrader.Input(i.facts().sopInstanceUid(), i.file()))
+                        .toList());
+            verdict = r.verdict();
+            slices = r.slices();
+          } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
+            engineFailed = true;
+            error = "engine failed: " + e.getMessage();
           }
-          seriesOut.add(
-              new SeriesOut(
-                  se.getKey(),
-                  first.seriesNumber(),
-                  first.seriesDescription(),
-                  d.summary(),
-                  error,
-                  verdict,
-                  slices));
         }
-        studyOut.add(new StudyOut(st.getKey(), seriesOut));
+        seriesOut.add(
+            new SeriesOut(
+                se.getKey(),
+                first.seriesNumber(),
+                first.seriesDescription(),
+                d.summary(),
+                error,
+                verdict,
+                slices));
       }
-    } catch (BundleException e) {
-      err.println("cordwatch grade: " + e.getMessage());
-      return 2;
-    } catch (EngineException e) {
-      err.println("cordwatch grade: engine: " + e.getMessage());
-      return 1;
+      studyOut.add(new StudyOut(st.getKey(), seriesOut));
+      progress.studyDone(studyOut.size(), studies.size());
     }
-    Document doc = new Document(model, studyOut, notRead);
-    if (json) {
-      try {
-        out.println(JSON.writeValueAsString(doc));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("results do not serialise: " + e.getMessage(), e);
-      }
-    } else {
-      table(out, doc, !boxes.any());
-    }
-    return engineFailed ? 1 : 0;
+    return new Graded(studyOut, engineFailed);
   }
 
   private static void table(PrintWriter out, Document doc, boolean noBoxes) {

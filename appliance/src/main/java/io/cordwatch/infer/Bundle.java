@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param oodScale divides the nearest squared distance to give the OOD score
  * @param oodThreshold an OOD score above it marks a slice uncertain; +infinity when off
  * @param preprocessing how slices become input tensors
+ * @param calibration the optional INT8 calibration slices (TensorRT on a GPU builds an INT8 engine
+ *     only with them)
  * @param provenance where the model came from
  */
 public record Bundle(
@@ -43,6 +45,7 @@ public record Bundle(
     double oodScale,
     double oodThreshold,
     PreprocessingSpec preprocessing,
+    Optional<BundleCalibration> calibration,
     Provenance provenance) {
 
   public static final List<String> DEFAULT_CLASSES = List.of("0", "1a", "1b", "1c", "2", "3");

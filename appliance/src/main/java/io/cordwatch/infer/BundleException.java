@@ -34,6 +34,11 @@ public final class BundleException extends RuntimeException {
      * localizer} entry describes.
      */
     LOCALIZER_LAYOUT,
+    /**
+     * The calibration file's size is not {@code calibration.slices} planes of S x S 16-bit values,
+     * or the slice count is out of range.
+     */
+    CALIBRATION_SHAPE,
     /** ONNX Runtime cannot load the backbone or localizer graph. */
     MODEL_UNLOADABLE,
     /** A zip entry would land outside the folder it is unpacked into, or the zip is too large. */

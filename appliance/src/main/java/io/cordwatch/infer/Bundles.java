@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -193,7 +194,14 @@ public final class Bundles {
               + FORMAT_VERSION);
     }
     m.allowOnly(
-        "format_version", "name", "backbone", "localizer", "head", "preprocessing", "provenance");
+        "format_version",
+        "name",
+        "backbone",
+        "localizer",
+        "head",
+        "preprocessing",
+        "calibration",
+        "provenance");
     String name = m.optionalString("name").orElse(dir.getFileName().toString());
 
     Reader bb = m.object("backbone");
@@ -236,6 +244,23 @@ public final class Bundles {
     protoRef.allowOnly("file", "sha256");
 
     PreprocessingSpec pre = preprocessing(m.object("preprocessing"));
+    Reader cal = m.has("calibration") ? m.object("calibration") : null;
+    int calibrationSlices = 0;
+    if (cal != null) {
+      cal.allowOnly("file", "sha256", "slices");
+      calibrationSlices = cal.requireInt("slices");
+      if (calibrationSlices < 1 || calibrationSlices > BundleCalibration.MAX_SLICES) {
+        throw new BundleException(
+            Code.CALIBRATION_SHAPE,
+            source
+                + ": "
+                + MANIFEST
+                + " calibration.slices must be 1.."
+                + BundleCalibration.MAX_SLICES
+                + ", got "
+                + calibrationSlices);
+      }
+    }
     Provenance provenance = provenance(m.object("provenance"));
 
     // Files last: a manifest error is cheaper to report than hashing a 100 MB graph first.
@@ -246,6 +271,10 @@ public final class Bundles {
         loc == null
             ? Optional.empty()
             : Optional.of(new BundleLocalizer(loc.file(dir), localizerSpec));
+    Optional<BundleCalibration> calibration =
+        cal == null
+            ? Optional.empty()
+            : Optional.of(calibration(cal.file(dir), calibrationSlices, pre.inputSize()));
 
     return new Bundle(
         source,
@@ -263,7 +292,37 @@ public final class Bundles {
         oodScale,
         oodThreshold,
         pre,
+        calibration,
         provenance);
+  }
+
+  /** The entry's file, its size checked against the slice count and S. */
+  private static BundleCalibration calibration(BundleFile f, int slices, int size) {
+    long bytes;
+    try {
+      bytes = Files.size(f.path());
+    } catch (IOException e) {
+      throw new BundleException(Code.MISSING_FILE, f.file() + ": cannot read: " + e, e);
+    }
+    long expected = BundleCalibration.bytes(slices, size);
+    if (bytes != expected) {
+      throw new BundleException(
+          Code.CALIBRATION_SHAPE,
+          f.file()
+              + ": holds "
+              + bytes
+              + " bytes, but calibration.slices = "
+              + slices
+              + " planes of "
+              + size
+              + " x "
+              + size
+              + " 16-bit values (preprocessing.input_size) are "
+              + expected
+              + " bytes; slices made for another input size must be made again ('cordwatch"
+              + " bundle add-calibration')");
+    }
+    return new BundleCalibration(f, slices, size);
   }
 
   private static void checkClasses(Reader head, List<String> classes, List<String> highGrade) {
@@ -799,10 +858,100 @@ public final class Bundles {
    */
   public static Verified addLocalizer(Path bundleDir, Path onnx, LocalizerSpec spec) {
     Objects.requireNonNull(spec, "spec");
+    return amend(
+        bundleDir,
+        "a localizer",
+        () -> {
+          // Refuse a model that does not fit its spec before the bundle is touched.
+          OnnxLocalizer.open(onnx, spec).close();
+          Path target = bundleDir.resolve(LOCALIZER_FILE);
+          try {
+            if (!(Files.exists(target) && Files.isSameFile(onnx, target))) {
+              Files.copy(onnx, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+          } catch (IOException e) {
+            throw new BundleException(Code.MISSING_FILE, target + ": cannot write: " + e, e);
+          }
+          ObjectNode entry = JSON.createObjectNode();
+          entry.put("file", LOCALIZER_FILE);
+          entry.put("sha256", sha256(target));
+          entry.setAll(localizerSpecNode(spec));
+          return entry;
+        },
+        "localizer",
+        "backbone");
+  }
+
+  /**
+   * Puts INT8 calibration slices into a bundle folder: writes them to {@value
+   * BundleCalibration#FILE} ({@link BundleCalibration} gives the layout), records them in
+   * bundle.json's {@code calibration} entry (replacing an earlier one) and verifies the bundle. If
+   * the result does not verify, bundle.json is put back as it was.
+   *
+   * @param planes unit planes of S x S (the bundle's input size) as {@code round(x * 65535)}
+   * @throws BundleException naming the problem; {@code MISSING_FILE} for a .zip (unpack it first)
+   */
+  public static Verified addCalibration(Path bundleDir, List<short[]> planes) {
+    if (planes.isEmpty() || planes.size() > BundleCalibration.MAX_SLICES) {
+      throw new BundleException(
+          Code.CALIBRATION_SHAPE,
+          "calibration needs 1.."
+              + BundleCalibration.MAX_SLICES
+              + " slices, got "
+              + planes.size()
+              + " (no graded slice was found in the studies given?)");
+    }
+    return amend(
+        bundleDir,
+        "calibration slices",
+        () -> {
+          int size = load(bundleDir).preprocessing().inputSize();
+          ByteBuffer out =
+              ByteBuffer.allocate(Math.toIntExact(BundleCalibration.bytes(planes.size(), size)))
+                  .order(ByteOrder.LITTLE_ENDIAN);
+          for (short[] p : planes) {
+            if (p.length != size * size) {
+              throw new BundleException(
+                  Code.CALIBRATION_SHAPE,
+                  "a calibration plane of " + p.length + " values is not " + size + " x " + size);
+            }
+            out.asShortBuffer().put(p);
+            out.position(out.position() + 2 * p.length);
+          }
+          Path target = bundleDir.resolve(BundleCalibration.FILE);
+          Path partial = bundleDir.resolve(BundleCalibration.FILE + ".partial");
+          try {
+            Files.write(partial, out.array());
+            Files.move(
+                partial,
+                target,
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+          } catch (IOException e) {
+            throw new BundleException(Code.MISSING_FILE, target + ": cannot write: " + e, e);
+          }
+          ObjectNode entry = JSON.createObjectNode();
+          entry.put("file", BundleCalibration.FILE);
+          entry.put("sha256", sha256(target));
+          entry.put("slices", planes.size());
+          return entry;
+        },
+        "calibration",
+        "preprocessing");
+  }
+
+  /**
+   * Changes one entry of a bundle folder's bundle.json: {@code entry} makes the new object (and any
+   * file it names) once the manifest has been read; it goes in as {@code key}, after {@code after}
+   * (the place a bundle written from scratch gives it), replacing an earlier entry. The bundle is
+   * then verified; if it does not, bundle.json is put back as it was.
+   */
+  private static Verified amend(
+      Path bundleDir, String what, Supplier<ObjectNode> entry, String key, String after) {
     if (!Files.isDirectory(bundleDir)) {
       throw new BundleException(
           Code.MISSING_FILE,
-          bundleDir + ": a localizer is added to a bundle folder (unpack a .zip first)");
+          bundleDir + ": " + what + " is added to a bundle folder (unpack a .zip first)");
     }
     Path manifest = bundleDir.resolve(MANIFEST);
     byte[] before;
@@ -825,33 +974,19 @@ public final class Bundles {
       throw new BundleException(
           Code.MALFORMED_MANIFEST, bundleDir + ": " + MANIFEST + " must hold a JSON object");
     }
-    // Refuse a model that does not fit its spec before the bundle is touched.
-    OnnxLocalizer.open(onnx, spec).close();
-    Path target = bundleDir.resolve(LOCALIZER_FILE);
-    try {
-      if (!(Files.exists(target) && Files.isSameFile(onnx, target))) {
-        Files.copy(onnx, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new BundleException(Code.MISSING_FILE, target + ": cannot write: " + e, e);
-    }
-    ObjectNode entry = JSON.createObjectNode();
-    entry.put("file", LOCALIZER_FILE);
-    entry.put("sha256", sha256(target));
-    entry.setAll(localizerSpecNode(spec));
-    // Same key order as a bundle written from scratch: the localizer after the backbone.
+    ObjectNode made = entry.get();
     ObjectNode updated = JSON.createObjectNode();
     for (Map.Entry<String, JsonNode> f : old.properties()) {
-      if (f.getKey().equals("localizer")) {
+      if (f.getKey().equals(key)) {
         continue;
       }
       updated.set(f.getKey(), f.getValue());
-      if (f.getKey().equals("backbone")) {
-        updated.set("localizer", entry);
+      if (f.getKey().equals(after)) {
+        updated.set(key, made);
       }
     }
-    if (!updated.has("localizer")) {
-      updated.set("localizer", entry);
+    if (!updated.has(key)) {
+      updated.set(key, made);
     }
     try {
       Files.write(manifest, JSON.writeValueAsBytes(updated));

@@ -88,26 +88,47 @@ class EngineSelectionTest {
         s.reason());
   }
 
+  private static DeviceProfile int8(DeviceProfile p) {
+    return new DeviceProfile(
+        p.id(),
+        p.name(),
+        p.match(),
+        p.engine(),
+        DeviceProfile.Precision.INT8,
+        p.maxBatch(),
+        p.dla(),
+        p.workspaceBytes(),
+        p.power(),
+        p.clocks(),
+        p.reference(),
+        p.origin());
+  }
+
   @Test
-  void int8FallsBackToTheCpuSayingWhy() {
-    DeviceProfile ada = profile("x86-ada");
-    DeviceProfile int8 =
-        new DeviceProfile(
-            ada.id(),
-            ada.name(),
-            ada.match(),
-            ada.engine(),
-            DeviceProfile.Precision.INT8,
-            ada.maxBatch(),
-            ada.dla(),
-            ada.workspaceBytes(),
-            ada.power(),
-            ada.clocks(),
-            ada.reference(),
-            ada.origin());
-    FallbackEngine.State s = select(int8, () -> fail("INT8 is refused before the kernels load"));
+  void int8WithoutCalibrationSlicesGoesOnAsFp16AndSaysSo() {
+    FallbackEngine.State s = select(int8(profile("x86-ada")), KernelLibrary::host);
+    // Past the options, on to the next part: the presets, absent here.
+    assertTrue(
+        s.reason().contains("the JavaCPP presets for CUDA and TensorRT are not on the class path"),
+        s.reason());
+    assertTrue(
+        s.reason().contains("int8 asked, fp16 built: the bundle has no calibration slices"),
+        s.reason());
+  }
+
+  @Test
+  void int8ReadsTheBundlesCalibrationSlices() throws Exception {
+    Path dir = tmp.resolve("bundle");
+    Bundles.addCalibration(dir, List.of(new short[64 * 64], new short[64 * 64]));
+    bundle = Bundles.load(dir);
+    // Damaged after the load: only a build that opens the slices can notice.
+    java.nio.file.Files.write(
+        dir.resolve(io.cordwatch.infer.BundleCalibration.FILE), new byte[] {1, 2, 3});
+    FallbackEngine.State s =
+        select(int8(profile("x86-ada")), () -> fail("the slices are read before the kernels"));
     assertTrue(s.degraded());
-    assertTrue(s.reason().contains("its precision is int8, which needs calibration"), s.reason());
+    assertTrue(s.reason().contains("calibration.u16: holds 3 bytes, not 2 planes"), s.reason());
+    assertFalse(s.reason().contains("fp16 built"), s.reason());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.cordwatch.gpu.tensorrt;
 
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Names of the cached files. A serialized TensorRT engine is valid only for the GPU model it was
@@ -20,6 +21,8 @@ import java.util.Locale;
  * @param maxBatch the profile's largest batch
  * @param inputSize S
  * @param bundleChecksum the graph's sha256
+ * @param calibrationChecksum for INT8, the calibration data's sha256 (an engine calibrated on other
+ *     slices quantises differently); empty for FP32 and FP16
  */
 public record EngineCacheKey(
     String gpuName,
@@ -30,7 +33,16 @@ public record EngineCacheKey(
     int dlaCore,
     int maxBatch,
     int inputSize,
-    String bundleChecksum) {
+    String bundleChecksum,
+    String calibrationChecksum) {
+
+  public EngineCacheKey {
+    Objects.requireNonNull(calibrationChecksum, "calibrationChecksum");
+    if ((precision == Precision.INT8) == calibrationChecksum.isEmpty()) {
+      throw new IllegalArgumentException(
+          "an INT8 key needs the calibration checksum, and only an INT8 key has one");
+    }
+  }
 
   /** The serialized engine's file name. */
   public String engineFile() {
@@ -42,6 +54,7 @@ public record EngineCacheKey(
         + tensorRtVersion
         + "-"
         + precision.key()
+        + (calibrationChecksum.isEmpty() ? "" : "-cal" + calibrationChecksum.substring(0, 12))
         + (dlaCore >= 0 ? "-dla" + dlaCore : "-gpu")
         + "-b"
         + maxBatch

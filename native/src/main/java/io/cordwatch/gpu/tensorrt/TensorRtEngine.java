@@ -210,7 +210,11 @@ final class TensorRtEngine implements GpuBackbone, PipelineBackbone {
             o.dlaCore(),
             o.maxBatch(),
             o.inputSize(),
-            o.bundleChecksum());
+            o.bundleChecksum(),
+            o.calibration()
+                .filter(c -> o.precision() == Precision.INT8)
+                .map(CalibrationSource::checksum)
+                .orElse(""));
     try {
       Files.createDirectories(o.cacheDir());
     } catch (IOException e) {
@@ -360,59 +364,63 @@ final class TensorRtEngine implements GpuBackbone, PipelineBackbone {
         in, nvinfer.OptProfileSelector.kMAX, dims4(maxBatch, channels, o.inputSize()));
     config.addOptimizationProfile(profile);
     Calibrator calibrator = null;
-    if (o.precision() == Precision.INT8) {
-      CalibrationSource source = o.calibration().orElseThrow();
-      calibrator = new Calibrator(source, in, channels, o.inputSize());
-      config.setFlag(nvinfer.BuilderFlag.kINT8);
-      config.setInt8Calibrator(calibrator);
-      IOptimizationProfile calib = builder.createOptimizationProfile();
-      Dims64 c = dims4(source.batchSize(), channels, o.inputSize());
-      calib.setDimensions(in, nvinfer.OptProfileSelector.kMIN, c);
-      calib.setDimensions(in, nvinfer.OptProfileSelector.kOPT, c);
-      calib.setDimensions(in, nvinfer.OptProfileSelector.kMAX, c);
-      config.setCalibrationProfile(calib);
-    }
-    if (o.dlaCore() >= 0) {
-      if (builder.getNbDLACores() <= o.dlaCore()) {
-        throw new TensorRtUnavailableException(
-            "the profile asks for DLA core "
-                + o.dlaCore()
-                + ", the device has "
-                + builder.getNbDLACores());
+    try {
+      if (o.precision() == Precision.INT8) {
+        CalibrationSource source = o.calibration().orElseThrow();
+        calibrator = new Calibrator(source, in, channels, o.inputSize());
+        config.setFlag(nvinfer.BuilderFlag.kINT8);
+        config.setInt8Calibrator(calibrator);
+        IOptimizationProfile calib = builder.createOptimizationProfile();
+        Dims64 c = dims4(source.batchSize(), channels, o.inputSize());
+        calib.setDimensions(in, nvinfer.OptProfileSelector.kMIN, c);
+        calib.setDimensions(in, nvinfer.OptProfileSelector.kOPT, c);
+        calib.setDimensions(in, nvinfer.OptProfileSelector.kMAX, c);
+        config.setCalibrationProfile(calib);
       }
-      config.setDefaultDeviceType(nvinfer.DeviceType.kDLA);
-      config.setDLACore(o.dlaCore());
-      config.setFlag(nvinfer.BuilderFlag.kGPU_FALLBACK);
-    }
-    Path timingFile = o.cacheDir().resolve(key.timingCacheFile());
-    ITimingCache timing;
-    if (Files.isRegularFile(timingFile)) {
-      byte[] bytes = read(timingFile);
-      timing = config.createTimingCache(new BytePointer(bytes), bytes.length);
-    } else {
-      timing = config.createTimingCache(null, 0);
-    }
-    config.setTimingCache(timing, false);
+      if (o.dlaCore() >= 0) {
+        if (builder.getNbDLACores() <= o.dlaCore()) {
+          throw new TensorRtUnavailableException(
+              "the profile asks for DLA core "
+                  + o.dlaCore()
+                  + ", the device has "
+                  + builder.getNbDLACores());
+        }
+        config.setDefaultDeviceType(nvinfer.DeviceType.kDLA);
+        config.setDLACore(o.dlaCore());
+        config.setFlag(nvinfer.BuilderFlag.kGPU_FALLBACK);
+      }
+      Path timingFile = o.cacheDir().resolve(key.timingCacheFile());
+      ITimingCache timing;
+      if (Files.isRegularFile(timingFile)) {
+        byte[] bytes = read(timingFile);
+        timing = config.createTimingCache(new BytePointer(bytes), bytes.length);
+      } else {
+        timing = config.createTimingCache(null, 0);
+      }
+      config.setTimingCache(timing, false);
 
-    IHostMemory plan = builder.buildSerializedNetwork(network, config);
-    if (plan == null || plan.isNull() || plan.size() == 0) {
-      throw new TensorRtUnavailableException(
-          "TensorRT could not build the engine (its messages are in the log above)");
+      IHostMemory plan = builder.buildSerializedNetwork(network, config);
+      if (plan == null || plan.isNull() || plan.size() == 0) {
+        throw new TensorRtUnavailableException(
+            "TensorRT could not build the engine (its messages are in the log above)");
+      }
+      write(timingFile, bytes(config.getTimingCache().serialize()));
+      byte[] out = bytes(plan);
+      LOG.info(
+          "TensorRT engine built in "
+              + (System.nanoTime() - t0) / 1_000_000_000
+              + " s: "
+              + key.engineFile()
+              + " ("
+              + out.length / (1 << 20)
+              + " MiB)");
+      return out;
+    } finally {
+      // Also when the build fails: the calibration buffers are device and pinned memory.
+      if (calibrator != null) {
+        calibrator.release();
+      }
     }
-    write(timingFile, bytes(config.getTimingCache().serialize()));
-    byte[] out = bytes(plan);
-    LOG.info(
-        "TensorRT engine built in "
-            + (System.nanoTime() - t0) / 1_000_000_000
-            + " s: "
-            + key.engineFile()
-            + " ("
-            + out.length / (1 << 20)
-            + " MiB)");
-    if (calibrator != null) {
-      calibrator.release();
-    }
-    return out;
   }
 
   private static Dims64 dims4(long n, long c, long s) {

@@ -1,0 +1,46 @@
+package io.cordwatch.infer;
+
+import java.nio.file.Path;
+
+/**
+ * A bundle's INT8 calibration slices: the file bundle.json's {@code calibration} entry names,
+ * holding {@code slices} planes of S x S little-endian unsigned 16-bit values (S the preprocessing
+ * input size). Each plane is a slice after preprocessing steps 1 to 4 (unit range, canal crop,
+ * resize), stored as {@code round(x * 65535)}; step 5 (channels, mean and std) is applied when the
+ * slices are read, so they feed TensorRT's calibrator exactly what grading feeds the engine, within
+ * 1/131070 of a unit step. Made by {@code cordwatch bundle add-calibration} from studies graded
+ * like the appliance grades them (docs/model-bundle.md, "Calibration slices").
+ *
+ * @param data the file, with its checked sha256
+ * @param slices how many planes it holds (checked against its size at load)
+ * @param size S
+ */
+public record BundleCalibration(BundleFile data, int slices, int size) {
+  /** The file name the slices get inside a bundle made or changed here. */
+  public static final String FILE = "calibration.u16";
+
+  /** A unit value x is stored as {@code round(x * SCALE)}. */
+  public static final int SCALE = 65535;
+
+  /** The most slices an entry may name (about 6.6 GB at 224 x 224: far more than needed). */
+  public static final int MAX_SLICES = 65_536;
+
+  /** Bytes a file of {@code slices} planes of S x S holds. */
+  public static long bytes(int slices, int size) {
+    return 2L * slices * size * size;
+  }
+
+  /** Where the file lies now. */
+  public Path path() {
+    return data.path();
+  }
+
+  /**
+   * Reads the slices for a backbone with {@code channels} input channels.
+   *
+   * @param batch items per calibration batch; more than {@code slices} gives one batch of all
+   */
+  public CalibrationSlices open(PreprocessingSpec spec, int channels, int batch) {
+    return CalibrationSlices.read(this, spec, channels, batch);
+  }
+}
