@@ -2,10 +2,11 @@
  * The TensorRT backbone engine through the JavaCPP presets (org.bytedeco tensorrt + cuda): build a
  * serialized engine from the bundle's ONNX on the device (FP16 by default; INT8 with calibration
  * slices; a DLA core on Jetson when the profile says so; dynamic batch 1..max), cache it and the
- * timing cache per GPU / compute capability / TensorRT version / precision / bundle checksum, and
- * run batches on one stream with pinned host buffers; and be the backbone of the fused pipeline
- * ({@link io.cordwatch.gpu.tensorrt.GpuBackbone#fuse}): the CUDA kernels and {@code enqueueV3} on
- * the engine's stream, over device memory and pinned staging from the same CUDA runtime ({@code
+ * timing cache per GPU / compute capability / TensorRT version / precision (and, for INT8, the
+ * calibration data's checksum) / bundle checksum, and run batches on one stream with pinned host
+ * buffers; and be the backbone of the fused pipeline ({@link
+ * io.cordwatch.gpu.tensorrt.GpuBackbone#fuse}): the CUDA kernels and {@code enqueueV3} on the
+ * engine's stream, over device memory and pinned staging from the same CUDA runtime ({@code
  * PresetsMemory}), an FP16 engine taking the preprocess kernel's binary16 tensor directly.
  *
  * <p>Loaded only when used. The presets are optional dependencies of this module: the appliance
