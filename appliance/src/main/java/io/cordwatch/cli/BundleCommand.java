@@ -8,6 +8,7 @@ import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.CalibrationCapture;
 import io.cordwatch.infer.EngineException;
 import io.cordwatch.infer.LocalizerSpec;
+import io.cordwatch.infer.ObservedEngine;
 import io.cordwatch.infer.OnnxLocalizer;
 import io.cordwatch.infer.PreprocessingSpec;
 import io.cordwatch.infer.Provenance;
@@ -366,10 +367,10 @@ final class BundleCommand implements Runnable {
     private Bundles.Verified sampleAndAdd(PrintWriter out, InputFiles input) {
       Bundle b = Bundles.load(bundle);
       List<short[]> planes;
+      CalibrationCapture capture = new CalibrationCapture(b.preprocessing(), slices, seed);
       try (ConfiguredBoxes boxes = ConfiguredBoxes.open(b, boxesPath);
-          CalibrationCapture capture =
-              new CalibrationCapture(Bundles.openEngine(b), b.preprocessing(), slices, seed)) {
-        SeriesGrader grader = new SeriesGrader(b, capture, boxes.source());
+          ObservedEngine engine = ObservedEngine.owning(Bundles.openEngine(b), capture)) {
+        SeriesGrader grader = new SeriesGrader(b, engine, boxes.source());
         GradeCommand.Graded graded =
             GradeCommand.gradeAll(
                 grader,

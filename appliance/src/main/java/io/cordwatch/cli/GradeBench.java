@@ -13,6 +13,7 @@ import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.InputShape;
+import io.cordwatch.infer.ObservedEngine;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.PhantomWriter;
 import io.cordwatch.phantom.StudyPlan;
@@ -190,10 +191,12 @@ final class GradeBench implements Callable<Integer> {
       try (BackboneEngine engine = Bundles.openEngine(bundle)) {
         engineName = engine.name();
         shape = engine.inputShape();
-        recorder = new Recorder(engine);
+        recorder = new Recorder();
         err.println("cordwatch bench: throughput warm-up (untimed)");
         err.flush();
-        reference = new SeriesGrader(bundle, recorder, boxes).grade(studyUid, "bench", inputs);
+        reference =
+            new SeriesGrader(bundle, ObservedEngine.borrowing(engine, recorder), boxes)
+                .grade(studyUid, "bench", inputs);
         if (recorder.embedded() == 0) {
           throw new IllegalStateException(
               "no slice of the phantom series was embedded (no canal boxes?); nothing to compare");
@@ -594,19 +597,13 @@ final class GradeBench implements Callable<Integer> {
   }
 
   /**
-   * An engine that copies every batch it is asked to embed before passing it on, so the raw peer
-   * can replay exactly what the full path produced. It borrows the engine: closing it closes
-   * nothing.
+   * Copies every batch the full path embeds (watching the engine through {@link ObservedEngine}),
+   * so the raw peer can replay exactly what the full path produced.
    */
-  static final class Recorder implements BackboneEngine {
+  static final class Recorder implements ObservedEngine.Observer {
     record Batch(FloatBuffer nchw, int size) {}
 
-    private final BackboneEngine engine;
     private final List<Batch> batches = new ArrayList<>();
-
-    Recorder(BackboneEngine engine) {
-      this.engine = engine;
-    }
 
     List<Batch> batches() {
       return batches;
@@ -617,33 +614,14 @@ final class GradeBench implements Callable<Integer> {
     }
 
     @Override
-    public String name() {
-      return engine.name();
-    }
-
-    @Override
-    public InputShape inputShape() {
-      return engine.inputShape();
-    }
-
-    @Override
-    public int embeddingWidth() {
-      return engine.embeddingWidth();
-    }
-
-    @Override
-    public float[][] embed(FloatBuffer nchw, int batch) {
-      int floats = batch * engine.inputShape().itemSize();
+    public void batch(FloatBuffer nchw, int batch, InputShape shape, float[][] embeddings) {
+      int floats = batch * shape.itemSize();
       FloatBuffer copy =
           ByteBuffer.allocateDirect(floats * Float.BYTES)
               .order(ByteOrder.nativeOrder())
               .asFloatBuffer();
       copy.put(nchw.slice(nchw.position(), floats)).flip();
       batches.add(new Batch(copy, batch));
-      return engine.embed(nchw, batch);
     }
-
-    @Override
-    public void close() {}
   }
 }

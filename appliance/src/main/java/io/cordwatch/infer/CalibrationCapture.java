@@ -6,15 +6,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A backbone that passes every batch to another one and keeps an even random sample of the slices
- * it was given, as calibration planes: reservoir sampling (each of the n slices seen is kept with
- * probability k / n, whatever n turns out to be), seeded, so the same studies in the same order
- * give the same sample. What it keeps is what grading fed the engine, undone back to the unit
- * plane: channel 0's {@code t * std + mean}, clipped to [0, 1] and stored as {@code round(x *
+ * Keeps an even random sample of the slices a backbone was fed, as calibration planes: reservoir
+ * sampling (each of the n slices seen is kept with probability k / n, whatever n turns out to be),
+ * seeded, so the same studies in the same order give the same sample. Watch an engine with it
+ * through {@link ObservedEngine}. What it keeps is what grading fed the engine, undone back to the
+ * unit plane: channel 0's {@code t * std + mean}, clipped to [0, 1] and stored as {@code round(x *
  * 65535)} (see {@link BundleCalibration}).
  */
-public final class CalibrationCapture implements BackboneEngine {
-  private final BackboneEngine engine;
+public final class CalibrationCapture implements ObservedEngine.Observer {
   private final PreprocessingSpec spec;
   private final int keep;
   private final SplittableRandom random;
@@ -22,48 +21,27 @@ public final class CalibrationCapture implements BackboneEngine {
   private long seen;
 
   /**
-   * @param engine runs the batches (its embeddings are what the caller gets back)
    * @param spec the bundle's preprocessing (mean and std, S)
    * @param keep how many slices to keep, at most
    * @param seed the sample's seed
    */
-  public CalibrationCapture(BackboneEngine engine, PreprocessingSpec spec, int keep, long seed) {
+  public CalibrationCapture(PreprocessingSpec spec, int keep, long seed) {
     if (keep < 1 || keep > BundleCalibration.MAX_SLICES) {
       throw new IllegalArgumentException(
           "slices to keep must be 1.." + BundleCalibration.MAX_SLICES + ", got " + keep);
     }
-    if (engine.inputShape().height() != spec.inputSize()
-        || engine.inputShape().width() != spec.inputSize()) {
-      throw new IllegalArgumentException(
-          "the engine takes "
-              + engine.inputShape()
-              + ", the preprocessing makes "
-              + spec.inputSize());
-    }
-    this.engine = engine;
     this.spec = spec;
     this.keep = keep;
     this.random = new SplittableRandom(seed);
   }
 
   @Override
-  public String name() {
-    return engine.name();
-  }
-
-  @Override
-  public InputShape inputShape() {
-    return engine.inputShape();
-  }
-
-  @Override
-  public int embeddingWidth() {
-    return engine.embeddingWidth();
-  }
-
-  @Override
-  public float[][] embed(FloatBuffer nchw, int batch) {
-    int item = engine.inputShape().itemSize();
+  public void batch(FloatBuffer nchw, int batch, InputShape shape, float[][] embeddings) {
+    if (shape.height() != spec.inputSize() || shape.width() != spec.inputSize()) {
+      throw new IllegalArgumentException(
+          "the engine takes " + shape + ", the preprocessing makes " + spec.inputSize());
+    }
+    int item = shape.itemSize();
     int area = spec.inputSize() * spec.inputSize();
     int base = nchw.position();
     for (int b = 0; b < batch; b++) {
@@ -84,7 +62,6 @@ public final class CalibrationCapture implements BackboneEngine {
         kept.set(slot, plane);
       }
     }
-    return engine.embed(nchw, batch);
   }
 
   /** Slices seen so far. */
@@ -95,11 +72,5 @@ public final class CalibrationCapture implements BackboneEngine {
   /** The sample: {@code min(keep, seen)} planes of S x S. */
   public List<short[]> planes() {
     return List.copyOf(kept);
-  }
-
-  /** Closes the engine it passes batches to. */
-  @Override
-  public void close() {
-    engine.close();
   }
 }

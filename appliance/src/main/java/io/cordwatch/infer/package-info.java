@@ -6,10 +6,11 @@
  * <p>Owns: the bundle format and its checks ({@link io.cordwatch.infer.Bundles}, documented in
  * docs/model-bundle.md), the reference preprocessing ({@link io.cordwatch.infer.Preprocessing}),
  * the INT8 calibration slices a bundle may carry ({@link io.cordwatch.infer.CalibrationSlices},
- * sampled from graded studies by {@link io.cordwatch.infer.CalibrationCapture}), the {@link
- * io.cordwatch.infer.BackboneEngine} interface and the CPU engine on ONNX Runtime (and the
- * localizer's session, {@link io.cordwatch.infer.OnnxLocalizer}), whose native library is loaded
- * only by {@link io.cordwatch.infer.OrtRuntime}; the adapter of the GPU backbone ({@link
+ * sampled from graded studies by {@link io.cordwatch.infer.CalibrationCapture} watching the engine
+ * through {@link io.cordwatch.infer.ObservedEngine}), the {@link io.cordwatch.infer.BackboneEngine}
+ * interface and the CPU engine on ONNX Runtime (and the localizer's session, {@link
+ * io.cordwatch.infer.OnnxLocalizer}), whose native library is loaded only by {@link
+ * io.cordwatch.infer.OrtRuntime}; the adapter of the GPU backbone ({@link
  * io.cordwatch.infer.TensorRtBackbone}); the optional {@link io.cordwatch.infer.SeriesEngine}
  * capability (grade a whole series in one fused pass) and {@link io.cordwatch.infer.FusedEngine},
  * which offers it with our kernels around TensorRT on the GPU, or around any host-memory engine on

@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.grade.SeriesGrader;
-import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleCalibration;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.CalibrationCapture;
 import io.cordwatch.infer.CalibrationSlices;
-import io.cordwatch.infer.InputShape;
+import io.cordwatch.infer.ObservedEngine;
 import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
@@ -95,71 +94,41 @@ class BundleAddCalibrationTest {
     assertTrue(plain.out().contains("calibration: none (an int8 device profile builds fp16"));
   }
 
-  /** Keeps every batch it is given, whole, then runs it on the engine below. */
-  private static final class Recording implements BackboneEngine {
-    final BackboneEngine engine;
-    final List<float[]> items = new ArrayList<>();
-
-    Recording(BackboneEngine engine) {
-      this.engine = engine;
-    }
-
-    @Override
-    public String name() {
-      return engine.name();
-    }
-
-    @Override
-    public InputShape inputShape() {
-      return engine.inputShape();
-    }
-
-    @Override
-    public int embeddingWidth() {
-      return engine.embeddingWidth();
-    }
-
-    @Override
-    public float[][] embed(FloatBuffer nchw, int batch) {
-      int item = inputShape().itemSize();
-      for (int b = 0; b < batch; b++) {
-        float[] copy = new float[item];
-        nchw.duplicate().position(nchw.position() + b * item).get(copy);
-        items.add(copy);
-      }
-      return engine.embed(nchw, batch);
-    }
-
-    @Override
-    public void close() {
-      engine.close();
-    }
-  }
-
   @Test
   void readBackTheSlicesAreWhatGradingFedTheBackbone() throws Exception {
     Path dir = freshBundle("everything");
     Bundle bundle = Bundles.load(dir);
-    List<float[]> fed;
-    List<short[]> planes;
+    List<float[]> fed = new ArrayList<>();
+    CalibrationCapture all = new CalibrationCapture(bundle.preprocessing(), 10_000, 1);
+    ObservedEngine.Observer record =
+        (nchw, batch, shape, embeddings) -> {
+          for (int b = 0; b < batch; b++) {
+            float[] item = new float[shape.itemSize()];
+            nchw.get(nchw.position() + b * item.length, item);
+            fed.add(item);
+          }
+        };
     try (ConfiguredBoxes boxes = ConfiguredBoxes.open(bundle, phantom.resolve("labels.csv"));
-        Recording recording = new Recording(Bundles.openEngine(bundle));
-        CalibrationCapture all =
-            new CalibrationCapture(recording, bundle.preprocessing(), 10_000, 1)) {
+        ObservedEngine engine =
+            ObservedEngine.owning(
+                Bundles.openEngine(bundle),
+                (nchw, batch, shape, embeddings) -> {
+                  record.batch(nchw.duplicate(), batch, shape, embeddings);
+                  all.batch(nchw, batch, shape, embeddings);
+                })) {
       List<Path> files;
       try (var walk = Files.walk(phantom)) {
         files = walk.filter(Files::isRegularFile).sorted().toList();
       }
       GradeCommand.Graded g =
           GradeCommand.gradeAll(
-              new SeriesGrader(bundle, all, boxes.source()),
+              new SeriesGrader(bundle, engine, boxes.source()),
               files,
               new ArrayList<>(),
               (done, total) -> {});
       assertTrue(!g.engineFailed());
-      fed = recording.items;
-      planes = all.planes();
     }
+    List<short[]> planes = all.planes();
     assertTrue(fed.size() >= 10, "both studies' labelled slices were graded: " + fed.size());
     assertEquals(fed.size(), planes.size(), "kept all: fewer slices than asked for");
 

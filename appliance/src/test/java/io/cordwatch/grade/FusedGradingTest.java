@@ -15,6 +15,7 @@ import io.cordwatch.infer.EngineException;
 import io.cordwatch.infer.FallbackEngine;
 import io.cordwatch.infer.FusedEngine;
 import io.cordwatch.infer.InputShape;
+import io.cordwatch.infer.ObservedEngine;
 import io.cordwatch.infer.SeriesEngine;
 import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.phantom.Phantom;
@@ -107,7 +108,9 @@ class FusedGradingTest {
   private static Bundle spreadHead(Bundle tiny) throws Exception {
     List<float[]> seen = new ArrayList<>();
     try (BackboneEngine ort = Bundles.openEngine(tiny);
-        BackboneEngine recording = new Recording(ort, seen)) {
+        BackboneEngine recording =
+            ObservedEngine.borrowing(
+                ort, (nchw, batch, shape, embeddings) -> seen.addAll(List.of(embeddings)))) {
       new SeriesGrader(tiny, recording, boxes).grade("study", "series", inputs);
     }
     int k = Bundle.DEFAULT_CLASSES.size();
@@ -151,34 +154,6 @@ class FusedGradingTest {
                 tiny.preprocessing(),
                 tiny.provenance()))
         .bundle();
-  }
-
-  /** Passes batches through and keeps every embedding. */
-  private record Recording(BackboneEngine inner, List<float[]> seen) implements BackboneEngine {
-    @Override
-    public String name() {
-      return inner.name();
-    }
-
-    @Override
-    public InputShape inputShape() {
-      return inner.inputShape();
-    }
-
-    @Override
-    public int embeddingWidth() {
-      return inner.embeddingWidth();
-    }
-
-    @Override
-    public float[][] embed(FloatBuffer nchw, int batch) {
-      float[][] e = inner.embed(nchw, batch);
-      seen.addAll(List.of(e));
-      return e;
-    }
-
-    @Override
-    public void close() {}
   }
 
   private static List<SeriesGrader.Input> axial(Path study) throws Exception {

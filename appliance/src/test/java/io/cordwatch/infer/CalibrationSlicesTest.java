@@ -2,7 +2,6 @@ package io.cordwatch.infer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -158,13 +157,21 @@ class CalibrationSlicesTest {
   @Test
   void theCaptureKeepsAnEvenSeededSampleOfWhatItFed() {
     PreprocessingSpec spec = bundle.preprocessing();
-    try (OnnxRuntimeEngine cpu = Bundles.openEngine(bundle)) {
+    CalibrationCapture a = new CalibrationCapture(spec, 4, 11);
+    CalibrationCapture same = new CalibrationCapture(spec, 4, 11);
+    CalibrationCapture other = new CalibrationCapture(spec, 4, 12);
+    List<float[]> fed = new ArrayList<>();
+    try (OnnxRuntimeEngine cpu = Bundles.openEngine(bundle);
+        ObservedEngine watched =
+            ObservedEngine.borrowing(
+                cpu,
+                (nchw, batch, shape, embeddings) -> {
+                  a.batch(nchw.duplicate(), batch, shape, embeddings);
+                  same.batch(nchw.duplicate(), batch, shape, embeddings);
+                  other.batch(nchw.duplicate(), batch, shape, embeddings);
+                })) {
       Random r = new Random(3);
       int item = cpu.inputShape().itemSize();
-      List<float[]> fed = new ArrayList<>();
-      CalibrationCapture a = new CalibrationCapture(cpu, spec, 4, 11);
-      CalibrationCapture same = new CalibrationCapture(cpu, spec, 4, 11);
-      CalibrationCapture other = new CalibrationCapture(cpu, spec, 4, 12);
       for (int batch = 0; batch < 5; batch++) {
         FloatBuffer in = FloatBuffer.allocate(3 * item);
         for (int i = 0; i < 3 * item; i++) {
@@ -175,44 +182,44 @@ class CalibrationSlicesTest {
         }
         in.flip();
         float[][] direct = cpu.embed(in.duplicate(), 3);
-        float[][] through = a.embed(in.duplicate(), 3);
+        float[][] through = watched.embed(in.duplicate(), 3);
         assertArrayEquals(direct[2], through[2], "the embeddings are the engine's");
-        same.embed(in.duplicate(), 3);
-        other.embed(in.duplicate(), 3);
       }
-      assertEquals(15, a.seen());
-      List<short[]> kept = a.planes();
-      assertEquals(4, kept.size());
-      for (int i = 0; i < 4; i++) {
-        assertArrayEquals(kept.get(i), same.planes().get(i), "same seed, same sample");
-      }
-      boolean differs = false;
-      for (int i = 0; i < 4; i++) {
-        differs |= !Arrays.equals(kept.get(i), other.planes().get(i));
-      }
-      assertTrue(differs, "another seed, another sample");
-      for (short[] plane : kept) {
-        boolean found = false;
-        for (float[] f : fed) {
-          boolean match = true;
-          for (int k = 0; k < S * S && match; k++) {
-            match = Math.abs(normalised(plane[k], spec) - f[k]) < 1e-4;
-          }
-          found |= match;
+    }
+    assertEquals(15, a.seen());
+    List<short[]> kept = a.planes();
+    assertEquals(4, kept.size());
+    for (int i = 0; i < 4; i++) {
+      assertArrayEquals(kept.get(i), same.planes().get(i), "same seed, same sample");
+    }
+    boolean differs = false;
+    for (int i = 0; i < 4; i++) {
+      differs |= !Arrays.equals(kept.get(i), other.planes().get(i));
+    }
+    assertTrue(differs, "another seed, another sample");
+    for (short[] plane : kept) {
+      boolean found = false;
+      for (float[] f : fed) {
+        boolean match = true;
+        for (int k = 0; k < S * S && match; k++) {
+          match = Math.abs(normalised(plane[k], spec) - f[k]) < 1e-4;
         }
-        assertTrue(found, "every kept plane is one that was fed, within the 16-bit step");
+        found |= match;
       }
+      assertTrue(found, "every kept plane is one that was fed, within the 16-bit step");
     }
   }
 
   @Test
-  void aCaptureRefusesANonsensicalSize() {
-    try (OnnxRuntimeEngine cpu = Bundles.openEngine(bundle)) {
-      assertThrows(
-          IllegalArgumentException.class,
-          () -> new CalibrationCapture(cpu, bundle.preprocessing(), 0, 1));
-      assertNotEquals(0, cpu.embeddingWidth());
-    }
+  void aCaptureRefusesANonsensicalSizeAndAnEngineOfAnotherSize() {
+    assertThrows(
+        IllegalArgumentException.class, () -> new CalibrationCapture(bundle.preprocessing(), 0, 1));
+    CalibrationCapture c = new CalibrationCapture(bundle.preprocessing(), 1, 1);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> c.batch(FloatBuffer.allocate(3 * 32 * 32), 1, new InputShape(3, 32, 32), null));
+    assertTrue(e.getMessage().contains("the preprocessing makes 64"), e.getMessage());
   }
 
   private void editEntry(java.util.function.Consumer<ObjectNode> edit) throws Exception {
