@@ -6,29 +6,36 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * A bundle's calibration slices as TensorRT's INT8 calibrator takes them: full batches of C x S x S
  * float32 items, each a stored plane put through preprocessing step 5 ({@link
  * Preprocessing#normalizeInto}) as grading does. The last batch is filled up with slices from the
  * start, so every batch is full and every slice is seen at least once. Not thread-safe: TensorRT
- * asks for batches from one thread.
+ * asks for batches from one thread. The slices stay in memory once read (2 bytes a pixel: 25 MiB
+ * for 256 slices at 224 x 224).
  */
 public final class CalibrationSlices implements CalibrationSource {
-  private final short[][] planes;
+  private final BundleCalibration source;
   private final Preprocessing preprocessing;
   private final int batchSize;
-  private final String checksum;
+  private short[][] planes;
   private int next;
 
-  private CalibrationSlices(
-      short[][] planes, Preprocessing preprocessing, int batchSize, String checksum) {
-    this.planes = planes;
+  private CalibrationSlices(BundleCalibration source, Preprocessing preprocessing, int batchSize) {
+    this.source = source;
     this.preprocessing = preprocessing;
     this.batchSize = batchSize;
-    this.checksum = checksum;
   }
 
+  /**
+   * Checks the file's size now; its contents are read (and their sha256 checked again) by the first
+   * {@link #rewind} or {@link #next}: only an INT8 engine build needs them, and a cached engine
+   * none.
+   */
   static CalibrationSlices read(
       BundleCalibration c, PreprocessingSpec spec, int channels, int batch) {
     if (batch < 1) {
@@ -41,20 +48,22 @@ public final class CalibrationSlices implements CalibrationSource {
               + " px, the preprocessing makes "
               + spec.inputSize());
     }
-    ByteBuffer bytes;
     try {
-      bytes = ByteBuffer.wrap(Files.readAllBytes(c.path())).order(ByteOrder.LITTLE_ENDIAN);
+      checkSize(c, Files.size(c.path()));
     } catch (IOException e) {
       throw new BundleException(
           BundleException.Code.MISSING_FILE, c.data().file() + ": cannot read: " + e, e);
     }
-    int area = c.size() * c.size();
-    if (bytes.remaining() != BundleCalibration.bytes(c.slices(), c.size())) {
+    return new CalibrationSlices(c, new Preprocessing(spec, channels), Math.min(batch, c.slices()));
+  }
+
+  private static void checkSize(BundleCalibration c, long bytes) {
+    if (bytes != BundleCalibration.bytes(c.slices(), c.size())) {
       throw new BundleException(
           BundleException.Code.CALIBRATION_SHAPE,
           c.data().file()
               + ": holds "
-              + bytes.remaining()
+              + bytes
               + " bytes, not "
               + c.slices()
               + " planes of "
@@ -62,26 +71,55 @@ public final class CalibrationSlices implements CalibrationSource {
               + " x "
               + c.size());
     }
-    short[][] planes = new short[c.slices()][area];
-    for (short[] p : planes) {
+  }
+
+  private short[][] planes() {
+    if (planes != null) {
+      return planes;
+    }
+    byte[] raw;
+    try {
+      raw = Files.readAllBytes(source.path());
+    } catch (IOException e) {
+      throw new BundleException(
+          BundleException.Code.MISSING_FILE, source.data().file() + ": cannot read: " + e, e);
+    }
+    checkSize(source, raw.length);
+    String sha;
+    try {
+      sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+    if (!sha.equals(source.data().sha256())) {
+      throw new BundleException(
+          BundleException.Code.CHECKSUM_MISMATCH,
+          source.data().file()
+              + " has sha256 "
+              + sha
+              + " but the bundle was loaded with "
+              + source.data().sha256()
+              + " (the file changed after the bundle was loaded)");
+    }
+    ByteBuffer bytes = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+    int area = source.size() * source.size();
+    short[][] read = new short[source.slices()][area];
+    for (short[] p : read) {
       bytes.asShortBuffer().get(p);
       bytes.position(bytes.position() + 2 * area);
     }
-    return new CalibrationSlices(
-        planes,
-        new Preprocessing(spec, channels),
-        Math.min(batch, planes.length),
-        c.data().sha256());
+    planes = read;
+    return planes;
   }
 
   /** How many slices there are. */
   public int slices() {
-    return planes.length;
+    return source.slices();
   }
 
   /** How many batches make one pass (the last one filled up from the start). */
   public int batches() {
-    return (planes.length + batchSize - 1) / batchSize;
+    return (source.slices() + batchSize - 1) / batchSize;
   }
 
   @Override
@@ -94,6 +132,7 @@ public final class CalibrationSlices implements CalibrationSource {
     if (next >= batches()) {
       return 0;
     }
+    short[][] planes = planes();
     int first = next * batchSize;
     int area = preprocessing.spec().inputSize() * preprocessing.spec().inputSize();
     float[] unit = new float[area];
@@ -110,11 +149,12 @@ public final class CalibrationSlices implements CalibrationSource {
 
   @Override
   public void rewind() {
+    planes();
     next = 0;
   }
 
   @Override
   public String checksum() {
-    return checksum;
+    return source.data().sha256();
   }
 }

@@ -128,6 +128,19 @@ class CalibrationSlicesTest {
   }
 
   @Test
+  void slicesChangedAfterTheLoadAreRefusedWhenRead() throws Exception {
+    Bundle b = Bundles.addCalibration(dir, planes(2)).bundle();
+    CalibrationSlices slices = b.calibration().orElseThrow().open(b.preprocessing(), 3, 2);
+    Path file = dir.resolve(BundleCalibration.FILE);
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[7] ^= 1;
+    Files.write(file, bytes);
+    BundleException e = assertThrows(BundleException.class, slices::rewind);
+    assertEquals(BundleException.Code.CHECKSUM_MISMATCH, e.code());
+    assertTrue(e.getMessage().contains("changed after the bundle was loaded"), e.getMessage());
+  }
+
+  @Test
   void theEntryIsCheckedStrictly() throws Exception {
     Bundles.addCalibration(dir, planes(2));
     editEntry(c -> c.put("slices", 0));

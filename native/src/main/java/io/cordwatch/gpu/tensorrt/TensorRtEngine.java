@@ -400,6 +400,11 @@ final class TensorRtEngine implements GpuBackbone, PipelineBackbone {
       config.setTimingCache(timing, false);
 
       IHostMemory plan = builder.buildSerializedNetwork(network, config);
+      if (calibrator != null && calibrator.failure() != null) {
+        throw new TensorRtUnavailableException(
+            "INT8 calibration could not read its slices: " + calibrator.failure().getMessage(),
+            calibrator.failure());
+      }
       if (plan == null || plan.isNull() || plan.size() == 0) {
         throw new TensorRtUnavailableException(
             "TensorRT could not build the engine (its messages are in the log above)");
@@ -663,15 +668,21 @@ final class TensorRtEngine implements GpuBackbone, PipelineBackbone {
     private final Pointer device = new Pointer();
     private final Pointer host = new Pointer();
     private final FloatBuffer pinned;
+    private volatile RuntimeException failure;
 
     Calibrator(CalibrationSource source, String input, int channels, int size) {
+      // First, before any memory is taken: the source reads (and checks) its slices here.
+      source.rewind();
       this.source = source;
       this.item = channels * size * size;
       long floats = (long) source.batchSize() * item;
       check("cudaMalloc(calibration)", cudaMalloc(device, floats * Float.BYTES));
-      check("cudaMallocHost(calibration)", cudaMallocHost(host, floats * Float.BYTES));
+      int rc = cudaMallocHost(host, floats * Float.BYTES);
+      if (rc != cudaSuccess) {
+        cudaFree(device);
+        check("cudaMallocHost(calibration)", rc);
+      }
       this.pinned = new FloatPointer(host).capacity(floats).asBuffer();
-      source.rewind();
     }
 
     @Override
@@ -683,7 +694,15 @@ final class TensorRtEngine implements GpuBackbone, PipelineBackbone {
     @SuppressWarnings("rawtypes") // the presets declare the raw type; an override must match
     public boolean getBatch(PointerPointer bindings, PointerPointer names, int nbBindings) {
       pinned.clear();
-      int n = source.next(pinned);
+      int n;
+      try {
+        n = source.next(pinned);
+      } catch (RuntimeException e) {
+        // Called from TensorRT's native code: an exception must not cross back into it. The
+        // build is refused afterwards with this cause (see failure()).
+        failure = e;
+        return false;
+      }
       if (n <= 0) {
         return false;
       }
@@ -704,6 +723,11 @@ final class TensorRtEngine implements GpuBackbone, PipelineBackbone {
 
     @Override
     public void writeCalibrationCache(Pointer cache, long length) {}
+
+    /** What went wrong reading a calibration batch, or null. */
+    RuntimeException failure() {
+      return failure;
+    }
 
     void release() {
       cudaFree(device);
