@@ -162,13 +162,17 @@ public final class Appliance implements AutoCloseable {
       ConfiguredBoxes boxes) {}
 
   /**
-   * Detects the device profile; a forced profile that does not exist stops start-up. Detection
+   * Detects the device profile among the shipped ones or those in {@code profiles}; a forced
+   * profile that does not exist, or a profile folder that cannot be read, stops start-up. Detection
    * never fails otherwise: an unreadable host is the CPU-only profile with the reason.
    */
   private static ProfileDetector.Detection detect(Settings settings) {
     try {
       ProfileDetector.Detection d =
-          new ProfileDetector(DeviceProfiles.builtIn())
+          new ProfileDetector(
+                  settings.profiles() == null
+                      ? DeviceProfiles.builtIn()
+                      : DeviceProfiles.load(settings.profiles()))
               .detect(
                   new HostProbe(Path.of("/"), GpuSources.inventory()).read(), settings.profile());
       LOG.info(
@@ -180,7 +184,8 @@ public final class Appliance implements AutoCloseable {
       d.warnings().forEach(w -> LOG.warning("device profile: " + w));
       return d;
     } catch (ProfileException e) {
-      throw new ConfigException("profile: " + e.getMessage());
+      throw new ConfigException(
+          (settings.profiles() == null ? "profile: " : "profiles: ") + e.getMessage());
     }
   }
 

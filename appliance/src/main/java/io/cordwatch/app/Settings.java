@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
  * @param bundle the model bundle (folder or .zip) to grade with; null: no grading, jobs wait
  * @param boxes canal boxes (labels.csv or a folder of LabelImg VOC XML); null: none supplied
  * @param profile the device profile id, or {@code auto} to detect it (docs/gpu.md)
+ * @param profiles a folder of the operator's own device profiles (*.yaml) used instead of the
+ *     shipped ones; null: the shipped ones
  * @param gpuRetry after a GPU fault, how long grading stays on the CPU before the GPU is tried
  *     again (doubling on each failed retry, at most 16 times this)
  * @param streaming grade slices as they arrive (decode ahead, speculative grading at association
@@ -72,6 +74,7 @@ public record Settings(
     Path bundle,
     Path boxes,
     String profile,
+    Path profiles,
     Duration gpuRetry,
     boolean streaming,
     long streamMemoryBytes,
@@ -108,6 +111,7 @@ public record Settings(
           "bundle",
           "boxes",
           "profile",
+          "profiles",
           "gpu-retry",
           "streaming",
           "stream-memory",
@@ -251,6 +255,7 @@ public record Settings(
         path(v, "bundle"),
         path(v, "boxes"),
         v.get("profile").strip(),
+        path(v, "profiles"),
         duration(v, "gpu-retry"),
         bool(v, "streaming"),
         size(v, "stream-memory"),

@@ -87,6 +87,12 @@ final class ServeCommand implements Callable<Integer> {
   String profile;
 
   @Option(
+      names = "--profiles",
+      description =
+          "A folder of your own device profiles (*.yaml) to use instead of the shipped ones")
+  String profiles;
+
+  @Option(
       names = "--gpu-retry",
       description = "After a GPU fault, grade on the CPU this long before retrying (default 30s)")
   String gpuRetry;
@@ -113,6 +119,7 @@ final class ServeCommand implements Callable<Integer> {
     put(m, "bundle", bundle);
     put(m, "boxes", boxes);
     put(m, "profile", profile);
+    put(m, "profiles", profiles);
     put(m, "gpu-retry", gpuRetry);
     return m;
   }

@@ -192,6 +192,49 @@ class GradingApplianceTest {
     }
   }
 
+  /**
+   * The operator's own profile folder replaces the shipped profiles: a site copy of the Ada profile
+   * set to int8, forced, with a bundle that has no calibration slices, goes on as fp16 and, with no
+   * CUDA or TensorRT on this machine, grades on the CPU, the status saying both.
+   */
+  @Test
+  void anOperatorsInt8ProfileIsUsedAndTheStatusSaysWhatBecameOfIt() throws Exception {
+    Path profiles = Files.createDirectories(tmp.resolve("site-profiles"));
+    String ada =
+        new String(
+            getClass().getResourceAsStream("/firmware-config/profiles/x86-ada.yaml").readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8);
+    // A set needs a CPU profile too (for a machine without a GPU): the operator copies the folder.
+    try (var cpu = getClass().getResourceAsStream("/firmware-config/profiles/cpu-only.yaml")) {
+      Files.copy(cpu, profiles.resolve("cpu-only.yaml"));
+    }
+    Files.writeString(
+        profiles.resolve("site-ada-int8.yaml"),
+        ada.replace("id: x86-ada", "id: site-ada-int8")
+            .replace("precision: fp16", "precision: int8"));
+    TorchFixture.bundle(tmp.resolve("bundle"));
+    Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
+    flags.put("bundle", tmp.resolve("bundle").toString());
+    flags.put("profiles", profiles.toString());
+    flags.put("profile", "site-ada-int8");
+    try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      JsonNode a =
+          get("http://127.0.0.1:" + appliance.httpPort() + "/api/v1/status").path("accelerator");
+      assertEquals("site-ada-int8", a.path("profile").asText(), a.toString());
+      assertEquals(true, a.path("degraded").asBoolean(), a.toString());
+      String reason = a.path("reason").asText();
+      assertTrue(reason.contains("int8 asked, fp16 built"), reason);
+    }
+
+    flags.put("profile", "x86-ada");
+    ConfigException unknown =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class,
+            () -> Appliance.start(Settings.load(null, flags), Clock.systemUTC()));
+    assertTrue(unknown.getMessage().startsWith("profiles: "), unknown.getMessage());
+    assertTrue(unknown.getMessage().contains("x86-ada"), unknown.getMessage());
+  }
+
   /** The files of a phantom study with {@code slices} axial slices, and its labels.csv. */
   private record PhantomStudy(List<Path> files, Path labels) {}
 
