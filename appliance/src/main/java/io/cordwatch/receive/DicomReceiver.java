@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -261,11 +262,16 @@ public final class DicomReceiver implements AutoCloseable {
 
   private void serve(int number, String peer, Pdu.AssociateRequest rq, Socket socket)
       throws IOException {
+    Set<String> series = new HashSet<>();
+    AtomicBoolean told = new AtomicBoolean();
+    // Read on this thread, after the last C-STORE-RSP went out: every instance of the association
+    // is stored, and the tracker hears of the release without PixelMed's post-release wait.
+    Runnable releaseRequested = () -> tell(series, true, told);
     Association association;
     try {
       association =
           AssociationFactory.createNewAssociation(
-              new GatedSocket(socket, rq.bytes(), PDU_BOUND),
+              new GatedSocket(socket, rq.bytes(), PDU_BOUND, releaseRequested),
               settings.aeTitle(),
               MAX_PDU_RECEIVED,
               SOCKET_BUFFER,
@@ -279,7 +285,6 @@ public final class DicomReceiver implements AutoCloseable {
     }
     meters.associationOpened();
     LOG.fine("assoc#" + number + " from " + peer + " calling " + rq.callingAe() + ": accepted");
-    Set<String> series = new HashSet<>();
     boolean released = false;
     int stored = 0;
     int failed = 0;
@@ -309,6 +314,7 @@ public final class DicomReceiver implements AutoCloseable {
       LOG.info("assoc#" + number + " from " + peer + ": ended (" + e.getMessage() + ")");
       abortQuietly(association);
     } finally {
+      tell(series, released, told);
       meters.associationClosed();
       LOG.info(
           "assoc#"
@@ -323,13 +329,18 @@ public final class DicomReceiver implements AutoCloseable {
               + " refused, "
               + series.size()
               + " series");
-      if (!series.isEmpty()) {
-        try {
-          listener.associationEnded(Set.copyOf(series), released);
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "association-ended listener failed", e);
-        }
-      }
+    }
+  }
+
+  /** Tells the listener once per association which series it carried, if any. */
+  private void tell(Set<String> series, boolean released, AtomicBoolean told) {
+    if (series.isEmpty() || !told.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      listener.associationEnded(Set.copyOf(series), released);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "association-ended listener failed", e);
     }
   }
 

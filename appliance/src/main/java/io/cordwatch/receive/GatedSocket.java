@@ -19,12 +19,14 @@ final class GatedSocket extends Socket {
   private final Socket real;
   private final InputStream in;
 
-  GatedSocket(Socket real, byte[] alreadyRead, long maxPduLength) throws IOException {
+  GatedSocket(Socket real, byte[] alreadyRead, long maxPduLength, Runnable onReleaseRequest)
+      throws IOException {
     this.real = real;
     this.in =
         new PduGuardInputStream(
             new SequenceInputStream(new ByteArrayInputStream(alreadyRead), real.getInputStream()),
-            maxPduLength);
+            maxPduLength,
+            onReleaseRequest);
   }
 
   @Override

@@ -9,16 +9,22 @@ import java.io.InputStream;
  * type that does not exist or a length above the bound. PixelMed allocates each PDU body at the
  * length the peer states; with this stream underneath, no claimed length above {@code maxPduLength}
  * ever reaches it, so a hostile or broken peer cannot make the appliance allocate gigabytes.
+ *
+ * <p>It also says when the peer asks to release the association ({@code onReleaseRequest}, once the
+ * A-RELEASE-RQ header is read): PixelMed reports a release only after its post-release wait, and
+ * the study tracker can start the series' release grace at once.
  */
 final class PduGuardInputStream extends FilterInputStream {
   private final long maxPduLength;
+  private final Runnable onReleaseRequest;
   private final byte[] header = new byte[6];
   private int headerFill;
   private long bodyRemaining;
 
-  PduGuardInputStream(InputStream in, long maxPduLength) {
+  PduGuardInputStream(InputStream in, long maxPduLength, Runnable onReleaseRequest) {
     super(in);
     this.maxPduLength = maxPduLength;
+    this.onReleaseRequest = onReleaseRequest;
   }
 
   @Override
@@ -58,6 +64,9 @@ final class PduGuardInputStream extends FilterInputStream {
       }
       headerFill = 0;
       bodyRemaining = length;
+      if (type == Pdu.RELEASE_RQ) {
+        onReleaseRequest.run();
+      }
     }
     return n;
   }
