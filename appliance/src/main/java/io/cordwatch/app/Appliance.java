@@ -29,6 +29,7 @@ import io.cordwatch.telemetry.GpuSources;
 import io.cordwatch.telemetry.GpuTelemetry;
 import io.cordwatch.telemetry.Meters;
 import io.cordwatch.web.Accelerator;
+import io.cordwatch.web.ApiToken;
 import io.cordwatch.web.WebContext;
 import io.cordwatch.web.WebServer;
 import java.io.IOException;
@@ -367,10 +368,30 @@ public final class Appliance implements AutoCloseable {
 
   /** Starts the appliance; the DICOM port is accepting when this returns. */
   public static Appliance start(Settings settings, Clock clock) {
+    checkApiToken(settings);
     try {
       return new Appliance(settings, clock);
     } catch (IOException e) {
       throw new UncheckedIOException("start-up failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses an unusable token file before anything starts, and says when API writes are open to
+   * whoever reaches the HTTP port.
+   */
+  private static void checkApiToken(Settings settings) {
+    ApiToken token;
+    try {
+      token = ApiToken.of(settings.apiTokenFile());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("api-token-file: " + e.getMessage());
+    }
+    if (!token.required() && settings.boxesApi()) {
+      LOG.warning(
+          "http: PUT /api/v1/studies/{uid}/boxes accepts changes from anyone who can reach port "
+              + settings.httpPort()
+              + "; set api-token-file, or boxes-api: off");
     }
   }
 

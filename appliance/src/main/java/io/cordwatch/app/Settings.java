@@ -53,6 +53,8 @@ import java.util.regex.Pattern;
  * @param gradingRetryDelay wait before the second attempt; each later wait is four times longer
  * @param gradingRetryMaxDelay the longest wait between attempts
  * @param boxesApi whether canal boxes may be supplied with {@code PUT /api/v1/studies/{uid}/boxes}
+ * @param apiTokenFile a file holding the token API writes must carry ({@code Authorization: Bearer
+ *     TOKEN}); null: writes need none
  */
 public record Settings(
     Path dataDir,
@@ -81,7 +83,8 @@ public record Settings(
     int gradingAttempts,
     Duration gradingRetryDelay,
     Duration gradingRetryMaxDelay,
-    boolean boxesApi) {
+    boolean boxesApi,
+    Path apiTokenFile) {
 
   private static final Pattern AE = Pattern.compile("^[\\x20-\\x5B\\x5D-\\x7E]{1,16}$");
   private static final Pattern SIZE =
@@ -118,7 +121,8 @@ public record Settings(
           "grading-attempts",
           "grading-retry-delay",
           "grading-retry-max-delay",
-          "boxes-api");
+          "boxes-api",
+          "api-token-file");
 
   public Settings {
     if (dataDir == null) {
@@ -262,7 +266,8 @@ public record Settings(
         integer(v, "grading-attempts"),
         duration(v, "grading-retry-delay"),
         duration(v, "grading-retry-max-delay"),
-        bool(v, "boxes-api"));
+        bool(v, "boxes-api"),
+        path(v, "api-token-file"));
   }
 
   private static boolean bool(Map<String, String> v, String key) {

@@ -10,6 +10,7 @@ import io.cordwatch.store.Records.BoxReplacement;
 import io.cordwatch.store.Records.BoxRow;
 import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.store.Records.StudyRow;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -34,7 +35,9 @@ import java.util.logging.Logger;
  * one index transaction, which also queues grading again for series whose boxes changed and writes
  * an audit row. The body is checked whole before anything is written (each box names an instance of
  * this study, a frame it has, and pixels inside its image), so a refused upload changes nothing.
- * The setting {@code boxes-api: off} turns the route into a 403.
+ * The setting {@code boxes-api: off} turns the route into a 403; with {@code api-token-file} set, a
+ * write without {@code Authorization: Bearer TOKEN} (or with another token) is a 401 and changes
+ * nothing ({@link ApiToken}).
  */
 final class ApiService implements HttpService {
   private static final Logger LOG = Logger.getLogger(ApiService.class.getName());
@@ -53,9 +56,11 @@ final class ApiService implements HttpService {
   static final int MAX_LIMIT = 1000;
 
   private final WebContext ctx;
+  private final ApiToken token;
 
   ApiService(WebContext ctx) {
     this.ctx = ctx;
+    this.token = ApiToken.of(ctx.settings().apiTokenFile());
   }
 
   @Override
@@ -117,6 +122,12 @@ final class ApiService implements HttpService {
       throw new WebException(
           WebException.Code.FORBIDDEN,
           "canal boxes cannot be supplied through the API on this appliance (boxes-api: off)");
+    }
+    Optional<String> refused = token.refusal(req.headers().first(HeaderNames.AUTHORIZATION));
+    if (refused.isPresent()) {
+      LOG.warning("canal boxes refused to " + peer(req) + ": " + refused.get());
+      res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"cordwatch\"");
+      throw new WebException(WebException.Code.UNAUTHORIZED, refused.get());
     }
     String uid = study(req).studyUid();
     String type =

@@ -13,6 +13,8 @@ public final class WebException extends RuntimeException {
     INVALID_PARAMETER(400),
     /** The request itself could not be understood. */
     BAD_REQUEST(400),
+    /** A write without the API token, or with a wrong one. */
+    UNAUTHORIZED(401),
     /** The request is understood but this appliance is set up to refuse it. */
     FORBIDDEN(403),
     /** Nothing lives at this path, or the named object does not exist. */

@@ -9,8 +9,9 @@
  * <p>What it may not touch: it writes the index in one place only, {@code PUT
  * /api/v1/studies/{uid}/boxes}, through {@link io.cordwatch.store.Index#replaceStudyBoxes} (one
  * transaction: the study's boxes, the grading jobs it queues again with their stale results
- * cleared, and an audit row); it never writes instances or series (the receive and study stages own
- * those rows, and leaving them alone is what lets the web layer run, fail or restart without
+ * cleared, and an audit row), which needs the API token when {@code api-token-file} is set ({@link
+ * io.cordwatch.web.ApiToken}); it never writes instances or series (the receive and study stages
+ * own those rows, and leaving them alone is what lets the web layer run, fail or restart without
  * risking an acknowledged instance). It never calls PixelMed or any DICOM library (those stay
  * inside receive, publish and dicom, so the library can be swapped); it never registers meters
  * (names live in telemetry). It prints no patient data: studies appear in HTML only as {@link

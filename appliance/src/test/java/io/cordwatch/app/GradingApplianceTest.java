@@ -235,6 +235,18 @@ class GradingApplianceTest {
     assertTrue(unknown.getMessage().contains("x86-ada"), unknown.getMessage());
   }
 
+  @Test
+  void anUnusableApiTokenFileStopsStartUpNamingTheSetting() throws Exception {
+    Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
+    flags.put("api-token-file", tmp.resolve("no-such-token").toString());
+    ConfigException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class,
+            () -> Appliance.start(Settings.load(null, flags), Clock.systemUTC()));
+    assertTrue(e.getMessage().startsWith("api-token-file: "), e.getMessage());
+    assertTrue(e.getMessage().contains("no-such-token: cannot read"), e.getMessage());
+  }
+
   /** The files of a phantom study with {@code slices} axial slices, and its labels.csv. */
   private record PhantomStudy(List<Path> files, Path labels) {}
 

@@ -195,4 +195,54 @@ class BoxesApiTest {
     assertEquals("forbidden", TestAppliance.json(res).path("error").path("code").asText());
     assertTrue(message(res).contains("boxes-api: off"), message(res));
   }
+
+  @Test
+  void withATokenFileOnlyWritesCarryingTheTokenAreTaken() throws Exception {
+    String secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    Path tokenFile = java.nio.file.Files.writeString(dir.resolve("api-token"), secret + "\n");
+    app.close();
+    app = new TestAppliance(dir.resolve("token"), Map.of("api-token-file", tokenFile.toString()));
+    String sop = app.receive(STUDY, STUDY + ".1", 1_000, "T2 TSE AX", FACTS);
+    String body =
+        "[{\"sop_instance_uid\":\"" + sop + "\",\"x0\":10,\"y0\":10,\"x1\":20,\"y1\":20}]";
+
+    HttpResponse<String> none = put("application/json", body);
+    assertEquals(401, none.statusCode(), none.body());
+    assertEquals("unauthorized", TestAppliance.json(none).path("error").path("code").asText());
+    assertTrue(message(none).contains("Authorization: Bearer TOKEN"), message(none));
+    assertEquals(
+        "Bearer realm=\"cordwatch\"", none.headers().firstValue("WWW-Authenticate").orElse(""));
+
+    HttpResponse<String> wrong = putWith("Bearer " + secret.replace('0', '1'), body);
+    assertEquals(401, wrong.statusCode(), wrong.body());
+    assertTrue(message(wrong).contains("does not match"), message(wrong));
+    assertEquals(0, app.index.boxesOfStudy(STUDY).size(), "a refused write changes nothing");
+
+    HttpResponse<String> right = putWith("Bearer " + secret, body);
+    assertEquals(200, right.statusCode(), right.body());
+    assertEquals(1, app.index.boxesOfStudy(STUDY).size());
+
+    HttpResponse<String> read =
+        app.send(
+            HttpRequest.newBuilder(app.uri("/api/v1/studies/" + STUDY + "/boxes")).GET().build());
+    assertEquals(200, read.statusCode(), "reads need no token");
+  }
+
+  @Test
+  void aTokenTooShortToProtectAnythingIsRefusedNamingTheFile() throws Exception {
+    Path tokenFile = java.nio.file.Files.writeString(dir.resolve("short-token"), "letmein\n");
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> ApiToken.of(tokenFile));
+    assertTrue(e.getMessage().contains("short-token: the token must be 16 to 256"), e.getMessage());
+  }
+
+  private HttpResponse<String> putWith(String authorization, String body) {
+    return app.send(
+        HttpRequest.newBuilder(app.uri("/api/v1/studies/" + STUDY + "/boxes"))
+            .header("Content-Type", "application/json")
+            .header("Authorization", authorization)
+            .PUT(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
 }
