@@ -376,9 +376,17 @@ public final class Appliance implements AutoCloseable {
     }
   }
 
+  private static boolean loopback(String bind) {
+    try {
+      return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
   /**
    * Refuses an unusable token file before anything starts, and says when API writes are open to
-   * whoever reaches the HTTP port.
+   * whoever reaches the HTTP port (not when it listens on loopback only).
    */
   private static void checkApiToken(Settings settings) {
     ApiToken token;
@@ -387,7 +395,7 @@ public final class Appliance implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("api-token-file: " + e.getMessage());
     }
-    if (!token.required() && settings.boxesApi()) {
+    if (!token.required() && settings.boxesApi() && !loopback(settings.bind())) {
       LOG.warning(
           "http: PUT /api/v1/studies/{uid}/boxes accepts changes from anyone who can reach port "
               + settings.httpPort()
