@@ -1,5 +1,6 @@
 package io.cordwatch.infer;
 
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 
 /**
@@ -28,6 +29,22 @@ public record BundleCalibration(BundleFile data, int slices, int size) {
   /** Bytes a file of {@code slices} planes of S x S holds. */
   public static long bytes(int slices, int size) {
     return 2L * slices * size * size;
+  }
+
+  /**
+   * One item of a normalised input tensor undone back to its stored calibration plane: channel 0's
+   * {@code t * std + mean}, clipped to [0, 1], as {@code round(x * 65535)}.
+   *
+   * @param nchw the tensor; read at absolute positions, its position is left alone
+   * @param from the item's first float
+   */
+  public static short[] plane(FloatBuffer nchw, int from, PreprocessingSpec spec) {
+    short[] plane = new short[spec.inputSize() * spec.inputSize()];
+    for (int k = 0; k < plane.length; k++) {
+      double x = nchw.get(from + k) * spec.std() + spec.mean();
+      plane[k] = (short) Math.round(Math.clamp(x, 0.0, 1.0) * SCALE);
+    }
+    return plane;
   }
 
   /** Where the file lies now. */

@@ -42,7 +42,6 @@ public final class CalibrationCapture implements ObservedEngine.Observer {
           "the engine takes " + shape + ", the preprocessing makes " + spec.inputSize());
     }
     int item = shape.itemSize();
-    int area = spec.inputSize() * spec.inputSize();
     int base = nchw.position();
     for (int b = 0; b < batch; b++) {
       seen++;
@@ -50,12 +49,7 @@ public final class CalibrationCapture implements ObservedEngine.Observer {
       if (slot >= keep) {
         continue;
       }
-      short[] plane = new short[area];
-      int from = base + b * item;
-      for (int k = 0; k < area; k++) {
-        double x = nchw.get(from + k) * spec.std() + spec.mean();
-        plane[k] = (short) Math.round(Math.clamp(x, 0.0, 1.0) * BundleCalibration.SCALE);
-      }
+      short[] plane = BundleCalibration.plane(nchw, base + b * item, spec);
       if (slot == kept.size()) {
         kept.add(plane);
       } else {

@@ -1,6 +1,7 @@
 package io.cordwatch.trainer.cli;
 
 import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.BundleCalibration;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.LocalizerSpec;
@@ -164,6 +165,14 @@ final class TrainCommand implements Callable<Integer> {
   double oodThreshold = 4;
 
   @Option(
+      names = "--calibration-slices",
+      paramLabel = "N",
+      description =
+          "INT8 calibration slices put in the bundle, evenly spaced over the training set"
+              + " (0: none; default ${DEFAULT-VALUE}).")
+  int calibrationSlices = 256;
+
+  @Option(
       names = "--allow-empty-classes",
       description = "Train even when a class has no training slice.")
   boolean allowEmptyClasses;
@@ -245,6 +254,13 @@ final class TrainCommand implements Callable<Integer> {
 
   private int train(PrintStream log) throws IOException {
     requireEmptyOutput(out);
+    if (calibrationSlices < 0 || calibrationSlices > BundleCalibration.MAX_SLICES) {
+      throw new IllegalArgumentException(
+          "--calibration-slices must be 0.."
+              + BundleCalibration.MAX_SLICES
+              + ", got "
+              + calibrationSlices);
+    }
     if (threads != null) {
       if (threads < 1) {
         throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
@@ -322,7 +338,8 @@ final class TrainCommand implements Callable<Integer> {
                   fp16 ? OnnxWriter.Precision.FLOAT16 : OnnxWriter.Precision.FLOAT32,
                   oodThreshold,
                   trainingData,
-                  commandLine()),
+                  commandLine(),
+                  calibrationSlices),
               log);
     }
 

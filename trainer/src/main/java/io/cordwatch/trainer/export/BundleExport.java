@@ -3,6 +3,7 @@ package io.cordwatch.trainer.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cordwatch.grade.PrototypeHead;
+import io.cordwatch.infer.BundleCalibration;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.LocalizerSpec;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,7 +97,8 @@ public final class BundleExport {
       OnnxWriter.Precision precision,
       double oodThreshold,
       String trainingData,
-      String commandLine) {}
+      String commandLine,
+      int calibrationSlices) {}
 
   /** What was written. */
   public record Written(
@@ -178,6 +181,17 @@ public final class BundleExport {
             r.config().preprocessing(),
             provenance);
     Bundles.create(r.out(), recipe);
+    if (r.calibrationSlices() > 0) {
+      List<short[]> planes = calibrationPlanes(r, pre);
+      Bundles.addCalibration(r.out(), planes);
+      log.printf(
+          Locale.ROOT,
+          "calibration: %d training slices of %d x %d for INT8 engines (%s)%n",
+          planes.size(),
+          size,
+          size,
+          BundleCalibration.FILE);
+    }
     Path curves = r.workDir().resolve(TrainingRun.CURVES);
     if (Files.exists(curves)) {
       Files.copy(curves, r.out().resolve(CURVES), StandardCopyOption.REPLACE_EXISTING);
@@ -275,6 +289,24 @@ public final class BundleExport {
     double scale = Preprocessing.percentile(toFloats(d), 99);
     // A zero scale (every slice exactly on its prototype) would make every score infinite.
     return scale > 0 && Double.isFinite(scale) ? scale : 1;
+  }
+
+  /**
+   * INT8 calibration planes: {@code calibrationSlices} training slices (all when fewer), evenly
+   * spaced over the study-ordered set so every study contributes, preprocessed as for training
+   * (supplied boxes, no augmentation) and stored as {@link BundleCalibration} planes.
+   */
+  static List<short[]> calibrationPlanes(Request r, Preprocessing pre) {
+    Dataset train = r.train();
+    int n = Math.min(r.calibrationSlices(), train.size());
+    float[] x = new float[pre.itemSize()];
+    FloatBuffer view = FloatBuffer.wrap(x);
+    List<short[]> planes = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      train.tensor((int) ((long) i * train.size() / n), Optional.empty(), pre, x, 0);
+      planes.add(BundleCalibration.plane(view, 0, r.config().preprocessing()));
+    }
+    return planes;
   }
 
   private static double compareWithFloat32(Request r, Path fp16, Preprocessing pre)

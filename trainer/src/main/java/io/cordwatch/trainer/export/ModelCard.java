@@ -194,6 +194,18 @@ final class ModelCard {
           .append(")\n");
     }
     b.append("\nPer-epoch values with intervals: ").append(BundleExport.CURVES).append(".\n\n");
+    if (r.calibrationSlices() > 0) {
+      b.append("## INT8 calibration slices\n\n");
+      b.append("`")
+          .append(io.cordwatch.infer.BundleCalibration.FILE)
+          .append("`: ")
+          .append(Math.min(r.calibrationSlices(), r.train().size()))
+          .append(
+              " training slices, evenly spaced over the training studies, for TensorRT's INT8"
+                  + " calibrator (used only when a device profile asks for int8). No INT8 engine"
+                  + " has been built from this bundle by the trainer; compare one's grades with"
+                  + " this model's before it grades anyone.\n\n");
+    }
     b.append("## Limitations\n\n");
     b.append(
         "- Phantom-trained: synthetic anatomy and noise; performance on real MRI is unknown.\n"

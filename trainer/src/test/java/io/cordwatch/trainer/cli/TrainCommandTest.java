@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.BundleCalibration;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.trainer.dataset.PhantomData;
 import io.cordwatch.trainer.export.BundleExport;
@@ -116,6 +117,11 @@ class TrainCommandTest {
     assertTrue(card.contains("## Canal localizer"), card);
     assertFalse(card.contains("none in this bundle"), card);
     assertTrue(card.contains("held-out phantom: "), card);
+    // INT8 calibration slices by default: every training slice here (fewer than 256).
+    BundleCalibration cal = b.calibration().orElseThrow();
+    assertTrue(r.err().contains("calibration: " + cal.slices() + " training slices of 32 x 32"));
+    assertTrue(cal.slices() > 1 && cal.slices() <= 256, "slices " + cal.slices());
+    assertTrue(card.contains("## INT8 calibration slices"), card);
     assertEquals(2, Files.readAllLines(out.resolve(BundleExport.CURVES)).size());
     assertTrue(Files.exists(tmp.resolve("bundle.work").resolve("checkpoint.bin")));
   }
@@ -124,10 +130,11 @@ class TrainCommandTest {
   void noLocalizerLeavesTheBundleWithoutOneAndItStillVerifies(@TempDir Path tmp)
       throws IOException {
     Path out = tmp.resolve("bundle");
-    Run r = run(tiny(out, "--no-localizer"));
+    Run r = run(tiny(out, "--no-localizer", "--calibration-slices", "0"));
     assertEquals(0, r.code(), r.err());
     assertFalse(r.err().contains("localizer"), r.err());
     assertTrue(Bundles.verify(out).bundle().localizer().isEmpty());
+    assertTrue(Bundles.load(out).calibration().isEmpty(), "--calibration-slices 0: none");
     assertFalse(Files.readString(out.resolve("bundle.json")).contains("localizer"));
     String card = Files.readString(out.resolve(BundleExport.MODEL_CARD));
     assertTrue(card.contains("Localizer: none in this bundle"), card);
