@@ -1,6 +1,8 @@
 package io.cordwatch.infer;
 
+import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -45,6 +47,47 @@ public record BundleCalibration(BundleFile data, int slices, int size) {
       plane[k] = (short) Math.round(Math.clamp(x, 0.0, 1.0) * SCALE);
     }
     return plane;
+  }
+
+  /**
+   * The file's size as it is now, checked against {@code slices} planes of S x S.
+   *
+   * @throws BundleException {@code CALIBRATION_SHAPE} naming both sizes; {@code MISSING_FILE}
+   */
+  long checkedSize() {
+    try {
+      return checkSize(Files.size(path()));
+    } catch (IOException e) {
+      throw new BundleException(
+          BundleException.Code.MISSING_FILE, data.file() + ": cannot read: " + e, e);
+    }
+  }
+
+  /**
+   * {@code bytes} if they are {@code slices} planes of S x S 16-bit values.
+   *
+   * @throws BundleException {@code CALIBRATION_SHAPE} naming both sizes
+   */
+  long checkSize(long bytes) {
+    long expected = bytes(slices, size);
+    if (bytes != expected) {
+      throw new BundleException(
+          BundleException.Code.CALIBRATION_SHAPE,
+          data.file()
+              + ": holds "
+              + bytes
+              + " bytes, not "
+              + slices
+              + " planes of "
+              + size
+              + " x "
+              + size
+              + " 16-bit values (calibration.slices planes at preprocessing.input_size: "
+              + expected
+              + " bytes); slices made for another input size must be made again ('cordwatch"
+              + " bundle add-calibration')");
+    }
+    return bytes;
   }
 
   /** Where the file lies now. */

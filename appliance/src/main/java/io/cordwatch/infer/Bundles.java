@@ -274,7 +274,8 @@ public final class Bundles {
     Optional<BundleCalibration> calibration =
         cal == null
             ? Optional.empty()
-            : Optional.of(calibration(cal.file(dir), calibrationSlices, pre.inputSize()));
+            : Optional.of(new BundleCalibration(cal.file(dir), calibrationSlices, pre.inputSize()));
+    calibration.ifPresent(BundleCalibration::checkedSize);
 
     return new Bundle(
         source,
@@ -294,35 +295,6 @@ public final class Bundles {
         pre,
         calibration,
         provenance);
-  }
-
-  /** The entry's file, its size checked against the slice count and S. */
-  private static BundleCalibration calibration(BundleFile f, int slices, int size) {
-    long bytes;
-    try {
-      bytes = Files.size(f.path());
-    } catch (IOException e) {
-      throw new BundleException(Code.MISSING_FILE, f.file() + ": cannot read: " + e, e);
-    }
-    long expected = BundleCalibration.bytes(slices, size);
-    if (bytes != expected) {
-      throw new BundleException(
-          Code.CALIBRATION_SHAPE,
-          f.file()
-              + ": holds "
-              + bytes
-              + " bytes, but calibration.slices = "
-              + slices
-              + " planes of "
-              + size
-              + " x "
-              + size
-              + " 16-bit values (preprocessing.input_size) are "
-              + expected
-              + " bytes; slices made for another input size must be made again ('cordwatch"
-              + " bundle add-calibration')");
-    }
-    return new BundleCalibration(f, slices, size);
   }
 
   private static void checkClasses(Reader head, List<String> classes, List<String> highGrade) {
@@ -700,18 +672,26 @@ public final class Bundles {
 
   /** Lower-case hex sha256 of a file. */
   public static String sha256(Path file) {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    MessageDigest md = sha256Digest();
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
       in.transferTo(OutputStream.nullOutputStream());
     } catch (IOException e) {
       throw new BundleException(Code.MISSING_FILE, file + ": cannot read: " + e.getMessage(), e);
     }
     return HexFormat.of().formatHex(md.digest());
+  }
+
+  /** Lower-case hex sha256 of bytes already read (so they are the bytes checked). */
+  static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+  }
+
+  private static MessageDigest sha256Digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

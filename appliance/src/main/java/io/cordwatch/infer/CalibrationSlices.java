@@ -6,9 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A bundle's calibration slices as TensorRT's INT8 calibrator takes them: full batches of C x S x S
@@ -48,29 +45,8 @@ public final class CalibrationSlices implements CalibrationSource {
               + " px, the preprocessing makes "
               + spec.inputSize());
     }
-    try {
-      checkSize(c, Files.size(c.path()));
-    } catch (IOException e) {
-      throw new BundleException(
-          BundleException.Code.MISSING_FILE, c.data().file() + ": cannot read: " + e, e);
-    }
+    c.checkedSize();
     return new CalibrationSlices(c, new Preprocessing(spec, channels), Math.min(batch, c.slices()));
-  }
-
-  private static void checkSize(BundleCalibration c, long bytes) {
-    if (bytes != BundleCalibration.bytes(c.slices(), c.size())) {
-      throw new BundleException(
-          BundleException.Code.CALIBRATION_SHAPE,
-          c.data().file()
-              + ": holds "
-              + bytes
-              + " bytes, not "
-              + c.slices()
-              + " planes of "
-              + c.size()
-              + " x "
-              + c.size());
-    }
   }
 
   private short[][] planes() {
@@ -84,13 +60,8 @@ public final class CalibrationSlices implements CalibrationSource {
       throw new BundleException(
           BundleException.Code.MISSING_FILE, source.data().file() + ": cannot read: " + e, e);
     }
-    checkSize(source, raw.length);
-    String sha;
-    try {
-      sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    source.checkSize(raw.length);
+    String sha = Bundles.sha256(raw);
     if (!sha.equals(source.data().sha256())) {
       throw new BundleException(
           BundleException.Code.CHECKSUM_MISMATCH,
