@@ -73,7 +73,7 @@ public final class Appliance implements AutoCloseable {
   private final GpuTelemetry gpu;
   private boolean closed;
 
-  private Appliance(Settings settings, Clock clock) throws IOException {
+  private Appliance(Settings settings, Clock clock, ApiToken apiToken) throws IOException {
     this.settings = settings;
     this.startedAt = clock.instant();
     this.index = Index.open(settings.dataDir().resolve("index.db"));
@@ -143,7 +143,8 @@ public final class Appliance implements AutoCloseable {
                   this::engineState,
                   clock,
                   startedAt,
-                  this::accelerator));
+                  this::accelerator,
+                  apiToken));
     } catch (RuntimeException e) {
       receiver.close();
       closeGrading();
@@ -368,9 +369,9 @@ public final class Appliance implements AutoCloseable {
 
   /** Starts the appliance; the DICOM port is accepting when this returns. */
   public static Appliance start(Settings settings, Clock clock) {
-    checkApiToken(settings);
+    ApiToken token = apiToken(settings);
     try {
-      return new Appliance(settings, clock);
+      return new Appliance(settings, clock, token);
     } catch (IOException e) {
       throw new UncheckedIOException("start-up failed: " + e.getMessage(), e);
     }
@@ -385,10 +386,10 @@ public final class Appliance implements AutoCloseable {
   }
 
   /**
-   * Refuses an unusable token file before anything starts, and says when API writes are open to
-   * whoever reaches the HTTP port (not when it listens on loopback only).
+   * The API token, read before anything starts so an unusable file stops start-up; says when API
+   * writes are open to whoever reaches the HTTP port (not when it listens on loopback only).
    */
-  private static void checkApiToken(Settings settings) {
+  private static ApiToken apiToken(Settings settings) {
     ApiToken token;
     try {
       token = ApiToken.of(settings.apiTokenFile());
@@ -401,6 +402,7 @@ public final class Appliance implements AutoCloseable {
               + settings.httpPort()
               + "; set api-token-file, or boxes-api: off");
     }
+    return token;
   }
 
   public int dicomPort() {

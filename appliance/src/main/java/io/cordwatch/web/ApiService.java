@@ -56,11 +56,9 @@ final class ApiService implements HttpService {
   static final int MAX_LIMIT = 1000;
 
   private final WebContext ctx;
-  private final ApiToken token;
 
   ApiService(WebContext ctx) {
     this.ctx = ctx;
-    this.token = ApiToken.of(ctx.settings().apiTokenFile());
   }
 
   @Override
@@ -123,7 +121,8 @@ final class ApiService implements HttpService {
           WebException.Code.FORBIDDEN,
           "canal boxes cannot be supplied through the API on this appliance (boxes-api: off)");
     }
-    Optional<String> refused = token.refusal(req.headers().first(HeaderNames.AUTHORIZATION));
+    Optional<String> refused =
+        ctx.apiToken().refusal(req.headers().first(HeaderNames.AUTHORIZATION));
     if (refused.isPresent()) {
       LOG.warning("canal boxes refused to " + peer(req) + ": " + refused.get());
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"cordwatch\"");

@@ -25,6 +25,7 @@ import java.util.function.Supplier;
  * @param clock time source
  * @param startedAt when the appliance started
  * @param accelerator the device profile, engine mode and GPU readings
+ * @param apiToken what API writes must carry (read once, at start-up, from {@code api-token-file})
  */
 public record WebContext(
     Settings settings,
@@ -36,9 +37,10 @@ public record WebContext(
     Supplier<String> engineState,
     Clock clock,
     Instant startedAt,
-    Supplier<Accelerator> accelerator) {
+    Supplier<Accelerator> accelerator,
+    ApiToken apiToken) {
 
-  /** Without device detection (tests of the other surfaces). */
+  /** Without device detection (tests of the other surfaces); the token from the settings. */
   public WebContext(
       Settings settings,
       Index index,
@@ -59,6 +61,7 @@ public record WebContext(
         engineState,
         clock,
         startedAt,
-        Accelerator::unknown);
+        Accelerator::unknown,
+        ApiToken.of(settings.apiTokenFile()));
   }
 }
