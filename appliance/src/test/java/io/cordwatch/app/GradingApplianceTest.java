@@ -365,6 +365,12 @@ class GradingApplianceTest {
       String fromLocalizer = labels.get(5).split(",")[1];
 
       Map<String, JsonNode> before = slicesBySop(gradedAxial(base, study));
+      // The worker counts after its commit; once the series is counted, so is its outcome.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (appliance.meters().seriesGraded() < 1) {
+        assertTrue(System.nanoTime() < deadline, "graded series never counted");
+        Thread.sleep(10);
+      }
       assertEquals(1.0, appliance.meters().streamingOutcomes("committed"), "graded ahead");
       assertEquals(8, before.size());
       for (JsonNode slice : before.values()) {
