@@ -256,20 +256,17 @@ public final class SeriesGrader {
     }
     results.addAll(unreadable);
     long t2 = System.nanoTime();
-    Verdict verdict =
-        Verdicts.of(
-            results,
-            bundle.classes(),
-            bundle.highGrade(),
-            model(),
-            new Verdict.Timings(
-                ms(decodeNanos),
-                ms(preprocessNanos),
-                ms(inferAndHeadNanos[0]),
-                ms(inferAndHeadNanos[1]),
-                ms(decodeNanos + t2 - t1),
-                ms(localizeNanos)));
-    return new SeriesResult(studyUid, seriesUid, verdict, results);
+    return result(
+        studyUid,
+        seriesUid,
+        results,
+        new Verdict.Timings(
+            ms(decodeNanos),
+            ms(preprocessNanos),
+            ms(inferAndHeadNanos[0]),
+            ms(inferAndHeadNanos[1]),
+            ms(decodeNanos + t2 - t1),
+            ms(localizeNanos)));
   }
 
   /**
@@ -361,39 +358,29 @@ public final class SeriesGrader {
           throw new IllegalStateException(
               engine.name() + " returned grade " + grade + " for a head of " + head.classCount());
         }
-        DicomPixels.Frame f = decoded.get(graded.get(k)).frame();
-        Map<String, Double> p = new LinkedHashMap<>();
-        for (int c = 0; c < probabilities.length; c++) {
-          p.put(bundle.classes().get(c), (double) probabilities[c]);
-        }
         float ood = g.ood()[k];
         results.set(
             graded.get(k),
-            SliceResult.graded(
-                f.sopInstanceUid(),
-                f.frame(),
-                bundle.classes().get(grade),
-                p,
-                canal.get(k).box(),
-                canal.get(k).source(),
+            graded(
+                decoded.get(graded.get(k)).frame(),
+                grade,
+                probabilities,
+                canal.get(k),
                 ood,
-                ood > bundle.oodThreshold(),
-                f.position()));
+                ood > bundle.oodThreshold()));
       }
       windowNanos = g.windowNanos();
       gradeNanos = g.gradeNanos();
     }
     results.addAll(unreadable);
     long t2 = System.nanoTime();
-    Verdict verdict =
-        Verdicts.of(
+    return Optional.of(
+        result(
+            studyUid,
+            seriesUid,
             results,
-            bundle.classes(),
-            bundle.highGrade(),
-            model(),
             new Verdict.Timings(
-                ms(t1 - t0), ms(windowNanos), ms(gradeNanos), 0, ms(t2 - t0), ms(localizeNanos)));
-    return Optional.of(new SeriesResult(studyUid, seriesUid, verdict, results));
+                ms(t1 - t0), ms(windowNanos), ms(gradeNanos), 0, ms(t2 - t0), ms(localizeNanos))));
   }
 
   /**
@@ -445,28 +432,51 @@ public final class SeriesGrader {
     }
     for (int k = 0; k < pending.size(); k++) {
       SliceGrade g = head.grade(embeddings[k]);
-      DicomPixels.Frame f = decoded.get(pending.get(k)).frame();
-      Map<String, Double> p = new LinkedHashMap<>();
-      for (int c = 0; c < g.probabilities().length; c++) {
-        p.put(bundle.classes().get(c), (double) g.probabilities()[c]);
-      }
       results.set(
           pending.get(k),
-          SliceResult.graded(
-              f.sopInstanceUid(),
-              f.frame(),
-              bundle.classes().get(g.grade()),
-              p,
-              pendingBoxes.get(k).box(),
-              pendingBoxes.get(k).source(),
+          graded(
+              decoded.get(pending.get(k)).frame(),
+              g.grade(),
+              g.probabilities(),
+              pendingBoxes.get(k),
               g.oodScore(),
-              g.uncertain(),
-              f.position()));
+              g.uncertain()));
     }
     pending.clear();
     pendingBoxes.clear();
     batch.clear();
     nanos[1] += System.nanoTime() - embedded;
+  }
+
+  /** A graded slice as both paths report it: class names for the head's indices. */
+  private SliceResult graded(
+      DicomPixels.Frame f,
+      int grade,
+      float[] probabilities,
+      BoxSource.Located box,
+      double ood,
+      boolean uncertain) {
+    Map<String, Double> p = new LinkedHashMap<>();
+    for (int c = 0; c < probabilities.length; c++) {
+      p.put(bundle.classes().get(c), (double) probabilities[c]);
+    }
+    return SliceResult.graded(
+        f.sopInstanceUid(),
+        f.frame(),
+        bundle.classes().get(grade),
+        p,
+        box.box(),
+        box.source(),
+        ood,
+        uncertain,
+        f.position());
+  }
+
+  /** The series' verdict over its slice results, as both paths conclude. */
+  private SeriesResult result(
+      String studyUid, String seriesUid, List<SliceResult> results, Verdict.Timings timings) {
+    Verdict verdict = Verdicts.of(results, bundle.classes(), bundle.highGrade(), model(), timings);
+    return new SeriesResult(studyUid, seriesUid, verdict, results);
   }
 
   /** The series window; from a histogram of stored values when every frame is encoded alike. */
