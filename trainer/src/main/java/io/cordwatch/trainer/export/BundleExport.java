@@ -261,10 +261,7 @@ public final class BundleExport {
     double[] d = new double[n];
     int step = r.config().batch();
     float[][] protos = r.prototypes();
-    int[] picks = new int[n];
-    for (int i = 0; i < n; i++) {
-      picks[i] = (int) ((long) i * train.size() / n);
-    }
+    int[] picks = evenlySpaced(n, train.size());
     for (int from = 0; from < n; from += step) {
       int m = Math.min(step, n - from);
       float[] x = new float[m * pre.itemSize()];
@@ -302,11 +299,20 @@ public final class BundleExport {
     float[] x = new float[pre.itemSize()];
     FloatBuffer view = FloatBuffer.wrap(x);
     List<short[]> planes = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      train.tensor((int) ((long) i * train.size() / n), Optional.empty(), pre, x, 0);
+    for (int i : evenlySpaced(n, train.size())) {
+      train.tensor(i, Optional.empty(), pre, x, 0);
       planes.add(BundleCalibration.plane(view, 0, r.config().preprocessing()));
     }
     return planes;
+  }
+
+  /** {@code n} indices spread evenly over {@code 0..size-1}, first included (n <= size). */
+  private static int[] evenlySpaced(int n, int size) {
+    int[] picks = new int[n];
+    for (int i = 0; i < n; i++) {
+      picks[i] = (int) ((long) i * size / n);
+    }
+    return picks;
   }
 
   private static double compareWithFloat32(Request r, Path fp16, Preprocessing pre)
