@@ -1,5 +1,6 @@
 package io.cordwatch.telemetry;
 
+import io.cordwatch.gpu.nvml.Nvml;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -117,18 +118,11 @@ public final class Meters {
         .register(registry);
   }
 
-  /** NVML's clock-throttle reasons, as {@link GpuSample#throttleReasons} names them. */
-  public static final List<String> THROTTLE_REASONS =
-      List.of(
-          "gpu_idle",
-          "applications_clocks_setting",
-          "sw_power_cap",
-          "hw_slowdown",
-          "sync_boost",
-          "sw_thermal_slowdown",
-          "hw_thermal_slowdown",
-          "hw_power_brake_slowdown",
-          "display_clock_setting");
+  /**
+   * NVML's clock-throttle reasons, as {@link GpuSample#throttleReasons} names them (the NVML
+   * binding's list; naming it loads no native library).
+   */
+  public static final List<String> THROTTLE_REASONS = Nvml.THROTTLE_NAMES;
 
   /**
    * Registers the GPU gauges. Each reads the (cached) telemetry on scrape; a figure the source

@@ -321,8 +321,11 @@ public final class Nvml implements AutoCloseable {
     return out;
   }
 
-  /** nvmlClocksThrottleReason* bits 0x1 .. 0x100, in order. */
-  static final List<String> THROTTLE_NAMES =
+  /**
+   * nvmlClocksThrottleReason* bits 0x1 .. 0x100, in order: every name {@link #throttleReasons} can
+   * give (the appliance exports one gauge per name).
+   */
+  public static final List<String> THROTTLE_NAMES =
       List.of(
           "gpu_idle",
           "applications_clocks_setting",
