@@ -1,5 +1,6 @@
 package io.cordwatch.roi;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,48 @@ public final class LabelFiles {
   public static List<String> csvColumns(String header) {
     String h = header.startsWith("\uFEFF") ? header.substring(1) : header;
     return Arrays.stream(h.split(",", -1)).map(s -> s.strip().toLowerCase(Locale.ROOT)).toList();
+  }
+
+  /** Makes the reader's own exception for a bad line of a labels.csv. */
+  @FunctionalInterface
+  public interface LineError {
+    RuntimeException at(int line, String what);
+  }
+
+  /** One data row of a labels.csv. */
+  @FunctionalInterface
+  public interface Row {
+    /**
+     * @param line its 1-based line number in the file
+     * @param fields its fields, in header order, as written
+     * @param sopInstanceUid the SOP Instance UID field, stripped and not empty
+     */
+    void accept(int line, String[] fields, String sopInstanceUid);
+  }
+
+  /**
+   * The data rows after a labels.csv header: blank lines skipped; a row with another number of
+   * fields than the header's, or an empty SOP Instance UID, refused through {@code error}.
+   */
+  public static void csvRows(
+      BufferedReader in, int columns, int sopColumn, LineError error, Row row) throws IOException {
+    String line;
+    int n = 1;
+    while ((line = in.readLine()) != null) {
+      n++;
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] c = line.split(",", -1);
+      if (c.length != columns) {
+        throw error.at(n, c.length + " fields, the header has " + columns);
+      }
+      String uid = c[sopColumn].strip();
+      if (uid.isEmpty()) {
+        throw error.at(n, "sop_instance_uid is empty");
+      }
+      row.accept(n, c, uid);
+    }
   }
 
   /**

@@ -131,42 +131,33 @@ public final class SuppliedBoxes implements BoxSource {
     int x1 = column(file, names, "x1");
     int y1 = column(file, names, "y1");
     int frame = names.indexOf("frame");
-    String line;
-    int n = 1;
-    while ((line = in.readLine()) != null) {
-      n++;
-      if (line.isBlank()) {
-        continue;
-      }
-      String[] c = line.split(",", -1);
-      if (c.length != names.size()) {
-        throw new BoxFileException(file, n, c.length + " fields, the header has " + names.size());
-      }
-      String uid = c[sop].strip();
-      if (uid.isEmpty()) {
-        throw new BoxFileException(file, n, "sop_instance_uid is empty");
-      }
-      int f = frame < 0 ? 1 : integer(file, n, "frame", c[frame]);
-      if (f < 1) {
-        throw new BoxFileException(file, n, "frame must be 1 or more, got " + f);
-      }
-      CanalBox box;
-      try {
-        box =
-            new CanalBox(
-                integer(file, n, "x0", c[x0]),
-                integer(file, n, "y0", c[y0]),
-                integer(file, n, "x1", c[x1]),
-                integer(file, n, "y1", c[y1]));
-      } catch (IllegalArgumentException e) {
-        throw new BoxFileException(file, n, e.getMessage());
-      }
-      CanalBox before = out.put(new Key(uid, f), box);
-      if (before != null && !before.equals(box)) {
-        throw new BoxFileException(
-            file, n, "a second, different box for the same instance and frame");
-      }
-    }
+    LabelFiles.csvRows(
+        in,
+        names.size(),
+        sop,
+        (line, what) -> new BoxFileException(file, line, what),
+        (n, c, uid) -> {
+          int f = frame < 0 ? 1 : integer(file, n, "frame", c[frame]);
+          if (f < 1) {
+            throw new BoxFileException(file, n, "frame must be 1 or more, got " + f);
+          }
+          CanalBox box;
+          try {
+            box =
+                new CanalBox(
+                    integer(file, n, "x0", c[x0]),
+                    integer(file, n, "y0", c[y0]),
+                    integer(file, n, "x1", c[x1]),
+                    integer(file, n, "y1", c[y1]));
+          } catch (IllegalArgumentException e) {
+            throw new BoxFileException(file, n, e.getMessage());
+          }
+          CanalBox before = out.put(new Key(uid, f), box);
+          if (before != null && !before.equals(box)) {
+            throw new BoxFileException(
+                file, n, "a second, different box for the same instance and frame");
+          }
+        });
     return new SuppliedBoxes(out, file.toString());
   }
 

@@ -77,32 +77,23 @@ public final class GradeLabels {
                 + String.join(",", names)
                 + ")");
       }
-      String line;
-      int n = 1;
-      while ((line = in.readLine()) != null) {
-        n++;
-        if (line.isBlank()) {
-          continue;
-        }
-        String[] c = line.split(",", -1);
-        if (c.length != names.size()) {
-          throw bad(file, n, c.length + " fields, the header has " + names.size());
-        }
-        String uid = c[sop].strip();
-        if (uid.isEmpty()) {
-          throw bad(file, n, "sop_instance_uid is empty");
-        }
-        int f = 1;
-        if (frame >= 0) {
-          try {
-            f = Integer.parseInt(c[frame].strip());
-          } catch (NumberFormatException e) {
-            throw bad(file, n, "frame is not a whole number: '" + c[frame] + "'");
-          }
-        }
-        String where = file.getFileName() + ":" + n;
-        put(out, new Graded(new Key(uid, f), index(classes, c[grade], file, n), where));
-      }
+      LabelFiles.csvRows(
+          in,
+          names.size(),
+          sop,
+          (line, what) -> bad(file, line, what),
+          (n, c, uid) -> {
+            int f = 1;
+            if (frame >= 0) {
+              try {
+                f = Integer.parseInt(c[frame].strip());
+              } catch (NumberFormatException e) {
+                throw bad(file, n, "frame is not a whole number: '" + c[frame] + "'");
+              }
+            }
+            String where = file.getFileName() + ":" + n;
+            put(out, new Graded(new Key(uid, f), index(classes, c[grade], file, n), where));
+          });
     } catch (IOException e) {
       throw new DatasetException(
           DatasetException.Code.BAD_LABELS, file + ": cannot read: " + e.getMessage(), e);
