@@ -1,10 +1,15 @@
 package io.cordwatch.infer;
 
+import static io.cordwatch.infer.TinyOnnx.concat;
+import static io.cordwatch.infer.TinyOnnx.field;
+import static io.cordwatch.infer.TinyOnnx.utf8;
+import static io.cordwatch.infer.TinyOnnx.valueInfo;
+import static io.cordwatch.infer.TinyOnnx.varintField;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -76,50 +81,5 @@ public final class TinyLocalizer {
     b.writeBytes(field(3, utf8(name)));
     b.writeBytes(field(4, utf8(op)));
     return b.toByteArray();
-  }
-
-  private static byte[] valueInfo(String name, long... dims) {
-    ByteArrayOutputStream shape = new ByteArrayOutputStream();
-    for (long d : dims) {
-      byte[] dim = d > 0 ? varintField(1, d) : field(2, utf8("N"));
-      shape.writeBytes(field(1, dim));
-    }
-    byte[] tensor = concat(varintField(1, 1), field(2, shape.toByteArray()));
-    return concat(field(1, utf8(name)), field(2, field(1, tensor)));
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] field(int number, byte[] payload) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    varint(out, ((long) number << 3) | 2);
-    varint(out, payload.length);
-    out.writeBytes(payload);
-    return out.toByteArray();
-  }
-
-  private static byte[] varintField(int number, long value) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    varint(out, (long) number << 3);
-    varint(out, value);
-    return out.toByteArray();
-  }
-
-  private static void varint(ByteArrayOutputStream out, long v) {
-    while ((v & ~0x7FL) != 0) {
-      out.write((int) ((v & 0x7F) | 0x80));
-      v >>>= 7;
-    }
-    out.write((int) v);
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
   }
 }

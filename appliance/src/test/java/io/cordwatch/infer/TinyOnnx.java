@@ -39,7 +39,7 @@ final class TinyOnnx {
         field(1, utf8(in)), field(2, utf8(out)), field(3, utf8(name)), field(4, utf8(op)));
   }
 
-  private static byte[] valueInfo(String name, long... dims) {
+  static byte[] valueInfo(String name, long... dims) {
     ByteArrayOutputStream shape = new ByteArrayOutputStream();
     for (long d : dims) {
       byte[] dim = d > 0 ? varintField(1, d) : field(2, utf8("N"));
@@ -50,11 +50,11 @@ final class TinyOnnx {
     return concat(field(1, utf8(name)), field(2, type));
   }
 
-  private static byte[] utf8(String s) {
+  static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] field(int number, byte[] payload) {
+  static byte[] field(int number, byte[] payload) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     varint(out, ((long) number << 3) | 2);
     varint(out, payload.length);
@@ -62,14 +62,14 @@ final class TinyOnnx {
     return out.toByteArray();
   }
 
-  private static byte[] varintField(int number, long value) {
+  static byte[] varintField(int number, long value) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     varint(out, (long) number << 3);
     varint(out, value);
     return out.toByteArray();
   }
 
-  private static void varint(ByteArrayOutputStream out, long v) {
+  static void varint(ByteArrayOutputStream out, long v) {
     while ((v & ~0x7FL) != 0) {
       out.write((int) ((v & 0x7F) | 0x80));
       v >>>= 7;
@@ -77,7 +77,7 @@ final class TinyOnnx {
     out.write((int) v);
   }
 
-  private static byte[] concat(byte[]... parts) {
+  static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       out.writeBytes(p);
