@@ -16,12 +16,10 @@ import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
 import io.cordwatch.receive.Peers;
+import io.cordwatch.receive.RunningAppliance;
 import io.cordwatch.roi.SuppliedBoxes;
 import io.cordwatch.store.Index;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,8 +58,8 @@ class StreamingCrashTest {
       files = s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
     }
     Path data = tmp.resolve("data");
-    int dicomPort = freePort();
-    int httpPort = freePort();
+    int dicomPort = RunningAppliance.freePort();
+    int httpPort = RunningAppliance.freePort();
     String base = "http://127.0.0.1:" + httpPort;
 
     // Completion is a minute away, so the only grading that can happen is the speculative one.
@@ -148,55 +146,24 @@ class StreamingCrashTest {
     }
   }
 
-  private Process start(
+  private static Process start(
       Path data, int dicomPort, int httpPort, Path bundle, Path labels, String grace)
       throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.cordwatch.cli.Main",
-                "serve",
-                "--data-dir",
-                data.toString(),
-                "--dicom-port",
-                Integer.toString(dicomPort),
-                "--http-port",
-                Integer.toString(httpPort),
-                "--bind",
-                "127.0.0.1",
-                "--allow-ae",
-                "STORESCU",
-                "--disk-reserve",
-                "0",
-                "--bundle",
-                bundle.toString(),
-                "--boxes",
-                labels.toString(),
-                "--series-stable",
-                "60s",
-                "--release-grace",
-                grace)
-            .redirectErrorStream(true)
-            .redirectOutput(data.resolveSibling("server-" + System.nanoTime() + ".log").toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("server exited with " + p.exitValue());
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", httpPort), 200);
-        return p;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    p.destroyForcibly();
-    throw new IllegalStateException("server did not start listening within 60 s");
+    return RunningAppliance.serveProcess(
+        data,
+        httpPort,
+        "--dicom-port",
+        Integer.toString(dicomPort),
+        "--http-port",
+        Integer.toString(httpPort),
+        "--bundle",
+        bundle.toString(),
+        "--boxes",
+        labels.toString(),
+        "--series-stable",
+        "60s",
+        "--release-grace",
+        grace);
   }
 
   private HttpResponse<String> get(String url) throws Exception {
@@ -219,11 +186,5 @@ class StreamingCrashTest {
       }
     }
     return b.toString();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -11,11 +11,7 @@ import io.cordwatch.dicom.SyntheticStudy;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.InstanceRow;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +34,7 @@ class CrashDurabilityTest {
         SyntheticStudy.write(
             tmp.resolve("study"), new SyntheticStudy.Spec(200, false, false, 128, 11));
     Path data = tmp.resolve("data");
-    int port = freePort();
+    int port = RunningAppliance.freePort();
 
     Process server = startServer(data, port);
     List<String> acked = new ArrayList<>();
@@ -116,49 +112,7 @@ class CrashDurabilityTest {
   }
 
   private static Process startServer(Path data, int port) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.cordwatch.cli.Main",
-                "serve",
-                "--data-dir",
-                data.toString(),
-                "--dicom-port",
-                Integer.toString(port),
-                "--http-port",
-                "0",
-                "--bind",
-                "127.0.0.1",
-                "--allow-ae",
-                "STORESCU",
-                "--disk-reserve",
-                "0")
-            .redirectErrorStream(true)
-            .redirectOutput(data.resolveSibling("server-" + System.nanoTime() + ".log").toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("server exited with " + p.exitValue());
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return p;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    p.destroyForcibly();
-    throw new IllegalStateException("server did not start listening within 60 s");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return RunningAppliance.serveProcess(
+        data, port, "--dicom-port", Integer.toString(port), "--http-port", "0");
   }
 }
