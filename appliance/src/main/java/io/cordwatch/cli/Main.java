@@ -31,7 +31,15 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
-    CommandLine cl = new CommandLine(new Main());
+    return execute(new Main(), args);
+  }
+
+  /**
+   * Runs a picocli command the way every CordWatch CLI does: an exception a command did not handle
+   * is one line "cordwatch: message" on stderr and exit status 1, not a stack trace.
+   */
+  public static int execute(Object command, String... args) {
+    CommandLine cl = new CommandLine(command);
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
           cmd.getErr().println("cordwatch: " + ex.getMessage());

@@ -1,5 +1,6 @@
 package io.cordwatch.trainer.cli;
 
+import io.cordwatch.cli.Main;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,13 +23,7 @@ public final class TrainerMain implements Runnable {
 
   /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
-    CommandLine cl = new CommandLine(new TrainerMain());
-    cl.setExecutionExceptionHandler(
-        (ex, cmd, parsed) -> {
-          cmd.getErr().println("cordwatch: " + ex.getMessage());
-          return 1;
-        });
-    return cl.execute(args);
+    return Main.execute(new TrainerMain(), args);
   }
 
   @Override
