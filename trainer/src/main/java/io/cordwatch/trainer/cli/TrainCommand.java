@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,15 +71,18 @@ final class TrainCommand implements Callable<Integer> {
       names = "--data",
       required = true,
       paramLabel = "DIR",
-      description = "Training studies and labels.")
-  Path data;
+      description =
+          "Training studies and labels; repeat for several folders (e.g. phantoms and real"
+              + " slices), which are joined.")
+  List<Path> data;
 
   @Option(
       names = "--val",
       paramLabel = "DIR",
       description =
-          "Validation studies; default: --val-fraction of --data's studies, split by study.")
-  Path val;
+          "Validation studies, repeatable; default: --val-fraction of --data's studies, split by"
+              + " study.")
+  List<Path> val;
 
   @Option(
       names = "--out",
@@ -283,12 +287,20 @@ final class TrainCommand implements Callable<Integer> {
     Augmentation augmentation = Augmentation.standard();
     List<String> classes = Bundle.DEFAULT_CLASSES;
 
-    Dataset all = Dataset.load(data, classes, pre, augmentation, log::println);
+    List<Dataset> parts = new ArrayList<>();
+    for (Path dir : data) {
+      parts.add(Dataset.load(dir, classes, pre, augmentation, log::println));
+    }
+    Dataset all = Dataset.concat(parts);
     Dataset trainSet;
     Dataset valSet;
     if (val != null) {
       trainSet = all;
-      valSet = Dataset.load(val, classes, pre, augmentation, log::println);
+      List<Dataset> valParts = new ArrayList<>();
+      for (Path v : val) {
+        valParts.add(Dataset.load(v, classes, pre, augmentation, log::println));
+      }
+      valSet = Dataset.concat(valParts);
     } else {
       Dataset.Split split = all.splitByStudy(valFraction, seed);
       trainSet = split.train();
@@ -402,20 +414,26 @@ final class TrainCommand implements Callable<Integer> {
               spec.refinements());
     }
     o = o.withSpec(spec);
-    LocalizerData all = LocalizerData.load(data, null, spec, 0, line -> log.println("  " + line));
+    List<LocalizerData> parts = new ArrayList<>();
+    for (Path d : data) {
+      parts.add(LocalizerData.load(d, null, spec, 0, line -> log.println("  " + line)));
+    }
+    LocalizerData all = LocalizerData.concat(parts);
     Map<String, LocalizerData> heldOut = new LinkedHashMap<>();
     LocalizerData train;
     if (val != null) {
       train = all;
-      heldOut.put(
-          "validation " + val.getFileName(), LocalizerData.load(val, null, spec, 0, line -> {}));
+      for (Path v : val) {
+        heldOut.put(
+            "validation " + v.getFileName(), LocalizerData.load(v, null, spec, 0, line -> {}));
+      }
     } else {
       // The same fraction as the backbone's validation, by study and seeded like it (the studies
       // drawn may differ: the two data sets are shuffled by their own code).
       LocalizerData.Split split = all.split(valFraction, seed);
       train = split.train();
       if (split.heldOut().size() > 0) {
-        heldOut.put("held-out " + data.getFileName(), split.heldOut());
+        heldOut.put("held-out " + names(data), split.heldOut());
       }
     }
     log.printf(
@@ -489,6 +507,10 @@ final class TrainCommand implements Callable<Integer> {
                 "(?m)^- Localizer: .*$",
                 "- Localizer: localizer.onnx, trained with the backbone on the same data (below).");
     Files.writeString(card, text + b, StandardCharsets.UTF_8);
+  }
+
+  private static String names(List<Path> dirs) {
+    return String.join(" + ", dirs.stream().map(p -> String.valueOf(p.getFileName())).toList());
   }
 
   private static String minutes(Duration d) {

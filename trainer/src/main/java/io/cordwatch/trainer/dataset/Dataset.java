@@ -412,6 +412,34 @@ public final class Dataset {
     }
   }
 
+  /**
+   * The sets one after the other, as one set (for training on several folders, e.g. phantoms and
+   * real slices). Their classes and preprocessing must be the same; a study is kept whole, so a
+   * split by study stays a split by study.
+   *
+   * @throws IllegalArgumentException when {@code sets} is empty or the sets disagree
+   */
+  public static Dataset concat(List<Dataset> sets) {
+    if (sets.isEmpty()) {
+      throw new IllegalArgumentException("no data sets to join");
+    }
+    if (sets.size() == 1) {
+      return sets.getFirst();
+    }
+    Dataset first = sets.getFirst();
+    List<Sample> all = new ArrayList<>();
+    List<String> parts = new ArrayList<>();
+    for (Dataset d : sets) {
+      if (!d.classes.equals(first.classes) || !d.spec.equals(first.spec)) {
+        throw new IllegalArgumentException(
+            "data sets to join must share classes and preprocessing: " + d.description);
+      }
+      all.addAll(d.samples);
+      parts.add(d.description);
+    }
+    return new Dataset(all, first.classes, first.spec, String.join(" + ", parts));
+  }
+
   /** A training and a validation part of one set, disjoint by study. */
   public record Split(Dataset train, Dataset validation) {}
 

@@ -89,6 +89,20 @@ public final class LocalizerData {
     return new LocalizerData(samples, description);
   }
 
+  /** The sets one after the other, as one set (for training on several folders). */
+  public static LocalizerData concat(List<LocalizerData> sets) {
+    if (sets.size() == 1) {
+      return sets.getFirst();
+    }
+    List<Sample> all = new ArrayList<>();
+    List<String> parts = new ArrayList<>();
+    for (LocalizerData d : sets) {
+      all.addAll(d.samples);
+      parts.add(d.description);
+    }
+    return new LocalizerData(all, String.join(" + ", parts));
+  }
+
   /**
    * Loads every labelled frame under {@code dir}.
    *

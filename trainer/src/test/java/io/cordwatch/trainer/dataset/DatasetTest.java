@@ -269,6 +269,27 @@ class DatasetTest {
   }
 
   @Test
+  void joinedFoldersKeepEveryStudyWholeAndRefuseOtherPreprocessing() {
+    Dataset.Split parts = dataset.splitByStudy(0.34, 7);
+    Dataset joined = Dataset.concat(List.of(parts.validation(), parts.train()));
+    assertEquals(dataset.size(), joined.size());
+    assertEquals(Set.copyOf(dataset.studies()), Set.copyOf(joined.studies()));
+    assertEquals(parts.validation().studies().getFirst(), joined.studies().getFirst());
+    assertTrue(joined.description().contains(" + "), joined.description());
+    int[] a = dataset.classCounts();
+    int[] b = joined.classCounts();
+    assertArrayEquals(a, b);
+    Dataset other =
+        Dataset.load(
+            phantom,
+            CLASSES,
+            new PreprocessingSpec(SIZE * 2, 0.5, 99.5, 0.1, PreprocessingSpec.BILINEAR, 0.19, 0.14),
+            Augmentation.standard(),
+            s -> {});
+    assertThrows(IllegalArgumentException.class, () -> Dataset.concat(List.of(dataset, other)));
+  }
+
+  @Test
   void classWeightsAreOneMinusClassFrequency() {
     int[] n = dataset.classCounts();
     double[] w = dataset.classWeights();
