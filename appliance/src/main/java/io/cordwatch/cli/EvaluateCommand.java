@@ -167,6 +167,7 @@ final class EvaluateCommand implements Callable<Integer> {
       rel.add(m);
     }
     d.put("reliability", r.reliability().isEmpty() ? null : rel);
+    d.putAll(EvaluationChecks.document(r.checks()));
     return d;
   }
 
@@ -208,6 +209,7 @@ final class EvaluateCommand implements Callable<Integer> {
     for (Evaluation.PerGrade g : r.perGrade()) {
       out.printf("  %-3s %5d %5d %5d %5d%n", g.grade(), g.n(), g.correct(), g.under(), g.over());
     }
+    EvaluationChecks.text(r.checks()).forEach(out::println);
     out.println();
     out.println("study level (n = " + r.studies().size() + "; high if any slice is high):");
     high(out, r.studyDichotomous());

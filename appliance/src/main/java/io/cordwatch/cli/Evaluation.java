@@ -46,8 +46,34 @@ final class Evaluation {
    * @param grade index into {@link #GRADES}, or -1 when the slice was not graded
    * @param pHigh predicted probability of high grade, or NaN when there are no probabilities
    * @param status "graded" or why not
+   * @param uncertain whether the reader marked the slice out of distribution (false for labels)
+   * @param highCall the reader's own high/low call when it made one (a P(high) threshold), else
+   *     null: then high means a grade of 1c or worse
+   * @param box the canal box {x0, y0, x1, y1} (inclusive pixels), or null when there is none
+   * @param boundary the reference's distance to the nearest grade boundary ({@code
+   *     boundary_distance}), NaN when not given
    */
-  record Slice(Key key, String studyInstanceUid, int grade, double pHigh, String status) {}
+  record Slice(
+      Key key,
+      String studyInstanceUid,
+      int grade,
+      double pHigh,
+      String status,
+      boolean uncertain,
+      Boolean highCall,
+      int[] box,
+      double boundary) {
+
+    /** A slice with nothing but its grade (and P(high) when known). */
+    Slice(Key key, String studyInstanceUid, int grade, double pHigh, String status) {
+      this(key, studyInstanceUid, grade, pHigh, status, false, null, null, Double.NaN);
+    }
+
+    /** Whether this side calls the slice high grade. */
+    boolean high() {
+      return highCall != null ? highCall : grade >= FIRST_HIGH;
+    }
+  }
 
   record Matched(Slice reference, Slice predicted) {}
 
@@ -69,7 +95,8 @@ final class Evaluation {
       List<PerGrade> perGrade,
       List<StudySummary> studies,
       Dichotomous studyDichotomous,
-      List<Reliability.Bin> reliability) {}
+      List<Reliability.Bin> reliability,
+      EvaluationChecks.Report checks) {}
 
   private Evaluation() {}
 
@@ -161,7 +188,8 @@ final class Evaluation {
         pg,
         studies,
         Dichotomous.of(StudySummary.table(studies)),
-        bins);
+        bins,
+        EvaluationChecks.of(reference, matched, notGraded, pred));
   }
 
   /** Reads a labels.csv: header with sop_instance_uid and grade, optional frame and study UID. */
@@ -199,6 +227,10 @@ final class Evaluation {
     int grade = header.indexOf("grade");
     int frame = header.indexOf("frame");
     int study = header.indexOf("study_instance_uid");
+    int boundary = header.indexOf("boundary_distance");
+    int[] boxColumns = {
+      header.indexOf("x0"), header.indexOf("y0"), header.indexOf("x1"), header.indexOf("y1")
+    };
     if (sop < 0 || grade < 0) {
       throw new InputException(
           file + ":1: header needs sop_instance_uid and grade columns, has " + header);
@@ -249,13 +281,41 @@ final class Evaluation {
               study >= 0 && !f[study].isBlank() ? f[study].strip() : null,
               g,
               Double.NaN,
-              "graded"));
+              "graded",
+              false,
+              null,
+              box(f, boxColumns, where),
+              boundary >= 0 ? number(f[boundary], "boundary_distance", where) : Double.NaN));
     }
     if (out.isEmpty()) {
       throw new InputException(
           file + ": no " + (reference ? "labels" : "predictions") + " after the header");
     }
     return out;
+  }
+
+  private static int[] box(String[] f, int[] columns, String where) throws InputException {
+    for (int c : columns) {
+      if (c < 0 || f[c].isBlank()) {
+        return null;
+      }
+    }
+    int[] b = new int[4];
+    for (int i = 0; i < 4; i++) {
+      b[i] = (int) number(f[columns[i]], "box", where);
+    }
+    return b;
+  }
+
+  private static double number(String v, String what, String where) throws InputException {
+    if (v.isBlank()) {
+      return Double.NaN;
+    }
+    try {
+      return Double.parseDouble(v.strip());
+    } catch (NumberFormatException e) {
+      throw new InputException(where + what + " is not a number: '" + v + "'");
+    }
   }
 
   private static int gradeIndex(String g, String where) throws InputException {
@@ -300,7 +360,15 @@ final class Evaluation {
             String reason = sl.path("reason").asText(null);
             out.add(
                 new Slice(
-                    key, study, -1, Double.NaN, status + (reason == null ? "" : ": " + reason)));
+                    key,
+                    study,
+                    -1,
+                    Double.NaN,
+                    status + (reason == null ? "" : ": " + reason),
+                    false,
+                    null,
+                    null,
+                    Double.NaN));
             continue;
           }
           int g = gradeIndex(grade.asText(), where);
@@ -313,7 +381,28 @@ final class Evaluation {
             }
             pHigh = Math.max(0, Math.min(1, pHigh));
           }
-          out.add(new Slice(key, study, g, pHigh, "graded"));
+          JsonNode call = sl.path("high_call");
+          JsonNode b = sl.path("box");
+          int[] box =
+              b.isObject()
+                  ? new int[] {
+                    b.path("x0").asInt(),
+                    b.path("y0").asInt(),
+                    b.path("x1").asInt(),
+                    b.path("y1").asInt()
+                  }
+                  : null;
+          out.add(
+              new Slice(
+                  key,
+                  study,
+                  g,
+                  pHigh,
+                  "graded",
+                  sl.path("uncertain").asBoolean(false),
+                  call.isBoolean() ? call.asBoolean() : null,
+                  box,
+                  Double.NaN));
         }
       }
     }

@@ -87,6 +87,10 @@ final class EvaluationHtml {
     }
     h.append("</table>\n");
 
+    h.append("<h2>Robustness</h2>\n<pre>");
+    EvaluationChecks.text(r.checks()).forEach(line -> h.append(esc(line)).append('\n'));
+    h.append("</pre>\n");
+
     h.append("<h2>Studies</h2>\n<table><caption>Table 6. Per study (high if any slice is high)")
         .append("</caption><tr><th class=\"l\">Study Instance UID</th><th>Slices</th>")
         .append("<th>Worst reference</th><th>Worst predicted</th><th>Slices agreeing</th>")
