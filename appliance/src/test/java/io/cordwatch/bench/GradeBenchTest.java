@@ -1,8 +1,9 @@
-package io.cordwatch.cli;
+package io.cordwatch.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cordwatch.cli.CliRun;
 import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.phantom.StudyPlan;
 import java.nio.file.Files;
@@ -49,8 +50,8 @@ class GradeBenchTest {
 
   @Test
   void theChosenSeedGivesTheAskedMatrix() {
-    for (int size : GradeBench.SIZES) {
-      long seed = GradeBench.seedFor(size, 40);
+    for (int size : PhantomSeries.SIZES) {
+      long seed = PhantomSeries.seedFor(size, 40);
       assertEquals(size, StudyPlan.plan(seed, 0, StudyPlan.Style.INTERNAL, 40).protocol().matrix());
     }
   }
