@@ -344,11 +344,6 @@ public final class Appliance implements AutoCloseable {
     return active + (s.degraded() ? " [degraded: " + s.reason() + "]" : "") + ", " + engineState;
   }
 
-  /** The device profile chosen at start-up and why. */
-  public ProfileDetector.Detection deviceProfile() {
-    return detection;
-  }
-
   private void closeGrading() {
     if (streaming != null) {
       streaming.close();

@@ -1,6 +1,7 @@
 package io.cordwatch.cli;
 
 import io.cordwatch.Version;
+import io.cordwatch.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -7,7 +7,6 @@ import java.util.regex.Pattern;
 
 /** DICOM UID rules (PS3.5 9.1) and the PHI-free short forms used in logs. */
 public final class Uids {
-  private static final Pattern UID = Pattern.compile("^(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*$");
   private static final Pattern LOOSE_UID = Pattern.compile("^[0-9]+(\\.[0-9]+)*$");
 
   public static final String MR_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.4";
@@ -18,16 +17,10 @@ public final class Uids {
 
   /**
    * Whether {@code uid} is acceptable as a UID: digits and dots, at most 64 characters. Leading
-   * zeros in a component are tolerated (real scanners emit them), which is why this is the looser
-   * of the two checks.
+   * zeros in a component are tolerated although PS3.5 forbids them: real scanners emit them.
    */
   public static boolean isValid(String uid) {
     return uid != null && !uid.isEmpty() && uid.length() <= 64 && LOOSE_UID.matcher(uid).matches();
-  }
-
-  /** Whether {@code uid} also follows the no-leading-zero rule of PS3.5 strictly. */
-  public static boolean isStrict(String uid) {
-    return isValid(uid) && UID.matcher(uid).matches();
   }
 
   /**

@@ -6,8 +6,8 @@
  * promise that Success is sent only after the file and its index row are on disk. It writes the
  * index only through {@link io.cordwatch.store.Index#recordInstance}. It may not decide anything
  * about series or grading (that is {@code study}); it tells the next stage through {@link
- * io.cordwatch.receive.ReceiveListener}. PixelMed calls stay inside this package, {@code dicom} and
- * (later) {@code publish}, so the library can be swapped. Logs carry hashed UIDs only ({@link
- * io.cordwatch.dicom.Uids#tag}), never patient data.
+ * io.cordwatch.receive.ReceiveListener}. PixelMed calls stay inside this package and {@code dicom},
+ * so the library can be swapped. Logs carry hashed UIDs only ({@link io.cordwatch.dicom.Uids#tag}),
+ * never patient data.
  */
 package io.cordwatch.receive;

@@ -1,5 +1,7 @@
 package io.cordwatch.stats;
 
+import org.apache.commons.statistics.distribution.TDistribution;
+
 /**
  * Chance-corrected agreement between two raters on q categories, with variances and 95% intervals.
  *
@@ -82,7 +84,7 @@ public final class Agreement {
     if (m.n() < 2) {
       return new Interval(ac1, se, Double.NaN, Double.NaN);
     }
-    double t = SpecialFunctions.studentTQuantile(0.975, n - 1);
+    double t = TDistribution.of(n - 1).inverseCumulativeProbability(0.975);
     return new Interval(ac1, se, clip(ac1 - t * se), clip(ac1 + t * se));
   }
 

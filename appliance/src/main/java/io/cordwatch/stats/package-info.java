@@ -5,9 +5,9 @@
  * with exact Clopper-Pearson intervals, Landis-Koch bands, confusion matrices, per-study summaries
  * and reliability bins (docs/statistics.md).
  *
- * <p>Owns: these formulas and the special functions they need (log-gamma, the regularized
- * incomplete beta and its inverse, Student's t quantile). Everything here is a pure function of
- * counts or arrays: no I/O, no clock, no logging, no dependency on the rest of the appliance, so
- * the trainer and the appliance report the same numbers from the same code.
+ * <p>Owns: these formulas. The beta and Student t quantiles they need come from Apache Commons
+ * Statistics (commons-statistics-distribution), not from numerics of our own. Everything here is a
+ * pure function of counts or arrays: no I/O, no clock, no logging, no dependency on the rest of the
+ * appliance, so the trainer and the appliance report the same numbers from the same code.
  */
 package io.cordwatch.stats;

@@ -52,9 +52,4 @@ public final class DiskWatermark {
   public boolean belowReserve() {
     return freeBytes() < reserveBytes;
   }
-
-  /** Whether writing {@code bytes} more would leave less than the reserve. */
-  public boolean wouldBreach(long bytes) {
-    return freeBytes() - bytes < reserveBytes;
-  }
 }

@@ -21,13 +21,13 @@ import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.store.Records.StudyRow;
 import io.cordwatch.telemetry.Meters;
+import io.cordwatch.testing.Await;
+import io.cordwatch.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,14 +108,6 @@ class GradingWorkerTest {
     return s.series().getFirst();
   }
 
-  private static void await(String what, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!done.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-      Thread.sleep(20);
-    }
-  }
-
   @Test
   void damagedStoredFileIsReportedUnreadableAndTheRestIsGraded() throws Exception {
     InstanceRow damaged = rows.get(2);
@@ -133,7 +125,7 @@ class GradingWorkerTest {
                 Duration.ofMillis(20))) {
       worker.start();
       queue();
-      await("the job is done", () -> "done".equals(series().job().state()));
+      Await.until("the job is done", () -> "done".equals(series().job().state()));
     }
     SeriesRow s = series();
     assertEquals(Index.STUDY_GRADED, index.study(studyUid).orElseThrow().state());
@@ -168,7 +160,7 @@ class GradingWorkerTest {
             null)) {
       worker.start();
       queue();
-      await("the job fails", () -> "failed".equals(series().job().state()));
+      Await.until("the job fails", () -> "failed".equals(series().job().state()));
       SeriesRow s = series();
       assertEquals(GradingWorker.MAX_ATTEMPTS, s.job().attempts());
       assertTrue(s.job().error().contains("closed"), s.job().error());
@@ -181,7 +173,7 @@ class GradingWorkerTest {
 
       // The same worker still takes work: the series queued again is tried again.
       queue();
-      await(
+      Await.until(
           "the re-queued job fails again",
           () -> "failed".equals(series().job().state()) && series().job().attempts() == 3);
     }
@@ -204,19 +196,19 @@ class GradingWorkerTest {
             null)) {
       worker.start();
       queue();
-      await("the first attempt fails", () -> series().job().attempts() == 1 && queued());
+      Await.until("the first attempt fails", () -> series().job().attempts() == 1 && queued());
       assertEquals(1_000_000 + 1_000, series().job().nextAttemptMs());
 
       // (That a job is not claimed before it is due is the test below, without a worker thread.)
       clock.set(1_001_000);
-      await("the second attempt fails", () -> series().job().attempts() == 2 && queued());
+      Await.until("the second attempt fails", () -> series().job().attempts() == 2 && queued());
       assertEquals(1_001_000 + 4_000, series().job().nextAttemptMs());
       clock.set(1_005_000);
-      await("the third attempt fails", () -> series().job().attempts() == 3 && queued());
+      Await.until("the third attempt fails", () -> series().job().attempts() == 3 && queued());
       // 16 s would pass the 10 s cap.
       assertEquals(1_005_000 + 10_000, series().job().nextAttemptMs());
       clock.set(1_015_000);
-      await("the job fails for good", () -> "failed".equals(series().job().state()));
+      Await.until("the job fails for good", () -> "failed".equals(series().job().state()));
       assertEquals(4, series().job().attempts());
       assertEquals(null, series().job().nextAttemptMs());
     }
@@ -248,39 +240,6 @@ class GradingWorkerTest {
     return "queued".equals(series().job().state());
   }
 
-  /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    private final java.util.concurrent.atomic.AtomicLong millis;
-
-    MutableClock(long millis) {
-      this.millis = new java.util.concurrent.atomic.AtomicLong(millis);
-    }
-
-    void set(long ms) {
-      millis.set(ms);
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-
-    @Override
-    public java.time.Instant instant() {
-      return java.time.Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
-
   @Test
   void jobLeftRunningByAKilledProcessIsQueuedAgainAndGraded() throws Exception {
     queue();
@@ -296,7 +255,7 @@ class GradingWorkerTest {
                 Clock.systemUTC(),
                 Duration.ofMillis(20))) {
       worker.start();
-      await("the job is done", () -> "done".equals(series().job().state()));
+      Await.until("the job is done", () -> "done".equals(series().job().state()));
     }
     assertTrue(series().verdictJson() != null);
   }

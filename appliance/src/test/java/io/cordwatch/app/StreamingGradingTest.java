@@ -26,6 +26,7 @@ import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.study.SelectionRules;
 import io.cordwatch.study.SeriesSelector;
 import io.cordwatch.telemetry.Meters;
+import io.cordwatch.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,8 +34,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -161,18 +160,10 @@ class StreamingGradingTest {
     return index.study(studyUid).orElseThrow().series().getFirst();
   }
 
-  private static void await(String what, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!done.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-      Thread.sleep(10);
-    }
-  }
-
   private void gradedByTheWorker() throws InterruptedException {
-    await("the job is done", () -> "done".equals(series().job().state()));
+    Await.until("the job is done", () -> "done".equals(series().job().state()));
     // The worker counts after its commit; once the series is counted, so is its outcome.
-    await("the graded series is counted", () -> meters.seriesGraded() == 1.0);
+    Await.until("the graded series is counted", () -> meters.seriesGraded() == 1.0);
   }
 
   /**
@@ -224,7 +215,7 @@ class StreamingGradingTest {
       receive(f);
     }
     release();
-    await("the series is graded ahead", () -> streaming.hasResult(seriesUid));
+    Await.until("the series is graded ahead", () -> streaming.hasResult(seriesUid));
     assertTrue(streaming.heldBytes() > 0);
 
     complete();
@@ -243,7 +234,7 @@ class StreamingGradingTest {
       receive(f);
     }
     release();
-    await("the partial series is graded ahead", () -> streaming.hasResult(seriesUid));
+    Await.until("the partial series is graded ahead", () -> streaming.hasResult(seriesUid));
 
     // One more instance on an association that is not released (no new speculation).
     receive(files.getLast());
@@ -262,7 +253,7 @@ class StreamingGradingTest {
     for (Path f : files) {
       receive(f);
     }
-    await("the idle series is graded ahead", () -> streaming.hasResult(seriesUid));
+    Await.until("the idle series is graded ahead", () -> streaming.hasResult(seriesUid));
     complete();
     gradedByTheWorker();
     assertEquals(1.0, outcome(StreamingGrading.COMMITTED));
@@ -277,7 +268,7 @@ class StreamingGradingTest {
       receive(f);
     }
     release();
-    await("the series is dropped", () -> outcome(StreamingGrading.OVER_CAP) == 1.0);
+    Await.until("the series is dropped", () -> outcome(StreamingGrading.OVER_CAP) == 1.0);
     assertEquals(0, streaming.heldBytes());
     assertTrue(!streaming.hasResult(seriesUid));
 
@@ -294,7 +285,7 @@ class StreamingGradingTest {
       receive(f);
     }
     release();
-    await("the series is graded ahead", () -> streaming.hasResult(seriesUid));
+    Await.until("the series is graded ahead", () -> streaming.hasResult(seriesUid));
     // Any accepted box upload moves the version; the result was computed with the older boxes.
     index.replaceStudyBoxes(studyUid, List.of(), System.currentTimeMillis(), "test");
     complete();

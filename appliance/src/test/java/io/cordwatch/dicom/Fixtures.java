@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Where the test inputs made outside the project live. The build tells the tests through the {@code
  * cordwatch.fixtures} system property (the {@code shared/} folder beside the checkout); a clone
- * elsewhere can name it with the {@code CORDWATCH_FIXTURES} environment variable; the shared
- * location of this workplace is the last resort.
+ * elsewhere can name it with the {@code CORDWATCH_FIXTURES} environment variable; a run without
+ * either (an IDE) finds {@code shared/fixtures} beside the project root, the nearest folder above
+ * the working directory that holds {@code install/cordwatch}. No machine path is assumed.
  */
 public final class Fixtures {
   private static final Path PYDICOM_TEST_FILES =
@@ -23,7 +24,7 @@ public final class Fixtures {
     java.util.List<String> candidates = new java.util.ArrayList<>();
     candidates.add(System.getProperty("cordwatch.fixtures"));
     candidates.add(System.getenv("CORDWATCH_FIXTURES"));
-    candidates.add("/work/shared/fixtures");
+    candidates.add(besideProjectRoot());
     for (String c : candidates) {
       if (c != null && !c.isBlank() && Files.isDirectory(Path.of(c))) {
         return Path.of(c).toAbsolutePath().normalize();
@@ -33,6 +34,16 @@ public final class Fixtures {
         "shared fixtures not found: set CORDWATCH_FIXTURES to the shared/fixtures folder (tried "
             + candidates
             + ")");
+  }
+
+  /** {@code ../shared/fixtures} from the project root, as the pom names it; null outside one. */
+  private static String besideProjectRoot() {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.isRegularFile(d.resolve("install/cordwatch")) && d.getParent() != null) {
+        return d.resolveSibling("shared").resolve("fixtures").toString();
+      }
+    }
+    return null;
   }
 
   /** A file under {@code real-dicom/}, which must exist: the suite is meaningless without it. */

@@ -1,5 +1,6 @@
 package io.cordwatch.receive;
 
+import io.cordwatch.testing.SkipPeers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +24,9 @@ public final class Peers {
     return Path.of("/usr/lib/python3/dist-packages/pydicom/data/test_files");
   }
 
+  /** Skips the test under {@code -DskipPeers}; otherwise fails unless {@code tool} is on PATH. */
   static void requireTool(String tool) {
+    SkipPeers.assumePeers(tool);
     for (String dir : System.getenv("PATH").split(":")) {
       if (Files.isExecutable(Path.of(dir, tool))) {
         return;

@@ -2,6 +2,7 @@ package io.cordwatch.receive;
 
 import io.cordwatch.app.Appliance;
 import io.cordwatch.app.Settings;
+import io.cordwatch.testing.SkipPeers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -73,6 +74,7 @@ public final class RunningAppliance {
                 "--disk-reserve",
                 "0"));
     cmd.addAll(List.of(flags));
+    SkipPeers.assumePeers("a separately started server");
     Process p =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)

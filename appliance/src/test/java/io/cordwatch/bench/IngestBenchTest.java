@@ -1,37 +1,16 @@
-package io.cordwatch.cli;
+package io.cordwatch.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.cordwatch.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The bench's arithmetic and its refusals; the bench itself is a command, never a test. */
-class BenchCommandTest {
-
-  @Test
-  void percentileFromTheStoreLatencyHistogramIsWithinOneBucket() {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Timer t =
-        Timer.builder("t")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofMillis(1))
-            .maximumExpectedValue(Duration.ofSeconds(10))
-            .register(registry);
-    for (int i = 1; i <= 100; i++) {
-      t.record(Duration.ofNanos(1_000_000L + i * 10_000L));
-    }
-    double p50 = BenchCommand.Ingest.percentileMs(t.takeSnapshot(), 0.50);
-    double p95 = BenchCommand.Ingest.percentileMs(t.takeSnapshot(), 0.95);
-    assertEquals(1.50, p50, 0.35);
-    assertEquals(1.95, p95, 0.35);
-  }
+/** {@code bench ingest} refuses nonsense sizes; the bench itself is a command, never a test. */
+class IngestBenchTest {
 
   @Test
   void nonsenseSizesAreRefusedWithTheOptionNamed() {

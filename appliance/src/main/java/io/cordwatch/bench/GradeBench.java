@@ -1,4 +1,4 @@
-package io.cordwatch.cli;
+package io.cordwatch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +10,6 @@ import io.cordwatch.grade.SeriesResult;
 import io.cordwatch.grade.Verdict;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
-import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.InputShape;
 import io.cordwatch.infer.ObservedEngine;
@@ -32,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,13 +39,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
 import java.util.logging.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code cordwatch bench grade}: what the grading pipeline costs on top of the model itself, and
@@ -79,12 +75,6 @@ import picocli.CommandLine.ParameterException;
     },
     mixinStandardHelpOptions = true)
 final class GradeBench implements Callable<Integer> {
-  static final int MAX_SLICES = 500;
-  static final int MAX_RUNS = 50;
-
-  /** The phantom's axial matrices; the bench picks the first seed whose study has the asked one. */
-  static final List<Integer> SIZES = List.of(256, 320, 384, 512);
-
   /** Release graces the latency part runs with: a short one and the appliance default. */
   static final List<String> GRACES = List.of("100ms", "1s");
 
@@ -155,13 +145,13 @@ final class GradeBench implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     Bundle bundle = validate();
-    BenchCommand.Ingest.requireTool("storescu");
+    BenchHost.requireTool("storescu");
     Logging.configure(Level.WARNING);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path work = Files.createTempDirectory("cordwatch-bench-grade-");
     try {
-      long seed = seedFor(size, slices);
+      long seed = PhantomSeries.seedFor(size, slices);
       Path phantomDir = work.resolve("phantom");
       err.printf(
           "cordwatch bench: writing a %d-slice %dx%d phantom study (seed %d) to %s%n",
@@ -257,46 +247,12 @@ final class GradeBench implements Callable<Integer> {
           latency);
       return 0;
     } finally {
-      BenchCommand.Ingest.deleteTree(work);
+      BenchHost.deleteTree(work);
     }
   }
 
   private Bundle validate() {
-    CommandLine cl = spec.commandLine();
-    if (slices < 1 || slices > MAX_SLICES) {
-      throw new ParameterException(
-          cl, "--slices must be between 1 and " + MAX_SLICES + ", was " + slices);
-    }
-    if (runs < 1 || runs > MAX_RUNS) {
-      throw new ParameterException(
-          cl, "--runs must be between 1 and " + MAX_RUNS + ", was " + runs);
-    }
-    if (!SIZES.contains(size)) {
-      throw new ParameterException(
-          cl,
-          "--size must be one of the phantom's matrices "
-              + SIZES.toString().replaceAll("[\\[\\]]", "")
-              + ", was "
-              + size);
-    }
-    if (!Files.exists(bundlePath)) {
-      throw new ParameterException(cl, "--bundle " + bundlePath + " does not exist");
-    }
-    try {
-      return Bundles.load(bundlePath);
-    } catch (BundleException e) {
-      throw new ParameterException(cl, "--bundle " + bundlePath + ": " + e.getMessage());
-    }
-  }
-
-  /** The first seed whose single phantom study has a {@code size} x {@code size} matrix. */
-  static long seedFor(int size, int slices) {
-    for (long seed = 1; seed < 10_000; seed++) {
-      if (StudyPlan.plan(seed, 0, StudyPlan.Style.INTERNAL, slices).protocol().matrix() == size) {
-        return seed;
-      }
-    }
-    throw new IllegalStateException("no phantom seed gives a " + size + " matrix");
+    return PhantomSeries.validate(spec.commandLine(), bundlePath, slices, runs, size);
   }
 
   /** Grades from the files ({@code inputs}) or from decodes made earlier ({@code decoded}). */
@@ -373,6 +329,8 @@ final class GradeBench implements Callable<Integer> {
           }
           SeriesRow s = graded.get();
           long verdictMs = s.job().updatedMs();
+          // Read by JsonNode path: the verdict JSON's shape and its typed reader belong to grade/
+          // (issue 11, "one verdict JSON shape"); this becomes that reader when it exists.
           JsonNode v = JSON.readTree(s.verdictJson());
           return new LatencyRun(
               verdictMs - s.lastReceivedMs(),
@@ -400,14 +358,14 @@ final class GradeBench implements Callable<Integer> {
         new ArrayList<>(
             List.of("storescu", "-aet", CALLING_AE, "-aec", calledAe, "127.0.0.1", "" + port));
     files.forEach(f -> cmd.add(f.toString()));
-    Process p = BenchCommand.Ingest.dcmtk(cmd, log).start();
+    Process p = BenchHost.dcmtk(cmd, log).start();
     if (!p.waitFor(300, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
       throw new IllegalStateException("storescu did not finish in 300 s; see " + log);
     }
     if (p.exitValue() != 0) {
       throw new IllegalStateException(
-          "storescu exited with " + p.exitValue() + ": " + BenchCommand.Ingest.tail(log));
+          "storescu exited with " + p.exitValue() + ": " + BenchHost.tail(log));
     }
   }
 
@@ -441,7 +399,7 @@ final class GradeBench implements Callable<Integer> {
         bundle.embeddingWidth(),
         SeriesGrader.BATCH,
         runs);
-    out.println(BenchCommand.Ingest.machine(work));
+    out.println(BenchHost.machine(work));
     out.println();
     String head =
         String.format(
@@ -457,12 +415,12 @@ final class GradeBench implements Callable<Integer> {
             "head ms");
     out.println(head);
     out.println("-".repeat(head.length()));
-    double fullMs = median(full, FullRun::wallMs);
-    double rawMs = median(raw, RawRun::wallMs);
-    double fullCpu = median(full, FullRun::cpuMs);
-    double rawCpu = median(raw, RawRun::cpuMs);
-    double aheadMs = median(ahead, FullRun::wallMs);
-    double aheadCpu = median(ahead, FullRun::cpuMs);
+    double fullMs = BenchStats.median(full, FullRun::wallMs);
+    double rawMs = BenchStats.median(raw, RawRun::wallMs);
+    double fullCpu = BenchStats.median(full, FullRun::cpuMs);
+    double rawCpu = BenchStats.median(raw, RawRun::cpuMs);
+    double aheadMs = BenchStats.median(ahead, FullRun::wallMs);
+    double aheadCpu = BenchStats.median(ahead, FullRun::cpuMs);
     List<Double> pairs = new ArrayList<>();
     for (int i = 0; i < full.size(); i++) {
       pairs.add(full.get(i).wallMs() / raw.get(i).wallMs());
@@ -474,10 +432,10 @@ final class GradeBench implements Callable<Integer> {
         embedded / (fullMs / 1000),
         fullMs,
         fullCpu,
-        median(full, r -> r.timings().decodeMs()),
-        median(full, r -> r.timings().preprocessMs()),
-        median(full, r -> r.timings().inferenceMs()),
-        median(full, r -> r.timings().headMs()));
+        BenchStats.median(full, r -> r.timings().decodeMs()),
+        BenchStats.median(full, r -> r.timings().preprocessMs()),
+        BenchStats.median(full, r -> r.timings().inferenceMs()),
+        BenchStats.median(full, r -> r.timings().headMs()));
     out.printf(
         Locale.ROOT,
         "%-24s | %8.1f | %8.1f | %8.0f | %9s | %13.1f | %12.1f | %7.1f%n",
@@ -486,9 +444,9 @@ final class GradeBench implements Callable<Integer> {
         aheadMs,
         aheadCpu,
         "-",
-        median(ahead, r -> r.timings().preprocessMs()),
-        median(ahead, r -> r.timings().inferenceMs()),
-        median(ahead, r -> r.timings().headMs()));
+        BenchStats.median(ahead, r -> r.timings().preprocessMs()),
+        BenchStats.median(ahead, r -> r.timings().inferenceMs()),
+        BenchStats.median(ahead, r -> r.timings().headMs()));
     out.printf(
         Locale.ROOT,
         "%-24s | %8.1f | %8.1f | %8.0f | %9s | %13s | %12.1f | %7s%n",
@@ -512,7 +470,7 @@ final class GradeBench implements Callable<Integer> {
         "ratio full/raw: %.2fx by median wall time (goal <= 1.10x); %.2fx median of each run's"
             + " pair; %.2fx by process CPU time%n",
         fullMs / rawMs,
-        median(pairs, d -> d),
+        BenchStats.median(pairs, d -> d),
         fullCpu / rawCpu);
     out.printf(
         Locale.ROOT,
@@ -557,10 +515,10 @@ final class GradeBench implements Callable<Integer> {
             "%-13s | %-9s | %13.0f | %13.0f | %24.0f | %13.0f | %12s%n",
             grace + (grace.equals("1s") ? " (dflt)" : ""),
             streaming + (streaming.equals("on") ? " (dflt)" : ""),
-            BenchCommand.Ingest.exactPercentile(sorted, 0.50),
-            BenchCommand.Ingest.exactPercentile(sorted, 0.95),
-            median(l, LatencyRun::completionToVerdictMs),
-            median(l, LatencyRun::gradingMs),
+            BenchStats.nearestRank(sorted, 0.50),
+            BenchStats.nearestRank(sorted, 0.95),
+            BenchStats.median(l, LatencyRun::completionToVerdictMs),
+            BenchStats.median(l, LatencyRun::gradingMs),
             l.stream().filter(LatencyRun::gradedAhead).count() + "/" + l.size());
       }
     }
@@ -587,13 +545,6 @@ final class GradeBench implements Callable<Integer> {
       b.append(b.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.1f", v));
     }
     return b.toString();
-  }
-
-  private static <T> double median(List<T> samples, ToDoubleFunction<T> f) {
-    double[] v = samples.stream().mapToDouble(f).toArray();
-    Arrays.sort(v);
-    int n = v.length;
-    return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 
   /**

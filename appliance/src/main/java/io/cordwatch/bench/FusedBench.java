@@ -1,4 +1,4 @@
-package io.cordwatch.cli;
+package io.cordwatch.bench;
 
 import io.cordwatch.app.Logging;
 import io.cordwatch.grade.SeriesGrader;
@@ -7,7 +7,6 @@ import io.cordwatch.grade.SliceResult;
 import io.cordwatch.grade.Verdict;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
-import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.FusedEngine;
 import io.cordwatch.phantom.Phantom;
@@ -21,13 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.ToDoubleFunction;
 import java.util.logging.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code cordwatch bench fused}: one phantom series graded by the CPU path (Java preprocessing and
@@ -77,7 +74,7 @@ final class FusedBench implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path work = Files.createTempDirectory("cordwatch-bench-fused-");
     try {
-      long seed = GradeBench.seedFor(size, slices);
+      long seed = PhantomSeries.seedFor(size, slices);
       Phantom.Result phantom =
           Phantom.generate(
               new Phantom.Options(
@@ -122,32 +119,12 @@ final class FusedBench implements Callable<Integer> {
       report(out, work, bundle, cpuResult, fusedResult, cpu, fused);
       return 0;
     } finally {
-      BenchCommand.Ingest.deleteTree(work);
+      BenchHost.deleteTree(work);
     }
   }
 
   private Bundle validate() {
-    CommandLine cl = spec.commandLine();
-    if (slices < 1 || slices > GradeBench.MAX_SLICES) {
-      throw new ParameterException(
-          cl, "--slices must be between 1 and " + GradeBench.MAX_SLICES + ", was " + slices);
-    }
-    if (runs < 1 || runs > GradeBench.MAX_RUNS) {
-      throw new ParameterException(
-          cl, "--runs must be between 1 and " + GradeBench.MAX_RUNS + ", was " + runs);
-    }
-    if (!GradeBench.SIZES.contains(size)) {
-      throw new ParameterException(
-          cl, "--size must be one of the phantom's matrices 256, 320, 384, 512, was " + size);
-    }
-    if (!Files.exists(bundlePath)) {
-      throw new ParameterException(cl, "--bundle " + bundlePath + " does not exist");
-    }
-    try {
-      return Bundles.load(bundlePath);
-    } catch (BundleException e) {
-      throw new ParameterException(cl, "--bundle " + bundlePath + ": " + e.getMessage());
-    }
+    return PhantomSeries.validate(spec.commandLine(), bundlePath, slices, runs, size);
   }
 
   private static Run time(SeriesGrader grader, List<SeriesGrader.Input> inputs) {
@@ -177,7 +154,7 @@ final class FusedBench implements Callable<Integer> {
         bundle.name(),
         SeriesGrader.BATCH,
         runs);
-    out.println(BenchCommand.Ingest.machine(work));
+    out.println(BenchHost.machine(work));
     out.println();
     String head =
         String.format(
@@ -231,15 +208,10 @@ final class FusedBench implements Callable<Integer> {
         Locale.ROOT,
         "%-48s | %8.1f | %9.1f | %13.1f | %12.1f | %7.1f%n",
         name,
-        median(runs, Run::wallMs),
-        median(runs, r -> r.timings().decodeMs()),
-        median(runs, r -> r.timings().preprocessMs()),
-        median(runs, r -> r.timings().inferenceMs()),
-        median(runs, r -> r.timings().headMs()));
-  }
-
-  private static double median(List<Run> runs, ToDoubleFunction<Run> f) {
-    double[] v = runs.stream().mapToDouble(f).sorted().toArray();
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        BenchStats.median(runs, Run::wallMs),
+        BenchStats.median(runs, r -> r.timings().decodeMs()),
+        BenchStats.median(runs, r -> r.timings().preprocessMs()),
+        BenchStats.median(runs, r -> r.timings().inferenceMs()),
+        BenchStats.median(runs, r -> r.timings().headMs()));
   }
 }

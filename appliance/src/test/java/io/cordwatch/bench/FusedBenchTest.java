@@ -1,8 +1,9 @@
-package io.cordwatch.cli;
+package io.cordwatch.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cordwatch.cli.CliRun;
 import io.cordwatch.infer.TorchFixture;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

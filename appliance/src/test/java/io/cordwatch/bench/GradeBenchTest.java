@@ -1,10 +1,10 @@
-package io.cordwatch.cli;
+package io.cordwatch.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cordwatch.cli.CliRun;
 import io.cordwatch.infer.TorchFixture;
-import io.cordwatch.phantom.StudyPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -45,13 +45,5 @@ class GradeBenchTest {
     assertTrue(missing.err().contains("does not exist"), missing.all());
     assertTrue(broken.err().contains("--bundle " + tmp + ": "), broken.all());
     assertTrue(none.err().contains("--bundle"), none.all());
-  }
-
-  @Test
-  void theChosenSeedGivesTheAskedMatrix() {
-    for (int size : GradeBench.SIZES) {
-      long seed = GradeBench.seedFor(size, 40);
-      assertEquals(size, StudyPlan.plan(seed, 0, StudyPlan.Style.INTERNAL, 40).protocol().matrix());
-    }
   }
 }

@@ -1,0 +1,121 @@
+package io.cordwatch.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * What every benchmark needs from the machine it runs on: the line that says which machine it was,
+ * DCMTK tools started the same way for every peer, and the work folder removed afterwards.
+ */
+final class BenchHost {
+  private BenchHost() {}
+
+  /** One line naming the cores, OS, JDK, the work folder's file system and the DCMTK version. */
+  static String machine(Path work) throws IOException {
+    FileStore store = Files.getFileStore(work);
+    return String.format(
+        Locale.ROOT,
+        "machine: %d cores (%s), %s %s, %s %s; work dir %s on %s (%s); %s",
+        Runtime.getRuntime().availableProcessors(),
+        cpuModel(),
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        System.getProperty("java.vm.vendor"),
+        "JDK " + Runtime.version(),
+        work,
+        store.type(),
+        store.name(),
+        dcmtkVersion());
+  }
+
+  private static String cpuModel() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst()
+          .orElse("cpu model unknown");
+    } catch (IOException | UncheckedIOException e) {
+      return "cpu model unknown";
+    }
+  }
+
+  private static String dcmtkVersion() {
+    try {
+      Process p = new ProcessBuilder("storescp", "--version").redirectErrorStream(true).start();
+      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(10, TimeUnit.SECONDS);
+      return text.lines()
+          .filter(l -> l.contains("storescp v"))
+          .map(l -> "DCMTK " + l.substring(l.indexOf(" v") + 1).replace("$", "").trim())
+          .findFirst()
+          .orElse("DCMTK version unknown");
+    } catch (IOException e) {
+      return "DCMTK version unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "DCMTK version unknown";
+    }
+  }
+
+  /**
+   * A DCMTK tool with Nagle's algorithm off. Debian builds DCMTK with Nagle left on unless {@code
+   * TCP_NODELAY=1} is in the environment; then every C-STORE whose last PDU is short waits for the
+   * peer's delayed ACK (about 40 ms on Linux loopback), on either side. That stall swamps both
+   * receivers (200 instances would take ~9 s whatever the receiver does), so the benches switch it
+   * off for storescu and storescp alike and measure the receivers instead.
+   */
+  static ProcessBuilder dcmtk(List<String> cmd, Path log) {
+    ProcessBuilder b =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    b.environment().put("TCP_NODELAY", "1");
+    return b;
+  }
+
+  /** Fails, saying how to get it, unless {@code tool} is an executable on PATH. */
+  static void requireTool(String tool) {
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String dir : path.split(File.pathSeparator)) {
+        if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+          return;
+        }
+      }
+    }
+    throw new IllegalStateException(
+        tool
+            + " is not on PATH: install DCMTK (Debian package dcmtk), or run through"
+            + " install/cordwatch bench, which installs it");
+  }
+
+  /** The last three lines of a tool's log, for an error message. */
+  static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

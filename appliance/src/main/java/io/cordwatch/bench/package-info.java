@@ -1,0 +1,16 @@
+/**
+ * Benchmarks against peers run in the same process or by the same script: {@code cordwatch bench
+ * ingest} (C-STORE ingest against DCMTK storescp), {@code bench grade} (the grading path against
+ * raw ONNX Runtime on the same tensors, and last-instance-to-verdict latency), {@code bench fused}
+ * (the CPU path against the fused kernel pipeline's host build). Each prints its figures as ratios
+ * against the peer, with the machine they ran on. {@code bench train} is the trainer's
+ * (io.cordwatch.trainer.cli).
+ *
+ * <p>Owns: the benchmark commands, their run arrangement and report tables, and the order
+ * statistics they report ({@link io.cordwatch.bench.BenchStats}). May not touch: pipeline logic; a
+ * benchmark drives the stages through their public APIs (an in-process appliance, the series
+ * grader, the engines) and never re-implements a stage, so it measures the product. Nothing in the
+ * product imports this package except the CLI, which registers {@code bench}; the tests run only
+ * the benches' refusals and arithmetic, never a timing.
+ */
+package io.cordwatch.bench;
