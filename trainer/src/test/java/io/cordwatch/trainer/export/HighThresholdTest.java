@@ -40,8 +40,8 @@ class HighThresholdTest {
 
   @Test
   void aTargetThatIsAnExactShareIsNotRoundedUpByFloatingPoint() {
-    // 0.7 * 10 is 7.000000000000001 in binary: still 7 slices, not 8.
-    assertEquals(0.60, HighThreshold.choose(P, HIGH, 0.7).orElseThrow().threshold());
+    // 0.7 * 10 is 7.000000000000001 in binary: still 7 slices (down to 0.40), not 8 (0.30).
+    assertEquals(0.40, HighThreshold.choose(P, HIGH, 0.7).orElseThrow().threshold());
   }
 
   @Test
