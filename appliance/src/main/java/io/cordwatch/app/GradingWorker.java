@@ -263,7 +263,9 @@ public final class GradingWorker implements AutoCloseable {
                 s.ood(),
                 s.uncertain(),
                 s.reason(),
-                s.boxSource()));
+                s.boxSource(),
+                s.pHigh(),
+                s.highCall()));
       }
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("verdict does not serialise: " + e.getMessage(), e);
@@ -288,7 +290,11 @@ public final class GradingWorker implements AutoCloseable {
             + " of study "
             + Uids.tag(job.studyUid())
             + " graded: "
-            + (v.grade() == null ? "no grade" : "grade " + v.grade() + " (" + v.group() + ")")
+            + (v.grade() == null ? "no grade" : "grade " + v.grade())
+            + " ("
+            + v.group()
+            + (v.indeterminate() ? ": " + v.indeterminateReason() : "")
+            + ")"
             + ", "
             + v.counts().graded()
             + " of "
@@ -322,6 +328,7 @@ public final class GradingWorker implements AutoCloseable {
         byGrade,
         ungraded,
         result.verdict().counts().uncertain());
+    meters.verdict(result.verdict().group(), result.verdict().indeterminateReason());
   }
 
   private static String describe(Throwable e) {

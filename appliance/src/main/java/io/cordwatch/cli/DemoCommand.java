@@ -282,6 +282,10 @@ final class DemoCommand implements Callable<Integer> {
               .append(v.path("grade").asText("none"))
               .append(" (")
               .append(v.path("group").asText("-"))
+              .append(
+                  v.path("indeterminate_reason").isTextual()
+                      ? ": read manually, " + v.path("indeterminate_reason").asText()
+                      : "")
               .append("), ")
               .append(v.path("segments").size())
               .append(" segment(s)");

@@ -253,11 +253,18 @@ final class GradeCommand implements Callable<Integer> {
   private static void table(PrintWriter out, Document doc, boolean noBoxes) {
     Verdict.Model m = doc.model();
     out.printf(
+        Locale.ROOT,
         "model %s (%s, %s)%s%n",
         m.name(),
         m.format(),
         m.engine(),
         m.clinicalUse() ? "" : "  NOT FOR CLINICAL USE (clinical_use=false)");
+    out.printf(
+        Locale.ROOT,
+        "high call by %s; indeterminate above %.0f%% uncertain or %.0f%% no ROI%n",
+        m.decision(),
+        100 * m.limits().maxUncertainFraction(),
+        100 * m.limits().maxNoRoiFraction());
     if (noBoxes) {
       out.println("no --boxes given and the bundle has no localizer: every slice is 'no ROI'");
     }
@@ -281,7 +288,7 @@ final class GradeCommand implements Callable<Integer> {
         out.printf(
             "    verdict: %s%s | %d slices: %d graded, %d no ROI, %d unreadable, %d uncertain |"
                 + " %d ms%n",
-            v.grade() == null ? "no grade (nothing could be graded)" : "grade " + v.grade(),
+            v.grade() == null ? "no grade (nothing graded with confidence)" : "grade " + v.grade(),
             v.group() == null ? "" : " (" + v.group().toUpperCase(Locale.ROOT) + ")",
             c.slices(),
             c.graded(),
@@ -289,6 +296,13 @@ final class GradeCommand implements Callable<Integer> {
             c.unreadable(),
             c.uncertain(),
             v.timings().totalMs());
+        if (v.indeterminate()) {
+          out.println(
+              "    indeterminate \u2014 read manually ("
+                  + v.indeterminateReason()
+                  + "): "
+                  + v.indeterminateMessage());
+        }
         for (Verdict.Segment s : v.segments()) {
           out.printf(
               "    segment slices %d-%d: max grade %s, key image %s frame %d%n",
@@ -299,36 +313,39 @@ final class GradeCommand implements Callable<Integer> {
               s.keyImage().frame());
         }
         out.printf(
-            "    %4s  %-12s %5s  %-6s %6s %7s  %s%n",
-            "#", "instance", "frame", "grade", "p", "ood", "box / reason");
+            "    %4s  %-12s %5s  %-6s %6s %6s %7s  %s%n",
+            "#", "instance", "frame", "grade", "p", "p_high", "ood", "box / reason");
         int n = 0;
         for (SliceResult s : se.slices()) {
           n++;
           if (s.isGraded()) {
             out.printf(
                 Locale.ROOT,
-                "    %4d  %-12s %5d  %-6s %6.3f %7.3f  %d,%d-%d,%d%s%s%n",
+                "    %4d  %-12s %5d  %-6s %6.3f %6s %7.3f  %d,%d-%d,%d%s%s%s%n",
                 n,
                 Uids.tag(s.sopInstanceUid()),
                 s.frame(),
                 s.grade(),
                 s.probabilities().get(s.grade()),
+                s.pHigh() == null ? "-" : String.format(Locale.ROOT, "%.3f", s.pHigh()),
                 s.ood(),
                 s.box().x0(),
                 s.box().y0(),
                 s.box().x1(),
                 s.box().y1(),
                 s.boxSource() == null ? "" : " (" + s.boxSource() + ")",
+                Boolean.TRUE.equals(s.highCall()) ? "  HIGH call" : "",
                 Boolean.TRUE.equals(s.uncertain()) ? "  uncertain" : "");
           } else {
             out.printf(
-                "    %4d  %-12s %5d  %-6s %6s %7s  %s%n",
+                "    %4d  %-12s %5d  %-6s %6s %6s %7s  %s%n",
                 n,
                 Uids.isValid(s.sopInstanceUid())
                     ? Uids.tag(s.sopInstanceUid())
                     : s.sopInstanceUid(),
                 s.frame(),
                 s.status().equals(SliceResult.NO_ROI) ? "no ROI" : "unread",
+                "",
                 "",
                 "",
                 s.reason());

@@ -147,7 +147,8 @@ public final class DicomFacts {
         orientations(list, shared, perFrame),
         frames,
         integer(list, TagFromName.Rows),
-        integer(list, TagFromName.Columns));
+        integer(list, TagFromName.Columns),
+        string(list, TagFromName.BodyPartExamined));
   }
 
   private static List<double[]> orientations(

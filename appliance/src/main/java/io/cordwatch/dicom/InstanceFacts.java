@@ -25,6 +25,7 @@ import java.util.List;
  * @param frames number of frames
  * @param rows Rows, or null
  * @param columns Columns, or null
+ * @param bodyPartExamined Body Part Examined (0018,0015) as recorded, or null when absent
  */
 public record InstanceFacts(
     String sopClassUid,
@@ -43,9 +44,50 @@ public record InstanceFacts(
     List<double[]> frameOrientations,
     int frames,
     Integer rows,
-    Integer columns) {
+    Integer columns,
+    String bodyPartExamined) {
 
   public InstanceFacts {
     frameOrientations = frameOrientations == null ? List.of() : List.copyOf(frameOrientations);
+  }
+
+  /** Facts without a body part (as indexed before it was read). */
+  public InstanceFacts(
+      String sopClassUid,
+      String sopInstanceUid,
+      String studyInstanceUid,
+      String seriesInstanceUid,
+      String modality,
+      Integer seriesNumber,
+      Integer instanceNumber,
+      String seriesDescription,
+      String protocolName,
+      String sequenceName,
+      String scanningSequence,
+      Double echoTimeMs,
+      Double repetitionTimeMs,
+      List<double[]> frameOrientations,
+      int frames,
+      Integer rows,
+      Integer columns) {
+    this(
+        sopClassUid,
+        sopInstanceUid,
+        studyInstanceUid,
+        seriesInstanceUid,
+        modality,
+        seriesNumber,
+        instanceNumber,
+        seriesDescription,
+        protocolName,
+        sequenceName,
+        scanningSequence,
+        echoTimeMs,
+        repetitionTimeMs,
+        frameOrientations,
+        frames,
+        rows,
+        columns,
+        null);
   }
 }

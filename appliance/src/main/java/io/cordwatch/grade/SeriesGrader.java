@@ -63,6 +63,7 @@ public final class SeriesGrader {
   private final Bundle bundle;
   private final BackboneEngine engine;
   private final PrototypeHead head;
+  private final HighDecision decision;
   private final BoxSource boxes;
   private final Preprocessing preprocessing;
 
@@ -71,6 +72,7 @@ public final class SeriesGrader {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.boxes = Objects.requireNonNull(boxes, "boxes");
     this.head = PrototypeHead.of(bundle);
+    this.decision = HighDecision.of(bundle);
     this.preprocessing = new Preprocessing(bundle.preprocessing(), engine.inputShape().channels());
   }
 
@@ -86,7 +88,12 @@ public final class SeriesGrader {
   /** The model description results carry. */
   public Verdict.Model model() {
     return new Verdict.Model(
-        bundle.name(), "onnx", engine.name(), bundle.provenance().clinicalUse());
+        bundle.name(),
+        "onnx",
+        engine.name(),
+        bundle.provenance().clinicalUse(),
+        decision.describe(),
+        bundle.verdictLimits());
   }
 
   /**
@@ -448,7 +455,10 @@ public final class SeriesGrader {
     nanos[1] += System.nanoTime() - embedded;
   }
 
-  /** A graded slice as both paths report it: class names for the head's indices. */
+  /**
+   * A graded slice as both paths report it: class names for the head's indices, P(high) and the
+   * high call from the one {@link HighDecision}, so the paths differ only in their probabilities.
+   */
   private SliceResult graded(
       DicomPixels.Frame f,
       int grade,
@@ -460,6 +470,7 @@ public final class SeriesGrader {
     for (int c = 0; c < probabilities.length; c++) {
       p.put(bundle.classes().get(c), (double) probabilities[c]);
     }
+    double pHigh = decision.pHigh(probabilities);
     return SliceResult.graded(
         f.sopInstanceUid(),
         f.frame(),
@@ -469,13 +480,22 @@ public final class SeriesGrader {
         box.source(),
         ood,
         uncertain,
-        f.position());
+        f.position(),
+        pHigh,
+        decision.call(grade, pHigh));
   }
 
   /** The series' verdict over its slice results, as both paths conclude. */
   private SeriesResult result(
       String studyUid, String seriesUid, List<SliceResult> results, Verdict.Timings timings) {
-    Verdict verdict = Verdicts.of(results, bundle.classes(), bundle.highGrade(), model(), timings);
+    Verdict verdict =
+        Verdicts.of(
+            results,
+            bundle.classes(),
+            bundle.highGrade(),
+            bundle.verdictLimits(),
+            model(),
+            timings);
     return new SeriesResult(studyUid, seriesUid, verdict, results);
   }
 

@@ -21,6 +21,11 @@ import java.util.Map;
  * @param slicePosition position along the slice normal in mm, or null when the object has none
  * @param boxSource where the box came from ({@code supplied} or {@code localizer}); null when there
  *     was no box
+ * @param pHigh P(high), the summed probability of the bundle's high-grade classes; null unless
+ *     graded
+ * @param highCall whether the slice is called high by the bundle's decision rule (P(high) against
+ *     {@code high_threshold}, else the nearest prototype's grade); null unless graded. An uncertain
+ *     slice keeps its call, but it never makes a series high (docs/grading.md)
  */
 public record SliceResult(
     String sopInstanceUid,
@@ -33,7 +38,9 @@ public record SliceResult(
     Boolean uncertain,
     String reason,
     Double slicePosition,
-    String boxSource) {
+    String boxSource,
+    Double pHigh,
+    Boolean highCall) {
   public static final String GRADED = "graded";
   public static final String NO_ROI = "no_roi";
   public static final String UNREADABLE = "unreadable";
@@ -43,6 +50,35 @@ public record SliceResult(
         probabilities == null
             ? null
             : Collections.unmodifiableMap(new LinkedHashMap<>(probabilities));
+  }
+
+  /** A result without a decision (as before P(high) was reported). */
+  public SliceResult(
+      String sopInstanceUid,
+      int frame,
+      String status,
+      String grade,
+      Map<String, Double> probabilities,
+      CanalBox box,
+      Double ood,
+      Boolean uncertain,
+      String reason,
+      Double slicePosition,
+      String boxSource) {
+    this(
+        sopInstanceUid,
+        frame,
+        status,
+        grade,
+        probabilities,
+        box,
+        ood,
+        uncertain,
+        reason,
+        slicePosition,
+        boxSource,
+        null,
+        null);
   }
 
   /** A result without a recorded box source (as before sources were recorded). */
@@ -98,6 +134,35 @@ public record SliceResult(
         sop, frame, GRADED, grade, probabilities, box, ood, uncertain, null, position, boxSource);
   }
 
+  /** A graded slice with its P(high) and the decision rule's call. */
+  public static SliceResult graded(
+      String sop,
+      int frame,
+      String grade,
+      Map<String, Double> probabilities,
+      CanalBox box,
+      String boxSource,
+      double ood,
+      boolean uncertain,
+      Double position,
+      double pHigh,
+      boolean highCall) {
+    return new SliceResult(
+        sop,
+        frame,
+        GRADED,
+        grade,
+        probabilities,
+        box,
+        ood,
+        uncertain,
+        null,
+        position,
+        boxSource,
+        pHigh,
+        highCall);
+  }
+
   public static SliceResult noRoi(String sop, int frame, String reason, Double position) {
     return new SliceResult(sop, frame, NO_ROI, null, null, null, null, null, reason, position);
   }
@@ -108,5 +173,10 @@ public record SliceResult(
 
   public boolean isGraded() {
     return GRADED.equals(status);
+  }
+
+  /** Graded and not uncertain: a slice that may drive the series verdict. */
+  public boolean isConfident() {
+    return isGraded() && !Boolean.TRUE.equals(uncertain);
   }
 }

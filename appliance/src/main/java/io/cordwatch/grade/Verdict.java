@@ -1,15 +1,21 @@
 package io.cordwatch.grade;
 
+import io.cordwatch.infer.VerdictLimits;
 import java.util.List;
 
 /**
  * The result of one series: its study grade, where the disease is, and how it was obtained. Field
  * names are the wire names (snake_case on the wire).
  *
- * @param grade the worst segment's grade; the first class (no disease) when slices were graded and
- *     none showed disease; null when no slice could be graded
- * @param group "high" (grade in the bundle's high-grade set, 1c/2/3 by default) or "low"; null with
- *     grade
+ * @param grade the worst confident (not uncertain) slice's grade, by nearest prototype; the first
+ *     class (no disease) when confident slices showed none; null when no slice was graded with
+ *     confidence
+ * @param group {@value #HIGH} (a confident slice is called high), {@value #LOW}, or {@value
+ *     #INDETERMINATE} (read manually: the series cannot be called, see {@code
+ *     indeterminateReason})
+ * @param indeterminateReason why the series is indeterminate, one of the {@code REASON_} codes;
+ *     null unless indeterminate
+ * @param indeterminateMessage the reason in a sentence for people; null unless indeterminate
  * @param segments runs of adjacent graded slices with disease, in slice-position order
  * @param keyImages the worst slice of each segment, in segment order
  * @param counts how many slices were graded, had no ROI, were unreadable, were uncertain
@@ -19,20 +25,43 @@ import java.util.List;
 public record Verdict(
     String grade,
     String group,
+    String indeterminateReason,
+    String indeterminateMessage,
     List<Segment> segments,
     List<KeyImage> keyImages,
     Counts counts,
     Model model,
     Timings timings) {
 
+  public static final String HIGH = "high";
+  public static final String LOW = "low";
+  public static final String INDETERMINATE = "indeterminate";
+
+  /** No slice was graded with confidence (no box, unreadable, or every graded slice uncertain). */
+  public static final String REASON_NOTHING_GRADED = "nothing_graded";
+
+  /** The only slices called high are uncertain. */
+  public static final String REASON_HIGH_ON_UNCERTAIN = "high_on_uncertain";
+
+  /** More of the graded slices are uncertain than the bundle's limit allows. */
+  public static final String REASON_TOO_MANY_UNCERTAIN = "too_many_uncertain";
+
+  /** More of the slices have no canal box than the bundle's limit allows. */
+  public static final String REASON_TOO_MANY_NO_ROI = "too_many_no_roi";
+
   public Verdict {
     segments = List.copyOf(segments);
     keyImages = List.copyOf(keyImages);
   }
 
-  /** Whether the study is high grade (should be considered for surgery). */
+  /** Whether the series is high grade (should be considered for surgery). */
   public boolean high() {
-    return "high".equals(group);
+    return HIGH.equals(group);
+  }
+
+  /** Whether the series could not be called and must be read manually. */
+  public boolean indeterminate() {
+    return INDETERMINATE.equals(group);
   }
 
   /**
@@ -50,8 +79,25 @@ public record Verdict(
   /** A slice to look at first. */
   public record KeyImage(String sopInstanceUid, int frame, String grade, double probability) {}
 
-  /** Slice counts by outcome. */
-  public record Counts(int slices, int graded, int noRoi, int unreadable, int uncertain) {}
+  /**
+   * Slice counts by outcome.
+   *
+   * @param highCalls confident slices called high by the decision rule
+   * @param uncertainHighCalls uncertain slices called high (they do not make the series high)
+   */
+  public record Counts(
+      int slices,
+      int graded,
+      int noRoi,
+      int unreadable,
+      int uncertain,
+      int highCalls,
+      int uncertainHighCalls) {
+    /** Counts without high calls. */
+    public Counts(int slices, int graded, int noRoi, int unreadable, int uncertain) {
+      this(slices, graded, noRoi, unreadable, uncertain, 0, 0);
+    }
+  }
 
   /**
    * The model.
@@ -60,8 +106,22 @@ public record Verdict(
    * @param format the backbone's format ("onnx")
    * @param engine the engine that ran it, e.g. onnxruntime-cpu
    * @param clinicalUse the bundle's provenance flag; false for anything trained on phantoms
+   * @param decision how a slice is called high: {@code "threshold 0.23"} (P(high) against the
+   *     bundle's {@code high_threshold}) or {@code "nearest prototype"}
+   * @param limits when a series is indeterminate
    */
-  public record Model(String name, String format, String engine, boolean clinicalUse) {}
+  public record Model(
+      String name,
+      String format,
+      String engine,
+      boolean clinicalUse,
+      String decision,
+      VerdictLimits limits) {
+    /** A model calling by the nearest prototype under the default limits. */
+    public Model(String name, String format, String engine, boolean clinicalUse) {
+      this(name, format, engine, clinicalUse, "nearest prototype", VerdictLimits.DEFAULTS);
+    }
+  }
 
   /**
    * Milliseconds spent.

@@ -1,32 +1,78 @@
 package io.cordwatch.grade;
 
+import io.cordwatch.infer.VerdictLimits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Builds a series verdict from its slices, in slice-position order.
  *
- * <p>A <b>segment</b> is a maximal run of adjacent slices that were all graded with a class other
- * than the first (the first class is "no disease", grade 0). A slice that was not graded (no ROI,
- * unreadable) ends a run just as a grade-0 slice does: nothing is known about it, and joining two
- * lesions across it would claim a continuity nobody saw. The segment's grade is its worst slice's
- * grade (classes are ordered from mild to severe); that slice is its key image, ties going to the
- * higher probability of that grade and then to the earlier slice. The study grade is the worst
- * segment's grade, grade 0 when slices were graded and none had disease, and null when nothing
- * could be graded: "no answer" must never read as "no disease".
+ * <p>Only <b>confident</b> slices (graded and not uncertain) drive the verdict. An uncertain slice
+ * is out of the distribution the model was trained on: its grade is reported on the slice, since a
+ * radiologist may want it, but it neither forms nor extends a segment, is never a key image and
+ * never makes a series high. It is counted.
+ *
+ * <p>A <b>segment</b> is a maximal run of adjacent confident slices with a class other than the
+ * first (the first class is "no disease", grade 0). A slice that was not graded (no ROI,
+ * unreadable) or is uncertain ends a run just as a grade-0 slice does: nothing trustworthy is known
+ * about it, and joining two lesions across it would claim a continuity nobody saw. The segment's
+ * grade is its worst slice's grade (classes are ordered from mild to severe); that slice is its key
+ * image, ties going to the higher probability of that grade and then to the earlier slice. The
+ * series grade is the worst segment's grade, grade 0 when confident slices had no disease, and null
+ * when no slice was graded with confidence: "no answer" must never read as "no disease".
+ *
+ * <p>The <b>group</b> is decided in this order, the first that applies:
+ *
+ * <ol>
+ *   <li>nothing graded: {@code indeterminate}, {@value Verdict#REASON_NOTHING_GRADED};
+ *   <li>a confident slice is called high (by the bundle's decision rule, {@link HighDecision}):
+ *       {@code high}. Missing or uncertain slices elsewhere do not take back a positive finding;
+ *       a triage tool must not hide it behind "read manually";
+ *   <li>an uncertain slice is called high: {@code indeterminate}, {@value
+ *       Verdict#REASON_HIGH_ON_UNCERTAIN} (the only evidence of high grade is where the model is
+ *       out of its depth);
+ *   <li>more than {@code max_uncertain_fraction} of graded slices uncertain: {@value
+ *       Verdict#REASON_TOO_MANY_UNCERTAIN};
+ *   <li>more than {@code max_no_roi_fraction} of all slices without a canal box: {@value
+ *       Verdict#REASON_TOO_MANY_NO_ROI};
+ *   <li>no confident slice (all graded slices uncertain, limit 1): {@value
+ *       Verdict#REASON_NOTHING_GRADED};
+ *   <li>otherwise {@code low}.
+ * </ol>
  */
 public final class Verdicts {
   private Verdicts() {}
 
   /**
+   * A verdict under the default limits, each slice's own {@code high_call} deciding (slices without
+   * one are called by the nearest prototype).
+   *
    * @param slices in slice-position order
    * @param classes class names, mild to severe; the first is "no disease"
-   * @param highGrade the classes that make a study high grade
+   * @param highGrade the classes that make a slice high grade by nearest prototype
    */
   public static Verdict of(
       List<SliceResult> slices,
       List<String> classes,
       List<String> highGrade,
+      Verdict.Model model,
+      Verdict.Timings timings) {
+    return of(slices, classes, highGrade, VerdictLimits.DEFAULTS, model, timings);
+  }
+
+  /**
+   * @param slices in slice-position order
+   * @param classes class names, mild to severe; the first is "no disease"
+   * @param highGrade the classes that make a slice high grade by nearest prototype, for slices
+   *     without a {@code high_call}
+   * @param limits when too little was seen with confidence
+   */
+  public static Verdict of(
+      List<SliceResult> slices,
+      List<String> classes,
+      List<String> highGrade,
+      VerdictLimits limits,
       Verdict.Model model,
       Verdict.Timings timings) {
     List<Verdict.Segment> segments = new ArrayList<>();
@@ -44,39 +90,117 @@ public final class Verdicts {
     int noRoi = 0;
     int unreadable = 0;
     int uncertain = 0;
+    int highCalls = 0;
+    int uncertainHighCalls = 0;
     for (SliceResult s : slices) {
       switch (s.status()) {
         case SliceResult.GRADED -> {
           graded++;
+          boolean high = calledHigh(s, highGrade);
           if (Boolean.TRUE.equals(s.uncertain())) {
             uncertain++;
+            uncertainHighCalls += high ? 1 : 0;
+          } else {
+            highCalls += high ? 1 : 0;
           }
         }
         case SliceResult.NO_ROI -> noRoi++;
         default -> unreadable++;
       }
     }
+    int confident = graded - uncertain;
     String grade = null;
-    if (graded > 0) {
+    if (confident > 0) {
       int worst = 0;
       for (Verdict.Segment seg : segments) {
         worst = Math.max(worst, classes.indexOf(seg.maxGrade()));
       }
       grade = classes.get(worst);
     }
-    String group = grade == null ? null : (highGrade.contains(grade) ? "high" : "low");
+    Verdict.Counts counts =
+        new Verdict.Counts(
+            slices.size(), graded, noRoi, unreadable, uncertain, highCalls, uncertainHighCalls);
+    Indeterminate why = indeterminate(counts, limits);
+    String group =
+        why != null ? Verdict.INDETERMINATE : highCalls > 0 ? Verdict.HIGH : Verdict.LOW;
     return new Verdict(
         grade,
         group,
+        why == null ? null : why.code(),
+        why == null ? null : why.message(),
         segments,
         segments.stream().map(Verdict.Segment::keyImage).toList(),
-        new Verdict.Counts(slices.size(), graded, noRoi, unreadable, uncertain),
+        counts,
         model,
         timings);
   }
 
+  private record Indeterminate(String code, String message) {}
+
+  /** Why the series cannot be called; null when it can (the order is the class comment's). */
+  private static Indeterminate indeterminate(Verdict.Counts c, VerdictLimits limits) {
+    if (c.graded() == 0) {
+      return new Indeterminate(
+          Verdict.REASON_NOTHING_GRADED,
+          "No slice could be graded ("
+              + c.noRoi()
+              + " without a canal box, "
+              + c.unreadable()
+              + " unreadable of "
+              + c.slices()
+              + "): read manually.");
+    }
+    if (c.highCalls() > 0) {
+      return null;
+    }
+    if (c.uncertainHighCalls() > 0) {
+      return new Indeterminate(
+          Verdict.REASON_HIGH_ON_UNCERTAIN,
+          "High grade only on "
+              + c.uncertainHighCalls()
+              + (c.uncertainHighCalls() == 1 ? " slice" : " slices")
+              + " the model is uncertain about (unlike its training data): read manually.");
+    }
+    double uncertainShare = (double) c.uncertain() / c.graded();
+    if (uncertainShare > limits.maxUncertainFraction()) {
+      return new Indeterminate(
+          Verdict.REASON_TOO_MANY_UNCERTAIN,
+          String.format(
+              Locale.ROOT,
+              "%d of %d graded slices (%.0f%%) are uncertain, above the %.0f%% limit: read"
+                  + " manually.",
+              c.uncertain(),
+              c.graded(),
+              100 * uncertainShare,
+              100 * limits.maxUncertainFraction()));
+    }
+    double noRoiShare = (double) c.noRoi() / c.slices();
+    if (noRoiShare > limits.maxNoRoiFraction()) {
+      return new Indeterminate(
+          Verdict.REASON_TOO_MANY_NO_ROI,
+          String.format(
+              Locale.ROOT,
+              "%d of %d slices (%.0f%%) have no canal box, above the %.0f%% limit: read manually.",
+              c.noRoi(),
+              c.slices(),
+              100 * noRoiShare,
+              100 * limits.maxNoRoiFraction()));
+    }
+    if (c.uncertain() == c.graded()) {
+      return new Indeterminate(
+          Verdict.REASON_NOTHING_GRADED,
+          "Every graded slice is uncertain: read manually.");
+    }
+    return null;
+  }
+
+  /** The slice's own call, or the nearest prototype's for results without one. */
+  private static boolean calledHigh(SliceResult s, List<String> highGrade) {
+    return s.highCall() != null ? s.highCall() : highGrade.contains(s.grade());
+  }
+
   private static boolean diseased(SliceResult s, List<String> classes) {
-    return s.isGraded() && classes.indexOf(s.grade()) > 0;
+    return s.isConfident() && classes.indexOf(s.grade()) > 0;
   }
 
   private static Verdict.Segment segment(

@@ -3,6 +3,7 @@ package io.cordwatch.infer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * A loaded, checked model bundle (see docs/model-bundle.md). Everything in it has been validated by
@@ -24,6 +25,10 @@ import java.util.Optional;
  * @param temperature T in softmax(-d / T)
  * @param oodScale divides the nearest squared distance to give the OOD score
  * @param oodThreshold an OOD score above it marks a slice uncertain; +infinity when off
+ * @param highThreshold the decision threshold on P(high) ({@code head.high_threshold}, in (0, 1)):
+ *     a slice is called high when P(high) >= it; empty to call by the nearest prototype
+ * @param verdictLimits when a series is indeterminate ({@code head.max_uncertain_fraction}, {@code
+ *     head.max_no_roi_fraction}; {@link VerdictLimits#DEFAULTS} when absent)
  * @param preprocessing how slices become input tensors
  * @param calibration the optional INT8 calibration slices (TensorRT on a GPU builds an INT8 engine
  *     only with them)
@@ -44,6 +49,8 @@ public record Bundle(
     double temperature,
     double oodScale,
     double oodThreshold,
+    OptionalDouble highThreshold,
+    VerdictLimits verdictLimits,
     PreprocessingSpec preprocessing,
     Optional<BundleCalibration> calibration,
     Provenance provenance) {

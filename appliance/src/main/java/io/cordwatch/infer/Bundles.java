@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -221,7 +222,15 @@ public final class Bundles {
 
     Reader head = m.object("head");
     head.allowOnly(
-        "prototypes", "classes", "high_grade", "temperature", "ood_scale", "ood_threshold");
+        "prototypes",
+        "classes",
+        "high_grade",
+        "temperature",
+        "ood_scale",
+        "ood_threshold",
+        "high_threshold",
+        "max_uncertain_fraction",
+        "max_no_roi_fraction");
     List<String> classes = head.optionalStrings("classes").orElse(Bundle.DEFAULT_CLASSES);
     List<String> highGrade = head.optionalStrings("high_grade").orElse(Bundle.DEFAULT_HIGH_GRADE);
     checkClasses(head, classes, highGrade);
@@ -240,6 +249,19 @@ public final class Bundles {
       throw head.badValue(
           "ood_threshold", "must be a finite number > 0 or null (off), got " + oodThreshold);
     }
+    OptionalDouble highThreshold = OptionalDouble.empty();
+    if (head.has("high_threshold")) {
+      double t = head.requireDouble("high_threshold");
+      if (!(t > 0 && t < 1)) {
+        throw head.badValue(
+            "high_threshold", "must be a probability strictly between 0 and 1, got " + t);
+      }
+      highThreshold = OptionalDouble.of(t);
+    }
+    VerdictLimits limits =
+        new VerdictLimits(
+            fraction(head, "max_uncertain_fraction", VerdictLimits.DEFAULT_MAX_UNCERTAIN_FRACTION),
+            fraction(head, "max_no_roi_fraction", VerdictLimits.DEFAULT_MAX_NO_ROI_FRACTION));
     Reader protoRef = head.object("prototypes");
     protoRef.allowOnly("file", "sha256");
 
@@ -292,9 +314,23 @@ public final class Bundles {
         temperature,
         oodScale,
         oodThreshold,
+        highThreshold,
+        limits,
         pre,
         calibration,
         provenance);
+  }
+
+  /** An optional share in [0, 1]; {@code absent} when the field is not there. */
+  private static double fraction(Reader head, String key, double absent) {
+    if (!head.has(key)) {
+      return absent;
+    }
+    double v = head.requireDouble(key);
+    if (!(v >= 0 && v <= 1)) {
+      throw head.badValue(key, "must be a share between 0 and 1, got " + v);
+    }
+    return v;
   }
 
   private static void checkClasses(Reader head, List<String> classes, List<String> highGrade) {
@@ -775,6 +811,8 @@ public final class Bundles {
    * not part of the recipe.
    *
    * @param oodThreshold +infinity for no OOD check
+   * @param highThreshold the decision threshold on P(high), in (0, 1); NaN for none (nearest
+   *     prototype)
    */
   public record Recipe(
       String name,
@@ -786,7 +824,34 @@ public final class Bundles {
       double oodScale,
       double oodThreshold,
       PreprocessingSpec preprocessing,
-      Provenance provenance) {}
+      Provenance provenance,
+      double highThreshold) {
+    /** A recipe without a P(high) threshold: slices are called by the nearest prototype. */
+    public Recipe(
+        String name,
+        Path backbone,
+        Path prototypes,
+        List<String> classes,
+        List<String> highGrade,
+        double temperature,
+        double oodScale,
+        double oodThreshold,
+        PreprocessingSpec preprocessing,
+        Provenance provenance) {
+      this(
+          name,
+          backbone,
+          prototypes,
+          classes,
+          highGrade,
+          temperature,
+          oodScale,
+          oodThreshold,
+          preprocessing,
+          provenance,
+          Double.NaN);
+    }
+  }
 
   /**
    * Copies the recipe's files into {@code out} (created; must not exist or be empty), writes
@@ -1021,6 +1086,9 @@ public final class Bundles {
       head.putNull("ood_threshold");
     } else {
       head.put("ood_threshold", r.oodThreshold());
+    }
+    if (!Double.isNaN(r.highThreshold())) {
+      head.put("high_threshold", r.highThreshold());
     }
     PreprocessingSpec p = r.preprocessing();
     ObjectNode pre = root.putObject("preprocessing");

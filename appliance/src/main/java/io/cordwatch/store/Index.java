@@ -41,7 +41,7 @@ import java.util.TreeSet;
  */
 public final class Index implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int SCHEMA_VERSION = 4;
+  private static final int SCHEMA_VERSION = 5;
 
   /** Series is still receiving instances. */
   public static final String SERIES_RECEIVING = "receiving";
@@ -115,6 +115,9 @@ public final class Index implements AutoCloseable {
       }
       if (version < 4) {
         createVersion4(s);
+      }
+      if (version < 5) {
+        createVersion5(s);
       }
       s.execute("INSERT INTO schema_version(version) VALUES (" + SCHEMA_VERSION + ")");
       db.commit();
@@ -240,6 +243,15 @@ public final class Index implements AutoCloseable {
    */
   private static void createVersion4(Statement s) throws SQLException {
     s.execute("ALTER TABLE slice_results ADD COLUMN box_source TEXT");
+  }
+
+  /**
+   * Version 5: each graded slice's P(high) and the decision rule's call ({@code
+   * slice_results.p_high}, {@code high_call}); null for results graded before they were recorded.
+   */
+  private static void createVersion5(Statement s) throws SQLException {
+    s.execute("ALTER TABLE slice_results ADD COLUMN p_high REAL");
+    s.execute("ALTER TABLE slice_results ADD COLUMN high_call INTEGER");
   }
 
   /** Whether a trivial write transaction succeeds now (readiness). */
@@ -589,8 +601,9 @@ public final class Index implements AutoCloseable {
           db.prepareStatement(
               """
               INSERT INTO slice_results(series_uid, ordinal, sop_instance_uid, frame, status,
-                grade, probabilities, x0, y0, x1, y1, ood, uncertain, reason, box_source)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                grade, probabilities, x0, y0, x1, y1, ood, uncertain, reason, box_source,
+                p_high, high_call)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
         for (Records.SliceRow r : slices) {
           p.setString(1, job.seriesUid());
           p.setInt(2, r.ordinal());
@@ -610,6 +623,12 @@ public final class Index implements AutoCloseable {
           setInteger(p, 13, r.uncertain() == null ? null : (r.uncertain() ? 1 : 0));
           p.setString(14, r.reason());
           p.setString(15, r.boxSource());
+          if (r.pHigh() == null) {
+            p.setNull(16, Types.REAL);
+          } else {
+            p.setDouble(16, r.pHigh());
+          }
+          setInteger(p, 17, r.highCall() == null ? null : (r.highCall() ? 1 : 0));
           p.addBatch();
         }
         p.executeBatch();
@@ -1084,6 +1103,9 @@ public final class Index implements AutoCloseable {
           double ood = rs.getDouble("ood");
           Double oodOrNull = rs.wasNull() ? null : ood;
           Integer uncertain = integer(rs, "uncertain");
+          double pHigh = rs.getDouble("p_high");
+          Double pHighOrNull = rs.wasNull() ? null : pHigh;
+          Integer highCall = integer(rs, "high_call");
           out.add(
               new Records.SliceRow(
                   rs.getInt("ordinal"),
@@ -1096,7 +1118,9 @@ public final class Index implements AutoCloseable {
                   oodOrNull,
                   uncertain == null ? null : uncertain != 0,
                   rs.getString("reason"),
-                  rs.getString("box_source")));
+                  rs.getString("box_source"),
+                  pHighOrNull,
+                  highCall == null ? null : highCall != 0));
         }
       }
     }

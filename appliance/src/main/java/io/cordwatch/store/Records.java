@@ -48,6 +48,8 @@ public final class Records {
    * @param probabilitiesJson class name to probability, a JSON object in class order
    * @param box x0, y0, x1, y1 (0-based inclusive pixel indices), or null
    * @param boxSource where the box came from ({@code supplied}, {@code localizer}), or null
+   * @param pHigh P(high); null unless graded, and for rows graded before schema version 5
+   * @param highCall the decision rule's call; null unless graded, and for rows before version 5
    */
   public record SliceRow(
       int ordinal,
@@ -60,7 +62,38 @@ public final class Records {
       Double ood,
       Boolean uncertain,
       String reason,
-      String boxSource) {
+      String boxSource,
+      Double pHigh,
+      Boolean highCall) {
+    /** A row without P(high) and high call (as before schema version 5). */
+    public SliceRow(
+        int ordinal,
+        String sopInstanceUid,
+        int frame,
+        String status,
+        String grade,
+        String probabilitiesJson,
+        int[] box,
+        Double ood,
+        Boolean uncertain,
+        String reason,
+        String boxSource) {
+      this(
+          ordinal,
+          sopInstanceUid,
+          frame,
+          status,
+          grade,
+          probabilitiesJson,
+          box,
+          ood,
+          uncertain,
+          reason,
+          boxSource,
+          null,
+          null);
+    }
+
     /** A row without a recorded box source. */
     public SliceRow(
         int ordinal,

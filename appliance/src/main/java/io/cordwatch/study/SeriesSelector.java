@@ -63,6 +63,13 @@ import java.util.stream.Stream;
  *         <li>else a recorded TE at or above the threshold alone means T2 (a long echo time gives
  *             T2 weighting whatever the TR); anything else is not T2, since nothing says it is.
  *       </ol>
+ *   <li><b>Body part.</b> Where Body Part Examined (0018,0015) is recorded, a value naming the
+ *       spine ({@code CSPINE}, {@code TSPINE}, {@code LSPINE}, {@code SSPINE}, {@code SPINE},
+ *       {@code WHOLESPINE}, anything containing {@code SPINE}) is accepted; a value naming another
+ *       part ({@code HEAD}, {@code BRAIN}, {@code KNEE}, ...: {@link BodyParts}) skips the series:
+ *       {@code skipped: body part HEAD (not spine)}. The tag is optional and often free text, so
+ *       its absence is no reason to skip ("body part not stated"), and a value that is neither
+ *       (e.g. {@code CHEST}, a local word) is reported and not used to decide.
  * </ol>
  *
  * <p>Names are matched case-insensitively on whole tokens where it matters ({@code T2} does not
@@ -145,6 +152,7 @@ public final class SeriesSelector {
     reasons.addAll(weighting.reasons());
 
     if (geometry.failure() != null) {
+      reasons.add(BodyParts.of(instances).reason());
       return new SeriesDecision(false, "skipped: " + geometry.failure(), reasons);
     }
     if (!weighting.t2()) {
@@ -152,7 +160,14 @@ public final class SeriesSelector {
           weighting.detail().equals("localizer")
               ? "localizer"
               : "not T2-weighted (" + weighting.detail() + ")";
+      reasons.add(BodyParts.of(instances).reason());
       return new SeriesDecision(false, "skipped: " + why, reasons);
+    }
+    BodyParts.Finding body = BodyParts.of(instances);
+    reasons.add(body.reason());
+    if (body.refused() != null) {
+      return new SeriesDecision(
+          false, "skipped: body part " + body.refused() + " (not spine)", reasons);
     }
     return new SeriesDecision(
         true,

@@ -287,6 +287,20 @@ public final class Meters {
     slicesUncertain.increment(uncertain);
   }
 
+  /**
+   * A committed series verdict, counted by {@code group} (high, low, indeterminate) and {@code
+   * reason} (the indeterminate reason code, a fixed set; {@code none} for high and low), so a rise
+   * in series the appliance refuses to call is visible on the metrics page.
+   */
+  public void verdict(String group, String reason) {
+    Counter.builder("cordwatch.grading.verdicts")
+        .description("Series verdicts by group (high, low, indeterminate) and indeterminate reason")
+        .tag("group", group == null ? "none" : group)
+        .tag("reason", reason == null ? "none" : reason)
+        .register(registry)
+        .increment();
+  }
+
   /** A grading attempt threw; {@code finalAttempt} when the job is now marked failed. */
   public void gradingAttemptFailed(boolean finalAttempt) {
     attemptsFailed.increment();

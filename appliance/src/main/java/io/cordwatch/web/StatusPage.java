@@ -2,6 +2,8 @@ package io.cordwatch.web;
 
 import io.cordwatch.Version;
 import io.cordwatch.dicom.Uids;
+import io.cordwatch.grade.StudyVerdict;
+import io.cordwatch.grade.Verdict;
 import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.StudyRow;
 import io.helidon.http.Status;
@@ -237,7 +239,10 @@ final class StatusPage implements HttpService {
     h.raw("<th>Images</th><th>Series</th></tr>\n");
     for (StudyRow s : studies) {
       h.raw("<tr><td><code>").text(Uids.tag(s.studyUid())).raw("</code></td><td>");
-      h.text(stateWords(s.state()))
+      h.text(
+              stateWords(s.state())
+                  + outcomeWords(
+                      Views.studyVerdict(s.series().stream().map(Views::series).toList())))
           .raw("</td><td>")
           .text(time(Instant.ofEpochMilli(s.lastReceivedMs())));
       h.raw("</td><td class=\"n\">").text(Integer.toString(s.instanceCount())).raw("</td><td>");
@@ -267,7 +272,23 @@ final class StatusPage implements HttpService {
         + " \u00b7 "
         + r.instanceCount()
         + (r.instanceCount() == 1 ? " image \u00b7 " : " images \u00b7 ")
-        + decision;
+        + decision
+        + outcomeWords(Views.seriesOutcome(r));
+  }
+
+  /**
+   * A graded series' group in words; an indeterminate series says "read manually" with its reason,
+   * so nobody takes the absence of "high" for a low call.
+   */
+  static String outcomeWords(StudyVerdict v) {
+    if (v == null || v.group() == null) {
+      return "";
+    }
+    return switch (v.group()) {
+      case Verdict.HIGH -> " \u00b7 HIGH grade";
+      case Verdict.LOW -> " \u00b7 low grade";
+      default -> " \u00b7 indeterminate \u2014 read manually: " + v.indeterminateMessage();
+    };
   }
 
   private static String stateWords(String state) {

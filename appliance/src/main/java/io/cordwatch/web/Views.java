@@ -2,7 +2,10 @@ package io.cordwatch.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cordwatch.Version;
+import io.cordwatch.grade.StudyVerdict;
+import io.cordwatch.grade.Verdict;
 import io.cordwatch.store.Records.JobRow;
 import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.SliceRow;
@@ -135,6 +138,7 @@ final class Views {
       String lastReceived,
       int instanceCount,
       int seriesCount,
+      StudyVerdict verdict,
       List<SeriesView> series) {}
 
   record SeriesView(
@@ -163,6 +167,8 @@ final class Views {
       BoxView box,
       Double ood,
       Boolean uncertain,
+      Double pHigh,
+      Boolean highCall,
       String reason,
       String boxSource) {}
 
@@ -249,6 +255,7 @@ final class Views {
   }
 
   static StudyView study(StudyRow s) {
+    List<SeriesView> series = s.series().stream().map(Views::series).toList();
     return new StudyView(
         s.studyUid(),
         s.state(),
@@ -256,7 +263,51 @@ final class Views {
         iso(s.lastReceivedMs()),
         s.instanceCount(),
         s.seriesCount(),
-        s.series().stream().map(Views::series).toList());
+        studyVerdict(series),
+        series);
+  }
+
+  /** The study's group over its series' verdicts (null while none is graded). */
+  static StudyVerdict studyVerdict(List<SeriesView> series) {
+    return StudyVerdict.of(
+        series.stream()
+            .filter(v -> v.verdict() != null)
+            .map(
+                v ->
+                    new StudyVerdict.SeriesOutcome(
+                        text(v.verdict(), "group"),
+                        text(v.verdict(), "indeterminate_reason"),
+                        text(v.verdict(), "indeterminate_message")))
+            .toList());
+  }
+
+  /** A series' stored verdict, as the study page and status page read it. */
+  static StudyVerdict seriesOutcome(SeriesRow s) {
+    return s.verdictJson() == null ? null : studyVerdict(List.of(series(s)));
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  /**
+   * A stored verdict brought to the current shape: verdicts stored before the indeterminate group
+   * have no reason fields, and a null group where nothing was graded.
+   */
+  private static JsonNode verdict(String json) {
+    JsonNode t = tree(json);
+    if (t instanceof ObjectNode o && !o.has("indeterminate_reason")) {
+      if (o.path("group").isNull() || o.path("group").isMissingNode()) {
+        o.put("group", Verdict.INDETERMINATE);
+        o.put("indeterminate_reason", Verdict.REASON_NOTHING_GRADED);
+        o.put("indeterminate_message", "No slice could be graded: read manually.");
+      } else {
+        o.putNull("indeterminate_reason");
+        o.putNull("indeterminate_message");
+      }
+    }
+    return t;
   }
 
   static SeriesView series(SeriesRow s) {
@@ -277,7 +328,7 @@ final class Views {
         s.completedMs() == null ? null : iso(s.completedMs()),
         selection,
         s.job() == null ? null : job(s.job()),
-        s.verdictJson() == null ? null : tree(s.verdictJson()),
+        s.verdictJson() == null ? null : verdict(s.verdictJson()),
         s.slices() == null ? List.of() : s.slices().stream().map(Views::slice).toList());
   }
 
@@ -292,6 +343,8 @@ final class Views {
         b == null ? null : new BoxView(b[0], b[1], b[2], b[3]),
         r.ood(),
         r.uncertain(),
+        r.pHigh(),
+        r.highCall(),
         r.reason(),
         r.boxSource());
   }

@@ -60,6 +60,9 @@ class FusedGradingTest {
   private static List<SeriesGrader.Input> inputs;
   private static SeriesResult cpu;
 
+  /** Both paths call slices by P(high) against this, the rule a trained bundle carries. */
+  private static final double HIGH_THRESHOLD = 0.3;
+
   @BeforeAll
   static void phantomAndCpuReference() throws Exception {
     Bundle tiny = TorchFixture.bundle(tmp.resolve("tiny"));
@@ -97,6 +100,16 @@ class FusedGradingTest {
     assertTrue(grades.size() > 1, "the head separates the slices: " + grades);
     assertTrue(spread > 0.1, "and its softmax is not one-hot: " + spread);
     assertTrue(uncertain > 0 && uncertain < graded, "some slices are uncertain: " + uncertain);
+    for (SliceResult sl : cpu.slices()) {
+      if (sl.status().equals(SliceResult.GRADED)) {
+        double sum = 0;
+        for (String c : Bundle.DEFAULT_HIGH_GRADE) {
+          sum += sl.probabilities().get(c);
+        }
+        assertEquals(sum, sl.pHigh(), 1e-6, "P(high) is p(1c) + p(2) + p(3)");
+        assertEquals(sl.pHigh() >= HIGH_THRESHOLD, sl.highCall(), "called by the threshold");
+      }
+    }
   }
 
   /**
@@ -152,7 +165,8 @@ class FusedGradingTest {
                 nearest / seen.size(),
                 1.0,
                 tiny.preprocessing(),
-                tiny.provenance()))
+                tiny.provenance(),
+                HIGH_THRESHOLD))
         .bundle();
   }
 
@@ -199,6 +213,11 @@ class FusedGradingTest {
         assertEquals(a.grade(), b.grade(), a.sopInstanceUid() + " " + pa + " vs " + pb);
       }
       assertEquals(a.uncertain(), b.uncertain());
+      double dHigh = Math.abs(a.pHigh() - b.pHigh());
+      maxP = Math.max(maxP, dHigh);
+      if (Math.abs(a.pHigh() - HIGH_THRESHOLD) > gradeMargin) {
+        assertEquals(a.highCall(), b.highCall(), a.sopInstanceUid() + " p_high " + a.pHigh());
+      }
     }
     return new double[] {maxP, maxOod};
   }
@@ -214,6 +233,8 @@ class FusedGradingTest {
     assertEquals(cpu.verdict().grade(), got.verdict().grade());
     assertEquals(cpu.verdict().group(), got.verdict().group());
     assertEquals(cpu.verdict().counts(), got.verdict().counts());
+    assertEquals(cpu.verdict().indeterminateReason(), got.verdict().indeterminateReason());
+    assertEquals("threshold 0.3", got.verdict().model().decision());
     assertTrue(got.verdict().model().engine().startsWith("host-kernels + "));
     assertEquals(0, got.verdict().timings().headMs(), "the head runs inside the fused pass");
   }

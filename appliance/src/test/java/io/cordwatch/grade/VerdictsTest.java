@@ -1,15 +1,18 @@
 package io.cordwatch.grade;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.VerdictLimits;
 import io.cordwatch.roi.CanalBox;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 class VerdictsTest {
@@ -18,7 +21,10 @@ class VerdictsTest {
   private static final Verdict.Model MODEL = new Verdict.Model("m", "onnx", "test", false);
   private static final Verdict.Timings TIMES = new Verdict.Timings(1, 2, 3, 0, 6);
 
-  /** Slices from a compact spec: a grade name, "-" for no ROI, "x" for unreadable. */
+  /**
+   * Slices from a compact spec: a grade name (optionally {@code @p} for its probability, and a
+   * trailing {@code ?} for an uncertain slice), "-" for no ROI, "x" for unreadable.
+   */
   private static List<SliceResult> slices(String... spec) {
     List<SliceResult> out = new ArrayList<>();
     for (int i = 0; i < spec.length; i++) {
@@ -29,13 +35,15 @@ class VerdictsTest {
             case "-" -> SliceResult.noRoi(sop, 1, "no canal box", (double) i);
             case "x" -> SliceResult.unreadable(sop, 1, "truncated");
             default -> {
+              boolean uncertain = spec[i].endsWith("?");
+              g = spec[i].replace("?", "").split("@");
               double p = g.length > 1 ? Double.parseDouble(g[1]) : 0.9;
               Map<String, Double> probs = new LinkedHashMap<>();
               for (String c : CLASSES) {
                 probs.put(c, c.equals(g[0]) ? p : (1 - p) / (CLASSES.size() - 1));
               }
               yield SliceResult.graded(
-                  sop, 1, g[0], probs, new CanalBox(1, 1, 5, 5), 0.5, false, (double) i);
+                  sop, 1, g[0], probs, new CanalBox(1, 1, 5, 5), 0.5, uncertain, (double) i);
             }
           });
     }
@@ -89,16 +97,106 @@ class VerdictsTest {
   void ungradedSlicesBreakSegmentsAndAreCounted() {
     Verdict v = verdict("3", "-", "3", "x");
     assertEquals(2, v.segments().size(), "no ROI between two lesions does not join them");
-    assertEquals(new Verdict.Counts(4, 2, 1, 1, 0), v.counts());
+    assertEquals(new Verdict.Counts(4, 2, 1, 1, 0, 2, 0), v.counts());
     assertEquals("3", v.grade());
   }
 
   @Test
-  void nothingGradedIsNoGradeNotGradeZero() {
+  void nothingGradedIsNoGradeNotGradeZeroAndMustBeReadManually() {
     Verdict v = verdict("-", "x", "-");
     assertNull(v.grade());
-    assertNull(v.group());
+    assertEquals("indeterminate", v.group());
+    assertEquals(Verdict.REASON_NOTHING_GRADED, v.indeterminateReason());
+    assertTrue(v.indeterminateMessage().contains("read manually"), v.indeterminateMessage());
     assertEquals(new Verdict.Counts(3, 0, 2, 1, 0), v.counts());
+  }
+
+  @Test
+  void uncertainSlicesNeitherFormSegmentsNorSetTheGrade() {
+    Verdict v = verdict("0", "3?", "1b", "1b", "0", "0", "0", "0");
+    assertEquals("1b", v.grade(), "the uncertain grade-3 slice does not drive the grade");
+    assertEquals(1, v.segments().size(), "an uncertain slice ends a run like no ROI does");
+    assertEquals(2, v.segments().getFirst().firstSlice());
+    assertEquals(List.of("1.2.3.3"), v.keyImages().stream().map(k -> k.sopInstanceUid()).toList());
+    assertEquals(1, v.counts().uncertain());
+    assertEquals(1, v.counts().uncertainHighCalls());
+    assertEquals(0, v.counts().highCalls());
+  }
+
+  @Test
+  void aHighCallThatRestsOnUncertainSlicesIsIndeterminate() {
+    Verdict v = verdict("0", "2?", "0", "0", "0", "1a", "0", "0");
+    assertEquals("indeterminate", v.group());
+    assertEquals(Verdict.REASON_HIGH_ON_UNCERTAIN, v.indeterminateReason());
+    assertEquals("1a", v.grade(), "the grade is still the worst confident grade");
+    assertTrue(v.indeterminateMessage().contains("1 slice"), v.indeterminateMessage());
+  }
+
+  @Test
+  void aConfidentHighSliceMakesTheSeriesHighWhateverElseIsUncertainOrMissing() {
+    Verdict v = verdict("2", "0?", "0?", "-", "-", "-", "-", "-");
+    assertEquals("high", v.group());
+    assertNull(v.indeterminateReason());
+    assertEquals("2", v.grade());
+  }
+
+  @Test
+  void tooManyUncertainSlicesAreIndeterminateAboveTheLimit() {
+    // 2 of 8 graded (25%) is at the default limit: still called.
+    assertEquals("low", verdict("0", "0?", "0", "0?", "0", "0", "0", "0").group());
+    Verdict v = verdict("0", "0?", "0", "0?", "0", "0?", "0", "0");
+    assertEquals("indeterminate", v.group());
+    assertEquals(Verdict.REASON_TOO_MANY_UNCERTAIN, v.indeterminateReason());
+    assertEquals("0", v.grade());
+    assertTrue(
+        v.indeterminateMessage().startsWith("3 of 8 graded slices (38%) are uncertain"),
+        v.indeterminateMessage());
+  }
+
+  @Test
+  void tooManySlicesWithoutACanalBoxAreIndeterminateAboveTheLimit() {
+    assertEquals("low", verdict("0", "-", "0", "-").group(), "half is at the limit");
+    Verdict v = verdict("0", "-", "-", "0", "-");
+    assertEquals("indeterminate", v.group());
+    assertEquals(Verdict.REASON_TOO_MANY_NO_ROI, v.indeterminateReason());
+  }
+
+  @Test
+  void theBundleLimitsReplaceTheDefaults() {
+    VerdictLimits strict = new VerdictLimits(0.0, 0.1);
+    Verdict v =
+        Verdicts.of(slices("0", "0?", "0", "0", "0"), CLASSES, HIGH, strict, MODEL, TIMES);
+    assertEquals(Verdict.REASON_TOO_MANY_UNCERTAIN, v.indeterminateReason());
+    VerdictLimits lax = new VerdictLimits(1.0, 1.0);
+    Verdict all = Verdicts.of(slices("0?", "0?"), CLASSES, HIGH, lax, MODEL, TIMES);
+    assertEquals(Verdict.REASON_NOTHING_GRADED, all.indeterminateReason(), "no confident slice");
+    assertNull(all.grade());
+  }
+
+  @Test
+  void aThresholdCallsASliceHighThatTheNearestPrototypeCallsLow() {
+    // Nearest prototype 1b, but P(high) = p(1c) + p(2) + p(3) = 0.30 + 0.05 + 0.05 = 0.40.
+    float[] p = {0.05f, 0.10f, 0.45f, 0.30f, 0.05f, 0.05f};
+    HighDecision nearest = new HighDecision(CLASSES, HIGH, OptionalDouble.empty());
+    HighDecision threshold = new HighDecision(CLASSES, HIGH, OptionalDouble.of(0.23));
+    assertEquals(0.40, threshold.pHigh(p), 1e-6);
+    assertFalse(nearest.call(2, nearest.pHigh(p)));
+    assertTrue(threshold.call(2, threshold.pHigh(p)));
+    assertEquals("threshold 0.23", threshold.describe());
+    assertEquals("nearest prototype", nearest.describe());
+
+    Map<String, Double> probs = new LinkedHashMap<>();
+    for (int c = 0; c < p.length; c++) {
+      probs.put(CLASSES.get(c), (double) p[c]);
+    }
+    List<SliceResult> one =
+        List.of(
+            SliceResult.graded(
+                "1.2.3.1", 1, "1b", probs, new CanalBox(1, 1, 5, 5), null, 0.5, false, 0.0,
+                0.40, true));
+    Verdict v = Verdicts.of(one, CLASSES, HIGH, MODEL, TIMES);
+    assertEquals("high", v.group(), "the series follows the slice's call");
+    assertEquals("1b", v.grade(), "the grade stays the nearest prototype's");
   }
 
   @Test

@@ -220,6 +220,48 @@ class BundlesTest {
   }
 
   @Test
+  void withoutAHighThresholdSlicesAreCalledByNearestPrototypeUnderDefaultLimits() {
+    Bundle b = Bundles.load(dir);
+    assertTrue(b.highThreshold().isEmpty());
+    assertEquals(VerdictLimits.DEFAULTS, b.verdictLimits());
+  }
+
+  @Test
+  void highThresholdAndLimitsAreReadFromTheHead() throws IOException {
+    writeManifest(
+        m ->
+            head(m)
+                .put("high_threshold", 0.23)
+                .put("max_uncertain_fraction", 0.1)
+                .put("max_no_roi_fraction", 0.4));
+    Bundle b = Bundles.load(dir);
+    assertEquals(0.23, b.highThreshold().getAsDouble());
+    assertEquals(new VerdictLimits(0.1, 0.4), b.verdictLimits());
+  }
+
+  @Test
+  void highThresholdOutsideZeroToOneIsABadValueNamingTheField() throws IOException {
+    for (double bad : new double[] {0.0, 1.0, 1.5, -0.2}) {
+      writeManifest(m -> head(m).put("high_threshold", bad));
+      failsToLoad(
+          Code.BAD_VALUE,
+          "head.high_threshold must be a probability strictly between 0 and 1, got " + bad);
+    }
+  }
+
+  @Test
+  void highThresholdThatIsNotANumberIsMalformed() throws IOException {
+    writeManifest(m -> head(m).put("high_threshold", "high"));
+    failsToLoad(Code.MALFORMED_MANIFEST, "head.high_threshold");
+  }
+
+  @Test
+  void aLimitAboveOneIsABadValueNamingTheField() throws IOException {
+    writeManifest(m -> head(m).put("max_no_roi_fraction", 1.5));
+    failsToLoad(Code.BAD_VALUE, "head.max_no_roi_fraction must be a share between 0 and 1");
+  }
+
+  @Test
   void zeroTemperatureIsABadValue() throws IOException {
     writeManifest(m -> head(m).put("temperature", 0.0));
     failsToLoad(Code.BAD_VALUE, "head.temperature must be a finite number > 0, got 0.0");
@@ -319,6 +361,7 @@ class BundlesTest {
     Bundles.Verified v = Bundles.create(out, r);
 
     assertEquals(32, v.bundle().embeddingWidth());
+    assertTrue(v.bundle().highThreshold().isEmpty(), "no threshold unless the recipe has one");
     assertTrue(Files.readString(out.resolve("bundle.json")).contains("\"ood_threshold\" : null"));
     assertEquals(Bundles.sha256(protos), v.bundle().prototypesFile().sha256());
   }

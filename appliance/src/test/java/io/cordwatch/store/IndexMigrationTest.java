@@ -44,7 +44,7 @@ class IndexMigrationTest {
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
       rs.next();
-      assertEquals(4, rs.getInt(1));
+      assertEquals(5, rs.getInt(1));
     }
   }
 
@@ -62,6 +62,8 @@ class IndexMigrationTest {
       s.execute("DROP TABLE boxes");
       s.execute("ALTER TABLE jobs DROP COLUMN next_attempt_ms");
       s.execute("ALTER TABLE slice_results DROP COLUMN box_source");
+      s.execute("ALTER TABLE slice_results DROP COLUMN p_high");
+      s.execute("ALTER TABLE slice_results DROP COLUMN high_call");
       s.execute("DELETE FROM schema_version");
       s.execute("INSERT INTO schema_version(version) VALUES (2)");
     }
@@ -104,6 +106,8 @@ class IndexMigrationTest {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement()) {
       s.execute("ALTER TABLE slice_results DROP COLUMN box_source");
+      s.execute("ALTER TABLE slice_results DROP COLUMN p_high");
+      s.execute("ALTER TABLE slice_results DROP COLUMN high_call");
       s.execute("DELETE FROM schema_version");
       s.execute("INSERT INTO schema_version(version) VALUES (3)");
     }

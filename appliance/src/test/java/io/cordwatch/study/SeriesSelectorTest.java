@@ -37,6 +37,39 @@ class SeriesSelectorTest {
   }
 
   @Test
+  void aSpineBodyPartIsAcceptedAndSaidInTheReasons() {
+    SeriesDecision d = selector.decide(series(20, mr().te(102).tr(4000).bodyPart("TSPINE")));
+    assertTrue(d.selected(), d::toString);
+    assertEquals("body part TSPINE: spine", d.reasons().getLast());
+  }
+
+  @Test
+  void anAbsentBodyPartIsNoReasonToSkip() {
+    SeriesDecision d = selector.decide(series(20, mr().te(102).tr(4000)));
+    assertTrue(d.selected(), d::toString);
+    assertEquals("body part not stated: coverage not checked", d.reasons().getLast());
+  }
+
+  @Test
+  void aHeadOrKneeSeriesIsSkippedNamingTheBodyPart() {
+    for (String part : List.of("HEAD", "brain", "KNEE")) {
+      SeriesDecision d = selector.decide(series(20, mr().te(102).tr(4000).bodyPart(part)));
+      assertFalse(d.selected(), d::toString);
+      String upper = part.toUpperCase(java.util.Locale.ROOT);
+      assertEquals("skipped: body part " + upper + " (not spine)", d.summary());
+      assertEquals("body part " + upper + ": not the spine", d.reasons().getLast());
+    }
+  }
+
+  @Test
+  void anUnrecognisedBodyPartIsReportedButDoesNotDecide() {
+    SeriesDecision d = selector.decide(series(20, mr().te(102).tr(4000).bodyPart("WIRBELSAEULE")));
+    assertTrue(d.selected(), d::toString);
+    assertEquals(
+        "body part WIRBELSAEULE: not recognised, not used to decide", d.reasons().getLast());
+  }
+
+  @Test
   void sagittalSeriesIsSkippedAndSaysWhy() {
     SeriesDecision d = selector.decide(series(15, mr().orientation(SAGITTAL).te(100).tr(3500)));
 
@@ -371,6 +404,7 @@ class SeriesSelectorTest {
     private String modality = "MR";
     private String description;
     private String sequenceName;
+    private String bodyPart;
     private String scanning;
     private Double te;
     private Double tr;
@@ -420,6 +454,11 @@ class SeriesSelectorTest {
       return orientation(tilted(deg));
     }
 
+    Facts bodyPart(String b) {
+      bodyPart = b;
+      return this;
+    }
+
     Facts noOrientation() {
       orientations = List.of();
       return this;
@@ -443,7 +482,8 @@ class SeriesSelectorTest {
           orientations,
           Math.max(1, orientations.size()),
           256,
-          256);
+          256,
+          bodyPart);
     }
   }
 }

@@ -169,6 +169,16 @@ final class TrainCommand implements Callable<Integer> {
   double oodThreshold = 4;
 
   @Option(
+      names = "--target-sensitivity",
+      paramLabel = "S",
+      description =
+          "Slice-level sensitivity the bundle's high_threshold on P(high) is chosen for on the"
+              + " validation set: the largest threshold reaching it (in (0, 1]; default"
+              + " ${DEFAULT-VALUE}). Without validation slices the bundle calls by nearest"
+              + " prototype.")
+  double targetSensitivity = 0.95;
+
+  @Option(
       names = "--calibration-slices",
       paramLabel = "N",
       description =
@@ -265,6 +275,10 @@ final class TrainCommand implements Callable<Integer> {
               + ", got "
               + calibrationSlices);
     }
+    if (!(targetSensitivity > 0 && targetSensitivity <= 1)) {
+      throw new IllegalArgumentException(
+          "--target-sensitivity must be in (0, 1], got " + targetSensitivity);
+    }
     if (threads != null) {
       if (threads < 1) {
         throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
@@ -351,7 +365,8 @@ final class TrainCommand implements Callable<Integer> {
                   oodThreshold,
                   trainingData,
                   commandLine(),
-                  calibrationSlices),
+                  calibrationSlices,
+                  targetSensitivity),
               log);
     }
 
@@ -367,7 +382,8 @@ final class TrainCommand implements Callable<Integer> {
               written.validation(),
               written.oodScale(),
               written.fp16MaxRelativeError(),
-              written.backboneBytes());
+              written.backboneBytes(),
+              written.highThreshold());
       log.printf(Locale.ROOT, "localizer added to the bundle (%d bytes)%n", bytes);
       appendToModelCard(localizer);
     }

@@ -2,7 +2,9 @@ package io.cordwatch.trainer.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cordwatch.grade.HighDecision;
 import io.cordwatch.grade.PrototypeHead;
+import io.cordwatch.grade.SliceGrade;
 import io.cordwatch.infer.BundleCalibration;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Turns a trained network into a model bundle the appliance runs, through the appliance's own
@@ -80,6 +83,8 @@ public final class BundleExport {
    * @param imagesPerSecond training throughput measured by the run
    * @param precision float32 or float16 weights
    * @param oodThreshold the OOD score above which a slice is uncertain
+   * @param targetSensitivity the slice-level sensitivity {@code high_threshold} is chosen for on
+   *     the validation set ({@link HighThreshold})
    * @param trainingData provenance.training_data, in words
    * @param commandLine how the run was started, for the card
    */
@@ -98,7 +103,8 @@ public final class BundleExport {
       double oodThreshold,
       String trainingData,
       String commandLine,
-      int calibrationSlices) {}
+      int calibrationSlices,
+      double targetSensitivity) {}
 
   /** What was written. */
   public record Written(
@@ -106,7 +112,21 @@ public final class BundleExport {
       Scores validation,
       double oodScale,
       double fp16MaxRelativeError,
-      long backboneBytes) {}
+      long backboneBytes,
+      Optional<HighThreshold.Choice> highThreshold) {}
+
+  /**
+   * How the OOD scale was fitted.
+   *
+   * @param scale the 99th percentile of the slices' squared distance to their nearest prototype
+   * @param heldOut whether the slices were the validation set (true) or, without one, training
+   *     slices
+   * @param slices how many slices it was fitted on
+   */
+  record OodFit(double scale, boolean heldOut, int slices) {}
+
+  /** What the validation pass measured beyond the nearest-prototype scores. */
+  record Decisions(OodFit ood, Optional<HighThreshold.Choice> threshold, double target) {}
 
   /**
    * Writes and verifies the bundle.
@@ -134,17 +154,40 @@ public final class BundleExport {
           Math.min(PRECISION_SAMPLE, r.train().size()),
           fp16Error);
     }
-    double oodScale;
+    OodFit ood;
     Scores val;
+    Optional<HighThreshold.Choice> threshold = Optional.empty();
     try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(onnx, size)) {
-      oodScale = oodScale(engine, r, pre);
+      ood = oodScale(engine, r, pre);
       PrototypeHead head =
           new PrototypeHead(
-              r.prototypes(), r.config().loss().temperature(), oodScale, Double.POSITIVE_INFINITY);
-      val = r.validation().size() == 0 ? null : score(engine, head, r.validation(), pre, r);
+              r.prototypes(), r.config().loss().temperature(), ood.scale(), Double.POSITIVE_INFINITY);
+      val = null;
+      if (r.validation().size() > 0) {
+        double[] pHigh = new double[r.validation().size()];
+        boolean[] high = new boolean[r.validation().size()];
+        val = score(engine, head, r.validation(), pre, r, pHigh, high);
+        threshold = HighThreshold.choose(pHigh, high, r.targetSensitivity());
+      }
     }
+    double oodScale = ood.scale();
     log.printf(
-        Locale.ROOT, "OOD scale (99th percentile of own-prototype distance): %.4g%n", oodScale);
+        Locale.ROOT,
+        "OOD scale (99th percentile of %d %s slices' distance to their nearest prototype): %.4g%n",
+        ood.slices(),
+        ood.heldOut() ? "validation" : "training (no validation set)",
+        oodScale);
+    threshold.ifPresentOrElse(
+        t ->
+            log.printf(
+                Locale.ROOT,
+                "high_threshold %.4g for slice sensitivity >= %.3f on validation: sensitivity"
+                    + " %.3f, specificity %.3f%n",
+                t.threshold(),
+                r.targetSensitivity(),
+                t.sensitivity(),
+                t.specificity()),
+        () -> log.println("high_threshold: none (no high-grade validation slice); nearest prototype"));
     if (val != null && val.dichotomous() != null) {
       Dichotomous d = val.dichotomous();
       log.printf(
@@ -159,6 +202,14 @@ public final class BundleExport {
     }
 
     Map<String, Double> metrics = metrics(val, r);
+    threshold.ifPresent(
+        t -> {
+          metrics.put("val_threshold_target_sensitivity", r.targetSensitivity());
+          metrics.put("val_threshold_sensitivity", t.sensitivity());
+          if (!Double.isNaN(t.specificity())) {
+            metrics.put("val_threshold_specificity", t.specificity());
+          }
+        });
     Provenance provenance =
         new Provenance(
             r.trainingData(),
@@ -179,7 +230,8 @@ public final class BundleExport {
             oodScale,
             r.oodThreshold(),
             r.config().preprocessing(),
-            provenance);
+            provenance,
+            threshold.map(HighThreshold.Choice::threshold).orElse(Double.NaN));
     Bundles.create(r.out(), recipe);
     if (r.calibrationSlices() > 0) {
       List<short[]> planes = calibrationPlanes(r, pre);
@@ -198,9 +250,10 @@ public final class BundleExport {
     }
     Files.writeString(
         r.out().resolve(MODEL_CARD),
-        ModelCard.markdown(r, val, oodScale, fp16Error, bytes),
+        ModelCard.markdown(
+            r, val, new Decisions(ood, threshold, r.targetSensitivity()), fp16Error, bytes),
         StandardCharsets.UTF_8);
-    return new Written(Bundles.verify(r.out()), val, oodScale, fp16Error, bytes);
+    return new Written(Bundles.verify(r.out()), val, oodScale, fp16Error, bytes, threshold);
   }
 
   /**
@@ -238,8 +291,17 @@ public final class BundleExport {
     return b;
   }
 
+  /** Scores the set; fills each slice's P(high) and whether it is truly high grade. */
   private static Scores score(
-      OnnxRuntimeEngine engine, PrototypeHead head, Dataset set, Preprocessing pre, Request r) {
+      OnnxRuntimeEngine engine,
+      PrototypeHead head,
+      Dataset set,
+      Preprocessing pre,
+      Request r,
+      double[] pHigh,
+      boolean[] high) {
+    HighDecision decision =
+        new HighDecision(set.classes(), r.config().highGrade(), OptionalDouble.empty());
     int[] truth = new int[set.size()];
     int[] predicted = new int[set.size()];
     int step = r.config().batch();
@@ -248,14 +310,24 @@ public final class BundleExport {
       float[][] e = engine.embed(batch(set, from, n, pre), n);
       for (int j = 0; j < n; j++) {
         truth[from + j] = set.label(from + j);
-        predicted[from + j] = head.grade(e[j]).grade();
+        SliceGrade g = head.grade(e[j]);
+        predicted[from + j] = g.grade();
+        pHigh[from + j] = decision.pHigh(g.probabilities());
+        high[from + j] = r.config().highGrade().contains(set.classes().get(truth[from + j]));
       }
     }
     return Scores.of(truth, predicted, set.classes(), r.config().highGrade());
   }
 
-  private static double oodScale(OnnxRuntimeEngine engine, Request r, Preprocessing pre) {
-    Dataset train = r.train();
+  /**
+   * The OOD scale: the 99th percentile of held-out (validation) slices' squared distance to their
+   * nearest prototype, which is what the appliance's score measures, on slices the prototypes were
+   * not fitted to (training slices sit closer to their prototypes than new ones will, so a scale
+   * from them marks too many service slices uncertain). Without a validation set, training slices.
+   */
+  private static OodFit oodScale(OnnxRuntimeEngine engine, Request r, Preprocessing pre) {
+    boolean heldOut = r.validation().size() > 0;
+    Dataset train = heldOut ? r.validation() : r.train();
     int n = Math.min(OOD_SAMPLE, train.size());
     // Evenly spaced over the (study-ordered) set, so every study contributes.
     double[] d = new double[n];
@@ -273,19 +345,22 @@ public final class BundleExport {
       b.put(x).flip();
       float[][] e = engine.embed(b, m);
       for (int j = 0; j < m; j++) {
-        float[] p = protos[train.label(picks[from + j])];
-        double s = 0;
-        for (int q = 0; q < p.length; q++) {
-          double diff = e[j][q] - p[q];
-          s += diff * diff;
+        double nearest = Double.POSITIVE_INFINITY;
+        for (float[] p : protos) {
+          double s = 0;
+          for (int q = 0; q < p.length; q++) {
+            double diff = e[j][q] - p[q];
+            s += diff * diff;
+          }
+          nearest = Math.min(nearest, s);
         }
-        d[from + j] = s;
+        d[from + j] = nearest;
       }
     }
     Arrays.sort(d);
     double scale = Preprocessing.percentile(toFloats(d), 99);
     // A zero scale (every slice exactly on its prototype) would make every score infinite.
-    return scale > 0 && Double.isFinite(scale) ? scale : 1;
+    return new OodFit(scale > 0 && Double.isFinite(scale) ? scale : 1, heldOut, n);
   }
 
   /**

@@ -16,8 +16,44 @@ import java.util.Locale;
 final class ModelCard {
   private ModelCard() {}
 
+  /** The high/low decision rule and both rules' validation figures. */
+  static String decisionLine(Scores val, BundleExport.Decisions decisions) {
+    String nearest =
+        val == null || val.dichotomous() == null
+            ? "not measured (no validation set)"
+            : "sensitivity "
+                + BundleExport.fmt(val.dichotomous().sensitivity())
+                + ", specificity "
+                + BundleExport.fmt(val.dichotomous().specificity());
+    if (decisions.threshold().isEmpty()) {
+      return "- High/low decision: nearest prototype (no high_threshold: no high-grade validation"
+          + " slice to choose one on); on validation slices "
+          + nearest
+          + ".\n";
+    }
+    HighThreshold.Choice t = decisions.threshold().get();
+    return String.format(
+        Locale.ROOT,
+        "- High/low decision: P(high) = p(1c)+p(2)+p(3) >= high_threshold %.4g, the largest"
+            + " threshold with validation slice sensitivity >= %s (target, --target-sensitivity):"
+            + " sensitivity %.3f, specificity %s on %d high / %d low validation slices. By"
+            + " nearest prototype instead: %s.%n",
+        t.threshold(),
+        num(decisions.target()),
+        t.sensitivity(),
+        Double.isNaN(t.specificity()) ? "n/a" : String.format(Locale.ROOT, "%.3f", t.specificity()),
+        t.positives(),
+        t.negatives(),
+        nearest);
+  }
+
   static String markdown(
-      BundleExport.Request r, Scores val, double oodScale, double fp16Error, long backboneBytes) {
+      BundleExport.Request r,
+      Scores val,
+      BundleExport.Decisions decisions,
+      double fp16Error,
+      long backboneBytes) {
+    double oodScale = decisions.ood().scale();
     TrainingRun.Config c = r.config();
     StringBuilder b = new StringBuilder();
     b.append("# Model card: ").append(r.name()).append("\n\n");
@@ -77,9 +113,15 @@ final class ModelCard {
         String.format(
             Locale.ROOT,
             "- Out-of-distribution: score = nearest squared distance / %.4g (99th percentile of"
-                + " training slices' distance to their own prototype); uncertain above %s.%n",
+                + " %d %s slices' squared distance to their nearest prototype); uncertain above"
+                + " %s. Uncertain slices never drive a series verdict.%n",
             oodScale,
+            decisions.ood().slices(),
+            decisions.ood().heldOut()
+                ? "held-out validation"
+                : "training (no validation set: expect more slices uncertain in service)",
             Double.isInfinite(r.oodThreshold()) ? "never (off)" : num(r.oodThreshold())));
+    b.append(decisionLine(val, decisions));
     b.append("- Localizer: none in this bundle (canal boxes are supplied to the appliance).\n\n");
 
     b.append("## Training data\n\n");

@@ -1,0 +1,30 @@
+package io.cordwatch.infer;
+
+/**
+ * When a series verdict is {@code indeterminate} ("read manually") because too little of it was
+ * seen with confidence. These are the only defaults of the rule (docs/grading.md, "Indeterminate");
+ * a bundle may set its own in {@code head.max_uncertain_fraction} and {@code
+ * head.max_no_roi_fraction}.
+ *
+ * @param maxUncertainFraction the most uncertain slices, as a share of graded slices, a series may
+ *     have and still be called; in [0, 1]
+ * @param maxNoRoiFraction the most slices without a canal box, as a share of all slices, a series
+ *     may have and still be called; in [0, 1]
+ */
+public record VerdictLimits(double maxUncertainFraction, double maxNoRoiFraction) {
+  public static final double DEFAULT_MAX_UNCERTAIN_FRACTION = 0.25;
+  public static final double DEFAULT_MAX_NO_ROI_FRACTION = 0.5;
+  public static final VerdictLimits DEFAULTS =
+      new VerdictLimits(DEFAULT_MAX_UNCERTAIN_FRACTION, DEFAULT_MAX_NO_ROI_FRACTION);
+
+  public VerdictLimits {
+    check("max_uncertain_fraction", maxUncertainFraction);
+    check("max_no_roi_fraction", maxNoRoiFraction);
+  }
+
+  private static void check(String name, double v) {
+    if (!(v >= 0 && v <= 1)) {
+      throw new IllegalArgumentException(name + " must be in [0, 1], got " + v);
+    }
+  }
+}
