@@ -11,8 +11,7 @@ import java.util.List;
  *     class (no disease) when confident slices showed none; null when no slice was graded with
  *     confidence
  * @param group {@value #HIGH} (a confident slice is called high), {@value #LOW}, or {@value
- *     #INDETERMINATE} (read manually: the series cannot be called, see {@code
- *     indeterminateReason})
+ *     #INDETERMINATE} (read manually: the series cannot be called, see {@code indeterminateReason})
  * @param indeterminateReason why the series is indeterminate, one of the {@code REASON_} codes;
  *     null unless indeterminate
  * @param indeterminateMessage the reason in a sentence for people; null unless indeterminate

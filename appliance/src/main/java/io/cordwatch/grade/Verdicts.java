@@ -27,8 +27,8 @@ import java.util.Locale;
  * <ol>
  *   <li>nothing graded: {@code indeterminate}, {@value Verdict#REASON_NOTHING_GRADED};
  *   <li>a confident slice is called high (by the bundle's decision rule, {@link HighDecision}):
- *       {@code high}. Missing or uncertain slices elsewhere do not take back a positive finding;
- *       a triage tool must not hide it behind "read manually";
+ *       {@code high}. Missing or uncertain slices elsewhere do not take back a positive finding; a
+ *       triage tool must not hide it behind "read manually";
  *   <li>an uncertain slice is called high: {@code indeterminate}, {@value
  *       Verdict#REASON_HIGH_ON_UNCERTAIN} (the only evidence of high grade is where the model is
  *       out of its depth);
@@ -121,8 +121,7 @@ public final class Verdicts {
         new Verdict.Counts(
             slices.size(), graded, noRoi, unreadable, uncertain, highCalls, uncertainHighCalls);
     Indeterminate why = indeterminate(counts, limits);
-    String group =
-        why != null ? Verdict.INDETERMINATE : highCalls > 0 ? Verdict.HIGH : Verdict.LOW;
+    String group = why != null ? Verdict.INDETERMINATE : highCalls > 0 ? Verdict.HIGH : Verdict.LOW;
     return new Verdict(
         grade,
         group,
@@ -188,8 +187,7 @@ public final class Verdicts {
     }
     if (c.uncertain() == c.graded()) {
       return new Indeterminate(
-          Verdict.REASON_NOTHING_GRADED,
-          "Every graded slice is uncertain: read manually.");
+          Verdict.REASON_NOTHING_GRADED, "Every graded slice is uncertain: read manually.");
     }
     return null;
   }

@@ -15,9 +15,34 @@ final class BodyParts {
   /** DICOM defined terms (PS3.16 CID 4031) and common values that are clearly not the spine. */
   private static final Set<String> OTHER_PARTS =
       Set.of(
-          "HEAD", "BRAIN", "SKULL", "ORBIT", "IAC", "SELLA", "FACE", "JAW", "TMJ", "KNEE", "ANKLE",
-          "FOOT", "HAND", "FINGER", "WRIST", "ELBOW", "ARM", "FOREARM", "SHOULDER", "HIP", "LEG",
-          "THIGH", "BREAST", "HEART", "PROSTATE", "LIVER", "KIDNEY", "EXTREMITY");
+          "HEAD",
+          "BRAIN",
+          "SKULL",
+          "ORBIT",
+          "IAC",
+          "SELLA",
+          "FACE",
+          "JAW",
+          "TMJ",
+          "KNEE",
+          "ANKLE",
+          "FOOT",
+          "HAND",
+          "FINGER",
+          "WRIST",
+          "ELBOW",
+          "ARM",
+          "FOREARM",
+          "SHOULDER",
+          "HIP",
+          "LEG",
+          "THIGH",
+          "BREAST",
+          "HEART",
+          "PROSTATE",
+          "LIVER",
+          "KIDNEY",
+          "EXTREMITY");
 
   private BodyParts() {}
 

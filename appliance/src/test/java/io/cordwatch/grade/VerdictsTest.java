@@ -164,8 +164,7 @@ class VerdictsTest {
   @Test
   void theBundleLimitsReplaceTheDefaults() {
     VerdictLimits strict = new VerdictLimits(0.0, 0.1);
-    Verdict v =
-        Verdicts.of(slices("0", "0?", "0", "0", "0"), CLASSES, HIGH, strict, MODEL, TIMES);
+    Verdict v = Verdicts.of(slices("0", "0?", "0", "0", "0"), CLASSES, HIGH, strict, MODEL, TIMES);
     assertEquals(Verdict.REASON_TOO_MANY_UNCERTAIN, v.indeterminateReason());
     VerdictLimits lax = new VerdictLimits(1.0, 1.0);
     Verdict all = Verdicts.of(slices("0?", "0?"), CLASSES, HIGH, lax, MODEL, TIMES);
@@ -192,8 +191,17 @@ class VerdictsTest {
     List<SliceResult> one =
         List.of(
             SliceResult.graded(
-                "1.2.3.1", 1, "1b", probs, new CanalBox(1, 1, 5, 5), null, 0.5, false, 0.0,
-                0.40, true));
+                "1.2.3.1",
+                1,
+                "1b",
+                probs,
+                new CanalBox(1, 1, 5, 5),
+                null,
+                0.5,
+                false,
+                0.0,
+                0.40,
+                true));
     Verdict v = Verdicts.of(one, CLASSES, HIGH, MODEL, TIMES);
     assertEquals("high", v.group(), "the series follows the slice's call");
     assertEquals("1b", v.grade(), "the grade stays the nearest prototype's");

@@ -161,7 +161,10 @@ public final class BundleExport {
       ood = oodScale(engine, r, pre);
       PrototypeHead head =
           new PrototypeHead(
-              r.prototypes(), r.config().loss().temperature(), ood.scale(), Double.POSITIVE_INFINITY);
+              r.prototypes(),
+              r.config().loss().temperature(),
+              ood.scale(),
+              Double.POSITIVE_INFINITY);
       val = null;
       if (r.validation().size() > 0) {
         double[] pHigh = new double[r.validation().size()];
@@ -187,7 +190,9 @@ public final class BundleExport {
                 r.targetSensitivity(),
                 t.sensitivity(),
                 t.specificity()),
-        () -> log.println("high_threshold: none (no high-grade validation slice); nearest prototype"));
+        () ->
+            log.println(
+                "high_threshold: none (no high-grade validation slice); nearest prototype"));
     if (val != null && val.dichotomous() != null) {
       Dichotomous d = val.dichotomous();
       log.printf(
