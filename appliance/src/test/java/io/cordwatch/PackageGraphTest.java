@@ -1,5 +1,6 @@
 package io.cordwatch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +77,29 @@ class PackageGraphTest {
     SortedMap<String, SortedSet<String>> graph = graph(location(KernelLibrary.class));
     write("native", graph);
     assertEquals(List.of(), cycles(graph), "package cycles");
+  }
+
+  /**
+   * The GPU path is reached through {@code infer} only ({@code infer.EngineSelection} sets it up),
+   * and NVML through {@code telemetry} only.
+   */
+  @Test
+  void onlyInferUsesTheKernelsAndTensorRt() {
+    JavaClasses classes = new ClassFileImporter().importUrl(location(Version.class));
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.cordwatch.infer")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.cordwatch.gpu", "io.cordwatch.gpu.tensorrt")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.cordwatch.telemetry")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.cordwatch.gpu.nvml")
+        .check(classes);
   }
 
   @Test
