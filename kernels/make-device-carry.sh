@@ -2,8 +2,9 @@
 # kernels/make-device-carry.sh — stage, on this machine, what kernels/device-check.sh needs on a GPU
 # machine that has CUDA, nvcc and PyTorch but no Java: a jlink'd runtime (java.base, which Panama needs,
 # and java.logging, which the loaders log with), the appliance, native and kernels jars (the Java
-# references the check compares against are the appliance's own classes), and the check's classes
-# (appliance test classes io/cordwatch/gpu). Everything lands in kernels/target/device-carry, which the
+# references the check compares against are the appliance's own classes), native's test jar (the
+# Panama CUDA runtime binding, CudaRuntime/CudaMemory/DeviceBuffer..., kept out of the product), and
+# the check's classes (appliance test classes io/cordwatch/gpu). Everything lands in kernels/target/device-carry, which the
 # device tool carries (carry: ["kernels/target/device-carry"]); the size must stay under 64 MiB.
 #
 #   kernels/make-device-carry.sh          build (mvn package, tests skipped; never install) and stage
@@ -34,6 +35,9 @@ mkdir -p "$out/lib"
 jlink --add-modules java.base,java.logging --strip-debug --no-man-pages --no-header-files \
   --compress=zip-9 --output "$out/jre"
 cp "$root/appliance/target/cordwatch.jar" "$out/lib/"
+# cordwatch-native-*.jar is the main jar and the -tests jar (the CUDA runtime binding): both needed.
+ls "$root"/native/target/cordwatch-native-*-tests.jar >/dev/null \
+  || { echo "make-device-carry: no native test jar (the CUDA runtime binding); build without -Dmaven.test.skip" >&2; exit 1; }
 cp "$root"/native/target/cordwatch-native-*.jar "$root"/kernels/target/cordwatch-kernels-*.jar "$out/lib/"
 jar --create --file "$out/lib/device-check.jar" -C "$root/appliance/target/test-classes" io/cordwatch/gpu
 cat > "$out/README" <<TXT

@@ -11,6 +11,7 @@ import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.EngineException;
+import io.cordwatch.infer.EngineSelection;
 import io.cordwatch.infer.FallbackEngine;
 import io.cordwatch.receive.DicomReceiver;
 import io.cordwatch.receive.ReceiveListener;
@@ -235,6 +236,24 @@ public final class Appliance implements AutoCloseable {
     };
   }
 
+  /** GPU faults and CPU-fallback batches counted in the meters. */
+  private static FallbackEngine.Listener fallbackMeters(Meters meters) {
+    return new FallbackEngine.Listener() {
+      @Override
+      public void gpuFault(String reason) {
+        meters.gpuFault();
+      }
+
+      @Override
+      public void fallbackBatch() {
+        meters.fallbackBatch();
+      }
+
+      @Override
+      public void gpuRestored() {}
+    };
+  }
+
   /**
    * Loads the configured bundle and boxes and builds the grading worker; without a bundle there is
    * no worker and jobs wait in the queue. A configured bundle or box file that cannot be used stops
@@ -284,7 +303,14 @@ public final class Appliance implements AutoCloseable {
       boxes.close();
       throw new ConfigException("bundle: " + e.getMessage());
     }
-    FallbackEngine opened = EngineSelection.select(settings, detection, bundle, cpu, meters, clock);
+    FallbackEngine opened =
+        EngineSelection.select(
+            detection,
+            bundle,
+            cpu,
+            new EngineSelection.Options(settings.dataDir().resolve("engines"), settings.gpuRetry()),
+            fallbackMeters(meters),
+            clock);
     String state =
         "bundle "
             + bundle.name()

@@ -14,8 +14,10 @@
  * io.cordwatch.infer.TensorRtBackbone}); the optional {@link io.cordwatch.infer.SeriesEngine}
  * capability (grade a whole series in one fused pass) and {@link io.cordwatch.infer.FusedEngine},
  * which offers it with our kernels around TensorRT on the GPU, or around any host-memory engine on
- * the kernels' host build; and the {@link io.cordwatch.infer.FallbackEngine} that grades on the GPU
- * and falls back to the CPU on a fault, redoing a faulted batch or series there.
+ * the kernels' host build; the {@link io.cordwatch.infer.FallbackEngine} that grades on the GPU and
+ * falls back to the CPU on a fault, redoing a faulted batch or series there; and the way from
+ * device profile to that engine ({@link io.cordwatch.infer.EngineSelection}: kernels, TensorRT,
+ * probe, precision, with the reason logged), the only caller of {@code gpu.tensorrt} set-up.
  *
  * <p>May not touch: DICOM parsing or the network (it receives decoded stored values and boxes), the
  * database, or grading decisions (distances, probabilities and verdicts belong to {@code grade};

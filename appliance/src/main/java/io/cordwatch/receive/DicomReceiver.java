@@ -55,29 +55,9 @@ public final class DicomReceiver implements AutoCloseable {
   private static final long PDU_BOUND = 1L << 20;
   private static final int SOCKET_BUFFER = 256 * 1024;
 
-  /**
-   * After answering A-RELEASE-RQ, PixelMed waits a fixed 5 s (a private static, no setter) before
-   * it lets go of the association, without noticing that the peer already closed. Each release
-   * would hold a thread and an association slot for 5 s, and a sender doing one association per
-   * file (storescu in a loop, many modalities) would exhaust the limit. The wait only exists so the
-   * peer closes first; a short one keeps that courtesy.
-   */
-  static final int RELEASE_CLOSE_WAIT_MS = 200;
-
   static {
-    try {
-      java.lang.reflect.Field f =
-          Association.class.getDeclaredField(
-              "associationReleaseToTransportConnectionCloseTimeoutInMilliseconds");
-      f.setAccessible(true);
-      f.setInt(null, RELEASE_CLOSE_WAIT_MS);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      Logger.getLogger(DicomReceiver.class.getName())
-          .warning(
-              "cannot shorten PixelMed's post-release wait ("
-                  + e
-                  + "); each released association holds its slot for 5 s");
-    }
+    // PixelMed's fixed 5 s post-release wait, shortened (the only change to PixelMed's internals).
+    PixelMedReleaseWait.apply();
   }
 
   private final Settings settings;

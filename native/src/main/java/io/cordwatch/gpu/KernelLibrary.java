@@ -51,9 +51,9 @@ import java.util.logging.Logger;
  * <p><b>Lifetime</b>: a loaded library stays loaded for the life of the process (like ONNX
  * Runtime's environment): unloading code other threads may be running is never safe, so this class
  * is not closeable. Buffers are the caller's: host {@link MemorySegment}s for the host build,
- * device addresses ({@code MemorySegment.ofAddress}) for the CUDA build, for example from a {@link
- * DeviceBuffer}. Temporary host memory a call needs (the boxes) lives in a confined arena closed
- * before the call returns.
+ * device addresses ({@code MemorySegment.ofAddress}) for the CUDA build, from the presets' memory
+ * in production or a {@code DeviceBuffer} in the tests. Temporary host memory a call needs (the
+ * boxes) lives in a confined arena closed before the call returns.
  *
  * <p>Every method throws {@link KernelException} with the C status's code and {@code
  * cw_last_error()}'s message when the library refuses a call; nothing is written then. Calls are

@@ -35,7 +35,8 @@ import org.bytedeco.javacpp.Pointer;
  * CUDA}, like the kernels' own.
  *
  * <p>NOT VERIFIED ON HARDWARE (no GPU on the build machine); the same contract is exercised with
- * {@link io.cordwatch.gpu.HostMemory} and, on a lent GPU, with {@link io.cordwatch.gpu.CudaMemory}.
+ * {@link io.cordwatch.gpu.HostMemory} and, on a lent GPU, with {@code CudaMemory} (native's test
+ * sources).
  */
 final class PresetsMemory implements PipelineMemory {
   private static final Logger LOG = Logger.getLogger(PresetsMemory.class.getName());

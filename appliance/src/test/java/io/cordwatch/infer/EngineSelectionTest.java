@@ -1,4 +1,4 @@
-package io.cordwatch.app;
+package io.cordwatch.infer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,14 +10,9 @@ import io.cordwatch.device.DeviceProfiles;
 import io.cordwatch.device.ProfileDetector;
 import io.cordwatch.gpu.KernelException;
 import io.cordwatch.gpu.KernelLibrary;
-import io.cordwatch.infer.BackboneEngine;
-import io.cordwatch.infer.Bundle;
-import io.cordwatch.infer.Bundles;
-import io.cordwatch.infer.FallbackEngine;
-import io.cordwatch.infer.TorchFixture;
-import io.cordwatch.telemetry.Meters;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,12 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 class EngineSelectionTest {
   @TempDir Path tmp;
   private Bundle bundle;
-  private Settings settings;
+  private EngineSelection.Options options;
 
   @BeforeEach
   void bundle() throws Exception {
     bundle = TorchFixture.bundle(tmp.resolve("bundle"));
-    settings = Settings.load(null, java.util.Map.of("data-dir", tmp.resolve("data").toString()));
+    options =
+        new EngineSelection.Options(tmp.resolve("data").resolve("engines"), Duration.ofSeconds(30));
   }
 
   private static ProfileDetector.Detection detected(DeviceProfile p) {
@@ -49,7 +45,13 @@ class EngineSelectionTest {
     BackboneEngine cpu = Bundles.openEngine(bundle);
     try (FallbackEngine e =
         EngineSelection.select(
-            settings, detected(p), bundle, cpu, new Meters(), Clock.systemUTC(), kernels)) {
+            detected(p),
+            bundle,
+            cpu,
+            options,
+            FallbackEngine.Listener.none(),
+            Clock.systemUTC(),
+            kernels)) {
       return e.state();
     }
   }

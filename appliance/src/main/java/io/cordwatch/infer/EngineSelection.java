@@ -1,4 +1,4 @@
-package io.cordwatch.app;
+package io.cordwatch.infer;
 
 import io.cordwatch.device.DeviceProfile;
 import io.cordwatch.device.ProfileDetector;
@@ -10,13 +10,7 @@ import io.cordwatch.gpu.tensorrt.Precision;
 import io.cordwatch.gpu.tensorrt.TensorRt;
 import io.cordwatch.gpu.tensorrt.TensorRtOptions;
 import io.cordwatch.gpu.tensorrt.TensorRtUnavailableException;
-import io.cordwatch.infer.BackboneEngine;
-import io.cordwatch.infer.Bundle;
-import io.cordwatch.infer.BundleException;
-import io.cordwatch.infer.EngineException;
-import io.cordwatch.infer.FallbackEngine;
-import io.cordwatch.infer.FusedEngine;
-import io.cordwatch.telemetry.Meters;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,10 +18,14 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * Chooses the grading engine at start-up: the GPU when the device profile asks for it and all three
- * parts of the GPU path come up, else the CPU, with the reason in one log line. Either way the
- * result is a {@link FallbackEngine} over an already-open CPU engine, so a GPU fault later costs no
- * start-up time.
+ * The way from device profile to grading engine, in one place: {@code app} calls {@link #select}
+ * with the detected profile, the bundle and the open CPU engine, and gets the engine back with the
+ * reason for it ({@link FallbackEngine#state()}); no {@code gpu.tensorrt} type reaches {@code app}.
+ *
+ * <p>Chooses the grading engine at start-up: the GPU when the device profile asks for it and all
+ * three parts of the GPU path come up, else the CPU, with the reason in one log line. Either way
+ * the result is a {@link FallbackEngine} over an already-open CPU engine, so a GPU fault later
+ * costs no start-up time.
  *
  * <p>The GPU path is the fused pipeline ({@link FusedEngine#tensorRt}), so it needs, in the order
  * they are checked (cheapest first; the first missing one is the reason given):
@@ -47,7 +45,7 @@ import java.util.logging.Logger;
  * the log and in the engine's reason (docs/gpu.md, "INT8"): a GPU at FP16 beats the CPU by far, and
  * a quantisation made on no data would not be one.
  */
-final class EngineSelection {
+public final class EngineSelection {
   private static final Logger LOG = Logger.getLogger(EngineSelection.class.getName());
 
   /** Items per INT8 calibration batch (TensorRT's calibration profile is built for it). */
@@ -58,23 +56,39 @@ final class EngineSelection {
 
   private EngineSelection() {}
 
-  static FallbackEngine select(
-      Settings settings,
+  /**
+   * What selection needs from the settings.
+   *
+   * @param engineCache where built TensorRT engines are kept, per GPU and TensorRT version
+   * @param gpuRetry after a GPU fault, how long grading stays on the CPU before the GPU is tried
+   *     again (the wait grows up to {@link #RETRY_MAX_FACTOR} times this)
+   */
+  public record Options(Path engineCache, Duration gpuRetry) {}
+
+  /**
+   * The engine for this profile and bundle: a {@link FallbackEngine} over {@code cpu}, on the GPU
+   * first when the profile asks for it and the GPU path comes up; its {@link
+   * FallbackEngine#state()} says which and why.
+   *
+   * @param listener told of GPU faults, CPU-fallback batches and restores (the meters)
+   */
+  public static FallbackEngine select(
       ProfileDetector.Detection detection,
       Bundle bundle,
       BackboneEngine cpu,
-      Meters meters,
+      Options options,
+      FallbackEngine.Listener listener,
       Clock clock) {
-    return select(settings, detection, bundle, cpu, meters, clock, KernelLibrary::cuda);
+    return select(detection, bundle, cpu, options, listener, clock, KernelLibrary::cuda);
   }
 
   /** {@link #select} with the CUDA kernels' loader given (tests give one that fails). */
   static FallbackEngine select(
-      Settings settings,
       ProfileDetector.Detection detection,
       Bundle bundle,
       BackboneEngine cpu,
-      Meters meters,
+      Options config,
+      FallbackEngine.Listener listener,
       Clock clock,
       Supplier<KernelLibrary> cudaKernels) {
     DeviceProfile p = detection.profile();
@@ -96,7 +110,7 @@ final class EngineSelection {
     }
     String label = "profile " + p.id() + note;
     try {
-      options = options(settings, p, precision, bundle, cpu.inputShape().channels());
+      options = options(config, p, precision, bundle, cpu.inputShape().channels());
       gpu = open(options, bundle, cudaKernels);
     } catch (TensorRtUnavailableException
         | BundleException
@@ -107,7 +121,7 @@ final class EngineSelection {
       LOG.warning("engine: " + cpu.name() + " (CPU, degraded); " + why);
       return FallbackEngine.cpuOnly(cpu, clock, true, why);
     }
-    Duration retry = settings.gpuRetry();
+    Duration retry = config.gpuRetry();
     LOG.info(
         "engine: " + gpu.name() + " (GPU, profile " + p.id() + "); CPU fallback " + cpu.name());
     return FallbackEngine.gpuFirst(
@@ -117,20 +131,7 @@ final class EngineSelection {
         clock,
         retry,
         retry.multipliedBy(RETRY_MAX_FACTOR),
-        new FallbackEngine.Listener() {
-          @Override
-          public void gpuFault(String reason) {
-            meters.gpuFault();
-          }
-
-          @Override
-          public void fallbackBatch() {
-            meters.fallbackBatch();
-          }
-
-          @Override
-          public void gpuRestored() {}
-        },
+        listener,
         label);
   }
 
@@ -139,7 +140,7 @@ final class EngineSelection {
    * normalised for a backbone of {@code channels} input channels.
    */
   private static TensorRtOptions options(
-      Settings settings, DeviceProfile p, Precision precision, Bundle bundle, int channels) {
+      Options config, DeviceProfile p, Precision precision, Bundle bundle, int channels) {
     Optional<CalibrationSource> calibration =
         precision == Precision.INT8
             ? bundle
@@ -155,7 +156,7 @@ final class EngineSelection {
         Math.min(p.maxBatch(), 8),
         p.dla().use() ? 0 : -1,
         p.workspaceBytes(),
-        settings.dataDir().resolve("engines"),
+        config.engineCache(),
         calibration,
         0);
   }
