@@ -41,7 +41,8 @@ final class CordMasks {
 
   /**
    * The template's cord: dark pixels connected to the image centre, below halfway between the
-   * centre's level and the bright CSF within {@value #TEMPLATE_RADIUS_MM} mm... plus 4 mm.
+   * centre's level and the bright CSF (95th percentile within {@value #TEMPLATE_RADIUS_MM} + 4 mm),
+   * grown no further than {@value #TEMPLATE_RADIUS_MM} mm from the centre.
    */
   private static boolean[] fromCentre(AxialSlice s) {
     int w = s.width();

@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
  * the tumour; so the label follows the pixels.
  */
 public final class LesionInserter {
-  static final double CORD_MIN = 0.4;
+  static final double CORD_MIN = 0.25;
   static final double LAYER_LEFT = 0.05;
   static final double EPIDURAL_MM = CanalFinder.MARGIN_MM;
   static final double BONE_MM = 3;
@@ -91,7 +91,7 @@ public final class LesionInserter {
       double fat = rk[b] - rs[b];
       double csf = rs[b] - rc[b];
       double eFat = Math.min(depth, (1 - LAYER_LEFT) * fat);
-      double eCsf = Math.min(depth - eFat, (1 - LAYER_LEFT) * csf);
+      double eCsf = Math.min(depth - eFat, csf);
       double eCord = Math.min(depth - eFat - eCsf, (1 - CORD_MIN) * rc[b]);
       nc[b] = rc[b] - eCord;
       ns[b] = nc[b] + csf - eCsf;
