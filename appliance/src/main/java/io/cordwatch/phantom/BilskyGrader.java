@@ -187,7 +187,9 @@ public final class BilskyGrader {
   }
 
   private static double rel(double value, double threshold) {
-    return Double.isInfinite(value) ? Double.POSITIVE_INFINITY : Math.abs(value - threshold) / threshold;
+    return Double.isInfinite(value)
+        ? Double.POSITIVE_INFINITY
+        : Math.abs(value - threshold) / threshold;
   }
 
   /**

@@ -19,7 +19,8 @@ import java.util.Arrays;
  * </ol>
  *
  * A slice without cord, or whose sac is implausible (cord not surrounded: sac less than 1.2 times
- * the cord, or larger than {@value #MAX_SAC_MM2} mm²), gets no sac: better no label than a wrong one.
+ * the cord, or larger than {@value #MAX_SAC_MM2} mm²), gets no sac: better no label than a wrong
+ * one.
  */
 public final class CanalFinder {
   static final double RADIUS_MM = 12;
@@ -37,7 +38,8 @@ public final class CanalFinder {
    * @param cordLevel median cord intensity
    * @param csfLevel median intensity of the CSF (sac minus cord)
    */
-  public record Canal(boolean[] cord, boolean[] sac, int[] box, double cordLevel, double csfLevel) {}
+  public record Canal(
+      boolean[] cord, boolean[] sac, int[] box, double cordLevel, double csfLevel) {}
 
   /** The canal of {@code s} given its cord mask; null when it cannot be found by the rule. */
   public static Canal find(AxialSlice s, boolean[] cord) {
@@ -89,7 +91,9 @@ public final class CanalFinder {
       int k = queue.poll();
       int x = k % w;
       int y = k / w;
-      int[] next = {x > 0 ? k - 1 : -1, x < w - 1 ? k + 1 : -1, y > 0 ? k - w : -1, y < h - 1 ? k + w : -1};
+      int[] next = {
+        x > 0 ? k - 1 : -1, x < w - 1 ? k + 1 : -1, y > 0 ? k - w : -1, y < h - 1 ? k + w : -1
+      };
       for (int q : next) {
         if (q >= 0 && !sac[q] && inDisk[q] && s.pixels()[q] >= t) {
           sac[q] = true;
@@ -142,7 +146,9 @@ public final class CanalFinder {
       int k = queue.poll();
       int x = k % w;
       int y = k / w;
-      int[] next = {x > 0 ? k - 1 : -1, x < w - 1 ? k + 1 : -1, y > 0 ? k - w : -1, y < h - 1 ? k + w : -1};
+      int[] next = {
+        x > 0 ? k - 1 : -1, x < w - 1 ? k + 1 : -1, y > 0 ? k - w : -1, y < h - 1 ? k + w : -1
+      };
       for (int q : next) {
         if (q >= 0 && !mask[q] && !outside[q]) {
           outside[q] = true;

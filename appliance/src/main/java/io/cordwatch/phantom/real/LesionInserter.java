@@ -18,9 +18,9 @@ import java.util.SplittableRandom;
  * #CORD_MIN} of its radius), each layer keeping {@value #LAYER_LEFT} of its thickness so the radial
  * map stays monotone. The map per ray is piecewise linear in the radius and continuous across
  * directions, so the warp is a homeomorphism of the canal onto the canal minus the tumour: masks
- * cannot tear, and the image and the masks move together (image bilinear, masks nearest, same
- * map). Outside the canal the slice is untouched except where the tumour extends into the bone it
- * grew from ({@value #BONE_MM} mm at the arc's centre), painted but never counted as epidural.
+ * cannot tear, and the image and the masks move together (image bilinear, masks nearest, same map).
+ * Outside the canal the slice is untouched except where the tumour extends into the bone it grew
+ * from ({@value #BONE_MM} mm at the arc's centre), painted but never counted as epidural.
  *
  * <p>The grade comes from the warped masks by {@link BilskyGrader} with its own thresholds: the
  * reference is the unwarped slice (cord, CSF, epidural margin), the drawn map the warped one with

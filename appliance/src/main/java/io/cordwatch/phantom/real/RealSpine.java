@@ -24,8 +24,10 @@ import java.util.SplittableRandom;
 public final class RealSpine {
   /** In-plane pixels coarser than this are upsampled by an integer factor. */
   static final double MAX_PIXEL_MM = 0.9;
+
   /** Share of lesion copies left untouched (grade 0, real normals in the lesion set). */
   static final double UNTOUCHED = 0.15;
+
   /** Stored pixel values span 0..this (12 bits stored). */
   static final double FULL_SCALE = 4000;
 
@@ -53,7 +55,10 @@ public final class RealSpine {
 
   /** One prepared volume: its slices (pixels scaled) and canals (null where not found). */
   record Prepared(
-      RealSource source, List<AxialSlice> slices, List<CanalFinder.Canal> canals, double thickness) {}
+      RealSource source,
+      List<AxialSlice> slices,
+      List<CanalFinder.Canal> canals,
+      double thickness) {}
 
   /** Runs the preparation; returns counts per source, in {@link RealSource} order. */
   public static Map<RealSource, Counts> generate(Options o) throws IOException {

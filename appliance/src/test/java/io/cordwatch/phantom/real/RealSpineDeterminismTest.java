@@ -17,7 +17,8 @@ class RealSpineDeterminismTest {
     Path b = tmp.resolve("b");
     RealSpine.generate(new RealSpine.Options(RealSpineNiftiTest.dir(), a, 1, 9));
     RealSpine.generate(new RealSpine.Options(RealSpineNiftiTest.dir(), b, 1, 9));
-    assertEquals(Files.readString(a.resolve("labels.csv")), Files.readString(b.resolve("labels.csv")));
+    assertEquals(
+        Files.readString(a.resolve("labels.csv")), Files.readString(b.resolve("labels.csv")));
     for (String f :
         new String[] {
           "normal-cervical-3d-t2-crop/IM-0027.dcm",

@@ -63,8 +63,7 @@ class RealSpineLesionTest {
     for (RealSpine.Prepared p : List.of(crop, pam)) {
       int i = p == crop ? 27 : 100;
       assertNotNull(p.canals().get(i));
-      Lesion base =
-          new Lesion(1.5 * Math.PI, Math.toRadians(80), 0, Lesion.Style.INTERMEDIATE, 3);
+      Lesion base = new Lesion(1.5 * Math.PI, Math.toRadians(80), 0, Lesion.Style.INTERMEDIATE, 3);
       int last = 0;
       for (double s = 0; s <= 1.0001; s += 0.05) {
         Grade g = insert(p, i, base.withSeverity(s)).findings().grade();

@@ -58,9 +58,7 @@ class RealSpineNiftiTest {
     NiftiVolume crop = NiftiReader.read(dir().resolve("cervical-3d-t2-crop.nii.gz"));
     // nibabel: [[0,0,1,-32.219],[-1,0,0,31.787],[0,1,0,-19.322]] (P S R)
     assertArrayEquals(
-        new double[] {0, 0, 1, -32.219, -1, 0, 0, 31.787, 0, 1, 0, -19.322},
-        crop.affine(),
-        1e-3);
+        new double[] {0, 0, 1, -32.219, -1, 0, 0, 31.787, 0, 1, 0, -19.322}, crop.affine(), 1e-3);
     NiftiVolume pam = NiftiReader.read(dir().resolve("pam50-template-t2.nii.gz"));
     assertArrayEquals(
         new double[] {-1, 0, 0, 35, 0, 1, 0, -35, 0, 0, 2, -274.5}, pam.affine(), 1e-4);
