@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       BundleCommand.class,
       PhantomCommand.class,
+      RealSpineCommand.class,
       GradeCommand.class,
       AgreementCommand.class,
       EvaluateCommand.class,

@@ -91,10 +91,18 @@ public final class BilskyGrader {
     return grade(masks(slice, reference));
   }
 
-  /** Grades from masks. */
+  /** Grades from masks sampled on the {@value #STEP_MM} mm grid. */
   public static Findings grade(Masks m) {
+    return grade(m, STEP_MM);
+  }
+
+  /**
+   * Grades from label maps ({@link Tissue} ordinals) sampled on a square grid of {@code pixelMm}
+   * mm: the phantom's fine grid, or the pixels of a real slice with an inserted lesion.
+   */
+  public static Findings grade(Masks m, double pixelMm) {
     int n = m.drawn().length;
-    double px = STEP_MM * STEP_MM;
+    double px = pixelMm * pixelMm;
     int tumour = 0;
     int sacLost = 0;
     int sac = 0;
@@ -133,9 +141,9 @@ public final class BilskyGrader {
       float[] dist = distance(cordMask, m.width(), m.height());
       for (int k = 0; k < n; k++) {
         if (tumourMask[k]) {
-          toCord = Math.min(toCord, dist[k] * STEP_MM);
+          toCord = Math.min(toCord, dist[k] * pixelMm);
         }
-        if (Tissue.of(m.drawn()[k]) == Tissue.CSF && dist[k] * STEP_MM <= CSF_RING_MM) {
+        if (Tissue.of(m.drawn()[k]) == Tissue.CSF && dist[k] * pixelMm <= CSF_RING_MM) {
           csf += px;
         }
       }
@@ -154,6 +162,34 @@ public final class BilskyGrader {
     }
     return new Findings(
         g, tumour * px, sacLost * px, sac * px, sacRef * px, cord * px, cordRef * px, toCord, csf);
+  }
+
+  /**
+   * How far the grade is from the nearest other grade: the smallest relative margin, |value -
+   * threshold| / threshold, among the threshold tests that decided it (cord area ratio against
+   * {@value #CORD_COMPRESSED}; then CSF around the cord against {@value #CSF_VISIBLE_MM2} mm² for 2
+   * and 3; tumour-cord distance against {@value #ABUT_MM} mm; sac lost against {@value
+   * #SAC_DEFORMED_MM2} mm²). 0 is on a boundary; NaN for grade 0 (no tumour, nothing measured).
+   */
+  public static double margin(Findings f) {
+    if (f.grade() == Grade.G0 || !(f.cordReference() > 0)) {
+      return Double.NaN;
+    }
+    double m = rel(f.cordArea() / f.cordReference(), CORD_COMPRESSED);
+    if (f.grade() == Grade.G2 || f.grade() == Grade.G3) {
+      return Math.min(m, rel(f.csfAroundCord(), CSF_VISIBLE_MM2));
+    }
+    m = Math.min(m, rel(f.tumourToCord(), ABUT_MM));
+    if (f.grade() == Grade.G1C) {
+      return m;
+    }
+    return Math.min(m, rel(f.sacLost(), SAC_DEFORMED_MM2));
+  }
+
+  private static double rel(double value, double threshold) {
+    return Double.isInfinite(value)
+        ? Double.POSITIVE_INFINITY
+        : Math.abs(value - threshold) / threshold;
   }
 
   /**
