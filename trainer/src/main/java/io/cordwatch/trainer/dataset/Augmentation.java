@@ -8,7 +8,11 @@ import java.util.Random;
  * and aspect ratio as torchvision's RandomResizedCrop, plus a small shift of the centre, since a
  * localizer in service does not reproduce the annotator's box exactly), a horizontal flip (the
  * Bilsky grade does not depend on the side), and an intensity jitter (contrast and brightness on
- * the [0, 1] windowed scale, clipped back to [0, 1] as the series window clips).
+ * the [0, 1] windowed scale, clipped back to [0, 1] as the series window clips), a gamma curve
+ * (tissue contrast differs between scanners and protocols far more than a linear jitter covers) and
+ * additive Gaussian noise (lower-field and parallel-imaging series are noisier than most training
+ * data). Gamma and noise are what a model trained on one generator needs to stop reading grades
+ * from absolute grey levels or from a noise texture.
  *
  * <p>The authors' code resized to 256 and took a RandomResizedCrop of 224 with scale 0.8-1.2; here
  * the box itself is scaled, which is the same operation expressed in the appliance's crop
@@ -21,6 +25,8 @@ import java.util.Random;
  * @param flip whether to flip left-right with probability 1/2
  * @param contrast contrast factor drawn in [1 - c, 1 + c] (0.1)
  * @param brightness offset drawn in [-b, b] on the unit scale (0.05)
+ * @param gamma gamma drawn log-uniformly in [1/g, g] (1.5); 1 for none
+ * @param noise noise standard deviation drawn uniformly in [0, n] on the unit scale (0.03)
  */
 public record Augmentation(
     double scaleMin,
@@ -29,7 +35,9 @@ public record Augmentation(
     double shift,
     boolean flip,
     double contrast,
-    double brightness) {
+    double brightness,
+    double gamma,
+    double noise) {
 
   public Augmentation {
     if (!(scaleMin > 0 && scaleMin <= scaleMax && scaleMax < 10)) {
@@ -42,11 +50,26 @@ public record Augmentation(
     if (!(shift >= 0 && shift < 1) || !(contrast >= 0 && contrast < 1) || !(brightness >= 0)) {
       throw new IllegalArgumentException("shift, contrast and brightness must be small and >= 0");
     }
+    if (!(gamma >= 1 && gamma < 5) || !(noise >= 0 && noise < 0.5)) {
+      throw new IllegalArgumentException("gamma must be 1..5 and noise 0..0.5");
+    }
+  }
+
+  /** The augmentation of the first demo bundles: geometry, flip and a linear jitter only. */
+  public Augmentation(
+      double scaleMin,
+      double scaleMax,
+      double ratioMax,
+      double shift,
+      boolean flip,
+      double contrast,
+      double brightness) {
+    this(scaleMin, scaleMax, ratioMax, shift, flip, contrast, brightness, 1, 0);
   }
 
   /** The defaults described above. */
   public static Augmentation standard() {
-    return new Augmentation(0.8, 1.2, 4.0 / 3, 0.05, true, 0.1, 0.05);
+    return new Augmentation(0.8, 1.2, 4.0 / 3, 0.05, true, 0.1, 0.05, 1.5, 0.03);
   }
 
   /** No augmentation at all: the tensor the appliance computes. */
@@ -63,7 +86,13 @@ public record Augmentation(
     return 0.5 * Math.sqrt(scaleMax * ratioMax) * (1 + 2 * roiMargin) + shift;
   }
 
-  /** One sample's draw. */
+  /**
+   * One sample's draw.
+   *
+   * @param gammaExponent exponent applied to the unit plane (1: none)
+   * @param noiseSd standard deviation of the added noise (0: none)
+   * @param noiseSeed seed of that noise, so a draw always gives the same tensor
+   */
   public record Draw(
       double widthFactor,
       double heightFactor,
@@ -71,7 +100,22 @@ public record Augmentation(
       double shiftY,
       boolean flipped,
       double contrastFactor,
-      double offset) {
+      double offset,
+      double gammaExponent,
+      double noiseSd,
+      long noiseSeed) {
+
+    /** A draw of geometry, flip and linear jitter only. */
+    public Draw(
+        double widthFactor,
+        double heightFactor,
+        double shiftX,
+        double shiftY,
+        boolean flipped,
+        double contrastFactor,
+        double offset) {
+      this(widthFactor, heightFactor, shiftX, shiftY, flipped, contrastFactor, offset, 1, 0, 0);
+    }
 
     /** The box after scaling and shifting about its centre. */
     public Preprocessing.Box apply(Preprocessing.Box b) {
@@ -84,7 +128,7 @@ public record Augmentation(
       return new Preprocessing.Box(cx - hw, cy - hh, cx + hw, cy + hh);
     }
 
-    /** Flip and intensity jitter on the resized [0, 1] plane, in place. */
+    /** Flip, gamma, intensity jitter and noise on the resized [0, 1] plane, in place. */
     public void applyToPlane(float[] plane, int size) {
       if (flipped) {
         for (int r = 0; r < size; r++) {
@@ -97,10 +141,20 @@ public record Augmentation(
           }
         }
       }
-      if (contrastFactor != 1 || offset != 0) {
+      if (gammaExponent != 1) {
         for (int i = 0; i < plane.length; i++) {
-          // Contrast about mid-grey, then the offset; clipped like the series window clips.
+          plane[i] = (float) Math.pow(Math.max(0, plane[i]), gammaExponent);
+        }
+      }
+      Random noise = noiseSd > 0 ? new Random(noiseSeed) : null;
+      if (contrastFactor != 1 || offset != 0 || noise != null) {
+        for (int i = 0; i < plane.length; i++) {
+          // Contrast about mid-grey, then the offset and the noise; clipped like the series
+          // window clips.
           double x = (plane[i] - 0.5) * contrastFactor + 0.5 + offset;
+          if (noise != null) {
+            x += noise.nextGaussian() * noiseSd;
+          }
           plane[i] = (float) (x < 0 ? 0 : (x > 1 ? 1 : x));
         }
       }
@@ -117,6 +171,10 @@ public record Augmentation(
     boolean f = flip && random.nextBoolean();
     double c = 1 + contrast * (2 * random.nextDouble() - 1);
     double o = brightness * (2 * random.nextDouble() - 1);
-    return new Draw(Math.sqrt(scale * ratio), Math.sqrt(scale / ratio), sx, sy, f, c, o);
+    double g = gamma == 1 ? 1 : Math.exp(Math.log(gamma) * (2 * random.nextDouble() - 1));
+    double n = noise == 0 ? 0 : noise * random.nextDouble();
+    long seed = noise == 0 ? 0 : random.nextLong();
+    return new Draw(
+        Math.sqrt(scale * ratio), Math.sqrt(scale / ratio), sx, sy, f, c, o, g, n, seed);
   }
 }

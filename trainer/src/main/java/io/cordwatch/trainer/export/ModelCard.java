@@ -162,14 +162,18 @@ final class ModelCard {
         String.format(
             Locale.ROOT,
             "- Augmentation: random resized crop of the box (area %s-%s, aspect up to %s),"
-                + " centre shift up to %s, horizontal flip %s, contrast +-%s, brightness +-%s.%n",
+                + " centre shift up to %s, horizontal flip %s, contrast +-%s, brightness +-%s,"
+                + " gamma %s-%s (log-uniform), Gaussian noise sd up to %s.%n",
             num(c.augmentation().scaleMin()),
             num(c.augmentation().scaleMax()),
             num(c.augmentation().ratioMax()),
             num(c.augmentation().shift()),
             c.augmentation().flip() ? "yes" : "no",
             num(c.augmentation().contrast()),
-            num(c.augmentation().brightness())));
+            num(c.augmentation().brightness()),
+            num(1 / c.augmentation().gamma()),
+            num(c.augmentation().gamma()),
+            num(c.augmentation().noise())));
     if (Double.isFinite(r.imagesPerSecond())) {
       b.append(
           String.format(

@@ -256,6 +256,35 @@ class DatasetTest {
   }
 
   @Test
+  void gammaAndNoiseChangeIntensitiesOnlyAndRepeatForTheSameDraw() {
+    Preprocessing pre = new Preprocessing(SPEC, 3);
+    Augmentation.Draw geometry = new Augmentation.Draw(1, 1, 0, 0, false, 1, 0);
+    Augmentation.Draw dark = new Augmentation.Draw(1, 1, 0, 0, false, 1, 0, 1.5, 0, 0);
+    Augmentation.Draw noisy = new Augmentation.Draw(1, 1, 0, 0, false, 1, 0, 1, 0.05, 42);
+    float[] plain = new float[pre.itemSize()];
+    float[] gamma = new float[pre.itemSize()];
+    float[] noise1 = new float[pre.itemSize()];
+    float[] noise2 = new float[pre.itemSize()];
+    dataset.tensor(0, Optional.of(geometry), pre, plain, 0);
+    dataset.tensor(0, Optional.of(dark), pre, gamma, 0);
+    dataset.tensor(0, Optional.of(noisy), pre, noise1, 0);
+    dataset.tensor(0, Optional.of(noisy), pre, noise2, 0);
+    assertArrayEquals(noise1, noise2, 0f);
+    double sumPlain = 0;
+    double sumGamma = 0;
+    double diff = 0;
+    for (int i = 0; i < plain.length; i++) {
+      sumPlain += plain[i];
+      sumGamma += gamma[i];
+      diff += Math.abs(noise1[i] - plain[i]);
+    }
+    // A gamma above 1 darkens mid-grey; noise moves pixels by about 0.8 sd on average.
+    assertTrue(sumGamma < sumPlain, sumGamma + " vs " + sumPlain);
+    double meanDiffUnit = diff / plain.length * SPEC.std();
+    assertTrue(meanDiffUnit > 0.02 && meanDiffUnit < 0.05, "mean |noise| " + meanDiffUnit);
+  }
+
+  @Test
   void splitIsByStudyAndReproducible() {
     Dataset.Split a = dataset.splitByStudy(0.34, 7);
     Dataset.Split b = dataset.splitByStudy(0.34, 7);
