@@ -84,10 +84,7 @@ public final class BilskyGrader {
 
   /** Grades {@code slice}. */
   public static Findings grade(SliceModel slice) {
-    SliceModel reference =
-        slice.disease().epidural()
-            ? new SliceModel(slice.along(), slice.habitus(), slice.disease().withoutEpidural())
-            : slice;
+    SliceModel reference = slice.disease().epidural() ? slice.withoutEpidural() : slice;
     return grade(masks(slice, reference));
   }
 

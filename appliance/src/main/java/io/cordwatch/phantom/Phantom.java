@@ -26,6 +26,8 @@ public final class Phantom {
    * @param slices axial T2 slices per study
    * @param montage also write {@code montage.png}
    * @param enhanced write Enhanced MR multi-frame files (labels.csv then gains a frame column)
+   * @param holdOut for the randomized style, the factor family drawn from its hold-out ranges; null
+   *     for training draws
    */
   public record Options(
       Path out,
@@ -34,7 +36,20 @@ public final class Phantom {
       StudyPlan.Style style,
       int slices,
       boolean montage,
-      boolean enhanced) {}
+      boolean enhanced,
+      FactorRange.Factor holdOut) {
+    /** Options with training draws. */
+    public Options(
+        Path out,
+        int studies,
+        long seed,
+        StudyPlan.Style style,
+        int slices,
+        boolean montage,
+        boolean enhanced) {
+      this(out, studies, seed, style, slices, montage, enhanced, null);
+    }
+  }
 
   /** What was written. */
   public record Result(List<PhantomWriter.Written> slices, int[] gradeCounts, Path labels) {}
@@ -50,18 +65,27 @@ public final class Phantom {
     Montage montage = o.montage() ? new Montage(6) : null;
     Path labels = o.out().resolve("labels.csv");
     try (Writer csv = Files.newBufferedWriter(labels, StandardCharsets.US_ASCII)) {
+      boolean randomized = o.style() == StudyPlan.Style.RANDOMIZED;
       csv.write(
           "study_instance_uid,sop_instance_uid,grade,x0,y0,x1,y1"
-              + (o.enhanced() ? ",frame\n" : "\n"));
+              + (o.enhanced() ? ",frame" : "")
+              + (randomized ? RandomizedLabels.EXTRA_HEADER : "")
+              + "\n");
       for (int i = 0; i < o.studies(); i++) {
-        StudyPlan plan = StudyPlan.plan(o.seed(), i, o.style(), o.slices());
+        StudyPlan plan = StudyPlan.plan(o.seed(), i, o.style(), o.slices(), o.holdOut());
         Path dir = o.out().resolve(String.format("study-%04d", i + 1));
         List<PhantomWriter.Written> written = PhantomWriter.write(plan, dir, o.enhanced());
-        for (PhantomWriter.Written w : written) {
+        RandomizedLabels extra = randomized ? new RandomizedLabels(plan) : null;
+        for (int si = 0; si < written.size(); si++) {
+          PhantomWriter.Written w = written.get(si);
           Acquisition.Image img = w.image();
           if (img.x0() < 0) {
             continue;
           }
+          int[] box =
+              extra == null
+                  ? new int[] {img.x0(), img.y0(), img.x1(), img.y1()}
+                  : extra.jitter(img);
           counts[w.findings().grade().ordinal()]++;
           csv.write(
               w.studyUid()
@@ -70,14 +94,15 @@ public final class Phantom {
                   + ","
                   + w.findings().grade().label()
                   + ","
-                  + img.x0()
+                  + box[0]
                   + ","
-                  + img.y0()
+                  + box[1]
                   + ","
-                  + img.x1()
+                  + box[2]
                   + ","
-                  + img.y1()
+                  + box[3]
                   + (o.enhanced() ? "," + w.frame() : "")
+                  + (extra == null ? "" : extra.columns(si, w))
                   + "\n");
           if (montage != null && montage.wants(w.findings().grade())) {
             montage.add(
