@@ -113,22 +113,38 @@ public record Degradation(
     return k;
   }
 
-  /** Convolves along rows ({@code alongRows}) or columns, edges clamped. */
+  /**
+   * Convolves along rows ({@code alongRows}) or columns, edges clamped. Both passes run with the
+   * column index innermost, so memory is read in order.
+   */
   private static double[] convolve(double[] s, int size, double[] k, boolean alongRows) {
     double[] out = new double[s.length];
     int half = k.length / 2;
-    for (int r = 0; r < size; r++) {
-      for (int c = 0; c < size; c++) {
-        double v = 0;
-        for (int t = 0; t < k.length; t++) {
-          int o = t - half;
-          int k1 =
-              alongRows
-                  ? r * size + Math.clamp(c + o, 0, size - 1)
-                  : Math.clamp(r + o, 0, size - 1) * size + c;
-          v += k[t] * s[k1];
+    if (alongRows) {
+      double[] pad = new double[size + 2 * half];
+      for (int r = 0; r < size; r++) {
+        int base = r * size;
+        for (int i = 0; i < pad.length; i++) {
+          pad[i] = s[base + Math.clamp(i - half, 0, size - 1)];
         }
-        out[r * size + c] = v;
+        for (int c = 0; c < size; c++) {
+          double v = 0;
+          for (int t = 0; t < k.length; t++) {
+            v += k[t] * pad[c + t];
+          }
+          out[base + c] = v;
+        }
+      }
+    } else {
+      for (int r = 0; r < size; r++) {
+        int base = r * size;
+        for (int t = 0; t < k.length; t++) {
+          int src = Math.clamp(r + t - half, 0, size - 1) * size;
+          double w = k[t];
+          for (int c = 0; c < size; c++) {
+            out[base + c] += w * s[src + c];
+          }
+        }
       }
     }
     return out;
