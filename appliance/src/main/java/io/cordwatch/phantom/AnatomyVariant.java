@@ -42,7 +42,7 @@ public record AnatomyVariant(
   static final double FAT_AP = 1.9;
 
   /** CSF a living cord keeps around it at rest, mm: variants that leave less are redrawn. */
-  private static final double MIN_CSF = 1.0;
+  static final double MIN_CSF = 0.7;
 
   /** Canal half-width at a level's average full width. */
   double canalHalfWidth(double width) {
@@ -63,31 +63,30 @@ public record AnatomyVariant(
     double lca = FactorRange.LEVEL_CANAL_AP.draw(rnd, heldOut);
     double lkw = FactorRange.LEVEL_CORD_WIDTH.draw(rnd, heldOut);
     double lka = FactorRange.LEVEL_CORD_AP.draw(rnd, heldOut);
-    for (int attempt = 0; ; attempt++) {
+    while (true) {
+      // The canal is drawn first and kept while the rest is redrawn, so canal sizes cover their
+      // whole range; a small canal simply ends up holding a small cord and little fat, as in
+      // congenital stenosis.
       double canal = FactorRange.CANAL_SCALE.draw(rnd, heldOut);
-      double cord = FactorRange.CORD_SCALE.draw(rnd, heldOut);
-      double shape = FactorRange.CANAL_SHAPE.draw(rnd, heldOut);
-      double dura = FactorRange.DURA.draw(rnd, heldOut);
-      double fat = FactorRange.EPIDURAL_FAT.draw(rnd, heldOut);
-      double offset = FactorRange.CORD_OFFSET.draw(rnd, heldOut);
-      double angle = 2 * Math.PI * rnd.nextDouble();
-      if (attempt > 200) {
-        // Safety net only: the ranges leave plenty of combinations that fit.
-        cord = Math.min(cord, 0.8);
-        fat = Math.min(fat, 0.6);
-        canal = Math.max(canal, 1.0);
+      for (int attempt = 0; attempt < 400; attempt++) {
+        double cord = FactorRange.CORD_SCALE.draw(rnd, heldOut);
+        double shape = FactorRange.CANAL_SHAPE.draw(rnd, heldOut);
+        double dura = FactorRange.DURA.draw(rnd, heldOut);
+        double fat = FactorRange.EPIDURAL_FAT.draw(rnd, heldOut);
+        double offset = FactorRange.CORD_OFFSET.draw(rnd, heldOut);
+        double angle = 2 * Math.PI * rnd.nextDouble();
+        AnatomyVariant v =
+            new AnatomyVariant(canal, cord, shape, 0, 0, dura, fat, lcw, lca, lkw, lka);
+        double[] room = v.room();
+        if (room[0] < MIN_CSF || room[1] < MIN_CSF) {
+          continue;
+        }
+        double ox = offset * Math.cos(angle);
+        double oy = offset * Math.sin(angle);
+        ox = Math.clamp(ox, -(room[0] - MIN_CSF) * 0.8, (room[0] - MIN_CSF) * 0.8);
+        oy = Math.clamp(oy, -(room[1] - MIN_CSF) * 0.8, (room[1] - MIN_CSF) * 0.8);
+        return new AnatomyVariant(canal, cord, shape, ox, oy, dura, fat, lcw, lca, lkw, lka);
       }
-      AnatomyVariant v =
-          new AnatomyVariant(canal, cord, shape, 0, 0, dura, fat, lcw, lca, lkw, lka);
-      double[] room = v.room();
-      if (room[0] < MIN_CSF || room[1] < MIN_CSF) {
-        continue;
-      }
-      double ox = offset * Math.cos(angle);
-      double oy = offset * Math.sin(angle);
-      ox = Math.clamp(ox, -(room[0] - MIN_CSF) * 0.8, (room[0] - MIN_CSF) * 0.8);
-      oy = Math.clamp(oy, -(room[1] - MIN_CSF) * 0.8, (room[1] - MIN_CSF) * 0.8);
-      return new AnatomyVariant(canal, cord, shape, ox, oy, dura, fat, lcw, lca, lkw, lka);
     }
   }
 

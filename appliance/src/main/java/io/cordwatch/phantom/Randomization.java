@@ -203,6 +203,11 @@ public final class Randomization {
     return contrast;
   }
 
+  /** The study's texture field. */
+  public TextureField texture() {
+    return texture;
+  }
+
   /** The patient's canal. */
   public AnatomyVariant anatomy() {
     return anatomy;

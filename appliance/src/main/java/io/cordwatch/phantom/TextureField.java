@@ -35,6 +35,21 @@ public final class TextureField {
     this.ridged = ridged;
   }
 
+  /** Feature size, mm. */
+  public double scale() {
+    return 1 / inverseScale;
+  }
+
+  /** Relative modulation. */
+  public double amplitude() {
+    return amplitude;
+  }
+
+  /** Whether the field is of the ridged family. */
+  public boolean ridged() {
+    return ridged;
+  }
+
   /** The multiplier at (x, y) mm: 1 plus the field times the amplitude. */
   public double at(double x, double y) {
     if (amplitude == 0) {
