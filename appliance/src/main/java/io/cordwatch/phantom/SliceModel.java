@@ -30,8 +30,14 @@ import io.cordwatch.phantom.Lesion.SliceDisease;
  *       (and no bright fat that could pass for it) anywhere around the cord.
  * </ul>
  *
- * A circumferential lesion also fills the whole epidural ring. Marrow replacement is drawn in the
- * vertebral body, pedicle or laminae according to where the lesion grows from.
+ * For the randomized style the patient's canal comes from an {@link AnatomyVariant} (canal and cord
+ * size, canal shape, dura, fat, and a cord that rests off-centre: the fronts above are then
+ * measured from the cord's rest position along u) and grade-0 {@link Mimics} are drawn after tumour
+ * and cord, so tumour always wins over a mimic. The default variant without mimics draws exactly
+ * the average geometry, bit for bit.
+ *
+ * <p>A circumferential lesion also fills the whole epidural ring. Marrow replacement is drawn in
+ * the vertebral body, pedicle or laminae according to where the lesion grows from.
  */
 public final class SliceModel implements Acquisition.Classifier {
   /** Set on {@link #classify} codes for points inside the bony spinal canal. */

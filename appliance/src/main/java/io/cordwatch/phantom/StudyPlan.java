@@ -19,6 +19,9 @@ import java.util.random.RandomGenerator;
  * marrow disease only). A planned grade becomes a severity sigma inside that grade's stage of
  * {@link SliceModel}, away from the stage boundaries; the label is still measured from the masks by
  * {@link BilskyGrader}, and the tests check that the two agree.
+ *
+ * <p>That planning is the internal and external styles'. The randomized style plans differently
+ * ({@link Randomization}): continuous severities, random appearance, no grade quotas.
  */
 public final class StudyPlan {
   /** The two test-set styles of the source study (BILSKY.md). */
