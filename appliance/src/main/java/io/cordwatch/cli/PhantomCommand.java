@@ -1,5 +1,6 @@
 package io.cordwatch.cli;
 
+import io.cordwatch.phantom.FactorRange;
 import io.cordwatch.phantom.Grade;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
@@ -43,8 +44,23 @@ final class PhantomCommand implements Callable<Integer> {
   @Option(
       names = "--style",
       paramLabel = "STYLE",
-      description = "internal or external (default ${DEFAULT-VALUE}).")
+      description =
+          "internal, external or randomized (default ${DEFAULT-VALUE}). Randomized draws"
+              + " contrast (T1/T2/PD through the series' TE/TR), texture, anatomy, grade-0"
+              + " mimics and artefacts per study, severities continuous across grade boundaries,"
+              + " a quarter of studies normal; labels.csv gains exact_x0..exact_y1 (x0..y1 are"
+              + " then jittered like a localizer) and a last column boundary_distance (severity"
+              + " units to the nearest grade boundary, empty without epidural tumour).")
   String style = "internal";
+
+  @Option(
+      names = "--hold-out",
+      paramLabel = "FACTOR",
+      description =
+          "With --style randomized: draw one factor family outside its training ranges, for an"
+              + " evaluation set: contrast, texture, anatomy, artefact or level (see"
+              + " docs/phantom.md).")
+  String holdOut;
 
   @Option(
       names = "--slices",
@@ -69,8 +85,25 @@ final class PhantomCommand implements Callable<Integer> {
     try {
       s = StudyPlan.Style.valueOf(style.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      err.println("cordwatch phantom: --style must be internal or external, not " + style);
+      err.println(
+          "cordwatch phantom: --style must be internal, external or randomized, not " + style);
       return 2;
+    }
+    FactorRange.Factor held = null;
+    if (holdOut != null) {
+      try {
+        held = FactorRange.Factor.valueOf(holdOut.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        err.println(
+            "cordwatch phantom: --hold-out must be contrast, texture, anatomy, artefact or level,"
+                + " not "
+                + holdOut);
+        return 2;
+      }
+      if (s != StudyPlan.Style.RANDOMIZED) {
+        err.println("cordwatch phantom: --hold-out needs --style randomized");
+        return 2;
+      }
     }
     if (studies < 1 || slices < 1) {
       err.println("cordwatch phantom: --studies and --slices must be at least 1");
@@ -78,7 +111,8 @@ final class PhantomCommand implements Callable<Integer> {
     }
     long t0 = System.nanoTime();
     Phantom.Result r =
-        Phantom.generate(new Phantom.Options(out, studies, seed, s, slices, montage, enhanced));
+        Phantom.generate(
+            new Phantom.Options(out, studies, seed, s, slices, montage, enhanced, held));
     double secs = (System.nanoTime() - t0) / 1e9;
     int total = 0;
     for (int c : r.gradeCounts()) {

@@ -60,6 +60,15 @@ public final class Acquisition {
   public record Image(
       int size, short[] pixels, byte[] classes, int x0, int y0, int x1, int y1, int maxValue) {}
 
+  /**
+   * The noiseless signal of a tissue at a point, mm, given the CSF flow voids as (x, y, radius)
+   * triples.
+   */
+  @FunctionalInterface
+  public interface Signal {
+    double at(int tissue, double x, double y, double[] voids);
+  }
+
   /** Renders {@code model} on a {@code size} matrix of {@code spacing} mm pixels. */
   public static Image render(
       Classifier model,
@@ -69,6 +78,34 @@ public final class Acquisition {
       Scanner scanner,
       Artefacts art,
       Weighting weighting,
+      RandomGenerator random) {
+    return render(
+        model,
+        size,
+        spacing,
+        pose,
+        scanner,
+        art,
+        (t, x, y, voids) -> tissueSignal(t, weighting, x, y, voids),
+        weighting == Weighting.T1 ? 1.6 : 1.0,
+        null,
+        random);
+  }
+
+  /**
+   * Renders with a given tissue signal ({@code gain} times the scanner's scale per unit) and, for
+   * the randomized style, the degradations applied before noise ({@code null} for none).
+   */
+  static Image render(
+      Classifier model,
+      int size,
+      double spacing,
+      Pose pose,
+      Scanner scanner,
+      Artefacts art,
+      Signal tissue,
+      double gain,
+      Degradation degradation,
       RandomGenerator random) {
     int n = size * size;
     byte[] classes = new byte[n];
@@ -116,7 +153,7 @@ public final class Acquisition {
               double px = (c + (sx + 0.5) / 4 - half) * spacing - pose.shiftX();
               double x = cos * px + sin * py;
               double y = -sin * px + cos * py;
-              v += tissueSignal(model.classify(x, y) & 0xFF, weighting, x, y, voids);
+              v += tissue.at(model.classify(x, y) & 0xFF, x, y, voids);
             }
           }
           v /= 16;
@@ -125,7 +162,7 @@ public final class Acquisition {
           double px = (c + 0.5 - half) * spacing - pose.shiftX();
           double x = cos * px + sin * py;
           double y = -sin * px + cos * py;
-          v = tissueSignal(cl, weighting, x, y, voids);
+          v = tissue.at(cl, x, y, voids);
         }
         double ny = (r + 0.5 - half) / size;
         double nx = (c + 0.5 - half) / size;
@@ -135,11 +172,15 @@ public final class Acquisition {
     if (art.ghost() > 0) {
       signal = ghost(signal, size, art);
     }
-    double sd = scanner.noise() * scanner.scale();
-    double scale = scanner.scale() * (weighting == Weighting.T1 ? 1.6 : 1.0);
+    if (degradation != null) {
+      signal = degradation.apply(signal, size);
+    }
+    double sd0 = scanner.noise() * scanner.scale();
+    double scale = scanner.scale() * gain;
     short[] px = new short[n];
     int max = 0;
     for (int k = 0; k < n; k++) {
+      double sd = degradation == null ? sd0 : sd0 * degradation.noiseFactor(k / size, size);
       double re = signal[k] * scale + random.nextGaussian() * sd;
       double im = random.nextGaussian() * sd;
       int q = (int) Math.min(4095, Math.round(Math.sqrt(re * re + im * im)));
@@ -169,7 +210,7 @@ public final class Acquisition {
   }
 
   /** Flow voids as (x, y, radius) triples, dorsal and lateral to the cord where CSF pulsates. */
-  private static double[] flowVoids(SliceModel model, RandomGenerator random) {
+  static double[] flowVoids(SliceModel model, RandomGenerator random) {
     double[] c = model.canalEllipse();
     int count = 1 + random.nextInt(3);
     double[] v = new double[3 * count];

@@ -62,7 +62,10 @@ public final class BilskyGrader {
   /** The fine label grids of one slice: as drawn and without its epidural tumour. */
   public record Masks(int width, int height, byte[] drawn, byte[] reference) {}
 
-  /** Samples the canal of {@code slice} and of its lesion-free reference. */
+  /**
+   * Samples the canal of {@code slice} and of its lesion-free reference; a null {@code reference}
+   * samples the drawn slice only (the reference grid is then empty).
+   */
   public static Masks masks(SliceModel slice, SliceModel reference) {
     double[] c = slice.canalEllipse();
     double x0 = -c[0] - 0.5;
@@ -76,7 +79,9 @@ public final class BilskyGrader {
       for (int i = 0; i < w; i++) {
         double x = x0 + (i + 0.5) * STEP_MM;
         drawn[j * w + i] = (byte) (slice.classify(x, y) & 0xFF);
-        ref[j * w + i] = (byte) (reference.classify(x, y) & 0xFF);
+        if (reference != null) {
+          ref[j * w + i] = (byte) (reference.classify(x, y) & 0xFF);
+        }
       }
     }
     return new Masks(w, h, drawn, ref);
@@ -84,10 +89,7 @@ public final class BilskyGrader {
 
   /** Grades {@code slice}. */
   public static Findings grade(SliceModel slice) {
-    SliceModel reference =
-        slice.disease().epidural()
-            ? new SliceModel(slice.along(), slice.habitus(), slice.disease().withoutEpidural())
-            : slice;
+    SliceModel reference = slice.disease().epidural() ? slice.withoutEpidural() : slice;
     return grade(masks(slice, reference));
   }
 

@@ -5,8 +5,14 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Generates a run of phantom studies: one folder per study, {@code labels.csv} at the top and,
@@ -26,6 +32,8 @@ public final class Phantom {
    * @param slices axial T2 slices per study
    * @param montage also write {@code montage.png}
    * @param enhanced write Enhanced MR multi-frame files (labels.csv then gains a frame column)
+   * @param holdOut for the randomized style, the factor family drawn from its hold-out ranges; null
+   *     for training draws
    */
   public record Options(
       Path out,
@@ -34,7 +42,20 @@ public final class Phantom {
       StudyPlan.Style style,
       int slices,
       boolean montage,
-      boolean enhanced) {}
+      boolean enhanced,
+      FactorRange.Factor holdOut) {
+    /** Options with training draws. */
+    public Options(
+        Path out,
+        int studies,
+        long seed,
+        StudyPlan.Style style,
+        int slices,
+        boolean montage,
+        boolean enhanced) {
+      this(out, studies, seed, style, slices, montage, enhanced, null);
+    }
+  }
 
   /** What was written. */
   public record Result(List<PhantomWriter.Written> slices, int[] gradeCounts, Path labels) {}
@@ -50,60 +71,117 @@ public final class Phantom {
     Montage montage = o.montage() ? new Montage(6) : null;
     Path labels = o.out().resolve("labels.csv");
     try (Writer csv = Files.newBufferedWriter(labels, StandardCharsets.US_ASCII)) {
+      boolean randomized = o.style() == StudyPlan.Style.RANDOMIZED;
       csv.write(
           "study_instance_uid,sop_instance_uid,grade,x0,y0,x1,y1"
-              + (o.enhanced() ? ",frame\n" : "\n"));
-      for (int i = 0; i < o.studies(); i++) {
-        StudyPlan plan = StudyPlan.plan(o.seed(), i, o.style(), o.slices());
-        Path dir = o.out().resolve(String.format("study-%04d", i + 1));
-        List<PhantomWriter.Written> written = PhantomWriter.write(plan, dir, o.enhanced());
-        for (PhantomWriter.Written w : written) {
-          Acquisition.Image img = w.image();
-          if (img.x0() < 0) {
-            continue;
+              + (o.enhanced() ? ",frame" : "")
+              + (randomized ? RandomizedLabels.EXTRA_HEADER : "")
+              + "\n");
+      int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 8));
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        // Studies are independent (each has its own random streams), so they render in parallel
+        // and are written to labels.csv in order: the bytes do not depend on the thread count.
+        Deque<Future<Study>> pending = new ArrayDeque<>();
+        int next = 0;
+        for (int done = 0; done < o.studies(); done++) {
+          while (next < o.studies() && pending.size() <= threads) {
+            int i = next++;
+            pending.add(pool.submit(() -> study(o, i, randomized)));
           }
-          counts[w.findings().grade().ordinal()]++;
-          csv.write(
-              w.studyUid()
-                  + ","
-                  + w.sopUid()
-                  + ","
-                  + w.findings().grade().label()
-                  + ","
-                  + img.x0()
-                  + ","
-                  + img.y0()
-                  + ","
-                  + img.x1()
-                  + ","
-                  + img.y1()
-                  + (o.enhanced() ? "," + w.frame() : "")
-                  + "\n");
-          if (montage != null && montage.wants(w.findings().grade())) {
-            montage.add(
-                w,
-                plan.protocol().spacing(),
-                plan.scanner().model() + " " + plan.scanner().fieldStrength() + "T");
+          Study st = join(pending.poll());
+          for (int k = 0; k < st.written().size(); k++) {
+            PhantomWriter.Written w = st.written().get(k);
+            String row = st.rows().get(k);
+            if (row == null) {
+              continue;
+            }
+            counts[w.findings().grade().ordinal()]++;
+            csv.write(row);
+            if (montage != null && montage.wants(w.findings().grade())) {
+              montage.add(
+                  w,
+                  st.plan().protocol().spacing(),
+                  st.plan().scanner().model() + " " + st.plan().scanner().fieldStrength() + "T");
+            }
+          }
+          // Keep only what the caller needs: pixels of a whole run would not fit in memory.
+          for (PhantomWriter.Written w : st.written()) {
+            all.add(
+                new PhantomWriter.Written(
+                    w.file(),
+                    w.frame(),
+                    w.studyUid(),
+                    w.sopUid(),
+                    w.findings(),
+                    boxOnly(w.image()),
+                    w.level()));
           }
         }
-        // Keep only what the caller needs: pixels of a whole run would not fit in memory.
-        for (PhantomWriter.Written w : written) {
-          all.add(
-              new PhantomWriter.Written(
-                  w.file(),
-                  w.frame(),
-                  w.studyUid(),
-                  w.sopUid(),
-                  w.findings(),
-                  boxOnly(w.image()),
-                  w.level()));
-        }
+      } finally {
+        pool.shutdownNow();
       }
     }
     if (montage != null) {
       montage.write(o.out().resolve("montage.png"));
     }
     return new Result(all, counts, labels);
+  }
+
+  /** One generated study: its plan, its graded slices and their labels.csv rows (null: no box). */
+  private record Study(StudyPlan plan, List<PhantomWriter.Written> written, List<String> rows) {}
+
+  private static Study study(Options o, int i, boolean randomized) throws IOException {
+    StudyPlan plan = StudyPlan.plan(o.seed(), i, o.style(), o.slices(), o.holdOut());
+    Path dir = o.out().resolve(String.format("study-%04d", i + 1));
+    List<PhantomWriter.Written> written = PhantomWriter.write(plan, dir, o.enhanced());
+    RandomizedLabels extra = randomized ? new RandomizedLabels(plan) : null;
+    List<String> rows = new ArrayList<>(written.size());
+    for (int si = 0; si < written.size(); si++) {
+      PhantomWriter.Written w = written.get(si);
+      Acquisition.Image img = w.image();
+      if (img.x0() < 0) {
+        rows.add(null);
+        continue;
+      }
+      int[] box =
+          extra == null ? new int[] {img.x0(), img.y0(), img.x1(), img.y1()} : extra.jitter(img);
+      rows.add(
+          w.studyUid()
+              + ","
+              + w.sopUid()
+              + ","
+              + w.findings().grade().label()
+              + ","
+              + box[0]
+              + ","
+              + box[1]
+              + ","
+              + box[2]
+              + ","
+              + box[3]
+              + (o.enhanced() ? "," + w.frame() : "")
+              + (extra == null ? "" : extra.columns(si, w))
+              + "\n");
+    }
+    return new Study(plan, written, rows);
+  }
+
+  private static Study join(Future<Study> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while generating phantoms", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
+    }
   }
 
   private static Acquisition.Image boxOnly(Acquisition.Image i) {

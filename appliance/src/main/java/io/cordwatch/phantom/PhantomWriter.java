@@ -83,15 +83,17 @@ public final class PhantomWriter {
       findings.add(BilskyGrader.grade(model));
       levels.add(model.position().name());
       Acquisition.Image img =
-          Acquisition.render(
-              model,
-              p.matrix(),
-              p.spacing(),
-              s.pose(),
-              plan.scanner(),
-              plan.artefacts(),
-              Acquisition.Weighting.T2,
-              noise);
+          plan.randomization() != null
+              ? plan.randomization().render(plan, i, Acquisition.Weighting.T2, noise)
+              : Acquisition.render(
+                  model,
+                  p.matrix(),
+                  p.spacing(),
+                  s.pose(),
+                  plan.scanner(),
+                  plan.artefacts(),
+                  Acquisition.Weighting.T2,
+                  noise);
       axial.add(axialFrame(img, s.along(), fov, p.spacing()));
     }
     Series t2 =
@@ -211,15 +213,17 @@ public final class PhantomWriter {
       int at = Math.clamp(n / 2 + i - 1, 0, n - 1);
       StudyPlan.Slice s = plan.slices().get(at);
       Acquisition.Image img =
-          Acquisition.render(
-              plan.model(at),
-              p.matrix(),
-              p.spacing(),
-              s.pose(),
-              plan.scanner(),
-              new Acquisition.Artefacts(plan.artefacts().biasSlope(), 0.4, 0, false, false),
-              Acquisition.Weighting.T1,
-              noise);
+          plan.randomization() != null
+              ? plan.randomization().render(plan, at, Acquisition.Weighting.T1, noise)
+              : Acquisition.render(
+                  plan.model(at),
+                  p.matrix(),
+                  p.spacing(),
+                  s.pose(),
+                  plan.scanner(),
+                  new Acquisition.Artefacts(plan.artefacts().biasSlope(), 0.4, 0, false, false),
+                  Acquisition.Weighting.T1,
+                  noise);
       frames.add(axialFrame(img, s.along(), fov, p.spacing()));
     }
     return new Series(

@@ -30,8 +30,14 @@ import io.cordwatch.phantom.Lesion.SliceDisease;
  *       (and no bright fat that could pass for it) anywhere around the cord.
  * </ul>
  *
- * A circumferential lesion also fills the whole epidural ring. Marrow replacement is drawn in the
- * vertebral body, pedicle or laminae according to where the lesion grows from.
+ * For the randomized style the patient's canal comes from an {@link AnatomyVariant} (canal and cord
+ * size, canal shape, dura, fat, and a cord that rests off-centre: the fronts above are then
+ * measured from the cord's rest position along u) and grade-0 {@link Mimics} are drawn after tumour
+ * and cord, so tumour always wins over a mimic. The default variant without mimics draws exactly
+ * the average geometry, bit for bit.
+ *
+ * <p>A circumferential lesion also fills the whole epidural ring. Marrow replacement is drawn in
+ * the vertebral body, pedicle or laminae according to where the lesion grows from.
  */
 public final class SliceModel implements Acquisition.Classifier {
   /** Set on {@link #classify} codes for points inside the bony spinal canal. */
@@ -54,6 +60,12 @@ public final class SliceModel implements Acquisition.Classifier {
 
   private final double along;
   private final Habitus habitus;
+  private final AnatomyVariant variant;
+  private final Mimics.Spec mimicSpec;
+  private final Mimics.Shapes mimics;
+  private final double dura;
+  private final double cordX;
+  private final double cordY;
   private final Anatomy.Position position;
   private final SliceDisease disease;
 
@@ -108,20 +120,40 @@ public final class SliceModel implements Acquisition.Classifier {
 
   /** The geometry at {@code along} mm down the spine for a patient and the disease on the slice. */
   public SliceModel(double along, Habitus habitus, SliceDisease disease) {
+    this(along, habitus, AnatomyVariant.DEFAULT, Mimics.Spec.NONE, disease);
+  }
+
+  /**
+   * The geometry at {@code along} mm down the spine for a patient whose canal differs from the
+   * average by {@code variant}, with grade-0 mimics and the disease on the slice. The default
+   * variant without mimics draws exactly what the three-argument constructor draws.
+   */
+  public SliceModel(
+      double along,
+      Habitus habitus,
+      AnatomyVariant variant,
+      Mimics.Spec mimics,
+      SliceDisease disease) {
     this.along = along;
     this.habitus = habitus;
+    this.variant = variant;
+    this.mimicSpec = mimics;
     this.position = Anatomy.position(along);
     this.disease = disease;
+    this.dura = variant.dura();
+    this.cordX = variant.cordX();
+    this.cordY = variant.cordY();
     Anatomy.Dimensions d = Anatomy.dimensions(along);
-    cw = d.canalWidth() / 2;
-    ca = d.canalAp() / 2;
+    cw = variant.canalHalfWidth(d.canalWidth());
+    ca = variant.canalHalfAp(d.canalAp());
     canalDy = 0.4;
-    sw = cw - 2.6;
-    sa = ca - 1.9;
-    swIn = sw - DURA;
-    saIn = sa - DURA;
-    kw = d.cordWidth() / 2;
-    ka = d.cordAp() / 2;
+    sw = cw - AnatomyVariant.FAT_WIDTH * variant.fat();
+    sa = ca - AnatomyVariant.FAT_AP * variant.fat();
+    swIn = sw - dura;
+    saIn = sa - dura;
+    kw = d.cordWidth() / 2 * (variant.cordScale() * variant.levelCordWidth());
+    ka = d.cordAp() / 2 * (variant.cordScale() * variant.levelCordAp());
+    this.mimics = mimics.place(cw, ca, canalDy, sw, sa, kw, ka, cordX, cordY, position);
     bw = d.bodyWidth() / 2;
     ba = d.bodyAp() / 2;
     bodyCy = canalDy - ca - ba;
@@ -220,7 +252,9 @@ public final class SliceModel implements Acquisition.Classifier {
     double canalNear = canalDy * uy - Math.sqrt(cw * cw * ux * ux + ca * ca * uy * uy);
     double sacHalf = Math.sqrt(sw * sw * ux * ux + sa * sa * uy * uy);
     double hc = Math.sqrt(kw * kw * ux * ux + ka * ka * uy * uy);
-    double farGap = sacHalf - DURA - hc;
+    // The cord's rest position along u: the fronts are measured from it.
+    double ou = cordX * ux + cordY * uy;
+    double farGap = sacHalf - dura - hc - ou;
     double s = disease.sigma();
     double fe;
     double fs;
@@ -234,10 +268,10 @@ public final class SliceModel implements Acquisition.Classifier {
     } else {
       fe = -sacHalf + 4 + (s - 1) * 1.5;
       if (s < 2) {
-        fs = -sacHalf + (s - 1) * (-hc - DURA + sacHalf);
+        fs = -sacHalf + (s - 1) * (ou - hc - dura + sacHalf);
       } else if (s < 3) {
         cs = (s - 2) * 0.5 * farGap;
-        fs = cs - hc - DURA;
+        fs = ou + cs - hc - dura;
       } else {
         double t;
         double gap;
@@ -255,9 +289,9 @@ public final class SliceModel implements Acquisition.Classifier {
           rimMm = 0;
         }
         double thick = 2 * hc * scaleS;
-        double near = sacHalf - DURA - gap - thick;
-        cs = near + thick / 2;
-        fs = near - DURA;
+        double near = sacHalf - dura - gap - thick;
+        cs = near + thick / 2 - ou;
+        fs = near - dura;
       }
     }
     frontEpidural = fe;
@@ -286,6 +320,32 @@ public final class SliceModel implements Acquisition.Classifier {
   /** The disease drawn on this slice. */
   public SliceDisease disease() {
     return disease;
+  }
+
+  /** How this patient's canal differs from the average. */
+  public AnatomyVariant variant() {
+    return variant;
+  }
+
+  /** The grade-0 mimics on this slice. */
+  public Mimics.Spec mimics() {
+    return mimicSpec;
+  }
+
+  /** The same slice without its epidural tumour: the reference the grader compares to. */
+  public SliceModel withoutEpidural() {
+    return new SliceModel(along, habitus, variant, mimicSpec, disease.withoutEpidural());
+  }
+
+  /** The same slice with epidural severity {@code sigma} instead of its own. */
+  SliceModel withSeverity(double sigma) {
+    SliceDisease d = disease;
+    return new SliceModel(
+        along,
+        habitus,
+        variant,
+        mimicSpec,
+        new SliceDisease(sigma, d.direction(), d.bulge(), d.bone()));
   }
 
   /** Half-width and half-depth of the bony canal and its centre's y, mm (for crops and tests). */
@@ -428,11 +488,17 @@ public final class SliceModel implements Acquisition.Classifier {
         return Tissue.CORD;
       }
       if (rim != Double.POSITIVE_INFINITY && inSac) {
-        if (!cord(x, y, rim + DURA)) {
+        if (!cord(x, y, rim + dura)) {
           return Tissue.TUMOUR;
         }
         if (!cord(x, y, rim)) {
           return Tissue.DURA;
+        }
+      }
+      if (mimics != null) {
+        Tissue m = mimics.at(x, y, inSac);
+        if (m != null) {
+          return m;
         }
       }
       if (!inSac) {
@@ -440,15 +506,21 @@ public final class SliceModel implements Acquisition.Classifier {
       }
       double qx = x / swIn;
       double qy = y / saIn;
-      if (qx * qx + qy * qy > 1 || s < frontSac + DURA - bend) {
+      if (qx * qx + qy * qy > 1 || s < frontSac + dura - bend) {
         return Tissue.DURA;
       }
       return Tissue.CSF;
     }
-    double kx = x / kw;
-    double ky = y / ka;
+    double kx = (x - cordX) / kw;
+    double ky = (y - cordY) / ka;
     if (kx * kx + ky * ky <= 1) {
       return Tissue.CORD;
+    }
+    if (mimics != null) {
+      Tissue m = mimics.at(x, y, inSac);
+      if (m != null) {
+        return m;
+      }
     }
     if (!inSac) {
       return Tissue.EPIDURAL_FAT;
@@ -463,8 +535,8 @@ public final class SliceModel implements Acquisition.Classifier {
    * leaves the inside of the dura.
    */
   private boolean cord(double x, double y, double grow) {
-    double qx = x - cordS * ux;
-    double qy = y - cordS * uy;
+    double qx = x - cordX - cordS * ux;
+    double qy = y - cordY - cordS * uy;
     double s = (qx * ux + qy * uy) / rs;
     double w = (-qx * uy + qy * ux) / rw;
     double rx = s * ux - w * uy;

@@ -19,6 +19,9 @@ import java.util.random.RandomGenerator;
  * marrow disease only). A planned grade becomes a severity sigma inside that grade's stage of
  * {@link SliceModel}, away from the stage boundaries; the label is still measured from the masks by
  * {@link BilskyGrader}, and the tests check that the two agree.
+ *
+ * <p>That planning is the internal and external styles'. The randomized style plans differently
+ * ({@link Randomization}): continuous severities, random appearance, no grade quotas.
  */
 public final class StudyPlan {
   /** The two test-set styles of the source study (BILSKY.md). */
@@ -32,7 +35,13 @@ public final class StudyPlan {
     EXTERNAL(
         new double[] {0.62, 0.09, 0.07, 0.08, 0.08, 0.06},
         new Scanner[] {Scanner.SIEMENS_AVANTO, Scanner.GE_OPTIMA, Scanner.PHILIPS_30},
-        1.3);
+        1.3),
+    /**
+     * Randomized: every appearance factor drawn per study or lesion (contrast from relaxation,
+     * texture fields, anatomy, mimics, artefacts), severities continuous across grade boundaries, a
+     * quarter of studies normal ({@link Randomization}). The targets are not used.
+     */
+    RANDOMIZED(new double[] {1, 0, 0, 0, 0, 0}, new Scanner[] {Scanner.GE_15}, 1.0);
 
     private final double[] targets;
     private final Scanner[] scanners;
@@ -90,8 +99,9 @@ public final class StudyPlan {
   private final SliceModel.Habitus habitus;
   private final Acquisition.Artefacts artefacts;
   private final List<Slice> slices;
+  private final Randomization randomization;
 
-  private StudyPlan(
+  StudyPlan(
       long seed,
       int index,
       Style style,
@@ -99,7 +109,8 @@ public final class StudyPlan {
       Protocol protocol,
       SliceModel.Habitus habitus,
       Acquisition.Artefacts artefacts,
-      List<Slice> slices) {
+      List<Slice> slices,
+      Randomization randomization) {
     this.seed = seed;
     this.index = index;
     this.style = style;
@@ -108,6 +119,7 @@ public final class StudyPlan {
     this.habitus = habitus;
     this.artefacts = artefacts;
     this.slices = slices;
+    this.randomization = randomization;
   }
 
   /** The random stream of study {@code index} under {@code seed}: independent of other studies. */
@@ -117,8 +129,23 @@ public final class StudyPlan {
 
   /** Plans study {@code index} of a run with {@code seed}. */
   public static StudyPlan plan(long seed, int index, Style style, int slices) {
+    return plan(seed, index, style, slices, null);
+  }
+
+  /**
+   * Plans study {@code index} of a run with {@code seed}; for the randomized style, {@code heldOut}
+   * (null for none) names the factor family drawn from its hold-out ranges ({@link FactorRange}).
+   */
+  public static StudyPlan plan(
+      long seed, int index, Style style, int slices, FactorRange.Factor heldOut) {
     if (slices < 1) {
       throw new IllegalArgumentException("a study needs at least one slice, not " + slices);
+    }
+    if (style == Style.RANDOMIZED) {
+      return Randomization.plan(seed, index, slices, heldOut);
+    }
+    if (heldOut != null) {
+      throw new IllegalArgumentException("a held-out factor needs the randomized style");
     }
     RandomGenerator rnd = random(seed, index, 1);
     Scanner base = style.scanners[rnd.nextInt(style.scanners.length)];
@@ -195,7 +222,7 @@ public final class StudyPlan {
       }
       out.add(new Slice(along, pose, disease, grades[i]));
     }
-    return new StudyPlan(seed, index, style, scanner, protocol, habitus, artefacts, out);
+    return new StudyPlan(seed, index, style, scanner, protocol, habitus, artefacts, out, null);
   }
 
   /**
@@ -387,8 +414,16 @@ public final class StudyPlan {
     return slices;
   }
 
+  /** The randomized style's draws, or null for the internal and external styles. */
+  public Randomization randomization() {
+    return randomization;
+  }
+
   /** The geometry of axial slice {@code i}. */
   public SliceModel model(int i) {
+    if (randomization != null) {
+      return randomization.model(this, i);
+    }
     Slice s = slices.get(i);
     return new SliceModel(s.along(), habitus, s.disease());
   }

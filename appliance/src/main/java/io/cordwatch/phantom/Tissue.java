@@ -23,7 +23,13 @@ public enum Tissue {
   EPIDURAL_FAT(0.72, 0.90),
   DURA(0.07, 0.15),
   CSF(1.0, 0.12),
-  CORD(0.38, 0.42);
+  CORD(0.38, 0.42),
+  /** Thickened ligamentum flavum (randomized style's posterior mimic). */
+  LIGAMENT(0.10, 0.25),
+  /** Epidural vein (randomized style's mimic; its randomized signal is dark or bright). */
+  VEIN(0.05, 0.10),
+  /** Nerve root in the CSF (randomized style's mimic). */
+  NERVE_ROOT(0.38, 0.42);
 
   private static final Tissue[] ALL = values();
 
@@ -47,12 +53,18 @@ public enum Tissue {
 
   /** The classes that make up the spinal canal: epidural space and thecal sac. */
   public boolean inCanal() {
-    return this == EPIDURAL_FAT || this == DURA || this == CSF || this == CORD;
+    return this == EPIDURAL_FAT
+        || this == DURA
+        || this == CSF
+        || this == CORD
+        || this == LIGAMENT
+        || this == VEIN
+        || this == NERVE_ROOT;
   }
 
   /** The thecal sac: dura, CSF and cord. */
   public boolean inSac() {
-    return this == DURA || this == CSF || this == CORD;
+    return this == DURA || this == CSF || this == CORD || this == NERVE_ROOT;
   }
 
   static Tissue of(int ordinal) {

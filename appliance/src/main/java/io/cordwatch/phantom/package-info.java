@@ -8,6 +8,17 @@
  * computed from that geometry's rendered masks by {@link io.cordwatch.phantom.BilskyGrader}, and
  * the image is rendered from the same geometry by {@link io.cordwatch.phantom.Acquisition}.
  *
+ * <p>Three styles ({@link io.cordwatch.phantom.StudyPlan.Style}): internal and external mimic the
+ * source study's test sets with fixed tissue appearance; randomized ({@link
+ * io.cordwatch.phantom.Randomization}) draws contrast from relaxation physics ({@link
+ * io.cordwatch.phantom.TissueContrast}), texture fields ({@link
+ * io.cordwatch.phantom.TextureField}), patient anatomy ({@link
+ * io.cordwatch.phantom.AnatomyVariant}), grade-0 mimics ({@link io.cordwatch.phantom.Mimics}) and
+ * artefacts ({@link io.cordwatch.phantom.Degradation}) with severities continuous across grade
+ * boundaries, and writes each slice's distance to the nearest grade boundary ({@link
+ * io.cordwatch.phantom.BoundaryDistance}) as labels.csv's last column. All of its draws and their
+ * training and hold-out ranges are in {@link io.cordwatch.phantom.FactorRange} (docs/phantom.md).
+ *
  * <p>DICOM is written through {@link io.cordwatch.dicom.DataSetWriter}, so the DICOM library stays
  * behind the {@code dicom} package.
  */

@@ -32,6 +32,6 @@ class PhantomCommandTest {
   void rejectsAnUnknownStyle() {
     CliRun r = CliRun.run("phantom", "--out", tmp.toString(), "--style", "hospital-b");
     assertEquals(2, r.exit(), r::all);
-    assertTrue(r.err().contains("internal or external"), r::all);
+    assertTrue(r.err().contains("internal, external or randomized"), r::all);
   }
 }

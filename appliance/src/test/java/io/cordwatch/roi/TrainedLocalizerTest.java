@@ -39,7 +39,8 @@ class TrainedLocalizerTest {
 
   @Test
   void findsTheCanalOnUnseenPhantomsOfBothStyles() throws IOException {
-    for (StudyPlan.Style style : StudyPlan.Style.values()) {
+    // The two styles the localizer was trained on; the randomized style is not one of them.
+    for (StudyPlan.Style style : List.of(StudyPlan.Style.INTERNAL, StudyPlan.Style.EXTERNAL)) {
       Path dir = tmp.resolve(style.name());
       Phantom.Result phantom =
           Phantom.generate(new Phantom.Options(dir, 2, 90_210, style, 10, false, false));
