@@ -1,5 +1,7 @@
 package io.cordwatch.app;
 
+import io.cordwatch.config.ConfigException;
+import io.cordwatch.config.Settings;
 import io.cordwatch.device.DeviceProfiles;
 import io.cordwatch.device.HostProbe;
 import io.cordwatch.device.ProfileDetector;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.cordwatch.app.Settings;
+import io.cordwatch.config.Settings;
 import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.dicom.DicomReadException;
 import io.cordwatch.dicom.InstanceFacts;

@@ -1,7 +1,7 @@
 package io.cordwatch.cli;
 
-import io.cordwatch.app.ConfigException;
-import io.cordwatch.app.Settings;
+import io.cordwatch.config.ConfigException;
+import io.cordwatch.config.Settings;
 import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.dicom.DicomReadException;
 import io.cordwatch.dicom.InstanceFacts;

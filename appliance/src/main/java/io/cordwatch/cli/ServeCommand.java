@@ -2,7 +2,7 @@ package io.cordwatch.cli;
 
 import io.cordwatch.app.Appliance;
 import io.cordwatch.app.Logging;
-import io.cordwatch.app.Settings;
+import io.cordwatch.config.Settings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;

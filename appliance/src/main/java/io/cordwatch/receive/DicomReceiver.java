@@ -3,7 +3,7 @@ package io.cordwatch.receive;
 import com.pixelmed.network.AReleaseException;
 import com.pixelmed.network.Association;
 import com.pixelmed.network.AssociationFactory;
-import io.cordwatch.app.Settings;
+import io.cordwatch.config.Settings;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.store.Index;
 import io.cordwatch.telemetry.DiskWatermark;

@@ -1,6 +1,6 @@
 package io.cordwatch.study;
 
-import io.cordwatch.app.Settings;
+import io.cordwatch.config.Settings;
 
 /**
  * The thresholds that decide which series are graded. They come from the same settings as the

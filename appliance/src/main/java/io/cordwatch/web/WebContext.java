@@ -1,6 +1,6 @@
 package io.cordwatch.web;
 
-import io.cordwatch.app.Settings;
+import io.cordwatch.config.Settings;
 import io.cordwatch.store.Index;
 import io.cordwatch.telemetry.DiskWatermark;
 import io.cordwatch.telemetry.Meters;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cordwatch.app.Settings;
+import io.cordwatch.config.Settings;
 import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.dicom.Fixtures;
 import io.cordwatch.dicom.InstanceFacts;

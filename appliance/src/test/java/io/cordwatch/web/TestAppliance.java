@@ -2,7 +2,7 @@ package io.cordwatch.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cordwatch.app.Settings;
+import io.cordwatch.config.Settings;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.InstanceRow;

@@ -1,4 +1,4 @@
-package io.cordwatch.app;
+package io.cordwatch.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.cordwatch.app;
+package io.cordwatch.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
