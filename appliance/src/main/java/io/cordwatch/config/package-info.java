@@ -1,7 +1,9 @@
 /**
- * Configuration: {@link io.cordwatch.config.Settings}, everything the appliance can be told at
- * start-up, read from defaults, the YAML file and the {@code serve} flags (same keys) and validated
- * once, with a {@link io.cordwatch.config.ConfigException} that names the key.
+ * Configuration: every setting declared once in {@link io.cordwatch.config.Keys} as a {@link
+ * io.cordwatch.config.Setting} (key, kind of value, default, doc, checks). The defaults, the YAML
+ * file reader ({@code ConfigFile}) and the checks all come from those declarations; {@link
+ * io.cordwatch.config.Settings#load} puts defaults, file and flags together (same keys) into one
+ * validated record, or stops with a {@link io.cordwatch.config.ConfigException} that names the key.
  *
  * <p>Owns: the key names, their defaults, the parsing of values (sizes, durations, on/off, AE
  * titles) and the checks on them. It may not touch any stage: it imports nothing from {@code
