@@ -99,6 +99,23 @@ class PackageGraphTest {
         .check(classes);
   }
 
+  /**
+   * Stages take the small record of what they need ({@code receive.ReceiveConfig}, {@code
+   * study.SelectionRules}, {@code web.WebConfig}), cut from the settings by {@code app}: they read
+   * neither the whole configuration nor the wiring that starts them.
+   */
+  @Test
+  void stagesDoNotReadTheSettingsOrTheWiring() {
+    JavaClasses classes = new ClassFileImporter().importUrl(location(Version.class));
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.cordwatch.receive", "io.cordwatch.study", "io.cordwatch.web")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.cordwatch.app", "io.cordwatch.config")
+        .check(classes);
+  }
+
   @Test
   void aCycleIsReportedWithTheEdgesInsideIt() {
     SortedMap<String, SortedSet<String>> graph = new TreeMap<>();

@@ -8,6 +8,8 @@
  * exactly those it was graded from; {@code StoredBoxes} serves the boxes supplied through the API.
  *
  * <p>It takes {@link io.cordwatch.config.Settings} as given (read and checked by {@code config});
- * it may not read configuration itself, and no stage it starts may import it.
+ * it may not read configuration itself. {@link io.cordwatch.app.StageSettings} cuts from them the
+ * small record each stage takes (receive, study, web), so no stage imports {@code config} or {@code
+ * app}.
  */
 package io.cordwatch.app;
