@@ -168,7 +168,8 @@ public final class Keys {
               + " (16-256 printable characters; make one with `openssl rand -hex 32 > FILE`,"
               + " readable by the service only). Without it anyone who reaches the HTTP port can"
               + " change canal boxes, and start-up logs a warning saying so unless bind is a"
-              + " loopback address.");
+              + " loopback address; set it, or boxes-api: off, wherever that port is reachable by"
+              + " people who should not change grading inputs.");
 
   /** All settings, in the order of the docs. */
   public static final List<Setting<?>> ALL =
@@ -221,6 +222,29 @@ public final class Keys {
   /** The keys, sorted (for messages that list them). */
   public static List<String> sortedKeys() {
     return BY_KEY.keySet().stream().sorted().toList();
+  }
+
+  /**
+   * The settings table of docs/operations.md: one row per setting, in declaration order ({@code
+   * SettingsDocTest} fails when the doc's copy differs).
+   */
+  public static String markdownTable() {
+    StringBuilder out = new StringBuilder();
+    out.append("| key (flag `--key`) | value | default | what |\n|---|---|---|---|\n");
+    for (Setting<?> s : ALL) {
+      boolean none = s.defaultValue() == null || s.defaultValue().isEmpty();
+      String def = none ? s.defaultText() : "`" + s.defaultValue() + "`";
+      out.append("| `")
+          .append(s.key())
+          .append("` | ")
+          .append(s.type())
+          .append(" | ")
+          .append(def)
+          .append(" | ")
+          .append(s.doc().replace("|", "\\|"))
+          .append(" |\n");
+    }
+    return out.toString();
   }
 
   /** The defaults as text, by key (settings without a default are absent). */
