@@ -1,5 +1,7 @@
 package io.cordwatch.app;
 
+import io.cordwatch.config.ConfigException;
+import io.cordwatch.config.Settings;
 import io.cordwatch.device.DeviceProfiles;
 import io.cordwatch.device.HostProbe;
 import io.cordwatch.device.ProfileDetector;
@@ -21,7 +23,6 @@ import io.cordwatch.roi.BoxSource;
 import io.cordwatch.roi.BoxSources;
 import io.cordwatch.roi.ConfiguredBoxes;
 import io.cordwatch.store.Index;
-import io.cordwatch.study.SelectionRules;
 import io.cordwatch.study.SeriesSelector;
 import io.cordwatch.study.SeriesTracker;
 import io.cordwatch.telemetry.CachedGpuTelemetry;
@@ -99,7 +100,7 @@ public final class Appliance implements AutoCloseable {
     this.gpu =
         new CachedGpuTelemetry(GpuSources.telemetry(Path.of("/")), clock, Duration.ofSeconds(1));
     meters.bindGpu(gpu);
-    SeriesSelector selector = new SeriesSelector(SelectionRules.from(settings));
+    SeriesSelector selector = new SeriesSelector(StageSettings.selectionRules(settings));
     this.tracker =
         new SeriesTracker(index, selector, settings.seriesStable(), settings.releaseGrace(), clock);
     tracker.start();
@@ -128,14 +129,16 @@ public final class Appliance implements AutoCloseable {
       streaming.start();
       listener = both(tracker, streaming);
     }
-    this.receiver = new DicomReceiver(settings, spool, index, disk, meters, listener, clock);
+    this.receiver =
+        new DicomReceiver(
+            StageSettings.receive(settings), spool, index, disk, meters, listener, clock);
     receiver.start();
     WebServer started;
     try {
       started =
           WebServer.start(
               new WebContext(
-                  settings,
+                  StageSettings.web(settings),
                   index,
                   meters,
                   disk,

@@ -1,11 +1,15 @@
 /**
- * Start-up and wiring: {@link io.cordwatch.app.Settings} (YAML file and flags, validated once with
- * messages that name the key), logging, and {@link io.cordwatch.app.Appliance}, which starts the
- * stages in data-flow order (index, spool reconciliation, series tracker, DICOM listener, HTTP) and
- * stops them in reverse. It also runs grading: {@link io.cordwatch.app.GradingWorker} takes queued
- * jobs from the index (with back-off between failed attempts) and commits each verdict in one
+ * Start-up and wiring: logging and {@link io.cordwatch.app.Appliance}, which starts the stages in
+ * data-flow order (index, spool reconciliation, series tracker, DICOM listener, HTTP) and stops
+ * them in reverse. It also runs grading: {@link io.cordwatch.app.GradingWorker} takes queued jobs
+ * from the index (with back-off between failed attempts) and commits each verdict in one
  * transaction; {@code StreamingGrading} decodes instances as they arrive and grades a released
  * series ahead of its completion, a result the worker commits only when the series' instances are
  * exactly those it was graded from; {@code StoredBoxes} serves the boxes supplied through the API.
+ *
+ * <p>It takes {@link io.cordwatch.config.Settings} as given (read and checked by {@code config});
+ * it may not read configuration itself. {@link io.cordwatch.app.StageSettings} cuts from them the
+ * small record each stage takes (receive, study, web), so no stage imports {@code config} or {@code
+ * app}.
  */
 package io.cordwatch.app;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cordwatch.app.Appliance;
 import io.cordwatch.app.Logging;
-import io.cordwatch.app.Settings;
+import io.cordwatch.config.Settings;
 import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.grade.SeriesResult;
 import io.cordwatch.grade.Verdict;

@@ -2,7 +2,7 @@ package io.cordwatch.cli;
 
 import io.cordwatch.app.Appliance;
 import io.cordwatch.app.Logging;
-import io.cordwatch.app.Settings;
+import io.cordwatch.config.Settings;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.phantom.Grade;

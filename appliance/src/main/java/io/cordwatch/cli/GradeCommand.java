@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.cordwatch.app.Settings;
+import io.cordwatch.app.StageSettings;
+import io.cordwatch.config.Settings;
 import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.dicom.DicomReadException;
 import io.cordwatch.dicom.InstanceFacts;
@@ -20,7 +21,6 @@ import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.EngineException;
 import io.cordwatch.roi.BoxFileException;
 import io.cordwatch.roi.ConfiguredBoxes;
-import io.cordwatch.study.SelectionRules;
 import io.cordwatch.study.SeriesDecision;
 import io.cordwatch.study.SeriesSelector;
 import java.io.PrintWriter;
@@ -198,7 +198,7 @@ final class GradeCommand implements Callable<Integer> {
     }
 
     SeriesSelector selector =
-        new SeriesSelector(SelectionRules.from(Settings.load(null, Map.of())));
+        new SeriesSelector(StageSettings.selectionRules(Settings.load(null, Map.of())));
     List<StudyOut> studyOut = new ArrayList<>();
     boolean engineFailed = false;
     for (Map.Entry<String, Map<String, List<Item>>> st : studies.entrySet()) {

@@ -1,7 +1,8 @@
 package io.cordwatch.cli;
 
-import io.cordwatch.app.ConfigException;
-import io.cordwatch.app.Settings;
+import io.cordwatch.app.StageSettings;
+import io.cordwatch.config.ConfigException;
+import io.cordwatch.config.Settings;
 import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.dicom.DicomReadException;
 import io.cordwatch.dicom.InstanceFacts;
@@ -168,7 +169,7 @@ final class RulesCommand implements Runnable {
         flags.put("t2-min-tr", t2MinTr);
       }
       // The same loader as serve, so the file is checked (unknown keys, bad values) the same way.
-      return SelectionRules.from(Settings.load(rulesFrom, flags));
+      return StageSettings.selectionRules(Settings.load(rulesFrom, flags));
     }
 
     /** Regular files under {@code p}, in a stable order; unlistable folders go to notRead. */

@@ -3,7 +3,6 @@ package io.cordwatch.receive;
 import com.pixelmed.network.AReleaseException;
 import com.pixelmed.network.Association;
 import com.pixelmed.network.AssociationFactory;
-import io.cordwatch.app.Settings;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.store.Index;
 import io.cordwatch.telemetry.DiskWatermark;
@@ -60,7 +59,7 @@ public final class DicomReceiver implements AutoCloseable {
     PixelMedReleaseWait.apply();
   }
 
-  private final Settings settings;
+  private final ReceiveConfig config;
   private final Spool spool;
   private final DiskWatermark disk;
   private final Meters meters;
@@ -75,20 +74,20 @@ public final class DicomReceiver implements AutoCloseable {
   private Thread acceptor;
 
   public DicomReceiver(
-      Settings settings,
+      ReceiveConfig config,
       Spool spool,
       Index index,
       DiskWatermark disk,
       Meters meters,
       ReceiveListener listener,
       Clock clock) {
-    this.settings = settings;
+    this.config = config;
     this.spool = spool;
     this.disk = disk;
     this.meters = meters;
     this.listener = listener;
     this.ingest = new Ingest(spool, index, disk, meters, listener, clock);
-    this.slots = new Semaphore(settings.maxAssociations());
+    this.slots = new Semaphore(config.maxAssociations());
   }
 
   /** Binds the port and starts accepting. */
@@ -96,15 +95,14 @@ public final class DicomReceiver implements AutoCloseable {
     ServerSocket s = new ServerSocket();
     s.setReuseAddress(true);
     try {
-      s.bind(
-          new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.dicomPort()), 128);
+      s.bind(new InetSocketAddress(InetAddress.getByName(config.bind()), config.dicomPort()), 128);
     } catch (IOException e) {
       s.close();
       throw new IOException(
           "cannot listen for DICOM on "
-              + settings.bind()
+              + config.bind()
               + ":"
-              + settings.dicomPort()
+              + config.dicomPort()
               + ": "
               + e.getMessage(),
           e);
@@ -113,13 +111,13 @@ public final class DicomReceiver implements AutoCloseable {
     acceptor = Thread.ofPlatform().name("dicom-accept").daemon(true).start(this::acceptLoop);
     LOG.info(
         "DICOM listening on "
-            + settings.bind()
+            + config.bind()
             + ":"
             + s.getLocalPort()
             + " as AE "
-            + settings.aeTitle()
+            + config.aeTitle()
             + ", allowed callers "
-            + (settings.allowAe().isEmpty() ? "none (set allow-ae)" : settings.allowAe())
+            + (config.allowAe().isEmpty() ? "none (set allow-ae)" : config.allowAe())
             + ", transfer syntaxes "
             + TransferSyntaxes.STORAGE.size());
   }
@@ -158,7 +156,7 @@ public final class DicomReceiver implements AutoCloseable {
     boolean acquired = false;
     try (socket) {
       socket.setTcpNoDelay(true);
-      socket.setSoTimeout((int) settings.artimTimeout().toMillis());
+      socket.setSoTimeout((int) config.artimTimeout().toMillis());
       Pdu.AssociateRequest rq;
       try {
         rq = Pdu.readAssociateRequest(socket.getInputStream(), MAX_ASSOCIATE_RQ);
@@ -199,7 +197,7 @@ public final class DicomReceiver implements AutoCloseable {
         socket.shutdownOutput();
         return;
       }
-      socket.setSoTimeout((int) settings.idleTimeout().toMillis());
+      socket.setSoTimeout((int) config.idleTimeout().toMillis());
       socket.setReceiveBufferSize(SOCKET_BUFFER);
       socket.setSendBufferSize(SOCKET_BUFFER);
       serve(number, peer, rq, socket);
@@ -218,10 +216,10 @@ public final class DicomReceiver implements AutoCloseable {
     if ((rq.protocolVersion() & 1) == 0) {
       return new int[] {Pdu.PERMANENT, Pdu.SOURCE_ACSE, Pdu.REASON_PROTOCOL_VERSION};
     }
-    if (!settings.aeTitle().equals(rq.calledAe())) {
+    if (!config.aeTitle().equals(rq.calledAe())) {
       return new int[] {Pdu.PERMANENT, Pdu.SOURCE_USER, Pdu.REASON_CALLED_AE_NOT_RECOGNIZED};
     }
-    if (!settings.allowAe().contains(rq.callingAe())) {
+    if (!config.allowAe().contains(rq.callingAe())) {
       return new int[] {Pdu.PERMANENT, Pdu.SOURCE_USER, Pdu.REASON_CALLING_AE_NOT_RECOGNIZED};
     }
     if (disk.belowReserve()) {
@@ -252,7 +250,7 @@ public final class DicomReceiver implements AutoCloseable {
       association =
           AssociationFactory.createNewAssociation(
               new GatedSocket(socket, rq.bytes(), PDU_BOUND, releaseRequested),
-              settings.aeTitle(),
+              config.aeTitle(),
               MAX_PDU_RECEIVED,
               SOCKET_BUFFER,
               SOCKET_BUFFER,
@@ -271,7 +269,7 @@ public final class DicomReceiver implements AutoCloseable {
     try {
       while (!closing) {
         MessageReader reader =
-            new MessageReader(spool, disk, settings.maxObjectBytes(), rq.callingAe());
+            new MessageReader(spool, disk, config.maxObjectBytes(), rq.callingAe());
         try {
           association.setReceivedDataHandler(reader);
           association.waitForPDataPDUsUntilHandlerReportsDone();

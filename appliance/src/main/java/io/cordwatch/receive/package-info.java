@@ -8,6 +8,7 @@
  * about series or grading (that is {@code study}); it tells the next stage through {@link
  * io.cordwatch.receive.ReceiveListener}. PixelMed calls stay inside this package and {@code dicom},
  * so the library can be swapped. Logs carry hashed UIDs only ({@link io.cordwatch.dicom.Uids#tag}),
- * never patient data.
+ * never patient data. It is configured by {@link io.cordwatch.receive.ReceiveConfig} alone and may
+ * not read {@code config} or {@code app}.
  */
 package io.cordwatch.receive;

@@ -1,7 +1,5 @@
 package io.cordwatch.study;
 
-import io.cordwatch.app.Settings;
-
 /**
  * The thresholds that decide which series are graded. They come from the same settings as the
  * appliance (keys {@code axial-max-angle}, {@code t2-min-te}, {@code t2-min-tr}) so that the {@code
@@ -28,11 +26,6 @@ public record SelectionRules(
       throw new IllegalArgumentException(
           "t2-min-tr: must be a non-negative number of ms, was " + t2MinRepetitionTimeMs);
     }
-  }
-
-  /** The rules an appliance configured with {@code s} applies. */
-  public static SelectionRules from(Settings s) {
-    return new SelectionRules(s.axialMaxAngleDeg(), s.t2MinEchoTimeMs(), s.t2MinRepetitionTimeMs());
   }
 
   /** The shipped defaults: axial within 20 degrees, T2 when TE >= 60 ms and TR >= 1500 ms. */

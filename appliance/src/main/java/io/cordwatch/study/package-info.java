@@ -10,6 +10,7 @@
  * extracted once at receive time, so a decision costs no I/O and can be replayed from the index),
  * never talks to the network, and never calls the DICOM library: that keeps the selection rules
  * testable with plain records and lets {@code cordwatch rules test} give exactly the answer the
- * running appliance would.
+ * running appliance would. Its thresholds arrive as {@link io.cordwatch.study.SelectionRules} (cut
+ * from the settings by {@code app}); it may not read {@code config} or {@code app}.
  */
 package io.cordwatch.study;

@@ -116,7 +116,7 @@ final class ApiService implements HttpService {
   }
 
   private void putBoxes(ServerRequest req, ServerResponse res) throws IOException {
-    if (!ctx.settings().boxesApi()) {
+    if (!ctx.config().boxesApi()) {
       throw new WebException(
           WebException.Code.FORBIDDEN,
           "canal boxes cannot be supplied through the API on this appliance (boxes-api: off)");

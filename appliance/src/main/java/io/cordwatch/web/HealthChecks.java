@@ -52,11 +52,7 @@ final class HealthChecks {
 
   private static Check dicomListener(WebContext ctx) {
     String where =
-        ctx.settings().bind()
-            + ":"
-            + ctx.dicomPort().getAsInt()
-            + " as "
-            + ctx.settings().aeTitle();
+        ctx.config().bind() + ":" + ctx.dicomPort().getAsInt() + " as " + ctx.config().aeTitle();
     return ctx.dicomListening().getAsBoolean()
         ? new Check("dicom_listener", UP, "listening on " + where)
         : new Check("dicom_listener", DOWN, "not listening (configured " + where + ")");

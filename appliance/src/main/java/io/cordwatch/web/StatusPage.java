@@ -140,14 +140,14 @@ final class StatusPage implements HttpService {
     h.raw("<h2>Listeners</h2>\n<table>\n");
     h.raw("<tr><th>Service</th><th>Address</th><th>AE title</th><th>State</th></tr>\n");
     h.raw("<tr><td>DICOM (from scanners)</td><td>")
-        .text(ctx.settings().bind() + ":" + ctx.dicomPort().getAsInt())
+        .text(ctx.config().bind() + ":" + ctx.dicomPort().getAsInt())
         .raw("</td><td>")
-        .text(ctx.settings().aeTitle())
+        .text(ctx.config().aeTitle())
         .raw("</td><td class=\"")
         .raw(dicomUp ? "ok\">listening" : "attention\">DOWN")
         .raw("</td></tr>\n");
     h.raw("<tr><td>HTTP (this page, API)</td><td>")
-        .text(ctx.settings().bind() + ":" + httpPort)
+        .text(ctx.config().bind() + ":" + httpPort)
         .raw("</td><td></td><td class=\"ok\">listening</td></tr>\n</table>\n");
   }
 

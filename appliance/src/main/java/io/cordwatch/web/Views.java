@@ -210,7 +210,7 @@ final class Views {
   static StatusView status(WebContext ctx, int httpPort) {
     Instant now = ctx.clock().instant();
     Totals totals = ctx.index().totals();
-    var settings = ctx.settings();
+    var config = ctx.config();
     return new StatusView(
         Version.current(),
         Math.max(0, Duration.between(ctx.startedAt(), now).toSeconds()),
@@ -218,11 +218,11 @@ final class Views {
         List.of(
             new ListenerView(
                 "dicom",
-                settings.bind(),
+                config.bind(),
                 ctx.dicomPort().getAsInt(),
-                settings.aeTitle(),
+                config.aeTitle(),
                 ctx.dicomListening().getAsBoolean()),
-            new ListenerView("http", settings.bind(), httpPort, null, true)),
+            new ListenerView("http", config.bind(), httpPort, null, true)),
         new CountersView(
             (long) ctx.meters().instancesReceived(),
             (long) ctx.meters().instancesRejected(),

@@ -1,6 +1,5 @@
 package io.cordwatch.web;
 
-import io.cordwatch.app.Settings;
 import io.cordwatch.store.Index;
 import io.cordwatch.telemetry.DiskWatermark;
 import io.cordwatch.telemetry.Meters;
@@ -14,7 +13,7 @@ import java.util.function.Supplier;
  * What the web layer reads; it owns none of it. Its only write is a study's canal boxes, through
  * the index.
  *
- * @param settings the running configuration
+ * @param config the web stage's settings
  * @param index the index database (read-only use)
  * @param meters the meters (counters for status, scrape for /observe/metrics)
  * @param disk free space against the reserve
@@ -28,7 +27,7 @@ import java.util.function.Supplier;
  * @param apiToken what API writes must carry (read once, at start-up, from {@code api-token-file})
  */
 public record WebContext(
-    Settings settings,
+    WebConfig config,
     Index index,
     Meters meters,
     DiskWatermark disk,
@@ -40,9 +39,9 @@ public record WebContext(
     Supplier<Accelerator> accelerator,
     ApiToken apiToken) {
 
-  /** Without device detection (tests of the other surfaces); the token from the settings. */
+  /** Without device detection (tests of the other surfaces); the token from the config. */
   public WebContext(
-      Settings settings,
+      WebConfig config,
       Index index,
       Meters meters,
       DiskWatermark disk,
@@ -52,7 +51,7 @@ public record WebContext(
       Clock clock,
       Instant startedAt) {
     this(
-        settings,
+        config,
         index,
         meters,
         disk,
@@ -62,6 +61,6 @@ public record WebContext(
         clock,
         startedAt,
         Accelerator::unknown,
-        ApiToken.of(settings.apiTokenFile()));
+        ApiToken.of(config.apiTokenFile()));
   }
 }

@@ -33,14 +33,14 @@ public final class WebServer implements AutoCloseable {
   }
 
   /**
-   * Starts listening on {@code ctx.settings().bind()} and {@code httpPort()} (0 picks a free port;
+   * Starts listening on {@code ctx.config().bind()} and {@code httpPort()} (0 picks a free port;
    * {@link #port()} says which).
    *
    * @throws IllegalStateException naming the address when it cannot be bound
    */
   public static WebServer start(WebContext ctx) {
-    String bind = ctx.settings().bind();
-    int port = ctx.settings().httpPort();
+    String bind = ctx.config().bind();
+    int port = ctx.config().httpPort();
     io.helidon.webserver.WebServer server;
     try {
       server =

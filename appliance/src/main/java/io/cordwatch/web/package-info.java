@@ -15,6 +15,7 @@
  * risking an acknowledged instance). It never calls PixelMed or any DICOM library (those stay
  * inside receive, publish and dicom, so the library can be swapped); it never registers meters
  * (names live in telemetry). It prints no patient data: studies appear in HTML only as {@link
- * io.cordwatch.dicom.Uids#tag}.
+ * io.cordwatch.dicom.Uids#tag}. Its settings arrive as {@link io.cordwatch.web.WebConfig} inside
+ * the context; it may not read {@code config} or {@code app}.
  */
 package io.cordwatch.web;

@@ -9,6 +9,7 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.TagFromName;
 import io.cordwatch.cli.CliRun;
+import io.cordwatch.config.Settings;
 import io.cordwatch.dicom.SyntheticStudy;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.infer.TorchFixture;

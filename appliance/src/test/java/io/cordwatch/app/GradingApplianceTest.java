@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.config.ConfigException;
+import io.cordwatch.config.Settings;
 import io.cordwatch.infer.PhantomLocalizer;
 import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.phantom.Phantom;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cordwatch.app.StageSettings;
 import io.cordwatch.dicom.InstanceFacts;
 import io.cordwatch.dicom.SyntheticStudy;
 import io.cordwatch.dicom.Uids;
@@ -53,7 +54,7 @@ class ReleaseNoticeTest {
     try (Index index = Index.open(data.resolve("index.db"));
         DicomReceiver receiver =
             new DicomReceiver(
-                RunningAppliance.settings(data, Map.of()),
+                StageSettings.receive(RunningAppliance.settings(data, Map.of())),
                 new Spool(data),
                 index,
                 new DiskWatermark(data, 0),

@@ -1,7 +1,7 @@
 package io.cordwatch.receive;
 
 import io.cordwatch.app.Appliance;
-import io.cordwatch.app.Settings;
+import io.cordwatch.config.Settings;
 import io.cordwatch.testing.SkipPeers;
 import java.io.IOException;
 import java.net.InetSocketAddress;

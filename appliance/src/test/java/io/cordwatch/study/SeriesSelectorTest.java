@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cordwatch.app.Settings;
 import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.dicom.Fixtures;
 import io.cordwatch.dicom.InstanceFacts;
@@ -13,7 +12,6 @@ import io.cordwatch.dicom.Uids;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -359,16 +357,6 @@ class SeriesSelectorTest {
     assertEquals("skipped: not T2-weighted (TE 30 ms, TR 500 ms)", d.summary());
     assertTrue(d.reasons().get(1).startsWith("axial: slice normal up to 0 deg"), d::toString);
     assertTrue(d.reasons().get(1).contains("over 12 frames"), d::toString);
-  }
-
-  @Test
-  void rulesComeFromTheApplianceSettings() {
-    Settings s =
-        Settings.load(
-            null, Map.of("axial-max-angle", "12.5", "t2-min-te", "80", "t2-min-tr", "2000"));
-
-    assertEquals(new SelectionRules(12.5, 80, 2000), SelectionRules.from(s));
-    assertEquals(SelectionRules.defaults(), SelectionRules.from(Settings.load(null, Map.of())));
   }
 
   @Test

@@ -2,7 +2,8 @@ package io.cordwatch.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cordwatch.app.Settings;
+import io.cordwatch.app.StageSettings;
+import io.cordwatch.config.Settings;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.InstanceRow;
@@ -78,7 +79,7 @@ final class TestAppliance implements AutoCloseable {
   private WebServer start() {
     return WebServer.start(
         new WebContext(
-            settings,
+            StageSettings.web(settings),
             index,
             meters,
             disk,

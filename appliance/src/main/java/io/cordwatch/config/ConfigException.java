@@ -1,4 +1,4 @@
-package io.cordwatch.app;
+package io.cordwatch.config;
 
 /**
  * A configuration value (file key or flag) that cannot be used; the message names the key and why.

@@ -1,4 +1,4 @@
-package io.cordwatch.app;
+package io.cordwatch.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -89,7 +89,20 @@ class SettingsTest {
   }
 
   @Test
+  void anUnknownFlagIsNamed() {
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> Settings.load(null, Map.of("dicom_port", "1")));
+    assertEquals("unknown setting 'dicom_port'", e.getMessage());
+  }
+
+  @Test
   void unusableValuesAreRefusedNamingTheSetting() {
+    assertMessage(Map.of("data-dir", " "), "data-dir");
+    assertMessage(Map.of("max-object-size", "1000"), "max-object-size");
+    assertMessage(Map.of("axial-max-angle", "90"), "axial-max-angle");
+    assertMessage(Map.of("t2-min-te", "long"), "t2-min-te");
+    assertMessage(Map.of("profile", ""), "profile");
+    assertMessage(Map.of("gpu-retry", "500ms"), "gpu-retry");
     assertMessage(Map.of("dicom-port", "70000"), "dicom-port");
     assertMessage(Map.of("http-port", "eighty"), "http-port");
     assertMessage(Map.of("disk-reserve", "lots"), "disk-reserve");

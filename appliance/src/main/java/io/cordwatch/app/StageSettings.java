@@ -1,0 +1,41 @@
+package io.cordwatch.app;
+
+import io.cordwatch.config.Settings;
+import io.cordwatch.receive.ReceiveConfig;
+import io.cordwatch.study.SelectionRules;
+import io.cordwatch.web.WebConfig;
+
+/**
+ * The small record each stage takes, cut from the appliance's settings. Stages see only what they
+ * need and never import {@code config} or {@code app}; this class is the one place that knows which
+ * setting goes to which stage.
+ */
+public final class StageSettings {
+  private StageSettings() {}
+
+  /** The DICOM listener's settings. */
+  public static ReceiveConfig receive(Settings s) {
+    return new ReceiveConfig(
+        s.bind(),
+        s.dicomPort(),
+        s.aeTitle(),
+        s.allowAe(),
+        s.maxAssociations(),
+        s.idleTimeout(),
+        s.artimTimeout(),
+        s.maxObjectBytes());
+  }
+
+  /**
+   * The series selection rules; {@code serve}, {@code rules test} and {@code grade} all take them
+   * from here, so the dry run answers exactly as the appliance would.
+   */
+  public static SelectionRules selectionRules(Settings s) {
+    return new SelectionRules(s.axialMaxAngleDeg(), s.t2MinEchoTimeMs(), s.t2MinRepetitionTimeMs());
+  }
+
+  /** The web stage's settings. */
+  public static WebConfig web(Settings s) {
+    return new WebConfig(s.bind(), s.httpPort(), s.aeTitle(), s.boxesApi(), s.apiTokenFile());
+  }
+}

@@ -1,0 +1,70 @@
+package io.cordwatch.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cordwatch.config.Settings;
+import io.cordwatch.receive.ReceiveConfig;
+import io.cordwatch.study.SelectionRules;
+import io.cordwatch.web.WebConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StageSettingsTest {
+  @Test
+  void rulesComeFromTheApplianceSettings() {
+    Settings s =
+        Settings.load(
+            null, Map.of("axial-max-angle", "12.5", "t2-min-te", "80", "t2-min-tr", "2000"));
+
+    assertEquals(new SelectionRules(12.5, 80, 2000), StageSettings.selectionRules(s));
+    assertEquals(
+        SelectionRules.defaults(), StageSettings.selectionRules(Settings.load(null, Map.of())));
+  }
+
+  @Test
+  void theReceiverGetsItsListenerAndAssociationSettings() {
+    Settings s =
+        Settings.load(
+            null,
+            Map.of(
+                "bind", "127.0.0.1",
+                "dicom-port", "104",
+                "ae-title", "SPINE_AI",
+                "allow-ae", "MR1,PACS",
+                "max-associations", "4",
+                "idle-timeout", "10s",
+                "artim-timeout", "2s",
+                "max-object-size", "2MiB"));
+
+    assertEquals(
+        new ReceiveConfig(
+            "127.0.0.1",
+            104,
+            "SPINE_AI",
+            List.of("MR1", "PACS"),
+            4,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(2),
+            2L * 1024 * 1024),
+        StageSettings.receive(s));
+  }
+
+  @Test
+  void theWebStageGetsItsListenerAndApiSettings() {
+    Settings s =
+        Settings.load(
+            null,
+            Map.of(
+                "bind", "127.0.0.1",
+                "http-port", "8443",
+                "boxes-api", "off",
+                "api-token-file", "/etc/cordwatch/api-token"));
+
+    assertEquals(
+        new WebConfig("127.0.0.1", 8443, "CORDWATCH", false, Path.of("/etc/cordwatch/api-token")),
+        StageSettings.web(s));
+  }
+}
