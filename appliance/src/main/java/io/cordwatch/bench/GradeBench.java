@@ -18,6 +18,7 @@ import io.cordwatch.phantom.PhantomWriter;
 import io.cordwatch.phantom.StudyPlan;
 import io.cordwatch.roi.SuppliedBoxes;
 import io.cordwatch.store.Index;
+import io.cordwatch.store.JobState;
 import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.StudyRow;
 import java.io.IOException;
@@ -319,7 +320,7 @@ final class GradeBench implements Callable<Integer> {
         Optional<SeriesRow> graded =
             index.study(studyUid).map(StudyRow::series).orElse(List.of()).stream()
                 .filter(s -> s.verdictJson() != null && s.job() != null)
-                .filter(s -> Index.JOB_DONE.equals(s.job().state()))
+                .filter(s -> JobState.DONE.sql().equals(s.job().state()))
                 .findFirst();
         if (graded.isPresent()) {
           // The worker counts (the graded series, and whether it was graded ahead) just after
@@ -338,9 +339,9 @@ final class GradeBench implements Callable<Integer> {
               v.path("timings").path("total_ms").asDouble(Double.NaN),
               appliance.meters().streamingOutcomes("committed") > 0);
         }
-        if (!appliance.index().jobs(Index.JOB_FAILED).isEmpty()) {
+        if (!appliance.index().jobs(JobState.FAILED).isEmpty()) {
           throw new IllegalStateException(
-              "grading failed: " + appliance.index().jobs(Index.JOB_FAILED).getFirst().error());
+              "grading failed: " + appliance.index().jobs(JobState.FAILED).getFirst().error());
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(

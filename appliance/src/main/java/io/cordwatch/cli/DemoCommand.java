@@ -14,6 +14,7 @@ import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.store.Records.StudyRow;
+import io.cordwatch.store.StudyState;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -201,8 +202,8 @@ final class DemoCommand implements Callable<Integer> {
       String state = newest.isEmpty() ? null : newest.get(0).state();
       boolean done =
           state != null
-              && !Index.STUDY_RECEIVING.equals(state)
-              && !(grading && Index.STUDY_QUEUED.equals(state));
+              && !StudyState.RECEIVING.sql().equals(state)
+              && !(grading && StudyState.QUEUED.sql().equals(state));
       if (done) {
         return index.study(newest.get(0).studyUid()).orElse(null);
       }

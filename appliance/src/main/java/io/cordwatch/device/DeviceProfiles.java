@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.cordwatch.config.ByteSize;
 import io.cordwatch.device.DeviceProfile.Engine;
 import io.cordwatch.device.DeviceProfile.Platform;
 import io.cordwatch.device.DeviceProfile.Precision;
@@ -21,7 +22,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -41,9 +41,6 @@ public final class DeviceProfiles {
   public static final String INDEX = "index";
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-
-  /** Binary units only: TensorRT's workspace is a power-of-two budget. */
-  private static final Pattern SIZE = Pattern.compile("(\\d{1,6})(B|KiB|MiB|GiB)");
 
   private static final Pattern CC = Pattern.compile("[1-9][0-9]?\\.[0-9]");
   private static final ObjectMapper YAML =
@@ -453,18 +450,11 @@ public final class DeviceProfiles {
       if (!v.isTextual()) {
         throw bad(k, "must be a size such as 2GiB or 512MiB, got " + v);
       }
-      Matcher m = SIZE.matcher(v.textValue());
-      if (!m.matches()) {
+      try {
+        return ByteSize.parse(v.textValue());
+      } catch (IllegalArgumentException e) {
         throw bad(k, "must be a size such as 2GiB or 512MiB, got '" + v.textValue() + "'");
       }
-      int shift =
-          switch (m.group(2)) {
-            case "KiB" -> 10;
-            case "MiB" -> 20;
-            case "GiB" -> 30;
-            default -> 0;
-          };
-      return Long.parseLong(m.group(1)) << shift;
     }
 
     /** Compute capabilities, written "8.6" or 8.6 (YAML reads the bare form as a number). */

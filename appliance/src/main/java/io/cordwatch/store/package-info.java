@@ -1,11 +1,20 @@
 /**
  * The index: one SQLite database (WAL, {@code synchronous=FULL}) with instances, series, studies,
- * jobs (with the time a failed one may be tried again), verdicts and slice results, canal boxes
- * supplied through the API, and an audit table. Every pipeline step that must survive kill -9 is a
- * committed row here. The schema carries its version and is upgraded in place at open (version 3
- * adds {@code jobs.next_attempt_ms} and {@code boxes}).
+ * jobs (with the time a failed one may be tried again), verdicts and slice results (with P(high)
+ * and the decision rule's call), canal boxes supplied through the API, and an audit table. Every
+ * pipeline step that must survive kill -9 is a committed row here. The schema carries its version
+ * (now 5) and is upgraded in place at open ({@link io.cordwatch.store.Schema}).
+ *
+ * <p>{@link io.cordwatch.store.Index} is the one public entry point; it composes each write from
+ * the package-private classes that own the SQL of one concern (schema, ingest, series completion,
+ * job queue, results, boxes, study state, audit, read model) inside one all-or-nothing transaction
+ * of {@link io.cordwatch.store.Database}. States are the enums {@link
+ * io.cordwatch.store.StudyState}, {@link io.cordwatch.store.SeriesState}, {@link
+ * io.cordwatch.store.JobState} and {@link io.cordwatch.store.SeriesDecision}; SQL binds them, never
+ * spells them.
  *
  * <p>Owns: the schema and every SQL statement. Other stages call its methods; none of them writes
- * SQL. It holds no patient identifiers: only UIDs, technical attributes and relative file paths.
+ * SQL. It imports no other CordWatch package. It holds no patient identifiers: only UIDs, technical
+ * attributes and relative file paths.
  */
 package io.cordwatch.store;

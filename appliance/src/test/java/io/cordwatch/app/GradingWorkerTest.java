@@ -20,6 +20,7 @@ import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.store.Records.StudyRow;
+import io.cordwatch.store.StudyState;
 import io.cordwatch.telemetry.Meters;
 import io.cordwatch.testing.Await;
 import io.cordwatch.testing.MutableClock;
@@ -128,7 +129,7 @@ class GradingWorkerTest {
       Await.until("the job is done", () -> "done".equals(series().job().state()));
     }
     SeriesRow s = series();
-    assertEquals(Index.STUDY_GRADED, index.study(studyUid).orElseThrow().state());
+    assertEquals(StudyState.GRADED.sql(), index.study(studyUid).orElseThrow().state());
     assertTrue(s.verdictJson().contains("\"unreadable\":1"), s.verdictJson());
     assertEquals(6, s.slices().size());
     for (SliceRow r : s.slices()) {
@@ -165,7 +166,7 @@ class GradingWorkerTest {
       assertEquals(GradingWorker.MAX_ATTEMPTS, s.job().attempts());
       assertTrue(s.job().error().contains("closed"), s.job().error());
       assertEquals(null, s.verdictJson());
-      assertEquals(Index.STUDY_FAILED, index.study(studyUid).orElseThrow().state());
+      assertEquals(StudyState.FAILED.sql(), index.study(studyUid).orElseThrow().state());
       String metrics = meters.scrape();
       assertTrue(metrics.contains("cordwatch_grading_attempts_failed_total 3.0"), metrics);
       assertTrue(metrics.contains("cordwatch_grading_jobs_failed_total 1.0"), metrics);

@@ -19,6 +19,7 @@ import io.cordwatch.receive.Peers;
 import io.cordwatch.receive.RunningAppliance;
 import io.cordwatch.roi.SuppliedBoxes;
 import io.cordwatch.store.Index;
+import io.cordwatch.store.JobState;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,8 +82,8 @@ class StreamingCrashTest {
     }
     String study = DicomFacts.read(files.getFirst()).studyInstanceUid();
     try (Index index = Index.open(data.resolve("index.db"))) {
-      assertEquals(List.of(), index.jobs(Index.JOB_QUEUED));
-      assertEquals(List.of(), index.jobs(Index.JOB_DONE));
+      assertEquals(List.of(), index.jobs(JobState.QUEUED));
+      assertEquals(List.of(), index.jobs(JobState.DONE));
       assertEquals("receiving", index.study(study).orElseThrow().state());
     }
 

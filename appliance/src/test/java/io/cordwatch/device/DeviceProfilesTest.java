@@ -124,6 +124,17 @@ class DeviceProfilesTest {
   }
 
   @Test
+  void theWorkspaceIsReadLikeEveryOtherSize() {
+    assertEquals(
+        2_000_000_000L, parse(VALID.replace("workspace: 2GiB", "workspace: 2GB")).workspaceBytes());
+    assertEquals(
+        3L << 29, parse(VALID.replace("workspace: 2GiB", "workspace: 1.5GiB")).workspaceBytes());
+    assertEquals(
+        io.cordwatch.config.ByteSize.parse("512MiB"),
+        parse(VALID.replace("workspace: 2GiB", "workspace: 512MiB")).workspaceBytes());
+  }
+
+  @Test
   void valuesOutOfRangeOrOfTheWrongTypeAreRefused() {
     assertTrue(
         failure(VALID.replace("max_batch: 32", "max_batch: 65"))

@@ -1,0 +1,216 @@
+package io.cordwatch.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one SQLite connection and the only place a transaction begins or ends.
+ *
+ * <p>{@link #transaction} is all-or-nothing whatever goes wrong inside it: an {@link SQLException},
+ * a {@link StoreException} from a helper, a bug's {@link RuntimeException} or an {@link Error} all
+ * roll back before auto-commit is restored, because restoring auto-commit on an open transaction
+ * commits it. Should the rollback itself fail, auto-commit is left off and the next call rolls back
+ * first, so half a transaction is never committed by whoever comes next.
+ *
+ * <p>Every call is serialised by this object's monitor: SQLite has one writer anyway, and one
+ * connection keeps transaction boundaries obvious and avoids SQLITE_BUSY between our own threads.
+ */
+final class Database implements AutoCloseable {
+  /** Work inside a transaction or a read; may throw what JDBC throws. */
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Maps one result row. */
+  interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  private final Connection c;
+  private boolean closed;
+  private boolean rollbackPending;
+
+  private Database(Connection c) {
+    this.c = c;
+  }
+
+  /** Opens (creating the file and its folder if needed) in WAL mode with full sync. */
+  static Database open(Path file) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=FULL");
+        s.execute("PRAGMA foreign_keys=ON");
+        s.execute("PRAGMA busy_timeout=10000");
+      }
+      return new Database(c);
+    } catch (SQLException | IOException e) {
+      throw new StoreException(
+          StoreException.Code.OPEN_FAILED, "cannot open index " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+  synchronized <T> T transaction(Work<T> work) {
+    ensureOpen();
+    try {
+      c.setAutoCommit(false);
+    } catch (SQLException e) {
+      throw write(e);
+    }
+    boolean committed = false;
+    try {
+      T result = work.run(c);
+      c.commit();
+      committed = true;
+      return result;
+    } catch (SQLException e) {
+      throw write(e);
+    } finally {
+      if (!committed) {
+        rollbackPending = true;
+      }
+      settle();
+    }
+  }
+
+  /** Runs {@code work} outside a transaction (reads, and single statements). */
+  synchronized <T> T read(Work<T> work) {
+    ensureOpen();
+    try {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw read(e);
+    }
+  }
+
+  /** Runs one statement on its own (auto-commit), returning the rows it changed. */
+  synchronized int update(String sql, Object... args) {
+    ensureOpen();
+    try {
+      return update(c, sql, args);
+    } catch (SQLException e) {
+      throw write(e);
+    }
+  }
+
+  /** Whether a trivial write transaction succeeds now (readiness). */
+  synchronized boolean writable() {
+    ensureOpen();
+    try (Statement s = c.createStatement()) {
+      s.execute("BEGIN IMMEDIATE");
+      s.execute("ROLLBACK");
+      return true;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /** Rolls back what a failed transaction left, then restores auto-commit. */
+  private void settle() {
+    if (rollbackPending) {
+      try {
+        c.rollback();
+        rollbackPending = false;
+      } catch (SQLException e) {
+        // Leave auto-commit off: turning it on would commit the half-done transaction. The next
+        // call tries the rollback again first (ensureOpen).
+        return;
+      }
+    }
+    try {
+      c.setAutoCommit(true);
+    } catch (SQLException e) {
+      throw write(e);
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("index is closed");
+    }
+    if (rollbackPending) {
+      settle();
+      if (rollbackPending) {
+        throw new StoreException(
+            StoreException.Code.WRITE_FAILED,
+            "index write: a failed transaction could not be rolled back",
+            null);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      c.close();
+    } catch (SQLException e) {
+      throw new StoreException(
+          StoreException.Code.WRITE_FAILED, "closing index: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs one statement with positional arguments on {@code c}; returns the rows it changed. */
+  static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      bind(p, args);
+      return p.executeUpdate();
+    }
+  }
+
+  /** The rows of one query with positional arguments, mapped. */
+  static <T> List<T> list(Connection c, String sql, RowMapper<T> mapper, Object... args)
+      throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      bind(p, args);
+      List<T> out = new ArrayList<>();
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(mapper.map(rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Binds arguments in order; an enum state binds as its stored spelling. */
+  static void bind(PreparedStatement p, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      p.setObject(i + 1, sqlValue(args[i]));
+    }
+  }
+
+  private static Object sqlValue(Object v) {
+    return switch (v) {
+      case StudyState s -> s.sql();
+      case SeriesState s -> s.sql();
+      case SeriesDecision d -> d.sql();
+      case JobState j -> j.sql();
+      case null, default -> v;
+    };
+  }
+
+  static StoreException read(SQLException e) {
+    return new StoreException(StoreException.Code.READ_FAILED, "index read: " + e.getMessage(), e);
+  }
+
+  static StoreException write(SQLException e) {
+    return new StoreException(
+        StoreException.Code.WRITE_FAILED, "index write: " + e.getMessage(), e);
+  }
+}

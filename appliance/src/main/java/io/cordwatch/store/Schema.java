@@ -1,0 +1,184 @@
+package io.cordwatch.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The index's tables and their history. A database carries its version in {@code schema_version};
+ * opening an older one runs each missing step in order, in one transaction, so an upgrade
+ * interrupted by a power cut leaves the old version intact. A step is only ever added, never
+ * edited: appliances in the field hold databases at every earlier version.
+ */
+final class Schema {
+  /** The version this code writes. */
+  static final int VERSION = 5;
+
+  private Schema() {}
+
+  /** Brings the schema up to {@link #VERSION}. */
+  static void migrate(Database db) {
+    int version =
+        db.read(
+            c -> {
+              try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
+                try (ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
+                  return rs.next() ? rs.getInt(1) : 0;
+                }
+              }
+            });
+    if (version >= VERSION) {
+      return;
+    }
+    db.transaction(c -> upgrade(c, version));
+  }
+
+  private static Void upgrade(Connection c, int version) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      if (version < 1) {
+        createVersion1(s);
+      }
+      if (version < 2) {
+        createVersion2(s);
+      }
+      if (version < 3) {
+        createVersion3(s);
+      }
+      if (version < 4) {
+        createVersion4(s);
+      }
+      if (version < 5) {
+        createVersion5(s);
+      }
+      s.execute("INSERT INTO schema_version(version) VALUES (" + VERSION + ")");
+    }
+    return null;
+  }
+
+  private static void createVersion1(Statement s) throws SQLException {
+    s.execute(
+        """
+          CREATE TABLE studies(
+            study_uid TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            first_received_ms INTEGER NOT NULL,
+            last_received_ms INTEGER NOT NULL)""");
+    s.execute(
+        """
+          CREATE TABLE series(
+            series_uid TEXT PRIMARY KEY,
+            study_uid TEXT NOT NULL REFERENCES studies(study_uid),
+            modality TEXT,
+            series_number INTEGER,
+            description TEXT,
+            first_received_ms INTEGER NOT NULL,
+            last_received_ms INTEGER NOT NULL,
+            last_release_ms INTEGER,
+            state TEXT NOT NULL,
+            completed_ms INTEGER,
+            decision TEXT,
+            decision_summary TEXT,
+            decision_reasons TEXT)""");
+    s.execute("CREATE INDEX series_by_study ON series(study_uid)");
+    s.execute("CREATE INDEX series_by_state ON series(state)");
+    s.execute(
+        """
+          CREATE TABLE instances(
+            id INTEGER PRIMARY KEY,
+            sop_instance_uid TEXT NOT NULL UNIQUE,
+            sop_class_uid TEXT NOT NULL,
+            study_uid TEXT NOT NULL,
+            series_uid TEXT NOT NULL REFERENCES series(series_uid),
+            transfer_syntax TEXT NOT NULL,
+            path TEXT NOT NULL UNIQUE,
+            size_bytes INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            received_ms INTEGER NOT NULL,
+            calling_ae TEXT,
+            facts TEXT NOT NULL)""");
+    s.execute("CREATE INDEX instances_by_series ON instances(series_uid)");
+    s.execute(
+        """
+          CREATE TABLE jobs(
+            id INTEGER PRIMARY KEY,
+            series_uid TEXT NOT NULL UNIQUE REFERENCES series(series_uid),
+            study_uid TEXT NOT NULL,
+            state TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            updated_ms INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT)""");
+    s.execute("CREATE INDEX jobs_by_state ON jobs(state)");
+    s.execute(
+        """
+          CREATE TABLE audit(
+            id INTEGER PRIMARY KEY,
+            at_ms INTEGER NOT NULL,
+            event TEXT NOT NULL,
+            detail TEXT)""");
+  }
+
+  /** Version 2: grading results. One verdict per series (JSON) and one row per slice. */
+  private static void createVersion2(Statement s) throws SQLException {
+    s.execute(
+        """
+        CREATE TABLE verdicts(
+          series_uid TEXT PRIMARY KEY REFERENCES series(series_uid),
+          study_uid TEXT NOT NULL,
+          verdict TEXT NOT NULL,
+          graded_ms INTEGER NOT NULL)""");
+    s.execute(
+        """
+        CREATE TABLE slice_results(
+          id INTEGER PRIMARY KEY,
+          series_uid TEXT NOT NULL REFERENCES series(series_uid),
+          ordinal INTEGER NOT NULL,
+          sop_instance_uid TEXT NOT NULL,
+          frame INTEGER NOT NULL,
+          status TEXT NOT NULL,
+          grade TEXT,
+          probabilities TEXT,
+          x0 INTEGER, y0 INTEGER, x1 INTEGER, y1 INTEGER,
+          ood REAL,
+          uncertain INTEGER,
+          reason TEXT,
+          UNIQUE(series_uid, ordinal))""");
+  }
+
+  /**
+   * Version 3: a failed grading attempt waits before the next one ({@code jobs.next_attempt_ms}),
+   * and canal boxes supplied through the API are kept per slice ({@code boxes}).
+   */
+  private static void createVersion3(Statement s) throws SQLException {
+    s.execute("ALTER TABLE jobs ADD COLUMN next_attempt_ms INTEGER");
+    s.execute(
+        """
+        CREATE TABLE boxes(
+          sop_instance_uid TEXT NOT NULL,
+          frame INTEGER NOT NULL,
+          study_uid TEXT NOT NULL REFERENCES studies(study_uid),
+          x0 INTEGER NOT NULL, y0 INTEGER NOT NULL, x1 INTEGER NOT NULL, y1 INTEGER NOT NULL,
+          updated_ms INTEGER NOT NULL,
+          PRIMARY KEY(sop_instance_uid, frame))""");
+    s.execute("CREATE INDEX boxes_by_study ON boxes(study_uid)");
+  }
+
+  /**
+   * Version 4: where each slice's canal box came from ({@code slice_results.box_source}: api,
+   * supplied, localizer); null for results graded before it was recorded.
+   */
+  private static void createVersion4(Statement s) throws SQLException {
+    s.execute("ALTER TABLE slice_results ADD COLUMN box_source TEXT");
+  }
+
+  /**
+   * Version 5: each graded slice's P(high) and the decision rule's call ({@code
+   * slice_results.p_high}, {@code high_call}); null for results graded before they were recorded.
+   */
+  private static void createVersion5(Statement s) throws SQLException {
+    s.execute("ALTER TABLE slice_results ADD COLUMN p_high REAL");
+    s.execute("ALTER TABLE slice_results ADD COLUMN high_call INTEGER");
+  }
+}
