@@ -64,6 +64,22 @@ public final class SuppliedBoxes implements BoxSource {
     throw new BoxFileException(path, 0, "no such labels.csv file or VOC folder");
   }
 
+  /**
+   * Like {@link #load}, but a labels.csv that also carries {@code exact_x0..exact_y1} (randomized
+   * phantoms, whose {@code x0..y1} are jittered the way a localizer errs) gives those exact boxes:
+   * what a canal localizer should learn, while the grader learns from the jittered ones.
+   */
+  public static SuppliedBoxes loadExact(Path path) {
+    if (!Files.isRegularFile(path)) {
+      return load(path);
+    }
+    try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      return csv(in, path, EXACT);
+    } catch (IOException e) {
+      throw new BoxFileException(path, 0, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
   /** Boxes given directly (for example through the API). */
   public static SuppliedBoxes of(Map<String, CanalBox> bySopInstanceUid, String description) {
     Map<Key, CanalBox> out = new HashMap<>();
@@ -118,18 +134,31 @@ public final class SuppliedBoxes implements BoxSource {
     }
   }
 
+  private static final String EXACT = "exact_";
+
   private static SuppliedBoxes csv(BufferedReader in, Path file) throws IOException {
+    return csv(in, file, "");
+  }
+
+  /** {@code prefer}: a column-name prefix whose box columns win when the header has all four. */
+  private static SuppliedBoxes csv(BufferedReader in, Path file, String prefer) throws IOException {
     Map<Key, CanalBox> out = new HashMap<>();
     String header = in.readLine();
     if (header == null) {
       throw new BoxFileException(file, 1, "empty file: expected a header line");
     }
     List<String> names = LabelFiles.csvColumns(header);
+    String p =
+        !prefer.isEmpty()
+                && names.containsAll(
+                    List.of(prefer + "x0", prefer + "y0", prefer + "x1", prefer + "y1"))
+            ? prefer
+            : "";
     int sop = column(file, names, "sop_instance_uid");
-    int x0 = column(file, names, "x0");
-    int y0 = column(file, names, "y0");
-    int x1 = column(file, names, "x1");
-    int y1 = column(file, names, "y1");
+    int x0 = column(file, names, p + "x0");
+    int y0 = column(file, names, p + "y0");
+    int x1 = column(file, names, p + "x1");
+    int y1 = column(file, names, p + "y1");
     int frame = names.indexOf("frame");
     LabelFiles.csvRows(
         in,

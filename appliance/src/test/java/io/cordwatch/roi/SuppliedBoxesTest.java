@@ -37,6 +37,22 @@ class SuppliedBoxesTest {
   }
 
   @Test
+  void exactBoxesWinForTheLocalizerAndJitteredOnesForTheGrader() throws Exception {
+    Path file =
+        csv(
+            "study_instance_uid,sop_instance_uid,grade,x0,y0,x1,y1,exact_x0,exact_y0,exact_x1,"
+                + "exact_y1,boundary_distance\n"
+                + "1.2,1.2.1,0,9,22,33,40,10,20,30,40,\n");
+    assertEquals(
+        Optional.of(new CanalBox(9, 22, 33, 40)), SuppliedBoxes.load(file).box("1.2.1", 1));
+    assertEquals(
+        Optional.of(new CanalBox(10, 20, 30, 40)), SuppliedBoxes.loadExact(file).box("1.2.1", 1));
+    Path plain = csv("sop_instance_uid,grade,x0,y0,x1,y1\n1.2.1,0,9,22,33,40\n");
+    assertEquals(
+        Optional.of(new CanalBox(9, 22, 33, 40)), SuppliedBoxes.loadExact(plain).box("1.2.1", 1));
+  }
+
+  @Test
   void frameColumnKeysMultiFrameBoxes() throws Exception {
     SuppliedBoxes boxes =
         SuppliedBoxes.load(

@@ -122,7 +122,9 @@ public final class LocalizerData {
         labels != null
             ? labels
             : Files.isRegularFile(dir.resolve("labels.csv")) ? dir.resolve("labels.csv") : dir;
-    BoxSource boxes = SuppliedBoxes.load(labelPath);
+    // Exact boxes where the labels have them: the grader trains on jittered boxes, the localizer
+    // must learn where the canal really is.
+    BoxSource boxes = SuppliedBoxes.loadExact(labelPath);
     Map<String, String> grades = Files.isRegularFile(labelPath) ? grades(labelPath) : Map.of();
     List<Path> files;
     try (Stream<Path> s = Files.walk(dir)) {
