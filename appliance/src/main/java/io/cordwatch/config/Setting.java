@@ -28,8 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class Setting<T> {
   private static final Pattern AE = Pattern.compile("^[\\x20-\\x5B\\x5D-\\x7E]{1,16}$");
-  private static final Pattern SIZE =
-      Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?)\\s*([KMGT]?i?B?)?\\s*$", Pattern.CASE_INSENSITIVE);
   private static final Pattern DURATION =
       Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?\\s*$", Pattern.CASE_INSENSITIVE);
 
@@ -245,27 +243,13 @@ public final class Setting<T> {
     return List.copyOf(out);
   }
 
-  /** Parses sizes like {@code 2GB}, {@code 512MiB}, {@code 1048576}. */
+  /** Parses sizes like {@code 2GB}, {@code 512MiB}, {@code 1048576} ({@link ByteSize}). */
   public static long parseSize(String key, String s) {
-    Matcher m = SIZE.matcher(s == null ? "" : s);
-    if (!m.matches()) {
-      throw new ConfigException(key + ": '" + s + "' is not a size (e.g. 2GB, 512MiB, 1048576)");
+    try {
+      return ByteSize.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + ": " + e.getMessage());
     }
-    double n = Double.parseDouble(m.group(1));
-    String unit = m.group(2) == null ? "" : m.group(2).toUpperCase(Locale.ROOT);
-    boolean binary = unit.contains("I");
-    double base = binary ? 1024 : 1000;
-    int power =
-        unit.isEmpty() || unit.equals("B")
-            ? 0
-            : switch (unit.charAt(0)) {
-              case 'K' -> 1;
-              case 'M' -> 2;
-              case 'G' -> 3;
-              case 'T' -> 4;
-              default -> throw new ConfigException(key + ": unknown unit in '" + s + "'");
-            };
-    return (long) (n * Math.pow(base, power));
   }
 
   /** Parses durations like {@code 5s}, {@code 250ms}, {@code 1m}; a bare number is seconds. */
