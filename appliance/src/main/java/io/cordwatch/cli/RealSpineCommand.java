@@ -6,7 +6,9 @@ import io.cordwatch.phantom.real.RealSpine;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,6 +51,16 @@ final class RealSpineCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", description = "Seed (default ${DEFAULT-VALUE}).")
   long seed = 1;
 
+  @Option(
+      names = "--sources",
+      paramLabel = "NAMES",
+      description =
+          "Comma-separated source names to use (default: all): cervical-axial-t2star,"
+              + " cervical-3d-t2-crop, lumbar-3d-t2, pam50-template-t2. Disjoint lists make a"
+              + " training set and a held-out set from different volumes; a source's bytes do not"
+              + " depend on which others are chosen.")
+  String sources;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -61,8 +73,15 @@ final class RealSpineCommand implements Callable<Integer> {
       err.println("cordwatch realspine: --lesions must be 0 or more");
       return 2;
     }
+    Set<RealSource> chosen;
+    try {
+      chosen = sources == null ? EnumSet.allOf(RealSource.class) : RealSource.parse(sources);
+    } catch (IllegalArgumentException e) {
+      err.println("cordwatch realspine: --sources: " + e.getMessage());
+      return 2;
+    }
     Map<RealSource, RealSpine.Counts> counts =
-        RealSpine.generate(new RealSpine.Options(fixtures, out, lesions, seed));
+        RealSpine.generate(new RealSpine.Options(fixtures, out, lesions, seed, chosen));
     for (var e : counts.entrySet()) {
       RealSpine.Counts c = e.getValue();
       StringBuilder g = new StringBuilder();
