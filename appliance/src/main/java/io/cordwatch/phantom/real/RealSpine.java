@@ -177,6 +177,7 @@ public final class RealSpine {
     double scale = FULL_SCALE / max;
     List<AxialSlice> slices = new ArrayList<>();
     List<CanalFinder.Canal> canals = new ArrayList<>();
+    List<AxialSlice> masks = new ArrayList<>();
     for (int n = 0; n < re.count(); n++) {
       AxialSlice s = re.slice(n, v, false);
       float[] px = s.pixels().clone();
@@ -185,11 +186,16 @@ public final class RealSpine {
       }
       s = s.withPixels(px);
       slices.add(s);
-      AxialSlice m = mask == null ? null : re.slice(n, mask, true);
-      canals.add(
-          src.cord() == RealSource.Cord.NONE
-              ? null
-              : CanalFinder.find(s, CordMasks.cord(src.cord(), s, m)));
+      masks.add(mask == null ? null : re.slice(n, mask, true));
+    }
+    if (src.cord() == RealSource.Cord.NONE) {
+      // No cord to start from (lumbar: below the conus): the sac is found as a bright tube.
+      canals.addAll(LumbarCanalFinder.find(slices));
+    } else {
+      for (int n = 0; n < slices.size(); n++) {
+        AxialSlice s = slices.get(n);
+        canals.add(CanalFinder.find(s, CordMasks.cord(src.cord(), s, masks.get(n))));
+      }
     }
     return new Prepared(src, slices, canals, re.thickness());
   }
