@@ -120,9 +120,9 @@ public final class RealSpine {
             List<AxialSlice> out = new ArrayList<>();
             List<BilskyGrader.Findings> found = new ArrayList<>();
             for (int i : usable) {
-              Lesion l = Lesion.random(random(o.seed(), src, i, j), UNTOUCHED);
               LesionInserter.Result r =
-                  LesionInserter.insert(p.slices().get(i), p.canals().get(i), l);
+                  LesionDraw.draw(p.slices().get(i), p.canals().get(i), random(o.seed(), src, i, j))
+                      .result();
               out.add(p.slices().get(i).withPixels(r.pixels()));
               found.add(r.findings());
             }
