@@ -27,7 +27,13 @@ import picocli.CommandLine.Spec;
       "Prepare the real-spine fixtures: one axial DICOM series per real volume (grade 0), plus"
           + " --lesions N copies with synthetic epidural tumours; labels.csv, sources.csv and"
           + " SOURCES.md at --out.",
-      "The same seed always writes the same bytes."
+      "Canal boxes: from the cord where it is known (cervical, PAM50); on the lumbar slab (no"
+          + " cord) from the bright CSF tube behind the vertebral bodies, on the slices where that"
+          + " rule is confident. Lesions go only into T2-weighted series with a known cord (lumbar"
+          + " and T2* stay normals only); 15%% of copies are left untouched, the others aim at"
+          + " grades 1a, 1b, 1c, 2 and 3 equally, and every label is the grade measured on the"
+          + " warped masks.",
+      "The same seed always writes the same bytes. docs/real-data.md says more."
     })
 final class RealSpineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -45,7 +51,8 @@ final class RealSpineCommand implements Callable<Integer> {
   @Option(
       names = "--lesions",
       paramLabel = "N",
-      description = "Lesion-inserted copies per usable slice (default ${DEFAULT-VALUE}).")
+      description =
+          "Lesion-inserted copies per slice with a known cord (default ${DEFAULT-VALUE}).")
   int lesions = 0;
 
   @Option(names = "--seed", paramLabel = "S", description = "Seed (default ${DEFAULT-VALUE}).")
