@@ -36,8 +36,8 @@ class RealSpineLumbarTest {
       last = centre;
       lastZ = z;
     }
-    // 56 of 201 when written (slices 80-140, checked by eye); the conus region and the lowest
-    // slices are left without a box by the rule.
-    assertTrue(found >= 50, "lumbar sac boxes: " + found);
+    // 135 of 201 when written (slices 0-140 but six, checked by eye); the lowest 60, where the sac
+    // reaches the slab's edge, are left without a box by the rule.
+    assertTrue(found >= 120, "lumbar sac boxes: " + found);
   }
 }
