@@ -1,5 +1,10 @@
 package io.cordwatch.phantom.real;
 
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+
 /**
  * The real volumes of the fixture folder ({@code shared/fixtures/real-spine}), with what is known
  * about each: how its cord is found, how it was acquired, and where it came from. All are Spinal
@@ -148,6 +153,43 @@ public enum RealSource {
   /** Where the data set came from (SCT example data set and file). */
   public String origin() {
     return origin;
+  }
+
+  /**
+   * The sources named in {@code names}, a comma-separated list of {@link #id()}s (blanks around
+   * names ignored), in enum order without duplicates.
+   *
+   * @throws IllegalArgumentException naming the unknown name and listing the valid ones, or when
+   *     the list names nothing
+   */
+  public static Set<RealSource> parse(String names) {
+    Set<RealSource> out = EnumSet.noneOf(RealSource.class);
+    for (String n : names.split(",", -1)) {
+      String name = n.strip();
+      if (name.isEmpty()) {
+        continue;
+      }
+      RealSource found = null;
+      for (RealSource s : values()) {
+        if (s.id.equals(name)) {
+          found = s;
+        }
+      }
+      if (found == null) {
+        throw new IllegalArgumentException(
+            "unknown source '" + name + "'; valid sources: " + validNames());
+      }
+      out.add(found);
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("no source named; valid sources: " + validNames());
+    }
+    return out;
+  }
+
+  /** The valid source names, comma-separated, in enum order. */
+  public static String validNames() {
+    return Arrays.stream(values()).map(RealSource::id).collect(Collectors.joining(", "));
   }
 
   /** Whether the series rules should take the series as axial T2 (the T2* GRE: no). */

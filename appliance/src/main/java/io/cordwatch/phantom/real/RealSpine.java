@@ -8,10 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -40,8 +43,22 @@ public final class RealSpine {
    * @param out output folder
    * @param lesions lesion-inserted copies per usable slice (0 for normals only)
    * @param seed seed of UIDs and lesions
+   * @param sources the volumes to use (a training set and a held-out set can take disjoint ones);
+   *     the UIDs, lesions and bytes of one source do not depend on which others are chosen
    */
-  public record Options(Path fixtures, Path out, int lesions, long seed) {}
+  public record Options(Path fixtures, Path out, int lesions, long seed, Set<RealSource> sources) {
+    public Options {
+      if (sources.isEmpty()) {
+        throw new IllegalArgumentException("no source chosen");
+      }
+      sources = Collections.unmodifiableSet(EnumSet.copyOf(sources));
+    }
+
+    /** All sources. */
+    public Options(Path fixtures, Path out, int lesions, long seed) {
+      this(fixtures, out, lesions, seed, EnumSet.allOf(RealSource.class));
+    }
+  }
 
   /**
    * Counts per source.
@@ -60,7 +77,10 @@ public final class RealSpine {
       List<CanalFinder.Canal> canals,
       double thickness) {}
 
-  /** Runs the preparation; returns counts per source, in {@link RealSource} order. */
+  /**
+   * Runs the preparation over the chosen sources; returns counts per source, in {@link RealSource}
+   * order (sources.csv and SOURCES.md list exactly these).
+   */
   public static Map<RealSource, Counts> generate(Options o) throws IOException {
     if (o.lesions() < 0) {
       throw new IllegalArgumentException("--lesions must be 0 or more");
@@ -70,7 +90,7 @@ public final class RealSpine {
     try (Writer csv =
         Files.newBufferedWriter(o.out().resolve("labels.csv"), StandardCharsets.US_ASCII)) {
       csv.write("study_instance_uid,sop_instance_uid,grade,x0,y0,x1,y1,boundary_distance\n");
-      for (RealSource src : RealSource.values()) {
+      for (RealSource src : o.sources()) {
         Prepared p = prepare(o.fixtures(), src);
         int series = 1;
         int labelled = 0;
@@ -100,9 +120,9 @@ public final class RealSpine {
             List<AxialSlice> out = new ArrayList<>();
             List<BilskyGrader.Findings> found = new ArrayList<>();
             for (int i : usable) {
-              Lesion l = Lesion.random(random(o.seed(), src, i, j), UNTOUCHED);
               LesionInserter.Result r =
-                  LesionInserter.insert(p.slices().get(i), p.canals().get(i), l);
+                  LesionDraw.draw(p.slices().get(i), p.canals().get(i), random(o.seed(), src, i, j))
+                      .result();
               out.add(p.slices().get(i).withPixels(r.pixels()));
               found.add(r.findings());
             }
@@ -157,6 +177,7 @@ public final class RealSpine {
     double scale = FULL_SCALE / max;
     List<AxialSlice> slices = new ArrayList<>();
     List<CanalFinder.Canal> canals = new ArrayList<>();
+    List<AxialSlice> masks = new ArrayList<>();
     for (int n = 0; n < re.count(); n++) {
       AxialSlice s = re.slice(n, v, false);
       float[] px = s.pixels().clone();
@@ -165,11 +186,16 @@ public final class RealSpine {
       }
       s = s.withPixels(px);
       slices.add(s);
-      AxialSlice m = mask == null ? null : re.slice(n, mask, true);
-      canals.add(
-          src.cord() == RealSource.Cord.NONE
-              ? null
-              : CanalFinder.find(s, CordMasks.cord(src.cord(), s, m)));
+      masks.add(mask == null ? null : re.slice(n, mask, true));
+    }
+    if (src.cord() == RealSource.Cord.NONE) {
+      // No cord to start from (lumbar: below the conus): the sac is found as a bright tube.
+      canals.addAll(LumbarCanalFinder.find(slices));
+    } else {
+      for (int n = 0; n < slices.size(); n++) {
+        AxialSlice s = slices.get(n);
+        canals.add(CanalFinder.find(s, CordMasks.cord(src.cord(), s, masks.get(n))));
+      }
     }
     return new Prepared(src, slices, canals, re.thickness());
   }
