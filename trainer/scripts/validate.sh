@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Validates a model bundle on held-out sets through the appliance's own code (`cordwatch grade`,
+# then `cordwatch evaluate`), each set twice: with the reference canal boxes supplied and with the
+# bundle's localizer finding them. Writes, per set and box source, the grade document, the
+# evaluation as text, JSON and HTML, and one summary.md table (docs/validation.md explains it).
+#
+#   trainer/scripts/validate.sh BUNDLE DATA OUT [SET...]
+#
+# DATA holds the sets as folders with labels.csv (docs/validation.md says how each is made); SET
+# names the folders to use (default: every folder of DATA with a labels.csv). Needs python3 for the
+# summary only.
+set -euo pipefail
+[ $# -ge 3 ] || { sed -n 2,11p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+bundle=$1 data=$2 out=$3
+shift 3
+sets=("$@")
+if [ ${#sets[@]} -eq 0 ]; then
+  for d in "$data"/*/; do [ -f "$d/labels.csv" ] && sets+=("$(basename "$d")"); done
+fi
+mkdir -p "$out"
+cw="$root/install/cordwatch"
+for s in "${sets[@]}"; do
+  for boxes in supplied localizer; do
+    name="$s-$boxes"
+    args=()
+    [ "$boxes" = supplied ] && args=(--boxes "$data/$s/labels.csv")
+    "$cw" grade "$data/$s" --bundle "$bundle" "${args[@]}" --json > "$out/$name.grade.json" 2> "$out/$name.grade.log"
+    "$cw" evaluate --reference "$data/$s/labels.csv" --predicted "$out/$name.grade.json" \
+      --html "$out/$name.html" > "$out/$name.txt"
+    "$cw" evaluate --reference "$data/$s/labels.csv" --predicted "$out/$name.grade.json" \
+      --json > "$out/$name.eval.json"
+    echo "validated $name" >&2
+  done
+done
+python3 - "$out" "${sets[@]}" > "$out/summary.md" <<'PY'
+import json, sys, os
+out, sets = sys.argv[1], sys.argv[2:]
+def iv(x):
+    if not x or x.get("value") is None:
+        return "-"
+    ci = x.get("ci") or [None, None]
+    if ci[0] is None:
+        return "%.3f" % x["value"]
+    return "%.3f (%.3f-%.3f)" % (x["value"], ci[0], ci[1])
+print("| set | boxes | slices | AC1 high/low (study-clustered CI) | sensitivity | specificity | exact grade | confident high on grade 0 per 100 | canal found IoU>=0.5 | series verdicts (high/low/indeterminate) |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for s in sets:
+    for boxes in ("supplied", "localizer"):
+        name = "%s-%s" % (s, boxes)
+        try:
+            e = json.load(open(os.path.join(out, name + ".eval.json")))
+            g = json.load(open(os.path.join(out, name + ".grade.json")))
+        except (OSError, ValueError):
+            print("| %s | %s | failed | | | | | | | |" % (s, boxes)); continue
+        sl = e["slices"]; cl = e["study_clustered"]; fa = e["false_alarms"]; lo = e["localizer"]
+        pg = sl["per_grade"]; n = sum(p["n"] for p in pg); ok = sum(p["correct"] for p in pg)
+        hl = sl["high_low"]
+        groups = {"high": 0, "low": 0, "indeterminate": 0}
+        for st in g["studies"]:
+            for se in st["series"]:
+                v = se.get("verdict") or {}
+                if v.get("group") in groups:
+                    groups[v["group"]] += 1
+        fa_txt = "-" if fa["per_100"] is None else "%.2f (%d of %d; %d uncertain)" % (fa["per_100"], fa["confident_high"], fa["normal_slices"], fa["uncertain_high"])
+        lo_txt = "-" if lo["share"] is None else "%.3f (%d/%d)" % (lo["share"], lo["hits"], lo["reference_boxes"])
+        print("| %s | %s | %d | %s | %s | %s | %.3f | %s | %s | %d/%d/%d |" % (
+            s, boxes, n, iv(cl["ac1"]), iv(cl["sensitivity"]), iv(cl["specificity"]),
+            ok / n if n else float("nan"), fa_txt, lo_txt,
+            groups["high"], groups["low"], groups["indeterminate"]))
+PY
+echo "summary: $out/summary.md" >&2
