@@ -37,8 +37,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * Reads, checks and writes model bundles (docs/model-bundle.md).
@@ -52,9 +50,8 @@ import java.util.zip.ZipInputStream;
  * <p>Loading does not need ONNX Runtime: a bundle can be inspected on any machine. {@link #verify}
  * adds what only a runtime can tell (the graph loads, its input layout, its real output width).
  *
- * <p>A .zip is unpacked into a private temporary folder (deleted at exit), refusing entries that
- * would land outside it and archives larger than {@link #MAX_UNZIPPED_BYTES}; ONNX Runtime then
- * maps the graph from a real file as it does for a folder.
+ * <p>A .zip is unpacked first by {@link BundleZip}, which refuses entries that would land outside
+ * its folder and archives too large to be a bundle.
  */
 public final class Bundles {
   private static final Logger LOG = Logger.getLogger(Bundles.class.getName());
@@ -82,9 +79,6 @@ public final class Bundles {
           "context",
           "refinements");
 
-  /** Above a ResNet50 in float32 (about 100 MB) with plenty of room, below a zip bomb. */
-  static final long MAX_UNZIPPED_BYTES = 4L << 30;
-
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -104,7 +98,7 @@ public final class Bundles {
       return loadDirectory(path, path);
     }
     if (Files.isRegularFile(path)) {
-      return loadDirectory(unzip(path), path);
+      return loadDirectory(BundleZip.unpack(path), path);
     }
     throw new BundleException(Code.MISSING_FILE, path + ": no such bundle folder or .zip");
   }
@@ -728,79 +722,6 @@ public final class Bundles {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Zips
-
-  private static Path unzip(Path zip) {
-    Path target;
-    try {
-      target = Files.createTempDirectory("cordwatch-bundle-");
-    } catch (IOException e) {
-      throw new BundleException(
-          Code.MISSING_FILE, zip + ": cannot create a folder to unpack it: " + e, e);
-    }
-    target.toFile().deleteOnExit();
-    long total = 0;
-    int entries = 0;
-    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        entries++;
-        String name = e.getName();
-        Path out = target.resolve(name).normalize();
-        if (name.startsWith("/")
-            || name.startsWith("\\")
-            || name.contains(":")
-            || !out.startsWith(target)
-            || out.equals(target)) {
-          throw new BundleException(
-              Code.UNSAFE_ZIP,
-              zip + ": entry '" + name + "' would be unpacked outside the bundle folder");
-        }
-        if (entries > 10_000) {
-          throw new BundleException(Code.UNSAFE_ZIP, zip + ": more than 10000 entries");
-        }
-        out.toFile().deleteOnExit();
-        if (e.isDirectory()) {
-          Files.createDirectories(out);
-          continue;
-        }
-        Files.createDirectories(out.getParent());
-        try (OutputStream os = Files.newOutputStream(out)) {
-          byte[] buf = new byte[1 << 16];
-          for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-            total += n;
-            if (total > MAX_UNZIPPED_BYTES) {
-              throw new BundleException(
-                  Code.UNSAFE_ZIP,
-                  zip + ": unpacks to more than " + (MAX_UNZIPPED_BYTES >> 30) + " GiB");
-            }
-            os.write(buf, 0, n);
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new BundleException(
-          Code.MISSING_FILE, zip + ": not a readable folder or .zip: " + e.getMessage(), e);
-    }
-    if (entries == 0) {
-      throw new BundleException(Code.MISSING_FILE, zip + ": not a folder or a .zip of one");
-    }
-    if (Files.isRegularFile(target.resolve(MANIFEST))) {
-      return target;
-    }
-    // A zip of the folder itself ("zip -r b.zip bundle/") has it one level down.
-    try (Stream<Path> top = Files.list(target)) {
-      List<Path> dirs = top.filter(Files::isDirectory).toList();
-      if (dirs.size() == 1 && Files.isRegularFile(dirs.getFirst().resolve(MANIFEST))) {
-        return dirs.getFirst();
-      }
-    } catch (IOException e) {
-      throw new BundleException(Code.MISSING_FILE, zip + ": cannot list what it unpacked", e);
-    }
-    throw new BundleException(
-        Code.MISSING_FILE, zip + ": holds no " + MANIFEST + " at its top or in one top folder");
   }
 
   // ---------------------------------------------------------------------------------------------
