@@ -1,25 +1,17 @@
 package io.cordwatch.infer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cordwatch.infer.BundleException.Code;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * Reads, checks and writes model bundles (docs/model-bundle.md).
@@ -231,39 +223,7 @@ public final class Bundles {
    * bundle.json with their checksums and the backbone's measured D, and verifies the result.
    */
   public static Verified create(Path out, Recipe r) {
-    boolean existed = Files.exists(out);
-    try {
-      if (existed) {
-        try (Stream<Path> s = Files.list(out)) {
-          if (s.findAny().isPresent()) {
-            throw new BundleException(
-                Code.BAD_VALUE, out + ": not empty; a bundle is created in a new folder");
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new BundleException(Code.MISSING_FILE, out + ": cannot read: " + e, e);
-    }
-    try {
-      return assemble(out, r);
-    } catch (RuntimeException e) {
-      // A bundle that failed its own check must not be left looking like one.
-      for (String name : List.of(MANIFEST, "backbone.onnx", "prototypes.f32")) {
-        try {
-          Files.deleteIfExists(out.resolve(name));
-        } catch (IOException ignored) {
-          // best effort: the original failure is what the caller needs to see
-        }
-      }
-      if (!existed) {
-        try {
-          Files.deleteIfExists(out);
-        } catch (IOException ignored) {
-          // a folder that is not empty is left as it is
-        }
-      }
-      throw e;
-    }
+    return BundleWriter.create(out, r);
   }
 
   /**
@@ -275,29 +235,7 @@ public final class Bundles {
    * @throws BundleException naming the problem; {@code MISSING_FILE} for a .zip (unpack it first)
    */
   public static Verified addLocalizer(Path bundleDir, Path onnx, LocalizerSpec spec) {
-    Objects.requireNonNull(spec, "spec");
-    return amend(
-        bundleDir,
-        "a localizer",
-        () -> {
-          // Refuse a model that does not fit its spec before the bundle is touched.
-          OnnxLocalizer.open(onnx, spec).close();
-          Path target = bundleDir.resolve(LOCALIZER_FILE);
-          try {
-            if (!(Files.exists(target) && Files.isSameFile(onnx, target))) {
-              Files.copy(onnx, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-          } catch (IOException e) {
-            throw new BundleException(Code.MISSING_FILE, target + ": cannot write: " + e, e);
-          }
-          ObjectNode entry = JSON.createObjectNode();
-          entry.put("file", LOCALIZER_FILE);
-          entry.put("sha256", sha256(target));
-          entry.setAll(localizerSpecNode(spec));
-          return entry;
-        },
-        "localizer",
-        "backbone");
+    return BundleWriter.addLocalizer(bundleDir, onnx, spec);
   }
 
   /**
@@ -310,183 +248,6 @@ public final class Bundles {
    * @throws BundleException naming the problem; {@code MISSING_FILE} for a .zip (unpack it first)
    */
   public static Verified addCalibration(Path bundleDir, List<short[]> planes) {
-    if (planes.isEmpty() || planes.size() > BundleCalibration.MAX_SLICES) {
-      throw new BundleException(
-          Code.CALIBRATION_SHAPE,
-          "calibration needs 1.."
-              + BundleCalibration.MAX_SLICES
-              + " slices, got "
-              + planes.size()
-              + " (no graded slice was found in the studies given?)");
-    }
-    return amend(
-        bundleDir,
-        "calibration slices",
-        () -> {
-          int size = load(bundleDir).preprocessing().inputSize();
-          ByteBuffer out =
-              ByteBuffer.allocate(Math.toIntExact(BundleCalibration.bytes(planes.size(), size)))
-                  .order(ByteOrder.LITTLE_ENDIAN);
-          for (short[] p : planes) {
-            if (p.length != size * size) {
-              throw new BundleException(
-                  Code.CALIBRATION_SHAPE,
-                  "a calibration plane of " + p.length + " values is not " + size + " x " + size);
-            }
-            out.asShortBuffer().put(p);
-            out.position(out.position() + 2 * p.length);
-          }
-          Path target = bundleDir.resolve(BundleCalibration.FILE);
-          Path partial = bundleDir.resolve(BundleCalibration.FILE + ".partial");
-          try {
-            Files.write(partial, out.array());
-            Files.move(
-                partial,
-                target,
-                StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
-          } catch (IOException e) {
-            throw new BundleException(Code.MISSING_FILE, target + ": cannot write: " + e, e);
-          }
-          ObjectNode entry = JSON.createObjectNode();
-          entry.put("file", BundleCalibration.FILE);
-          entry.put("sha256", sha256(target));
-          entry.put("slices", planes.size());
-          return entry;
-        },
-        "calibration",
-        "preprocessing");
-  }
-
-  /**
-   * Changes one entry of a bundle folder's bundle.json: {@code entry} makes the new object (and any
-   * file it names) once the manifest has been read; it goes in as {@code key}, after {@code after}
-   * (the place a bundle written from scratch gives it), replacing an earlier entry. The bundle is
-   * then verified; if it does not, bundle.json is put back as it was.
-   */
-  private static Verified amend(
-      Path bundleDir, String what, Supplier<ObjectNode> entry, String key, String after) {
-    if (!Files.isDirectory(bundleDir)) {
-      throw new BundleException(
-          Code.MISSING_FILE,
-          bundleDir + ": " + what + " is added to a bundle folder (unpack a .zip first)");
-    }
-    Path manifest = bundleDir.resolve(MANIFEST);
-    byte[] before;
-    JsonNode root;
-    try {
-      before = Files.readAllBytes(manifest);
-      root = JSON.readTree(before);
-    } catch (NoSuchFileException e) {
-      throw new BundleException(Code.MISSING_FILE, bundleDir + ": " + MANIFEST + " is missing");
-    } catch (JsonProcessingException e) {
-      throw new BundleException(
-          Code.MALFORMED_MANIFEST,
-          bundleDir + ": " + MANIFEST + " is not valid JSON: " + e.getOriginalMessage(),
-          e);
-    } catch (IOException e) {
-      throw new BundleException(
-          Code.MISSING_FILE, bundleDir + ": cannot read " + MANIFEST + ": " + e.getMessage(), e);
-    }
-    if (!(root instanceof ObjectNode old)) {
-      throw new BundleException(
-          Code.MALFORMED_MANIFEST, bundleDir + ": " + MANIFEST + " must hold a JSON object");
-    }
-    ObjectNode made = entry.get();
-    ObjectNode updated = JSON.createObjectNode();
-    for (Map.Entry<String, JsonNode> f : old.properties()) {
-      if (f.getKey().equals(key)) {
-        continue;
-      }
-      updated.set(f.getKey(), f.getValue());
-      if (f.getKey().equals(after)) {
-        updated.set(key, made);
-      }
-    }
-    if (!updated.has(key)) {
-      updated.set(key, made);
-    }
-    try {
-      Files.write(manifest, JSON.writeValueAsBytes(updated));
-    } catch (IOException e) {
-      throw new BundleException(Code.MISSING_FILE, manifest + ": cannot write: " + e, e);
-    }
-    try {
-      return verify(bundleDir);
-    } catch (RuntimeException e) {
-      try {
-        Files.write(manifest, before);
-      } catch (IOException restore) {
-        e.addSuppressed(restore);
-      }
-      throw e;
-    }
-  }
-
-  private static Verified assemble(Path out, Recipe r) {
-    int d;
-    try (OnnxRuntimeEngine engine =
-        OnnxRuntimeEngine.open(r.backbone(), r.preprocessing().inputSize())) {
-      d = engine.embeddingWidth();
-    }
-    try {
-      Files.createDirectories(out);
-      Files.copy(r.backbone(), out.resolve("backbone.onnx"), StandardCopyOption.COPY_ATTRIBUTES);
-      Files.copy(r.prototypes(), out.resolve("prototypes.f32"), StandardCopyOption.COPY_ATTRIBUTES);
-    } catch (NoSuchFileException e) {
-      throw new BundleException(Code.MISSING_FILE, e.getFile() + ": no such file", e);
-    } catch (IOException e) {
-      throw new BundleException(Code.MISSING_FILE, out + ": cannot write: " + e, e);
-    }
-    ObjectNode root = JSON.createObjectNode();
-    root.put("format_version", FORMAT_VERSION);
-    root.put("name", r.name() == null ? out.getFileName().toString() : r.name());
-    ObjectNode bb = root.putObject("backbone");
-    bb.put("file", "backbone.onnx");
-    bb.put("sha256", sha256(out.resolve("backbone.onnx")));
-    bb.put("embedding_width", d);
-    ObjectNode head = root.putObject("head");
-    ObjectNode protos = head.putObject("prototypes");
-    protos.put("file", "prototypes.f32");
-    protos.put("sha256", sha256(out.resolve("prototypes.f32")));
-    ArrayNode classes = head.putArray("classes");
-    r.classes().forEach(classes::add);
-    ArrayNode high = head.putArray("high_grade");
-    r.highGrade().forEach(high::add);
-    head.put("temperature", r.temperature());
-    head.put("ood_scale", r.oodScale());
-    if (r.oodThreshold() == Double.POSITIVE_INFINITY) {
-      head.putNull("ood_threshold");
-    } else {
-      head.put("ood_threshold", r.oodThreshold());
-    }
-    if (!Double.isNaN(r.highThreshold())) {
-      head.put("high_threshold", r.highThreshold());
-    }
-    PreprocessingSpec p = r.preprocessing();
-    ObjectNode pre = root.putObject("preprocessing");
-    pre.put("input_size", p.inputSize());
-    pre.put("window_low_percentile", p.windowLowPercentile());
-    pre.put("window_high_percentile", p.windowHighPercentile());
-    pre.put("roi_margin", p.roiMargin());
-    pre.put("resize", p.resize());
-    pre.put("mean", p.mean());
-    pre.put("std", p.std());
-    Provenance v = r.provenance();
-    ObjectNode prov = root.putObject("provenance");
-    prov.put("training_data", v.trainingData());
-    prov.put("date", v.date().toString());
-    ObjectNode metrics = prov.putObject("metrics");
-    v.metrics().forEach(metrics::put);
-    prov.put("clinical_use", v.clinicalUse());
-    if (!v.notes().isEmpty()) {
-      prov.put("notes", v.notes());
-    }
-    try {
-      Files.write(out.resolve(MANIFEST), JSON.writeValueAsBytes(root));
-    } catch (IOException e) {
-      throw new BundleException(Code.MISSING_FILE, out + ": cannot write " + MANIFEST, e);
-    }
-    return verify(out);
+    return BundleWriter.addCalibration(bundleDir, planes);
   }
 }
