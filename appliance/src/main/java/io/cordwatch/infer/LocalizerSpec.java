@@ -1,5 +1,7 @@
 package io.cordwatch.infer;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * How to run a bundle's canal localizer, as bundle.json's {@code localizer} object records it
  * (docs/model-bundle.md). {@link io.cordwatch.roi.CanalLocator} says what each number does; the
@@ -18,13 +20,13 @@ package io.cordwatch.infer;
  * @param refinements how many close views follow the whole-slice view ({@code refinements})
  */
 public record LocalizerSpec(
-    int inputSize,
-    double windowLowPercentile,
-    double windowHighPercentile,
-    String output,
-    double threshold,
-    double context,
-    int refinements) {
+    @JsonProperty(value = "input_size", required = true) int inputSize,
+    @JsonProperty(value = "window_low_percentile", required = true) double windowLowPercentile,
+    @JsonProperty(value = "window_high_percentile", required = true) double windowHighPercentile,
+    @JsonProperty(value = "output", required = true) String output,
+    @JsonProperty(value = "threshold", required = true) double threshold,
+    @JsonProperty(value = "context", required = true) double context,
+    @JsonProperty(value = "refinements", required = true) int refinements) {
 
   /**
    * A [N, 1, V, V] float map: the probability that each view pixel lies inside the canal box (the

@@ -1,5 +1,7 @@
 package io.cordwatch.infer;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * The numbers that turn a slice into the backbone's input tensor, as bundle.json's {@code
  * preprocessing} object records them. {@link Preprocessing} says what each one means; the trainer
@@ -16,13 +18,13 @@ package io.cordwatch.infer;
  * @param std divided by after subtracting the mean ({@code std})
  */
 public record PreprocessingSpec(
-    int inputSize,
-    double windowLowPercentile,
-    double windowHighPercentile,
-    double roiMargin,
-    String resize,
-    double mean,
-    double std) {
+    @JsonProperty(value = "input_size", required = true) int inputSize,
+    @JsonProperty(value = "window_low_percentile", required = true) double windowLowPercentile,
+    @JsonProperty(value = "window_high_percentile", required = true) double windowHighPercentile,
+    @JsonProperty(value = "roi_margin", required = true) double roiMargin,
+    @JsonProperty(value = "resize", required = true) String resize,
+    @JsonProperty(value = "mean", required = true) double mean,
+    @JsonProperty(value = "std", required = true) double std) {
 
   /** Bilinear, pixel centres at +0.5, align_corners=false, edge clamp, no antialiasing. */
   public static final String BILINEAR = "bilinear";

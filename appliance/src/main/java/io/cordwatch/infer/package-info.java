@@ -4,11 +4,14 @@
  * localizer ({@link io.cordwatch.infer.OnnxLocalizer}, whose views and output {@code roi} owns).
  *
  * <p>Owns: the bundle format and its checks ({@link io.cordwatch.infer.Bundles}, documented in
- * docs/model-bundle.md), the reference preprocessing ({@link io.cordwatch.infer.Preprocessing}),
- * the INT8 calibration slices a bundle may carry ({@link io.cordwatch.infer.CalibrationSlices},
- * sampled from graded studies by {@link io.cordwatch.infer.CalibrationCapture} watching the engine
- * through {@link io.cordwatch.infer.ObservedEngine}), the {@link io.cordwatch.infer.BackboneEngine}
- * interface and the CPU engine on ONNX Runtime (and the localizer's session, {@link
+ * docs/model-bundle.md: bundle.json's keys in the records of {@code BundleManifest}, read by {@code
+ * BundleManifestReader}, checked into a {@link io.cordwatch.infer.Bundle} by {@code BundleChecks},
+ * written by {@code BundleWriter}, a .zip unpacked by {@code BundleZip}), the reference
+ * preprocessing ({@link io.cordwatch.infer.Preprocessing}), the INT8 calibration slices a bundle
+ * may carry ({@link io.cordwatch.infer.CalibrationSlices}, sampled from graded studies by {@link
+ * io.cordwatch.infer.CalibrationCapture} watching the engine through {@link
+ * io.cordwatch.infer.ObservedEngine}), the {@link io.cordwatch.infer.BackboneEngine} interface and
+ * the CPU engine on ONNX Runtime (and the localizer's session, {@link
  * io.cordwatch.infer.OnnxLocalizer}), whose native library is loaded only by {@link
  * io.cordwatch.infer.OrtRuntime}; the adapter of the GPU backbone ({@link
  * io.cordwatch.infer.TensorRtBackbone}); the optional {@link io.cordwatch.infer.SeriesEngine}

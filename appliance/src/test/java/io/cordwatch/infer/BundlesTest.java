@@ -166,6 +166,22 @@ class BundlesTest {
   }
 
   @Test
+  void anExplicitNullIsRefusedExceptForTheOodThreshold() throws IOException {
+    writeManifest(m -> head(m).putNull("high_threshold"));
+    failsToLoad(Code.MALFORMED_MANIFEST, "head.high_threshold must be a number, got null");
+    writeManifest(m -> head(m).putArray("classes").add("0").addNull());
+    failsToLoad(Code.MALFORMED_MANIFEST, "head.classes must be an array of strings");
+  }
+
+  @Test
+  void aNumberWhereTextBelongsIsMalformed() throws IOException {
+    writeManifest(m -> m.put("name", 7));
+    failsToLoad(Code.MALFORMED_MANIFEST, "name must be a string, got 7");
+    writeManifest(m -> ((ObjectNode) m.get("preprocessing")).put("input_size", 64.5));
+    failsToLoad(Code.MALFORMED_MANIFEST, "preprocessing.input_size must be an integer, got 64.5");
+  }
+
+  @Test
   void clinicalUseMustBeABoolean() throws IOException {
     writeManifest(m -> ((ObjectNode) m.get("provenance")).put("clinical_use", "no"));
     failsToLoad(Code.MALFORMED_MANIFEST, "provenance.clinical_use must be true or false");

@@ -1,0 +1,245 @@
+package io.cordwatch.infer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cordwatch.infer.BundleException.Code;
+import io.cordwatch.infer.BundleManifest.Backbone;
+import io.cordwatch.infer.BundleManifest.Calibration;
+import io.cordwatch.infer.BundleManifest.FileRef;
+import io.cordwatch.infer.BundleManifest.Head;
+import io.cordwatch.infer.BundleManifest.ProvenanceEntry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * Writes bundles: assembles a new one from a {@link Bundles.Recipe}, or puts a localizer or
+ * calibration slices into an existing folder. bundle.json goes out as a {@link BundleManifest} (so
+ * its keys are the ones the reader knows), and every bundle written is verified by loading it back;
+ * one that does not verify is not left behind looking like a bundle.
+ */
+final class BundleWriter {
+  private static final ObjectMapper JSON = BundleManifestReader.JSON;
+
+  private BundleWriter() {}
+
+  /**
+   * Copies the recipe's files into {@code out} (created; must not exist or be empty), writes
+   * bundle.json with their checksums and the backbone's measured D, and verifies the result.
+   */
+  static Bundles.Verified create(Path out, Bundles.Recipe r) {
+    boolean existed = Files.exists(out);
+    try {
+      if (existed) {
+        try (Stream<Path> s = Files.list(out)) {
+          if (s.findAny().isPresent()) {
+            throw new BundleException(
+                Code.BAD_VALUE, out + ": not empty; a bundle is created in a new folder");
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new BundleException(Code.MISSING_FILE, out + ": cannot read: " + e, e);
+    }
+    try {
+      return assemble(out, r);
+    } catch (RuntimeException e) {
+      // A bundle that failed its own check must not be left looking like one.
+      for (String name : List.of(Bundles.MANIFEST, "backbone.onnx", "prototypes.f32")) {
+        try {
+          Files.deleteIfExists(out.resolve(name));
+        } catch (IOException ignored) {
+          // best effort: the original failure is what the caller needs to see
+        }
+      }
+      if (!existed) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException ignored) {
+          // a folder that is not empty is left as it is
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Puts a canal localizer into a bundle folder: checks that {@code onnx} runs with {@code spec},
+   * copies it to {@value Bundles#LOCALIZER_FILE}, records it in bundle.json (replacing an earlier
+   * {@code localizer} entry, including one written before the run-time keys existed) and verifies
+   * the bundle. If the result does not verify, bundle.json is put back as it was.
+   *
+   * @throws BundleException naming the problem; {@code MISSING_FILE} for a .zip (unpack it first)
+   */
+  static Bundles.Verified addLocalizer(Path bundleDir, Path onnx, LocalizerSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    return amend(
+        bundleDir,
+        "a localizer",
+        () -> {
+          // Refuse a model that does not fit its spec before the bundle is touched.
+          OnnxLocalizer.open(onnx, spec).close();
+          Path target = bundleDir.resolve(Bundles.LOCALIZER_FILE);
+          try {
+            if (!(Files.exists(target) && Files.isSameFile(onnx, target))) {
+              Files.copy(onnx, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+          } catch (IOException e) {
+            throw new BundleException(Code.MISSING_FILE, target + ": cannot write: " + e, e);
+          }
+          ObjectNode entry =
+              JSON.valueToTree(new FileRef(Bundles.LOCALIZER_FILE, BundleChecks.sha256(target)));
+          entry.setAll((ObjectNode) JSON.valueToTree(spec));
+          return m -> m.withLocalizer(entry);
+        });
+  }
+
+  /**
+   * Puts INT8 calibration slices into a bundle folder: writes them to {@value
+   * BundleCalibration#FILE} ({@link BundleCalibration} gives the layout), records them in
+   * bundle.json's {@code calibration} entry (replacing an earlier one) and verifies the bundle. If
+   * the result does not verify, bundle.json is put back as it was.
+   *
+   * @param planes unit planes of S x S (the bundle's input size) as {@code round(x * 65535)}
+   * @throws BundleException naming the problem; {@code MISSING_FILE} for a .zip (unpack it first)
+   */
+  static Bundles.Verified addCalibration(Path bundleDir, List<short[]> planes) {
+    if (planes.isEmpty() || planes.size() > BundleCalibration.MAX_SLICES) {
+      throw new BundleException(
+          Code.CALIBRATION_SHAPE,
+          "calibration needs 1.."
+              + BundleCalibration.MAX_SLICES
+              + " slices, got "
+              + planes.size()
+              + " (no graded slice was found in the studies given?)");
+    }
+    return amend(
+        bundleDir,
+        "calibration slices",
+        () -> {
+          int size = Bundles.load(bundleDir).preprocessing().inputSize();
+          ByteBuffer out =
+              ByteBuffer.allocate(Math.toIntExact(BundleCalibration.bytes(planes.size(), size)))
+                  .order(ByteOrder.LITTLE_ENDIAN);
+          for (short[] p : planes) {
+            if (p.length != size * size) {
+              throw new BundleException(
+                  Code.CALIBRATION_SHAPE,
+                  "a calibration plane of " + p.length + " values is not " + size + " x " + size);
+            }
+            out.asShortBuffer().put(p);
+            out.position(out.position() + 2 * p.length);
+          }
+          Path target = bundleDir.resolve(BundleCalibration.FILE);
+          Path partial = bundleDir.resolve(BundleCalibration.FILE + ".partial");
+          try {
+            Files.write(partial, out.array());
+            Files.move(
+                partial,
+                target,
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+          } catch (IOException e) {
+            throw new BundleException(Code.MISSING_FILE, target + ": cannot write: " + e, e);
+          }
+          Calibration entry =
+              new Calibration(BundleCalibration.FILE, BundleChecks.sha256(target), planes.size());
+          return m -> m.withCalibration(entry);
+        });
+  }
+
+  /**
+   * Changes one entry of a bundle folder's bundle.json: {@code change} makes the new entry (and any
+   * file it names) once the manifest has been read, and says how it goes into the manifest. The
+   * bundle is then verified; if it does not, bundle.json is put back as it was.
+   */
+  private static Bundles.Verified amend(
+      Path bundleDir, String what, Supplier<UnaryOperator<BundleManifest>> change) {
+    if (!Files.isDirectory(bundleDir)) {
+      throw new BundleException(
+          Code.MISSING_FILE,
+          bundleDir + ": " + what + " is added to a bundle folder (unpack a .zip first)");
+    }
+    Path manifest = bundleDir.resolve(Bundles.MANIFEST);
+    byte[] before;
+    try {
+      before = Files.readAllBytes(manifest);
+    } catch (NoSuchFileException e) {
+      throw new BundleException(
+          Code.MISSING_FILE, bundleDir + ": " + Bundles.MANIFEST + " is missing");
+    } catch (IOException e) {
+      throw new BundleException(
+          Code.MISSING_FILE,
+          bundleDir + ": cannot read " + Bundles.MANIFEST + ": " + e.getMessage(),
+          e);
+    }
+    BundleManifest old = BundleManifestReader.read(before, bundleDir + ": " + Bundles.MANIFEST);
+    write(manifest, change.get().apply(old));
+    try {
+      return Bundles.verify(bundleDir);
+    } catch (RuntimeException e) {
+      try {
+        Files.write(manifest, before);
+      } catch (IOException restore) {
+        e.addSuppressed(restore);
+      }
+      throw e;
+    }
+  }
+
+  private static void write(Path manifest, BundleManifest m) {
+    try {
+      Files.write(manifest, JSON.writeValueAsBytes(m));
+    } catch (IOException e) {
+      throw new BundleException(Code.MISSING_FILE, manifest + ": cannot write: " + e, e);
+    }
+  }
+
+  private static Bundles.Verified assemble(Path out, Bundles.Recipe r) {
+    int d;
+    try (OnnxRuntimeEngine engine =
+        OnnxRuntimeEngine.open(r.backbone(), r.preprocessing().inputSize())) {
+      d = engine.embeddingWidth();
+    }
+    try {
+      Files.createDirectories(out);
+      Files.copy(r.backbone(), out.resolve("backbone.onnx"), StandardCopyOption.COPY_ATTRIBUTES);
+      Files.copy(r.prototypes(), out.resolve("prototypes.f32"), StandardCopyOption.COPY_ATTRIBUTES);
+    } catch (NoSuchFileException e) {
+      throw new BundleException(Code.MISSING_FILE, e.getFile() + ": no such file", e);
+    } catch (IOException e) {
+      throw new BundleException(Code.MISSING_FILE, out + ": cannot write: " + e, e);
+    }
+    PreprocessingSpec p = r.preprocessing();
+    BundleManifest m =
+        new BundleManifest(
+            Bundles.FORMAT_VERSION,
+            r.name() == null ? out.getFileName().toString() : r.name(),
+            new Backbone("backbone.onnx", BundleChecks.sha256(out.resolve("backbone.onnx")), d),
+            null,
+            new Head(
+                new FileRef("prototypes.f32", BundleChecks.sha256(out.resolve("prototypes.f32"))),
+                r.classes(),
+                r.highGrade(),
+                r.temperature(),
+                r.oodScale(),
+                r.oodThreshold() == Double.POSITIVE_INFINITY ? null : r.oodThreshold(),
+                Double.isNaN(r.highThreshold()) ? null : r.highThreshold(),
+                null,
+                null),
+            p,
+            null,
+            ProvenanceEntry.of(r.provenance()));
+    write(out.resolve(Bundles.MANIFEST), m);
+    return Bundles.verify(out);
+  }
+}
