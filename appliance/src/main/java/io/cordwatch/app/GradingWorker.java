@@ -1,14 +1,12 @@
 package io.cordwatch.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.grade.SeriesGrader.DecodedInput;
 import io.cordwatch.grade.SeriesResult;
 import io.cordwatch.grade.SliceResult;
 import io.cordwatch.grade.Verdict;
+import io.cordwatch.grade.VerdictJson;
 import io.cordwatch.receive.Spool;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.InstanceRow;
@@ -87,9 +85,6 @@ public final class GradingWorker implements AutoCloseable {
       return d.compareTo(max) > 0 ? max : d;
     }
   }
-
-  static final ObjectMapper JSON =
-      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
   private final Index index;
   private final Spool spool;
@@ -243,32 +238,27 @@ public final class GradingWorker implements AutoCloseable {
       // Shutting down: the job stays running and is queued again at the next start.
       return;
     }
-    String verdictJson;
     List<SliceRow> rows = new ArrayList<>(result.slices().size());
-    try {
-      verdictJson = JSON.writeValueAsString(result.verdict());
-      for (int i = 0; i < result.slices().size(); i++) {
-        SliceResult s = result.slices().get(i);
-        rows.add(
-            new SliceRow(
-                i,
-                s.sopInstanceUid(),
-                s.frame(),
-                s.status(),
-                s.grade(),
-                s.probabilities() == null ? null : JSON.writeValueAsString(s.probabilities()),
-                s.box() == null
-                    ? null
-                    : new int[] {s.box().x0(), s.box().y0(), s.box().x1(), s.box().y1()},
-                s.ood(),
-                s.uncertain(),
-                s.reason(),
-                s.boxSource(),
-                s.pHigh(),
-                s.highCall()));
-      }
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("verdict does not serialise: " + e.getMessage(), e);
+    String verdictJson = VerdictJson.verdict(result.verdict());
+    for (int i = 0; i < result.slices().size(); i++) {
+      SliceResult s = result.slices().get(i);
+      rows.add(
+          new SliceRow(
+              i,
+              s.sopInstanceUid(),
+              s.frame(),
+              s.status(),
+              s.grade(),
+              s.probabilities() == null ? null : VerdictJson.probabilities(s.probabilities()),
+              s.box() == null
+                  ? null
+                  : new int[] {s.box().x0(), s.box().y0(), s.box().x1(), s.box().y1()},
+              s.ood(),
+              s.uncertain(),
+              s.reason(),
+              s.boxSource(),
+              s.pHigh(),
+              s.highCall()));
     }
     long committed = clock.millis();
     boolean finished = index.finishJob(job, verdictJson, rows, committed);

@@ -1,13 +1,12 @@
 package io.cordwatch.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cordwatch.app.Appliance;
 import io.cordwatch.app.Logging;
 import io.cordwatch.config.Settings;
 import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.grade.SeriesResult;
 import io.cordwatch.grade.Verdict;
+import io.cordwatch.grade.VerdictJson;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.Bundles;
@@ -84,7 +83,6 @@ final class GradeBench implements Callable<Integer> {
 
   private static final String CALLING_AE = "BENCH";
   private static final Duration VERDICT_DEADLINE = Duration.ofSeconds(120);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @CommandLine.Spec CommandSpec spec;
 
@@ -330,13 +328,11 @@ final class GradeBench implements Callable<Integer> {
           }
           SeriesRow s = graded.get();
           long verdictMs = s.job().updatedMs();
-          // Read by JsonNode path: the verdict JSON's shape and its typed reader belong to grade/
-          // (issue 11, "one verdict JSON shape"); this becomes that reader when it exists.
-          JsonNode v = JSON.readTree(s.verdictJson());
+          Verdict v = VerdictJson.readVerdict(s.verdictJson());
           return new LatencyRun(
               verdictMs - s.lastReceivedMs(),
               s.completedMs() == null ? Double.NaN : verdictMs - s.completedMs(),
-              v.path("timings").path("total_ms").asDouble(Double.NaN),
+              v.timings().totalMs(),
               appliance.meters().streamingOutcomes("committed") > 0);
         }
         if (!appliance.index().jobs(JobState.FAILED).isEmpty()) {

@@ -3,7 +3,7 @@ package io.cordwatch.bench;
 import io.cordwatch.app.Appliance;
 import io.cordwatch.app.Logging;
 import io.cordwatch.config.Settings;
-import io.cordwatch.dicom.SyntheticStudy;
+import io.cordwatch.phantom.SyntheticStudy;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import java.io.IOException;

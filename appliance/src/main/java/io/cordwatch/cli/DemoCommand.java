@@ -3,9 +3,11 @@ package io.cordwatch.cli;
 import io.cordwatch.app.Appliance;
 import io.cordwatch.app.Logging;
 import io.cordwatch.config.Settings;
+import io.cordwatch.grade.Verdict;
+import io.cordwatch.grade.VerdictJson;
+import io.cordwatch.grade.bilsky.Grade;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
-import io.cordwatch.phantom.Grade;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
 import io.cordwatch.roi.CanalBox;
@@ -276,40 +278,40 @@ final class DemoCommand implements Callable<Integer> {
 
   /** One line from the verdict JSON: study grade, group, segments and their key images. */
   private static String verdictLine(String json) {
+    Verdict v;
     try {
-      var v = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
-      StringBuilder b =
-          new StringBuilder("grade ")
-              .append(v.path("grade").asText("none"))
-              .append(" (")
-              .append(v.path("group").asText("-"))
-              .append(
-                  v.path("indeterminate_reason").isTextual()
-                      ? ": read manually, " + v.path("indeterminate_reason").asText()
-                      : "")
-              .append("), ")
-              .append(v.path("segments").size())
-              .append(" segment(s)");
-      for (var seg : v.path("segments")) {
-        b.append("; slices ")
-            .append(seg.path("first_slice").asInt() + 1)
-            .append("-")
-            .append(seg.path("last_slice").asInt() + 1)
-            .append(" max ")
-            .append(seg.path("max_grade").asText());
-      }
-      var counts = v.path("counts");
-      return b.append("; ")
-          .append(counts.path("graded").asInt())
-          .append(" of ")
-          .append(counts.path("slices").asInt())
-          .append(" slices graded in ")
-          .append(v.path("timings").path("total_ms").asLong())
-          .append(" ms")
-          .toString();
-    } catch (IOException e) {
+      v = VerdictJson.readVerdict(json);
+    } catch (IllegalArgumentException e) {
       return "unreadable verdict: " + e.getMessage();
     }
+    StringBuilder b =
+        new StringBuilder("grade ")
+            .append(v.grade() == null ? "none" : v.grade())
+            .append(" (")
+            .append(v.group() == null ? "-" : v.group())
+            .append(
+                v.indeterminateReason() != null
+                    ? ": read manually, " + v.indeterminateReason()
+                    : "")
+            .append("), ")
+            .append(v.segments().size())
+            .append(" segment(s)");
+    for (Verdict.Segment seg : v.segments()) {
+      b.append("; slices ")
+          .append(seg.firstSlice() + 1)
+          .append("-")
+          .append(seg.lastSlice() + 1)
+          .append(" max ")
+          .append(seg.maxGrade());
+    }
+    return b.append("; ")
+        .append(v.counts().graded())
+        .append(" of ")
+        .append(v.counts().slices())
+        .append(" slices graded in ")
+        .append(v.timings().totalMs())
+        .append(" ms")
+        .toString();
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -2,7 +2,7 @@ package io.cordwatch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cordwatch.phantom.Grade;
+import io.cordwatch.grade.bilsky.Grade;
 import io.cordwatch.stats.Agreement;
 import io.cordwatch.stats.ConfusionMatrix;
 import io.cordwatch.stats.Dichotomous;
@@ -26,7 +26,7 @@ import java.util.Map;
  * slice on only one side, and every predicted slice that was not graded, is listed.
  */
 final class Evaluation {
-  static final List<String> GRADES = Arrays.stream(Grade.values()).map(Grade::label).toList();
+  static final List<String> GRADES = Grade.labels();
   static final int FIRST_HIGH = Grade.G1C.ordinal();
 
   /** A bad input file, with the file and line in the message. */

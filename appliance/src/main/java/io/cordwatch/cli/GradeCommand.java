@@ -1,9 +1,7 @@
 package io.cordwatch.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.cordwatch.app.StageSettings;
 import io.cordwatch.config.Settings;
 import io.cordwatch.dicom.DicomFacts;
@@ -14,6 +12,7 @@ import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.grade.SeriesResult;
 import io.cordwatch.grade.SliceResult;
 import io.cordwatch.grade.Verdict;
+import io.cordwatch.grade.VerdictJson;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleException;
@@ -56,10 +55,8 @@ import picocli.CommandLine.Spec;
     })
 final class GradeCommand implements Callable<Integer> {
 
-  static final ObjectMapper JSON =
-      new ObjectMapper()
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(SerializationFeature.INDENT_OUTPUT);
+  /** How the CLI prints JSON: the results' one shape ({@link VerdictJson}), indented. */
+  static final ObjectWriter JSON = VerdictJson.prettyWriter();
 
   @Spec CommandSpec spec;
 

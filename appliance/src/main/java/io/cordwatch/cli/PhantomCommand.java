@@ -1,7 +1,7 @@
 package io.cordwatch.cli;
 
+import io.cordwatch.grade.bilsky.Grade;
 import io.cordwatch.phantom.FactorRange;
-import io.cordwatch.phantom.Grade;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package io.cordwatch.cli;
 
-import io.cordwatch.phantom.Grade;
+import io.cordwatch.grade.bilsky.Grade;
 import io.cordwatch.phantom.real.RealSource;
 import io.cordwatch.phantom.real.RealSpine;
 import java.io.PrintWriter;

@@ -1,5 +1,6 @@
 package io.cordwatch.infer;
 
+import io.cordwatch.grade.bilsky.Grade;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -55,8 +56,11 @@ public record Bundle(
     Optional<BundleCalibration> calibration,
     Provenance provenance) {
 
-  public static final List<String> DEFAULT_CLASSES = List.of("0", "1a", "1b", "1c", "2", "3");
-  public static final List<String> DEFAULT_HIGH_GRADE = List.of("1c", "2", "3");
+  /** The classes of a bundle whose manifest names none: the Bilsky grades' labels. */
+  public static final List<String> DEFAULT_CLASSES = Grade.labels();
+
+  /** The high-grade set of a bundle whose manifest names none: 1c, 2, 3. */
+  public static final List<String> DEFAULT_HIGH_GRADE = Grade.highLabels();
 
   public Bundle {
     prototypes = copy(prototypes);

@@ -1,5 +1,7 @@
 package io.cordwatch.phantom;
 
+import io.cordwatch.grade.bilsky.Grade;
+
 /**
  * The Bilsky grade of a slice, read from its rendered masks alone.
  *

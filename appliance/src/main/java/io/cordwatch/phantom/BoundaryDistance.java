@@ -1,5 +1,7 @@
 package io.cordwatch.phantom;
 
+import io.cordwatch.grade.bilsky.Grade;
+
 /**
  * How far a slice lies from the nearest Bilsky grade boundary, in severity units.
  *

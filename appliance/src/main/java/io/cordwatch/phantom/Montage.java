@@ -1,5 +1,6 @@
 package io.cordwatch.phantom;
 
+import io.cordwatch.grade.bilsky.Grade;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

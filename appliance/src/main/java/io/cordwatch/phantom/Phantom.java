@@ -1,5 +1,6 @@
 package io.cordwatch.phantom;
 
+import io.cordwatch.grade.bilsky.Grade;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

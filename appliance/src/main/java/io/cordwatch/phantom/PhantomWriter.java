@@ -3,14 +3,12 @@ package io.cordwatch.phantom;
 import io.cordwatch.dicom.DataSetWriter;
 import io.cordwatch.dicom.Uids;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 /**
@@ -506,17 +504,6 @@ public final class PhantomWriter {
 
   /** A UID derived from the seed, the study index and a name, under the UUID root 2.25. */
   static String uid(StudyPlan plan, String name) {
-    UUID u =
-        UUID.nameUUIDFromBytes(
-            ("cordwatch-phantom/" + plan.seed() + "/" + plan.index() + "/" + name)
-                .getBytes(StandardCharsets.UTF_8));
-    byte[] b = new byte[16];
-    long hi = u.getMostSignificantBits();
-    long lo = u.getLeastSignificantBits();
-    for (int i = 0; i < 8; i++) {
-      b[i] = (byte) (hi >>> (56 - 8 * i));
-      b[8 + i] = (byte) (lo >>> (56 - 8 * i));
-    }
-    return "2.25." + new BigInteger(1, b);
+    return Uids.named("cordwatch-phantom/" + plan.seed() + "/" + plan.index() + "/" + name);
   }
 }

@@ -1,5 +1,6 @@
 package io.cordwatch.phantom;
 
+import io.cordwatch.grade.bilsky.Grade;
 import io.cordwatch.phantom.Lesion.Direction;
 import io.cordwatch.phantom.Lesion.SliceDisease;
 import java.util.ArrayList;

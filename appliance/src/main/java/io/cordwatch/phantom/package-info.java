@@ -19,7 +19,12 @@
  * io.cordwatch.phantom.BoundaryDistance}) as labels.csv's last column. All of its draws and their
  * training and hold-out ranges are in {@link io.cordwatch.phantom.FactorRange} (docs/phantom.md).
  *
- * <p>DICOM is written through {@link io.cordwatch.dicom.DataSetWriter}, so the DICOM library stays
- * behind the {@code dicom} package.
+ * <p>{@link io.cordwatch.phantom.SyntheticStudy} writes small unlabelled MR studies (an oval, a
+ * canal, a cord) for the receiver's tests and the ingest benchmark, where only the headers and the
+ * volume matter.
+ *
+ * <p>All DICOM here is written through {@link io.cordwatch.dicom.DataSetWriter} with UIDs from
+ * {@link io.cordwatch.dicom.Uids} (name-based for the phantom, so a seed reproduces the bytes;
+ * random for the synthetic study), so the DICOM library stays behind the {@code dicom} package.
  */
 package io.cordwatch.phantom;

@@ -1,7 +1,9 @@
 package io.cordwatch.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.cordwatch.dicom.Uids;
+import io.cordwatch.grade.VerdictJson;
 import io.cordwatch.roi.BoxFileException;
 import io.cordwatch.roi.BoxUpload;
 import io.cordwatch.roi.SliceBox;
@@ -248,9 +250,9 @@ final class ApiService implements HttpService {
 
   private static JsonNode facts(InstanceRow row) {
     try {
-      return Replies.JSON.readTree(row.factsJson());
-    } catch (IOException e) {
-      return Replies.JSON.missingNode();
+      return VerdictJson.tree(row.factsJson());
+    } catch (IllegalStateException e) {
+      return MissingNode.getInstance();
     }
   }
 

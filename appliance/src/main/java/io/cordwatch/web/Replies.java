@@ -1,8 +1,8 @@
 package io.cordwatch.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.cordwatch.grade.VerdictJson;
 import io.cordwatch.store.StoreException;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
@@ -20,15 +20,15 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * How every route writes its answer. JSON goes through one mapper configured for snake_case with
- * nulls written out, so a field a client reads is always present, null or not; errors share one
- * shape so a client needs one parser for every failure.
+ * How every route writes its answer. JSON goes through the one results mapper ({@link VerdictJson}:
+ * snake_case with nulls written out), so a field a client reads is always present, null or not, and
+ * a verdict reads the same here as in the store and the CLI; errors share one shape so a client
+ * needs one parser for every failure.
  */
 final class Replies {
   private static final Logger LOG = Logger.getLogger(Replies.class.getName());
 
-  static final ObjectMapper JSON =
-      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+  static final ObjectWriter JSON = VerdictJson.writer();
 
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 

@@ -1,11 +1,11 @@
 package io.cordwatch.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cordwatch.Version;
 import io.cordwatch.grade.StudyVerdict;
 import io.cordwatch.grade.Verdict;
+import io.cordwatch.grade.VerdictJson;
 import io.cordwatch.store.Records.JobRow;
 import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.SliceRow;
@@ -351,11 +351,7 @@ final class Views {
 
   /** Stored JSON as a tree, so it is sent as JSON and not as a string holding JSON. */
   private static JsonNode tree(String json) {
-    try {
-      return Replies.JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored result is not JSON: " + e.getOriginalMessage(), e);
-    }
+    return VerdictJson.tree(json);
   }
 
   static JobView job(JobRow j) {

@@ -11,6 +11,7 @@ import io.cordwatch.dicom.InstanceFacts;
 import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.grade.SeriesResult;
 import io.cordwatch.grade.SliceResult;
+import io.cordwatch.grade.VerdictJson;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.Bundles;
@@ -179,7 +180,7 @@ class StreamingGradingTest {
         new SeriesGrader(bundle, engine, boxes).grade(studyUid, seriesUid, inputs);
     SeriesRow s = series();
     assertEquals(
-        withoutTimings(GradingWorker.JSON.writeValueAsString(reference.verdict())),
+        withoutTimings(VerdictJson.writer().writeValueAsString(reference.verdict())),
         withoutTimings(s.verdictJson()));
     assertEquals(reference.slices().size(), s.slices().size());
     for (int i = 0; i < s.slices().size(); i++) {
@@ -191,7 +192,7 @@ class StreamingGradingTest {
       assertEquals(
           want.probabilities() == null
               ? null
-              : GradingWorker.JSON.writeValueAsString(want.probabilities()),
+              : VerdictJson.writer().writeValueAsString(want.probabilities()),
           got.probabilitiesJson());
       assertEquals(want.ood(), got.ood());
     }

@@ -23,13 +23,12 @@ import io.cordwatch.phantom.StudyPlan;
 import io.cordwatch.roi.BoxSource;
 import io.cordwatch.roi.CanalBox;
 import io.cordwatch.roi.SuppliedBoxes;
+import io.cordwatch.testing.MutableClock;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -315,7 +314,7 @@ class FusedGradingTest {
 
   @Test
   void aGpuFaultOnAFusedSeriesIsRedoneOnTheCpuAndTheGpuIsRetriedLater() {
-    MutableClock clock = new MutableClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-06-01T10:00:00Z"));
     List<String> events = new ArrayList<>();
     Flaky[] current = new Flaky[1];
     FallbackEngine engine =
@@ -451,29 +450,6 @@ class FusedGradingTest {
     @Override
     public void close() {
       inner.close();
-    }
-  }
-
-  private static final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2026-06-01T10:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cordwatch.infer.BundleException.Code;
+import io.cordwatch.testing.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,7 +182,7 @@ class BundleLocalizerTest {
     Bundles.Verified v = Bundles.addLocalizer(dir, model, stored);
 
     assertEquals(SPEC, v.bundle().localizer().orElseThrow().spec());
-    assertEquals(Bundles.sha256(model), v.bundle().localizer().orElseThrow().sha256());
+    assertEquals(Sha256.of(model), v.bundle().localizer().orElseThrow().sha256());
     String manifest = Files.readString(dir.resolve(Bundles.MANIFEST));
     assertTrue(
         manifest.indexOf("\"backbone\"") < manifest.indexOf("\"localizer\"")

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cordwatch.infer.BundleException.Code;
+import io.cordwatch.testing.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -379,6 +380,6 @@ class BundlesTest {
     assertEquals(32, v.bundle().embeddingWidth());
     assertTrue(v.bundle().highThreshold().isEmpty(), "no threshold unless the recipe has one");
     assertTrue(Files.readString(out.resolve("bundle.json")).contains("\"ood_threshold\" : null"));
-    assertEquals(Bundles.sha256(protos), v.bundle().prototypesFile().sha256());
+    assertEquals(Sha256.of(protos), v.bundle().prototypesFile().sha256());
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cordwatch.testing.Sha256;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,13 +56,13 @@ class CalibrationSlicesTest {
   }
 
   @Test
-  void theSlicesComeBackInFullBatchesTheLastFilledUpFromTheStart() {
+  void theSlicesComeBackInFullBatchesTheLastFilledUpFromTheStart() throws Exception {
     List<short[]> planes = planes(5);
     Bundle b = Bundles.addCalibration(dir, planes).bundle();
     BundleCalibration c = b.calibration().orElseThrow();
     assertEquals(5, c.slices());
     assertEquals(BundleCalibration.FILE, c.data().file());
-    assertEquals(Bundles.sha256(dir.resolve(BundleCalibration.FILE)), c.data().sha256());
+    assertEquals(Sha256.of(dir.resolve(BundleCalibration.FILE)), c.data().sha256());
 
     CalibrationSlices slices = c.open(b.preprocessing(), 3, 2);
     assertEquals(2, slices.batchSize());

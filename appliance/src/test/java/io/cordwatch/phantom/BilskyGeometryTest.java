@@ -3,6 +3,7 @@ package io.cordwatch.phantom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cordwatch.grade.bilsky.Grade;
 import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package io.cordwatch.phantom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cordwatch.grade.bilsky.Grade;
 import org.junit.jupiter.api.Test;
 
 /** Over 50 studies, each style's grade mix is within a few points of its targets (BILSKY.md). */

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.TagFromName;
-import io.cordwatch.dicom.SyntheticStudy;
+import io.cordwatch.phantom.SyntheticStudy;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.InstanceRow;
 import java.io.BufferedReader;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.app.Appliance;
-import io.cordwatch.dicom.SyntheticStudy;
+import io.cordwatch.phantom.SyntheticStudy;
 import io.cordwatch.store.Records.InstanceRow;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.app.StageSettings;
 import io.cordwatch.dicom.InstanceFacts;
-import io.cordwatch.dicom.SyntheticStudy;
 import io.cordwatch.dicom.Uids;
+import io.cordwatch.phantom.SyntheticStudy;
 import io.cordwatch.store.Index;
 import io.cordwatch.telemetry.DiskWatermark;
 import io.cordwatch.telemetry.Meters;

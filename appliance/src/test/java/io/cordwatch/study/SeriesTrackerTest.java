@@ -9,12 +9,9 @@ import io.cordwatch.dicom.InstanceFacts;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.store.Records.SeriesRow;
+import io.cordwatch.testing.MutableClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +25,7 @@ class SeriesTrackerTest {
   private static final double[] SAGITTAL = {0, 1, 0, 0, 0, -1};
 
   @TempDir Path tmp;
-  private final MutableClock clock = new MutableClock();
+  private final MutableClock clock = new MutableClock(1_800_000_000_000L);
   private Index index;
   private SeriesTracker tracker;
   private int counter;
@@ -183,34 +180,5 @@ class SeriesTrackerTest {
         .filter(s -> s.seriesUid().equals(series))
         .findFirst()
         .orElseThrow();
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    private long millis = 1_800_000_000_000L;
-
-    void advance(long ms) {
-      millis += ms;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public long millis() {
-      return millis;
-    }
   }
 }

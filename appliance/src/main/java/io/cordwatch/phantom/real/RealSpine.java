@@ -1,7 +1,7 @@
 package io.cordwatch.phantom.real;
 
+import io.cordwatch.grade.bilsky.Grade;
 import io.cordwatch.phantom.BilskyGrader;
-import io.cordwatch.phantom.Grade;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cordwatch.phantom.Grade;
+import io.cordwatch.grade.bilsky.Grade;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,6 +1,6 @@
 package io.cordwatch.trainer.cli;
 
-import io.cordwatch.infer.Bundle;
+import io.cordwatch.grade.bilsky.Grade;
 import io.cordwatch.infer.BundleCalibration;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
@@ -299,7 +299,7 @@ final class TrainCommand implements Callable<Integer> {
             d.std());
     LayerSpec layers = LayerSpec.bottleneck(3, widthDivisor, blocks);
     Augmentation augmentation = Augmentation.standard();
-    List<String> classes = Bundle.DEFAULT_CLASSES;
+    List<String> classes = Grade.labels();
 
     List<Dataset> parts = new ArrayList<>();
     for (Path dir : data) {
@@ -339,7 +339,7 @@ final class TrainCommand implements Callable<Integer> {
             augmentation,
             workDir,
             resume,
-            Bundle.DEFAULT_HIGH_GRADE);
+            Grade.highLabels());
     TrainingRun.Result result = new TrainingRun(config, trainSet, valSet, log).run();
     BundleExport.Written written;
     try (ProtoNet net = result.net()) {
