@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -184,8 +185,15 @@ public final class StrictJson {
           names.add(u.getPropertyName());
         }
         List<String> known = new ArrayList<>();
-        for (Object k : (Collection<?>) u.getKnownPropertyIds()) {
-          known.add(String.valueOf(k));
+        if (u.getReferringClass() != null && u.getReferringClass().isRecord()) {
+          // Jackson's own list is in hash order; people read the keys in the order documented.
+          for (RecordComponent c : u.getReferringClass().getRecordComponents()) {
+            known.add(jsonName(u.getReferringClass(), c));
+          }
+        } else {
+          for (Object k : (Collection<?>) u.getKnownPropertyIds()) {
+            known.add(String.valueOf(k));
+          }
         }
         return new Problem(Kind.UNKNOWN_KEY, names, known, null, null, null, e);
       }
@@ -211,6 +219,18 @@ public final class StrictJson {
             null,
             e);
       }
+      case JsonMappingException w when w.getCause() instanceof InputCoercionException c -> {
+        // A number too large for its type: wrapped with its path, it is a wrong type too.
+        JsonNode found = node.at(pointer.toString());
+        return new Problem(
+            Kind.WRONG_TYPE,
+            names,
+            List.of(),
+            c.getTargetType(),
+            found.isMissingNode() ? null : found,
+            null,
+            e);
+      }
       default -> {
         return new Problem(Kind.OTHER, names, List.of(), null, null, e.getOriginalMessage(), e);
       }
@@ -228,14 +248,8 @@ public final class StrictJson {
       return;
     }
     for (RecordComponent c : type.getRecordComponents()) {
-      Field f;
-      try {
-        f = type.getDeclaredField(c.getName());
-      } catch (NoSuchFieldException e) {
-        throw new IllegalStateException("a record has a field per component", e);
-      }
-      JsonProperty p = f.getAnnotation(JsonProperty.class);
-      String name = p == null || p.value().isEmpty() ? c.getName() : p.value();
+      Field f = field(type, c);
+      String name = jsonName(type, c);
       JsonNode v = node.get(name);
       if (v == null) {
         continue;
@@ -253,6 +267,20 @@ public final class StrictJson {
       }
       refuseNulls(v, c.getType(), at, error);
     }
+  }
+
+  private static Field field(Class<?> record, RecordComponent c) {
+    try {
+      return record.getDeclaredField(c.getName());
+    } catch (NoSuchFieldException e) {
+      throw new IllegalStateException("a record has a field per component", e);
+    }
+  }
+
+  /** The key a record component is read from: its {@code @JsonProperty} name, or its own. */
+  private static String jsonName(Class<?> record, RecordComponent c) {
+    JsonProperty p = field(record, c).getAnnotation(JsonProperty.class);
+    return p == null || p.value().isEmpty() ? c.getName() : p.value();
   }
 
   private static String escape(String name) {
