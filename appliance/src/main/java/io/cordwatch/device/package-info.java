@@ -4,11 +4,12 @@
  * TensorRT workspace), with power and clock advice and the published ResNet-50 figure to compare a
  * measurement against.
  *
- * <p>Owns: the profile format (firmware-config/profiles/*.yaml, read strictly by {@link
- * io.cordwatch.device.DeviceProfiles}), the host facts read from a file-system root ({@link
- * io.cordwatch.device.HostProbe}: /proc/device-tree/model, /etc/nv_tegra_release, /proc/meminfo,
- * and an NVIDIA GPU inventory), and the choice of profile with its reasons ({@link
- * io.cordwatch.device.ProfileDetector}).
+ * <p>Owns: the profile format (firmware-config/profiles/*.yaml, its keys spelled once in {@code
+ * ProfileYaml}, read strictly through {@code io.cordwatch.json} by {@code ProfileReader} and
+ * checked by {@code ProfileChecks}; {@link io.cordwatch.device.DeviceProfiles} finds the files),
+ * the host facts read from a file-system root ({@link io.cordwatch.device.HostProbe}:
+ * /proc/device-tree/model, /etc/nv_tegra_release, /proc/meminfo, and an NVIDIA GPU inventory), and
+ * the choice of profile with its reasons ({@link io.cordwatch.device.ProfileDetector}).
  *
  * <p>May not touch: native libraries directly (the GPU inventory arrives through {@link
  * io.cordwatch.device.GpuInventory}, implemented over NVML elsewhere), engines, or the network.

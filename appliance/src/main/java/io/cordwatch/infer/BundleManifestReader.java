@@ -1,36 +1,18 @@
 package io.cordwatch.infer;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonSetter;
-import com.fasterxml.jackson.annotation.Nulls;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.exc.InvalidNullException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import io.cordwatch.infer.BundleException.Code;
 import io.cordwatch.infer.BundleManifest.FileRef;
-import java.lang.reflect.Field;
-import java.lang.reflect.RecordComponent;
+import io.cordwatch.json.StrictJson;
+import io.cordwatch.json.StrictJson.Problem;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads bundle.json into {@link BundleManifest} records, strictly: JSON that is not well formed (a
@@ -42,33 +24,18 @@ import java.util.regex.Pattern;
  * ("head.temperature"), as the hand-written reader before it did, because the person reading it has
  * a bundle in hand, not our code.
  *
- * <p>Jackson does the reading; this class only configures it to refuse what a lenient mapper
- * accepts and translates its exceptions into the bundle's error codes.
+ * <p>Jackson does the reading, set up strictly by {@link StrictJson} (shared with the device
+ * profiles); this class only words its problems as the bundle's error codes and messages.
  */
 final class BundleManifestReader {
   /** The mapper for bundle.json and localizer specs, reading and writing. */
   static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      StrictJson.strict(JsonMapper.builder())
           .enable(SerializationFeature.INDENT_OUTPUT)
           .defaultPropertyInclusion(
               JsonInclude.Value.construct(
                   JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
-          .withCoercionConfig(
-              LogicalType.Textual,
-              c ->
-                  c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                      .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
           .build();
-
-  private static final Pattern MISSING =
-      Pattern.compile("Missing required creator property '([^']+)'");
 
   /** The keys of a localizer's run-time half, in the order they are written. */
   static final List<String> LOCALIZER_SPEC_KEYS =
@@ -147,24 +114,12 @@ final class BundleManifestReader {
               + "; docs/model-bundle.md). A bundle made before these keys existed can take a"
               + " retrained localizer with 'cordwatch bundle add-localizer'");
     }
-    refuseNulls(spec, LocalizerSpec.class, where, path);
-    try {
-      return JSON.treeToValue(spec, LocalizerSpec.class);
-    } catch (JsonProcessingException e) {
-      throw translate(e, spec, where, path, alsoKnown);
-    }
+    return StrictJson.bind(
+        JSON, spec, LocalizerSpec.class, p -> translate(p, where, path, alsoKnown));
   }
 
   private static JsonNode tree(byte[] json, String where, String path) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new BundleException(
-          Code.MALFORMED_MANIFEST, where + " is not valid JSON: " + e.getOriginalMessage(), e);
-    } catch (java.io.IOException e) {
-      throw new BundleException(Code.MALFORMED_MANIFEST, where + " cannot be read: " + e, e);
-    }
+    JsonNode root = StrictJson.tree(JSON, json, p -> translate(p, where, path, List.of()));
     if (root == null || !root.isObject()) {
       throw new BundleException(Code.MALFORMED_MANIFEST, where + " must hold a JSON object");
     }
@@ -172,149 +127,55 @@ final class BundleManifestReader {
   }
 
   private static <T> T bind(JsonNode node, Class<T> type, String where, String path) {
-    refuseNulls(node, type, where, path);
-    try {
-      return JSON.treeToValue(node, type);
-    } catch (JsonProcessingException e) {
-      throw translate(e, node, where, path, List.of());
-    }
+    return StrictJson.bind(JSON, node, type, p -> translate(p, where, path, List.of()));
   }
 
   /**
-   * Jackson's exception as the bundle's: the code by kind, the message naming the JSON path of the
-   * field (prefixed by {@code path} when {@code node} is not the file's root) and, for a wrong
-   * type, the value found there.
+   * A strict-reading problem as the bundle's exception: the code by kind, the message naming the
+   * JSON path of the field (prefixed by {@code path} when the bound node is not the file's root)
+   * and, for a wrong type, the value found there.
    */
   private static BundleException translate(
-      JsonProcessingException e, JsonNode node, String where, String path, List<String> alsoKnown) {
-    if (!(e instanceof JsonMappingException m)) {
-      return new BundleException(
-          Code.MALFORMED_MANIFEST, where + " " + path + ": " + e.getOriginalMessage(), e);
-    }
-    List<String> names = new ArrayList<>();
-    StringBuilder pointer = new StringBuilder();
-    for (JsonMappingException.Reference r : m.getPath()) {
-      if (r.getFieldName() != null) {
-        names.add(r.getFieldName());
-        pointer.append('/').append(escape(r.getFieldName()));
-      } else if (r.getIndex() >= 0) {
-        names.add("[" + r.getIndex() + "]");
-        pointer.append('/').append(r.getIndex());
-      }
-    }
-    switch (e) {
-      case UnrecognizedPropertyException u -> {
-        if (names.isEmpty() || !names.getLast().equals(u.getPropertyName())) {
-          names.add(u.getPropertyName());
-        }
-        List<String> known = new ArrayList<>();
-        for (Object k : (Collection<?>) u.getKnownPropertyIds()) {
-          known.add(String.valueOf(k));
-        }
+      Problem p, String where, String path, List<String> alsoKnown) {
+    String key = p.key(path);
+    return switch (p.kind()) {
+      case SYNTAX ->
+          new BundleException(
+              Code.MALFORMED_MANIFEST, where + " is not valid JSON: " + p.detail(), p.cause());
+      case UNREADABLE ->
+          new BundleException(
+              Code.MALFORMED_MANIFEST, where + " cannot be read: " + p.detail(), p.cause());
+      case UNKNOWN_KEY -> {
+        List<String> known = new ArrayList<>(p.known());
         known.addAll(alsoKnown);
-        return new BundleException(
+        yield new BundleException(
             Code.MALFORMED_MANIFEST,
-            where
-                + " has unknown key "
-                + key(path, names)
-                + " (known here: "
-                + String.join(", ", known)
-                + ")",
-            e);
+            where + " has unknown key " + key + " (known here: " + String.join(", ", known) + ")",
+            p.cause());
       }
-      case ValueInstantiationException v
-          when v.getCause() instanceof IllegalArgumentException a -> {
-        // The records' own range checks name the key relative to their object.
-        List<String> at = new ArrayList<>(names);
-        at.add(a.getMessage());
-        return new BundleException(Code.BAD_VALUE, where + " " + key(path, at), e);
-      }
-      case InvalidNullException n -> {
-        return new BundleException(
-            Code.MALFORMED_MANIFEST,
-            where + " " + key(path, names) + " must be " + kind(n.getTargetType()) + ", got null",
-            e);
-      }
-      case MismatchedInputException mi -> {
-        Matcher missing = MISSING.matcher(mi.getOriginalMessage());
-        if (missing.find()) {
-          if (names.isEmpty() || !names.getLast().equals(missing.group(1))) {
-            names.add(missing.group(1));
-          }
-          return new BundleException(
-              Code.MALFORMED_MANIFEST, where + " " + key(path, names) + " is missing", e);
-        }
-        JsonNode found = node.at(pointer.toString());
-        return new BundleException(
-            Code.MALFORMED_MANIFEST,
-            where
-                + " "
-                + key(path, names)
-                + " must be "
-                + kind(mi.getTargetType())
-                + (found.isMissingNode() ? "" : ", got " + found),
-            e);
-      }
-      default -> {
-        return new BundleException(
-            Code.MALFORMED_MANIFEST,
-            where + " " + key(path, names) + ": " + e.getOriginalMessage(),
-            e);
-      }
-    }
-  }
-
-  /**
-   * Refuses an explicit JSON null anywhere under {@code node} (bound to the record {@code type}),
-   * except for a component that allows it with {@code @JsonSetter(nulls = Nulls.SET)}. Jackson
-   * cannot tell a null from an absent optional key for a record, so this is done on the tree.
-   */
-  private static void refuseNulls(JsonNode node, Class<?> type, String where, String path) {
-    if (!type.isRecord() || !node.isObject()) {
-      return;
-    }
-    for (RecordComponent c : type.getRecordComponents()) {
-      Field f;
-      try {
-        f = type.getDeclaredField(c.getName());
-      } catch (NoSuchFieldException e) {
-        throw new IllegalStateException("a record has a field per component", e);
-      }
-      JsonProperty p = f.getAnnotation(JsonProperty.class);
-      String name = p == null || p.value().isEmpty() ? c.getName() : p.value();
-      JsonNode v = node.get(name);
-      if (v == null) {
-        continue;
-      }
-      String at = path.isEmpty() ? name : path + "." + name;
-      JsonSetter s = f.getAnnotation(JsonSetter.class);
-      boolean nullable = s != null && s.nulls() == Nulls.SET;
-      boolean nullInside = false;
-      for (JsonNode e : v) {
-        nullInside |= e.isNull() && (v.isArray() || Map.class.isAssignableFrom(c.getType()));
-      }
-      if ((v.isNull() && !nullable) || nullInside) {
-        throw new BundleException(
-            Code.MALFORMED_MANIFEST,
-            where + " " + at + " must be " + kind(c.getType()) + ", got " + v);
-      }
-      refuseNulls(v, c.getType(), where, at);
-    }
-  }
-
-  private static String escape(String name) {
-    return name.replace("~", "~0").replace("/", "~1");
-  }
-
-  private static String key(String path, List<String> names) {
-    StringBuilder b = new StringBuilder(path);
-    for (String n : names) {
-      if (!b.isEmpty() && !n.startsWith("[")) {
-        b.append('.');
-      }
-      b.append(n);
-    }
-    return b.toString();
+      case MISSING ->
+          new BundleException(
+              Code.MALFORMED_MANIFEST, where + " " + key + " is missing", p.cause());
+      case WRONG_TYPE ->
+          new BundleException(
+              Code.MALFORMED_MANIFEST,
+              where
+                  + " "
+                  + key
+                  + " must be "
+                  + kind(p.targetType())
+                  + (p.found() == null ? "" : ", got " + p.found()),
+              p.cause());
+      // The records' own range checks name the key relative to their object.
+      case BAD_VALUE ->
+          new BundleException(
+              Code.BAD_VALUE,
+              where + " " + (key.isEmpty() ? p.detail() : key + "." + p.detail()),
+              p.cause());
+      case OTHER ->
+          new BundleException(
+              Code.MALFORMED_MANIFEST, where + " " + key + ": " + p.detail(), p.cause());
+    };
   }
 
   /** What a value of {@code type} looks like in JSON, for "must be ...". */

@@ -124,6 +124,24 @@ class DeviceProfilesTest {
   }
 
   @Test
+  void wrongTypesNullsAndUnknownKeysNameTheKeyTheValueAndTheKeysInDocumentOrder() {
+    String huge = failure(VALID.replace("max_batch: 32", "max_batch: 10000000000"));
+    assertTrue(huge.contains("max_batch must be a whole number, got 10000000000"), huge);
+    String noName = failure(VALID.replace("name: Test GPU", "name:"));
+    assertTrue(noName.contains("name must be text, got null"), noName);
+    String use = failure(VALID.replace("use: false", "use: 1"));
+    assertTrue(use.contains("dla.use must be true or false, got 1"), use);
+    String cc = failure(VALID.replace("[\"8.9\"]", "[null]"));
+    assertTrue(cc.contains("match.compute_capability must be a list such as"), cc);
+    String extra = failure(VALID + "extra: 1\n");
+    assertTrue(
+        extra.contains(
+            "unknown key extra (known here: id, name, match, engine, precision, max_batch, dla,"
+                + " workspace, power, clocks, reference_resnet50)"),
+        extra);
+  }
+
+  @Test
   void theWorkspaceIsReadLikeEveryOtherSize() {
     assertEquals(
         2_000_000_000L, parse(VALID.replace("workspace: 2GiB", "workspace: 2GB")).workspaceBytes());
