@@ -1,6 +1,6 @@
 package io.cordwatch.phantom.real;
 
-import io.cordwatch.phantom.Grade;
+import io.cordwatch.grade.bilsky.Grade;
 import java.util.SplittableRandom;
 
 /**
