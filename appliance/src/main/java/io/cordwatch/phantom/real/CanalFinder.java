@@ -1,6 +1,5 @@
 package io.cordwatch.phantom.real;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -81,26 +80,7 @@ public final class CanalFinder {
     double bright = quantile(disk, nd, 0.95);
     double t = cordLevel + 0.5 * (bright - cordLevel);
     boolean[] sac = cord.clone();
-    ArrayDeque<Integer> queue = new ArrayDeque<>();
-    for (int k = 0; k < sac.length; k++) {
-      if (sac[k]) {
-        queue.add(k);
-      }
-    }
-    while (!queue.isEmpty()) {
-      int k = queue.poll();
-      int x = k % w;
-      int y = k / w;
-      int[] next = {
-        x > 0 ? k - 1 : -1, x < w - 1 ? k + 1 : -1, y > 0 ? k - w : -1, y < h - 1 ? k + w : -1
-      };
-      for (int q : next) {
-        if (q >= 0 && !sac[q] && inDisk[q] && s.pixels()[q] >= t) {
-          sac[q] = true;
-          queue.add(q);
-        }
-      }
-    }
+    FloodFill.grow(sac, w, h, q -> inDisk[q] && s.pixels()[q] >= t);
     fillHoles(sac, w, h);
     int area = 0;
     float[] csf = new float[w * h];
@@ -133,29 +113,12 @@ public final class CanalFinder {
   /** Sets every pixel not reachable from the border through unset pixels. */
   static void fillHoles(boolean[] mask, int w, int h) {
     boolean[] outside = new boolean[mask.length];
-    ArrayDeque<Integer> queue = new ArrayDeque<>();
     for (int k = 0; k < mask.length; k++) {
       int x = k % w;
       int y = k / w;
-      if ((x == 0 || y == 0 || x == w - 1 || y == h - 1) && !mask[k]) {
-        outside[k] = true;
-        queue.add(k);
-      }
+      outside[k] = (x == 0 || y == 0 || x == w - 1 || y == h - 1) && !mask[k];
     }
-    while (!queue.isEmpty()) {
-      int k = queue.poll();
-      int x = k % w;
-      int y = k / w;
-      int[] next = {
-        x > 0 ? k - 1 : -1, x < w - 1 ? k + 1 : -1, y > 0 ? k - w : -1, y < h - 1 ? k + w : -1
-      };
-      for (int q : next) {
-        if (q >= 0 && !mask[q] && !outside[q]) {
-          outside[q] = true;
-          queue.add(q);
-        }
-      }
-    }
+    FloodFill.grow(outside, w, h, q -> !mask[q]);
     for (int k = 0; k < mask.length; k++) {
       mask[k] |= !outside[k];
     }

@@ -1,6 +1,5 @@
 package io.cordwatch.phantom.real;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /** The cord on one axial slice, from whatever the source knows ({@link RealSource.Cord}). */
@@ -69,23 +68,8 @@ final class CordMasks {
       return out;
     }
     double t = centre + 0.5 * (bright - centre);
-    ArrayDeque<Integer> queue = new ArrayDeque<>();
     out[c] = true;
-    queue.add(c);
-    while (!queue.isEmpty()) {
-      int k = queue.poll();
-      int x = k % w;
-      int y = k / w;
-      int[] next = {
-        x > 0 ? k - 1 : -1, x < w - 1 ? k + 1 : -1, y > 0 ? k - w : -1, y < h - 1 ? k + w : -1
-      };
-      for (int q : next) {
-        if (q >= 0 && !out[q] && near[q] && s.pixels()[q] < t) {
-          out[q] = true;
-          queue.add(q);
-        }
-      }
-    }
+    FloodFill.grow(out, w, h, q -> near[q] && s.pixels()[q] < t);
     CanalFinder.fillHoles(out, w, h);
     return out;
   }

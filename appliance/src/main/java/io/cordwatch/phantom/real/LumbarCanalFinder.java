@@ -1,6 +1,5 @@
 package io.cordwatch.phantom.real;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -172,14 +171,15 @@ public final class LumbarCanalFinder {
         continue;
       }
       boolean[] mask = new boolean[w * h];
-      List<Float> values = new ArrayList<>();
-      ArrayDeque<Integer> queue = new ArrayDeque<>();
-      queue.add(k0);
-      seen[k0] = true;
       mask[k0] = true;
+      FloodFill.grow(mask, w, h, q -> bright[q]);
+      List<Float> values = new ArrayList<>();
       int[] box = {w, h, -1, -1};
-      while (!queue.isEmpty()) {
-        int k = queue.poll();
+      for (int k = 0; k < mask.length; k++) {
+        if (!mask[k]) {
+          continue;
+        }
+        seen[k] = true;
         values.add(s.pixels()[k]);
         int x = k % w;
         int y = k / w;
@@ -187,16 +187,6 @@ public final class LumbarCanalFinder {
         box[1] = Math.min(box[1], y);
         box[2] = Math.max(box[2], x);
         box[3] = Math.max(box[3], y);
-        int[] next = {
-          x > 0 ? k - 1 : -1, x < w - 1 ? k + 1 : -1, y > 0 ? k - w : -1, y < h - 1 ? k + w : -1
-        };
-        for (int q : next) {
-          if (q >= 0 && bright[q] && !seen[q]) {
-            seen[q] = true;
-            mask[q] = true;
-            queue.add(q);
-          }
-        }
       }
       if (box[0] == 0 || box[1] == 0 || box[2] == w - 1 || box[3] == h - 1) {
         continue;
