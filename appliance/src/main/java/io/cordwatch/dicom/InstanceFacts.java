@@ -50,44 +50,4 @@ public record InstanceFacts(
   public InstanceFacts {
     frameOrientations = frameOrientations == null ? List.of() : List.copyOf(frameOrientations);
   }
-
-  /** Facts without a body part (as indexed before it was read). */
-  public InstanceFacts(
-      String sopClassUid,
-      String sopInstanceUid,
-      String studyInstanceUid,
-      String seriesInstanceUid,
-      String modality,
-      Integer seriesNumber,
-      Integer instanceNumber,
-      String seriesDescription,
-      String protocolName,
-      String sequenceName,
-      String scanningSequence,
-      Double echoTimeMs,
-      Double repetitionTimeMs,
-      List<double[]> frameOrientations,
-      int frames,
-      Integer rows,
-      Integer columns) {
-    this(
-        sopClassUid,
-        sopInstanceUid,
-        studyInstanceUid,
-        seriesInstanceUid,
-        modality,
-        seriesNumber,
-        instanceNumber,
-        seriesDescription,
-        protocolName,
-        sequenceName,
-        scanningSequence,
-        echoTimeMs,
-        repetitionTimeMs,
-        frameOrientations,
-        frames,
-        rows,
-        columns,
-        null);
-  }
 }

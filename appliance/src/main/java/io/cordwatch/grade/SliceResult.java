@@ -52,61 +52,6 @@ public record SliceResult(
             : Collections.unmodifiableMap(new LinkedHashMap<>(probabilities));
   }
 
-  /** A result without a decision (as before P(high) was reported). */
-  public SliceResult(
-      String sopInstanceUid,
-      int frame,
-      String status,
-      String grade,
-      Map<String, Double> probabilities,
-      CanalBox box,
-      Double ood,
-      Boolean uncertain,
-      String reason,
-      Double slicePosition,
-      String boxSource) {
-    this(
-        sopInstanceUid,
-        frame,
-        status,
-        grade,
-        probabilities,
-        box,
-        ood,
-        uncertain,
-        reason,
-        slicePosition,
-        boxSource,
-        null,
-        null);
-  }
-
-  /** A result without a recorded box source (as before sources were recorded). */
-  public SliceResult(
-      String sopInstanceUid,
-      int frame,
-      String status,
-      String grade,
-      Map<String, Double> probabilities,
-      CanalBox box,
-      Double ood,
-      Boolean uncertain,
-      String reason,
-      Double slicePosition) {
-    this(
-        sopInstanceUid,
-        frame,
-        status,
-        grade,
-        probabilities,
-        box,
-        ood,
-        uncertain,
-        reason,
-        slicePosition,
-        null);
-  }
-
   public static SliceResult graded(
       String sop,
       int frame,
@@ -131,7 +76,19 @@ public record SliceResult(
       boolean uncertain,
       Double position) {
     return new SliceResult(
-        sop, frame, GRADED, grade, probabilities, box, ood, uncertain, null, position, boxSource);
+        sop,
+        frame,
+        GRADED,
+        grade,
+        probabilities,
+        box,
+        ood,
+        uncertain,
+        null,
+        position,
+        boxSource,
+        null,
+        null);
   }
 
   /** A graded slice with its P(high) and the decision rule's call. */
@@ -164,11 +121,13 @@ public record SliceResult(
   }
 
   public static SliceResult noRoi(String sop, int frame, String reason, Double position) {
-    return new SliceResult(sop, frame, NO_ROI, null, null, null, null, null, reason, position);
+    return new SliceResult(
+        sop, frame, NO_ROI, null, null, null, null, null, reason, position, null, null, null);
   }
 
   public static SliceResult unreadable(String sop, int frame, String reason) {
-    return new SliceResult(sop, frame, UNREADABLE, null, null, null, null, null, reason, null);
+    return new SliceResult(
+        sop, frame, UNREADABLE, null, null, null, null, null, reason, null, null, null, null);
   }
 
   public boolean isGraded() {

@@ -65,35 +65,6 @@ public final class Records {
       String boxSource,
       Double pHigh,
       Boolean highCall) {
-    /** A row without P(high) and high call (as before schema version 5). */
-    public SliceRow(
-        int ordinal,
-        String sopInstanceUid,
-        int frame,
-        String status,
-        String grade,
-        String probabilitiesJson,
-        int[] box,
-        Double ood,
-        Boolean uncertain,
-        String reason,
-        String boxSource) {
-      this(
-          ordinal,
-          sopInstanceUid,
-          frame,
-          status,
-          grade,
-          probabilitiesJson,
-          box,
-          ood,
-          uncertain,
-          reason,
-          boxSource,
-          null,
-          null);
-    }
-
     /** A row without a recorded box source. */
     public SliceRow(
         int ordinal,
@@ -117,6 +88,8 @@ public final class Records {
           ood,
           uncertain,
           reason,
+          null,
+          null,
           null);
     }
   }

@@ -137,7 +137,9 @@ class IndexMigrationTest {
                       0.5,
                       false,
                       null,
-                      "localizer")),
+                      "localizer",
+                      null,
+                      null)),
               7));
       var graded = index.study("1.2.3").orElseThrow().series().getFirst().slices();
       assertEquals("localizer", graded.getFirst().boxSource());
@@ -156,7 +158,9 @@ class IndexMigrationTest {
         0.5,
         false,
         null,
-        "api");
+        "api",
+        null,
+        null);
   }
 
   private static void seriesWithJob(Index index) {

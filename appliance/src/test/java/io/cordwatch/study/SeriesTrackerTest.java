@@ -154,7 +154,8 @@ class SeriesTrackerTest {
               List.of(orientation),
               1,
               64,
-              64);
+              64,
+              null);
       index.recordInstance(
           new InstanceRow(
               0,
