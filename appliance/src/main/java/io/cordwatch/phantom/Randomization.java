@@ -66,11 +66,7 @@ public final class Randomization {
     RandomGenerator rnd = StudyPlan.random(seed, index, 11);
     Scanner base = SCANNERS[rnd.nextInt(SCANNERS.length)];
     Scanner scanner =
-        new Scanner(
-            base.manufacturer(),
-            base.model(),
-            base.fieldStrength(),
-            base.software(),
+        base.with(
             base.scale() * (0.8 + 0.4 * rnd.nextDouble()),
             FactorRange.NOISE.draw(rnd, heldOut),
             0,
@@ -86,13 +82,7 @@ public final class Randomization {
             10 * Math.round(FactorRange.REPETITION_TIME.draw(rnd, heldOut) / 10),
             Math.round(FactorRange.ECHO_TIME.draw(rnd, heldOut)),
             12 + 2 * rnd.nextInt(10));
-    SliceModel.Habitus habitus =
-        new SliceModel.Habitus(
-            135 + 35 * rnd.nextDouble(),
-            95 + 25 * rnd.nextDouble(),
-            6 + 18 * rnd.nextDouble(),
-            52 + 14 * rnd.nextDouble(),
-            22 + 10 * rnd.nextDouble());
+    SliceModel.Habitus habitus = SliceModel.Habitus.draw(rnd);
     Degradation degradation = Degradation.draw(rnd, heldOut);
     Acquisition.Artefacts artefacts =
         new Acquisition.Artefacts(

@@ -38,4 +38,10 @@ public record Scanner(
       new Scanner("GE MEDICAL SYSTEMS", "Optima MR450w", 1.5, "DV25", 1500, 0.040, 0.3, 0.4);
   static final Scanner PHILIPS_30 =
       new Scanner("Philips Medical Systems", "Ingenia", 3.0, "5.3.1", 1100, 0.035, 0.3, 0.5);
+
+  /** The same system with another intensity scale, noise and artefact rates (one study's draw). */
+  Scanner with(double scale, double noise, double ghosting, double flowVoids) {
+    return new Scanner(
+        manufacturer, model, fieldStrength, software, scale, noise, ghosting, flowVoids);
+  }
 }

@@ -2,6 +2,7 @@ package io.cordwatch.phantom;
 
 import io.cordwatch.phantom.Lesion.Direction;
 import io.cordwatch.phantom.Lesion.SliceDisease;
+import java.util.random.RandomGenerator;
 
 /**
  * The geometry of one axial slice: which tissue is at each point, in millimetres.
@@ -56,7 +57,18 @@ public final class SliceModel implements Acquisition.Classifier {
    * @param spinous length of the spinous processes, mm
    */
   public record Habitus(
-      double halfWidth, double halfDepth, double fat, double back, double spinous) {}
+      double halfWidth, double halfDepth, double fat, double back, double spinous) {
+
+    /** An adult build drawn uniformly within the ranges every phantom style uses. */
+    static Habitus draw(RandomGenerator rnd) {
+      return new Habitus(
+          135 + 35 * rnd.nextDouble(),
+          95 + 25 * rnd.nextDouble(),
+          6 + 18 * rnd.nextDouble(),
+          52 + 14 * rnd.nextDouble(),
+          22 + 10 * rnd.nextDouble());
+    }
+  }
 
   private final double along;
   private final Habitus habitus;

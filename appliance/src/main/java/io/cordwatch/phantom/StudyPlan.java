@@ -151,11 +151,7 @@ public final class StudyPlan {
     RandomGenerator rnd = random(seed, index, 1);
     Scanner base = style.scanners[rnd.nextInt(style.scanners.length)];
     Scanner scanner =
-        new Scanner(
-            base.manufacturer(),
-            base.model(),
-            base.fieldStrength(),
-            base.software(),
+        base.with(
             base.scale() * (0.8 + 0.4 * rnd.nextDouble()),
             base.noise() * style.noiseFactor * (0.8 + 0.4 * rnd.nextDouble()),
             base.ghosting(),
@@ -172,13 +168,7 @@ public final class StudyPlan {
             3000 + 100 * rnd.nextInt(31),
             80 + 2 * rnd.nextInt(21),
             12 + 2 * rnd.nextInt(10));
-    SliceModel.Habitus habitus =
-        new SliceModel.Habitus(
-            135 + 35 * rnd.nextDouble(),
-            95 + 25 * rnd.nextDouble(),
-            6 + 18 * rnd.nextDouble(),
-            52 + 14 * rnd.nextDouble(),
-            22 + 10 * rnd.nextDouble());
+    SliceModel.Habitus habitus = SliceModel.Habitus.draw(rnd);
     Acquisition.Artefacts artefacts =
         new Acquisition.Artefacts(
             0.5 + 0.6 * rnd.nextDouble(),
