@@ -2,10 +2,12 @@ package io.cordwatch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.dicom.Fixtures;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleCalibration;
 import io.cordwatch.infer.Bundles;
@@ -13,11 +15,14 @@ import io.cordwatch.infer.CalibrationSlices;
 import io.cordwatch.infer.OnnxRuntimeEngine;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
+import io.cordwatch.phantom.real.RealSource;
+import io.cordwatch.phantom.real.RealSpine;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +30,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ShippedBundleTest {
   private static final Path SHIPPED = Path.of("demo-bundle").toAbsolutePath();
   private static final Set<String> HIGH = Set.of("1c", "2", "3");
+  private static final String REAL_ANATOMY =
+      "issue 12: no bundle passes yet (docs/validation.md); enable with the one that replaces"
+          + " demo-bundle";
 
   @TempDir Path tmp;
 
@@ -187,5 +196,64 @@ class ShippedBundleTest {
     double union =
         (ax1 - ax0 + 1.0) * (ay1 - ay0 + 1) + (bx1 - bx0 + 1.0) * (by1 - by0 + 1) - inter;
     return inter / union;
+  }
+
+  /**
+   * The shipped bundle on real anatomy it was not trained on: the cervical 3D T2 volume of the
+   * real-spine fixtures (a healthy volunteer). The first demo bundle called this spine high grade
+   * with certainty on most slices, and keeps no P(high) threshold in its manifest. Disabled until a
+   * bundle passes (issue 12): the shipped bundle fails both tests (46 of 55 slices called high with
+   * certainty, no threshold), and so did the retrained candidate of docs/validation.md (55 of 55).
+   */
+  @Disabled(REAL_ANATOMY)
+  @Test
+  void theDecisionThresholdChosenOnValidationIsInTheBundle() {
+    Bundle b = Bundles.load(SHIPPED);
+    assertTrue(b.highThreshold().isPresent(), "head.high_threshold");
+    double t = b.highThreshold().getAsDouble();
+    assertTrue(t > 0 && t < 1, "threshold " + t);
+  }
+
+  @Disabled(REAL_ANATOMY)
+  @Test
+  void aRealNormalSpineGetsNoConfidentHighGradeCall() throws Exception {
+    Path normal = tmp.resolve("real");
+    RealSpine.generate(
+        new RealSpine.Options(
+            Fixtures.root().resolve("real-spine"),
+            normal,
+            0,
+            1,
+            EnumSet.of(RealSource.CERVICAL_T2)));
+    // No --bundle: the shipped one; no --boxes: its localizer finds the canal.
+    CliRun r = CliRun.run("grade", normal.toString(), "--json");
+    assertEquals(0, r.exit(), r.all());
+    JsonNode doc = new ObjectMapper().readTree(r.out());
+    int slices = 0;
+    int graded = 0;
+    int confidentHigh = 0;
+    int series = 0;
+    for (JsonNode study : doc.get("studies")) {
+      for (JsonNode s : study.get("series")) {
+        series++;
+        assertNotEquals(
+            "high", s.path("verdict").path("group").asText(), s.path("verdict").toString());
+        for (JsonNode slice : s.get("slices")) {
+          slices++;
+          if (!"graded".equals(slice.path("status").asText())) {
+            continue;
+          }
+          graded++;
+          if (slice.path("high_call").asBoolean(false)
+              && !slice.path("uncertain").asBoolean(false)) {
+            confidentHigh++;
+          }
+        }
+      }
+    }
+    assertEquals(1, series);
+    assertEquals(55, slices);
+    assertTrue(graded >= 40, graded + " of 55 slices graded (localizer boxed the canal)");
+    assertEquals(0, confidentHigh, "confident high-grade calls on a normal spine");
   }
 }
