@@ -19,6 +19,7 @@ import io.cordwatch.trainer.model.LayerSpec;
 import io.cordwatch.trainer.model.OnnxWriter;
 import io.cordwatch.trainer.model.Weights;
 import io.cordwatch.trainer.train.Losses;
+import io.cordwatch.trainer.train.LrSchedule;
 import io.cordwatch.trainer.train.ProtoNet;
 import io.cordwatch.trainer.train.Sgd;
 import io.cordwatch.trainer.train.TrainingRun;
@@ -135,6 +136,29 @@ final class TrainCommand implements Callable<Integer> {
       paramLabel = "F",
       description = "Backbone lr = lr x F (default ${DEFAULT-VALUE}).")
   double backboneFactor = 0.1;
+
+  @Option(
+      names = "--lr-schedule",
+      paramLabel = "KIND",
+      description =
+          "constant or cosine (half a cosine down to 0.01x at the last step; default"
+              + " ${DEFAULT-VALUE}).")
+  String lrSchedule = "constant";
+
+  @Option(
+      names = "--warmup-epochs",
+      paramLabel = "E",
+      description = "Linear learning-rate warm-up, in epochs (default ${DEFAULT-VALUE}).")
+  double warmupEpochs = 0;
+
+  @Option(
+      names = "--box-scale",
+      split = ",",
+      paramLabel = "MIN,MAX",
+      description =
+          "Area scale range of the random box crop (default 0.8,1.2, the authors'). Wider makes"
+              + " the grade less dependent on how tightly a box frames the canal.")
+  double[] boxScale;
 
   @Option(names = "--momentum", paramLabel = "M", description = "Default ${DEFAULT-VALUE}.")
   double momentum = 0.9;
@@ -299,6 +323,14 @@ final class TrainCommand implements Callable<Integer> {
             d.std());
     LayerSpec layers = LayerSpec.bottleneck(3, widthDivisor, blocks);
     Augmentation augmentation = Augmentation.standard();
+    if (boxScale != null) {
+      if (boxScale.length != 2) {
+        throw new IllegalArgumentException(
+            "--box-scale takes MIN,MAX, got " + boxScale.length + " value(s)");
+      }
+      augmentation = augmentation.withScale(boxScale[0], boxScale[1]);
+    }
+    LrSchedule schedule = new LrSchedule(scheduleKind(lrSchedule), warmupEpochs);
     List<String> classes = Grade.labels();
 
     List<Dataset> parts = new ArrayList<>();
@@ -335,6 +367,7 @@ final class TrainCommand implements Callable<Integer> {
             layers,
             pre,
             new Sgd.Settings(lr, backboneFactor, momentum, weightDecay),
+            schedule,
             new Losses.Weights(temperature, lambda, vatXi, vatEps),
             augmentation,
             workDir,
@@ -523,6 +556,16 @@ final class TrainCommand implements Callable<Integer> {
                 "(?m)^- Localizer: .*$",
                 "- Localizer: localizer.onnx, trained with the backbone on the same data (below).");
     Files.writeString(card, text + b, StandardCharsets.UTF_8);
+  }
+
+  private static LrSchedule.Kind scheduleKind(String text) {
+    for (LrSchedule.Kind k : LrSchedule.Kind.values()) {
+      if (k.name().equalsIgnoreCase(text)) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException(
+        "--lr-schedule must be constant or cosine, got '" + text + "'");
   }
 
   private static String names(List<Path> dirs) {

@@ -72,6 +72,11 @@ public record Augmentation(
     return new Augmentation(0.8, 1.2, 4.0 / 3, 0.05, true, 0.1, 0.05, 1.5, 0.03);
   }
 
+  /** The same augmentation with another area scale range of the box crop. */
+  public Augmentation withScale(double min, double max) {
+    return new Augmentation(min, max, ratioMax, shift, flip, contrast, brightness, gamma, noise);
+  }
+
   /** No augmentation at all: the tensor the appliance computes. */
   public static Augmentation none() {
     return new Augmentation(1, 1, 1, 0, false, 0, 0);

@@ -149,10 +149,12 @@ final class ModelCard {
     b.append(
         String.format(
             Locale.ROOT,
-            "- SGD: head lr %s, backbone lr x %s, momentum %s, weight decay %s, batch %d, %d"
-                + " epochs, seed %d; He-initialised backbone (no pretrained weights).%n",
+            "- SGD: head lr %s, backbone lr x %s, learning-rate schedule %s, momentum %s, weight"
+                + " decay %s, batch %d, %d epochs, seed %d; He-initialised backbone (no pretrained"
+                + " weights).%n",
             num(c.sgd().lr()),
             num(c.sgd().backboneFactor()),
+            c.schedule().describe(),
             num(c.sgd().momentum()),
             num(c.sgd().weightDecay()),
             c.batch(),

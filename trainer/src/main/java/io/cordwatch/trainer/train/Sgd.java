@@ -62,12 +62,23 @@ public final class Sgd {
 
   /** Applies one update from the accumulated gradients, then zeroes them. */
   public void step() {
+    step(1);
+  }
+
+  /**
+   * As {@link #step()}, with both groups' rates multiplied by {@code scale} (a schedule's factor).
+   */
+  public void step(double scale) {
+    if (!(scale > 0 && scale <= 1)) {
+      throw new IllegalArgumentException("learning-rate scale must be in (0, 1], got " + scale);
+    }
     for (ProtoNet.Trainable t : params) {
       NDArray w = t.array();
       double lr =
-          t.group() == ProtoNet.Group.HEAD
-              ? settings.lr()
-              : settings.lr() * settings.backboneFactor();
+          scale
+              * (t.group() == ProtoNet.Group.HEAD
+                  ? settings.lr()
+                  : settings.lr() * settings.backboneFactor());
       try (NDArray grad = w.getGradient()) {
         NDArray buf = buffers.get(t.name());
         if (buf == null) {

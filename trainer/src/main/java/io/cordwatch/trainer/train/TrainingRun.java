@@ -68,6 +68,7 @@ public final class TrainingRun {
    * @param spec the backbone's layers
    * @param preprocessing the bundle's preprocessing (input size, window, margin, mean/std)
    * @param sgd optimiser settings
+   * @param schedule how the learning rate changes over the run
    * @param loss objective weights
    * @param augmentation training augmentation
    * @param workDir where checkpoint and curves go (created)
@@ -81,6 +82,7 @@ public final class TrainingRun {
       LayerSpec spec,
       PreprocessingSpec preprocessing,
       Sgd.Settings sgd,
+      LrSchedule schedule,
       Losses.Weights loss,
       Augmentation augmentation,
       Path workDir,
@@ -197,7 +199,7 @@ public final class TrainingRun {
       log.printf(
           Locale.ROOT,
           "training on %s; validation %s%nclasses %s, weights %s%n"
-              + "%s, input %dx%d, batch %d, epochs %d, lr %.4g (backbone x%.3g), momentum %.3g,"
+              + "%s, input %dx%d, batch %d, epochs %d, lr %.4g (backbone x%.3g, %s), momentum %.3g,"
               + " weight decay %.3g, T %.3g, lambda %.3g, VAT xi %.3g eps %.3g, seed %d%n",
           train.description(),
           validation.size() == 0 ? "none" : validation.description(),
@@ -210,6 +212,7 @@ public final class TrainingRun {
           config.epochs(),
           config.sgd().lr(),
           config.sgd().backboneFactor(),
+          config.schedule().describe(),
           config.sgd().momentum(),
           config.sgd().weightDecay(),
           config.loss().temperature(),
@@ -363,7 +366,7 @@ public final class TrainingRun {
                 + vat
                 + "): training diverged; lower --lr");
       }
-      sgd.step();
+      sgd.step(config.schedule().factor(sgd.steps(), stepsPerEpoch(), config.epochs()));
     }
     return new StepResult(loss, ce, pl, vat, right);
   }
@@ -460,6 +463,12 @@ public final class TrainingRun {
       }
     }
     return out;
+  }
+
+  /** Optimiser steps per epoch: full batches plus a last one of at least two slices. */
+  private long stepsPerEpoch() {
+    long full = train.size() / config.batch();
+    return full + (train.size() % config.batch() >= 2 ? 1 : 0);
   }
 
   private void saveCheckpoint(Path file, ProtoNet net, Sgd sgd, int epoch) throws IOException {

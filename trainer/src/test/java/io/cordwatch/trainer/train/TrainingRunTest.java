@@ -56,6 +56,7 @@ class TrainingRunTest {
         TINY,
         SPEC,
         Sgd.Settings.published(),
+        LrSchedule.constant(),
         Losses.Weights.published(),
         Augmentation.standard(),
         work,
