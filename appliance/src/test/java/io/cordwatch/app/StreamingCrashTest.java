@@ -59,14 +59,12 @@ class StreamingCrashTest {
       files = s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
     }
     Path data = tmp.resolve("data");
-    int dicomPort = RunningAppliance.freePort();
-    int httpPort = RunningAppliance.freePort();
-    String base = "http://127.0.0.1:" + httpPort;
-
     // Completion is a minute away, so the only grading that can happen is the speculative one.
-    Process first = start(data, dicomPort, httpPort, bundleDir, labels, "60s");
+    RunningAppliance.Served firstRun = start(data, bundleDir, labels, "60s");
+    Process first = firstRun.process();
+    String base = firstRun.httpBase();
     try {
-      Peers.Run sent = Peers.storescu(dicomPort, "STORESCU", files);
+      Peers.Run sent = Peers.storescu(firstRun.dicomPort(), "STORESCU", files);
       assertEquals(files.size(), Peers.successes(sent), sent.output());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!metrics(base).contains("cordwatch_grading_streaming_ready 1.0")) {
@@ -87,7 +85,9 @@ class StreamingCrashTest {
       assertEquals("receiving", index.study(study).orElseThrow().state());
     }
 
-    Process second = start(data, dicomPort, httpPort, bundleDir, labels, "100ms");
+    RunningAppliance.Served secondRun = start(data, bundleDir, labels, "100ms");
+    Process second = secondRun.process();
+    base = secondRun.httpBase();
     JsonNode axial = null;
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -147,16 +147,10 @@ class StreamingCrashTest {
     }
   }
 
-  private static Process start(
-      Path data, int dicomPort, int httpPort, Path bundle, Path labels, String grace)
+  private static RunningAppliance.Served start(Path data, Path bundle, Path labels, String grace)
       throws Exception {
-    return RunningAppliance.serveProcess(
+    return RunningAppliance.serve(
         data,
-        httpPort,
-        "--dicom-port",
-        Integer.toString(dicomPort),
-        "--http-port",
-        Integer.toString(httpPort),
         "--bundle",
         bundle.toString(),
         "--boxes",

@@ -34,9 +34,9 @@ class CrashDurabilityTest {
         SyntheticStudy.write(
             tmp.resolve("study"), new SyntheticStudy.Spec(200, false, false, 128, 11));
     Path data = tmp.resolve("data");
-    int port = RunningAppliance.freePort();
-
-    Process server = startServer(data, port);
+    RunningAppliance.Served first = RunningAppliance.serve(data);
+    Process server = first.process();
+    int port = first.dicomPort();
     List<String> acked = new ArrayList<>();
     Process storescu;
     try {
@@ -77,9 +77,10 @@ class CrashDurabilityTest {
     assertTrue(
         acked.size() >= 60 && acked.size() < 200, "killed mid-transfer, acked " + acked.size());
 
-    Process restarted = startServer(data, port);
+    RunningAppliance.Served again = RunningAppliance.serve(data);
+    Process restarted = again.process();
     try {
-      Peers.Run resend = Peers.storescu(port, "STORESCU", files);
+      Peers.Run resend = Peers.storescu(again.dicomPort(), "STORESCU", files);
       assertEquals(200, Peers.successes(resend), resend.output());
     } finally {
       restarted.destroy();
@@ -109,10 +110,5 @@ class CrashDurabilityTest {
         acked.size(), lost, orphans, ReceiverTest.countFiles(data.resolve("spool/incoming")));
     assertEquals(0, lost, "acknowledged instances lost");
     assertEquals(0, ReceiverTest.countFiles(data.resolve("spool/incoming")));
-  }
-
-  private static Process startServer(Path data, int port) throws Exception {
-    return RunningAppliance.serveProcess(
-        data, port, "--dicom-port", Integer.toString(port), "--http-port", "0");
   }
 }

@@ -3,10 +3,8 @@ package io.cordwatch.receive;
 import io.cordwatch.app.Appliance;
 import io.cordwatch.config.Settings;
 import io.cordwatch.testing.SkipPeers;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -14,8 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** An appliance started in-process on free ports over a temporary data directory. */
+/** An appliance started in-process, or as a child JVM, on ports it binds itself (port 0). */
 public final class RunningAppliance {
   private RunningAppliance() {}
 
@@ -51,11 +51,29 @@ public final class RunningAppliance {
   }
 
   /**
-   * {@code cordwatch serve} in a child JVM on this test's class path (so a test can kill it): over
-   * {@code data}, on loopback, taking STORESCU, no disk reserve, plus {@code flags}; its output
-   * goes to a log beside {@code data}. Returns once {@code waitPort} accepts connections.
+   * A {@code cordwatch serve} child JVM and the ports it bound.
+   *
+   * @param log its stdout and stderr
    */
-  public static Process serveProcess(Path data, int waitPort, String... flags) throws Exception {
+  public record Served(Process process, int dicomPort, int httpPort, Path log) {
+    public String httpBase() {
+      return "http://127.0.0.1:" + httpPort;
+    }
+  }
+
+  private static final Pattern DICOM_BOUND =
+      Pattern.compile("DICOM listening on 127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern HTTP_BOUND =
+      Pattern.compile("HTTP listening on 127\\.0\\.0\\.1:(\\d+)");
+
+  /**
+   * {@code cordwatch serve} in a child JVM on this test's class path (so a test can kill it): over
+   * {@code data}, on loopback, taking STORESCU, no disk reserve, plus {@code flags}. The child
+   * binds port 0 for DICOM and HTTP and the ports are read from its log (beside {@code data}), so
+   * no other process can take a port between a probe and the child's bind. Returns once both are
+   * bound.
+   */
+  public static Served serve(Path data, String... flags) throws Exception {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -69,37 +87,34 @@ public final class RunningAppliance {
                 data.toString(),
                 "--bind",
                 "127.0.0.1",
+                "--dicom-port",
+                "0",
+                "--http-port",
+                "0",
                 "--allow-ae",
                 "STORESCU",
                 "--disk-reserve",
                 "0"));
     cmd.addAll(List.of(flags));
     SkipPeers.assumePeers("a separately started server");
+    Path log = data.resolveSibling("server-" + System.nanoTime() + ".log");
     Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(data.resolveSibling("server-" + System.nanoTime() + ".log").toFile())
-            .start();
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
+      String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+      Matcher dicom = DICOM_BOUND.matcher(text);
+      Matcher http = HTTP_BOUND.matcher(text);
+      if (dicom.find() && http.find()) {
+        return new Served(
+            p, Integer.parseInt(dicom.group(1)), Integer.parseInt(http.group(1)), log);
+      }
       if (!p.isAlive()) {
-        throw new IllegalStateException("server exited with " + p.exitValue());
+        throw new IllegalStateException("server exited with " + p.exitValue() + ":\n" + text);
       }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", waitPort), 200);
-        return p;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
+      Thread.sleep(100);
     }
     p.destroyForcibly();
-    throw new IllegalStateException("server did not start listening within 60 s");
-  }
-
-  /** A port nothing listens on now. */
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    throw new IllegalStateException("server did not report its ports within 60 s; see " + log);
   }
 }
