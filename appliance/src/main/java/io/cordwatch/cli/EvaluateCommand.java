@@ -211,7 +211,10 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     EvaluationChecks.text(r.checks()).forEach(out::println);
     out.println();
-    out.println("study level (n = " + r.studies().size() + "; high if any slice is high):");
+    out.println(
+        "study level (n = "
+            + r.studies().size()
+            + "; high if any slice is called high, by the bundle's P(high) threshold where it has one):");
     high(out, r.studyDichotomous());
     for (StudySummary s : r.studies()) {
       out.printf(

@@ -147,7 +147,9 @@ final class Evaluation {
           m.reference().studyInstanceUid() != null
               ? m.reference().studyInstanceUid()
               : m.predicted().studyInstanceUid();
-      ratings.add(new StudySummary.Rating(study == null ? "(no study UID)" : study, r, p));
+      ratings.add(
+          new StudySummary.Rating(
+              study == null ? "(no study UID)" : study, r, p, m.predicted().highCall()));
       perGrade[r][0]++;
       perGrade[r][p == r ? 1 : p < r ? 2 : 3]++;
       if (!Double.isNaN(m.predicted().pHigh())) {

@@ -91,7 +91,8 @@ final class EvaluationHtml {
     EvaluationChecks.text(r.checks()).forEach(line -> h.append(esc(line)).append('\n'));
     h.append("</pre>\n");
 
-    h.append("<h2>Studies</h2>\n<table><caption>Table 6. Per study (high if any slice is high)")
+    h.append(
+            "<h2>Studies</h2>\n<table><caption>Table 6. Per study (high if any slice is called high, by the bundle's P(high) threshold where it has one)")
         .append("</caption><tr><th class=\"l\">Study Instance UID</th><th>Slices</th>")
         .append("<th>Worst reference</th><th>Worst predicted</th><th>Slices agreeing</th>")
         .append("<th class=\"l\">High grade</th></tr>\n");

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param worstReference index of the reference's highest grade in the study
  * @param worstReader index of the reader's highest grade
  * @param referenceHigh whether the reference called any slice high
- * @param readerHigh whether the reader called any slice high
+ * @param readerHigh whether the reader called any slice high (by its own call where it made one)
  * @param sliceAgreements slices on which both gave the same grade
  */
 public record StudySummary(
@@ -33,25 +33,34 @@ public record StudySummary(
    * @param studyInstanceUid its study
    * @param reference the reference's category index
    * @param reader the reader's category index
+   * @param readerCall the reader's own high/low call when it made one apart from its category (a
+   *     model's P(high) threshold), else null: then high means a category at or above the first
+   *     positive one
    */
-  public record Rating(String studyInstanceUid, int reference, int reader) {}
+  public record Rating(String studyInstanceUid, int reference, int reader, Boolean readerCall) {
+    /** A rating whose high/low call follows from its category. */
+    public Rating(String studyInstanceUid, int reference, int reader) {
+      this(studyInstanceUid, reference, reader, null);
+    }
+  }
 
   /** One summary per study, in order of first appearance; high means index &ge; firstPositive. */
   public static List<StudySummary> of(List<Rating> ratings, int firstPositive) {
     Map<String, int[]> acc = new LinkedHashMap<>();
     for (Rating r : ratings) {
-      int[] a = acc.computeIfAbsent(r.studyInstanceUid(), k -> new int[] {0, -1, -1, 0});
+      int[] a = acc.computeIfAbsent(r.studyInstanceUid(), k -> new int[] {0, -1, -1, 0, 0});
       a[0]++;
       a[1] = Math.max(a[1], r.reference());
       a[2] = Math.max(a[2], r.reader());
       a[3] += r.reference() == r.reader() ? 1 : 0;
+      boolean high = r.readerCall() != null ? r.readerCall() : r.reader() >= firstPositive;
+      a[4] |= high ? 1 : 0;
     }
     List<StudySummary> out = new ArrayList<>();
     acc.forEach(
         (uid, a) ->
             out.add(
-                new StudySummary(
-                    uid, a[0], a[1], a[2], a[1] >= firstPositive, a[2] >= firstPositive, a[3])));
+                new StudySummary(uid, a[0], a[1], a[2], a[1] >= firstPositive, a[4] == 1, a[3])));
     return out;
   }
 

@@ -32,6 +32,22 @@ class StudySummaryTest {
   }
 
   @Test
+  void theReadersOwnCallDecidesWhereItMadeOne() {
+    // A model whose nearest prototype is grade 0 but whose P(high) threshold calls the slice
+    // high (and the reverse): the study follows the call, not the category.
+    List<StudySummary> s =
+        StudySummary.of(
+            List.of(
+                new StudySummary.Rating("A", 0, 0, true),
+                new StudySummary.Rating("B", 4, 4, false),
+                new StudySummary.Rating("B", 0, 0, null)),
+            3);
+    assertTrue(s.get(0).readerHigh());
+    assertFalse(s.get(1).readerHigh());
+    assertEquals(4, s.get(1).worstReader());
+  }
+
+  @Test
   void reliabilityBinsLeaveEmptyBinsOut() {
     List<Reliability.Bin> b =
         Reliability.bins(
