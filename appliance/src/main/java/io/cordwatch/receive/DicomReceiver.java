@@ -53,6 +53,8 @@ public final class DicomReceiver implements AutoCloseable {
   private static final int MAX_PDU_RECEIVED = 65536;
   private static final long PDU_BOUND = 1L << 20;
   private static final int SOCKET_BUFFER = 256 * 1024;
+  private static final long ACCEPT_BACKOFF_MILLIS = 100;
+  private static final long ACCEPT_LOG_EVERY_NANOS = 10_000_000_000L;
 
   static {
     // PixelMed's fixed 5 s post-release wait, shortened (the only change to PixelMed's internals).
@@ -69,6 +71,8 @@ public final class DicomReceiver implements AutoCloseable {
   private final Semaphore slots;
   private final AtomicInteger associationNumbers = new AtomicInteger();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger pending = new AtomicInteger();
+  private final int maxPending;
   private volatile ServerSocket server;
   private volatile boolean closing;
   private Thread acceptor;
@@ -88,6 +92,16 @@ public final class DicomReceiver implements AutoCloseable {
     this.listener = listener;
     this.ingest = new Ingest(spool, index, disk, meters, listener, clock);
     this.slots = new Semaphore(config.maxAssociations());
+    this.maxPending = maxPending(config.maxAssociations());
+  }
+
+  /**
+   * Connections allowed to wait for their A-ASSOCIATE-RQ at once: four per association slot, at
+   * least 16. Each may hold an A-ASSOCIATE-RQ buffer (up to 256 KiB) until ARTIM ends it, so this
+   * bounds what a flood of idle connections costs; beyond it a new connection is closed at once.
+   */
+  static int maxPending(int maxAssociations) {
+    return Math.max(16, 4 * maxAssociations);
   }
 
   /** Binds the port and starts accepting. */
@@ -135,18 +149,49 @@ public final class DicomReceiver implements AutoCloseable {
   }
 
   private void acceptLoop() {
+    long lastFailureLog = System.nanoTime() - ACCEPT_LOG_EVERY_NANOS;
     while (!closing) {
       Socket socket;
       try {
         socket = server.accept();
       } catch (IOException e) {
-        if (!closing) {
-          LOG.log(Level.SEVERE, "DICOM accept failed; listener stopping", e);
+        if (closing || server.isClosed()) {
+          return;
         }
-        return;
+        // Out of file descriptors, a connection reset before accept, ...: this connection is
+        // lost, the listener is not. Logged at most every 10 s so a flood cannot fill the log.
+        meters.associationRejected("accept_failed");
+        if (System.nanoTime() - lastFailureLog >= ACCEPT_LOG_EVERY_NANOS) {
+          lastFailureLog = System.nanoTime();
+          LOG.log(Level.WARNING, "DICOM accept failed (listener keeps running): " + e, e);
+        }
+        sleepQuietly(ACCEPT_BACKOFF_MILLIS);
+        continue;
+      }
+      if (pending.incrementAndGet() > maxPending) {
+        pending.decrementAndGet();
+        meters.associationRejected("too_many_pending");
+        closeQuietly(socket);
+        continue;
       }
       open.add(socket);
       Thread.ofVirtual().name("dicom-conn").start(() -> handle(socket));
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // the connection is being refused; nothing more to do with it
     }
   }
 
@@ -154,12 +199,15 @@ public final class DicomReceiver implements AutoCloseable {
     int number = associationNumbers.incrementAndGet();
     String peer = socket.getInetAddress().getHostAddress();
     boolean acquired = false;
+    boolean stillPending = true;
     try (socket) {
       socket.setTcpNoDelay(true);
-      socket.setSoTimeout((int) config.artimTimeout().toMillis());
       Pdu.AssociateRequest rq;
       try {
-        rq = Pdu.readAssociateRequest(socket.getInputStream(), MAX_ASSOCIATE_RQ);
+        rq =
+            Pdu.readAssociateRequest(
+                new DeadlineInputStream(socket, config.artimTimeout().toMillis()),
+                MAX_ASSOCIATE_RQ);
       } catch (SocketTimeoutException e) {
         meters.associationRejected("artim_timeout");
         LOG.info("assoc#" + number + " from " + peer + ": no A-ASSOCIATE-RQ within ARTIM; closed");
@@ -170,6 +218,8 @@ public final class DicomReceiver implements AutoCloseable {
             "assoc#" + number + " from " + peer + ": not DICOM (" + e.getMessage() + "); closed");
         return;
       }
+      pending.decrementAndGet();
+      stillPending = false;
       int[] reject = gate(rq);
       if (reject == null) {
         acquired = slots.tryAcquire();
@@ -204,6 +254,9 @@ public final class DicomReceiver implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "assoc#" + number + " from " + peer + ": " + e.getMessage(), e);
     } finally {
+      if (stillPending) {
+        pending.decrementAndGet();
+      }
       if (acquired) {
         slots.release();
       }
