@@ -78,6 +78,7 @@ public final class DicomPixels {
         list.read(din);
       }
       String ts = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID);
+      requireDecodable(list);
       jpeg = JpegLossless.handles(ts);
       if (!jpeg && list.getPixelData() != null && !isNative(ts)) {
         // Compressed but not lossless JPEG (RLE, say): let PixelMed decompress it.
@@ -88,11 +89,27 @@ public final class DicomPixels {
           list.read(din);
         }
       }
+    } catch (PixelDecodeException e) {
+      throw e;
     } catch (Exception | StackOverflowError e) {
       throw new PixelDecodeException(
           PixelDecodeException.Code.CORRUPT, "cannot parse: " + firstLine(e), e);
     }
     return frames(list, jpeg);
+  }
+
+  /** Refuses, before anything is decompressed, an object that declares too many pixels. */
+  private static void requireDecodable(AttributeList list) {
+    String problem =
+        DecodeLimits.declaredProblem(
+            Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0),
+            Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0),
+            Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1),
+            Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfFrames, 1),
+            Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 16));
+    if (problem != null) {
+      throw new PixelDecodeException(PixelDecodeException.Code.TOO_LARGE, problem);
+    }
   }
 
   private static boolean isNative(String ts) {

@@ -12,7 +12,9 @@ public final class PixelDecodeException extends RuntimeException {
     /** Valid DICOM that this decoder does not handle: colour, other codecs, native pixel data. */
     UNSUPPORTED,
     /** The object contradicts itself or its bitstream does not decode. */
-    CORRUPT
+    CORRUPT,
+    /** The object declares more pixels or frames than {@link DecodeLimits} allow. */
+    TOO_LARGE
   }
 
   private final Code code;

@@ -7,6 +7,7 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.display.SourceImage;
+import io.cordwatch.dicom.DecodeLimits;
 import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.dicom.InstanceFacts;
 import io.cordwatch.dicom.JpegLossless;
@@ -37,6 +38,9 @@ import java.util.logging.Logger;
 final class Ingest {
   private static final Logger LOG = Logger.getLogger(Ingest.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What a deflated data set may hold beyond its pixels (text, sequences, private tags). */
+  private static final long HEADER_ALLOWANCE = 16L << 20;
 
   private final Spool spool;
   private final Index index;
@@ -95,6 +99,7 @@ final class Ingest {
       throw new DimseStatus.Failure(
           DimseStatus.OUT_OF_RESOURCES, "io", "Storage failure: " + e.getMessage(), e);
     }
+    checkDecodedSize(data, transferSyntax);
     AttributeList list = parse(data, !JpegLossless.handles(transferSyntax));
     String sopClass = string(list, TagFromName.SOPClassUID);
     String sopInstance = string(list, TagFromName.SOPInstanceUID);
@@ -177,6 +182,48 @@ final class Ingest {
     meters.instanceStored(data.datasetBytes(), Duration.ofNanos(System.nanoTime() - startNanos));
     listener.instanceStored(facts);
     return new Stored(facts, false);
+  }
+
+  /**
+   * Refuses (A700, out of resources) an object that would decode to more than {@link DecodeLimits}
+   * allows, before anything inflates or decompresses it: a deflated data set is inflated once
+   * without being kept, and the image header (read up to Pixel Data, nothing decompressed) must
+   * declare a size within the limit.
+   */
+  private static void checkDecodedSize(Spool.Incoming data, String transferSyntax)
+      throws DimseStatus.Failure {
+    long limit = DecodeLimits.maxDecodedBytes();
+    String problem;
+    try {
+      if (TransferSyntaxes.DEFLATED_LE.equals(transferSyntax)) {
+        problem =
+            DecodeLimits.inflatedProblem(data.path(), data.headerBytes(), limit + HEADER_ALLOWANCE);
+        if (problem != null) {
+          throw new DimseStatus.Failure(DimseStatus.OUT_OF_RESOURCES, "too_large", problem);
+        }
+      }
+      AttributeList header = new AttributeList();
+      header.setDecompressPixelData(false);
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(data.path()), 1 << 16);
+          DicomInputStream din = new DicomInputStream(in)) {
+        header.read(din, TagFromName.PixelData);
+      }
+      problem =
+          DecodeLimits.declaredProblem(
+              Attribute.getSingleIntegerValueOrDefault(header, TagFromName.Rows, 0),
+              Attribute.getSingleIntegerValueOrDefault(header, TagFromName.Columns, 0),
+              Attribute.getSingleIntegerValueOrDefault(header, TagFromName.SamplesPerPixel, 1),
+              Attribute.getSingleIntegerValueOrDefault(header, TagFromName.NumberOfFrames, 1),
+              Attribute.getSingleIntegerValueOrDefault(header, TagFromName.BitsAllocated, 16));
+    } catch (DimseStatus.Failure e) {
+      throw e;
+    } catch (Exception | StackOverflowError e) {
+      throw new DimseStatus.Failure(
+          DimseStatus.CANNOT_UNDERSTAND, "unparseable", "Cannot parse data set: " + describe(e));
+    }
+    if (problem != null) {
+      throw new DimseStatus.Failure(DimseStatus.OUT_OF_RESOURCES, "too_large", problem);
+    }
   }
 
   private static AttributeList parse(Spool.Incoming data, boolean decompress)

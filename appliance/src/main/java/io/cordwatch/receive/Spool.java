@@ -186,6 +186,12 @@ public final class Spool {
     /** Writes the Part 10 preamble and file meta information (not part of the hash). */
     void writeHeader(byte[] header) throws IOException {
       out.write(header);
+      headerBytes += header.length;
+    }
+
+    /** Bytes of preamble and file meta information before the data set. */
+    long headerBytes() {
+      return headerBytes;
     }
 
     /** Appends data set bytes. */
@@ -194,6 +200,8 @@ public final class Spool {
       digest.update(b);
       datasetBytes += b.length;
     }
+
+    private long headerBytes;
 
     long datasetBytes() {
       return datasetBytes;

@@ -73,6 +73,25 @@ class DicomPixelsTest {
   }
 
   @Test
+  void anRleObjectDeclaringGigabytesIsRefusedBeforeDecompression() throws Exception {
+    com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+    list.setDecompressPixelData(false);
+    list.read(PYDICOM.resolve("MR_small_RLE.dcm").toString());
+    for (com.pixelmed.dicom.AttributeTag tag :
+        List.of(com.pixelmed.dicom.TagFromName.Rows, com.pixelmed.dicom.TagFromName.Columns)) {
+      com.pixelmed.dicom.UnsignedShortAttribute a =
+          new com.pixelmed.dicom.UnsignedShortAttribute(tag);
+      a.addValue(65535);
+      list.put(a);
+    }
+    Path file = tmp.resolve("huge.dcm");
+    list.write(file.toFile(), "1.2.840.10008.1.2.5", true, true);
+    PixelDecodeException e = assertThrows(PixelDecodeException.class, () -> DicomPixels.read(file));
+    assertEquals(PixelDecodeException.Code.TOO_LARGE, e.code(), e.getMessage());
+    assertTrue(e.getMessage().contains("over the decode limit"), e.getMessage());
+  }
+
+  @Test
   void enhancedMrRescaleComesFromThePixelValueTransformationGroup() {
     Path file = JpegLosslessTest.realDicom().resolve("enhanced-mr/Philips_IM_0027_fMAP.dcm");
     DicomPixels.Frame f = DicomPixels.read(file).getFirst();
