@@ -1,6 +1,7 @@
 package io.cordwatch.receive;
 
 import io.cordwatch.store.Index;
+import io.cordwatch.store.PrivateFiles;
 import io.cordwatch.store.Records.InstanceRow;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -56,9 +57,10 @@ public final class Spool {
     this.instances = this.dataDir.resolve("spool/instances");
     this.quarantine = this.dataDir.resolve("quarantine");
     try {
-      Files.createDirectories(incoming);
-      Files.createDirectories(instances);
-      Files.createDirectories(quarantine);
+      PrivateFiles.restrictDataDirectory(this.dataDir);
+      PrivateFiles.createDirectories(incoming);
+      PrivateFiles.createDirectories(instances);
+      PrivateFiles.createDirectories(quarantine);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create spool under " + dataDir, e);
     }
@@ -86,7 +88,7 @@ public final class Spool {
   String commit(Incoming in) throws IOException {
     String name = UUID.randomUUID().toString();
     Path dir = instances.resolve(name.substring(0, 2));
-    Files.createDirectories(dir);
+    PrivateFiles.createDirectories(dir);
     Path target = dir.resolve(name + ".dcm");
     try {
       Files.move(in.path, target, StandardCopyOption.ATOMIC_MOVE);
@@ -110,7 +112,7 @@ public final class Spool {
   /** Moves a file aside into {@code quarantine/<why>/}, keeping it. */
   void quarantine(Path file, String why) throws IOException {
     Path dir = quarantine.resolve(why);
-    Files.createDirectories(dir);
+    PrivateFiles.createDirectories(dir);
     Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
     fsyncDirectory(dir);
   }
@@ -174,7 +176,10 @@ public final class Spool {
     private Incoming(Path path) throws IOException {
       this.path = path;
       this.channel =
-          FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          FileChannel.open(
+              path,
+              Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              PrivateFiles.fileAttributes());
       this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
       try {
         this.digest = MessageDigest.getInstance("SHA-256");

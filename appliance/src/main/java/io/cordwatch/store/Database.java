@@ -1,7 +1,6 @@
 package io.cordwatch.store;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -46,7 +45,9 @@ final class Database implements AutoCloseable {
   /** Opens (creating the file and its folder if needed) in WAL mode with full sync. */
   static Database open(Path file) {
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
+      PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
+      // SQLite gives its -wal and -shm files the database file's permissions: create it 0600.
+      PrivateFiles.createFile(file.toAbsolutePath());
       Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");

@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,30 @@ class ReceiverTest {
       assertEquals("STORESCU", row.callingAe());
     }
     assertEquals(40.0, appliance.meters().instancesReceived());
+  }
+
+  @Test
+  void whatIsStoredIsReadableByTheServiceUserAlone() throws Exception {
+    List<Path> files =
+        SyntheticStudy.write(tmp.resolve("study"), new SyntheticStudy.Spec(2, false, false, 64, 7));
+    assertEquals(2, Peers.successes(Peers.storescu(port, "STORESCU", files)));
+    Path data = tmp.resolve("data");
+    List<Path> all;
+    try (Stream<Path> s = Files.walk(data)) {
+      all = s.toList();
+    }
+    int stored = 0;
+    for (Path p : all) {
+      String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+      if (Files.isDirectory(p)) {
+        assertEquals("rwx------", mode, data.relativize(p).toString());
+      } else {
+        assertEquals("rw-------", mode, data.relativize(p).toString());
+        stored += p.toString().endsWith(".dcm") ? 1 : 0;
+      }
+    }
+    assertEquals(2, stored);
+    assertTrue(all.contains(data.resolve("index.db-wal")), "the WAL is checked too: " + all);
   }
 
   @Test
