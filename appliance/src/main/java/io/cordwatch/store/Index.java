@@ -88,14 +88,35 @@ public final class Index implements AutoCloseable {
   /**
    * Commits one received instance: its row, and the series and study it belongs to (created or
    * touched; a complete series goes back to receiving). When an instance with the same SOP Instance
-   * UID exists with other content, its row is replaced and the previous path returned so the caller
-   * can set that file aside.
+   * UID exists with other content, its row is replaced, an audit row ({@code instance_superseded}:
+   * the UID, both senders and content hashes) is written in the same transaction, and the previous
+   * path returned so the caller can set that file aside (the newest copy is served, every earlier
+   * one kept).
    *
    * @return the path of a superseded file, if any
    */
   public Optional<String> recordInstance(
       InstanceRow row, String modality, Integer seriesNumber, String seriesDescription) {
-    return db.transaction(c -> Instances.record(c, row, modality, seriesNumber, seriesDescription));
+    return db.transaction(
+        c -> {
+          Optional<Instances.Replaced> old =
+              Instances.record(c, row, modality, seriesNumber, seriesDescription);
+          if (old.isPresent()) {
+            AuditLog.append(
+                c,
+                row.receivedMs(),
+                "instance_superseded",
+                "sop %s re-sent by %s with other content (sha256 %s, was %s from %s); earlier copy"
+                        .formatted(
+                            row.sopInstanceUid(),
+                            row.callingAe(),
+                            row.sha256(),
+                            old.get().sha256(),
+                            old.get().callingAe())
+                    + " kept in quarantine/superseded");
+          }
+          return old.map(Instances.Replaced::path);
+        });
   }
 
   /** Notes that an association that sent instances of this series has been released. */

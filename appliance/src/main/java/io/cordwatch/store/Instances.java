@@ -21,16 +21,16 @@ final class Instances {
    * Inserts or replaces one instance and creates or touches its series and study (both go back to
    * receiving).
    *
-   * @return the path of the row it replaced, if the SOP Instance UID was stored before
+   * @return the row it replaced, if the SOP Instance UID was stored before
    */
-  static Optional<String> record(
+  static Optional<Replaced> record(
       Connection c, InstanceRow row, String modality, Integer seriesNumber, String description)
       throws SQLException {
-    Optional<String> superseded =
+    Optional<Replaced> superseded =
         Database.list(
                 c,
-                "SELECT path FROM instances WHERE sop_instance_uid = ?",
-                rs -> rs.getString(1),
+                "SELECT path, sha256, calling_ae FROM instances WHERE sop_instance_uid = ?",
+                rs -> new Replaced(rs.getString(1), rs.getString(2), rs.getString(3)),
                 row.sopInstanceUid())
             .stream()
             .findFirst();
@@ -94,6 +94,9 @@ final class Instances {
         row.factsJson());
     return superseded;
   }
+
+  /** What a re-sent instance replaced: the earlier copy's file, content hash and sender. */
+  record Replaced(String path, String sha256, String callingAe) {}
 
   /** Deletes an instance's row and puts its series back to receiving. */
   static void forget(Connection c, InstanceRow row, long nowMs) throws SQLException {

@@ -105,6 +105,43 @@ class ReceiverTest {
   }
 
   @Test
+  void aResentInstanceWithOtherContentIsServedNewestKeepsTheFirstAndIsAudited() throws Exception {
+    Path file =
+        SyntheticStudy.write(tmp.resolve("study"), new SyntheticStudy.Spec(1, false, false, 64, 8))
+            .get(0);
+    String uid = Attribute.getSingleStringValueOrNull(read(file), TagFromName.SOPInstanceUID);
+    byte[] first = RawScu.dataSetOf(file);
+    byte[] second = first.clone();
+    second[second.length - 1] ^= 0x01; // one pixel differs
+    try (RawScu scu = RawScu.associate(port, "RAWSCU", "CORDWATCH", Uids.MR_IMAGE_STORAGE)) {
+      assertEquals(DimseStatus.SUCCESS, scu.store(Uids.MR_IMAGE_STORAGE, uid, first).status());
+      assertEquals(DimseStatus.SUCCESS, scu.store(Uids.MR_IMAGE_STORAGE, uid, second).status());
+      scu.release();
+    }
+    InstanceRow row = appliance.index().findInstance(uid).orElseThrow();
+    byte[] served = Files.readAllBytes(tmp.resolve("data").resolve(row.path()));
+    assertEquals(second[second.length - 1], served[served.length - 1]);
+    List<Path> kept;
+    try (Stream<Path> s = Files.list(tmp.resolve("data/quarantine/superseded"))) {
+      kept = s.toList();
+    }
+    assertEquals(1, kept.size());
+    byte[] earlier = Files.readAllBytes(kept.getFirst());
+    assertEquals(first[first.length - 1], earlier[earlier.length - 1]);
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + tmp.resolve("data/index.db").toAbsolutePath());
+        java.sql.ResultSet rs =
+            c.createStatement()
+                .executeQuery("SELECT detail FROM audit WHERE event = 'instance_superseded'")) {
+      assertTrue(rs.next(), "no instance_superseded audit row");
+      String detail = rs.getString(1);
+      assertTrue(detail.contains(uid) && detail.contains(row.sha256()), detail);
+      assertTrue(!rs.next(), "one audit row per replacement");
+    }
+  }
+
+  @Test
   void resentIdenticalStudyIsAcknowledgedAndStoredOnce() throws Exception {
     List<Path> files =
         SyntheticStudy.write(tmp.resolve("study"), new SyntheticStudy.Spec(5, false, false, 64, 2));
