@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one SQLite connection and the only place a transaction begins or ends.
+ * The index's SQLite connections and the only place a transaction begins or ends.
  *
  * <p>{@link #transaction} is all-or-nothing whatever goes wrong inside it: an {@link SQLException},
  * a {@link StoreException} from a helper, a bug's {@link RuntimeException} or an {@link Error} all
@@ -20,8 +20,13 @@ import java.util.List;
  * commits it. Should the rollback itself fail, auto-commit is left off and the next call rolls back
  * first, so half a transaction is never committed by whoever comes next.
  *
- * <p>Every call is serialised by this object's monitor: SQLite has one writer anyway, and one
- * connection keeps transaction boundaries obvious and avoids SQLITE_BUSY between our own threads.
+ * <p>Writes ({@link #transaction}, {@link #update}) are serialised by this object's monitor on the
+ * one writing connection: SQLite has one writer anyway, and one connection keeps transaction
+ * boundaries obvious and avoids SQLITE_BUSY between our own threads. Reads ({@link #read}) run on a
+ * second, query-only connection under their own lock: in WAL mode a reader sees every committed
+ * transaction and neither waits for nor delays the writer, so a page or API client polling the
+ * study list does not slow a C-STORE's commit (each read is its own read transaction, so it sees
+ * what was committed before it began).
  */
 final class Database implements AutoCloseable {
   /** Work inside a transaction or a read; may throw what JDBC throws. */
@@ -35,11 +40,14 @@ final class Database implements AutoCloseable {
   }
 
   private final Connection c;
-  private boolean closed;
+  private final Connection reader;
+  private final Object readLock = new Object();
+  private volatile boolean closed;
   private boolean rollbackPending;
 
-  private Database(Connection c) {
+  private Database(Connection c, Connection reader) {
     this.c = c;
+    this.reader = reader;
   }
 
   /** Opens (creating the file and its folder if needed) in WAL mode with full sync. */
@@ -55,7 +63,17 @@ final class Database implements AutoCloseable {
         s.execute("PRAGMA foreign_keys=ON");
         s.execute("PRAGMA busy_timeout=10000");
       }
-      return new Database(c);
+      Connection reader = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      try (Statement s = reader.createStatement()) {
+        s.execute("PRAGMA query_only=ON");
+        s.execute("PRAGMA foreign_keys=ON");
+        s.execute("PRAGMA busy_timeout=10000");
+      } catch (SQLException e) {
+        reader.close();
+        c.close();
+        throw e;
+      }
+      return new Database(c, reader);
     } catch (SQLException | IOException e) {
       throw new StoreException(
           StoreException.Code.OPEN_FAILED, "cannot open index " + file + ": " + e.getMessage(), e);
@@ -86,13 +104,19 @@ final class Database implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work} outside a transaction (reads, and single statements). */
-  synchronized <T> T read(Work<T> work) {
-    ensureOpen();
-    try {
-      return work.run(c);
-    } catch (SQLException e) {
-      throw read(e);
+  /**
+   * Runs {@code work} on the query-only connection (it cannot write: a statement that tries fails).
+   */
+  <T> T read(Work<T> work) {
+    synchronized (readLock) {
+      if (closed) {
+        throw new IllegalStateException("index is closed");
+      }
+      try {
+        return work.run(reader);
+      } catch (SQLException e) {
+        throw read(e);
+      }
     }
   }
 
@@ -159,6 +183,9 @@ final class Database implements AutoCloseable {
     }
     closed = true;
     try {
+      synchronized (readLock) {
+        reader.close();
+      }
       c.close();
     } catch (SQLException e) {
       throw new StoreException(

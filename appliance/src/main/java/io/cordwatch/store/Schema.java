@@ -20,7 +20,7 @@ final class Schema {
   /** Brings the schema up to {@link #VERSION}. */
   static void migrate(Database db) {
     int version =
-        db.read(
+        db.transaction(
             c -> {
               try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
