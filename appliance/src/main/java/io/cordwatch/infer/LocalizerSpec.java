@@ -47,15 +47,7 @@ public record LocalizerSpec(
       throw new IllegalArgumentException(
           "input_size must be a multiple of 8 in 16..1024, got " + inputSize);
     }
-    if (!(windowLowPercentile >= 0 && windowLowPercentile < windowHighPercentile)
-        || !(windowHighPercentile <= 100)) {
-      throw new IllegalArgumentException(
-          "window_low_percentile and window_high_percentile must satisfy 0 <= low < high <= 100,"
-              + " got "
-              + windowLowPercentile
-              + " and "
-              + windowHighPercentile);
-    }
+    PreprocessingSpec.checkWindow(windowLowPercentile, windowHighPercentile);
     if (!BOX_PROBABILITY.equals(output)) {
       throw new IllegalArgumentException(
           "output must be \"" + BOX_PROBABILITY + "\", got " + (output == null ? "null" : output));

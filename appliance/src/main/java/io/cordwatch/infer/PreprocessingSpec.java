@@ -41,15 +41,7 @@ public record PreprocessingSpec(
     if (inputSize < 8 || inputSize > 4096) {
       throw new IllegalArgumentException("input_size must be 8..4096, got " + inputSize);
     }
-    if (!(windowLowPercentile >= 0 && windowLowPercentile < windowHighPercentile)
-        || !(windowHighPercentile <= 100)) {
-      throw new IllegalArgumentException(
-          "window_low_percentile and window_high_percentile must satisfy 0 <= low < high <= 100,"
-              + " got "
-              + windowLowPercentile
-              + " and "
-              + windowHighPercentile);
-    }
+    PreprocessingSpec.checkWindow(windowLowPercentile, windowHighPercentile);
     if (!(roiMargin >= 0 && roiMargin <= 10)) {
       throw new IllegalArgumentException("roi_margin must be 0..10, got " + roiMargin);
     }
@@ -62,6 +54,22 @@ public record PreprocessingSpec(
     }
     if (!(std > 0 && Double.isFinite(std))) {
       throw new IllegalArgumentException("std must be a finite number > 0, got " + std);
+    }
+  }
+
+  /**
+   * Checks a percentile window as both bundle.json objects that have one record it.
+   *
+   * @throws IllegalArgumentException naming the two keys
+   */
+  static void checkWindow(double low, double high) {
+    if (!(low >= 0 && low < high) || !(high <= 100)) {
+      throw new IllegalArgumentException(
+          "window_low_percentile and window_high_percentile must satisfy 0 <= low < high <= 100,"
+              + " got "
+              + low
+              + " and "
+              + high);
     }
   }
 }
