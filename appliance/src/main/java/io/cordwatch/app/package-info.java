@@ -5,7 +5,9 @@
  * from the index (with back-off between failed attempts) and commits each verdict in one
  * transaction; {@code StreamingGrading} decodes instances as they arrive and grades a released
  * series ahead of its completion, a result the worker commits only when the series' instances are
- * exactly those it was graded from; {@code StoredBoxes} serves the boxes supplied through the API.
+ * exactly those it was graded from; {@code StoredBoxes} serves the boxes supplied through the API,
+ * and {@link io.cordwatch.app.RegradeOnBoxChange} decides which series are graded again when those
+ * boxes change.
  *
  * <p>It takes {@link io.cordwatch.config.Settings} as given (read and checked by {@code config});
  * it may not read configuration itself. {@link io.cordwatch.app.StageSettings} cuts from them the
