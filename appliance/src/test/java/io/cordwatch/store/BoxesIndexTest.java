@@ -67,7 +67,19 @@ class BoxesIndexTest {
             "{\"grade\":\"0\"}",
             List.of(
                 new Records.SliceRow(
-                    0, AXIAL + ".1", 1, "no_roi", null, null, null, null, null, "no canal box")),
+                    0,
+                    AXIAL + ".1",
+                    1,
+                    "no_roi",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "no canal box",
+                    null,
+                    null,
+                    null)),
             21));
   }
 

@@ -100,7 +100,19 @@ class IndexMigrationTest {
               "{\"grade\":\"0\"}",
               List.of(
                   new Records.SliceRow(
-                      0, "1.2.3.1", 1, "no_roi", null, null, null, null, null, "no canal box")),
+                      0,
+                      "1.2.3.1",
+                      1,
+                      "no_roi",
+                      null,
+                      null,
+                      null,
+                      null,
+                      null,
+                      "no canal box",
+                      null,
+                      null,
+                      null)),
               4));
     }
     // Turn it back into what a version 3 appliance left on disk.
