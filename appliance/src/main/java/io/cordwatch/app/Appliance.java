@@ -78,7 +78,7 @@ public final class Appliance implements AutoCloseable {
   private Appliance(Settings settings, Clock clock, ApiToken apiToken) throws IOException {
     this.settings = settings;
     this.startedAt = clock.instant();
-    this.index = Index.open(settings.dataDir().resolve("index.db"));
+    this.index = Index.open(settings.dataDir().resolve("index.db"), new RegradeOnBoxChange());
     Spool spool = new Spool(settings.dataDir());
     Spool.Reconciliation r = spool.reconcile(index, clock);
     LOG.info(

@@ -95,8 +95,7 @@ public final class GradingWorker implements AutoCloseable {
   private final Retry retry;
   private final StreamingGrading streaming;
   private final Object signal = new Object();
-  private Thread thread;
-  private volatile boolean closed;
+  private final WorkerThread loopThread = new WorkerThread("grading");
 
   /**
    * @param idlePoll how long to wait for new work when the queue is empty (the tracker queues jobs
@@ -141,7 +140,7 @@ public final class GradingWorker implements AutoCloseable {
     if (requeued > 0) {
       LOG.info(requeued + " grading job(s) left running by the last run queued again");
     }
-    thread = Thread.ofPlatform().name("grading").daemon(true).start(this::loop);
+    loopThread.start(this::loop);
   }
 
   /** Tells the worker a job may be waiting, so it need not wait for its next poll. */
@@ -152,12 +151,12 @@ public final class GradingWorker implements AutoCloseable {
   }
 
   private void loop() {
-    while (!closed) {
+    while (!loopThread.stopping()) {
       Optional<JobRow> job;
       try {
         job = index.claimJob(clock.millis());
       } catch (StoreException | IllegalStateException e) {
-        if (closed) {
+        if (loopThread.stopping()) {
           return;
         }
         LOG.log(Level.WARNING, "grading: cannot read the job queue; retrying", e);
@@ -234,7 +233,7 @@ public final class GradingWorker implements AutoCloseable {
       result = grader.grade(job.studyUid(), job.seriesUid(), decoded, () -> false);
       grading = Duration.ofNanos(System.nanoTime() - started);
     }
-    if (closed) {
+    if (loopThread.stopping()) {
       // Shutting down: the job stays running and is queued again at the next start.
       return;
     }
@@ -329,21 +328,7 @@ public final class GradingWorker implements AutoCloseable {
 
   @Override
   public void close() {
-    Thread t;
-    synchronized (this) {
-      closed = true;
-      t = thread;
-      thread = null;
-    }
-    if (t != null) {
-      // No interrupt: it would close the spool files' channels mid-read and turn healthy slices
-      // into "unreadable" ones. A job takes about a second; the thread sees the flag after it.
-      wake();
-      try {
-        t.join(Duration.ofSeconds(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    // A job takes about a second; the thread sees the flag after it.
+    loopThread.stop(this::wake);
   }
 }

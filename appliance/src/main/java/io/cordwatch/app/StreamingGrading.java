@@ -108,8 +108,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
   // Guarded by lock.
   private final Map<String, SeriesState> series = new HashMap<>();
   private long heldBytes;
-  private Thread thread;
-  private volatile boolean closed;
+  private final WorkerThread loopThread = new WorkerThread("grading-ahead");
 
   /**
    * @param capBytes the most decoded sample bytes held over all series
@@ -190,14 +189,14 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
 
   /** Starts the thread. */
   synchronized void start() {
-    thread = Thread.ofPlatform().name("grading-ahead").daemon(true).start(this::loop);
+    loopThread.start(this::loop);
   }
 
   // ---- receiver side: enqueue only
 
   @Override
   public void instanceStored(InstanceFacts facts) {
-    if (closed) {
+    if (loopThread.stopping()) {
       return;
     }
     synchronized (lock) {
@@ -212,7 +211,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
 
   @Override
   public void associationEnded(Set<String> seriesUids, boolean released) {
-    if (!released || closed) {
+    if (!released || loopThread.stopping()) {
       return;
     }
     for (String uid : seriesUids) {
@@ -240,7 +239,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
         rows.forEach(r -> decoded.add(null));
         return new Claim(null, null, decoded);
       }
-      while (!closed
+      while (!loopThread.stopping()
           && s.speculation != null
           && !s.speculation.done
           && s.speculation.inputs.equals(keys)) {
@@ -308,7 +307,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
   // ---- the thread
 
   private void loop() {
-    while (!closed) {
+    while (!loopThread.stopping()) {
       try {
         Event e = queue.pollFirst(TICK_MS, TimeUnit.MILLISECONDS);
         if (e instanceof Arrived a) {
@@ -442,7 +441,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
       }
     }
     for (String uid : due) {
-      if (closed || !queue.isEmpty()) {
+      if (loopThread.stopping() || !queue.isEmpty()) {
         return; // new arrivals first; they may make the speculation moot
       }
       speculate(uid);
@@ -522,7 +521,10 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
               rows.getFirst().studyUid(),
               uid,
               List.of(inputs),
-              () -> closed || stale(s, generation) || index.boxesVersion() != boxesVersion);
+              () ->
+                  loopThread.stopping()
+                      || stale(s, generation)
+                      || index.boxesVersion() != boxesVersion);
       synchronized (lock) {
         spec.result = result;
         spec.took = Duration.ofNanos(System.nanoTime() - t0);
@@ -578,24 +580,13 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
 
   @Override
   public void close() {
-    Thread t;
-    synchronized (this) {
-      closed = true;
-      t = thread;
-      thread = null;
-    }
-    synchronized (lock) {
-      lock.notifyAll();
-    }
-    if (t != null) {
-      // No interrupt while it may be reading a spool file (an interrupt closes the channel); the
-      // running speculation sees the flag at its next batch.
-      try {
-        t.join(Duration.ofSeconds(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    // The running speculation sees the flag at its next batch.
+    loopThread.stop(
+        () -> {
+          synchronized (lock) {
+            lock.notifyAll();
+          }
+        });
     synchronized (lock) {
       series.clear();
       heldBytes = 0;

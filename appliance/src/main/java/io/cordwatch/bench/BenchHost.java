@@ -2,6 +2,7 @@ package io.cordwatch.bench;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
@@ -36,6 +37,19 @@ final class BenchHost {
         store.type(),
         store.name(),
         dcmtkVersion());
+  }
+
+  /**
+   * Prints the machine line, a blank line and a table's heading (its {@code columns} laid out by
+   * {@code format}) underlined with dashes.
+   */
+  static void tableHead(PrintWriter out, Path work, String format, Object... columns)
+      throws IOException {
+    out.println(machine(work));
+    out.println();
+    String head = String.format(Locale.ROOT, format, columns);
+    out.println(head);
+    out.println("-".repeat(head.length()));
   }
 
   private static String cpuModel() {

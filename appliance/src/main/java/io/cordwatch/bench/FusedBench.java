@@ -9,8 +9,6 @@ import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.FusedEngine;
-import io.cordwatch.phantom.Phantom;
-import io.cordwatch.phantom.StudyPlan;
 import io.cordwatch.roi.SuppliedBoxes;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,7 +22,6 @@ import java.util.logging.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 
 /**
  * {@code cordwatch bench fused}: one phantom series graded by the CPU path (Java preprocessing and
@@ -43,26 +40,7 @@ import picocli.CommandLine.Option;
 final class FusedBench implements Callable<Integer> {
   @CommandLine.Spec CommandSpec spec;
 
-  @Option(names = "--bundle", required = true, paramLabel = "B", description = "Model bundle")
-  Path bundlePath;
-
-  @Option(
-      names = "--slices",
-      defaultValue = "40",
-      description = "Axial slices in the phantom series (default: ${DEFAULT-VALUE})")
-  int slices;
-
-  @Option(
-      names = "--runs",
-      defaultValue = "5",
-      description = "Timed runs of each path after one warm-up (default: ${DEFAULT-VALUE})")
-  int runs;
-
-  @Option(
-      names = "--size",
-      defaultValue = "384",
-      description = "Phantom matrix: 256, 320, 384 or 512 (default: ${DEFAULT-VALUE})")
-  int size;
+  @CommandLine.Mixin PhantomSeries series;
 
   private record Run(double wallMs, Verdict.Timings timings) {}
 
@@ -74,23 +52,9 @@ final class FusedBench implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path work = Files.createTempDirectory("cordwatch-bench-fused-");
     try {
-      long seed = PhantomSeries.seedFor(size, slices);
-      Phantom.Result phantom =
-          Phantom.generate(
-              new Phantom.Options(
-                  work.resolve("phantom"),
-                  1,
-                  seed,
-                  StudyPlan.Style.INTERNAL,
-                  slices,
-                  false,
-                  false));
-      List<SeriesGrader.Input> inputs =
-          phantom.slices().stream()
-              .map(w -> new SeriesGrader.Input(w.sopUid(), w.file()))
-              .distinct()
-              .toList();
-      SuppliedBoxes boxes = SuppliedBoxes.load(phantom.labels());
+      PhantomSeries.Written phantom = series.write(work.resolve("phantom"), series.seed());
+      List<SeriesGrader.Input> inputs = phantom.inputs();
+      SuppliedBoxes boxes = phantom.boxes();
       List<Run> cpu = new ArrayList<>();
       List<Run> fused = new ArrayList<>();
       SeriesResult cpuResult;
@@ -104,8 +68,8 @@ final class FusedBench implements Callable<Integer> {
         err.flush();
         cpuResult = cpuGrader.grade("bench", "bench", inputs);
         fusedResult = fusedGrader.grade("bench", "bench", inputs);
-        for (int run = 1; run <= runs; run++) {
-          err.printf("cordwatch bench: run %d/%d%n", run, runs);
+        for (int run = 1; run <= series.runs; run++) {
+          err.printf("cordwatch bench: run %d/%d%n", run, series.runs);
           err.flush();
           if (run % 2 == 1) {
             cpu.add(time(cpuGrader, inputs));
@@ -124,7 +88,7 @@ final class FusedBench implements Callable<Integer> {
   }
 
   private Bundle validate() {
-    return PhantomSeries.validate(spec.commandLine(), bundlePath, slices, runs, size);
+    return series.validate(spec.commandLine());
   }
 
   private static Run time(SeriesGrader grader, List<SeriesGrader.Input> inputs) {
@@ -148,26 +112,22 @@ final class FusedBench implements Callable<Integer> {
         "fused: 1 phantom series, %d axial T2 slices %dx%d (%d graded), bundle %s, batch %d;"
             + " median of %d runs after 1 warm-up%n",
         c.slices(),
-        size,
-        size,
+        series.size,
+        series.size,
         c.graded(),
         bundle.name(),
         SeriesGrader.BATCH,
-        runs);
-    out.println(BenchHost.machine(work));
-    out.println();
-    String head =
-        String.format(
-            Locale.ROOT,
-            "%-48s | %8s | %9s | %13s | %12s | %7s",
-            "path",
-            "wall ms",
-            "decode ms",
-            "preprocess ms",
-            "inference ms",
-            "head ms");
-    out.println(head);
-    out.println("-".repeat(head.length()));
+        series.runs);
+    BenchHost.tableHead(
+        out,
+        work,
+        "%-48s | %8s | %9s | %13s | %12s | %7s",
+        "path",
+        "wall ms",
+        "decode ms",
+        "preprocess ms",
+        "inference ms",
+        "head ms");
     row(out, "CPU: Java preprocess + ORT + Java head", cpu);
     row(out, "fused, host kernels: C preprocess + ORT + C head", fused);
     out.println();

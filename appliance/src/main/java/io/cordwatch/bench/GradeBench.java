@@ -12,9 +12,7 @@ import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.InputShape;
 import io.cordwatch.infer.ObservedEngine;
-import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.PhantomWriter;
-import io.cordwatch.phantom.StudyPlan;
 import io.cordwatch.roi.SuppliedBoxes;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.JobState;
@@ -43,7 +41,6 @@ import java.util.logging.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 
 /**
  * {@code cordwatch bench grade}: what the grading pipeline costs on top of the model itself, and
@@ -86,32 +83,7 @@ final class GradeBench implements Callable<Integer> {
 
   @CommandLine.Spec CommandSpec spec;
 
-  @Option(
-      names = "--bundle",
-      required = true,
-      paramLabel = "B",
-      description = "Model bundle (folder or .zip)")
-  Path bundlePath;
-
-  @Option(
-      names = "--slices",
-      defaultValue = "40",
-      description = "Axial slices in the phantom series (default: ${DEFAULT-VALUE})")
-  int slices;
-
-  @Option(
-      names = "--runs",
-      defaultValue = "5",
-      description =
-          "Timed runs of each part, after one untimed warm-up (default: ${DEFAULT-VALUE})")
-  int runs;
-
-  @Option(
-      names = "--size",
-      defaultValue = "384",
-      description =
-          "Rows and columns of the phantom slices: 256, 320, 384 or 512 (default: ${DEFAULT-VALUE})")
-  int size;
+  @CommandLine.Mixin PhantomSeries series;
 
   /** One full-path run: its wall and process CPU time and the verdict's own stage timings. */
   private record FullRun(double wallMs, double cpuMs, Verdict.Timings timings) {}
@@ -150,25 +122,18 @@ final class GradeBench implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path work = Files.createTempDirectory("cordwatch-bench-grade-");
     try {
-      long seed = PhantomSeries.seedFor(size, slices);
+      long seed = series.seed();
       Path phantomDir = work.resolve("phantom");
       err.printf(
           "cordwatch bench: writing a %d-slice %dx%d phantom study (seed %d) to %s%n",
-          slices, size, size, seed, phantomDir);
+          series.slices, series.size, series.size, seed, phantomDir);
       err.flush();
-      Phantom.Result phantom =
-          Phantom.generate(
-              new Phantom.Options(
-                  phantomDir, 1, seed, StudyPlan.Style.INTERNAL, slices, false, false));
+      PhantomSeries.Written phantom = series.write(phantomDir, seed);
       List<Path> files =
-          phantom.slices().stream().map(PhantomWriter.Written::file).distinct().toList();
-      String studyUid = phantom.slices().getFirst().studyUid();
-      List<SeriesGrader.Input> inputs =
-          phantom.slices().stream()
-              .map(w -> new SeriesGrader.Input(w.sopUid(), w.file()))
-              .distinct()
-              .toList();
-      SuppliedBoxes boxes = SuppliedBoxes.load(phantom.labels());
+          phantom.phantom().slices().stream().map(PhantomWriter.Written::file).distinct().toList();
+      String studyUid = phantom.phantom().slices().getFirst().studyUid();
+      List<SeriesGrader.Input> inputs = phantom.inputs();
+      SuppliedBoxes boxes = phantom.boxes();
 
       List<FullRun> full = new ArrayList<>();
       List<FullRun> ahead = new ArrayList<>();
@@ -194,8 +159,8 @@ final class GradeBench implements Callable<Integer> {
         SeriesGrader grader = new SeriesGrader(bundle, engine, boxes);
         // What the appliance grades at completion when the files were decoded as they arrived.
         List<SeriesGrader.DecodedInput> decoded = SeriesGrader.decodeAll(inputs);
-        for (int run = 1; run <= runs; run++) {
-          err.printf("cordwatch bench: throughput run %d/%d%n", run, runs);
+        for (int run = 1; run <= series.runs; run++) {
+          err.printf("cordwatch bench: throughput run %d/%d%n", run, series.runs);
           err.flush();
           // Each of the three goes first, second and third in turn.
           for (int k = 0; k < 3; k++) {
@@ -212,10 +177,12 @@ final class GradeBench implements Callable<Integer> {
       for (String grace : GRACES) {
         for (String streaming : STREAMING) {
           List<LatencyRun> l = new ArrayList<>();
-          for (int run = 0; run <= runs; run++) {
+          for (int run = 0; run <= series.runs; run++) {
             err.printf(
                 "cordwatch bench: latency, release-grace %s, streaming %s, %s%n",
-                grace, streaming, run == 0 ? "warm-up (untimed)" : "run " + run + "/" + runs);
+                grace,
+                streaming,
+                run == 0 ? "warm-up (untimed)" : "run " + run + "/" + series.runs);
             err.flush();
             LatencyRun r =
                 latencyRun(
@@ -251,7 +218,7 @@ final class GradeBench implements Callable<Integer> {
   }
 
   private Bundle validate() {
-    return PhantomSeries.validate(spec.commandLine(), bundlePath, slices, runs, size);
+    return series.validate(spec.commandLine());
   }
 
   /** Grades from the files ({@code inputs}) or from decodes made earlier ({@code decoded}). */
@@ -306,7 +273,7 @@ final class GradeBench implements Callable<Integer> {
     m.put("disk-reserve", "0");
     m.put("release-grace", grace);
     m.put("streaming", streaming);
-    m.put("bundle", bundlePath.toString());
+    m.put("bundle", series.bundlePath.toString());
     m.put("boxes", files.getFirst().getParent().getParent().resolve("labels.csv").toString());
     Settings settings = Settings.load(null, m);
     try (Appliance appliance = Appliance.start(settings, Clock.systemUTC())) {
@@ -385,8 +352,8 @@ final class GradeBench implements Callable<Integer> {
         "grade: 1 phantom series, %d axial T2 slices %dx%d (%d with a canal box, embedded), bundle"
             + " %s, %s %dx%dx%d -> D=%d, batch %d; median of %d runs after 1 warm-up%n",
         c.slices(),
-        size,
-        size,
+        series.size,
+        series.size,
         embedded,
         bundle.name(),
         engineName,
@@ -395,23 +362,19 @@ final class GradeBench implements Callable<Integer> {
         shape.width(),
         bundle.embeddingWidth(),
         SeriesGrader.BATCH,
-        runs);
-    out.println(BenchHost.machine(work));
-    out.println();
-    String head =
-        String.format(
-            Locale.ROOT,
-            "%-24s | %8s | %8s | %8s | %9s | %13s | %12s | %7s",
-            "path",
-            "slices/s",
-            "wall ms",
-            "cpu ms",
-            "decode ms",
-            "preprocess ms",
-            "inference ms",
-            "head ms");
-    out.println(head);
-    out.println("-".repeat(head.length()));
+        series.runs);
+    BenchHost.tableHead(
+        out,
+        work,
+        "%-24s | %8s | %8s | %8s | %9s | %13s | %12s | %7s",
+        "path",
+        "slices/s",
+        "wall ms",
+        "cpu ms",
+        "decode ms",
+        "preprocess ms",
+        "inference ms",
+        "head ms");
     double fullMs = BenchStats.median(full, FullRun::wallMs);
     double rawMs = BenchStats.median(raw, RawRun::wallMs);
     double fullCpu = BenchStats.median(full, FullRun::cpuMs);
@@ -485,7 +448,7 @@ final class GradeBench implements Callable<Integer> {
         "latency: the same series sent by storescu (one association, TCP_NODELAY=1) to an"
             + " in-process appliance (fresh data dir per run), %d runs after 1 warm-up; appliance"
             + " clock: last instance stored -> verdict committed; p95 is nearest-rank%n",
-        runs);
+        series.runs);
     out.println();
     String format = "%-13s | %-9s | %13s | %13s | %24s | %13s | %12s";
     String lhead =

@@ -401,20 +401,16 @@ final class IngestBench implements Callable<Integer> {
         size,
         payload / MB,
         runs);
-    out.println(BenchHost.machine(work));
-    out.println();
-    String head =
-        String.format(
-            Locale.ROOT,
-            "%-13s | %11s | %7s | %7s | %12s | %12s",
-            "peer",
-            "instances/s",
-            "MB/s",
-            "wall s",
-            "store p50 ms",
-            "store p95 ms");
-    out.println(head);
-    out.println("-".repeat(head.length()));
+    BenchHost.tableHead(
+        out,
+        work,
+        "%-13s | %11s | %7s | %7s | %12s | %12s",
+        "peer",
+        "instances/s",
+        "MB/s",
+        "wall s",
+        "store p50 ms",
+        "store p95 ms");
     row(out, "storescp", payload, peer);
     row(out, "cordwatch", payload, ours);
     row(out, "fsync floor", (long) (payload / (double) instances) * instances, floor);

@@ -215,7 +215,8 @@ final class BundleCommand implements Runnable {
                         LocalDate.now(),
                         Map.of(),
                         clinicalUse,
-                        "cordwatch bundle create"));
+                        "cordwatch bundle create"),
+                    Double.NaN);
             return Bundles.create(out, recipe);
           });
     }

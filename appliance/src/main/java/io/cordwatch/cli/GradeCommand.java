@@ -94,9 +94,7 @@ final class GradeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    return InputFiles.readingQuietly(out, err, this::run);
+    return InputFiles.readingQuietly(spec, this::run);
   }
 
   private int run(PrintWriter out, PrintWriter err) {

@@ -11,6 +11,7 @@ import java.util.function.BiFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The files named on a command line: folders are walked recursively in a stable order, a path that
@@ -41,6 +42,11 @@ record InputFiles(List<Path> files, List<String> notRead, int existing) {
       out.flush();
       err.flush();
     }
+  }
+
+  /** {@link #readingQuietly(PrintWriter, PrintWriter, BiFunction)} with the command's writers. */
+  static int readingQuietly(CommandSpec spec, BiFunction<PrintWriter, PrintWriter, Integer> body) {
+    return readingQuietly(spec.commandLine().getOut(), spec.commandLine().getErr(), body);
   }
 
   static InputFiles collect(List<Path> paths, String command, PrintWriter err) {

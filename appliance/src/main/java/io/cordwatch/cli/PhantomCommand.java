@@ -112,7 +112,7 @@ final class PhantomCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Phantom.Result r =
         Phantom.generate(
-            new Phantom.Options(out, studies, seed, s, slices, montage, enhanced, held));
+            new Phantom.Options(out, studies, seed, s, slices, montage, enhanced), held);
     double secs = (System.nanoTime() - t0) / 1e9;
     int total = 0;
     for (int c : r.gradeCounts()) {

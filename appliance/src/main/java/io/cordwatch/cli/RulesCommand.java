@@ -87,9 +87,7 @@ final class RulesCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      return InputFiles.readingQuietly(out, err, this::run);
+      return InputFiles.readingQuietly(spec, this::run);
     }
 
     private int run(PrintWriter out, PrintWriter err) {

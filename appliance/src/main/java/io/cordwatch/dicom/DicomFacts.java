@@ -1,10 +1,12 @@
 package io.cordwatch.dicom;
 
+import static io.cordwatch.dicom.Sequences.firstItem;
+import static io.cordwatch.dicom.Sequences.items;
+
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 import java.io.IOException;
 import java.io.InputStream;
@@ -216,24 +218,6 @@ public final class DicomFacts {
       case "BOTH" -> "SE\\GR";
       default -> null;
     };
-  }
-
-  private static AttributeList firstItem(AttributeList list, AttributeTag sequence) {
-    if (list == null || !(list.get(sequence) instanceof SequenceAttribute seq)) {
-      return null;
-    }
-    return seq.getNumberOfItems() > 0 ? seq.getItem(0).getAttributeList() : null;
-  }
-
-  private static List<AttributeList> items(AttributeList list, AttributeTag sequence) {
-    if (!(list.get(sequence) instanceof SequenceAttribute seq)) {
-      return List.of();
-    }
-    List<AttributeList> out = new ArrayList<>(seq.getNumberOfItems());
-    for (int i = 0; i < seq.getNumberOfItems(); i++) {
-      out.add(seq.getItem(i).getAttributeList());
-    }
-    return out;
   }
 
   private static String string(AttributeList list, AttributeTag tag) {

@@ -1,10 +1,12 @@
 package io.cordwatch.dicom;
 
+import static io.cordwatch.dicom.Sequences.firstItem;
+import static io.cordwatch.dicom.Sequences.items;
+
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomInputStream;
-import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
@@ -177,26 +179,20 @@ public final class DicomPixels {
     for (int f = 0; f < frames; f++) {
       AttributeList own = f < perFrame.size() ? perFrame.get(f) : null;
       double[] orientation =
-          firstNonNull(
-              doubles(
-                  firstItem(own, TagFromName.PlaneOrientationSequence),
-                  TagFromName.ImageOrientationPatient,
-                  6),
-              doubles(
-                  firstItem(shared, TagFromName.PlaneOrientationSequence),
-                  TagFromName.ImageOrientationPatient,
-                  6),
+          frameDoubles(
+              own,
+              shared,
+              TagFromName.PlaneOrientationSequence,
+              TagFromName.ImageOrientationPatient,
+              6,
               topOrientation);
       double[] position =
-          firstNonNull(
-              doubles(
-                  firstItem(own, TagFromName.PlanePositionSequence),
-                  TagFromName.ImagePositionPatient,
-                  3),
-              doubles(
-                  firstItem(shared, TagFromName.PlanePositionSequence),
-                  TagFromName.ImagePositionPatient,
-                  3),
+          frameDoubles(
+              own,
+              shared,
+              TagFromName.PlanePositionSequence,
+              TagFromName.ImagePositionPatient,
+              3,
               topPosition);
       AttributeList rescale =
           firstNonNullList(
@@ -278,6 +274,21 @@ public final class DicomPixels {
     return nx * position[0] + ny * position[1] + nz * position[2];
   }
 
+  /**
+   * A frame's {@code n} values of {@code tag}: from its own functional group {@code macro}, else
+   * the shared group's, else {@code top} (the single-frame attribute).
+   */
+  private static double[] frameDoubles(
+      AttributeList own,
+      AttributeList shared,
+      AttributeTag macro,
+      AttributeTag tag,
+      int n,
+      double[] top) {
+    return firstNonNull(
+        doubles(firstItem(own, macro), tag, n), doubles(firstItem(shared, macro), tag, n), top);
+  }
+
   private static double[] firstNonNull(double[]... candidates) {
     for (double[] c : candidates) {
       if (c != null) {
@@ -336,24 +347,6 @@ public final class DicomPixels {
   private static Integer integerOrNull(AttributeList list, AttributeTag tag) {
     double[] v = doubles1(list, tag);
     return v == null ? null : (int) v[0];
-  }
-
-  private static AttributeList firstItem(AttributeList list, AttributeTag sequence) {
-    if (list == null || !(list.get(sequence) instanceof SequenceAttribute seq)) {
-      return null;
-    }
-    return seq.getNumberOfItems() > 0 ? seq.getItem(0).getAttributeList() : null;
-  }
-
-  private static List<AttributeList> items(AttributeList list, AttributeTag sequence) {
-    if (!(list.get(sequence) instanceof SequenceAttribute seq)) {
-      return List.of();
-    }
-    List<AttributeList> out = new ArrayList<>(seq.getNumberOfItems());
-    for (int i = 0; i < seq.getNumberOfItems(); i++) {
-      out.add(seq.getItem(i).getAttributeList());
-    }
-    return out;
   }
 
   private static String firstLine(Throwable e) {

@@ -1,6 +1,7 @@
 /**
  * The small DICOM helper: UIDs, the facts of an instance ({@link io.cordwatch.dicom.InstanceFacts})
- * read from a data set by {@link io.cordwatch.dicom.DicomFacts}, and {@link
+ * read from a data set by {@link io.cordwatch.dicom.DicomFacts}, the stored pixel values of every
+ * frame ({@link io.cordwatch.dicom.DicomPixels}, JPEG Lossless included), and {@link
  * io.cordwatch.dicom.DataSetWriter}, through which the phantom generator writes its files by tag
  * number without calling PixelMed itself.
  *

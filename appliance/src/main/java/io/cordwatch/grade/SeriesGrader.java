@@ -212,7 +212,7 @@ public final class SeriesGrader {
     List<Integer> pending = new ArrayList<>();
     List<BoxSource.Located> pendingBoxes = new ArrayList<>();
     long preprocessNanos = 0;
-    long localizeNanos = 0;
+    long[] localizeNanos = new long[1];
     long[] inferAndHeadNanos = new long[2];
     if (!decoded.isEmpty()) {
       Preprocessing.Window window = window(decoded);
@@ -226,13 +226,8 @@ public final class SeriesGrader {
       for (int i = 0; i < decoded.size(); i++) {
         Decoded d = decoded.get(i);
         DicomPixels.Frame f = d.frame();
-        results.add(null);
-        long l0 = System.nanoTime();
-        BoxSource.Located box = locate(f);
-        localizeNanos += System.nanoTime() - l0;
+        BoxSource.Located box = locate(f, results, localizeNanos);
         if (!box.found()) {
-          results.set(
-              i, SliceResult.noRoi(f.sopInstanceUid(), f.frame(), box.reason(), f.position()));
           continue;
         }
         long p0 = System.nanoTime();
@@ -243,10 +238,7 @@ public final class SeriesGrader {
           preprocessing.sliceStored(
               f.stored(), unit, f.columns(), f.rows(), box.box().toPreprocessing(), batch);
         } catch (IllegalArgumentException e) {
-          results.set(
-              i,
-              SliceResult.noRoi(
-                  f.sopInstanceUid(), f.frame(), "unusable box: " + e.getMessage(), f.position()));
+          results.set(i, unusableBox(f, e));
           continue;
         } finally {
           preprocessNanos += System.nanoTime() - p0;
@@ -273,7 +265,7 @@ public final class SeriesGrader {
             ms(inferAndHeadNanos[0]),
             ms(inferAndHeadNanos[1]),
             ms(decodeNanos + t2 - t1),
-            ms(localizeNanos)));
+            ms(localizeNanos[0])));
   }
 
   /**
@@ -305,26 +297,18 @@ public final class SeriesGrader {
     List<Integer> graded = new ArrayList<>();
     List<BoxSource.Located> canal = new ArrayList<>();
     List<Preprocessing.Box> boxesToGrade = new ArrayList<>();
-    long localizeNanos = 0;
+    long[] localizeNanos = new long[1];
     for (int i = 0; i < decoded.size(); i++) {
       DicomPixels.Frame f = decoded.get(i).frame();
-      results.add(null);
-      long l0 = System.nanoTime();
-      BoxSource.Located box = locate(f);
-      localizeNanos += System.nanoTime() - l0;
+      BoxSource.Located box = locate(f, results, localizeNanos);
       if (!box.found()) {
-        results.set(
-            i, SliceResult.noRoi(f.sopInstanceUid(), f.frame(), box.reason(), f.position()));
         continue;
       }
       Preprocessing.Box b = box.box().toPreprocessing();
       try {
         Preprocessing.checkBox(b, f.columns(), f.rows());
       } catch (IllegalArgumentException e) {
-        results.set(
-            i,
-            SliceResult.noRoi(
-                f.sopInstanceUid(), f.frame(), "unusable box: " + e.getMessage(), f.position()));
+        results.set(i, unusableBox(f, e));
         continue;
       }
       graded.add(i);
@@ -387,7 +371,12 @@ public final class SeriesGrader {
             seriesUid,
             results,
             new Verdict.Timings(
-                ms(t1 - t0), ms(windowNanos), ms(gradeNanos), 0, ms(t2 - t0), ms(localizeNanos))));
+                ms(t1 - t0),
+                ms(windowNanos),
+                ms(gradeNanos),
+                0,
+                ms(t2 - t0),
+                ms(localizeNanos[0]))));
   }
 
   /**
@@ -404,6 +393,28 @@ public final class SeriesGrader {
                 f.columns(),
                 f.rows(),
                 f.monochrome1()));
+  }
+
+  /**
+   * The canal box of {@code f}, timed into {@code localizeNanos[0]}. Appends the frame's slot to
+   * {@code results}: null for the caller to fill when there is a box, else the no-ROI slice.
+   */
+  private BoxSource.Located locate(
+      DicomPixels.Frame f, List<SliceResult> results, long[] localizeNanos) {
+    long l0 = System.nanoTime();
+    BoxSource.Located box = locate(f);
+    localizeNanos[0] += System.nanoTime() - l0;
+    results.add(
+        box.found()
+            ? null
+            : SliceResult.noRoi(f.sopInstanceUid(), f.frame(), box.reason(), f.position()));
+    return box;
+  }
+
+  /** A slice whose canal box the preprocessing refused. */
+  private static SliceResult unusableBox(DicomPixels.Frame f, IllegalArgumentException e) {
+    return SliceResult.noRoi(
+        f.sopInstanceUid(), f.frame(), "unusable box: " + e.getMessage(), f.position());
   }
 
   /** A frame's full encoding, MONOCHROME1 included: what the fused pass needs alike. */

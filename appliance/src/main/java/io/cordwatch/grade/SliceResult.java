@@ -52,46 +52,10 @@ public record SliceResult(
             : Collections.unmodifiableMap(new LinkedHashMap<>(probabilities));
   }
 
-  public static SliceResult graded(
-      String sop,
-      int frame,
-      String grade,
-      Map<String, Double> probabilities,
-      CanalBox box,
-      double ood,
-      boolean uncertain,
-      Double position) {
-    return graded(sop, frame, grade, probabilities, box, null, ood, uncertain, position);
-  }
-
-  /** A graded slice whose box came from {@code boxSource}. */
-  public static SliceResult graded(
-      String sop,
-      int frame,
-      String grade,
-      Map<String, Double> probabilities,
-      CanalBox box,
-      String boxSource,
-      double ood,
-      boolean uncertain,
-      Double position) {
-    return new SliceResult(
-        sop,
-        frame,
-        GRADED,
-        grade,
-        probabilities,
-        box,
-        ood,
-        uncertain,
-        null,
-        position,
-        boxSource,
-        null,
-        null);
-  }
-
-  /** A graded slice with its P(high) and the decision rule's call. */
+  /**
+   * A graded slice: its box came from {@code boxSource}; {@code pHigh} and {@code highCall} are
+   * P(high) and the decision rule's call, or null where the caller has none.
+   */
   public static SliceResult graded(
       String sop,
       int frame,
@@ -102,8 +66,8 @@ public record SliceResult(
       double ood,
       boolean uncertain,
       Double position,
-      double pHigh,
-      boolean highCall) {
+      Double pHigh,
+      Boolean highCall) {
     return new SliceResult(
         sop,
         frame,

@@ -1,6 +1,15 @@
 package io.cordwatch.infer;
 
+import static io.cordwatch.infer.BundleManifest.BACKBONE;
+import static io.cordwatch.infer.BundleManifest.CALIBRATION;
+import static io.cordwatch.infer.BundleManifest.HEAD;
+import static io.cordwatch.infer.BundleManifest.LOCALIZER;
+import static io.cordwatch.infer.BundleManifest.PROVENANCE;
+import static io.cordwatch.infer.BundleManifest.path;
+
 import io.cordwatch.infer.BundleException.Code;
+import io.cordwatch.infer.BundleManifest.Backbone;
+import io.cordwatch.infer.BundleManifest.Calibration;
 import io.cordwatch.infer.BundleManifest.FileRef;
 import io.cordwatch.infer.BundleManifest.Head;
 import io.cordwatch.infer.BundleManifest.ProvenanceEntry;
@@ -45,7 +54,7 @@ final class BundleChecks {
     String name = m.name() != null ? m.name() : dir.getFileName().toString();
     int d = m.backbone().embeddingWidth();
     if (d < 1) {
-      throw v.bad("backbone.embedding_width", "must be >= 1, got " + d);
+      throw v.bad(path(BACKBONE, Backbone.EMBEDDING_WIDTH), "must be >= 1, got " + d);
     }
     Optional<LocalizerEntry> localizer =
         Optional.ofNullable(m.localizer()).map(l -> BundleManifestReader.localizer(l, v.where()));
@@ -55,28 +64,30 @@ final class BundleChecks {
     List<String> highGrade =
         head.highGrade() != null ? head.highGrade() : Bundle.DEFAULT_HIGH_GRADE;
     if (classes.isEmpty() || new HashSet<>(classes).size() != classes.size()) {
-      throw v.bad("head.classes", "must be non-empty and distinct, got " + classes);
+      throw v.bad(path(HEAD, Head.CLASSES), "must be non-empty and distinct, got " + classes);
     }
     for (String h : highGrade) {
       if (!classes.contains(h)) {
         throw v.bad(
-            "head.high_grade", "names class '" + h + "', which is not in classes " + classes);
+            path(HEAD, Head.HIGH_GRADE),
+            "names class '" + h + "', which is not in classes " + classes);
       }
     }
     double temperature = head.temperature();
     if (!(temperature > 0 && Double.isFinite(temperature))) {
-      throw v.bad("head.temperature", "must be a finite number > 0, got " + temperature);
+      throw v.bad(path(HEAD, Head.TEMPERATURE), "must be a finite number > 0, got " + temperature);
     }
     double oodScale = head.oodScale() != null ? head.oodScale() : 1.0;
     if (!(oodScale > 0 && Double.isFinite(oodScale))) {
-      throw v.bad("head.ood_scale", "must be a finite number > 0, got " + oodScale);
+      throw v.bad(path(HEAD, Head.OOD_SCALE), "must be a finite number > 0, got " + oodScale);
     }
     double oodThreshold = Double.POSITIVE_INFINITY;
     if (head.oodThreshold() != null) {
       oodThreshold = head.oodThreshold();
       if (!(oodThreshold > 0 && Double.isFinite(oodThreshold))) {
         throw v.bad(
-            "head.ood_threshold", "must be a finite number > 0 or null (off), got " + oodThreshold);
+            path(HEAD, Head.OOD_THRESHOLD),
+            "must be a finite number > 0 or null (off), got " + oodThreshold);
       }
     }
     OptionalDouble highThreshold = OptionalDouble.empty();
@@ -84,18 +95,19 @@ final class BundleChecks {
       double t = head.highThreshold();
       if (!(t > 0 && t < 1)) {
         throw v.bad(
-            "head.high_threshold", "must be a probability strictly between 0 and 1, got " + t);
+            path(HEAD, Head.HIGH_THRESHOLD),
+            "must be a probability strictly between 0 and 1, got " + t);
       }
       highThreshold = OptionalDouble.of(t);
     }
     VerdictLimits limits =
         new VerdictLimits(
             v.fraction(
-                "head.max_uncertain_fraction",
+                path(HEAD, Head.MAX_UNCERTAIN_FRACTION),
                 head.maxUncertainFraction(),
                 VerdictLimits.DEFAULT_MAX_UNCERTAIN_FRACTION),
             v.fraction(
-                "head.max_no_roi_fraction",
+                path(HEAD, Head.MAX_NO_ROI_FRACTION),
                 head.maxNoRoiFraction(),
                 VerdictLimits.DEFAULT_MAX_NO_ROI_FRACTION));
 
@@ -106,7 +118,9 @@ final class BundleChecks {
         throw new BundleException(
             Code.CALIBRATION_SHAPE,
             v.where()
-                + " calibration.slices must be 1.."
+                + " "
+                + path(CALIBRATION, Calibration.SLICES)
+                + " must be 1.."
                 + BundleCalibration.MAX_SLICES
                 + ", got "
                 + slices);
@@ -114,17 +128,17 @@ final class BundleChecks {
     }
     Provenance provenance = provenance(m.provenance(), v);
 
-    BundleFile backbone = v.file(dir, m.backbone().ref(), "backbone");
-    BundleFile protoFile = v.file(dir, head.prototypes(), "head.prototypes");
+    BundleFile backbone = v.file(dir, m.backbone().ref(), BACKBONE);
+    BundleFile protoFile = v.file(dir, head.prototypes(), path(HEAD, Head.PROTOTYPES));
     float[][] prototypes = readPrototypes(protoFile, classes, d);
     Optional<BundleLocalizer> bundleLocalizer =
-        localizer.map(l -> new BundleLocalizer(v.file(dir, l.file(), "localizer"), l.spec()));
+        localizer.map(l -> new BundleLocalizer(v.file(dir, l.file(), LOCALIZER), l.spec()));
     Optional<BundleCalibration> calibration =
         Optional.ofNullable(m.calibration())
             .map(
                 c ->
                     new BundleCalibration(
-                        v.file(dir, c.ref(), "calibration"), c.slices(), pre.inputSize()));
+                        v.file(dir, c.ref(), CALIBRATION), c.slices(), pre.inputSize()));
     calibration.ifPresent(BundleCalibration::checkedSize);
 
     return new Bundle(
@@ -155,7 +169,8 @@ final class BundleChecks {
       date = LocalDate.parse(p.date());
     } catch (DateTimeParseException e) {
       throw v.malformed(
-          "provenance.date", "must be an ISO date (yyyy-mm-dd), got \"" + p.date() + "\"");
+          path(PROVENANCE, ProvenanceEntry.DATE),
+          "must be an ISO date (yyyy-mm-dd), got \"" + p.date() + "\"");
     }
     return new Provenance(
         p.trainingData(),
@@ -264,17 +279,26 @@ final class BundleChecks {
       String name = ref.file();
       String expected = ref.sha256().toLowerCase(Locale.ROOT);
       if (!expected.matches("[0-9a-f]{64}")) {
-        throw malformed(entry + ".sha256", "must be 64 hex digits, got \"" + expected + "\"");
+        throw malformed(
+            path(entry, FileRef.SHA256), "must be 64 hex digits, got \"" + expected + "\"");
       }
       Path p = dir.resolve(name).normalize();
       if (name.isEmpty() || Path.of(name).isAbsolute() || !p.startsWith(dir.normalize())) {
         throw malformed(
-            entry + ".file", "must name a file inside the bundle folder, got \"" + name + "\"");
+            path(entry, FileRef.FILE),
+            "must name a file inside the bundle folder, got \"" + name + "\"");
       }
       if (!Files.isRegularFile(p)) {
         throw new BundleException(
             Code.MISSING_FILE,
-            source + ": " + name + " is missing (" + Bundles.MANIFEST + " " + entry + ".file)");
+            source
+                + ": "
+                + name
+                + " is missing ("
+                + Bundles.MANIFEST
+                + " "
+                + path(entry, FileRef.FILE)
+                + ")");
       }
       String actual = sha256(p);
       if (!actual.equals(expected)) {
@@ -288,8 +312,8 @@ final class BundleChecks {
                 + " but "
                 + Bundles.MANIFEST
                 + " "
-                + entry
-                + ".sha256 says "
+                + path(entry, FileRef.SHA256)
+                + " says "
                 + expected
                 + " (the file was changed or damaged after the bundle was made)");
       }

@@ -26,17 +26,30 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record BundleManifest(
-    @JsonProperty(value = BundleManifest.FORMAT_VERSION, required = true) int formatVersion,
-    @JsonProperty("name") String name,
-    @JsonProperty(value = "backbone", required = true) Backbone backbone,
-    @JsonProperty("localizer") ObjectNode localizer,
-    @JsonProperty(value = "head", required = true) Head head,
-    @JsonProperty(value = "preprocessing", required = true) PreprocessingSpec preprocessing,
-    @JsonProperty("calibration") Calibration calibration,
-    @JsonProperty(value = "provenance", required = true) ProvenanceEntry provenance) {
+    @JsonProperty(value = FORMAT_VERSION, required = true) int formatVersion,
+    @JsonProperty(NAME) String name,
+    @JsonProperty(value = BACKBONE, required = true) Backbone backbone,
+    @JsonProperty(LOCALIZER) ObjectNode localizer,
+    @JsonProperty(value = HEAD, required = true) Head head,
+    @JsonProperty(value = PREPROCESSING, required = true) PreprocessingSpec preprocessing,
+    @JsonProperty(CALIBRATION) Calibration calibration,
+    @JsonProperty(value = PROVENANCE, required = true) ProvenanceEntry provenance) {
 
   /** The key read before the rest, so a newer format is reported as such, not as unknown keys. */
   static final String FORMAT_VERSION = "format_version";
+
+  static final String NAME = "name";
+  static final String BACKBONE = "backbone";
+  static final String LOCALIZER = "localizer";
+  static final String HEAD = "head";
+  static final String PREPROCESSING = "preprocessing";
+  static final String CALIBRATION = "calibration";
+  static final String PROVENANCE = "provenance";
+
+  /** The dotted path of {@code key} inside the object {@code entry}, as messages name it. */
+  static String path(String entry, String key) {
+    return entry + "." + key;
+  }
 
   BundleManifest withLocalizer(ObjectNode entry) {
     return new BundleManifest(
@@ -60,7 +73,9 @@ record BundleManifest(
   record Backbone(
       @JsonProperty(value = FileRef.FILE, required = true) String file,
       @JsonProperty(value = FileRef.SHA256, required = true) String sha256,
-      @JsonProperty(value = "embedding_width", required = true) int embeddingWidth) {
+      @JsonProperty(value = EMBEDDING_WIDTH, required = true) int embeddingWidth) {
+    static final String EMBEDDING_WIDTH = "embedding_width";
+
     FileRef ref() {
       return new FileRef(file, sha256);
     }
@@ -69,24 +84,36 @@ record BundleManifest(
   /** {@code head}: the prototypes and the numbers of the decision rule. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Head(
-      @JsonProperty(value = "prototypes", required = true) FileRef prototypes,
-      @JsonProperty("classes") List<String> classes,
-      @JsonProperty("high_grade") List<String> highGrade,
-      @JsonProperty(value = "temperature", required = true) double temperature,
-      @JsonProperty("ood_scale") Double oodScale,
-      @JsonProperty(value = "ood_threshold", required = true)
+      @JsonProperty(value = PROTOTYPES, required = true) FileRef prototypes,
+      @JsonProperty(CLASSES) List<String> classes,
+      @JsonProperty(HIGH_GRADE) List<String> highGrade,
+      @JsonProperty(value = TEMPERATURE, required = true) double temperature,
+      @JsonProperty(OOD_SCALE) Double oodScale,
+      @JsonProperty(value = OOD_THRESHOLD, required = true)
           @JsonSetter(nulls = Nulls.SET)
           @JsonInclude(JsonInclude.Include.ALWAYS)
           Double oodThreshold,
-      @JsonProperty("high_threshold") Double highThreshold,
-      @JsonProperty("max_uncertain_fraction") Double maxUncertainFraction,
-      @JsonProperty("max_no_roi_fraction") Double maxNoRoiFraction) {}
+      @JsonProperty(HIGH_THRESHOLD) Double highThreshold,
+      @JsonProperty(MAX_UNCERTAIN_FRACTION) Double maxUncertainFraction,
+      @JsonProperty(MAX_NO_ROI_FRACTION) Double maxNoRoiFraction) {
+    static final String PROTOTYPES = "prototypes";
+    static final String CLASSES = "classes";
+    static final String HIGH_GRADE = "high_grade";
+    static final String TEMPERATURE = "temperature";
+    static final String OOD_SCALE = "ood_scale";
+    static final String OOD_THRESHOLD = "ood_threshold";
+    static final String HIGH_THRESHOLD = "high_threshold";
+    static final String MAX_UNCERTAIN_FRACTION = "max_uncertain_fraction";
+    static final String MAX_NO_ROI_FRACTION = "max_no_roi_fraction";
+  }
 
   /** {@code calibration}: INT8 calibration slices. */
   record Calibration(
       @JsonProperty(value = FileRef.FILE, required = true) String file,
       @JsonProperty(value = FileRef.SHA256, required = true) String sha256,
-      @JsonProperty(value = "slices", required = true) int slices) {
+      @JsonProperty(value = SLICES, required = true) int slices) {
+    static final String SLICES = "slices";
+
     FileRef ref() {
       return new FileRef(file, sha256);
     }
@@ -95,11 +122,16 @@ record BundleManifest(
   /** {@code provenance}; the date stays text here so a bad one is reported with its key. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record ProvenanceEntry(
-      @JsonProperty(value = "training_data", required = true) String trainingData,
-      @JsonProperty(value = "date", required = true) String date,
-      @JsonProperty("metrics") Map<String, Double> metrics,
-      @JsonProperty(value = "clinical_use", required = true) boolean clinicalUse,
-      @JsonProperty("notes") String notes) {
+      @JsonProperty(value = TRAINING_DATA, required = true) String trainingData,
+      @JsonProperty(value = DATE, required = true) String date,
+      @JsonProperty(METRICS) Map<String, Double> metrics,
+      @JsonProperty(value = CLINICAL_USE, required = true) boolean clinicalUse,
+      @JsonProperty(NOTES) String notes) {
+    static final String TRAINING_DATA = "training_data";
+    static final String DATE = "date";
+    static final String METRICS = "metrics";
+    static final String CLINICAL_USE = "clinical_use";
+    static final String NOTES = "notes";
 
     static ProvenanceEntry of(Provenance p) {
       return new ProvenanceEntry(

@@ -86,7 +86,7 @@ final class BundleManifestReader {
         file.set(k, v);
       }
     }
-    String path = "localizer";
+    String path = BundleManifest.LOCALIZER;
     LocalizerSpec s = bindSpec(spec, where, path, List.of(FileRef.FILE, FileRef.SHA256));
     FileRef f = bind(file, FileRef.class, where, path);
     return new LocalizerEntry(f, s);
@@ -95,7 +95,7 @@ final class BundleManifestReader {
   /** A localizer spec read from its JSON (ONNX metadata), as strictly as bundle.json. */
   static LocalizerSpec localizerSpec(String json, String where) {
     JsonNode node = tree(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), where, "");
-    return bindSpec(node, where, "localizer", List.of());
+    return bindSpec(node, where, BundleManifest.LOCALIZER, List.of());
   }
 
   private static LocalizerSpec bindSpec(

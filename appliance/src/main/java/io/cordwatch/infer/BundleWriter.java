@@ -30,6 +30,11 @@ import java.util.stream.Stream;
 final class BundleWriter {
   private static final ObjectMapper JSON = BundleManifestReader.JSON;
 
+  /** The names {@link #create} gives the files it copies in (bundle.json records them). */
+  private static final String BACKBONE_FILE = "backbone.onnx";
+
+  private static final String PROTOTYPES_FILE = "prototypes.f32";
+
   private BundleWriter() {}
 
   /**
@@ -54,7 +59,7 @@ final class BundleWriter {
       return assemble(out, r);
     } catch (RuntimeException e) {
       // A bundle that failed its own check must not be left looking like one.
-      for (String name : List.of(Bundles.MANIFEST, "backbone.onnx", "prototypes.f32")) {
+      for (String name : List.of(Bundles.MANIFEST, BACKBONE_FILE, PROTOTYPES_FILE)) {
         try {
           Files.deleteIfExists(out.resolve(name));
         } catch (IOException ignored) {
@@ -212,8 +217,8 @@ final class BundleWriter {
     }
     try {
       Files.createDirectories(out);
-      Files.copy(r.backbone(), out.resolve("backbone.onnx"), StandardCopyOption.COPY_ATTRIBUTES);
-      Files.copy(r.prototypes(), out.resolve("prototypes.f32"), StandardCopyOption.COPY_ATTRIBUTES);
+      Files.copy(r.backbone(), out.resolve(BACKBONE_FILE), StandardCopyOption.COPY_ATTRIBUTES);
+      Files.copy(r.prototypes(), out.resolve(PROTOTYPES_FILE), StandardCopyOption.COPY_ATTRIBUTES);
     } catch (NoSuchFileException e) {
       throw new BundleException(Code.MISSING_FILE, e.getFile() + ": no such file", e);
     } catch (IOException e) {
@@ -224,10 +229,10 @@ final class BundleWriter {
         new BundleManifest(
             Bundles.FORMAT_VERSION,
             r.name() == null ? out.getFileName().toString() : r.name(),
-            new Backbone("backbone.onnx", BundleChecks.sha256(out.resolve("backbone.onnx")), d),
+            new Backbone(BACKBONE_FILE, BundleChecks.sha256(out.resolve(BACKBONE_FILE)), d),
             null,
             new Head(
-                new FileRef("prototypes.f32", BundleChecks.sha256(out.resolve("prototypes.f32"))),
+                new FileRef(PROTOTYPES_FILE, BundleChecks.sha256(out.resolve(PROTOTYPES_FILE))),
                 r.classes(),
                 r.highGrade(),
                 r.temperature(),

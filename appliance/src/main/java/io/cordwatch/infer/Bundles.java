@@ -190,33 +190,7 @@ public final class Bundles {
       double oodThreshold,
       PreprocessingSpec preprocessing,
       Provenance provenance,
-      double highThreshold) {
-    /** A recipe without a P(high) threshold: slices are called by the nearest prototype. */
-    public Recipe(
-        String name,
-        Path backbone,
-        Path prototypes,
-        List<String> classes,
-        List<String> highGrade,
-        double temperature,
-        double oodScale,
-        double oodThreshold,
-        PreprocessingSpec preprocessing,
-        Provenance provenance) {
-      this(
-          name,
-          backbone,
-          prototypes,
-          classes,
-          highGrade,
-          temperature,
-          oodScale,
-          oodThreshold,
-          preprocessing,
-          provenance,
-          Double.NaN);
-    }
-  }
+      double highThreshold) {}
 
   /**
    * Copies the recipe's files into {@code out} (created; must not exist or be empty), writes

@@ -238,25 +238,13 @@ public final class FallbackEngine implements BackboneEngine, SeriesEngine {
 
   @Override
   public synchronized float[][] embed(FloatBuffer nchw, int batch) {
-    if (closed) {
-      throw new EngineException(EngineException.Code.CLOSED, "engine is closed");
-    }
-    if (mode == Mode.DEGRADED && !clock.instant().isBefore(nextRetryAt)) {
-      retry();
-    }
+    openAndRetried();
     if (mode == Mode.GPU) {
       int position = nchw.position();
-      try {
-        float[][] out = gpu.embed(nchw, batch);
+      float[][] out = onGpu(() -> gpu.embed(nchw, batch));
+      if (out != null) {
         consecutive = 0;
         return out;
-      } catch (EngineException e) {
-        if (e.code() == EngineException.Code.BAD_INPUT) {
-          throw e;
-        }
-        fault(e);
-      } catch (RuntimeException | LinkageError e) {
-        fault(e);
       }
       nchw.position(position);
     }
@@ -268,21 +256,37 @@ public final class FallbackEngine implements BackboneEngine, SeriesEngine {
 
   @Override
   public synchronized Optional<Grades> gradeSeries(Series series) {
+    openAndRetried();
+    if (mode != Mode.GPU || !(gpu instanceof SeriesEngine fused)) {
+      return Optional.empty();
+    }
+    Optional<Grades> out = onGpu(() -> fused.gradeSeries(series));
+    if (out == null) {
+      return Optional.empty();
+    }
+    if (out.isPresent()) {
+      consecutive = 0;
+    }
+    return out;
+  }
+
+  /** Refuses a closed engine; a degraded one whose retry time has come tries the GPU again. */
+  private void openAndRetried() {
     if (closed) {
       throw new EngineException(EngineException.Code.CLOSED, "engine is closed");
     }
     if (mode == Mode.DEGRADED && !clock.instant().isBefore(nextRetryAt)) {
       retry();
     }
-    if (mode != Mode.GPU || !(gpu instanceof SeriesEngine fused)) {
-      return Optional.empty();
-    }
+  }
+
+  /**
+   * Runs {@code call} on the GPU engine. A fault is counted (and may degrade the engine) and
+   * answers null, so the caller falls back; bad input is the caller's error and is thrown as is.
+   */
+  private <T> T onGpu(Supplier<T> call) {
     try {
-      Optional<Grades> out = fused.gradeSeries(series);
-      if (out.isPresent()) {
-        consecutive = 0;
-      }
-      return out;
+      return call.get();
     } catch (EngineException e) {
       if (e.code() == EngineException.Code.BAD_INPUT) {
         throw e;
@@ -291,7 +295,7 @@ public final class FallbackEngine implements BackboneEngine, SeriesEngine {
     } catch (RuntimeException | LinkageError e) {
       fault(e);
     }
-    return Optional.empty();
+    return null;
   }
 
   private void fault(Throwable e) {

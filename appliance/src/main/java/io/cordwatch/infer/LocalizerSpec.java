@@ -20,13 +20,21 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param refinements how many close views follow the whole-slice view ({@code refinements})
  */
 public record LocalizerSpec(
-    @JsonProperty(value = "input_size", required = true) int inputSize,
-    @JsonProperty(value = "window_low_percentile", required = true) double windowLowPercentile,
-    @JsonProperty(value = "window_high_percentile", required = true) double windowHighPercentile,
-    @JsonProperty(value = "output", required = true) String output,
-    @JsonProperty(value = "threshold", required = true) double threshold,
-    @JsonProperty(value = "context", required = true) double context,
-    @JsonProperty(value = "refinements", required = true) int refinements) {
+    @JsonProperty(value = INPUT_SIZE, required = true) int inputSize,
+    @JsonProperty(value = PreprocessingSpec.WINDOW_LOW_PERCENTILE, required = true)
+        double windowLowPercentile,
+    @JsonProperty(value = PreprocessingSpec.WINDOW_HIGH_PERCENTILE, required = true)
+        double windowHighPercentile,
+    @JsonProperty(value = OUTPUT, required = true) String output,
+    @JsonProperty(value = THRESHOLD, required = true) double threshold,
+    @JsonProperty(value = CONTEXT, required = true) double context,
+    @JsonProperty(value = REFINEMENTS, required = true) int refinements) {
+
+  static final String INPUT_SIZE = "input_size";
+  static final String OUTPUT = "output";
+  static final String THRESHOLD = "threshold";
+  static final String CONTEXT = "context";
+  static final String REFINEMENTS = "refinements";
 
   /**
    * A [N, 1, V, V] float map: the probability that each view pixel lies inside the canal box (the
@@ -45,30 +53,26 @@ public record LocalizerSpec(
   public LocalizerSpec {
     if (inputSize < 16 || inputSize > 1024 || inputSize % 8 != 0) {
       throw new IllegalArgumentException(
-          "input_size must be a multiple of 8 in 16..1024, got " + inputSize);
+          INPUT_SIZE + " must be a multiple of 8 in 16..1024, got " + inputSize);
     }
-    if (!(windowLowPercentile >= 0 && windowLowPercentile < windowHighPercentile)
-        || !(windowHighPercentile <= 100)) {
-      throw new IllegalArgumentException(
-          "window_low_percentile and window_high_percentile must satisfy 0 <= low < high <= 100,"
-              + " got "
-              + windowLowPercentile
-              + " and "
-              + windowHighPercentile);
-    }
+    PreprocessingSpec.checkWindow(windowLowPercentile, windowHighPercentile);
     if (!BOX_PROBABILITY.equals(output)) {
       throw new IllegalArgumentException(
-          "output must be \"" + BOX_PROBABILITY + "\", got " + (output == null ? "null" : output));
+          OUTPUT
+              + " must be \""
+              + BOX_PROBABILITY
+              + "\", got "
+              + (output == null ? "null" : output));
     }
     if (!(threshold > 0 && threshold < 1)) {
       throw new IllegalArgumentException(
-          "threshold must lie strictly between 0 and 1, got " + threshold);
+          THRESHOLD + " must lie strictly between 0 and 1, got " + threshold);
     }
     if (!(context >= 1.2 && context <= 8)) {
-      throw new IllegalArgumentException("context must be 1.2..8, got " + context);
+      throw new IllegalArgumentException(CONTEXT + " must be 1.2..8, got " + context);
     }
     if (refinements < 0 || refinements > 4) {
-      throw new IllegalArgumentException("refinements must be 0..4, got " + refinements);
+      throw new IllegalArgumentException(REFINEMENTS + " must be 0..4, got " + refinements);
     }
   }
 }

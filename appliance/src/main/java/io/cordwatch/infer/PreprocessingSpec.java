@@ -18,13 +18,21 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param std divided by after subtracting the mean ({@code std})
  */
 public record PreprocessingSpec(
-    @JsonProperty(value = "input_size", required = true) int inputSize,
-    @JsonProperty(value = "window_low_percentile", required = true) double windowLowPercentile,
-    @JsonProperty(value = "window_high_percentile", required = true) double windowHighPercentile,
-    @JsonProperty(value = "roi_margin", required = true) double roiMargin,
-    @JsonProperty(value = "resize", required = true) String resize,
-    @JsonProperty(value = "mean", required = true) double mean,
-    @JsonProperty(value = "std", required = true) double std) {
+    @JsonProperty(value = INPUT_SIZE, required = true) int inputSize,
+    @JsonProperty(value = WINDOW_LOW_PERCENTILE, required = true) double windowLowPercentile,
+    @JsonProperty(value = WINDOW_HIGH_PERCENTILE, required = true) double windowHighPercentile,
+    @JsonProperty(value = ROI_MARGIN, required = true) double roiMargin,
+    @JsonProperty(value = RESIZE, required = true) String resize,
+    @JsonProperty(value = MEAN, required = true) double mean,
+    @JsonProperty(value = STD, required = true) double std) {
+
+  static final String INPUT_SIZE = "input_size";
+  static final String WINDOW_LOW_PERCENTILE = "window_low_percentile";
+  static final String WINDOW_HIGH_PERCENTILE = "window_high_percentile";
+  static final String ROI_MARGIN = "roi_margin";
+  static final String RESIZE = "resize";
+  static final String MEAN = "mean";
+  static final String STD = "std";
 
   /** Bilinear, pixel centres at +0.5, align_corners=false, edge clamp, no antialiasing. */
   public static final String BILINEAR = "bilinear";
@@ -39,29 +47,39 @@ public record PreprocessingSpec(
    */
   public PreprocessingSpec {
     if (inputSize < 8 || inputSize > 4096) {
-      throw new IllegalArgumentException("input_size must be 8..4096, got " + inputSize);
+      throw new IllegalArgumentException(INPUT_SIZE + " must be 8..4096, got " + inputSize);
     }
-    if (!(windowLowPercentile >= 0 && windowLowPercentile < windowHighPercentile)
-        || !(windowHighPercentile <= 100)) {
-      throw new IllegalArgumentException(
-          "window_low_percentile and window_high_percentile must satisfy 0 <= low < high <= 100,"
-              + " got "
-              + windowLowPercentile
-              + " and "
-              + windowHighPercentile);
-    }
+    PreprocessingSpec.checkWindow(windowLowPercentile, windowHighPercentile);
     if (!(roiMargin >= 0 && roiMargin <= 10)) {
-      throw new IllegalArgumentException("roi_margin must be 0..10, got " + roiMargin);
+      throw new IllegalArgumentException(ROI_MARGIN + " must be 0..10, got " + roiMargin);
     }
     if (!BILINEAR.equals(resize)) {
       throw new IllegalArgumentException(
-          "resize must be \"" + BILINEAR + "\", got " + (resize == null ? "null" : resize));
+          RESIZE + " must be \"" + BILINEAR + "\", got " + (resize == null ? "null" : resize));
     }
     if (!Double.isFinite(mean)) {
-      throw new IllegalArgumentException("mean must be a finite number, got " + mean);
+      throw new IllegalArgumentException(MEAN + " must be a finite number, got " + mean);
     }
     if (!(std > 0 && Double.isFinite(std))) {
-      throw new IllegalArgumentException("std must be a finite number > 0, got " + std);
+      throw new IllegalArgumentException(STD + " must be a finite number > 0, got " + std);
+    }
+  }
+
+  /**
+   * Checks a percentile window as both bundle.json objects that have one record it.
+   *
+   * @throws IllegalArgumentException naming the two keys
+   */
+  static void checkWindow(double low, double high) {
+    if (!(low >= 0 && low < high) || !(high <= 100)) {
+      throw new IllegalArgumentException(
+          WINDOW_LOW_PERCENTILE
+              + " and "
+              + WINDOW_HIGH_PERCENTILE
+              + " must satisfy 0 <= low < high <= 100, got "
+              + low
+              + " and "
+              + high);
     }
   }
 }

@@ -18,8 +18,8 @@ public record VerdictLimits(double maxUncertainFraction, double maxNoRoiFraction
       new VerdictLimits(DEFAULT_MAX_UNCERTAIN_FRACTION, DEFAULT_MAX_NO_ROI_FRACTION);
 
   public VerdictLimits {
-    check("max_uncertain_fraction", maxUncertainFraction);
-    check("max_no_roi_fraction", maxNoRoiFraction);
+    check(BundleManifest.Head.MAX_UNCERTAIN_FRACTION, maxUncertainFraction);
+    check(BundleManifest.Head.MAX_NO_ROI_FRACTION, maxNoRoiFraction);
   }
 
   private static void check(String name, double v) {

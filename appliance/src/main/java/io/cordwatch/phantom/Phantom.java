@@ -33,8 +33,6 @@ public final class Phantom {
    * @param slices axial T2 slices per study
    * @param montage also write {@code montage.png}
    * @param enhanced write Enhanced MR multi-frame files (labels.csv then gains a frame column)
-   * @param holdOut for the randomized style, the factor family drawn from its hold-out ranges; null
-   *     for training draws
    */
   public record Options(
       Path out,
@@ -43,26 +41,23 @@ public final class Phantom {
       StudyPlan.Style style,
       int slices,
       boolean montage,
-      boolean enhanced,
-      FactorRange.Factor holdOut) {
-    /** Options with training draws. */
-    public Options(
-        Path out,
-        int studies,
-        long seed,
-        StudyPlan.Style style,
-        int slices,
-        boolean montage,
-        boolean enhanced) {
-      this(out, studies, seed, style, slices, montage, enhanced, null);
-    }
-  }
+      boolean enhanced) {}
 
   /** What was written. */
   public record Result(List<PhantomWriter.Written> slices, int[] gradeCounts, Path labels) {}
 
-  /** Writes the run described by {@code o}. */
+  /** Writes the run described by {@code o}, with training draws. */
   public static Result generate(Options o) throws IOException {
+    return generate(o, null);
+  }
+
+  /**
+   * Writes the run described by {@code o}.
+   *
+   * @param holdOut for the randomized style, the factor family drawn from its hold-out ranges; null
+   *     for training draws
+   */
+  public static Result generate(Options o, FactorRange.Factor holdOut) throws IOException {
     if (o.studies() < 1) {
       throw new IllegalArgumentException("--studies must be at least 1");
     }
@@ -88,7 +83,7 @@ public final class Phantom {
         for (int done = 0; done < o.studies(); done++) {
           while (next < o.studies() && pending.size() <= threads) {
             int i = next++;
-            pending.add(pool.submit(() -> study(o, i, randomized)));
+            pending.add(pool.submit(() -> study(o, holdOut, i, randomized)));
           }
           Study st = join(pending.poll());
           for (int k = 0; k < st.written().size(); k++) {
@@ -132,8 +127,9 @@ public final class Phantom {
   /** One generated study: its plan, its graded slices and their labels.csv rows (null: no box). */
   private record Study(StudyPlan plan, List<PhantomWriter.Written> written, List<String> rows) {}
 
-  private static Study study(Options o, int i, boolean randomized) throws IOException {
-    StudyPlan plan = StudyPlan.plan(o.seed(), i, o.style(), o.slices(), o.holdOut());
+  private static Study study(Options o, FactorRange.Factor holdOut, int i, boolean randomized)
+      throws IOException {
+    StudyPlan plan = StudyPlan.plan(o.seed(), i, o.style(), o.slices(), holdOut);
     Path dir = o.out().resolve(String.format("study-%04d", i + 1));
     List<PhantomWriter.Written> written = PhantomWriter.write(plan, dir, o.enhanced());
     RandomizedLabels extra = randomized ? new RandomizedLabels(plan) : null;

@@ -146,20 +146,11 @@ public final class Randomization {
     for (int k = 0; k < slices; k++) {
       mimics[k] = Mimics.draw(rnd, degenerative);
     }
-    double tx = -6 + 12 * rnd.nextDouble();
-    double ty = 8 + 12 * rnd.nextDouble();
-    double rot = Math.toRadians(-6 + 12 * rnd.nextDouble());
-    double phase = rnd.nextDouble() * Math.PI * 2;
-    double wobble = 0.5 + rnd.nextDouble();
+    StudyPlan.Drift drift = StudyPlan.Drift.draw(rnd);
     List<StudyPlan.Slice> out = new ArrayList<>(slices);
     for (int i = 0; i < slices; i++) {
       double along = start + (i + 0.5) * protocol.thickness();
-      double drift = Math.sin(phase + along / 60.0);
-      Acquisition.Pose pose =
-          new Acquisition.Pose(
-              tx + 1.5 * drift * wobble,
-              ty + 3 * drift,
-              rot + Math.toRadians(1.5 * Math.cos(phase + along / 45.0)));
+      Acquisition.Pose pose = drift.at(along);
       Direction d = dir[i] == null ? Direction.ANTERIOR : dir[i];
       SliceDisease disease =
           sigma[i] >= 0 || bone[i] > 0

@@ -507,18 +507,11 @@ public final class SliceModel implements Acquisition.Classifier {
           return Tissue.DURA;
         }
       }
-      if (mimics != null) {
-        Tissue m = mimics.at(x, y, inSac);
-        if (m != null) {
-          return m;
-        }
+      Tissue outside = mimicOrFat(x, y, inSac);
+      if (outside != null) {
+        return outside;
       }
-      if (!inSac) {
-        return Tissue.EPIDURAL_FAT;
-      }
-      double qx = x / swIn;
-      double qy = y / saIn;
-      if (qx * qx + qy * qy > 1 || s < frontSac + dura - bend) {
+      if (!insideDura(x, y) || s < frontSac + dura - bend) {
         return Tissue.DURA;
       }
       return Tissue.CSF;
@@ -528,18 +521,32 @@ public final class SliceModel implements Acquisition.Classifier {
     if (kx * kx + ky * ky <= 1) {
       return Tissue.CORD;
     }
+    Tissue outside = mimicOrFat(x, y, inSac);
+    if (outside != null) {
+      return outside;
+    }
+    return insideDura(x, y) ? Tissue.CSF : Tissue.DURA;
+  }
+
+  /**
+   * What lies at (x, y) outside the cord when it is not the sac's CSF or dura: a grade-0 mimic
+   * there, else epidural fat outside the sac; null inside the sac.
+   */
+  private Tissue mimicOrFat(double x, double y, boolean inSac) {
     if (mimics != null) {
       Tissue m = mimics.at(x, y, inSac);
       if (m != null) {
         return m;
       }
     }
-    if (!inSac) {
-      return Tissue.EPIDURAL_FAT;
-    }
+    return inSac ? null : Tissue.EPIDURAL_FAT;
+  }
+
+  /** Whether (x, y) lies inside the dura's inner surface (the sac less the dura's thickness). */
+  private boolean insideDura(double x, double y) {
     double qx = x / swIn;
     double qy = y / saIn;
-    return qx * qx + qy * qy > 1 ? Tissue.DURA : Tissue.CSF;
+    return qx * qx + qy * qy <= 1;
   }
 
   /**
@@ -562,9 +569,7 @@ public final class SliceModel implements Acquisition.Classifier {
     if (grow > 0) {
       return true;
     }
-    double ix = x / swIn;
-    double iy = y / saIn;
-    return ix * ix + iy * iy <= 1;
+    return insideDura(x, y);
   }
 
   /**

@@ -185,21 +185,11 @@ public final class StudyPlan {
 
     double length = Math.max(0, Anatomy.length() - slices * thickness);
     double start = rnd.nextDouble() * length;
-    double tx = -6 + 12 * rnd.nextDouble();
-    double ty = 8 + 12 * rnd.nextDouble();
-    double rot = Math.toRadians(-6 + 12 * rnd.nextDouble());
-    double phase = rnd.nextDouble() * Math.PI * 2;
+    Drift drift = Drift.draw(rnd);
     List<Slice> out = new ArrayList<>(slices);
-    double wobble = 0.5 + rnd.nextDouble();
     for (int i = 0; i < slices; i++) {
       double along = start + (i + 0.5) * thickness;
-      // Kyphosis and a slightly oblique patient move the canal a little from slice to slice.
-      double drift = Math.sin(phase + along / 60.0);
-      Acquisition.Pose pose =
-          new Acquisition.Pose(
-              tx + 1.5 * drift * wobble,
-              ty + 3 * drift,
-              rot + Math.toRadians(1.5 * Math.cos(phase + along / 45.0)));
+      Acquisition.Pose pose = drift.at(along);
       SliceDisease disease;
       if (grades[i] == Grade.G0) {
         disease =
@@ -214,6 +204,31 @@ public final class StudyPlan {
       out.add(new Slice(along, pose, disease, grades[i]));
     }
     return new StudyPlan(seed, index, style, scanner, protocol, habitus, artefacts, out, null);
+  }
+
+  /**
+   * The patient's pose in the bore, drawn once a study: kyphosis and a slightly oblique patient
+   * move the canal a little from slice to slice.
+   */
+  record Drift(double tx, double ty, double rotation, double phase, double wobble) {
+    /** Draws the pose (five numbers from {@code rnd}, in this order). */
+    static Drift draw(RandomGenerator rnd) {
+      double tx = -6 + 12 * rnd.nextDouble();
+      double ty = 8 + 12 * rnd.nextDouble();
+      double rot = Math.toRadians(-6 + 12 * rnd.nextDouble());
+      double phase = rnd.nextDouble() * Math.PI * 2;
+      double wobble = 0.5 + rnd.nextDouble();
+      return new Drift(tx, ty, rot, phase, wobble);
+    }
+
+    /** The pose of the slice {@code along} mm down the spine. */
+    Acquisition.Pose at(double along) {
+      double d = Math.sin(phase + along / 60.0);
+      return new Acquisition.Pose(
+          tx + 1.5 * d * wobble,
+          ty + 3 * d,
+          rotation + Math.toRadians(1.5 * Math.cos(phase + along / 45.0)));
+    }
   }
 
   /**

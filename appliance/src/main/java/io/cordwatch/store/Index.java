@@ -10,6 +10,7 @@ import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.store.Records.StudyRow;
 import io.cordwatch.store.Records.Totals;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,14 +55,28 @@ public final class Index implements AutoCloseable {
   public static final String JOB_FAILED = JobState.FAILED.sql();
 
   private final Database db;
+  private final BoxChangePolicy boxChanges;
   private volatile long boxesVersion;
 
-  private Index(Database db) {
+  private Index(Database db, BoxChangePolicy boxChanges) {
     this.db = db;
+    this.boxChanges = boxChanges;
   }
 
-  /** Opens (creating if needed) the index at {@code file} and brings its schema up to date. */
+  /**
+   * Opens (creating if needed) the index at {@code file} and brings its schema up to date. Its
+   * boxes can be read but not replaced: {@link #replaceStudyBoxes} needs the grading stage's policy
+   * ({@link #open(Path, BoxChangePolicy)}).
+   */
   public static Index open(Path file) {
+    return open(file, null);
+  }
+
+  /**
+   * Opens the index as {@link #open(Path)} does, with what grading does when supplied boxes change
+   * ({@link #replaceStudyBoxes}).
+   */
+  public static Index open(Path file, BoxChangePolicy boxChanges) {
     Database db = Database.open(file);
     try {
       Schema.migrate(db);
@@ -72,7 +87,7 @@ public final class Index implements AutoCloseable {
           "cannot open index " + file + ": " + e.getMessage(),
           e.getCause());
     }
-    return new Index(db);
+    return new Index(db, boxChanges);
   }
 
   /** Whether a trivial write transaction succeeds now (readiness). */
@@ -266,27 +281,52 @@ public final class Index implements AutoCloseable {
   }
 
   /**
-   * Replaces every supplied box of a study with {@code boxes}, in one transaction that also queues
-   * grading again for each series with a job (done, failed or running) where a box appeared, went
-   * or moved, clears that series' results (they were computed on other crops), and writes an audit
-   * row. A running job's finish then finds its job queued and leaves the grading to the new one.
-   * The caller has checked that the instances belong to the study.
+   * Replaces every supplied box of a study with {@code boxes}, in one transaction that also hands
+   * the series where a box appeared, went or moved to the {@link BoxChangePolicy} the index was
+   * opened with (which queues grading again and clears results as it decides), refreshes the
+   * study's state and writes an audit row. The caller has checked that the instances belong to the
+   * study.
    *
    * @param who who asked, for the audit row (e.g. "api 10.0.0.5")
+   * @return the counts, and the series the policy queued again
+   * @throws IllegalStateException when the index was opened without a policy
    */
   public BoxReplacement replaceStudyBoxes(
       String studyUid, List<BoxRow> boxes, long nowMs, String who) {
+    if (boxChanges == null) {
+      throw new IllegalStateException(
+          "this index was opened without a box-change policy; boxes cannot be replaced");
+    }
     BoxReplacement done =
         db.transaction(
             c -> {
               Boxes.Diff diff = Boxes.replace(c, studyUid, boxes, nowMs);
               List<String> requeued = new ArrayList<>();
-              for (String series : Instances.seriesOf(c, diff.changedSops())) {
-                if (JobQueue.requeue(c, series, nowMs)) {
-                  requeued.add(series);
-                  Results.delete(c, series);
-                }
-              }
+              boxChanges.boxesChanged(
+                  List.copyOf(Instances.seriesOf(c, diff.changedSops())),
+                  new BoxChangePolicy.Regrading() {
+                    @Override
+                    public boolean requeue(String seriesUid) {
+                      try {
+                        boolean queued = JobQueue.requeue(c, seriesUid, nowMs);
+                        if (queued) {
+                          requeued.add(seriesUid);
+                        }
+                        return queued;
+                      } catch (SQLException e) {
+                        throw Database.write(e);
+                      }
+                    }
+
+                    @Override
+                    public void clearResults(String seriesUid) {
+                      try {
+                        Results.delete(c, seriesUid);
+                      } catch (SQLException e) {
+                        throw Database.write(e);
+                      }
+                    }
+                  });
               StudyStates.refresh(c, studyUid);
               AuditLog.append(
                   c,

@@ -64,35 +64,7 @@ public final class Records {
       String reason,
       String boxSource,
       Double pHigh,
-      Boolean highCall) {
-    /** A row without a recorded box source. */
-    public SliceRow(
-        int ordinal,
-        String sopInstanceUid,
-        int frame,
-        String status,
-        String grade,
-        String probabilitiesJson,
-        int[] box,
-        Double ood,
-        Boolean uncertain,
-        String reason) {
-      this(
-          ordinal,
-          sopInstanceUid,
-          frame,
-          status,
-          grade,
-          probabilitiesJson,
-          box,
-          ood,
-          uncertain,
-          reason,
-          null,
-          null,
-          null);
-    }
-  }
+      Boolean highCall) {}
 
   /** A study with its series. {@code series} is empty in list views. */
   public record StudyRow(

@@ -14,7 +14,10 @@
  * spells them.
  *
  * <p>Owns: the schema and every SQL statement. Other stages call its methods; none of them writes
- * SQL. It imports no other CordWatch package. It holds no patient identifiers: only UIDs, technical
- * attributes and relative file paths.
+ * SQL. It keeps the data, not the pipeline's decisions: what to grade again when supplied canal
+ * boxes change is the grading stage's {@link io.cordwatch.store.BoxChangePolicy}, which the store
+ * runs inside the transaction that replaces the boxes, through the writes it offers. It imports no
+ * other CordWatch package. It holds no patient identifiers: only UIDs, technical attributes and
+ * relative file paths.
  */
 package io.cordwatch.store;

@@ -40,61 +40,80 @@ public final class Meters {
 
   public Meters() {
     instancesReceived =
-        Counter.builder("cordwatch.instances.received")
-            .description("Instances stored and acknowledged with Success")
-            .register(registry);
+        counter("cordwatch.instances.received", "Instances stored and acknowledged with Success");
     bytesReceived =
         Counter.builder("cordwatch.received")
             .baseUnit("bytes")
             .description("Data set bytes stored")
             .register(registry);
     storeLatency =
-        Timer.builder("cordwatch.store.latency")
-            .description("From the last data fragment to the durable index commit")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofMillis(1))
-            .maximumExpectedValue(Duration.ofSeconds(10))
-            .register(registry);
+        timer(
+            "cordwatch.store.latency",
+            "From the last data fragment to the durable index commit",
+            Duration.ofMillis(1),
+            Duration.ofSeconds(10));
     jobsGraded =
-        Counter.builder("cordwatch.grading.jobs.graded")
-            .description("Series graded: verdict and slice results committed")
-            .register(registry);
+        counter(
+            "cordwatch.grading.jobs.graded", "Series graded: verdict and slice results committed");
     jobsFailed =
-        Counter.builder("cordwatch.grading.jobs.failed")
-            .description("Grading jobs marked failed after their last attempt")
-            .register(registry);
+        counter(
+            "cordwatch.grading.jobs.failed", "Grading jobs marked failed after their last attempt");
     attemptsFailed =
-        Counter.builder("cordwatch.grading.attempts.failed")
-            .description("Grading attempts that threw (retried or failed for good)")
-            .register(registry);
+        counter(
+            "cordwatch.grading.attempts.failed",
+            "Grading attempts that threw (retried or failed for good)");
     slicesUncertain =
-        Counter.builder("cordwatch.grading.slices.uncertain")
-            .description("Graded slices the head marked uncertain (out of distribution)")
-            .register(registry);
+        counter(
+            "cordwatch.grading.slices.uncertain",
+            "Graded slices the head marked uncertain (out of distribution)");
     gradingDuration =
-        Timer.builder("cordwatch.grading.duration")
-            .description("Grading one series: decode, preprocess, inference, head, verdict")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofMillis(10))
-            .maximumExpectedValue(Duration.ofMinutes(2))
-            .register(registry);
+        timer(
+            "cordwatch.grading.duration",
+            "Grading one series: decode, preprocess, inference, head, verdict",
+            Duration.ofMillis(10),
+            Duration.ofMinutes(2));
     gradingLatency =
-        Timer.builder("cordwatch.grading.latency")
-            .description("From the series' last instance stored to its verdict committed")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofMillis(100))
-            .maximumExpectedValue(Duration.ofMinutes(10))
-            .register(registry);
+        timer(
+            "cordwatch.grading.latency",
+            "From the series' last instance stored to its verdict committed",
+            Duration.ofMillis(100),
+            Duration.ofMinutes(10));
     gpuFaults =
-        Counter.builder("cordwatch.engine.gpu.faults")
-            .description("GPU engine failures that moved grading to the CPU")
-            .register(registry);
+        counter("cordwatch.engine.gpu.faults", "GPU engine failures that moved grading to the CPU");
     fallbackBatches =
-        Counter.builder("cordwatch.engine.fallback.batches")
-            .description("Batches graded on the CPU because the GPU engine had failed")
-            .register(registry);
+        counter(
+            "cordwatch.engine.fallback.batches",
+            "Batches graded on the CPU because the GPU engine had failed");
     Gauge.builder("cordwatch.associations.active", activeAssociations, AtomicInteger::get)
         .description("Open DICOM associations")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
+  }
+
+  /** The counter of {@code name} for one value of its one tag. */
+  private Counter counter(String name, String description, String tag, String value) {
+    return Counter.builder(name).description(description).tag(tag, value).register(registry);
+  }
+
+  /** A timer with a percentile histogram over the durations expected. */
+  private Timer timer(String name, String description, Duration min, Duration max) {
+    return Timer.builder(name)
+        .description(description)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(min)
+        .maximumExpectedValue(max)
+        .register(registry);
+  }
+
+  /** A gauge that reads {@code value} on every scrape; {@code unit} may be null. */
+  private void gauge(String name, String unit, String description, Supplier<Long> value) {
+    Gauge.builder(name, value, s -> s.get().doubleValue())
+        .baseUnit(unit)
+        .description(description)
         .strongReference(true)
         .register(registry);
   }
@@ -102,20 +121,9 @@ public final class Meters {
   /** Registers the disk and queue gauges, which read live values on every scrape. */
   public void bindGauges(
       Supplier<Long> diskFreeBytes, Supplier<Long> diskReserveBytes, Supplier<Long> queueDepth) {
-    Gauge.builder("cordwatch.disk.free", diskFreeBytes, s -> s.get().doubleValue())
-        .baseUnit("bytes")
-        .description("Usable bytes on the data volume")
-        .strongReference(true)
-        .register(registry);
-    Gauge.builder("cordwatch.disk.reserve", diskReserveBytes, s -> s.get().doubleValue())
-        .baseUnit("bytes")
-        .description("Configured free-space reserve")
-        .strongReference(true)
-        .register(registry);
-    Gauge.builder("cordwatch.queue.depth", queueDepth, s -> s.get().doubleValue())
-        .description("Grading jobs waiting")
-        .strongReference(true)
-        .register(registry);
+    gauge("cordwatch.disk.free", "bytes", "Usable bytes on the data volume", diskFreeBytes);
+    gauge("cordwatch.disk.reserve", "bytes", "Configured free-space reserve", diskReserveBytes);
+    gauge("cordwatch.queue.depth", null, "Grading jobs waiting", queueDepth);
   }
 
   /**
@@ -272,17 +280,15 @@ public final class Meters {
     gradingLatency.record(lastInstanceToVerdict);
     gradedByGrade.forEach(
         (grade, n) ->
-            Counter.builder("cordwatch.grading.slices")
-                .description("Graded slices by grade")
-                .tag("grade", grade)
-                .register(registry)
+            counter("cordwatch.grading.slices", "Graded slices by grade", "grade", grade)
                 .increment(n));
     ungradedByStatus.forEach(
         (status, n) ->
-            Counter.builder("cordwatch.grading.slices.ungraded")
-                .description("Slices of graded series that could not be graded, by status")
-                .tag("status", status)
-                .register(registry)
+            counter(
+                    "cordwatch.grading.slices.ungraded",
+                    "Slices of graded series that could not be graded, by status",
+                    "status",
+                    status)
                 .increment(n));
     slicesUncertain.increment(uncertain);
   }
@@ -317,10 +323,11 @@ public final class Meters {
    * {@code over_cap} (the series did not fit in {@code stream-memory}).
    */
   public void streamingOutcome(String outcome) {
-    Counter.builder("cordwatch.grading.streaming")
-        .description("Series graded or prepared ahead of completion, by outcome")
-        .tag("outcome", outcome)
-        .register(registry)
+    counter(
+            "cordwatch.grading.streaming",
+            "Series graded or prepared ahead of completion, by outcome",
+            "outcome",
+            outcome)
         .increment();
   }
 
@@ -335,15 +342,16 @@ public final class Meters {
    * graded ahead whose job has not claimed the result yet.
    */
   public void bindStreaming(Supplier<Long> heldBytes, Supplier<Long> readyResults) {
-    Gauge.builder("cordwatch.grading.streaming.held", heldBytes, s -> s.get().doubleValue())
-        .baseUnit("bytes")
-        .description("Decoded pixel data held for series still arriving (stream-memory caps it)")
-        .strongReference(true)
-        .register(registry);
-    Gauge.builder("cordwatch.grading.streaming.ready", readyResults, s -> s.get().doubleValue())
-        .description("Series graded ahead of completion, waiting for their job")
-        .strongReference(true)
-        .register(registry);
+    gauge(
+        "cordwatch.grading.streaming.held",
+        "bytes",
+        "Decoded pixel data held for series still arriving (stream-memory caps it)",
+        heldBytes);
+    gauge(
+        "cordwatch.grading.streaming.ready",
+        null,
+        "Series graded ahead of completion, waiting for their job",
+        readyResults);
   }
 
   public double seriesGraded() {
@@ -352,19 +360,21 @@ public final class Meters {
 
   /** An instance answered with a failure status; {@code reason} is a short fixed word. */
   public void instanceRejected(String reason) {
-    Counter.builder("cordwatch.instances.rejected")
-        .description("C-STORE requests answered with a failure status")
-        .tag("reason", reason)
-        .register(registry)
+    counter(
+            "cordwatch.instances.rejected",
+            "C-STORE requests answered with a failure status",
+            "reason",
+            reason)
         .increment();
   }
 
   /** An association refused or aborted before any data; {@code reason} is a short fixed word. */
   public void associationRejected(String reason) {
-    Counter.builder("cordwatch.associations.rejected")
-        .description("Associations rejected or aborted by us")
-        .tag("reason", reason)
-        .register(registry)
+    counter(
+            "cordwatch.associations.rejected",
+            "Associations rejected or aborted by us",
+            "reason",
+            reason)
         .increment();
   }
 

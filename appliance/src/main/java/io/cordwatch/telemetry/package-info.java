@@ -14,7 +14,9 @@
  * <p>What it may not touch: the index, the spool and the network. Live values that belong to other
  * stages (queue depth, decoded bytes held for streaming) come in as suppliers through {@link
  * io.cordwatch.telemetry.Meters#bindGauges} and {@link
- * io.cordwatch.telemetry.Meters#bindStreaming}, so telemetry depends on no stage and every stage
- * may depend on it.
+ * io.cordwatch.telemetry.Meters#bindStreaming}, so telemetry depends on no pipeline stage and every
+ * stage may depend on it. Besides the NVML binding, it depends only on {@code device}'s {@link
+ * io.cordwatch.device.GpuInventory}, which {@link io.cordwatch.telemetry.GpuSources#inventory}
+ * implements over NVML for profile detection.
  */
 package io.cordwatch.telemetry;

@@ -72,7 +72,7 @@ class StreamingGradingTest {
         new Phantom.Options(phantom, 1, 9, StudyPlan.Style.INTERNAL, SLICES, false, false));
     boxes = SuppliedBoxes.load(phantom.resolve("labels.csv"));
     data = tmp.resolve("data");
-    index = Index.open(data.resolve("index.db"));
+    index = Index.open(data.resolve("index.db"), new RegradeOnBoxChange());
     spool = new Spool(data);
     try (Stream<Path> s = Files.list(phantom.resolve("study-0001"))) {
       files =

@@ -43,7 +43,17 @@ class VerdictsTest {
                 probs.put(c, c.equals(g[0]) ? p : (1 - p) / (CLASSES.size() - 1));
               }
               yield SliceResult.graded(
-                  sop, 1, g[0], probs, new CanalBox(1, 1, 5, 5), 0.5, uncertain, (double) i);
+                  sop,
+                  1,
+                  g[0],
+                  probs,
+                  new CanalBox(1, 1, 5, 5),
+                  null,
+                  0.5,
+                  uncertain,
+                  (double) i,
+                  null,
+                  null);
             }
           });
     }

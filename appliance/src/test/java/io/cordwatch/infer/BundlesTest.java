@@ -373,7 +373,8 @@ class BundlesTest {
             Double.POSITIVE_INFINITY,
             new PreprocessingSpec(64, 0.5, 99.5, 0.1, "bilinear", 0.1937, 0.142),
             new Provenance(
-                "test", java.time.LocalDate.of(2026, 1, 2), java.util.Map.of(), false, null));
+                "test", java.time.LocalDate.of(2026, 1, 2), java.util.Map.of(), false, null),
+            Double.NaN);
 
     Bundles.Verified v = Bundles.create(out, r);
 

@@ -3,6 +3,7 @@ package io.cordwatch.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cordwatch.app.RegradeOnBoxChange;
 import io.cordwatch.store.Records.BoxReplacement;
 import io.cordwatch.store.Records.BoxRow;
 import io.cordwatch.store.Records.InstanceRow;
@@ -28,7 +29,7 @@ class BoxesIndexTest {
 
   @BeforeEach
   void open() {
-    index = Index.open(tmp.resolve("index.db"));
+    index = Index.open(tmp.resolve("index.db"), new RegradeOnBoxChange());
     for (int i = 1; i <= 3; i++) {
       index.recordInstance(instance(AXIAL + "." + i, AXIAL), "MR", 3, "AX T2");
     }
@@ -66,7 +67,19 @@ class BoxesIndexTest {
             "{\"grade\":\"0\"}",
             List.of(
                 new Records.SliceRow(
-                    0, AXIAL + ".1", 1, "no_roi", null, null, null, null, null, "no canal box")),
+                    0,
+                    AXIAL + ".1",
+                    1,
+                    "no_roi",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "no canal box",
+                    null,
+                    null,
+                    null)),
             21));
   }
 

@@ -3,6 +3,7 @@ package io.cordwatch.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cordwatch.app.RegradeOnBoxChange;
 import io.cordwatch.store.Records.InstanceRow;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -68,7 +69,7 @@ class IndexMigrationTest {
       s.execute("INSERT INTO schema_version(version) VALUES (2)");
     }
 
-    try (Index index = Index.open(db)) {
+    try (Index index = Index.open(db, new RegradeOnBoxChange())) {
       var series = index.study("1.2.3").orElseThrow().series().getFirst();
       assertEquals("{\"grade\":\"2\"}", series.verdictJson());
       assertEquals(null, series.job().nextAttemptMs());
@@ -88,7 +89,7 @@ class IndexMigrationTest {
   @Test
   void versionThreeIndexGainsBoxSourcesAndKeepsItsSliceResultsAndBoxes() throws Exception {
     Path db = tmp.resolve("index.db");
-    try (Index index = Index.open(db)) {
+    try (Index index = Index.open(db, new RegradeOnBoxChange())) {
       seriesWithJob(index);
       index.replaceStudyBoxes(
           "1.2.3", List.of(new Records.BoxRow("1.2.3.1", 1, 1, 2, 3, 4)), 3, "test");
@@ -99,7 +100,19 @@ class IndexMigrationTest {
               "{\"grade\":\"0\"}",
               List.of(
                   new Records.SliceRow(
-                      0, "1.2.3.1", 1, "no_roi", null, null, null, null, null, "no canal box")),
+                      0,
+                      "1.2.3.1",
+                      1,
+                      "no_roi",
+                      null,
+                      null,
+                      null,
+                      null,
+                      null,
+                      "no canal box",
+                      null,
+                      null,
+                      null)),
               4));
     }
     // Turn it back into what a version 3 appliance left on disk.

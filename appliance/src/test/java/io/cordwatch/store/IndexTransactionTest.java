@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cordwatch.app.RegradeOnBoxChange;
 import io.cordwatch.store.Records.InstanceRow;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,7 +33,7 @@ class IndexTransactionTest {
   @BeforeEach
   void open() {
     file = tmp.resolve("index.db");
-    index = Index.open(file);
+    index = Index.open(file, new RegradeOnBoxChange());
     index.recordInstance(instance(SERIES + ".1"), "MR", 3, "AX T2");
     index.recordInstance(instance(SERIES + ".2"), "MR", 3, "AX T2");
     index.completeSeries(SERIES, 10, true, "selected", List.of());

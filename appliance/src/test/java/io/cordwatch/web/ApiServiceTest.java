@@ -206,8 +206,24 @@ class ApiServiceTest {
                 new int[] {10, 20, 30, 40},
                 0.5,
                 false,
+                null,
+                null,
+                null,
                 null),
-            new SliceRow(1, STUDY_A + ".1.2", 1, "no_roi", null, null, null, null, null, "no box")),
+            new SliceRow(
+                1,
+                STUDY_A + ".1.2",
+                1,
+                "no_roi",
+                null,
+                null,
+                null,
+                null,
+                null,
+                "no box",
+                null,
+                null,
+                null)),
         TestAppliance.NOW.toEpochMilli());
 
     JsonNode study = TestAppliance.json(app.get("/api/v1/studies/" + STUDY_A));

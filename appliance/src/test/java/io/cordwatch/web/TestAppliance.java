@@ -2,6 +2,7 @@ package io.cordwatch.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.app.RegradeOnBoxChange;
 import io.cordwatch.app.StageSettings;
 import io.cordwatch.config.Settings;
 import io.cordwatch.dicom.Uids;
@@ -60,7 +61,7 @@ final class TestAppliance implements AutoCloseable {
     flags.put("bind", "127.0.0.1");
     flags.put("ae-title", "CORDWATCH");
     settings = Settings.load(null, flags);
-    index = Index.open(dir.resolve("index.db"));
+    index = Index.open(dir.resolve("index.db"), new RegradeOnBoxChange());
     disk = new DiskWatermark(dir, 0);
     try {
       server = start();

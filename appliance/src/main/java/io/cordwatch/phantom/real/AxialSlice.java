@@ -30,6 +30,29 @@ public record AxialSlice(
     return pixels[x + width * y];
   }
 
+  /** The value at (x, y) in pixels, bilinear between pixel centres; outside, the nearest edge's. */
+  float bilinear(double x, double y) {
+    return bilinear(pixels, width, height, x, y);
+  }
+
+  /**
+   * Bilinear interpolation in a {@code w} x {@code h} row-major image at (x, y) in pixels, clamped
+   * to the image.
+   */
+  static float bilinear(float[] p, int w, int h, double x, double y) {
+    x = Math.clamp(x, 0, w - 1);
+    y = Math.clamp(y, 0, h - 1);
+    int x0 = (int) Math.floor(x);
+    int y0 = (int) Math.floor(y);
+    int x1 = Math.min(x0 + 1, w - 1);
+    int y1 = Math.min(y0 + 1, h - 1);
+    double fx = x - x0;
+    double fy = y - y0;
+    double top = p[x0 + w * y0] * (1 - fx) + p[x1 + w * y0] * fx;
+    double bottom = p[x0 + w * y1] * (1 - fx) + p[x1 + w * y1] * fx;
+    return (float) (top * (1 - fy) + bottom * fy);
+  }
+
   /** Slice Location: the position's projection on the slice normal. */
   public double location() {
     double[] n = normal();

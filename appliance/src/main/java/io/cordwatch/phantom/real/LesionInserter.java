@@ -144,7 +144,7 @@ public final class LesionInserter {
         double scale = r > 0 ? src / r : 1;
         double sx = ox + dx * scale / mm;
         double sy = oy + dy * scale / mm;
-        out[k] = bilinear(s, sx, sy);
+        out[k] = s.bilinear(sx, sy);
         int nx = Math.clamp(Math.round(sx), 0, w - 1);
         int ny = Math.clamp(Math.round(sy), 0, h - 1);
         drawn[k] = ref[nx + w * ny];
@@ -208,22 +208,6 @@ public final class LesionInserter {
 
   private static double lerp(double[] v, int b0, int b1, double f) {
     return v[b0] * (1 - f) + v[b1] * f;
-  }
-
-  private static float bilinear(AxialSlice s, double x, double y) {
-    int w = s.width();
-    int h = s.height();
-    x = Math.clamp(x, 0, w - 1);
-    y = Math.clamp(y, 0, h - 1);
-    int x0 = (int) Math.floor(x);
-    int y0 = (int) Math.floor(y);
-    int x1 = Math.min(x0 + 1, w - 1);
-    int y1 = Math.min(y0 + 1, h - 1);
-    double fx = x - x0;
-    double fy = y - y0;
-    double top = s.at(x0, y0) * (1 - fx) + s.at(x1, y0) * fx;
-    double bottom = s.at(x0, y1) * (1 - fx) + s.at(x1, y1) * fx;
-    return (float) (top * (1 - fy) + bottom * fy);
   }
 
   /**

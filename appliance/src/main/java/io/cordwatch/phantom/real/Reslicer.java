@@ -119,15 +119,7 @@ public final class Reslicer {
           out[x + w * y] = p[(int) Math.round(sx) + w0 * (int) Math.round(sy)];
           continue;
         }
-        int x0 = (int) Math.floor(sx);
-        int y0 = (int) Math.floor(sy);
-        int x1 = Math.min(x0 + 1, w0 - 1);
-        int y1 = Math.min(y0 + 1, h0 - 1);
-        double fx = sx - x0;
-        double fy = sy - y0;
-        double top = p[x0 + w0 * y0] * (1 - fx) + p[x1 + w0 * y0] * fx;
-        double bottom = p[x0 + w0 * y1] * (1 - fx) + p[x1 + w0 * y1] * fx;
-        out[x + w * y] = (float) (top * (1 - fy) + bottom * fy);
+        out[x + w * y] = AxialSlice.bilinear(p, w0, h0, sx, sy);
       }
     }
     return out;

@@ -103,7 +103,8 @@ class DatasetTest {
                     1,
                     Double.POSITIVE_INFINITY,
                     SPEC,
-                    new Provenance("test", LocalDate.now(), Map.of(), false, "")))
+                    new Provenance("test", LocalDate.now(), Map.of(), false, ""),
+                    Double.NaN))
             .bundle();
     Preprocessing pre = new Preprocessing(SPEC, 3);
     Map<String, Integer> indexOfSop = new LinkedHashMap<>();

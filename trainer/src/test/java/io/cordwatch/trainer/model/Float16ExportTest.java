@@ -91,7 +91,8 @@ class Float16ExportTest {
                     d.resize(),
                     d.mean(),
                     d.std()),
-                new Provenance("test", LocalDate.now(), Map.of(), false, "")));
+                new Provenance("test", LocalDate.now(), Map.of(), false, ""),
+                Double.NaN));
     assertEquals(TINY.embeddingWidth(), v.embeddingWidth());
   }
 }
