@@ -54,10 +54,17 @@ public final class Index implements AutoCloseable {
   public static final String JOB_FAILED = JobState.FAILED.sql();
 
   private final Database db;
+  private final Accounts accounts;
   private volatile long boxesVersion;
 
   private Index(Database db) {
     this.db = db;
+    this.accounts = new Accounts(db);
+  }
+
+  /** Users, API tokens and sessions ({@link Accounts}), in this same database. */
+  public Accounts accounts() {
+    return accounts;
   }
 
   /** Opens (creating if needed) the index at {@code file} and brings its schema up to date. */

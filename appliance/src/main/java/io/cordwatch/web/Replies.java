@@ -97,7 +97,7 @@ final class Replies {
                 + " (the API is under /api/v1, health under /observe)"));
   }
 
-  private static void methodNotAllowed(ServerRequest req, ServerResponse res, Method... allowed) {
+  static void methodNotAllowed(ServerRequest req, ServerResponse res, Method... allowed) {
     String names =
         java.util.Arrays.stream(allowed)
             .map(Method::text)
