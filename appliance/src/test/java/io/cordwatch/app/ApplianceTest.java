@@ -132,6 +132,9 @@ class ApplianceTest {
       assertTrue(
           lines.stream().anyMatch(l -> l.contains(Uids.tag(studyUid))),
           "hashed UID tags are logged instead: " + lines);
+      assertTrue(
+          lines.stream().anyMatch(l -> l.contains("install/cordwatch user add NAME --role admin")),
+          "with no user, start-up says how to add the first admin: " + lines);
     } finally {
       ours.removeHandler(capture);
     }
