@@ -54,6 +54,6 @@ public final class AccessControl {
 
   /** What to do when nobody can log in: said by the status page, login page and start-up log. */
   public static final String FIRST_ADMIN_HINT =
-      "No users yet: results are visible to nobody. Create the first admin on the appliance with"
-          + " install/cordwatch user add NAME --role admin";
+      "No user can sign in yet, so results are visible to nobody. Create the first admin on the"
+          + " appliance with: install/cordwatch user add NAME --role admin";
 }

@@ -161,7 +161,7 @@ final class ApiService implements HttpService {
                                 b.box().y1()))
                     .toList(),
                 ctx.clock().millis(),
-                "api " + who(req) + " from " + LoginPage.address(req));
+                "api " + who(req) + " from " + Replies.peer(req));
     LOG.info(
         "canal boxes of study "
             + Uids.tag(uid)

@@ -1,6 +1,7 @@
 package io.cordwatch.web;
 
 import io.cordwatch.auth.AccessControl;
+import io.cordwatch.auth.Names;
 import io.cordwatch.auth.Sessions;
 import io.cordwatch.store.Accounts.UserRow;
 import io.helidon.http.HeaderNames;
@@ -10,8 +11,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -53,7 +52,7 @@ final class LoginPage implements HttpService {
     String name = Optional.ofNullable(form.get("name")).orElse("").strip();
     String password = Optional.ofNullable(form.get("password")).orElse("");
     String next = form.get("next");
-    String from = address(req);
+    String from = Replies.peer(req);
     AccessControl access = ctx.access();
     Optional<Duration> wait = access.throttle().retryAfter(from, name);
     if (wait.isPresent()) {
@@ -109,9 +108,7 @@ final class LoginPage implements HttpService {
   private void page(ServerResponse res, Status status, String message, String next) {
     Html h = Html.page("CordWatch: sign in", "");
     h.raw("<h1>CordWatch</h1>\n");
-    if (!ctx.access().users().anyActive()) {
-      h.raw("<p class=\"hint\">").text(AccessControl.FIRST_ADMIN_HINT).raw("</p>\n");
-    }
+    firstAdminHint(ctx, h);
     if (message != null) {
       h.raw("<p class=\"attention\">").text(message).raw("</p>\n");
     }
@@ -125,6 +122,22 @@ final class LoginPage implements HttpService {
     h.raw("<button type=\"submit\">Sign in</button>\n</form>\n");
     h.raw("<p class=\"meta\"><a href=\"/\">Status page</a></p>\n</body>\n</html>\n");
     Replies.text(res, status, "text/html; charset=utf-8", h.toString());
+  }
+
+  /**
+   * While nobody can sign in, how to add the first admin (on the status page and the login page).
+   * An unreadable index shows nothing here; the status page says so in its own words.
+   */
+  static void firstAdminHint(WebContext ctx, Html h) {
+    boolean anyUser;
+    try {
+      anyUser = ctx.access().users().anyActive();
+    } catch (RuntimeException e) {
+      anyUser = true;
+    }
+    if (!anyUser) {
+      h.raw("<p class=\"hint\">").text(AccessControl.FIRST_ADMIN_HINT).raw("</p>\n");
+    }
   }
 
   /** Where to go after login: a path on this appliance only (no open redirect). */
@@ -147,17 +160,10 @@ final class LoginPage implements HttpService {
 
   /** A typed name for a log line: as typed when it could be a user name, else a placeholder. */
   private static String printableName(String name) {
-    return name.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}") ? "user " + name : "an invalid name";
+    return Names.isValid(name) ? "user " + name : "an invalid name";
   }
 
   private static String minutes(long seconds) {
     return seconds < 60 ? seconds + " seconds" : ((seconds + 59) / 60) + " minutes";
-  }
-
-  static String address(ServerRequest req) {
-    SocketAddress a = req.remotePeer().address();
-    return a instanceof InetSocketAddress i && i.getAddress() != null
-        ? i.getAddress().getHostAddress()
-        : String.valueOf(a);
   }
 }

@@ -50,6 +50,14 @@ final class Replies {
     rules.any(path, (req, res) -> methodNotAllowed(req, res, Method.GET, Method.PUT));
   }
 
+  /** The caller's address, for log lines and audit rows. */
+  static String peer(ServerRequest req) {
+    java.net.SocketAddress a = req.remotePeer().address();
+    return a instanceof java.net.InetSocketAddress i && i.getAddress() != null
+        ? i.getAddress().getHostAddress()
+        : String.valueOf(a);
+  }
+
   static void json(ServerResponse res, Status status, Object body) {
     byte[] bytes;
     try {

@@ -1,7 +1,6 @@
 package io.cordwatch.web;
 
 import io.cordwatch.Version;
-import io.cordwatch.auth.AccessControl;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.StudyRow;
@@ -147,15 +146,7 @@ final class StatusPage implements HttpService {
       h.raw("<a href=\"/login\">Sign in</a>");
     }
     h.raw("</nav>\n");
-    boolean anyUser;
-    try {
-      anyUser = ctx.access().users().anyActive();
-    } catch (RuntimeException e) {
-      anyUser = true; // the index is unreadable; the page says so below
-    }
-    if (!anyUser) {
-      h.raw("<p class=\"hint\">").text(AccessControl.FIRST_ADMIN_HINT).raw("</p>\n");
-    }
+    LoginPage.firstAdminHint(ctx, h);
   }
 
   private List<StudyRow> newestStudies() {
