@@ -109,10 +109,28 @@ class PackageGraphTest {
     JavaClasses classes = new ClassFileImporter().importUrl(location(Version.class));
     noClasses()
         .that()
-        .resideInAnyPackage("io.cordwatch.receive", "io.cordwatch.study", "io.cordwatch.web")
+        .resideInAnyPackage(
+            "io.cordwatch.receive", "io.cordwatch.study", "io.cordwatch.web", "io.cordwatch.auth")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.cordwatch.app", "io.cordwatch.config")
+        .check(classes);
+  }
+
+  /**
+   * Access control decides who may do what; it does not know HTTP or the CLI that drive it, so the
+   * web stage and the commands can change without touching the rules ({@code web} uses {@code
+   * auth}, never the other way).
+   */
+  @Test
+  void accessControlKnowsNeitherTheWebNorTheCommands() {
+    JavaClasses classes = new ClassFileImporter().importUrl(location(Version.class));
+    noClasses()
+        .that()
+        .resideInAPackage("io.cordwatch.auth")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.cordwatch.web", "io.cordwatch.cli", "io.helidon..")
         .check(classes);
   }
 

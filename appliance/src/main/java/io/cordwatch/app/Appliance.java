@@ -1,5 +1,6 @@
 package io.cordwatch.app;
 
+import io.cordwatch.auth.AccessControl;
 import io.cordwatch.config.ConfigException;
 import io.cordwatch.config.Settings;
 import io.cordwatch.device.DeviceProfiles;
@@ -133,6 +134,7 @@ public final class Appliance implements AutoCloseable {
         new DicomReceiver(
             StageSettings.receive(settings), spool, index, disk, meters, listener, clock);
     receiver.start();
+    AccessControl access = AccessControl.over(index, StageSettings.auth(settings), clock);
     WebServer started;
     try {
       started =
@@ -148,7 +150,8 @@ public final class Appliance implements AutoCloseable {
                   clock,
                   startedAt,
                   this::accelerator,
-                  apiToken));
+                  apiToken,
+                  access));
     } catch (RuntimeException e) {
       receiver.close();
       closeGrading();
@@ -158,6 +161,9 @@ public final class Appliance implements AutoCloseable {
     }
     this.web = started;
     LOG.info("engine: " + engineState);
+    if (!access.users().anyActive()) {
+      LOG.warning("access: " + AccessControl.FIRST_ADMIN_HINT);
+    }
   }
 
   private record Grading(
@@ -401,17 +407,9 @@ public final class Appliance implements AutoCloseable {
     }
   }
 
-  private static boolean loopback(String bind) {
-    try {
-      return java.net.InetAddress.getByName(bind).isLoopbackAddress();
-    } catch (java.net.UnknownHostException e) {
-      return false;
-    }
-  }
-
   /**
-   * The API token, read before anything starts so an unusable file stops start-up; says when API
-   * writes are open to whoever reaches the HTTP port (not when it listens on loopback only).
+   * The deprecated shared token, read before anything starts so an unusable file stops start-up;
+   * while it is set, start-up says to replace it with per-client tokens.
    */
   private static ApiToken apiToken(Settings settings) {
     ApiToken token;
@@ -420,11 +418,11 @@ public final class Appliance implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("api-token-file: " + e.getMessage());
     }
-    if (!token.required() && settings.boxesApi() && !loopback(settings.bind())) {
+    if (token.required()) {
       LOG.warning(
-          "http: PUT /api/v1/studies/{uid}/boxes accepts changes from anyone who can reach port "
-              + settings.httpPort()
-              + "; set api-token-file, or boxes-api: off");
+          "access: api-token-file is deprecated; its token is accepted as the write-scope token"
+              + " 'api-token-file'. Make one token per client (cordwatch token add NAME --scope"
+              + " write) and remove the setting");
     }
     return token;
   }

@@ -1,5 +1,6 @@
 package io.cordwatch.app;
 
+import io.cordwatch.auth.AuthConfig;
 import io.cordwatch.config.Settings;
 import io.cordwatch.receive.ReceiveConfig;
 import io.cordwatch.study.SelectionRules;
@@ -36,6 +37,19 @@ public final class StageSettings {
 
   /** The web stage's settings. */
   public static WebConfig web(Settings s) {
-    return new WebConfig(s.bind(), s.httpPort(), s.aeTitle(), s.boxesApi(), s.apiTokenFile());
+    return new WebConfig(
+        s.bind(),
+        s.httpPort(),
+        s.aeTitle(),
+        s.boxesApi(),
+        s.apiTokenFile(),
+        s.allowedHosts(),
+        s.statusPageLogin());
+  }
+
+  /** Access control's settings: session timeouts and the login throttle. */
+  public static AuthConfig auth(Settings s) {
+    return new AuthConfig(
+        s.sessionIdleTimeout(), s.sessionMaxAge(), s.loginMaxFailures(), s.loginFailureWindow());
   }
 }

@@ -2,6 +2,9 @@ package io.cordwatch.cli;
 
 import io.cordwatch.app.Appliance;
 import io.cordwatch.app.Logging;
+import io.cordwatch.auth.AccessControl;
+import io.cordwatch.auth.ApiTokens;
+import io.cordwatch.auth.Scope;
 import io.cordwatch.config.Settings;
 import io.cordwatch.grade.Verdict;
 import io.cordwatch.grade.VerdictJson;
@@ -44,6 +47,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Serve on loopback, send a synthetic study by C-STORE, print what happened.")
 final class DemoCommand implements Callable<Integer> {
+  /** The name of the read token each demo run makes for itself. */
+  static final String DEMO_TOKEN = "demo";
+
   @Option(names = "--exit", description = "Stop after printing the result instead of serving on")
   boolean exit;
 
@@ -105,6 +111,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     Settings settings = Settings.load(null, flags);
     try (Appliance appliance = Appliance.start(settings, Clock.systemUTC())) {
+      String token = demoToken(appliance);
       out.printf(
           "%nCordWatch demo: DICOM %s:%d (AE %s), status page http://127.0.0.1:%d/%n",
           settings.bind(), appliance.dicomPort(), settings.aeTitle(), appliance.httpPort());
@@ -121,18 +128,12 @@ final class DemoCommand implements Callable<Integer> {
         out.println(boxAgreement(study, phantom.labels()));
       }
       if (bundle == null) {
-        out.println(
-            "Grading: "
-                + Appliance.ENGINE_STATE
-                + ". The queued job is visible at /api/v1/studies/"
-                + (study == null ? "" : study.studyUid()));
+        out.println("Grading: " + Appliance.ENGINE_STATE + ". The queued job is visible with:");
+        out.println(curl(token, appliance.httpPort(), study));
       } else {
         out.println("Engine: " + appliance.engineState());
-        out.println(
-            "Per-slice results: http://127.0.0.1:"
-                + appliance.httpPort()
-                + "/api/v1/studies/"
-                + (study == null ? "" : study.studyUid()));
+        out.println("Per-slice results (with a read token made for this demo):");
+        out.println(curl(token, appliance.httpPort(), study));
       }
       if (exit) {
         return acknowledged == files.size() && study != null ? 0 : 1;
@@ -143,6 +144,27 @@ final class DemoCommand implements Callable<Integer> {
       stop.await();
       return 0;
     }
+  }
+
+  /**
+   * A read-scope API token for this demo's data directory only (the API shows results to nobody
+   * without one); made afresh on each run, replacing the last run's.
+   */
+  private static String demoToken(Appliance appliance) {
+    ApiTokens tokens = AccessControl.over(appliance.index(), Clock.systemUTC()).tokens();
+    if (tokens.list().stream().anyMatch(t -> t.name().equals(DEMO_TOKEN))) {
+      tokens.revoke(DEMO_TOKEN);
+    }
+    return tokens.add(DEMO_TOKEN, Scope.READ);
+  }
+
+  private static String curl(String token, int httpPort, StudyRow study) {
+    return "  curl -H 'Authorization: Bearer "
+        + token
+        + "' http://127.0.0.1:"
+        + httpPort
+        + "/api/v1/studies/"
+        + (study == null ? "" : study.studyUid());
   }
 
   private static String truth(Phantom.Result phantom) {

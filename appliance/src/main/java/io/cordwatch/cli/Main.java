@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       AgreementCommand.class,
       EvaluateCommand.class,
       ProfileCommand.class,
+      UserCommand.class,
+      TokenCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

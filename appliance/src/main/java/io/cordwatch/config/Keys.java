@@ -158,18 +158,67 @@ public final class Keys {
       Setting.onOff(
           "boxes-api",
           "on",
-          "Accept canal boxes with PUT /api/v1/studies/{uid}/boxes; they win over the boxes file"
-              + " and the localizer.");
+          "Accept canal boxes with PUT /api/v1/studies/{uid}/boxes from a clinician or admin"
+              + " login or a write-scope API token; they win over the boxes file and the"
+              + " localizer.");
   public static final Setting<Path> API_TOKEN_FILE =
       Setting.path(
           "api-token-file",
           null,
-          "A file holding the token API writes must carry as `Authorization: Bearer TOKEN`"
-              + " (16-256 printable characters; make one with `openssl rand -hex 32 > FILE`,"
-              + " readable by the service only). Without it anyone who reaches the HTTP port can"
-              + " change canal boxes, and start-up logs a warning saying so unless bind is a"
-              + " loopback address; set it, or boxes-api: off, wherever that port is reachable by"
-              + " people who should not change grading inputs.");
+          "Deprecated: a file holding one shared token (16-256 printable characters) accepted as"
+              + " a write-scope API token named api-token-file. Make a token per client instead"
+              + " (`cordwatch token add NAME --scope read|write`) and remove this key; start-up"
+              + " warns while it is set.");
+  public static final Setting<Duration> SESSION_IDLE_TIMEOUT =
+      Setting.duration(
+              "session-idle-timeout",
+              "30m",
+              "A browser login unused for this long ends (the next request goes to the login"
+                  + " page).")
+          .check(
+              d ->
+                  d.compareTo(Duration.ofMinutes(1)) >= 0 && d.compareTo(Duration.ofHours(24)) <= 0,
+              d -> "must be 1m to 24h, was " + d.toMillis() + " ms");
+  public static final Setting<Duration> SESSION_MAX_AGE =
+      Setting.duration(
+              "session-max-age",
+              "12h",
+              "A browser login ends this long after it began, used or not (at least"
+                  + " session-idle-timeout, at most 7 days).")
+          .check(
+              d -> d.compareTo(Duration.ofMinutes(1)) >= 0 && d.compareTo(Duration.ofDays(7)) <= 0,
+              d -> "must be 1m to 168h, was " + d.toMillis() + " ms");
+  public static final Setting<Integer> LOGIN_MAX_FAILURES =
+      Setting.wholeNumber(
+              "login-max-failures",
+              "5",
+              "Failed logins from one address, or for one user name, within login-failure-window"
+                  + " before further logins are refused (429 with Retry-After).")
+          .check(n -> n >= 1 && n <= 1000, n -> "must be 1 to 1000, was " + n);
+  public static final Setting<Duration> LOGIN_FAILURE_WINDOW =
+      Setting.duration(
+              "login-failure-window",
+              "5m",
+              "The window failed logins are counted in (at most 24h).")
+          .check(
+              d ->
+                  d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofHours(24)) <= 0,
+              d -> "must be 1s to 24h, was " + d.toMillis() + " ms");
+  public static final Setting<List<String>> ALLOWED_HOSTS =
+      Setting.hostNames(
+              "allowed-hosts",
+              "",
+              "Host names the HTTP API and pages answer to (the Host header; comma separated or a"
+                  + " YAML list), besides localhost, this machine's name and the bind address. An"
+                  + " IP address of any kind is always accepted; any other name gets 421, which"
+                  + " stops DNS rebinding. Add the names people type, e.g. cordwatch.ward.example.")
+          .defaultSays("localhost, this host's name, bind");
+  public static final Setting<Boolean> STATUS_PAGE_LOGIN =
+      Setting.onOff(
+          "status-page-login",
+          "off",
+          "on: the status page and GET /api/v1/status need a login (any role) or an API token."
+              + " off: they are open; they carry no patient-derived text either way.");
 
   /** All settings, in the order of the docs. */
   public static final List<Setting<?>> ALL =
@@ -201,7 +250,13 @@ public final class Keys {
           GRADING_RETRY_DELAY,
           GRADING_RETRY_MAX_DELAY,
           BOXES_API,
-          API_TOKEN_FILE);
+          API_TOKEN_FILE,
+          SESSION_IDLE_TIMEOUT,
+          SESSION_MAX_AGE,
+          LOGIN_MAX_FAILURES,
+          LOGIN_FAILURE_WINDOW,
+          ALLOWED_HOSTS,
+          STATUS_PAGE_LOGIN);
 
   private static final Map<String, Setting<?>> BY_KEY =
       ALL.stream()

@@ -28,8 +28,10 @@ import java.util.regex.Pattern;
  */
 public final class Setting<T> {
   private static final Pattern AE = Pattern.compile("^[\\x20-\\x5B\\x5D-\\x7E]{1,16}$");
+  private static final Pattern HOST =
+      Pattern.compile("^[A-Za-z0-9._-]{1,253}$|^\\[?[0-9A-Fa-f:.]+]?$");
   private static final Pattern DURATION =
-      Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?\\s*$", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?\\s*$", Pattern.CASE_INSENSITIVE);
 
   /** Text to value; {@code key} is for the message of a {@link ConfigException}. */
   @FunctionalInterface
@@ -218,6 +220,20 @@ public final class Setting<T> {
                     + "' is not a valid AE title");
   }
 
+  /** A comma-separated list (a YAML list is read as one) of host names or addresses. */
+  static Setting<List<String>> hostNames(String key, String defaultValue, String doc) {
+    return of(key, "host names", defaultValue, doc, Setting::list)
+        .check(
+            list -> list.stream().allMatch(h -> HOST.matcher(h).matches()),
+            list ->
+                "'"
+                    + list.stream()
+                        .filter(h -> !HOST.matcher(h).matches())
+                        .findFirst()
+                        .orElseThrow()
+                    + "' is not a host name or address (no port, no scheme)");
+  }
+
   private static boolean isAeTitle(String ae) {
     return AE.matcher(ae).matches() && !ae.isBlank();
   }
@@ -256,7 +272,7 @@ public final class Setting<T> {
   public static Duration parseDuration(String key, String s) {
     Matcher m = DURATION.matcher(s == null ? "" : s);
     if (!m.matches()) {
-      throw new ConfigException(key + ": '" + s + "' is not a duration (e.g. 5s, 250ms, 1m)");
+      throw new ConfigException(key + ": '" + s + "' is not a duration (e.g. 5s, 250ms, 1m, 12h)");
     }
     double n = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
@@ -264,6 +280,7 @@ public final class Setting<T> {
         switch (unit) {
           case "ms" -> n;
           case "m" -> n * 60_000;
+          case "h" -> n * 3_600_000;
           default -> n * 1000;
         };
     return Duration.ofMillis(Math.round(ms));

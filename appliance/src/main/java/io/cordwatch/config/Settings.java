@@ -46,8 +46,14 @@ import java.util.Set;
  * @param gradingRetryDelay wait before the second attempt; each later wait is four times longer
  * @param gradingRetryMaxDelay the longest wait between attempts
  * @param boxesApi whether canal boxes may be supplied with {@code PUT /api/v1/studies/{uid}/boxes}
- * @param apiTokenFile a file holding the token API writes must carry ({@code Authorization: Bearer
- *     TOKEN}); null: writes need none
+ * @param apiTokenFile deprecated: a file holding one shared token accepted as a write-scope API
+ *     token; null: none
+ * @param sessionIdleTimeout a browser login unused this long ends
+ * @param sessionMaxAge a browser login ends this long after it began
+ * @param loginMaxFailures failed logins per address or user name before 429
+ * @param loginFailureWindow the window failed logins are counted in
+ * @param allowedHosts extra Host header names the web listener answers to
+ * @param statusPageLogin whether the status page needs a login
  */
 public record Settings(
     Path dataDir,
@@ -77,10 +83,25 @@ public record Settings(
     Duration gradingRetryDelay,
     Duration gradingRetryMaxDelay,
     boolean boxesApi,
-    Path apiTokenFile) {
+    Path apiTokenFile,
+    Duration sessionIdleTimeout,
+    Duration sessionMaxAge,
+    int loginMaxFailures,
+    Duration loginFailureWindow,
+    List<String> allowedHosts,
+    boolean statusPageLogin) {
 
   public Settings {
     allowAe = List.copyOf(allowAe);
+    allowedHosts = List.copyOf(allowedHosts);
+    if (sessionMaxAge.compareTo(sessionIdleTimeout) < 0) {
+      throw new ConfigException(
+          "session-max-age: must be at least session-idle-timeout ("
+              + sessionIdleTimeout.toMinutes()
+              + " min), was "
+              + sessionMaxAge.toMinutes()
+              + " min");
+    }
     if (gradingRetryMaxDelay.compareTo(gradingRetryDelay) < 0
         || gradingRetryMaxDelay.compareTo(Duration.ofHours(1)) > 0) {
       throw new ConfigException(
@@ -145,7 +166,13 @@ public record Settings(
             v.get(Keys.GRADING_RETRY_DELAY),
             v.get(Keys.GRADING_RETRY_MAX_DELAY),
             v.get(Keys.BOXES_API),
-            v.get(Keys.API_TOKEN_FILE));
+            v.get(Keys.API_TOKEN_FILE),
+            v.get(Keys.SESSION_IDLE_TIMEOUT),
+            v.get(Keys.SESSION_MAX_AGE),
+            v.get(Keys.LOGIN_MAX_FAILURES),
+            v.get(Keys.LOGIN_FAILURE_WINDOW),
+            v.get(Keys.ALLOWED_HOSTS),
+            v.get(Keys.STATUS_PAGE_LOGIN));
     v.requireAllRead();
     return s;
   }

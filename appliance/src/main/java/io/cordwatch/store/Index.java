@@ -56,11 +56,18 @@ public final class Index implements AutoCloseable {
 
   private final Database db;
   private final BoxChangePolicy boxChanges;
+  private final Accounts accounts;
   private volatile long boxesVersion;
 
   private Index(Database db, BoxChangePolicy boxChanges) {
     this.db = db;
     this.boxChanges = boxChanges;
+    this.accounts = new Accounts(db);
+  }
+
+  /** Users, API tokens and sessions ({@link Accounts}), in this same database. */
+  public Accounts accounts() {
+    return accounts;
   }
 
   /**

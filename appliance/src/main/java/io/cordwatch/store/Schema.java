@@ -13,7 +13,7 @@ import java.sql.Statement;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int VERSION = 5;
+  static final int VERSION = 6;
 
   private Schema() {}
 
@@ -51,6 +51,9 @@ final class Schema {
       }
       if (version < 5) {
         createVersion5(s);
+      }
+      if (version < 6) {
+        createVersion6(s);
       }
       s.execute("INSERT INTO schema_version(version) VALUES (" + VERSION + ")");
     }
@@ -180,5 +183,39 @@ final class Schema {
   private static void createVersion5(Statement s) throws SQLException {
     s.execute("ALTER TABLE slice_results ADD COLUMN p_high REAL");
     s.execute("ALTER TABLE slice_results ADD COLUMN high_call INTEGER");
+  }
+
+  /**
+   * Version 6: access control. Local users (role, a self-describing password hash, disabled), API
+   * tokens (only their SHA-256) and browser sessions (only the SHA-256 of the cookie value).
+   */
+  private static void createVersion6(Statement s) throws SQLException {
+    s.execute(
+        """
+        CREATE TABLE users(
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE,
+          role TEXT NOT NULL,
+          password_hash TEXT NOT NULL,
+          disabled INTEGER NOT NULL DEFAULT 0,
+          created_ms INTEGER NOT NULL,
+          updated_ms INTEGER NOT NULL)""");
+    s.execute(
+        """
+        CREATE TABLE api_tokens(
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE,
+          scope TEXT NOT NULL,
+          token_sha256 TEXT NOT NULL UNIQUE,
+          created_ms INTEGER NOT NULL,
+          last_used_ms INTEGER)""");
+    s.execute(
+        """
+        CREATE TABLE sessions(
+          id_sha256 TEXT PRIMARY KEY,
+          user_id INTEGER NOT NULL REFERENCES users(id),
+          created_ms INTEGER NOT NULL,
+          last_seen_ms INTEGER NOT NULL)""");
+    s.execute("CREATE INDEX sessions_by_user ON sessions(user_id)");
   }
 }

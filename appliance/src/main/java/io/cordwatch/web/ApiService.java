@@ -12,14 +12,11 @@ import io.cordwatch.store.Records.BoxReplacement;
 import io.cordwatch.store.Records.BoxRow;
 import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.store.Records.StudyRow;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,9 +34,10 @@ import java.util.logging.Logger;
  * one index transaction, which also queues grading again for series whose boxes changed and writes
  * an audit row. The body is checked whole before anything is written (each box names an instance of
  * this study, a frame it has, and pixels inside its image), so a refused upload changes nothing.
- * The setting {@code boxes-api: off} turns the route into a 403; with {@code api-token-file} set, a
- * write without {@code Authorization: Bearer TOKEN} (or with another token) is a 401 and changes
- * nothing ({@link ApiToken}).
+ * The setting {@code boxes-api: off} turns the route into a 403. Who may call which route is
+ * decided before any of this runs ({@link Guard}, {@link RoutePolicy}): reads need results access,
+ * the upload a clinician or admin (with the CSRF token) or a write-scope token; the audit row names
+ * who it was.
  */
 final class ApiService implements HttpService {
   private static final Logger LOG = Logger.getLogger(ApiService.class.getName());
@@ -123,13 +121,6 @@ final class ApiService implements HttpService {
           WebException.Code.FORBIDDEN,
           "canal boxes cannot be supplied through the API on this appliance (boxes-api: off)");
     }
-    Optional<String> refused =
-        ctx.apiToken().refusal(req.headers().first(HeaderNames.AUTHORIZATION));
-    if (refused.isPresent()) {
-      LOG.warning("canal boxes refused to " + peer(req) + ": " + refused.get());
-      res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"cordwatch\"");
-      throw new WebException(WebException.Code.UNAUTHORIZED, refused.get());
-    }
     String uid = study(req).studyUid();
     String type =
         req.headers()
@@ -170,7 +161,7 @@ final class ApiService implements HttpService {
                                 b.box().y1()))
                     .toList(),
                 ctx.clock().millis(),
-                "api " + peer(req));
+                "api " + who(req) + " from " + Replies.peer(req));
     LOG.info(
         "canal boxes of study "
             + Uids.tag(uid)
@@ -182,7 +173,8 @@ final class ApiService implements HttpService {
             + r.changed()
             + " changed, "
             + r.requeuedSeries().size()
-            + " series queued for grading again");
+            + " series queued for grading again by "
+            + who(req));
     Replies.json(
         res,
         new Views.BoxesStoredView(
@@ -256,11 +248,13 @@ final class ApiService implements HttpService {
     }
   }
 
-  private static String peer(ServerRequest req) {
-    SocketAddress a = req.remotePeer().address();
-    return a instanceof InetSocketAddress i && i.getAddress() != null
-        ? i.getAddress().getHostAddress()
-        : String.valueOf(a);
+  /** Who made the request, as the Guard found it (the route is never reached anonymously). */
+  private static String who(ServerRequest req) {
+    return req.context()
+        .get(Access.class)
+        .filter(a -> !a.anonymous())
+        .map(a -> a.principal().describe())
+        .orElse("anonymous");
   }
 
   private static String state(ServerRequest req) {

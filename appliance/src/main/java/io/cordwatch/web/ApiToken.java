@@ -5,20 +5,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Optional;
 
 /**
- * The shared secret that API writes must carry ({@code Authorization: Bearer TOKEN}), read from the
- * file the {@code api-token-file} setting names; or none, when the setting is not given, and then
- * writes are open to whoever reaches the HTTP port (the status page and the reads always are).
- * Compared in constant time.
+ * The deprecated single shared token, read from the file the {@code api-token-file} setting names,
+ * and accepted as one more write-scope API token (named {@code api-token-file} in logs and audit
+ * rows) so appliances set up before per-client tokens keep working; or none. Compared in constant
+ * time.
  */
 public final class ApiToken {
   /** The shortest token accepted: a guessable one would protect nothing. */
   public static final int MIN_LENGTH = 16;
 
   private static final int MAX_LENGTH = 256;
-  private static final String SCHEME = "Bearer ";
 
   private final byte[] token;
 
@@ -62,29 +60,15 @@ public final class ApiToken {
     return new ApiToken(text.getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** Whether writes need the token. */
+  /** Whether a token file is configured. */
   public boolean required() {
     return token != null;
   }
 
-  /**
-   * Whether a request with this Authorization header may write.
-   *
-   * @return empty when it may; else why not, for the 401's message
-   */
-  Optional<String> refusal(Optional<String> authorization) {
-    if (token == null) {
-      return Optional.empty();
-    }
-    if (authorization.isEmpty() || !authorization.get().startsWith(SCHEME)) {
-      return Optional.of(
-          "this appliance takes changes through the API only with its token: send"
-              + " 'Authorization: Bearer TOKEN' (the token is in the file api-token-file names)");
-    }
-    byte[] given =
-        authorization.get().substring(SCHEME.length()).strip().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(token, given)
-        ? Optional.empty()
-        : Optional.of("the API token sent does not match this appliance's (api-token-file)");
+  /** Whether {@code bearer} (the part after "Bearer ") is this token; compared in constant time. */
+  boolean matches(String bearer) {
+    return token != null
+        && bearer != null
+        && MessageDigest.isEqual(token, bearer.getBytes(StandardCharsets.UTF_8));
   }
 }

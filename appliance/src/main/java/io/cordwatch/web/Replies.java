@@ -50,6 +50,14 @@ final class Replies {
     rules.any(path, (req, res) -> methodNotAllowed(req, res, Method.GET, Method.PUT));
   }
 
+  /** The caller's address, for log lines and audit rows. */
+  static String peer(ServerRequest req) {
+    java.net.SocketAddress a = req.remotePeer().address();
+    return a instanceof java.net.InetSocketAddress i && i.getAddress() != null
+        ? i.getAddress().getHostAddress()
+        : String.valueOf(a);
+  }
+
   static void json(ServerResponse res, Status status, Object body) {
     byte[] bytes;
     try {
@@ -97,7 +105,7 @@ final class Replies {
                 + " (the API is under /api/v1, health under /observe)"));
   }
 
-  private static void methodNotAllowed(ServerRequest req, ServerResponse res, Method... allowed) {
+  static void methodNotAllowed(ServerRequest req, ServerResponse res, Method... allowed) {
     String names =
         java.util.Arrays.stream(allowed)
             .map(Method::text)

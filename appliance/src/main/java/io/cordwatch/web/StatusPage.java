@@ -2,8 +2,6 @@ package io.cordwatch.web;
 
 import io.cordwatch.Version;
 import io.cordwatch.dicom.Uids;
-import io.cordwatch.grade.StudyVerdict;
-import io.cordwatch.grade.Verdict;
 import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.StudyRow;
 import io.helidon.http.Status;
@@ -23,12 +21,15 @@ import java.util.logging.Logger;
 
 /**
  * The page at {@code /} for facilities staff: one glance says OK or ATTENTION and why, in words,
- * without a login, JavaScript or a console. It is rendered on the server from the same readings as
- * the API and refreshes itself, so it works on a locked-down ward PC or a phone.
+ * without JavaScript or a console (and without a login unless {@code status-page-login} is on). It
+ * is rendered on the server from the same readings as the API and refreshes itself, so it works on
+ * a locked-down ward PC or a phone.
  *
- * <p>It shows no patient data: studies appear only as {@link Uids#tag} (a hash that staff can quote
- * to support, and that support can match against the log). Everything printed is escaped, because
- * series descriptions and the engine line come from outside this process.
+ * <p>It shows no patient-derived text, since facilities staff (and, unless {@code
+ * status-page-login} is on, anyone who reaches the port) see it: studies appear only as {@link
+ * Uids#tag} (a hash that staff can quote to support, and that support can match against the log)
+ * with their state and counts; no UID, series description or grade. Everything printed is escaped
+ * all the same, because the engine line comes from outside this process.
  *
  * <p>A failing index must not take the page down with it; the page is where staff look when
  * something is wrong. So each part is read on its own, and a part that cannot be read becomes a
@@ -52,10 +53,12 @@ final class StatusPage implements HttpService {
   }
 
   private void page(ServerRequest req, ServerResponse res) {
-    Replies.text(res, Status.OK_200, "text/html; charset=utf-8", render(req.localPeer().port()));
+    Access access = req.context().get(Access.class).orElse(Access.ANONYMOUS);
+    Replies.text(
+        res, Status.OK_200, "text/html; charset=utf-8", render(req.localPeer().port(), access));
   }
 
-  String render(int httpPort) {
+  String render(int httpPort, Access access) {
     HealthChecks.Health health = HealthChecks.run(ctx);
     List<String> reasons = new ArrayList<>();
     for (HealthChecks.Check c : health.checks()) {
@@ -75,15 +78,12 @@ final class StatusPage implements HttpService {
     Views.AcceleratorView accel = Views.accelerator(ctx);
     boolean ok = reasons.isEmpty();
 
-    Html h = new Html();
-    h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    h.raw("<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">\n");
-    h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    h.raw("<title>")
-        .text("CordWatch: " + (ok ? (accel.degraded() ? "DEGRADED" : "OK") : "ATTENTION"))
-        .raw("</title>\n");
-    h.raw(STYLE);
-    h.raw("</head>\n<body>\n<header>\n");
+    Html h =
+        Html.page(
+            "CordWatch: " + (ok ? (accel.degraded() ? "DEGRADED" : "OK") : "ATTENTION"),
+            "<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">\n");
+    account(h, access);
+    h.raw("<header>\n");
     if (ok && accel.degraded()) {
       // Still grading, on the CPU: slower, so staff should call support, but nothing is lost.
       h.raw("<p class=\"state degraded\">DEGRADED</p>\n<p>")
@@ -124,6 +124,29 @@ final class StatusPage implements HttpService {
     studies(h, studies, status != null);
     h.raw("</body>\n</html>\n");
     return h.toString();
+  }
+
+  /**
+   * Who is signed in, with a sign-out button (a form: logging out changes state, so it carries the
+   * CSRF token), or a sign-in link; and, while nobody can log in, how to add the first admin.
+   */
+  private void account(Html h, Access access) {
+    h.raw("<nav class=\"account\">");
+    if (access.viaSession()) {
+      h.text(
+          "Signed in as "
+              + access.principal().name()
+              + " ("
+              + access.principal().role().wireName()
+              + ") ");
+      h.raw("<form method=\"post\" action=\"/logout\">")
+          .csrfField(access.session().csrfToken())
+          .raw("<button type=\"submit\">Sign out</button></form>");
+    } else {
+      h.raw("<a href=\"/login\">Sign in</a>");
+    }
+    h.raw("</nav>\n");
+    LoginPage.firstAdminHint(ctx, h);
   }
 
   private List<StudyRow> newestStudies() {
@@ -239,10 +262,7 @@ final class StatusPage implements HttpService {
     h.raw("<th>Images</th><th>Series</th></tr>\n");
     for (StudyRow s : studies) {
       h.raw("<tr><td><code>").text(Uids.tag(s.studyUid())).raw("</code></td><td>");
-      h.text(
-              stateWords(s.state())
-                  + outcomeWords(
-                      Views.studyVerdict(s.series().stream().map(Views::series).toList())))
+      h.text(stateWords(s.state()))
           .raw("</td><td>")
           .text(time(Instant.ofEpochMilli(s.lastReceivedMs())));
       h.raw("</td><td class=\"n\">").text(Integer.toString(s.instanceCount())).raw("</td><td>");
@@ -260,35 +280,21 @@ final class StatusPage implements HttpService {
     h.raw("</table>\n");
   }
 
+  /**
+   * A series without anything taken from the images' text: no description (it is typed at the
+   * scanner and may name the patient or the clinical question) and no grade (results are for
+   * clinicians). Modality, size and whether it is graded are enough to see that work flows.
+   */
   private static String seriesLine(SeriesRow r) {
-    String name =
-        r.description() == null || r.description().isBlank() ? "(no description)" : r.description();
     String decision =
         r.decision() == null
             ? "receiving"
             : "selected".equals(r.decision()) ? "selected for grading" : "not graded";
-    return name
-        + (r.modality() == null ? "" : " \u00b7 " + r.modality())
+    return (r.modality() == null ? "series" : r.modality())
         + " \u00b7 "
         + r.instanceCount()
         + (r.instanceCount() == 1 ? " image \u00b7 " : " images \u00b7 ")
-        + decision
-        + outcomeWords(Views.seriesOutcome(r));
-  }
-
-  /**
-   * A graded series' group in words; an indeterminate series says "read manually" with its reason,
-   * so nobody takes the absence of "high" for a low call.
-   */
-  static String outcomeWords(StudyVerdict v) {
-    if (v == null || v.group() == null) {
-      return "";
-    }
-    return switch (v.group()) {
-      case Verdict.HIGH -> " \u00b7 HIGH grade";
-      case Verdict.LOW -> " \u00b7 low grade";
-      default -> " \u00b7 indeterminate \u2014 read manually: " + v.indeterminateMessage();
-    };
+        + decision;
   }
 
   private static String stateWords(String state) {
@@ -330,55 +336,5 @@ final class StatusPage implements HttpService {
       return (s / 3600) + " h " + (s % 3600 / 60) + " min";
     }
     return (s / 86_400) + " d " + (s % 86_400 / 3600) + " h";
-  }
-
-  private static final String STYLE =
-      """
-      <style>
-      body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5rem;max-width:64rem;color:#1a1a1a}
-      .state{font-size:4rem;font-weight:700;margin:0 0 .5rem}
-      .ok{color:#17692a}.attention{color:#b00020;font-weight:600}.degraded{color:#a15c00;font-weight:600}
-      .why{font-size:1.3rem}.meta{color:#555}
-      table{border-collapse:collapse;margin-bottom:1.5rem}
-      th,td{text-align:left;padding:.3rem .8rem;border-bottom:1px solid #ddd;vertical-align:top}
-      td.n{text-align:right;font-variant-numeric:tabular-nums}
-      ul{margin:0;padding-left:1.2rem}
-      </style>
-      """;
-
-  /**
-   * Markup goes in through {@code raw}, everything else through {@code text}, which escapes; the
-   * two names make an unescaped value stand out in review.
-   */
-  private static final class Html {
-    private final StringBuilder out = new StringBuilder(8192);
-
-    Html raw(String markup) {
-      out.append(markup);
-      return this;
-    }
-
-    Html text(String s) {
-      if (s == null) {
-        return this;
-      }
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        switch (c) {
-          case '<' -> out.append("&lt;");
-          case '>' -> out.append("&gt;");
-          case '&' -> out.append("&amp;");
-          case '"' -> out.append("&quot;");
-          case '\'' -> out.append("&#39;");
-          default -> out.append(c);
-        }
-      }
-      return this;
-    }
-
-    @Override
-    public String toString() {
-      return out.toString();
-    }
   }
 }

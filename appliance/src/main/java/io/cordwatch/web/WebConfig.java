@@ -1,6 +1,7 @@
 package io.cordwatch.web;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What the web stage is told at start-up (keys of the same names in the appliance's settings;
@@ -10,7 +11,21 @@ import java.nio.file.Path;
  * @param httpPort port to listen on; 0 picks a free one
  * @param aeTitle our AE title, shown on the status page
  * @param boxesApi whether canal boxes may be supplied with {@code PUT /api/v1/studies/{uid}/boxes}
- * @param apiTokenFile the file holding the token API writes must carry; null: writes need none
+ * @param apiTokenFile deprecated: a file holding one shared token accepted as a write-scope API
+ *     token; null: none
+ * @param allowedHosts Host header names answered besides localhost, this host's name and bind
+ * @param statusPageLogin whether the status page and {@code /api/v1/status} need a login
  */
 public record WebConfig(
-    String bind, int httpPort, String aeTitle, boolean boxesApi, Path apiTokenFile) {}
+    String bind,
+    int httpPort,
+    String aeTitle,
+    boolean boxesApi,
+    Path apiTokenFile,
+    List<String> allowedHosts,
+    boolean statusPageLogin) {
+
+  public WebConfig {
+    allowedHosts = List.copyOf(allowedHosts);
+  }
+}

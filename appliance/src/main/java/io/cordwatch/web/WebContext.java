@@ -1,5 +1,7 @@
 package io.cordwatch.web;
 
+import io.cordwatch.auth.AccessControl;
+import io.cordwatch.auth.AuthConfig;
 import io.cordwatch.store.Index;
 import io.cordwatch.telemetry.DiskWatermark;
 import io.cordwatch.telemetry.Meters;
@@ -10,8 +12,8 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * What the web layer reads; it owns none of it. Its only write is a study's canal boxes, through
- * the index.
+ * What the web layer reads; it owns none of it. Its writes are a study's canal boxes, through the
+ * index, and logins and logouts, through access control.
  *
  * @param config the web stage's settings
  * @param index the index database (read-only use)
@@ -24,7 +26,9 @@ import java.util.function.Supplier;
  * @param clock time source
  * @param startedAt when the appliance started
  * @param accelerator the device profile, engine mode and GPU readings
- * @param apiToken what API writes must carry (read once, at start-up, from {@code api-token-file})
+ * @param apiToken the deprecated shared token (read once, at start-up, from {@code
+ *     api-token-file}), accepted as a write-scope API token
+ * @param access users, API tokens, sessions and the login throttle
  */
 public record WebContext(
     WebConfig config,
@@ -37,9 +41,13 @@ public record WebContext(
     Clock clock,
     Instant startedAt,
     Supplier<Accelerator> accelerator,
-    ApiToken apiToken) {
+    ApiToken apiToken,
+    AccessControl access) {
 
-  /** Without device detection (tests of the other surfaces); the token from the config. */
+  /**
+   * Without device detection (tests of the other surfaces); the token from the config, access
+   * control with the default timeouts over the index.
+   */
   public WebContext(
       WebConfig config,
       Index index,
@@ -61,6 +69,7 @@ public record WebContext(
         clock,
         startedAt,
         Accelerator::unknown,
-        ApiToken.of(config.apiTokenFile()));
+        ApiToken.of(config.apiTokenFile()),
+        AccessControl.over(index, AuthConfig.defaults(), clock));
   }
 }

@@ -13,16 +13,25 @@ public final class WebException extends RuntimeException {
     INVALID_PARAMETER(400),
     /** The request itself could not be understood. */
     BAD_REQUEST(400),
-    /** A write without the API token, or with a wrong one. */
+    /** No login or API token, or one that is not (or no longer) valid. */
     UNAUTHORIZED(401),
-    /** The request is understood but this appliance is set up to refuse it. */
+    /**
+     * The request is understood but refused: a role or scope without the right, a missing CSRF
+     * token, a cross-site request, or a setting that turns the route off.
+     */
     FORBIDDEN(403),
     /** Nothing lives at this path, or the named object does not exist. */
     NOT_FOUND(404),
     /** The path exists but not for this method. */
     METHOD_NOT_ALLOWED(405),
+    /** The request body is larger than this path takes. */
+    PAYLOAD_TOO_LARGE(413),
     /** The request body is in a format this path does not take. */
     UNSUPPORTED_MEDIA_TYPE(415),
+    /** The Host header names a host this appliance does not answer for (allowed-hosts). */
+    MISDIRECTED_REQUEST(421),
+    /** Too many failed logins; the Retry-After header says when to try again. */
+    TOO_MANY_REQUESTS(429),
     /** The index could not be read; details are in the appliance log. */
     INDEX_UNAVAILABLE(500),
     /** A fault in the appliance; details are in the appliance log. */

@@ -5,10 +5,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
- * The appliance's HTTP listener: the JSON API, the observe endpoints and the status page, served by
- * Helidon SE on virtual threads. It only reads (the index, the meters, the disk), so it can be
- * started before the DICOM listener and stopped after it, and a fault in a request never reaches
- * the receiving pipeline.
+ * The appliance's HTTP listener: the JSON API, the observe endpoints, the status page and the login
+ * pages, served by Helidon SE on virtual threads, every request through the {@link Guard} first. It
+ * mostly reads (the index, the meters, the disk), so it can be started before the DICOM listener
+ * and stopped after it, and a fault in a request never reaches the receiving pipeline.
  *
  * <p>Helidon's own shutdown hook is turned off: the appliance closes its parts in order (stop
  * taking studies, drain, close the index), and a second hook racing that order would make the order
@@ -18,10 +18,11 @@ public final class WebServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(WebServer.class.getName());
 
   /**
-   * Only canal box uploads carry a body (about 100 bytes a slice); the cap keeps a stray upload
-   * from costing memory while leaving room for studies of thousands of slices.
+   * Only canal box uploads (about 100 bytes a slice) and the login form carry a body; the cap
+   * (answered 413) keeps a stray upload from costing memory while leaving room for studies of
+   * thousands of slices.
    */
-  private static final long MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
+  static final long MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
 
   private final io.helidon.webserver.WebServer server;
   private final int port;
@@ -76,7 +77,10 @@ public final class WebServer implements AutoCloseable {
    */
   public static void routing(HttpRouting.Builder routing, WebContext ctx) {
     routing
+        .addFilter(new Guard(ctx))
         .register("/api/v1", new ApiService(ctx))
+        .register("/static", new StaticAssets())
+        .register(new LoginPage(ctx))
         .register("/observe", new ObserveService(ctx))
         .register(new StatusPage(ctx))
         .any(Replies::notFound)

@@ -15,6 +15,7 @@ import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.phantom.SyntheticStudy;
 import io.cordwatch.receive.Peers;
 import io.cordwatch.receive.RunningAppliance;
+import io.cordwatch.testing.Credentials;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +39,9 @@ class ApplianceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
 
+  /** A write-scope API token in the running appliance's index (results need one). */
+  private String token;
+
   @TempDir Path tmp;
 
   @Test
@@ -46,6 +50,7 @@ class ApplianceTest {
     List<Path> files =
         SyntheticStudy.write(tmp.resolve("study"), new SyntheticStudy.Spec(6, true, true, 64, 5));
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      token = Credentials.writeToken(appliance.index());
       Peers.Run sent = Peers.storescu(appliance.dicomPort(), "STORESCU", files);
       assertEquals(12, Peers.successes(sent), sent.output());
 
@@ -110,6 +115,7 @@ class ApplianceTest {
       first.read(files.get(0).toString());
       String studyUid = Attribute.getSingleStringValueOrNull(first, TagFromName.StudyInstanceUID);
       try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+        token = Credentials.writeToken(appliance.index());
         Peers.storescu(appliance.dicomPort(), "STORESCU", files);
         Peers.storescu(appliance.dicomPort(), "INTRUDER", files);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -126,6 +132,9 @@ class ApplianceTest {
       assertTrue(
           lines.stream().anyMatch(l -> l.contains(Uids.tag(studyUid))),
           "hashed UID tags are logged instead: " + lines);
+      assertTrue(
+          lines.stream().anyMatch(l -> l.contains("install/cordwatch user add NAME --role admin")),
+          "with no user, start-up says how to add the first admin: " + lines);
     } finally {
       ours.removeHandler(capture);
     }
@@ -147,6 +156,9 @@ class ApplianceTest {
             "8");
     String out = r.out();
     assertEquals(0, r.exit(), r.all());
+    assertTrue(
+        r.out().contains("curl -H 'Authorization: Bearer "),
+        "the demo shows how to read the API with the read token it made: " + r.all());
     assertTrue(out.contains("storescu: 14 of 14 instances acknowledged"), out);
     assertTrue(out.contains("ground truth, computed from the phantom's own masks"), out);
     assertTrue(
@@ -183,7 +195,7 @@ class ApplianceTest {
   private JsonNode get(String url) throws Exception {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            Credentials.bearer(HttpRequest.newBuilder(URI.create(url)), token).GET().build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return JSON.readTree(r.body());

@@ -13,6 +13,7 @@ import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
 import io.cordwatch.receive.Peers;
 import io.cordwatch.receive.RunningAppliance;
+import io.cordwatch.testing.Credentials;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 class GradingApplianceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
+
+  /** A write-scope API token in the running appliance's index (results need one). */
+  private String token;
 
   @TempDir Path tmp;
 
@@ -59,6 +63,7 @@ class GradingApplianceTest {
     flags.put("bundle", bundle.toString());
     flags.put("boxes", phantom.resolve("labels.csv").toString());
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      token = Credentials.writeToken(appliance.index());
       String base = "http://127.0.0.1:" + appliance.httpPort();
       String engine = get(base + "/api/v1/status").path("engine").asText();
       assertTrue(engine.startsWith("OnnxRuntimeEngine (CPU, "), engine);
@@ -190,6 +195,7 @@ class GradingApplianceTest {
     // The index was closed on the way out: the same data directory starts cleanly.
     flags.remove("boxes");
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      token = Credentials.writeToken(appliance.index());
       assertTrue(appliance.engineState().contains("every slice is reported 'no ROI'"));
     }
   }
@@ -220,6 +226,7 @@ class GradingApplianceTest {
     flags.put("profiles", profiles.toString());
     flags.put("profile", "site-ada-int8");
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      token = Credentials.writeToken(appliance.index());
       JsonNode a =
           get("http://127.0.0.1:" + appliance.httpPort() + "/api/v1/status").path("accelerator");
       assertEquals("site-ada-int8", a.path("profile").asText(), a.toString());
@@ -270,7 +277,9 @@ class GradingApplianceTest {
       assertTrue(System.nanoTime() < deadline, "study never graded");
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(URI.create(base + "/api/v1/studies/" + studyUid))
+              Credentials.bearer(
+                      HttpRequest.newBuilder(URI.create(base + "/api/v1/studies/" + studyUid)),
+                      token)
                   .GET()
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -302,6 +311,7 @@ class GradingApplianceTest {
     flags.put("release-grace", "100ms");
     flags.put("bundle", bundle.toString());
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      token = Credentials.writeToken(appliance.index());
       String base = "http://127.0.0.1:" + appliance.httpPort();
       Peers.Run sent = Peers.storescu(appliance.dicomPort(), "STORESCU", phantom.files());
       assertEquals(phantom.files().size(), Peers.successes(sent), sent.output());
@@ -314,7 +324,10 @@ class GradingApplianceTest {
 
       HttpResponse<String> put =
           http.send(
-              HttpRequest.newBuilder(URI.create(base + "/api/v1/studies/" + study + "/boxes"))
+              Credentials.bearer(
+                      HttpRequest.newBuilder(
+                          URI.create(base + "/api/v1/studies/" + study + "/boxes")),
+                      token)
                   .header("Content-Type", "text/csv")
                   .PUT(HttpRequest.BodyPublishers.ofFile(phantom.labels()))
                   .build(),
@@ -354,6 +367,7 @@ class GradingApplianceTest {
     flags.put("bundle", bundle.toString());
     flags.put("boxes", file.toString());
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      token = Credentials.writeToken(appliance.index());
       assertTrue(
           appliance
               .engineState()
@@ -405,7 +419,10 @@ class GradingApplianceTest {
       }
       HttpResponse<String> put =
           http.send(
-              HttpRequest.newBuilder(URI.create(base + "/api/v1/studies/" + study + "/boxes"))
+              Credentials.bearer(
+                      HttpRequest.newBuilder(
+                          URI.create(base + "/api/v1/studies/" + study + "/boxes")),
+                      token)
                   .header("Content-Type", "text/csv")
                   .PUT(HttpRequest.BodyPublishers.ofString(csv.toString()))
                   .build(),
@@ -453,6 +470,7 @@ class GradingApplianceTest {
       flags.put("bundle", bundle.toString());
       flags.put("boxes", phantom.labels().toString());
       try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+        token = Credentials.writeToken(appliance.index());
         String base = "http://127.0.0.1:" + appliance.httpPort();
         Peers.Run sent = Peers.storescu(appliance.dicomPort(), "STORESCU", phantom.files());
         assertEquals(phantom.files().size(), Peers.successes(sent), sent.output());
@@ -489,7 +507,7 @@ class GradingApplianceTest {
   private JsonNode get(String url) throws Exception {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            Credentials.bearer(HttpRequest.newBuilder(URI.create(url)), token).GET().build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return JSON.readTree(r.body());

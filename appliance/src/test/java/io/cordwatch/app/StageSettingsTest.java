@@ -2,6 +2,7 @@ package io.cordwatch.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cordwatch.auth.AuthConfig;
 import io.cordwatch.config.Settings;
 import io.cordwatch.receive.ReceiveConfig;
 import io.cordwatch.study.SelectionRules;
@@ -61,10 +62,36 @@ class StageSettingsTest {
                 "bind", "127.0.0.1",
                 "http-port", "8443",
                 "boxes-api", "off",
-                "api-token-file", "/etc/cordwatch/api-token"));
+                "api-token-file", "/etc/cordwatch/api-token",
+                "allowed-hosts", "cordwatch.ward.example, cw",
+                "status-page-login", "on"));
 
     assertEquals(
-        new WebConfig("127.0.0.1", 8443, "CORDWATCH", false, Path.of("/etc/cordwatch/api-token")),
+        new WebConfig(
+            "127.0.0.1",
+            8443,
+            "CORDWATCH",
+            false,
+            Path.of("/etc/cordwatch/api-token"),
+            List.of("cordwatch.ward.example", "cw"),
+            true),
         StageSettings.web(s));
+  }
+
+  @Test
+  void accessControlGetsItsTimeoutsAndLoginLimits() {
+    Settings s =
+        Settings.load(
+            null,
+            Map.of(
+                "session-idle-timeout", "15m",
+                "session-max-age", "8h",
+                "login-max-failures", "3",
+                "login-failure-window", "10m"));
+
+    assertEquals(
+        new AuthConfig(Duration.ofMinutes(15), Duration.ofHours(8), 3, Duration.ofMinutes(10)),
+        StageSettings.auth(s));
+    assertEquals(AuthConfig.defaults(), StageSettings.auth(Settings.load(null, Map.of())));
   }
 }

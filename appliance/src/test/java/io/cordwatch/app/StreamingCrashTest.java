@@ -20,6 +20,7 @@ import io.cordwatch.receive.RunningAppliance;
 import io.cordwatch.roi.SuppliedBoxes;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.JobState;
+import io.cordwatch.testing.Credentials;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,6 +44,9 @@ class StreamingCrashTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
 
+  /** A write-scope API token made in the data directory before the first start. */
+  private String token;
+
   @TempDir Path tmp;
 
   @Test
@@ -59,6 +63,7 @@ class StreamingCrashTest {
       files = s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
     }
     Path data = tmp.resolve("data");
+    token = Credentials.writeToken(data);
     // Completion is a minute away, so the only grading that can happen is the speculative one.
     RunningAppliance.Served firstRun = start(data, bundleDir, labels, "60s");
     Process first = firstRun.process();
@@ -163,7 +168,7 @@ class StreamingCrashTest {
 
   private HttpResponse<String> get(String url) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        Credentials.bearer(HttpRequest.newBuilder(URI.create(url)), token).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

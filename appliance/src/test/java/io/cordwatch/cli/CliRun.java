@@ -18,6 +18,17 @@ public record CliRun(int exit, String out, String err) {
     return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
   }
 
+  /** As {@link #run}, with {@code stdin} as standard input (e.g. for --password-stdin). */
+  public static CliRun runWithInput(String stdin, String... args) {
+    java.io.InputStream oldIn = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+      return run(args);
+    } finally {
+      System.setIn(oldIn);
+    }
+  }
+
   /** Runs {@code cordwatch args...} in this JVM, capturing standard output and error. */
   public static CliRun run(String... args) {
     PrintStream oldOut = System.out;

@@ -26,6 +26,7 @@ class IndexMigrationTest {
     // Turn it back into what a version 1 appliance left on disk.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement()) {
+      dropAccountTables(s);
       s.execute("DROP TABLE slice_results");
       s.execute("DROP TABLE verdicts");
       s.execute("DROP TABLE boxes");
@@ -45,7 +46,7 @@ class IndexMigrationTest {
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
       rs.next();
-      assertEquals(5, rs.getInt(1));
+      assertEquals(6, rs.getInt(1));
     }
   }
 
@@ -60,6 +61,7 @@ class IndexMigrationTest {
     // Turn it back into what a version 2 appliance left on disk.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement()) {
+      dropAccountTables(s);
       s.execute("DROP TABLE boxes");
       s.execute("ALTER TABLE jobs DROP COLUMN next_attempt_ms");
       s.execute("ALTER TABLE slice_results DROP COLUMN box_source");
@@ -118,6 +120,7 @@ class IndexMigrationTest {
     // Turn it back into what a version 3 appliance left on disk.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement()) {
+      dropAccountTables(s);
       s.execute("ALTER TABLE slice_results DROP COLUMN box_source");
       s.execute("ALTER TABLE slice_results DROP COLUMN p_high");
       s.execute("ALTER TABLE slice_results DROP COLUMN high_call");
@@ -174,6 +177,47 @@ class IndexMigrationTest {
         "api",
         null,
         null);
+  }
+
+  @Test
+  void versionFiveIndexGainsAccountTablesAndKeepsItsVerdict() throws Exception {
+    Path db = tmp.resolve("index.db");
+    try (Index index = Index.open(db)) {
+      seriesWithJob(index);
+      var job = index.claimJob(3).orElseThrow();
+      assertTrue(index.finishJob(job, "{\"grade\":\"2\"}", List.of(), 4));
+    }
+    // Turn it back into what a version 5 appliance left on disk.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement()) {
+      dropAccountTables(s);
+      s.execute("DELETE FROM schema_version");
+      s.execute("INSERT INTO schema_version(version) VALUES (5)");
+    }
+
+    try (Index index = Index.open(db)) {
+      assertEquals(
+          "{\"grade\":\"2\"}",
+          index.study("1.2.3").orElseThrow().series().getFirst().verdictJson());
+      assertEquals(List.of(), index.accounts().users());
+      assertTrue(index.accounts().addUser("alice", "admin", "pbkdf2-sha256$1$AA$AA", 5));
+      assertTrue(index.accounts().addToken("pacs", "read", "ab12", 6));
+      assertEquals("alice", index.accounts().users().getFirst().name());
+      assertEquals("pacs", index.accounts().tokenBySha256("ab12").orElseThrow().name());
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
+      rs.next();
+      assertEquals(6, rs.getInt(1));
+    }
+  }
+
+  /** What version 6 added: an older appliance's database has none of it. */
+  private static void dropAccountTables(Statement s) throws java.sql.SQLException {
+    s.execute("DROP TABLE sessions");
+    s.execute("DROP TABLE api_tokens");
+    s.execute("DROP TABLE users");
   }
 
   private static void seriesWithJob(Index index) {

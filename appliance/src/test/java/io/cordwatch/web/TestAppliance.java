@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cordwatch.app.RegradeOnBoxChange;
 import io.cordwatch.app.StageSettings;
+import io.cordwatch.auth.Scope;
 import io.cordwatch.config.Settings;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.telemetry.DiskWatermark;
 import io.cordwatch.telemetry.Meters;
+import io.cordwatch.testing.Credentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -42,6 +44,10 @@ final class TestAppliance implements AutoCloseable {
   final AtomicBoolean dicomListening = new AtomicBoolean(true);
   final Settings settings;
   final WebServer server;
+
+  /** A write-scope API token (write includes read) that {@link #get} sends. */
+  final String token;
+
   private final HttpClient client = HttpClient.newHttpClient();
   private int paths;
 
@@ -62,6 +68,7 @@ final class TestAppliance implements AutoCloseable {
     flags.put("ae-title", "CORDWATCH");
     settings = Settings.load(null, flags);
     index = Index.open(dir.resolve("index.db"), new RegradeOnBoxChange());
+    token = Credentials.token(index, "test", Scope.WRITE);
     disk = new DiskWatermark(dir, 0);
     try {
       server = start();
@@ -132,8 +139,19 @@ final class TestAppliance implements AutoCloseable {
         List.of(selected ? "axial within 20 degrees" : "sagittal orientation"));
   }
 
+  /** GET with the test's API token. */
   HttpResponse<String> get(String path) {
+    return send(Credentials.bearer(HttpRequest.newBuilder(uri(path)), token).GET().build());
+  }
+
+  /** GET without any credential. */
+  HttpResponse<String> getAnonymous(String path) {
     return send(HttpRequest.newBuilder(uri(path)).GET().build());
+  }
+
+  /** A request builder for {@code path} carrying the test's API token. */
+  HttpRequest.Builder authorized(String path) {
+    return Credentials.bearer(HttpRequest.newBuilder(uri(path)), token);
   }
 
   HttpResponse<String> send(HttpRequest request) {

@@ -1,0 +1,52 @@
+package io.cordwatch.web;
+
+import io.helidon.http.Method;
+
+/**
+ * What each route needs, decided in this one place by method and path so that a new route is
+ * covered before anyone remembers to protect it: anything not named here needs results access (read
+ * for GET and HEAD, change for every other method).
+ */
+final class RoutePolicy {
+  /** What a request must carry. */
+  enum Need {
+    /** Anyone: probes, metrics, the login page, the stylesheet. */
+    OPEN,
+    /** The status page and its JSON: open, or any login / token when status-page-login is on. */
+    STATUS,
+    /** Any logged-in browser user (logout). */
+    SESSION,
+    /** A clinician or admin, or a read or write token: everything that shows PHI. */
+    RESULTS_READ,
+    /** A clinician or admin, or a write token: everything that changes results. */
+    RESULTS_WRITE
+  }
+
+  private RoutePolicy() {}
+
+  static Need of(Method method, String path) {
+    if (path.equals("/observe") || path.startsWith("/observe/") || path.startsWith("/static/")) {
+      return Need.OPEN;
+    }
+    if (path.equals("/login")) {
+      return Need.OPEN;
+    }
+    if (path.equals("/logout")) {
+      return Need.SESSION;
+    }
+    if (path.equals("/") || path.equals("/api/v1/status")) {
+      return Need.STATUS;
+    }
+    return reads(method) ? Need.RESULTS_READ : Need.RESULTS_WRITE;
+  }
+
+  /** Whether the method only reads (no CSRF token, read scope). */
+  static boolean reads(Method method) {
+    return method == Method.GET || method == Method.HEAD || method == Method.OPTIONS;
+  }
+
+  /** Whether a refusal should send a browser to the login page rather than answer JSON. */
+  static boolean isPage(String path) {
+    return !path.startsWith("/api/") && !path.startsWith("/observe");
+  }
+}

@@ -1,0 +1,39 @@
+package io.cordwatch.web;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The pages' one stylesheet under {@code /static}, from the jar. Styles live in a file, not in the
+ * pages, so the Content-Security-Policy can refuse every inline style and script.
+ */
+final class StaticAssets implements HttpService {
+  private final String css = resource("cordwatch.css");
+
+  @Override
+  public void routing(HttpRules rules) {
+    Replies.get(rules, "/cordwatch.css", this::css);
+  }
+
+  private void css(ServerRequest req, ServerResponse res) {
+    Replies.text(res, Status.OK_200, "text/css; charset=utf-8", css);
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = StaticAssets.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource io/cordwatch/web/" + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
