@@ -8,9 +8,9 @@
 #
 # DATA holds the sets as folders with labels.csv (docs/validation.md says how each is made); SET
 # names the folders to use (default: every folder of DATA with a labels.csv). Needs python3 for the
-# summary only.
+# summary only; SUMMARY_ONLY=1 rewrites the summary from what OUT already holds.
 set -euo pipefail
-[ $# -ge 3 ] || { sed -n 2,11p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 3 ] || { sed -n 2,12p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 bundle=$1 data=$2 out=$3
 shift 3
@@ -20,7 +20,9 @@ if [ ${#sets[@]} -eq 0 ]; then
 fi
 mkdir -p "$out"
 cw="$root/install/cordwatch"
-for s in "${sets[@]}"; do
+# SUMMARY_ONLY=1 rewrites summary.md from the files already in OUT (nothing is graded again).
+[ "${SUMMARY_ONLY:-0}" = 1 ] && sets_to_grade=() || sets_to_grade=("${sets[@]}")
+for s in "${sets_to_grade[@]}"; do
   for boxes in supplied localizer; do
     name="$s-$boxes"
     args=()
@@ -62,7 +64,7 @@ for s in sets:
                 v = se.get("verdict") or {}
                 if v.get("group") in groups:
                     groups[v["group"]] += 1
-        fa_txt = "-" if fa["per_100"] is None else "%.2f (%d of %d; %d uncertain)" % (fa["per_100"], fa["confident_high"], fa["normal_slices"], fa["uncertain_high"])
+        fa_txt = "-" if fa["per_100"] is None else "%.2f (%d of %d; %d uncertain, %d borderline)" % (fa["per_100"], fa["confident_high"], fa["normal_slices"], fa["uncertain_high"], fa.get("borderline_high", 0))
         lo_txt = "-" if lo["share"] is None else "%.3f (%d/%d)" % (lo["share"], lo["hits"], lo["reference_boxes"])
         print("| %s | %s | %d | %s | %s | %s | %.3f | %s | %s | %d/%d/%d |" % (
             s, boxes, n, iv(cl["ac1"]), iv(cl["sensitivity"]), iv(cl["specificity"]),

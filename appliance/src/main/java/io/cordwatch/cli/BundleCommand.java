@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
       BundleCommand.Verify.class,
       BundleCommand.Create.class,
       BundleCommand.AddLocalizer.class,
-      BundleCommand.AddCalibration.class
+      BundleCommand.AddCalibration.class,
+      BundleConfidentBand.class
     })
 final class BundleCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -47,6 +47,8 @@ final class Evaluation {
    * @param pHigh predicted probability of high grade, or NaN when there are no probabilities
    * @param status "graded" or why not
    * @param uncertain whether the reader marked the slice out of distribution (false for labels)
+   * @param borderline whether the reader's high call is below its confident band (P(high) under the
+   *     bundle's {@code confident_high_threshold}; false for labels and for low calls)
    * @param highCall the reader's own high/low call when it made one (a P(high) threshold), else
    *     null: then high means a grade of 1c or worse
    * @param box the canal box {x0, y0, x1, y1} (inclusive pixels), or null when there is none
@@ -60,13 +62,14 @@ final class Evaluation {
       double pHigh,
       String status,
       boolean uncertain,
+      boolean borderline,
       Boolean highCall,
       int[] box,
       double boundary) {
 
     /** A slice with nothing but its grade (and P(high) when known). */
     Slice(Key key, String studyInstanceUid, int grade, double pHigh, String status) {
-      this(key, studyInstanceUid, grade, pHigh, status, false, null, null, Double.NaN);
+      this(key, studyInstanceUid, grade, pHigh, status, false, false, null, null, Double.NaN);
     }
 
     /** Whether this side calls the slice high grade. */
@@ -285,6 +288,7 @@ final class Evaluation {
               Double.NaN,
               "graded",
               false,
+              false,
               null,
               box(f, boxColumns, where),
               boundary >= 0 ? number(f[boundary], "boundary_distance", where) : Double.NaN));
@@ -345,6 +349,13 @@ final class Evaluation {
     for (JsonNode st : doc.path("studies")) {
       String study = st.path("study_instance_uid").asText(null);
       for (JsonNode se : st.path("series")) {
+        // The series' confident band (0: every high call confident), as its verdict states it.
+        double confidentHigh =
+            se.path("verdict")
+                .path("model")
+                .path("limits")
+                .path("confident_high_threshold")
+                .asDouble(0);
         for (JsonNode sl : se.path("slices")) {
           String where = file + ": series " + se.path("series_instance_uid").asText("?") + ": ";
           String sop = sl.path("sop_instance_uid").asText("");
@@ -367,6 +378,7 @@ final class Evaluation {
                     -1,
                     Double.NaN,
                     status + (reason == null ? "" : ": " + reason),
+                    false,
                     false,
                     null,
                     null,
@@ -402,6 +414,7 @@ final class Evaluation {
                   pHigh,
                   "graded",
                   sl.path("uncertain").asBoolean(false),
+                  call.asBoolean(false) && confidentHigh > 0 && pHigh < confidentHigh,
                   call.isBoolean() ? call.asBoolean() : null,
                   box,
                   Double.NaN));

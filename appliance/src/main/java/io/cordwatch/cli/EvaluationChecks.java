@@ -50,9 +50,15 @@ final class EvaluationChecks {
    * @param normalSlices reference grade 0 slices with a prediction (graded or not)
    * @param confidentHigh graded high and not uncertain
    * @param uncertainHigh graded high but marked uncertain
+   * @param borderlineHigh graded high, not uncertain, but below the bundle's confident band
    * @param notGraded not graded (no ROI, unreadable)
    */
-  record FalseAlarms(long normalSlices, long confidentHigh, long uncertainHigh, long notGraded) {
+  record FalseAlarms(
+      long normalSlices,
+      long confidentHigh,
+      long uncertainHigh,
+      long borderlineHigh,
+      long notGraded) {
     /** Confident high calls per 100 normal slices; NaN without normal slices. */
     double per100() {
       return normalSlices == 0 ? Double.NaN : 100.0 * confidentHigh / normalSlices;
@@ -140,6 +146,7 @@ final class EvaluationChecks {
     long normal = 0;
     long confident = 0;
     long uncertain = 0;
+    long borderline = 0;
     for (Evaluation.Matched m : matched) {
       if (m.reference().grade() != 0) {
         continue;
@@ -148,6 +155,8 @@ final class EvaluationChecks {
       if (m.predicted().high()) {
         if (m.predicted().uncertain()) {
           uncertain++;
+        } else if (m.predicted().borderline()) {
+          borderline++;
         } else {
           confident++;
         }
@@ -162,7 +171,7 @@ final class EvaluationChecks {
         skipped++;
       }
     }
-    return new FalseAlarms(normal + skipped, confident, uncertain, skipped);
+    return new FalseAlarms(normal + skipped, confident, uncertain, borderline, skipped);
   }
 
   private static Localizer localizer(
@@ -231,11 +240,13 @@ final class EvaluationChecks {
           String.format(
               java.util.Locale.ROOT,
               "false alarms on %d reference grade-0 slices: %d confident high calls (%.2f per 100),"
-                  + " %d high calls marked uncertain, %d not graded",
+                  + " %d high calls marked uncertain, %d borderline (below the confident band), %d"
+                  + " not graded",
               f.normalSlices(),
               f.confidentHigh(),
               f.per100(),
               f.uncertainHigh(),
+              f.borderlineHigh(),
               f.notGraded()));
     }
     Localizer l = r.localizer();
@@ -283,6 +294,7 @@ final class EvaluationChecks {
     fa.put("confident_high", f.confidentHigh());
     fa.put("per_100", Double.isNaN(f.per100()) ? null : f.per100());
     fa.put("uncertain_high", f.uncertainHigh());
+    fa.put("borderline_high", f.borderlineHigh());
     fa.put("not_graded", f.notGraded());
     d.put("false_alarms", fa);
     Localizer l = r.localizer();

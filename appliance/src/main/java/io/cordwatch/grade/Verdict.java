@@ -42,6 +42,12 @@ public record Verdict(
   /** The only slices called high are uncertain. */
   public static final String REASON_HIGH_ON_UNCERTAIN = "high_on_uncertain";
 
+  /**
+   * The only high calls are borderline: above the triage threshold but below the P(high) the model
+   * needs to be confident ({@code head.confident_high_threshold}).
+   */
+  public static final String REASON_HIGH_BORDERLINE = "high_borderline";
+
   /** More of the graded slices are uncertain than the bundle's limit allows. */
   public static final String REASON_TOO_MANY_UNCERTAIN = "too_many_uncertain";
 
@@ -91,10 +97,23 @@ public record Verdict(
       int unreadable,
       int uncertain,
       int highCalls,
-      int uncertainHighCalls) {
+      int uncertainHighCalls,
+      int borderlineHighCalls) {
     /** Counts without high calls. */
     public Counts(int slices, int graded, int noRoi, int unreadable, int uncertain) {
-      this(slices, graded, noRoi, unreadable, uncertain, 0, 0);
+      this(slices, graded, noRoi, unreadable, uncertain, 0, 0, 0);
+    }
+
+    /** Counts without borderline high calls. */
+    public Counts(
+        int slices,
+        int graded,
+        int noRoi,
+        int unreadable,
+        int uncertain,
+        int highCalls,
+        int uncertainHighCalls) {
+      this(slices, graded, noRoi, unreadable, uncertain, highCalls, uncertainHighCalls, 0);
     }
   }
 

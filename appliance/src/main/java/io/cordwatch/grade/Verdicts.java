@@ -26,12 +26,17 @@ import java.util.Locale;
  *
  * <ol>
  *   <li>nothing graded: {@code indeterminate}, {@value Verdict#REASON_NOTHING_GRADED};
- *   <li>a confident slice is called high (by the bundle's decision rule, {@link HighDecision}):
- *       {@code high}. Missing or uncertain slices elsewhere do not take back a positive finding; a
- *       triage tool must not hide it behind "read manually";
+ *   <li>a confident slice is called high (by the bundle's decision rule, {@link HighDecision}) with
+ *       P(high) at or above the bundle's {@code confident_high_threshold} when it has one: {@code
+ *       high}. Missing or uncertain slices elsewhere do not take back a positive finding; a triage
+ *       tool must not hide it behind "read manually";
  *   <li>an uncertain slice is called high: {@code indeterminate}, {@value
  *       Verdict#REASON_HIGH_ON_UNCERTAIN} (the only evidence of high grade is where the model is
  *       out of its depth);
+ *   <li>a confident slice is called high, but with P(high) below the bundle's {@code
+ *       confident_high_threshold}: {@code indeterminate}, {@value Verdict#REASON_HIGH_BORDERLINE}
+ *       (possible high grade, but in the band where the model's high calls were often wrong on
+ *       validation: flagged for a reader, not called);
  *   <li>more than {@code max_uncertain_fraction} of graded slices uncertain: {@value
  *       Verdict#REASON_TOO_MANY_UNCERTAIN};
  *   <li>more than {@code max_no_roi_fraction} of all slices without a canal box: {@value
@@ -92,6 +97,7 @@ public final class Verdicts {
     int uncertain = 0;
     int highCalls = 0;
     int uncertainHighCalls = 0;
+    int borderlineHighCalls = 0;
     for (SliceResult s : slices) {
       switch (s.status()) {
         case SliceResult.GRADED -> {
@@ -100,6 +106,8 @@ public final class Verdicts {
           if (Boolean.TRUE.equals(s.uncertain())) {
             uncertain++;
             uncertainHighCalls += high ? 1 : 0;
+          } else if (high && limits.borderline(s.pHigh())) {
+            borderlineHighCalls++;
           } else {
             highCalls += high ? 1 : 0;
           }
@@ -119,7 +127,14 @@ public final class Verdicts {
     }
     Verdict.Counts counts =
         new Verdict.Counts(
-            slices.size(), graded, noRoi, unreadable, uncertain, highCalls, uncertainHighCalls);
+            slices.size(),
+            graded,
+            noRoi,
+            unreadable,
+            uncertain,
+            highCalls,
+            uncertainHighCalls,
+            borderlineHighCalls);
     Indeterminate why = indeterminate(counts, limits);
     String group = why != null ? Verdict.INDETERMINATE : highCalls > 0 ? Verdict.HIGH : Verdict.LOW;
     return new Verdict(
@@ -159,6 +174,17 @@ public final class Verdicts {
               + c.uncertainHighCalls()
               + (c.uncertainHighCalls() == 1 ? " slice" : " slices")
               + " the model is uncertain about (unlike its training data): read manually.");
+    }
+    if (c.borderlineHighCalls() > 0) {
+      return new Indeterminate(
+          Verdict.REASON_HIGH_BORDERLINE,
+          String.format(
+              Locale.ROOT,
+              "Possible high grade on %d %s, below the P(high) of %.2f at which the model's high"
+                  + " calls were reliable on validation: read manually.",
+              c.borderlineHighCalls(),
+              c.borderlineHighCalls() == 1 ? "slice" : "slices",
+              limits.confidentHighThreshold()));
     }
     double uncertainShare = (double) c.uncertain() / c.graded();
     if (uncertainShare > limits.maxUncertainFraction()) {

@@ -100,6 +100,25 @@ final class BundleChecks {
       }
       highThreshold = OptionalDouble.of(t);
     }
+    double confidentHigh = 0;
+    if (head.confidentHighThreshold() != null) {
+      confidentHigh = head.confidentHighThreshold();
+      if (highThreshold.isEmpty()) {
+        throw v.bad(
+            path(HEAD, Head.CONFIDENT_HIGH_THRESHOLD),
+            "needs " + path(HEAD, Head.HIGH_THRESHOLD) + " (it bounds the band above it)");
+      }
+      if (!(confidentHigh >= highThreshold.getAsDouble() && confidentHigh < 1)) {
+        throw v.bad(
+            path(HEAD, Head.CONFIDENT_HIGH_THRESHOLD),
+            "must be at least "
+                + path(HEAD, Head.HIGH_THRESHOLD)
+                + " ("
+                + highThreshold.getAsDouble()
+                + ") and below 1, got "
+                + confidentHigh);
+      }
+    }
     VerdictLimits limits =
         new VerdictLimits(
             v.fraction(
@@ -109,7 +128,8 @@ final class BundleChecks {
             v.fraction(
                 path(HEAD, Head.MAX_NO_ROI_FRACTION),
                 head.maxNoRoiFraction(),
-                VerdictLimits.DEFAULT_MAX_NO_ROI_FRACTION));
+                VerdictLimits.DEFAULT_MAX_NO_ROI_FRACTION),
+            confidentHigh);
 
     PreprocessingSpec pre = m.preprocessing();
     if (m.calibration() != null) {

@@ -56,6 +56,11 @@ record BundleManifest(
         formatVersion, name, backbone, entry, head, preprocessing, calibration, provenance);
   }
 
+  BundleManifest withHead(Head entry) {
+    return new BundleManifest(
+        formatVersion, name, backbone, localizer, entry, preprocessing, calibration, provenance);
+  }
+
   BundleManifest withCalibration(Calibration entry) {
     return new BundleManifest(
         formatVersion, name, backbone, localizer, head, preprocessing, entry, provenance);
@@ -95,7 +100,8 @@ record BundleManifest(
           Double oodThreshold,
       @JsonProperty(HIGH_THRESHOLD) Double highThreshold,
       @JsonProperty(MAX_UNCERTAIN_FRACTION) Double maxUncertainFraction,
-      @JsonProperty(MAX_NO_ROI_FRACTION) Double maxNoRoiFraction) {
+      @JsonProperty(MAX_NO_ROI_FRACTION) Double maxNoRoiFraction,
+      @JsonProperty(CONFIDENT_HIGH_THRESHOLD) Double confidentHighThreshold) {
     static final String PROTOTYPES = "prototypes";
     static final String CLASSES = "classes";
     static final String HIGH_GRADE = "high_grade";
@@ -105,6 +111,21 @@ record BundleManifest(
     static final String HIGH_THRESHOLD = "high_threshold";
     static final String MAX_UNCERTAIN_FRACTION = "max_uncertain_fraction";
     static final String MAX_NO_ROI_FRACTION = "max_no_roi_fraction";
+    static final String CONFIDENT_HIGH_THRESHOLD = "confident_high_threshold";
+
+    Head withConfidentHighThreshold(double t) {
+      return new Head(
+          prototypes,
+          classes,
+          highGrade,
+          temperature,
+          oodScale,
+          oodThreshold,
+          highThreshold,
+          maxUncertainFraction,
+          maxNoRoiFraction,
+          t);
+    }
   }
 
   /** {@code calibration}: INT8 calibration slices. */

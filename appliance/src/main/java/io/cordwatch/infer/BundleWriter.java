@@ -163,6 +163,18 @@ final class BundleWriter {
   }
 
   /**
+   * Sets {@code head.confident_high_threshold} of a bundle folder: the P(high) from which a high
+   * call counts as confident (docs/grading.md). The bundle must have a {@code high_threshold} at or
+   * below it; bundle.json is left as it was if the result does not verify.
+   */
+  static Bundles.Verified setConfidentHighThreshold(Path bundleDir, double threshold) {
+    return amend(
+        bundleDir,
+        "a confident-high threshold",
+        () -> m -> m.withHead(m.head().withConfidentHighThreshold(threshold)));
+  }
+
+  /**
    * Changes one entry of a bundle folder's bundle.json: {@code change} makes the new entry (and any
    * file it names) once the manifest has been read, and says how it goes into the manifest. The
    * bundle is then verified; if it does not, bundle.json is put back as it was.
@@ -239,6 +251,7 @@ final class BundleWriter {
                 r.oodScale(),
                 r.oodThreshold() == Double.POSITIVE_INFINITY ? null : r.oodThreshold(),
                 Double.isNaN(r.highThreshold()) ? null : r.highThreshold(),
+                null,
                 null,
                 null),
             p,

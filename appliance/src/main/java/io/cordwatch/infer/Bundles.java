@@ -224,4 +224,12 @@ public final class Bundles {
   public static Verified addCalibration(Path bundleDir, List<short[]> planes) {
     return BundleWriter.addCalibration(bundleDir, planes);
   }
+
+  /**
+   * Sets a bundle folder's {@code head.confident_high_threshold} (the P(high) from which a high
+   * call is confident; docs/grading.md) and verifies it; bundle.json is left as it was on failure.
+   */
+  public static Verified setConfidentHighThreshold(Path bundleDir, double threshold) {
+    return BundleWriter.setConfidentHighThreshold(bundleDir, threshold);
+  }
 }

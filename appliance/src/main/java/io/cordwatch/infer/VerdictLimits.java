@@ -10,8 +10,13 @@ package io.cordwatch.infer;
  *     have and still be called; in [0, 1]
  * @param maxNoRoiFraction the most slices without a canal box, as a share of all slices, a series
  *     may have and still be called; in [0, 1]
+ * @param confidentHighThreshold the P(high) a high call needs to be confident ({@code
+ *     head.confident_high_threshold}, chosen on validation for a stated precision); a high call
+ *     below it is borderline and makes a series indeterminate, not high. 0: every high call is
+ *     confident (bundles without the key)
  */
-public record VerdictLimits(double maxUncertainFraction, double maxNoRoiFraction) {
+public record VerdictLimits(
+    double maxUncertainFraction, double maxNoRoiFraction, double confidentHighThreshold) {
   public static final double DEFAULT_MAX_UNCERTAIN_FRACTION = 0.25;
   public static final double DEFAULT_MAX_NO_ROI_FRACTION = 0.5;
   public static final VerdictLimits DEFAULTS =
@@ -20,6 +25,22 @@ public record VerdictLimits(double maxUncertainFraction, double maxNoRoiFraction
   public VerdictLimits {
     check(BundleManifest.Head.MAX_UNCERTAIN_FRACTION, maxUncertainFraction);
     check(BundleManifest.Head.MAX_NO_ROI_FRACTION, maxNoRoiFraction);
+    if (!(confidentHighThreshold >= 0 && confidentHighThreshold < 1)) {
+      throw new IllegalArgumentException(
+          BundleManifest.Head.CONFIDENT_HIGH_THRESHOLD
+              + " must be in [0, 1), got "
+              + confidentHighThreshold);
+    }
+  }
+
+  /** Limits where every high call is confident. */
+  public VerdictLimits(double maxUncertainFraction, double maxNoRoiFraction) {
+    this(maxUncertainFraction, maxNoRoiFraction, 0);
+  }
+
+  /** Whether a high call with this P(high) is below the confident band (null: not known). */
+  public boolean borderline(Double pHigh) {
+    return confidentHighThreshold > 0 && pHigh != null && pHigh < confidentHighThreshold;
   }
 
   private static void check(String name, double v) {

@@ -148,4 +148,67 @@ class BundleCommandTest {
     assertEquals(1, r.exit(), r::all);
     assertTrue(r.err().contains(missing + ": no such bundle folder or .zip"), r::all);
   }
+
+  @Test
+  void setConfidentHighChoosesTheBandOnValidationSlicesAndWritesIt() throws Exception {
+    Path out = tmp.resolve("b");
+    Path protos = TorchFixture.writePrototypes(tmp.resolve("protos.f32"), 6, 32, 11);
+    assertEquals(0, create(out, protos, "--ood-threshold", "4").exit());
+    String[] args = {
+      "bundle",
+      "set-confident-high",
+      out.toString(),
+      "--reference",
+      tmp.resolve("labels.csv").toString(),
+      "--predicted",
+      tmp.resolve("grade.json").toString(),
+      "--precision",
+      "0.75"
+    };
+    // Eight validation slices: (P(high), reference grade), as in ConfidentBandTest.
+    double[] p = {0.95, 0.90, 0.80, 0.70, 0.60, 0.50, 0.40, 0.10};
+    String[] ref = {"2", "3", "0", "1c", "1a", "0", "2", "0"};
+    StringBuilder labels = new StringBuilder("study_instance_uid,sop_instance_uid,grade\n");
+    StringBuilder slices = new StringBuilder();
+    for (int i = 0; i < p.length; i++) {
+      labels.append("1.2.9,1.2.9.").append(i + 1).append(',').append(ref[i]).append('\n');
+      slices
+          .append(i == 0 ? "" : ",")
+          .append(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "{\"sop_instance_uid\":\"1.2.9.%d\",\"frame\":1,\"status\":\"graded\","
+                      + "\"grade\":\"1c\",\"probabilities\":{\"0\":%.2f,\"1c\":%.2f},"
+                      + "\"high_call\":%b}",
+                  i + 1,
+                  1 - p[i],
+                  p[i],
+                  p[i] >= 0.3));
+    }
+    Files.writeString(tmp.resolve("labels.csv"), labels);
+    Files.writeString(
+        tmp.resolve("grade.json"),
+        "{\"studies\":[{\"study_instance_uid\":\"1.2.9\",\"series\":[{\"series_instance_uid\":"
+            + "\"1.2.9.0\",\"slices\":["
+            + slices
+            + "]}]}]}");
+
+    CliRun none = CliRun.run(args);
+    assertEquals(1, none.exit(), none::all);
+    assertTrue(none.err().contains("has no head.high_threshold"), none::all);
+
+    Path manifest = out.resolve("bundle.json");
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode m =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(manifest.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("head")).put("high_threshold", 0.3);
+    json.writeValue(manifest.toFile(), m);
+
+    CliRun r = CliRun.run(args);
+    assertEquals(0, r.exit(), r::all);
+    assertTrue(r.out().contains("confident from P(high) 0.7000: precision 0.750"), r::all);
+    assertEquals(
+        0.70, io.cordwatch.infer.Bundles.load(out).verdictLimits().confidentHighThreshold(), 1e-12);
+  }
 }

@@ -217,6 +217,51 @@ class VerdictsTest {
     assertEquals("1b", v.grade(), "the grade stays the nearest prototype's");
   }
 
+  /** A slice called high by the triage threshold with this P(high). */
+  private static SliceResult calledHigh(int i, double pHigh) {
+    return SliceResult.graded(
+        "1.2.3." + (i + 1),
+        1,
+        "1c",
+        Map.of("1c", pHigh),
+        new CanalBox(1, 1, 5, 5),
+        null,
+        0.2,
+        false,
+        (double) i,
+        pHigh,
+        true);
+  }
+
+  @Test
+  void highCallsBelowTheConfidentBandMakeTheSeriesIndeterminateNotHigh() {
+    VerdictLimits band = new VerdictLimits(0.25, 0.5, 0.67);
+    Verdict borderline =
+        Verdicts.of(
+            List.of(calledHigh(0, 0.30), calledHigh(1, 0.66)), CLASSES, HIGH, band, MODEL, TIMES);
+    assertEquals("indeterminate", borderline.group());
+    assertEquals(Verdict.REASON_HIGH_BORDERLINE, borderline.indeterminateReason());
+    assertEquals(0, borderline.counts().highCalls());
+    assertEquals(2, borderline.counts().borderlineHighCalls());
+    assertTrue(
+        borderline
+            .indeterminateMessage()
+            .startsWith("Possible high grade on 2 slices, below the" + " P(high) of 0.67"),
+        borderline.indeterminateMessage());
+    // One confident call is enough for "high"; without a band every call is confident.
+    Verdict confident =
+        Verdicts.of(
+            List.of(calledHigh(0, 0.30), calledHigh(1, 0.67)), CLASSES, HIGH, band, MODEL, TIMES);
+    assertEquals("high", confident.group());
+    assertEquals(1, confident.counts().highCalls());
+    assertEquals(1, confident.counts().borderlineHighCalls());
+    assertEquals(
+        "high",
+        Verdicts.of(
+                List.of(calledHigh(0, 0.30)), CLASSES, HIGH, VerdictLimits.DEFAULTS, MODEL, TIMES)
+            .group());
+  }
+
   @Test
   void aSegmentAtTheLastSliceIsClosed() {
     Verdict v = verdict("0", "0", "1c");

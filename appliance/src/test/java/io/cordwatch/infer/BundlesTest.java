@@ -273,6 +273,17 @@ class BundlesTest {
   }
 
   @Test
+  void theConfidentBandIsReadAndMustLieAboveTheTriageThreshold() throws IOException {
+    writeManifest(m -> head(m).put("high_threshold", 0.25).put("confident_high_threshold", 0.67));
+    assertEquals(0.67, Bundles.load(dir).verdictLimits().confidentHighThreshold());
+    writeManifest(m -> head(m).put("high_threshold", 0.25).put("confident_high_threshold", 0.2));
+    failsToLoad(
+        Code.BAD_VALUE, "head.confident_high_threshold must be at least head.high_threshold");
+    writeManifest(m -> head(m).put("confident_high_threshold", 0.6));
+    failsToLoad(Code.BAD_VALUE, "head.confident_high_threshold needs head.high_threshold");
+  }
+
+  @Test
   void aLimitAboveOneIsABadValueNamingTheField() throws IOException {
     writeManifest(m -> head(m).put("max_no_roi_fraction", 1.5));
     failsToLoad(Code.BAD_VALUE, "head.max_no_roi_fraction must be a share between 0 and 1");
