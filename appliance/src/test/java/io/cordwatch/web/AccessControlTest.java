@@ -313,7 +313,7 @@ class AccessControlTest {
   }
 
   @Test
-  void crossSiteChangesAndOversizedBodiesAreRefused() {
+  void crossSiteChangesAndOversizedBodiesAreRefused() throws IOException {
     Credentials.user(app.index, "alice", Role.CLINICIAN);
     HttpResponse<String> crossSite =
         app.send(
@@ -327,13 +327,18 @@ class AccessControlTest {
     assertEquals(403, crossSite.statusCode(), crossSite.body());
     assertFalse(crossSite.headers().firstValue("Set-Cookie").isPresent());
 
-    HttpResponse<String> big =
-        app.send(
-            app.authorized("/api/v1/studies/" + STUDY + "/boxes")
-                .header("Content-Type", "text/csv")
-                .PUT(HttpRequest.BodyPublishers.ofString("x".repeat(3 * 1024 * 1024)))
-                .build());
-    assertEquals(413, big.statusCode());
+    // The length is declared and the body never sent: the server must refuse on the header, and
+    // a client still writing a body it refused could see the connection closed before the answer.
+    String big =
+        raw(
+            "PUT /api/v1/studies/"
+                + STUDY
+                + "/boxes HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                + app.token
+                + "\r\nContent-Type: text/csv\r\nContent-Length: "
+                + 3 * 1024 * 1024
+                + "\r\n");
+    assertTrue(big.startsWith("HTTP/1.1 413"), big);
   }
 
   /** A browser: the session cookie and the CSRF token the status page carries. */
