@@ -1,5 +1,8 @@
 package io.cordwatch.dicom;
 
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -61,6 +64,16 @@ public final class DecodeLimits {
           max >> 20);
     }
     return null;
+  }
+
+  /** {@link #declaredProblem(int, int, int, int, int)} for the image header of {@code list}. */
+  public static String declaredProblem(AttributeList list) {
+    return declaredProblem(
+        Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0),
+        Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0),
+        Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1),
+        Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfFrames, 1),
+        Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 16));
   }
 
   /**

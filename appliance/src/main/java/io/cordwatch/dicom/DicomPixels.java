@@ -102,13 +102,7 @@ public final class DicomPixels {
 
   /** Refuses, before anything is decompressed, an object that declares too many pixels. */
   private static void requireDecodable(AttributeList list) {
-    String problem =
-        DecodeLimits.declaredProblem(
-            Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0),
-            Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0),
-            Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1),
-            Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfFrames, 1),
-            Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 16));
+    String problem = DecodeLimits.declaredProblem(list);
     if (problem != null) {
       throw new PixelDecodeException(PixelDecodeException.Code.TOO_LARGE, problem);
     }

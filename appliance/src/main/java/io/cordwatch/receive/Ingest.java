@@ -208,13 +208,7 @@ final class Ingest {
           DicomInputStream din = new DicomInputStream(in)) {
         header.read(din, TagFromName.PixelData);
       }
-      problem =
-          DecodeLimits.declaredProblem(
-              Attribute.getSingleIntegerValueOrDefault(header, TagFromName.Rows, 0),
-              Attribute.getSingleIntegerValueOrDefault(header, TagFromName.Columns, 0),
-              Attribute.getSingleIntegerValueOrDefault(header, TagFromName.SamplesPerPixel, 1),
-              Attribute.getSingleIntegerValueOrDefault(header, TagFromName.NumberOfFrames, 1),
-              Attribute.getSingleIntegerValueOrDefault(header, TagFromName.BitsAllocated, 16));
+      problem = DecodeLimits.declaredProblem(header);
     } catch (DimseStatus.Failure e) {
       throw e;
     } catch (Exception | StackOverflowError e) {
