@@ -4,6 +4,7 @@ import io.cordwatch.Version;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.StudyRow;
+import io.cordwatch.telemetry.GpuSample;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -225,18 +226,19 @@ final class StatusPage implements HttpService {
     Views.GpuView g = a.gpu();
     h.raw("<tr><th>GPU</th><td>").text(g.status()).raw("</td></tr>\n");
     if (g.available()) {
+      GpuSample r = g.reading();
       StringBuilder line = new StringBuilder();
-      if (g.temperatureC() != null) {
-        line.append(String.format(java.util.Locale.ROOT, "%.0f \u00b0C", g.temperatureC()));
+      if (r.temperatureC() != null) {
+        line.append(String.format(java.util.Locale.ROOT, "%.0f \u00b0C", r.temperatureC()));
       }
-      if (g.utilization() != null) {
-        line.append(String.format(java.util.Locale.ROOT, ", %.0f%% busy", 100 * g.utilization()));
+      if (r.utilization() != null) {
+        line.append(String.format(java.util.Locale.ROOT, ", %.0f%% busy", 100 * r.utilization()));
       }
-      if (g.powerWatts() != null) {
-        line.append(String.format(java.util.Locale.ROOT, ", %.1f W", g.powerWatts()));
+      if (r.powerWatts() != null) {
+        line.append(String.format(java.util.Locale.ROOT, ", %.1f W", r.powerWatts()));
       }
-      if (g.throttleReasons() != null && !g.throttleReasons().isEmpty()) {
-        line.append(", throttled: ").append(String.join(", ", g.throttleReasons()));
+      if (r.throttleReasons() != null && !r.throttleReasons().isEmpty()) {
+        line.append(", throttled: ").append(String.join(", ", r.throttleReasons()));
       }
       h.raw("<tr><th>GPU now</th><td>").text(line.toString()).raw("</td></tr>\n");
     }

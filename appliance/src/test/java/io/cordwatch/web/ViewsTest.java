@@ -1,0 +1,60 @@
+package io.cordwatch.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cordwatch.telemetry.GpuSample;
+import io.cordwatch.telemetry.GpuTelemetry;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The status API's {@code accelerator.gpu} object keeps the flat shape docs/gpu.md promises. */
+class ViewsTest {
+
+  @Test
+  void aGpuReadingIsOneFlatObjectAfterAvailableAndStatus() throws Exception {
+    GpuSample s =
+        new GpuSample(
+            "nvml",
+            "NVIDIA H200",
+            41.0,
+            0.25,
+            1024L,
+            4096L,
+            120.5,
+            1980.0,
+            List.of("sw_thermal_slowdown"),
+            Map.of());
+    GpuTelemetry telemetry =
+        new GpuTelemetry() {
+          @Override
+          public Optional<GpuSample> sample() {
+            return Optional.of(s);
+          }
+
+          @Override
+          public String status() {
+            return "nvml: NVIDIA H200";
+          }
+        };
+
+    assertEquals(
+        "{\"available\":true,\"status\":\"nvml: NVIDIA H200\",\"source\":\"nvml\","
+            + "\"name\":\"NVIDIA H200\",\"temperature_c\":41.0,\"utilization\":0.25,"
+            + "\"memory_used_bytes\":1024,\"memory_total_bytes\":4096,\"power_watts\":120.5,"
+            + "\"clock_mhz\":1980.0,\"throttle_reasons\":[\"sw_thermal_slowdown\"],"
+            + "\"thermal_zones_c\":{}}",
+        Replies.JSON.writeValueAsString(Views.gpu(telemetry)));
+  }
+
+  @Test
+  void withoutAGpuEveryFigureIsNullAndTheStatusSaysWhy() throws Exception {
+    assertEquals(
+        "{\"available\":false,\"status\":\"no GPU: not read\",\"source\":null,\"name\":null,"
+            + "\"temperature_c\":null,\"utilization\":null,\"memory_used_bytes\":null,"
+            + "\"memory_total_bytes\":null,\"power_watts\":null,\"clock_mhz\":null,"
+            + "\"throttle_reasons\":null,\"thermal_zones_c\":{}}",
+        Replies.JSON.writeValueAsString(Views.gpu(GpuTelemetry.none("not read"))));
+  }
+}
