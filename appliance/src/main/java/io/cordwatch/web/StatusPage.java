@@ -76,7 +76,7 @@ final class StatusPage implements HttpService {
       LOG.log(Level.SEVERE, "status page could not read the index", e);
       reasons.add("Index not readable: study counts and the study list are unavailable");
     }
-    Views.AcceleratorView accel = Views.accelerator(ctx);
+    Accelerator accel = ctx.accelerator().get();
     boolean ok = reasons.isEmpty();
 
     Html h =
@@ -121,7 +121,7 @@ final class StatusPage implements HttpService {
     if (status != null) {
       activity(h, status);
     }
-    device(h, accel);
+    device(h, Views.accelerator(accel));
     studies(h, studies, status != null);
     h.raw("</body>\n</html>\n");
     return h.toString();
@@ -211,7 +211,8 @@ final class StatusPage implements HttpService {
         .raw("</td></tr>\n</table>\n");
   }
 
-  private static void device(Html h, Views.AcceleratorView a) {
+  private static void device(Html h, Views.AcceleratorView view) {
+    Accelerator a = view.state();
     h.raw("<h2>Device</h2>\n<table>\n");
     h.raw("<tr><th>Profile</th><td>").text(a.profile()).raw("</td></tr>\n");
     h.raw("<tr><th>Grading on</th><td class=\"")
@@ -223,7 +224,7 @@ final class StatusPage implements HttpService {
                 + (a.gpuFaults() > 0 ? ", " + a.gpuFaults() + " GPU fault(s) since start" : "")
                 + ")")
         .raw("</td></tr>\n");
-    Views.GpuView g = a.gpu();
+    Views.GpuView g = view.gpu();
     h.raw("<tr><th>GPU</th><td>").text(g.status()).raw("</td></tr>\n");
     if (g.available()) {
       GpuSample r = g.reading();

@@ -42,15 +42,7 @@ final class Views {
 
   /** The device profile, the engine mode and the GPU readings (null figures are unknown). */
   record AcceleratorView(
-      String profile,
-      String mode,
-      boolean degraded,
-      String engine,
-      String reason,
-      int gpuFaults,
-      String lastFaultAt,
-      String nextRetryAt,
-      GpuView gpu) {}
+      @JsonUnwrapped Accelerator state, String lastFaultAt, String nextRetryAt, GpuView gpu) {}
 
   /**
    * The GPU: whether it could be read, why not, and the reading's own figures inlined beside those
@@ -63,18 +55,15 @@ final class Views {
   }
 
   static AcceleratorView accelerator(WebContext ctx) {
-    Accelerator a = ctx.accelerator().get();
-    GpuView gpu = gpu(a.gpu());
+    return accelerator(ctx.accelerator().get());
+  }
+
+  static AcceleratorView accelerator(Accelerator a) {
     return new AcceleratorView(
-        a.profile(),
-        a.mode(),
-        a.degraded(),
-        a.engine(),
-        a.reason(),
-        a.gpuFaults(),
+        a,
         a.lastFaultAt() == null ? null : a.lastFaultAt().toString(),
         a.nextRetryAt() == null ? null : a.nextRetryAt().toString(),
-        gpu);
+        gpu(a.gpu()));
   }
 
   /** The latest reading of {@code telemetry}, or its status and unknown figures without one. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cordwatch.telemetry.GpuSample;
 import io.cordwatch.telemetry.GpuTelemetry;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,5 +57,36 @@ class ViewsTest {
             + "\"memory_total_bytes\":null,\"power_watts\":null,\"clock_mhz\":null,"
             + "\"throttle_reasons\":null,\"thermal_zones_c\":{}}",
         Replies.JSON.writeValueAsString(Views.gpu(GpuTelemetry.none("not read"))));
+  }
+
+  @Test
+  void theAcceleratorIsOneObjectWithIsoTimesAndTheGpuLast() throws Exception {
+    Accelerator a =
+        new Accelerator(
+            "h200",
+            "degraded",
+            true,
+            "onnxruntime-cpu",
+            "GPU fault: CUDA error 700",
+            2,
+            Instant.parse("2026-12-05T05:00:00Z"),
+            Instant.parse("2026-12-05T05:01:00.250Z"),
+            GpuTelemetry.none("not read"));
+
+    assertEquals(
+        "{\"profile\":\"h200\",\"mode\":\"degraded\",\"degraded\":true,"
+            + "\"engine\":\"onnxruntime-cpu\",\"reason\":\"GPU fault: CUDA error 700\","
+            + "\"gpu_faults\":2,\"last_fault_at\":\"2026-12-05T05:00:00Z\","
+            + "\"next_retry_at\":\"2026-12-05T05:01:00.250Z\",\"gpu\":"
+            + Replies.JSON.writeValueAsString(Views.gpu(a.gpu()))
+            + "}",
+        Replies.JSON.writeValueAsString(Views.accelerator(a)));
+    assertEquals(
+        "{\"profile\":\"unknown\",\"mode\":\"cpu\",\"degraded\":false,\"engine\":null,"
+            + "\"reason\":\"not detected\",\"gpu_faults\":0,\"last_fault_at\":null,"
+            + "\"next_retry_at\":null,\"gpu\":"
+            + Replies.JSON.writeValueAsString(Views.gpu(GpuTelemetry.none("not read")))
+            + "}",
+        Replies.JSON.writeValueAsString(Views.accelerator(Accelerator.unknown())));
   }
 }
