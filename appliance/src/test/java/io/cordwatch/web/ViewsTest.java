@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The status API's {@code accelerator.gpu} object keeps the flat shape docs/gpu.md promises. */
+/**
+ * The status API's {@code accelerator} and its {@code gpu} keep the flat shapes docs/gpu.md
+ * promises.
+ */
 class ViewsTest {
 
   @Test
