@@ -2,6 +2,7 @@ package io.cordwatch.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,248 +16,258 @@ import java.util.stream.Collectors;
 public final class Keys {
   private Keys() {}
 
-  public static final Setting<Path> DATA_DIR =
-      Setting.path("data-dir", "data", "Where the index, spool and quarantine live.")
-          .check(p -> p != null, p -> "must be set");
-  public static final Setting<Integer> DICOM_PORT =
-      Setting.port("dicom-port", "11112", "DICOM listener port (0 picks a free one).");
-  public static final Setting<Integer> HTTP_PORT =
-      Setting.port("http-port", "8080", "HTTP listener port (0 picks a free one).");
-  public static final Setting<String> BIND =
-      Setting.text("bind", "0.0.0.0", "Address both listeners bind to.");
-  public static final Setting<String> AE_TITLE =
-      Setting.aeTitle("ae-title", "CORDWATCH", "Our (called) AE title.");
-  public static final Setting<List<String>> ALLOW_AE =
-      Setting.aeTitles(
-              "allow-ae",
-              "",
-              "Calling AE titles allowed to send (comma separated, or a YAML list); empty means"
-                  + " nobody may.")
-          .defaultSays("none");
-  public static final Setting<Integer> MAX_ASSOCIATIONS =
-      Setting.wholeNumber(
-              "max-associations",
-              "25",
-              "Concurrent associations; one more is rejected as \"local limit exceeded\".")
-          .check(n -> n >= 1, n -> "must be at least 1, was " + n);
-  public static final Setting<Duration> IDLE_TIMEOUT =
-      Setting.duration(
-              "idle-timeout",
-              "60s",
-              "How long an association may sit idle between PDUs (at most 60s).")
-          .check(
-              d -> !d.isZero() && d.compareTo(Duration.ofSeconds(60)) <= 0,
-              d -> "must be between 1 ms and 60 s, was " + d.toMillis() + " ms");
-  public static final Setting<Duration> ARTIM_TIMEOUT =
-      Setting.duration(
-              "artim-timeout",
-              "30s",
-              "How long a new connection has to send its A-ASSOCIATE-RQ (at most 30s).")
-          .check(
-              d -> !d.isZero() && d.compareTo(Duration.ofSeconds(30)) <= 0,
-              d -> "must be between 1 ms and 30 s, was " + d.toMillis() + " ms");
-  public static final Setting<Long> MAX_OBJECT_SIZE =
-      Setting.size(
-              "max-object-size",
-              "1GiB",
-              "Largest data set accepted in one C-STORE (at least 1KiB).")
-          .check(n -> n >= 1024, n -> "must be at least 1 KB, was " + n);
-  public static final Setting<Long> DISK_RESERVE =
-      Setting.size(
-              "disk-reserve",
-              "2GB",
-              "Free space kept in reserve; below it new associations are rejected (transient) and a"
-                  + " C-STORE in flight is answered A700.")
-          .check(n -> n >= 0, n -> "must not be negative");
-  public static final Setting<Duration> SERIES_STABLE =
-      Setting.duration(
-          "series-stable", "5s", "A series with no new instance for this long is complete.");
-  public static final Setting<Duration> RELEASE_GRACE =
-      Setting.duration(
-          "release-grace",
-          "1s",
-          "A series whose association was released is complete after this grace.");
-  public static final Setting<Double> AXIAL_MAX_ANGLE =
-      Setting.number(
-              "axial-max-angle",
-              "20",
-              "Largest angle in degrees between slice normal and patient z still called axial.")
-          .check(a -> a > 0 && a < 90, a -> "must be between 0 and 90 degrees");
-  public static final Setting<Double> T2_MIN_TE =
-      Setting.number("t2-min-te", "60", "Shortest echo time (ms) called T2-weighted.");
-  public static final Setting<Double> T2_MIN_TR =
-      Setting.number("t2-min-tr", "1500", "Shortest repetition time (ms) called T2-weighted.");
-  public static final Setting<Path> BUNDLE =
-      Setting.path(
-              "bundle",
-              null,
-              "Model bundle (folder or .zip) to grade with; without one, series are queued, not"
-                  + " graded.")
-          .defaultSays("none (jobs wait)");
-  public static final Setting<Path> BOXES =
-      Setting.path(
-          "boxes",
-          null,
-          "Canal boxes: a labels.csv or a folder of LabelImg VOC XML; they win over the bundle's"
-              + " localizer, which finds the rest.");
-  public static final Setting<String> PROFILE =
-      Setting.text(
-              "profile",
-              "auto",
-              "The device profile id, or auto to detect it from the hardware (`cordwatch profile"
-                  + " detect` says what auto picks and why; docs/gpu.md).")
-          .check(p -> p != null && !p.isBlank(), p -> "must be auto or a device profile id");
-  public static final Setting<Path> PROFILES =
-      Setting.path(
-              "profiles",
-              null,
-              "A folder of your own device profiles (*.yaml, a copy of firmware-config/profiles/"
-                  + " edited) used instead of the shipped ones; it must keep a CPU profile.")
-          .defaultSays("the shipped set");
-  public static final Setting<Duration> GPU_RETRY =
-      Setting.duration(
-              "gpu-retry",
-              "30s",
-              "After a GPU fault, grade on the CPU this long before trying the GPU again (doubling"
-                  + " on each failed try, at most 16 times).")
-          .check(
-              d -> d.compareTo(Duration.ofSeconds(1)) >= 0,
-              d -> "must be at least 1s, was " + d.toMillis() + " ms");
-  public static final Setting<Boolean> STREAMING =
-      Setting.onOff(
-          "streaming",
-          "on",
-          "Decode instances as they arrive and grade a series ahead when its association is"
-              + " released (or nothing arrives for half of series-stable); the verdict is"
-              + " committed only if the completed series has exactly those instances. off: grade"
-              + " at completion.");
-  public static final Setting<Long> STREAM_MEMORY =
-      Setting.size(
-              "stream-memory",
-              "256MiB",
-              "The most decoded pixel data held for series in flight (about 12 MB per 40-slice 384"
-                  + " x 384 series); a series that does not fit is graded at completion.")
-          .check(n -> n >= 0, n -> "must not be negative");
-  public static final Setting<Integer> GRADING_ATTEMPTS =
-      Setting.wholeNumber(
-              "grading-attempts",
-              "3",
-              "Attempts per grading job before it is marked failed (1-10).")
-          .check(n -> n >= 1 && n <= 10, n -> "must be 1 to 10, was " + n);
-  public static final Setting<Duration> GRADING_RETRY_DELAY =
-      Setting.duration(
-          "grading-retry-delay",
-          "1s",
-          "Wait before the second attempt; each later wait is 4 times longer (1 s, 4 s, 16 s,"
-              + " ...).");
-  public static final Setting<Duration> GRADING_RETRY_MAX_DELAY =
-      Setting.duration(
-          "grading-retry-max-delay",
-          "1m",
-          "The longest wait between attempts (at least grading-retry-delay, at most 1h).");
-  public static final Setting<Boolean> BOXES_API =
-      Setting.onOff(
-          "boxes-api",
-          "on",
-          "Accept canal boxes with PUT /api/v1/studies/{uid}/boxes from a clinician or admin"
-              + " login or a write-scope API token; they win over the boxes file and the"
-              + " localizer.");
-  public static final Setting<Path> API_TOKEN_FILE =
-      Setting.path(
-          "api-token-file",
-          null,
-          "Deprecated: a file holding one shared token (16-256 printable characters) accepted as"
-              + " a write-scope API token named api-token-file. Make a token per client instead"
-              + " (`cordwatch token add NAME --scope read|write`) and remove this key; start-up"
-              + " warns while it is set.");
-  public static final Setting<Duration> SESSION_IDLE_TIMEOUT =
-      Setting.duration(
-              "session-idle-timeout",
-              "30m",
-              "A browser login unused for this long ends (the next request goes to the login"
-                  + " page).")
-          .check(
-              d ->
-                  d.compareTo(Duration.ofMinutes(1)) >= 0 && d.compareTo(Duration.ofHours(24)) <= 0,
-              d -> "must be 1m to 24h, was " + d.toMillis() + " ms");
-  public static final Setting<Duration> SESSION_MAX_AGE =
-      Setting.duration(
-              "session-max-age",
-              "12h",
-              "A browser login ends this long after it began, used or not (at least"
-                  + " session-idle-timeout, at most 7 days).")
-          .check(
-              d -> d.compareTo(Duration.ofMinutes(1)) >= 0 && d.compareTo(Duration.ofDays(7)) <= 0,
-              d -> "must be 1m to 168h, was " + d.toMillis() + " ms");
-  public static final Setting<Integer> LOGIN_MAX_FAILURES =
-      Setting.wholeNumber(
-              "login-max-failures",
-              "5",
-              "Failed logins from one address, or for one user name, within login-failure-window"
-                  + " before further logins are refused (429 with Retry-After).")
-          .check(n -> n >= 1 && n <= 1000, n -> "must be 1 to 1000, was " + n);
-  public static final Setting<Duration> LOGIN_FAILURE_WINDOW =
-      Setting.duration(
-              "login-failure-window",
-              "5m",
-              "The window failed logins are counted in (at most 24h).")
-          .check(
-              d ->
-                  d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofHours(24)) <= 0,
-              d -> "must be 1s to 24h, was " + d.toMillis() + " ms");
-  public static final Setting<List<String>> ALLOWED_HOSTS =
-      Setting.hostNames(
-              "allowed-hosts",
-              "",
-              "Host names the HTTP API and pages answer to (the Host header; comma separated or a"
-                  + " YAML list), besides localhost, this machine's name and the bind address. An"
-                  + " IP address of any kind is always accepted; any other name gets 421, which"
-                  + " stops DNS rebinding. Add the names people type, e.g. cordwatch.ward.example.")
-          .defaultSays("localhost, this host's name, bind");
-  public static final Setting<Boolean> STATUS_PAGE_LOGIN =
-      Setting.onOff(
-          "status-page-login",
-          "off",
-          "on: the status page and GET /api/v1/status need a login (any role) or an API token."
-              + " off: they are open; they carry no patient-derived text either way.");
+  /**
+   * Filled by {@link #declare} as the constants below are initialised, which is in the order they
+   * are written; so the list of settings is the declarations themselves, not a second list to keep
+   * in step with them. It must stay above the first constant.
+   */
+  private static final List<Setting<?>> DECLARED = new ArrayList<>();
 
-  /** All settings, in the order of the docs. */
-  public static final List<Setting<?>> ALL =
-      List.of(
-          DATA_DIR,
-          DICOM_PORT,
-          HTTP_PORT,
-          BIND,
-          AE_TITLE,
-          ALLOW_AE,
-          MAX_ASSOCIATIONS,
-          IDLE_TIMEOUT,
-          ARTIM_TIMEOUT,
-          MAX_OBJECT_SIZE,
-          DISK_RESERVE,
-          SERIES_STABLE,
-          RELEASE_GRACE,
-          AXIAL_MAX_ANGLE,
-          T2_MIN_TE,
-          T2_MIN_TR,
-          BUNDLE,
-          BOXES,
-          PROFILE,
-          PROFILES,
-          GPU_RETRY,
-          STREAMING,
-          STREAM_MEMORY,
-          GRADING_ATTEMPTS,
-          GRADING_RETRY_DELAY,
-          GRADING_RETRY_MAX_DELAY,
-          BOXES_API,
-          API_TOKEN_FILE,
-          SESSION_IDLE_TIMEOUT,
-          SESSION_MAX_AGE,
-          LOGIN_MAX_FAILURES,
-          LOGIN_FAILURE_WINDOW,
-          ALLOWED_HOSTS,
-          STATUS_PAGE_LOGIN);
+  private static <T> Setting<T> declare(Setting<T> s) {
+    DECLARED.add(s);
+    return s;
+  }
+
+  public static final Setting<Path> DATA_DIR =
+      declare(
+          Setting.path("data-dir", "data", "Where the index, spool and quarantine live.")
+              .check(p -> p != null, p -> "must be set"));
+  public static final Setting<Integer> DICOM_PORT =
+      declare(Setting.port("dicom-port", "11112", "DICOM listener port (0 picks a free one)."));
+  public static final Setting<Integer> HTTP_PORT =
+      declare(Setting.port("http-port", "8080", "HTTP listener port (0 picks a free one)."));
+  public static final Setting<String> BIND =
+      declare(Setting.text("bind", "0.0.0.0", "Address both listeners bind to."));
+  public static final Setting<String> AE_TITLE =
+      declare(Setting.aeTitle("ae-title", "CORDWATCH", "Our (called) AE title."));
+  public static final Setting<List<String>> ALLOW_AE =
+      declare(
+          Setting.aeTitles(
+                  "allow-ae",
+                  "",
+                  "Calling AE titles allowed to send (comma separated, or a YAML list); empty means"
+                      + " nobody may.")
+              .defaultSays("none"));
+  public static final Setting<Integer> MAX_ASSOCIATIONS =
+      declare(
+          Setting.wholeNumber(
+                  "max-associations",
+                  "25",
+                  "Concurrent associations; one more is rejected as \"local limit exceeded\".")
+              .check(n -> n >= 1, n -> "must be at least 1, was " + n));
+  public static final Setting<Duration> IDLE_TIMEOUT =
+      declare(
+          Setting.duration(
+                  "idle-timeout",
+                  "60s",
+                  "How long an association may sit idle between PDUs (at most 60s).")
+              .check(
+                  d -> !d.isZero() && d.compareTo(Duration.ofSeconds(60)) <= 0,
+                  d -> "must be between 1 ms and 60 s, was " + d.toMillis() + " ms"));
+  public static final Setting<Duration> ARTIM_TIMEOUT =
+      declare(
+          Setting.duration(
+                  "artim-timeout",
+                  "30s",
+                  "How long a new connection has to send its A-ASSOCIATE-RQ (at most 30s).")
+              .check(
+                  d -> !d.isZero() && d.compareTo(Duration.ofSeconds(30)) <= 0,
+                  d -> "must be between 1 ms and 30 s, was " + d.toMillis() + " ms"));
+  public static final Setting<Long> MAX_OBJECT_SIZE =
+      declare(
+          Setting.size(
+                  "max-object-size",
+                  "1GiB",
+                  "Largest data set accepted in one C-STORE (at least 1KiB).")
+              .check(n -> n >= 1024, n -> "must be at least 1 KB, was " + n));
+  public static final Setting<Long> DISK_RESERVE =
+      declare(
+          Setting.size(
+                  "disk-reserve",
+                  "2GB",
+                  "Free space kept in reserve; below it new associations are rejected (transient) and a"
+                      + " C-STORE in flight is answered A700.")
+              .check(n -> n >= 0, n -> "must not be negative"));
+  public static final Setting<Duration> SERIES_STABLE =
+      declare(
+          Setting.duration(
+              "series-stable", "5s", "A series with no new instance for this long is complete."));
+  public static final Setting<Duration> RELEASE_GRACE =
+      declare(
+          Setting.duration(
+              "release-grace",
+              "1s",
+              "A series whose association was released is complete after this grace."));
+  public static final Setting<Double> AXIAL_MAX_ANGLE =
+      declare(
+          Setting.number(
+                  "axial-max-angle",
+                  "20",
+                  "Largest angle in degrees between slice normal and patient z still called axial.")
+              .check(a -> a > 0 && a < 90, a -> "must be between 0 and 90 degrees"));
+  public static final Setting<Double> T2_MIN_TE =
+      declare(Setting.number("t2-min-te", "60", "Shortest echo time (ms) called T2-weighted."));
+  public static final Setting<Double> T2_MIN_TR =
+      declare(
+          Setting.number("t2-min-tr", "1500", "Shortest repetition time (ms) called T2-weighted."));
+  public static final Setting<Path> BUNDLE =
+      declare(
+          Setting.path(
+                  "bundle",
+                  null,
+                  "Model bundle (folder or .zip) to grade with; without one, series are queued, not"
+                      + " graded.")
+              .defaultSays("none (jobs wait)"));
+  public static final Setting<Path> BOXES =
+      declare(
+          Setting.path(
+              "boxes",
+              null,
+              "Canal boxes: a labels.csv or a folder of LabelImg VOC XML; they win over the bundle's"
+                  + " localizer, which finds the rest."));
+  public static final Setting<String> PROFILE =
+      declare(
+          Setting.text(
+                  "profile",
+                  "auto",
+                  "The device profile id, or auto to detect it from the hardware (`cordwatch profile"
+                      + " detect` says what auto picks and why; docs/gpu.md).")
+              .check(p -> p != null && !p.isBlank(), p -> "must be auto or a device profile id"));
+  public static final Setting<Path> PROFILES =
+      declare(
+          Setting.path(
+                  "profiles",
+                  null,
+                  "A folder of your own device profiles (*.yaml, a copy of firmware-config/profiles/"
+                      + " edited) used instead of the shipped ones; it must keep a CPU profile.")
+              .defaultSays("the shipped set"));
+  public static final Setting<Duration> GPU_RETRY =
+      declare(
+          Setting.duration(
+                  "gpu-retry",
+                  "30s",
+                  "After a GPU fault, grade on the CPU this long before trying the GPU again (doubling"
+                      + " on each failed try, at most 16 times).")
+              .check(
+                  d -> d.compareTo(Duration.ofSeconds(1)) >= 0,
+                  d -> "must be at least 1s, was " + d.toMillis() + " ms"));
+  public static final Setting<Boolean> STREAMING =
+      declare(
+          Setting.onOff(
+              "streaming",
+              "on",
+              "Decode instances as they arrive and grade a series ahead when its association is"
+                  + " released (or nothing arrives for half of series-stable); the verdict is"
+                  + " committed only if the completed series has exactly those instances. off: grade"
+                  + " at completion."));
+  public static final Setting<Long> STREAM_MEMORY =
+      declare(
+          Setting.size(
+                  "stream-memory",
+                  "256MiB",
+                  "The most decoded pixel data held for series in flight (about 12 MB per 40-slice 384"
+                      + " x 384 series); a series that does not fit is graded at completion.")
+              .check(n -> n >= 0, n -> "must not be negative"));
+  public static final Setting<Integer> GRADING_ATTEMPTS =
+      declare(
+          Setting.wholeNumber(
+                  "grading-attempts",
+                  "3",
+                  "Attempts per grading job before it is marked failed (1-10).")
+              .check(n -> n >= 1 && n <= 10, n -> "must be 1 to 10, was " + n));
+  public static final Setting<Duration> GRADING_RETRY_DELAY =
+      declare(
+          Setting.duration(
+              "grading-retry-delay",
+              "1s",
+              "Wait before the second attempt; each later wait is 4 times longer (1 s, 4 s, 16 s,"
+                  + " ...)."));
+  public static final Setting<Duration> GRADING_RETRY_MAX_DELAY =
+      declare(
+          Setting.duration(
+              "grading-retry-max-delay",
+              "1m",
+              "The longest wait between attempts (at least grading-retry-delay, at most 1h)."));
+  public static final Setting<Boolean> BOXES_API =
+      declare(
+          Setting.onOff(
+              "boxes-api",
+              "on",
+              "Accept canal boxes with PUT /api/v1/studies/{uid}/boxes from a clinician or admin"
+                  + " login or a write-scope API token; they win over the boxes file and the"
+                  + " localizer."));
+  public static final Setting<Path> API_TOKEN_FILE =
+      declare(
+          Setting.path(
+              "api-token-file",
+              null,
+              "Deprecated: a file holding one shared token (16-256 printable characters) accepted as"
+                  + " a write-scope API token named api-token-file. Make a token per client instead"
+                  + " (`cordwatch token add NAME --scope read|write`) and remove this key; start-up"
+                  + " warns while it is set."));
+  public static final Setting<Duration> SESSION_IDLE_TIMEOUT =
+      declare(
+          Setting.duration(
+                  "session-idle-timeout",
+                  "30m",
+                  "A browser login unused for this long ends (the next request goes to the login"
+                      + " page).")
+              .check(
+                  d ->
+                      d.compareTo(Duration.ofMinutes(1)) >= 0
+                          && d.compareTo(Duration.ofHours(24)) <= 0,
+                  d -> "must be 1m to 24h, was " + d.toMillis() + " ms"));
+  public static final Setting<Duration> SESSION_MAX_AGE =
+      declare(
+          Setting.duration(
+                  "session-max-age",
+                  "12h",
+                  "A browser login ends this long after it began, used or not (at least"
+                      + " session-idle-timeout, at most 7 days).")
+              .check(
+                  d ->
+                      d.compareTo(Duration.ofMinutes(1)) >= 0
+                          && d.compareTo(Duration.ofDays(7)) <= 0,
+                  d -> "must be 1m to 168h, was " + d.toMillis() + " ms"));
+  public static final Setting<Integer> LOGIN_MAX_FAILURES =
+      declare(
+          Setting.wholeNumber(
+                  "login-max-failures",
+                  "5",
+                  "Failed logins from one address, or for one user name, within login-failure-window"
+                      + " before further logins are refused (429 with Retry-After).")
+              .check(n -> n >= 1 && n <= 1000, n -> "must be 1 to 1000, was " + n));
+  public static final Setting<Duration> LOGIN_FAILURE_WINDOW =
+      declare(
+          Setting.duration(
+                  "login-failure-window",
+                  "5m",
+                  "The window failed logins are counted in (at most 24h).")
+              .check(
+                  d ->
+                      d.compareTo(Duration.ofSeconds(1)) >= 0
+                          && d.compareTo(Duration.ofHours(24)) <= 0,
+                  d -> "must be 1s to 24h, was " + d.toMillis() + " ms"));
+  public static final Setting<List<String>> ALLOWED_HOSTS =
+      declare(
+          Setting.hostNames(
+                  "allowed-hosts",
+                  "",
+                  "Host names the HTTP API and pages answer to (the Host header; comma separated or a"
+                      + " YAML list), besides localhost, this machine's name and the bind address. An"
+                      + " IP address of any kind is always accepted; any other name gets 421, which"
+                      + " stops DNS rebinding. Add the names people type, e.g. cordwatch.ward.example.")
+              .defaultSays("localhost, this host's name, bind"));
+  public static final Setting<Boolean> STATUS_PAGE_LOGIN =
+      declare(
+          Setting.onOff(
+              "status-page-login",
+              "off",
+              "on: the status page and GET /api/v1/status need a login (any role) or an API token."
+                  + " off: they are open; they carry no patient-derived text either way."));
+
+  /** All settings, in the order of the docs: the order they are declared in above. */
+  public static final List<Setting<?>> ALL = List.copyOf(DECLARED);
 
   private static final Map<String, Setting<?>> BY_KEY =
       ALL.stream()

@@ -13,47 +13,43 @@ import java.util.Set;
  * over defaults. Each key is declared once in {@link Keys} (kind, default, doc, checks); values are
  * checked there, once, with messages that name the key, so a bad setting stops start-up with a
  * sentence an operator can act on rather than a stack trace later. The record is made by {@link
- * #load} only; checks that span two keys are in its constructor.
+ * #load} only; checks that span two keys are in its constructor. What each component means is said
+ * once, at its key's declaration; a path without a default is null when it is not set.
  *
- * @param dataDir where the index, spool and quarantine live
- * @param dicomPort DICOM listener port
- * @param httpPort HTTP listener port
- * @param bind address both listeners bind to
- * @param aeTitle our (called) AE title
- * @param allowAe calling AE titles allowed to send; empty means nobody may
- * @param maxAssociations concurrent associations before "local limit exceeded"
- * @param idleTimeout how long an association may sit idle between PDUs
- * @param artimTimeout how long a new connection has to send its A-ASSOCIATE-RQ
- * @param maxObjectBytes largest data set accepted in one C-STORE
- * @param diskReserveBytes free space kept in reserve; below it we refuse new data
- * @param seriesStable a series with no new instance for this long is complete
- * @param releaseGrace a series whose association was released is complete after this grace
- * @param axialMaxAngleDeg largest angle between slice normal and patient z for "axial"
- * @param t2MinEchoTimeMs shortest echo time called T2-weighted
- * @param t2MinRepetitionTimeMs shortest repetition time called T2-weighted
- * @param bundle the model bundle (folder or .zip) to grade with; null: no grading, jobs wait
- * @param boxes canal boxes (labels.csv or a folder of LabelImg VOC XML); null: none supplied
- * @param profile the device profile id, or {@code auto} to detect it (docs/gpu.md)
- * @param profiles a folder of the operator's own device profiles (*.yaml) used instead of the
- *     shipped ones; null: the shipped ones
- * @param gpuRetry after a GPU fault, how long grading stays on the CPU before the GPU is tried
- *     again (doubling on each failed retry, at most 16 times this)
- * @param streaming grade slices as they arrive (decode ahead, speculative grading at association
- *     release); off: grade each series from its files once it is complete
- * @param streamMemoryBytes the most decoded pixel data held for series in flight; beyond it a
- *     series falls back to grading at completion
- * @param gradingAttempts attempts per grading job before it is marked failed
- * @param gradingRetryDelay wait before the second attempt; each later wait is four times longer
- * @param gradingRetryMaxDelay the longest wait between attempts
- * @param boxesApi whether canal boxes may be supplied with {@code PUT /api/v1/studies/{uid}/boxes}
- * @param apiTokenFile deprecated: a file holding one shared token accepted as a write-scope API
- *     token; null: none
- * @param sessionIdleTimeout a browser login unused this long ends
- * @param sessionMaxAge a browser login ends this long after it began
- * @param loginMaxFailures failed logins per address or user name before 429
- * @param loginFailureWindow the window failed logins are counted in
- * @param allowedHosts extra Host header names the web listener answers to
- * @param statusPageLogin whether the status page needs a login
+ * @param dataDir {@link Keys#DATA_DIR}
+ * @param dicomPort {@link Keys#DICOM_PORT}
+ * @param httpPort {@link Keys#HTTP_PORT}
+ * @param bind {@link Keys#BIND}
+ * @param aeTitle {@link Keys#AE_TITLE}
+ * @param allowAe {@link Keys#ALLOW_AE}
+ * @param maxAssociations {@link Keys#MAX_ASSOCIATIONS}
+ * @param idleTimeout {@link Keys#IDLE_TIMEOUT}
+ * @param artimTimeout {@link Keys#ARTIM_TIMEOUT}
+ * @param maxObjectBytes {@link Keys#MAX_OBJECT_SIZE}
+ * @param diskReserveBytes {@link Keys#DISK_RESERVE}
+ * @param seriesStable {@link Keys#SERIES_STABLE}
+ * @param releaseGrace {@link Keys#RELEASE_GRACE}
+ * @param axialMaxAngleDeg {@link Keys#AXIAL_MAX_ANGLE}
+ * @param t2MinEchoTimeMs {@link Keys#T2_MIN_TE}
+ * @param t2MinRepetitionTimeMs {@link Keys#T2_MIN_TR}
+ * @param bundle {@link Keys#BUNDLE}
+ * @param boxes {@link Keys#BOXES}
+ * @param profile {@link Keys#PROFILE}
+ * @param profiles {@link Keys#PROFILES}
+ * @param gpuRetry {@link Keys#GPU_RETRY}
+ * @param streaming {@link Keys#STREAMING}
+ * @param streamMemoryBytes {@link Keys#STREAM_MEMORY}
+ * @param gradingAttempts {@link Keys#GRADING_ATTEMPTS}
+ * @param gradingRetryDelay {@link Keys#GRADING_RETRY_DELAY}
+ * @param gradingRetryMaxDelay {@link Keys#GRADING_RETRY_MAX_DELAY}
+ * @param boxesApi {@link Keys#BOXES_API}
+ * @param apiTokenFile {@link Keys#API_TOKEN_FILE}
+ * @param sessionIdleTimeout {@link Keys#SESSION_IDLE_TIMEOUT}
+ * @param sessionMaxAge {@link Keys#SESSION_MAX_AGE}
+ * @param loginMaxFailures {@link Keys#LOGIN_MAX_FAILURES}
+ * @param loginFailureWindow {@link Keys#LOGIN_FAILURE_WINDOW}
+ * @param allowedHosts {@link Keys#ALLOWED_HOSTS}
+ * @param statusPageLogin {@link Keys#STATUS_PAGE_LOGIN}
  */
 public record Settings(
     Path dataDir,

@@ -1,10 +1,13 @@
 package io.cordwatch.web;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.cordwatch.telemetry.GpuTelemetry;
 import java.time.Instant;
 
 /**
- * What the status surfaces show about the device and the grading engine.
+ * What the status surfaces show about the device and the grading engine. The status API writes the
+ * first six components as they are ({@code Views.AcceleratorView} inlines them); the times and the
+ * GPU readings it writes itself, as ISO-8601 text and a {@code Views.GpuView}.
  *
  * @param profile the device profile in use (docs/gpu.md)
  * @param mode {@code gpu}, {@code cpu} or {@code degraded}
@@ -23,9 +26,9 @@ public record Accelerator(
     String engine,
     String reason,
     int gpuFaults,
-    Instant lastFaultAt,
-    Instant nextRetryAt,
-    GpuTelemetry gpu) {
+    @JsonIgnore Instant lastFaultAt,
+    @JsonIgnore Instant nextRetryAt,
+    @JsonIgnore GpuTelemetry gpu) {
 
   /** Tests and tools without device detection. */
   public static Accelerator unknown() {

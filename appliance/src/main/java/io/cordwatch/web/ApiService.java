@@ -203,23 +203,14 @@ final class ApiService implements HttpService {
       if (b.frame() > Math.max(1, frames)) {
         throw new WebException(
             WebException.Code.BAD_REQUEST,
-            "box for instance "
-                + b.sopInstanceUid()
-                + " frame "
-                + b.frame()
-                + ": the instance has "
-                + Math.max(1, frames)
-                + " frame(s)");
+            boxAt(b) + ": the instance has " + Math.max(1, frames) + " frame(s)");
       }
       int columns = facts.path("columns").asInt(0);
       int rows = facts.path("rows").asInt(0);
       if ((columns > 0 && b.box().x1() >= columns) || (rows > 0 && b.box().y1() >= rows)) {
         throw new WebException(
             WebException.Code.BAD_REQUEST,
-            "box for instance "
-                + b.sopInstanceUid()
-                + " frame "
-                + b.frame()
+            boxAt(b)
                 + " reaches x1="
                 + b.box().x1()
                 + ", y1="
@@ -238,6 +229,11 @@ final class ApiService implements HttpService {
               + " box(es) name instances that are not in this study on the appliance, e.g. "
               + String.join(", ", unknown.subList(0, Math.min(3, unknown.size()))));
     }
+  }
+
+  /** How a message about one box names it. */
+  private static String boxAt(SliceBox b) {
+    return "box for instance " + b.sopInstanceUid() + " frame " + b.frame();
   }
 
   private static JsonNode facts(InstanceRow row) {

@@ -4,6 +4,7 @@ import io.cordwatch.Version;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.StudyRow;
+import io.cordwatch.telemetry.GpuSample;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -75,7 +76,7 @@ final class StatusPage implements HttpService {
       LOG.log(Level.SEVERE, "status page could not read the index", e);
       reasons.add("Index not readable: study counts and the study list are unavailable");
     }
-    Views.AcceleratorView accel = Views.accelerator(ctx);
+    Accelerator accel = ctx.accelerator().get();
     boolean ok = reasons.isEmpty();
 
     Html h =
@@ -120,7 +121,7 @@ final class StatusPage implements HttpService {
     if (status != null) {
       activity(h, status);
     }
-    device(h, accel);
+    device(h, Views.accelerator(accel));
     studies(h, studies, status != null);
     h.raw("</body>\n</html>\n");
     return h.toString();
@@ -210,7 +211,8 @@ final class StatusPage implements HttpService {
         .raw("</td></tr>\n</table>\n");
   }
 
-  private static void device(Html h, Views.AcceleratorView a) {
+  private static void device(Html h, Views.AcceleratorView view) {
+    Accelerator a = view.state();
     h.raw("<h2>Device</h2>\n<table>\n");
     h.raw("<tr><th>Profile</th><td>").text(a.profile()).raw("</td></tr>\n");
     h.raw("<tr><th>Grading on</th><td class=\"")
@@ -222,21 +224,22 @@ final class StatusPage implements HttpService {
                 + (a.gpuFaults() > 0 ? ", " + a.gpuFaults() + " GPU fault(s) since start" : "")
                 + ")")
         .raw("</td></tr>\n");
-    Views.GpuView g = a.gpu();
+    Views.GpuView g = view.gpu();
     h.raw("<tr><th>GPU</th><td>").text(g.status()).raw("</td></tr>\n");
     if (g.available()) {
+      GpuSample r = g.reading();
       StringBuilder line = new StringBuilder();
-      if (g.temperatureC() != null) {
-        line.append(String.format(java.util.Locale.ROOT, "%.0f \u00b0C", g.temperatureC()));
+      if (r.temperatureC() != null) {
+        line.append(String.format(java.util.Locale.ROOT, "%.0f \u00b0C", r.temperatureC()));
       }
-      if (g.utilization() != null) {
-        line.append(String.format(java.util.Locale.ROOT, ", %.0f%% busy", 100 * g.utilization()));
+      if (r.utilization() != null) {
+        line.append(String.format(java.util.Locale.ROOT, ", %.0f%% busy", 100 * r.utilization()));
       }
-      if (g.powerWatts() != null) {
-        line.append(String.format(java.util.Locale.ROOT, ", %.1f W", g.powerWatts()));
+      if (r.powerWatts() != null) {
+        line.append(String.format(java.util.Locale.ROOT, ", %.1f W", r.powerWatts()));
       }
-      if (g.throttleReasons() != null && !g.throttleReasons().isEmpty()) {
-        line.append(", throttled: ").append(String.join(", ", g.throttleReasons()));
+      if (r.throttleReasons() != null && !r.throttleReasons().isEmpty()) {
+        line.append(", throttled: ").append(String.join(", ", r.throttleReasons()));
       }
       h.raw("<tr><th>GPU now</th><td>").text(line.toString()).raw("</td></tr>\n");
     }

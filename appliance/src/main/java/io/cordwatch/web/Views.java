@@ -1,5 +1,6 @@
 package io.cordwatch.web;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cordwatch.Version;
@@ -11,9 +12,12 @@ import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.store.Records.StudyRow;
 import io.cordwatch.store.Records.Totals;
+import io.cordwatch.telemetry.GpuSample;
+import io.cordwatch.telemetry.GpuTelemetry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON the API promises, as records. They are separate from the index rows on purpose: the rows
@@ -38,74 +42,36 @@ final class Views {
 
   /** The device profile, the engine mode and the GPU readings (null figures are unknown). */
   record AcceleratorView(
-      String profile,
-      String mode,
-      boolean degraded,
-      String engine,
-      String reason,
-      int gpuFaults,
-      String lastFaultAt,
-      String nextRetryAt,
-      GpuView gpu) {}
+      @JsonUnwrapped Accelerator state, String lastFaultAt, String nextRetryAt, GpuView gpu) {}
 
-  record GpuView(
-      boolean available,
-      String status,
-      String source,
-      String name,
-      Double temperatureC,
-      Double utilization,
-      Long memoryUsedBytes,
-      Long memoryTotalBytes,
-      Double powerWatts,
-      Double clockMhz,
-      List<String> throttleReasons,
-      java.util.Map<String, Double> thermalZonesC) {}
+  /**
+   * The GPU: whether it could be read, why not, and the reading's own figures inlined beside those
+   * two (the wire shape docs/gpu.md promises), or all of them null without one.
+   */
+  record GpuView(boolean available, String status, @JsonUnwrapped GpuSample reading) {
+    /** No reading: every figure unknown. */
+    private static final GpuSample NONE =
+        new GpuSample(null, null, null, null, null, null, null, null, null, Map.of());
+  }
 
   static AcceleratorView accelerator(WebContext ctx) {
-    Accelerator a = ctx.accelerator().get();
-    var sample = a.gpu().sample();
-    GpuView gpu =
-        sample
-            .map(
-                s ->
-                    new GpuView(
-                        true,
-                        a.gpu().status(),
-                        s.source(),
-                        s.name(),
-                        s.temperatureC(),
-                        s.utilization(),
-                        s.memoryUsedBytes(),
-                        s.memoryTotalBytes(),
-                        s.powerWatts(),
-                        s.clockMhz(),
-                        s.throttleReasons(),
-                        s.thermalZonesC()))
-            .orElse(
-                new GpuView(
-                    false,
-                    a.gpu().status(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    java.util.Map.of()));
+    return accelerator(ctx.accelerator().get());
+  }
+
+  static AcceleratorView accelerator(Accelerator a) {
     return new AcceleratorView(
-        a.profile(),
-        a.mode(),
-        a.degraded(),
-        a.engine(),
-        a.reason(),
-        a.gpuFaults(),
+        a,
         a.lastFaultAt() == null ? null : a.lastFaultAt().toString(),
         a.nextRetryAt() == null ? null : a.nextRetryAt().toString(),
-        gpu);
+        gpu(a.gpu()));
+  }
+
+  /** The latest reading of {@code telemetry}, or its status and unknown figures without one. */
+  static GpuView gpu(GpuTelemetry telemetry) {
+    return telemetry
+        .sample()
+        .map(s -> new GpuView(true, telemetry.status(), s))
+        .orElse(new GpuView(false, telemetry.status(), GpuView.NONE));
   }
 
   record ListenerView(String protocol, String bind, int port, String aeTitle, boolean up) {}

@@ -1,7 +1,6 @@
 package io.cordwatch.web;
 
 import io.cordwatch.auth.AccessControl;
-import io.cordwatch.auth.AuthConfig;
 import io.cordwatch.store.Index;
 import io.cordwatch.telemetry.DiskWatermark;
 import io.cordwatch.telemetry.Meters;
@@ -42,34 +41,4 @@ public record WebContext(
     Instant startedAt,
     Supplier<Accelerator> accelerator,
     ApiToken apiToken,
-    AccessControl access) {
-
-  /**
-   * Without device detection (tests of the other surfaces); the token from the config, access
-   * control with the default timeouts over the index.
-   */
-  public WebContext(
-      WebConfig config,
-      Index index,
-      Meters meters,
-      DiskWatermark disk,
-      BooleanSupplier dicomListening,
-      IntSupplier dicomPort,
-      Supplier<String> engineState,
-      Clock clock,
-      Instant startedAt) {
-    this(
-        config,
-        index,
-        meters,
-        disk,
-        dicomListening,
-        dicomPort,
-        engineState,
-        clock,
-        startedAt,
-        Accelerator::unknown,
-        ApiToken.of(config.apiTokenFile()),
-        AccessControl.over(index, AuthConfig.defaults(), clock));
-  }
-}
+    AccessControl access) {}

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cordwatch.app.RegradeOnBoxChange;
 import io.cordwatch.app.StageSettings;
+import io.cordwatch.auth.AccessControl;
+import io.cordwatch.auth.AuthConfig;
 import io.cordwatch.auth.Scope;
 import io.cordwatch.config.Settings;
 import io.cordwatch.dicom.Uids;
@@ -84,7 +86,9 @@ final class TestAppliance implements AutoCloseable {
     return new TestAppliance(dir, httpPort, Map.of());
   }
 
+  /** Without device detection; access control with the default timeouts over the index. */
   private WebServer start() {
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     return WebServer.start(
         new WebContext(
             StageSettings.web(settings),
@@ -94,8 +98,11 @@ final class TestAppliance implements AutoCloseable {
             dicomListening::get,
             () -> DICOM_PORT,
             () -> ENGINE,
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            STARTED));
+            clock,
+            STARTED,
+            Accelerator::unknown,
+            ApiToken.of(settings.apiTokenFile()),
+            AccessControl.over(index, AuthConfig.defaults(), clock)));
   }
 
   /** Stores one instance of a series, as the receiver would after the spool file is durable. */
