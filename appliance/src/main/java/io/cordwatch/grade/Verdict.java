@@ -103,18 +103,6 @@ public record Verdict(
     public Counts(int slices, int graded, int noRoi, int unreadable, int uncertain) {
       this(slices, graded, noRoi, unreadable, uncertain, 0, 0, 0);
     }
-
-    /** Counts without borderline high calls. */
-    public Counts(
-        int slices,
-        int graded,
-        int noRoi,
-        int unreadable,
-        int uncertain,
-        int highCalls,
-        int uncertainHighCalls) {
-      this(slices, graded, noRoi, unreadable, uncertain, highCalls, uncertainHighCalls, 0);
-    }
   }
 
   /**
