@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,6 +32,23 @@ final class AccountsOptions {
     }
     Path dir = Settings.load(config, flags).dataDir();
     return Index.open(dir.resolve("index.db"));
+  }
+
+  /** Runs {@code work} on the accounts, with the index open only for as long. */
+  <T> T apply(Function<AccessControl, T> work) {
+    try (Index index = open()) {
+      return work.apply(access(index));
+    }
+  }
+
+  /** Runs {@code work} on the accounts, then prints {@code done}. */
+  void run(Consumer<AccessControl> work, String done) {
+    apply(
+        a -> {
+          work.accept(a);
+          return null;
+        });
+    System.out.println(done);
   }
 
   static AccessControl access(Index index) {

@@ -49,9 +49,7 @@ final class TokenCommand implements Runnable {
     public Integer call() {
       Scope s = Scope.parse(scope);
       String token;
-      try (Index index = where.open()) {
-        token = AccountsOptions.access(index).tokens().add(name, s);
-      }
+      token = where.apply(a -> a.tokens().add(name, s));
       System.out.println(token);
       System.err.println(
           "token "
@@ -105,10 +103,7 @@ final class TokenCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (Index index = where.open()) {
-        AccountsOptions.access(index).tokens().revoke(name);
-      }
-      System.out.println("token " + name + " revoked");
+      where.run(a -> a.tokens().revoke(name), "token " + name + " revoked");
       return 0;
     }
   }

@@ -51,12 +51,13 @@ final class UserCommand implements Runnable {
     public Integer call() throws Exception {
       Role r = Role.parse(role);
       char[] password = PasswordInput.read(name, passwordStdin);
-      try (Index index = where.open()) {
-        AccountsOptions.access(index).users().add(name, r, password);
+      try {
+        where.run(
+            a -> a.users().add(name, r, password),
+            "user " + name + " added with role " + r.wireName());
       } finally {
         Arrays.fill(password, '\0');
       }
-      System.out.println("user " + name + " added with role " + r.wireName());
       return 0;
     }
   }
@@ -77,12 +78,13 @@ final class UserCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       char[] password = PasswordInput.read(name, passwordStdin);
-      try (Index index = where.open()) {
-        AccountsOptions.access(index).users().setPassword(name, password);
+      try {
+        where.run(
+            a -> a.users().setPassword(name, password),
+            "password of " + name + " changed; its sessions are ended");
       } finally {
         Arrays.fill(password, '\0');
       }
-      System.out.println("password of " + name + " changed; its sessions are ended");
       return 0;
     }
   }
@@ -99,10 +101,7 @@ final class UserCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (Index index = where.open()) {
-        AccountsOptions.access(index).users().disable(name);
-      }
-      System.out.println("user " + name + " disabled");
+      where.run(a -> a.users().disable(name), "user " + name + " disabled");
       return 0;
     }
   }
