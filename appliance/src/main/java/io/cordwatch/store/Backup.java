@@ -102,6 +102,7 @@ public final class Backup {
     }
     requireEmpty(out, "refusing to back up into " + out);
     Path dir = out.toAbsolutePath().normalize();
+    requireApart(data, dir, "refusing to back up into " + out);
     PrivateFiles.createDirectories(dir);
     PrivateFiles.makePrivate(dir);
 
@@ -286,6 +287,7 @@ public final class Backup {
             + " instance files, index sha256 matches)");
 
     Path data = dataDir.toAbsolutePath().normalize();
+    requireApart(src, data, "refusing to restore into " + dataDir);
     PrivateFiles.createDirectories(data);
     PrivateFiles.makePrivate(data);
     Set<Path> dirs = new LinkedHashSet<>();
@@ -379,6 +381,16 @@ public final class Backup {
       throw refused("stored path " + relative + " escapes its folder");
     }
     return p;
+  }
+
+  /**
+   * Neither folder inside the other: a backup inside the data directory would copy itself with the
+   * quarantine and share the disk it should outlive.
+   */
+  private static void requireApart(Path data, Path other, String what) {
+    if (other.startsWith(data) || data.startsWith(other)) {
+      throw refused(what + ": it and " + data + " must not be inside one another");
+    }
   }
 
   private static void requireEmpty(Path dir, String what) throws IOException {

@@ -86,7 +86,7 @@ class BackupRestoreTest {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while ((appliance.index().allInstances().size() < 6 || auditWrites.get() == 0)
           && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
+        Thread.sleep(5);
       }
       List<String> lines = new ArrayList<>();
       try {
@@ -219,6 +219,15 @@ class BackupRestoreTest {
             () -> Backup.create(data, busy, "test", Clock.systemUTC(), l -> {}));
     assertTrue(notEmpty.getMessage().contains("not empty (notes.txt)"), notEmpty.getMessage());
     assertEquals("keep me", Files.readString(busy.resolve("notes.txt")));
+
+    Path inside = data.resolve("quarantine/backup");
+    assertEquals(2, Main.run("backup", "--data-dir", data.toString(), "--out", inside.toString()));
+    StoreException nested =
+        assertThrows(
+            StoreException.class,
+            () -> Backup.create(data, inside, "test", Clock.systemUTC(), l -> {}));
+    assertTrue(nested.getMessage().contains("must not be inside one another"), nested.getMessage());
+    assertFalse(Files.exists(inside));
 
     Path out = tmp.resolve("backup");
     Backup.create(data, out, "test", Clock.systemUTC(), l -> {});
