@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
       ProfileCommand.class,
       UserCommand.class,
       TokenCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,8 +1,9 @@
 /**
  * The {@code cordwatch} subcommands (picocli): serve, demo, rules test, grade, bundle, phantom,
  * realspine, agreement, evaluate, profile, user and token (accounts and API tokens, through {@code
- * auth}). Commands parse flags, call the stages and print; they contain no pipeline logic, so
- * everything they do is also reachable from tests.
+ * auth}), backup and restore (of the data directory, through {@code store}). Commands parse flags,
+ * call the stages and print; they contain no pipeline logic, so everything they do is also
+ * reachable from tests.
  *
  * <p>Owns: argument parsing, the one error policy of every entry point ({@link
  * io.cordwatch.cli.Main#execute}), and printing. May not touch: pipeline logic or benchmarks;

@@ -57,6 +57,13 @@ public final class PrivateFiles {
     }
   }
 
+  /** Makes an existing folder 0700 (a backup or restore target made by hand). */
+  static void makePrivate(Path dir) throws IOException {
+    if (POSIX) {
+      Files.setPosixFilePermissions(dir, DIR);
+    }
+  }
+
   /**
    * Makes an existing data directory 0700 (one made by an older version, or by hand under the usual
    * umask), saying so in the log.

@@ -10,7 +10,9 @@ public final class StoreException extends RuntimeException {
   public enum Code {
     OPEN_FAILED,
     WRITE_FAILED,
-    READ_FAILED
+    READ_FAILED,
+    /** A backup or restore that would overwrite data or rests on a backup that fails a check. */
+    REFUSED
   }
 
   private final Code code;

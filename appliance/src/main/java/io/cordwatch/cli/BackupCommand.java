@@ -1,0 +1,67 @@
+package io.cordwatch.cli;
+
+import io.cordwatch.Version;
+import io.cordwatch.config.Settings;
+import io.cordwatch.store.Backup;
+import io.cordwatch.store.StoreException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cordwatch backup}: a consistent copy of a data directory taken while the appliance runs
+ * ({@link Backup#create}). Exit 2 when refused (the target is not empty, no index to back up).
+ */
+@Command(
+    name = "backup",
+    mixinStandardHelpOptions = true,
+    description =
+        "Back up the data directory (index snapshot, the instance files it names, quarantine)"
+            + " while the appliance runs.")
+final class BackupCommand implements Callable<Integer> {
+  @Option(names = "--config", description = "The appliance's YAML config (for its data-dir)")
+  Path config;
+
+  @Option(names = "--data-dir", description = "The appliance's data directory (default: data)")
+  Path dataDir;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "BACKUP_DIR",
+      description = "Where to write the backup: a folder that is absent or empty")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    try {
+      Backup.create(
+          dataDir(config, dataDir), out, Version.current(), Clock.systemUTC(), System.out::println);
+      return 0;
+    } catch (StoreException e) {
+      return refusedOrThrow("backup", e);
+    }
+  }
+
+  /** The data directory named by {@code --data-dir}, or by the {@code data-dir} of the config. */
+  static Path dataDir(Path config, Path dataDir) {
+    Map<String, String> flags = new HashMap<>();
+    if (dataDir != null) {
+      flags.put("data-dir", dataDir.toString());
+    }
+    return Settings.load(config, flags).dataDir();
+  }
+
+  /** A refusal is exit 2 with its reason; any other failure goes to the common error policy. */
+  static int refusedOrThrow(String command, StoreException e) {
+    if (e.code() != StoreException.Code.REFUSED) {
+      throw e;
+    }
+    System.err.println("cordwatch " + command + ": " + e.getMessage());
+    return 2;
+  }
+}
