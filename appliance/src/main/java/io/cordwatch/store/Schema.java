@@ -13,7 +13,7 @@ import java.sql.Statement;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int VERSION = 6;
+  static final int VERSION = 7;
 
   private Schema() {}
 
@@ -54,6 +54,9 @@ final class Schema {
       }
       if (version < 6) {
         createVersion6(s);
+      }
+      if (version < 7) {
+        createVersion7(s);
       }
       s.execute("INSERT INTO schema_version(version) VALUES (" + VERSION + ")");
     }
@@ -183,6 +186,14 @@ final class Schema {
   private static void createVersion5(Statement s) throws SQLException {
     s.execute("ALTER TABLE slice_results ADD COLUMN p_high REAL");
     s.execute("ALTER TABLE slice_results ADD COLUMN high_call INTEGER");
+  }
+
+  /**
+   * Version 7: instances indexed by study. The study list counts each study's instances; without
+   * this index every poll of it scanned the whole instances table (issue 14).
+   */
+  private static void createVersion7(Statement s) throws SQLException {
+    s.execute("CREATE INDEX instances_by_study ON instances(study_uid)");
   }
 
   /**

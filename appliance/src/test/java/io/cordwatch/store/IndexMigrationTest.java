@@ -46,7 +46,7 @@ class IndexMigrationTest {
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
       rs.next();
-      assertEquals(6, rs.getInt(1));
+      assertEquals(Schema.VERSION, rs.getInt(1));
     }
   }
 
@@ -209,12 +209,32 @@ class IndexMigrationTest {
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
       rs.next();
-      assertEquals(6, rs.getInt(1));
+      assertEquals(Schema.VERSION, rs.getInt(1));
     }
   }
 
-  /** What version 6 added: an older appliance's database has none of it. */
+  @Test
+  void theStudyListCountsInstancesThroughAnIndex() throws Exception {
+    Path db = tmp.resolve("index.db");
+    try (Index index = Index.open(db)) {
+      assertEquals(List.of(), index.studies(null, 10));
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "EXPLAIN QUERY PLAN SELECT count(*) FROM instances i WHERE i.study_uid = 'x'")) {
+      StringBuilder plan = new StringBuilder();
+      while (rs.next()) {
+        plan.append(rs.getString("detail")).append('\n');
+      }
+      assertTrue(plan.toString().contains("instances_by_study"), plan.toString());
+    }
+  }
+
+  /** Drops what versions 6 and 7 added (accounts; the instances-by-study index). */
   private static void dropAccountTables(Statement s) throws java.sql.SQLException {
+    s.execute("DROP INDEX instances_by_study");
     s.execute("DROP TABLE sessions");
     s.execute("DROP TABLE api_tokens");
     s.execute("DROP TABLE users");
