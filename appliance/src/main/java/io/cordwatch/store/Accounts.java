@@ -33,6 +33,8 @@ public final class Accounts {
   /** A browser session with its user (id stored only as SHA-256 hex). */
   public record SessionRow(String idSha256, UserRow user, long createdMs, long lastSeenMs) {}
 
+  private static final String TOKEN_SELECT =
+      "SELECT id, name, scope, token_sha256, created_ms, last_used_ms FROM api_tokens";
   private static final String USER_COLUMNS =
       "u.id, u.name, u.role, u.password_hash, u.disabled, u.created_ms, u.updated_ms";
 
@@ -154,25 +156,13 @@ public final class Accounts {
   public Optional<TokenRow> tokenBySha256(String tokenSha256) {
     return db.read(
         c ->
-            Database.list(
-                    c,
-                    "SELECT id, name, scope, token_sha256, created_ms, last_used_ms"
-                        + " FROM api_tokens WHERE token_sha256 = ?",
-                    Accounts::token,
-                    tokenSha256)
-                .stream()
-                .findFirst());
+            Database.first(
+                c, TOKEN_SELECT + " WHERE token_sha256 = ?", Accounts::token, tokenSha256));
   }
 
   /** Every token, by name. */
   public List<TokenRow> tokens() {
-    return db.read(
-        c ->
-            Database.list(
-                c,
-                "SELECT id, name, scope, token_sha256, created_ms, last_used_ms"
-                    + " FROM api_tokens ORDER BY name",
-                Accounts::token));
+    return db.read(c -> Database.list(c, TOKEN_SELECT + " ORDER BY name", Accounts::token));
   }
 
   /** Records that a token was used (for {@code token list}); no audit row. */
@@ -217,21 +207,19 @@ public final class Accounts {
   public Optional<SessionRow> session(String idSha256) {
     return db.read(
         c ->
-            Database.list(
-                    c,
-                    "SELECT "
-                        + USER_COLUMNS
-                        + ", s.id_sha256, s.created_ms AS s_created, s.last_seen_ms"
-                        + " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_sha256 = ?",
-                    rs ->
-                        new SessionRow(
-                            rs.getString("id_sha256"),
-                            user(rs),
-                            rs.getLong("s_created"),
-                            rs.getLong("last_seen_ms")),
-                    idSha256)
-                .stream()
-                .findFirst());
+            Database.first(
+                c,
+                "SELECT "
+                    + USER_COLUMNS
+                    + ", s.id_sha256, s.created_ms AS s_created, s.last_seen_ms"
+                    + " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_sha256 = ?",
+                rs ->
+                    new SessionRow(
+                        rs.getString("id_sha256"),
+                        user(rs),
+                        rs.getLong("s_created"),
+                        rs.getLong("last_seen_ms")),
+                idSha256));
   }
 
   public void touchSession(String idSha256, long nowMs) {
@@ -259,10 +247,8 @@ public final class Accounts {
   }
 
   private static Optional<UserRow> findUser(Connection c, String name) throws SQLException {
-    return Database.list(
-            c, "SELECT " + USER_COLUMNS + " FROM users u WHERE u.name = ?", Accounts::user, name)
-        .stream()
-        .findFirst();
+    return Database.first(
+        c, "SELECT " + USER_COLUMNS + " FROM users u WHERE u.name = ?", Accounts::user, name);
   }
 
   private static UserRow user(ResultSet rs) throws SQLException {

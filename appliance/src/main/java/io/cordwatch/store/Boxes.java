@@ -67,14 +67,12 @@ final class Boxes {
   }
 
   static Optional<BoxRow> of(Connection c, String sopInstanceUid, int frame) throws SQLException {
-    return Database.list(
-            c,
-            "SELECT * FROM boxes WHERE sop_instance_uid = ? AND frame = ?",
-            Rows::box,
-            sopInstanceUid,
-            frame)
-        .stream()
-        .findFirst();
+    return Database.first(
+        c,
+        "SELECT * FROM boxes WHERE sop_instance_uid = ? AND frame = ?",
+        Rows::box,
+        sopInstanceUid,
+        frame);
   }
 
   static List<BoxRow> ofStudy(Connection c, String studyUid) throws SQLException {

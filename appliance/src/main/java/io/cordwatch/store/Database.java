@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The index's SQLite connections and the only place a transaction begins or ends.
@@ -213,6 +214,17 @@ final class Database implements AutoCloseable {
         }
       }
       return out;
+    }
+  }
+
+  /** The first row of one query with positional arguments, mapped; empty when there is none. */
+  static <T> Optional<T> first(Connection c, String sql, RowMapper<T> mapper, Object... args)
+      throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      bind(p, args);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+      }
     }
   }
 

@@ -27,13 +27,11 @@ final class Instances {
       Connection c, InstanceRow row, String modality, Integer seriesNumber, String description)
       throws SQLException {
     Optional<Replaced> superseded =
-        Database.list(
-                c,
-                "SELECT path, sha256, calling_ae FROM instances WHERE sop_instance_uid = ?",
-                rs -> new Replaced(rs.getString(1), rs.getString(2), rs.getString(3)),
-                row.sopInstanceUid())
-            .stream()
-            .findFirst();
+        Database.first(
+            c,
+            "SELECT path, sha256, calling_ae FROM instances WHERE sop_instance_uid = ?",
+            rs -> new Replaced(rs.getString(1), rs.getString(2), rs.getString(3)),
+            row.sopInstanceUid());
     Database.update(
         c,
         """
@@ -110,10 +108,8 @@ final class Instances {
   }
 
   static Optional<InstanceRow> find(Connection c, String sopInstanceUid) throws SQLException {
-    return Database.list(
-            c, "SELECT * FROM instances WHERE sop_instance_uid = ?", Rows::instance, sopInstanceUid)
-        .stream()
-        .findFirst();
+    return Database.first(
+        c, "SELECT * FROM instances WHERE sop_instance_uid = ?", Rows::instance, sopInstanceUid);
   }
 
   static List<InstanceRow> ofSeries(Connection c, String seriesUid) throws SQLException {

@@ -130,9 +130,7 @@ final class JobQueue {
   }
 
   static JobRow ofSeries(Connection c, String seriesUid) throws SQLException {
-    return Database.list(c, "SELECT * FROM jobs WHERE series_uid = ?", Rows::job, seriesUid)
-        .stream()
-        .findFirst()
+    return Database.first(c, "SELECT * FROM jobs WHERE series_uid = ?", Rows::job, seriesUid)
         .orElse(null);
   }
 }

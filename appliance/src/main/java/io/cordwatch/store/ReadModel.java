@@ -59,10 +59,8 @@ final class ReadModel {
                 SERIES_WITH_COUNT + " WHERE study_uid = ? ORDER BY series_number, series_uid",
                 Rows::series,
                 studyUid));
-    return Database.list(
-            c, STUDY_WITH_COUNTS + " WHERE study_uid = ?", rs -> Rows.study(rs, series), studyUid)
-        .stream()
-        .findFirst();
+    return Database.first(
+        c, STUDY_WITH_COUNTS + " WHERE study_uid = ?", rs -> Rows.study(rs, series), studyUid);
   }
 
   static Totals totals(Connection c) throws SQLException {

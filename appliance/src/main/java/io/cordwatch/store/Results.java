@@ -67,13 +67,11 @@ final class Results {
   }
 
   static String verdictOf(Connection c, String seriesUid) throws SQLException {
-    return Database.list(
+    return Database.first(
             c,
             "SELECT verdict FROM verdicts WHERE series_uid = ?",
             rs -> rs.getString(1),
             seriesUid)
-        .stream()
-        .findFirst()
         .orElse(null);
   }
 

@@ -9,13 +9,8 @@ final class Series {
   private Series() {}
 
   static Optional<String> studyOf(Connection c, String seriesUid) throws SQLException {
-    return Database.list(
-            c,
-            "SELECT study_uid FROM series WHERE series_uid = ?",
-            rs -> rs.getString(1),
-            seriesUid)
-        .stream()
-        .findFirst();
+    return Database.first(
+        c, "SELECT study_uid FROM series WHERE series_uid = ?", rs -> rs.getString(1), seriesUid);
   }
 
   /** Marks a series complete with its selection decision. */
