@@ -64,31 +64,24 @@ public final class ConfidentBand {
     Arrays.sort(byP, Comparator.comparingDouble(Rated::pHigh).reversed());
     long positives = slices.stream().filter(Rated::high).count();
     // Walk thresholds from the top: after k slices the calls are the k highest P(high).
+    // The band is every slice from the triage threshold down that is not a confident call: the
+    // count of slices at or above the triage threshold less the chosen calls, known at the end.
+    long atTriage = Arrays.stream(byP).filter(r -> r.pHigh() >= triage).count();
     long tp = 0;
     Choice best = null;
-    for (int k = 0; k < byP.length; k++) {
+    for (int k = 0; k < atTriage; k++) {
       tp += byP[k].high() ? 1 : 0;
       double t = byP[k].pHigh();
-      if (t < triage) {
-        break;
-      }
       boolean lastOfTie = k + 1 == byP.length || byP[k + 1].pHigh() < t;
-      if (!lastOfTie) {
-        continue;
-      }
       double precision = (double) tp / (k + 1);
-      if (precision >= targetPrecision) {
-        long band = 0;
-        for (Rated r : byP) {
-          band += r.pHigh() >= triage && r.pHigh() < t ? 1 : 0;
-        }
+      if (lastOfTie && precision >= targetPrecision) {
         best =
             new Choice(
-                Math.max(t, triage),
+                t,
                 precision,
                 positives == 0 ? Double.NaN : (double) tp / positives,
                 k + 1,
-                band);
+                atTriage - (k + 1));
       }
     }
     return Optional.ofNullable(best);
