@@ -3,6 +3,7 @@ package io.cordwatch.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cordwatch.grade.bilsky.Grade;
+import io.cordwatch.infer.VerdictLimits;
 import io.cordwatch.stats.Agreement;
 import io.cordwatch.stats.ConfusionMatrix;
 import io.cordwatch.stats.Dichotomous;
@@ -414,7 +415,7 @@ final class Evaluation {
                   pHigh,
                   "graded",
                   sl.path("uncertain").asBoolean(false),
-                  call.asBoolean(false) && confidentHigh > 0 && pHigh < confidentHigh,
+                  call.asBoolean(false) && VerdictLimits.borderline(confidentHigh, pHigh),
                   call.isBoolean() ? call.asBoolean() : null,
                   box,
                   Double.NaN));

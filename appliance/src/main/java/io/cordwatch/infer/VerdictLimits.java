@@ -40,7 +40,15 @@ public record VerdictLimits(
 
   /** Whether a high call with this P(high) is below the confident band (null: not known). */
   public boolean borderline(Double pHigh) {
-    return confidentHighThreshold > 0 && pHigh != null && pHigh < confidentHighThreshold;
+    return pHigh != null && borderline(confidentHighThreshold, pHigh);
+  }
+
+  /**
+   * Whether a high call with P(high) {@code pHigh} lies below a confident band starting at {@code
+   * threshold} (0: no band; NaN P(high): not known, so not borderline).
+   */
+  public static boolean borderline(double threshold, double pHigh) {
+    return threshold > 0 && pHigh < threshold;
   }
 
   private static void check(String name, double v) {
