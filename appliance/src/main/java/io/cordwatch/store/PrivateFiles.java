@@ -27,20 +27,12 @@ public final class PrivateFiles {
 
   /** Creates {@code dir} and any missing parents, each new one 0700. */
   public static Path createDirectories(Path dir) throws IOException {
-    Path abs = dir.toAbsolutePath();
-    if (Files.isDirectory(abs)) {
-      return dir;
-    }
-    Path parent = abs.getParent();
-    if (parent != null) {
-      createDirectories(parent);
-    }
-    if (POSIX) {
-      Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(DIR));
-    } else {
-      Files.createDirectory(abs);
-    }
-    return dir;
+    // The JDK applies the attribute to every directory it creates and, unlike one createDirectory
+    // per level, accepts a directory another thread made meanwhile (two commits into one spool
+    // prefix folder at once).
+    return POSIX
+        ? Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR))
+        : Files.createDirectories(dir);
   }
 
   /** The attributes a new file is created with (0600), for {@code CREATE_NEW} opens. */
