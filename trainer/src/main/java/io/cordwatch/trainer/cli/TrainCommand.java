@@ -7,6 +7,7 @@ import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.LocalizerSpec;
 import io.cordwatch.infer.PreprocessingSpec;
 import io.cordwatch.roi.BoxFileException;
+import io.cordwatch.trainer.dataset.Artefacts;
 import io.cordwatch.trainer.dataset.Augmentation;
 import io.cordwatch.trainer.dataset.Dataset;
 import io.cordwatch.trainer.dataset.DatasetException;
@@ -159,6 +160,13 @@ final class TrainCommand implements Callable<Integer> {
           "Area scale range of the random box crop (default 0.8,1.2, the authors'). Wider makes"
               + " the grade less dependent on how tightly a box frames the canal.")
   double[] boxScale;
+
+  @Option(
+      names = "--artefacts",
+      description =
+          "Draw acquisition artefacts on the training crops (k-space truncation, motion blur and"
+              + " ghosts, coil bias, growing noise; ranges in the Artefacts class docs).")
+  boolean artefacts;
 
   @Option(names = "--momentum", paramLabel = "M", description = "Default ${DEFAULT-VALUE}.")
   double momentum = 0.9;
@@ -329,6 +337,9 @@ final class TrainCommand implements Callable<Integer> {
             "--box-scale takes MIN,MAX, got " + boxScale.length + " value(s)");
       }
       augmentation = augmentation.withScale(boxScale[0], boxScale[1]);
+    }
+    if (artefacts) {
+      augmentation = augmentation.withArtefacts(Artefacts.standard());
     }
     LrSchedule schedule = new LrSchedule(scheduleKind(lrSchedule), warmupEpochs);
     List<String> classes = Grade.labels();

@@ -27,6 +27,8 @@ import java.util.Random;
  * @param brightness offset drawn in [-b, b] on the unit scale (0.05)
  * @param gamma gamma drawn log-uniformly in [1/g, g] (1.5); 1 for none
  * @param noise noise standard deviation drawn uniformly in [0, n] on the unit scale (0.03)
+ * @param artefacts acquisition artefacts drawn before the intensity jitter ({@link Artefacts}; none
+ *     unless {@code cordwatch train --artefacts})
  */
 public record Augmentation(
     double scaleMin,
@@ -37,9 +39,11 @@ public record Augmentation(
     double contrast,
     double brightness,
     double gamma,
-    double noise) {
+    double noise,
+    Artefacts artefacts) {
 
   public Augmentation {
+    java.util.Objects.requireNonNull(artefacts, "artefacts");
     if (!(scaleMin > 0 && scaleMin <= scaleMax && scaleMax < 10)) {
       throw new IllegalArgumentException(
           "scale range must satisfy 0 < min <= max < 10, got " + scaleMin + ".." + scaleMax);
@@ -53,6 +57,30 @@ public record Augmentation(
     if (!(gamma >= 1 && gamma < 5) || !(noise >= 0 && noise < 0.5)) {
       throw new IllegalArgumentException("gamma must be 1..5 and noise 0..0.5");
     }
+  }
+
+  /** The augmentation without acquisition artefacts. */
+  public Augmentation(
+      double scaleMin,
+      double scaleMax,
+      double ratioMax,
+      double shift,
+      boolean flip,
+      double contrast,
+      double brightness,
+      double gamma,
+      double noise) {
+    this(
+        scaleMin,
+        scaleMax,
+        ratioMax,
+        shift,
+        flip,
+        contrast,
+        brightness,
+        gamma,
+        noise,
+        Artefacts.none());
   }
 
   /** The augmentation of the first demo bundles: geometry, flip and a linear jitter only. */
@@ -74,7 +102,14 @@ public record Augmentation(
 
   /** The same augmentation with another area scale range of the box crop. */
   public Augmentation withScale(double min, double max) {
-    return new Augmentation(min, max, ratioMax, shift, flip, contrast, brightness, gamma, noise);
+    return new Augmentation(
+        min, max, ratioMax, shift, flip, contrast, brightness, gamma, noise, artefacts);
+  }
+
+  /** The same augmentation with these acquisition artefacts. */
+  public Augmentation withArtefacts(Artefacts a) {
+    return new Augmentation(
+        scaleMin, scaleMax, ratioMax, shift, flip, contrast, brightness, gamma, noise, a);
   }
 
   /** No augmentation at all: the tensor the appliance computes. */
@@ -97,6 +132,7 @@ public record Augmentation(
    * @param gammaExponent exponent applied to the unit plane (1: none)
    * @param noiseSd standard deviation of the added noise (0: none)
    * @param noiseSeed seed of that noise, so a draw always gives the same tensor
+   * @param artefact the acquisition artefacts, applied first
    */
   public record Draw(
       double widthFactor,
@@ -108,7 +144,34 @@ public record Augmentation(
       double offset,
       double gammaExponent,
       double noiseSd,
-      long noiseSeed) {
+      long noiseSeed,
+      Artefacts.Draw artefact) {
+
+    /** A draw without acquisition artefacts. */
+    public Draw(
+        double widthFactor,
+        double heightFactor,
+        double shiftX,
+        double shiftY,
+        boolean flipped,
+        double contrastFactor,
+        double offset,
+        double gammaExponent,
+        double noiseSd,
+        long noiseSeed) {
+      this(
+          widthFactor,
+          heightFactor,
+          shiftX,
+          shiftY,
+          flipped,
+          contrastFactor,
+          offset,
+          gammaExponent,
+          noiseSd,
+          noiseSeed,
+          Artefacts.Draw.NONE);
+    }
 
     /** A draw of geometry, flip and linear jitter only. */
     public Draw(
@@ -133,8 +196,14 @@ public record Augmentation(
       return new Preprocessing.Box(cx - hw, cy - hh, cx + hw, cy + hh);
     }
 
-    /** Flip, gamma, intensity jitter and noise on the resized [0, 1] plane, in place. */
+    /**
+     * Acquisition artefacts, flip, gamma, intensity jitter and noise on the resized [0, 1] plane,
+     * in place.
+     */
     public void applyToPlane(float[] plane, int size) {
+      if (artefact != Artefacts.Draw.NONE) {
+        artefact.apply(plane, size);
+      }
       if (flipped) {
         for (int r = 0; r < size; r++) {
           int a = r * size;
@@ -179,7 +248,9 @@ public record Augmentation(
     double g = gamma == 1 ? 1 : Math.exp(Math.log(gamma) * (2 * random.nextDouble() - 1));
     double n = noise == 0 ? 0 : noise * random.nextDouble();
     long seed = noise == 0 ? 0 : random.nextLong();
+    // Drawn last, so that runs without artefacts draw the same augmentations as before.
+    Artefacts.Draw a = artefacts.draw(random);
     return new Draw(
-        Math.sqrt(scale * ratio), Math.sqrt(scale / ratio), sx, sy, f, c, o, g, n, seed);
+        Math.sqrt(scale * ratio), Math.sqrt(scale / ratio), sx, sy, f, c, o, g, n, seed, a);
   }
 }

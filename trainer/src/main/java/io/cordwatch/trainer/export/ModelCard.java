@@ -2,6 +2,7 @@ package io.cordwatch.trainer.export;
 
 import io.cordwatch.stats.ConfusionMatrix;
 import io.cordwatch.stats.Dichotomous;
+import io.cordwatch.trainer.dataset.Artefacts;
 import io.cordwatch.trainer.train.Scores;
 import io.cordwatch.trainer.train.TrainingRun;
 import java.time.LocalDate;
@@ -176,6 +177,24 @@ final class ModelCard {
             num(1 / c.augmentation().gamma()),
             num(c.augmentation().gamma()),
             num(c.augmentation().noise())));
+    Artefacts a = c.augmentation().artefacts();
+    if (a.active()) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- Acquisition artefacts, each with probability %s: k-space kept %s-1 per axis,"
+                  + " motion blur sd up to %s px, ghosts up to %s, bias log-gain up to +-%s,"
+                  + " growing noise sd up to %s (growth up to %s). Their ranges overlap the"
+                  + " phantom's held-out artefact ranges: hold-artefact is not an unseen factor"
+                  + " for this model.%n",
+              num(a.probability()),
+              num(a.kSpaceKeptMin()),
+              num(a.blurMax()),
+              num(a.ghostMax()),
+              num(a.biasMax()),
+              num(a.noiseMax()),
+              num(a.noiseGrowthMax())));
+    }
     if (Double.isFinite(r.imagesPerSecond())) {
       b.append(
           String.format(
