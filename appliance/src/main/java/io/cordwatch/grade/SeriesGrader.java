@@ -66,8 +66,25 @@ public final class SeriesGrader {
   private final HighDecision decision;
   private final BoxSource boxes;
   private final Preprocessing preprocessing;
+  private final EmbeddingSink sink;
+
+  /**
+   * Told every embedding the backbone makes, with the slice it belongs to: what site adaptation
+   * enrols from ({@code io.cordwatch.adapt}). A grader with a sink never takes the fused path,
+   * which keeps embeddings on the device.
+   */
+  public interface EmbeddingSink {
+    void embedded(String sopInstanceUid, int frame, float[] embedding);
+  }
 
   public SeriesGrader(Bundle bundle, BackboneEngine engine, BoxSource boxes) {
+    this(bundle, engine, boxes, null);
+  }
+
+  /** A grader that also hands every embedding to {@code embeddings} (null: none). */
+  public SeriesGrader(
+      Bundle bundle, BackboneEngine engine, BoxSource boxes, EmbeddingSink embeddings) {
+    this.sink = embeddings;
     this.bundle = Objects.requireNonNull(bundle, "bundle");
     this.engine = Objects.requireNonNull(engine, "engine");
     this.boxes = Objects.requireNonNull(boxes, "boxes");
@@ -200,7 +217,7 @@ public final class SeriesGrader {
       }
     }
     decoded.sort(ORDER);
-    if (engine instanceof SeriesEngine fused && !decoded.isEmpty()) {
+    if (engine instanceof SeriesEngine fused && !decoded.isEmpty() && sink == null) {
       Optional<SeriesResult> r =
           gradeFused(fused, studyUid, seriesUid, decoded, unreadable, t1 - decodeNanos, t1);
       if (r.isPresent()) {
@@ -450,6 +467,10 @@ public final class SeriesGrader {
     }
     for (int k = 0; k < pending.size(); k++) {
       SliceGrade g = head.grade(embeddings[k]);
+      if (sink != null) {
+        DicomPixels.Frame f = decoded.get(pending.get(k)).frame();
+        sink.embedded(f.sopInstanceUid(), f.frame(), embeddings[k]);
+      }
       results.set(
           pending.get(k),
           graded(

@@ -197,7 +197,8 @@ final class BundleChecks {
         date,
         p.metrics() == null ? new LinkedHashMap<>() : p.metrics(),
         p.clinicalUse(),
-        p.notes() == null ? "" : p.notes());
+        p.notes() == null ? "" : p.notes(),
+        p.parent() == null ? null : new Provenance.Parent(p.parent().name(), p.parent().sha256()));
   }
 
   private static float[][] readPrototypes(BundleFile f, List<String> classes, int d) {

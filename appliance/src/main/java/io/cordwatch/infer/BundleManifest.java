@@ -56,6 +56,11 @@ record BundleManifest(
         formatVersion, name, backbone, entry, head, preprocessing, calibration, provenance);
   }
 
+  BundleManifest withNameAndProvenance(String n, ProvenanceEntry p) {
+    return new BundleManifest(
+        formatVersion, n, backbone, localizer, head, preprocessing, calibration, p);
+  }
+
   BundleManifest withHead(Head entry) {
     return new BundleManifest(
         formatVersion, name, backbone, localizer, entry, preprocessing, calibration, provenance);
@@ -113,6 +118,20 @@ record BundleManifest(
     static final String MAX_NO_ROI_FRACTION = "max_no_roi_fraction";
     static final String CONFIDENT_HIGH_THRESHOLD = "confident_high_threshold";
 
+    Head withPrototypes(FileRef file, double scale) {
+      return new Head(
+          file,
+          classes,
+          highGrade,
+          temperature,
+          scale,
+          oodThreshold,
+          highThreshold,
+          maxUncertainFraction,
+          maxNoRoiFraction,
+          confidentHighThreshold);
+    }
+
     Head withConfidentHighThreshold(double t) {
       return new Head(
           prototypes,
@@ -147,12 +166,14 @@ record BundleManifest(
       @JsonProperty(value = DATE, required = true) String date,
       @JsonProperty(METRICS) Map<String, Double> metrics,
       @JsonProperty(value = CLINICAL_USE, required = true) boolean clinicalUse,
-      @JsonProperty(NOTES) String notes) {
+      @JsonProperty(NOTES) String notes,
+      @JsonProperty(PARENT) ParentEntry parent) {
     static final String TRAINING_DATA = "training_data";
     static final String DATE = "date";
     static final String METRICS = "metrics";
     static final String CLINICAL_USE = "clinical_use";
     static final String NOTES = "notes";
+    static final String PARENT = "parent";
 
     static ProvenanceEntry of(Provenance p) {
       return new ProvenanceEntry(
@@ -160,7 +181,15 @@ record BundleManifest(
           p.date().toString(),
           new LinkedHashMap<>(p.metrics()),
           p.clinicalUse(),
-          p.notes().isEmpty() ? null : p.notes());
+          p.notes().isEmpty() ? null : p.notes(),
+          p.parent() == null
+              ? null
+              : new ParentEntry(p.parent().name(), p.parent().manifestSha256()));
     }
   }
+
+  /** {@code provenance.parent}: the bundle an adapted one was derived from. */
+  record ParentEntry(
+      @JsonProperty(value = NAME, required = true) String name,
+      @JsonProperty(value = FileRef.SHA256, required = true) String sha256) {}
 }

@@ -33,7 +33,7 @@ final class BundleWriter {
   /** The names {@link #create} gives the files it copies in (bundle.json records them). */
   private static final String BACKBONE_FILE = "backbone.onnx";
 
-  private static final String PROTOTYPES_FILE = "prototypes.f32";
+  static final String PROTOTYPES_FILE = "prototypes.f32";
 
   private BundleWriter() {}
 
@@ -42,19 +42,7 @@ final class BundleWriter {
    * bundle.json with their checksums and the backbone's measured D, and verifies the result.
    */
   static Bundles.Verified create(Path out, Bundles.Recipe r) {
-    boolean existed = Files.exists(out);
-    try {
-      if (existed) {
-        try (Stream<Path> s = Files.list(out)) {
-          if (s.findAny().isPresent()) {
-            throw new BundleException(
-                Code.BAD_VALUE, out + ": not empty; a bundle is created in a new folder");
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new BundleException(Code.MISSING_FILE, out + ": cannot read: " + e, e);
-    }
+    boolean existed = requireNewFolder(out);
     try {
       return assemble(out, r);
     } catch (RuntimeException e) {
@@ -75,6 +63,28 @@ final class BundleWriter {
       }
       throw e;
     }
+  }
+
+  /**
+   * Refuses a folder that holds anything: a bundle is created in a new folder.
+   *
+   * @return whether the (empty) folder exists already
+   */
+  static boolean requireNewFolder(Path out) {
+    boolean existed = Files.exists(out);
+    try {
+      if (existed) {
+        try (Stream<Path> s = Files.list(out)) {
+          if (s.findAny().isPresent()) {
+            throw new BundleException(
+                Code.BAD_VALUE, out + ": not empty; a bundle is created in a new folder");
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new BundleException(Code.MISSING_FILE, out + ": cannot read: " + e, e);
+    }
+    return existed;
   }
 
   /**
@@ -213,7 +223,7 @@ final class BundleWriter {
     }
   }
 
-  private static void write(Path manifest, BundleManifest m) {
+  static void write(Path manifest, BundleManifest m) {
     try {
       Files.write(manifest, JSON.writeValueAsBytes(m));
     } catch (IOException e) {

@@ -226,6 +226,24 @@ public final class Bundles {
   }
 
   /**
+   * Makes a new bundle folder {@code out} from the bundle folder {@code parentDir} with new
+   * prototypes (K x D, the parent's classes and width) and OOD scale: the parent's other files are
+   * copied, its thresholds kept, and {@code provenance} is written with the parent named by its
+   * bundle.json's SHA-256. The result is verified; nothing is left in {@code out} on failure.
+   *
+   * @throws BundleException naming the problem ({@code out} not empty, parent unreadable, ...)
+   */
+  public static Verified derive(
+      Path parentDir,
+      Path out,
+      String name,
+      float[][] prototypes,
+      double oodScale,
+      Provenance provenance) {
+    return BundleDerivation.derive(parentDir, out, name, prototypes, oodScale, provenance);
+  }
+
+  /**
    * Sets a bundle folder's {@code head.confident_high_threshold} (the P(high) from which a high
    * call is confident; docs/grading.md) and verifies it; bundle.json is left as it was on failure.
    */

@@ -1,0 +1,72 @@
+package io.cordwatch.adapt;
+
+import io.cordwatch.grade.HighDecision;
+import io.cordwatch.grade.PrototypeHead;
+import io.cordwatch.infer.Bundle;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+
+/**
+ * Parent against adapted on the same held-out slices, folds made of whole studies: each fold's
+ * slices are scored by the parent's head and by a head re-enrolled on the other folds only, so no
+ * slice is scored by prototypes that saw its own study. The pooled figures over all folds are what
+ * {@link Adaptation} decides on.
+ */
+public final class CrossValidation {
+  private CrossValidation() {}
+
+  /** Pooled held-out figures of both heads, and the number of folds used. */
+  public record Result(Figures parent, Figures adapted, int folds) {}
+
+  static Result run(
+      Bundle bundle,
+      List<EnrolledSlice> slices,
+      int folds,
+      double weight,
+      int minPerGrade,
+      long seed) {
+    List<String> studies =
+        new ArrayList<>(new TreeSet<>(slices.stream().map(EnrolledSlice::study).toList()));
+    Collections.shuffle(studies, new Random(seed));
+    int f = Math.min(folds, studies.size());
+    Map<String, Integer> foldOf = new HashMap<>();
+    for (int i = 0; i < studies.size(); i++) {
+      foldOf.put(studies.get(i), i % f);
+    }
+    HighDecision decision = HighDecision.of(bundle);
+    boolean[] high = highClasses(bundle);
+    List<PrototypeHead> adapted = new ArrayList<>();
+    for (int fold = 0; fold < f; fold++) {
+      List<EnrolledSlice> fitOn = new ArrayList<>();
+      for (EnrolledSlice s : slices) {
+        if (foldOf.get(s.study()) != fold) {
+          fitOn.add(s);
+        }
+      }
+      Shrinkage.Fit fit =
+          Shrinkage.fit(bundle.prototypes(), bundle.oodScale(), fitOn, weight, minPerGrade);
+      adapted.add(
+          new PrototypeHead(
+              fit.prototypes(), bundle.temperature(), fit.oodScale(), bundle.oodThreshold()));
+    }
+    PrototypeHead parentHead = PrototypeHead.of(bundle);
+    return new Result(
+        Figures.score(s -> parentHead, decision, high, bundle.classes(), slices),
+        Figures.score(
+            s -> adapted.get(foldOf.get(s.study())), decision, high, bundle.classes(), slices),
+        f);
+  }
+
+  static boolean[] highClasses(Bundle bundle) {
+    boolean[] high = new boolean[bundle.classes().size()];
+    for (int c = 0; c < high.length; c++) {
+      high[c] = bundle.highGrade().contains(bundle.classes().get(c));
+    }
+    return high;
+  }
+}

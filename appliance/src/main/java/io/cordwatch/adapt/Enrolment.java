@@ -1,0 +1,155 @@
+package io.cordwatch.adapt;
+
+import io.cordwatch.dicom.DicomFacts;
+import io.cordwatch.dicom.DicomReadException;
+import io.cordwatch.dicom.InstanceFacts;
+import io.cordwatch.grade.SeriesGrader;
+import io.cordwatch.infer.BackboneEngine;
+import io.cordwatch.infer.Bundle;
+import io.cordwatch.roi.BoxFileException;
+import io.cordwatch.roi.SuppliedBoxes;
+import java.io.IOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Collects the embeddings of a site's graded slices: each folder holds DICOM files and a labels.csv
+ * with the reference grade and canal box of each graded slice. Every series is graded whole, as the
+ * appliance grades it (its intensity window comes from all its slices), with the labelled boxes as
+ * the box source; the backbone's embedding of each labelled slice is kept with its grade. A
+ * labelled slice that yields no embedding (file missing or unreadable, box unusable) is counted,
+ * not enrolled.
+ */
+public final class Enrolment {
+  private Enrolment() {}
+
+  /**
+   * What was enrolled.
+   *
+   * @param slices the enrolled slices, in folder, study and series order
+   * @param labelled slices with a reference grade in the folders' labels.csv files
+   * @param studies distinct studies among the enrolled slices
+   */
+  public record Enrolled(List<EnrolledSlice> slices, int labelled, int studies) {
+    /** Labelled slices that were not enrolled. */
+    public int missing() {
+      return labelled - slices.size();
+    }
+  }
+
+  /**
+   * @param selected whether the appliance would grade a series with these instances (its series
+   *     selection rules): only such series are enrolled, so a site's T1 or sagittal slices never
+   *     become prototypes of an axial T2 model
+   * @param log progress lines (folder names and counts only: no patient data)
+   * @throws AdaptException naming a folder or labels file that cannot be used
+   */
+  public static Enrolled collect(
+      Bundle bundle,
+      BackboneEngine engine,
+      List<Path> folders,
+      Predicate<List<InstanceFacts>> selected,
+      Consumer<String> log) {
+    List<EnrolledSlice> out = new ArrayList<>();
+    int labelled = 0;
+    for (Path folder : folders) {
+      Path csv = folder.resolve("labels.csv");
+      if (!Files.isRegularFile(csv)) {
+        throw new AdaptException(folder + ": no labels.csv (reference grades and canal boxes)");
+      }
+      Map<LocalLabels.Key, LocalLabels.Label> labels = LocalLabels.read(csv, bundle.classes());
+      labelled += labels.size();
+      SuppliedBoxes boxes;
+      try {
+        boxes = SuppliedBoxes.load(csv);
+      } catch (BoxFileException e) {
+        throw new AdaptException(e.getMessage(), e);
+      }
+      Map<String, Map<String, List<Item>>> studies = bySeries(folder);
+      int before = out.size();
+      SeriesGrader grader =
+          new SeriesGrader(
+              bundle,
+              engine,
+              boxes,
+              (sop, frame, embedding) -> {
+                LocalLabels.Label l = labels.get(new LocalLabels.Key(sop, frame));
+                if (l != null) {
+                  out.add(new EnrolledSlice(l.study(), sop, frame, l.classIndex(), embedding));
+                }
+              });
+      int skipped = 0;
+      for (Map.Entry<String, Map<String, List<Item>>> st : studies.entrySet()) {
+        for (Map.Entry<String, List<Item>> se : st.getValue().entrySet()) {
+          List<Item> items = se.getValue();
+          if (!selected.test(items.stream().map(Item::facts).toList())) {
+            skipped++;
+            continue;
+          }
+          grader.grade(
+              st.getKey(),
+              se.getKey(),
+              items.stream()
+                  .map(i -> new SeriesGrader.Input(i.facts().sopInstanceUid(), i.file()))
+                  .toList());
+        }
+      }
+      if (skipped > 0) {
+        log.accept(folder + ": " + skipped + " series not selected for grading, not enrolled");
+      }
+      log.accept(
+          String.format(
+              Locale.ROOT,
+              "%s: %d of %d labelled slices enrolled from %d studies",
+              folder,
+              out.size() - before,
+              labels.size(),
+              out.subList(before, out.size()).stream()
+                  .map(EnrolledSlice::study)
+                  .distinct()
+                  .count()));
+    }
+    int studyCount = (int) out.stream().map(EnrolledSlice::study).distinct().count();
+    return new Enrolled(List.copyOf(out), labelled, studyCount);
+  }
+
+  private record Item(Path file, InstanceFacts facts) {}
+
+  /** The folder's DICOM files by study and series (in UID order, so runs repeat). */
+  private static Map<String, Map<String, List<Item>>> bySeries(Path folder) {
+    Map<String, Map<String, List<Item>>> studies = new TreeMap<>();
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(folder, FileVisitOption.FOLLOW_LINKS)) {
+      files = s.filter(Files::isRegularFile).sorted().toList();
+    } catch (IOException e) {
+      throw new AdaptException(folder + ": cannot list: " + e.getMessage(), e);
+    }
+    for (Path f : files) {
+      String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+      if (name.endsWith(".csv") || name.endsWith(".xml") || name.endsWith(".png")) {
+        continue;
+      }
+      InstanceFacts facts;
+      try {
+        facts = DicomFacts.read(f);
+      } catch (DicomReadException e) {
+        continue; // not DICOM: a labelled slice it should have held is counted as missing
+      }
+      studies
+          .computeIfAbsent(String.valueOf(facts.studyInstanceUid()), k -> new LinkedHashMap<>())
+          .computeIfAbsent(String.valueOf(facts.seriesInstanceUid()), k -> new ArrayList<>())
+          .add(new Item(f, facts));
+    }
+    return studies;
+  }
+}
