@@ -212,6 +212,13 @@ final class Evaluation {
     return readCsv(file, false);
   }
 
+  /**
+   * Reads a {@code cordwatch grade --json} document made in this process; {@code name} names it.
+   */
+  static List<Slice> parsePredicted(String name, String json) throws InputException {
+    return readGradeDocument(Path.of(name), json);
+  }
+
   private static String read(Path file) throws InputException {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);

@@ -3,6 +3,7 @@ package io.cordwatch.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,9 +15,9 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * The files named on a command line: folders are walked recursively in a stable order, a path that
- * does not exist is reported on stderr and skipped, a folder that cannot be listed is recorded as
- * not read.
+ * The files named on a command line: folders are walked recursively (symbolic links followed, as a
+ * site may link study folders into one) in a stable order, a path that does not exist is reported
+ * on stderr and skipped, a folder that cannot be listed is recorded as not read.
  *
  * @param files every regular file found, in order
  * @param notRead "path: reason" lines; mutable, so the caller can add files it could not read
@@ -63,7 +64,7 @@ record InputFiles(List<Path> files, List<String> notRead, int existing) {
         files.add(p);
         continue;
       }
-      try (Stream<Path> walk = Files.walk(p)) {
+      try (Stream<Path> walk = Files.walk(p, FileVisitOption.FOLLOW_LINKS)) {
         walk.filter(Files::isRegularFile).sorted().forEach(files::add);
       } catch (IOException | UncheckedIOException e) {
         notRead.add(p + ": cannot list folder (" + e.getMessage() + ")");

@@ -141,6 +141,15 @@ class GradeCommandTest {
   }
 
   @Test
+  void aFolderOfLinkedStudyFoldersIsWalkedThroughTheLinks() throws Exception {
+    Path linked = Files.createDirectories(tmp.resolve("linked"));
+    Files.createSymbolicLink(linked.resolve("study-a"), phantom.resolve("study-0001"));
+    CliRun r = CliRun.run("grade", linked.toString(), "--bundle", bundle.toString(), "--json");
+    assertEquals(0, r.exit(), r::all);
+    assertEquals(3, JSON.readTree(r.out()).path("studies").get(0).path("series").size(), r.all());
+  }
+
+  @Test
   void enhancedMrIsGradedFrameByFrameWithTheFrameColumnOfLabelsCsv() throws Exception {
     Path enhanced = tmp.resolve("enhanced");
     Phantom.generate(

@@ -1,0 +1,230 @@
+package io.cordwatch.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cordwatch.adapt.AdaptException;
+import io.cordwatch.adapt.OperatingPoint;
+import io.cordwatch.dicom.DicomReadException;
+import io.cordwatch.dicom.ScannerFacts;
+import io.cordwatch.grade.SeriesGrader;
+import io.cordwatch.grade.SliceResult;
+import io.cordwatch.infer.BackboneEngine;
+import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.BundleException;
+import io.cordwatch.infer.Bundles;
+import io.cordwatch.infer.EngineException;
+import io.cordwatch.roi.BoxFileException;
+import io.cordwatch.roi.ConfiguredBoxes;
+import io.cordwatch.stats.Dichotomous;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cordwatch validate}: a bundle against a site's own graded studies. */
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = {
+      "Grade a site's own labelled studies with a bundle, through the appliance's code, and report"
+          + " its agreement with the site's readers: confusion matrices, AC1, kappa, sensitivity"
+          + " and specificity with study-clustered intervals, agreement per scanner model and field"
+          + " strength, series verdicts (indeterminate rate), the OOD score distribution, P(high)"
+          + " calibration, and the site's own P(high) threshold for --target-sensitivity with the"
+          + " interval its data allows (docs/adaptation.md).",
+      "Each --data folder holds DICOM studies and a labels.csv (reference grade and canal box per"
+          + " slice). Exit status 0 reported, 2 bad input, 1 engine failure."
+    })
+final class ValidateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--bundle", paramLabel = "B", description = "Bundle (default: the shipped one).")
+  Path bundlePath;
+
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "DIR",
+      description = "Folder of labelled studies (repeatable).")
+  List<Path> data;
+
+  @Option(
+      names = "--boxes",
+      paramLabel = "SOURCE",
+      description =
+          "supplied (the labels' canal boxes) or localizer (the bundle's); default"
+              + " ${DEFAULT-VALUE}.")
+  String boxes = "localizer";
+
+  @Option(
+      names = "--target-sensitivity",
+      paramLabel = "S",
+      description = "Sensitivity the site's threshold must reach (default ${DEFAULT-VALUE}).")
+  double targetSensitivity = 0.95;
+
+  @Option(names = "--html", paramLabel = "FILE", description = "Write the report as HTML.")
+  Path html;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")
+  Path json;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!boxes.equals("supplied") && !boxes.equals("localizer")) {
+      err.println("cordwatch validate: --boxes must be supplied or localizer, got " + boxes);
+      return 2;
+    }
+    try {
+      Path bp = bundlePath != null ? bundlePath : ShippedBundle.find().orElse(null);
+      if (bp == null) {
+        err.println("cordwatch validate: no --bundle given and no shipped demo bundle found");
+        return 2;
+      }
+      Bundle bundle = Bundles.load(bp);
+      SiteData site = grade(bundle, err);
+      Evaluation.Result r =
+          Evaluation.evaluate(
+              site.reference(),
+              Evaluation.parsePredicted(
+                  "graded in this run",
+                  GradeCommand.JSON.writeValueAsString(
+                      new GradeCommand.Document(site.model(), site.studies(), site.notRead()))));
+      ValidationReport report =
+          ValidationReport.of(bundle, bp, data, boxes, site, r, operatingPoint(r));
+      report.text(out);
+      if (json != null) {
+        Files.writeString(json, report.json(), StandardCharsets.UTF_8);
+      }
+      if (html != null) {
+        Files.writeString(
+            html,
+            report.html(EvaluationHtml.render(r, "site labels", bundle.name())),
+            StandardCharsets.UTF_8);
+      }
+      return 0;
+    } catch (BundleException | BoxFileException | AdaptException e) {
+      err.println("cordwatch validate: " + e.getMessage());
+      return 2;
+    } catch (Evaluation.InputException e) {
+      err.println("cordwatch validate: " + e.getMessage());
+      return 2;
+    } catch (EngineException e) {
+      err.println("cordwatch validate: engine: " + e.getMessage());
+      return 1;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("results do not serialise: " + e.getMessage(), e);
+    } catch (IOException e) {
+      err.println("cordwatch validate: cannot write the report: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  /**
+   * What was graded: references, the grade documents' studies, the files' scanners by SOP Instance
+   * UID and the OOD scores of graded slices.
+   */
+  record SiteData(
+      List<Evaluation.Slice> reference,
+      List<GradeCommand.StudyOut> studies,
+      List<String> notRead,
+      io.cordwatch.grade.Verdict.Model model,
+      Map<String, ScannerFacts> scanners,
+      List<Double> ood) {}
+
+  private SiteData grade(Bundle bundle, PrintWriter err) throws Evaluation.InputException {
+    List<Evaluation.Slice> reference = new ArrayList<>();
+    List<GradeCommand.StudyOut> studies = new ArrayList<>();
+    List<String> notRead = new ArrayList<>();
+    Map<String, ScannerFacts> scanners = new java.util.HashMap<>();
+    io.cordwatch.grade.Verdict.Model model = null;
+    for (Path dir : data) {
+      Path labels = dir.resolve("labels.csv");
+      if (!Files.isRegularFile(labels)) {
+        throw new AdaptException(dir + ": no labels.csv (reference grades and canal boxes)");
+      }
+      reference.addAll(Evaluation.readLabels(labels));
+      InputFiles input = InputFiles.collect(List.of(dir), "cordwatch validate", err);
+      for (Path f : input.files()) {
+        try {
+          String sop = io.cordwatch.dicom.DicomFacts.read(f).sopInstanceUid();
+          scanners.put(sop, ScannerFacts.read(f));
+        } catch (DicomReadException e) {
+          // not DICOM (labels, pictures): gradeAll reports what it cannot read
+        }
+      }
+      try (ConfiguredBoxes b =
+              ConfiguredBoxes.open(bundle, boxes.equals("supplied") ? labels : null);
+          BackboneEngine engine = Bundles.openEngine(bundle)) {
+        SeriesGrader grader = new SeriesGrader(bundle, engine, b.source());
+        model = grader.model();
+        GradeCommand.Graded g =
+            GradeCommand.gradeAll(
+                grader,
+                input.files(),
+                notRead,
+                (done, total) ->
+                    err.printf(Locale.ROOT, "validate: %s: %d/%d studies%n", dir, done, total));
+        studies.addAll(g.studies());
+      }
+    }
+    List<Double> ood = new ArrayList<>();
+    for (GradeCommand.StudyOut st : studies) {
+      for (GradeCommand.SeriesOut se : st.series()) {
+        for (SliceResult s : se.slices()) {
+          if (s.ood() != null) {
+            ood.add(s.ood());
+          }
+        }
+      }
+    }
+    return new SiteData(reference, studies, notRead, model, scanners, ood);
+  }
+
+  private OperatingPoint operatingPoint(Evaluation.Result r) {
+    List<Double> pos = new ArrayList<>();
+    List<Double> neg = new ArrayList<>();
+    for (Evaluation.Matched m : r.matched()) {
+      double p = m.predicted().pHigh();
+      if (m.predicted().uncertain() || Double.isNaN(p)) {
+        continue;
+      }
+      (m.reference().high() ? pos : neg).add(p);
+    }
+    if (pos.isEmpty()) {
+      return null;
+    }
+    return OperatingPoint.forSensitivity(
+        pos.stream().mapToDouble(Double::doubleValue).toArray(),
+        neg.stream().mapToDouble(Double::doubleValue).toArray(),
+        targetSensitivity);
+  }
+
+  /** High/low agreement of the slices of one scanner. */
+  static Dichotomous perScanner(List<Evaluation.Matched> matched) {
+    long tp = 0;
+    long fn = 0;
+    long fp = 0;
+    long tn = 0;
+    for (Evaluation.Matched m : matched) {
+      boolean ref = m.reference().high();
+      boolean pred = m.predicted().high();
+      tp += ref && pred ? 1 : 0;
+      fn += ref && !pred ? 1 : 0;
+      fp += !ref && pred ? 1 : 0;
+      tn += !ref && !pred ? 1 : 0;
+    }
+    return Dichotomous.of(tp, fn, fp, tn);
+  }
+}

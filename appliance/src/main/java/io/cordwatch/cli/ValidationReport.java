@@ -1,0 +1,260 @@
+package io.cordwatch.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cordwatch.adapt.OperatingPoint;
+import io.cordwatch.dicom.ScannerFacts;
+import io.cordwatch.grade.Verdict;
+import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.Bundles;
+import io.cordwatch.stats.Dichotomous;
+import io.cordwatch.stats.Interval;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The {@code cordwatch validate} report in its three forms (text, JSON, HTML): the evaluation of
+ * {@code cordwatch evaluate} plus what a site's local validation needs besides: which bundle (name,
+ * SHA-256 of its manifest) and which data (folders, counts, study dates), agreement per scanner,
+ * series verdicts with the indeterminate rate, the OOD score distribution, and the site's own
+ * operating point. No patient names or IDs appear; study dates do (the report stays on the box).
+ */
+record ValidationReport(
+    Map<String, Object> bundle,
+    Map<String, Object> data,
+    Map<String, Dichotomous> perScanner,
+    Map<String, Long> verdicts,
+    Map<String, Double> ood,
+    OperatingPoint operatingPoint,
+    Evaluation.Result evaluation) {
+
+  static ValidationReport of(
+      Bundle b,
+      Path bundlePath,
+      List<Path> folders,
+      String boxes,
+      ValidateCommand.SiteData site,
+      Evaluation.Result r,
+      OperatingPoint op) {
+    Map<String, Object> bundle = new LinkedHashMap<>();
+    bundle.put("name", b.name());
+    Path manifest = bundlePath.resolve(Bundles.MANIFEST);
+    bundle.put(
+        "manifest_sha256",
+        Files.isRegularFile(manifest) ? Bundles.sha256(manifest) : Bundles.sha256(bundlePath));
+    bundle.put("clinical_use", b.provenance().clinicalUse());
+    bundle.put(
+        "high_threshold", b.highThreshold().isPresent() ? b.highThreshold().getAsDouble() : null);
+    if (b.provenance().parent() != null) {
+      bundle.put("parent", b.provenance().parent().name());
+    }
+
+    Map<String, List<Evaluation.Matched>> byScanner = new TreeMap<>();
+    List<String> dates = new ArrayList<>();
+    for (Evaluation.Matched m : r.matched()) {
+      ScannerFacts f = site.scanners().get(m.reference().key().sopInstanceUid());
+      byScanner.computeIfAbsent(f == null ? "unknown" : f.label(), k -> new ArrayList<>()).add(m);
+      if (f != null && f.studyDate() != null) {
+        dates.add(f.studyDate());
+      }
+    }
+    Map<String, Dichotomous> perScanner = new LinkedHashMap<>();
+    byScanner.forEach((k, v) -> perScanner.put(k, ValidateCommand.perScanner(v)));
+
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("folders", folders.stream().map(Path::toString).toList());
+    data.put("boxes", boxes);
+    data.put("reference_slices", r.referenceSlices());
+    data.put("matched_slices", r.matched().size());
+    data.put("studies", r.studies().size());
+    data.put("first_study_date", dates.isEmpty() ? null : Collections.min(dates));
+    data.put("last_study_date", dates.isEmpty() ? null : Collections.max(dates));
+
+    Map<String, Long> verdicts = new LinkedHashMap<>();
+    for (String g : List.of(Verdict.HIGH, Verdict.LOW, Verdict.INDETERMINATE)) {
+      verdicts.put(g, 0L);
+    }
+    for (GradeCommand.StudyOut st : site.studies()) {
+      for (GradeCommand.SeriesOut se : st.series()) {
+        if (se.verdict() != null) {
+          verdicts.merge(se.verdict().group(), 1L, Long::sum);
+          if (se.verdict().indeterminateReason() != null) {
+            verdicts.merge("indeterminate: " + se.verdict().indeterminateReason(), 1L, Long::sum);
+          }
+        }
+      }
+    }
+
+    Map<String, Double> ood = new LinkedHashMap<>();
+    List<Double> sorted = new ArrayList<>(site.ood());
+    Collections.sort(sorted);
+    ood.put("n", (double) sorted.size());
+    if (!sorted.isEmpty()) {
+      for (double q : new double[] {0.5, 0.9, 0.99}) {
+        ood.put(
+            String.format(Locale.ROOT, "p%02d", (int) Math.round(q * 100)),
+            sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1)));
+      }
+      ood.put("max", sorted.getLast());
+      ood.put(
+          "above_threshold_fraction",
+          sorted.stream().filter(x -> x > b.oodThreshold()).count() / (double) sorted.size());
+    }
+    return new ValidationReport(bundle, data, perScanner, verdicts, ood, op, r);
+  }
+
+  void text(java.io.PrintWriter out) {
+    out.printf(
+        Locale.ROOT,
+        "bundle %s (bundle.json sha256 %s)%n",
+        bundle.get("name"),
+        bundle.get("manifest_sha256"));
+    out.printf(
+        Locale.ROOT,
+        "data: %s slices matched of %s labelled, %s studies, study dates %s to %s, boxes %s%n",
+        data.get("matched_slices"),
+        data.get("reference_slices"),
+        data.get("studies"),
+        data.get("first_study_date"),
+        data.get("last_study_date"),
+        data.get("boxes"));
+    Dichotomous d = evaluation.dichotomous();
+    out.printf(
+        Locale.ROOT,
+        "slices, high vs low: AC1 %s  sensitivity %s  specificity %s%n",
+        band(d.ac1()),
+        band(d.sensitivity()),
+        band(d.specificity()));
+    out.printf(Locale.ROOT, "slices, 6 grades: AC1 %s%n", band(evaluation.ac1()));
+    out.println("per scanner (slices, high vs low):");
+    perScanner.forEach(
+        (k, v) ->
+            out.printf(
+                Locale.ROOT,
+                "  %-40s n %5d  AC1 %s  sensitivity %s  specificity %s%n",
+                k,
+                v.n(),
+                band(v.ac1()),
+                band(v.sensitivity()),
+                band(v.specificity())));
+    out.println("series verdicts: " + verdicts);
+    out.println("OOD score: " + ood);
+    if (operatingPoint == null) {
+      out.println("site threshold: none (no high-grade slices graded)");
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "site threshold: P(high) >= %.4f gives sensitivity %s, specificity %s on %d high and %d"
+              + " low slices%n",
+          operatingPoint.threshold(),
+          band(operatingPoint.sensitivity()),
+          band(operatingPoint.specificity()),
+          operatingPoint.positives(),
+          operatingPoint.negatives());
+    }
+  }
+
+  String json() throws JsonProcessingException {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("bundle", bundle);
+    d.put("data", data);
+    d.put("evaluation", EvaluateCommand.document(evaluation));
+    Map<String, Object> scanners = new LinkedHashMap<>();
+    perScanner.forEach((k, v) -> scanners.put(k, AgreementCommand.document(v)));
+    d.put("per_scanner", scanners);
+    d.put("series_verdicts", verdicts);
+    d.put("ood", ood);
+    if (operatingPoint != null) {
+      Map<String, Object> op = new LinkedHashMap<>();
+      op.put("threshold", operatingPoint.threshold());
+      op.put("sensitivity", StatsJson.interval(operatingPoint.sensitivity()));
+      op.put("specificity", StatsJson.interval(operatingPoint.specificity()));
+      op.put("high_slices", operatingPoint.positives());
+      op.put("low_slices", operatingPoint.negatives());
+      d.put("site_operating_point", op);
+    }
+    return GradeCommand.JSON.writeValueAsString(d);
+  }
+
+  /** The evaluation report with this report's sections before its end. */
+  String html(String evaluationHtml) {
+    StringBuilder h = new StringBuilder();
+    h.append("<h2>Local validation</h2>\n<p class=\"note\">Bundle <b>")
+        .append(esc(String.valueOf(bundle.get("name"))))
+        .append("</b>, bundle.json SHA-256 ")
+        .append(esc(String.valueOf(bundle.get("manifest_sha256"))))
+        .append(". Data: ")
+        .append(data.get("matched_slices"))
+        .append(" slices of ")
+        .append(data.get("studies"))
+        .append(" studies, study dates ")
+        .append(esc(String.valueOf(data.get("first_study_date"))))
+        .append(" to ")
+        .append(esc(String.valueOf(data.get("last_study_date"))))
+        .append(", canal boxes ")
+        .append(esc(String.valueOf(data.get("boxes"))))
+        .append(".</p>\n");
+    h.append("<table><caption>Agreement per scanner (slices, high vs low)</caption>")
+        .append("<tr><th class=\"l\">Scanner</th><th>n</th><th>AC1</th><th class=\"l\"></th>")
+        .append("<th>Sensitivity</th><th>Specificity</th></tr>\n");
+    perScanner.forEach(
+        (k, v) -> {
+          double ac1 = v.ac1().value();
+          int width = Double.isFinite(ac1) ? (int) Math.round(Math.max(0, ac1) * 200) : 0;
+          h.append("<tr><td class=\"l\">")
+              .append(esc(k))
+              .append("</td><td>")
+              .append(v.n())
+              .append("</td><td>")
+              .append(band(v.ac1()))
+              .append("</td><td class=\"l\"><svg width=\"200\" height=\"12\"><rect width=\"")
+              .append(width)
+              .append("\" height=\"12\" fill=\"#4a7\"/></svg></td><td>")
+              .append(band(v.sensitivity()))
+              .append("</td><td>")
+              .append(band(v.specificity()))
+              .append("</td></tr>\n");
+        });
+    h.append("</table>\n<p>Series verdicts: ")
+        .append(esc(verdicts.toString()))
+        .append("<br>OOD scores of graded slices: ")
+        .append(esc(ood.toString()))
+        .append("</p>\n");
+    if (operatingPoint != null) {
+      h.append("<p><b>Site operating point</b>: P(high) &ge; ")
+          .append(String.format(Locale.ROOT, "%.4f", operatingPoint.threshold()))
+          .append(" gives sensitivity ")
+          .append(band(operatingPoint.sensitivity()))
+          .append(" and specificity ")
+          .append(band(operatingPoint.specificity()))
+          .append(" on these slices (exact 95% intervals: what this much data can show).</p>\n");
+    }
+    int end = evaluationHtml.lastIndexOf("</body>");
+    return end < 0
+        ? evaluationHtml + h
+        : evaluationHtml.substring(0, end) + h + evaluationHtml.substring(end);
+  }
+
+  private static String band(Interval i) {
+    if (!Double.isFinite(i.value())) {
+      return "-";
+    }
+    if (!Double.isFinite(i.lower())) {
+      return String.format(Locale.ROOT, "%.3f", i.value());
+    }
+    return String.format(Locale.ROOT, "%.3f (%.3f-%.3f)", i.value(), i.lower(), i.upper());
+  }
+
+  private static String esc(String s) {
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
+  }
+}
