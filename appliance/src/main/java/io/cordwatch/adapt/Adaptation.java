@@ -1,6 +1,7 @@
 package io.cordwatch.adapt;
 
 import io.cordwatch.infer.Bundle;
+import io.cordwatch.stats.Interval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,14 +21,17 @@ import java.util.Locale;
  * </ul>
  *
  * <p>When accepted, the prototypes are fitted once more on all the site's slices ({@link
- * Shrinkage}).
+ * Shrinkage}). The parent's P(high) threshold is kept: choosing it again on the site's own
+ * (in-sample) slices lowered it and cost more specificity than it gave sensitivity in our trials
+ * (docs/adaptation.md); the site's operating point is {@code cordwatch validate}'s to report.
  *
  * @param weight the prior weight {@code w} of {@link Shrinkage}, in slices
  * @param minPerGrade slices a grade needs before its prototype moves; also the least number of high
  *     and of low slices
  * @param minStudies least number of studies
  * @param folds cross-validation folds (fewer when there are fewer studies)
- * @param sensitivityTolerance how far the adapted sensitivity may fall below the parent's
+ * @param sensitivityTolerance how far the lower end of the adapted sensitivity's 95% interval may
+ *     lie below the parent's sensitivity
  * @param seed the study shuffle of the folds
  */
 public record Adaptation(
@@ -58,7 +62,7 @@ public record Adaptation(
 
   /** The defaults of {@code cordwatch adapt}. */
   public static Adaptation defaults() {
-    return new Adaptation(20, 5, 4, 5, 0.05, 1);
+    return new Adaptation(20, 5, 4, 5, 0.10, 1);
   }
 
   /**
@@ -78,6 +82,15 @@ public record Adaptation(
       Shrinkage.Fit fit,
       int slices,
       int studies) {}
+
+  /**
+   * Parent and adapted (fitted on all of {@code site}) scored on {@code test}, slices of other
+   * studies; {@link CrossValidation.Result#folds()} is 0.
+   */
+  public CrossValidation.Result test(
+      Bundle bundle, List<EnrolledSlice> site, List<EnrolledSlice> test) {
+    return CrossValidation.score(bundle, fitAll(bundle, site), test);
+  }
 
   public Outcome run(Bundle bundle, List<EnrolledSlice> slices) {
     boolean[] high = CrossValidation.highClasses(bundle);
@@ -110,21 +123,28 @@ public record Adaptation(
               Locale.ROOT, "held-out AC1 %.3f is below the parent's %.3f", adaptedAc1, parentAc1));
     }
     double parentSens = cv.parent().highLow().sensitivity().value();
-    double adaptedSens = cv.adapted().highLow().sensitivity().value();
-    if (adaptedSens < parentSens - sensitivityTolerance) {
+    Interval adaptedSens = cv.adapted().highLow().sensitivity();
+    if (adaptedSens.lower() < parentSens - sensitivityTolerance) {
       refusals.add(
           String.format(
               Locale.ROOT,
-              "held-out sensitivity %.3f is more than %.2f below the parent's %.3f",
-              adaptedSens,
+              "held-out sensitivity %.3f (95%% CI %.3f-%.3f on %d high-grade slices) cannot rule"
+                  + " out a loss of more than %.2f from the parent's %.3f: more high-grade slices"
+                  + " are needed, or the adaptation loses sensitivity",
+              adaptedSens.value(),
+              adaptedSens.lower(),
+              adaptedSens.upper(),
+              cv.adapted().highLow().truePositives() + cv.adapted().highLow().falseNegatives(),
               sensitivityTolerance,
               parentSens));
     }
     if (!refusals.isEmpty()) {
       return new Outcome(false, refusals, cv, null, slices.size(), studies);
     }
-    Shrinkage.Fit fit =
-        Shrinkage.fit(bundle.prototypes(), bundle.oodScale(), slices, weight, minPerGrade);
-    return new Outcome(true, List.of(), cv, fit, slices.size(), studies);
+    return new Outcome(true, List.of(), cv, fitAll(bundle, slices), slices.size(), studies);
+  }
+
+  private Shrinkage.Fit fitAll(Bundle bundle, List<EnrolledSlice> slices) {
+    return Shrinkage.fit(bundle.prototypes(), bundle.oodScale(), slices, weight, minPerGrade);
   }
 }

@@ -56,10 +56,24 @@ public final class CrossValidation {
     }
     PrototypeHead parentHead = PrototypeHead.of(bundle);
     return new Result(
-        Figures.score(s -> parentHead, decision, high, bundle.classes(), slices),
+        Figures.score(s -> parentHead, s -> decision, high, bundle.classes(), slices),
         Figures.score(
-            s -> adapted.get(foldOf.get(s.study())), decision, high, bundle.classes(), slices),
+            s -> adapted.get(foldOf.get(s.study())), s -> decision, high, bundle.classes(), slices),
         f);
+  }
+
+  /** The parent's head and one fit scored on the same slices. */
+  static Result score(Bundle bundle, Shrinkage.Fit fit, List<EnrolledSlice> slices) {
+    HighDecision decision = HighDecision.of(bundle);
+    boolean[] high = highClasses(bundle);
+    PrototypeHead parentHead = PrototypeHead.of(bundle);
+    PrototypeHead adapted =
+        new PrototypeHead(
+            fit.prototypes(), bundle.temperature(), fit.oodScale(), bundle.oodThreshold());
+    return new Result(
+        Figures.score(s -> parentHead, s -> decision, high, bundle.classes(), slices),
+        Figures.score(s -> adapted, s -> decision, high, bundle.classes(), slices),
+        0);
   }
 
   static boolean[] highClasses(Bundle bundle) {

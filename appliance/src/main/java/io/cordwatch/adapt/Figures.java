@@ -23,12 +23,12 @@ public record Figures(ConfusionMatrix grades, Dichotomous highLow, long uncertai
   }
 
   /**
-   * Scores {@code slices}, each with the head {@code headOf} gives it; {@code high[c]} says whether
-   * class c is high.
+   * Scores {@code slices}, each with the head and decision rule given for it; {@code high[c]} says
+   * whether class c is high.
    */
   static Figures score(
       Function<EnrolledSlice, PrototypeHead> headOf,
-      HighDecision decision,
+      Function<EnrolledSlice, HighDecision> decisionOf,
       boolean[] high,
       List<String> classes,
       List<EnrolledSlice> slices) {
@@ -41,6 +41,7 @@ public record Figures(ConfusionMatrix grades, Dichotomous highLow, long uncertai
     for (EnrolledSlice s : slices) {
       SliceGrade g = headOf.apply(s).grade(s.embedding());
       m = m.add(s.label(), g.grade());
+      HighDecision decision = decisionOf.apply(s);
       boolean called = decision.call(g.grade(), decision.pHigh(g.probabilities()));
       boolean reference = high[s.label()];
       if (reference) {

@@ -4,18 +4,25 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The re-enrolment rule. A grade's new prototype is the mean of the site's embeddings of that grade
- * shrunk toward the parent's prototype:
+ * The re-enrolment rule, in two levels. A new scanner or protocol moves the embeddings of every
+ * grade; a site's own readers and anatomy move single grades. So:
  *
- * <pre>p'_k = (n_k * mean_k + w * p_k) / (n_k + w)</pre>
+ * <pre>
+ * offset  d   = N / (N + w) * mean_i (e_i - p_{y_i})             (all N site slices)
+ * residual r_k = mean_k - (p_k + d)                               (the n_k slices of grade k)
+ * p'_k        = p_k + d + n_k / (n_k + w) * r_k
+ * </pre>
  *
- * <p>Why: a prototype is a class mean (BILSKY.md). Taking the parent's prototype as the prior of
- * the site's class mean, with the weight of {@code w} slices, the posterior mean under a normal
- * model is exactly this average: with no local slices of a grade the parent's prototype stays, with
- * a few it moves part of the way, with many it becomes the local mean. Rare grades (2 and 3 are a
- * few percent of slices) therefore move little unless the site has graded enough of them, which is
- * what a handful of confirmed cases can support. A grade with fewer than {@code minPerGrade} slices
- * keeps the parent's prototype exactly, so a single odd slice never moves a class.
+ * <p>Why: a prototype is a class mean (BILSKY.md). Taking the parent's prototypes plus one shared
+ * site offset as the prior of the site's class means, each with the weight of {@code w} slices,
+ * these are the posterior means of a normal hierarchical model. The offset is estimated from all
+ * slices, so the rare grades (2 and 3 are a few percent of slices) move with the site's common
+ * shift even when the site has graded few of them; only their grade-specific residual waits for
+ * data. A one-level rule (each grade's mean shrunk toward its own parent prototype) moves grade 0,
+ * with hundreds of slices, to the site while leaving grades 2 and 3 where the parent had them, and
+ * on held-out studies of a contrast the parent was not trained on that lost sensitivity
+ * (docs/validation.md, "Site adaptation"). A grade with fewer than {@code minPerGrade} slices keeps
+ * no residual of its own (it still moves with the offset).
  *
  * <p>The OOD scale is re-fitted the same way: the 99th percentile of the enrolled slices' squared
  * distance to their own new prototype (the trainer's definition), averaged with the parent's scale
@@ -48,23 +55,28 @@ public final class Shrinkage {
     int k = parent.length;
     int d = parent[0].length;
     double[][] sums = new double[k][d];
+    double[] offset = new double[d];
     int[] n = new int[k];
     for (EnrolledSlice s : slices) {
       n[s.label()]++;
       float[] e = s.embedding();
       for (int j = 0; j < d; j++) {
         sums[s.label()][j] += e[j];
+        offset[j] += e[j] - parent[s.label()][j];
       }
     }
-    float[][] out = new float[k][];
+    int total = slices.size();
+    for (int j = 0; j < d; j++) {
+      offset[j] = total == 0 ? 0 : offset[j] / (total + weight);
+    }
+    float[][] out = new float[k][d];
     for (int c = 0; c < k; c++) {
-      if (n[c] < Math.max(1, minPerGrade)) {
-        out[c] = parent[c].clone();
-        continue;
-      }
-      out[c] = new float[d];
+      boolean own = n[c] >= Math.max(1, minPerGrade);
+      double keep = own ? n[c] / (n[c] + weight) : 0;
       for (int j = 0; j < d; j++) {
-        out[c][j] = (float) ((sums[c][j] + weight * parent[c][j]) / (n[c] + weight));
+        double centre = parent[c][j] + offset[j];
+        double residual = own ? sums[c][j] / n[c] - centre : 0;
+        out[c][j] = (float) (centre + keep * residual);
       }
     }
     double scale = parentOodScale;

@@ -56,6 +56,14 @@ final class AdaptCommand implements Callable<Integer> {
       description = "Folder of graded slices (repeatable).")
   List<Path> data;
 
+  @Option(
+      names = "--test",
+      paramLabel = "DIR",
+      description =
+          "Folder of graded slices from other studies, never fitted on: parent and adapted are"
+              + " both scored on it and the figures printed (repeatable; report only).")
+  List<Path> test = List.of();
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "New bundle folder.")
   Path out;
 
@@ -88,6 +96,14 @@ final class AdaptCommand implements Callable<Integer> {
       description = "Cross-validation folds of whole studies (default ${DEFAULT-VALUE}).")
   int folds = Adaptation.defaults().folds();
 
+  @Option(
+      names = "--sensitivity-tolerance",
+      paramLabel = "T",
+      description =
+          "How far the lower end of the adapted sensitivity's 95% interval (cross-validated by"
+              + " study) may lie below the parent's sensitivity (default ${DEFAULT-VALUE}).")
+  double sensitivityTolerance = Adaptation.defaults().sensitivityTolerance();
+
   @Option(names = "--seed", paramLabel = "S", description = "Fold shuffle (default 1).")
   long seed = Adaptation.defaults().seed();
 
@@ -97,15 +113,10 @@ final class AdaptCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       Adaptation rule =
-          new Adaptation(
-              priorWeight,
-              minPerGrade,
-              minStudies,
-              folds,
-              Adaptation.defaults().sensitivityTolerance(),
-              seed);
+          new Adaptation(priorWeight, minPerGrade, minStudies, folds, sensitivityTolerance, seed);
       Bundle parent = Bundles.load(bundle);
       Enrolment.Enrolled enrolled;
+      Enrolment.Enrolled testSlices = null;
       try (BackboneEngine engine = Bundles.openEngine(parent)) {
         SeriesSelector selector =
             new SeriesSelector(StageSettings.selectionRules(Settings.load(null, Map.of())));
@@ -116,6 +127,15 @@ final class AdaptCommand implements Callable<Integer> {
                 data,
                 facts -> selector.decide(facts).selected(),
                 line -> err.println("adapt: " + line));
+        if (!test.isEmpty()) {
+          testSlices =
+              Enrolment.collect(
+                  parent,
+                  engine,
+                  test,
+                  facts -> selector.decide(facts).selected(),
+                  line -> err.println("adapt: test: " + line));
+        }
       }
       if (enrolled.missing() > 0) {
         err.printf(
@@ -127,6 +147,12 @@ final class AdaptCommand implements Callable<Integer> {
       Adaptation.Outcome r = rule.run(parent, enrolled.slices());
       if (r.cv() != null) {
         table(o, r.cv());
+      }
+      if (testSlices != null && r.cv() != null) {
+        CrossValidation.Result t = rule.test(parent, enrolled.slices(), testSlices.slices());
+        o.printf(Locale.ROOT, "test studies (%d, never fitted on)%n", testSlices.studies());
+        row(o, "parent", t.parent());
+        row(o, "adapted on all site studies", t.adapted());
       }
       if (!r.accepted()) {
         for (String why : r.refusals()) {

@@ -57,9 +57,9 @@ class AdaptCommandTest {
             "--hold-out",
             "contrast",
             "--studies",
-            "8",
+            "10",
             "--slices",
-            "16",
+            "24",
             "--seed",
             "21");
     assertEquals(0, r.exit(), r.all());
@@ -80,7 +80,10 @@ class AdaptCommandTest {
             "--name",
             "site-a",
             "--min-per-grade",
-            "3");
+            "3",
+            // 16 high-grade slices cannot show the default's 0.10 (see the test below).
+            "--sensitivity-tolerance",
+            "0.6");
     assertEquals(0, r.exit(), r.all());
     assertTrue(r.out().contains("held-out studies, 5 folds"), r.all());
     assertTrue(r.out().contains("wrote " + out), r.all());
@@ -110,9 +113,28 @@ class AdaptCommandTest {
             "--out",
             out.toString(),
             "--min-per-grade",
-            "3");
+            "3",
+            "--sensitivity-tolerance",
+            "0.6");
     assertEquals(2, again.exit(), again.all());
     assertTrue(again.err().contains("not empty"), again.all());
+  }
+
+  @Test
+  void byDefaultTooFewHighGradeSlicesCannotShowThatSensitivityIsKept() {
+    CliRun r =
+        CliRun.run(
+            "adapt",
+            "--bundle",
+            SHIPPED.toString(),
+            "--data",
+            contrast.toString(),
+            "--out",
+            tmp.resolve("unproven").toString(),
+            "--min-per-grade",
+            "3");
+    assertEquals(3, r.exit(), r.all());
+    assertTrue(r.err().contains("cannot rule out a loss of more than 0.10"), r.all());
   }
 
   @Test
