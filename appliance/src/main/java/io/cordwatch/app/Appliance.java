@@ -130,7 +130,8 @@ public final class Appliance implements AutoCloseable {
             ASSOCIATION_TIMEOUT,
             OUTBOX_POLL,
             meters,
-            clock);
+            clock,
+            alertKey(settings));
     meters.bindOutbox(
         () -> index.outboxCounts().pending(),
         () -> index.outboxCounts().failing(),
@@ -247,6 +248,31 @@ public final class Appliance implements AutoCloseable {
       throw new ConfigException(
           (settings.profiles() == null ? "profile: " : "profiles: ") + e.getMessage());
     }
+  }
+
+  /**
+   * The key alerts are signed with, read from {@code alert-key-file} before anything starts; empty
+   * when none is set. A file that cannot be read, or holds fewer than 16 characters, stops
+   * start-up.
+   */
+  private static byte[] alertKey(Settings settings) {
+    if (settings.alertKeyFile() == null) {
+      return new byte[0];
+    }
+    String key;
+    try {
+      key = java.nio.file.Files.readString(settings.alertKeyFile()).strip();
+    } catch (IOException e) {
+      throw new ConfigException(
+          "alert-key-file: cannot read " + settings.alertKeyFile() + ": " + e.getMessage());
+    }
+    if (key.length() < 16) {
+      throw new ConfigException(
+          "alert-key-file: the key in "
+              + settings.alertKeyFile()
+              + " is shorter than 16 characters");
+    }
+    return key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The configured destinations; one that does not parse stops start-up naming it. */
@@ -415,13 +441,14 @@ public final class Appliance implements AutoCloseable {
                 settings.gradingRetryDelay(),
                 settings.gradingRetryMaxDelay()),
             streaming,
-            destinations.isEmpty()
+            destinations.isEmpty() && settings.alertWebhooks().isEmpty()
                 ? null
                 : new ResultPublishing(
                     index,
                     spool,
                     new ResultDocuments(new ResultFiles(settings.dataDir())),
                     destinations,
+                    settings.alertWebhooks(),
                     BundleIdentity.of(bundle),
                     settings.aeTitle()),
             outbox::wake);

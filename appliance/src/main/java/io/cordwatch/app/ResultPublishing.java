@@ -33,6 +33,7 @@ final class ResultPublishing {
   private final Spool spool;
   private final ResultDocuments documents;
   private final List<Destination> destinations;
+  private final List<String> webhooks;
   private final ModelIdentity model;
   private final String aeTitle;
 
@@ -41,8 +42,10 @@ final class ResultPublishing {
       Spool spool,
       ResultDocuments documents,
       List<Destination> destinations,
+      List<String> webhooks,
       ModelIdentity model,
       String aeTitle) {
+    this.webhooks = List.copyOf(webhooks);
     this.index = index;
     this.spool = spool;
     this.documents = documents;
@@ -54,7 +57,7 @@ final class ResultPublishing {
   /** The outbox items of a verdict about to be committed at {@code committedMs}. */
   List<OutboxRecords.Item> prepare(
       SeriesResult result, List<InstanceRow> instances, long committedMs) {
-    if (destinations.isEmpty() || instances.isEmpty()) {
+    if ((destinations.isEmpty() && webhooks.isEmpty()) || instances.isEmpty()) {
       return List.of();
     }
     Map<String, String> classes = new LinkedHashMap<>();
@@ -78,8 +81,13 @@ final class ResultPublishing {
             aeTitle,
             Instant.ofEpochMilli(committedMs));
     List<PreparedDocument> docs;
+    PreparedDocument alert;
     try {
-      docs = documents.prepare(report, spool.resolve(instances.getFirst().path()));
+      docs =
+          destinations.isEmpty()
+              ? List.of()
+              : documents.prepare(report, spool.resolve(instances.getFirst().path()));
+      alert = webhooks.isEmpty() ? null : documents.prepareAlert(report);
     } catch (PublishException e) {
       LOG.severe(
           "results of series "
@@ -97,6 +105,13 @@ final class ResultPublishing {
         items.add(
             new OutboxRecords.Item(
                 d.kind().id(), d.sopInstanceUid(), d.sopClassUid(), d.path(), to.toString()));
+      }
+    }
+    if (alert != null) {
+      for (String url : webhooks) {
+        items.add(
+            new OutboxRecords.Item(
+                alert.kind().id(), alert.sopInstanceUid(), null, alert.path(), url));
       }
     }
     return items;

@@ -303,6 +303,24 @@ public final class Keys {
                   d -> d.compareTo(Duration.ofHours(24)) >= 0,
                   d -> "must be at least 24h, was " + d.toMinutes() + " min"));
 
+  public static final Setting<List<String>> ALERT_WEBHOOKS =
+      declare(
+          Setting.urls(
+                  "alert-webhooks",
+                  "",
+                  "URLs (http or https; comma separated, a YAML list, or the flag repeated) that get"
+                      + " a signed JSON POST for every high-grade or indeterminate series verdict,"
+                      + " retried from the outbox like DICOM results.")
+              .defaultSays("none"));
+  public static final Setting<Path> ALERT_KEY_FILE =
+      declare(
+          Setting.path(
+              "alert-key-file",
+              null,
+              "A file holding the shared key (at least 16 characters) alerts are signed with: header"
+                  + " X-CordWatch-Signature: sha256=HMAC-SHA256(key, body) in hex. Needed with"
+                  + " alert-webhooks."));
+
   /** All settings, in the order of the docs: the order they are declared in above. */
   public static final List<Setting<?>> ALL = List.copyOf(DECLARED);
 

@@ -54,6 +54,8 @@ import java.util.Set;
  * @param forwardRetryDelay {@link Keys#FORWARD_RETRY_DELAY}
  * @param forwardRetryMaxDelay {@link Keys#FORWARD_RETRY_MAX_DELAY}
  * @param forwardGiveUpAfter {@link Keys#FORWARD_GIVE_UP_AFTER}
+ * @param alertWebhooks {@link Keys#ALERT_WEBHOOKS}
+ * @param alertKeyFile {@link Keys#ALERT_KEY_FILE}
  */
 public record Settings(
     Path dataDir,
@@ -93,12 +95,19 @@ public record Settings(
     List<String> forwardTo,
     Duration forwardRetryDelay,
     Duration forwardRetryMaxDelay,
-    Duration forwardGiveUpAfter) {
+    Duration forwardGiveUpAfter,
+    List<String> alertWebhooks,
+    Path alertKeyFile) {
 
   public Settings {
     allowAe = List.copyOf(allowAe);
     allowedHosts = List.copyOf(allowedHosts);
     forwardTo = List.copyOf(forwardTo);
+    alertWebhooks = List.copyOf(alertWebhooks);
+    if (!alertWebhooks.isEmpty() && alertKeyFile == null) {
+      throw new ConfigException(
+          "alert-key-file: must be set with alert-webhooks (alerts are always signed)");
+    }
     if (forwardRetryMaxDelay.compareTo(forwardRetryDelay) < 0
         || forwardRetryMaxDelay.compareTo(Duration.ofHours(1)) > 0) {
       throw new ConfigException(
@@ -190,7 +199,9 @@ public record Settings(
             v.get(Keys.FORWARD_TO),
             v.get(Keys.FORWARD_RETRY_DELAY),
             v.get(Keys.FORWARD_RETRY_MAX_DELAY),
-            v.get(Keys.FORWARD_GIVE_UP_AFTER));
+            v.get(Keys.FORWARD_GIVE_UP_AFTER),
+            v.get(Keys.ALERT_WEBHOOKS),
+            v.get(Keys.ALERT_KEY_FILE));
     v.requireAllRead();
     return s;
   }

@@ -5,7 +5,9 @@ public enum DocumentKind {
   /** Comprehensive 3D SR holding the TID 1500 measurement report. */
   SR("sr", "1.2.840.10008.5.1.4.1.1.88.34", "SR", 9901),
   /** Key Object Selection Document (TID 2010) naming the key images. */
-  KOS("kos", "1.2.840.10008.5.1.4.1.1.88.59", "KO", 9902);
+  KOS("kos", "1.2.840.10008.5.1.4.1.1.88.59", "KO", 9902),
+  /** A webhook alert (JSON) about a high-grade or indeterminate verdict; not DICOM. */
+  ALERT("alert", null, null, 0);
 
   private final String id;
   private final String sopClassUid;
@@ -24,6 +26,7 @@ public enum DocumentKind {
     return id;
   }
 
+  /** The SOP Class UID; null for an alert. */
   public String sopClassUid() {
     return sopClassUid;
   }

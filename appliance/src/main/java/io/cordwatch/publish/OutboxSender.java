@@ -45,6 +45,7 @@ public final class OutboxSender implements AutoCloseable {
   private final Duration idlePoll;
   private final Meters meters;
   private final Clock clock;
+  private final WebhookClient webhooks;
   private final Object signal = new Object();
   private volatile boolean stopping;
   private Thread thread;
@@ -53,6 +54,7 @@ public final class OutboxSender implements AutoCloseable {
    * @param callingAe our AE title, the calling AE of every association
    * @param associationTimeout how long one association may take before it is aborted
    * @param idlePoll the longest wait between looks at the outbox when nothing is due
+   * @param alertKey the key webhook alerts are signed with (HMAC-SHA256); empty: alerts fail
    */
   public OutboxSender(
       Index index,
@@ -62,7 +64,9 @@ public final class OutboxSender implements AutoCloseable {
       Duration associationTimeout,
       Duration idlePoll,
       Meters meters,
-      Clock clock) {
+      Clock clock,
+      byte[] alertKey) {
+    this.webhooks = new WebhookClient(alertKey, associationTimeout);
     this.index = index;
     this.files = files;
     this.callingAe = callingAe;
@@ -136,6 +140,34 @@ public final class OutboxSender implements AutoCloseable {
   }
 
   private void send(String destinationText, List<Row> rows) {
+    List<Row> dicom = new ArrayList<>();
+    for (Row r : rows) {
+      if (DocumentKind.ALERT.id().equals(r.kind())) {
+        post(r);
+      } else {
+        dicom.add(r);
+      }
+    }
+    if (!dicom.isEmpty()) {
+      store(destinationText, dicom);
+    }
+  }
+
+  private void post(Row r) {
+    Path file = files.resolve(r.path());
+    if (!Files.isRegularFile(file)) {
+      failed(r, "the alert file " + r.path() + " is missing", true);
+      return;
+    }
+    StoreScu.Outcome o = webhooks.post(r.destination(), r.objectUid(), file);
+    if (o.stored()) {
+      delivered(r, "webhook");
+    } else {
+      failed(r, o.error(), false);
+    }
+  }
+
+  private void store(String destinationText, List<Row> rows) {
     Destination to;
     try {
       to = Destination.parse(destinationText);
@@ -161,22 +193,26 @@ public final class OutboxSender implements AutoCloseable {
     for (Row r : sending) {
       StoreScu.Outcome o = outcomes.get(r.objectUid());
       if (o != null && o.stored()) {
-        index.outboxDelivered(r.id(), clock.millis());
-        meters.outboxAttempt(r.kind(), "sent");
-        LOG.info(
-            "outbox: "
-                + r.kind()
-                + " "
-                + Uids.tag(r.objectUid())
-                + " of series "
-                + Uids.tag(r.seriesUid())
-                + " stored at "
-                + to
-                + (r.attempts() > 0 ? " (attempt " + (r.attempts() + 1) + ")" : ""));
+        delivered(r, to.toString());
       } else {
         failed(r, o == null ? "not sent" : o.error(), false);
       }
     }
+  }
+
+  private void delivered(Row r, String where) {
+    index.outboxDelivered(r.id(), clock.millis());
+    meters.outboxAttempt(r.kind(), "sent");
+    LOG.info(
+        "outbox: "
+            + r.kind()
+            + " "
+            + Uids.tag(r.objectUid())
+            + " of series "
+            + Uids.tag(r.seriesUid())
+            + " delivered to "
+            + where
+            + (r.attempts() > 0 ? " (attempt " + (r.attempts() + 1) + ")" : ""));
   }
 
   /** Records a failed attempt: due again later, or given up when {@code final} or too old. */

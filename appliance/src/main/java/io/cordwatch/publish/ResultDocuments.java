@@ -39,6 +39,19 @@ public final class ResultDocuments {
     return List.copyOf(out);
   }
 
+  /**
+   * The webhook alert about {@code report}, written, when its verdict is high grade or
+   * indeterminate; null otherwise.
+   */
+  public PreparedDocument prepareAlert(SeriesReport report) {
+    if (!AlertPayload.alerts(report.verdict())) {
+      return null;
+    }
+    String id = AlertPayload.eventId(report);
+    String path = files.write(id + ".json", AlertPayload.body(report));
+    return new PreparedDocument(DocumentKind.ALERT, id, path);
+  }
+
   private PreparedDocument write(DocumentKind kind, DataSet d, SeriesReport report) {
     String path = files.write(d, report.aeTitle());
     return new PreparedDocument(kind, ResultUids.document(kind, report), path);

@@ -42,22 +42,37 @@ public final class ResultFiles {
     String uid =
         com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(
             d.attributes(), TagFromName.SOPInstanceUID);
-    String relative = FOLDER + "/" + uid + ".dcm";
-    Path target = dataDir.resolve(relative);
     try {
-      Files.createDirectories(target.getParent());
       FileMetaInformation.addFileMetaInformation(
           d.attributes(), EXPLICIT_VR_LITTLE_ENDIAN, aeTitle);
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
       d.attributes().write(bytes, EXPLICIT_VR_LITTLE_ENDIAN, true, true);
-      Path tmp = target.resolveSibling(uid + ".part");
+      return write(uid + ".dcm", bytes.toByteArray());
+    } catch (IOException | DicomException e) {
+      throw new PublishException(
+          PublishException.Code.WRITE_FAILED,
+          "cannot encode a results document: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Writes {@code content} durably as {@code name}; returns its path relative to the data
+   * directory.
+   */
+  String write(String name, byte[] content) {
+    String relative = FOLDER + "/" + name;
+    Path target = dataDir.resolve(relative);
+    try {
+      Files.createDirectories(target.getParent());
+      Path tmp = target.resolveSibling(name + ".part");
       try (FileChannel ch =
           FileChannel.open(
               tmp,
               StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING,
               StandardOpenOption.WRITE)) {
-        ByteBuffer b = ByteBuffer.wrap(bytes.toByteArray());
+        ByteBuffer b = ByteBuffer.wrap(content);
         while (b.hasRemaining()) {
           ch.write(b);
         }
@@ -73,7 +88,7 @@ public final class ResultFiles {
         dir.force(true);
       }
       return relative;
-    } catch (IOException | DicomException e) {
+    } catch (IOException e) {
       throw new PublishException(
           PublishException.Code.WRITE_FAILED,
           "cannot write a results document to " + target.getParent() + ": " + e.getMessage(),

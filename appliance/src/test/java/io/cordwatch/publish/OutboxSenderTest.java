@@ -98,7 +98,8 @@ class OutboxSenderTest {
         Duration.ofSeconds(30),
         Duration.ofSeconds(1),
         new Meters(),
-        clock);
+        clock,
+        new byte[0]);
   }
 
   /** A graded phantom series' SR and KOS, queued for {@code destination} with their verdict. */
