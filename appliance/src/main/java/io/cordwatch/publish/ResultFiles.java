@@ -3,6 +3,7 @@ package io.cordwatch.publish;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.TagFromName;
+import io.cordwatch.store.PrivateFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * The outbox folder ({@code outbox/} in the data directory): one Part 10 file per document, named
@@ -64,14 +66,15 @@ public final class ResultFiles {
     String relative = FOLDER + "/" + name;
     Path target = dataDir.resolve(relative);
     try {
-      Files.createDirectories(target.getParent());
+      // Private like everything under the data directory: the documents hold patient data.
+      PrivateFiles.createDirectories(target.getParent());
       Path tmp = target.resolveSibling(name + ".part");
+      Files.deleteIfExists(tmp);
       try (FileChannel ch =
           FileChannel.open(
               tmp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
+              Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              PrivateFiles.fileAttributes())) {
         ByteBuffer b = ByteBuffer.wrap(content);
         while (b.hasRemaining()) {
           ch.write(b);

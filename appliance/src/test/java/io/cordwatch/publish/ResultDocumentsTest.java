@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +26,13 @@ class ResultDocumentsTest {
             .prepare(g.report(), g.seriesFiles().getFirst());
     assertEquals(DocumentKind.SR, docs.get(0).kind());
     assertEquals(DocumentKind.KOS, docs.get(1).kind());
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(tmp.resolve("data").resolve(ResultFiles.FOLDER))));
     for (PreparedDocument d : docs) {
       Path file = tmp.resolve("data").resolve(d.path());
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
       Dicom3Tools.Output v = Dicom3Tools.dciodvfy(file);
       System.out.println(d.kind() + " dciodvfy:\n" + v.text());
       assertEquals(List.of(), v.errors(), v.text());
