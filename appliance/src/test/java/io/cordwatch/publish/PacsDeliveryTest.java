@@ -103,6 +103,9 @@ class PacsDeliveryTest {
           "both deliveries have failed at least once",
           Duration.ofMinutes(2),
           () -> outbox(first).path("failing").asLong() == 2);
+      String page = get(first.httpBase() + "/");
+      assertTrue(
+          page.contains("ATTENTION") && page.contains("Results not reaching the PACS: 2"), page);
     } finally {
       first.process().destroyForcibly();
       first.process().waitFor();
