@@ -118,10 +118,15 @@ public final class Appliance implements AutoCloseable {
         new CachedGpuTelemetry(GpuSources.telemetry(Path.of("/")), clock, Duration.ofSeconds(1));
     meters.bindGpu(gpu);
     this.destinations = destinations(settings);
+    ResultFiles resultFiles = new ResultFiles(settings.dataDir());
+    int partial = resultFiles.removeLeftovers();
+    if (partial > 0) {
+      LOG.info("results: removed " + partial + " partly written document(s) left by the last run");
+    }
     this.outbox =
         new OutboxSender(
             index,
-            new ResultFiles(settings.dataDir()),
+            resultFiles,
             settings.aeTitle(),
             new Backoff(
                 settings.forwardRetryDelay(),

@@ -34,6 +34,25 @@ public final class ResultFiles {
     this.dataDir = dataDir;
   }
 
+  /**
+   * Removes what a write cut short by a crash left ({@code *.part}); called at start-up, before
+   * anything is written. Returns how many.
+   */
+  public int removeLeftovers() throws IOException {
+    Path dir = dataDir.resolve(FOLDER);
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int n = 0;
+    try (var files = Files.newDirectoryStream(dir, "*.part")) {
+      for (Path p : files) {
+        Files.deleteIfExists(p);
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Where a stored path (relative to the data directory) lies. */
   public Path resolve(String relative) {
     return dataDir.resolve(relative);

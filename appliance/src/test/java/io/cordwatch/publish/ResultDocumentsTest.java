@@ -49,6 +49,22 @@ class ResultDocumentsTest {
   }
 
   @Test
+  void aDocumentCutShortByACrashIsRemovedAtStartUpAndWrittenWholeAgain() throws Exception {
+    GradedPhantom g = GradedPhantom.make(tmp, 5);
+    ResultFiles files = new ResultFiles(tmp.resolve("data"));
+    List<PreparedDocument> docs =
+        new ResultDocuments(files).prepare(g.report(), g.seriesFiles().getFirst());
+    Path sr = files.resolve(docs.getFirst().path());
+    byte[] whole = Files.readAllBytes(sr);
+    Path part = sr.resolveSibling(docs.getFirst().sopInstanceUid() + ".dcm.part");
+    Files.write(part, new byte[] {1, 2, 3});
+    assertEquals(1, files.removeLeftovers());
+    assertTrue(Files.notExists(part));
+    new ResultDocuments(files).prepare(g.report(), g.seriesFiles().getFirst());
+    assertArrayEquals(whole, Files.readAllBytes(sr));
+  }
+
+  @Test
   void theSameVerdictGivesTheSameDocumentsByteForByte() throws Exception {
     GradedPhantom g = GradedPhantom.make(tmp, 5);
     Path first = tmp.resolve("a");
