@@ -16,6 +16,12 @@ import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.EngineException;
 import io.cordwatch.infer.EngineSelection;
 import io.cordwatch.infer.FallbackEngine;
+import io.cordwatch.publish.Backoff;
+import io.cordwatch.publish.BundleIdentity;
+import io.cordwatch.publish.Destination;
+import io.cordwatch.publish.OutboxSender;
+import io.cordwatch.publish.ResultDocuments;
+import io.cordwatch.publish.ResultFiles;
 import io.cordwatch.receive.DicomReceiver;
 import io.cordwatch.receive.ReceiveListener;
 import io.cordwatch.receive.Spool;
@@ -41,6 +47,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -55,6 +63,12 @@ public final class Appliance implements AutoCloseable {
   /** What every status surface says about grading when no bundle is configured. */
   public static final String ENGINE_STATE =
       "no model loaded: series are selected and queued; grading arrives with the model bundle";
+
+  /** The longest the outbox sender waits before looking at the outbox again when idle. */
+  static final Duration OUTBOX_POLL = Duration.ofSeconds(1);
+
+  /** How long one association to a destination may take before it is aborted. */
+  static final Duration ASSOCIATION_TIMEOUT = Duration.ofMinutes(2);
 
   /** How often the grading worker looks for queued jobs when idle. */
   static final Duration GRADING_POLL = Duration.ofMillis(100);
@@ -74,6 +88,8 @@ public final class Appliance implements AutoCloseable {
   private final Instant startedAt;
   private final ProfileDetector.Detection detection;
   private final GpuTelemetry gpu;
+  private final OutboxSender outbox;
+  private final List<Destination> destinations;
   private boolean closed;
 
   private Appliance(Settings settings, Clock clock, ApiToken apiToken) throws IOException {
@@ -101,6 +117,34 @@ public final class Appliance implements AutoCloseable {
     this.gpu =
         new CachedGpuTelemetry(GpuSources.telemetry(Path.of("/")), clock, Duration.ofSeconds(1));
     meters.bindGpu(gpu);
+    this.destinations = destinations(settings);
+    ResultFiles resultFiles = new ResultFiles(settings.dataDir());
+    int partial = resultFiles.removeLeftovers();
+    if (partial > 0) {
+      LOG.info("results: removed " + partial + " partly written document(s) left by the last run");
+    }
+    this.outbox =
+        new OutboxSender(
+            index,
+            resultFiles,
+            settings.aeTitle(),
+            new Backoff(
+                settings.forwardRetryDelay(),
+                settings.forwardRetryMaxDelay(),
+                settings.forwardGiveUpAfter()),
+            ASSOCIATION_TIMEOUT,
+            OUTBOX_POLL,
+            meters,
+            clock,
+            alertKey(settings));
+    meters.bindOutbox(
+        () -> index.outboxCounts().pending(),
+        () -> index.outboxCounts().failing(),
+        () -> index.outboxCounts().failed(),
+        () -> {
+          Long oldest = index.outboxCounts().oldestPendingMs();
+          return oldest == null ? 0L : Math.max(0, (clock.millis() - oldest) / 1000);
+        });
     SeriesSelector selector = new SeriesSelector(StageSettings.selectionRules(settings));
     this.tracker =
         new SeriesTracker(index, selector, settings.seriesStable(), settings.releaseGrace(), clock);
@@ -125,6 +169,15 @@ public final class Appliance implements AutoCloseable {
       tracker.onJobQueued(grading::wake);
       grading.start();
     }
+    // Always started: deliveries queued under an earlier configuration still go out.
+    outbox.start();
+    LOG.info(
+        destinations.isEmpty()
+            ? "results: no forward-to destination; verdicts stay on the box"
+            : "results: SR and key-object documents of each verdict go to "
+                + destinations.stream().map(Destination::toString).toList()
+                + " as "
+                + settings.aeTitle());
     ReceiveListener listener = tracker;
     if (streaming != null) {
       streaming.start();
@@ -154,6 +207,7 @@ public final class Appliance implements AutoCloseable {
                   access));
     } catch (RuntimeException e) {
       receiver.close();
+      outbox.close();
       closeGrading();
       tracker.close();
       index.close();
@@ -199,6 +253,44 @@ public final class Appliance implements AutoCloseable {
       throw new ConfigException(
           (settings.profiles() == null ? "profile: " : "profiles: ") + e.getMessage());
     }
+  }
+
+  /**
+   * The key alerts are signed with, read from {@code alert-key-file} before anything starts; empty
+   * when none is set. A file that cannot be read, or holds fewer than 16 characters, stops
+   * start-up.
+   */
+  private static byte[] alertKey(Settings settings) {
+    if (settings.alertKeyFile() == null) {
+      return new byte[0];
+    }
+    String key;
+    try {
+      key = java.nio.file.Files.readString(settings.alertKeyFile()).strip();
+    } catch (IOException e) {
+      throw new ConfigException(
+          "alert-key-file: cannot read " + settings.alertKeyFile() + ": " + e.getMessage());
+    }
+    if (key.length() < 16) {
+      throw new ConfigException(
+          "alert-key-file: the key in "
+              + settings.alertKeyFile()
+              + " is shorter than 16 characters");
+    }
+    return key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** The configured destinations; one that does not parse stops start-up naming it. */
+  private static List<Destination> destinations(Settings settings) {
+    List<Destination> out = new ArrayList<>();
+    for (String d : settings.forwardTo()) {
+      try {
+        out.add(Destination.parse(d));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("forward-to: " + e.getMessage());
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** The device and engine as the status surfaces show them. */
@@ -353,7 +445,18 @@ public final class Appliance implements AutoCloseable {
                 settings.gradingAttempts(),
                 settings.gradingRetryDelay(),
                 settings.gradingRetryMaxDelay()),
-            streaming);
+            streaming,
+            destinations.isEmpty() && settings.alertWebhooks().isEmpty()
+                ? null
+                : new ResultPublishing(
+                    index,
+                    spool,
+                    new ResultDocuments(new ResultFiles(settings.dataDir())),
+                    destinations,
+                    settings.alertWebhooks(),
+                    BundleIdentity.of(bundle),
+                    settings.aeTitle()),
+            outbox::wake);
     state +=
         streaming != null
             ? "; grading as slices arrive (stream-memory "
@@ -469,6 +572,7 @@ public final class Appliance implements AutoCloseable {
     receiver.close();
     tracker.close();
     closeGrading();
+    outbox.close();
     index.close();
   }
 }

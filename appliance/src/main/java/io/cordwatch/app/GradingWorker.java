@@ -9,6 +9,7 @@ import io.cordwatch.grade.Verdict;
 import io.cordwatch.grade.VerdictJson;
 import io.cordwatch.receive.Spool;
 import io.cordwatch.store.Index;
+import io.cordwatch.store.OutboxRecords;
 import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.store.Records.JobRow;
 import io.cordwatch.store.Records.SliceRow;
@@ -94,6 +95,8 @@ public final class GradingWorker implements AutoCloseable {
   private final Duration idlePoll;
   private final Retry retry;
   private final StreamingGrading streaming;
+  private final ResultPublishing publishing;
+  private final Runnable onCommitted;
   private final Object signal = new Object();
   private final WorkerThread loopThread = new WorkerThread("grading");
 
@@ -124,6 +127,26 @@ public final class GradingWorker implements AutoCloseable {
       Duration idlePoll,
       Retry retry,
       StreamingGrading streaming) {
+    this(index, spool, grader, meters, clock, idlePoll, retry, streaming, null, () -> {});
+  }
+
+  /**
+   * @param publishing builds each verdict's results documents for the outbox; null: none
+   * @param committed told after each verdict is committed (wakes the outbox sender)
+   */
+  GradingWorker(
+      Index index,
+      Spool spool,
+      SeriesGrader grader,
+      Meters meters,
+      Clock clock,
+      Duration idlePoll,
+      Retry retry,
+      StreamingGrading streaming,
+      ResultPublishing publishing,
+      Runnable committed) {
+    this.publishing = publishing;
+    this.onCommitted = committed;
     this.index = index;
     this.spool = spool;
     this.grader = grader;
@@ -260,7 +283,9 @@ public final class GradingWorker implements AutoCloseable {
               s.highCall()));
     }
     long committed = clock.millis();
-    boolean finished = index.finishJob(job, verdictJson, rows, committed);
+    List<OutboxRecords.Item> outbox =
+        publishing == null ? List.of() : publishing.prepare(result, instances, committed);
+    boolean finished = index.finishJob(job, verdictJson, rows, committed, outbox);
     if (ahead) {
       meters.streamingOutcome(finished ? StreamingGrading.COMMITTED : StreamingGrading.DISCARDED);
     }
@@ -270,6 +295,9 @@ public final class GradingWorker implements AutoCloseable {
               + Uids.tag(job.seriesUid())
               + " changed while it was graded; its new job grades it again");
       return;
+    }
+    if (!outbox.isEmpty()) {
+      onCommitted.run();
     }
     Verdict v = result.verdict();
     record(result, grading, committed, instances);

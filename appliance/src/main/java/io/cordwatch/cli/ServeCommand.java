@@ -46,12 +46,15 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public CommandSpec transform(CommandSpec command) {
       for (Setting<?> s : Keys.ALL) {
-        command.addOption(
+        OptionSpec.Builder option =
             OptionSpec.builder(s.flag())
-                .type(String.class)
                 .paramLabel("<" + s.type().replace(' ', '-').replace('/', '|') + ">")
-                .description((s.doc() + " (default: " + s.defaultText() + ")").replace("%", "%%"))
-                .build());
+                .description((s.doc() + " (default: " + s.defaultText() + ")").replace("%", "%%"));
+        // A list setting may be given more than once (--forward-to A@h:1 --forward-to B@h:2).
+        command.addOption(
+            s.repeatable()
+                ? option.type(String[].class).auxiliaryTypes(String.class).arity("1").build()
+                : option.type(String.class).build());
       }
       return command;
     }
@@ -61,9 +64,11 @@ final class ServeCommand implements Callable<Integer> {
   Map<String, String> overrides() {
     Map<String, String> m = new LinkedHashMap<>();
     for (Setting<?> s : Keys.ALL) {
-      String value = spec.findOption(s.flag()).getValue();
-      if (value != null) {
-        m.put(s.key(), value);
+      Object value = spec.findOption(s.flag()).getValue();
+      if (value instanceof String[] values) {
+        m.put(s.key(), String.join(",", values));
+      } else if (value != null) {
+        m.put(s.key(), value.toString());
       }
     }
     return m;

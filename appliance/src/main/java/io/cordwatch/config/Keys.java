@@ -266,6 +266,61 @@ public final class Keys {
               "on: the status page and GET /api/v1/status need a login (any role) or an API token."
                   + " off: they are open; they carry no patient-derived text either way."));
 
+  public static final Setting<List<String>> FORWARD_TO =
+      declare(
+          Setting.destinations(
+                  "forward-to",
+                  "",
+                  "Where results go: DICOM destinations AE@HOST:PORT (comma separated, a YAML list, or"
+                      + " the flag repeated). Each verdict's SR and key-object document are sent by"
+                      + " C-STORE from our ae-title, through a persisted outbox with retries.")
+              .defaultSays("none (results stay on the box)"));
+  public static final Setting<Duration> FORWARD_RETRY_DELAY =
+      declare(
+          Setting.duration(
+                  "forward-retry-delay",
+                  "30s",
+                  "Wait after a failed delivery before the next try; each later wait is twice as"
+                      + " long, up to forward-retry-max-delay.")
+              .check(
+                  d -> d.compareTo(Duration.ofMillis(100)) >= 0,
+                  d -> "must be at least 100ms, was " + d.toMillis() + " ms"));
+  public static final Setting<Duration> FORWARD_RETRY_MAX_DELAY =
+      declare(
+          Setting.duration(
+              "forward-retry-max-delay",
+              "10m",
+              "The longest wait between delivery tries (at least forward-retry-delay, at most"
+                  + " 1h)."));
+  public static final Setting<Duration> FORWARD_GIVE_UP_AFTER =
+      declare(
+          Setting.duration(
+                  "forward-give-up-after",
+                  "48h",
+                  "A delivery still failing this long after its verdict is given up (state failed,"
+                      + " audited); at least 24h.")
+              .check(
+                  d -> d.compareTo(Duration.ofHours(24)) >= 0,
+                  d -> "must be at least 24h, was " + d.toMinutes() + " min"));
+
+  public static final Setting<List<String>> ALERT_WEBHOOKS =
+      declare(
+          Setting.urls(
+                  "alert-webhooks",
+                  "",
+                  "URLs (http or https; comma separated, a YAML list, or the flag repeated) that get"
+                      + " a signed JSON POST for every high-grade or indeterminate series verdict,"
+                      + " retried from the outbox like DICOM results.")
+              .defaultSays("none"));
+  public static final Setting<Path> ALERT_KEY_FILE =
+      declare(
+          Setting.path(
+              "alert-key-file",
+              null,
+              "A file holding the shared key (at least 16 characters) alerts are signed with: header"
+                  + " X-CordWatch-Signature: sha256=HMAC-SHA256(key, body) in hex. Needed with"
+                  + " alert-webhooks."));
+
   /** All settings, in the order of the docs: the order they are declared in above. */
   public static final List<Setting<?>> ALL = List.copyOf(DECLARED);
 

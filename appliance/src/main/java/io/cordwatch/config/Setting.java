@@ -30,6 +30,11 @@ public final class Setting<T> {
   private static final Pattern AE = Pattern.compile("^[\\x20-\\x5B\\x5D-\\x7E]{1,16}$");
   private static final Pattern HOST =
       Pattern.compile("^[A-Za-z0-9._-]{1,253}$|^\\[?[0-9A-Fa-f:.]+]?$");
+  private static final Pattern DESTINATION =
+      Pattern.compile(
+          "^[\\x20-\\x3F\\x41-\\x5B\\x5D-\\x7E]{1,16}@(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+)"
+              + ":([1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])$");
+  private static final Pattern URL = Pattern.compile("^https?://[^\\s,]+$");
   private static final Pattern DURATION =
       Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?\\s*$", Pattern.CASE_INSENSITIVE);
 
@@ -232,6 +237,42 @@ public final class Setting<T> {
                         .findFirst()
                         .orElseThrow()
                     + "' is not a host name or address (no port, no scheme)");
+  }
+
+  /**
+   * A comma-separated list (a YAML list is read as one) of DICOM destinations, each {@code
+   * AE@HOST:PORT}; {@code serve} takes the flag more than once.
+   */
+  static Setting<List<String>> destinations(String key, String defaultValue, String doc) {
+    return of(key, "destinations", defaultValue, doc, Setting::list)
+        .check(
+            list -> list.stream().allMatch(d -> DESTINATION.matcher(d).matches()),
+            list ->
+                "'"
+                    + list.stream()
+                        .filter(d -> !DESTINATION.matcher(d).matches())
+                        .findFirst()
+                        .orElseThrow()
+                    + "' is not a DICOM destination: write AE@HOST:PORT, e.g. PACS@10.0.0.5:104");
+  }
+
+  /** A comma-separated list (a YAML list is read as one) of http or https URLs. */
+  static Setting<List<String>> urls(String key, String defaultValue, String doc) {
+    return of(key, "URLs", defaultValue, doc, Setting::list)
+        .check(
+            list -> list.stream().allMatch(u -> URL.matcher(u).matches()),
+            list ->
+                "'"
+                    + list.stream().filter(u -> !URL.matcher(u).matches()).findFirst().orElseThrow()
+                    + "' is not an http or https URL");
+  }
+
+  /** Whether the {@code serve} flag may be given more than once (list settings), values joined. */
+  public boolean repeatable() {
+    return type.equals("AE titles")
+        || type.equals("host names")
+        || type.equals("destinations")
+        || type.equals("URLs");
   }
 
   private static boolean isAeTitle(String ae) {

@@ -50,6 +50,12 @@ import java.util.Set;
  * @param loginFailureWindow {@link Keys#LOGIN_FAILURE_WINDOW}
  * @param allowedHosts {@link Keys#ALLOWED_HOSTS}
  * @param statusPageLogin {@link Keys#STATUS_PAGE_LOGIN}
+ * @param forwardTo {@link Keys#FORWARD_TO}
+ * @param forwardRetryDelay {@link Keys#FORWARD_RETRY_DELAY}
+ * @param forwardRetryMaxDelay {@link Keys#FORWARD_RETRY_MAX_DELAY}
+ * @param forwardGiveUpAfter {@link Keys#FORWARD_GIVE_UP_AFTER}
+ * @param alertWebhooks {@link Keys#ALERT_WEBHOOKS}
+ * @param alertKeyFile {@link Keys#ALERT_KEY_FILE}
  */
 public record Settings(
     Path dataDir,
@@ -85,11 +91,32 @@ public record Settings(
     int loginMaxFailures,
     Duration loginFailureWindow,
     List<String> allowedHosts,
-    boolean statusPageLogin) {
+    boolean statusPageLogin,
+    List<String> forwardTo,
+    Duration forwardRetryDelay,
+    Duration forwardRetryMaxDelay,
+    Duration forwardGiveUpAfter,
+    List<String> alertWebhooks,
+    Path alertKeyFile) {
 
   public Settings {
     allowAe = List.copyOf(allowAe);
     allowedHosts = List.copyOf(allowedHosts);
+    forwardTo = List.copyOf(forwardTo);
+    alertWebhooks = List.copyOf(alertWebhooks);
+    if (!alertWebhooks.isEmpty() && alertKeyFile == null) {
+      throw new ConfigException(
+          "alert-key-file: must be set with alert-webhooks (alerts are always signed)");
+    }
+    if (forwardRetryMaxDelay.compareTo(forwardRetryDelay) < 0
+        || forwardRetryMaxDelay.compareTo(Duration.ofHours(1)) > 0) {
+      throw new ConfigException(
+          "forward-retry-max-delay: must be at least forward-retry-delay ("
+              + forwardRetryDelay.toMillis()
+              + " ms) and at most 1h, was "
+              + forwardRetryMaxDelay.toMillis()
+              + " ms");
+    }
     if (sessionMaxAge.compareTo(sessionIdleTimeout) < 0) {
       throw new ConfigException(
           "session-max-age: must be at least session-idle-timeout ("
@@ -168,7 +195,13 @@ public record Settings(
             v.get(Keys.LOGIN_MAX_FAILURES),
             v.get(Keys.LOGIN_FAILURE_WINDOW),
             v.get(Keys.ALLOWED_HOSTS),
-            v.get(Keys.STATUS_PAGE_LOGIN));
+            v.get(Keys.STATUS_PAGE_LOGIN),
+            v.get(Keys.FORWARD_TO),
+            v.get(Keys.FORWARD_RETRY_DELAY),
+            v.get(Keys.FORWARD_RETRY_MAX_DELAY),
+            v.get(Keys.FORWARD_GIVE_UP_AFTER),
+            v.get(Keys.ALERT_WEBHOOKS),
+            v.get(Keys.ALERT_KEY_FILE));
     v.requireAllRead();
     return s;
   }

@@ -5,11 +5,10 @@
  * io.cordwatch.dicom.DataSetWriter}, through which the phantom generator writes its files by tag
  * number without calling PixelMed itself.
  *
- * <p>Besides {@code receive}, this is the only package allowed to call PixelMed (DESIGN.md adds
- * {@code publish}, for results out, once it exists). Keeping the library behind these few classes
- * is what lets it be swapped (dcm4che is the preferred library once its artifacts can be reached)
- * without touching selection, grading or the web layer; everything past this package sees records
- * and strings.
+ * <p>Besides {@code receive} and {@code publish} (results out), this is the only package allowed to
+ * call PixelMed. Keeping the library behind these few classes is what lets it be swapped (dcm4che
+ * is the preferred library once its artifacts can be reached) without touching selection, grading
+ * or the web layer; everything past this package sees records and strings.
  *
  * <p>It reads; it does not decide. Whether a series is graded belongs to {@code study}. It never
  * extracts patient name, ID or birth date: what it returns is logged, indexed and served, so the

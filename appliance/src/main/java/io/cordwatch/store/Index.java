@@ -25,7 +25,8 @@ import java.util.Optional;
  * the concerns that own the SQL: {@link Schema} (tables and migrations), {@link Instances} (ingest
  * writes), {@link Series} (completion and selection), {@link JobQueue} (the grading queue), {@link
  * Results} (verdicts and slice rows), {@link Boxes} (supplied canal boxes), {@link StudyStates}
- * (the study's derived state), {@link AuditLog} and {@link ReadModel} (what the API reads).
+ * (the study's derived state), {@link Outbox} (results documents to deliver), {@link AuditLog} and
+ * {@link ReadModel} (what the API reads).
  *
  * <p>One connection, serialised by {@link Database}. The appliance writes at most a few hundred
  * rows a second and SQLite has a single writer anyway. Readers (the web API) take the same lock;
@@ -223,6 +224,21 @@ public final class Index implements AutoCloseable {
    * instances while it was graded, and the new job will grade the whole series again.
    */
   public boolean finishJob(JobRow job, String verdictJson, List<SliceRow> slices, long nowMs) {
+    return finishJob(job, verdictJson, slices, nowMs, List.of());
+  }
+
+  /**
+   * Records a finished job as {@link #finishJob(JobRow, String, List, long)} does and, in the same
+   * transaction, queues its results documents in the outbox (one row per document and destination);
+   * deliveries still pending for the series' earlier verdict are superseded. So a committed verdict
+   * always has its deliveries queued, whenever the process dies.
+   */
+  public boolean finishJob(
+      JobRow job,
+      String verdictJson,
+      List<SliceRow> slices,
+      long nowMs,
+      List<OutboxRecords.Item> outbox) {
     return db.transaction(
         c -> {
           if (!JobQueue.finish(c, job, nowMs)) {
@@ -230,8 +246,71 @@ public final class Index implements AutoCloseable {
           }
           Results.write(c, job.seriesUid(), job.studyUid(), verdictJson, slices, nowMs);
           StudyStates.refresh(c, job.studyUid());
+          int superseded = Outbox.supersede(c, job.seriesUid(), nowMs);
+          if (superseded > 0) {
+            AuditLog.append(
+                c,
+                nowMs,
+                "outbox_superseded",
+                "series %s graded again: %d pending deliveries of its earlier verdict dropped"
+                    .formatted(job.seriesUid(), superseded));
+          }
+          Outbox.enqueue(c, job.studyUid(), job.seriesUid(), outbox, nowMs);
           return true;
         });
+  }
+
+  /** Outbox rows due at {@code nowMs}, oldest due first, at most {@code limit}. */
+  public List<OutboxRecords.Row> dueOutbox(long nowMs, int limit) {
+    return db.read(c -> Outbox.due(c, nowMs, limit));
+  }
+
+  /** When the next pending outbox row is due; null when none is pending. */
+  public Long nextOutboxDue() {
+    return db.read(Outbox::nextDue);
+  }
+
+  /** An outbox row was delivered. False (nothing changed) when it was no longer pending. */
+  public boolean outboxDelivered(long id, long nowMs) {
+    return db.transaction(c -> Outbox.delivered(c, id, nowMs));
+  }
+
+  /**
+   * An attempt to deliver an outbox row failed with {@code error}: it is due again at {@code
+   * nextAttemptMs}, or, with {@code giveUp}, failed for good, with an audit row ({@code
+   * outbox_failed}) in the same transaction.
+   */
+  public boolean outboxAttemptFailed(
+      OutboxRecords.Row row, String error, boolean giveUp, long nextAttemptMs, long nowMs) {
+    return db.transaction(
+        c -> {
+          boolean changed = Outbox.attemptFailed(c, row.id(), error, giveUp, nextAttemptMs, nowMs);
+          if (changed && giveUp) {
+            AuditLog.append(
+                c,
+                nowMs,
+                "outbox_failed",
+                "%s %s of series %s to %s given up after %d attempts: %s"
+                    .formatted(
+                        row.kind(),
+                        row.objectUid(),
+                        row.seriesUid(),
+                        row.destination(),
+                        row.attempts() + 1,
+                        error));
+          }
+          return changed;
+        });
+  }
+
+  /** The outbox in numbers (status, metrics). */
+  public OutboxRecords.Counts outboxCounts() {
+    return db.read(Outbox::counts);
+  }
+
+  /** A study's outbox rows, in the order they were queued. */
+  public List<OutboxRecords.Row> outboxOfStudy(String studyUid) {
+    return db.read(c -> Outbox.ofStudy(c, studyUid));
   }
 
   /**

@@ -13,7 +13,7 @@ import java.sql.Statement;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int VERSION = 7;
+  static final int VERSION = 8;
 
   private Schema() {}
 
@@ -57,6 +57,9 @@ final class Schema {
       }
       if (version < 7) {
         createVersion7(s);
+      }
+      if (version < 8) {
+        createOutbox(s);
       }
       s.execute("INSERT INTO schema_version(version) VALUES (" + VERSION + ")");
     }
@@ -228,5 +231,34 @@ final class Schema {
           created_ms INTEGER NOT NULL,
           last_seen_ms INTEGER NOT NULL)""");
     s.execute("CREATE INDEX sessions_by_user ON sessions(user_id)");
+  }
+
+  /**
+   * The results outbox (issue 13): one row per results document and destination, with its state,
+   * attempts, next due time and last error. Written as one self-contained step ({@code IF NOT
+   * EXISTS}) so it can be renumbered among other steps of the same release.
+   */
+  private static void createOutbox(Statement s) throws SQLException {
+    s.execute(
+        """
+        CREATE TABLE IF NOT EXISTS outbox(
+          id INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL,
+          study_uid TEXT NOT NULL,
+          series_uid TEXT NOT NULL,
+          object_uid TEXT NOT NULL,
+          sop_class_uid TEXT,
+          path TEXT NOT NULL,
+          destination TEXT NOT NULL,
+          state TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          created_ms INTEGER NOT NULL,
+          updated_ms INTEGER NOT NULL,
+          next_attempt_ms INTEGER NOT NULL,
+          sent_ms INTEGER,
+          last_error TEXT,
+          UNIQUE(object_uid, destination))""");
+    s.execute("CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_attempt_ms)");
+    s.execute("CREATE INDEX IF NOT EXISTS outbox_by_series ON outbox(series_uid)");
   }
 }

@@ -307,6 +307,41 @@ public final class Meters {
         .increment();
   }
 
+  /**
+   * Registers the results outbox gauges: deliveries waiting ({@code cordwatch.outbox.pending}),
+   * those whose last attempt failed ({@code cordwatch.outbox.failing}), those given up ({@code
+   * cordwatch.outbox.failed}) and the age of the oldest waiting one; each reads the index on every
+   * scrape.
+   */
+  public void bindOutbox(
+      Supplier<Long> pending,
+      Supplier<Long> failing,
+      Supplier<Long> failed,
+      Supplier<Long> oldestPendingAgeSeconds) {
+    gauge("cordwatch.outbox.pending", null, "Results deliveries waiting to be sent", pending);
+    gauge(
+        "cordwatch.outbox.failing", null, "Waiting deliveries whose last attempt failed", failing);
+    gauge("cordwatch.outbox.failed", null, "Deliveries given up after retrying", failed);
+    gauge(
+        "cordwatch.outbox.oldest.pending.age",
+        "seconds",
+        "Age of the oldest waiting delivery (0 when none waits)",
+        oldestPendingAgeSeconds);
+  }
+
+  /**
+   * One delivery attempt of a results document, by {@code kind} (sr, kos) and {@code outcome}
+   * (sent, retry, failed).
+   */
+  public void outboxAttempt(String kind, String outcome) {
+    Counter.builder("cordwatch.outbox.attempts")
+        .description("Results delivery attempts by document kind and outcome")
+        .tag("kind", kind)
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
   /** A grading attempt threw; {@code finalAttempt} when the job is now marked failed. */
   public void gradingAttemptFailed(boolean finalAttempt) {
     attemptsFailed.increment();

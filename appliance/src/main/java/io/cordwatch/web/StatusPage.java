@@ -72,6 +72,13 @@ final class StatusPage implements HttpService {
     try {
       status = Views.status(ctx, httpPort);
       studies = newestStudies();
+      if (status.outbox().failing() > 0) {
+        reasons.add(
+            "Results not reaching the PACS: "
+                + status.outbox().failing()
+                + " deliveries failing and being retried (the 'outbox:' log lines say why; check"
+                + " forward-to and the PACS)");
+      }
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "status page could not read the index", e);
       reasons.add("Index not readable: study counts and the study list are unavailable");
@@ -201,6 +208,8 @@ final class StatusPage implements HttpService {
     h.raw("<h2>Grading</h2>\n<table>\n");
     row(h, "Series waiting", s.queue().queued());
     row(h, "Series being graded", s.queue().running());
+    row(h, "Results waiting to be sent", s.outbox().backlog());
+    row(h, "Results given up (see audit)", s.outbox().failed());
     h.raw("<tr><th>Engine</th><td>").text(s.engine()).raw("</td></tr>\n</table>\n");
     h.raw("<h2>Stored</h2>\n<table>\n");
     row(h, "Studies", s.totals().studies());

@@ -35,6 +35,7 @@ final class Views {
       CountersView counters,
       DiskView disk,
       QueueView queue,
+      OutboxView outbox,
       TotalsView totals,
       String engine,
       boolean degraded,
@@ -84,6 +85,12 @@ final class Views {
       long bytesReceived) {}
 
   record DiskView(long freeBytes, long reserveBytes, boolean belowReserve) {}
+
+  /**
+   * The results outbox: deliveries waiting ({@code backlog}), those among them whose last attempt
+   * failed ({@code failing}), given up ({@code failed}) and delivered ({@code sent}); counts only.
+   */
+  record OutboxView(long backlog, long failing, long failed, long sent) {}
 
   record QueueView(long queued, long running) {}
 
@@ -197,10 +204,16 @@ final class Views {
             (long) ctx.meters().bytesReceived()),
         disk(ctx),
         new QueueView(totals.jobsQueued(), totals.jobsRunning()),
+        outbox(ctx),
         new TotalsView(totals.studies(), totals.series(), totals.instances(), totals.bytes()),
         ctx.engineState().get(),
         ctx.accelerator().get().degraded(),
         accelerator(ctx));
+  }
+
+  static OutboxView outbox(WebContext ctx) {
+    var c = ctx.index().outboxCounts();
+    return new OutboxView(c.pending(), c.failing(), c.failed(), c.sent());
   }
 
   static DiskView disk(WebContext ctx) {

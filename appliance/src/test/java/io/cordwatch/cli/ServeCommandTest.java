@@ -40,6 +40,15 @@ class ServeCommandTest {
   }
 
   @Test
+  void aListFlagMayBeRepeated() {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve)
+        .parseArgs("--forward-to", "PACS@10.0.0.5:104", "--forward-to", "ARCHIVE@10.0.0.6:11112");
+    assertEquals(
+        Map.of("forward-to", "PACS@10.0.0.5:104,ARCHIVE@10.0.0.6:11112"), serve.overrides());
+  }
+
+  @Test
   void helpShowsEachFlagWithItsDefault() {
     StringWriter out = new StringWriter();
     CommandLine cl = new CommandLine(new ServeCommand());

@@ -117,6 +117,20 @@ class SettingsTest {
     assertMessage(Map.of("grading-attempts", "0"), "grading-attempts");
     assertMessage(Map.of("grading-retry-delay", "soon"), "grading-retry-delay");
     assertMessage(Map.of("grading-retry-max-delay", "500ms"), "grading-retry-max-delay");
+    assertMessage(Map.of("forward-to", "PACS@10.0.0.5:104,pacs.example:104"), "forward-to");
+    assertMessage(Map.of("forward-to", "PACS@10.0.0.5:70000"), "forward-to");
+    assertMessage(Map.of("forward-retry-delay", "10ms"), "forward-retry-delay");
+    assertMessage(Map.of("forward-retry-max-delay", "2h"), "forward-retry-max-delay");
+    assertMessage(Map.of("forward-give-up-after", "12h"), "forward-give-up-after");
+    assertMessage(Map.of("alert-webhooks", "ftp://x/y"), "alert-webhooks");
+    assertMessage(Map.of("alert-webhooks", "https://alerts.example/hook"), "alert-key-file");
+  }
+
+  @Test
+  void destinationsAreReadAsAList() {
+    Settings s =
+        Settings.load(null, Map.of("forward-to", "PACS@10.0.0.5:104, ARCHIVE@[fd00::5]:11112"));
+    assertEquals(List.of("PACS@10.0.0.5:104", "ARCHIVE@[fd00::5]:11112"), s.forwardTo());
   }
 
   @Test

@@ -1,0 +1,259 @@
+package io.cordwatch.publish;
+
+import io.cordwatch.dicom.Uids;
+import io.cordwatch.store.Index;
+import io.cordwatch.store.OutboxRecords.Row;
+import io.cordwatch.store.StoreException;
+import io.cordwatch.telemetry.Meters;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Delivers the outbox, on one thread.
+ *
+ * <p>The queue is the {@code outbox} table, filled in the transaction that commits each verdict, so
+ * what is waiting survives kill -9 and is picked up at the next start. The loop takes the rows that
+ * are due, sends them grouped by destination (one association per destination and round), and
+ * records each outcome in its own transaction: sent, or due again after {@link Backoff}'s wait, or,
+ * once the delivery has been retried for {@link Backoff#giveUpAfter}, failed with an audit row. A
+ * document is marked sent only after the destination answered success; a crash between the answer
+ * and the commit sends it again at the next start, which the PACS stores as the same instance,
+ * since its SOP Instance UID is fixed per verdict.
+ *
+ * <p>Nothing thrown here leaves the loop: a destination that is down, a file that went missing or
+ * an index that cannot be written for a moment never stops grading or the server.
+ */
+public final class OutboxSender implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(OutboxSender.class.getName());
+
+  /** At most this many rows per round, so one long backlog does not delay recording outcomes. */
+  private static final int BATCH = 50;
+
+  private final Index index;
+  private final ResultFiles files;
+  private final String callingAe;
+  private final Backoff backoff;
+  private final Duration associationTimeout;
+  private final Duration idlePoll;
+  private final Meters meters;
+  private final Clock clock;
+  private final WebhookClient webhooks;
+  private final Object signal = new Object();
+  private volatile boolean stopping;
+  private Thread thread;
+
+  /**
+   * @param callingAe our AE title, the calling AE of every association
+   * @param associationTimeout how long one association may take before it is aborted
+   * @param idlePoll the longest wait between looks at the outbox when nothing is due
+   * @param alertKey the key webhook alerts are signed with (HMAC-SHA256); empty: alerts fail
+   */
+  public OutboxSender(
+      Index index,
+      ResultFiles files,
+      String callingAe,
+      Backoff backoff,
+      Duration associationTimeout,
+      Duration idlePoll,
+      Meters meters,
+      Clock clock,
+      byte[] alertKey) {
+    this.webhooks = new WebhookClient(alertKey, associationTimeout);
+    this.index = index;
+    this.files = files;
+    this.callingAe = callingAe;
+    this.backoff = backoff;
+    this.associationTimeout = associationTimeout;
+    this.idlePoll = idlePoll;
+    this.meters = meters;
+    this.clock = clock;
+  }
+
+  /** Starts the sending thread. */
+  public synchronized void start() {
+    thread = Thread.ofPlatform().name("outbox").daemon(true).start(this::loop);
+  }
+
+  /** Tells the sender something may be due (a verdict was just committed). */
+  public void wake() {
+    synchronized (signal) {
+      signal.notifyAll();
+    }
+  }
+
+  private void loop() {
+    while (!stopping) {
+      int sent;
+      try {
+        sent = round();
+      } catch (StoreException | IllegalStateException e) {
+        if (stopping) {
+          return;
+        }
+        LOG.log(Level.WARNING, "outbox: cannot read or update the outbox; retrying", e);
+        sent = 0;
+      }
+      if (sent > 0) {
+        continue;
+      }
+      long wait = idlePoll.toMillis();
+      try {
+        Long next = index.nextOutboxDue();
+        if (next != null) {
+          wait = Math.max(1, Math.min(wait, next - clock.millis()));
+        }
+      } catch (StoreException | IllegalStateException e) {
+        // Wait the idle poll and look again.
+      }
+      synchronized (signal) {
+        try {
+          signal.wait(wait);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Sends what is due now; returns how many rows were attempted. */
+  int round() {
+    List<Row> due = index.dueOutbox(clock.millis(), BATCH);
+    Map<String, List<Row>> byDestination = new LinkedHashMap<>();
+    for (Row r : due) {
+      byDestination.computeIfAbsent(r.destination(), k -> new ArrayList<>()).add(r);
+    }
+    for (Map.Entry<String, List<Row>> e : byDestination.entrySet()) {
+      if (stopping) {
+        break;
+      }
+      send(e.getKey(), e.getValue());
+    }
+    return due.size();
+  }
+
+  private void send(String destinationText, List<Row> rows) {
+    List<Row> dicom = new ArrayList<>();
+    for (Row r : rows) {
+      if (DocumentKind.ALERT.id().equals(r.kind())) {
+        post(r);
+      } else {
+        dicom.add(r);
+      }
+    }
+    if (!dicom.isEmpty()) {
+      store(destinationText, dicom);
+    }
+  }
+
+  private void post(Row r) {
+    Path file = files.resolve(r.path());
+    if (!Files.isRegularFile(file)) {
+      failed(r, "the alert file " + r.path() + " is missing", true);
+      return;
+    }
+    StoreScu.Outcome o = webhooks.post(r.destination(), r.objectUid(), file);
+    if (o.stored()) {
+      delivered(r, "webhook");
+    } else {
+      failed(r, o.error(), false);
+    }
+  }
+
+  private void store(String destinationText, List<Row> rows) {
+    Destination to;
+    try {
+      to = Destination.parse(destinationText);
+    } catch (IllegalArgumentException e) {
+      rows.forEach(r -> failed(r, e.getMessage(), true));
+      return;
+    }
+    List<StoreScu.Document> docs = new ArrayList<>();
+    List<Row> sending = new ArrayList<>();
+    for (Row r : rows) {
+      Path file = files.resolve(r.path());
+      if (!Files.isRegularFile(file)) {
+        failed(r, "the document file " + r.path() + " is missing", true);
+        continue;
+      }
+      docs.add(new StoreScu.Document(r.sopClassUid(), r.objectUid(), file));
+      sending.add(r);
+    }
+    if (docs.isEmpty()) {
+      return;
+    }
+    Map<String, StoreScu.Outcome> outcomes = StoreScu.send(to, callingAe, docs, associationTimeout);
+    for (Row r : sending) {
+      StoreScu.Outcome o = outcomes.get(r.objectUid());
+      if (o != null && o.stored()) {
+        delivered(r, to.toString());
+      } else {
+        failed(r, o == null ? "not sent" : o.error(), false);
+      }
+    }
+  }
+
+  private void delivered(Row r, String where) {
+    index.outboxDelivered(r.id(), clock.millis());
+    meters.outboxAttempt(r.kind(), "sent");
+    LOG.info(
+        "outbox: "
+            + r.kind()
+            + " "
+            + Uids.tag(r.objectUid())
+            + " of series "
+            + Uids.tag(r.seriesUid())
+            + " delivered to "
+            + where
+            + (r.attempts() > 0 ? " (attempt " + (r.attempts() + 1) + ")" : ""));
+  }
+
+  /** Records a failed attempt: due again later, or given up when {@code final} or too old. */
+  private void failed(Row r, String error, boolean permanent) {
+    long now = clock.millis();
+    boolean giveUp = permanent || backoff.givesUp(r.createdMs(), now);
+    Duration wait = backoff.delayAfter(r.attempts() + 1);
+    index.outboxAttemptFailed(r, error, giveUp, now + wait.toMillis(), now);
+    meters.outboxAttempt(r.kind(), giveUp ? "failed" : "retry");
+    LOG.log(
+        giveUp ? Level.SEVERE : Level.WARNING,
+        "outbox: "
+            + r.kind()
+            + " "
+            + Uids.tag(r.objectUid())
+            + " to "
+            + r.destination()
+            + " not delivered (attempt "
+            + (r.attempts() + 1)
+            + "): "
+            + error
+            + (giveUp
+                ? "; given up (see the audit log), resend by grading the series again"
+                : "; next try in " + wait.toSeconds() + " s"));
+  }
+
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      stopping = true;
+      t = thread;
+      thread = null;
+    }
+    wake();
+    if (t != null) {
+      try {
+        t.join(Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Results out: each series verdict as DICOM documents for the PACS, and their delivery.
+ *
+ * <p>{@link io.cordwatch.publish.ResultDocuments} builds, from a {@link
+ * io.cordwatch.publish.SeriesReport}, a Comprehensive 3D SR holding a TID 1500 measurement report
+ * after the IHE AI Results profile ({@code MeasurementReport}) and a Key Object Selection document
+ * of the key slices ({@code KeyObjectSelection}), with the patient and study copied from a graded
+ * instance so the PACS files them in the same study, and writes them durably to the data
+ * directory's {@code outbox/} folder ({@link io.cordwatch.publish.ResultFiles}). Their SOP Instance
+ * UIDs are derived from the verdict and the model ({@code ResultUids}), so a document sent twice is
+ * the same instance. The grading worker queues them, one outbox row per document and destination,
+ * in the transaction that commits the verdict; {@link io.cordwatch.publish.OutboxSender} delivers
+ * the outbox by C-STORE ({@code StoreScu}) with capped exponential back-off ({@link
+ * io.cordwatch.publish.Backoff}) and gives a delivery up, audited, only after it has failed for the
+ * configured time.
+ *
+ * <p>Owns: the results documents' content, the outbox folder and the C-STORE SCU role. PixelMed
+ * calls stay in this package (besides {@code receive} and {@code dicom}). It reads patient
+ * attributes only to copy them into documents; it never logs or stores them (logs carry {@link
+ * io.cordwatch.dicom.Uids#tag} forms). It writes the index only through the outbox methods of
+ * {@link io.cordwatch.store.Index}, and may not read {@code config} or {@code app}: it is handed
+ * its destinations, AE title and back-off.
+ */
+package io.cordwatch.publish;
