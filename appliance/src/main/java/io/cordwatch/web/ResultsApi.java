@@ -64,7 +64,7 @@ final class ResultsApi implements HttpService {
   }
 
   private void worklist(ServerRequest req, ServerResponse res) {
-    Replies.json(res, Worklist.read(ctx.index(), ctx.clock().instant()));
+    Replies.json(res, Worklist.read(ctx));
   }
 
   private void reviews(ServerRequest req, ServerResponse res) {

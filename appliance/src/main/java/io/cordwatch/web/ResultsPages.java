@@ -54,7 +54,7 @@ final class ResultsPages implements HttpService {
   }
 
   private void worklist(ServerRequest req, ServerResponse res) {
-    Worklist.View view = Worklist.read(ctx.index(), ctx.clock().instant());
+    Worklist.View view = Worklist.read(ctx);
     Html h =
         Html.page(
             "CordWatch: results",
@@ -65,12 +65,12 @@ final class ResultsPages implements HttpService {
                 + "\" defer></script>\n");
     Pages.nav(h, ctx, access(req));
     h.raw("<h1>Results</h1>\n");
-    if (view.studies().stream().anyMatch(e -> Boolean.FALSE.equals(e.clinicalUse()))) {
-      notForClinicalUse(h, null);
-    }
+    // Always there, hidden while no listed study needs it, so the script can show it.
+    notForClinicalUse(
+        h, null, view.studies().stream().anyMatch(e -> Boolean.FALSE.equals(e.clinicalUse())));
     h.raw("<p class=\"meta\">Most urgent first: high grade, indeterminate (read manually), low,")
         .raw(" then not yet graded; newest first within each. <span id=\"updated\">As of ")
-        .text(Pages.time(ctx, Instant.parse(view.generatedAt())))
+        .text(view.generatedAtText())
         .raw("</span>.</p>\n");
     if (view.studies().isEmpty()) {
       h.raw("<p id=\"empty\">No studies received yet.</p>\n");
@@ -82,7 +82,7 @@ final class ResultsPages implements HttpService {
     for (Worklist.Entry e : view.studies()) {
       h.raw("<tr class=\"").raw(rowClass(e)).raw("\"><td><a href=\"").text(e.href()).raw("\">");
       h.text(e.tag()).raw("</a></td><td>");
-      h.text(Pages.time(ctx, Instant.parse(e.lastReceived()))).raw("</td><td class=\"result\">");
+      h.text(e.lastReceivedText()).raw("</td><td class=\"result\">");
       h.text(e.resultText()).raw("</td><td class=\"review\">").text(e.reviewText());
       cell(h, e.slicesGraded());
       cell(h, e.highCalls());
@@ -116,7 +116,7 @@ final class ResultsPages implements HttpService {
     Html h = Html.page("CordWatch: study " + Uids.tag(uid), "");
     Pages.nav(h, ctx, access);
     if (!r.graded().isEmpty() && !r.clinicalUse()) {
-      notForClinicalUse(h, r.model());
+      notForClinicalUse(h, r.model(), true);
     }
     h.raw("<p class=\"meta\"><a href=\"/studies\">\u2190 Worklist</a></p>\n");
     h.raw("<h1>Study ").text(Uids.tag(uid)).raw("</h1>\n<p class=\"meta\">Study Instance UID ");
@@ -343,8 +343,10 @@ final class ResultsPages implements HttpService {
     return sop == null ? "study" : sop + "#" + frame;
   }
 
-  private static void notForClinicalUse(Html h, String model) {
-    h.raw("<p class=\"banner\">NOT FOR CLINICAL USE: ")
+  private static void notForClinicalUse(Html h, String model, boolean shown) {
+    h.raw("<p class=\"banner\" id=\"not-clinical\"")
+        .raw(shown ? "" : " hidden")
+        .raw(">NOT FOR CLINICAL USE: ")
         .text(
             model == null
                 ? "results here come from a model that is not cleared for clinical use"

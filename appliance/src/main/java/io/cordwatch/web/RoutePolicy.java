@@ -46,7 +46,8 @@ final class RoutePolicy {
     if (path.equals("/observe") || path.startsWith("/observe/") || path.startsWith("/static/")) {
       return Need.OPEN;
     }
-    if (path.equals("/login")) {
+    if (path.equals("/login") || path.equals("/favicon.ico")) {
+      // Browsers ask for the icon on every page; there is none, and the 404 needs no login.
       return Need.OPEN;
     }
     if (path.equals("/logout")) {

@@ -8,11 +8,13 @@ import io.cordwatch.grade.VerdictJson;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.ReviewRow;
 import io.cordwatch.store.Records.WorklistRow;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
  * The clinicians' worklist: the newest studies ordered by urgency, as the page at {@code /studies}
@@ -37,6 +39,7 @@ final class Worklist {
    * One study on the worklist.
    *
    * @param tag the short hash staff and the log use for the study
+   * @param lastReceivedText {@code lastReceived} as the pages write times (the appliance's zone)
    * @param group high, indeterminate, low; null while nothing is graded
    * @param grade the worst confident Bilsky grade; null when none
    * @param reviewState unreviewed, confirmed or corrected (the latest study decision)
@@ -55,6 +58,7 @@ final class Worklist {
       String state,
       String firstReceived,
       String lastReceived,
+      String lastReceivedText,
       int instanceCount,
       int seriesCount,
       String group,
@@ -73,17 +77,18 @@ final class Worklist {
       String href) {}
 
   /** The list as {@code GET /api/v1/worklist} sends it. */
-  record View(String generatedAt, List<Entry> studies) {}
+  record View(String generatedAt, String generatedAtText, List<Entry> studies) {}
 
   private Worklist() {}
 
-  static View read(Index index, java.time.Instant now) {
+  static View read(WebContext ctx) {
     List<Entry> entries = new ArrayList<>();
-    for (WorklistRow w : index.worklist(SIZE)) {
-      entries.add(entry(w));
+    for (WorklistRow w : ctx.index().worklist(SIZE)) {
+      entries.add(entry(w, ms -> Pages.time(ctx, Instant.ofEpochMilli(ms))));
     }
     entries.sort(URGENCY);
-    return new View(now.toString(), List.copyOf(entries));
+    Instant now = ctx.clock().instant();
+    return new View(now.toString(), Pages.time(ctx, now), List.copyOf(entries));
   }
 
   static final Comparator<Entry> URGENCY =
@@ -105,7 +110,7 @@ final class Worklist {
     return Index.STUDY_NOT_ELIGIBLE.equals(e.state()) ? 4 : 3;
   }
 
-  static Entry entry(WorklistRow w) {
+  static Entry entry(WorklistRow w, LongFunction<String> time) {
     List<JsonNode> verdicts = w.verdicts().stream().map(VerdictJson::tree).toList();
     StudyVerdict v =
         StudyVerdict.of(
@@ -140,6 +145,7 @@ final class Worklist {
         s.state(),
         Views.iso(s.firstReceivedMs()),
         Views.iso(s.lastReceivedMs()),
+        time.apply(s.lastReceivedMs()),
         s.instanceCount(),
         s.seriesCount(),
         v.group(),

@@ -31,7 +31,7 @@
       link.href = s.href;
       link.textContent = s.tag;
       cell(tr, "").appendChild(link);
-      cell(tr, new Date(s.last_received).toLocaleString());
+      cell(tr, s.last_received_text);
       cell(tr, s.result_text, "result");
       cell(tr, s.review_text, "review");
       cell(tr, String(s.slices_graded), "n");
@@ -45,12 +45,18 @@
       body.removeChild(body.firstChild);
     }
     body.appendChild(rows);
+    var banner = document.getElementById("not-clinical");
+    if (banner) {
+      banner.hidden = !view.studies.some(function (s) {
+        return s.clinical_use === false;
+      });
+    }
     var empty = document.getElementById("empty");
     if (empty) {
       empty.hidden = view.studies.length > 0;
     }
     if (updated) {
-      updated.textContent = "Live, as of " + new Date(view.generated_at).toLocaleString();
+      updated.textContent = "Live, as of " + view.generated_at_text;
     }
   }
 
