@@ -128,6 +128,28 @@ class ReviewsIndexTest {
     assertEquals(List.of(), query("SELECT detail FROM audit WHERE event = 'review_recorded'"));
   }
 
+  @Test
+  void anIndexFromBeforeReviewsGainsTheTableAndKeepsItsStudies() throws SQLException {
+    index.close();
+    // Turn it back into what an appliance before the reviews step left on disk.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("index.db"));
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE reviews");
+      s.execute("DELETE FROM schema_version");
+      s.execute("INSERT INTO schema_version(version) VALUES (" + (Schema.VERSION - 1) + ")");
+    }
+    index = Index.open(tmp.resolve("index.db"));
+    assertEquals(2, index.studies(null, 10).size(), "the studies are still there");
+    index.recordReview(study(STUDY, ReviewRow.CONFIRM, "2", "alice", 100));
+    assertEquals(1, index.reviewsOfStudy(STUDY).size());
+    assertEquals(
+        List.of(String.valueOf(Schema.VERSION)),
+        query("SELECT max(version) FROM schema_version"));
+    assertEquals(
+        List.of("reviews_never_deleted", "reviews_never_updated"),
+        query("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"));
+  }
+
   private static ReviewRow study(String uid, String decision, String grade, String who, long at) {
     return new ReviewRow(0, uid, null, null, null, decision, grade, "2", "demo-v4", null, who, at);
   }
