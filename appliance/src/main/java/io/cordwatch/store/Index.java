@@ -382,7 +382,8 @@ public final class Index implements AutoCloseable {
                     s,
                     ReadModel.verdictsOfStudy(c, s.studyUid()),
                     Reviews.latestOfStudy(c, s.studyUid()).orElse(null),
-                    Reviews.reviewedSlices(c, s.studyUid())));
+                    Reviews.reviewedSlices(c, s.studyUid()),
+                    ReadModel.firstFactsOfStudy(c, s.studyUid()).orElse(null)));
           }
           return out;
         });
@@ -426,6 +427,14 @@ public final class Index implements AutoCloseable {
               r.userName(),
               r.atMs());
         });
+  }
+
+  /**
+   * The facts JSON of a study's first stored instance (study-wide attributes such as Study Date),
+   * if the study has any instance.
+   */
+  public Optional<String> firstFactsOfStudy(String studyUid) {
+    return db.read(c -> ReadModel.firstFactsOfStudy(c, studyUid));
   }
 
   /** Every decision on a study, oldest first (the history the study page lists). */

@@ -73,6 +73,15 @@ final class ReadModel {
         studyUid);
   }
 
+  /** The facts JSON of a study's first stored instance, if it has one. */
+  static Optional<String> firstFactsOfStudy(Connection c, String studyUid) throws SQLException {
+    return Database.first(
+        c,
+        "SELECT facts FROM instances WHERE study_uid = ? ORDER BY id LIMIT 1",
+        rs -> rs.getString(1),
+        studyUid);
+  }
+
   static Totals totals(Connection c) throws SQLException {
     return Database.list(
             c,

@@ -156,8 +156,13 @@ public final class Records {
 
   /**
    * A study as the results worklist needs it: its row, its series' stored verdicts (JSON; empty
-   * while none is graded), its latest study decision and how many slices have a decision.
+   * while none is graded), its latest study decision, how many slices have a decision, and the
+   * facts JSON of its first stored instance (where Study Date and Time are; null when it has none).
    */
   public record WorklistRow(
-      StudyRow study, List<String> verdicts, ReviewRow studyReview, int reviewedSlices) {}
+      StudyRow study,
+      List<String> verdicts,
+      ReviewRow studyReview,
+      int reviewedSlices,
+      String firstFactsJson) {}
 }

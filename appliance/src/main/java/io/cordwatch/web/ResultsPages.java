@@ -76,12 +76,14 @@ final class ResultsPages implements HttpService {
       h.raw("<p id=\"empty\">No studies received yet.</p>\n");
     }
     h.raw("<table class=\"worklist\" id=\"worklist\" data-poll=\"/api/v1/worklist\">\n");
-    h.raw("<thead><tr><th>Study</th><th>Last received</th><th>Result</th><th>Review</th>");
+    h.raw("<thead><tr><th>Study</th><th>Study date</th><th>Last received</th><th>Result</th>");
+    h.raw("<th>Review</th>");
     h.raw("<th>Slices graded</th><th>High calls</th><th>Slices reviewed</th><th>Images</th>");
     h.raw("<th>Series</th></tr></thead>\n<tbody>\n");
     for (Worklist.Entry e : view.studies()) {
       h.raw("<tr class=\"").raw(rowClass(e)).raw("\"><td><a href=\"").text(e.href()).raw("\">");
       h.text(e.tag()).raw("</a></td><td>");
+      h.text(e.studyDateTime() == null ? "\u2013" : e.studyDateTime()).raw("</td><td>");
       h.text(e.lastReceivedText()).raw("</td><td class=\"result\">");
       h.text(e.resultText()).raw("</td><td class=\"review\">").text(e.reviewText());
       cell(h, e.slicesGraded());
@@ -120,7 +122,12 @@ final class ResultsPages implements HttpService {
     }
     h.raw("<p class=\"meta\"><a href=\"/studies\">\u2190 Worklist</a></p>\n");
     h.raw("<h1>Study ").text(Uids.tag(uid)).raw("</h1>\n<p class=\"meta\">Study Instance UID ");
-    h.raw("<code>").text(uid).raw("</code> \u00b7 received ");
+    h.raw("<code>").text(uid).raw("</code>");
+    String date = Worklist.studyDateTime(ctx.index().firstFactsOfStudy(uid).orElse(null));
+    if (date != null) {
+      h.text(" \u00b7 study date " + date);
+    }
+    h.raw(" \u00b7 received ");
     h.text(Pages.time(ctx, Instant.ofEpochMilli(r.row().firstReceivedMs())));
     h.text(" to " + Pages.time(ctx, Instant.ofEpochMilli(r.row().lastReceivedMs())));
     h.text(

@@ -39,6 +39,8 @@ final class Worklist {
    * One study on the worklist.
    *
    * @param tag the short hash staff and the log use for the study
+   * @param studyDateTime Study Date and Time as the scanner recorded them ({@code 2026-03-02
+   *     10:15:00}, the scanner's local time, no zone), null when the images carry none
    * @param lastReceivedText {@code lastReceived} as the pages write times (the appliance's zone)
    * @param group high, indeterminate, low; null while nothing is graded
    * @param grade the worst confident Bilsky grade; null when none
@@ -55,6 +57,7 @@ final class Worklist {
   record Entry(
       String studyInstanceUid,
       String tag,
+      String studyDateTime,
       String state,
       String firstReceived,
       String lastReceived,
@@ -142,6 +145,7 @@ final class Worklist {
     return new Entry(
         s.studyUid(),
         Uids.tag(s.studyUid()),
+        studyDateTime(w.firstFactsJson()),
         s.state(),
         Views.iso(s.firstReceivedMs()),
         Views.iso(s.lastReceivedMs()),
@@ -162,6 +166,40 @@ final class Worklist {
         resultText(v.group(), grade, s.state()),
         reviewText(r),
         "/studies/" + s.studyUid());
+  }
+
+  /**
+   * Study Date and Time from an instance's facts JSON as {@code YYYY-MM-DD HH:MM:SS} (or as much of
+   * it as was recorded); null when there is no well-formed Study Date.
+   */
+  static String studyDateTime(String factsJson) {
+    if (factsJson == null) {
+      return null;
+    }
+    JsonNode facts;
+    try {
+      facts = VerdictJson.tree(factsJson);
+    } catch (IllegalStateException e) {
+      return null;
+    }
+    String date = StudyResults.text(facts, "studyDate");
+    if (date == null || !date.strip().matches("\\d{8}")) {
+      return null;
+    }
+    date = date.strip();
+    String out = date.substring(0, 4) + "-" + date.substring(4, 6) + "-" + date.substring(6, 8);
+    String time = StudyResults.text(facts, "studyTime");
+    if (time != null && time.strip().matches("\\d{2}(\\d{2}(\\d{2}(\\.\\d*)?)?)?")) {
+      String t = time.strip();
+      out += " " + t.substring(0, 2);
+      if (t.length() >= 4) {
+        out += ":" + t.substring(2, 4);
+      }
+      if (t.length() >= 6) {
+        out += ":" + t.substring(4, 6);
+      }
+    }
+    return out;
   }
 
   /** A study's result in words: the group and grade once graded, else where it stands. */

@@ -31,6 +31,7 @@
       link.href = s.href;
       link.textContent = s.tag;
       cell(tr, "").appendChild(link);
+      cell(tr, s.study_date_time || "\u2013");
       cell(tr, s.last_received_text);
       cell(tr, s.result_text, "result");
       cell(tr, s.review_text, "review");

@@ -129,6 +129,7 @@ class ResultsBrowserTest {
                 || result.startsWith("INDETERMINATE"),
             result);
         assertEquals("unreviewed", row.findElement(By.cssSelector("td.review")).getText());
+        assertTrue(row.getText().contains("2026-01-01 12:00:00"), "Study Date and Time, as sent");
         // The script replaces the table from /api/v1/worklist every 10 s and says so.
         Await.until(
             "the worklist script's first update",

@@ -143,8 +143,7 @@ class ReviewsIndexTest {
     index.recordReview(study(STUDY, ReviewRow.CONFIRM, "2", "alice", 100));
     assertEquals(1, index.reviewsOfStudy(STUDY).size());
     assertEquals(
-        List.of(String.valueOf(Schema.VERSION)),
-        query("SELECT max(version) FROM schema_version"));
+        List.of(String.valueOf(Schema.VERSION)), query("SELECT max(version) FROM schema_version"));
     assertEquals(
         List.of("reviews_never_deleted", "reviews_never_updated"),
         query("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"));

@@ -118,7 +118,15 @@ final class GradedStudy {
               "00",
               receivedMs,
               "SCANNER",
-              "{\"rows\":" + f.rows() + ",\"columns\":" + f.columns() + ",\"frames\":1}"),
+              "{\"rows\":"
+                  + f.rows()
+                  + ",\"columns\":"
+                  + f.columns()
+                  + ",\"frames\":1,\"studyDate\":\""
+                  + f.studyDate()
+                  + "\",\"studyTime\":\""
+                  + f.studyTime()
+                  + "\"}"),
           f.modality(),
           f.seriesNumber(),
           f.seriesDescription());

@@ -77,6 +77,8 @@ class ResultsViewTest {
     }
     assertEquals(expected, shown);
     assertTrue(page.body().contains("HIGH GRADE \u00b7 Bilsky 3"), page.body());
+    assertTrue(
+        page.body().contains("<td>2026-01-01 12:00:00</td>"), "the phantom's Study Date and Time");
     assertTrue(page.body().contains("INDETERMINATE: read manually"), page.body());
     assertTrue(page.body().contains("receiving images"), page.body());
     assertTrue(page.body().contains("NOT FOR CLINICAL USE"), "the phantom's model is not cleared");
@@ -95,6 +97,8 @@ class ResultsViewTest {
     assertEquals("high", first.path("group").asText());
     assertEquals("2", first.path("grade").asText());
     assertEquals("unreviewed", first.path("review_state").asText());
+    assertEquals("2026-01-01 12:00:00", first.path("study_date_time").asText());
+    assertTrue(json.path("studies").get(0).path("study_date_time").isNull(), "none recorded");
     assertEquals(GradedStudy.MODEL, first.path("model").asText());
     assertFalse(first.path("clinical_use").asBoolean(true));
     assertEquals("/studies/" + graded.studyUid, first.path("href").asText());
