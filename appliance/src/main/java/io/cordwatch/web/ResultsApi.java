@@ -70,7 +70,7 @@ final class ResultsApi implements HttpService {
   private void reviews(ServerRequest req, ServerResponse res) {
     StudyRow study = StudyResults.load(ctx, req);
     List<ReviewRow> history = ctx.index().reviewsOfStudy(study.studyUid());
-    Map<String, ReviewRow> current = ResultsPages.current(history);
+    Map<String, ReviewRow> current = StudyPage.current(history);
     List<ReviewView> all = history.stream().map(r -> view(r, current.containsValue(r))).toList();
     ReviewRow studyDecision =
         history.stream().filter(ReviewRow::studyLevel).reduce((a, b) -> b).orElse(null);
