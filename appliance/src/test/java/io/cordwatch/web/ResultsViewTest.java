@@ -167,6 +167,18 @@ class ResultsViewTest {
         (inside >> 16) == (inside & 0xFF) && ((inside >> 8) & 0xFF) == (inside & 0xFF),
         "the image inside the box is the grey slice, not paint");
 
+    int accent = 0;
+    int white = 0;
+    for (int yy = 0; yy < 40; yy++) {
+      for (int xx = 0; xx < 200; xx++) {
+        int rgb = img.getRGB(xx, yy) & 0xFFFFFF;
+        accent += rgb == KeyImage.HIGH ? 1 : 0;
+        white += rgb == 0xFFFFFF ? 1 : 0;
+      }
+    }
+    assertTrue(accent > 50, "'BILSKY 2' written in the call's colour in the corner: " + accent);
+    assertTrue(white > 50, "'P(HIGH) 0.93' written in white under it: " + white);
+
     HttpResponse<byte[]> uncertain =
         alice.getBytes("/studies/" + graded.studyUid + "/slices/" + graded.uncertain + ".png");
     BufferedImage u = ImageIO.read(new ByteArrayInputStream(uncertain.body()));
