@@ -44,7 +44,8 @@ public final class StageSettings {
         s.boxesApi(),
         s.apiTokenFile(),
         s.allowedHosts(),
-        s.statusPageLogin());
+        s.statusPageLogin(),
+        s.dataDir());
   }
 
   /** Access control's settings: session timeouts and the login throttle. */

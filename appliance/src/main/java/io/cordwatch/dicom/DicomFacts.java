@@ -150,7 +150,9 @@ public final class DicomFacts {
         frames,
         integer(list, TagFromName.Rows),
         integer(list, TagFromName.Columns),
-        string(list, TagFromName.BodyPartExamined));
+        string(list, TagFromName.BodyPartExamined),
+        string(list, TagFromName.StudyDate),
+        string(list, TagFromName.StudyTime));
   }
 
   private static List<double[]> orientations(

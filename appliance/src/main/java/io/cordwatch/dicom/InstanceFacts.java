@@ -26,6 +26,9 @@ import java.util.List;
  * @param rows Rows, or null
  * @param columns Columns, or null
  * @param bodyPartExamined Body Part Examined (0018,0015) as recorded, or null when absent
+ * @param studyDate Study Date (0008,0020) as recorded (YYYYMMDD), or null; shown to clinicians on
+ *     the results view, never logged
+ * @param studyTime Study Time (0008,0030) as recorded (HHMMSS.FFFFFF, possibly shorter), or null
  */
 public record InstanceFacts(
     String sopClassUid,
@@ -45,9 +48,54 @@ public record InstanceFacts(
     int frames,
     Integer rows,
     Integer columns,
-    String bodyPartExamined) {
+    String bodyPartExamined,
+    String studyDate,
+    String studyTime) {
 
   public InstanceFacts {
     frameOrientations = frameOrientations == null ? List.of() : List.copyOf(frameOrientations);
+  }
+
+  /** Facts without a study date and time (what tests and older callers build). */
+  public InstanceFacts(
+      String sopClassUid,
+      String sopInstanceUid,
+      String studyInstanceUid,
+      String seriesInstanceUid,
+      String modality,
+      Integer seriesNumber,
+      Integer instanceNumber,
+      String seriesDescription,
+      String protocolName,
+      String sequenceName,
+      String scanningSequence,
+      Double echoTimeMs,
+      Double repetitionTimeMs,
+      List<double[]> frameOrientations,
+      int frames,
+      Integer rows,
+      Integer columns,
+      String bodyPartExamined) {
+    this(
+        sopClassUid,
+        sopInstanceUid,
+        studyInstanceUid,
+        seriesInstanceUid,
+        modality,
+        seriesNumber,
+        instanceNumber,
+        seriesDescription,
+        protocolName,
+        sequenceName,
+        scanningSequence,
+        echoTimeMs,
+        repetitionTimeMs,
+        frameOrientations,
+        frames,
+        rows,
+        columns,
+        bodyPartExamined,
+        null,
+        null);
   }
 }

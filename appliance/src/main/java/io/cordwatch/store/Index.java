@@ -5,10 +5,12 @@ import io.cordwatch.store.Records.BoxReplacement;
 import io.cordwatch.store.Records.BoxRow;
 import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.store.Records.JobRow;
+import io.cordwatch.store.Records.ReviewRow;
 import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.store.Records.StudyRow;
 import io.cordwatch.store.Records.Totals;
+import io.cordwatch.store.Records.WorklistRow;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -24,8 +26,9 @@ import java.util.Optional;
  * write is one {@link Database#transaction} (all or nothing, whatever fails inside) composed from
  * the concerns that own the SQL: {@link Schema} (tables and migrations), {@link Instances} (ingest
  * writes), {@link Series} (completion and selection), {@link JobQueue} (the grading queue), {@link
- * Results} (verdicts and slice rows), {@link Boxes} (supplied canal boxes), {@link StudyStates}
- * (the study's derived state), {@link Outbox} (results documents to deliver), {@link AuditLog} and
+ * Results} (verdicts and slice rows), {@link Boxes} (supplied canal boxes), {@link Reviews}
+ * (clinicians' decisions), {@link StudyStates} (the study's derived state), {@link Outbox} (results
+ * documents to deliver), {@link AuditLog} and
  * {@link ReadModel} (what the API reads).
  *
  * <p>One connection, serialised by {@link Database}. The appliance writes at most a few hundred
@@ -441,6 +444,86 @@ public final class Index implements AutoCloseable {
   /** One study with its series, their selection decisions and job states. */
   public Optional<StudyRow> study(String studyUid) {
     return db.read(c -> ReadModel.study(c, studyUid));
+  }
+
+  /**
+   * The newest {@code limit} studies for the results worklist, each with its series' verdicts, its
+   * latest study decision and how many of its slices have one. One read, so a study's verdicts and
+   * reviews are seen as of the same moment.
+   */
+  public List<WorklistRow> worklist(int limit) {
+    return db.read(
+        c -> {
+          List<WorklistRow> out = new ArrayList<>();
+          for (StudyRow s : ReadModel.studies(c, null, limit)) {
+            out.add(
+                new WorklistRow(
+                    s,
+                    ReadModel.verdictsOfStudy(c, s.studyUid()),
+                    Reviews.latestOfStudy(c, s.studyUid()).orElse(null),
+                    Reviews.reviewedSlices(c, s.studyUid()),
+                    ReadModel.firstFactsOfStudy(c, s.studyUid()).orElse(null)));
+          }
+          return out;
+        });
+  }
+
+  /**
+   * Records a clinician's decision on a study's or a slice's grade, with an audit row naming who,
+   * in one transaction. Nothing is overwritten: an earlier decision on the same study or slice
+   * stays as history and this one becomes the current one.
+   *
+   * @return the stored row (with its id)
+   */
+  public ReviewRow recordReview(ReviewRow r) {
+    return db.transaction(
+        c -> {
+          long id = Reviews.add(c, r);
+          AuditLog.append(
+              c,
+              r.atMs(),
+              "review_recorded",
+              "study %s%s: %s grade %s (model %s: %s) by user %s"
+                  .formatted(
+                      r.studyUid(),
+                      r.studyLevel() ? "" : " sop " + r.sopInstanceUid() + " frame " + r.frame(),
+                      r.decision(),
+                      r.grade(),
+                      r.model(),
+                      r.modelGrade(),
+                      r.userName()));
+          return new ReviewRow(
+              id,
+              r.studyUid(),
+              r.seriesUid(),
+              r.sopInstanceUid(),
+              r.frame(),
+              r.decision(),
+              r.grade(),
+              r.modelGrade(),
+              r.model(),
+              r.box(),
+              r.userName(),
+              r.atMs());
+        });
+  }
+
+  /**
+   * The facts JSON of a study's first stored instance (study-wide attributes such as Study Date),
+   * if the study has any instance.
+   */
+  public Optional<String> firstFactsOfStudy(String studyUid) {
+    return db.read(c -> ReadModel.firstFactsOfStudy(c, studyUid));
+  }
+
+  /** Every decision on a study, oldest first (the history the study page lists). */
+  public List<ReviewRow> reviewsOfStudy(String studyUid) {
+    return db.read(c -> Reviews.ofStudy(c, studyUid));
+  }
+
+  /** The current (latest) decision on every study and slice that has one, by study. */
+  public List<ReviewRow> currentReviews() {
+    return db.read(Reviews::current);
   }
 
   /** Jobs in a state, oldest first. */

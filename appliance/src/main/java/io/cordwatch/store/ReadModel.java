@@ -63,6 +63,25 @@ final class ReadModel {
         c, STUDY_WITH_COUNTS + " WHERE study_uid = ?", rs -> Rows.study(rs, series), studyUid);
   }
 
+  /** The stored verdicts (JSON) of a study's graded series, by series number. */
+  static List<String> verdictsOfStudy(Connection c, String studyUid) throws SQLException {
+    return Database.list(
+        c,
+        "SELECT v.verdict FROM series s JOIN verdicts v ON v.series_uid = s.series_uid"
+            + " WHERE s.study_uid = ? ORDER BY s.series_number, s.series_uid",
+        rs -> rs.getString(1),
+        studyUid);
+  }
+
+  /** The facts JSON of a study's first stored instance, if it has one. */
+  static Optional<String> firstFactsOfStudy(Connection c, String studyUid) throws SQLException {
+    return Database.first(
+        c,
+        "SELECT facts FROM instances WHERE study_uid = ? ORDER BY id LIMIT 1",
+        rs -> rs.getString(1),
+        studyUid);
+  }
+
   static Totals totals(Connection c) throws SQLException {
     return Database.list(
             c,

@@ -113,4 +113,56 @@ public final class Records {
   /** Counts for the status page. */
   public record Totals(
       long studies, long series, long instances, long bytes, long jobsQueued, long jobsRunning) {}
+
+  /**
+   * A clinician's decision on the model's grade of a whole study (no series, instance or frame) or
+   * of one slice. Decisions are never changed: a later one for the same study or slice supersedes
+   * it and both are kept.
+   *
+   * @param id the row id; order of recording (0 for a row not yet stored)
+   * @param seriesUid the slice's series; null for a study decision
+   * @param sopInstanceUid the slice's instance; null for a study decision
+   * @param frame the slice's 1-based frame; null for a study decision
+   * @param decision {@link #CONFIRM} or {@link #CORRECT}
+   * @param grade the Bilsky grade the clinician gives (0, 1a, 1b, 1c, 2, 3)
+   * @param modelGrade the model's grade when the decision was made; null when it had none
+   * @param model the model (bundle name) that graded; null when unknown
+   * @param box x0, y0, x1, y1 of the canal box the slice was graded with (0-based inclusive); null
+   *     for a study decision or a slice without one
+   * @param userName who decided (a user name)
+   * @param atMs when
+   */
+  public record ReviewRow(
+      long id,
+      String studyUid,
+      String seriesUid,
+      String sopInstanceUid,
+      Integer frame,
+      String decision,
+      String grade,
+      String modelGrade,
+      String model,
+      int[] box,
+      String userName,
+      long atMs) {
+    public static final String CONFIRM = "confirm";
+    public static final String CORRECT = "correct";
+
+    /** Whether this decides the study's grade rather than one slice's. */
+    public boolean studyLevel() {
+      return sopInstanceUid == null;
+    }
+  }
+
+  /**
+   * A study as the results worklist needs it: its row, its series' stored verdicts (JSON; empty
+   * while none is graded), its latest study decision, how many slices have a decision, and the
+   * facts JSON of its first stored instance (where Study Date and Time are; null when it has none).
+   */
+  public record WorklistRow(
+      StudyRow study,
+      List<String> verdicts,
+      ReviewRow studyReview,
+      int reviewedSlices,
+      String firstFactsJson) {}
 }

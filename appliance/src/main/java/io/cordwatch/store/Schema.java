@@ -13,7 +13,7 @@ import java.sql.Statement;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int VERSION = 8;
+  static final int VERSION = 9;
 
   private Schema() {}
 
@@ -60,6 +60,9 @@ final class Schema {
       }
       if (version < 8) {
         createOutbox(s);
+      }
+      if (version < 9) {
+        createVersion9Reviews(s);
       }
       s.execute("INSERT INTO schema_version(version) VALUES (" + VERSION + ")");
     }
@@ -197,6 +200,40 @@ final class Schema {
    */
   private static void createVersion7(Statement s) throws SQLException {
     s.execute("CREATE INDEX instances_by_study ON instances(study_uid)");
+  }
+
+  /**
+   * Version 9: clinicians' reviews of the results ({@link Reviews}): one row per decision to
+   * confirm or correct a study's grade or one slice's, with the model's grade, the model, the canal
+   * box and who decided when. Rows are only ever added; the triggers refuse an update or a delete,
+   * so the history a clinician was shown cannot be rewritten by any code path. Written with {@code
+   * IF NOT EXISTS} so the step stands alone whatever number it ends up with.
+   */
+  private static void createVersion9Reviews(Statement s) throws SQLException {
+    s.execute(
+        """
+        CREATE TABLE IF NOT EXISTS reviews(
+          id INTEGER PRIMARY KEY,
+          study_uid TEXT NOT NULL REFERENCES studies(study_uid),
+          series_uid TEXT,
+          sop_instance_uid TEXT,
+          frame INTEGER,
+          decision TEXT NOT NULL CHECK (decision IN ('confirm', 'correct')),
+          grade TEXT NOT NULL,
+          model_grade TEXT,
+          model TEXT,
+          x0 INTEGER, y0 INTEGER, x1 INTEGER, y1 INTEGER,
+          user_name TEXT NOT NULL,
+          at_ms INTEGER NOT NULL)""");
+    s.execute("CREATE INDEX IF NOT EXISTS reviews_by_study ON reviews(study_uid, id)");
+    s.execute(
+        """
+        CREATE TRIGGER IF NOT EXISTS reviews_never_updated BEFORE UPDATE ON reviews
+        BEGIN SELECT RAISE(ABORT, 'reviews are never changed: record a new decision'); END""");
+    s.execute(
+        """
+        CREATE TRIGGER IF NOT EXISTS reviews_never_deleted BEFORE DELETE ON reviews
+        BEGIN SELECT RAISE(ABORT, 'reviews are never deleted: record a new decision'); END""");
   }
 
   /**

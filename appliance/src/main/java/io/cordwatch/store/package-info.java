@@ -1,16 +1,18 @@
 /**
  * The index: one SQLite database (WAL, {@code synchronous=FULL}) with instances, series, studies,
  * jobs (with the time a failed one may be tried again), verdicts and slice results (with P(high)
- * and the decision rule's call), canal boxes supplied through the API, local users, API tokens and
- * browser sessions ({@link io.cordwatch.store.Accounts}: only hashes of secrets), the results
- * outbox (one row per document and destination, {@link io.cordwatch.store.OutboxState}), and an
- * audit table. Every pipeline step that must survive kill -9 is a committed row here. The schema
- * carries its version (now 8) and is upgraded in place at open ({@link io.cordwatch.store.Schema}).
+ * and the decision rule's call), canal boxes supplied through the API, clinicians' reviews
+ * (append-only: confirm or correct a study's or a slice's grade, {@link
+ * io.cordwatch.store.Records.ReviewRow}), local users, API tokens and browser sessions ({@link
+ * io.cordwatch.store.Accounts}: only hashes of secrets), the results outbox (one row per document
+ * and destination, {@link io.cordwatch.store.OutboxState}), and an audit table. Every pipeline step
+ * that must survive kill -9 is a committed row here. The schema carries its version (now 9) and is
+ * upgraded in place at open ({@link io.cordwatch.store.Schema}).
  *
  * <p>{@link io.cordwatch.store.Index} is the one public entry point; it composes each write from
  * the package-private classes that own the SQL of one concern (schema, ingest, series completion,
- * job queue, results, boxes, study state, audit, read model) inside one all-or-nothing transaction
- * of {@link io.cordwatch.store.Database}. States are the enums {@link
+ * job queue, results, boxes, reviews, study state, audit, read model) inside one all-or-nothing
+ * transaction of {@link io.cordwatch.store.Database}. States are the enums {@link
  * io.cordwatch.store.StudyState}, {@link io.cordwatch.store.SeriesState}, {@link
  * io.cordwatch.store.JobState} and {@link io.cordwatch.store.SeriesDecision}; SQL binds them, never
  * spells them.

@@ -87,18 +87,7 @@ final class ApiService implements HttpService {
   }
 
   private StudyRow study(ServerRequest req) {
-    String uid = req.path().pathParameters().get("studyInstanceUid");
-    if (!Uids.isValid(uid)) {
-      throw new WebException(
-          WebException.Code.INVALID_PARAMETER,
-          "studyInstanceUid must be a DICOM UID: digits and dots, at most 64 characters");
-    }
-    return ctx.index()
-        .study(uid)
-        .orElseThrow(
-            () ->
-                new WebException(
-                    WebException.Code.NOT_FOUND, "no study with this UID on the appliance"));
+    return StudyResults.load(ctx, req);
   }
 
   private void boxes(ServerRequest req, ServerResponse res) {

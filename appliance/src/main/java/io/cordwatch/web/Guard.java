@@ -111,6 +111,22 @@ final class Guard implements Filter {
       res.send();
       return;
     }
+    if (e.code() == WebException.Code.FORBIDDEN
+        && RoutePolicy.isPage(path)
+        && RoutePolicy.reads(method)) {
+      // A person asked for a page their role does not open: say so on a page, with a way back.
+      LOG.warning(
+          "http: refused "
+              + method.text()
+              + " "
+              + safePath(path)
+              + " to "
+              + access.principal().describe()
+              + ": "
+              + e.getMessage());
+      Pages.problem(res, e.code().httpStatus(), "Not for your role", e.getMessage());
+      return;
+    }
     if (e.code() == WebException.Code.UNAUTHORIZED) {
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"cordwatch\"");
       LOG.fine("http: 401 for " + method.text() + " " + safePath(path) + ": " + e.getMessage());
@@ -252,6 +268,23 @@ final class Guard implements Filter {
                   access.principal().describe()
                       + " may not change results: that needs the clinician or admin role, or a"
                       + " write-scope token"));
+        }
+        return csrf(access, req);
+      }
+      case REVIEW -> {
+        if (access.anonymous()) {
+          return Optional.of(
+              unauthorized(
+                  access,
+                  "recording a review needs a clinician or admin signed in at /login; an API"
+                      + " token ('Authorization: Bearer TOKEN') cannot record one"));
+        }
+        if (!access.principal().isUser() || !access.principal().mayChangeResults()) {
+          return Optional.of(
+              forbidden(
+                  access.principal().describe()
+                      + " may not record a review: a review is a clinician's decision, made"
+                      + " signed in with the clinician or admin role"));
         }
         return csrf(access, req);
       }

@@ -1,11 +1,14 @@
 package io.cordwatch.web;
 
 import io.helidon.http.Method;
+import java.util.regex.Pattern;
 
 /**
  * What each route needs, decided in this one place by method and path so that a new route is
  * covered before anyone remembers to protect it: anything not named here needs results access (read
- * for GET and HEAD, change for every other method).
+ * for GET and HEAD, change for every other method). The results view ({@code /studies...}) and its
+ * API are named all the same, and recording a review needs a person: a signed-in clinician or admin
+ * ({@link Need#REVIEW}).
  */
 final class RoutePolicy {
   /** What a request must carry. */
@@ -19,8 +22,23 @@ final class RoutePolicy {
     /** A clinician or admin, or a read or write token: everything that shows PHI. */
     RESULTS_READ,
     /** A clinician or admin, or a write token: everything that changes results. */
-    RESULTS_WRITE
+    RESULTS_WRITE,
+    /**
+     * A clinician or admin signed in (with the CSRF token): a review is a person's decision, so no
+     * API token records one.
+     */
+    REVIEW
   }
+
+  /** The review form's target: {@code POST /studies/{uid}/reviews}. */
+  private static final Pattern REVIEW_POST = Pattern.compile("/studies/[^/]+/reviews");
+
+  /** The clinicians' pages: the worklist, a study, its slice images. */
+  private static final Pattern RESULTS_PAGES = Pattern.compile("/studies(/.*)?");
+
+  /** The results view's API: worklist, reviews, key images, the reviews CSV. */
+  private static final Pattern RESULTS_API =
+      Pattern.compile("/api/v1/(worklist|reviews\\.csv|studies/[^/]+/(reviews|key-images/.*))");
 
   private RoutePolicy() {}
 
@@ -28,7 +46,8 @@ final class RoutePolicy {
     if (path.equals("/observe") || path.startsWith("/observe/") || path.startsWith("/static/")) {
       return Need.OPEN;
     }
-    if (path.equals("/login")) {
+    if (path.equals("/login") || path.equals("/favicon.ico")) {
+      // Browsers ask for the icon on every page; there is none, and the 404 needs no login.
       return Need.OPEN;
     }
     if (path.equals("/logout")) {
@@ -36,6 +55,13 @@ final class RoutePolicy {
     }
     if (path.equals("/") || path.equals("/api/v1/status")) {
       return Need.STATUS;
+    }
+    if (method == Method.POST && REVIEW_POST.matcher(path).matches()) {
+      return Need.REVIEW;
+    }
+    // Named so that nobody mistakes them for open: the results view and its API show PHI.
+    if (RESULTS_PAGES.matcher(path).matches() || RESULTS_API.matcher(path).matches()) {
+      return reads(method) ? Need.RESULTS_READ : Need.RESULTS_WRITE;
     }
     return reads(method) ? Need.RESULTS_READ : Need.RESULTS_WRITE;
   }

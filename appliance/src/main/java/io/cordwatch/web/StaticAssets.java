@@ -11,19 +11,29 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The pages' one stylesheet under {@code /static}, from the jar. Styles live in a file, not in the
- * pages, so the Content-Security-Policy can refuse every inline style and script.
+ * The pages' stylesheet and the worklist's script under {@code /static}, from the jar. Styles and
+ * scripts live in files, not in the pages, so the Content-Security-Policy can refuse every inline
+ * style and script; nothing is loaded from anywhere else.
  */
 final class StaticAssets implements HttpService {
+  /** The worklist's live-update script, as pages link it. */
+  static final String RESULTS_SCRIPT = "/static/results.js";
+
   private final String css = resource("cordwatch.css");
+  private final String results = resource("results.js");
 
   @Override
   public void routing(HttpRules rules) {
     Replies.get(rules, "/cordwatch.css", this::css);
+    Replies.get(rules, "/results.js", this::results);
   }
 
   private void css(ServerRequest req, ServerResponse res) {
     Replies.text(res, Status.OK_200, "text/css; charset=utf-8", css);
+  }
+
+  private void results(ServerRequest req, ServerResponse res) {
+    Replies.text(res, Status.OK_200, "text/javascript; charset=utf-8", results);
   }
 
   private static String resource(String name) {

@@ -12,9 +12,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
@@ -40,7 +37,6 @@ final class StatusPage implements HttpService {
   private static final Logger LOG = Logger.getLogger(StatusPage.class.getName());
   static final int NEWEST_STUDIES = 20;
   static final int REFRESH_SECONDS = 10;
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private final WebContext ctx;
 
@@ -90,7 +86,7 @@ final class StatusPage implements HttpService {
         Html.page(
             "CordWatch: " + (ok ? (accel.degraded() ? "DEGRADED" : "OK") : "ATTENTION"),
             "<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">\n");
-    account(h, access);
+    Pages.nav(h, ctx, access);
     h.raw("<header>\n");
     if (ok && accel.degraded()) {
       // Still grading, on the CPU: slower, so staff should call support, but nothing is lost.
@@ -132,29 +128,6 @@ final class StatusPage implements HttpService {
     studies(h, studies, status != null);
     h.raw("</body>\n</html>\n");
     return h.toString();
-  }
-
-  /**
-   * Who is signed in, with a sign-out button (a form: logging out changes state, so it carries the
-   * CSRF token), or a sign-in link; and, while nobody can log in, how to add the first admin.
-   */
-  private void account(Html h, Access access) {
-    h.raw("<nav class=\"account\">");
-    if (access.viaSession()) {
-      h.text(
-          "Signed in as "
-              + access.principal().name()
-              + " ("
-              + access.principal().role().wireName()
-              + ") ");
-      h.raw("<form method=\"post\" action=\"/logout\">")
-          .csrfField(access.session().csrfToken())
-          .raw("<button type=\"submit\">Sign out</button></form>");
-    } else {
-      h.raw("<a href=\"/login\">Sign in</a>");
-    }
-    h.raw("</nav>\n");
-    LoginPage.firstAdminHint(ctx, h);
   }
 
   private List<StudyRow> newestStudies() {
@@ -331,9 +304,7 @@ final class StatusPage implements HttpService {
   }
 
   private String time(Instant t) {
-    ZoneId zone = ctx.clock().getZone();
-    String name = zone.normalized().equals(ZoneOffset.UTC) ? "UTC" : zone.getId();
-    return TIME.format(t.atZone(zone)) + " " + name;
+    return Pages.time(ctx, t);
   }
 
   private static String uptime(Duration d) {

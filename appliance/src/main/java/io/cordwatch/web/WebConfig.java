@@ -15,6 +15,8 @@ import java.util.List;
  *     token; null: none
  * @param allowedHosts Host header names answered besides localhost, this host's name and bind
  * @param statusPageLogin whether the status page and {@code /api/v1/status} need a login
+ * @param dataDir the data directory, where the stored instances the key-image PNGs are drawn from
+ *     lie (the index holds their paths relative to it)
  */
 public record WebConfig(
     String bind,
@@ -23,7 +25,8 @@ public record WebConfig(
     boolean boxesApi,
     Path apiTokenFile,
     List<String> allowedHosts,
-    boolean statusPageLogin) {
+    boolean statusPageLogin,
+    Path dataDir) {
 
   public WebConfig {
     allowedHosts = List.copyOf(allowedHosts);

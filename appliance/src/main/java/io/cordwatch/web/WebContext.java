@@ -11,8 +11,8 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * What the web layer reads; it owns none of it. Its writes are a study's canal boxes, through the
- * index, and logins and logouts, through access control.
+ * What the web layer reads; it owns none of it. Its writes are a study's canal boxes and
+ * clinicians' reviews, through the index, and logins and logouts, through access control.
  *
  * @param config the web stage's settings
  * @param index the index database (read-only use)

@@ -28,6 +28,11 @@ public final class WebException extends RuntimeException {
     PAYLOAD_TOO_LARGE(413),
     /** The request body is in a format this path does not take. */
     UNSUPPORTED_MEDIA_TYPE(415),
+    /**
+     * The named object exists but cannot be used as asked: a stored slice whose pixels cannot be
+     * decoded, a review of a grade the study does not have.
+     */
+    UNPROCESSABLE(422),
     /** The Host header names a host this appliance does not answer for (allowed-hosts). */
     MISDIRECTED_REQUEST(421),
     /** Too many failed logins; the Retry-After header says when to try again. */

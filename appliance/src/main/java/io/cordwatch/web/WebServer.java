@@ -5,10 +5,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
- * The appliance's HTTP listener: the JSON API, the observe endpoints, the status page and the login
- * pages, served by Helidon SE on virtual threads, every request through the {@link Guard} first. It
- * mostly reads (the index, the meters, the disk), so it can be started before the DICOM listener
- * and stopped after it, and a fault in a request never reaches the receiving pipeline.
+ * The appliance's HTTP listener: the JSON API, the observe endpoints, the status page, the
+ * clinicians' results pages and the login pages, served by Helidon SE on virtual threads, every
+ * request through the {@link Guard} first. It mostly reads (the index, the meters, the disk), so it
+ * can be started before the DICOM listener and stopped after it, and a fault in a request never
+ * reaches the receiving pipeline.
  *
  * <p>Helidon's own shutdown hook is turned off: the appliance closes its parts in order (stop
  * taking studies, drain, close the index), and a second hook racing that order would make the order
@@ -79,9 +80,11 @@ public final class WebServer implements AutoCloseable {
     routing
         .addFilter(new Guard(ctx))
         .register("/api/v1", new ApiService(ctx))
+        .register("/api/v1", new ResultsApi(ctx))
         .register("/static", new StaticAssets())
         .register(new LoginPage(ctx))
         .register("/observe", new ObserveService(ctx))
+        .register(new ResultsPages(ctx))
         .register(new StatusPage(ctx))
         .any(Replies::notFound)
         .error(Exception.class, Replies::failed);

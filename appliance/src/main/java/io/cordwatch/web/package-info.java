@@ -1,7 +1,9 @@
 /**
  * The web stage: the JSON API under {@code /api/v1}, the probes and Prometheus metrics under {@code
- * /observe}, the status page at {@code /} for facilities staff, and the sign-in pages ({@code
- * /login}, {@code /logout}), on Helidon SE.
+ * /observe}, the status page at {@code /} for facilities staff, the results view at {@code
+ * /studies} for clinicians ({@link io.cordwatch.web.ResultsPages}: worklist by urgency, study pages
+ * with key images and the slice strip, confirm/correct forms, review history; docs/
+ * results-view.md), and the sign-in pages ({@code /login}, {@code /logout}), on Helidon SE.
  *
  * <p>Every request passes {@link io.cordwatch.web.Guard} first: hardening headers on every answer,
  * the Host allow-list (DNS rebinding), refusal of cross-site changes, who the request acts for (an
@@ -9,28 +11,35 @@
  * auth}), what the route needs ({@link io.cordwatch.web.RoutePolicy}: a route not named there needs
  * results access), and the CSRF token on changes made with the cookie. Everything that shows study,
  * series or SOP UIDs, descriptions, grades or boxes needs a clinician or admin login or a read
- * token; changes need a clinician or admin (with the CSRF token) or a write token. The probes,
- * metrics and the status page carry no patient-derived text and stay open (the status page needs a
- * login with {@code status-page-login: on}).
+ * token; changes need a clinician or admin (with the CSRF token) or a write token, and a review
+ * (confirming or correcting a grade) a signed-in clinician or admin: no token records one. The
+ * probes, metrics and the status page carry no patient-derived text and stay open (the status page
+ * needs a login with {@code status-page-login: on}).
  *
  * <p>It owns the HTTP listener, the wire shapes of its JSON (written through {@code
  * grade.VerdictJson}, the results' one snake_case writer, so a verdict reads the same here as in
  * the store and the CLI; one error shape, with the status codes that go with each error code), the
- * HTML of the pages (no script, no inline style: {@code /static/cordwatch.css}) and the session
- * cookie. It owns no data: everything it shows is read through {@link io.cordwatch.web.WebContext}
- * at the moment of the request.
+ * HTML of the pages (no inline script or style: {@code /static/cordwatch.css}, and the worklist's
+ * one script {@code /static/results.js}, which only refreshes its table), the key-image PNGs
+ * ({@link io.cordwatch.web.KeyImage}: stored pixels through {@code dicom}, windowed by {@code
+ * infer}'s reference preprocessing, box and grade drawn with a built-in bitmap font so no system
+ * font is needed), the reviews' CSV export and the session cookie. It owns no data: everything it
+ * shows is read through {@link io.cordwatch.web.WebContext} at the moment of the request.
  *
- * <p>What it may not touch: it writes the index in two ways only: {@code PUT
+ * <p>What it may not touch: it writes the index in three ways only: {@code PUT
  * /api/v1/studies/{uid}/boxes}, through {@link io.cordwatch.store.Index#replaceStudyBoxes} (one
  * transaction: the study's boxes, the grading jobs it queues again with their stale results
- * cleared, and an audit row naming who), and logins/logouts through {@code auth}; it never writes
- * instances or series (the receive and study stages own those rows, and leaving them alone is what
- * lets the web layer run, fail or restart without risking an acknowledged instance). It never calls
- * PixelMed or any DICOM library (those stay inside receive and dicom, so the library can be
- * swapped); it never registers meters (names live in telemetry); it holds no account rules (those
- * are {@code auth}'s). It prints and logs no patient data: studies appear in HTML only as {@link
- * io.cordwatch.dicom.Uids#tag}, and UIDs in logged paths are replaced by their tags. Its settings
- * arrive as {@link io.cordwatch.web.WebConfig} and access control inside the context; it may not
- * read {@code config} or {@code app}.
+ * cleared, and an audit row naming who), a review through {@link
+ * io.cordwatch.store.Index#recordReview} (a new row and its audit row; nothing is overwritten), and
+ * logins/logouts through {@code auth}; it never writes instances or series (the receive and study
+ * stages own those rows, and leaving them alone is what lets the web layer run, fail or restart
+ * without risking an acknowledged instance). It never calls PixelMed or any DICOM library (those
+ * stay inside receive and dicom, so the library can be swapped: slice pixels come from {@code
+ * dicom.DicomPixels}); it never registers meters (names live in telemetry); it holds no account
+ * rules (those are {@code auth}'s). It logs no patient data, and shows none to those without
+ * results access: the status page names studies only by {@link io.cordwatch.dicom.Uids#tag}, and
+ * UIDs in logged paths are replaced by their tags. Its settings (the data directory, where the
+ * PNGs' pixels are read, among them) arrive as {@link io.cordwatch.web.WebConfig} and access
+ * control inside the context; it may not read {@code config} or {@code app}.
  */
 package io.cordwatch.web;

@@ -74,7 +74,8 @@ class StageSettingsTest {
             false,
             Path.of("/etc/cordwatch/api-token"),
             List.of("cordwatch.ward.example", "cw"),
-            true),
+            true,
+            s.dataDir()),
         StageSettings.web(s));
   }
 

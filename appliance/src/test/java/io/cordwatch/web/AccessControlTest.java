@@ -73,7 +73,38 @@ class AccessControlTest {
             .header("Content-Type", "application/json")
             .PUT(HttpRequest.BodyPublishers.ofString("[]")),
         HttpRequest.newBuilder(app.uri("/api/v1/no-such-route")).GET(),
-        HttpRequest.newBuilder(app.uri("/studies")).DELETE());
+        HttpRequest.newBuilder(app.uri("/studies")).DELETE(),
+        HttpRequest.newBuilder(app.uri("/api/v1/worklist")).GET(),
+        HttpRequest.newBuilder(app.uri("/api/v1/reviews.csv")).GET(),
+        HttpRequest.newBuilder(app.uri("/api/v1/studies/" + STUDY + "/reviews")).GET(),
+        HttpRequest.newBuilder(app.uri("/api/v1/studies/" + STUDY + "/key-images/" + sop + ".png"))
+            .GET(),
+        HttpRequest.newBuilder(app.uri("/studies/" + STUDY + "/reviews"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("decision=correct&grade=0")));
+  }
+
+  /** The clinicians' pages, which carry PHI: a browser without a login is sent to sign in. */
+  private List<String> resultsPages() {
+    return List.of(
+        "/studies",
+        "/studies/" + STUDY,
+        "/studies/" + STUDY + "/slices/" + sop + ".png",
+        "/studies/" + STUDY + "/slices/" + sop + ".png?frame=1");
+  }
+
+  @Test
+  void withoutALoginTheResultsPagesSendTheBrowserToSignInAndShowNothing() {
+    for (String path : resultsPages()) {
+      HttpResponse<String> res = app.getAnonymous(path);
+      assertEquals(303, res.statusCode(), path + ": " + res.body());
+      assertTrue(
+          res.headers().firstValue("Location").orElse("").startsWith("/login?next=%2Fstudies"),
+          path);
+      assertFalse(res.body().contains(STUDY), path);
+      assertFalse(res.body().contains("DOE"), path);
+    }
+    assertEquals(List.of(), app.index.reviewsOfStudy(STUDY), "nothing was recorded");
   }
 
   @Test

@@ -1,0 +1,304 @@
+package io.cordwatch.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.auth.Role;
+import io.cordwatch.config.Settings;
+import io.cordwatch.infer.TorchFixture;
+import io.cordwatch.phantom.Phantom;
+import io.cordwatch.phantom.StudyPlan;
+import io.cordwatch.receive.Peers;
+import io.cordwatch.receive.RunningAppliance;
+import io.cordwatch.testing.Await;
+import io.cordwatch.testing.Credentials;
+import io.cordwatch.testing.SkipPeers;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * What a person sees, in a real browser: an appliance with the test bundle grades a phantom study
+ * sent by storescu, and a headless Chromium (Debian's chromium and chromedriver) signs in as each
+ * role through the login form. Facilities staff get the status page and are refused the results; a
+ * clinician gets the worklist (kept live by its script), the study page with its key image, and
+ * confirms a grade that then shows in the history; an admin sees the clinician's decision on the
+ * worklist. Screenshots of each step go to {@code target/screenshots/} for a person to look at.
+ *
+ * <p>Skipped, saying why, when Chromium or chromedriver is not installed ({@code install/cordwatch
+ * test} installs both) or peers are skipped ({@code -DskipPeers}).
+ */
+@Tag("browser")
+class ResultsBrowserTest {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @TempDir Path tmp;
+
+  @Test
+  void eachRoleSeesWhatItShouldAndAClinicianConfirmsAGrade() throws Exception {
+    SkipPeers.assumePeers("storescu and chromium");
+    Assumptions.assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "browser walk not run: "
+            + CHROMIUM
+            + " or "
+            + CHROMEDRIVER
+            + " is missing (Debian packages chromium and chromium-driver; install/cordwatch test"
+            + " installs them)");
+    Files.createDirectories(SCREENSHOTS);
+
+    Path bundle = tmp.resolve("bundle");
+    TorchFixture.bundle(bundle);
+    Path phantom = tmp.resolve("phantom");
+    Phantom.generate(
+        new Phantom.Options(phantom, 1, 5, StudyPlan.Style.INTERNAL, 16, false, false));
+    List<Path> files;
+    try (Stream<Path> s = Files.list(phantom.resolve("study-0001"))) {
+      files = s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
+    }
+    Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
+    flags.put("release-grace", "100ms");
+    flags.put("bundle", bundle.toString());
+    flags.put("boxes", phantom.resolve("labels.csv").toString());
+    try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      String base = "http://127.0.0.1:" + appliance.httpPort();
+      String token = Credentials.writeToken(appliance.index());
+      Credentials.user(appliance.index(), "facility", Role.FACILITIES);
+      Credentials.user(appliance.index(), "clinician", Role.CLINICIAN);
+      Credentials.user(appliance.index(), "admin", Role.ADMIN);
+      Peers.Run sent = Peers.storescu(appliance.dicomPort(), "STORESCU", files);
+      assertEquals(files.size(), Peers.successes(sent), sent.output());
+      String study = gradedStudy(base, token);
+
+      try (Browser b = new Browser(base)) {
+        b.login("facility", "/");
+        assertTrue(b.text().contains("Signed in as facility (facilities)"), b.text());
+        assertTrue(b.driver.findElements(By.cssSelector("a[href='/studies']")).isEmpty());
+        assertFalse(b.source().contains(study), "the status page shows no study UID");
+        b.shot("1-facilities-status");
+        b.open("/studies");
+        assertTrue(b.text().contains("Not for your role"), b.text());
+        assertTrue(b.text().contains("needs the clinician or admin role"), b.text());
+        assertFalse(b.source().contains(study));
+        b.shot("2-facilities-results-refused");
+      }
+
+      String tag;
+      try (Browser b = new Browser(base)) {
+        b.login("clinician", "/studies");
+        assertEquals(base + "/studies", b.driver.getCurrentUrl());
+        WebElement row = b.driver.findElement(By.cssSelector("#worklist tbody tr"));
+        WebElement link = row.findElement(By.tagName("a"));
+        assertEquals("/studies/" + study, link.getDomAttribute("href"));
+        tag = link.getText();
+        String result = row.findElement(By.cssSelector("td.result")).getText();
+        assertTrue(
+            result.startsWith("HIGH GRADE")
+                || result.startsWith("low grade")
+                || result.startsWith("INDETERMINATE"),
+            result);
+        assertEquals("unreviewed", row.findElement(By.cssSelector("td.review")).getText());
+        assertTrue(row.getText().contains("2026-01-01 12:00:00"), "Study Date and Time, as sent");
+        // The script replaces the table from /api/v1/worklist every 10 s and says so.
+        Await.until(
+            "the worklist script's first update",
+            Duration.ofSeconds(40),
+            () -> b.driver.findElement(By.id("updated")).getText().startsWith("Live, as of"));
+        assertEquals(tag, b.driver.findElement(By.cssSelector("#worklist tbody tr a")).getText());
+        b.shot("3-clinician-worklist");
+
+        b.driver.findElement(By.cssSelector("#worklist tbody tr a")).click();
+        Await.until(
+            "the study page", () -> b.driver.getCurrentUrl().equals(base + "/studies/" + study));
+        assertTrue(b.text().contains("Study result:"), b.text());
+        assertTrue(b.text().contains("NOT FOR CLINICAL USE"), "the test bundle is not cleared");
+        assertTrue(b.text().contains("torch-tiny-test"), "the model is named");
+        List<WebElement> images = b.driver.findElements(By.cssSelector(".key-images img"));
+        assertFalse(images.isEmpty(), "key images are shown");
+        Number width =
+            (Number)
+                ((JavascriptExecutor) b.driver)
+                    .executeScript("return arguments[0].naturalWidth;", images.getFirst());
+        assertTrue(width.intValue() > 0, "the key image loaded");
+        assertFalse(
+            b.driver.findElements(By.cssSelector("ol.strip li")).isEmpty(), "the slice strip");
+        b.shot("4-clinician-study");
+        Files.write(
+            SCREENSHOTS.resolve("5-key-image.png"),
+            http.send(
+                    Credentials.bearer(
+                            HttpRequest.newBuilder(
+                                URI.create(base + images.getFirst().getDomAttribute("src"))),
+                            token)
+                        .GET()
+                        .build(),
+                    HttpResponse.BodyHandlers.ofByteArray())
+                .body());
+
+        WebElement form = b.driver.findElement(By.cssSelector("#study-grade form.review"));
+        List<WebElement> confirm = form.findElements(By.cssSelector("button[value='confirm']"));
+        String expected;
+        if (confirm.isEmpty()) {
+          // Nothing to confirm (indeterminate): a clinician gives the grade instead.
+          form.findElement(By.xpath(".//select[@name='grade']/option[text()='2']")).click();
+          form.findElement(By.cssSelector("button[value='correct']")).click();
+          expected = "corrected to Bilsky 2 by clinician";
+        } else {
+          String grade = confirm.getFirst().getText().substring("Confirm ".length());
+          confirm.getFirst().click();
+          expected = "confirmed (Bilsky " + grade + ") by clinician";
+        }
+        Await.until(
+            "the study page after the decision",
+            () -> b.driver.getCurrentUrl().endsWith("/studies/" + study + "#study-grade"));
+        assertTrue(b.text().contains("Review: " + expected), b.text());
+        WebElement history = b.driver.findElement(By.cssSelector("table.history"));
+        assertTrue(history.getText().contains("clinician"), history.getText());
+        assertTrue(history.getText().contains("current"), history.getText());
+        b.shot("6-clinician-confirmed");
+        ((JavascriptExecutor) b.driver)
+            .executeScript(
+                "arguments[0].scrollIntoView();", b.driver.findElement(By.id("reviews")));
+        b.shot("7-clinician-review-history");
+
+        List<WebElement> sliceConfirm =
+            b.driver.findElements(By.cssSelector("table.slices button[value='confirm']"));
+        assertFalse(sliceConfirm.isEmpty(), "graded slices can be confirmed");
+        sliceConfirm.getFirst().click();
+        Await.until(
+            "both decisions in the history",
+            () -> b.driver.findElements(By.cssSelector("table.history tr")).size() == 3);
+
+        try (Browser admin = new Browser(base)) {
+          admin.login("admin", "/studies");
+          WebElement review =
+              admin.driver.findElement(By.cssSelector("#worklist tbody tr td.review"));
+          assertEquals(expected, review.getText());
+          admin.shot("8-admin-worklist");
+        }
+      }
+    }
+  }
+
+  /** Waits for the one study to be graded; returns its UID. */
+  private String gradedStudy(String base, String token) throws Exception {
+    String[] uid = new String[1];
+    Await.until(
+        "the phantom study graded",
+        Duration.ofSeconds(120),
+        () -> {
+          JsonNode list = get(base + "/api/v1/studies?state=graded", token);
+          if (list.path("studies").size() == 1) {
+            uid[0] = list.path("studies").get(0).path("study_instance_uid").asText();
+            return true;
+          }
+          return false;
+        });
+    return uid[0];
+  }
+
+  private JsonNode get(String url, String token) {
+    try {
+      return JSON.readTree(
+          http.send(
+                  Credentials.bearer(HttpRequest.newBuilder(URI.create(url)), token).GET().build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** One headless Chromium with its own cookies, signed in as nobody until {@link #login}. */
+  private static final class Browser implements AutoCloseable {
+    final WebDriver driver;
+    private final String base;
+
+    Browser(String base) {
+      this.base = base;
+      ChromeOptions options = new ChromeOptions();
+      options.setBinary(CHROMIUM.toFile());
+      options.addArguments(
+          "--headless=new",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-dev-shm-usage",
+          "--window-size=1280,1600",
+          "--lang=en-GB");
+      ChromeDriverService service =
+          new ChromeDriverService.Builder()
+              .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+              .usingAnyFreePort()
+              .build();
+      this.driver = new ChromeDriver(service, options);
+    }
+
+    void login(String name, String next) throws InterruptedException {
+      driver.get(
+          base
+              + "/login?next="
+              + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8));
+      driver.findElement(By.id("name")).sendKeys(name);
+      driver.findElement(By.id("password")).sendKeys(Credentials.PASSWORD);
+      driver.findElement(By.cssSelector("form.login button[type='submit']")).click();
+      // A click returns before the navigation it starts has finished.
+      Await.until(
+          name + " signed in and sent to " + next,
+          Duration.ofSeconds(30),
+          () -> driver.getCurrentUrl().equals(base + next));
+    }
+
+    void open(String path) {
+      driver.get(base + path);
+    }
+
+    String text() {
+      return driver.findElement(By.tagName("body")).getText();
+    }
+
+    String source() {
+      return driver.getPageSource();
+    }
+
+    void shot(String name) throws IOException {
+      byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+      Files.write(SCREENSHOTS.resolve(name + ".png"), png);
+    }
+
+    @Override
+    public void close() {
+      driver.quit();
+    }
+  }
+}
