@@ -28,8 +28,7 @@ import java.util.Optional;
  * writes), {@link Series} (completion and selection), {@link JobQueue} (the grading queue), {@link
  * Results} (verdicts and slice rows), {@link Boxes} (supplied canal boxes), {@link Reviews}
  * (clinicians' decisions), {@link StudyStates} (the study's derived state), {@link Outbox} (results
- * documents to deliver), {@link AuditLog} and
- * {@link ReadModel} (what the API reads).
+ * documents to deliver), {@link AuditLog} and {@link ReadModel} (what the API reads).
  *
  * <p>One connection, serialised by {@link Database}. The appliance writes at most a few hundred
  * rows a second and SQLite has a single writer anyway. Readers (the web API) take the same lock;
