@@ -211,7 +211,7 @@ final class ValidateCommand implements Callable<Integer> {
         targetSensitivity);
   }
 
-  /** High/low agreement of the slices of one scanner. */
+  /** High/low agreement of the slices of one scanner, by the bundle's own high call. */
   static Dichotomous perScanner(List<Evaluation.Matched> matched) {
     long tp = 0;
     long fn = 0;
