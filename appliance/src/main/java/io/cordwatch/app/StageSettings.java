@@ -22,6 +22,9 @@ public final class StageSettings {
         s.aeTitle(),
         s.allowAe(),
         s.maxAssociations(),
+        s.maxAssociationsPerAe() == 0
+            ? ReceiveConfig.defaultPerAeLimit(s.maxAssociations())
+            : s.maxAssociationsPerAe(),
         s.idleTimeout(),
         s.artimTimeout(),
         s.maxObjectBytes());

@@ -55,12 +55,23 @@ public final class Keys {
                   "25",
                   "Concurrent associations; one more is rejected as \"local limit exceeded\".")
               .check(n -> n >= 1, n -> "must be at least 1, was " + n));
+  public static final Setting<Integer> MAX_ASSOCIATIONS_PER_AE =
+      declare(
+          Setting.wholeNumber(
+                  "max-associations-per-ae",
+                  "0",
+                  "Concurrent associations one calling AE title may hold (at most max-associations);"
+                      + " one more from it is rejected as \"local limit exceeded\" while other"
+                      + " senders still get in. 0: half of max-associations, rounded up.")
+              .check(n -> n >= 0, n -> "must not be negative, was " + n));
   public static final Setting<Duration> IDLE_TIMEOUT =
       declare(
           Setting.duration(
                   "idle-timeout",
                   "60s",
-                  "How long an association may sit idle between PDUs (at most 60s).")
+                  "How long an association may wait for its next whole PDU, however many bytes of it"
+                      + " trickle in; then it is aborted (A-ABORT). At most 60s; independent of"
+                      + " artim-timeout.")
               .check(
                   d -> !d.isZero() && d.compareTo(Duration.ofSeconds(60)) <= 0,
                   d -> "must be between 1 ms and 60 s, was " + d.toMillis() + " ms"));

@@ -23,6 +23,7 @@ import java.util.Set;
  * @param aeTitle {@link Keys#AE_TITLE}
  * @param allowAe {@link Keys#ALLOW_AE}
  * @param maxAssociations {@link Keys#MAX_ASSOCIATIONS}
+ * @param maxAssociationsPerAe {@link Keys#MAX_ASSOCIATIONS_PER_AE} (0: half of maxAssociations)
  * @param idleTimeout {@link Keys#IDLE_TIMEOUT}
  * @param artimTimeout {@link Keys#ARTIM_TIMEOUT}
  * @param maxObjectBytes {@link Keys#MAX_OBJECT_SIZE}
@@ -59,6 +60,7 @@ public record Settings(
     String aeTitle,
     List<String> allowAe,
     int maxAssociations,
+    int maxAssociationsPerAe,
     Duration idleTimeout,
     Duration artimTimeout,
     long maxObjectBytes,
@@ -90,6 +92,13 @@ public record Settings(
   public Settings {
     allowAe = List.copyOf(allowAe);
     allowedHosts = List.copyOf(allowedHosts);
+    if (maxAssociationsPerAe > maxAssociations) {
+      throw new ConfigException(
+          "max-associations-per-ae: must be at most max-associations ("
+              + maxAssociations
+              + "), was "
+              + maxAssociationsPerAe);
+    }
     if (sessionMaxAge.compareTo(sessionIdleTimeout) < 0) {
       throw new ConfigException(
           "session-max-age: must be at least session-idle-timeout ("
@@ -142,6 +151,7 @@ public record Settings(
             v.get(Keys.AE_TITLE),
             v.get(Keys.ALLOW_AE),
             v.get(Keys.MAX_ASSOCIATIONS),
+            v.get(Keys.MAX_ASSOCIATIONS_PER_AE),
             v.get(Keys.IDLE_TIMEOUT),
             v.get(Keys.ARTIM_TIMEOUT),
             v.get(Keys.MAX_OBJECT_SIZE),

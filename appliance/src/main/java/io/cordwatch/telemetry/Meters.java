@@ -408,6 +408,12 @@ public final class Meters {
         .sum();
   }
 
+  /** Rejected or aborted associations counted under one reason. */
+  public double associationsRejected(String reason) {
+    var c = registry.find("cordwatch.associations.rejected").tag("reason", reason).counter();
+    return c == null ? 0 : c.count();
+  }
+
   public double bytesReceived() {
     return bytesReceived.count();
   }

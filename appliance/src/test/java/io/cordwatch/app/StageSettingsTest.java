@@ -47,10 +47,30 @@ class StageSettingsTest {
             "SPINE_AI",
             List.of("MR1", "PACS"),
             4,
+            2,
             Duration.ofSeconds(10),
             Duration.ofSeconds(2),
             2L * 1024 * 1024),
         StageSettings.receive(s));
+  }
+
+  @Test
+  void oneCallingAeMayHoldHalfTheAssociationsRoundedUpUnlessSet() {
+    assertEquals(13, StageSettings.receive(Settings.load(null, Map.of())).maxAssociationsPerAe());
+    assertEquals(
+        1,
+        StageSettings.receive(Settings.load(null, Map.of("max-associations", "1")))
+            .maxAssociationsPerAe());
+    assertEquals(
+        3,
+        StageSettings.receive(Settings.load(null, Map.of("max-associations", "5")))
+            .maxAssociationsPerAe());
+    assertEquals(
+        5,
+        StageSettings.receive(
+                Settings.load(
+                    null, Map.of("max-associations", "5", "max-associations-per-ae", "5")))
+            .maxAssociationsPerAe());
   }
 
   @Test

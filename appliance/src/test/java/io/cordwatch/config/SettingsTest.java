@@ -37,6 +37,22 @@ class SettingsTest {
   }
 
   @Test
+  void aPerAeLimitAboveTheListenersLimitStopsStartUpNamingBothKeys() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                Settings.load(
+                    null, Map.of("max-associations", "4", "max-associations-per-ae", "5")));
+    assertTrue(e.getMessage().contains("max-associations-per-ae"), e.getMessage());
+    assertTrue(e.getMessage().contains("max-associations (4)"), e.getMessage());
+    assertEquals(
+        4,
+        Settings.load(null, Map.of("max-associations", "4", "max-associations-per-ae", "4"))
+            .maxAssociationsPerAe());
+  }
+
+  @Test
   void streamingRetryAndBoxesApiKeysAreReadFromYamlIncludingItsOnOff() throws Exception {
     Path yaml = tmp.resolve("grading.yaml");
     Files.writeString(
