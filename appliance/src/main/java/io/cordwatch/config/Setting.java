@@ -31,7 +31,7 @@ public final class Setting<T> {
   private static final Pattern HOST =
       Pattern.compile("^[A-Za-z0-9._-]{1,253}$|^\\[?[0-9A-Fa-f:.]+]?$");
   private static final Pattern DURATION =
-      Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?\\s*$", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?\\s*$", Pattern.CASE_INSENSITIVE);
 
   /** Text to value; {@code key} is for the message of a {@link ConfigException}. */
   @FunctionalInterface
@@ -268,11 +268,15 @@ public final class Setting<T> {
     }
   }
 
-  /** Parses durations like {@code 5s}, {@code 250ms}, {@code 1m}; a bare number is seconds. */
+  /**
+   * Parses durations like {@code 5s}, {@code 250ms}, {@code 1m}, {@code 30d}; a bare number is
+   * seconds.
+   */
   public static Duration parseDuration(String key, String s) {
     Matcher m = DURATION.matcher(s == null ? "" : s);
     if (!m.matches()) {
-      throw new ConfigException(key + ": '" + s + "' is not a duration (e.g. 5s, 250ms, 1m, 12h)");
+      throw new ConfigException(
+          key + ": '" + s + "' is not a duration (e.g. 5s, 250ms, 1m, 12h, 30d)");
     }
     double n = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
@@ -281,6 +285,7 @@ public final class Setting<T> {
           case "ms" -> n;
           case "m" -> n * 60_000;
           case "h" -> n * 3_600_000;
+          case "d" -> n * 86_400_000;
           default -> n * 1000;
         };
     return Duration.ofMillis(Math.round(ms));
