@@ -19,6 +19,8 @@ import io.cordwatch.infer.FallbackEngine;
 import io.cordwatch.receive.DicomReceiver;
 import io.cordwatch.receive.ReceiveListener;
 import io.cordwatch.receive.Spool;
+import io.cordwatch.retention.Retention;
+import io.cordwatch.retention.RetentionWorker;
 import io.cordwatch.roi.BoxFileException;
 import io.cordwatch.roi.BoxSource;
 import io.cordwatch.roi.BoxSources;
@@ -74,12 +76,17 @@ public final class Appliance implements AutoCloseable {
   private final Instant startedAt;
   private final ProfileDetector.Detection detection;
   private final GpuTelemetry gpu;
+  private final RetentionWorker retention;
   private boolean closed;
 
   private Appliance(Settings settings, Clock clock, ApiToken apiToken) throws IOException {
     this.settings = settings;
     this.startedAt = clock.instant();
     this.index = Index.open(settings.dataDir().resolve("index.db"), new RegradeOnBoxChange());
+    this.meters = new Meters();
+    Retention retention = RetentionWiring.retention(settings, index, meters, clock);
+    // Before the spool check: files of an interrupted removal are deleted, not quarantined.
+    retention.recover();
     Spool spool = new Spool(settings.dataDir());
     Spool.Reconciliation r = spool.reconcile(index, clock);
     LOG.info(
@@ -94,7 +101,6 @@ public final class Appliance implements AutoCloseable {
             + " unindexed files, found "
             + r.rowsWithoutFile()
             + " rows without a file");
-    this.meters = new Meters();
     this.disk = new DiskWatermark(settings.dataDir(), settings.diskReserveBytes());
     meters.bindGauges(disk::freeBytes, disk::reserveBytes, () -> index.totals().jobsQueued());
     this.detection = detect(settings);
@@ -160,6 +166,8 @@ public final class Appliance implements AutoCloseable {
       throw e;
     }
     this.web = started;
+    this.retention = new RetentionWorker(retention);
+    this.retention.start();
     LOG.info("engine: " + engineState);
     if (!access.users().anyActive()) {
       LOG.warning("access: " + AccessControl.FIRST_ADMIN_HINT);
@@ -465,6 +473,7 @@ public final class Appliance implements AutoCloseable {
       return;
     }
     closed = true;
+    retention.close();
     web.close();
     receiver.close();
     tracker.close();

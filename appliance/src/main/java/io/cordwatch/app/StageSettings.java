@@ -3,6 +3,7 @@ package io.cordwatch.app;
 import io.cordwatch.auth.AuthConfig;
 import io.cordwatch.config.Settings;
 import io.cordwatch.receive.ReceiveConfig;
+import io.cordwatch.retention.RetentionConfig;
 import io.cordwatch.study.SelectionRules;
 import io.cordwatch.web.WebConfig;
 
@@ -36,6 +37,16 @@ public final class StageSettings {
    */
   public static SelectionRules selectionRules(Settings s) {
     return new SelectionRules(s.axialMaxAngleDeg(), s.t2MinEchoTimeMs(), s.t2MinRepetitionTimeMs());
+  }
+
+  /** Retention's rules and timer. */
+  public static RetentionConfig retention(Settings s) {
+    return new RetentionConfig(
+        s.retentionMaxAge(),
+        s.retentionDiskHighWater(),
+        s.retentionDiskLowWater(),
+        s.quarantineMaxAge(),
+        s.retentionInterval());
   }
 
   /** The web stage's settings. */

@@ -414,6 +414,38 @@ public final class Meters {
     return c == null ? 0 : c.count();
   }
 
+  /** Retention removed a study; {@code reason} is {@code age} or {@code disk}. */
+  public void studyRemoved(String reason, long bytes) {
+    counter(
+            "cordwatch.retention.studies.removed",
+            "Studies removed by retention, by rule",
+            "reason",
+            reason)
+        .increment();
+    Counter.builder("cordwatch.retention.removed")
+        .baseUnit("bytes")
+        .description("Instance bytes removed by retention")
+        .register(registry)
+        .increment(bytes);
+  }
+
+  /** Retention deleted expired quarantined files. */
+  public void quarantineExpired(int files, long bytes) {
+    counter("cordwatch.retention.quarantine.expired", "Quarantined files deleted when expired")
+        .increment(files);
+    Counter.builder("cordwatch.retention.quarantine.removed")
+        .baseUnit("bytes")
+        .description("Bytes of expired quarantined files deleted")
+        .register(registry)
+        .increment(bytes);
+  }
+
+  /** Studies retention removed under one rule ({@code age}, {@code disk}). */
+  public double studiesRemoved(String reason) {
+    var c = registry.find("cordwatch.retention.studies.removed").tag("reason", reason).counter();
+    return c == null ? 0 : c.count();
+  }
+
   public double bytesReceived() {
     return bytesReceived.count();
   }
