@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       TokenCommand.class,
       BackupCommand.class,
       RestoreCommand.class,
+      RetentionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
