@@ -71,6 +71,8 @@ public final class Retention {
    * @param figures the data volume as read for the disk rule; null when the rule is off or the
    *     figures could not be read
    * @param disk one sentence on the disk rule's decision
+   * @param diskStaysFull the volume is at or above the high water mark and removing every study the
+   *     rules allow would not bring it to the low water mark
    * @param settled settled studies considered
    * @param held settled studies a hold kept
    */
@@ -78,6 +80,7 @@ public final class Retention {
       Instant at,
       VolumeFigures figures,
       String disk,
+      boolean diskStaysFull,
       List<Removal> removals,
       List<ExpiredFile> quarantine,
       int settled,
@@ -181,26 +184,32 @@ public final class Retention {
       }
     }
     VolumeFigures figures = null;
-    String disk;
+    DiskDecision disk;
     if (!config.diskRule()) {
-      disk = "disk rule off";
+      disk = new DiskDecision("disk rule off", false);
     } else {
       try {
         figures = volume.read(dataDir);
         disk = diskRule(figures, free, planned, removals, quarantine);
       } catch (IOException e) {
-        disk = "volume figures unreadable (" + e.getMessage() + "); the disk rule was skipped";
+        disk =
+            new DiskDecision(
+                "volume figures unreadable (" + e.getMessage() + "); the disk rule was skipped",
+                false);
       }
     }
-    return new Plan(now, figures, disk, removals, quarantine, settled, held);
+    return new Plan(
+        now, figures, disk.text(), disk.staysFull(), removals, quarantine, settled, held);
   }
+
+  private record DiskDecision(String text, boolean staysFull) {}
 
   /**
    * Adds the studies the disk rule removes, least recently received first, until the index's count
    * of what goes (with the age rule's studies and the expired quarantine) brings both bytes and
    * inodes to the low water mark; returns what it decided, in one sentence.
    */
-  private String diskRule(
+  private DiskDecision diskRule(
       VolumeFigures f,
       List<RetentionCandidate> free,
       Set<String> planned,
@@ -214,7 +223,8 @@ public final class Retention {
             f.bytesUsedPercent(),
             f.inodesUsedPercent());
     if (f.usedPercent() < config.highWaterPercent()) {
-      return now + ", below the high water mark of " + percent(config.highWaterPercent());
+      return new DiskDecision(
+          now + ", below the high water mark of " + percent(config.highWaterPercent()), false);
     }
     double low = config.lowWaterPercent() / 100.0;
     long needBytes = f.usedBytes() - (long) (low * (f.usedBytes() + f.availableBytes()));
@@ -245,18 +255,22 @@ public final class Retention {
     String head =
         now + ", at or above the high water mark of " + percent(config.highWaterPercent());
     if (needBytes > 0 || needInodes > 0) {
-      return head
-          + ": every settled study that is not held goes ("
-          + added
-          + " for disk) and the volume stays above the low water mark of "
-          + percent(config.lowWaterPercent())
-          + " (what fills it is not ours, or is still arriving or held)";
+      return new DiskDecision(
+          head
+              + ": every settled study that is not held goes ("
+              + added
+              + " for disk) and the volume stays above the low water mark of "
+              + percent(config.lowWaterPercent())
+              + " (what fills it is not ours, or is still arriving or held)",
+          true);
     }
-    return head
-        + ": "
-        + added
-        + " studies go for disk, to bring it to the low water mark of "
-        + percent(config.lowWaterPercent());
+    return new DiskDecision(
+        head
+            + ": "
+            + added
+            + " studies go for disk, to bring it to the low water mark of "
+            + percent(config.lowWaterPercent()),
+        false);
   }
 
   private static String percent(double p) {
@@ -284,7 +298,11 @@ public final class Retention {
         return Optional.empty();
       }
       int recovered = recoverLocked();
-      Outcome o = applyLocked(plan(), recovered);
+      Plan plan = plan();
+      if (plan.diskStaysFull()) {
+        LOG.warning("retention: " + plan.disk());
+      }
+      Outcome o = applyLocked(plan, recovered);
       if (o.didAnything()) {
         LOG.info(summary(o));
       }

@@ -201,6 +201,8 @@ class RetentionTest {
       assertTrue(stored(kept) && filesPresent(kept));
     }
     assertEquals(2, meters.studiesRemoved("disk"));
+    assertTrue(
+        meters.scrape().contains("cordwatch_retention_removed_bytes_total 200.0"), meters.scrape());
   }
 
   @Test
@@ -240,6 +242,7 @@ class RetentionTest {
     Retention.Plan plan = retention(Duration.ZERO, 90, 80, RetentionHold.NONE, full).plan();
 
     assertEquals(1, plan.removals().size());
+    assertTrue(plan.diskStaysFull());
     assertTrue(plan.disk().contains("stays above the low water mark of 80 %"), plan.disk());
   }
 
@@ -309,6 +312,9 @@ class RetentionTest {
     assertEquals(100, o.quarantineBytes());
     assertFalse(Files.exists(old1) || Files.exists(old2));
     assertTrue(Files.exists(young));
+    String scrape = meters.scrape();
+    assertTrue(scrape.contains("cordwatch_retention_quarantine_expired_total 2.0"), scrape);
+    assertTrue(scrape.contains("cordwatch_retention_quarantine_removed_bytes_total 100.0"), scrape);
   }
 
   @Test
