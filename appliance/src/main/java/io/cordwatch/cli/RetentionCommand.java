@@ -4,6 +4,7 @@ import io.cordwatch.app.RetentionWiring;
 import io.cordwatch.config.Settings;
 import io.cordwatch.retention.Retention;
 import io.cordwatch.retention.RetentionConfig;
+import io.cordwatch.retention.RetentionPlan;
 import io.cordwatch.store.Index;
 import io.cordwatch.telemetry.Meters;
 import java.io.PrintStream;
@@ -55,7 +56,7 @@ final class RetentionCommand implements Callable<Integer> {
     }
     try (Index index = Index.open(indexFile)) {
       Retention retention = RetentionWiring.retention(s, index, new Meters(), Clock.systemUTC());
-      Retention.Plan plan = retention.plan();
+      RetentionPlan plan = retention.plan();
       print(System.out, s.dataDir(), retention.config(), plan);
       if (dryRun) {
         System.out.println("dry run: nothing removed");
@@ -86,7 +87,7 @@ final class RetentionCommand implements Callable<Integer> {
   }
 
   private static void print(
-      PrintStream out, Path dataDir, RetentionConfig rules, Retention.Plan plan) {
+      PrintStream out, Path dataDir, RetentionConfig rules, RetentionPlan plan) {
     out.printf(
         Locale.ROOT,
         "data directory %s: %d settled studies (nothing arriving, no grading pending), %d held%n",
@@ -103,7 +104,7 @@ final class RetentionCommand implements Callable<Integer> {
                     + rules.maxAge().toDays()
                     + " days)"));
     out.println("disk: " + plan.disk());
-    for (Retention.Removal r : plan.removals()) {
+    for (RetentionPlan.Removal r : plan.removals()) {
       out.printf(
           Locale.ROOT,
           "remove study %s (%s, last received %s, %d instances, %d bytes): %s%n",

@@ -20,13 +20,13 @@ import java.util.stream.Stream;
 final class QuarantineExpiry {
   private QuarantineExpiry() {}
 
-  static List<Retention.ExpiredFile> expired(Path quarantine, Duration maxAge, Instant now)
+  static List<RetentionPlan.ExpiredFile> expired(Path quarantine, Duration maxAge, Instant now)
       throws IOException {
     if (!Files.isDirectory(quarantine)) {
       return List.of();
     }
     Instant cutoff = now.minus(maxAge);
-    List<Retention.ExpiredFile> out = new ArrayList<>();
+    List<RetentionPlan.ExpiredFile> out = new ArrayList<>();
     try (Stream<Path> s = Files.walk(quarantine)) {
       for (Path p : s.toList()) {
         BasicFileAttributes a;
@@ -37,11 +37,11 @@ final class QuarantineExpiry {
         }
         Instant modified = a.lastModifiedTime().toInstant();
         if (a.isRegularFile() && modified.isBefore(cutoff)) {
-          out.add(new Retention.ExpiredFile(p, a.size(), modified));
+          out.add(new RetentionPlan.ExpiredFile(p, a.size(), modified));
         }
       }
     }
-    out.sort(Comparator.comparing(Retention.ExpiredFile::modified));
+    out.sort(Comparator.comparing(RetentionPlan.ExpiredFile::modified));
     return out;
   }
 }

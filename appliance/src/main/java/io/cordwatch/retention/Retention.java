@@ -1,23 +1,15 @@
 package io.cordwatch.retention;
 
-import io.cordwatch.dicom.Uids;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.RemovedStudy;
-import io.cordwatch.store.Records.RetentionCandidate;
 import io.cordwatch.store.RetentionHold;
 import io.cordwatch.telemetry.Meters;
-import io.cordwatch.telemetry.VolumeFigures;
 import io.cordwatch.telemetry.VolumeUsage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
@@ -47,59 +39,6 @@ import java.util.logging.Logger;
  */
 public final class Retention {
   private static final Logger LOG = Logger.getLogger(Retention.class.getName());
-
-  /** A study a plan removes, and why ({@code age} or {@code disk}). */
-  public record Removal(
-      String studyUid,
-      String reason,
-      String state,
-      Instant lastReceived,
-      int instances,
-      long bytes) {
-    /** The study as logs and the audit trail name it (a hash of its UID). */
-    public String studyTag() {
-      return Uids.tag(studyUid);
-    }
-  }
-
-  /** A quarantined file a plan deletes. */
-  public record ExpiredFile(Path file, long bytes, Instant modified) {}
-
-  /**
-   * What one run would do.
-   *
-   * @param figures the data volume as read for the disk rule; null when the rule is off or the
-   *     figures could not be read
-   * @param disk one sentence on the disk rule's decision
-   * @param diskStaysFull the volume is at or above the high water mark and removing every study the
-   *     rules allow would not bring it to the low water mark
-   * @param settled settled studies considered
-   * @param held settled studies a hold kept
-   */
-  public record Plan(
-      Instant at,
-      VolumeFigures figures,
-      String disk,
-      boolean diskStaysFull,
-      List<Removal> removals,
-      List<ExpiredFile> quarantine,
-      int settled,
-      int held) {
-    public Plan {
-      removals = List.copyOf(removals);
-      quarantine = List.copyOf(quarantine);
-    }
-
-    /** Data set bytes of the studies it removes. */
-    public long studyBytes() {
-      return removals.stream().mapToLong(Removal::bytes).sum();
-    }
-
-    /** Bytes of the quarantined files it deletes. */
-    public long quarantineBytes() {
-      return quarantine.stream().mapToLong(ExpiredFile::bytes).sum();
-    }
-  }
 
   /**
    * What a run did.
@@ -154,137 +93,8 @@ public final class Retention {
   }
 
   /** Plans a run without changing anything. */
-  public Plan plan() throws IOException {
-    Instant now = clock.instant();
-    List<RetentionCandidate> free = new ArrayList<>();
-    int settled = 0;
-    int held = 0;
-    for (RetentionCandidate c : index.retentionCandidates()) {
-      settled++;
-      if (hold.heldBecause(c.studyUid()).isPresent()) {
-        held++;
-      } else {
-        free.add(c);
-      }
-    }
-    List<ExpiredFile> quarantine =
-        config.quarantineRule()
-            ? QuarantineExpiry.expired(
-                dataDir.resolve("quarantine"), config.quarantineMaxAge(), now)
-            : List.of();
-    List<Removal> removals = new ArrayList<>();
-    Set<String> planned = new HashSet<>();
-    if (config.ageRule()) {
-      long cutoff = now.minus(config.maxAge()).toEpochMilli();
-      for (RetentionCandidate c : free) {
-        if (c.lastReceivedMs() < cutoff) {
-          removals.add(removal(c, "age"));
-          planned.add(c.studyUid());
-        }
-      }
-    }
-    VolumeFigures figures = null;
-    DiskDecision disk;
-    if (!config.diskRule()) {
-      disk = new DiskDecision("disk rule off", false);
-    } else {
-      try {
-        figures = volume.read(dataDir);
-        disk = diskRule(figures, free, planned, removals, quarantine);
-      } catch (IOException e) {
-        disk =
-            new DiskDecision(
-                "volume figures unreadable (" + e.getMessage() + "); the disk rule was skipped",
-                false);
-      }
-    }
-    return new Plan(
-        now, figures, disk.text(), disk.staysFull(), removals, quarantine, settled, held);
-  }
-
-  private record DiskDecision(String text, boolean staysFull) {}
-
-  /**
-   * Adds the studies the disk rule removes, least recently received first, until the index's count
-   * of what goes (with the age rule's studies and the expired quarantine) brings both bytes and
-   * inodes to the low water mark; returns what it decided, in one sentence.
-   */
-  private DiskDecision diskRule(
-      VolumeFigures f,
-      List<RetentionCandidate> free,
-      Set<String> planned,
-      List<Removal> removals,
-      List<ExpiredFile> quarantine) {
-    String now =
-        String.format(
-            Locale.ROOT,
-            "%.1f %% used (bytes %.1f %%, inodes %.1f %%)",
-            f.usedPercent(),
-            f.bytesUsedPercent(),
-            f.inodesUsedPercent());
-    if (f.usedPercent() < config.highWaterPercent()) {
-      return new DiskDecision(
-          now + ", below the high water mark of " + percent(config.highWaterPercent()), false);
-    }
-    double low = config.lowWaterPercent() / 100.0;
-    long needBytes = f.usedBytes() - (long) (low * (f.usedBytes() + f.availableBytes()));
-    long needInodes =
-        f.totalInodes() <= 0
-            ? 0
-            : (f.totalInodes() - f.freeInodes()) - (long) (low * f.totalInodes());
-    for (Removal r : removals) {
-      needBytes -= r.bytes();
-      needInodes -= r.instances();
-    }
-    for (ExpiredFile q : quarantine) {
-      needBytes -= q.bytes();
-      needInodes--;
-    }
-    int added = 0;
-    for (RetentionCandidate c : free) {
-      if (needBytes <= 0 && needInodes <= 0) {
-        break;
-      }
-      if (planned.add(c.studyUid())) {
-        removals.add(removal(c, "disk"));
-        needBytes -= c.bytes();
-        needInodes -= c.instances();
-        added++;
-      }
-    }
-    String head =
-        now + ", at or above the high water mark of " + percent(config.highWaterPercent());
-    if (needBytes > 0 || needInodes > 0) {
-      return new DiskDecision(
-          head
-              + ": every settled study that is not held goes ("
-              + added
-              + " for disk) and the volume stays above the low water mark of "
-              + percent(config.lowWaterPercent())
-              + " (what fills it is not ours, or is still arriving or held)",
-          true);
-    }
-    return new DiskDecision(
-        head
-            + ": "
-            + added
-            + " studies go for disk, to bring it to the low water mark of "
-            + percent(config.lowWaterPercent()),
-        false);
-  }
-
-  private static String percent(double p) {
-    return String.format(Locale.ROOT, "%.0f %%", p);
-  }
-
-  private static Removal removal(RetentionCandidate c, String reason) {
-    return new Removal(
-        c.studyUid(),
-        reason,
-        c.state(),
-        Instant.ofEpochMilli(c.lastReceivedMs()),
-        c.instances(),
-        c.bytes());
+  public RetentionPlan plan() throws IOException {
+    return new RetentionPlanner(dataDir, index, config, hold, volume).plan(clock.instant());
   }
 
   /**
@@ -298,7 +108,7 @@ public final class Retention {
         return Optional.empty();
       }
       int recovered = recoverLocked();
-      Plan plan = plan();
+      RetentionPlan plan = plan();
       if (plan.diskStaysFull()) {
         LOG.warning("retention: " + plan.disk());
       }
@@ -314,7 +124,7 @@ public final class Retention {
    * Applies a plan (the {@code retention} command's, after it showed it). Empty when another run
    * holds the lock.
    */
-  public Optional<Outcome> apply(Plan plan) throws IOException {
+  public Optional<Outcome> apply(RetentionPlan plan) throws IOException {
     try (RemovalJournal.Lock lock = journal.lock()) {
       if (lock == null) {
         return Optional.empty();
@@ -358,12 +168,12 @@ public final class Retention {
     return deleted;
   }
 
-  private Outcome applyLocked(Plan plan, int recovered) throws IOException {
+  private Outcome applyLocked(RetentionPlan plan, int recovered) throws IOException {
     int removed = 0;
     long bytes = 0;
     int declined = 0;
     int failed = 0;
-    for (Removal r : plan.removals()) {
+    for (RetentionPlan.Removal r : plan.removals()) {
       Set<String> paths = index.studyPaths(r.studyUid());
       Path entry = journal.write(paths);
       Optional<RemovedStudy> done;
@@ -416,7 +226,7 @@ public final class Retention {
     }
     int expired = 0;
     long expiredBytes = 0;
-    for (ExpiredFile q : plan.quarantine()) {
+    for (RetentionPlan.ExpiredFile q : plan.quarantine()) {
       if (Files.deleteIfExists(q.file())) {
         expired++;
         expiredBytes += q.bytes();

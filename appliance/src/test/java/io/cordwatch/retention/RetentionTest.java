@@ -135,10 +135,11 @@ class RetentionTest {
         uid -> uid.equals(held.uid()) ? Optional.of("1 result not delivered") : Optional.empty();
     Retention r = retention(Duration.ofDays(30), 0, 0, undelivered, ROOMY);
 
-    Retention.Plan plan = r.plan();
+    RetentionPlan plan = r.plan();
     assertEquals(1, plan.held());
     assertEquals(
-        List.of(free.uid()), plan.removals().stream().map(Retention.Removal::studyUid).toList());
+        List.of(free.uid()),
+        plan.removals().stream().map(RetentionPlan.Removal::studyUid).toList());
     r.run();
 
     assertTrue(stored(held) && filesPresent(held));
@@ -156,7 +157,7 @@ class RetentionTest {
             0,
             uid -> delivered[0] ? Optional.empty() : Optional.of("queued for delivery"),
             ROOMY);
-    Retention.Plan plan = r.plan();
+    RetentionPlan plan = r.plan();
     assertEquals(1, plan.removals().size());
 
     delivered[0] = false;
@@ -171,7 +172,7 @@ class RetentionTest {
   void aStudyThatReceivesAgainAfterThePlanIsKept() throws Exception {
     Study s = studies.add(daysAgo(40), 1, 100, Left.GRADED);
     Retention r = retention(Duration.ofDays(30), 0, 0, RetentionHold.NONE, ROOMY);
-    Retention.Plan plan = r.plan();
+    RetentionPlan plan = r.plan();
 
     // Another instance of the same study arrives (its series receives again).
     Path more = studies.addInstance(s, NOW);
@@ -210,7 +211,7 @@ class RetentionTest {
     Study s = studies.add(daysAgo(400), 1, 100, Left.GRADED);
     VolumeUsage justBelow = p -> new VolumeFigures(899, 101, 1000, 101);
 
-    Retention.Plan plan = retention(Duration.ZERO, 90, 80, RetentionHold.NONE, justBelow).plan();
+    RetentionPlan plan = retention(Duration.ZERO, 90, 80, RetentionHold.NONE, justBelow).plan();
 
     assertTrue(plan.removals().isEmpty(), plan.disk());
     assertTrue(plan.disk().contains("below the high water mark of 90 %"), plan.disk());
@@ -225,7 +226,7 @@ class RetentionTest {
     // Bytes 10 % used, inodes 95 %: 15 files must go to reach 80 %; two studies of 10 do it.
     VolumeUsage outOfInodes = p -> new VolumeFigures(100, 900, 100, 5);
 
-    Retention.Plan plan = retention(Duration.ZERO, 90, 80, RetentionHold.NONE, outOfInodes).plan();
+    RetentionPlan plan = retention(Duration.ZERO, 90, 80, RetentionHold.NONE, outOfInodes).plan();
     assertTrue(plan.disk().contains("inodes 95.0 %"), plan.disk());
     retention(Duration.ZERO, 90, 80, RetentionHold.NONE, outOfInodes).apply(plan);
 
@@ -239,7 +240,7 @@ class RetentionTest {
     studies.add(daysAgo(9), 1, 100, Left.ARRIVING);
     VolumeUsage full = p -> new VolumeFigures(990, 10, 0, 0);
 
-    Retention.Plan plan = retention(Duration.ZERO, 90, 80, RetentionHold.NONE, full).plan();
+    RetentionPlan plan = retention(Duration.ZERO, 90, 80, RetentionHold.NONE, full).plan();
 
     assertEquals(1, plan.removals().size());
     assertTrue(plan.diskStaysFull());
@@ -254,7 +255,7 @@ class RetentionTest {
           throw new java.io.IOException("no such file system");
         };
 
-    Retention.Plan plan = retention(Duration.ZERO, 90, 80, RetentionHold.NONE, broken).plan();
+    RetentionPlan plan = retention(Duration.ZERO, 90, 80, RetentionHold.NONE, broken).plan();
 
     assertTrue(plan.removals().isEmpty());
     assertTrue(plan.disk().contains("disk rule was skipped"), plan.disk());
