@@ -33,6 +33,7 @@ import io.cordwatch.telemetry.DiskWatermark;
 import io.cordwatch.telemetry.GpuSources;
 import io.cordwatch.telemetry.GpuTelemetry;
 import io.cordwatch.telemetry.Meters;
+import io.cordwatch.telemetry.VolumeUsage;
 import io.cordwatch.web.Accelerator;
 import io.cordwatch.web.ApiToken;
 import io.cordwatch.web.WebContext;
@@ -103,6 +104,7 @@ public final class Appliance implements AutoCloseable {
             + " rows without a file");
     this.disk = new DiskWatermark(settings.dataDir(), settings.diskReserveBytes());
     meters.bindGauges(disk::freeBytes, disk::reserveBytes, () -> index.totals().jobsQueued());
+    meters.bindVolume(VolumeUsage.statvfs(), settings.dataDir());
     this.detection = detect(settings);
     this.gpu =
         new CachedGpuTelemetry(GpuSources.telemetry(Path.of("/")), clock, Duration.ofSeconds(1));
