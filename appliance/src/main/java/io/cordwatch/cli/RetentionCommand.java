@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -86,6 +87,19 @@ final class RetentionCommand implements Callable<Integer> {
     }
   }
 
+  /** A duration as the settings write it: whole days, hours or minutes where it is one. */
+  private static String human(Duration d) {
+    long s = d.toSeconds();
+    if (s % 86_400 == 0) {
+      return s / 86_400 + "d";
+    } else if (s % 3_600 == 0) {
+      return s / 3_600 + "h";
+    } else if (s % 60 == 0) {
+      return s / 60 + "m";
+    }
+    return s + "s";
+  }
+
   private static void print(
       PrintStream out, Path dataDir, RetentionConfig rules, RetentionPlan plan) {
     out.printf(
@@ -101,8 +115,8 @@ final class RetentionCommand implements Callable<Integer> {
                 : "studies last received before "
                     + plan.at().minus(rules.maxAge())
                     + " go (retention-max-age "
-                    + rules.maxAge().toDays()
-                    + " days)"));
+                    + human(rules.maxAge())
+                    + ")"));
     out.println("disk: " + plan.disk());
     for (RetentionPlan.Removal r : plan.removals()) {
       out.printf(
@@ -121,8 +135,8 @@ final class RetentionCommand implements Callable<Integer> {
                 ? "rule off (quarantine-max-age 0)"
                 : plan.quarantine().size()
                     + " files older than "
-                    + rules.quarantineMaxAge().toDays()
-                    + " days ("
+                    + human(rules.quarantineMaxAge())
+                    + " ("
                     + plan.quarantineBytes()
                     + " bytes)"));
     out.printf(

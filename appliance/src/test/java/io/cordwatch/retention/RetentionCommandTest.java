@@ -46,6 +46,7 @@ class RetentionCommandTest {
     assertFalse(dry.out().contains(Uids.tag(young.uid())), dry.all());
     assertFalse(dry.out().contains(old.uid()), "no UID is printed");
     assertTrue(dry.out().contains("disk: disk rule off"), dry.all());
+    assertTrue(dry.out().contains("(retention-max-age 30d)"), dry.all());
     assertTrue(dry.out().contains("dry run: nothing removed"), dry.all());
     assertTrue(old.files().stream().allMatch(Files::exists));
 
