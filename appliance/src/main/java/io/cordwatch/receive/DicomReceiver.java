@@ -233,12 +233,7 @@ public final class DicomReceiver implements AutoCloseable {
       if (reject != null) {
         meters.associationRejected(reject.why());
         LOG.info(
-            "assoc#"
-                + number
-                + " from "
-                + peer
-                + " calling "
-                + rq.callingAe()
+            caller(number, peer, rq)
                 + ": rejected ("
                 + reject.why()
                 + (reject.detail().isEmpty() ? "" : ": " + reject.detail())
@@ -264,6 +259,11 @@ public final class DicomReceiver implements AutoCloseable {
       }
       open.remove(socket);
     }
+  }
+
+  /** How log lines name an association once its request is read: number, peer, calling AE. */
+  private static String caller(int number, String peer, Pdu.AssociateRequest rq) {
+    return "assoc#" + number + " from " + peer + " calling " + rq.callingAe();
   }
 
   /**
@@ -373,7 +373,7 @@ public final class DicomReceiver implements AutoCloseable {
       return;
     }
     meters.associationOpened();
-    LOG.fine("assoc#" + number + " from " + peer + " calling " + rq.callingAe() + ": accepted");
+    LOG.fine(caller(number, peer, rq) + ": accepted");
     boolean released = false;
     int stored = 0;
     int failed = 0;
@@ -403,12 +403,7 @@ public final class DicomReceiver implements AutoCloseable {
       if (gated.idleExpired()) {
         meters.associationRejected("idle_timeout");
         LOG.info(
-            "assoc#"
-                + number
-                + " from "
-                + peer
-                + " calling "
-                + rq.callingAe()
+            caller(number, peer, rq)
                 + ": no whole PDU within idle-timeout ("
                 + config.idleTimeout().toMillis()
                 + " ms); aborted");

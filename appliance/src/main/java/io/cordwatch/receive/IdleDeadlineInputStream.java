@@ -51,32 +51,27 @@ final class IdleDeadlineInputStream extends FilterInputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
+    return timed(in::read);
   }
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
-    if (len == 0) {
-      return 0;
-    }
+    return len == 0 ? 0 : timed(() -> in.read(b, off, len));
+  }
+
+  /** One read from the stream below. */
+  private interface Read {
+    int run() throws IOException;
+  }
+
+  /** Runs a read under what is left of the PDU's budget, noting when the budget ran out. */
+  private int timed(Read read) throws IOException {
     arm();
     try {
-      return in.read(b, off, len);
+      return read.run();
     } catch (SocketTimeoutException e) {
       expired = true;
       throw e;
     }
-  }
-
-  @Override
-  public long skip(long n) throws IOException {
-    throw new IOException("skip is not supported on a guarded PDU stream");
-  }
-
-  @Override
-  public boolean markSupported() {
-    return false;
   }
 }
