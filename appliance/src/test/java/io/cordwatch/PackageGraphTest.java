@@ -101,8 +101,9 @@ class PackageGraphTest {
 
   /**
    * Stages take the small record of what they need ({@code receive.ReceiveConfig}, {@code
-   * study.SelectionRules}, {@code web.WebConfig}), cut from the settings by {@code app}: they read
-   * neither the whole configuration nor the wiring that starts them.
+   * study.SelectionRules}, {@code web.WebConfig}, {@code retention.RetentionConfig}), cut from the
+   * settings by {@code app}: they read neither the whole configuration nor the wiring that starts
+   * them.
    */
   @Test
   void stagesDoNotReadTheSettingsOrTheWiring() {
@@ -110,7 +111,11 @@ class PackageGraphTest {
     noClasses()
         .that()
         .resideInAnyPackage(
-            "io.cordwatch.receive", "io.cordwatch.study", "io.cordwatch.web", "io.cordwatch.auth")
+            "io.cordwatch.receive",
+            "io.cordwatch.study",
+            "io.cordwatch.web",
+            "io.cordwatch.auth",
+            "io.cordwatch.retention")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.cordwatch.app", "io.cordwatch.config")

@@ -25,6 +25,8 @@ import io.cordwatch.publish.ResultFiles;
 import io.cordwatch.receive.DicomReceiver;
 import io.cordwatch.receive.ReceiveListener;
 import io.cordwatch.receive.Spool;
+import io.cordwatch.retention.Retention;
+import io.cordwatch.retention.RetentionWorker;
 import io.cordwatch.roi.BoxFileException;
 import io.cordwatch.roi.BoxSource;
 import io.cordwatch.roi.BoxSources;
@@ -37,6 +39,7 @@ import io.cordwatch.telemetry.DiskWatermark;
 import io.cordwatch.telemetry.GpuSources;
 import io.cordwatch.telemetry.GpuTelemetry;
 import io.cordwatch.telemetry.Meters;
+import io.cordwatch.telemetry.VolumeUsage;
 import io.cordwatch.web.Accelerator;
 import io.cordwatch.web.ApiToken;
 import io.cordwatch.web.WebContext;
@@ -90,12 +93,17 @@ public final class Appliance implements AutoCloseable {
   private final GpuTelemetry gpu;
   private final OutboxSender outbox;
   private final List<Destination> destinations;
+  private final RetentionWorker retention;
   private boolean closed;
 
   private Appliance(Settings settings, Clock clock, ApiToken apiToken) throws IOException {
     this.settings = settings;
     this.startedAt = clock.instant();
     this.index = Index.open(settings.dataDir().resolve("index.db"), new RegradeOnBoxChange());
+    this.meters = new Meters();
+    Retention retention = RetentionWiring.retention(settings, index, meters, clock);
+    // Before the spool check: files of an interrupted removal are deleted, not quarantined.
+    retention.recover();
     Spool spool = new Spool(settings.dataDir());
     Spool.Reconciliation r = spool.reconcile(index, clock);
     LOG.info(
@@ -110,9 +118,9 @@ public final class Appliance implements AutoCloseable {
             + " unindexed files, found "
             + r.rowsWithoutFile()
             + " rows without a file");
-    this.meters = new Meters();
     this.disk = new DiskWatermark(settings.dataDir(), settings.diskReserveBytes());
     meters.bindGauges(disk::freeBytes, disk::reserveBytes, () -> index.totals().jobsQueued());
+    meters.bindVolume(VolumeUsage.statvfs(), settings.dataDir());
     this.detection = detect(settings);
     this.gpu =
         new CachedGpuTelemetry(GpuSources.telemetry(Path.of("/")), clock, Duration.ofSeconds(1));
@@ -214,6 +222,8 @@ public final class Appliance implements AutoCloseable {
       throw e;
     }
     this.web = started;
+    this.retention = new RetentionWorker(retention);
+    this.retention.start();
     LOG.info("engine: " + engineState);
     if (!access.users().anyActive()) {
       LOG.warning("access: " + AccessControl.FIRST_ADMIN_HINT);
@@ -568,6 +578,7 @@ public final class Appliance implements AutoCloseable {
       return;
     }
     closed = true;
+    retention.close();
     web.close();
     receiver.close();
     tracker.close();

@@ -3,6 +3,7 @@ package io.cordwatch.app;
 import io.cordwatch.auth.AuthConfig;
 import io.cordwatch.config.Settings;
 import io.cordwatch.receive.ReceiveConfig;
+import io.cordwatch.retention.RetentionConfig;
 import io.cordwatch.study.SelectionRules;
 import io.cordwatch.web.WebConfig;
 
@@ -22,6 +23,9 @@ public final class StageSettings {
         s.aeTitle(),
         s.allowAe(),
         s.maxAssociations(),
+        s.maxAssociationsPerAe() == 0
+            ? ReceiveConfig.defaultPerAeLimit(s.maxAssociations())
+            : s.maxAssociationsPerAe(),
         s.idleTimeout(),
         s.artimTimeout(),
         s.maxObjectBytes());
@@ -33,6 +37,16 @@ public final class StageSettings {
    */
   public static SelectionRules selectionRules(Settings s) {
     return new SelectionRules(s.axialMaxAngleDeg(), s.t2MinEchoTimeMs(), s.t2MinRepetitionTimeMs());
+  }
+
+  /** Retention's rules and timer. */
+  public static RetentionConfig retention(Settings s) {
+    return new RetentionConfig(
+        s.retentionMaxAge(),
+        s.retentionDiskHighWater(),
+        s.retentionDiskLowWater(),
+        s.quarantineMaxAge(),
+        s.retentionInterval());
   }
 
   /** The web stage's settings. */

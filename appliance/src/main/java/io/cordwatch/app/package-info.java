@@ -1,13 +1,16 @@
 /**
  * Start-up and wiring: logging and {@link io.cordwatch.app.Appliance}, which starts the stages in
- * data-flow order (index, spool reconciliation, series tracker, grading, DICOM listener, HTTP) and
- * stops them in reverse. It also runs grading: {@link io.cordwatch.app.GradingWorker} takes queued
- * jobs from the index (with back-off between failed attempts) and commits each verdict in one
- * transaction; {@code StreamingGrading} decodes instances as they arrive and grades a released
- * series ahead of its completion, a result the worker commits only when the series' instances are
- * exactly those it was graded from; {@code StoredBoxes} serves the boxes supplied through the API,
- * and {@link io.cordwatch.app.RegradeOnBoxChange} decides which series are graded again when those
- * boxes change.
+ * data-flow order (index, an interrupted retention removal finished, spool reconciliation, series
+ * tracker, grading, DICOM listener, HTTP, the retention timer) and stops them in reverse. {@link
+ * io.cordwatch.app.RetentionWiring} builds retention the same way for the appliance and the {@code
+ * retention} command (where the publish stage's hold on undelivered results will go). It also runs
+ * grading: {@link io.cordwatch.app.GradingWorker} takes queued jobs from the index (with back-off
+ * between failed attempts) and commits each verdict in one transaction; {@code StreamingGrading}
+ * decodes instances as they arrive and grades a released series ahead of its completion, a result
+ * the worker commits only when the series' instances are exactly those it was graded from; {@code
+ * StoredBoxes} serves the boxes supplied through the API, and {@link
+ * io.cordwatch.app.RegradeOnBoxChange} decides which series are graded again when those boxes
+ * change.
  *
  * <p>It takes {@link io.cordwatch.config.Settings} as given (read and checked by {@code config});
  * it may not read configuration itself. {@link io.cordwatch.app.StageSettings} cuts from them the

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       RestoreCommand.class,
       AdaptCommand.class,
       ValidateCommand.class,
+      RetentionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,7 +1,8 @@
 /**
  * The {@code cordwatch} subcommands (picocli): serve, demo, rules test, grade, bundle, phantom,
  * realspine, agreement, evaluate, profile, user and token (accounts and API tokens, through {@code
- * auth}), backup and restore (of the data directory, through {@code store}). Commands parse flags,
+ * auth}), backup and restore (of the data directory, through {@code store}), retention (what the
+ * retention rules remove now, shown or applied, through {@code retention}). Commands parse flags,
  * call the stages and print; they contain no pipeline logic, so everything they do is also
  * reachable from tests.
  *

@@ -55,12 +55,23 @@ public final class Keys {
                   "25",
                   "Concurrent associations; one more is rejected as \"local limit exceeded\".")
               .check(n -> n >= 1, n -> "must be at least 1, was " + n));
+  public static final Setting<Integer> MAX_ASSOCIATIONS_PER_AE =
+      declare(
+          Setting.wholeNumber(
+                  "max-associations-per-ae",
+                  "0",
+                  "Concurrent associations one calling AE title may hold (at most max-associations);"
+                      + " one more from it is rejected as \"local limit exceeded\" while other"
+                      + " senders still get in. 0: half of max-associations, rounded up.")
+              .check(n -> n >= 0, n -> "must not be negative, was " + n));
   public static final Setting<Duration> IDLE_TIMEOUT =
       declare(
           Setting.duration(
                   "idle-timeout",
                   "60s",
-                  "How long an association may sit idle between PDUs (at most 60s).")
+                  "How long an association may wait for its next whole PDU, however many bytes of it"
+                      + " trickle in; then it is aborted (A-ABORT). At most 60s; independent of"
+                      + " artim-timeout.")
               .check(
                   d -> !d.isZero() && d.compareTo(Duration.ofSeconds(60)) <= 0,
                   d -> "must be between 1 ms and 60 s, was " + d.toMillis() + " ms"));
@@ -88,6 +99,46 @@ public final class Keys {
                   "Free space kept in reserve; below it new associations are rejected (transient) and a"
                       + " C-STORE in flight is answered A700.")
               .check(n -> n >= 0, n -> "must not be negative"));
+  public static final Setting<Duration> RETENTION_INTERVAL =
+      declare(
+          Setting.duration(
+              "retention-interval",
+              "10m",
+              "How often retention runs (the rules below; the first run comes after at most a"
+                  + " minute). 0: never on its own (`cordwatch retention` still runs it)."));
+  public static final Setting<Duration> RETENTION_MAX_AGE =
+      declare(
+          Setting.duration(
+              "retention-max-age",
+              "0",
+              "A settled study (nothing arriving, no grading pending, results delivered) whose"
+                  + " last instance arrived longer ago is removed, e.g. 90d. 0: off, because how"
+                  + " long images are kept is the site's decision; the disk rule still runs."));
+  public static final Setting<Double> RETENTION_DISK_HIGH_WATER =
+      declare(
+          Setting.number(
+                  "retention-disk-high-water",
+                  "90",
+                  "Percent of the data volume in use (bytes or inodes, whichever is fuller) at"
+                      + " which settled studies are removed, least recently received first, down to"
+                      + " retention-disk-low-water. 0: off.")
+              .check(p -> p >= 0 && p <= 100, p -> "must be 0 to 100 (percent), was " + p));
+  public static final Setting<Double> RETENTION_DISK_LOW_WATER =
+      declare(
+          Setting.number(
+                  "retention-disk-low-water",
+                  "80",
+                  "Percent in use the disk rule brings the data volume down to (above 0, below the"
+                      + " high water mark).")
+              .check(p -> p > 0 && p < 100, p -> "must be above 0 and below 100, was " + p));
+  public static final Setting<Duration> QUARANTINE_MAX_AGE =
+      declare(
+          Setting.duration(
+              "quarantine-max-age",
+              "30d",
+              "Quarantined files (unindexed files found at start-up, earlier copies of re-sent"
+                  + " instances) are deleted this long after they were written. 0: kept for"
+                  + " ever."));
   public static final Setting<Duration> SERIES_STABLE =
       declare(
           Setting.duration(

@@ -36,7 +36,7 @@ public final class Setting<T> {
               + ":([1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])$");
   private static final Pattern URL = Pattern.compile("^https?://[^\\s,]+$");
   private static final Pattern DURATION =
-      Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?\\s*$", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?\\s*$", Pattern.CASE_INSENSITIVE);
 
   /** Text to value; {@code key} is for the message of a {@link ConfigException}. */
   @FunctionalInterface
@@ -309,11 +309,15 @@ public final class Setting<T> {
     }
   }
 
-  /** Parses durations like {@code 5s}, {@code 250ms}, {@code 1m}; a bare number is seconds. */
+  /**
+   * Parses durations like {@code 5s}, {@code 250ms}, {@code 1m}, {@code 30d}; a bare number is
+   * seconds.
+   */
   public static Duration parseDuration(String key, String s) {
     Matcher m = DURATION.matcher(s == null ? "" : s);
     if (!m.matches()) {
-      throw new ConfigException(key + ": '" + s + "' is not a duration (e.g. 5s, 250ms, 1m, 12h)");
+      throw new ConfigException(
+          key + ": '" + s + "' is not a duration (e.g. 5s, 250ms, 1m, 12h, 30d)");
     }
     double n = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
@@ -322,6 +326,7 @@ public final class Setting<T> {
           case "ms" -> n;
           case "m" -> n * 60_000;
           case "h" -> n * 3_600_000;
+          case "d" -> n * 86_400_000;
           default -> n * 1000;
         };
     return Duration.ofMillis(Math.round(ms));

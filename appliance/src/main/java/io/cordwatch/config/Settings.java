@@ -23,10 +23,16 @@ import java.util.Set;
  * @param aeTitle {@link Keys#AE_TITLE}
  * @param allowAe {@link Keys#ALLOW_AE}
  * @param maxAssociations {@link Keys#MAX_ASSOCIATIONS}
+ * @param maxAssociationsPerAe {@link Keys#MAX_ASSOCIATIONS_PER_AE} (0: half of maxAssociations)
  * @param idleTimeout {@link Keys#IDLE_TIMEOUT}
  * @param artimTimeout {@link Keys#ARTIM_TIMEOUT}
  * @param maxObjectBytes {@link Keys#MAX_OBJECT_SIZE}
  * @param diskReserveBytes {@link Keys#DISK_RESERVE}
+ * @param retentionInterval {@link Keys#RETENTION_INTERVAL}
+ * @param retentionMaxAge {@link Keys#RETENTION_MAX_AGE} (zero: off)
+ * @param retentionDiskHighWater {@link Keys#RETENTION_DISK_HIGH_WATER} (zero: off)
+ * @param retentionDiskLowWater {@link Keys#RETENTION_DISK_LOW_WATER}
+ * @param quarantineMaxAge {@link Keys#QUARANTINE_MAX_AGE} (zero: kept for ever)
  * @param seriesStable {@link Keys#SERIES_STABLE}
  * @param releaseGrace {@link Keys#RELEASE_GRACE}
  * @param axialMaxAngleDeg {@link Keys#AXIAL_MAX_ANGLE}
@@ -65,10 +71,16 @@ public record Settings(
     String aeTitle,
     List<String> allowAe,
     int maxAssociations,
+    int maxAssociationsPerAe,
     Duration idleTimeout,
     Duration artimTimeout,
     long maxObjectBytes,
     long diskReserveBytes,
+    Duration retentionInterval,
+    Duration retentionMaxAge,
+    double retentionDiskHighWater,
+    double retentionDiskLowWater,
+    Duration quarantineMaxAge,
     Duration seriesStable,
     Duration releaseGrace,
     double axialMaxAngleDeg,
@@ -117,6 +129,13 @@ public record Settings(
               + forwardRetryMaxDelay.toMillis()
               + " ms");
     }
+    if (maxAssociationsPerAe > maxAssociations) {
+      throw new ConfigException(
+          "max-associations-per-ae: must be at most max-associations ("
+              + maxAssociations
+              + "), was "
+              + maxAssociationsPerAe);
+    }
     if (sessionMaxAge.compareTo(sessionIdleTimeout) < 0) {
       throw new ConfigException(
           "session-max-age: must be at least session-idle-timeout ("
@@ -124,6 +143,14 @@ public record Settings(
               + " min), was "
               + sessionMaxAge.toMinutes()
               + " min");
+    }
+    if (retentionDiskHighWater > 0 && retentionDiskLowWater >= retentionDiskHighWater) {
+      throw new ConfigException(
+          "retention-disk-low-water: must be below retention-disk-high-water ("
+              + retentionDiskHighWater
+              + " %), was "
+              + retentionDiskLowWater
+              + " %");
     }
     if (gradingRetryMaxDelay.compareTo(gradingRetryDelay) < 0
         || gradingRetryMaxDelay.compareTo(Duration.ofHours(1)) > 0) {
@@ -169,10 +196,16 @@ public record Settings(
             v.get(Keys.AE_TITLE),
             v.get(Keys.ALLOW_AE),
             v.get(Keys.MAX_ASSOCIATIONS),
+            v.get(Keys.MAX_ASSOCIATIONS_PER_AE),
             v.get(Keys.IDLE_TIMEOUT),
             v.get(Keys.ARTIM_TIMEOUT),
             v.get(Keys.MAX_OBJECT_SIZE),
             v.get(Keys.DISK_RESERVE),
+            v.get(Keys.RETENTION_INTERVAL),
+            v.get(Keys.RETENTION_MAX_AGE),
+            v.get(Keys.RETENTION_DISK_HIGH_WATER),
+            v.get(Keys.RETENTION_DISK_LOW_WATER),
+            v.get(Keys.QUARANTINE_MAX_AGE),
             v.get(Keys.SERIES_STABLE),
             v.get(Keys.RELEASE_GRACE),
             v.get(Keys.AXIAL_MAX_ANGLE),

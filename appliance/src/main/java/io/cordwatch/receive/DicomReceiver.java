@@ -17,6 +17,7 @@ import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -37,8 +38,11 @@ import java.util.logging.Logger;
  *   <li>Gate. The first PDU is read here under the ARTIM timeout and a size bound. Garbage or an
  *       HTTP request fails on the PDU type and the socket is closed; an unknown calling AE gets a
  *       permanent A-ASSOCIATE-RJ, the association limit and a disk below reserve get a transient
- *       one. Only then does PixelMed see the connection, through {@link GatedSocket}, which replays
- *       that PDU and bounds every later PDU length.
+ *       one, and so does a calling AE that already holds its share of the associations ({@code
+ *       max-associations-per-ae}), so one sender cannot take every slot. Only then does PixelMed
+ *       see the connection, through {@link GatedSocket}, which replays that PDU, bounds every later
+ *       PDU length and gives each PDU one idle budget ({@link IdleDeadlineInputStream}): a peer
+ *       that stops, or drips bytes, is aborted when it runs out.
  *   <li>Messages. Each DIMSE message is read by a {@link MessageReader} that streams the data set
  *       to the spool, then {@link Ingest} validates and commits it, and the response (with
  *       ErrorComment on failure) is written by us. Success means fsync'd, renamed, directory
@@ -69,6 +73,7 @@ public final class DicomReceiver implements AutoCloseable {
   private final Ingest ingest;
   private final MrStoragePolicy policy = new MrStoragePolicy(TransferSyntaxes.STORAGE);
   private final Semaphore slots;
+  private final Map<String, Integer> perAe = new ConcurrentHashMap<>();
   private final AtomicInteger associationNumbers = new AtomicInteger();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger pending = new AtomicInteger();
@@ -200,9 +205,9 @@ public final class DicomReceiver implements AutoCloseable {
     String peer = socket.getInetAddress().getHostAddress();
     boolean acquired = false;
     boolean stillPending = true;
+    Pdu.AssociateRequest rq = null;
     try (socket) {
       socket.setTcpNoDelay(true);
-      Pdu.AssociateRequest rq;
       try {
         rq =
             Pdu.readAssociateRequest(
@@ -220,29 +225,21 @@ public final class DicomReceiver implements AutoCloseable {
       }
       pending.decrementAndGet();
       stillPending = false;
-      int[] reject = gate(rq);
+      Rejection reject = gate(rq);
       if (reject == null) {
-        acquired = slots.tryAcquire();
-        if (!acquired) {
-          reject =
-              new int[] {Pdu.TRANSIENT, Pdu.SOURCE_PRESENTATION, Pdu.REASON_LOCAL_LIMIT_EXCEEDED};
-        }
+        reject = takeSlots(rq.callingAe());
+        acquired = reject == null;
       }
       if (reject != null) {
-        String why = rejectReason(reject);
-        meters.associationRejected(why);
+        meters.associationRejected(reject.why());
         LOG.info(
-            "assoc#"
-                + number
-                + " from "
-                + peer
-                + " calling "
-                + rq.callingAe()
+            caller(number, peer, rq)
                 + ": rejected ("
-                + why
+                + reject.why()
+                + (reject.detail().isEmpty() ? "" : ": " + reject.detail())
                 + ")");
         OutputStream out = socket.getOutputStream();
-        out.write(Pdu.associateReject(reject[0], reject[1], reject[2]));
+        out.write(Pdu.associateReject(reject.result(), reject.source(), reject.reason()));
         out.flush();
         socket.shutdownOutput();
         return;
@@ -258,37 +255,100 @@ public final class DicomReceiver implements AutoCloseable {
         pending.decrementAndGet();
       }
       if (acquired) {
-        slots.release();
+        releaseSlots(rq.callingAe());
       }
       open.remove(socket);
     }
   }
 
-  /** Returns {result, source, reason} of an A-ASSOCIATE-RJ, or null to go on. */
-  private int[] gate(Pdu.AssociateRequest rq) {
+  /** How log lines name an association once its request is read: number, peer, calling AE. */
+  private static String caller(int number, String peer, Pdu.AssociateRequest rq) {
+    return "assoc#" + number + " from " + peer + " calling " + rq.callingAe();
+  }
+
+  /**
+   * An A-ASSOCIATE-RJ to send: its result, source and reason codes, the metric reason {@code why}
+   * (a short fixed word) and what the log line adds.
+   */
+  private record Rejection(int result, int source, int reason, String why, String detail) {
+    static Rejection of(int result, int source, int reason, String why) {
+      return new Rejection(result, source, reason, why, "");
+    }
+  }
+
+  /** The rejection of a request on who it is and how full the disk is, or null to go on. */
+  private Rejection gate(Pdu.AssociateRequest rq) {
     if ((rq.protocolVersion() & 1) == 0) {
-      return new int[] {Pdu.PERMANENT, Pdu.SOURCE_ACSE, Pdu.REASON_PROTOCOL_VERSION};
+      return Rejection.of(
+          Pdu.PERMANENT, Pdu.SOURCE_ACSE, Pdu.REASON_PROTOCOL_VERSION, "protocol_version");
     }
     if (!config.aeTitle().equals(rq.calledAe())) {
-      return new int[] {Pdu.PERMANENT, Pdu.SOURCE_USER, Pdu.REASON_CALLED_AE_NOT_RECOGNIZED};
+      return Rejection.of(
+          Pdu.PERMANENT, Pdu.SOURCE_USER, Pdu.REASON_CALLED_AE_NOT_RECOGNIZED, "called_ae");
     }
     if (!config.allowAe().contains(rq.callingAe())) {
-      return new int[] {Pdu.PERMANENT, Pdu.SOURCE_USER, Pdu.REASON_CALLING_AE_NOT_RECOGNIZED};
+      return Rejection.of(
+          Pdu.PERMANENT, Pdu.SOURCE_USER, Pdu.REASON_CALLING_AE_NOT_RECOGNIZED, "calling_ae");
     }
     if (disk.belowReserve()) {
-      return new int[] {Pdu.TRANSIENT, Pdu.SOURCE_PRESENTATION, Pdu.REASON_TEMPORARY_CONGESTION};
+      return Rejection.of(
+          Pdu.TRANSIENT, Pdu.SOURCE_PRESENTATION, Pdu.REASON_TEMPORARY_CONGESTION, "disk_reserve");
     }
     return null;
   }
 
-  private static String rejectReason(int[] rj) {
-    if (rj[1] == Pdu.SOURCE_ACSE) {
-      return "protocol_version";
+  /**
+   * Takes one of the calling AE's association slots, then one of the listener's; both or neither.
+   * The per-AE count comes first so that a sender at its own limit is told so (and counted as
+   * {@code per_ae_limit}) even when the listener is full of its associations.
+   *
+   * @return null when both were taken, else the rejection to send
+   */
+  private Rejection takeSlots(String callingAe) {
+    boolean[] taken = {false};
+    int[] held = {0};
+    perAe.compute(
+        callingAe,
+        (ae, n) -> {
+          held[0] = n == null ? 0 : n;
+          if (held[0] >= config.maxAssociationsPerAe()) {
+            return n;
+          }
+          taken[0] = true;
+          return held[0] + 1;
+        });
+    if (!taken[0]) {
+      return new Rejection(
+          Pdu.TRANSIENT,
+          Pdu.SOURCE_PRESENTATION,
+          Pdu.REASON_LOCAL_LIMIT_EXCEEDED,
+          "per_ae_limit",
+          callingAe
+              + " already holds "
+              + held[0]
+              + " of the "
+              + config.maxAssociationsPerAe()
+              + " associations one calling AE may hold (max-associations-per-ae)");
     }
-    if (rj[1] == Pdu.SOURCE_USER) {
-      return rj[2] == Pdu.REASON_CALLED_AE_NOT_RECOGNIZED ? "called_ae" : "calling_ae";
+    if (!slots.tryAcquire()) {
+      releaseAeSlot(callingAe);
+      return new Rejection(
+          Pdu.TRANSIENT,
+          Pdu.SOURCE_PRESENTATION,
+          Pdu.REASON_LOCAL_LIMIT_EXCEEDED,
+          "limit",
+          "all " + config.maxAssociations() + " associations are in use (max-associations)");
     }
-    return rj[2] == Pdu.REASON_LOCAL_LIMIT_EXCEEDED ? "limit" : "disk_reserve";
+    return null;
+  }
+
+  private void releaseSlots(String callingAe) {
+    slots.release();
+    releaseAeSlot(callingAe);
+  }
+
+  private void releaseAeSlot(String callingAe) {
+    perAe.computeIfPresent(callingAe, (ae, n) -> n <= 1 ? null : n - 1);
   }
 
   private void serve(int number, String peer, Pdu.AssociateRequest rq, Socket socket)
@@ -299,15 +359,13 @@ public final class DicomReceiver implements AutoCloseable {
     // is stored, and the tracker hears of the release without PixelMed's post-release wait.
     Runnable releaseRequested = () -> tell(series, true, told);
     Association association;
+    GatedSocket gated =
+        new GatedSocket(
+            socket, rq.bytes(), PDU_BOUND, releaseRequested, config.idleTimeout().toMillis());
     try {
       association =
           AssociationFactory.createNewAssociation(
-              new GatedSocket(socket, rq.bytes(), PDU_BOUND, releaseRequested),
-              config.aeTitle(),
-              MAX_PDU_RECEIVED,
-              SOCKET_BUFFER,
-              SOCKET_BUFFER,
-              policy);
+              gated, config.aeTitle(), MAX_PDU_RECEIVED, SOCKET_BUFFER, SOCKET_BUFFER, policy);
     } catch (Exception e) {
       meters.associationRejected("negotiation");
       LOG.info(
@@ -315,7 +373,7 @@ public final class DicomReceiver implements AutoCloseable {
       return;
     }
     meters.associationOpened();
-    LOG.fine("assoc#" + number + " from " + peer + " calling " + rq.callingAe() + ": accepted");
+    LOG.fine(caller(number, peer, rq) + ": accepted");
     boolean released = false;
     int stored = 0;
     int failed = 0;
@@ -342,7 +400,16 @@ public final class DicomReceiver implements AutoCloseable {
     } catch (AReleaseException e) {
       released = true;
     } catch (Exception e) {
-      LOG.info("assoc#" + number + " from " + peer + ": ended (" + e.getMessage() + ")");
+      if (gated.idleExpired()) {
+        meters.associationRejected("idle_timeout");
+        LOG.info(
+            caller(number, peer, rq)
+                + ": no whole PDU within idle-timeout ("
+                + config.idleTimeout().toMillis()
+                + " ms); aborted");
+      } else {
+        LOG.info("assoc#" + number + " from " + peer + ": ended (" + e.getMessage() + ")");
+      }
       abortQuietly(association);
     } finally {
       tell(series, released, told);

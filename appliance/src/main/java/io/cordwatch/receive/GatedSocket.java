@@ -12,21 +12,37 @@ import java.net.SocketException;
 
 /**
  * The accepted socket as PixelMed sees it: the A-ASSOCIATE-RQ we already read is replayed in front
- * of the live stream, everything passes through {@link PduGuardInputStream}, and the read timeout
- * stays the idle timeout we chose (PixelMed sets its own, which is ignored here on purpose).
+ * of the live stream, everything passes through {@link PduGuardInputStream}, and reads wait under
+ * the per-PDU idle budget of {@link IdleDeadlineInputStream} (PixelMed sets its own read timeout,
+ * which is ignored here on purpose).
  */
 final class GatedSocket extends Socket {
   private final Socket real;
-  private final InputStream in;
+  private final IdleDeadlineInputStream in;
+  private boolean abortSent;
 
-  GatedSocket(Socket real, byte[] alreadyRead, long maxPduLength, Runnable onReleaseRequest)
+  GatedSocket(
+      Socket real,
+      byte[] alreadyRead,
+      long maxPduLength,
+      Runnable onReleaseRequest,
+      long idleTimeoutMillis)
       throws IOException {
     this.real = real;
     this.in =
-        new PduGuardInputStream(
-            new SequenceInputStream(new ByteArrayInputStream(alreadyRead), real.getInputStream()),
-            maxPduLength,
-            onReleaseRequest);
+        new IdleDeadlineInputStream(
+            real,
+            new PduGuardInputStream(
+                new SequenceInputStream(
+                    new ByteArrayInputStream(alreadyRead), real.getInputStream()),
+                maxPduLength,
+                onReleaseRequest),
+            idleTimeoutMillis);
+  }
+
+  /** Whether the association ended because no whole PDU came within the idle timeout. */
+  boolean idleExpired() {
+    return in.expired();
   }
 
   @Override
@@ -134,8 +150,23 @@ final class GatedSocket extends Socket {
     real.shutdownInput();
   }
 
+  /**
+   * Closes the transport. PixelMed closes it without a word when a read fails, so an association
+   * that ran out of idle time is told why here first, with an A-ABORT (best effort: a peer that
+   * stopped reading may never see it).
+   */
   @Override
   public synchronized void close() throws IOException {
+    if (in.expired() && !real.isClosed() && !abortSent) {
+      abortSent = true;
+      try {
+        OutputStream out = real.getOutputStream();
+        out.write(Pdu.providerAbort());
+        out.flush();
+      } catch (IOException ignored) {
+        // the peer is gone already; closing is all that is left
+      }
+    }
     real.close();
   }
 }

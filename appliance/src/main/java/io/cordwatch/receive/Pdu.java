@@ -99,6 +99,14 @@ final class Pdu {
     };
   }
 
+  /**
+   * An A-ABORT PDU from the service provider (source 2), reason not specified (PS3.8 9.3.8): what
+   * the upper layer sends when one of its timers ends an association.
+   */
+  static byte[] providerAbort() {
+    return new byte[] {0x07, 0, 0, 0, 0, 4, 0, 0, 2, 0};
+  }
+
   static long readUint32(byte[] b, int off) {
     return ((long) (b[off] & 0xff) << 24)
         | ((b[off + 1] & 0xff) << 16)

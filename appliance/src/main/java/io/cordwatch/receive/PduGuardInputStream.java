@@ -27,6 +27,11 @@ final class PduGuardInputStream extends FilterInputStream {
     this.onReleaseRequest = onReleaseRequest;
   }
 
+  /** Whether the next byte read starts a new PDU (the previous one, if any, was read whole). */
+  boolean atPduBoundary() {
+    return headerFill == 0 && bodyRemaining == 0;
+  }
+
   @Override
   public int read() throws IOException {
     byte[] one = new byte[1];

@@ -12,7 +12,9 @@ import java.util.List;
  * @param aeTitle our (called) AE title
  * @param allowAe calling AE titles allowed to send; empty means nobody may
  * @param maxAssociations concurrent associations before "local limit exceeded"
- * @param idleTimeout how long an association may sit idle between PDUs
+ * @param maxAssociationsPerAe concurrent associations one calling AE title may hold (1 to {@code
+ *     maxAssociations}), so one sender cannot take every slot
+ * @param idleTimeout how long an association may wait for its next whole PDU
  * @param artimTimeout how long a new connection has to send its A-ASSOCIATE-RQ
  * @param maxObjectBytes largest data set accepted in one C-STORE
  */
@@ -22,11 +24,24 @@ public record ReceiveConfig(
     String aeTitle,
     List<String> allowAe,
     int maxAssociations,
+    int maxAssociationsPerAe,
     Duration idleTimeout,
     Duration artimTimeout,
     long maxObjectBytes) {
 
   public ReceiveConfig {
     allowAe = List.copyOf(allowAe);
+    if (maxAssociationsPerAe < 1 || maxAssociationsPerAe > maxAssociations) {
+      throw new IllegalArgumentException(
+          "maxAssociationsPerAe must be 1 to " + maxAssociations + ", was " + maxAssociationsPerAe);
+    }
+  }
+
+  /**
+   * The per-AE limit when none is set: half of {@code maxAssociations}, rounded up, so two senders
+   * can always share the listener and one alone still gets at least one association.
+   */
+  public static int defaultPerAeLimit(int maxAssociations) {
+    return Math.max(1, (maxAssociations + 1) / 2);
   }
 }

@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * <pre>
  *   spool/incoming/    data sets being received (*.part); anything here at start-up is a leftover
  *   spool/instances/   accepted Part 10 files, instances/ab/&lt;random&gt;.dcm
- *   quarantine/        files we will not serve but never delete: orphans found at start-up, superseded copies
+ *   quarantine/        files we will not serve: orphans found at start-up, superseded copies; deleted
+ *                      only by retention, after quarantine-max-age
  * </pre>
  *
  * <p>Durability protocol for one instance: stream into {@code incoming/} while hashing; {@code

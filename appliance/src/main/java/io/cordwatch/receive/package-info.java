@@ -3,14 +3,16 @@
  * Storage, the calling-AE policy, association limits, and the durable spool.
  *
  * <p>Owns: the DICOM port, the spool directories ({@code spool/}, {@code quarantine/}) and the
- * promise that Success is sent only after the file and its index row are on disk. It writes the
- * index only through {@link io.cordwatch.store.Index#recordInstance}, and at start-up, when the
- * spool is reconciled with the index, through {@link
- * io.cordwatch.store.Index#forgetMissingInstance} and {@link io.cordwatch.store.Index#audit} (a
- * quarantined orphan file). It may not decide anything about series or grading (that is {@code
- * study}); it tells the next stage through {@link io.cordwatch.receive.ReceiveListener}. PixelMed
- * calls stay inside this package and {@code dicom}, so the library can be swapped. Logs carry
- * hashed UIDs only ({@link io.cordwatch.dicom.Uids#tag}), never patient data. It is configured by
- * {@link io.cordwatch.receive.ReceiveConfig} alone and may not read {@code config} or {@code app}.
+ * promise that Success is sent only after the file and its index row are on disk. The one other
+ * stage that deletes there is {@code retention}: the files of a study whose rows it removed, and
+ * expired quarantined files; never {@code spool/incoming}. It writes the index only through {@link
+ * io.cordwatch.store.Index#recordInstance}, and at start-up, when the spool is reconciled with the
+ * index, through {@link io.cordwatch.store.Index#forgetMissingInstance} and {@link
+ * io.cordwatch.store.Index#audit} (a quarantined orphan file). It may not decide anything about
+ * series or grading (that is {@code study}); it tells the next stage through {@link
+ * io.cordwatch.receive.ReceiveListener}. PixelMed calls stay inside this package and {@code dicom},
+ * so the library can be swapped. Logs carry hashed UIDs only ({@link io.cordwatch.dicom.Uids#tag}),
+ * never patient data. It is configured by {@link io.cordwatch.receive.ReceiveConfig} alone and may
+ * not read {@code config} or {@code app}.
  */
 package io.cordwatch.receive;

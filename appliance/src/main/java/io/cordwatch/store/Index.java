@@ -5,6 +5,8 @@ import io.cordwatch.store.Records.BoxReplacement;
 import io.cordwatch.store.Records.BoxRow;
 import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.store.Records.JobRow;
+import io.cordwatch.store.Records.RemovedStudy;
+import io.cordwatch.store.Records.RetentionCandidate;
 import io.cordwatch.store.Records.ReviewRow;
 import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.SliceRow;
@@ -16,6 +18,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The appliance's index: one SQLite database in WAL mode with {@code synchronous=FULL}, so a
@@ -28,7 +31,8 @@ import java.util.Optional;
  * writes), {@link Series} (completion and selection), {@link JobQueue} (the grading queue), {@link
  * Results} (verdicts and slice rows), {@link Boxes} (supplied canal boxes), {@link Reviews}
  * (clinicians' decisions), {@link StudyStates} (the study's derived state), {@link Outbox} (results
- * documents to deliver), {@link AuditLog} and {@link ReadModel} (what the API reads).
+ * documents to deliver), {@link StudyRemoval} (retention's rows), {@link AuditLog} and {@link
+ * ReadModel} (what the API reads).
  *
  * <p>One connection, serialised by {@link Database}. The appliance writes at most a few hundred
  * rows a second and SQLite has a single writer anyway. Readers (the web API) take the same lock;
@@ -558,6 +562,74 @@ public final class Index implements AutoCloseable {
               c, nowMs, "instance_file_missing", "row " + row.id() + " path " + row.path());
           return null;
         });
+  }
+
+  /**
+   * Settled studies (no series receiving, no grading job queued or running), least recently
+   * received first: what retention may remove, before its age and disk rules and any {@link
+   * RetentionHold}.
+   */
+  public List<RetentionCandidate> retentionCandidates() {
+    return db.read(StudyRemoval::candidates);
+  }
+
+  /** The instance files (relative paths) that removing the study would leave to delete. */
+  public Set<String> studyPaths(String studyUid) {
+    return db.read(c -> StudyRemoval.paths(c, studyUid));
+  }
+
+  /**
+   * The store's own hold on studies ({@link StudyRemoval#heldByResults}): results not yet
+   * delivered, or clinicians' reviews. {@link #removeStudy} checks it again inside its transaction,
+   * whatever hold it is given.
+   */
+  public RetentionHold resultsHold() {
+    return studyUid -> db.read(c -> StudyRemoval.heldByResults(c, studyUid));
+  }
+
+  /**
+   * Removes a study's rows (instances, series, jobs, verdicts, slice results, boxes, the study) and
+   * writes a {@code study_removed} audit row with the counts, in one transaction; the files are the
+   * caller's to delete after it returns. It removes nothing, and returns empty, unless the study is
+   * still settled, neither {@code hold} nor {@link #resultsHold} holds it, and its instance paths
+   * are exactly {@code journaledPaths}: the caller has written those down before calling, so a
+   * crash between this commit and the file deletions leaves files it can find, and an instance that
+   * arrived since it looked (not in its list) is never orphaned.
+   *
+   * @param studyTag the study as logs name it (a hash of the UID; the audit row carries no UID)
+   * @param reason why it goes (a short fixed word, e.g. {@code age}, {@code disk})
+   */
+  public Optional<RemovedStudy> removeStudy(
+      String studyUid,
+      Set<String> journaledPaths,
+      RetentionHold hold,
+      String studyTag,
+      String reason,
+      long nowMs) {
+    return db.transaction(
+        c -> {
+          if (!StudyRemoval.settled(c, studyUid)
+              || StudyRemoval.heldByResults(c, studyUid).isPresent()
+              || hold.heldBecause(studyUid).isPresent()
+              || !StudyRemoval.paths(c, studyUid).equals(journaledPaths)) {
+            return Optional.empty();
+          }
+          StudyRemoval.Counts n = StudyRemoval.delete(c, studyUid);
+          AuditLog.append(
+              c,
+              nowMs,
+              "study_removed",
+              "study %s by retention (%s): %d series, %d instances, %d bytes"
+                  .formatted(studyTag, reason, n.series(), n.instances(), n.bytes()));
+          return Optional.of(
+              new RemovedStudy(
+                  studyUid, n.series(), n.instances(), n.bytes(), List.copyOf(journaledPaths)));
+        });
+  }
+
+  /** Whether any instance row names this file (relative to the data directory). */
+  public boolean instanceAtPath(String relativePath) {
+    return db.read(c -> Instances.atPath(c, relativePath));
   }
 
   /** Appends an audit event (no PHI in {@code detail}). */

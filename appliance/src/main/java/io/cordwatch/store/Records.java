@@ -66,6 +66,24 @@ public final class Records {
       Double pHigh,
       Boolean highCall) {}
 
+  /**
+   * A settled study retention may consider (nothing arriving, no grading job pending).
+   *
+   * @param state the study's state as stored (graded, not_eligible, failed, complete)
+   * @param lastReceivedMs when its last instance arrived: its age counts from here
+   * @param instances its instance rows (each one file, one inode)
+   * @param bytes its instances' data set bytes
+   */
+  public record RetentionCandidate(
+      String studyUid, String state, long lastReceivedMs, int instances, long bytes) {}
+
+  /**
+   * A study retention removed: what its rows counted, and the instance files (relative to the data
+   * directory) that are now the caller's to delete.
+   */
+  public record RemovedStudy(
+      String studyUid, int series, int instances, long bytes, List<String> paths) {}
+
   /** A study with its series. {@code series} is empty in list views. */
   public record StudyRow(
       String studyUid,

@@ -20,7 +20,10 @@
  * <p>Owns: the schema and every SQL statement. Other stages call its methods; none of them writes
  * SQL. It keeps the data, not the pipeline's decisions: what to grade again when supplied canal
  * boxes change is the grading stage's {@link io.cordwatch.store.BoxChangePolicy}, which the store
- * runs inside the transaction that replaces the boxes, through the writes it offers. It imports no
+ * runs inside the transaction that replaces the boxes, through the writes it offers. Likewise
+ * retention decides which studies go; the store only lists the settled ones and removes one with
+ * its audit row in a transaction ({@link io.cordwatch.store.Index#removeStudy}) that asks a {@link
+ * io.cordwatch.store.RetentionHold} (where undelivered results will keep a study). It imports no
  * other CordWatch package. It holds no patient identifiers: only UIDs, technical attributes and
  * relative file paths.
  */

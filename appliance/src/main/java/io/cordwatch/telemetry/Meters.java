@@ -6,12 +6,15 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The appliance's meters, in one Prometheus registry. Stages record through the named methods here
@@ -124,6 +127,39 @@ public final class Meters {
     gauge("cordwatch.disk.free", "bytes", "Usable bytes on the data volume", diskFreeBytes);
     gauge("cordwatch.disk.reserve", "bytes", "Configured free-space reserve", diskReserveBytes);
     gauge("cordwatch.queue.depth", null, "Grading jobs waiting", queueDepth);
+  }
+
+  /**
+   * Registers how full the data volume is, bytes and inodes, as ratios (0 to 1) read from {@code
+   * volume} on every scrape, for the alert that comes before retention or the disk reserve has to
+   * act; a volume that cannot be read gives NaN.
+   */
+  public void bindVolume(VolumeUsage volume, Path dataDir) {
+    Gauge.builder(
+            "cordwatch.disk.used",
+            volume,
+            v -> volumeReading(v, dataDir, f -> f.bytesUsedPercent() / 100))
+        .baseUnit("ratio")
+        .description("Share of the data volume's usable bytes in use (df's Use%)")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "cordwatch.disk.inodes.used",
+            volume,
+            v -> volumeReading(v, dataDir, f -> f.inodesUsedPercent() / 100))
+        .baseUnit("ratio")
+        .description("Share of the data volume's inodes in use (df -i's IUse%; 0 when not counted)")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  private static double volumeReading(
+      VolumeUsage volume, Path dataDir, ToDoubleFunction<VolumeFigures> figure) {
+    try {
+      return figure.applyAsDouble(volume.read(dataDir));
+    } catch (IOException e) {
+      return Double.NaN;
+    }
   }
 
   /**
@@ -441,6 +477,44 @@ public final class Meters {
     return registry.find("cordwatch.associations.rejected").counters().stream()
         .mapToDouble(Counter::count)
         .sum();
+  }
+
+  /** Rejected or aborted associations counted under one reason. */
+  public double associationsRejected(String reason) {
+    var c = registry.find("cordwatch.associations.rejected").tag("reason", reason).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /** Retention removed a study; {@code reason} is {@code age} or {@code disk}. */
+  public void studyRemoved(String reason, long bytes) {
+    counter(
+            "cordwatch.retention.studies.removed",
+            "Studies removed by retention, by rule",
+            "reason",
+            reason)
+        .increment();
+    Counter.builder("cordwatch.retention.removed")
+        .baseUnit("bytes")
+        .description("Instance bytes removed by retention")
+        .register(registry)
+        .increment(bytes);
+  }
+
+  /** Retention deleted expired quarantined files. */
+  public void quarantineExpired(int files, long bytes) {
+    counter("cordwatch.retention.quarantine.expired", "Quarantined files deleted when expired")
+        .increment(files);
+    Counter.builder("cordwatch.retention.quarantine.removed")
+        .baseUnit("bytes")
+        .description("Bytes of expired quarantined files deleted")
+        .register(registry)
+        .increment(bytes);
+  }
+
+  /** Studies retention removed under one rule ({@code age}, {@code disk}). */
+  public double studiesRemoved(String reason) {
+    var c = registry.find("cordwatch.retention.studies.removed").tag("reason", reason).counter();
+    return c == null ? 0 : c.count();
   }
 
   public double bytesReceived() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.cordwatch.auth.AuthConfig;
 import io.cordwatch.config.Settings;
 import io.cordwatch.receive.ReceiveConfig;
+import io.cordwatch.retention.RetentionConfig;
 import io.cordwatch.study.SelectionRules;
 import io.cordwatch.web.WebConfig;
 import java.nio.file.Path;
@@ -47,10 +48,47 @@ class StageSettingsTest {
             "SPINE_AI",
             List.of("MR1", "PACS"),
             4,
+            2,
             Duration.ofSeconds(10),
             Duration.ofSeconds(2),
             2L * 1024 * 1024),
         StageSettings.receive(s));
+  }
+
+  @Test
+  void oneCallingAeMayHoldHalfTheAssociationsRoundedUpUnlessSet() {
+    assertEquals(13, StageSettings.receive(Settings.load(null, Map.of())).maxAssociationsPerAe());
+    assertEquals(
+        1,
+        StageSettings.receive(Settings.load(null, Map.of("max-associations", "1")))
+            .maxAssociationsPerAe());
+    assertEquals(
+        3,
+        StageSettings.receive(Settings.load(null, Map.of("max-associations", "5")))
+            .maxAssociationsPerAe());
+    assertEquals(
+        5,
+        StageSettings.receive(
+                Settings.load(
+                    null, Map.of("max-associations", "5", "max-associations-per-ae", "5")))
+            .maxAssociationsPerAe());
+  }
+
+  @Test
+  void retentionGetsItsRulesAndTimer() {
+    Settings s =
+        Settings.load(
+            null,
+            Map.of(
+                "retention-max-age", "90d",
+                "retention-disk-high-water", "95",
+                "retention-disk-low-water", "85.5",
+                "quarantine-max-age", "7d",
+                "retention-interval", "0"));
+
+    assertEquals(
+        new RetentionConfig(Duration.ofDays(90), 95, 85.5, Duration.ofDays(7), Duration.ZERO),
+        StageSettings.retention(s));
   }
 
   @Test

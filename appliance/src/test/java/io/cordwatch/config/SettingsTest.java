@@ -37,6 +37,52 @@ class SettingsTest {
   }
 
   @Test
+  void retentionRemovesForDiskByDefaultButNeverForAgeUnlessTold() {
+    Settings s = Settings.load(null, Map.of());
+    assertEquals(Duration.ZERO, s.retentionMaxAge(), "age rule off by default");
+    assertEquals(90.0, s.retentionDiskHighWater());
+    assertEquals(80.0, s.retentionDiskLowWater());
+    assertEquals(Duration.ofDays(30), s.quarantineMaxAge());
+    assertEquals(Duration.ofMinutes(10), s.retentionInterval());
+    assertEquals(
+        Duration.ofDays(90),
+        Settings.load(null, Map.of("retention-max-age", "90d")).retentionMaxAge());
+  }
+
+  @Test
+  void aLowWaterMarkNotBelowTheHighOneStopsStartUp() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                Settings.load(
+                    null,
+                    Map.of("retention-disk-high-water", "85", "retention-disk-low-water", "85")));
+    assertTrue(
+        e.getMessage().startsWith("retention-disk-low-water: must be below"), e.getMessage());
+    assertEquals(
+        0.0,
+        Settings.load(null, Map.of("retention-disk-high-water", "0")).retentionDiskHighWater(),
+        "0 switches the disk rule off whatever the low water mark");
+  }
+
+  @Test
+  void aPerAeLimitAboveTheListenersLimitStopsStartUpNamingBothKeys() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                Settings.load(
+                    null, Map.of("max-associations", "4", "max-associations-per-ae", "5")));
+    assertTrue(e.getMessage().contains("max-associations-per-ae"), e.getMessage());
+    assertTrue(e.getMessage().contains("max-associations (4)"), e.getMessage());
+    assertEquals(
+        4,
+        Settings.load(null, Map.of("max-associations", "4", "max-associations-per-ae", "4"))
+            .maxAssociationsPerAe());
+  }
+
+  @Test
   void streamingRetryAndBoxesApiKeysAreReadFromYamlIncludingItsOnOff() throws Exception {
     Path yaml = tmp.resolve("grading.yaml");
     Files.writeString(

@@ -147,6 +147,12 @@ final class RawScu implements AutoCloseable {
     return new Response(status, comment);
   }
 
+  /** Writes bytes as they are, framing and all (for peers that misbehave on purpose). */
+  void writeRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
   /** Sends A-RELEASE-RQ and waits for the RP. */
   void release() throws IOException {
     out.write(new byte[] {0x05, 0, 0, 0, 0, 4, 0, 0, 0, 0});
@@ -168,6 +174,21 @@ final class RawScu implements AutoCloseable {
       return type == -1 || type == 0x07;
     } catch (java.net.SocketTimeoutException e) {
       return false;
+    }
+  }
+
+  /**
+   * The type of the next PDU the receiver sends within {@code millis}: -1 when the connection
+   * closed (or was reset) instead, -2 when nothing came.
+   */
+  int nextPduType(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+    try {
+      return in.read();
+    } catch (java.net.SocketTimeoutException e) {
+      return -2;
+    } catch (java.net.SocketException reset) {
+      return -1;
     }
   }
 

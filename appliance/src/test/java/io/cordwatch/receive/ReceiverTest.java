@@ -304,8 +304,11 @@ class ReceiverTest {
             tmp.resolve("study"), new SyntheticStudy.Spec(52, false, false, 32, 10));
     List<RawScu> open = new ArrayList<>();
     try {
+      // Two calling AEs (13 and 12): one alone may hold only half of the 25 slots, rounded up.
       for (int i = 0; i < 25; i++) {
-        RawScu scu = RawScu.associate(port, "RAWSCU", "CORDWATCH", Uids.MR_IMAGE_STORAGE);
+        RawScu scu =
+            RawScu.associate(
+                port, i % 2 == 0 ? "RAWSCU" : "PIXELMED", "CORDWATCH", Uids.MR_IMAGE_STORAGE);
         open.add(scu);
         Path f = files.get(i);
         String uid = Attribute.getSingleStringValueOrNull(read(f), TagFromName.SOPInstanceUID);

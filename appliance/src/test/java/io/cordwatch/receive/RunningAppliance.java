@@ -21,7 +21,7 @@ public final class RunningAppliance {
 
   /**
    * The settings of a test appliance as a mutable map: loopback, free ports, the test callers
-   * allowed, no disk reserve, short ARTIM and idle timeouts.
+   * allowed, no disk reserve, short ARTIM and idle timeouts, no retention timer.
    */
   public static Map<String, String> flags(Path dataDir) {
     Map<String, String> m = new HashMap<>();
@@ -33,6 +33,9 @@ public final class RunningAppliance {
     m.put("disk-reserve", "0");
     m.put("artim-timeout", "2s");
     m.put("idle-timeout", "10s");
+    // Retention runs only where a test runs it: a full disk on the test machine must not remove
+    // the studies a test is looking at.
+    m.put("retention-interval", "0");
     return m;
   }
 

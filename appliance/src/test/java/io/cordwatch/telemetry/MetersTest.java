@@ -21,4 +21,21 @@ class MetersTest {
     assertTrue(scrape.contains("cordwatch_grading_streaming_ready 1.0"), scrape);
     assertTrue(!scrape.contains("NaN"), scrape);
   }
+
+  @Test
+  void theVolumeGaugesReadBytesAndInodesAsRatiosAndNanWhenUnreadable() {
+    Meters meters = new Meters();
+    meters.bindVolume(p -> new VolumeFigures(75, 25, 200, 50), java.nio.file.Path.of("data"));
+    String scrape = meters.scrape();
+    assertTrue(scrape.contains("cordwatch_disk_used_ratio 0.75"), scrape);
+    assertTrue(scrape.contains("cordwatch_disk_inodes_used_ratio 0.75"), scrape);
+
+    Meters broken = new Meters();
+    broken.bindVolume(
+        p -> {
+          throw new java.io.IOException("gone");
+        },
+        java.nio.file.Path.of("data"));
+    assertTrue(broken.scrape().contains("cordwatch_disk_used_ratio NaN"), broken.scrape());
+  }
 }
