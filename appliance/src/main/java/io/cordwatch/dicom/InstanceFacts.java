@@ -55,47 +55,4 @@ public record InstanceFacts(
   public InstanceFacts {
     frameOrientations = frameOrientations == null ? List.of() : List.copyOf(frameOrientations);
   }
-
-  /** Facts without a study date and time (what tests and older callers build). */
-  public InstanceFacts(
-      String sopClassUid,
-      String sopInstanceUid,
-      String studyInstanceUid,
-      String seriesInstanceUid,
-      String modality,
-      Integer seriesNumber,
-      Integer instanceNumber,
-      String seriesDescription,
-      String protocolName,
-      String sequenceName,
-      String scanningSequence,
-      Double echoTimeMs,
-      Double repetitionTimeMs,
-      List<double[]> frameOrientations,
-      int frames,
-      Integer rows,
-      Integer columns,
-      String bodyPartExamined) {
-    this(
-        sopClassUid,
-        sopInstanceUid,
-        studyInstanceUid,
-        seriesInstanceUid,
-        modality,
-        seriesNumber,
-        instanceNumber,
-        seriesDescription,
-        protocolName,
-        sequenceName,
-        scanningSequence,
-        echoTimeMs,
-        repetitionTimeMs,
-        frameOrientations,
-        frames,
-        rows,
-        columns,
-        bodyPartExamined,
-        null,
-        null);
-  }
 }

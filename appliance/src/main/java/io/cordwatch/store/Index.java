@@ -495,19 +495,7 @@ public final class Index implements AutoCloseable {
                       r.model(),
                       r.modelGrade(),
                       r.userName()));
-          return new ReviewRow(
-              id,
-              r.studyUid(),
-              r.seriesUid(),
-              r.sopInstanceUid(),
-              r.frame(),
-              r.decision(),
-              r.grade(),
-              r.modelGrade(),
-              r.model(),
-              r.box(),
-              r.userName(),
-              r.atMs());
+          return r.withId(id);
         });
   }
 

@@ -170,6 +170,23 @@ public final class Records {
     public boolean studyLevel() {
       return sopInstanceUid == null;
     }
+
+    /** The same decision as stored under {@code rowId}. */
+    ReviewRow withId(long rowId) {
+      return new ReviewRow(
+          rowId,
+          studyUid,
+          seriesUid,
+          sopInstanceUid,
+          frame,
+          decision,
+          grade,
+          modelGrade,
+          model,
+          box,
+          userName,
+          atMs);
+    }
   }
 
   /**

@@ -471,7 +471,9 @@ class SeriesSelectorTest {
           Math.max(1, orientations.size()),
           256,
           256,
-          bodyPart);
+          bodyPart,
+          null,
+          null);
     }
   }
 }

@@ -155,6 +155,8 @@ class SeriesTrackerTest {
               1,
               64,
               64,
+              null,
+              null,
               null);
       index.recordInstance(
           new InstanceRow(
