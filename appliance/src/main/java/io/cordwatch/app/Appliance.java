@@ -384,6 +384,16 @@ public final class Appliance implements AutoCloseable {
     } catch (BundleException e) {
       throw new ConfigException("bundle: " + e.getMessage());
     }
+    if (settings.siteHighThreshold() != null) {
+      LOG.info(
+          "site operating point: a slice is called high from P(high) "
+              + settings.siteHighThreshold()
+              + " (site-high-threshold), not the bundle's "
+              + (bundle.highThreshold().isPresent()
+                  ? bundle.highThreshold().getAsDouble()
+                  : "nearest-prototype rule"));
+      bundle = bundle.withSiteHighThreshold(settings.siteHighThreshold());
+    }
     ConfiguredBoxes boxes;
     try {
       boxes = ConfiguredBoxes.open(bundle, settings.boxes());

@@ -176,6 +176,17 @@ public final class Keys {
               null,
               "Canal boxes: a labels.csv or a folder of LabelImg VOC XML; they win over the bundle's"
                   + " localizer, which finds the rest."));
+  public static final Setting<Double> SITE_HIGH_THRESHOLD =
+      declare(
+          Setting.optionalNumber(
+                  "site-high-threshold",
+                  "The site's own operating point: the P(high) from which a slice is called high,"
+                      + " instead of the bundle's head.high_threshold (choose it with cordwatch"
+                      + " validate --target-sensitivity on the site's own labelled studies). Every"
+                      + " verdict names it as a site setting. Empty: the bundle's.")
+              .check(
+                  t -> t == null || (t > 0 && t < 1),
+                  t -> "must be between 0 and 1 (a probability), was " + t));
   public static final Setting<String> PROFILE =
       declare(
           Setting.text(

@@ -166,6 +166,25 @@ public final class Setting<T> {
         });
   }
 
+  /** A number with no default: null when not set. */
+  static Setting<Double> optionalNumber(String key, String doc) {
+    return of(
+        key,
+        "number",
+        null,
+        doc,
+        (k, s) -> {
+          if (s == null || s.isBlank()) {
+            return null;
+          }
+          try {
+            return Double.parseDouble(s.trim());
+          } catch (NumberFormatException e) {
+            throw new ConfigException(k + ": '" + s + "' is not a number");
+          }
+        });
+  }
+
   static Setting<Long> size(String key, String defaultValue, String doc) {
     return of(key, "size", defaultValue, doc, Setting::parseSize);
   }

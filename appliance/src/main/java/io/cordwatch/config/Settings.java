@@ -40,6 +40,7 @@ import java.util.Set;
  * @param t2MinRepetitionTimeMs {@link Keys#T2_MIN_TR}
  * @param bundle {@link Keys#BUNDLE}
  * @param boxes {@link Keys#BOXES}
+ * @param siteHighThreshold {@link Keys#SITE_HIGH_THRESHOLD}; null when not set
  * @param profile {@link Keys#PROFILE}
  * @param profiles {@link Keys#PROFILES}
  * @param gpuRetry {@link Keys#GPU_RETRY}
@@ -88,6 +89,7 @@ public record Settings(
     double t2MinRepetitionTimeMs,
     Path bundle,
     Path boxes,
+    Double siteHighThreshold,
     String profile,
     Path profiles,
     Duration gpuRetry,
@@ -213,6 +215,7 @@ public record Settings(
             v.get(Keys.T2_MIN_TR),
             v.get(Keys.BUNDLE),
             v.get(Keys.BOXES),
+            v.get(Keys.SITE_HIGH_THRESHOLD),
             v.get(Keys.PROFILE),
             v.get(Keys.PROFILES),
             v.get(Keys.GPU_RETRY),

@@ -18,6 +18,7 @@ import java.util.OptionalDouble;
 public final class HighDecision {
   private final boolean[] high;
   private final OptionalDouble threshold;
+  private final String source;
 
   /**
    * @param classes class names in head order
@@ -25,6 +26,12 @@ public final class HighDecision {
    * @param threshold the P(high) threshold in (0, 1); empty for the nearest prototype
    */
   public HighDecision(List<String> classes, List<String> highGrade, OptionalDouble threshold) {
+    this(classes, highGrade, threshold, "");
+  }
+
+  private HighDecision(
+      List<String> classes, List<String> highGrade, OptionalDouble threshold, String source) {
+    this.source = source;
     this.high = new boolean[classes.size()];
     for (int c = 0; c < classes.size(); c++) {
       high[c] = highGrade.contains(classes.get(c));
@@ -40,7 +47,11 @@ public final class HighDecision {
 
   /** The decision a bundle describes. */
   public static HighDecision of(Bundle bundle) {
-    return new HighDecision(bundle.classes(), bundle.highGrade(), bundle.highThreshold());
+    return new HighDecision(
+        bundle.classes(),
+        bundle.highGrade(),
+        bundle.highThreshold(),
+        bundle.siteHighThreshold() ? " (site setting)" : "");
   }
 
   /** P(high) from the head's probabilities, in class order. */
@@ -59,8 +70,13 @@ public final class HighDecision {
     return threshold.isPresent() ? pHigh >= threshold.getAsDouble() : high[nearest];
   }
 
-  /** The rule in words: {@code "threshold 0.23"} or {@code "nearest prototype"}. */
+  /**
+   * The rule in words: {@code "threshold 0.23"}, {@code "threshold 0.31 (site setting)"} or {@code
+   * "nearest prototype"}; every verdict carries it.
+   */
   public String describe() {
-    return threshold.isPresent() ? "threshold " + threshold.getAsDouble() : "nearest prototype";
+    return threshold.isPresent()
+        ? "threshold " + threshold.getAsDouble() + source
+        : "nearest prototype";
   }
 }

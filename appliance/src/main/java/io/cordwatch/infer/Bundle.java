@@ -34,6 +34,8 @@ import java.util.OptionalDouble;
  * @param calibration the optional INT8 calibration slices (TensorRT on a GPU builds an INT8 engine
  *     only with them)
  * @param provenance where the model came from
+ * @param siteHighThreshold whether {@code highThreshold} is the site's own operating point (the
+ *     {@code site-high-threshold} setting, {@link #withSiteHighThreshold}) rather than the bundle's
  */
 public record Bundle(
     Path source,
@@ -54,7 +56,8 @@ public record Bundle(
     VerdictLimits verdictLimits,
     PreprocessingSpec preprocessing,
     Optional<BundleCalibration> calibration,
-    Provenance provenance) {
+    Provenance provenance,
+    boolean siteHighThreshold) {
 
   /** The classes of a bundle whose manifest names none: the Bilsky grades' labels. */
   public static final List<String> DEFAULT_CLASSES = Grade.labels();
@@ -66,6 +69,45 @@ public record Bundle(
     prototypes = copy(prototypes);
     classes = List.copyOf(classes);
     highGrade = List.copyOf(highGrade);
+  }
+
+  /**
+   * This bundle with the site's own P(high) threshold in place of {@code head.high_threshold}. The
+   * confident band starts at the higher of the two, so a high call at or above the site's threshold
+   * is never below the band's start merely because the site chose a higher threshold.
+   *
+   * @throws IllegalArgumentException unless 0 < threshold < 1
+   */
+  public Bundle withSiteHighThreshold(double threshold) {
+    if (!(threshold > 0 && threshold < 1)) {
+      throw new IllegalArgumentException("a P(high) threshold is in (0, 1), got " + threshold);
+    }
+    VerdictLimits limits =
+        new VerdictLimits(
+            verdictLimits.maxUncertainFraction(),
+            verdictLimits.maxNoRoiFraction(),
+            Math.max(verdictLimits.confidentHighThreshold(), threshold));
+    return new Bundle(
+        source,
+        directory,
+        name,
+        formatVersion,
+        backbone,
+        embeddingWidth,
+        localizer,
+        prototypesFile,
+        prototypes,
+        classes,
+        highGrade,
+        temperature,
+        oodScale,
+        oodThreshold,
+        OptionalDouble.of(threshold),
+        limits,
+        preprocessing,
+        calibration,
+        provenance,
+        true);
   }
 
   /** K x D; a copy, since the bundle is immutable. */

@@ -180,7 +180,8 @@ final class BundleChecks {
         limits,
         pre,
         calibration,
-        provenance);
+        provenance,
+        false);
   }
 
   private static Provenance provenance(ProvenanceEntry p, Values v) {

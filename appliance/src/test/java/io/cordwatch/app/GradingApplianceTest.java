@@ -62,6 +62,8 @@ class GradingApplianceTest {
     flags.put("release-grace", "100ms");
     flags.put("bundle", bundle.toString());
     flags.put("boxes", phantom.resolve("labels.csv").toString());
+    // The site's operating point replaces the bundle's rule (the test bundle has no threshold).
+    flags.put("site-high-threshold", "0.5");
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
       token = Credentials.writeToken(appliance.index());
       String base = "http://127.0.0.1:" + appliance.httpPort();
@@ -98,6 +100,7 @@ class GradingApplianceTest {
       JsonNode verdict = axial.get("verdict");
       assertEquals("torch-tiny-test", verdict.path("model").path("name").asText());
       assertEquals("onnxruntime-cpu", verdict.path("model").path("engine").asText());
+      assertEquals("threshold 0.5 (site setting)", verdict.path("model").path("decision").asText());
       assertEquals(40, verdict.path("counts").path("slices").asInt());
       assertEquals(labelled.size(), verdict.path("counts").path("graded").asInt());
       assertTrue(List.of("high", "low").contains(verdict.path("group").asText()));
@@ -112,6 +115,10 @@ class GradingApplianceTest {
             sum += p.asDouble();
           }
           assertEquals(1.0, sum, 1e-5);
+          assertEquals(
+              slice.path("p_high").asDouble() >= 0.5,
+              slice.path("high_call").asBoolean(),
+              "called by the site's threshold: " + slice);
           assertTrue(slice.path("box").path("x1").asInt() > slice.path("box").path("x0").asInt());
           assertTrue(slice.path("uncertain").isBoolean());
           assertEquals(1, slice.path("frame").asInt());

@@ -37,6 +37,20 @@ class SettingsTest {
   }
 
   @Test
+  void theSiteThresholdIsUnsetByDefaultAndMustBeAProbability() {
+    assertEquals(null, Settings.load(null, Map.of()).siteHighThreshold());
+    assertEquals(
+        0.31, Settings.load(null, Map.of("site-high-threshold", "0.31")).siteHighThreshold());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> Settings.load(null, Map.of("site-high-threshold", "1.5")));
+    assertEquals(
+        "site-high-threshold: must be between 0 and 1 (a probability), was 1.5", e.getMessage());
+    assertThrows(
+        ConfigException.class, () -> Settings.load(null, Map.of("site-high-threshold", "high")));
+  }
+
+  @Test
   void retentionRemovesForDiskByDefaultButNeverForAgeUnlessTold() {
     Settings s = Settings.load(null, Map.of());
     assertEquals(Duration.ZERO, s.retentionMaxAge(), "age rule off by default");

@@ -1,0 +1,36 @@
+package io.cordwatch.infer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cordwatch.grade.HighDecision;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The site's operating point in place of the shipped bundle's threshold. */
+class SiteHighThresholdTest {
+  private static final Path SHIPPED = Path.of("demo-bundle").toAbsolutePath();
+
+  @Test
+  void replacesTheThresholdRaisesTheConfidentBandIfNeededAndSaysSoOnEveryVerdict() {
+    Bundle shipped = Bundles.load(SHIPPED);
+    assertFalse(shipped.siteHighThreshold());
+    double bandStart = shipped.verdictLimits().confidentHighThreshold();
+
+    Bundle low = shipped.withSiteHighThreshold(0.2);
+    assertTrue(low.siteHighThreshold());
+    assertEquals(0.2, low.highThreshold().getAsDouble());
+    assertEquals(bandStart, low.verdictLimits().confidentHighThreshold(), "band kept");
+    assertEquals("threshold 0.2 (site setting)", HighDecision.of(low).describe());
+    assertTrue(HighDecision.of(low).call(0, 0.2));
+    assertFalse(HighDecision.of(low).call(5, 0.19));
+
+    Bundle high = shipped.withSiteHighThreshold(0.9);
+    assertEquals(0.9, high.verdictLimits().confidentHighThreshold(), "band starts at the site's");
+    assertEquals(
+        "threshold " + shipped.highThreshold().getAsDouble(), HighDecision.of(shipped).describe());
+    assertThrows(IllegalArgumentException.class, () -> shipped.withSiteHighThreshold(1));
+  }
+}
