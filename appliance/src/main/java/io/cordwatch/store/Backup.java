@@ -47,7 +47,9 @@ import org.sqlite.SQLiteConfig;
  * content, so moved to {@code quarantine/superseded/}; or removed by hand) is looked for there,
  * else listed in the manifest as missing: the appliance's start-up reconciliation drops such rows
  * after a restore, as it would have on the original box. Files are copied, never hard-linked (a
- * link would share the very inode the backup is meant to outlive), and each is fsync'd.
+ * link would share the very inode the backup is meant to outlive), and each is fsync'd. The
+ * quarantine and the outbox's results documents (SR, KOS, alerts waiting for delivery; each written
+ * before the row that names it commits) are copied whole after the snapshot.
  *
  * <p>The manifest ({@value #MANIFEST}) is written last, so a backup without one is incomplete and
  * restore refuses it. It names the index copy's sha256, which restore checks before anything is
@@ -60,6 +62,10 @@ public final class Backup {
   public static final String MANIFEST = "manifest.json";
 
   private static final String INDEX = "index.db";
+
+  /** Results documents for the PACS (publish writes them, the outbox rows name them). */
+  private static final String OUTBOX = "outbox";
+
   private static final int FORMAT = 1;
   private static final long PROGRESS_EVERY_MS = 5_000;
   private static final ObjectMapper JSON =
@@ -159,6 +165,9 @@ public final class Backup {
       }
     }
     long[] quarantine = copyTree(data.resolve("quarantine"), dir.resolve("quarantine"), dirs);
+    // Results documents waiting for a PACS: written before the row that names them commits, so
+    // every pending row of the snapshot finds its file here.
+    long[] outbox = copyTree(data.resolve(OUTBOX), dir.resolve(OUTBOX), dirs);
     for (Path d : dirs) {
       fsync(d);
     }
@@ -185,7 +194,9 @@ public final class Backup {
             + missing.size()
             + " missing, "
             + quarantine[0]
-            + " quarantine files, index "
+            + " quarantine files, "
+            + outbox[0]
+            + " outbox documents, index "
             + mb(indexBytes)
             + " in "
             + dir);
@@ -299,6 +310,7 @@ public final class Backup {
       bytes += copy(inside(src, r.path()), target);
     }
     long[] quarantine = copyTree(src.resolve("quarantine"), data.resolve("quarantine"), dirs);
+    long[] outbox = copyTree(src.resolve(OUTBOX), data.resolve(OUTBOX), dirs);
     for (Path d : dirs) {
       fsync(d);
     }
@@ -320,7 +332,9 @@ public final class Backup {
             + mb(bytes)
             + "), "
             + quarantine[0]
-            + " quarantine files, index last, in "
+            + " quarantine files, "
+            + outbox[0]
+            + " outbox documents, index last, in "
             + data);
     return new Summary(
         data,

@@ -149,6 +149,9 @@ class BackupRestoreTest {
     try (Appliance appliance = RunningAppliance.start(data)) {
       assertEquals(
           files.size(), Peers.successes(Peers.storescu(appliance.dicomPort(), "STORESCU", files)));
+      // A results document waiting for the PACS (the publish stage writes these).
+      Files.createDirectories(data.resolve("outbox"));
+      Files.writeString(data.resolve("outbox/2.25.7.dcm"), "document");
       assertEquals(0, Main.run("backup", "--data-dir", data.toString(), "--out", out.toString()));
       before = appliance.index().studies(null, 100);
     }
@@ -156,6 +159,7 @@ class BackupRestoreTest {
     assertEquals(
         0, Main.run("restore", "--from", out.toString(), "--data-dir", restored.toString()));
     assertEquals("rwx------", mode(restored));
+    assertEquals("document", Files.readString(restored.resolve("outbox/2.25.7.dcm")));
     try (Appliance appliance = RunningAppliance.start(restored)) {
       List<StudyRow> after = appliance.index().studies(null, 100);
       assertEquals(1, after.size());
