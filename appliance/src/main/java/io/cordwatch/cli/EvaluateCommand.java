@@ -202,7 +202,9 @@ final class EvaluateCommand implements Callable<Integer> {
     out.println("  Cohen's kappa:   " + StatsJson.text(r.cohenKappa(), "one category only"));
     out.println("  weighted kappa:  " + StatsJson.text(r.weightedKappa(), "one category only"));
     matrix(out, r.grades(), "reference \\ predicted");
-    out.println("slice level, high (1c/2/3) vs low:");
+    out.println(
+        "slice level, high (1c/2/3) vs low by the predicted grade (nearest prototype; the"
+            + " bundle's own P(high) call is in the study-clustered line below):");
     high(out, r.dichotomous());
     matrix(out, r.highLow(), "reference \\ predicted");
     out.println("per grade (reference): n, correct, under-graded, over-graded");

@@ -213,7 +213,7 @@ final class EvaluationChecks {
     List<String> out = new ArrayList<>();
     ClusteredBootstrap.Result c = r.clustered();
     out.add(
-        "slice level, high vs low, 95% intervals clustered by study (bootstrap over "
+        "slice level, high vs low by the bundle's call, 95% intervals clustered by study (bootstrap over "
             + c.clusters()
             + " studies, "
             + c.replicates()

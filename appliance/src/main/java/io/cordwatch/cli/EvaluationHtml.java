@@ -66,7 +66,7 @@ final class EvaluationHtml {
 
     h.append("<h2>Confusion matrices</h2>\n");
     heatMap(h, r.grades(), "Table 2. Slices by reference grade (rows) and predicted grade");
-    heatMap(h, r.highLow(), "Table 3. Slices, high vs low grade");
+    heatMap(h, r.highLow(), "Table 3. Slices, high vs low grade (by the predicted grade)");
     heatMap(h, StudySummary.table(r.studies()), "Table 4. Studies, high vs low grade");
 
     h.append("<table><caption>Table 5. Errors by reference grade</caption>")
