@@ -39,9 +39,7 @@ final class PlainHttp implements Filter {
   private final HostCheck hosts;
   private final IntSupplier httpsPort;
 
-  /**
-   * @param httpsPort the port the HTTPS listener bound (asked for once it is known)
-   */
+  /** {@code httpsPort} says the port the HTTPS listener bound; it is asked once that is known. */
   PlainHttp(WebContext ctx, IntSupplier httpsPort) {
     this.ctx = ctx;
     this.hosts = new HostCheck(ctx.config());

@@ -14,6 +14,10 @@ import javax.net.ssl.SSLContext;
  * can be started before the DICOM listener and stopped after it, and a fault in a request never
  * reaches the receiving pipeline.
  *
+ * <p>With HTTPS on, HTTPS is Helidon's default listener and plain HTTP a second, named one over the
+ * same routes behind {@link PlainHttp} (or none, {@code http-mode: off}); both are one Helidon
+ * server, started and stopped together.
+ *
  * <p>Helidon's own shutdown hook is turned off: the appliance closes its parts in order (stop
  * taking studies, drain, close the index), and a second hook racing that order would make the order
  * a matter of luck.
@@ -160,7 +164,7 @@ public final class WebServer implements AutoCloseable {
 
   /**
    * Every route the appliance serves, with JSON errors for anything unmatched or failing. Public so
-   * that tests and other servers (a TLS listener later) mount exactly the same routes.
+   * that tests and other servers mount exactly the same routes; both listeners use it.
    */
   public static void routing(HttpRouting.Builder routing, WebContext ctx) {
     routing
