@@ -63,7 +63,6 @@ final class Guard implements Filter {
   Guard(WebContext ctx) {
     this.ctx = ctx;
     this.hosts = new HostCheck(ctx.config());
-    LOG.info("http: answering Host names " + hosts.names() + " and any IP address");
   }
 
   @Override

@@ -108,6 +108,8 @@ public final class WebServer implements AutoCloseable {
                 });
       }
     }
+    // Logged here, once, rather than by each listener's Guard.
+    LOG.info("http: answering Host names " + new HostCheck(c).names() + " and any IP address");
     String where = bind + ":" + (tls == null ? c.httpPort() : c.httpsPort() + ", " + c.httpPort());
     io.helidon.webserver.WebServer server;
     try {
