@@ -42,6 +42,7 @@ import io.cordwatch.telemetry.Meters;
 import io.cordwatch.telemetry.VolumeUsage;
 import io.cordwatch.web.Accelerator;
 import io.cordwatch.web.ApiToken;
+import io.cordwatch.web.TlsIdentity;
 import io.cordwatch.web.WebContext;
 import io.cordwatch.web.WebServer;
 import java.io.IOException;
@@ -96,7 +97,8 @@ public final class Appliance implements AutoCloseable {
   private final RetentionWorker retention;
   private boolean closed;
 
-  private Appliance(Settings settings, Clock clock, ApiToken apiToken) throws IOException {
+  private Appliance(Settings settings, Clock clock, ApiToken apiToken, TlsIdentity tls)
+      throws IOException {
     this.settings = settings;
     this.startedAt = clock.instant();
     this.index = Index.open(settings.dataDir().resolve("index.db"), new RegradeOnBoxChange());
@@ -212,7 +214,8 @@ public final class Appliance implements AutoCloseable {
                   startedAt,
                   this::accelerator,
                   apiToken,
-                  access));
+                  access),
+              tls);
     } catch (RuntimeException e) {
       receiver.close();
       outbox.close();
@@ -523,8 +526,9 @@ public final class Appliance implements AutoCloseable {
   /** Starts the appliance; the DICOM port is accepting when this returns. */
   public static Appliance start(Settings settings, Clock clock) {
     ApiToken token = apiToken(settings);
+    TlsIdentity tls = tls(settings, clock);
     try {
-      return new Appliance(settings, clock, token);
+      return new Appliance(settings, clock, token, tls);
     } catch (IOException e) {
       throw new UncheckedIOException("start-up failed: " + e.getMessage(), e);
     }
@@ -550,12 +554,36 @@ public final class Appliance implements AutoCloseable {
     return token;
   }
 
+  /**
+   * The HTTPS certificate and key, read before anything starts so that a file that cannot be used
+   * stops start-up before the DICOM port opens; null without HTTPS.
+   */
+  private static TlsIdentity tls(Settings settings, Clock clock) {
+    if (settings.tlsCert() == null) {
+      return null;
+    }
+    try {
+      return TlsIdentity.load(settings.tlsCert(), settings.tlsKey(), clock.instant());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          e.getMessage()
+              + ". CordWatch did not start: fix the file, or remove tls-cert and tls-key to serve"
+              + " plain HTTP only");
+    }
+  }
+
   public int dicomPort() {
     return receiver.port();
   }
 
+  /** The plain HTTP port, -1 with {@code http-mode: off}. */
   public int httpPort() {
     return web.port();
+  }
+
+  /** The HTTPS port, -1 without HTTPS. */
+  public int httpsPort() {
+    return web.httpsPort();
   }
 
   public Index index() {

@@ -5,6 +5,7 @@ import io.cordwatch.config.Settings;
 import io.cordwatch.receive.ReceiveConfig;
 import io.cordwatch.retention.RetentionConfig;
 import io.cordwatch.study.SelectionRules;
+import io.cordwatch.web.HttpMode;
 import io.cordwatch.web.WebConfig;
 
 /**
@@ -59,7 +60,12 @@ public final class StageSettings {
         s.apiTokenFile(),
         s.allowedHosts(),
         s.statusPageLogin(),
-        s.dataDir());
+        s.dataDir(),
+        s.httpsPort(),
+        s.tlsCert(),
+        s.tlsKey(),
+        HttpMode.of(s.httpMode()),
+        s.httpMaxConnections());
   }
 
   /** Access control's settings: session timeouts and the login throttle. */

@@ -38,6 +38,48 @@ public final class Keys {
       declare(Setting.port("http-port", "8080", "HTTP listener port (0 picks a free one)."));
   public static final Setting<String> BIND =
       declare(Setting.text("bind", "0.0.0.0", "Address both listeners bind to."));
+  public static final Setting<Integer> HTTPS_PORT =
+      declare(
+          Setting.port(
+              "https-port",
+              "8443",
+              "HTTPS listener port, used when tls-cert and tls-key are set (0 picks a free one)."));
+  public static final Setting<Path> TLS_CERT =
+      declare(
+          Setting.path(
+              "tls-cert",
+              null,
+              "PEM file with the HTTPS server certificate first, then its intermediate CA"
+                  + " certificates; set with tls-key to turn HTTPS on."));
+  public static final Setting<Path> TLS_KEY =
+      declare(
+          Setting.path(
+              "tls-key",
+              null,
+              "PEM file with the certificate's private key (unencrypted PKCS#8, BEGIN PRIVATE KEY;"
+                  + " RSA or EC); readable by the appliance's user only (mode 600 or 640), else"
+                  + " start-up is refused."));
+  public static final Setting<String> HTTP_MODE =
+      declare(
+          Setting.text(
+                  "http-mode",
+                  null,
+                  "What http-port does when HTTPS is on: redirect (pages to HTTPS; nothing with a"
+                      + " password, token or session is taken), serve (what needs no login, such as"
+                      + " the status page for a wall screen; the rest as redirect) or off (no HTTP"
+                      + " listener). Without HTTPS only serve is allowed.")
+              .check(
+                  m -> m == null || m.isEmpty() || List.of("serve", "redirect", "off").contains(m),
+                  m -> "'" + m + "' is not serve, redirect or off")
+              .defaultSays("redirect with tls-cert, else serve"));
+  public static final Setting<Integer> HTTP_MAX_CONNECTIONS =
+      declare(
+          Setting.wholeNumber(
+                  "http-max-connections",
+                  "200",
+                  "Connections each web listener (HTTP, HTTPS) holds open at once; one more is not"
+                      + " accepted until another closes (it waits in the system's accept queue).")
+              .check(n -> n >= 1 && n <= 100_000, n -> "must be 1 to 100000, was " + n));
   public static final Setting<String> AE_TITLE =
       declare(Setting.aeTitle("ae-title", "CORDWATCH", "Our (called) AE title."));
   public static final Setting<List<String>> ALLOW_AE =

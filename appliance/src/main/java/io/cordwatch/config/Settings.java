@@ -20,6 +20,11 @@ import java.util.Set;
  * @param dicomPort {@link Keys#DICOM_PORT}
  * @param httpPort {@link Keys#HTTP_PORT}
  * @param bind {@link Keys#BIND}
+ * @param httpsPort {@link Keys#HTTPS_PORT}
+ * @param tlsCert {@link Keys#TLS_CERT} (null: no HTTPS)
+ * @param tlsKey {@link Keys#TLS_KEY} (null: no HTTPS)
+ * @param httpMode {@link Keys#HTTP_MODE}: serve, redirect or off, the default filled in
+ * @param httpMaxConnections {@link Keys#HTTP_MAX_CONNECTIONS}
  * @param aeTitle {@link Keys#AE_TITLE}
  * @param allowAe {@link Keys#ALLOW_AE}
  * @param maxAssociations {@link Keys#MAX_ASSOCIATIONS}
@@ -69,6 +74,11 @@ public record Settings(
     int dicomPort,
     int httpPort,
     String bind,
+    int httpsPort,
+    Path tlsCert,
+    Path tlsKey,
+    String httpMode,
+    int httpMaxConnections,
     String aeTitle,
     List<String> allowAe,
     int maxAssociations,
@@ -118,6 +128,23 @@ public record Settings(
     allowedHosts = List.copyOf(allowedHosts);
     forwardTo = List.copyOf(forwardTo);
     alertWebhooks = List.copyOf(alertWebhooks);
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ConfigException(
+          (tlsCert == null ? "tls-cert" : "tls-key")
+              + ": must be set with "
+              + (tlsCert == null ? "tls-key" : "tls-cert")
+              + " (HTTPS needs both the certificate and its private key)");
+    }
+    if (httpMode == null || httpMode.isEmpty()) {
+      httpMode = tlsCert == null ? "serve" : "redirect";
+    }
+    if (tlsCert == null && !httpMode.equals("serve")) {
+      throw new ConfigException(
+          "http-mode: "
+              + httpMode
+              + " needs HTTPS (tls-cert and tls-key); without them HTTP is the only listener and"
+              + " must serve");
+    }
     if (!alertWebhooks.isEmpty() && alertKeyFile == null) {
       throw new ConfigException(
           "alert-key-file: must be set with alert-webhooks (alerts are always signed)");
@@ -195,6 +222,11 @@ public record Settings(
             v.get(Keys.DICOM_PORT),
             v.get(Keys.HTTP_PORT),
             v.get(Keys.BIND),
+            v.get(Keys.HTTPS_PORT),
+            v.get(Keys.TLS_CERT),
+            v.get(Keys.TLS_KEY),
+            v.get(Keys.HTTP_MODE),
+            v.get(Keys.HTTP_MAX_CONNECTIONS),
             v.get(Keys.AE_TITLE),
             v.get(Keys.ALLOW_AE),
             v.get(Keys.MAX_ASSOCIATIONS),

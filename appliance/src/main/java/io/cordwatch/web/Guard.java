@@ -45,6 +45,12 @@ final class Guard implements Filter {
   static final String CONTENT_SECURITY_POLICY =
       "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
+  /**
+   * On every HTTPS answer when plain HTTP does not serve pages (http-mode redirect or off): a year,
+   * this host only (other hosts of the site's domain are not ours to decide for).
+   */
+  static final String STRICT_TRANSPORT_SECURITY = "max-age=31536000";
+
   /** The name the deprecated {@code api-token-file} token goes by in logs and audit rows. */
   static final String LEGACY_TOKEN = "api-token-file";
 
@@ -57,12 +63,16 @@ final class Guard implements Filter {
   Guard(WebContext ctx) {
     this.ctx = ctx;
     this.hosts = new HostCheck(ctx.config());
-    LOG.info("http: answering Host names " + hosts.names() + " and any IP address");
   }
 
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     harden(res);
+    if (req.isSecure() && ctx.config().httpMode() != HttpMode.SERVE) {
+      // Not with http-mode serve: a browser told this would go to https://host:http-port, which
+      // is the plain listener, and the wall screen's status page would stop loading.
+      res.header(HeaderNames.STRICT_TRANSPORT_SECURITY, STRICT_TRANSPORT_SECURITY);
+    }
     if (!hosts.allowed(req.authority())) {
       LOG.warning("http: refused a request for Host '" + printable(req.authority()) + "'");
       Replies.error(

@@ -17,6 +17,11 @@ import java.util.List;
  * @param statusPageLogin whether the status page and {@code /api/v1/status} need a login
  * @param dataDir the data directory, where the stored instances the key-image PNGs are drawn from
  *     lie (the index holds their paths relative to it)
+ * @param httpsPort port of the HTTPS listener when {@code tlsCert} is set; 0 picks a free one
+ * @param tlsCert PEM certificate chain for HTTPS; null: no HTTPS
+ * @param tlsKey PEM (PKCS#8) private key of {@code tlsCert}; null exactly when tlsCert is
+ * @param httpMode what the plain HTTP listener does (always {@link HttpMode#SERVE} without HTTPS)
+ * @param maxConnections connections each listener holds open at once
  */
 public record WebConfig(
     String bind,
@@ -26,9 +31,22 @@ public record WebConfig(
     Path apiTokenFile,
     List<String> allowedHosts,
     boolean statusPageLogin,
-    Path dataDir) {
+    Path dataDir,
+    int httpsPort,
+    Path tlsCert,
+    Path tlsKey,
+    HttpMode httpMode,
+    int maxConnections) {
 
   public WebConfig {
     allowedHosts = List.copyOf(allowedHosts);
+    if (tlsCert == null && httpMode != HttpMode.SERVE) {
+      throw new IllegalArgumentException("http-mode " + httpMode + " needs HTTPS");
+    }
+  }
+
+  /** Whether an HTTPS listener is configured. */
+  public boolean https() {
+    return tlsCert != null;
   }
 }

@@ -1,8 +1,11 @@
 package io.cordwatch.web;
 
 import io.helidon.webserver.http.HttpRouting;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 
 /**
  * The appliance's HTTP listener: the JSON API, the observe endpoints, the status page, the
@@ -10,6 +13,10 @@ import java.util.logging.Logger;
  * request through the {@link Guard} first. It mostly reads (the index, the meters, the disk), so it
  * can be started before the DICOM listener and stopped after it, and a fault in a request never
  * reaches the receiving pipeline.
+ *
+ * <p>With HTTPS on, HTTPS is Helidon's default listener and plain HTTP a second, named one over the
+ * same routes behind {@link PlainHttp} (or none, {@code http-mode: off}); both are one Helidon
+ * server, started and stopped together.
  *
  * <p>Helidon's own shutdown hook is turned off: the appliance closes its parts in order (stop
  * taking studies, drain, close the index), and a second hook racing that order would make the order
@@ -25,56 +32,141 @@ public final class WebServer implements AutoCloseable {
    */
   static final long MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
 
+  /** The name of the plain HTTP listener when HTTPS is the default one. */
+  private static final String PLAIN = "http";
+
   private final io.helidon.webserver.WebServer server;
   private final int port;
+  private final int httpsPort;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private WebServer(io.helidon.webserver.WebServer server, int port) {
+  private WebServer(io.helidon.webserver.WebServer server, int port, int httpsPort) {
     this.server = server;
     this.port = port;
+    this.httpsPort = httpsPort;
   }
 
   /**
-   * Starts listening on {@code ctx.config().bind()} and {@code httpPort()} (0 picks a free port;
-   * {@link #port()} says which).
+   * Starts the listeners {@code ctx.config()} asks for, reading the certificate and key from the
+   * configured files when HTTPS is on.
    *
+   * @throws IllegalArgumentException naming the setting and file when the certificate or key cannot
+   *     be used
    * @throws IllegalStateException naming the address when it cannot be bound
    */
   public static WebServer start(WebContext ctx) {
-    String bind = ctx.config().bind();
-    int port = ctx.config().httpPort();
+    WebConfig c = ctx.config();
+    return start(ctx, c.https() ? TlsIdentity.load(c.tlsCert(), c.tlsKey(), Instant.now()) : null);
+  }
+
+  /**
+   * Starts listening on {@code ctx.config().bind()}: HTTP on {@code httpPort()} (0 picks a free
+   * port; {@link #port()} says which) unless {@code http-mode} is off, and, with {@code tls} (null:
+   * no HTTPS), HTTPS on {@code httpsPort()} ({@link #httpsPort()}). Each listener takes at most
+   * {@code maxConnections} connections at once; Helidon accepts the next only when one closes, so
+   * one more waits in the system's accept queue rather than being refused.
+   *
+   * @throws IllegalStateException naming the address when it cannot be bound
+   */
+  public static WebServer start(WebContext ctx, TlsIdentity tls) {
+    WebConfig c = ctx.config();
+    String bind = c.bind();
+    AtomicInteger boundHttps = new AtomicInteger(-1);
+    io.helidon.webserver.WebServerConfig.Builder builder =
+        io.helidon.webserver.WebServer.builder()
+            .host(bind)
+            .shutdownHook(false)
+            .maxPayloadSize(MAX_PAYLOAD_BYTES)
+            .maxTcpConnections(c.maxConnections())
+            .routing(r -> routing(r, ctx));
+    boolean plain = tls == null || c.httpMode() != HttpMode.OFF;
+    if (tls == null) {
+      builder.port(c.httpPort());
+    } else {
+      SSLContext context = tls.sslContext();
+      builder
+          .port(c.httpsPort())
+          .tls(
+              t ->
+                  t.sslContext(context)
+                      .enabledProtocols(TlsIdentity.PROTOCOLS)
+                      .enabledCipherSuites(TlsIdentity.cipherSuites(context)));
+      if (plain) {
+        builder
+            .putSocket(
+                PLAIN,
+                s ->
+                    s.host(bind)
+                        .port(c.httpPort())
+                        .maxPayloadSize(MAX_PAYLOAD_BYTES)
+                        .maxTcpConnections(c.maxConnections()))
+            .routing(
+                PLAIN,
+                r -> {
+                  r.addFilter(new PlainHttp(ctx, boundHttps::get));
+                  routing(r, ctx);
+                });
+      }
+    }
+    // Logged here, once, rather than by each listener's Guard.
+    LOG.info("http: answering Host names " + new HostCheck(c).names() + " and any IP address");
+    String where = bind + ":" + (tls == null ? c.httpPort() : c.httpsPort() + ", " + c.httpPort());
     io.helidon.webserver.WebServer server;
     try {
-      server =
-          io.helidon.webserver.WebServer.builder()
-              .host(bind)
-              .port(port)
-              .shutdownHook(false)
-              .maxPayloadSize(MAX_PAYLOAD_BYTES)
-              .routing(r -> routing(r, ctx))
-              .build()
-              .start();
+      server = builder.build().start();
     } catch (RuntimeException e) {
       throw new IllegalStateException(
-          "cannot listen for HTTP on " + bind + ":" + port + ": " + e.getMessage(), e);
+          "cannot listen for HTTP on " + where + ": " + e.getMessage(), e);
     }
     // Helidon logs a bind failure and returns a stopped server rather than throwing; a caller
     // that went on would run an appliance nobody can reach.
     if (!server.isRunning()) {
       throw new IllegalStateException(
           "cannot listen for HTTP on "
-              + bind
-              + ":"
-              + port
+              + where
               + ": the port is in use or the address is not on this host (cause logged above)");
     }
-    LOG.info("HTTP listening on " + bind + ":" + server.port());
-    return new WebServer(server, server.port());
+    if (tls == null) {
+      LOG.info("HTTP listening on " + bind + ":" + server.port());
+      return new WebServer(server, server.port(), -1);
+    }
+    boundHttps.set(server.port());
+    tls.warnings().forEach(LOG::warning);
+    LOG.info(
+        "HTTPS listening on "
+            + bind
+            + ":"
+            + server.port()
+            + " ("
+            + String.join(", ", TlsIdentity.PROTOCOLS)
+            + "; "
+            + tls.describe()
+            + ")");
+    int httpPort = plain ? server.port(PLAIN) : -1;
+    LOG.info(
+        switch (c.httpMode()) {
+          case OFF -> "HTTP: off (http-mode off); HTTPS only";
+          case REDIRECT ->
+              "HTTP listening on "
+                  + bind
+                  + ":"
+                  + httpPort
+                  + ": sends pages to HTTPS, takes no"
+                  + " credentials";
+          case SERVE ->
+              "HTTP listening on "
+                  + bind
+                  + ":"
+                  + httpPort
+                  + ": serves what needs no login (status"
+                  + " page, probes); sends the rest to HTTPS";
+        });
+    return new WebServer(server, httpPort, server.port());
   }
 
   /**
    * Every route the appliance serves, with JSON errors for anything unmatched or failing. Public so
-   * that tests and other servers (a TLS listener later) mount exactly the same routes.
+   * that tests and other servers mount exactly the same routes; both listeners use it.
    */
   public static void routing(HttpRouting.Builder routing, WebContext ctx) {
     routing
@@ -90,9 +182,17 @@ public final class WebServer implements AutoCloseable {
         .error(Exception.class, Replies::failed);
   }
 
-  /** The port bound at start; still answered after close, for log lines and tests. */
+  /**
+   * The plain HTTP port bound at start, -1 with {@code http-mode: off}; still answered after close,
+   * for log lines and tests.
+   */
   public int port() {
     return port;
+  }
+
+  /** The HTTPS port bound at start, -1 without HTTPS. */
+  public int httpsPort() {
+    return httpsPort;
   }
 
   public boolean running() {

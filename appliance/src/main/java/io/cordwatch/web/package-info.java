@@ -16,7 +16,14 @@
  * probes, metrics and the status page carry no patient-derived text and stay open (the status page
  * needs a login with {@code status-page-login: on}).
  *
- * <p>It owns the HTTP listener, the wire shapes of its JSON (written through {@code
+ * <p>HTTPS is optional ({@link io.cordwatch.web.TlsIdentity}: the PEM certificate and key read with
+ * the JDK and checked at start-up; TLS 1.2/1.3, forward-secret AEAD suites only). With it on, the
+ * HTTPS listener serves every route and the plain HTTP one passes {@link
+ * io.cordwatch.web.PlainHttp} first: it never takes a token, password or session, and redirects or
+ * serves only what needs no credential ({@link io.cordwatch.web.HttpMode}). Each listener holds at
+ * most {@code maxConnections} connections.
+ *
+ * <p>It owns the HTTP and HTTPS listeners, the wire shapes of its JSON (written through {@code
  * grade.VerdictJson}, the results' one snake_case writer, so a verdict reads the same here as in
  * the store and the CLI; one error shape, with the status codes that go with each error code), the
  * HTML of the pages (no inline script or style: {@code /static/cordwatch.css}, and the worklist's

@@ -1,12 +1,16 @@
 package io.cordwatch.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.auth.AuthConfig;
+import io.cordwatch.config.ConfigException;
 import io.cordwatch.config.Settings;
 import io.cordwatch.receive.ReceiveConfig;
 import io.cordwatch.retention.RetentionConfig;
 import io.cordwatch.study.SelectionRules;
+import io.cordwatch.web.HttpMode;
 import io.cordwatch.web.WebConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,7 +106,11 @@ class StageSettingsTest {
                 "boxes-api", "off",
                 "api-token-file", "/etc/cordwatch/api-token",
                 "allowed-hosts", "cordwatch.ward.example, cw",
-                "status-page-login", "on"));
+                "status-page-login", "on",
+                "https-port", "443",
+                "tls-cert", "/etc/cordwatch/tls/cert.pem",
+                "tls-key", "/etc/cordwatch/tls/key.pem",
+                "http-max-connections", "50"));
 
     assertEquals(
         new WebConfig(
@@ -113,8 +121,35 @@ class StageSettingsTest {
             Path.of("/etc/cordwatch/api-token"),
             List.of("cordwatch.ward.example", "cw"),
             true,
-            s.dataDir()),
+            s.dataDir(),
+            443,
+            Path.of("/etc/cordwatch/tls/cert.pem"),
+            Path.of("/etc/cordwatch/tls/key.pem"),
+            HttpMode.REDIRECT,
+            50),
         StageSettings.web(s));
+  }
+
+  @Test
+  void withoutACertificateHttpServesAndOnlyServes() {
+    assertEquals(HttpMode.SERVE, StageSettings.web(Settings.load(null, Map.of())).httpMode());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> Settings.load(null, Map.of("http-mode", "redirect")));
+    assertTrue(e.getMessage().startsWith("http-mode: redirect needs HTTPS"), e.getMessage());
+  }
+
+  @Test
+  void aCertificateWithoutItsKeyStopsStartUp() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> Settings.load(null, Map.of("tls-cert", "/etc/cordwatch/tls/cert.pem")));
+    assertTrue(e.getMessage().startsWith("tls-key: must be set with tls-cert"), e.getMessage());
+    e =
+        assertThrows(
+            ConfigException.class, () -> Settings.load(null, Map.of("http-mode", "https")));
+    assertEquals("http-mode: 'https' is not serve, redirect or off", e.getMessage());
   }
 
   @Test

@@ -1,20 +1,55 @@
 package io.cordwatch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.config.Keys;
 import io.cordwatch.config.Setting;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ServeCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void anUnusableCertificateStopsServeBeforeAnythingOpens() throws IOException {
+    Path cert = Files.writeString(tmp.resolve("cert.pem"), "not a certificate\n");
+    Path key = Files.writeString(tmp.resolve("key.pem"), "nor a key\n");
+    Path data = tmp.resolve("data");
+    CliRun r =
+        CliRun.run(
+            "serve",
+            "--data-dir",
+            data.toString(),
+            "--dicom-port",
+            "0",
+            "--http-port",
+            "0",
+            "--https-port",
+            "0",
+            "--tls-cert",
+            cert.toString(),
+            "--tls-key",
+            key.toString());
+
+    assertEquals(1, r.exit(), r.all());
+    assertTrue(
+        r.err().startsWith("cordwatch: tls-cert: " + cert + " holds no PEM certificate"), r.all());
+    assertTrue(r.err().contains("CordWatch did not start"), r.all());
+    assertFalse(Files.exists(data.resolve("index.db")), "checked before the index opens");
+  }
+
   @Test
   void everyConfigKeyIsAServeFlagOfTheSameName() {
     List<String> args = new ArrayList<>();
