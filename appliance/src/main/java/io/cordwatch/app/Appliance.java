@@ -23,6 +23,7 @@ import io.cordwatch.publish.OutboxSender;
 import io.cordwatch.publish.ResultDocuments;
 import io.cordwatch.publish.ResultFiles;
 import io.cordwatch.receive.DicomReceiver;
+import io.cordwatch.receive.ReceiveConfig;
 import io.cordwatch.receive.ReceiveListener;
 import io.cordwatch.receive.Spool;
 import io.cordwatch.retention.Retention;
@@ -96,7 +97,8 @@ public final class Appliance implements AutoCloseable {
   private final RetentionWorker retention;
   private boolean closed;
 
-  private Appliance(Settings settings, Clock clock, ApiToken apiToken) throws IOException {
+  private Appliance(Settings settings, Clock clock, ApiToken apiToken, ReceiveConfig receive)
+      throws IOException {
     this.settings = settings;
     this.startedAt = clock.instant();
     this.index = Index.open(settings.dataDir().resolve("index.db"), new RegradeOnBoxChange());
@@ -191,9 +193,7 @@ public final class Appliance implements AutoCloseable {
       streaming.start();
       listener = both(tracker, streaming);
     }
-    this.receiver =
-        new DicomReceiver(
-            StageSettings.receive(settings), spool, index, disk, meters, listener, clock);
+    this.receiver = new DicomReceiver(receive, spool, index, disk, meters, listener, clock);
     receiver.start();
     AccessControl access = AccessControl.over(index, StageSettings.auth(settings), clock);
     WebServer started;
@@ -513,8 +513,10 @@ public final class Appliance implements AutoCloseable {
   /** Starts the appliance; the DICOM port is accepting when this returns. */
   public static Appliance start(Settings settings, Clock clock) {
     ApiToken token = apiToken(settings);
+    // Read before anything starts, like the token: a bad TLS file stops start-up here.
+    ReceiveConfig receive = StageSettings.receive(settings);
     try {
-      return new Appliance(settings, clock, token);
+      return new Appliance(settings, clock, token, receive);
     } catch (IOException e) {
       throw new UncheckedIOException("start-up failed: " + e.getMessage(), e);
     }
@@ -542,6 +544,11 @@ public final class Appliance implements AutoCloseable {
 
   public int dicomPort() {
     return receiver.port();
+  }
+
+  /** The DICOM TLS port, or -1 when DICOM TLS is off. */
+  public int dicomTlsPort() {
+    return receiver.tlsPort();
   }
 
   public int httpPort() {
