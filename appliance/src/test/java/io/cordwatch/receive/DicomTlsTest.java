@@ -17,12 +17,20 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,7 +120,48 @@ class DicomTlsTest {
     Peers.Run r = Peers.run(cmd, 60);
 
     assertNotEquals(0, r.exit(), r.output());
+    assertTrue(r.output().contains("Association Rejected"), r.output());
     assertEquals(1.0, appliance.meters().associationsRejected("tls", "calling_ae"), r.output());
+  }
+
+  @Test
+  void tls13IsPreferredAndTls12GetsEcdheWithAesGcm() throws Exception {
+    start(Map.of());
+    SSLSession best = handshake(appliance.dicomTlsPort(), "TLSv1.3", "TLSv1.2");
+    SSLSession old = handshake(appliance.dicomTlsPort(), "TLSv1.2");
+
+    assertEquals("TLSv1.3", best.getProtocol());
+    assertEquals("TLSv1.2", old.getProtocol());
+    assertTrue(old.getCipherSuite().matches("TLS_ECDHE_RSA_WITH_AES_(128|256)_GCM_SHA(256|384)"));
+  }
+
+  @Test
+  void aTls12OnlyListenerRefusesATls13OnlyClient() throws Exception {
+    start(Map.of("dicom-tls-protocols", "TLSv1.2"));
+
+    assertEquals(
+        "TLSv1.2", handshake(appliance.dicomTlsPort(), "TLSv1.3", "TLSv1.2").getProtocol());
+    assertThrows(SSLException.class, () -> handshake(appliance.dicomTlsPort(), "TLSv1.3"));
+  }
+
+  /** A JDK client that trusts the test CA, offering {@code protocols}; the session it got. */
+  private SSLSession handshake(int port, String... protocols) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (InputStream in = Files.newInputStream(pki.caCert())) {
+      trust.setCertificateEntry(
+          "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+    tmf.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, tmf.getTrustManagers(), null);
+    try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+      s.setSoTimeout(60_000);
+      s.setEnabledProtocols(protocols);
+      s.startHandshake();
+      return s.getSession();
+    }
   }
 
   @Test
