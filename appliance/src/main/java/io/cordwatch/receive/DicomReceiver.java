@@ -182,6 +182,7 @@ public final class DicomReceiver implements AutoCloseable {
               + secure.port()
               + ": "
               + secure.tls.describe());
+      secure.tls.warnings().forEach(w -> LOG.warning("DICOM TLS: " + w));
     }
   }
 

@@ -2,16 +2,19 @@ package io.cordwatch.tls;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.logging.Logger;
+import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -29,19 +32,23 @@ import javax.net.ssl.TrustManagerFactory;
  * waiting. The handshake itself runs when the caller asks ({@link SSLSocket#startHandshake}).
  */
 public final class ServerTls {
-  private static final Logger LOG = Logger.getLogger(ServerTls.class.getName());
-
   private final SSLContext context;
   private final SSLParameters parameters;
   private final X509Certificate certificate;
   private final int clientCas;
+  private final List<String> warnings;
 
   private ServerTls(
-      SSLContext context, SSLParameters parameters, X509Certificate certificate, int clientCas) {
+      SSLContext context,
+      SSLParameters parameters,
+      X509Certificate certificate,
+      int clientCas,
+      List<String> warnings) {
     this.context = context;
     this.parameters = parameters;
     this.certificate = certificate;
     this.clientCas = clientCas;
+    this.warnings = List.copyOf(warnings);
   }
 
   /**
@@ -61,7 +68,9 @@ public final class ServerTls {
     List<X509Certificate> chain = Pem.certificates(cert, prefix + "cert");
     PrivateKey privateKey = Pem.privateKey(key, prefix + "key");
     Pem.requireMatch(privateKey, chain.getFirst(), prefix + "key", key);
-    warnIfNotValidNow(chain.getFirst(), prefix + "cert", cert);
+    List<String> warnings = new ArrayList<>();
+    notValidNow(chain.getFirst(), prefix + "cert", cert, warnings);
+    readableByOthers(key, prefix + "key", warnings);
     String[] allowed = Bcp195.protocols(protocols, prefix + "protocols");
     try {
       char[] none = new char[0];
@@ -90,7 +99,7 @@ public final class ServerTls {
           Bcp195.suites(List.of(allowed), context.getSupportedSSLParameters().getCipherSuites()));
       p.setUseCipherSuitesOrder(true);
       p.setNeedClientAuth(clientCa != null);
-      return new ServerTls(context, p, chain.getFirst(), cas);
+      return new ServerTls(context, p, chain.getFirst(), cas, warnings);
     } catch (GeneralSecurityException | IOException e) {
       throw new TlsSetupException(
           prefix + "cert: " + cert + ": cannot be used as a TLS identity (" + e.getMessage() + ")",
@@ -99,11 +108,11 @@ public final class ServerTls {
   }
 
   /** An expired certificate still loads (the clock may be wrong), but is said loudly. */
-  private static void warnIfNotValidNow(X509Certificate c, String key, Path file) {
+  private static void notValidNow(X509Certificate c, String key, Path file, List<String> warnings) {
     try {
       c.checkValidity(new Date());
     } catch (CertificateExpiredException e) {
-      LOG.warning(
+      warnings.add(
           key
               + ": "
               + file
@@ -111,7 +120,7 @@ public final class ServerTls {
               + c.getNotAfter().toInstant()
               + "; clients that check it will refuse the connection");
     } catch (CertificateNotYetValidException e) {
-      LOG.warning(
+      warnings.add(
           key
               + ": "
               + file
@@ -119,6 +128,30 @@ public final class ServerTls {
               + c.getNotBefore().toInstant()
               + "; check this machine's clock");
     }
+  }
+
+  /** A private key others on the machine can read is no longer private; said, not refused. */
+  private static void readableByOthers(Path file, String key, List<String> warnings) {
+    Set<PosixFilePermission> mode;
+    try {
+      mode = Files.getPosixFilePermissions(file);
+    } catch (IOException | UnsupportedOperationException e) {
+      return;
+    }
+    if (mode.contains(PosixFilePermission.GROUP_READ)
+        || mode.contains(PosixFilePermission.OTHERS_READ)) {
+      warnings.add(
+          key
+              + ": "
+              + file
+              + ": the private key is readable by other users; make it readable by the service"
+              + " user only (chmod 600)");
+    }
+  }
+
+  /** What start-up should say about the files that still loaded: expiry, a key others can read. */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /**

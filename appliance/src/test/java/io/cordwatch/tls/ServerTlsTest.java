@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cordwatch.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,23 @@ class ServerTlsTest {
     assertTrue(!r.clientCertificatesRequired());
     assertTrue(e.describe().startsWith("TLSv1.3, 3 BCP 195 suites"), e.describe());
     assertTrue(e.clientCertificatesRequired());
+  }
+
+  @Test
+  void aKeyOthersCanReadIsWarnedAbout() throws Exception {
+    Files.setPosixFilePermissions(rsa.key(), PosixFilePermissions.fromString("rw-------"));
+    ServerTls tight = ServerTls.load(rsa.cert(), rsa.key(), null, Bcp195.PROTOCOLS, "dicom-tls-");
+    Files.setPosixFilePermissions(rsa.key(), PosixFilePermissions.fromString("rw-r--r--"));
+    ServerTls loose = ServerTls.load(rsa.cert(), rsa.key(), null, Bcp195.PROTOCOLS, "dicom-tls-");
+
+    assertEquals(List.of(), tight.warnings());
+    assertEquals(
+        List.of(
+            "dicom-tls-key: "
+                + rsa.key()
+                + ": the private key is readable by other users; make it readable by the service"
+                + " user only (chmod 600)"),
+        loose.warnings());
   }
 
   @Test
