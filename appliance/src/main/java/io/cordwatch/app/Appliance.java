@@ -23,6 +23,7 @@ import io.cordwatch.publish.OutboxSender;
 import io.cordwatch.publish.ResultDocuments;
 import io.cordwatch.publish.ResultFiles;
 import io.cordwatch.receive.DicomReceiver;
+import io.cordwatch.receive.ReceiveConfig;
 import io.cordwatch.receive.ReceiveListener;
 import io.cordwatch.receive.Spool;
 import io.cordwatch.retention.Retention;
@@ -97,7 +98,8 @@ public final class Appliance implements AutoCloseable {
   private final RetentionWorker retention;
   private boolean closed;
 
-  private Appliance(Settings settings, Clock clock, ApiToken apiToken, TlsIdentity tls)
+  private Appliance(
+      Settings settings, Clock clock, ApiToken apiToken, TlsIdentity tls, ReceiveConfig receive)
       throws IOException {
     this.settings = settings;
     this.startedAt = clock.instant();
@@ -193,9 +195,7 @@ public final class Appliance implements AutoCloseable {
       streaming.start();
       listener = both(tracker, streaming);
     }
-    this.receiver =
-        new DicomReceiver(
-            StageSettings.receive(settings), spool, index, disk, meters, listener, clock);
+    this.receiver = new DicomReceiver(receive, spool, index, disk, meters, listener, clock);
     receiver.start();
     AccessControl access = AccessControl.over(index, StageSettings.auth(settings), clock);
     WebServer started;
@@ -527,8 +527,10 @@ public final class Appliance implements AutoCloseable {
   public static Appliance start(Settings settings, Clock clock) {
     ApiToken token = apiToken(settings);
     TlsIdentity tls = tls(settings, clock);
+    // Read before anything starts, like the token: a bad TLS file stops start-up here.
+    ReceiveConfig receive = StageSettings.receive(settings);
     try {
-      return new Appliance(settings, clock, token, tls);
+      return new Appliance(settings, clock, token, tls, receive);
     } catch (IOException e) {
       throw new UncheckedIOException("start-up failed: " + e.getMessage(), e);
     }
@@ -574,6 +576,11 @@ public final class Appliance implements AutoCloseable {
 
   public int dicomPort() {
     return receiver.port();
+  }
+
+  /** The DICOM TLS port, or -1 when DICOM TLS is off. */
+  public int dicomTlsPort() {
+    return receiver.tlsPort();
   }
 
   /** The plain HTTP port, -1 with {@code http-mode: off}. */

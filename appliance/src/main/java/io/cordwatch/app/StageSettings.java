@@ -1,10 +1,13 @@
 package io.cordwatch.app;
 
 import io.cordwatch.auth.AuthConfig;
+import io.cordwatch.config.ConfigException;
 import io.cordwatch.config.Settings;
 import io.cordwatch.receive.ReceiveConfig;
 import io.cordwatch.retention.RetentionConfig;
 import io.cordwatch.study.SelectionRules;
+import io.cordwatch.tls.ServerTls;
+import io.cordwatch.tls.TlsSetupException;
 import io.cordwatch.web.HttpMode;
 import io.cordwatch.web.WebConfig;
 
@@ -16,7 +19,12 @@ import io.cordwatch.web.WebConfig;
 public final class StageSettings {
   private StageSettings() {}
 
-  /** The DICOM listener's settings. */
+  /**
+   * The DICOM listener's settings. With {@code dicom-tls-cert} set this reads the certificate, key
+   * and client-CA files, so call it before anything starts.
+   *
+   * @throws ConfigException naming the setting and the file when a TLS file cannot be used
+   */
   public static ReceiveConfig receive(Settings s) {
     return new ReceiveConfig(
         s.bind(),
@@ -29,7 +37,27 @@ public final class StageSettings {
             : s.maxAssociationsPerAe(),
         s.idleTimeout(),
         s.artimTimeout(),
-        s.maxObjectBytes());
+        s.maxObjectBytes(),
+        dicomTls(s));
+  }
+
+  /** The DICOM TLS listener, or null when no certificate is set. */
+  private static ReceiveConfig.Tls dicomTls(Settings s) {
+    if (s.dicomTlsCert() == null) {
+      return null;
+    }
+    try {
+      return new ReceiveConfig.Tls(
+          s.dicomTlsPort(),
+          ServerTls.load(
+              s.dicomTlsCert(),
+              s.dicomTlsKey(),
+              s.dicomTlsClientCa(),
+              s.dicomTlsProtocols(),
+              "dicom-tls-"));
+    } catch (TlsSetupException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   /**

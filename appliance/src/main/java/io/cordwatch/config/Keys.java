@@ -90,6 +90,44 @@ public final class Keys {
                   "Calling AE titles allowed to send (comma separated, or a YAML list); empty means"
                       + " nobody may.")
               .defaultSays("none"));
+  public static final Setting<Integer> DICOM_TLS_PORT =
+      declare(
+          Setting.port(
+              "dicom-tls-port",
+              "2762",
+              "DICOM TLS listener port (BCP 195: TLS 1.3 or 1.2), beside dicom-port, with the same"
+                  + " AE titles, limits and timeouts. Listens only when dicom-tls-cert and"
+                  + " dicom-tls-key are set; 0 picks a free one."));
+  public static final Setting<Path> DICOM_TLS_CERT =
+      declare(
+          Setting.path(
+                  "dicom-tls-cert",
+                  null,
+                  "PEM file with our certificate chain for the DICOM TLS port (ours first, then"
+                      + " intermediates). Set with dicom-tls-key to turn DICOM TLS on.")
+              .defaultSays("none (DICOM TLS off)"));
+  public static final Setting<Path> DICOM_TLS_KEY =
+      declare(
+          Setting.path(
+              "dicom-tls-key",
+              null,
+              "PEM file with the unencrypted PKCS#8 private key (RSA or EC) of dicom-tls-cert;"
+                  + " readable by the service user only."));
+  public static final Setting<Path> DICOM_TLS_CLIENT_CA =
+      declare(
+          Setting.path(
+                  "dicom-tls-client-ca",
+                  null,
+                  "PEM file of CA certificates. Set: every sender on the DICOM TLS port must show a"
+                      + " certificate signed by one of them (besides an allowed calling AE title).")
+              .defaultSays("none (no client certificate asked for)"));
+  public static final Setting<List<String>> DICOM_TLS_PROTOCOLS =
+      declare(
+          Setting.tlsProtocols(
+              "dicom-tls-protocols",
+              "TLSv1.3,TLSv1.2",
+              "TLS versions the DICOM TLS port accepts: TLSv1.3, TLSv1.2 or both (TLS 1.3 is"
+                  + " preferred; TLS 1.2 with ECDHE and AES-GCM only)."));
   public static final Setting<Integer> MAX_ASSOCIATIONS =
       declare(
           Setting.wholeNumber(

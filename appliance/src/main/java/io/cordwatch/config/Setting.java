@@ -286,6 +286,24 @@ public final class Setting<T> {
                     + "' is not an http or https URL");
   }
 
+  /** A comma-separated list (a YAML list is read as one) of TLS protocol versions of BCP 195. */
+  static Setting<List<String>> tlsProtocols(String key, String defaultValue, String doc) {
+    return of(key, "TLS versions", defaultValue, doc, Setting::list)
+        .check(
+            list -> !list.isEmpty() && TLS_VERSIONS.containsAll(list),
+            list ->
+                list.isEmpty()
+                    ? "name TLSv1.3, TLSv1.2 or both"
+                    : "'"
+                        + list.stream()
+                            .filter(v -> !TLS_VERSIONS.contains(v))
+                            .findFirst()
+                            .orElseThrow()
+                        + "' is not allowed (BCP 195: TLSv1.3 and TLSv1.2 only)");
+  }
+
+  private static final List<String> TLS_VERSIONS = List.of("TLSv1.3", "TLSv1.2");
+
   /** Whether the {@code serve} flag may be given more than once (list settings), values joined. */
   public boolean repeatable() {
     return type.equals("AE titles")

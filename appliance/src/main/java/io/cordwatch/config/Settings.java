@@ -27,6 +27,11 @@ import java.util.Set;
  * @param httpMaxConnections {@link Keys#HTTP_MAX_CONNECTIONS}
  * @param aeTitle {@link Keys#AE_TITLE}
  * @param allowAe {@link Keys#ALLOW_AE}
+ * @param dicomTlsPort {@link Keys#DICOM_TLS_PORT}
+ * @param dicomTlsCert {@link Keys#DICOM_TLS_CERT} (null: DICOM TLS off)
+ * @param dicomTlsKey {@link Keys#DICOM_TLS_KEY}
+ * @param dicomTlsClientCa {@link Keys#DICOM_TLS_CLIENT_CA} (null: no client certificate)
+ * @param dicomTlsProtocols {@link Keys#DICOM_TLS_PROTOCOLS}
  * @param maxAssociations {@link Keys#MAX_ASSOCIATIONS}
  * @param maxAssociationsPerAe {@link Keys#MAX_ASSOCIATIONS_PER_AE} (0: half of maxAssociations)
  * @param idleTimeout {@link Keys#IDLE_TIMEOUT}
@@ -81,6 +86,11 @@ public record Settings(
     int httpMaxConnections,
     String aeTitle,
     List<String> allowAe,
+    int dicomTlsPort,
+    Path dicomTlsCert,
+    Path dicomTlsKey,
+    Path dicomTlsClientCa,
+    List<String> dicomTlsProtocols,
     int maxAssociations,
     int maxAssociationsPerAe,
     Duration idleTimeout,
@@ -125,6 +135,22 @@ public record Settings(
 
   public Settings {
     allowAe = List.copyOf(allowAe);
+    dicomTlsProtocols = List.copyOf(dicomTlsProtocols);
+    if ((dicomTlsCert == null) != (dicomTlsKey == null)) {
+      throw new ConfigException(
+          (dicomTlsCert == null ? "dicom-tls-cert" : "dicom-tls-key")
+              + ": must be set with "
+              + (dicomTlsCert == null ? "dicom-tls-key" : "dicom-tls-cert")
+              + " (DICOM TLS needs both the certificate and its key)");
+    }
+    if (dicomTlsClientCa != null && dicomTlsCert == null) {
+      throw new ConfigException(
+          "dicom-tls-client-ca: needs dicom-tls-cert and dicom-tls-key (client certificates are"
+              + " checked on the DICOM TLS port only)");
+    }
+    if (dicomTlsCert != null && dicomTlsPort != 0 && dicomTlsPort == dicomPort) {
+      throw new ConfigException("dicom-tls-port: must differ from dicom-port (" + dicomPort + ")");
+    }
     allowedHosts = List.copyOf(allowedHosts);
     forwardTo = List.copyOf(forwardTo);
     alertWebhooks = List.copyOf(alertWebhooks);
@@ -229,6 +255,11 @@ public record Settings(
             v.get(Keys.HTTP_MAX_CONNECTIONS),
             v.get(Keys.AE_TITLE),
             v.get(Keys.ALLOW_AE),
+            v.get(Keys.DICOM_TLS_PORT),
+            v.get(Keys.DICOM_TLS_CERT),
+            v.get(Keys.DICOM_TLS_KEY),
+            v.get(Keys.DICOM_TLS_CLIENT_CA),
+            v.get(Keys.DICOM_TLS_PROTOCOLS),
             v.get(Keys.MAX_ASSOCIATIONS),
             v.get(Keys.MAX_ASSOCIATIONS_PER_AE),
             v.get(Keys.IDLE_TIMEOUT),

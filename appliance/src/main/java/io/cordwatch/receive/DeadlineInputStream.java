@@ -17,12 +17,12 @@ final class DeadlineInputStream extends InputStream {
   private final long deadlineNanos;
 
   /**
-   * @param budgetMillis how long all reads together may take, from now
+   * @param deadlineNanos when all reads together must be done, on {@link System#nanoTime}'s clock
    */
-  DeadlineInputStream(Socket socket, long budgetMillis) throws IOException {
+  DeadlineInputStream(Socket socket, long deadlineNanos) throws IOException {
     this.socket = socket;
     this.in = socket.getInputStream();
-    this.deadlineNanos = System.nanoTime() + budgetMillis * 1_000_000L;
+    this.deadlineNanos = deadlineNanos;
   }
 
   private void arm() throws IOException {

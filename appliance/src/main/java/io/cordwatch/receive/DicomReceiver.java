@@ -7,6 +7,7 @@ import io.cordwatch.dicom.Uids;
 import io.cordwatch.store.Index;
 import io.cordwatch.telemetry.DiskWatermark;
 import io.cordwatch.telemetry.Meters;
+import io.cordwatch.tls.ServerTls;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -25,6 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The DICOM listener: C-ECHO and C-STORE SCP for MR and Enhanced MR.
@@ -50,6 +54,14 @@ import java.util.logging.Logger;
  *   <li>Isolation. Each association runs on its own virtual thread; anything one peer does ends at
  *       most its own association.
  * </ol>
+ *
+ * <p>With {@link ReceiveConfig#tls} set a second port speaks DICOM over TLS (PS3.15 B.9/B.10, BCP
+ * 195, {@link ServerTls}). Only the first step differs: the handshake runs on the connection's own
+ * thread under the same ARTIM budget as the A-ASSOCIATE-RQ that follows it ({@link ArtimTimer}),
+ * and a failed one is counted ({@code tls_handshake}) and logged without data from the peer beyond
+ * its address. From the A-ASSOCIATE-RQ on, both ports are one receiver: the same gate, the same
+ * association slots and per-AE counts, the same idle budget. Metrics and log lines carry the
+ * transport ({@code tcp} or {@code tls}).
  */
 public final class DicomReceiver implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DicomReceiver.class.getName());
@@ -76,11 +88,39 @@ public final class DicomReceiver implements AutoCloseable {
   private final Map<String, Integer> perAe = new ConcurrentHashMap<>();
   private final AtomicInteger associationNumbers = new AtomicInteger();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger pending = new AtomicInteger();
   private final int maxPending;
-  private volatile ServerSocket server;
+  private final Port plain;
+  private final Port secure;
   private volatile boolean closing;
-  private Thread acceptor;
+
+  /**
+   * One listening port: the plain DICOM port or the TLS one. Each has its own cap on connections
+   * still waiting for their A-ASSOCIATE-RQ, so a flood of handshakes on one cannot shut the other.
+   */
+  private static final class Port {
+    final String transport;
+    final int configured;
+    final ServerTls tls;
+    final AtomicInteger pending = new AtomicInteger();
+    volatile ServerSocket server;
+    Thread acceptor;
+
+    Port(String transport, int configured, ServerTls tls) {
+      this.transport = transport;
+      this.configured = configured;
+      this.tls = tls;
+    }
+
+    int port() {
+      ServerSocket s = server;
+      return s == null ? -1 : s.getLocalPort();
+    }
+
+    boolean listening() {
+      ServerSocket s = server;
+      return s != null && !s.isClosed() && acceptor != null && acceptor.isAlive();
+    }
+  }
 
   public DicomReceiver(
       ReceiveConfig config,
@@ -98,6 +138,9 @@ public final class DicomReceiver implements AutoCloseable {
     this.ingest = new Ingest(spool, index, disk, meters, listener, clock);
     this.slots = new Semaphore(config.maxAssociations());
     this.maxPending = maxPending(config.maxAssociations());
+    this.plain = new Port("tcp", config.dicomPort(), null);
+    this.secure =
+        config.tls() == null ? null : new Port("tls", config.tls().port(), config.tls().identity());
   }
 
   /**
@@ -109,78 +152,112 @@ public final class DicomReceiver implements AutoCloseable {
     return Math.max(16, 4 * maxAssociations);
   }
 
-  /** Binds the port and starts accepting. */
+  /** Binds the port (and the TLS port, if configured) and starts accepting. */
   public synchronized void start() throws IOException {
-    ServerSocket s = new ServerSocket();
-    s.setReuseAddress(true);
-    try {
-      s.bind(new InetSocketAddress(InetAddress.getByName(config.bind()), config.dicomPort()), 128);
-    } catch (IOException e) {
-      s.close();
-      throw new IOException(
-          "cannot listen for DICOM on "
-              + config.bind()
-              + ":"
-              + config.dicomPort()
-              + ": "
-              + e.getMessage(),
-          e);
+    bind(plain);
+    if (secure != null) {
+      try {
+        bind(secure);
+      } catch (IOException e) {
+        close();
+        throw e;
+      }
     }
-    server = s;
-    acceptor = Thread.ofPlatform().name("dicom-accept").daemon(true).start(this::acceptLoop);
     LOG.info(
         "DICOM listening on "
             + config.bind()
             + ":"
-            + s.getLocalPort()
+            + plain.port()
             + " as AE "
             + config.aeTitle()
             + ", allowed callers "
             + (config.allowAe().isEmpty() ? "none (set allow-ae)" : config.allowAe())
             + ", transfer syntaxes "
             + TransferSyntaxes.STORAGE.size());
+    if (secure != null) {
+      LOG.info(
+          "DICOM TLS listening on "
+              + config.bind()
+              + ":"
+              + secure.port()
+              + ": "
+              + secure.tls.describe());
+      secure.tls.warnings().forEach(w -> LOG.warning("DICOM TLS: " + w));
+    }
+  }
+
+  private void bind(Port p) throws IOException {
+    ServerSocket s = new ServerSocket();
+    s.setReuseAddress(true);
+    try {
+      s.bind(new InetSocketAddress(InetAddress.getByName(config.bind()), p.configured), 128);
+    } catch (IOException e) {
+      s.close();
+      throw new IOException(
+          "cannot listen for DICOM"
+              + (p.tls == null ? "" : " TLS")
+              + " on "
+              + config.bind()
+              + ":"
+              + p.configured
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    p.server = s;
+    p.acceptor =
+        Thread.ofPlatform()
+            .name(p.tls == null ? "dicom-accept" : "dicom-tls-accept")
+            .daemon(true)
+            .start(() -> acceptLoop(p));
   }
 
   /** The bound port (useful when 0 was configured). */
   public int port() {
-    ServerSocket s = server;
-    return s == null ? -1 : s.getLocalPort();
+    return plain.port();
   }
 
-  /** Whether the listener is accepting connections. */
+  /** The bound TLS port, or -1 when DICOM TLS is off. */
+  public int tlsPort() {
+    return secure == null ? -1 : secure.port();
+  }
+
+  /** Whether the listener (both listeners, with TLS on) is accepting connections. */
   public boolean listening() {
-    ServerSocket s = server;
-    return s != null && !s.isClosed() && acceptor != null && acceptor.isAlive();
+    return plain.listening() && (secure == null || secure.listening());
   }
 
-  private void acceptLoop() {
+  private void acceptLoop(Port p) {
     long lastFailureLog = System.nanoTime() - ACCEPT_LOG_EVERY_NANOS;
     while (!closing) {
       Socket socket;
       try {
-        socket = server.accept();
+        socket = p.server.accept();
       } catch (IOException e) {
-        if (closing || server.isClosed()) {
+        if (closing || p.server.isClosed()) {
           return;
         }
         // Out of file descriptors, a connection reset before accept, ...: this connection is
         // lost, the listener is not. Logged at most every 10 s so a flood cannot fill the log.
-        meters.associationRejected("accept_failed");
+        meters.associationRejected(p.transport, "accept_failed");
         if (System.nanoTime() - lastFailureLog >= ACCEPT_LOG_EVERY_NANOS) {
           lastFailureLog = System.nanoTime();
-          LOG.log(Level.WARNING, "DICOM accept failed (listener keeps running): " + e, e);
+          LOG.log(
+              Level.WARNING,
+              "DICOM " + p.transport + " accept failed (listener keeps running): " + e,
+              e);
         }
         sleepQuietly(ACCEPT_BACKOFF_MILLIS);
         continue;
       }
-      if (pending.incrementAndGet() > maxPending) {
-        pending.decrementAndGet();
-        meters.associationRejected("too_many_pending");
+      if (p.pending.incrementAndGet() > maxPending) {
+        p.pending.decrementAndGet();
+        meters.associationRejected(p.transport, "too_many_pending");
         closeQuietly(socket);
         continue;
       }
       open.add(socket);
-      Thread.ofVirtual().name("dicom-conn").start(() -> handle(socket));
+      Thread.ofVirtual().name("dicom-conn").start(() -> handle(p, socket));
     }
   }
 
@@ -200,30 +277,52 @@ public final class DicomReceiver implements AutoCloseable {
     }
   }
 
-  private void handle(Socket socket) {
-    int number = associationNumbers.incrementAndGet();
-    String peer = socket.getInetAddress().getHostAddress();
+  private void handle(Port port, Socket raw) {
+    long artimDeadline = System.nanoTime() + config.artimTimeout().toNanos();
+    String label =
+        "assoc#" + associationNumbers.incrementAndGet() + (port.tls == null ? "" : " (tls)");
+    String peer = raw.getInetAddress().getHostAddress();
     boolean acquired = false;
     boolean stillPending = true;
     Pdu.AssociateRequest rq = null;
-    try (socket) {
-      socket.setTcpNoDelay(true);
-      try {
-        rq =
-            Pdu.readAssociateRequest(
-                new DeadlineInputStream(socket, config.artimTimeout().toMillis()),
-                MAX_ASSOCIATE_RQ);
-      } catch (SocketTimeoutException e) {
-        meters.associationRejected("artim_timeout");
-        LOG.info("assoc#" + number + " from " + peer + ": no A-ASSOCIATE-RQ within ARTIM; closed");
-        return;
-      } catch (IOException e) {
-        meters.associationRejected("protocol");
-        LOG.info(
-            "assoc#" + number + " from " + peer + ": not DICOM (" + e.getMessage() + "); closed");
-        return;
+    SSLSocket ssl = null;
+    try (raw) {
+      raw.setTcpNoDelay(true);
+      Socket socket = raw;
+      try (ArtimTimer artim = port.tls == null ? null : ArtimTimer.start(raw, artimDeadline)) {
+        if (port.tls != null) {
+          try {
+            ssl = handshake(port.tls, raw, artimDeadline);
+            socket = ssl;
+          } catch (IOException e) {
+            if (artim.fired() || e instanceof SocketTimeoutException) {
+              meters.associationRejected(port.transport, "artim_timeout");
+              LOG.info(label + " from " + peer + ": no TLS handshake within ARTIM; closed");
+            } else {
+              meters.associationRejected(port.transport, "tls_handshake");
+              LOG.info(label + " from " + peer + ": TLS handshake failed (" + e.getMessage() + ")");
+            }
+            return;
+          }
+        }
+        try {
+          rq =
+              Pdu.readAssociateRequest(
+                  new DeadlineInputStream(socket, artimDeadline), MAX_ASSOCIATE_RQ);
+        } catch (SocketTimeoutException e) {
+          artimExpired(port, label, peer);
+          return;
+        } catch (IOException e) {
+          if (artim != null && artim.fired()) {
+            artimExpired(port, label, peer);
+          } else {
+            meters.associationRejected(port.transport, "protocol");
+            LOG.info(label + " from " + peer + ": not DICOM (" + e.getMessage() + "); closed");
+          }
+          return;
+        }
       }
-      pending.decrementAndGet();
+      port.pending.decrementAndGet();
       stillPending = false;
       Rejection reject = gate(rq);
       if (reject == null) {
@@ -231,9 +330,9 @@ public final class DicomReceiver implements AutoCloseable {
         acquired = reject == null;
       }
       if (reject != null) {
-        meters.associationRejected(reject.why());
+        meters.associationRejected(port.transport, reject.why());
         LOG.info(
-            caller(number, peer, rq)
+            caller(label, peer, rq)
                 + ": rejected ("
                 + reject.why()
                 + (reject.detail().isEmpty() ? "" : ": " + reject.detail())
@@ -247,23 +346,50 @@ public final class DicomReceiver implements AutoCloseable {
       socket.setSoTimeout((int) config.idleTimeout().toMillis());
       socket.setReceiveBufferSize(SOCKET_BUFFER);
       socket.setSendBufferSize(SOCKET_BUFFER);
-      serve(number, peer, rq, socket);
+      serve(port, label, peer, rq, socket, ssl == null ? null : ssl.getSession());
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.WARNING, "assoc#" + number + " from " + peer + ": " + e.getMessage(), e);
+      LOG.log(Level.WARNING, label + " from " + peer + ": " + e.getMessage(), e);
     } finally {
       if (stillPending) {
-        pending.decrementAndGet();
+        port.pending.decrementAndGet();
       }
       if (acquired) {
         releaseSlots(rq.callingAe());
       }
-      open.remove(socket);
+      if (ssl != null) {
+        closeQuietly(ssl);
+      }
+      open.remove(raw);
     }
   }
 
-  /** How log lines name an association once its request is read: number, peer, calling AE. */
-  private static String caller(int number, String peer, Pdu.AssociateRequest rq) {
-    return "assoc#" + number + " from " + peer + " calling " + rq.callingAe();
+  private void artimExpired(Port port, String label, String peer) {
+    meters.associationRejected(port.transport, "artim_timeout");
+    LOG.info(label + " from " + peer + ": no A-ASSOCIATE-RQ within ARTIM; closed");
+  }
+
+  /**
+   * TLS over {@code raw}, handshake done, within what is left of the ARTIM budget (the {@link
+   * ArtimTimer} ends a handshake that keeps re-arming the read timeout).
+   */
+  private static SSLSocket handshake(ServerTls tls, Socket raw, long artimDeadline)
+      throws IOException {
+    long leftMillis = (artimDeadline - System.nanoTime()) / 1_000_000L;
+    if (leftMillis <= 0) {
+      throw new SocketTimeoutException("ARTIM expired before the handshake");
+    }
+    SSLSocket ssl = tls.layer(raw);
+    ssl.setSoTimeout((int) Math.min(Integer.MAX_VALUE, leftMillis));
+    ssl.startHandshake();
+    return ssl;
+  }
+
+  /**
+   * How log lines name an association once its request is read: number (and transport), peer,
+   * calling AE.
+   */
+  private static String caller(String label, String peer, Pdu.AssociateRequest rq) {
+    return label + " from " + peer + " calling " + rq.callingAe();
   }
 
   /**
@@ -351,7 +477,11 @@ public final class DicomReceiver implements AutoCloseable {
     perAe.computeIfPresent(callingAe, (ae, n) -> n <= 1 ? null : n - 1);
   }
 
-  private void serve(int number, String peer, Pdu.AssociateRequest rq, Socket socket)
+  /**
+   * @param tls the TLS session of a TLS association, null for the plain port
+   */
+  private void serve(
+      Port port, String label, String peer, Pdu.AssociateRequest rq, Socket socket, SSLSession tls)
       throws IOException {
     Set<String> series = new HashSet<>();
     AtomicBoolean told = new AtomicBoolean();
@@ -367,13 +497,16 @@ public final class DicomReceiver implements AutoCloseable {
           AssociationFactory.createNewAssociation(
               gated, config.aeTitle(), MAX_PDU_RECEIVED, SOCKET_BUFFER, SOCKET_BUFFER, policy);
     } catch (Exception e) {
-      meters.associationRejected("negotiation");
-      LOG.info(
-          "assoc#" + number + " from " + peer + ": negotiation failed (" + e.getMessage() + ")");
+      meters.associationRejected(port.transport, "negotiation");
+      LOG.info(label + " from " + peer + ": negotiation failed (" + e.getMessage() + ")");
       return;
     }
     meters.associationOpened();
-    LOG.fine(caller(number, peer, rq) + ": accepted");
+    meters.associationAccepted(port.transport);
+    String over = tls == null ? "" : " over " + tls.getProtocol() + " " + tls.getCipherSuite();
+    if (LOG.isLoggable(Level.FINE)) {
+      LOG.fine(caller(label, peer, rq) + ": accepted" + over + clientCertificate(tls));
+    }
     boolean released = false;
     int stored = 0;
     int failed = 0;
@@ -401,25 +534,25 @@ public final class DicomReceiver implements AutoCloseable {
       released = true;
     } catch (Exception e) {
       if (gated.idleExpired()) {
-        meters.associationRejected("idle_timeout");
+        meters.associationRejected(port.transport, "idle_timeout");
         LOG.info(
-            caller(number, peer, rq)
+            caller(label, peer, rq)
                 + ": no whole PDU within idle-timeout ("
                 + config.idleTimeout().toMillis()
                 + " ms); aborted");
       } else {
-        LOG.info("assoc#" + number + " from " + peer + ": ended (" + e.getMessage() + ")");
+        LOG.info(label + " from " + peer + ": ended (" + e.getMessage() + ")");
       }
       abortQuietly(association);
     } finally {
       tell(series, released, told);
       meters.associationClosed();
       LOG.info(
-          "assoc#"
-              + number
+          label
               + " from "
               + peer
               + (released ? " released" : " aborted")
+              + over
               + ": "
               + stored
               + " stored, "
@@ -427,6 +560,21 @@ public final class DicomReceiver implements AutoCloseable {
               + " refused, "
               + series.size()
               + " series");
+    }
+  }
+
+  /**
+   * The client certificate's subject for the log, when one was shown: a machine's name, never a
+   * patient's.
+   */
+  private static String clientCertificate(SSLSession tls) {
+    if (tls == null) {
+      return "";
+    }
+    try {
+      return ", client certificate " + tls.getPeerPrincipal().getName();
+    } catch (SSLPeerUnverifiedException e) {
+      return "";
     }
   }
 
@@ -498,12 +646,14 @@ public final class DicomReceiver implements AutoCloseable {
       return;
     }
     closing = true;
-    try {
-      if (server != null) {
-        server.close();
+    for (Port p : secure == null ? List.of(plain) : List.of(plain, secure)) {
+      try {
+        if (p.server != null) {
+          p.server.close();
+        }
+      } catch (IOException ignored) {
+        // closing a listener that failed to close leaves nothing to do
       }
-    } catch (IOException ignored) {
-      // closing a listener that failed to close leaves nothing to do
     }
     for (Socket s : List.copyOf(open)) {
       try {

@@ -1,5 +1,6 @@
 package io.cordwatch.receive;
 
+import io.cordwatch.tls.ServerTls;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,6 +18,7 @@ import java.util.List;
  * @param idleTimeout how long an association may wait for its next whole PDU
  * @param artimTimeout how long a new connection has to send its A-ASSOCIATE-RQ
  * @param maxObjectBytes largest data set accepted in one C-STORE
+ * @param tls the DICOM TLS listener beside the plain one, or null for none
  */
 public record ReceiveConfig(
     String bind,
@@ -27,7 +29,41 @@ public record ReceiveConfig(
     int maxAssociationsPerAe,
     Duration idleTimeout,
     Duration artimTimeout,
-    long maxObjectBytes) {
+    long maxObjectBytes,
+    Tls tls) {
+
+  /**
+   * The second listener, DICOM over TLS (PS3.15 B.9/B.10, BCP 195): same AE titles, limits and
+   * timeouts as the plain one, its own port.
+   *
+   * @param port port to listen on; 0 picks a free one
+   * @param identity our certificate and key, the client CAs if any, and the protocol policy
+   */
+  public record Tls(int port, ServerTls identity) {}
+
+  /** A plain listener alone. */
+  public ReceiveConfig(
+      String bind,
+      int dicomPort,
+      String aeTitle,
+      List<String> allowAe,
+      int maxAssociations,
+      int maxAssociationsPerAe,
+      Duration idleTimeout,
+      Duration artimTimeout,
+      long maxObjectBytes) {
+    this(
+        bind,
+        dicomPort,
+        aeTitle,
+        allowAe,
+        maxAssociations,
+        maxAssociationsPerAe,
+        idleTimeout,
+        artimTimeout,
+        maxObjectBytes,
+        null);
+  }
 
   public ReceiveConfig {
     allowAe = List.copyOf(allowAe);

@@ -439,14 +439,33 @@ public final class Meters {
         .increment();
   }
 
-  /** An association refused or aborted before any data; {@code reason} is a short fixed word. */
-  public void associationRejected(String reason) {
-    counter(
-            "cordwatch.associations.rejected",
-            "Associations rejected or aborted by us",
-            "reason",
-            reason)
+  /**
+   * An association refused or aborted by us; {@code transport} is {@code tcp} (the plain DICOM
+   * port) or {@code tls} (the DICOM TLS port), {@code reason} a short fixed word.
+   */
+  public void associationRejected(String transport, String reason) {
+    Counter.builder("cordwatch.associations.rejected")
+        .description("Associations rejected or aborted by us")
+        .tag("transport", transport)
+        .tag("reason", reason)
+        .register(registry)
         .increment();
+  }
+
+  /** An association accepted on {@code transport} ({@code tcp} or {@code tls}). */
+  public void associationAccepted(String transport) {
+    counter(
+            "cordwatch.associations.accepted",
+            "Associations accepted, by transport",
+            "transport",
+            transport)
+        .increment();
+  }
+
+  /** Associations accepted on one transport. */
+  public double associationsAccepted(String transport) {
+    var c = registry.find("cordwatch.associations.accepted").tag("transport", transport).counter();
+    return c == null ? 0 : c.count();
   }
 
   public void associationOpened() {
@@ -479,9 +498,25 @@ public final class Meters {
         .sum();
   }
 
-  /** Rejected or aborted associations counted under one reason. */
+  /** Rejected or aborted associations counted under one reason, over both transports. */
   public double associationsRejected(String reason) {
-    var c = registry.find("cordwatch.associations.rejected").tag("reason", reason).counter();
+    return registry
+        .find("cordwatch.associations.rejected")
+        .tag("reason", reason)
+        .counters()
+        .stream()
+        .mapToDouble(Counter::count)
+        .sum();
+  }
+
+  /** Rejected or aborted associations counted under one transport and reason. */
+  public double associationsRejected(String transport, String reason) {
+    var c =
+        registry
+            .find("cordwatch.associations.rejected")
+            .tag("transport", transport)
+            .tag("reason", reason)
+            .counter();
     return c == null ? 0 : c.count();
   }
 
