@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -19,6 +21,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -171,6 +174,43 @@ public final class Pem {
               + "does not belong to the certificate "
               + certificate.getSubjectX500Principal().getName()
               + " (its public key does not match)");
+    }
+  }
+
+  /**
+   * A private key file is refused when every user of the machine may read it (it is no longer a
+   * secret) and warned about when its group may (a dedicated group, root:cordwatch with mode 640,
+   * is a common and sound set-up). Says nothing where the file system has no POSIX modes.
+   *
+   * @throws TlsSetupException for a world-readable or missing file
+   */
+  public static void requirePrivateFile(Path file, String key, List<String> warnings) {
+    Set<PosixFilePermission> mode;
+    try {
+      mode = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException e) {
+      return;
+    } catch (NoSuchFileException e) {
+      throw new TlsSetupException(where(key, file) + "no such file");
+    } catch (IOException e) {
+      throw new TlsSetupException(where(key, file) + "cannot read its mode (" + e + ")", e);
+    }
+    String text = PosixFilePermissions.toString(mode);
+    if (mode.contains(PosixFilePermission.OTHERS_READ)) {
+      throw new TlsSetupException(
+          where(key, file)
+              + "may be read by every user of this machine ("
+              + text
+              + "); make it readable by the service user only: chmod 600 "
+              + file);
+    }
+    if (mode.contains(PosixFilePermission.GROUP_READ)) {
+      warnings.add(
+          where(key, file)
+              + "may be read by its group ("
+              + text
+              + "); keep that group to the service user, or chmod 600 "
+              + file);
     }
   }
 

@@ -2,9 +2,7 @@ package io.cordwatch.tls;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -14,7 +12,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -65,12 +62,12 @@ public final class ServerTls {
    */
   public static ServerTls load(
       Path cert, Path key, Path clientCa, List<String> protocols, String prefix) {
+    List<String> warnings = new ArrayList<>();
     List<X509Certificate> chain = Pem.certificates(cert, prefix + "cert");
+    Pem.requirePrivateFile(key, prefix + "key", warnings);
     PrivateKey privateKey = Pem.privateKey(key, prefix + "key");
     Pem.requireMatch(privateKey, chain.getFirst(), prefix + "key", key);
-    List<String> warnings = new ArrayList<>();
     notValidNow(chain.getFirst(), prefix + "cert", cert, warnings);
-    readableByOthers(key, prefix + "key", warnings);
     String[] allowed = Bcp195.protocols(protocols, prefix + "protocols");
     try {
       char[] none = new char[0];
@@ -127,25 +124,6 @@ public final class ServerTls {
               + ": the certificate is valid only from "
               + c.getNotBefore().toInstant()
               + "; check this machine's clock");
-    }
-  }
-
-  /** A private key others on the machine can read is no longer private; said, not refused. */
-  private static void readableByOthers(Path file, String key, List<String> warnings) {
-    Set<PosixFilePermission> mode;
-    try {
-      mode = Files.getPosixFilePermissions(file);
-    } catch (IOException | UnsupportedOperationException e) {
-      return;
-    }
-    if (mode.contains(PosixFilePermission.GROUP_READ)
-        || mode.contains(PosixFilePermission.OTHERS_READ)) {
-      warnings.add(
-          key
-              + ": "
-              + file
-              + ": the private key is readable by other users; make it readable by the service"
-              + " user only (chmod 600)");
     }
   }
 

@@ -44,8 +44,7 @@ class ServeCommandTest {
             key.toString());
 
     assertEquals(1, r.exit(), r.all());
-    assertTrue(
-        r.err().startsWith("cordwatch: tls-cert: " + cert + " holds no PEM certificate"), r.all());
+    assertTrue(r.err().startsWith("cordwatch: tls-cert: " + cert + ": is not a PEM file"), r.all());
     assertTrue(r.err().contains("CordWatch did not start"), r.all());
     assertFalse(Files.exists(data.resolve("index.db")), "checked before the index opens");
   }

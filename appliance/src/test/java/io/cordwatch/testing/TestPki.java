@@ -78,7 +78,11 @@ public final class TestPki {
             "-out",
             name + ".pem"));
     openssl(dir, args.toArray(String[]::new));
-    return new Identity(dir.resolve(name + ".pem"), dir.resolve(name + ".key"));
+    Path key = dir.resolve(name + ".key");
+    // As an operator must keep it: a key every user may read is refused (tls.Pem).
+    java.nio.file.Files.setPosixFilePermissions(
+        key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    return new Identity(dir.resolve(name + ".pem"), key);
   }
 
   /** Runs {@code openssl args} in {@code dir}; fails with its output when it fails. */

@@ -46,20 +46,30 @@ class ServerTlsTest {
   }
 
   @Test
-  void aKeyOthersCanReadIsWarnedAbout() throws Exception {
+  void aKeyItsGroupCanReadIsWarnedAboutAndOneEveryoneCanReadRefused() throws Exception {
     Files.setPosixFilePermissions(rsa.key(), PosixFilePermissions.fromString("rw-------"));
     ServerTls tight = ServerTls.load(rsa.cert(), rsa.key(), null, Bcp195.PROTOCOLS, "dicom-tls-");
-    Files.setPosixFilePermissions(rsa.key(), PosixFilePermissions.fromString("rw-r--r--"));
-    ServerTls loose = ServerTls.load(rsa.cert(), rsa.key(), null, Bcp195.PROTOCOLS, "dicom-tls-");
+    Files.setPosixFilePermissions(rsa.key(), PosixFilePermissions.fromString("rw-r-----"));
+    ServerTls group = ServerTls.load(rsa.cert(), rsa.key(), null, Bcp195.PROTOCOLS, "dicom-tls-");
 
     assertEquals(List.of(), tight.warnings());
     assertEquals(
         List.of(
             "dicom-tls-key: "
                 + rsa.key()
-                + ": the private key is readable by other users; make it readable by the service"
-                + " user only (chmod 600)"),
-        loose.warnings());
+                + ": may be read by its group (rw-r-----); keep that group to the service user,"
+                + " or chmod 600 "
+                + rsa.key()),
+        group.warnings());
+
+    // The same rule as the HTTPS key (web.TlsIdentity): a key every user may read is refused.
+    Files.setPosixFilePermissions(rsa.key(), PosixFilePermissions.fromString("rw-r--r--"));
+    TlsSetupException e =
+        assertThrows(
+            TlsSetupException.class,
+            () -> ServerTls.load(rsa.cert(), rsa.key(), null, Bcp195.PROTOCOLS, "dicom-tls-"));
+    assertTrue(
+        e.getMessage().contains("may be read by every user of this machine"), e.getMessage());
   }
 
   @Test
