@@ -2,6 +2,7 @@ package io.cordwatch.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cordwatch.store.StoreException;
+import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.HttpRules;
@@ -67,6 +68,12 @@ final class StatusEvents implements HttpService {
   }
 
   private void stream(ServerRequest req, ServerResponse res) {
+    if (!req.headers().isAccepted(MediaTypes.TEXT_EVENT_STREAM)) {
+      throw new WebException(
+          WebException.Code.BAD_REQUEST,
+          "this is an event stream: ask with Accept: text/event-stream, or GET /api/v1/status for"
+              + " the same JSON once");
+    }
     if (!slots.tryAcquire()) {
       res.header(HeaderNames.RETRY_AFTER, Long.toString(PERIOD.toSeconds() * 2));
       throw new WebException(

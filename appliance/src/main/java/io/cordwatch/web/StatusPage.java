@@ -197,7 +197,13 @@ final class StatusPage implements HttpService {
     StatusCharts.studiesPerHour(h, a.hours(), ctx.clock().getZone());
     h.raw("<figcaption>Studies received per hour</figcaption>\n</figure>\n<figure>\n");
     StatusCharts.latencyPerHour(h, a.hours(), ctx.clock().getZone());
-    h.raw("<figcaption>Last image to verdict (bar: median; tick: longest)</figcaption>\n");
+    boolean verdicts = a.hours().stream().anyMatch(x -> x.verdicts() > 0);
+    h.raw("<figcaption>")
+        .text(
+            verdicts
+                ? "Last image to verdict (bar: median; tick: longest)"
+                : "Last image to verdict: no verdicts in the last 24 hours")
+        .raw("</figcaption>\n");
     h.raw("</figure>\n<h3>Senders</h3>\n");
     if (a.callers().isEmpty()) {
       h.raw("<p>Nothing received in the last 24 hours.</p>\n");

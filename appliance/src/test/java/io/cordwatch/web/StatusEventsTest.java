@@ -135,6 +135,19 @@ class StatusEventsTest {
   }
 
   @Test
+  void aClientThatDoesNotAcceptEventsIsToldWhatToAskFor() {
+    HttpResponse<String> res =
+        app.send(
+            HttpRequest.newBuilder(app.uri(StatusEvents.PATH))
+                .header("Accept", "application/json")
+                .GET()
+                .build());
+
+    assertEquals(400, res.statusCode());
+    assertTrue(res.body().contains("Accept: text/event-stream"), res.body());
+  }
+
+  @Test
   void stoppingTheServerEndsAnOpenStream() throws Exception {
     Opened stream = open();
     assertEquals("HTTP/1.1 200 OK", stream.statusLine());
