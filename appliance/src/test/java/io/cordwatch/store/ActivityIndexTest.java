@@ -51,6 +51,26 @@ class ActivityIndexTest {
     }
   }
 
+  @Test
+  void callersCountExactlyTheInstancesFromTheWindowStartAmongMany() {
+    try (Index index = Index.open(tmp.resolve("index.db"))) {
+      for (int i = 1; i <= 100; i++) {
+        receive(
+            index, "2." + (i / 10), "2." + (i / 10) + ".9", "2.9." + i, i * 1_000L, "AE" + i % 2);
+      }
+
+      // Instances 61..100 arrived at or after 60.5 s: 20 from each AE; the even ones (AE0) in
+      // studies 2.6 to 2.10, the odd ones (AE1) in 2.6 to 2.9.
+      Activity a = index.activity(60_500);
+
+      assertEquals(
+          List.of(new Activity.Caller("AE0", 20, 5), new Activity.Caller("AE1", 20, 4)),
+          a.callers());
+      assertEquals(List.of(), index.activity(100_001).callers(), "a window after the last one");
+      assertEquals(100, index.activity(0).callers().stream().mapToLong(c -> c.instances()).sum());
+    }
+  }
+
   private static void receive(
       Index index, String study, String series, String sop, long atMs, String callingAe) {
     index.recordInstance(
