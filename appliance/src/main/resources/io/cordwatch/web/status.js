@@ -40,8 +40,10 @@
         return r.text();
       })
       .then(function (html) {
-        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live");
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.getElementById("live");
         if (fresh) {
+          document.title = doc.title;
           main.replaceWith(fresh);
           main = fresh;
           drawn = Date.now();

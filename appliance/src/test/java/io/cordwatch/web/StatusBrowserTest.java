@@ -66,14 +66,21 @@ class StatusBrowserTest {
         assertTrue(body.contains("1 series is waiting for grading but no model is loaded"), body);
         assertTrue(body.contains("Images received 0"), body);
         assertEquals(2, driver.findElements(By.cssSelector("svg.chart")).size());
+        assertEquals("CordWatch: ATTENTION", driver.getTitle());
         ((JavascriptExecutor) driver).executeScript("window.cordwatchMarker = 42;");
 
+        // Images arrive, and the waiting series is graded away: the headline turns OK in place.
         app.meters.instanceStored(1000, Duration.ofMillis(2));
+        app.index.claimJob(now).orElseThrow();
 
         Await.until(
             "the page redrawn with the new count",
             Duration.ofSeconds(30),
             () -> driver.findElement(By.tagName("body")).getText().contains("Images received 1"));
+        Await.until(
+            "the headline turned OK",
+            Duration.ofSeconds(30),
+            () -> driver.getTitle().equals("CordWatch: OK"));
         assertEquals(
             42L,
             ((JavascriptExecutor) driver).executeScript("return window.cordwatchMarker;"),
