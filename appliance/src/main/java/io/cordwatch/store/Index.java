@@ -32,7 +32,7 @@ import java.util.Set;
  * Results} (verdicts and slice rows), {@link Boxes} (supplied canal boxes), {@link Reviews}
  * (clinicians' decisions), {@link StudyStates} (the study's derived state), {@link Outbox} (results
  * documents to deliver), {@link StudyRemoval} (retention's rows), {@link AuditLog} and {@link
- * ReadModel} (what the API reads).
+ * ReadModel} and {@link Activity} (what the API and the status page read).
  *
  * <p>One connection, serialised by {@link Database}. The appliance writes at most a few hundred
  * rows a second and SQLite has a single writer anyway. Readers (the web API) take the same lock;
@@ -525,6 +525,14 @@ public final class Index implements AutoCloseable {
   /** Jobs in a state (as stored), oldest first. */
   public List<JobRow> jobs(String state) {
     return jobs(JobState.valueOf(state.toUpperCase(java.util.Locale.ROOT)));
+  }
+
+  /**
+   * Arrivals, verdict latencies and traffic per calling AE since {@code sinceMs} (the status page's
+   * charts; numbers and AE titles only).
+   */
+  public Activity activity(long sinceMs) {
+    return db.read(c -> Activity.read(c, sinceMs));
   }
 
   /** Totals for status and metrics. */

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Free space on the data volume against the configured reserve. Read live on every question (a
@@ -13,9 +14,21 @@ import java.nio.file.Path;
  */
 public final class DiskWatermark {
   private final FileStore store;
+  private final Path dataDir;
+  private final VolumeUsage volume;
   private volatile long reserveBytes;
 
   public DiskWatermark(Path dataDir, long reserveBytes) {
+    this(dataDir, reserveBytes, VolumeUsage.statvfs());
+  }
+
+  /**
+   * A watermark whose byte and inode figures ({@link #volume()}) come from {@code volume}; tests
+   * hand in figures of their own, the appliance the operating system's.
+   */
+  public DiskWatermark(Path dataDir, long reserveBytes, VolumeUsage volume) {
+    this.dataDir = dataDir;
+    this.volume = volume;
     try {
       Files.createDirectories(dataDir);
       this.store = Files.getFileStore(dataDir);
@@ -33,6 +46,18 @@ public final class DiskWatermark {
       return store.getUsableSpace();
     } catch (IOException e) {
       return 0;
+    }
+  }
+
+  /**
+   * How full the data volume is in bytes and inodes now, or empty when it cannot be read (the
+   * status page then shows no inode figure rather than a wrong one).
+   */
+  public Optional<VolumeFigures> volume() {
+    try {
+      return Optional.of(volume.read(dataDir));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 

@@ -3,8 +3,9 @@
  * io.cordwatch.telemetry.Meters}) and the free-space watermark on the data volume; how full that
  * volume is in bytes and inodes ({@link io.cordwatch.telemetry.VolumeFigures}, read by {@link
  * io.cordwatch.telemetry.Statvfs} through Panama from the C library, behind {@link
- * io.cordwatch.telemetry.VolumeUsage} so tests can supply their own figures); GPU readings from
- * NVML ({@link io.cordwatch.telemetry.NvmlTelemetry}) or Jetson sysfs ({@link
+ * io.cordwatch.telemetry.VolumeUsage} so tests can supply their own figures, and offered by the
+ * watermark for the status page's inode figure); GPU readings from NVML ({@link
+ * io.cordwatch.telemetry.NvmlTelemetry}) or Jetson sysfs ({@link
  * io.cordwatch.telemetry.JetsonSysfsTelemetry}), chosen by {@link
  * io.cordwatch.telemetry.GpuSources} and exported as gauges.
  *

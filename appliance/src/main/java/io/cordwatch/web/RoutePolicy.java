@@ -15,7 +15,10 @@ final class RoutePolicy {
   enum Need {
     /** Anyone: probes, metrics, the login page, the stylesheet. */
     OPEN,
-    /** The status page and its JSON: open, or any login / token when status-page-login is on. */
+    /**
+     * The status page, its JSON and its event stream: open, or any login / token when
+     * status-page-login is on.
+     */
     STATUS,
     /** Any logged-in browser user (logout). */
     SESSION,
@@ -53,7 +56,7 @@ final class RoutePolicy {
     if (path.equals("/logout")) {
       return Need.SESSION;
     }
-    if (path.equals("/") || path.equals("/api/v1/status")) {
+    if (path.equals("/") || path.equals("/api/v1/status") || path.equals(StatusEvents.PATH)) {
       return Need.STATUS;
     }
     if (method == Method.POST && REVIEW_POST.matcher(path).matches()) {

@@ -18,16 +18,20 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The page at {@code /} for facilities staff: one glance says OK or ATTENTION and why, in words,
- * without JavaScript or a console (and without a login unless {@code status-page-login} is on). It
- * is rendered on the server from the same readings as the API and refreshes itself, so it works on
- * a locked-down ward PC or a phone.
+ * The page at {@code /} for facilities staff: one glance says OK or ATTENTION and, for each reason
+ * ({@link Attention}), what to do, without a console (and without a login unless {@code
+ * status-page-login} is on). It is rendered on the server from the same view as the API, charts
+ * included ({@link StatusCharts}, inline SVG), so it works on a locked-down ward PC or a phone.
+ * Without JavaScript it reloads itself (a {@code <noscript>} refresh); with it, {@code
+ * /static/status.js} follows {@link StatusEvents} and swaps in a fresh {@code <main>} when the
+ * status changes.
  *
  * <p>It shows no patient-derived text, since facilities staff (and, unless {@code
  * status-page-login} is on, anyone who reaches the port) see it: studies appear only as {@link
  * Uids#tag} (a hash that staff can quote to support, and that support can match against the log)
- * with their state and counts; no UID, series description or grade. Everything printed is escaped
- * all the same, because the engine line comes from outside this process.
+ * with their state and counts; no UID, series description or grade. Senders appear by calling AE
+ * title, which names a device. Everything printed is escaped all the same, because the engine line
+ * and AE titles come from outside this process.
  *
  * <p>A failing index must not take the page down with it; the page is where staff look when
  * something is wrong. So each part is read on its own, and a part that cannot be read becomes a
@@ -58,51 +62,46 @@ final class StatusPage implements HttpService {
   String render(int httpPort, Access access) {
     HealthChecks.Health health = HealthChecks.run(ctx);
     List<String> reasons = new ArrayList<>();
-    for (HealthChecks.Check c : health.checks()) {
-      if (!c.up()) {
-        reasons.add(headline(c) + ": " + c.detail());
-      }
-    }
     Views.StatusView status = null;
     List<StudyRow> studies = List.of();
     try {
       status = Views.status(ctx, httpPort);
       studies = newestStudies();
-      if (status.outbox().failing() > 0) {
-        reasons.add(
-            "Results not reaching the PACS: "
-                + status.outbox().failing()
-                + " deliveries failing and being retried (the 'outbox:' log lines say why; check"
-                + " forward-to and the PACS)");
-      }
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "status page could not read the index", e);
-      reasons.add("Index not readable: study counts and the study list are unavailable");
     }
-    Accelerator accel = ctx.accelerator().get();
+    for (HealthChecks.Check c : health.checks()) {
+      // With the status view read, disk and listener are among its attention items already.
+      if (!c.up() && (status == null || c.name().equals("database"))) {
+        reasons.add(headline(c) + ": " + c.detail());
+      }
+    }
+    if (status == null) {
+      reasons.add("Index not readable: study counts and the study list are unavailable");
+    } else {
+      status.attention().forEach(a -> reasons.add(a.line()));
+    }
     boolean ok = reasons.isEmpty();
 
     Html h =
         Html.page(
-            "CordWatch: " + (ok ? (accel.degraded() ? "DEGRADED" : "OK") : "ATTENTION"),
-            "<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">\n");
+            "CordWatch: " + (ok ? "OK" : "ATTENTION"),
+            // Without JavaScript the page reloads itself; with it, status.js follows the event
+            // stream and the reload would only interrupt it.
+            "<noscript><meta http-equiv=\"refresh\" content=\""
+                + REFRESH_SECONDS
+                + "\"></noscript>\n<script src=\""
+                + StaticAssets.STATUS_SCRIPT
+                + "\" defer></script>\n");
     Pages.nav(h, ctx, access);
-    h.raw("<header>\n");
-    if (ok && accel.degraded()) {
-      // Still grading, on the CPU: slower, so staff should call support, but nothing is lost.
-      h.raw("<p class=\"state degraded\">DEGRADED</p>\n<p>")
-          .text("Receiving and grading studies on the CPU, slower than usual: " + accel.reason())
-          .raw("</p>\n");
-    } else if (ok) {
+    h.raw("<main id=\"live\" data-events=\"" + StatusEvents.PATH + "\">\n<header>\n");
+    if (ok) {
       h.raw("<p class=\"state ok\">OK</p>\n");
       h.raw("<p>Receiving studies. No action needed.</p>\n");
     } else {
       h.raw("<p class=\"state attention\">ATTENTION</p>\n<ul class=\"why\">\n");
       for (String r : reasons) {
         h.raw("<li>").text(r).raw("</li>\n");
-      }
-      if (accel.degraded()) {
-        h.raw("<li>").text("Degraded, grading on the CPU: " + accel.reason()).raw("</li>\n");
       }
       h.raw("</ul>\n");
     }
@@ -113,20 +112,20 @@ final class StatusPage implements HttpService {
                 + " \u00b7 up "
                 + uptime(Duration.between(ctx.startedAt(), ctx.clock().instant()))
                 + " \u00b7 as of "
-                + time(ctx.clock().instant())
-                + " \u00b7 refreshes every "
-                + REFRESH_SECONDS
-                + " s")
-        .raw("</p>\n</header>\n");
+                + time(ctx.clock().instant()))
+        .raw("<span id=\"updates\">")
+        .text(" \u00b7 refreshes every " + REFRESH_SECONDS + " s")
+        .raw("</span></p>\n</header>\n");
 
     listeners(h, httpPort);
-    disk(h);
+    disk(h, status == null ? Views.disk(ctx) : status.disk());
     if (status != null) {
       activity(h, status);
+      lastDay(h, status.activity());
     }
-    device(h, Views.accelerator(accel));
+    device(h, Views.accelerator(ctx.accelerator().get()));
     studies(h, studies, status != null);
-    h.raw("</body>\n</html>\n");
+    h.raw("</main>\n</body>\n</html>\n");
     return h.toString();
   }
 
@@ -155,18 +154,73 @@ final class StatusPage implements HttpService {
         .raw("</td><td></td><td class=\"ok\">listening</td></tr>\n</table>\n");
   }
 
-  private void disk(Html h) {
-    Views.DiskView d = Views.disk(ctx);
+  private static void disk(Html h, Views.DiskView d) {
+    String cls = d.belowReserve() ? "attention" : d.nearReserve() ? "degraded" : "ok";
     h.raw("<h2>Disk</h2>\n<p class=\"")
-        .raw(d.belowReserve() ? "attention" : "ok")
+        .raw(cls)
         .raw("\">")
         .text(
             HealthChecks.gb(d.freeBytes())
                 + " free, "
                 + HealthChecks.gb(d.reserveBytes())
                 + " kept in reserve"
-                + (d.belowReserve() ? ": below the reserve, new studies are refused" : ""))
+                + (d.belowReserve()
+                    ? ": below the reserve, new studies are refused"
+                    : d.nearReserve() ? ": nearly at the reserve" : "")
+                + (d.inodesUsedPercent() == null
+                    ? ""
+                    : String.format(
+                        java.util.Locale.ROOT,
+                        "; inodes %.1f %% used (%d free)",
+                        d.inodesUsedPercent(),
+                        d.freeInodes())))
         .raw("</p>\n");
+  }
+
+  /**
+   * The last day: when the newest study arrived, the two charts, and which senders sent what (AE
+   * titles name devices; counts only).
+   */
+  private void lastDay(Html h, StatusActivity.View a) {
+    h.raw("<h2>Last 24 hours</h2>\n<p>");
+    if (a.lastStudyAt() == null) {
+      h.text("No study received yet.");
+    } else {
+      h.text(
+          "Last image received "
+              + uptime(Duration.ofSeconds(a.secondsSinceLastStudy()))
+              + " ago ("
+              + time(Instant.parse(a.lastStudyAt()))
+              + ").");
+    }
+    h.raw("</p>\n<figure>\n");
+    StatusCharts.studiesPerHour(h, a.hours(), ctx.clock().getZone());
+    h.raw("<figcaption>Studies received per hour</figcaption>\n</figure>\n<figure>\n");
+    StatusCharts.latencyPerHour(h, a.hours(), ctx.clock().getZone());
+    boolean verdicts = a.hours().stream().anyMatch(x -> x.verdicts() > 0);
+    h.raw("<figcaption>")
+        .text(
+            verdicts
+                ? "Last image to verdict (bar: median; tick: longest)"
+                : "Last image to verdict: no verdicts in the last 24 hours")
+        .raw("</figcaption>\n");
+    h.raw("</figure>\n<h3>Senders</h3>\n");
+    if (a.callers().isEmpty()) {
+      h.raw("<p>Nothing received in the last 24 hours.</p>\n");
+      return;
+    }
+    h.raw("<table class=\"callers\">\n<tr><th>Calling AE title</th><th>Images</th>");
+    h.raw("<th>Studies</th></tr>\n");
+    for (StatusActivity.Caller c : a.callers()) {
+      h.raw("<tr><td>")
+          .text(c.aeTitle() == null ? "(not recorded)" : c.aeTitle())
+          .raw("</td><td class=\"n\">")
+          .text(Long.toString(c.instances()))
+          .raw("</td><td class=\"n\">")
+          .text(Long.toString(c.studies()))
+          .raw("</td></tr>\n");
+    }
+    h.raw("</table>\n");
   }
 
   private static void activity(Html h, Views.StatusView s) {
@@ -216,6 +270,14 @@ final class StatusPage implements HttpService {
       }
       if (r.utilization() != null) {
         line.append(String.format(java.util.Locale.ROOT, ", %.0f%% busy", 100 * r.utilization()));
+      }
+      if (r.memoryUsedBytes() != null && r.memoryTotalBytes() != null) {
+        line.append(
+            String.format(
+                java.util.Locale.ROOT,
+                ", memory %.1f of %.1f GB",
+                r.memoryUsedBytes() / 1e9,
+                r.memoryTotalBytes() / 1e9));
       }
       if (r.powerWatts() != null) {
         line.append(String.format(java.util.Locale.ROOT, ", %.1f W", r.powerWatts()));

@@ -39,7 +39,31 @@ final class Views {
       TotalsView totals,
       String engine,
       boolean degraded,
-      AcceleratorView accelerator) {}
+      AcceleratorView accelerator,
+      String state,
+      List<Attention.Item> attention,
+      StatusActivity.View activity) {
+
+    /** The same view with {@code attention} computed from it, and OK or ATTENTION to match. */
+    StatusView withAttention(List<Attention.Item> items) {
+      return new StatusView(
+          version,
+          uptimeSeconds,
+          startedAt,
+          listeners,
+          counters,
+          disk,
+          queue,
+          outbox,
+          totals,
+          engine,
+          degraded,
+          accelerator,
+          items.isEmpty() ? Attention.OK : Attention.ATTENTION,
+          List.copyOf(items),
+          activity);
+    }
+  }
 
   /** The device profile, the engine mode and the GPU readings (null figures are unknown). */
   record AcceleratorView(
@@ -84,7 +108,18 @@ final class Views {
       long associationsRejected,
       long bytesReceived) {}
 
-  record DiskView(long freeBytes, long reserveBytes, boolean belowReserve) {}
+  /**
+   * Free space against the reserve, and how full the volume is in inodes. {@code nearReserve}: free
+   * space is under {@link Attention#NEAR_RESERVE_FACTOR} times the reserve but not yet below it.
+   * The inode figures are null when the volume cannot be read or does not count inodes.
+   */
+  record DiskView(
+      long freeBytes,
+      long reserveBytes,
+      boolean belowReserve,
+      boolean nearReserve,
+      Double inodesUsedPercent,
+      Long freeInodes) {}
 
   /**
    * The results outbox: deliveries waiting ({@code backlog}), those among them whose last attempt
@@ -177,38 +212,44 @@ final class Views {
   record StudyList(List<StudySummaryView> studies) {}
 
   /**
-   * Reads everything the status endpoint and the status page show. {@code httpPort} is the port the
-   * request arrived on, because the configured one may be 0.
+   * Reads everything the status endpoint, its event stream and the status page show, with the
+   * attention items {@link Attention#of} finds in it. {@code httpPort} is the port the request
+   * arrived on, because the configured one may be 0.
    */
   static StatusView status(WebContext ctx, int httpPort) {
     Instant now = ctx.clock().instant();
     Totals totals = ctx.index().totals();
     var config = ctx.config();
-    return new StatusView(
-        Version.current(),
-        Math.max(0, Duration.between(ctx.startedAt(), now).toSeconds()),
-        ctx.startedAt().toString(),
-        List.of(
-            new ListenerView(
-                "dicom",
-                config.bind(),
-                ctx.dicomPort().getAsInt(),
-                config.aeTitle(),
-                ctx.dicomListening().getAsBoolean()),
-            new ListenerView("http", config.bind(), httpPort, null, true)),
-        new CountersView(
-            (long) ctx.meters().instancesReceived(),
-            (long) ctx.meters().instancesRejected(),
-            ctx.meters().activeAssociations(),
-            (long) ctx.meters().associationsRejected(),
-            (long) ctx.meters().bytesReceived()),
-        disk(ctx),
-        new QueueView(totals.jobsQueued(), totals.jobsRunning()),
-        outbox(ctx),
-        new TotalsView(totals.studies(), totals.series(), totals.instances(), totals.bytes()),
-        ctx.engineState().get(),
-        ctx.accelerator().get().degraded(),
-        accelerator(ctx));
+    StatusView v =
+        new StatusView(
+            Version.current(),
+            Math.max(0, Duration.between(ctx.startedAt(), now).toSeconds()),
+            ctx.startedAt().toString(),
+            List.of(
+                new ListenerView(
+                    "dicom",
+                    config.bind(),
+                    ctx.dicomPort().getAsInt(),
+                    config.aeTitle(),
+                    ctx.dicomListening().getAsBoolean()),
+                new ListenerView("http", config.bind(), httpPort, null, true)),
+            new CountersView(
+                (long) ctx.meters().instancesReceived(),
+                (long) ctx.meters().instancesRejected(),
+                ctx.meters().activeAssociations(),
+                (long) ctx.meters().associationsRejected(),
+                (long) ctx.meters().bytesReceived()),
+            disk(ctx),
+            new QueueView(totals.jobsQueued(), totals.jobsRunning()),
+            outbox(ctx),
+            new TotalsView(totals.studies(), totals.series(), totals.instances(), totals.bytes()),
+            ctx.engineState().get(),
+            ctx.accelerator().get().degraded(),
+            accelerator(ctx),
+            Attention.OK,
+            List.of(),
+            StatusActivity.of(ctx.index().activity(StatusActivity.windowStart(now)), now));
+    return v.withAttention(Attention.of(v));
   }
 
   static OutboxView outbox(WebContext ctx) {
@@ -219,8 +260,17 @@ final class Views {
   static DiskView disk(WebContext ctx) {
     long free = ctx.disk().freeBytes();
     long reserve = ctx.disk().reserveBytes();
-    // One reading of free space for both numbers, so the flag never contradicts them.
-    return new DiskView(free, reserve, free < reserve);
+    // One reading of free space for both numbers, so the flags never contradict them.
+    boolean below = free < reserve;
+    boolean near = !below && free / Attention.NEAR_RESERVE_FACTOR < reserve;
+    var volume = ctx.disk().volume().filter(v -> v.totalInodes() > 0);
+    return new DiskView(
+        free,
+        reserve,
+        below,
+        near,
+        volume.map(v -> v.inodesUsedPercent()).orElse(null),
+        volume.map(v -> v.freeInodes()).orElse(null));
   }
 
   static StudySummaryView summary(StudyRow s) {

@@ -37,6 +37,11 @@ public final class WebException extends RuntimeException {
     MISDIRECTED_REQUEST(421),
     /** Too many failed logins; the Retry-After header says when to try again. */
     TOO_MANY_REQUESTS(429),
+    /**
+     * A bounded resource is taken (every status event stream slot); the Retry-After header says
+     * when to try again.
+     */
+    UNAVAILABLE(503),
     /** The index could not be read; details are in the appliance log. */
     INDEX_UNAVAILABLE(500),
     /** A fault in the appliance; details are in the appliance log. */

@@ -171,6 +171,7 @@ public final class WebServer implements AutoCloseable {
   public static void routing(HttpRouting.Builder routing, WebContext ctx) {
     routing
         .addFilter(new Guard(ctx))
+        .register("/api/v1", new StatusEvents(ctx))
         .register("/api/v1", new ApiService(ctx))
         .register("/api/v1", new ResultsApi(ctx))
         .register("/static", new StaticAssets())

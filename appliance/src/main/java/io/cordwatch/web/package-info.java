@@ -1,9 +1,13 @@
 /**
  * The web stage: the JSON API under {@code /api/v1}, the probes and Prometheus metrics under {@code
- * /observe}, the status page at {@code /} for facilities staff, the results view at {@code
- * /studies} for clinicians ({@link io.cordwatch.web.ResultsPages}: worklist by urgency, study pages
- * with key images and the slice strip, confirm/correct forms, review history; docs/
- * results-view.md), and the sign-in pages ({@code /login}, {@code /logout}), on Helidon SE.
+ * /observe}, the status page at {@code /} for facilities staff ({@link
+ * io.cordwatch.web.StatusPage}: OK or ATTENTION with what to do, decided once by {@link
+ * io.cordwatch.web.Attention} from the same view as {@code GET /api/v1/status}; inline SVG charts
+ * of the last day; live through the server-sent events of {@code GET /api/v1/status/events}, {@link
+ * io.cordwatch.web.StatusEvents}, capped in number), the results view at {@code /studies} for
+ * clinicians ({@link io.cordwatch.web.ResultsPages}: worklist by urgency, study pages with key
+ * images and the slice strip, confirm/correct forms, review history; docs/ results-view.md), and
+ * the sign-in pages ({@code /login}, {@code /logout}), on Helidon SE.
  *
  * <p>Every request passes {@link io.cordwatch.web.Guard} first: hardening headers on every answer,
  * the Host allow-list (DNS rebinding), refusal of cross-site changes, who the request acts for (an
@@ -26,12 +30,14 @@
  * <p>It owns the HTTP and HTTPS listeners, the wire shapes of its JSON (written through {@code
  * grade.VerdictJson}, the results' one snake_case writer, so a verdict reads the same here as in
  * the store and the CLI; one error shape, with the status codes that go with each error code), the
- * HTML of the pages (no inline script or style: {@code /static/cordwatch.css}, and the worklist's
- * one script {@code /static/results.js}, which only refreshes its table), the key-image PNGs
- * ({@link io.cordwatch.web.KeyImage}: stored pixels through {@code dicom}, windowed by {@code
- * infer}'s reference preprocessing, box and grade drawn with a built-in bitmap font so no system
- * font is needed), the reviews' CSV export and the session cookie. It owns no data: everything it
- * shows is read through {@link io.cordwatch.web.WebContext} at the moment of the request.
+ * HTML of the pages (no inline script or style: {@code /static/cordwatch.css}, the worklist's one
+ * script {@code /static/results.js}, which only refreshes its table, and the status page's {@code
+ * /static/status.js}, which follows the event stream and swaps in the server's fresh page), the
+ * key-image PNGs ({@link io.cordwatch.web.KeyImage}: stored pixels through {@code dicom}, windowed
+ * by {@code infer}'s reference preprocessing, box and grade drawn with a built-in bitmap font so no
+ * system font is needed), the reviews' CSV export and the session cookie. It owns no data:
+ * everything it shows is read through {@link io.cordwatch.web.WebContext} at the moment of the
+ * request.
  *
  * <p>What it may not touch: it writes the index in three ways only: {@code PUT
  * /api/v1/studies/{uid}/boxes}, through {@link io.cordwatch.store.Index#replaceStudyBoxes} (one

@@ -42,8 +42,18 @@ class StatusPageTest {
     assertEquals("CordWatch: OK", title(html));
     assertTrue(html.contains(">OK<"));
     assertFalse(html.contains("ATTENTION"));
-    assertFalse(html.contains("<script"), "the page needs no JavaScript");
-    for (String tag : new String[] {"table", "tr", "ul", "li", "p", "h2", "head", "body"}) {
+    assertEquals(
+        count(html, "<script"),
+        count(html, "<script src=\"/static/status\\.js\" defer></script>"),
+        "one script, from a file: the Content-Security-Policy refuses inline ones");
+    assertTrue(
+        html.contains("<noscript><meta http-equiv=\"refresh\" content=\"10\"></noscript>"),
+        "without JavaScript the page reloads itself");
+    assertTrue(html.contains("data-events=\"/api/v1/status/events\""), html);
+    for (String tag :
+        new String[] {
+          "table", "tr", "ul", "li", "p", "h2", "head", "body", "main", "svg", "figure", "rect"
+        }) {
       assertEquals(count(html, "<" + tag + "[ >]"), count(html, "</" + tag + ">"), tag);
     }
   }
@@ -67,7 +77,7 @@ class StatusPageTest {
 
     String html = app.getAnonymous("/").body();
 
-    assertFalse(html.contains("script"), html);
+    assertFalse(html.contains("alert("), html);
     assertFalse(html.contains("DOE"), html);
     assertTrue(html.contains("MR \u00b7 1 image"), html);
   }
@@ -105,8 +115,61 @@ class StatusPageTest {
     assertTrue(res.body().contains("Index not readable"), res.body());
   }
 
+  @Test
+  void seriesWaitingWithoutAModelAreAttentionWithWhatToDo() {
+    app.receive(STUDY, STUDY + ".1", 1_000, "T2 TSE AX");
+    app.complete(STUDY + ".1", true);
+
+    String html = app.getAnonymous("/").body();
+
+    assertEquals("CordWatch: ATTENTION", title(html));
+    assertTrue(html.contains("1 series is waiting for grading but no model is loaded"), html);
+    assertTrue(html.contains("configure a model bundle"), html);
+  }
+
+  @Test
+  void pageShowsTheLastDayChartsTimeSinceTheLastStudyAndTrafficPerSender() {
+    long received = TestAppliance.NOW.toEpochMilli() - 125_000;
+    app.receive(STUDY, STUDY + ".1", received, "DOE^JANE");
+    app.receive(STUDY, STUDY + ".1", received, "DOE^JANE");
+
+    String html = app.getAnonymous("/").body();
+
+    assertTrue(html.contains("Last image received 2 min ago"), html);
+    assertEquals(2, count(html, "<svg class=\"chart "), html);
+    assertTrue(html.contains("<title>09:00: 1 study</title>"), html);
+    assertTrue(
+        html.contains("<tr><td>SCANNER</td><td class=\"n\">2</td><td class=\"n\">1</td></tr>"),
+        html);
+    assertFalse(html.contains("DOE"), html);
+    assertFalse(html.contains(STUDY), html);
+  }
+
+  @Test
+  void pageSaysWhenTheDiskIsNearTheReserve() {
+    app.disk.setReserveBytes(app.disk.freeBytes() / 2 + 1_000_000_000L);
+
+    String html = app.getAnonymous("/").body();
+
+    assertEquals("CordWatch: ATTENTION", title(html));
+    assertTrue(html.contains("Disk nearly at reserve"), html);
+  }
+
+  @Test
+  void theStatusScriptIsServedFromTheJar() {
+    HttpResponse<String> res = app.getAnonymous(StaticAssets.STATUS_SCRIPT);
+
+    assertEquals(200, res.statusCode());
+    assertTrue(
+        res.headers().firstValue("content-type").orElseThrow().startsWith("text/javascript"));
+    assertTrue(res.body().contains("new EventSource(source)"), res.body());
+  }
+
+  /** The page's title (the charts' bars have titles of their own, in the body). */
   private static String title(String html) {
-    Matcher m = Pattern.compile("<title>([^<]*)</title>").matcher(html);
+    Matcher m =
+        Pattern.compile("<title>([^<]*)</title>")
+            .matcher(html.substring(0, html.indexOf("</head>")));
     assertTrue(m.find(), "page has a <title>");
     String title = m.group(1);
     assertFalse(m.find(), "page has one <title>");
