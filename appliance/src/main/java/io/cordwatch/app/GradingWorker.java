@@ -111,26 +111,12 @@ public final class GradingWorker implements AutoCloseable {
       Meters meters,
       Clock clock,
       Duration idlePoll) {
-    this(index, spool, grader, meters, clock, idlePoll, Retry.defaults(), null);
+    this(index, spool, grader, meters, clock, idlePoll, Retry.defaults(), null, null, () -> {});
   }
 
   /**
    * @param retry when failed jobs are tried again
    * @param streaming results and decodes prepared while series arrived; null: none
-   */
-  GradingWorker(
-      Index index,
-      Spool spool,
-      SeriesGrader grader,
-      Meters meters,
-      Clock clock,
-      Duration idlePoll,
-      Retry retry,
-      StreamingGrading streaming) {
-    this(index, spool, grader, meters, clock, idlePoll, retry, streaming, null, () -> {});
-  }
-
-  /**
    * @param publishing builds each verdict's results documents for the outbox; null: none
    * @param committed told after each verdict is committed (wakes the outbox sender)
    */

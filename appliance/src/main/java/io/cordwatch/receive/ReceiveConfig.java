@@ -41,30 +41,6 @@ public record ReceiveConfig(
    */
   public record Tls(int port, ServerTls identity) {}
 
-  /** A plain listener alone. */
-  public ReceiveConfig(
-      String bind,
-      int dicomPort,
-      String aeTitle,
-      List<String> allowAe,
-      int maxAssociations,
-      int maxAssociationsPerAe,
-      Duration idleTimeout,
-      Duration artimTimeout,
-      long maxObjectBytes) {
-    this(
-        bind,
-        dicomPort,
-        aeTitle,
-        allowAe,
-        maxAssociations,
-        maxAssociationsPerAe,
-        idleTimeout,
-        artimTimeout,
-        maxObjectBytes,
-        null);
-  }
-
   public ReceiveConfig {
     allowAe = List.copyOf(allowAe);
     if (maxAssociationsPerAe < 1 || maxAssociationsPerAe > maxAssociations) {

@@ -158,7 +158,9 @@ class GradingWorkerTest {
             Duration.ofMillis(20),
             new GradingWorker.Retry(
                 GradingWorker.MAX_ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(40)),
-            null)) {
+            null,
+            null,
+            () -> {})) {
       worker.start();
       queue();
       Await.until("the job fails", () -> "failed".equals(series().job().state()));
@@ -194,7 +196,9 @@ class GradingWorkerTest {
             clock,
             Duration.ofMillis(10),
             new GradingWorker.Retry(4, Duration.ofSeconds(1), Duration.ofSeconds(10)),
-            null)) {
+            null,
+            null,
+            () -> {})) {
       worker.start();
       queue();
       Await.until("the first attempt fails", () -> series().job().attempts() == 1 && queued());

@@ -55,7 +55,8 @@ class StageSettingsTest {
             2,
             Duration.ofSeconds(10),
             Duration.ofSeconds(2),
-            2L * 1024 * 1024),
+            2L * 1024 * 1024,
+            null),
         StageSettings.receive(s));
   }
 

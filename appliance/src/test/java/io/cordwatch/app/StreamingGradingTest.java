@@ -117,7 +117,9 @@ class StreamingGradingTest {
             Clock.systemUTC(),
             Duration.ofMillis(10),
             GradingWorker.Retry.defaults(),
-            streaming);
+            streaming,
+            null,
+            () -> {});
     worker.start();
   }
 
