@@ -94,6 +94,7 @@ public final class Appliance implements AutoCloseable {
   private final ProfileDetector.Detection detection;
   private final GpuTelemetry gpu;
   private final OutboxSender outbox;
+  private final VerifiedResults verifiedResults;
   private final List<Destination> destinations;
   private final RetentionWorker retention;
   private boolean closed;
@@ -149,6 +150,8 @@ public final class Appliance implements AutoCloseable {
             meters,
             clock,
             alertKey(settings));
+    this.verifiedResults =
+        new VerifiedResults(index, resultFiles, settings.aeTitle(), clock, outbox::wake);
     meters.bindOutbox(
         () -> index.outboxCounts().pending(),
         () -> index.outboxCounts().failing(),
@@ -214,7 +217,8 @@ public final class Appliance implements AutoCloseable {
                   startedAt,
                   this::accelerator,
                   apiToken,
-                  access),
+                  access,
+                  verifiedResults::reviewed),
               tls);
     } catch (RuntimeException e) {
       receiver.close();

@@ -35,6 +35,11 @@ final class Content {
     return new Content(document);
   }
 
+  /** The root of a document that already has its content tree, to add to it. */
+  static Content existingRoot(DataSet document) {
+    return new Content(document);
+  }
+
   Content container(String relationship, Code name) {
     return new Content(
         child(relationship, "CONTAINER", name).put(TagFromName.ContinuityOfContent, "SEPARATE"));

@@ -23,6 +23,11 @@ final class DataSet {
     this.list = list;
   }
 
+  /** A data set read elsewhere (a document being revised), changed in place. */
+  static DataSet of(AttributeList list) {
+    return new DataSet(list);
+  }
+
   /** The attributes, for writing. */
   AttributeList attributes() {
     return list;

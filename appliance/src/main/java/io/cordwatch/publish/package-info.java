@@ -12,7 +12,9 @@
  * in the transaction that commits the verdict; {@link io.cordwatch.publish.OutboxSender} delivers
  * the outbox by C-STORE ({@code StoreScu}) with capped exponential back-off ({@link
  * io.cordwatch.publish.Backoff}) and gives a delivery up, audited, only after it has failed for the
- * configured time.
+ * configured time. {@link io.cordwatch.publish.VerifiedReport} makes the VERIFIED successor of an
+ * SR once a clinician has confirmed or corrected the study's grade (queued by {@code
+ * app.VerifiedResults}).
  *
  * <p>Owns: the results documents' content, the outbox folder and the C-STORE SCU role. PixelMed
  * calls stay in this package (besides {@code receive} and {@code dicom}). It reads patient

@@ -320,6 +320,22 @@ public final class Index implements AutoCloseable {
   }
 
   /**
+   * Queues results documents made after the verdict (a clinician's verified SR) for delivery, with
+   * an audit row, in one transaction; an item already queued is left as it is.
+   *
+   * @param what the audit text (no patient data)
+   */
+  public void queueResults(
+      String studyUid, String seriesUid, List<OutboxRecords.Item> items, String what, long nowMs) {
+    db.transaction(
+        c -> {
+          Outbox.enqueue(c, studyUid, seriesUid, items, nowMs);
+          AuditLog.append(c, nowMs, "results_verified", what);
+          return null;
+        });
+  }
+
+  /**
    * A running job did not finish: back to queued for another attempt no earlier than {@code
    * nextAttemptMs}, or failed for good, with its reason either way.
    *

@@ -44,6 +44,7 @@ final class ReviewForm {
       return;
     }
     ReviewRow stored = ctx.index().recordReview(row);
+    ctx.reviewed().accept(stored);
     LOG.info(
         "review: study "
             + Uids.tag(stored.studyUid())

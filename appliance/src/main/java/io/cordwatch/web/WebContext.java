@@ -2,11 +2,13 @@ package io.cordwatch.web;
 
 import io.cordwatch.auth.AccessControl;
 import io.cordwatch.store.Index;
+import io.cordwatch.store.Records.ReviewRow;
 import io.cordwatch.telemetry.DiskWatermark;
 import io.cordwatch.telemetry.Meters;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -28,6 +30,8 @@ import java.util.function.Supplier;
  * @param apiToken the deprecated shared token (read once, at start-up, from {@code
  *     api-token-file}), accepted as a write-scope API token
  * @param access users, API tokens, sessions and the login throttle
+ * @param reviewed told each clinician's decision once it is stored (a confirmed or corrected study
+ *     grade becomes a verified SR for the PACS); must not throw
  */
 public record WebContext(
     WebConfig config,
@@ -41,4 +45,5 @@ public record WebContext(
     Instant startedAt,
     Supplier<Accelerator> accelerator,
     ApiToken apiToken,
-    AccessControl access) {}
+    AccessControl access,
+    Consumer<ReviewRow> reviewed) {}

@@ -32,6 +32,11 @@ final class Dicom3Tools {
     return run("dsrdump", "-Ec", file.toString());
   }
 
+  /** DCMTK's dcmdump of every attribute, for references the SR dump does not show. */
+  static Output dcmdump(Path file) throws IOException, InterruptedException {
+    return run("dcmdump", file.toString());
+  }
+
   private static Output run(String... command) throws IOException, InterruptedException {
     SkipPeers.assumePeers(command[0]);
     List<String> cmd = new ArrayList<>(List.of(command));

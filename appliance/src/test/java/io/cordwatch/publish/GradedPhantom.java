@@ -26,9 +26,9 @@ import java.util.stream.Stream;
  * A phantom study graded offline as the appliance grades it (the tiny torch bundle, the phantom's
  * own canal boxes), and its selected series as a {@link SeriesReport}.
  */
-record GradedPhantom(List<Path> studyFiles, List<Path> seriesFiles, SeriesReport report) {
+public record GradedPhantom(List<Path> studyFiles, List<Path> seriesFiles, SeriesReport report) {
 
-  static GradedPhantom make(Path tmp, long seed) throws Exception {
+  public static GradedPhantom make(Path tmp, long seed) throws Exception {
     Path phantom = tmp.resolve("phantom");
     Phantom.generate(
         new Phantom.Options(phantom, 1, seed, StudyPlan.Style.INTERNAL, 24, false, false));

@@ -225,6 +225,8 @@ class ResultsViewTest {
         alice.post(study + "/reviews", "csrf=" + csrf + "&decision=confirm");
     assertEquals(303, confirm.statusCode(), confirm.body());
     assertEquals(study + "#study-grade", confirm.headers().firstValue("Location").orElse(""));
+    assertEquals(1, app.reviewed.size(), "the stored decision is handed on (verified SR)");
+    assertTrue(app.reviewed.getFirst().studyLevel());
     HttpResponse<String> slice =
         alice.post(
             study + "/reviews",

@@ -44,6 +44,11 @@ final class TestAppliance implements AutoCloseable {
   final Meters meters = new Meters();
   final DiskWatermark disk;
   final AtomicBoolean dicomListening = new AtomicBoolean(true);
+
+  /** Every review the web layer handed on after storing it (the appliance makes verified SRs). */
+  final List<io.cordwatch.store.Records.ReviewRow> reviewed =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   final Settings settings;
   final WebServer server;
 
@@ -102,7 +107,8 @@ final class TestAppliance implements AutoCloseable {
             STARTED,
             Accelerator::unknown,
             ApiToken.of(settings.apiTokenFile()),
-            AccessControl.over(index, AuthConfig.defaults(), clock)));
+            AccessControl.over(index, AuthConfig.defaults(), clock),
+            reviewed::add));
   }
 
   /** Stores one instance of a series, as the receiver would after the spool file is durable. */
