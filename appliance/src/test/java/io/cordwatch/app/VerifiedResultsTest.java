@@ -11,12 +11,9 @@ import io.cordwatch.publish.ResultFiles;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.OutboxRecords;
 import io.cordwatch.store.Records.ReviewRow;
+import io.cordwatch.testing.AuditRows;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -119,15 +116,6 @@ class VerifiedResultsTest {
   }
 
   private static List<String> audit(Path data, String event) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("index.db"));
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery("SELECT detail FROM audit WHERE event = '" + event + "' ORDER BY id")) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
+    return AuditRows.of(data.resolve("index.db"), event);
   }
 }

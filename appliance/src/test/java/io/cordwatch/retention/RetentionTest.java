@@ -13,18 +13,17 @@ import io.cordwatch.store.RetentionHold;
 import io.cordwatch.telemetry.Meters;
 import io.cordwatch.telemetry.VolumeFigures;
 import io.cordwatch.telemetry.VolumeUsage;
+import io.cordwatch.testing.AuditRows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -362,15 +361,6 @@ class RetentionTest {
   }
 
   private List<String> audit(String event) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("index.db"));
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery("SELECT detail FROM audit WHERE event = '" + event + "' ORDER BY id")) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
+    return AuditRows.of(data.resolve("index.db"), event);
   }
 }
