@@ -5,8 +5,6 @@ import io.cordwatch.adapt.Adaptation;
 import io.cordwatch.adapt.CrossValidation;
 import io.cordwatch.adapt.Enrolment;
 import io.cordwatch.adapt.Figures;
-import io.cordwatch.app.StageSettings;
-import io.cordwatch.config.Settings;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleException;
@@ -118,23 +116,10 @@ final class AdaptCommand implements Callable<Integer> {
       Enrolment.Enrolled enrolled;
       Enrolment.Enrolled testSlices = null;
       try (BackboneEngine engine = Bundles.openEngine(parent)) {
-        SeriesSelector selector =
-            new SeriesSelector(StageSettings.selectionRules(Settings.load(null, Map.of())));
-        enrolled =
-            Enrolment.collect(
-                parent,
-                engine,
-                data,
-                facts -> selector.decide(facts).selected(),
-                line -> err.println("adapt: " + line));
+        SeriesSelector selector = GradeCommand.defaultSelector();
+        enrolled = enrol(parent, engine, selector, data, "adapt: ", err);
         if (!test.isEmpty()) {
-          testSlices =
-              Enrolment.collect(
-                  parent,
-                  engine,
-                  test,
-                  facts -> selector.decide(facts).selected(),
-                  line -> err.println("adapt: test: " + line));
+          testSlices = enrol(parent, engine, selector, test, "adapt: test: ", err);
         }
       }
       if (enrolled.missing() > 0) {
@@ -184,6 +169,24 @@ final class AdaptCommand implements Callable<Integer> {
       err.println("cordwatch adapt: engine: " + e.getMessage());
       return 1;
     }
+  }
+
+  /**
+   * The folders' graded slices in the series the appliance would grade; progress to {@code err}.
+   */
+  private static Enrolment.Enrolled enrol(
+      Bundle parent,
+      BackboneEngine engine,
+      SeriesSelector selector,
+      List<Path> folders,
+      String prefix,
+      PrintWriter err) {
+    return Enrolment.collect(
+        parent,
+        engine,
+        folders,
+        facts -> selector.decide(facts).selected(),
+        line -> err.println(prefix + line));
   }
 
   private static void table(PrintWriter o, CrossValidation.Result cv) {

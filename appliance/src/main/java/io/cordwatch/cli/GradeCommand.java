@@ -192,8 +192,7 @@ final class GradeCommand implements Callable<Integer> {
       }
     }
 
-    SeriesSelector selector =
-        new SeriesSelector(StageSettings.selectionRules(Settings.load(null, Map.of())));
+    SeriesSelector selector = defaultSelector();
     List<StudyOut> studyOut = new ArrayList<>();
     boolean engineFailed = false;
     for (Map.Entry<String, Map<String, List<Item>>> st : studies.entrySet()) {
@@ -243,6 +242,11 @@ final class GradeCommand implements Callable<Integer> {
       progress.studyDone(studyOut.size(), studies.size());
     }
     return new Graded(studyOut, engineFailed);
+  }
+
+  /** The series-selection rules of an appliance with default settings, as offline commands use. */
+  static SeriesSelector defaultSelector() {
+    return new SeriesSelector(StageSettings.selectionRules(Settings.load(null, Map.of())));
   }
 
   private static void table(PrintWriter out, Document doc, boolean noBoxes) {
