@@ -158,8 +158,10 @@ final class ValidateCommand implements Callable<Integer> {
       InputFiles input = InputFiles.collect(List.of(dir), "cordwatch validate", err);
       for (Path f : input.files()) {
         try {
-          String sop = io.cordwatch.dicom.DicomFacts.read(f).sopInstanceUid();
-          scanners.put(sop, ScannerFacts.read(f));
+          ScannerFacts facts = ScannerFacts.read(f);
+          if (facts.sopInstanceUid() != null) {
+            scanners.put(facts.sopInstanceUid(), facts);
+          }
         } catch (DicomReadException e) {
           // not DICOM (labels, pictures): gradeAll reports what it cannot read
         }

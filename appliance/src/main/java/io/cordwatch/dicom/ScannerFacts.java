@@ -13,13 +13,19 @@ import java.util.Locale;
  * The acquiring scanner and the study date of an instance, for local validation reports that break
  * agreement down by scanner model and field strength and name the dates of the data they used.
  *
+ * @param sopInstanceUid the instance, or null when the file names none (then it is no stored
+ *     instance)
  * @param manufacturer Manufacturer (0008,0070), or null
  * @param model Manufacturer's Model Name (0008,1090), or null
  * @param fieldStrengthTesla Magnetic Field Strength (0018,0087), or null
  * @param studyDate Study Date (0008,0020) as written (yyyymmdd), or null
  */
 public record ScannerFacts(
-    String manufacturer, String model, Double fieldStrengthTesla, String studyDate) {
+    String sopInstanceUid,
+    String manufacturer,
+    String model,
+    Double fieldStrengthTesla,
+    String studyDate) {
   private static final AttributeTag MAGNETIC_FIELD_STRENGTH = new AttributeTag(0x0018, 0x0087);
 
   /** "Manufacturer Model 1.5 T", with "unknown" for what the header does not say. */
@@ -58,6 +64,7 @@ public record ScannerFacts(
       }
     }
     return new ScannerFacts(
+        text(list, TagFromName.SOPInstanceUID),
         text(list, TagFromName.Manufacturer),
         text(list, TagFromName.ManufacturerModelName),
         tesla,
