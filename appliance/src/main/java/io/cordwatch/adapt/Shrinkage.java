@@ -1,5 +1,6 @@
 package io.cordwatch.adapt;
 
+import io.cordwatch.stats.NearestRank;
 import java.util.Arrays;
 import java.util.List;
 
@@ -87,7 +88,7 @@ public final class Shrinkage {
         dist[i] = squaredDistance(s.embedding(), out[s.label()]);
       }
       Arrays.sort(dist);
-      double local = dist[(int) Math.min(dist.length - 1, Math.ceil(0.99 * dist.length) - 1)];
+      double local = NearestRank.quantile(dist, 0.99);
       if (local > 0) {
         scale = (dist.length * local + weight * parentOodScale) / (dist.length + weight);
       }

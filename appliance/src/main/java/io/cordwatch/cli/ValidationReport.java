@@ -8,9 +8,11 @@ import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.stats.Dichotomous;
 import io.cordwatch.stats.Interval;
+import io.cordwatch.stats.NearestRank;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,19 +94,18 @@ record ValidationReport(
     }
 
     Map<String, Double> ood = new LinkedHashMap<>();
-    List<Double> sorted = new ArrayList<>(site.ood());
-    Collections.sort(sorted);
-    ood.put("n", (double) sorted.size());
-    if (!sorted.isEmpty()) {
+    double[] sorted = site.ood().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    ood.put("n", (double) sorted.length);
+    if (sorted.length > 0) {
       for (double q : new double[] {0.5, 0.9, 0.99}) {
         ood.put(
             String.format(Locale.ROOT, "p%02d", (int) Math.round(q * 100)),
-            sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1)));
+            NearestRank.quantile(sorted, q));
       }
-      ood.put("max", sorted.getLast());
+      ood.put("max", sorted[sorted.length - 1]);
       ood.put(
           "above_threshold_fraction",
-          sorted.stream().filter(x -> x > b.oodThreshold()).count() / (double) sorted.size());
+          Arrays.stream(sorted).filter(x -> x > b.oodThreshold()).count() / (double) sorted.length);
     }
     return new ValidationReport(bundle, data, perScanner, verdicts, ood, op, r);
   }
