@@ -11,6 +11,7 @@ import io.cordwatch.trainer.dataset.Artefacts;
 import io.cordwatch.trainer.dataset.Augmentation;
 import io.cordwatch.trainer.dataset.Dataset;
 import io.cordwatch.trainer.dataset.DatasetException;
+import io.cordwatch.trainer.dataset.IntensityCurves;
 import io.cordwatch.trainer.export.BundleExport;
 import io.cordwatch.trainer.localizer.IouStats;
 import io.cordwatch.trainer.localizer.LocalizerData;
@@ -167,6 +168,14 @@ final class TrainCommand implements Callable<Integer> {
           "Draw acquisition artefacts on the training crops (k-space truncation, motion blur and"
               + " ghosts, coil bias, growing noise; ranges in the Artefacts class docs).")
   boolean artefacts;
+
+  @Option(
+      names = "--intensity-curves",
+      description =
+          "Map half of the training crops through a random tone curve (a quarter of those not"
+              + " monotone), so grades are read from shapes rather than grey levels; see the"
+              + " IntensityCurves class docs.")
+  boolean intensityCurves;
 
   @Option(names = "--momentum", paramLabel = "M", description = "Default ${DEFAULT-VALUE}.")
   double momentum = 0.9;
@@ -340,6 +349,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (artefacts) {
       augmentation = augmentation.withArtefacts(Artefacts.standard());
+    }
+    if (intensityCurves) {
+      augmentation = augmentation.withCurves(IntensityCurves.standard());
     }
     LrSchedule schedule = new LrSchedule(scheduleKind(lrSchedule), warmupEpochs);
     List<String> classes = Grade.labels();

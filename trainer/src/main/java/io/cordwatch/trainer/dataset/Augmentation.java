@@ -29,6 +29,8 @@ import java.util.Random;
  * @param noise noise standard deviation drawn uniformly in [0, n] on the unit scale (0.03)
  * @param artefacts acquisition artefacts drawn before the intensity jitter ({@link Artefacts}; none
  *     unless {@code cordwatch train --artefacts})
+ * @param curves random tone curves drawn after the artefacts ({@link IntensityCurves}; none unless
+ *     {@code cordwatch train --intensity-curves})
  */
 public record Augmentation(
     double scaleMin,
@@ -40,10 +42,12 @@ public record Augmentation(
     double brightness,
     double gamma,
     double noise,
-    Artefacts artefacts) {
+    Artefacts artefacts,
+    IntensityCurves curves) {
 
   public Augmentation {
     java.util.Objects.requireNonNull(artefacts, "artefacts");
+    java.util.Objects.requireNonNull(curves, "curves");
     if (!(scaleMin > 0 && scaleMin <= scaleMax && scaleMax < 10)) {
       throw new IllegalArgumentException(
           "scale range must satisfy 0 < min <= max < 10, got " + scaleMin + ".." + scaleMax);
@@ -80,7 +84,8 @@ public record Augmentation(
         brightness,
         gamma,
         noise,
-        Artefacts.none());
+        Artefacts.none(),
+        IntensityCurves.none());
   }
 
   /** The augmentation of the first demo bundles: geometry, flip and a linear jitter only. */
@@ -103,13 +108,29 @@ public record Augmentation(
   /** The same augmentation with another area scale range of the box crop. */
   public Augmentation withScale(double min, double max) {
     return new Augmentation(
-        min, max, ratioMax, shift, flip, contrast, brightness, gamma, noise, artefacts);
+        min, max, ratioMax, shift, flip, contrast, brightness, gamma, noise, artefacts, curves);
   }
 
   /** The same augmentation with these acquisition artefacts. */
   public Augmentation withArtefacts(Artefacts a) {
     return new Augmentation(
-        scaleMin, scaleMax, ratioMax, shift, flip, contrast, brightness, gamma, noise, a);
+        scaleMin, scaleMax, ratioMax, shift, flip, contrast, brightness, gamma, noise, a, curves);
+  }
+
+  /** The same augmentation with these tone curves. */
+  public Augmentation withCurves(IntensityCurves c) {
+    return new Augmentation(
+        scaleMin,
+        scaleMax,
+        ratioMax,
+        shift,
+        flip,
+        contrast,
+        brightness,
+        gamma,
+        noise,
+        artefacts,
+        c);
   }
 
   /** No augmentation at all: the tensor the appliance computes. */
@@ -133,6 +154,7 @@ public record Augmentation(
    * @param noiseSd standard deviation of the added noise (0: none)
    * @param noiseSeed seed of that noise, so a draw always gives the same tensor
    * @param artefact the acquisition artefacts, applied first
+   * @param curve the tone curve, applied after the artefacts
    */
   public record Draw(
       double widthFactor,
@@ -145,7 +167,8 @@ public record Augmentation(
       double gammaExponent,
       double noiseSd,
       long noiseSeed,
-      Artefacts.Draw artefact) {
+      Artefacts.Draw artefact,
+      IntensityCurves.Curve curve) {
 
     /** A draw without acquisition artefacts. */
     public Draw(
@@ -170,7 +193,8 @@ public record Augmentation(
           gammaExponent,
           noiseSd,
           noiseSeed,
-          Artefacts.Draw.NONE);
+          Artefacts.Draw.NONE,
+          IntensityCurves.Curve.NONE);
     }
 
     /** A draw of geometry, flip and linear jitter only. */
@@ -197,13 +221,14 @@ public record Augmentation(
     }
 
     /**
-     * Acquisition artefacts, flip, gamma, intensity jitter and noise on the resized [0, 1] plane,
-     * in place.
+     * Acquisition artefacts, tone curve, flip, gamma, intensity jitter and noise on the resized [0,
+     * 1] plane, in place.
      */
     public void applyToPlane(float[] plane, int size) {
       if (artefact != Artefacts.Draw.NONE) {
         artefact.apply(plane, size);
       }
+      curve.apply(plane);
       if (flipped) {
         for (int r = 0; r < size; r++) {
           int a = r * size;
@@ -250,7 +275,9 @@ public record Augmentation(
     long seed = noise == 0 ? 0 : random.nextLong();
     // Drawn last, so that runs without artefacts draw the same augmentations as before.
     Artefacts.Draw a = artefacts.draw(random);
+    // Drawn after the artefacts for the same reason.
+    IntensityCurves.Curve tone = curves.draw(random);
     return new Draw(
-        Math.sqrt(scale * ratio), Math.sqrt(scale / ratio), sx, sy, f, c, o, g, n, seed, a);
+        Math.sqrt(scale * ratio), Math.sqrt(scale / ratio), sx, sy, f, c, o, g, n, seed, a, tone);
   }
 }

@@ -3,6 +3,7 @@ package io.cordwatch.trainer.export;
 import io.cordwatch.stats.ConfusionMatrix;
 import io.cordwatch.stats.Dichotomous;
 import io.cordwatch.trainer.dataset.Artefacts;
+import io.cordwatch.trainer.dataset.IntensityCurves;
 import io.cordwatch.trainer.train.Scores;
 import io.cordwatch.trainer.train.TrainingRun;
 import java.time.LocalDate;
@@ -194,6 +195,18 @@ final class ModelCard {
               num(a.biasMax()),
               num(a.noiseMax()),
               num(a.noiseGrowthMax())));
+    }
+    IntensityCurves curves = c.augmentation().curves();
+    if (curves.active()) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- Random tone curves with probability %s: piecewise linear through %d evenly spaced"
+                  + " control points, %s of them not monotone (grey levels only; no tissue model,"
+                  + " so hold-contrast stays held out).%n",
+              num(curves.probability()),
+              curves.knots(),
+              num(curves.nonMonotone())));
     }
     if (Double.isFinite(r.imagesPerSecond())) {
       b.append(
