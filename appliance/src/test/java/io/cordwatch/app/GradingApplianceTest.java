@@ -14,10 +14,12 @@ import io.cordwatch.phantom.StudyPlan;
 import io.cordwatch.receive.Peers;
 import io.cordwatch.receive.RunningAppliance;
 import io.cordwatch.testing.Credentials;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -177,6 +179,23 @@ class GradingApplianceTest {
       assertTrue(metrics.contains("cordwatch_grading_duration_seconds_count 1"), metrics);
       assertTrue(metrics.contains("cordwatch_grading_latency_seconds_count 1"), metrics);
       assertTrue(metrics.contains("cordwatch_grading_jobs_failed_total 0.0"), metrics);
+
+      // The shipped alert rules name only metrics this appliance exports. Rejection counters
+      // appear with their first event: one connection speaking HTTP to the DICOM port makes one.
+      try (Socket junk = new Socket("127.0.0.1", appliance.dicomPort())) {
+        junk.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        junk.getOutputStream().flush();
+        junk.setSoTimeout(10_000);
+        junk.getInputStream().readAllBytes();
+      }
+      Set<String> ruleMetrics = PrometheusRules.metricNames(PrometheusRules.SHIPPED);
+      assertTrue(ruleMetrics.size() >= 8, "rules parsed: " + ruleMetrics);
+      Set<String> missing = PrometheusRules.missing(ruleMetrics, metrics(base));
+      while (!missing.isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "alert rules name unexported metrics " + missing);
+        Thread.sleep(50);
+        missing = PrometheusRules.missing(ruleMetrics, metrics(base));
+      }
     }
   }
 
