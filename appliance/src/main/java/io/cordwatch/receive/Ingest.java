@@ -90,7 +90,7 @@ final class Ingest {
       throw new DimseStatus.Failure(
           DimseStatus.OUT_OF_RESOURCES,
           "disk_reserve",
-          "Disk below reserve: instance not stored, send again later");
+          "Disk below reserve (space or inodes): instance not stored, send again later");
     }
     String sha256;
     try {

@@ -111,7 +111,7 @@ final class MessageReader extends CompositeResponseHandler {
           new DimseStatus.Failure(
               DimseStatus.OUT_OF_RESOURCES,
               "disk_reserve",
-              "Disk below reserve: instance not stored, send again later");
+              "Disk below reserve (space or inodes): instance not stored, send again later");
     } else {
       try {
         data = spool.open();
@@ -153,7 +153,7 @@ final class MessageReader extends CompositeResponseHandler {
             new DimseStatus.Failure(
                 DimseStatus.OUT_OF_RESOURCES,
                 "disk_reserve",
-                "Disk fell below reserve while receiving: send again later"));
+                "Disk fell below reserve (space or inodes) while receiving: send again later"));
         return;
       }
     }

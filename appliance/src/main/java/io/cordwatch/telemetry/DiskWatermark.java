@@ -10,12 +10,20 @@ import java.util.Optional;
 /**
  * Free space on the data volume against the configured reserve. Read live on every question (a
  * statfs call is cheap) so that service resumes by itself as soon as space returns, without a timer
- * to wait for.
+ * to wait for. A volume out of inodes refuses a new file just as one out of bytes does, so fewer
+ * than {@link #INODE_RESERVE} free inodes count as below the reserve too (file systems that do not
+ * count inodes, reporting 0, are judged by bytes alone).
  */
 public final class DiskWatermark {
+  /**
+   * Free inodes kept back: every stored instance is one file, and the index needs a few for its
+   * journal, so the receiver stops well before the last one.
+   */
+  public static final long INODE_RESERVE = 1024;
+
   private final FileStore store;
   private final Path dataDir;
-  private final VolumeUsage volume;
+  private volatile VolumeUsage volume;
   private volatile long reserveBytes;
 
   public DiskWatermark(Path dataDir, long reserveBytes) {
@@ -61,6 +69,14 @@ public final class DiskWatermark {
     }
   }
 
+  /**
+   * Reads the volume's figures from {@code usage} from now on (tests that put a real appliance out
+   * of inodes; the appliance itself keeps the operating system's figures).
+   */
+  public void readVolumeWith(VolumeUsage usage) {
+    this.volume = java.util.Objects.requireNonNull(usage, "usage");
+  }
+
   public long reserveBytes() {
     return reserveBytes;
   }
@@ -73,8 +89,13 @@ public final class DiskWatermark {
     this.reserveBytes = reserveBytes;
   }
 
-  /** Whether free space is below the reserve. */
+  /** Whether free space is below the reserve, or free inodes below {@link #INODE_RESERVE}. */
   public boolean belowReserve() {
-    return freeBytes() < reserveBytes;
+    return freeBytes() < reserveBytes || inodesExhausted();
+  }
+
+  /** Whether the volume counts inodes and fewer than {@link #INODE_RESERVE} are free. */
+  public boolean inodesExhausted() {
+    return volume().map(v -> v.totalInodes() > 0 && v.freeInodes() < INODE_RESERVE).orElse(false);
   }
 }

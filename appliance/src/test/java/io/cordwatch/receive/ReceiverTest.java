@@ -12,6 +12,8 @@ import io.cordwatch.app.Appliance;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.phantom.SyntheticStudy;
 import io.cordwatch.store.Records.InstanceRow;
+import io.cordwatch.telemetry.VolumeFigures;
+import io.cordwatch.telemetry.VolumeUsage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -289,6 +291,29 @@ class ReceiverTest {
       assertEquals(DimseStatus.OUT_OF_RESOURCES, r.status());
       assertTrue(r.errorComment().contains("reserve"), r.errorComment());
       appliance.disk().setReserveBytes(0);
+      assertEquals(
+          DimseStatus.SUCCESS,
+          scu.store(Uids.MR_IMAGE_STORAGE, uid, RawScu.dataSetOf(files.get(0))).status());
+      scu.release();
+    }
+    assertEquals(1, appliance.index().allInstances().size());
+  }
+
+  @Test
+  void aVolumeOutOfInodesRefusesLikeAFullDiskAndServiceResumesWhenInodesReturn() throws Exception {
+    List<Path> files =
+        SyntheticStudy.write(
+            tmp.resolve("study"), new SyntheticStudy.Spec(1, false, false, 64, 11));
+    String uid =
+        Attribute.getSingleStringValueOrNull(read(files.get(0)), TagFromName.SOPInstanceUID);
+    try (RawScu scu = RawScu.associate(port, "RAWSCU", "CORDWATCH", Uids.MR_IMAGE_STORAGE)) {
+      // Plenty of bytes, 100 free inodes of a million: below the inode reserve.
+      appliance.disk().readVolumeWith(p -> new VolumeFigures(1L << 30, 1L << 40, 1_000_000, 100));
+      RawScu.Response r = scu.store(Uids.MR_IMAGE_STORAGE, uid, RawScu.dataSetOf(files.get(0)));
+      assertEquals(DimseStatus.OUT_OF_RESOURCES, r.status());
+      assertTrue(r.errorComment().contains("inodes"), r.errorComment());
+      assertEquals(0, appliance.index().allInstances().size());
+      appliance.disk().readVolumeWith(VolumeUsage.statvfs());
       assertEquals(
           DimseStatus.SUCCESS,
           scu.store(Uids.MR_IMAGE_STORAGE, uid, RawScu.dataSetOf(files.get(0))).status());
