@@ -177,6 +177,14 @@ final class TrainCommand implements Callable<Integer> {
               + " IntensityCurves class docs.")
   boolean intensityCurves;
 
+  @Option(
+      names = "--curve-non-monotone",
+      paramLabel = "SHARE",
+      description =
+          "With --intensity-curves: the share of the curves that need not be monotone (default"
+              + " ${DEFAULT-VALUE}; 0 keeps the order of grey levels in every crop).")
+  double curveNonMonotone = IntensityCurves.standard().nonMonotone();
+
   @Option(names = "--momentum", paramLabel = "M", description = "Default ${DEFAULT-VALUE}.")
   double momentum = 0.9;
 
@@ -351,7 +359,10 @@ final class TrainCommand implements Callable<Integer> {
       augmentation = augmentation.withArtefacts(Artefacts.standard());
     }
     if (intensityCurves) {
-      augmentation = augmentation.withCurves(IntensityCurves.standard());
+      IntensityCurves c = IntensityCurves.standard();
+      augmentation =
+          augmentation.withCurves(
+              new IntensityCurves(c.probability(), curveNonMonotone, c.knots()));
     }
     LrSchedule schedule = new LrSchedule(scheduleKind(lrSchedule), warmupEpochs);
     List<String> classes = Grade.labels();
