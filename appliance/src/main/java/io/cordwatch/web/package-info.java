@@ -4,7 +4,8 @@
  * io.cordwatch.web.StatusPage}: OK or ATTENTION with what to do, decided once by {@link
  * io.cordwatch.web.Attention} from the same view as {@code GET /api/v1/status}; inline SVG charts
  * of the last day; live through the server-sent events of {@code GET /api/v1/status/events}, {@link
- * io.cordwatch.web.StatusEvents}, capped in number), the results view at {@code /studies} for
+ * io.cordwatch.web.StatusEvents}, capped in number; the loaded model, {@link
+ * io.cordwatch.web.LoadedModel}, with its "not for clinical use" banner), the results view at {@code /studies} for
  * clinicians ({@link io.cordwatch.web.ResultsPages}: worklist by urgency, study pages with key
  * images and the slice strip, confirm/correct forms, review history; docs/ results-view.md), and
  * the sign-in pages ({@code /login}, {@code /logout}), on Helidon SE.

@@ -106,6 +106,10 @@ class ResultsBrowserTest {
         assertTrue(b.text().contains("Signed in as facility (facilities)"), b.text());
         assertTrue(b.driver.findElements(By.cssSelector("a[href='/studies']")).isEmpty());
         assertFalse(b.source().contains(study), "the status page shows no study UID");
+        assertTrue(b.text().contains("NOT FOR CLINICAL USE: the loaded model"), b.text());
+        assertTrue(
+            b.driver.findElement(By.id("model")).getText().startsWith("torch-tiny-test, version"),
+            "the status page names the model");
         b.shot("1-facilities-status");
         b.open("/studies");
         assertTrue(b.text().contains("Not for your role"), b.text());
