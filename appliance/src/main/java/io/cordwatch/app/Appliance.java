@@ -193,7 +193,11 @@ public final class Appliance implements AutoCloseable {
     LOG.info(
         destinations.isEmpty()
             ? "results: no forward-to destination; verdicts stay on the box"
-            : "results: SR and key-object documents of each verdict go to "
+            : "results: SR and key-object documents"
+                + (settings.publishSecondaryCapture()
+                    ? ", and Secondary Capture key images (publish-secondary-capture),"
+                    : "")
+                + " of each verdict go to "
                 + destinations.stream().map(Destination::toString).toList()
                 + " as "
                 + settings.aeTitle());
@@ -485,7 +489,8 @@ public final class Appliance implements AutoCloseable {
                 : new ResultPublishing(
                     index,
                     spool,
-                    new ResultDocuments(new ResultFiles(settings.dataDir())),
+                    new ResultDocuments(
+                        new ResultFiles(settings.dataDir()), settings.publishSecondaryCapture()),
                     destinations,
                     settings.alertWebhooks(),
                     identity,

@@ -38,11 +38,11 @@
  * HTML of the pages (no inline script or style: {@code /static/cordwatch.css}, the worklist's one
  * script {@code /static/results.js}, which only refreshes its table, and the status page's {@code
  * /static/status.js}, which follows the event stream and swaps in the server's fresh page), the
- * key-image PNGs ({@link io.cordwatch.web.KeyImage}: stored pixels through {@code dicom}, windowed
- * by {@code infer}'s reference preprocessing, box and grade drawn with a built-in bitmap font so no
- * system font is needed), the reviews' CSV export and the session cookie. It owns no data:
- * everything it shows is read through {@link io.cordwatch.web.WebContext} at the moment of the
- * request.
+ * key-image PNGs ({@link io.cordwatch.web.KeyImage}: stored pixels through {@code dicom}, drawn by
+ * {@code keyimage}, windowed by {@code infer}'s reference preprocessing, box and grade written with
+ * a built-in bitmap font so no system font is needed; the same picture publish sends as Secondary
+ * Capture), the reviews' CSV export and the session cookie. It owns no data: everything it shows is
+ * read through {@link io.cordwatch.web.WebContext} at the moment of the request.
  *
  * <p>What it may not touch: it writes the index in four ways only: {@code PUT
  * /api/v1/studies/{uid}/boxes}, through {@link io.cordwatch.store.Index#replaceStudyBoxes} (one
