@@ -19,6 +19,7 @@ import io.cordwatch.infer.FallbackEngine;
 import io.cordwatch.publish.Backoff;
 import io.cordwatch.publish.BundleIdentity;
 import io.cordwatch.publish.Destination;
+import io.cordwatch.publish.ModelIdentity;
 import io.cordwatch.publish.OutboxSender;
 import io.cordwatch.publish.ResultDocuments;
 import io.cordwatch.publish.ResultFiles;
@@ -43,6 +44,7 @@ import io.cordwatch.telemetry.Meters;
 import io.cordwatch.telemetry.VolumeUsage;
 import io.cordwatch.web.Accelerator;
 import io.cordwatch.web.ApiToken;
+import io.cordwatch.web.LoadedModel;
 import io.cordwatch.web.TlsIdentity;
 import io.cordwatch.web.WebContext;
 import io.cordwatch.web.WebServer;
@@ -90,6 +92,7 @@ public final class Appliance implements AutoCloseable {
   private final ConfiguredBoxes boxes;
   private final StreamingGrading streaming;
   private final String engineState;
+  private final LoadedModel model;
   private final Instant startedAt;
   private final ProfileDetector.Detection detection;
   private final GpuTelemetry gpu;
@@ -177,6 +180,7 @@ public final class Appliance implements AutoCloseable {
     this.boxes = g.boxes();
     this.streaming = g.streaming();
     this.engineState = g.state();
+    this.model = g.model();
     meters.bindEngine(
         () -> engine != null && engine.state().mode() == FallbackEngine.Mode.GPU,
         () -> engine != null && engine.state().degraded());
@@ -189,7 +193,11 @@ public final class Appliance implements AutoCloseable {
     LOG.info(
         destinations.isEmpty()
             ? "results: no forward-to destination; verdicts stay on the box"
-            : "results: SR and key-object documents of each verdict go to "
+            : "results: SR and key-object documents"
+                + (settings.publishSecondaryCapture()
+                    ? ", and Secondary Capture key images (publish-secondary-capture),"
+                    : "")
+                + " of each verdict go to "
                 + destinations.stream().map(Destination::toString).toList()
                 + " as "
                 + settings.aeTitle());
@@ -216,6 +224,7 @@ public final class Appliance implements AutoCloseable {
                   clock,
                   startedAt,
                   this::accelerator,
+                  () -> model,
                   apiToken,
                   access,
                   verifiedResults::reviewed),
@@ -242,7 +251,8 @@ public final class Appliance implements AutoCloseable {
       GradingWorker worker,
       StreamingGrading streaming,
       String state,
-      ConfiguredBoxes boxes) {}
+      ConfiguredBoxes boxes,
+      LoadedModel model) {}
 
   /**
    * Detects the device profile among the shipped ones or those in {@code profiles}; a forced
@@ -383,7 +393,7 @@ public final class Appliance implements AutoCloseable {
       throw new IllegalStateException("detect the device before choosing engines");
     }
     if (settings.bundle() == null) {
-      return new Grading(null, null, null, ENGINE_STATE, null);
+      return new Grading(null, null, null, ENGINE_STATE, null, null);
     }
     Bundle bundle;
     try {
@@ -446,6 +456,7 @@ public final class Appliance implements AutoCloseable {
             + bundle.provenance().clinicalUse()
             + "; "
             + boxesState;
+    ModelIdentity identity = BundleIdentity.of(bundle);
     SeriesGrader grader = new SeriesGrader(bundle, opened, source);
     StreamingGrading streaming =
         settings.streaming()
@@ -478,10 +489,11 @@ public final class Appliance implements AutoCloseable {
                 : new ResultPublishing(
                     index,
                     spool,
-                    new ResultDocuments(new ResultFiles(settings.dataDir())),
+                    new ResultDocuments(
+                        new ResultFiles(settings.dataDir()), settings.publishSecondaryCapture()),
                     destinations,
                     settings.alertWebhooks(),
-                    BundleIdentity.of(bundle),
+                    identity,
                     settings.aeTitle()),
             outbox::wake);
     state +=
@@ -490,7 +502,13 @@ public final class Appliance implements AutoCloseable {
                 + settings.streamMemoryBytes() / (1024 * 1024)
                 + " MiB)"
             : "; grading at series completion (streaming off)";
-    return new Grading(opened, worker, streaming, state, boxes);
+    return new Grading(
+        opened,
+        worker,
+        streaming,
+        state,
+        boxes,
+        new LoadedModel(identity.name(), identity.version(), identity.clinicalUse()));
   }
 
   /**

@@ -61,7 +61,12 @@ final class ResultPublishing {
       return List.of();
     }
     Map<String, String> classes = new LinkedHashMap<>();
-    instances.forEach(i -> classes.put(i.sopInstanceUid(), i.sopClassUid()));
+    Map<String, String> files = new LinkedHashMap<>();
+    instances.forEach(
+        i -> {
+          classes.put(i.sopInstanceUid(), i.sopClassUid());
+          files.put(i.sopInstanceUid(), i.path());
+        });
     Integer seriesNumber =
         index.study(result.studyInstanceUid()).stream()
             .flatMap(s -> s.series().stream())
@@ -86,7 +91,10 @@ final class ResultPublishing {
       docs =
           destinations.isEmpty()
               ? List.of()
-              : documents.prepare(report, spool.resolve(instances.getFirst().path()));
+              : documents.prepare(
+                  report,
+                  spool.resolve(instances.getFirst().path()),
+                  sop -> files.containsKey(sop) ? spool.resolve(files.get(sop)) : null);
       alert = webhooks.isEmpty() ? null : documents.prepareAlert(report);
     } catch (PublishException e) {
       LOG.severe(

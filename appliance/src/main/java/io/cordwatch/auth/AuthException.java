@@ -22,7 +22,11 @@ public final class AuthException extends RuntimeException {
     /** No user of that name. */
     NO_SUCH_USER,
     /** No token of that name. */
-    NO_SUCH_TOKEN
+    NO_SUCH_TOKEN,
+    /**
+     * A change the account rules forbid: an admin disabling themself, or the last enabled admin.
+     */
+    REFUSED
   }
 
   private final Code code;

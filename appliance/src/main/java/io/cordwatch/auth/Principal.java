@@ -28,6 +28,11 @@ public record Principal(String name, Role role, Scope scope) {
     return role != null ? role.results() : scope == Scope.WRITE;
   }
 
+  /** Whether this may manage users (a signed-in admin; no API token does). */
+  public boolean mayAdminister() {
+    return role == Role.ADMIN;
+  }
+
   /** Whether this is a browser user (whose changes need a CSRF token) rather than a token. */
   public boolean isUser() {
     return role != null;

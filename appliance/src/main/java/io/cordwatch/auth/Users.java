@@ -4,12 +4,16 @@ import io.cordwatch.store.Accounts;
 import io.cordwatch.store.Accounts.UserRow;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Local users: added, re-passworded and disabled on the box ({@code cordwatch user ...}), checked
- * at login. There are no default credentials and no way to delete a user (audit rows name them);
- * disabling ends the user's sessions at once.
+ * Local users: added, re-passworded, disabled and enabled on the box ({@code cordwatch user ...})
+ * or by an admin on the users page, checked at login. There are no default credentials and no way
+ * to delete a user (audit rows name them); disabling ends the user's sessions at once. Each change
+ * is audited, naming the admin who made it when one did ({@code by}); the page's two extra rules
+ * (no admin disables themself, and the last enabled admin stays) are here, so the CLI, which is the
+ * way back in, keeps working without them.
  */
 public final class Users {
   private final Accounts accounts;
@@ -21,14 +25,24 @@ public final class Users {
   }
 
   /**
-   * Adds a user.
+   * Adds a user (on the box).
    *
    * @throws AuthException for a bad name, a weak password, or a name in use
    */
   public void add(String name, Role role, char[] password) {
+    add(name, role, password, null);
+  }
+
+  /**
+   * Adds a user; the audit row names {@code by} (null: on the box).
+   *
+   * @throws AuthException for a bad name, a weak password, or a name in use
+   */
+  public void add(String name, Role role, char[] password, Principal by) {
     Names.check("user", name);
     Passwords.checkStrength(password);
-    if (!accounts.addUser(name, role.wireName(), Passwords.hash(password), clock.millis())) {
+    if (!accounts.addUser(
+        name, role.wireName(), Passwords.hash(password), clock.millis(), describe(by))) {
       throw new AuthException(
           AuthException.Code.NAME_TAKEN,
           "there is already a user " + name + " (cordwatch user passwd " + name + " changes it)");
@@ -36,20 +50,30 @@ public final class Users {
   }
 
   /**
-   * Sets a new password and ends the user's sessions.
+   * Sets a new password and ends the user's sessions (on the box).
    *
    * @throws AuthException for a weak password or no such user
    */
   public void setPassword(String name, char[] password) {
+    setPassword(name, password, null);
+  }
+
+  /**
+   * Sets a new password and ends the user's sessions; the audit row names {@code by}.
+   *
+   * @throws AuthException for a weak password or no such user
+   */
+  public void setPassword(String name, char[] password, Principal by) {
     Passwords.checkStrength(password);
     if (!accounts.setPassword(
-        name, Passwords.hash(password), clock.millis(), "user_password_changed")) {
+        name, Passwords.hash(password), clock.millis(), "user_password_changed", describe(by))) {
       throw noSuchUser(name);
     }
   }
 
   /**
-   * Disables a user and ends its sessions.
+   * Disables a user and ends its sessions (on the box: no further rule, so a locked-out site can
+   * always be put right there).
    *
    * @throws AuthException when there is no such user
    */
@@ -57,6 +81,48 @@ public final class Users {
     if (!accounts.disableUser(name, clock.millis())) {
       throw noSuchUser(name);
     }
+  }
+
+  /**
+   * Disables a user and ends its sessions, for an admin {@code by}: nobody disables themself (they
+   * would lock themselves out mid-task), and the last enabled admin stays enabled (else nobody
+   * could manage users without the box).
+   *
+   * @throws AuthException for no such user, oneself, or the last enabled admin
+   */
+  public void disable(String name, Principal by) {
+    if (by.name().equals(name)) {
+      throw new AuthException(
+          AuthException.Code.REFUSED,
+          "you cannot disable yourself; another admin can (or cordwatch user disable on the box)");
+    }
+    switch (accounts.disableUser(name, clock.millis(), describe(by), Role.ADMIN.wireName())) {
+      case DONE -> {}
+      case NO_SUCH_USER -> throw noSuchUser(name);
+      case LAST_OF_ROLE ->
+          throw new AuthException(
+              AuthException.Code.REFUSED,
+              name
+                  + " is the last enabled admin; add or enable another admin first, so that"
+                  + " somebody can still manage users");
+    }
+  }
+
+  /**
+   * Enables a disabled user again, with the password it had; the audit row names {@code by} (null:
+   * on the box).
+   *
+   * @throws AuthException when there is no such user
+   */
+  public void enable(String name, Principal by) {
+    if (!accounts.enableUser(name, clock.millis(), describe(by))) {
+      throw noSuchUser(name);
+    }
+  }
+
+  /** When each user last signed in (epoch ms), as the audit recorded it; absent: never. */
+  public Map<String, Long> lastLogins() {
+    return accounts.lastLogins();
   }
 
   public List<UserRow> list() {
@@ -94,6 +160,10 @@ public final class Users {
    */
   public void auditFailure(String name, String from) {
     accounts.audit(clock.millis(), "login_failed", name + " from " + from);
+  }
+
+  private static String describe(Principal by) {
+    return by == null ? null : by.describe();
   }
 
   private static AuthException noSuchUser(String name) {

@@ -8,7 +8,10 @@
  * salt, the cost stored with the hash so it can be raised), API tokens and session ids as SHA-256
  * of 32 random bytes; nothing here logs or audits a password, hash or token. There are no default
  * credentials: with no user, nobody sees results until {@code cordwatch user add NAME --role admin}
- * is run on the box.
+ * is run on the box. After that an admin may also manage users on the web page ({@code web}'s users
+ * page calls the same {@link io.cordwatch.auth.Users} methods as the CLI, naming the admin for the
+ * audit), where two more rules hold: nobody disables themself, and the last enabled admin stays
+ * enabled (checked in the store's transaction).
  *
  * <p>It owns the rules, {@code store.Accounts} owns the SQL. It answers "who is this and what may
  * they do" ({@link io.cordwatch.auth.Principal}); it does not know HTTP: reading headers and

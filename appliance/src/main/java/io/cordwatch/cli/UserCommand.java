@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code cordwatch user add|passwd|disable|list}: local accounts for the status page and the
+ * {@code cordwatch user add|passwd|disable|enable|list}: local accounts for the status page and the
  * results, managed on the box itself (there is no default account and no way to make one over the
  * network).
  */
@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
       UserCommand.Add.class,
       UserCommand.Passwd.class,
       UserCommand.Disable.class,
+      UserCommand.Enable.class,
       UserCommand.ListUsers.class
     })
 final class UserCommand implements Runnable {
@@ -102,6 +103,23 @@ final class UserCommand implements Runnable {
     @Override
     public Integer call() {
       where.run(a -> a.users().disable(name), "user " + name + " disabled");
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "enable",
+      mixinStandardHelpOptions = true,
+      description = "Enable a disabled user again (with the password it had).")
+  static final class Enable implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Mixin AccountsOptions where;
+
+    @Override
+    public Integer call() {
+      where.run(a -> a.users().enable(name, null), "user " + name + " enabled");
       return 0;
     }
   }

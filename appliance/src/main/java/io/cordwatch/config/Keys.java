@@ -444,7 +444,14 @@ public final class Keys {
               .check(
                   d -> d.compareTo(Duration.ofHours(24)) >= 0,
                   d -> "must be at least 24h, was " + d.toMinutes() + " min"));
-
+  public static final Setting<Boolean> PUBLISH_SECONDARY_CAPTURE =
+      declare(
+          Setting.onOff(
+              "publish-secondary-capture",
+              "off",
+              "on: each verdict's key slices also go to forward-to as Secondary Capture images with"
+                  + " the canal box and grade burned in (for viewers that show no SR or key-object"
+                  + " document); off: SR and key-object document only."));
   public static final Setting<List<String>> ALERT_WEBHOOKS =
       declare(
           Setting.urls(

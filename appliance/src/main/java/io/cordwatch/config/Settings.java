@@ -71,6 +71,7 @@ import java.util.Set;
  * @param forwardRetryDelay {@link Keys#FORWARD_RETRY_DELAY}
  * @param forwardRetryMaxDelay {@link Keys#FORWARD_RETRY_MAX_DELAY}
  * @param forwardGiveUpAfter {@link Keys#FORWARD_GIVE_UP_AFTER}
+ * @param publishSecondaryCapture {@link Keys#PUBLISH_SECONDARY_CAPTURE}
  * @param alertWebhooks {@link Keys#ALERT_WEBHOOKS}
  * @param alertKeyFile {@link Keys#ALERT_KEY_FILE}
  */
@@ -130,6 +131,7 @@ public record Settings(
     Duration forwardRetryDelay,
     Duration forwardRetryMaxDelay,
     Duration forwardGiveUpAfter,
+    boolean publishSecondaryCapture,
     List<String> alertWebhooks,
     Path alertKeyFile) {
 
@@ -299,6 +301,7 @@ public record Settings(
             v.get(Keys.FORWARD_RETRY_DELAY),
             v.get(Keys.FORWARD_RETRY_MAX_DELAY),
             v.get(Keys.FORWARD_GIVE_UP_AFTER),
+            v.get(Keys.PUBLISH_SECONDARY_CAPTURE),
             v.get(Keys.ALERT_WEBHOOKS),
             v.get(Keys.ALERT_KEY_FILE));
     v.requireAllRead();

@@ -48,6 +48,8 @@ final class Codes {
 
   // Contributing equipment (CID 7005).
   static final Code PROCESSING_EQUIPMENT = Code.dcm("109102", "Processing Equipment");
+  static final Code SOURCE_IMAGE =
+      Code.dcm("121322", "Source image for image processing operation");
 
   // Local concepts.
   static final Code PROCEDURE = Code.local("MRTSPINEAXT2", "MR thoracic spine, axial T2-weighted");

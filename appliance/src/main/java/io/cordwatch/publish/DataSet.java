@@ -4,6 +4,7 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.OtherByteAttribute;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 
@@ -40,6 +41,18 @@ final class DataSet {
       for (String v : values) {
         a.addValue(v);
       }
+      return this;
+    } catch (DicomException e) {
+      throw new IllegalArgumentException("cannot set " + tag + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Sets {@code tag} (an OB attribute such as Pixel Data) to {@code bytes}. */
+  DataSet bytes(AttributeTag tag, byte[] bytes) {
+    try {
+      OtherByteAttribute a = new OtherByteAttribute(tag);
+      a.setValues(bytes);
+      list.put(a);
       return this;
     } catch (DicomException e) {
       throw new IllegalArgumentException("cannot set " + tag + ": " + e.getMessage(), e);

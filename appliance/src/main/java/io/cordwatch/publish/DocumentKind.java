@@ -6,6 +6,11 @@ public enum DocumentKind {
   SR("sr", "1.2.840.10008.5.1.4.1.1.88.34", "SR", 9901),
   /** Key Object Selection Document (TID 2010) naming the key images. */
   KOS("kos", "1.2.840.10008.5.1.4.1.1.88.59", "KO", 9902),
+  /**
+   * Secondary Capture Image Storage: a key slice with its canal box and grade burned in, one
+   * document per key slice (only with {@code publish-secondary-capture} on).
+   */
+  SC("sc", "1.2.840.10008.5.1.4.1.1.7", "OT", 9903),
   /** A webhook alert (JSON) about a high-grade or indeterminate verdict; not DICOM. */
   ALERT("alert", null, null, 0);
 

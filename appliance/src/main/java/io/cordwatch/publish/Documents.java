@@ -12,8 +12,8 @@ import java.util.Set;
 /**
  * The modules every results document shares: patient and study copied from the source, its own
  * series, equipment (with the model's Device UID as contributing equipment), SOP common with the
- * coding scheme we declare, and the evidence it references. Both documents are built from these,
- * then add their content tree.
+ * coding scheme we declare, and the evidence it references. The SR and the key-object document are
+ * built from these, then add their content tree; a Secondary Capture image adds its pixels.
  */
 final class Documents {
   static final String MANUFACTURER = "CordWatch";
@@ -25,6 +25,16 @@ final class Documents {
       DateTimeFormatter.ofPattern("HHmmss.SSS").withZone(ZoneOffset.UTC);
 
   private Documents() {}
+
+  /** A moment as a DICOM date (DA), in UTC. */
+  static String date(java.time.Instant t) {
+    return DATE.format(t);
+  }
+
+  /** A moment as a DICOM time (TM), in UTC. */
+  static String time(java.time.Instant t) {
+    return TIME.format(t);
+  }
 
   /** An image (or one frame of one) the document refers to. */
   record Ref(String sopClassUid, String sopInstanceUid, Integer frame) {}
@@ -48,9 +58,20 @@ final class Documents {
         .put(TagFromName.SeriesNumber, Integer.toString(kind.seriesNumber()))
         .put(
             TagFromName.SeriesDescription,
-            (kind == DocumentKind.SR ? "CordWatch MESCC results" : "CordWatch key images")
-                + (r.model().clinicalUse() ? "" : " NOT FOR CLINICAL USE"))
-        .emptySequence(TagFromName.ReferencedPerformedProcedureStepSequence);
+            switch (kind) {
+                  case SR -> "CordWatch MESCC results";
+                  case SC -> "CordWatch key images (box, grade)";
+                  default -> "CordWatch key images";
+                }
+                + (r.model().clinicalUse() ? "" : " NOT FOR CLINICAL USE"));
+    if (kind == DocumentKind.SC) {
+      // General Series (an image IOD): Laterality is type 2C and the body part may be paired
+      // as far as a validator knows; the procedure step reference is type 3, so left out.
+      d.put(TagFromName.Laterality);
+    } else {
+      // SR and key-object document series: the procedure step reference is type 2.
+      d.emptySequence(TagFromName.ReferencedPerformedProcedureStepSequence);
+    }
     d.put(TagFromName.Manufacturer, MANUFACTURER)
         .put(TagFromName.ManufacturerModelName, MODEL_NAME)
         .put(TagFromName.DeviceSerialNumber, r.aeTitle())

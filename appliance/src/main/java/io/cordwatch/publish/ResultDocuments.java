@@ -3,26 +3,52 @@ package io.cordwatch.publish;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * Builds a verdict's results documents (the measurement report, and the key object selection when
- * there are key slices) and writes them to the outbox folder. The grading worker calls it after
- * grading and before it commits the verdict, and queues what it returns in the same transaction.
+ * Builds a verdict's results documents (the measurement report, the key object selection when there
+ * are key slices, and, when asked for, a Secondary Capture image of each key slice) and writes them
+ * to the outbox folder. The grading worker calls it after grading and before it commits the
+ * verdict, and queues what it returns in the same transaction.
  */
 public final class ResultDocuments {
   private final ResultFiles files;
+  private final boolean secondaryCapture;
 
+  /** SR and key-object documents only. */
   public ResultDocuments(ResultFiles files) {
+    this(files, false);
+  }
+
+  /**
+   * @param secondaryCapture whether key slices also go out as Secondary Capture images ({@code
+   *     publish-secondary-capture})
+   */
+  public ResultDocuments(ResultFiles files, boolean secondaryCapture) {
     this.files = files;
+    this.secondaryCapture = secondaryCapture;
+  }
+
+  /**
+   * The documents of {@code report}, written (without Secondary Capture images: no slice files).
+   *
+   * @param sourceInstance a spooled instance of the graded series (patient and study come from it)
+   * @throws PublishException when the source cannot be read or a document cannot be written
+   */
+  public List<PreparedDocument> prepare(SeriesReport report, Path sourceInstance) {
+    return prepare(report, sourceInstance, sop -> null);
   }
 
   /**
    * The documents of {@code report}, written.
    *
    * @param sourceInstance a spooled instance of the graded series (patient and study come from it)
+   * @param instanceFiles the stored file of each instance of the series by SOP Instance UID (null
+   *     when unknown): the Secondary Capture images' pixels
    * @throws PublishException when the source cannot be read or a document cannot be written
    */
-  public List<PreparedDocument> prepare(SeriesReport report, Path sourceInstance) {
+  public List<PreparedDocument> prepare(
+      SeriesReport report, Path sourceInstance, Function<String, Path> instanceFiles) {
     SourceStudy source = SourceStudy.read(sourceInstance);
     if (!report.studyUid().equals(source.studyUid())) {
       throw new PublishException(
@@ -35,6 +61,14 @@ public final class ResultDocuments {
     DataSet kos = KeyObjectSelection.build(report, source);
     if (kos != null) {
       out.add(write(DocumentKind.KOS, kos, report));
+    }
+    if (secondaryCapture) {
+      for (DataSet sc : SecondaryCapture.build(report, source, instanceFiles)) {
+        String uid =
+            com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(
+                sc.attributes(), com.pixelmed.dicom.TagFromName.SOPInstanceUID);
+        out.add(new PreparedDocument(DocumentKind.SC, uid, files.write(sc, report.aeTitle())));
+      }
     }
     return List.copyOf(out);
   }

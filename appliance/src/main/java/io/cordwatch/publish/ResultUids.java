@@ -24,6 +24,14 @@ final class ResultUids {
             + r.gradedAt().toEpochMilli());
   }
 
+  /**
+   * The Secondary Capture image of key slice {@code sop} (frame {@code frame}) of a verdict: one
+   * per slice, as stable as the verdict's other documents.
+   */
+  static String keyImage(SeriesReport r, String sop, int frame) {
+    return Uids.named("cordwatch/sc/" + document(DocumentKind.SC, r) + "/" + sop + "/" + frame);
+  }
+
   /** One series per study, model and kind of document holds every document of that kind. */
   static String series(DocumentKind kind, SeriesReport r) {
     return Uids.named(

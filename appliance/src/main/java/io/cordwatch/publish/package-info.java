@@ -4,17 +4,19 @@
  * <p>{@link io.cordwatch.publish.ResultDocuments} builds, from a {@link
  * io.cordwatch.publish.SeriesReport}, a Comprehensive 3D SR holding a TID 1500 measurement report
  * after the IHE AI Results profile ({@code MeasurementReport}) and a Key Object Selection document
- * of the key slices ({@code KeyObjectSelection}), with the patient and study copied from a graded
- * instance so the PACS files them in the same study, and writes them durably to the data
- * directory's {@code outbox/} folder ({@link io.cordwatch.publish.ResultFiles}). Their SOP Instance
- * UIDs are derived from the verdict and the model ({@code ResultUids}), so a document sent twice is
- * the same instance. The grading worker queues them, one outbox row per document and destination,
- * in the transaction that commits the verdict; {@link io.cordwatch.publish.OutboxSender} delivers
- * the outbox by C-STORE ({@code StoreScu}) with capped exponential back-off ({@link
- * io.cordwatch.publish.Backoff}) and gives a delivery up, audited, only after it has failed for the
- * configured time. {@link io.cordwatch.publish.VerifiedReport} makes the VERIFIED successor of an
- * SR once a clinician has confirmed or corrected the study's grade (queued by {@code
- * app.VerifiedResults}).
+ * of the key slices ({@code KeyObjectSelection}), and, with {@code publish-secondary-capture} on, a
+ * Secondary Capture image of each key slice with its canal box and grade burned in ({@code
+ * SecondaryCapture}, drawn by {@code keyimage} as the results view draws it), with the patient and
+ * study copied from a graded instance so the PACS files them in the same study, and writes them
+ * durably to the data directory's {@code outbox/} folder ({@link
+ * io.cordwatch.publish.ResultFiles}). Their SOP Instance UIDs are derived from the verdict and the
+ * model ({@code ResultUids}), so a document sent twice is the same instance. The grading worker
+ * queues them, one outbox row per document and destination, in the transaction that commits the
+ * verdict; {@link io.cordwatch.publish.OutboxSender} delivers the outbox by C-STORE ({@code
+ * StoreScu}) with capped exponential back-off ({@link io.cordwatch.publish.Backoff}) and gives a
+ * delivery up, audited, only after it has failed for the configured time. {@link
+ * io.cordwatch.publish.VerifiedReport} makes the VERIFIED successor of an SR once a clinician has
+ * confirmed or corrected the study's grade (queued by {@code app.VerifiedResults}).
  *
  * <p>Owns: the results documents' content, the outbox folder and the C-STORE SCU role. PixelMed
  * calls stay in this package (besides {@code receive} and {@code dicom}). It reads patient

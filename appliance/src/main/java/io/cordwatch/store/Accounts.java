@@ -3,7 +3,9 @@ package io.cordwatch.store;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,6 +48,14 @@ public final class Accounts {
 
   /** Adds a user; false (and nothing written) when the name is taken. */
   public boolean addUser(String name, String role, String passwordHash, long nowMs) {
+    return addUser(name, role, passwordHash, nowMs, null);
+  }
+
+  /**
+   * Adds a user, the audit row naming who did it ({@code by}, e.g. {@code user alice (admin)}; null
+   * on the box); false (and nothing written) when the name is taken.
+   */
+  public boolean addUser(String name, String role, String passwordHash, long nowMs, String by) {
     return db.transaction(
         c -> {
           if (findUser(c, name).isPresent()) {
@@ -60,7 +70,7 @@ public final class Accounts {
               passwordHash,
               nowMs,
               nowMs);
-          AuditLog.append(c, nowMs, "user_added", "user " + name + ", role " + role);
+          AuditLog.append(c, nowMs, "user_added", "user " + name + ", role " + role + byWhom(by));
           return true;
         });
   }
@@ -92,6 +102,12 @@ public final class Accounts {
    * @return false when there is no such user
    */
   public boolean setPassword(String name, String passwordHash, long nowMs, String event) {
+    return setPassword(name, passwordHash, nowMs, event, null);
+  }
+
+  /** As {@link #setPassword(String, String, long, String)}, the audit row naming {@code by}. */
+  public boolean setPassword(
+      String name, String passwordHash, long nowMs, String event, String by) {
     return db.transaction(
         c -> {
           Optional<UserRow> u = findUser(c, name);
@@ -107,7 +123,7 @@ public final class Accounts {
           if (!"user_password_rehashed".equals(event)) {
             Database.update(c, "DELETE FROM sessions WHERE user_id = ?", u.get().id());
           }
-          AuditLog.append(c, nowMs, event, "user " + name);
+          AuditLog.append(c, nowMs, event, "user " + name + byWhom(by));
           return true;
         });
   }
@@ -118,6 +134,55 @@ public final class Accounts {
    * @return false when there is no such user
    */
   public boolean disableUser(String name, long nowMs) {
+    return disableUser(name, nowMs, null, null) == Disabled.DONE;
+  }
+
+  /** What {@link #disableUser(String, long, String, String)} did. */
+  public enum Disabled {
+    /** Disabled (or was already), its sessions ended. */
+    DONE,
+    /** There is no such user; nothing written. */
+    NO_SUCH_USER,
+    /** It is the last enabled user with the role to keep; nothing written. */
+    LAST_OF_ROLE
+  }
+
+  /**
+   * Disables a user and ends its sessions, the audit row naming {@code by} (null on the box). With
+   * {@code keepRole}, refuses when no other enabled user would have that role: checked in the same
+   * transaction as the change, so two people disabling each other at once cannot both succeed.
+   */
+  public Disabled disableUser(String name, long nowMs, String by, String keepRole) {
+    return db.transaction(
+        c -> {
+          Optional<UserRow> u = findUser(c, name);
+          if (u.isEmpty()) {
+            return Disabled.NO_SUCH_USER;
+          }
+          if (keepRole != null
+              && Database.list(
+                      c,
+                      "SELECT 1 FROM users WHERE disabled = 0 AND role = ? AND id <> ? LIMIT 1",
+                      rs -> 1,
+                      keepRole,
+                      u.get().id())
+                  .isEmpty()) {
+            return Disabled.LAST_OF_ROLE;
+          }
+          Database.update(
+              c, "UPDATE users SET disabled = 1, updated_ms = ? WHERE id = ?", nowMs, u.get().id());
+          Database.update(c, "DELETE FROM sessions WHERE user_id = ?", u.get().id());
+          AuditLog.append(c, nowMs, "user_disabled", "user " + name + byWhom(by));
+          return Disabled.DONE;
+        });
+  }
+
+  /**
+   * Enables a disabled user again (with the password it had), the audit row naming {@code by}.
+   *
+   * @return false when there is no such user
+   */
+  public boolean enableUser(String name, long nowMs, String by) {
     return db.transaction(
         c -> {
           Optional<UserRow> u = findUser(c, name);
@@ -125,11 +190,38 @@ public final class Accounts {
             return false;
           }
           Database.update(
-              c, "UPDATE users SET disabled = 1, updated_ms = ? WHERE id = ?", nowMs, u.get().id());
-          Database.update(c, "DELETE FROM sessions WHERE user_id = ?", u.get().id());
-          AuditLog.append(c, nowMs, "user_disabled", "user " + name);
+              c, "UPDATE users SET disabled = 0, updated_ms = ? WHERE id = ?", nowMs, u.get().id());
+          AuditLog.append(c, nowMs, "user_enabled", "user " + name + byWhom(by));
           return true;
         });
+  }
+
+  /**
+   * When each user last signed in, from the audit's {@code login} rows ({@code user NAME from
+   * ADDRESS}); users who never did are absent.
+   */
+  public Map<String, Long> lastLogins() {
+    Map<String, Long> out = new HashMap<>();
+    db.read(
+            c ->
+                Database.list(
+                    c,
+                    "SELECT detail, MAX(at_ms) AS at_ms FROM audit WHERE event = 'login'"
+                        + " GROUP BY detail",
+                    rs -> Map.entry(rs.getString("detail"), rs.getLong("at_ms"))))
+        .forEach(
+            e -> {
+              String d = e.getKey();
+              int from = d == null ? -1 : d.indexOf(" from ");
+              if (d != null && d.startsWith("user ") && from > 5) {
+                out.merge(d.substring(5, from), e.getValue(), Math::max);
+              }
+            });
+    return out;
+  }
+
+  private static String byWhom(String by) {
+    return by == null ? "" : ", by " + by;
   }
 
   /** Adds an API token; false (and nothing written) when the name is taken. */

@@ -298,6 +298,22 @@ final class Guard implements Filter {
         }
         return csrf(access, req);
       }
+      case ADMIN -> {
+        if (access.anonymous()) {
+          return Optional.of(
+              unauthorized(
+                  access,
+                  "user administration needs an admin signed in at /login; an API token"
+                      + " ('Authorization: Bearer TOKEN') cannot manage users"));
+        }
+        if (!access.principal().isUser() || !access.principal().mayAdminister()) {
+          return Optional.of(
+              forbidden(
+                  access.principal().describe()
+                      + " may not manage users: that needs the admin role, signed in"));
+        }
+        return RoutePolicy.reads(req.prologue().method()) ? Optional.empty() : csrf(access, req);
+      }
       default -> throw new IllegalStateException("unhandled " + need);
     }
   }

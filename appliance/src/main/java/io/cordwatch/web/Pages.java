@@ -28,15 +28,18 @@ final class Pages {
   }
 
   /**
-   * The top bar: links to the status page and, for those who may see results, the results worklist;
-   * who is signed in with a sign-out button, or a sign-in link; and, while nobody can log in, how
-   * to add the first admin.
+   * The top bar: links to the status page and, for those who may see results, the results worklist
+   * (and, for a signed-in admin, the users page); who is signed in with a sign-out button, or a
+   * sign-in link; and, while nobody can log in, how to add the first admin.
    */
   static void nav(Html h, WebContext ctx, Access access) {
     h.raw("<nav class=\"account\">");
     h.raw("<a href=\"/\">Status</a> ");
     if (!access.anonymous() && access.principal().mayReadResults()) {
       h.raw("<a href=\"/studies\">Results</a> ");
+    }
+    if (access.viaSession() && access.principal().mayAdminister()) {
+      h.raw("<a href=\"" + UsersPage.PATH + "\">Users</a> ");
     }
     if (access.viaSession()) {
       h.text(

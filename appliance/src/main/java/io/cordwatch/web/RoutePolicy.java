@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * covered before anyone remembers to protect it: anything not named here needs results access (read
  * for GET and HEAD, change for every other method). The results view ({@code /studies...}) and its
  * API are named all the same, and recording a review needs a person: a signed-in clinician or admin
- * ({@link Need#REVIEW}).
+ * ({@link Need#REVIEW}); the user administration pages under {@code /admin} need a signed-in admin
+ * ({@link Need#ADMIN}).
  */
 final class RoutePolicy {
   /** What a request must carry. */
@@ -30,7 +31,12 @@ final class RoutePolicy {
      * A clinician or admin signed in (with the CSRF token): a review is a person's decision, so no
      * API token records one.
      */
-    REVIEW
+    REVIEW,
+    /**
+     * A signed-in admin (with the CSRF token for changes): the user administration pages under
+     * {@code /admin}. No API token, whatever its scope, manages users.
+     */
+    ADMIN
   }
 
   /** The review form's target: {@code POST /studies/{uid}/reviews}. */
@@ -58,6 +64,9 @@ final class RoutePolicy {
     }
     if (path.equals("/") || path.equals("/api/v1/status") || path.equals(StatusEvents.PATH)) {
       return Need.STATUS;
+    }
+    if (path.equals("/admin") || path.startsWith("/admin/")) {
+      return Need.ADMIN;
     }
     if (method == Method.POST && REVIEW_POST.matcher(path).matches()) {
       return Need.REVIEW;

@@ -1,14 +1,13 @@
 package io.cordwatch.web;
 
 import io.cordwatch.dicom.Uids;
+import io.cordwatch.keyimage.Overlay;
 import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.store.Records.StudyRow;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -53,30 +52,18 @@ final class SliceImages {
   }
 
   /** The box, colour and words for a slice: its result when graded, why not otherwise. */
-  static KeyImage.Overlay overlay(Optional<StudyResults.Slice> found) {
+  static Overlay overlay(Optional<StudyResults.Slice> found) {
     if (found.isEmpty()) {
-      return new KeyImage.Overlay(null, KeyImage.Call.LOW, List.of("NOT GRADED"));
+      return Overlay.none();
     }
     StudyResults.Slice k = found.get();
     Views.SliceView v = k.slice();
     int[] box =
         v.box() == null ? null : new int[] {v.box().x0(), v.box().y0(), v.box().x1(), v.box().y1()};
     if (!"graded".equals(v.status())) {
-      return new KeyImage.Overlay(
-          box,
-          KeyImage.Call.LOW,
-          List.of("NOT GRADED: " + ("no_roi".equals(v.status()) ? "NO CANAL BOX" : v.status())));
+      return Overlay.notGraded(box, v.status());
     }
-    List<String> lines = new ArrayList<>();
-    lines.add("BILSKY " + v.grade());
-    lines.add("P(HIGH) " + KeyImage.probability(v.pHigh()));
-    if (k.uncertain()) {
-      lines.add("UNCERTAIN");
-    }
-    if (k.borderline()) {
-      lines.add("BORDERLINE");
-    }
-    return new KeyImage.Overlay(box, k.call(), lines);
+    return Overlay.graded(box, k.call(), v.grade(), v.pHigh(), k.uncertain(), k.borderline());
   }
 
   private static int frame(ServerRequest req) {

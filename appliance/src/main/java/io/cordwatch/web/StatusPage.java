@@ -94,7 +94,13 @@ final class StatusPage implements HttpService {
                 + StaticAssets.STATUS_SCRIPT
                 + "\" defer></script>\n");
     Pages.nav(h, ctx, access);
-    h.raw("<main id=\"live\" data-events=\"" + StatusEvents.PATH + "\">\n<header>\n");
+    h.raw("<main id=\"live\" data-events=\"" + StatusEvents.PATH + "\">\n");
+    // Inside <main>, so the live redraw brings it and takes it away with the rest.
+    LoadedModel model = model();
+    if (model != null && !model.clinicalUse()) {
+      notForClinicalUse(h, model);
+    }
+    h.raw("<header>\n");
     if (ok) {
       h.raw("<p class=\"state ok\">OK</p>\n");
       h.raw("<p>Receiving studies. No action needed.</p>\n");
@@ -123,7 +129,7 @@ final class StatusPage implements HttpService {
       activity(h, status);
       lastDay(h, status.activity());
     }
-    device(h, Views.accelerator(ctx.accelerator().get()));
+    device(h, Views.accelerator(ctx.accelerator().get()), model);
     studies(h, studies, status != null);
     h.raw("</main>\n</body>\n</html>\n");
     return h.toString();
@@ -247,10 +253,50 @@ final class StatusPage implements HttpService {
         .raw("</td></tr>\n</table>\n");
   }
 
-  private static void device(Html h, Views.AcceleratorView view) {
+  /** The loaded model; null without one, or when it cannot be told (the page still renders). */
+  private LoadedModel model() {
+    try {
+      return ctx.model().get();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "status page could not read the loaded model", e);
+      return null;
+    }
+  }
+
+  /**
+   * The red banner of a model whose bundle says {@code clinical_use: false}: on the wall screen as
+   * on the results pages, so nobody takes its results into patient care unnoticed.
+   */
+  static void notForClinicalUse(Html h, LoadedModel m) {
+    h.raw("<p class=\"banner\" id=\"not-clinical\">NOT FOR CLINICAL USE: ")
+        .text(
+            "the loaded model "
+                + m.name()
+                + " (version "
+                + m.version()
+                + ") is not cleared for clinical use (its bundle says clinical_use: false). Do"
+                + " not base patient care on its results.")
+        .raw("</p>\n");
+  }
+
+  private static void device(Html h, Views.AcceleratorView view, LoadedModel m) {
     Accelerator a = view.state();
     h.raw("<h2>Device</h2>\n<table>\n");
     h.raw("<tr><th>Profile</th><td>").text(a.profile()).raw("</td></tr>\n");
+    h.raw("<tr><th>Model</th><td id=\"model\"");
+    if (m == null) {
+      h.raw(">").text("no model loaded");
+    } else {
+      h.raw(m.clinicalUse() ? ">" : " class=\"attention\">")
+          .text(
+              m.name()
+                  + ", version "
+                  + m.version()
+                  + (m.clinicalUse()
+                      ? " (cleared for clinical use)"
+                      : " (NOT FOR CLINICAL USE: clinical_use is false)"));
+    }
+    h.raw("</td></tr>\n");
     h.raw("<tr><th>Grading on</th><td class=\"")
         .raw(a.degraded() ? "degraded\">" : "ok\">")
         .text(

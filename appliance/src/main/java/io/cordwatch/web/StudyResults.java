@@ -5,6 +5,7 @@ import io.cordwatch.grade.StudyVerdict;
 import io.cordwatch.grade.Verdict;
 import io.cordwatch.grade.bilsky.Grade;
 import io.cordwatch.infer.VerdictLimits;
+import io.cordwatch.keyimage.Overlay;
 import io.cordwatch.store.Records.StudyRow;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -48,11 +49,12 @@ final class StudyResults {
     }
 
     /** The colour of the slice's call: confident high, high but not to be trusted, or low. */
-    KeyImage.Call call() {
-      if (!Boolean.TRUE.equals(slice.highCall()) && !isHighGrade(slice.grade())) {
-        return KeyImage.Call.LOW;
-      }
-      return uncertain() || borderline() ? KeyImage.Call.CAUTION : KeyImage.Call.HIGH;
+    Overlay.Call call() {
+      return Overlay.call(
+          Boolean.TRUE.equals(slice.highCall()),
+          isHighGrade(slice.grade()),
+          uncertain(),
+          borderline());
     }
 
     /** The model that graded the slice (bundle name), or null. */

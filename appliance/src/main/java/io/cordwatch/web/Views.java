@@ -27,6 +27,11 @@ import java.util.Map;
 final class Views {
   private Views() {}
 
+  /**
+   * What the status endpoint, its event stream and the status page show. {@code model} is the
+   * loaded bundle (name, version, clinical_use), null without one; {@code engine} the one line
+   * about engine, model and boxes.
+   */
   record StatusView(
       String version,
       long uptimeSeconds,
@@ -40,6 +45,7 @@ final class Views {
       String engine,
       boolean degraded,
       AcceleratorView accelerator,
+      LoadedModel model,
       String state,
       List<Attention.Item> attention,
       StatusActivity.View activity) {
@@ -59,6 +65,7 @@ final class Views {
           engine,
           degraded,
           accelerator,
+          model,
           items.isEmpty() ? Attention.OK : Attention.ATTENTION,
           List.copyOf(items),
           activity);
@@ -246,6 +253,7 @@ final class Views {
             ctx.engineState().get(),
             ctx.accelerator().get().degraded(),
             accelerator(ctx),
+            ctx.model().get(),
             Attention.OK,
             List.of(),
             StatusActivity.of(ctx.index().activity(StatusActivity.windowStart(now)), now));

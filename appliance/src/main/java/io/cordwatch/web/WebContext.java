@@ -27,6 +27,7 @@ import java.util.function.Supplier;
  * @param clock time source
  * @param startedAt when the appliance started
  * @param accelerator the device profile, engine mode and GPU readings
+ * @param model the model bundle loaded at start-up; supplies null when none is configured
  * @param apiToken the deprecated shared token (read once, at start-up, from {@code
  *     api-token-file}), accepted as a write-scope API token
  * @param access users, API tokens, sessions and the login throttle
@@ -44,6 +45,7 @@ public record WebContext(
     Clock clock,
     Instant startedAt,
     Supplier<Accelerator> accelerator,
+    Supplier<LoadedModel> model,
     ApiToken apiToken,
     AccessControl access,
     Consumer<ReviewRow> reviewed) {}

@@ -178,6 +178,7 @@ public final class WebServer implements AutoCloseable {
         .register(new LoginPage(ctx))
         .register("/observe", new ObserveService(ctx))
         .register(new ResultsPages(ctx))
+        .register(new UsersPage(ctx))
         .register(new StatusPage(ctx))
         .any(Replies::notFound)
         .error(Exception.class, Replies::failed);

@@ -49,7 +49,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * role through the login form. Facilities staff get the status page and are refused the results; a
  * clinician gets the worklist (kept live by its script), the study page with its key image, and
  * confirms a grade that then shows in the history; an admin sees the clinician's decision on the
- * worklist. Screenshots of each step go to {@code target/screenshots/} for a person to look at.
+ * worklist and adds a user on the users page, who then signs in. Screenshots of each step go to
+ * {@code target/screenshots/} for a person to look at.
  *
  * <p>Skipped, saying why, when Chromium or chromedriver is not installed ({@code install/cordwatch
  * test} installs both) or peers are skipped ({@code -DskipPeers}).
@@ -106,12 +107,20 @@ class ResultsBrowserTest {
         assertTrue(b.text().contains("Signed in as facility (facilities)"), b.text());
         assertTrue(b.driver.findElements(By.cssSelector("a[href='/studies']")).isEmpty());
         assertFalse(b.source().contains(study), "the status page shows no study UID");
+        assertTrue(b.text().contains("NOT FOR CLINICAL USE: the loaded model"), b.text());
+        assertTrue(
+            b.driver.findElement(By.id("model")).getText().startsWith("torch-tiny-test, version"),
+            "the status page names the model");
         b.shot("1-facilities-status");
         b.open("/studies");
         assertTrue(b.text().contains("Not for your role"), b.text());
         assertTrue(b.text().contains("needs the clinician or admin role"), b.text());
         assertFalse(b.source().contains(study));
         b.shot("2-facilities-results-refused");
+        b.open("/admin/users");
+        assertTrue(b.text().contains("Not for your role"), b.text());
+        assertTrue(b.text().contains("needs the admin role"), b.text());
+        assertFalse(b.text().contains("clinician"), "no user list for facilities staff");
       }
 
       String tag;
@@ -206,6 +215,33 @@ class ResultsBrowserTest {
               admin.driver.findElement(By.cssSelector("#worklist tbody tr td.review"));
           assertEquals(expected, review.getText());
           admin.shot("8-admin-worklist");
+
+          // The admin's users page, reached from the top bar: add a user through the form.
+          admin.driver.findElement(By.cssSelector("nav.account a[href='/admin/users']")).click();
+          Await.until(
+              "the users page", () -> admin.driver.getCurrentUrl().equals(base + "/admin/users"));
+          WebElement users = admin.driver.findElement(By.id("users"));
+          assertTrue(users.getText().contains("clinician"), users.getText());
+          assertTrue(users.getText().contains("facilities"), users.getText());
+          admin.driver.findElement(By.id("new-name")).sendKeys("nurse");
+          admin
+              .driver
+              .findElement(By.xpath("//select[@id='new-role']/option[@value='facilities']"))
+              .click();
+          admin.driver.findElement(By.id("new-password")).sendKeys(Credentials.PASSWORD);
+          admin.driver.findElement(By.cssSelector("#add-user button[type='submit']")).click();
+          Await.until(
+              "the new user listed",
+              Duration.ofSeconds(30),
+              () -> admin.text().contains("User nurse added."));
+          assertTrue(
+              admin.driver.findElement(By.id("user-nurse")).getText().contains("facilities"),
+              admin.text());
+          admin.shot("9-admin-users");
+        }
+        try (Browser nurse = new Browser(base)) {
+          nurse.login("nurse", "/");
+          assertTrue(nurse.text().contains("Signed in as nurse (facilities)"), nurse.text());
         }
       }
     }

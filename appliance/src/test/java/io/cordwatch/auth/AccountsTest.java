@@ -174,6 +174,50 @@ class AccountsTest {
         audit);
   }
 
+  @Test
+  void anAdminNeitherDisablesThemselfNorTheLastEnabledAdmin() {
+    access.users().add("root", Role.ADMIN, PASSWORD);
+    access.users().add("pat", Role.CLINICIAN, PASSWORD);
+    Principal root = Principal.user("root", Role.ADMIN);
+
+    AuthException self =
+        assertThrows(AuthException.class, () -> access.users().disable("root", root));
+    assertEquals(AuthException.Code.REFUSED, self.code());
+    assertTrue(self.getMessage().contains("cannot disable yourself"), self.getMessage());
+    // An admin acting after their own account went (a stale principal) still cannot take away
+    // the last enabled admin: the store checks it in the same transaction.
+    AuthException last =
+        assertThrows(
+            AuthException.class,
+            () -> access.users().disable("root", Principal.user("gone", Role.ADMIN)));
+    assertEquals(AuthException.Code.REFUSED, last.code());
+    assertTrue(last.getMessage().contains("root is the last enabled admin"), last.getMessage());
+    assertFalse(access.users().list().getFirst().disabled(), "root stays enabled");
+
+    access.users().disable("pat", root);
+    assertTrue(access.users().login("pat", PASSWORD).isEmpty(), "disabled: no login");
+    access.users().enable("pat", root);
+    assertTrue(access.users().login("pat", PASSWORD).isPresent(), "enabled, same password");
+    AuthException none =
+        assertThrows(AuthException.class, () -> access.users().enable("nobody", root));
+    assertEquals(AuthException.Code.NO_SUCH_USER, none.code());
+  }
+
+  @Test
+  void lastLoginsComeFromTheAuditedSignIns() {
+    access.users().add("alice", Role.CLINICIAN, PASSWORD);
+    access.users().add("bob", Role.CLINICIAN, PASSWORD);
+    var alice = access.users().login("alice", PASSWORD).orElseThrow();
+    access.sessions().open(alice, "10.0.0.1");
+    clock.advance(Duration.ofMinutes(5));
+    access.sessions().open(alice, "10.0.0.2");
+
+    assertEquals(
+        java.util.Map.of("alice", clock.millis()),
+        access.users().lastLogins(),
+        "the newest sign-in, from any address; bob never signed in");
+  }
+
   /** Every text value in the account tables. */
   private List<String> dump() throws Exception {
     List<String> out = new ArrayList<>();

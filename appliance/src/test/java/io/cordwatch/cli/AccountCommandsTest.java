@@ -75,6 +75,12 @@ class AccountCommandsTest {
     assertTrue(list.out().matches("(?s).*alice +admin +disabled.*"), list.all());
     assertFalse(list.out().contains("pbkdf2"), "never a hash");
     assertFalse(list.out().contains("passphrase"));
+
+    assertEquals(0, user("", "enable", "alice").exit());
+    assertTrue(user("", "list").out().matches("(?s).*alice +admin +enabled.*"), "enabled again");
+    CliRun nobody = user("", "enable", "nobody");
+    assertEquals(1, nobody.exit(), nobody.all());
+    assertTrue(nobody.err().contains("there is no user nobody"), nobody.all());
   }
 
   @Test

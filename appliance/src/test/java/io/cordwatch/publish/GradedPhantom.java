@@ -28,6 +28,15 @@ import java.util.stream.Stream;
  */
 public record GradedPhantom(List<Path> studyFiles, List<Path> seriesFiles, SeriesReport report) {
 
+  /** The file of each instance of the graded series, by SOP Instance UID. */
+  public Map<String, Path> instanceFiles() {
+    Map<String, Path> out = new LinkedHashMap<>();
+    for (Path f : seriesFiles) {
+      out.put(DicomFacts.read(f).sopInstanceUid(), f);
+    }
+    return out;
+  }
+
   public static GradedPhantom make(Path tmp, long seed) throws Exception {
     Path phantom = tmp.resolve("phantom");
     Phantom.generate(

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Results reach a PACS: a phantom study sent to a {@code cordwatch serve} child with {@code
  * --forward-to} is graded, and its SR and key-object document arrive at Orthanc in the study the
- * images are in; a destination that is down when the verdict is committed and a kill -9 of the
- * appliance with deliveries still waiting lose nothing and send nothing twice.
+ * images are in (with {@code publish-secondary-capture on}, the key images too); a destination that
+ * is down when the verdict is committed and a kill -9 of the appliance with deliveries still
+ * waiting lose nothing and send nothing twice.
  */
 class PacsDeliveryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,6 +76,53 @@ class PacsDeliveryTest {
         assertTrue(
             metrics.contains("cordwatch_outbox_attempts_total{kind=\"sr\",outcome=\"sent\"} 2.0"),
             metrics);
+      } finally {
+        box.process().destroy();
+        box.process().waitFor();
+      }
+    }
+  }
+
+  @Test
+  void withSecondaryCaptureOnTheKeyImagesArriveAtOrthancInTheSameStudy() throws Exception {
+    List<Path> files = phantom();
+    try (Orthanc pacs = Orthanc.start(tmp.resolve("orthanc"))) {
+      RunningAppliance.Served box =
+          serve(
+              "--forward-to",
+              "ORTHANC@127.0.0.1:" + pacs.dicomPort,
+              "--publish-secondary-capture",
+              "on");
+      try {
+        Peers.Run sent = Peers.storescu(box.dicomPort(), "STORESCU", files);
+        assertEquals(files.size(), Peers.successes(sent), sent.output());
+        Await.until(
+            "the outbox delivered everything, Secondary Capture images included",
+            Duration.ofMinutes(2),
+            () -> {
+              JsonNode o = outbox(box);
+              return o.path("sent").asLong() > 2 && o.path("backlog").asLong() == 0;
+            });
+        JsonNode studies = pacs.get("/studies");
+        assertEquals(1, studies.size(), "one study: the key images are filed with the results");
+        JsonNode ot = null;
+        for (JsonNode s : pacs.get("/studies/" + studies.get(0).asText() + "/series")) {
+          if (s.path("MainDicomTags").path("Modality").asText().equals("OT")) {
+            ot = s;
+          }
+        }
+        assertTrue(ot != null, "a Secondary Capture series arrived");
+        long images = ot.path("Instances").size();
+        assertEquals(
+            2 + images,
+            outbox(box).path("sent").asLong(),
+            "SR, KOS and one image per key slice, each sent once");
+        JsonNode tags =
+            pacs.get("/instances/" + ot.path("Instances").get(0).asText() + "/simplified-tags");
+        assertEquals("1.2.840.10008.5.1.4.1.1.7", tags.path("SOPClassUID").asText());
+        assertEquals("DERIVED\\SECONDARY", tags.path("ImageType").asText());
+        assertEquals("YES", tags.path("BurnedInAnnotation").asText());
+        assertEquals("RGB", tags.path("PhotometricInterpretation").asText());
       } finally {
         box.process().destroy();
         box.process().waitFor();

@@ -81,8 +81,22 @@ class AccessControlTest {
             .GET(),
         HttpRequest.newBuilder(app.uri("/studies/" + STUDY + "/reviews"))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString("decision=correct&grade=0")));
+            .POST(HttpRequest.BodyPublishers.ofString("decision=correct&grade=0")),
+        HttpRequest.newBuilder(app.uri("/admin/users"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "name=mallory&role=admin&password=" + enc(Credentials.PASSWORD))),
+        HttpRequest.newBuilder(app.uri("/admin/users/root/disable"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.noBody()),
+        HttpRequest.newBuilder(app.uri("/admin/users/root/password"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("password=" + enc("stolen passphrase 1"))));
   }
+
+  /** The admin's pages: no PHI, but who may sign in; a browser without a login signs in first. */
+  private static final List<String> ADMIN_PAGES = List.of("/admin", "/admin/users");
 
   /** The clinicians' pages, which carry PHI: a browser without a login is sent to sign in. */
   private List<String> resultsPages() {
@@ -105,6 +119,14 @@ class AccessControlTest {
       assertFalse(res.body().contains("DOE"), path);
     }
     assertEquals(List.of(), app.index.reviewsOfStudy(STUDY), "nothing was recorded");
+    Credentials.user(app.index, "root", Role.ADMIN);
+    for (String path : ADMIN_PAGES) {
+      HttpResponse<String> res = app.getAnonymous(path);
+      assertEquals(303, res.statusCode(), path + ": " + res.body());
+      assertEquals(
+          "/login?next=" + enc(path), res.headers().firstValue("Location").orElse(""), path);
+      assertFalse(res.body().contains("root"), path);
+    }
   }
 
   @Test
@@ -127,6 +149,7 @@ class AccessControlTest {
       assertFalse(res.body().contains("DOE"), what);
     }
     assertEquals(0, app.index.boxesOfStudy(STUDY).size(), "nothing was changed");
+    assertEquals(List.of(), app.index.accounts().users(), "no user added or changed");
   }
 
   @Test
@@ -341,6 +364,30 @@ class AccessControlTest {
             .startsWith("HTTP/1.1 200"));
     assertTrue(
         raw("GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n").startsWith("HTTP/1.1 200"));
+    Credentials.user(app.index, "root", Role.ADMIN);
+    Browser admin = login("root");
+    String users =
+        raw(
+            "GET /admin/users HTTP/1.1\r\nHost: rebind.evil.example\r\nCookie: "
+                + admin.cookie
+                + "\r\n");
+    assertTrue(users.startsWith("HTTP/1.1 421"), users);
+    assertFalse(users.contains("<td>root</td>"), users);
+    String form =
+        "csrf="
+            + enc(admin.csrf())
+            + "&name=mallory&role=admin&password="
+            + enc(Credentials.PASSWORD);
+    String add =
+        raw(
+            "POST /admin/users HTTP/1.1\r\nHost: rebind.evil.example\r\nCookie: "
+                + admin.cookie
+                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                + form.length()
+                + "\r\n\r\n"
+                + form);
+    assertTrue(add.startsWith("HTTP/1.1 421"), add);
+    assertTrue(app.index.accounts().user("mallory").isEmpty(), "nothing added");
   }
 
   @Test
@@ -357,6 +404,35 @@ class AccessControlTest {
                 .build());
     assertEquals(403, crossSite.statusCode(), crossSite.body());
     assertFalse(crossSite.headers().firstValue("Set-Cookie").isPresent());
+
+    // An admin's browser, lured to another site's page, sends the cookie (were it not SameSite)
+    // and even a stolen CSRF token: the Origin alone refuses it.
+    Credentials.user(app.index, "root", Role.ADMIN);
+    Browser admin = login("root");
+    String csrf = admin.csrf();
+    for (String[] change :
+        new String[][] {
+          {"/admin/users", "name=mallory&role=admin&password=" + enc(Credentials.PASSWORD)},
+          {"/admin/users/alice/disable", ""},
+          {"/admin/users/alice/password", "password=" + enc("stolen passphrase 1")}
+        }) {
+      HttpResponse<String> res =
+          app.send(
+              HttpRequest.newBuilder(app.uri(change[0]))
+                  .header("Cookie", admin.cookie)
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .header("Origin", "http://evil.example")
+                  .POST(HttpRequest.BodyPublishers.ofString("csrf=" + enc(csrf) + "&" + change[1]))
+                  .build());
+      assertEquals(403, res.statusCode(), change[0] + ": " + res.body());
+      assertTrue(message(res).contains("cross-site"), res.body());
+    }
+    assertTrue(app.index.accounts().user("mallory").isEmpty(), "nothing added");
+    assertFalse(app.index.accounts().user("alice").orElseThrow().disabled(), "alice enabled");
+    assertTrue(
+        app.index.accounts().user("alice").orElseThrow().updatedMs()
+            == app.index.accounts().user("alice").orElseThrow().createdMs(),
+        "alice's password unchanged");
 
     // The length is declared and the body never sent: the server must refuse on the header, and
     // a client still writing a body it refused could see the connection closed before the answer.

@@ -180,6 +180,7 @@ class AttentionTest {
         "engine",
         accelerator.degraded(),
         Views.accelerator(accelerator),
+        null,
         Attention.OK,
         List.of(),
         StatusActivity.of(new Activity(0, List.of(), List.of(), null, List.of()), NOW));

@@ -106,7 +106,24 @@ class StatusEventsTest {
       JsonNode status = JSON.readTree(event(lines.iterator()));
       assertEquals("attention", status.get("state").asText());
       assertEquals("no_model", status.at("/attention/0/code").asText(), status.toString());
+      assertTrue(status.has("model") && status.get("model").isNull(), status.toString());
       assertFalse(status.toString().contains(STUDY), "no UID: " + status);
+    }
+  }
+
+  @Test
+  void theStreamNamesTheLoadedModelAndWhetherItIsClearedForClinicalUse() throws Exception {
+    app.model.set(new LoadedModel("spine-net", "2026-01-05 sha256:0123456789ab", false));
+    HttpResponse<Stream<String>> res =
+        app.send(
+            HttpRequest.newBuilder(app.uri(StatusEvents.PATH)).GET().build(),
+            HttpResponse.BodyHandlers.ofLines());
+
+    try (Stream<String> lines = res.body()) {
+      JsonNode model = JSON.readTree(event(lines.iterator())).path("model");
+      assertEquals("spine-net", model.path("name").asText(), model.toString());
+      assertEquals("2026-01-05 sha256:0123456789ab", model.path("version").asText());
+      assertFalse(model.path("clinical_use").asBoolean(true), model.toString());
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cordwatch.dicom.Uids;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -153,6 +154,53 @@ class StatusPageTest {
 
     assertEquals("CordWatch: ATTENTION", title(html));
     assertTrue(html.contains("Disk nearly at reserve"), html);
+  }
+
+  @Test
+  void pageNamesTheLoadedModelAndBannersOneNotClearedForClinicalUse() {
+    app.model.set(new LoadedModel("spine-net", "2026-01-05 sha256:0123456789ab", false));
+
+    String html = app.getAnonymous("/").body();
+
+    String main = html.substring(html.indexOf("<main id=\"live\""));
+    assertTrue(
+        main.contains(
+            "<p class=\"banner\" id=\"not-clinical\">NOT FOR CLINICAL USE: the loaded model"
+                + " spine-net (version 2026-01-05 sha256:0123456789ab) is not cleared"),
+        "the banner is inside the part the live redraw replaces: " + html);
+    assertTrue(
+        html.contains(
+            "<td id=\"model\" class=\"attention\">spine-net, version 2026-01-05"
+                + " sha256:0123456789ab (NOT FOR CLINICAL USE"),
+        html);
+    assertEquals("CordWatch: OK", title(html), "a research model is no reason for ATTENTION");
+    JsonNode model = TestAppliance.json(app.getAnonymous("/api/v1/status")).path("model");
+    assertEquals("spine-net", model.path("name").asText(), model.toString());
+    assertFalse(model.path("clinical_use").asBoolean(true), model.toString());
+  }
+
+  @Test
+  void aModelClearedForClinicalUseIsNamedWithoutTheBanner() {
+    app.model.set(new LoadedModel("spine-net", "2026-02-01 sha256:ba9876543210", true));
+
+    String html = app.getAnonymous("/").body();
+
+    assertFalse(html.contains("NOT FOR CLINICAL USE"), html);
+    assertFalse(html.contains("not-clinical"), html);
+    assertTrue(
+        html.contains(
+            "<td id=\"model\">spine-net, version 2026-02-01 sha256:ba9876543210 (cleared for"
+                + " clinical use)</td>"),
+        html);
+  }
+
+  @Test
+  void withoutAModelThePageSaysSoAndShowsNoBanner() {
+    String html = app.getAnonymous("/").body();
+
+    assertTrue(html.contains("<td id=\"model\">no model loaded</td>"), html);
+    assertFalse(html.contains("NOT FOR CLINICAL USE"), html);
+    assertTrue(TestAppliance.json(app.getAnonymous("/api/v1/status")).get("model").isNull());
   }
 
   @Test

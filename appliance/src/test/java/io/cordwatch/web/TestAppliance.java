@@ -45,6 +45,10 @@ final class TestAppliance implements AutoCloseable {
   final DiskWatermark disk;
   final AtomicBoolean dicomListening = new AtomicBoolean(true);
 
+  /** The model bundle the status surfaces name; none, as without a {@code bundle} setting. */
+  final java.util.concurrent.atomic.AtomicReference<LoadedModel> model =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   /** Every review the web layer handed on after storing it (the appliance makes verified SRs). */
   final List<io.cordwatch.store.Records.ReviewRow> reviewed =
       new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -106,6 +110,7 @@ final class TestAppliance implements AutoCloseable {
             clock,
             STARTED,
             Accelerator::unknown,
+            model::get,
             ApiToken.of(settings.apiTokenFile()),
             AccessControl.over(index, AuthConfig.defaults(), clock),
             reviewed::add));

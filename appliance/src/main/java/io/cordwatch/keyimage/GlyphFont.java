@@ -1,4 +1,4 @@
-package io.cordwatch.web;
+package io.cordwatch.keyimage;
 
 import java.awt.image.BufferedImage;
 import java.util.HashMap;
@@ -94,7 +94,7 @@ final class GlyphFont {
         for (int col = 0; col < WIDTH; col++) {
           long mask = 1L << (WIDTH * HEIGHT - 1 - (row * WIDTH + col));
           if ((bits & mask) != 0) {
-            KeyImage.fill(img, left + col * scale, y + row * scale, scale, scale, rgb);
+            KeyImageRenderer.fill(img, left + col * scale, y + row * scale, scale, scale, rgb);
           }
         }
       }

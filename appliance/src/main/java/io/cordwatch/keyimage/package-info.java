@@ -1,0 +1,15 @@
+/**
+ * Key images drawn: a graded slice's stored pixels windowed the way grading sees them, its canal
+ * box outlined in the colour of the slice's call and the grade written in the corner ({@link
+ * io.cordwatch.keyimage.KeyImageRenderer}, {@link io.cordwatch.keyimage.Overlay}, with a built-in
+ * bitmap font so no system font is needed).
+ *
+ * <p>It is shared by the two places that show a key image: {@code web} (the PNGs of the results
+ * pages and the API) and {@code publish} (the optional Secondary Capture images sent to the PACS),
+ * so a clinician sees the same picture in both. It holds pixels and words only: it reads the stored
+ * pixels through {@code dicom} and windows them with {@code infer}'s reference preprocessing; it
+ * never reads the index, never writes a file, and never imports {@code web}, {@code publish},
+ * {@code app} or {@code config}. What goes on the image (grade, P(high), flags) carries no patient
+ * data.
+ */
+package io.cordwatch.keyimage;
