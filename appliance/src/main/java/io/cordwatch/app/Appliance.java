@@ -639,6 +639,14 @@ public final class Appliance implements AutoCloseable {
     return receiver.listening();
   }
 
+  /**
+   * Whether every DICOM accept loop and the HTTP server still run: the liveness the systemd
+   * watchdog is fed on ({@link ServiceNotifier}).
+   */
+  public boolean listenersAlive() {
+    return receiver.listening() && web.running();
+  }
+
   @Override
   public synchronized void close() {
     if (closed) {

@@ -10,7 +10,8 @@
  * the worker commits only when the series' instances are exactly those it was graded from; {@code
  * StoredBoxes} serves the boxes supplied through the API, and {@link
  * io.cordwatch.app.RegradeOnBoxChange} decides which series are graded again when those boxes
- * change.
+ * change. {@link io.cordwatch.app.ServiceNotifier} tells systemd when the appliance is ready and
+ * feeds its watchdog while the listeners run (through {@code io.cordwatch.systemd} in native/).
  *
  * <p>It takes {@link io.cordwatch.config.Settings} as given (read and checked by {@code config});
  * it may not read configuration itself. {@link io.cordwatch.app.StageSettings} cuts from them the

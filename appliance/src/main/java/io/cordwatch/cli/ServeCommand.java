@@ -2,9 +2,11 @@ package io.cordwatch.cli;
 
 import io.cordwatch.app.Appliance;
 import io.cordwatch.app.Logging;
+import io.cordwatch.app.ServiceNotifier;
 import io.cordwatch.config.Keys;
 import io.cordwatch.config.Setting;
 import io.cordwatch.config.Settings;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -75,18 +77,33 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     Logging.configure(verbose ? Level.FINE : Level.INFO);
     Settings settings = Settings.load(config, overrides());
     Appliance appliance = Appliance.start(settings, Clock.systemUTC());
+    // Under systemd (Type=notify, install/deb/cordwatch.service): ready once the listeners accept,
+    // then the watchdog, fed while they stay alive.
+    ServiceNotifier service;
+    try {
+      service =
+          ServiceNotifier.fromEnvironment(
+              System.getenv(), ProcessHandle.current().pid(), appliance::listenersAlive);
+    } catch (IOException e) {
+      appliance.close();
+      throw e;
+    }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  service.close();
                   appliance.close();
                   stop.countDown();
                 }));
+    service.ready(
+        "DICOM on port " + appliance.dicomPort() + ", HTTP on port " + appliance.httpPort());
+    service.startWatchdog();
     stop.await();
     return 0;
   }
