@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
@@ -15,16 +14,10 @@ import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.UniqueIdentifierAttribute;
 import com.pixelmed.dicom.UnsignedShortAttribute;
 import io.cordwatch.dicom.PixelDecodeException.Code;
-import io.cordwatch.testing.SkipPeers;
+import io.cordwatch.testing.Codecs;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -315,51 +308,13 @@ class CompressedFramesTest {
     list.put(n);
   }
 
-  /** A codestream from opj_compress, fed the samples as little-endian raw (".rawl"). */
   private byte[] jpeg2000(
       short[] samples, int width, int height, int bits, boolean signed, String kind, String... more)
       throws Exception {
-    Path raw = Files.createTempFile(tmp, "in", ".rawl");
-    ByteBuffer bytes = ByteBuffer.allocate(samples.length * (bits > 8 ? 2 : 1));
-    bytes.order(ByteOrder.LITTLE_ENDIAN);
-    for (short s : samples) {
-      if (bits > 8) {
-        bytes.putShort(s);
-      } else {
-        bytes.put((byte) s);
-      }
-    }
-    Files.write(raw, bytes.array());
-    Path out = Files.createTempFile(tmp, "out", "." + kind);
-    List<String> command = new ArrayList<>();
-    command.addAll(
-        List.of(
-            "opj_compress",
-            "-i",
-            raw.toString(),
-            "-o",
-            out.toString(),
-            "-F",
-            width + "," + height + ",1," + bits + "," + (signed ? "s" : "u")));
-    command.addAll(List.of(more));
-    run(command.toArray(String[]::new));
-    return Files.readAllBytes(out);
+    return Codecs.jpeg2000(tmp, samples, width, height, bits, signed, kind, more);
   }
 
   private static void run(String... command) throws IOException, InterruptedException {
-    SkipPeers.assumePeers(command[0]);
-    Process p;
-    try {
-      p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          command[0] + " is not installed: run the suite through install/cordwatch test", e);
-    }
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail(command[0] + " did not finish in 120 s");
-    }
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + output);
+    Codecs.run(List.of(command));
   }
 }
