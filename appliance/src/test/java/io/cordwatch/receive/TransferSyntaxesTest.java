@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.pixelmed.network.PresentationContext;
 import io.cordwatch.dicom.CompressedFrames;
 import io.cordwatch.dicom.Uids;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,23 @@ class TransferSyntaxesTest {
     assertEquals(
         Map.of(), TransferSyntaxes.notOffered(CompressedFrames::unavailableReason), "all load");
     assertEquals(TransferSyntaxes.CANDIDATES, TransferSyntaxes.STORAGE);
+  }
+
+  /** The conformance statement lists the same storage syntaxes, in the same order. */
+  @Test
+  void conformanceStatementListsTheOfferedSyntaxesInOrder() throws Exception {
+    String doc = Files.readString(Path.of("..", "docs", "dicom-conformance.md"));
+    int from = doc.indexOf("Storage transfer syntaxes:");
+    String paragraph = doc.substring(from, doc.indexOf("\n\n", from));
+    int last = -1;
+    for (String ts : TransferSyntaxes.CANDIDATES) {
+      int at = paragraph.indexOf("(" + ts + ")");
+      if (at < 0) {
+        at = paragraph.indexOf("(" + ts + ",");
+      }
+      assertTrue(at > last, ts + " missing or out of order in: " + paragraph);
+      last = at;
+    }
   }
 
   /**
