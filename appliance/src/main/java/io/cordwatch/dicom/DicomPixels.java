@@ -19,10 +19,11 @@ import java.util.List;
  * Reads the stored pixel values of every frame of an instance, with what grading needs to turn them
  * into modality values and to order slices along the patient axis.
  *
- * <p>Native and RLE pixel data are decoded by PixelMed. Lossless JPEG is left encapsulated and
- * decoded by {@link JpegLossless}, because Debian's PixelMed has no ImageIO reader for it. Enhanced
- * MR keeps position and rescale per frame in its functional groups; they are looked up per frame,
- * then in the shared group, then at the top level, as {@link DicomFacts} does for timing.
+ * <p>Native and RLE pixel data are decoded by PixelMed. Lossless JPEG, JPEG-LS and JPEG 2000 are
+ * left encapsulated and decoded by {@link CompressedFrames} ({@link JpegLossless} in Java, CharLS
+ * and OpenJPEG through {@code codec}), because Debian's PixelMed has no ImageIO reader for them.
+ * Enhanced MR keeps position and rescale per frame in its functional groups; they are looked up per
+ * frame, then in the shared group, then at the top level, as {@link DicomFacts} does for timing.
  *
  * <p>Everything that goes wrong becomes a {@link PixelDecodeException} whose message names the
  * reason in one line: the grader reports it against the slice and grades the rest of the series.
@@ -81,9 +82,9 @@ public final class DicomPixels {
       }
       String ts = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID);
       requireDecodable(list);
-      jpeg = JpegLossless.handles(ts);
+      jpeg = CompressedFrames.handles(ts);
       if (!jpeg && list.getPixelData() != null && !isNative(ts)) {
-        // Compressed but not lossless JPEG (RLE, say): let PixelMed decompress it.
+        // Compressed, and not by a codec of ours (RLE, say): let PixelMed decompress it.
         list = new AttributeList();
         list.setDecompressPixelData(true);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
@@ -158,7 +159,8 @@ public final class DicomPixels {
       throw new PixelDecodeException(
           PixelDecodeException.Code.CORRUPT, "Bits Stored is " + bitsStored);
     }
-    short[][] pixels = jpeg ? JpegLossless.decodeFrames(list) : nativeFrames(list, rows, columns);
+    short[][] pixels =
+        jpeg ? CompressedFrames.decodeFrames(list) : nativeFrames(list, rows, columns);
     if (pixels.length < frames) {
       throw new PixelDecodeException(
           PixelDecodeException.Code.CORRUPT,

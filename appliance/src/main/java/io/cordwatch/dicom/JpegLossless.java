@@ -120,7 +120,7 @@ public final class JpegLossless {
     return out.pixels();
   }
 
-  private static byte[] compressedFrame(ByteFrameSource source, int frame, int frames) {
+  static byte[] compressedFrame(ByteFrameSource source, int frame, int frames) {
     byte[] bitstream;
     try {
       bitstream = source.getByteValuesForSelectedFrame(frame);

@@ -1,9 +1,12 @@
 /**
  * The small DICOM helper: UIDs, the facts of an instance ({@link io.cordwatch.dicom.InstanceFacts})
  * read from a data set by {@link io.cordwatch.dicom.DicomFacts}, the stored pixel values of every
- * frame ({@link io.cordwatch.dicom.DicomPixels}, JPEG Lossless included), and {@link
- * io.cordwatch.dicom.DataSetWriter}, through which the phantom generator writes its files by tag
- * number without calling PixelMed itself.
+ * frame ({@link io.cordwatch.dicom.DicomPixels}; lossless JPEG, JPEG-LS and JPEG 2000 through
+ * {@link io.cordwatch.dicom.CompressedFrames}, which maps those transfer syntaxes onto {@link
+ * io.cordwatch.dicom.JpegLossless} and the system codecs of {@code codec}, and says which of them
+ * this installation decodes), the decode limits every decoder applies first ({@link
+ * io.cordwatch.dicom.DecodeLimits}), and {@link io.cordwatch.dicom.DataSetWriter}, through which
+ * the phantom generator writes its files by tag number without calling PixelMed itself.
  *
  * <p>Besides {@code receive} and {@code publish} (results out), this is the only package allowed to
  * call PixelMed. Keeping the library behind these few classes is what lets it be swapped (dcm4che

@@ -3,6 +3,7 @@ package io.cordwatch.receive;
 import com.pixelmed.network.AReleaseException;
 import com.pixelmed.network.Association;
 import com.pixelmed.network.AssociationFactory;
+import io.cordwatch.dicom.CompressedFrames;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.store.Index;
 import io.cordwatch.telemetry.DiskWatermark;
@@ -174,6 +175,8 @@ public final class DicomReceiver implements AutoCloseable {
             + (config.allowAe().isEmpty() ? "none (set allow-ae)" : config.allowAe())
             + ", transfer syntaxes "
             + TransferSyntaxes.STORAGE.size());
+    TransferSyntaxes.notOffered(CompressedFrames::unavailableReason)
+        .forEach((ts, why) -> LOG.warning("transfer syntax " + ts + " not offered: " + why));
     if (secure != null) {
       LOG.info(
           "DICOM TLS listening on "

@@ -7,10 +7,10 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.display.SourceImage;
+import io.cordwatch.dicom.CompressedFrames;
 import io.cordwatch.dicom.DecodeLimits;
 import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.dicom.InstanceFacts;
-import io.cordwatch.dicom.JpegLossless;
 import io.cordwatch.dicom.PixelDecodeException;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.store.Index;
@@ -100,7 +100,7 @@ final class Ingest {
           DimseStatus.OUT_OF_RESOURCES, "io", "Storage failure: " + e.getMessage(), e);
     }
     checkDecodedSize(data, transferSyntax);
-    AttributeList list = parse(data, !JpegLossless.handles(transferSyntax));
+    AttributeList list = parse(data, !CompressedFrames.handles(transferSyntax));
     String sopClass = string(list, TagFromName.SOPClassUID);
     String sopInstance = string(list, TagFromName.SOPInstanceUID);
     if (!cmd.affectedSopClassUid().equals(sopClass)) {
@@ -223,9 +223,8 @@ final class Ingest {
   private static AttributeList parse(Spool.Incoming data, boolean decompress)
       throws DimseStatus.Failure {
     AttributeList list = new AttributeList();
-    // PixelMed finds no lossless JPEG reader on Debian; those frames stay compressed and are
-    // checked by
-    // JpegLossless in checkPixels instead.
+    // PixelMed finds no reader for lossless JPEG, JPEG-LS or JPEG 2000 on Debian; those frames
+    // stay compressed and are decoded by CompressedFrames in checkPixels instead.
     list.setDecompressPixelData(decompress);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(data.path()), 1 << 16);
         DicomInputStream din = new DicomInputStream(in)) {
@@ -248,8 +247,9 @@ final class Ingest {
 
   /**
    * Pixel data must be present and whole: for native encodings its length must cover rows x columns
-   * x samples x frames at the allocated bit depth; encapsulated encodings must decode their first
-   * frame.
+   * x samples x frames at the allocated bit depth; encapsulated encodings must decode, every frame
+   * (lossless JPEG, JPEG-LS and JPEG 2000 through {@link CompressedFrames}) or the first (RLE,
+   * through PixelMed).
    */
   private static void checkPixels(AttributeList list, String transferSyntax)
       throws DimseStatus.Failure {
@@ -280,9 +280,9 @@ final class Ingest {
       }
       return;
     }
-    if (JpegLossless.handles(transferSyntax)) {
+    if (CompressedFrames.handles(transferSyntax)) {
       try {
-        short[][] decoded = JpegLossless.decodeFrames(list);
+        short[][] decoded = CompressedFrames.decodeFrames(list);
         if (decoded.length != Math.max(frames, 1)) {
           throw new DimseStatus.Failure(
               DimseStatus.CANNOT_UNDERSTAND,
@@ -290,6 +290,9 @@ final class Ingest {
               "Pixel Data has " + decoded.length + " frames, header says " + frames);
         }
       } catch (PixelDecodeException e) {
+        if (e.code() == PixelDecodeException.Code.TOO_LARGE) {
+          throw new DimseStatus.Failure(DimseStatus.OUT_OF_RESOURCES, "too_large", e.getMessage());
+        }
         throw new DimseStatus.Failure(
             DimseStatus.CANNOT_UNDERSTAND,
             "undecodable",

@@ -248,7 +248,7 @@ class JpegLosslessTest {
     return values;
   }
 
-  private static void writeEightBit(Path template, byte[] pixels, Path out) throws Exception {
+  static void writeEightBit(Path template, byte[] pixels, Path out) throws Exception {
     AttributeList list = new AttributeList();
     list.read(template.toFile());
     for (var tag :

@@ -83,9 +83,34 @@ class CorpusTest {
             "1.dcm",
             "2.dcm",
             "3.dcm",
-            "4.dcm")) {
+            "4.dcm",
+            "7.dcm",
+            "8.dcm",
+            "9.dcm",
+            "MR_small_jpeg_ls_lossless.dcm",
+            "MR_small_jp2klossless.dcm")) {
       assertTrue(stored.contains(mustStore), mustStore + " should be stored; " + report);
     }
+    // JPEG-LS and JPEG 2000: MR in a lossless syntax is stored; every other one is refused for a
+    // reason the conformance statement gives (another SOP class, or a lossy syntax not offered).
+    int jpegLsOrJ2k = 0;
+    for (Path file : files) {
+      String ts = transferSyntax(file);
+      if (ts == null || !ts.matches("1\\.2\\.840\\.10008\\.1\\.2\\.4\\.(80|81|90|91)")) {
+        continue;
+      }
+      jpegLsOrJ2k++;
+      String name = file.getFileName().toString();
+      boolean mr = MrStoragePolicy.STORAGE_CLASSES.contains(sopClassUid(file));
+      boolean lossless = ts.endsWith(".80") || ts.endsWith(".90");
+      assertEquals(mr && lossless, stored.contains(name), name + " (" + ts + "); " + report);
+      if (!mr) {
+        assertTrue(
+            outcomes.getOrDefault("refused at negotiation", List.of()).contains(name),
+            name + " is not MR: refused at negotiation; " + report);
+      }
+    }
+    assertEquals(11, jpegLsOrJ2k, "JPEG-LS and JPEG 2000 files in the corpus; " + report);
     assertFalse(stored.contains("MR_truncated.dcm"), report.toString());
     assertFalse(stored.contains("CT_small.dcm"), report.toString());
   }
@@ -149,6 +174,16 @@ class CorpusTest {
       AttributeList meta = new AttributeList();
       meta.read(file.toString(), TagFromName.PixelData);
       return Attribute.getSingleStringValueOrNull(meta, TagFromName.TransferSyntaxUID);
+    } catch (Exception | StackOverflowError e) {
+      return null;
+    }
+  }
+
+  private static String sopClassUid(Path file) {
+    try {
+      AttributeList list = new AttributeList();
+      list.read(file.toString(), TagFromName.PixelData);
+      return Attribute.getSingleStringValueOrNull(list, TagFromName.SOPClassUID);
     } catch (Exception | StackOverflowError e) {
       return null;
     }

@@ -73,6 +73,28 @@ public final class Peers {
     return run(cmd, 300);
   }
 
+  /**
+   * DCMTK's dcmsend: unlike storescu, which proposes one compressed syntax per run, it proposes
+   * each file's own transfer syntax, so files in several syntaxes travel on one association.
+   */
+  public static Run dcmsend(int port, String calling, List<Path> files)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(List.of("dcmsend", "-v", "-dn", "-aet", calling, "-aec", "CORDWATCH"));
+    cmd.add("127.0.0.1");
+    cmd.add(Integer.toString(port));
+    for (Path f : files) {
+      cmd.add(f.toString());
+    }
+    return run(cmd, 300);
+  }
+
+  /** Number of "Received C-STORE Response (Success)" lines in dcmsend -v output. */
+  public static int dcmsendSuccesses(Run r) {
+    return (int)
+        r.output().lines().filter(l -> l.contains("Received C-STORE Response (Success)")).count();
+  }
+
   static Run echoscu(int port, String calling) throws IOException, InterruptedException {
     return run(
         List.of(

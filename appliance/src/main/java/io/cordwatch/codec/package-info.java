@@ -1,0 +1,20 @@
+/**
+ * Image codecs from the operating system, bound through Panama (the JDK's Foreign Function and
+ * Memory API, no JNI): {@link io.cordwatch.codec.CharLs} (JPEG-LS, Debian's libcharls2) and {@link
+ * io.cordwatch.codec.OpenJpeg} (JPEG 2000, Debian's libopenjp2-7). Each decodes one compressed
+ * frame held in a byte array into its samples, after checking the frame's header against the {@link
+ * io.cordwatch.codec.FrameShape} the caller expects, so nothing is allocated for a size the caller
+ * did not already accept.
+ *
+ * <p>Libraries are found by soname through {@link io.cordwatch.codec.NativeLibrary}, lazily, on
+ * first use; a missing library is not an error here: the codec says it is unavailable and why, and
+ * the caller (the receiver, at negotiation) does not offer what it cannot decode. Every failure of
+ * a decode is a {@link io.cordwatch.codec.CodecException}; native resources (decoder handles,
+ * streams, images) are released in {@code finally} blocks of the same call, and callbacks from
+ * native code never let an exception unwind into C.
+ *
+ * <p>It knows nothing of DICOM: no data sets, no transfer syntaxes, no PixelMed. {@code dicom} maps
+ * transfer syntaxes onto these codecs and their exceptions onto its own. It imports nothing from
+ * {@code io.cordwatch}.
+ */
+package io.cordwatch.codec;
