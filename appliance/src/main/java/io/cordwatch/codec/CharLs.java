@@ -64,30 +64,11 @@ public final class CharLs {
       MethodHandle errorMessage,
       String version) {}
 
-  /** Loaded on first use, so a JVM that never meets JPEG-LS never opens the library. */
+  /** Loaded on first use, so a JVM that never meets this syntax never opens the library. */
   private static final class Holder {
-    static final Api API;
-    static final String PROBLEM;
-
-    static {
-      NativeLibrary lib = NativeLibrary.open("CharLS", "libcharls.so.2", "libcharls2");
-      Api api = null;
-      String problem = lib.problem();
-      if (problem == null) {
-        try {
-          api = bind(lib);
-        } catch (IllegalStateException e) {
-          problem = e.getMessage();
-        }
-      }
-      API = api;
-      PROBLEM = problem;
-      if (api != null) {
-        LOG.info("CharLS " + api.version + " loaded (libcharls.so.2): JPEG-LS decodes");
-      } else {
-        LOG.warning(problem + ": JPEG-LS does not decode");
-      }
-    }
+    static final NativeLibrary.Bound<Api> BOUND =
+        NativeLibrary.bind(
+            "CharLS", "libcharls.so.2", "libcharls2", CharLs::bind, Api::version, "JPEG-LS", LOG);
   }
 
   private static Api bind(NativeLibrary lib) {
@@ -128,12 +109,12 @@ public final class CharLs {
 
   /** Null when JPEG-LS decodes here, else why not (library missing, say). */
   public static String unavailableReason() {
-    return Holder.PROBLEM;
+    return Holder.BOUND.problem();
   }
 
   /** The loaded library's version, e.g. "2.4.1"; null when unavailable. */
   public static String version() {
-    return Holder.API == null ? null : Holder.API.version;
+    return Holder.BOUND.api() == null ? null : Holder.BOUND.api().version();
   }
 
   /**
@@ -147,10 +128,7 @@ public final class CharLs {
   public static DecodedFrame decode(byte[] codestream, FrameShape shape) {
     Objects.requireNonNull(codestream, "codestream");
     Objects.requireNonNull(shape, "shape");
-    Api api = Holder.API;
-    if (api == null) {
-      throw new CodecException(Kind.UNSUPPORTED, Holder.PROBLEM);
-    }
+    Api api = Holder.BOUND.require();
     if (codestream.length == 0) {
       throw new CodecException(Kind.CORRUPT, "JPEG-LS codestream is empty");
     }

@@ -35,6 +35,54 @@ final class NativeLibrary {
   }
 
   /**
+   * A library's bound functions, or why there are none.
+   *
+   * @param api the bindings, or null when the library cannot be used
+   * @param problem why not (named in logs and refusals), or null when {@code api} is there
+   */
+  record Bound<A>(A api, String problem) {
+    /** The bindings; a refusal naming the problem when the library cannot be used. */
+    A require() {
+      if (api == null) {
+        throw new CodecException(CodecException.Kind.UNSUPPORTED, problem);
+      }
+      return api;
+    }
+  }
+
+  /**
+   * Opens {@code soname}, binds its functions with {@code bind} (which throws {@link
+   * IllegalStateException} naming what is missing) and logs the outcome once: that {@code
+   * capability} (a transfer syntax family) decodes with the library's version, or why it does not.
+   */
+  static <A> Bound<A> bind(
+      String what,
+      String soname,
+      String debianPackage,
+      java.util.function.Function<NativeLibrary, A> bind,
+      java.util.function.Function<A, String> version,
+      String capability,
+      java.util.logging.Logger log) {
+    NativeLibrary lib = open(what, soname, debianPackage);
+    A api = null;
+    String problem = lib.problem();
+    if (problem == null) {
+      try {
+        api = bind.apply(lib);
+      } catch (IllegalStateException e) {
+        problem = e.getMessage();
+      }
+    }
+    if (api != null) {
+      log.info(
+          what + " " + version.apply(api) + " loaded (" + soname + "): " + capability + " decodes");
+    } else {
+      log.warning(problem + ": " + capability + " does not decode");
+    }
+    return new Bound<>(api, problem);
+  }
+
+  /**
    * Opens {@code soname}.
    *
    * @param what the library's name for messages, e.g. "CharLS"

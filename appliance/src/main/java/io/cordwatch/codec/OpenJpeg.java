@@ -91,29 +91,17 @@ public final class OpenJpeg {
       MemorySegment onWarning,
       String version) {}
 
+  /** Loaded on first use, so a JVM that never meets this syntax never opens the library. */
   private static final class Holder {
-    static final Api API;
-    static final String PROBLEM;
-
-    static {
-      NativeLibrary lib = NativeLibrary.open("OpenJPEG", "libopenjp2.so.7", "libopenjp2-7");
-      Api api = null;
-      String problem = lib.problem();
-      if (problem == null) {
-        try {
-          api = bind(lib);
-        } catch (IllegalStateException e) {
-          problem = e.getMessage();
-        }
-      }
-      API = api;
-      PROBLEM = problem;
-      if (api != null) {
-        LOG.info("OpenJPEG " + api.version + " loaded (libopenjp2.so.7): JPEG 2000 decodes");
-      } else {
-        LOG.warning(problem + ": JPEG 2000 does not decode");
-      }
-    }
+    static final NativeLibrary.Bound<Api> BOUND =
+        NativeLibrary.bind(
+            "OpenJPEG",
+            "libopenjp2.so.7",
+            "libopenjp2-7",
+            OpenJpeg::bind,
+            Api::version,
+            "JPEG 2000",
+            LOG);
   }
 
   private static Api bind(NativeLibrary lib) {
@@ -204,12 +192,12 @@ public final class OpenJpeg {
 
   /** Null when JPEG 2000 decodes here, else why not (library missing, say). */
   public static String unavailableReason() {
-    return Holder.PROBLEM;
+    return Holder.BOUND.problem();
   }
 
   /** The loaded library's version, e.g. "2.5.0"; null when unavailable. */
   public static String version() {
-    return Holder.API == null ? null : Holder.API.version;
+    return Holder.BOUND.api() == null ? null : Holder.BOUND.api().version();
   }
 
   /**
@@ -223,10 +211,7 @@ public final class OpenJpeg {
   public static DecodedFrame decode(byte[] codestream, FrameShape shape) {
     Objects.requireNonNull(codestream, "codestream");
     Objects.requireNonNull(shape, "shape");
-    Api api = Holder.API;
-    if (api == null) {
-      throw new CodecException(Kind.UNSUPPORTED, Holder.PROBLEM);
-    }
+    Api api = Holder.BOUND.require();
     int start = J2kCodestream.start(codestream);
     if (start < 0) {
       throw new CodecException(
