@@ -14,9 +14,9 @@ import io.cordwatch.phantom.StudyPlan;
 import io.cordwatch.receive.Peers;
 import io.cordwatch.receive.RunningAppliance;
 import io.cordwatch.testing.Await;
+import io.cordwatch.testing.Chromium;
 import io.cordwatch.testing.Credentials;
 import io.cordwatch.testing.SkipPeers;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,9 +39,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * What a person sees, in a real browser: an appliance with the test bundle grades a phantom study
@@ -57,8 +54,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 @Tag("browser")
 class ResultsBrowserTest {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static final Path CHROMIUM = Chromium.BINARY;
+  static final Path CHROMEDRIVER = Chromium.DRIVER;
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -283,21 +280,7 @@ class ResultsBrowserTest {
 
     Browser(String base) {
       this.base = base;
-      ChromeOptions options = new ChromeOptions();
-      options.setBinary(CHROMIUM.toFile());
-      options.addArguments(
-          "--headless=new",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-dev-shm-usage",
-          "--window-size=1280,1600",
-          "--lang=en-GB");
-      ChromeDriverService service =
-          new ChromeDriverService.Builder()
-              .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-              .usingAnyFreePort()
-              .build();
-      this.driver = new ChromeDriver(service, options);
+      this.driver = Chromium.start(1600);
     }
 
     void login(String name, String next) throws InterruptedException {
@@ -320,7 +303,14 @@ class ResultsBrowserTest {
     }
 
     String text() {
-      return driver.findElement(By.tagName("body")).getText();
+      // Just after a form is submitted the page is in transit: it may have no body yet, or the
+      // body read may be replaced before its text is taken. Read that as empty, so that a poll
+      // (Await.until) tries again instead of failing on the navigation itself.
+      try {
+        return driver.findElement(By.tagName("body")).getText();
+      } catch (NoSuchElementException | StaleElementReferenceException e) {
+        return "";
+      }
     }
 
     String source() {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.testing.Await;
-import java.io.File;
+import io.cordwatch.testing.Chromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,9 +18,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The status page in a real browser, under the real Content-Security-Policy: its script follows the
@@ -31,8 +28,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 @Tag("browser")
 class StatusBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Path CHROMIUM = Chromium.BINARY;
+  private static final Path CHROMEDRIVER = Chromium.DRIVER;
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
   private static final String STUDY = "1.2.826.0.1.3680043.10.7.77";
 
@@ -96,20 +93,6 @@ class StatusBrowserTest {
   }
 
   private static WebDriver browser() {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1800",
-        "--lang=en-GB");
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-            .usingAnyFreePort()
-            .build();
-    return new ChromeDriver(service, options);
+    return Chromium.start(1800);
   }
 }
