@@ -1,6 +1,7 @@
 package io.cordwatch.web;
 
 import io.cordwatch.auth.Principal;
+import io.cordwatch.auth.Role;
 import io.cordwatch.auth.Scope;
 import io.cordwatch.auth.Sessions;
 import io.cordwatch.dicom.Uids;
@@ -295,6 +296,22 @@ final class Guard implements Filter {
                   access.principal().describe()
                       + " may not record a review: a review is a clinician's decision, made"
                       + " signed in with the clinician or admin role"));
+        }
+        return csrf(access, req);
+      }
+      case ADMIN -> {
+        if (access.anonymous()) {
+          return Optional.of(
+              unauthorized(
+                  access,
+                  "model bundles are managed by an admin signed in at /login; an API token cannot"
+                      + " switch them"));
+        }
+        if (!access.principal().isUser() || access.principal().role() != Role.ADMIN) {
+          return Optional.of(
+              forbidden(
+                  access.principal().describe()
+                      + " may not manage model bundles: that needs an admin signed in"));
         }
         return csrf(access, req);
       }

@@ -30,7 +30,12 @@ final class RoutePolicy {
      * A clinician or admin signed in (with the CSRF token): a review is a person's decision, so no
      * API token records one.
      */
-    REVIEW
+    REVIEW,
+    /**
+     * An admin signed in (with the CSRF token): switching the model that grades every study is a
+     * person's decision, so no API token makes it.
+     */
+    ADMIN
   }
 
   /** The review form's target: {@code POST /studies/{uid}/reviews}. */
@@ -42,6 +47,9 @@ final class RoutePolicy {
   /** The results view's API: worklist, reviews, key images, the reviews CSV. */
   private static final Pattern RESULTS_API =
       Pattern.compile("/api/v1/(worklist|reviews\\.csv|studies/[^/]+/(reviews|key-images/.*))");
+
+  /** The model bundle routes ({@link BundleApi}). */
+  private static final Pattern BUNDLES_API = Pattern.compile("/api/v1/bundles(/.*)?");
 
   private RoutePolicy() {}
 
@@ -58,6 +66,9 @@ final class RoutePolicy {
     }
     if (path.equals("/") || path.equals("/api/v1/status") || path.equals(StatusEvents.PATH)) {
       return Need.STATUS;
+    }
+    if (BUNDLES_API.matcher(path).matches()) {
+      return Need.ADMIN;
     }
     if (method == Method.POST && REVIEW_POST.matcher(path).matches()) {
       return Need.REVIEW;

@@ -94,6 +94,10 @@ final class StatusPage implements HttpService {
                 + StaticAssets.STATUS_SCRIPT
                 + "\" defer></script>\n");
     Pages.nav(h, ctx, access);
+    BundleControl.Active model = status == null ? null : status.model();
+    if (model != null && !model.signed()) {
+      StudyPage.unsignedModel(h, "grading with " + model.name() + " (" + model.id() + ")");
+    }
     h.raw("<main id=\"live\" data-events=\"" + StatusEvents.PATH + "\">\n<header>\n");
     if (ok) {
       h.raw("<p class=\"state ok\">OK</p>\n");

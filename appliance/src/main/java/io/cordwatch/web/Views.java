@@ -42,7 +42,8 @@ final class Views {
       AcceleratorView accelerator,
       String state,
       List<Attention.Item> attention,
-      StatusActivity.View activity) {
+      StatusActivity.View activity,
+      BundleControl.Active model) {
 
     /** The same view with {@code attention} computed from it, and OK or ATTENTION to match. */
     StatusView withAttention(List<Attention.Item> items) {
@@ -61,7 +62,8 @@ final class Views {
           accelerator,
           items.isEmpty() ? Attention.OK : Attention.ATTENTION,
           List.copyOf(items),
-          activity);
+          activity,
+          model);
     }
   }
 
@@ -248,7 +250,8 @@ final class Views {
             accelerator(ctx),
             Attention.OK,
             List.of(),
-            StatusActivity.of(ctx.index().activity(StatusActivity.windowStart(now)), now));
+            StatusActivity.of(ctx.index().activity(StatusActivity.windowStart(now)), now),
+            ctx.bundles() == null ? null : ctx.bundles().active());
     return v.withAttention(Attention.of(v));
   }
 

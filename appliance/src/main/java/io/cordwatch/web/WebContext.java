@@ -32,6 +32,8 @@ import java.util.function.Supplier;
  * @param access users, API tokens, sessions and the login throttle
  * @param reviewed told each clinician's decision once it is stored (a confirmed or corrected study
  *     grade becomes a verified SR for the PACS); must not throw
+ * @param bundles the installed model bundles and the active one; null where there is no store
+ *     (tests of other routes)
  */
 public record WebContext(
     WebConfig config,
@@ -46,4 +48,5 @@ public record WebContext(
     Supplier<Accelerator> accelerator,
     ApiToken apiToken,
     AccessControl access,
-    Consumer<ReviewRow> reviewed) {}
+    Consumer<ReviewRow> reviewed,
+    BundleControl bundles) {}

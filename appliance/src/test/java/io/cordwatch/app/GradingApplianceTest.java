@@ -61,6 +61,7 @@ class GradingApplianceTest {
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("release-grace", "100ms");
     flags.put("bundle", bundle.toString());
+    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
     flags.put("boxes", phantom.resolve("labels.csv").toString());
     // The site's operating point replaces the bundle's rule (the test bundle has no threshold).
     flags.put("site-high-threshold", "0.5");
@@ -184,6 +185,7 @@ class GradingApplianceTest {
   void unusableBundleOrBoxesStopStartUpNamingTheSetting() throws Exception {
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("bundle", tmp.resolve("no-such-bundle").toString());
+    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
     ConfigException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             ConfigException.class,
@@ -192,6 +194,7 @@ class GradingApplianceTest {
 
     TorchFixture.bundle(tmp.resolve("bundle"));
     flags.put("bundle", tmp.resolve("bundle").toString());
+    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
     flags.put("boxes", Files.writeString(tmp.resolve("b.csv"), "x0\n").toString());
     e =
         org.junit.jupiter.api.Assertions.assertThrows(
@@ -230,6 +233,7 @@ class GradingApplianceTest {
     TorchFixture.bundle(tmp.resolve("bundle"));
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("bundle", tmp.resolve("bundle").toString());
+    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
     flags.put("profiles", profiles.toString());
     flags.put("profile", "site-ada-int8");
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
@@ -317,6 +321,7 @@ class GradingApplianceTest {
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("release-grace", "100ms");
     flags.put("bundle", bundle.toString());
+    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
       token = Credentials.writeToken(appliance.index());
       String base = "http://127.0.0.1:" + appliance.httpPort();
@@ -372,6 +377,7 @@ class GradingApplianceTest {
     flags.put("release-grace", "3s");
     flags.put("streaming", "on");
     flags.put("bundle", bundle.toString());
+    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
     flags.put("boxes", file.toString());
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
       token = Credentials.writeToken(appliance.index());
@@ -475,6 +481,7 @@ class GradingApplianceTest {
       flags.put("release-grace", streaming.equals("on") ? "2s" : "100ms");
       flags.put("streaming", streaming);
       flags.put("bundle", bundle.toString());
+      flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
       flags.put("boxes", phantom.labels().toString());
       try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
         token = Credentials.writeToken(appliance.index());

@@ -182,6 +182,7 @@ class AttentionTest {
         Views.accelerator(accelerator),
         Attention.OK,
         List.of(),
-        StatusActivity.of(new Activity(0, List.of(), List.of(), null, List.of()), NOW));
+        StatusActivity.of(new Activity(0, List.of(), List.of(), null, List.of()), NOW),
+        null);
   }
 }

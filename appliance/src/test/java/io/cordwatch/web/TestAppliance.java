@@ -108,7 +108,8 @@ final class TestAppliance implements AutoCloseable {
             Accelerator::unknown,
             ApiToken.of(settings.apiTokenFile()),
             AccessControl.over(index, AuthConfig.defaults(), clock),
-            reviewed::add));
+            reviewed::add,
+            null));
   }
 
   /** Stores one instance of a series, as the receiver would after the spool file is durable. */
