@@ -174,4 +174,14 @@ class BundleSignatureTest {
     e = assertThrows(BundleException.class, () -> BundleTrust.load(trusted, false));
     assertTrue(e.getMessage().contains("oops.pem"), e.getMessage());
   }
+
+  @Test
+  void changingBundleJsonInPlaceRemovesTheSignatureItBrokeLeavingAnUnsignedBundle() {
+    BundleSignature.sign(bundle, BundleKeys.readPrivate(key.privateKey()));
+    int s = TorchFixture.SIZE;
+    Bundles.addCalibration(bundle, java.util.List.of(new short[s * s]));
+    assertFalse(Files.exists(bundle.resolve(BundleSignature.FILE)));
+    Bundle b = Bundles.load(bundle, BundleTrust.load(trusted, true));
+    assertEquals(SignatureStatus.State.UNSIGNED, b.signature().state());
+  }
 }
