@@ -168,7 +168,12 @@ public final class Appliance implements AutoCloseable {
     try {
       this.bundles =
           new BundleLifecycle(
-              settings.dataDir(), index, BundleLifecycle.trust(settings), clock, models::current);
+              settings.dataDir(),
+              index,
+              BundleLifecycle.trust(settings),
+              clock,
+              models::current,
+              this::wakeSwitcher);
       first = firstModel(settings, bundles, loader);
     } catch (RuntimeException e) {
       tracker.close();
@@ -495,6 +500,13 @@ public final class Appliance implements AutoCloseable {
         + ", "
         + m.state()
         + (failure == null ? "" : "; " + failure);
+  }
+
+  /** A new activation: look at it now (null only while start-up activates the configured one). */
+  private void wakeSwitcher() {
+    if (switcher != null) {
+      switcher.wake();
+    }
   }
 
   /** The installed bundles and the active one (what the CLI and the admin routes change). */

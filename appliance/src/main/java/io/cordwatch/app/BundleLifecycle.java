@@ -37,23 +37,31 @@ public final class BundleLifecycle implements BundleControl {
   private final BundleTrust trust;
   private final Clock clock;
   private final Supplier<LoadedModel> running;
+  private final Runnable activated;
 
   /**
    * @param running the model the appliance grades with now; null outside the appliance (CLI)
+   * @param activated told after each new activation (wakes the appliance's switcher)
    */
   BundleLifecycle(
-      Path dataDir, Index index, BundleTrust trust, Clock clock, Supplier<LoadedModel> running) {
+      Path dataDir,
+      Index index,
+      BundleTrust trust,
+      Clock clock,
+      Supplier<LoadedModel> running,
+      Runnable activated) {
     this.store = new BundleStore(dataDir);
     this.activations = index.bundleActivations();
     this.index = index;
     this.trust = trust;
     this.clock = clock;
     this.running = running;
+    this.activated = activated;
   }
 
   /** The lifecycle of the data directory of {@code settings}, for the CLI. */
   public static BundleLifecycle of(Settings settings, Index index, Clock clock) {
-    return new BundleLifecycle(settings.dataDir(), index, trust(settings), clock, null);
+    return new BundleLifecycle(settings.dataDir(), index, trust(settings), clock, null, () -> {});
   }
 
   /**
@@ -122,6 +130,9 @@ public final class BundleLifecycle implements BundleControl {
     load(id);
     String before = activations.latest().map(Activation::bundleId).orElse(null);
     Optional<Activation> a = activations.activate(id, actor, how, clock.millis());
+    if (a.isPresent()) {
+      activated.run();
+    }
     return new Switched(before, id, a.isPresent());
   }
 

@@ -77,7 +77,13 @@ final class BundleCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       try {
-        describe(Bundles.load(bundle), out);
+        Bundle b = Bundles.load(bundle, BundleTrust.anyBundle());
+        describe(b, out);
+        out.println(
+            "signature: "
+                + (b.signature().state() == SignatureStatus.State.UNTRUSTED
+                    ? "by key " + b.signature().keyId() + " (bundle verify --trust KEYS checks it)"
+                    : b.signature().describe()));
         return 0;
       } catch (BundleException e) {
         err.println("cordwatch bundle info: " + e.getMessage() + " [" + e.code() + "]");

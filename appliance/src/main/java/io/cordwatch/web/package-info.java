@@ -7,7 +7,11 @@
  * io.cordwatch.web.StatusEvents}, capped in number), the results view at {@code /studies} for
  * clinicians ({@link io.cordwatch.web.ResultsPages}: worklist by urgency, study pages with key
  * images and the slice strip, confirm/correct forms, review history; docs/ results-view.md), and
- * the sign-in pages ({@code /login}, {@code /logout}), on Helidon SE.
+ * the sign-in pages ({@code /login}, {@code /logout}), and the model bundle routes for admins
+ * ({@link io.cordwatch.web.BundleApi}: list the installed versions, activate one, roll back; a
+ * signed-in admin with the CSRF token only, never a token, {@code RoutePolicy.Need.ADMIN}), on
+ * Helidon SE. When the grading model is not signed by a trusted key, the status page and the
+ * results view say UNSIGNED MODEL.
  *
  * <p>Every request passes {@link io.cordwatch.web.Guard} first: hardening headers on every answer,
  * the Host allow-list (DNS rebinding), refusal of cross-site changes, who the request acts for (an
@@ -39,7 +43,9 @@
  * everything it shows is read through {@link io.cordwatch.web.WebContext} at the moment of the
  * request.
  *
- * <p>What it may not touch: it writes the index in three ways only: {@code PUT
+ * <p>What it may not touch: a bundle switch goes through {@link io.cordwatch.web.BundleControl},
+ * which the appliance implements (it records an activation with its audit row; the grading stage
+ * takes it up between jobs). Besides that, it writes the index in three ways only: {@code PUT
  * /api/v1/studies/{uid}/boxes}, through {@link io.cordwatch.store.Index#replaceStudyBoxes} (one
  * transaction: the study's boxes, the grading jobs it queues again with their stale results
  * cleared, and an audit row naming who), a review through {@link
