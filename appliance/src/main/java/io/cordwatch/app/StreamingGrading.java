@@ -238,7 +238,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
 
   @Override
   public void associationEnded(Set<String> seriesUids, boolean released) {
-    if (!released || loopThread.stopping()) {
+    if (!released || loopThread.stopping() || !models.loaded()) {
       return;
     }
     for (String uid : seriesUids) {
@@ -482,6 +482,9 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
   }
 
   private void speculate(String uid) {
+    if (!models.loaded()) {
+      return; // nothing to grade with: do not decode a series that waits for a model
+    }
     SeriesState s;
     long generation;
     synchronized (lock) {
