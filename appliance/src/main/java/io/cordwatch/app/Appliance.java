@@ -8,20 +8,13 @@ import io.cordwatch.device.HostProbe;
 import io.cordwatch.device.ProfileDetector;
 import io.cordwatch.device.ProfileException;
 import io.cordwatch.dicom.InstanceFacts;
-import io.cordwatch.grade.SeriesGrader;
-import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleException;
-import io.cordwatch.infer.Bundles;
-import io.cordwatch.infer.EngineException;
-import io.cordwatch.infer.EngineSelection;
+import io.cordwatch.infer.BundleStore;
 import io.cordwatch.infer.FallbackEngine;
 import io.cordwatch.publish.Backoff;
-import io.cordwatch.publish.BundleIdentity;
 import io.cordwatch.publish.Destination;
-import io.cordwatch.publish.ModelIdentity;
 import io.cordwatch.publish.OutboxSender;
-import io.cordwatch.publish.ResultDocuments;
 import io.cordwatch.publish.ResultFiles;
 import io.cordwatch.receive.DicomReceiver;
 import io.cordwatch.receive.ReceiveConfig;
@@ -29,10 +22,7 @@ import io.cordwatch.receive.ReceiveListener;
 import io.cordwatch.receive.Spool;
 import io.cordwatch.retention.Retention;
 import io.cordwatch.retention.RetentionWorker;
-import io.cordwatch.roi.BoxFileException;
-import io.cordwatch.roi.BoxSource;
-import io.cordwatch.roi.BoxSources;
-import io.cordwatch.roi.ConfiguredBoxes;
+import io.cordwatch.store.BundleActivations;
 import io.cordwatch.store.Index;
 import io.cordwatch.study.SeriesSelector;
 import io.cordwatch.study.SeriesTracker;
@@ -44,7 +34,6 @@ import io.cordwatch.telemetry.Meters;
 import io.cordwatch.telemetry.VolumeUsage;
 import io.cordwatch.web.Accelerator;
 import io.cordwatch.web.ApiToken;
-import io.cordwatch.web.LoadedModel;
 import io.cordwatch.web.TlsIdentity;
 import io.cordwatch.web.WebContext;
 import io.cordwatch.web.WebServer;
@@ -56,6 +45,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -87,12 +77,15 @@ public final class Appliance implements AutoCloseable {
   private final SeriesTracker tracker;
   private final DicomReceiver receiver;
   private final WebServer web;
-  private final FallbackEngine engine;
+  private final ModelSlot models;
   private final GradingWorker grading;
-  private final ConfiguredBoxes boxes;
   private final StreamingGrading streaming;
-  private final String engineState;
-  private final LoadedModel model;
+  private final BundleLifecycle bundles;
+  private final ModelSwitcher switcher;
+
+  /** Why no model runs although one was asked for (refused at start-up), or null. */
+  private final String startNote;
+
   private final Instant startedAt;
   private final ProfileDetector.Detection detection;
   private final GpuTelemetry gpu;
@@ -167,27 +160,70 @@ public final class Appliance implements AutoCloseable {
     this.tracker =
         new SeriesTracker(index, selector, settings.seriesStable(), settings.releaseGrace(), clock);
     tracker.start();
-    Grading g;
+    this.models = new ModelSlot();
+    ModelLoader loader =
+        new ModelLoader(
+            settings, index, spool, detection, fallbackMeters(meters), destinations, clock);
+    Startup first;
     try {
-      g = grading(settings, spool, selector, clock);
+      this.bundles =
+          new BundleLifecycle(
+              settings.dataDir(),
+              index,
+              BundleLifecycle.trust(settings),
+              clock,
+              models::current,
+              this::wakeSwitcher);
+      first = firstModel(settings, bundles, loader);
     } catch (RuntimeException e) {
       tracker.close();
       index.close();
       throw e;
     }
-    this.engine = g.engine();
-    this.grading = g.worker();
-    this.boxes = g.boxes();
-    this.streaming = g.streaming();
-    this.engineState = g.state();
-    this.model = g.model();
-    meters.bindEngine(
-        () -> engine != null && engine.state().mode() == FallbackEngine.Mode.GPU,
-        () -> engine != null && engine.state().degraded());
-    if (grading != null) {
-      tracker.onJobQueued(grading::wake);
-      grading.start();
+    if (first.model() != null) {
+      models.install(first.model());
     }
+    this.startNote = first.note();
+    meters.bindEngine(
+        () -> {
+          FallbackEngine e = engineOf(models.current());
+          return e != null && e.state().mode() == FallbackEngine.Mode.GPU;
+        },
+        () -> {
+          FallbackEngine e = engineOf(models.current());
+          return e != null && e.state().degraded();
+        });
+    this.streaming =
+        settings.streaming()
+            ? new StreamingGrading(
+                index,
+                spool,
+                models,
+                selector,
+                settings.streamMemoryBytes(),
+                // A sender that does not release: grade ahead halfway to the stable rule.
+                settings.seriesStable().dividedBy(2),
+                meters,
+                clock)
+            : null;
+    this.grading =
+        new GradingWorker(
+            index,
+            spool,
+            models,
+            meters,
+            clock,
+            GRADING_POLL,
+            new GradingWorker.Retry(
+                settings.gradingAttempts(),
+                settings.gradingRetryDelay(),
+                settings.gradingRetryMaxDelay()),
+            streaming,
+            outbox::wake);
+    tracker.onJobQueued(grading::wake);
+    grading.start();
+    this.switcher = new ModelSwitcher(bundles, loader, models, index, clock, first.seen());
+    switcher.start();
     // Always started: deliveries queued under an earlier configuration still go out.
     outbox.start();
     LOG.info(
@@ -224,10 +260,11 @@ public final class Appliance implements AutoCloseable {
                   clock,
                   startedAt,
                   this::accelerator,
-                  () -> model,
+                  bundles::model,
                   apiToken,
                   access,
-                  verifiedResults::reviewed),
+                  verifiedResults::reviewed,
+                  bundles),
               tls);
     } catch (RuntimeException e) {
       receiver.close();
@@ -240,19 +277,20 @@ public final class Appliance implements AutoCloseable {
     this.web = started;
     this.retention = new RetentionWorker(retention);
     this.retention.start();
-    LOG.info("engine: " + engineState);
+    LOG.info("engine: " + engineState());
     if (!access.users().anyActive()) {
       LOG.warning("access: " + AccessControl.FIRST_ADMIN_HINT);
     }
   }
 
-  private record Grading(
-      FallbackEngine engine,
-      GradingWorker worker,
-      StreamingGrading streaming,
-      String state,
-      ConfiguredBoxes boxes,
-      LoadedModel model) {}
+  /**
+   * The model the appliance starts with.
+   *
+   * @param model null when none runs
+   * @param note why none runs although one was asked for, or null
+   * @param seen the activation it stands for ({@code seq}), 0 for none
+   */
+  private record Startup(LoadedModel model, String note, long seen) {}
 
   /**
    * Detects the device profile among the shipped ones or those in {@code profiles}; a forced
@@ -322,6 +360,7 @@ public final class Appliance implements AutoCloseable {
 
   /** The device and engine as the status surfaces show them. */
   private Accelerator accelerator() {
+    FallbackEngine engine = engineOf(models.current());
     FallbackEngine.State s = engine == null ? null : engine.state();
     if (s == null) {
       return new Accelerator(
@@ -383,132 +422,64 @@ public final class Appliance implements AutoCloseable {
   }
 
   /**
-   * Loads the configured bundle and boxes and builds the grading worker; without a bundle there is
-   * no worker and jobs wait in the queue. A configured bundle or box file that cannot be used stops
-   * start-up: the operator asked for grading, and silently not grading would look like an appliance
-   * that finds nothing.
+   * The model to start with. With the {@code bundle} setting, that bundle: it is installed in the
+   * bundle store (if that version is not there yet) and activated, so it is what starts active
+   * whatever was active before. Without it, the store's active version, if any. A bundle refused by
+   * the signature rules leaves the appliance without a model, receiving and queueing, and says why
+   * on every status surface; any other problem with a bundle the operator asked for stops start-up
+   * (silently not grading would look like an appliance that finds nothing).
    */
-  private Grading grading(Settings settings, Spool spool, SeriesSelector selector, Clock clock) {
-    if (detection == null) {
-      throw new IllegalStateException("detect the device before choosing engines");
-    }
-    if (settings.bundle() == null) {
-      return new Grading(null, null, null, ENGINE_STATE, null, null);
-    }
+  private static Startup firstModel(
+      Settings settings, BundleLifecycle bundles, ModelLoader loader) {
+    String id;
     Bundle bundle;
     try {
-      bundle = Bundles.load(settings.bundle());
+      if (settings.bundle() != null) {
+        BundleStore.Installed i = bundles.installConfigured(settings.bundle());
+        id = i.id();
+        bundle = i.bundle();
+      } else {
+        Optional<String> active = bundles.activation().map(BundleActivations.Activation::bundleId);
+        if (active.isEmpty()) {
+          return new Startup(null, null, 0);
+        }
+        id = active.get();
+        bundle = bundles.load(id);
+      }
     } catch (BundleException e) {
+      if (SIGNATURE_REFUSALS.contains(e.code())) {
+        String note = "bundle " + e.getMessage();
+        LOG.severe("grading: " + note + "; series are received and queued, not graded");
+        return new Startup(null, note, bundles.activation().map(a -> a.seq()).orElse(0L));
+      }
       throw new ConfigException("bundle: " + e.getMessage());
     }
-    if (settings.siteHighThreshold() != null) {
-      LOG.info(
-          "site operating point: a slice is called high from P(high) "
-              + settings.siteHighThreshold()
-              + " (site-high-threshold), not the bundle's "
-              + (bundle.highThreshold().isPresent()
-                  ? bundle.highThreshold().getAsDouble()
-                  : "nearest-prototype rule"));
-      bundle = bundle.withSiteHighThreshold(settings.siteHighThreshold());
+    if (!bundle.signature().trusted()) {
+      LOG.warning(
+          "grading: bundle "
+              + id
+              + " is "
+              + bundle.signature().describe()
+              + " and runs because allow-unsigned-bundles is on; every status surface says"
+              + " UNSIGNED MODEL");
     }
-    ConfiguredBoxes boxes;
+    LoadedModel model;
     try {
-      boxes = ConfiguredBoxes.open(bundle, settings.boxes());
-    } catch (BoxFileException e) {
-      throw new ConfigException("boxes: " + e.getMessage());
-    } catch (BundleException | EngineException e) {
-      throw new ConfigException("bundle: localizer: " + e.getMessage());
+      model = loader.open(id, bundle);
+    } catch (ModelLoader.LoadException e) {
+      throw new ConfigException(e.getMessage());
     }
-    String boxesState = boxes.description();
-    BoxSource source = boxes.source();
-    if (settings.boxesApi()) {
-      // Boxes supplied through the API come first, slice by slice; then the file's, then the
-      // localizer's (ConfiguredBoxes already layers those two).
-      source = BoxSources.firstOf(new StoredBoxes(index), source);
-      boxesState =
-          boxes.any()
-              ? "boxes supplied through the API first, then " + boxesState
-              : "no canal boxes: every slice is reported 'no ROI' unless its box comes through the"
-                  + " API (set boxes, or use a bundle with a localizer)";
-    }
-    if (!boxes.any()) {
-      LOG.warning("grading: " + boxesState);
-    }
-    BackboneEngine cpu;
-    try {
-      cpu = Bundles.openEngine(bundle);
-    } catch (BundleException | EngineException e) {
-      boxes.close();
-      throw new ConfigException("bundle: " + e.getMessage());
-    }
-    FallbackEngine opened =
-        EngineSelection.select(
-            detection,
-            bundle,
-            cpu,
-            new EngineSelection.Options(settings.dataDir().resolve("engines"), settings.gpuRetry()),
-            fallbackMeters(meters),
-            clock);
-    String state =
-        "bundle "
-            + bundle.name()
-            + " clinical_use="
-            + bundle.provenance().clinicalUse()
-            + "; "
-            + boxesState;
-    ModelIdentity identity = BundleIdentity.of(bundle);
-    SeriesGrader grader = new SeriesGrader(bundle, opened, source);
-    StreamingGrading streaming =
-        settings.streaming()
-            ? new StreamingGrading(
-                index,
-                spool,
-                grader,
-                selector,
-                settings.streamMemoryBytes(),
-                // A sender that does not release: grade ahead halfway to the stable rule.
-                settings.seriesStable().dividedBy(2),
-                meters,
-                clock)
-            : null;
-    GradingWorker worker =
-        new GradingWorker(
-            index,
-            spool,
-            grader,
-            meters,
-            clock,
-            GRADING_POLL,
-            new GradingWorker.Retry(
-                settings.gradingAttempts(),
-                settings.gradingRetryDelay(),
-                settings.gradingRetryMaxDelay()),
-            streaming,
-            destinations.isEmpty() && settings.alertWebhooks().isEmpty()
-                ? null
-                : new ResultPublishing(
-                    index,
-                    spool,
-                    new ResultDocuments(
-                        new ResultFiles(settings.dataDir()), settings.publishSecondaryCapture()),
-                    destinations,
-                    settings.alertWebhooks(),
-                    identity,
-                    settings.aeTitle()),
-            outbox::wake);
-    state +=
-        streaming != null
-            ? "; grading as slices arrive (stream-memory "
-                + settings.streamMemoryBytes() / (1024 * 1024)
-                + " MiB)"
-            : "; grading at series completion (streaming off)";
-    return new Grading(
-        opened,
-        worker,
-        streaming,
-        state,
-        boxes,
-        new LoadedModel(identity.name(), identity.version(), identity.clinicalUse()));
+    return new Startup(model, null, bundles.activation().map(a -> a.seq()).orElse(0L));
+  }
+
+  private static final Set<BundleException.Code> SIGNATURE_REFUSALS =
+      Set.of(
+          BundleException.Code.UNSIGNED,
+          BundleException.Code.BAD_SIGNATURE,
+          BundleException.Code.UNTRUSTED_SIGNATURE);
+
+  private static FallbackEngine engineOf(LoadedModel m) {
+    return m == null ? null : m.engine();
   }
 
   /**
@@ -516,30 +487,55 @@ public final class Appliance implements AutoCloseable {
    * part is read live, because a GPU fault changes it.
    */
   public String engineState() {
-    if (engine == null) {
-      return engineState;
+    LoadedModel m = models.current();
+    String failure = switcher == null ? null : switcher.failure();
+    if (m == null || m.engine() == null) {
+      String why = failure != null ? failure : startNote;
+      return why == null
+          ? ENGINE_STATE
+          : "no model loaded: " + why + "; series are selected and queued, not graded";
     }
-    FallbackEngine.State s = engine.state();
+    FallbackEngine.State s = m.engine().state();
     String active =
         s.mode() == FallbackEngine.Mode.GPU
             ? "TensorRtEngine (" + s.activeEngine() + ")"
             : "OnnxRuntimeEngine (CPU, " + Runtime.getRuntime().availableProcessors() + " threads)";
-    return active + (s.degraded() ? " [degraded: " + s.reason() + "]" : "") + ", " + engineState;
+    return active
+        + (s.degraded() ? " [degraded: " + s.reason() + "]" : "")
+        + ", "
+        + m.state()
+        + (failure == null ? "" : "; " + failure);
+  }
+
+  /** A new activation: look at it now (null only while start-up activates the configured one). */
+  private void wakeSwitcher() {
+    if (switcher != null) {
+      switcher.wake();
+    }
+  }
+
+  /** The installed bundles and the active one (what the CLI and the admin routes change). */
+  public BundleLifecycle bundles() {
+    return bundles;
+  }
+
+  /** The id of the bundle version grading now, or null. */
+  public String activeBundleId() {
+    LoadedModel m = models.current();
+    return m == null ? null : m.id();
   }
 
   private void closeGrading() {
+    if (switcher != null) {
+      switcher.close();
+    }
     if (streaming != null) {
       streaming.close();
     }
     if (grading != null) {
       grading.close();
     }
-    if (engine != null) {
-      engine.close();
-    }
-    if (boxes != null) {
-      boxes.close();
-    }
+    models.close();
     if (gpu instanceof CachedGpuTelemetry c) {
       c.close();
     }
@@ -610,6 +606,14 @@ public final class Appliance implements AutoCloseable {
     return web.port();
   }
 
+  /**
+   * Whether every DICOM accept loop and the HTTP server still run: the liveness the systemd
+   * watchdog is fed on ({@link ServiceNotifier}).
+   */
+  public boolean listenersAlive() {
+    return receiver.listening() && web.running();
+  }
+
   /** The HTTPS port, -1 without HTTPS. */
   public int httpsPort() {
     return web.httpsPort();
@@ -637,14 +641,6 @@ public final class Appliance implements AutoCloseable {
 
   public boolean dicomListening() {
     return receiver.listening();
-  }
-
-  /**
-   * Whether every DICOM accept loop and the HTTP server still run: the liveness the systemd
-   * watchdog is fed on ({@link ServiceNotifier}).
-   */
-  public boolean listenersAlive() {
-    return receiver.listening() && web.running();
   }
 
   @Override

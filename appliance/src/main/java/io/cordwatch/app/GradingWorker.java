@@ -89,13 +89,12 @@ public final class GradingWorker implements AutoCloseable {
 
   private final Index index;
   private final Spool spool;
-  private final SeriesGrader grader;
+  private final ModelSlot models;
   private final Meters meters;
   private final Clock clock;
   private final Duration idlePoll;
   private final Retry retry;
   private final StreamingGrading streaming;
-  private final ResultPublishing publishing;
   private final Runnable onCommitted;
   private final Object signal = new Object();
   private final WorkerThread loopThread = new WorkerThread("grading");
@@ -131,11 +130,38 @@ public final class GradingWorker implements AutoCloseable {
       StreamingGrading streaming,
       ResultPublishing publishing,
       Runnable committed) {
-    this.publishing = publishing;
+    this(
+        index,
+        spool,
+        new ModelSlot(LoadedModel.of(grader, publishing)),
+        meters,
+        clock,
+        idlePoll,
+        retry,
+        streaming,
+        committed);
+  }
+
+  /**
+   * A worker grading with whatever model {@code models} holds when each job starts; while it holds
+   * none, jobs stay queued.
+   *
+   * @param models the model of each job (a bundle switch takes effect at the next job)
+   */
+  GradingWorker(
+      Index index,
+      Spool spool,
+      ModelSlot models,
+      Meters meters,
+      Clock clock,
+      Duration idlePoll,
+      Retry retry,
+      StreamingGrading streaming,
+      Runnable committed) {
     this.onCommitted = committed;
     this.index = index;
     this.spool = spool;
-    this.grader = grader;
+    this.models = models;
     this.meters = meters;
     this.clock = clock;
     this.idlePoll = idlePoll;
@@ -163,7 +189,8 @@ public final class GradingWorker implements AutoCloseable {
     while (!loopThread.stopping()) {
       Optional<JobRow> job;
       try {
-        job = index.claimJob(clock.millis());
+        // Without a model, jobs wait in the queue (a bundle refused, or none activated yet).
+        job = models.loaded() ? index.claimJob(clock.millis()) : Optional.empty();
       } catch (StoreException | IllegalStateException e) {
         if (loopThread.stopping()) {
           return;
@@ -215,9 +242,22 @@ public final class GradingWorker implements AutoCloseable {
   }
 
   private void run(JobRow job) {
+    ModelSlot.Lease lease = models.acquire();
+    if (lease == null) {
+      throw new IllegalStateException("no model loaded");
+    }
+    try (lease) {
+      run(job, lease);
+    }
+  }
+
+  /** Grades a job wholly on the leased model: a switch meanwhile applies from the next job. */
+  private void run(JobRow job, ModelSlot.Lease lease) {
+    SeriesGrader grader = lease.model().grader();
+    ResultPublishing publishing = lease.model().publishing();
     List<InstanceRow> instances = index.instancesOfSeries(job.seriesUid());
     StreamingGrading.Claim claim =
-        streaming == null ? null : streaming.claim(job.seriesUid(), instances);
+        streaming == null ? null : streaming.claim(job.seriesUid(), instances, lease.version());
     SeriesResult result;
     Duration grading;
     boolean ahead = claim != null && claim.result() != null;
@@ -309,7 +349,8 @@ public final class GradingWorker implements AutoCloseable {
             + " unreadable, in "
             + v.timings().totalMs()
             + " ms"
-            + (ahead ? " (graded as it arrived)" : ""));
+            + (ahead ? " (graded as it arrived)" : "")
+            + (lease.model().bundle() == null ? "" : " with bundle " + lease.model().id()));
   }
 
   private void record(

@@ -94,7 +94,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
 
   private final Index index;
   private final Spool spool;
-  private final SeriesGrader grader;
+  private final ModelSlot models;
   private final SeriesSelector selector;
   private final long capBytes;
   private final Duration idleSpeculation;
@@ -126,9 +126,34 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
       Duration idleSpeculation,
       Meters meters,
       Clock clock) {
+    this(
+        index,
+        spool,
+        new ModelSlot(LoadedModel.of(grader, null)),
+        selector,
+        capBytes,
+        idleSpeculation,
+        meters,
+        clock);
+  }
+
+  /**
+   * Streaming over whatever model {@code models} holds: a series is graded ahead on the model
+   * current when it starts, and that result serves only a job holding the same model version.
+   * Nothing is decoded ahead while there is no model.
+   */
+  StreamingGrading(
+      Index index,
+      Spool spool,
+      ModelSlot models,
+      SeriesSelector selector,
+      long capBytes,
+      Duration idleSpeculation,
+      Meters meters,
+      Clock clock) {
     this.index = index;
     this.spool = spool;
-    this.grader = grader;
+    this.models = models;
     this.selector = selector;
     this.capBytes = capBytes;
     this.idleSpeculation = idleSpeculation;
@@ -156,13 +181,15 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
   private static final class Speculation {
     final List<Key> inputs;
     final long boxesVersion;
+    final long modelVersion;
     boolean done;
     SeriesResult result;
     Duration took;
 
-    Speculation(List<Key> inputs, long boxesVersion) {
+    Speculation(List<Key> inputs, long boxesVersion, long modelVersion) {
       this.inputs = inputs;
       this.boxesVersion = boxesVersion;
+      this.modelVersion = modelVersion;
     }
   }
 
@@ -196,7 +223,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
 
   @Override
   public void instanceStored(InstanceFacts facts) {
-    if (loopThread.stopping()) {
+    if (loopThread.stopping() || !models.loaded()) {
       return;
     }
     synchronized (lock) {
@@ -211,7 +238,7 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
 
   @Override
   public void associationEnded(Set<String> seriesUids, boolean released) {
-    if (!released || loopThread.stopping()) {
+    if (!released || loopThread.stopping() || !models.loaded()) {
       return;
     }
     for (String uid : seriesUids) {
@@ -228,8 +255,10 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
    * the series. Waits while a speculation over exactly these instances is still running.
    *
    * @param rows the job's instances, as the worker read them from the index
+   * @param modelVersion the version of the model the job grades with: a result graded ahead on
+   *     another is not used
    */
-  Claim claim(String seriesUid, List<InstanceRow> rows) {
+  Claim claim(String seriesUid, List<InstanceRow> rows, long modelVersion) {
     List<Key> keys = rows.stream().map(Key::of).toList();
     List<DecodedInput> decoded = new ArrayList<>(rows.size());
     String discarded = null;
@@ -253,14 +282,18 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
       forget(seriesUid, s);
       Speculation spec = s.speculation;
       if (spec != null && spec.done && spec.result != null) {
-        if (spec.inputs.equals(keys) && spec.boxesVersion == index.boxesVersion()) {
+        if (spec.inputs.equals(keys)
+            && spec.boxesVersion == index.boxesVersion()
+            && spec.modelVersion == modelVersion) {
           // Counted as committed (or discarded) by the worker, once it knows which.
           return new Claim(spec.result, spec.took, null);
         }
         discarded =
-            spec.inputs.equals(keys)
-                ? "canal boxes changed"
-                : "graded " + spec.inputs.size() + " instances, the series has " + keys.size();
+            !spec.inputs.equals(keys)
+                ? "graded " + spec.inputs.size() + " instances, the series has " + keys.size()
+                : spec.modelVersion != modelVersion
+                    ? "the model bundle was switched"
+                    : "canal boxes changed";
       }
       for (Key k : keys) {
         Held h = s.held.get(k.sopInstanceUid());
@@ -449,6 +482,9 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
   }
 
   private void speculate(String uid) {
+    if (!models.loaded()) {
+      return; // nothing to grade with: do not decode a series that waits for a model
+    }
     SeriesState s;
     long generation;
     synchronized (lock) {
@@ -506,7 +542,25 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
       }
       inputs[i] = fresh.get(k);
     }
-    Speculation spec = new Speculation(rows.stream().map(Key::of).toList(), boxesVersion);
+    ModelSlot.Lease lease = models.acquire();
+    if (lease == null) {
+      return;
+    }
+    try (lease) {
+      speculate(uid, s, generation, rows, inputs, boxesVersion, lease);
+    }
+  }
+
+  private void speculate(
+      String uid,
+      SeriesState s,
+      long generation,
+      List<InstanceRow> rows,
+      DecodedInput[] inputs,
+      long boxesVersion,
+      ModelSlot.Lease lease) {
+    Speculation spec =
+        new Speculation(rows.stream().map(Key::of).toList(), boxesVersion, lease.version());
     synchronized (lock) {
       if (series.get(uid) != s || s.generation != generation) {
         return;
@@ -517,14 +571,18 @@ final class StreamingGrading implements ReceiveListener, AutoCloseable {
     String outcome = null;
     try {
       SeriesResult result =
-          grader.grade(
-              rows.getFirst().studyUid(),
-              uid,
-              List.of(inputs),
-              () ->
-                  loopThread.stopping()
-                      || stale(s, generation)
-                      || index.boxesVersion() != boxesVersion);
+          lease
+              .model()
+              .grader()
+              .grade(
+                  rows.getFirst().studyUid(),
+                  uid,
+                  List.of(inputs),
+                  () ->
+                      loopThread.stopping()
+                          || stale(s, generation)
+                          || index.boxesVersion() != boxesVersion
+                          || models.version() != lease.version());
       synchronized (lock) {
         spec.result = result;
         spec.took = Duration.ofNanos(System.nanoTime() - t0);

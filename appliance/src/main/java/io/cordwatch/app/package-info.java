@@ -10,8 +10,13 @@
  * the worker commits only when the series' instances are exactly those it was graded from; {@code
  * StoredBoxes} serves the boxes supplied through the API, and {@link
  * io.cordwatch.app.RegradeOnBoxChange} decides which series are graded again when those boxes
- * change. {@link io.cordwatch.app.ServiceNotifier} tells systemd when the appliance is ready and
- * feeds its watchdog while the listeners run (through {@code io.cordwatch.systemd} in native/).
+ * change. The model they grade with is a {@code LoadedModel} (bundle, engine, boxes, grader) held
+ * in a {@code ModelSlot}: each job leases the current one, and {@code ModelSwitcher} installs a
+ * newly activated bundle version between jobs without a restart (the old one closes after its last
+ * job); {@link io.cordwatch.app.BundleLifecycle} installs, lists, activates and rolls back the
+ * versions for the CLI and the admin routes, with the signature rules of the settings. {@link
+ * io.cordwatch.app.ServiceNotifier} tells systemd when the appliance is ready and feeds its
+ * watchdog while the listeners run (through {@code io.cordwatch.systemd} in native/).
  *
  * <p>It takes {@link io.cordwatch.config.Settings} as given (read and checked by {@code config});
  * it may not read configuration itself. {@link io.cordwatch.app.StageSettings} cuts from them the

@@ -4,6 +4,7 @@ import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleCalibration;
 import io.cordwatch.infer.BundleException;
+import io.cordwatch.infer.BundleTrust;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.CalibrationCapture;
 import io.cordwatch.infer.EngineException;
@@ -12,6 +13,7 @@ import io.cordwatch.infer.ObservedEngine;
 import io.cordwatch.infer.OnnxLocalizer;
 import io.cordwatch.infer.PreprocessingSpec;
 import io.cordwatch.infer.Provenance;
+import io.cordwatch.infer.SignatureStatus;
 import io.cordwatch.roi.BoxFileException;
 import io.cordwatch.roi.ConfiguredBoxes;
 import java.io.PrintWriter;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "bundle",
-    description = "Model bundles: inspect, check, assemble.",
+    description = "Model bundles: inspect, check, assemble, sign, install, switch.",
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     subcommands = {
@@ -42,7 +44,13 @@ import picocli.CommandLine.Spec;
       BundleCommand.Create.class,
       BundleCommand.AddLocalizer.class,
       BundleCommand.AddCalibration.class,
-      BundleConfidentBand.class
+      BundleConfidentBand.class,
+      BundleLifecycleCommands.Keygen.class,
+      BundleLifecycleCommands.Sign.class,
+      BundleLifecycleCommands.Install.class,
+      BundleLifecycleCommands.ListCommand.class,
+      BundleLifecycleCommands.Activate.class,
+      BundleLifecycleCommands.Rollback.class
     })
 final class BundleCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -69,7 +77,13 @@ final class BundleCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       try {
-        describe(Bundles.load(bundle), out);
+        Bundle b = Bundles.load(bundle, BundleTrust.anyBundle());
+        describe(b, out);
+        out.println(
+            "signature: "
+                + (b.signature().state() == SignatureStatus.State.UNTRUSTED
+                    ? "by key " + b.signature().keyId() + " (bundle verify --trust KEYS checks it)"
+                    : b.signature().describe()));
         return 0;
       } catch (BundleException e) {
         err.println("cordwatch bundle info: " + e.getMessage() + " [" + e.code() + "]");
@@ -97,9 +111,38 @@ final class BundleCommand implements Runnable {
     @Parameters(paramLabel = "BUNDLE", description = "Bundle folder or .zip.")
     Path bundle;
 
+    @Option(
+        names = "--trust",
+        paramLabel = "KEYS",
+        description =
+            "Folder of trusted public keys (*.pem): the bundle must also be signed by one of them"
+                + " (as an appliance with bundle-trusted-keys: KEYS and allow-unsigned-bundles:"
+                + " off requires). Without it the signature is reported, and only a broken one"
+                + " fails.")
+    Path trust;
+
     @Override
     public Integer call() {
-      return verifyAndReport(spec, "verify", () -> Bundles.verify(bundle));
+      return verifyAndReport(
+          spec,
+          "verify",
+          () -> {
+            Bundles.Verified v = Bundles.verify(bundle);
+            SignatureStatus s =
+                Bundles.load(
+                        bundle,
+                        trust == null ? BundleTrust.anyBundle() : BundleTrust.load(trust, false))
+                    .signature();
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(
+                "signature: "
+                    + (trust == null && s.state() == SignatureStatus.State.UNTRUSTED
+                        ? "valid, by key "
+                            + s.keyId()
+                            + " (give --trust KEYS to check it is one you trust)"
+                        : s.describe()));
+            return v;
+          });
     }
   }
 

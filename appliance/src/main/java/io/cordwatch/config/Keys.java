@@ -249,6 +249,23 @@ public final class Keys {
                   "Model bundle (folder or .zip) to grade with; without one, series are queued, not"
                       + " graded.")
               .defaultSays("none (jobs wait)"));
+  public static final Setting<Path> BUNDLE_TRUSTED_KEYS =
+      declare(
+          Setting.path(
+              "bundle-trusted-keys",
+              "/etc/cordwatch/bundle-keys",
+              "Folder of the public keys (PEM, one *.pem file each, Ed25519) whose signatures the"
+                  + " appliance trusts on model bundles (docs/model-bundle.md, Signatures). Absent"
+                  + " or empty: no key is trusted."));
+  public static final Setting<Boolean> ALLOW_UNSIGNED_BUNDLES =
+      declare(
+          Setting.onOff(
+              "allow-unsigned-bundles",
+              "off",
+              "on: a bundle without a signature by a trusted key still runs, and the status page"
+                  + " and results say UNSIGNED MODEL (test systems, the demo). off: it is refused"
+                  + " and series queue as without a model. A signature that does not match its"
+                  + " bundle.json is refused either way."));
   public static final Setting<Path> BOXES =
       declare(
           Setting.path(

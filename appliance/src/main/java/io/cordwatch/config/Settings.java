@@ -49,6 +49,8 @@ import java.util.Set;
  * @param t2MinEchoTimeMs {@link Keys#T2_MIN_TE}
  * @param t2MinRepetitionTimeMs {@link Keys#T2_MIN_TR}
  * @param bundle {@link Keys#BUNDLE}
+ * @param bundleTrustedKeys {@link Keys#BUNDLE_TRUSTED_KEYS}
+ * @param allowUnsignedBundles {@link Keys#ALLOW_UNSIGNED_BUNDLES}
  * @param boxes {@link Keys#BOXES}
  * @param siteHighThreshold {@link Keys#SITE_HIGH_THRESHOLD}; null when not set
  * @param profile {@link Keys#PROFILE}
@@ -109,6 +111,8 @@ public record Settings(
     double t2MinEchoTimeMs,
     double t2MinRepetitionTimeMs,
     Path bundle,
+    Path bundleTrustedKeys,
+    boolean allowUnsignedBundles,
     Path boxes,
     Double siteHighThreshold,
     String profile,
@@ -279,6 +283,8 @@ public record Settings(
             v.get(Keys.T2_MIN_TE),
             v.get(Keys.T2_MIN_TR),
             v.get(Keys.BUNDLE),
+            v.get(Keys.BUNDLE_TRUSTED_KEYS),
+            v.get(Keys.ALLOW_UNSIGNED_BUNDLES),
             v.get(Keys.BOXES),
             v.get(Keys.SITE_HIGH_THRESHOLD),
             v.get(Keys.PROFILE),

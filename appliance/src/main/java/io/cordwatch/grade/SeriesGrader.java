@@ -4,8 +4,10 @@ import io.cordwatch.dicom.DicomPixels;
 import io.cordwatch.dicom.PixelDecodeException;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.BundleKeys;
 import io.cordwatch.infer.Preprocessing;
 import io.cordwatch.infer.SeriesEngine;
+import io.cordwatch.infer.SignatureStatus;
 import io.cordwatch.roi.BoxSource;
 import io.cordwatch.roi.SlicePixels;
 import java.nio.ByteBuffer;
@@ -104,13 +106,18 @@ public final class SeriesGrader {
 
   /** The model description results carry. */
   public Verdict.Model model() {
+    SignatureStatus sig = bundle.signature();
+    boolean checked = sig.state() != SignatureStatus.State.NOT_CHECKED;
     return new Verdict.Model(
         bundle.name(),
         "onnx",
         engine.name(),
         bundle.provenance().clinicalUse(),
         decision.describe(),
-        bundle.verdictLimits());
+        bundle.verdictLimits(),
+        bundle.manifestSha256(),
+        checked ? sig.trusted() : null,
+        sig.trusted() ? BundleKeys.shortId(sig.keyId()) + " (" + sig.keyName() + ")" : null);
   }
 
   /**

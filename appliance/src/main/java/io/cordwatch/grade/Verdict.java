@@ -115,6 +115,13 @@ public record Verdict(
    * @param decision how a slice is called high: {@code "threshold 0.23"} (P(high) against the
    *     bundle's {@code high_threshold}) or {@code "nearest prototype"}
    * @param limits when a series is indeterminate
+   * @param bundleSha256 the SHA-256 of the bundle's bundle.json: the exact version that graded
+   *     (null in verdicts stored before it was recorded)
+   * @param signed whether a key the appliance trusts signed that bundle (false: it ran because
+   *     {@code allow-unsigned-bundles} is true; null when not checked: offline tools, and verdicts
+   *     stored before signatures)
+   * @param signedBy the trusted key, as {@code "<first 16 hex of its id> (<file>)"}; null unless
+   *     signed
    */
   public record Model(
       String name,
@@ -122,10 +129,24 @@ public record Verdict(
       String engine,
       boolean clinicalUse,
       String decision,
-      VerdictLimits limits) {
+      VerdictLimits limits,
+      String bundleSha256,
+      Boolean signed,
+      String signedBy) {
     /** A model calling by the nearest prototype under the default limits. */
     public Model(String name, String format, String engine, boolean clinicalUse) {
       this(name, format, engine, clinicalUse, "nearest prototype", VerdictLimits.DEFAULTS);
+    }
+
+    /** A model whose bundle version and signature are not recorded. */
+    public Model(
+        String name,
+        String format,
+        String engine,
+        boolean clinicalUse,
+        String decision,
+        VerdictLimits limits) {
+      this(name, format, engine, clinicalUse, decision, limits, null, null, null);
     }
   }
 

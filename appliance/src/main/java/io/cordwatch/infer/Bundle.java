@@ -36,6 +36,10 @@ import java.util.OptionalDouble;
  * @param provenance where the model came from
  * @param siteHighThreshold whether {@code highThreshold} is the site's own operating point (the
  *     {@code site-high-threshold} setting, {@link #withSiteHighThreshold}) rather than the bundle's
+ * @param manifestSha256 the SHA-256 of bundle.json's bytes as loaded (hex): names this exact
+ *     version of the bundle, since bundle.json holds every file's digest
+ * @param signature what its signature said when it was loaded ({@link Bundles#load(Path,
+ *     BundleTrust)}); {@link SignatureStatus#NOT_CHECKED} from {@link Bundles#load(Path)}
  */
 public record Bundle(
     Path source,
@@ -57,7 +61,9 @@ public record Bundle(
     PreprocessingSpec preprocessing,
     Optional<BundleCalibration> calibration,
     Provenance provenance,
-    boolean siteHighThreshold) {
+    boolean siteHighThreshold,
+    String manifestSha256,
+    SignatureStatus signature) {
 
   /** The classes of a bundle whose manifest names none: the Bilsky grades' labels. */
   public static final List<String> DEFAULT_CLASSES = Grade.labels();
@@ -107,7 +113,52 @@ public record Bundle(
         preprocessing,
         calibration,
         provenance,
-        true);
+        true,
+        manifestSha256,
+        signature);
+  }
+
+  /** This bundle with the outcome of its signature check. */
+  Bundle withSignature(SignatureStatus status) {
+    return new Bundle(
+        source,
+        directory,
+        name,
+        formatVersion,
+        backbone,
+        embeddingWidth,
+        localizer,
+        prototypesFile,
+        prototypes,
+        classes,
+        highGrade,
+        temperature,
+        oodScale,
+        oodThreshold,
+        highThreshold,
+        verdictLimits,
+        preprocessing,
+        calibration,
+        provenance,
+        siteHighThreshold,
+        manifestSha256,
+        status);
+  }
+
+  /**
+   * The short name of this version: the bundle's name (letters, digits, dot, dash, underscore;
+   * others become dashes) and the first 12 hex digits of bundle.json's SHA-256, as the bundle store
+   * names its folders ({@code resnet50-bilsky-phantoms-2026-06-3f2a9c0d1e4b}).
+   */
+  public String versionId() {
+    String safe = name.replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("^[.-]+", "");
+    if (safe.isEmpty()) {
+      safe = "bundle";
+    }
+    if (safe.length() > 64) {
+      safe = safe.substring(0, 64);
+    }
+    return safe + "-" + manifestSha256.substring(0, 12);
   }
 
   /** K x D; a copy, since the bundle is immutable. */

@@ -48,8 +48,9 @@ final class BundleChecks {
    * @param dir the folder the files lie in
    * @param source what was loaded (the folder or the .zip), for messages and {@link
    *     Bundle#source()}
+   * @param manifestSha256 the SHA-256 of the bundle.json bytes {@code m} was read from
    */
-  static Bundle check(BundleManifest m, Path dir, Path source) {
+  static Bundle check(BundleManifest m, Path dir, Path source, String manifestSha256) {
     Values v = new Values(source);
     String name = m.name() != null ? m.name() : dir.getFileName().toString();
     int d = m.backbone().embeddingWidth();
@@ -181,7 +182,9 @@ final class BundleChecks {
         pre,
         calibration,
         provenance,
-        false);
+        false,
+        manifestSha256,
+        SignatureStatus.NOT_CHECKED);
   }
 
   private static Provenance provenance(ProvenanceEntry p, Values v) {

@@ -42,7 +42,13 @@ public final class BundleException extends RuntimeException {
     /** ONNX Runtime cannot load the backbone or localizer graph. */
     MODEL_UNLOADABLE,
     /** A zip entry would land outside the folder it is unpacked into, or the zip is too large. */
-    UNSAFE_ZIP
+    UNSAFE_ZIP,
+    /** The bundle has no signature and unsigned bundles are not allowed. */
+    UNSIGNED,
+    /** The signature file does not verify against bundle.json, or cannot be read. */
+    BAD_SIGNATURE,
+    /** A valid signature by a key the appliance does not trust. */
+    UNTRUSTED_SIGNATURE
   }
 
   private final Code code;

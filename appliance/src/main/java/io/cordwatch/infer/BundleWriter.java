@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +29,8 @@ import java.util.stream.Stream;
  * one that does not verify is not left behind looking like a bundle.
  */
 final class BundleWriter {
+  private static final Logger LOG = Logger.getLogger(BundleWriter.class.getName());
+
   private static final ObjectMapper JSON = BundleManifestReader.JSON;
 
   /** The names {@link #create} gives the files it copies in (bundle.json records them). */
@@ -211,8 +214,9 @@ final class BundleWriter {
     }
     BundleManifest old = BundleManifestReader.read(before, bundleDir + ": " + Bundles.MANIFEST);
     write(manifest, change.get().apply(old));
+    Bundles.Verified verified;
     try {
-      return Bundles.verify(bundleDir);
+      verified = Bundles.verify(bundleDir);
     } catch (RuntimeException e) {
       try {
         Files.write(manifest, before);
@@ -220,6 +224,30 @@ final class BundleWriter {
         e.addSuppressed(restore);
       }
       throw e;
+    }
+    dropStaleSignature(bundleDir);
+    return verified;
+  }
+
+  /**
+   * A signature over the bundle.json just replaced no longer matches it, and an appliance refuses a
+   * bundle whose signature does not match even where unsigned bundles may run; so it is removed,
+   * which leaves an unsigned bundle to be signed again.
+   */
+  private static void dropStaleSignature(Path bundleDir) {
+    Path sig = bundleDir.resolve(BundleSignature.FILE);
+    try {
+      if (Files.deleteIfExists(sig)) {
+        LOG.warning(
+            sig
+                + " removed: it signed the bundle.json just changed; sign the bundle again"
+                + " (cordwatch bundle sign)");
+      }
+    } catch (IOException e) {
+      throw new BundleException(
+          Code.BAD_SIGNATURE,
+          sig + ": no longer matches the changed bundle.json and cannot be removed: " + e,
+          e);
     }
   }
 

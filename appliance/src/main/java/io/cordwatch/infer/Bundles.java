@@ -54,12 +54,26 @@ public final class Bundles {
    * @throws BundleException naming the problem and the file
    */
   public static Bundle load(Path path) {
+    return load(path, null);
+  }
+
+  /**
+   * Loads and checks a bundle as {@link #load(Path)} does, after checking its signature against
+   * {@code trust} over the very bytes of bundle.json that are then parsed ({@link BundleTrust} says
+   * what passes); {@link Bundle#signature()} says what the check found.
+   *
+   * @param trust the trusted keys and the unsigned-bundle setting; null: no check ({@link
+   *     SignatureStatus#NOT_CHECKED})
+   * @throws BundleException naming the problem and the file; {@code UNSIGNED}, {@code
+   *     BAD_SIGNATURE} or {@code UNTRUSTED_SIGNATURE} when the signature check refuses it
+   */
+  public static Bundle load(Path path, BundleTrust trust) {
     Objects.requireNonNull(path, "path");
     if (Files.isDirectory(path)) {
-      return loadDirectory(path, path);
+      return loadDirectory(path, path, trust);
     }
     if (Files.isRegularFile(path)) {
-      return loadDirectory(BundleZip.unpack(path), path);
+      return loadDirectory(BundleZip.unpack(path), path, trust);
     }
     throw new BundleException(Code.MISSING_FILE, path + ": no such bundle folder or .zip");
   }
@@ -120,7 +134,7 @@ public final class Bundles {
   // ---------------------------------------------------------------------------------------------
   // Reading bundle.json
 
-  private static Bundle loadDirectory(Path dir, Path source) {
+  private static Bundle loadDirectory(Path dir, Path source, BundleTrust trust) {
     byte[] manifest;
     try {
       manifest = Files.readAllBytes(dir.resolve(MANIFEST));
@@ -130,8 +144,10 @@ public final class Bundles {
       throw new BundleException(
           Code.MISSING_FILE, source + ": cannot read " + MANIFEST + ": " + e.getMessage(), e);
     }
+    SignatureStatus signature =
+        trust == null ? SignatureStatus.NOT_CHECKED : trust.check(dir, manifest, source);
     BundleManifest m = BundleManifestReader.read(manifest, source + ": " + MANIFEST);
-    return BundleChecks.check(m, dir, source);
+    return BundleChecks.check(m, dir, source, sha256(manifest)).withSignature(signature);
   }
 
   /** A localizer spec as the JSON object bundle.json's {@code localizer} holds (no file keys). */

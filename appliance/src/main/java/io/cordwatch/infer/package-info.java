@@ -6,9 +6,13 @@
  * <p>Owns: the bundle format and its checks ({@link io.cordwatch.infer.Bundles}, documented in
  * docs/model-bundle.md: bundle.json's keys in the records of {@code BundleManifest}, read by {@code
  * BundleManifestReader}, checked into a {@link io.cordwatch.infer.Bundle} by {@code BundleChecks},
- * written by {@code BundleWriter}, a .zip unpacked by {@code BundleZip}), the reference
- * preprocessing ({@link io.cordwatch.infer.Preprocessing}), the INT8 calibration slices a bundle
- * may carry ({@link io.cordwatch.infer.CalibrationSlices}, sampled from graded studies by {@link
+ * written by {@code BundleWriter}, a .zip unpacked by {@code BundleZip}), bundle signatures ({@link
+ * io.cordwatch.infer.BundleSignature}: Ed25519 over bundle.json's bytes, keys as PEM by {@link
+ * io.cordwatch.infer.BundleKeys}, what may run decided by {@link io.cordwatch.infer.BundleTrust}),
+ * the installed versions' folders under the data directory ({@link io.cordwatch.infer.BundleStore};
+ * which one is active is the index's, not this package's), the reference preprocessing ({@link
+ * io.cordwatch.infer.Preprocessing}), the INT8 calibration slices a bundle may carry ({@link
+ * io.cordwatch.infer.CalibrationSlices}, sampled from graded studies by {@link
  * io.cordwatch.infer.CalibrationCapture} watching the engine through {@link
  * io.cordwatch.infer.ObservedEngine}), the {@link io.cordwatch.infer.BackboneEngine} interface and
  * the CPU engine on ONNX Runtime (and the localizer's session, {@link

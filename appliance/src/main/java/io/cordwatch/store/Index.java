@@ -64,12 +64,19 @@ public final class Index implements AutoCloseable {
   private final Database db;
   private final BoxChangePolicy boxChanges;
   private final Accounts accounts;
+  private final BundleActivations bundleActivations;
   private volatile long boxesVersion;
 
   private Index(Database db, BoxChangePolicy boxChanges) {
     this.db = db;
     this.boxChanges = boxChanges;
     this.accounts = new Accounts(db);
+    this.bundleActivations = new BundleActivations(db);
+  }
+
+  /** Which installed model bundle is active ({@link BundleActivations}), in this same database. */
+  public BundleActivations bundleActivations() {
+    return bundleActivations;
   }
 
   /** Users, API tokens and sessions ({@link Accounts}), in this same database. */

@@ -13,7 +13,7 @@ import java.sql.Statement;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int VERSION = 9;
+  static final int VERSION = 10;
 
   private Schema() {}
 
@@ -63,6 +63,9 @@ final class Schema {
       }
       if (version < 9) {
         createVersion9Reviews(s);
+      }
+      if (version < 10) {
+        createBundleActivations(s);
       }
       s.execute("INSERT INTO schema_version(version) VALUES (" + VERSION + ")");
     }
@@ -297,5 +300,28 @@ final class Schema {
           UNIQUE(object_uid, destination))""");
     s.execute("CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_attempt_ms)");
     s.execute("CREATE INDEX IF NOT EXISTS outbox_by_series ON outbox(series_uid)");
+  }
+
+  /**
+   * Which installed model bundle is active (issue 15, bundle lifecycle): one row per activation,
+   * never changed; the latest row is the active bundle and names the one it replaced, which is what
+   * a rollback returns to. Written as one self-contained step ({@code IF NOT EXISTS}) so it can be
+   * renumbered among other steps of the same release.
+   */
+  private static void createBundleActivations(Statement s) throws SQLException {
+    s.execute(
+        """
+        CREATE TABLE IF NOT EXISTS bundle_activations(
+          id INTEGER PRIMARY KEY,
+          at_ms INTEGER NOT NULL,
+          bundle_id TEXT NOT NULL,
+          previous_id TEXT,
+          actor TEXT NOT NULL,
+          how TEXT NOT NULL)""");
+    s.execute(
+        """
+        CREATE TRIGGER IF NOT EXISTS bundle_activations_never_updated
+        BEFORE UPDATE ON bundle_activations
+        BEGIN SELECT RAISE(ABORT, 'activations are never changed: record a new one'); END""");
   }
 }

@@ -5,9 +5,11 @@
  * (append-only: confirm or correct a study's or a slice's grade, {@link
  * io.cordwatch.store.Records.ReviewRow}), local users, API tokens and browser sessions ({@link
  * io.cordwatch.store.Accounts}: only hashes of secrets), the results outbox (one row per document
- * and destination, {@link io.cordwatch.store.OutboxState}), and an audit table. Every pipeline step
- * that must survive kill -9 is a committed row here. The schema carries its version (now 9) and is
- * upgraded in place at open ({@link io.cordwatch.store.Schema}).
+ * and destination, {@link io.cordwatch.store.OutboxState}), which installed model bundle is active
+ * ({@link io.cordwatch.store.BundleActivations}: one never-changed row per activation, the latest
+ * active), and an audit table. Every pipeline step that must survive kill -9 is a committed row
+ * here. The schema carries its version (now 10) and is upgraded in place at open ({@link
+ * io.cordwatch.store.Schema}).
  *
  * <p>{@link io.cordwatch.store.Index} is the one public entry point; it composes each write from
  * the package-private classes that own the SQL of one concern (schema, ingest, series completion,

@@ -234,7 +234,7 @@ final class ApiService implements HttpService {
   }
 
   /** Who made the request, as the Guard found it (the route is never reached anonymously). */
-  private static String who(ServerRequest req) {
+  static String who(ServerRequest req) {
     return req.context()
         .get(Access.class)
         .filter(a -> !a.anonymous())

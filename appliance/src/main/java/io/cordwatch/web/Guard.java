@@ -303,14 +303,15 @@ final class Guard implements Filter {
           return Optional.of(
               unauthorized(
                   access,
-                  "user administration needs an admin signed in at /login; an API token"
-                      + " ('Authorization: Bearer TOKEN') cannot manage users"));
+                  "user administration and model bundles need an admin signed in at /login; an"
+                      + " API token ('Authorization: Bearer TOKEN') cannot manage them"));
         }
         if (!access.principal().isUser() || !access.principal().mayAdminister()) {
           return Optional.of(
               forbidden(
                   access.principal().describe()
-                      + " may not manage users: that needs the admin role, signed in"));
+                      + " may not manage users or model bundles: that needs the admin role,"
+                      + " signed in"));
         }
         return RoutePolicy.reads(req.prologue().method()) ? Optional.empty() : csrf(access, req);
       }

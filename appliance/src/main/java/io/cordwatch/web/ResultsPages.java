@@ -62,6 +62,11 @@ final class ResultsPages implements HttpService {
     // Always there, hidden while no listed study needs it, so the script can show it.
     StudyPage.notForClinicalUse(
         h, null, view.studies().stream().anyMatch(e -> Boolean.FALSE.equals(e.clinicalUse())));
+    ActiveModel model = ctx.model().get();
+    if (model != null && !model.signed()) {
+      StudyPage.unsignedModel(
+          h, "new results are graded by " + model.name() + " (" + model.id() + ")");
+    }
     h.raw("<p class=\"meta\">Most urgent first: high grade, indeterminate (read manually), low,")
         .raw(" then not yet graded; newest first within each. <span id=\"updated\">As of ")
         .text(view.generatedAtText())

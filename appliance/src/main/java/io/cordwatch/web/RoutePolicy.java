@@ -34,7 +34,8 @@ final class RoutePolicy {
     REVIEW,
     /**
      * A signed-in admin (with the CSRF token for changes): the user administration pages under
-     * {@code /admin}. No API token, whatever its scope, manages users.
+     * {@code /admin} and the model bundle routes. Switching the model that grades every study is a
+     * person's decision, so no API token, whatever its scope, reaches these.
      */
     ADMIN
   }
@@ -48,6 +49,9 @@ final class RoutePolicy {
   /** The results view's API: worklist, reviews, key images, the reviews CSV. */
   private static final Pattern RESULTS_API =
       Pattern.compile("/api/v1/(worklist|reviews\\.csv|studies/[^/]+/(reviews|key-images/.*))");
+
+  /** The model bundle routes ({@link BundleApi}). */
+  private static final Pattern BUNDLES_API = Pattern.compile("/api/v1/bundles(/.*)?");
 
   private RoutePolicy() {}
 
@@ -65,7 +69,9 @@ final class RoutePolicy {
     if (path.equals("/") || path.equals("/api/v1/status") || path.equals(StatusEvents.PATH)) {
       return Need.STATUS;
     }
-    if (path.equals("/admin") || path.startsWith("/admin/")) {
+    if (path.equals("/admin")
+        || path.startsWith("/admin/")
+        || BUNDLES_API.matcher(path).matches()) {
       return Need.ADMIN;
     }
     if (method == Method.POST && REVIEW_POST.matcher(path).matches()) {

@@ -95,10 +95,13 @@ final class StatusPage implements HttpService {
                 + "\" defer></script>\n");
     Pages.nav(h, ctx, access);
     h.raw("<main id=\"live\" data-events=\"" + StatusEvents.PATH + "\">\n");
-    // Inside <main>, so the live redraw brings it and takes it away with the rest.
-    LoadedModel model = model();
+    // Inside <main>, so the live redraw brings them and takes them away with the rest.
+    ActiveModel model = model();
     if (model != null && !model.clinicalUse()) {
       notForClinicalUse(h, model);
+    }
+    if (model != null && !model.signed()) {
+      StudyPage.unsignedModel(h, "grading with " + model.name() + " (" + model.id() + ")");
     }
     h.raw("<header>\n");
     if (ok) {
@@ -254,7 +257,7 @@ final class StatusPage implements HttpService {
   }
 
   /** The loaded model; null without one, or when it cannot be told (the page still renders). */
-  private LoadedModel model() {
+  private ActiveModel model() {
     try {
       return ctx.model().get();
     } catch (RuntimeException e) {
@@ -267,7 +270,7 @@ final class StatusPage implements HttpService {
    * The red banner of a model whose bundle says {@code clinical_use: false}: on the wall screen as
    * on the results pages, so nobody takes its results into patient care unnoticed.
    */
-  static void notForClinicalUse(Html h, LoadedModel m) {
+  static void notForClinicalUse(Html h, ActiveModel m) {
     h.raw("<p class=\"banner\" id=\"not-clinical\">NOT FOR CLINICAL USE: ")
         .text(
             "the loaded model "
@@ -279,7 +282,7 @@ final class StatusPage implements HttpService {
         .raw("</p>\n");
   }
 
-  private static void device(Html h, Views.AcceleratorView view, LoadedModel m) {
+  private static void device(Html h, Views.AcceleratorView view, ActiveModel m) {
     Accelerator a = view.state();
     h.raw("<h2>Device</h2>\n<table>\n");
     h.raw("<tr><th>Profile</th><td>").text(a.profile()).raw("</td></tr>\n");
@@ -287,14 +290,16 @@ final class StatusPage implements HttpService {
     if (m == null) {
       h.raw(">").text("no model loaded");
     } else {
-      h.raw(m.clinicalUse() ? ">" : " class=\"attention\">")
+      h.raw(m.clinicalUse() && m.signed() ? ">" : " class=\"attention\">")
           .text(
               m.name()
                   + ", version "
                   + m.version()
                   + (m.clinicalUse()
                       ? " (cleared for clinical use)"
-                      : " (NOT FOR CLINICAL USE: clinical_use is false)"));
+                      : " (NOT FOR CLINICAL USE: clinical_use is false)")
+                  + "; "
+                  + m.signature());
     }
     h.raw("</td></tr>\n");
     h.raw("<tr><th>Grading on</th><td class=\"")

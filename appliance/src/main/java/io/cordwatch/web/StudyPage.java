@@ -40,6 +40,9 @@ final class StudyPage {
     if (!r.graded().isEmpty() && !r.clinicalUse()) {
       notForClinicalUse(h, r.model(), true);
     }
+    if (r.unsignedModel()) {
+      unsignedModel(h, "results here were graded by a model bundle");
+    }
     h.raw("<p class=\"meta\"><a href=\"/studies\">\u2190 Worklist</a></p>\n");
     h.raw("<h1>Study ").text(Uids.tag(uid)).raw("</h1>\n<p class=\"meta\">Study Instance UID ");
     h.raw("<code>").text(uid).raw("</code>");
@@ -279,6 +282,19 @@ final class StudyPage {
                 ? "results here come from a model that is not cleared for clinical use"
                 : "graded by " + model + ", a model that is not cleared for clinical use")
         .text(" (its bundle says clinical_use: false). Do not base patient care on them.")
+        .raw("</p>\n");
+  }
+
+  /**
+   * The banner of a model bundle no trusted key signed ({@code allow-unsigned-bundles: on}): nobody
+   * vouches that it is the model that was validated.
+   */
+  static void unsignedModel(Html h, String what) {
+    h.raw("<p class=\"banner\" id=\"unsigned-model\">UNSIGNED MODEL: ")
+        .text(
+            what
+                + " that no trusted key signed (allow-unsigned-bundles is on): nobody vouches that"
+                + " it is the model that was validated.")
         .raw("</p>\n");
   }
 

@@ -154,6 +154,19 @@ final class StudyResults {
         .allMatch(s -> s.verdict().path("model").path("clinical_use").asBoolean(false));
   }
 
+  /**
+   * Whether a model that graded the study ran unsigned ({@code model.signed} false: no signature by
+   * a trusted key, allowed by {@code allow-unsigned-bundles}); verdicts that do not say (older
+   * ones, offline tools) do not count.
+   */
+  boolean unsignedModel() {
+    return graded().stream()
+        .anyMatch(
+            s ->
+                s.verdict().path("model").path("signed").isBoolean()
+                    && !s.verdict().path("model").path("signed").asBoolean());
+  }
+
   /** The slice of instance {@code sop}, frame {@code frame}, if the study's results have it. */
   Optional<Slice> slice(String sop, int frame) {
     for (Views.SeriesView s : series) {

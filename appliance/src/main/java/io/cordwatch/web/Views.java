@@ -45,7 +45,7 @@ final class Views {
       String engine,
       boolean degraded,
       AcceleratorView accelerator,
-      LoadedModel model,
+      ActiveModel model,
       String state,
       List<Attention.Item> attention,
       StatusActivity.View activity) {

@@ -33,6 +33,8 @@ import java.util.function.Supplier;
  * @param access users, API tokens, sessions and the login throttle
  * @param reviewed told each clinician's decision once it is stored (a confirmed or corrected study
  *     grade becomes a verified SR for the PACS); must not throw
+ * @param bundles the installed model bundles and the active one; null where there is no store
+ *     (tests of other routes)
  */
 public record WebContext(
     WebConfig config,
@@ -45,7 +47,8 @@ public record WebContext(
     Clock clock,
     Instant startedAt,
     Supplier<Accelerator> accelerator,
-    Supplier<LoadedModel> model,
+    Supplier<ActiveModel> model,
     ApiToken apiToken,
     AccessControl access,
-    Consumer<ReviewRow> reviewed) {}
+    Consumer<ReviewRow> reviewed,
+    BundleControl bundles) {}

@@ -173,6 +173,7 @@ public final class WebServer implements AutoCloseable {
         .addFilter(new Guard(ctx))
         .register("/api/v1", new StatusEvents(ctx))
         .register("/api/v1", new ApiService(ctx))
+        .register("/api/v1", new BundleApi(ctx))
         .register("/api/v1", new ResultsApi(ctx))
         .register("/static", new StaticAssets())
         .register(new LoginPage(ctx))

@@ -5,13 +5,17 @@
  * io.cordwatch.web.Attention} from the same view as {@code GET /api/v1/status}; inline SVG charts
  * of the last day; live through the server-sent events of {@code GET /api/v1/status/events}, {@link
  * io.cordwatch.web.StatusEvents}, capped in number; the loaded model, {@link
- * io.cordwatch.web.LoadedModel}, with its "not for clinical use" banner), the results view at
- * {@code /studies} for clinicians ({@link io.cordwatch.web.ResultsPages}: worklist by urgency,
- * study pages with key images and the slice strip, confirm/correct forms, review history; docs/
- * results-view.md), the admin's users page at {@code /admin/users} ({@link
+ * io.cordwatch.web.ActiveModel}, with its "not for clinical use" and "unsigned model" banners), the
+ * results view at {@code /studies} for clinicians ({@link io.cordwatch.web.ResultsPages}: worklist
+ * by urgency, study pages with key images and the slice strip, confirm/correct forms, review
+ * history; docs/ results-view.md), the admin's users page at {@code /admin/users} ({@link
  * io.cordwatch.web.UsersPage}: list, add, disable, enable, set a password, through {@code
- * auth.Users} as the CLI does), and the sign-in pages ({@code /login}, {@code /logout}), on Helidon
- * SE.
+ * auth.Users} as the CLI does), the model bundle routes for admins ({@link
+ * io.cordwatch.web.BundleApi}: list the installed versions, activate one, roll back), and the
+ * sign-in pages ({@code /login}, {@code /logout}), on Helidon SE. The admin page and routes need a
+ * signed-in admin with the CSRF token, never a token ({@code RoutePolicy.Need.ADMIN}). When the
+ * grading model is not signed by a trusted key, the status page and the results view say UNSIGNED
+ * MODEL.
  *
  * <p>Every request passes {@link io.cordwatch.web.Guard} first: hardening headers on every answer,
  * the Host allow-list (DNS rebinding), refusal of cross-site changes, who the request acts for (an
@@ -44,7 +48,9 @@
  * Capture), the reviews' CSV export and the session cookie. It owns no data: everything it shows is
  * read through {@link io.cordwatch.web.WebContext} at the moment of the request.
  *
- * <p>What it may not touch: it writes the index in four ways only: {@code PUT
+ * <p>What it may not touch: a bundle switch goes through {@link io.cordwatch.web.BundleControl},
+ * which the appliance implements (it records an activation with its audit row; the grading stage
+ * takes it up between jobs). Besides that, it writes the index in four ways only: {@code PUT
  * /api/v1/studies/{uid}/boxes}, through {@link io.cordwatch.store.Index#replaceStudyBoxes} (one
  * transaction: the study's boxes, the grading jobs it queues again with their stale results
  * cleared, and an audit row naming who), a review through {@link

@@ -44,6 +44,7 @@ class DicomTlsGradingTest {
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("release-grace", "100ms");
     flags.put("bundle", bundle.toString());
+    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
     flags.put("boxes", phantom.resolve("labels.csv").toString());
     flags.put("dicom-tls-port", "0");
     flags.put("dicom-tls-cert", server.cert().toString());

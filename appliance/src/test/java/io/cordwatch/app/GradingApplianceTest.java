@@ -63,6 +63,7 @@ class GradingApplianceTest {
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("release-grace", "100ms");
     flags.put("bundle", bundle.toString());
+    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
     flags.put("boxes", phantom.resolve("labels.csv").toString());
     // The site's operating point replaces the bundle's rule (the test bundle has no threshold).
     flags.put("site-high-threshold", "0.5");
@@ -203,6 +204,7 @@ class GradingApplianceTest {
   void unusableBundleOrBoxesStopStartUpNamingTheSetting() throws Exception {
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("bundle", tmp.resolve("no-such-bundle").toString());
+    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
     ConfigException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             ConfigException.class,
@@ -211,6 +213,7 @@ class GradingApplianceTest {
 
     TorchFixture.bundle(tmp.resolve("bundle"));
     flags.put("bundle", tmp.resolve("bundle").toString());
+    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
     flags.put("boxes", Files.writeString(tmp.resolve("b.csv"), "x0\n").toString());
     e =
         org.junit.jupiter.api.Assertions.assertThrows(
@@ -249,6 +252,7 @@ class GradingApplianceTest {
     TorchFixture.bundle(tmp.resolve("bundle"));
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("bundle", tmp.resolve("bundle").toString());
+    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
     flags.put("profiles", profiles.toString());
     flags.put("profile", "site-ada-int8");
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
@@ -336,6 +340,7 @@ class GradingApplianceTest {
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("release-grace", "100ms");
     flags.put("bundle", bundle.toString());
+    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
       token = Credentials.writeToken(appliance.index());
       String base = "http://127.0.0.1:" + appliance.httpPort();
@@ -391,6 +396,7 @@ class GradingApplianceTest {
     flags.put("release-grace", "3s");
     flags.put("streaming", "on");
     flags.put("bundle", bundle.toString());
+    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
     flags.put("boxes", file.toString());
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
       token = Credentials.writeToken(appliance.index());
@@ -494,6 +500,7 @@ class GradingApplianceTest {
       flags.put("release-grace", streaming.equals("on") ? "2s" : "100ms");
       flags.put("streaming", streaming);
       flags.put("bundle", bundle.toString());
+      flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
       flags.put("boxes", phantom.labels().toString());
       try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
         token = Credentials.writeToken(appliance.index());

@@ -158,6 +158,8 @@ class StreamingCrashTest {
         data,
         "--bundle",
         bundle.toString(),
+        "--allow-unsigned-bundles",
+        "on",
         "--boxes",
         labels.toString(),
         "--series-stable",

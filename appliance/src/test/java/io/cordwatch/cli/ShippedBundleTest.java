@@ -181,6 +181,10 @@ class ShippedBundleTest {
     assertEquals(0, r.exit(), r.all());
     assertTrue(r.out().contains("[grading job done]"), r.all());
     assertTrue(r.out().contains("10 of 10 slices graded"), r.all());
+    // The shipped bundle is not signed: the demo runs it by the explicit setting and says so.
+    assertTrue(r.out().contains("(cordwatch-demo-resnet50-v4-"), r.all());
+    assertTrue(r.out().contains(", UNSIGNED)"), r.all());
+    assertTrue(r.out().contains("allow-unsigned-bundles: on"), r.all());
   }
 
   /** IoU of two inclusive pixel boxes. */

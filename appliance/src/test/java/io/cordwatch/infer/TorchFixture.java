@@ -44,13 +44,21 @@ public final class TorchFixture {
    * grades mean nothing, but every stage of the pipeline runs for real.
    */
   public static Bundle bundle(Path out) throws IOException {
+    return bundle(out, "torch-tiny-test", 7);
+  }
+
+  /**
+   * The same as {@link #bundle(Path)} with another name and prototypes seed: another version, as a
+   * site's retrained or adapted bundle would be.
+   */
+  public static Bundle bundle(Path out, String name, long seed) throws IOException {
     Files.createDirectories(out.getParent());
     Path protos =
-        writePrototypes(out.resolveSibling(out.getFileName() + "-prototypes.f32"), 6, D, 7);
+        writePrototypes(out.resolveSibling(out.getFileName() + "-prototypes.f32"), 6, D, seed);
     return Bundles.create(
             out,
             new Bundles.Recipe(
-                "torch-tiny-test",
+                name,
                 backbone(),
                 protos,
                 Bundle.DEFAULT_CLASSES,

@@ -186,6 +186,8 @@ class PacsDeliveryTest {
             List.of(
                 "--bundle",
                 bundle.toString(),
+                "--allow-unsigned-bundles",
+                "on",
                 "--boxes",
                 tmp.resolve("phantom/labels.csv").toString(),
                 "--release-grace",

@@ -112,8 +112,15 @@ class StatusEventsTest {
   }
 
   @Test
-  void theStreamNamesTheLoadedModelAndWhetherItIsClearedForClinicalUse() throws Exception {
-    app.model.set(new LoadedModel("spine-net", "2026-01-05 sha256:0123456789ab", false));
+  void theStreamNamesTheActiveModelAndWhetherItIsClearedForClinicalUse() throws Exception {
+    app.model.set(
+        new ActiveModel(
+            "spine-net-0123",
+            "spine-net",
+            "2026-01-05 sha256:0123456789ab",
+            false,
+            true,
+            "signed by key 3f2a (site.pem)"));
     HttpResponse<Stream<String>> res =
         app.send(
             HttpRequest.newBuilder(app.uri(StatusEvents.PATH)).GET().build(),

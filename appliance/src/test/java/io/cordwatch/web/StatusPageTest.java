@@ -157,8 +157,15 @@ class StatusPageTest {
   }
 
   @Test
-  void pageNamesTheLoadedModelAndBannersOneNotClearedForClinicalUse() {
-    app.model.set(new LoadedModel("spine-net", "2026-01-05 sha256:0123456789ab", false));
+  void pageNamesTheActiveModelAndBannersOneNotClearedForClinicalUse() {
+    app.model.set(
+        new ActiveModel(
+            "spine-net-0123",
+            "spine-net",
+            "2026-01-05 sha256:0123456789ab",
+            false,
+            true,
+            "signed by key 3f2a (site.pem)"));
 
     String html = app.getAnonymous("/").body();
 
@@ -181,7 +188,14 @@ class StatusPageTest {
 
   @Test
   void aModelClearedForClinicalUseIsNamedWithoutTheBanner() {
-    app.model.set(new LoadedModel("spine-net", "2026-02-01 sha256:ba9876543210", true));
+    app.model.set(
+        new ActiveModel(
+            "spine-net-0123",
+            "spine-net",
+            "2026-02-01 sha256:ba9876543210",
+            true,
+            true,
+            "signed by key 3f2a (site.pem)"));
 
     String html = app.getAnonymous("/").body();
 
@@ -190,8 +204,33 @@ class StatusPageTest {
     assertTrue(
         html.contains(
             "<td id=\"model\">spine-net, version 2026-02-01 sha256:ba9876543210 (cleared for"
-                + " clinical use)</td>"),
+                + " clinical use); signed by key 3f2a (site.pem)</td>"),
         html);
+  }
+
+  @Test
+  void anUnsignedModelGetsItsBannerInsideTheLiveRegion() {
+    app.model.set(
+        new ActiveModel(
+            "spine-net-0123",
+            "spine-net",
+            "2026-02-01 sha256:ba9876543210",
+            true,
+            false,
+            "UNSIGNED (allow-unsigned-bundles)"));
+
+    String html = app.getAnonymous("/").body();
+
+    String main = html.substring(html.indexOf("<main id=\"live\""));
+    assertTrue(
+        main.contains(
+            "<p class=\"banner\" id=\"unsigned-model\">UNSIGNED MODEL: grading with spine-net"
+                + " (spine-net-0123)"),
+        html);
+    assertTrue(html.contains("<td id=\"model\" class=\"attention\">"), html);
+    JsonNode model = TestAppliance.json(app.getAnonymous("/api/v1/status")).path("model");
+    assertFalse(model.path("signed").asBoolean(true), model.toString());
+    assertEquals("spine-net-0123", model.path("id").asText(), model.toString());
   }
 
   @Test

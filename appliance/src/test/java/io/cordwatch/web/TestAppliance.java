@@ -46,7 +46,7 @@ final class TestAppliance implements AutoCloseable {
   final AtomicBoolean dicomListening = new AtomicBoolean(true);
 
   /** The model bundle the status surfaces name; none, as without a {@code bundle} setting. */
-  final java.util.concurrent.atomic.AtomicReference<LoadedModel> model =
+  final java.util.concurrent.atomic.AtomicReference<ActiveModel> model =
       new java.util.concurrent.atomic.AtomicReference<>();
 
   /** Every review the web layer handed on after storing it (the appliance makes verified SRs). */
@@ -113,7 +113,8 @@ final class TestAppliance implements AutoCloseable {
             model::get,
             ApiToken.of(settings.apiTokenFile()),
             AccessControl.over(index, AuthConfig.defaults(), clock),
-            reviewed::add));
+            reviewed::add,
+            null));
   }
 
   /** Stores one instance of a series, as the receiver would after the spool file is durable. */

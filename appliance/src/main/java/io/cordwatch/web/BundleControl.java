@@ -1,0 +1,55 @@
+package io.cordwatch.web;
+
+import java.util.List;
+
+/**
+ * The model bundles as the web layer sees them: the installed versions (which one grades now is
+ * {@link ActiveModel}), and the two changes an admin may make (activate a version, roll back to the
+ * one before). Implemented by the appliance over the bundle store and the index; the web layer owns
+ * none of it.
+ */
+public interface BundleControl {
+  /**
+   * An installed version.
+   *
+   * @param problem why it would be refused now (bad signature, untrusted key, ...), or null
+   */
+  record Installed(
+      String id, String name, boolean active, String signature, boolean signed, String problem) {}
+
+  /** What a switch did: {@code changed} false when {@code to} was already active. */
+  record Switched(String from, String to, boolean changed) {}
+
+  /** A switch refused: {@code notFound} for an id that is not installed. */
+  final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final boolean notFound;
+
+    public Refused(String message, boolean notFound) {
+      super(message);
+      this.notFound = notFound;
+    }
+
+    public boolean notFound() {
+      return notFound;
+    }
+  }
+
+  List<Installed> installed();
+
+  /**
+   * Makes an installed version the active one; the running appliance grades the next series with
+   * it, and the series being graded finishes on the one before.
+   *
+   * @param actor who asked, for the audit row
+   * @throws Refused when it is not installed or would be refused (signature)
+   */
+  Switched activate(String id, String actor);
+
+  /**
+   * Makes the version active before the current one active again.
+   *
+   * @throws Refused when there was none
+   */
+  Switched rollback(String actor);
+}
