@@ -114,7 +114,7 @@ public final class CharLs {
 
   /** The loaded library's version, e.g. "2.4.1"; null when unavailable. */
   public static String version() {
-    return Holder.BOUND.api() == null ? null : Holder.BOUND.api().version();
+    return Holder.BOUND.version();
   }
 
   /**

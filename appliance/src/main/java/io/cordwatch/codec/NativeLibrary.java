@@ -39,8 +39,9 @@ final class NativeLibrary {
    *
    * @param api the bindings, or null when the library cannot be used
    * @param problem why not (named in logs and refusals), or null when {@code api} is there
+   * @param version the loaded library's version, e.g. "2.4.1"; null when it cannot be used
    */
-  record Bound<A>(A api, String problem) {
+  record Bound<A>(A api, String problem, String version) {
     /** The bindings; a refusal naming the problem when the library cannot be used. */
     A require() {
       if (api == null) {
@@ -73,13 +74,13 @@ final class NativeLibrary {
         problem = e.getMessage();
       }
     }
+    String loaded = api == null ? null : version.apply(api);
     if (api != null) {
-      log.info(
-          what + " " + version.apply(api) + " loaded (" + soname + "): " + capability + " decodes");
+      log.info(what + " " + loaded + " loaded (" + soname + "): " + capability + " decodes");
     } else {
       log.warning(problem + ": " + capability + " does not decode");
     }
-    return new Bound<>(api, problem);
+    return new Bound<>(api, problem, loaded);
   }
 
   /**

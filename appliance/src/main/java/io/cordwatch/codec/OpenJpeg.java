@@ -197,7 +197,7 @@ public final class OpenJpeg {
 
   /** The loaded library's version, e.g. "2.5.0"; null when unavailable. */
   public static String version() {
-    return Holder.BOUND.api() == null ? null : Holder.BOUND.api().version();
+    return Holder.BOUND.version();
   }
 
   /**

@@ -93,33 +93,17 @@ public record Bundle(
             verdictLimits.maxUncertainFraction(),
             verdictLimits.maxNoRoiFraction(),
             Math.max(verdictLimits.confidentHighThreshold(), threshold));
-    return new Bundle(
-        source,
-        directory,
-        name,
-        formatVersion,
-        backbone,
-        embeddingWidth,
-        localizer,
-        prototypesFile,
-        prototypes,
-        classes,
-        highGrade,
-        temperature,
-        oodScale,
-        oodThreshold,
-        OptionalDouble.of(threshold),
-        limits,
-        preprocessing,
-        calibration,
-        provenance,
-        true,
-        manifestSha256,
-        signature);
+    return with(OptionalDouble.of(threshold), limits, true, signature);
   }
 
   /** This bundle with the outcome of its signature check. */
   Bundle withSignature(SignatureStatus status) {
+    return with(highThreshold, verdictLimits, siteHighThreshold, status);
+  }
+
+  /** A copy of this bundle with the decision settings and signature given. */
+  private Bundle with(
+      OptionalDouble threshold, VerdictLimits limits, boolean site, SignatureStatus status) {
     return new Bundle(
         source,
         directory,
@@ -135,12 +119,12 @@ public record Bundle(
         temperature,
         oodScale,
         oodThreshold,
-        highThreshold,
-        verdictLimits,
+        threshold,
+        limits,
         preprocessing,
         calibration,
         provenance,
-        siteHighThreshold,
+        site,
         manifestSha256,
         status);
   }

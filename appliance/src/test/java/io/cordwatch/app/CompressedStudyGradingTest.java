@@ -60,8 +60,7 @@ class CompressedStudyGradingTest {
     }
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("release-grace", "100ms");
-    flags.put("bundle", bundle.toString());
-    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
+    RunningAppliance.unsignedBundle(flags, bundle);
     flags.put("boxes", phantom.resolve("labels.csv").toString());
 
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {

@@ -62,8 +62,7 @@ class GradingApplianceTest {
 
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("release-grace", "100ms");
-    flags.put("bundle", bundle.toString());
-    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
+    RunningAppliance.unsignedBundle(flags, bundle);
     flags.put("boxes", phantom.resolve("labels.csv").toString());
     // The site's operating point replaces the bundle's rule (the test bundle has no threshold).
     flags.put("site-high-threshold", "0.5");
@@ -203,8 +202,7 @@ class GradingApplianceTest {
   @Test
   void unusableBundleOrBoxesStopStartUpNamingTheSetting() throws Exception {
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
-    flags.put("bundle", tmp.resolve("no-such-bundle").toString());
-    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
+    RunningAppliance.unsignedBundle(flags, tmp.resolve("no-such-bundle"));
     ConfigException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             ConfigException.class,
@@ -212,8 +210,7 @@ class GradingApplianceTest {
     assertTrue(e.getMessage().startsWith("bundle: "), e.getMessage());
 
     TorchFixture.bundle(tmp.resolve("bundle"));
-    flags.put("bundle", tmp.resolve("bundle").toString());
-    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
+    RunningAppliance.unsignedBundle(flags, tmp.resolve("bundle"));
     flags.put("boxes", Files.writeString(tmp.resolve("b.csv"), "x0\n").toString());
     e =
         org.junit.jupiter.api.Assertions.assertThrows(
@@ -251,8 +248,7 @@ class GradingApplianceTest {
             .replace("precision: fp16", "precision: int8"));
     TorchFixture.bundle(tmp.resolve("bundle"));
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
-    flags.put("bundle", tmp.resolve("bundle").toString());
-    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
+    RunningAppliance.unsignedBundle(flags, tmp.resolve("bundle"));
     flags.put("profiles", profiles.toString());
     flags.put("profile", "site-ada-int8");
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
@@ -339,8 +335,7 @@ class GradingApplianceTest {
     PhantomStudy phantom = phantom("phantom-api", 12);
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("release-grace", "100ms");
-    flags.put("bundle", bundle.toString());
-    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
+    RunningAppliance.unsignedBundle(flags, bundle);
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
       token = Credentials.writeToken(appliance.index());
       String base = "http://127.0.0.1:" + appliance.httpPort();
@@ -395,8 +390,7 @@ class GradingApplianceTest {
     // A long grace: the series is graded ahead well before it is complete.
     flags.put("release-grace", "3s");
     flags.put("streaming", "on");
-    flags.put("bundle", bundle.toString());
-    flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
+    RunningAppliance.unsignedBundle(flags, bundle);
     flags.put("boxes", file.toString());
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
       token = Credentials.writeToken(appliance.index());
@@ -499,8 +493,7 @@ class GradingApplianceTest {
       // A long grace: the series is graded ahead (a few ms here) well before it is complete.
       flags.put("release-grace", streaming.equals("on") ? "2s" : "100ms");
       flags.put("streaming", streaming);
-      flags.put("bundle", bundle.toString());
-      flags.put("allow-unsigned-bundles", "on"); // test bundles are unsigned
+      RunningAppliance.unsignedBundle(flags, bundle);
       flags.put("boxes", phantom.labels().toString());
       try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
         token = Credentials.writeToken(appliance.index());

@@ -39,6 +39,16 @@ public final class RunningAppliance {
     return m;
   }
 
+  /**
+   * Sets {@code bundle} in {@code flags}, with {@code allow-unsigned-bundles} on: the bundles tests
+   * make (TorchFixture, phantom-trained copies) carry no signature, and the appliance refuses an
+   * unsigned bundle unless told otherwise.
+   */
+  public static void unsignedBundle(Map<String, String> flags, Object bundle) {
+    flags.put("bundle", bundle.toString());
+    flags.put("allow-unsigned-bundles", "on");
+  }
+
   static Settings settings(Path dataDir, Map<String, String> extra) {
     Map<String, String> m = flags(dataDir);
     m.putAll(extra);
