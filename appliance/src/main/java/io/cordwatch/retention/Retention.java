@@ -156,7 +156,7 @@ public final class Retention {
     for (Path entry : journal.entries()) {
       for (String relative : RemovalJournal.read(entry)) {
         // A row that still names the file means the removal never committed: keep it.
-        if (!index.instanceAtPath(relative) && Files.deleteIfExists(resolve(relative))) {
+        if (!index.fileInUse(relative) && Files.deleteIfExists(resolve(relative))) {
           deleted++;
         }
       }

@@ -592,7 +592,10 @@ public final class Index implements AutoCloseable {
     return db.read(StudyRemoval::candidates);
   }
 
-  /** The instance files (relative paths) that removing the study would leave to delete. */
+  /**
+   * The files (relative paths) that removing the study would leave to delete: its instances and its
+   * results documents in the outbox folder.
+   */
   public Set<String> studyPaths(String studyUid) {
     return db.read(c -> StudyRemoval.paths(c, studyUid));
   }
@@ -607,12 +610,13 @@ public final class Index implements AutoCloseable {
   }
 
   /**
-   * Removes a study's rows (instances, series, jobs, verdicts, slice results, boxes, the study) and
-   * writes a {@code study_removed} audit row with the counts, in one transaction; the files are the
-   * caller's to delete after it returns. It removes nothing, and returns empty, unless the study is
-   * still settled, neither {@code hold} nor {@link #resultsHold} holds it, and its instance paths
-   * are exactly {@code journaledPaths}: the caller has written those down before calling, so a
-   * crash between this commit and the file deletions leaves files it can find, and an instance that
+   * Removes a study's rows (instances, series, jobs, verdicts, slice results, boxes, the study, the
+   * outbox rows of its delivered or given-up results) and writes a {@code study_removed} audit row
+   * with the counts, in one transaction; the files are the caller's to delete after it returns. It
+   * removes nothing, and returns empty, unless the study is still settled, neither {@code hold} nor
+   * {@link #resultsHold} holds it, and its instance paths (instances and results documents) are
+   * exactly {@code journaledPaths}: the caller has written those down before calling, so a crash
+   * between this commit and the file deletions leaves files it can find, and an instance that
    * arrived since it looked (not in its list) is never orphaned.
    *
    * @param studyTag the study as logs name it (a hash of the UID; the audit row carries no UID)
@@ -638,17 +642,26 @@ public final class Index implements AutoCloseable {
               c,
               nowMs,
               "study_removed",
-              "study %s by retention (%s): %d series, %d instances, %d bytes"
-                  .formatted(studyTag, reason, n.series(), n.instances(), n.bytes()));
+              "study %s by retention (%s): %d series, %d instances, %d bytes%s"
+                  .formatted(
+                      studyTag,
+                      reason,
+                      n.series(),
+                      n.instances(),
+                      n.bytes(),
+                      n.results() == 0 ? "" : ", " + n.results() + " results outbox rows"));
           return Optional.of(
               new RemovedStudy(
                   studyUid, n.series(), n.instances(), n.bytes(), List.copyOf(journaledPaths)));
         });
   }
 
-  /** Whether any instance row names this file (relative to the data directory). */
-  public boolean instanceAtPath(String relativePath) {
-    return db.read(c -> Instances.atPath(c, relativePath));
+  /**
+   * Whether any instance row or outbox row names this file (relative to the data directory): a file
+   * a removal journaled but whose rows are still there was never removed.
+   */
+  public boolean fileInUse(String relativePath) {
+    return db.read(c -> StudyRemoval.named(c, relativePath));
   }
 
   /** Appends an audit event (no PHI in {@code detail}). */

@@ -112,11 +112,6 @@ final class Instances {
         c, "SELECT * FROM instances WHERE sop_instance_uid = ?", Rows::instance, sopInstanceUid);
   }
 
-  static boolean atPath(Connection c, String relativePath) throws SQLException {
-    return Database.first(c, "SELECT 1 FROM instances WHERE path = ?", rs -> true, relativePath)
-        .isPresent();
-  }
-
   static List<InstanceRow> ofSeries(Connection c, String seriesUid) throws SQLException {
     return Database.list(
         c, "SELECT * FROM instances WHERE series_uid = ? ORDER BY id", Rows::instance, seriesUid);

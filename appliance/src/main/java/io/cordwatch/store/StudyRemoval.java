@@ -59,25 +59,45 @@ final class StudyRemoval {
         .isPresent();
   }
 
-  /** The relative paths of every instance file the study's removal would drop. */
+  /**
+   * The relative paths of every file the study's removal would drop: its instances and the results
+   * documents written for it (the outbox's files, delivered or given up by then: undelivered ones
+   * hold the study). A results document carries the patient's name and IDs as its study does, so it
+   * goes with the study rather than stay on the box without one.
+   */
   static Set<String> paths(Connection c, String studyUid) throws SQLException {
     return new TreeSet<>(
         Database.list(
             c,
             "SELECT path FROM instances WHERE study_uid = ?1 OR series_uid IN ("
                 + SERIES_OF_STUDY
-                + ")",
+                + ") UNION SELECT path FROM outbox WHERE study_uid = ?1",
             rs -> rs.getString(1),
             studyUid));
   }
 
-  /** What the removal deleted: series and instance rows, and the instances' bytes. */
-  record Counts(int series, int instances, long bytes) {}
+  /** Whether an instance or an outbox row still names this file (relative to the data folder). */
+  static boolean named(Connection c, String relativePath) throws SQLException {
+    return Database.first(
+            c,
+            "SELECT 1 FROM instances WHERE path = ?1 UNION ALL SELECT 1 FROM outbox WHERE path = ?1"
+                + " LIMIT 1",
+            rs -> true,
+            relativePath)
+        .isPresent();
+  }
+
+  /**
+   * What the removal deleted: series and instance rows, the instances' bytes, and the outbox rows
+   * of its results documents.
+   */
+  record Counts(int series, int instances, long bytes, int results) {}
 
   /**
    * Deletes the study's rows, children first (slice results, verdicts, jobs, boxes, instances,
-   * series, the study). A table another stage adds that still names the study makes the foreign key
-   * fail and the whole transaction roll back: the study is kept, never half removed.
+   * series, the study), and its outbox rows. A table another stage adds that still names the study
+   * makes the foreign key fail and the whole transaction roll back: the study is kept, never half
+   * removed.
    */
   static Counts delete(Connection c, String studyUid) throws SQLException {
     Counts counts =
@@ -86,11 +106,12 @@ final class StudyRemoval {
                 "SELECT (SELECT count(*) FROM ("
                     + SERIES_OF_STUDY
                     + ")),"
-                    + " count(*), coalesce(sum(size_bytes), 0) FROM instances"
+                    + " count(*), coalesce(sum(size_bytes), 0),"
+                    + " (SELECT count(*) FROM outbox WHERE study_uid = ?1) FROM instances"
                     + " WHERE study_uid = ?1 OR series_uid IN ("
                     + SERIES_OF_STUDY
                     + ")",
-                rs -> new Counts(rs.getInt(1), rs.getInt(2), rs.getLong(3)),
+                rs -> new Counts(rs.getInt(1), rs.getInt(2), rs.getLong(3), rs.getInt(4)),
                 studyUid)
             .orElseThrow();
     String inSeries = " WHERE series_uid IN (" + SERIES_OF_STUDY + ")";
@@ -101,6 +122,7 @@ final class StudyRemoval {
     Database.update(c, "DELETE FROM instances" + inSeries + " OR study_uid = ?1", studyUid);
     Database.update(c, "DELETE FROM series" + inSeries, studyUid);
     Database.update(c, "DELETE FROM studies WHERE study_uid = ?", studyUid);
+    Database.update(c, "DELETE FROM outbox WHERE study_uid = ?", studyUid);
     return counts;
   }
 

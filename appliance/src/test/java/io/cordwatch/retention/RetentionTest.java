@@ -177,6 +177,52 @@ class RetentionTest {
   }
 
   @Test
+  void deliveredResultsDocumentsGoWithTheirStudyAndOthersStay() throws Exception {
+    Study old = studies.add(daysAgo(40), 1, 100, Left.GRADED);
+    Study young = studies.add(daysAgo(2), 1, 100, Left.GRADED);
+    Path outbox = Files.createDirectories(data.resolve("outbox"));
+    Path sent = Files.writeString(outbox.resolve("2.25.11.dcm"), "sr of the old study");
+    Path givenUp = Files.writeString(outbox.resolve("2.25.12.dcm"), "ko of the old study");
+    Path youngSr = Files.writeString(outbox.resolve("2.25.21.dcm"), "sr of the young study");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("index.db"));
+        Statement s = c.createStatement()) {
+      // The SR went to two destinations (two rows, one file); the key objects were given up.
+      for (String row :
+          List.of(
+              "'sr', '%s', 'x', '2.25.11', 'outbox/2.25.11.dcm', 'PACS@h:104', 'sent'"
+                  .formatted(old.uid()),
+              "'sr', '%s', 'x', '2.25.11', 'outbox/2.25.11.dcm', 'ARCH@h:104', 'sent'"
+                  .formatted(old.uid()),
+              "'ko', '%s', 'x', '2.25.12', 'outbox/2.25.12.dcm', 'PACS@h:104', 'failed'"
+                  .formatted(old.uid()),
+              "'sr', '%s', 'y', '2.25.21', 'outbox/2.25.21.dcm', 'PACS@h:104', 'sent'"
+                  .formatted(young.uid()))) {
+        s.execute(
+            "INSERT INTO outbox(kind, study_uid, series_uid, object_uid, path, destination, state,"
+                + " created_ms, updated_ms, next_attempt_ms) VALUES ("
+                + row
+                + ", 1, 1, 1)");
+      }
+    }
+    assertEquals(
+        Set.of("outbox/2.25.11.dcm", "outbox/2.25.12.dcm"),
+        index.studyPaths(old.uid()).stream()
+            .filter(p -> p.startsWith("outbox/"))
+            .collect(java.util.stream.Collectors.toSet()));
+
+    retention(Duration.ofDays(30), 0, 0, RetentionHold.NONE, ROOMY).run();
+
+    assertFalse(stored(old));
+    assertFalse(Files.exists(sent), "a delivered results document goes with its study");
+    assertFalse(Files.exists(givenUp), "so does one whose delivery was given up");
+    assertTrue(Files.exists(youngSr), "another study's document stays");
+    assertEquals(1, index.outboxCounts().sent(), "only the young study's row is left");
+    assertTrue(
+        audit("study_removed").getFirst().endsWith(", 3 results outbox rows"),
+        audit("study_removed").toString());
+  }
+
+  @Test
   void aHoldThatAppearsAfterThePlanStillKeepsTheStudy() throws Exception {
     Study s = studies.add(daysAgo(40), 1, 100, Left.GRADED);
     boolean[] delivered = {true};
