@@ -17,6 +17,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -248,75 +249,84 @@ final class Guard implements Filter {
         return csrf(access, req);
       }
       case RESULTS_READ -> {
-        if (access.anonymous()) {
-          return Optional.of(
-              unauthorized(
-                  access,
-                  "results need a login with the clinician or admin role, or an API token: send"
-                      + " 'Authorization: Bearer TOKEN' (made on the appliance with cordwatch"
-                      + " token add NAME --scope read)"));
-        }
-        return access.principal().mayReadResults()
-            ? Optional.empty()
-            : Optional.of(
-                forbidden(
-                    access.principal().describe()
-                        + " may not see results: that needs the clinician or admin role"));
+        return rule(
+            access,
+            req,
+            "results need a login with the clinician or admin role, or an API token: send"
+                + " 'Authorization: Bearer TOKEN' (made on the appliance with cordwatch token add"
+                + " NAME --scope read)",
+            Principal::mayReadResults,
+            "may not see results: that needs the clinician or admin role",
+            Csrf.NEVER);
       }
       case RESULTS_WRITE -> {
-        if (access.anonymous()) {
-          return Optional.of(
-              unauthorized(
-                  access,
-                  "changes need a login with the clinician or admin role, or a write-scope API"
-                      + " token: send 'Authorization: Bearer TOKEN' (made on the appliance with"
-                      + " cordwatch token add NAME --scope write)"));
-        }
-        if (!access.principal().mayChangeResults()) {
-          return Optional.of(
-              forbidden(
-                  access.principal().describe()
-                      + " may not change results: that needs the clinician or admin role, or a"
-                      + " write-scope token"));
-        }
-        return csrf(access, req);
+        return rule(
+            access,
+            req,
+            "changes need a login with the clinician or admin role, or a write-scope API token:"
+                + " send 'Authorization: Bearer TOKEN' (made on the appliance with cordwatch token"
+                + " add NAME --scope write)",
+            Principal::mayChangeResults,
+            "may not change results: that needs the clinician or admin role, or a write-scope"
+                + " token",
+            Csrf.ALWAYS);
       }
       case REVIEW -> {
-        if (access.anonymous()) {
-          return Optional.of(
-              unauthorized(
-                  access,
-                  "recording a review needs a clinician or admin signed in at /login; an API"
-                      + " token ('Authorization: Bearer TOKEN') cannot record one"));
-        }
-        if (!access.principal().isUser() || !access.principal().mayChangeResults()) {
-          return Optional.of(
-              forbidden(
-                  access.principal().describe()
-                      + " may not record a review: a review is a clinician's decision, made"
-                      + " signed in with the clinician or admin role"));
-        }
-        return csrf(access, req);
+        return rule(
+            access,
+            req,
+            "recording a review needs a clinician or admin signed in at /login; an API token"
+                + " ('Authorization: Bearer TOKEN') cannot record one",
+            p -> p.isUser() && p.mayChangeResults(),
+            "may not record a review: a review is a clinician's decision, made signed in with the"
+                + " clinician or admin role",
+            Csrf.ALWAYS);
       }
       case ADMIN -> {
-        if (access.anonymous()) {
-          return Optional.of(
-              unauthorized(
-                  access,
-                  "user administration and model bundles need an admin signed in at /login; an"
-                      + " API token ('Authorization: Bearer TOKEN') cannot manage them"));
-        }
-        if (!access.principal().isUser() || !access.principal().mayAdminister()) {
-          return Optional.of(
-              forbidden(
-                  access.principal().describe()
-                      + " may not manage users or model bundles: that needs the admin role,"
-                      + " signed in"));
-        }
-        return RoutePolicy.reads(req.prologue().method()) ? Optional.empty() : csrf(access, req);
+        return rule(
+            access,
+            req,
+            "user administration and model bundles need an admin signed in at /login; an API"
+                + " token ('Authorization: Bearer TOKEN') cannot manage them",
+            p -> p.isUser() && p.mayAdminister(),
+            "may not manage users or model bundles: that needs the admin role, signed in",
+            Csrf.ON_CHANGES);
       }
       default -> throw new IllegalStateException("unhandled " + need);
     }
+  }
+
+  /** When a rule asks a session for its CSRF token. */
+  private enum Csrf {
+    NEVER,
+    ALWAYS,
+    /** On every method but GET and HEAD. */
+    ON_CHANGES
+  }
+
+  /**
+   * One route rule: 401 with {@code whenAnonymous} for a request from nobody, 403 naming who asked
+   * and {@code whenRefused} unless {@code allowed}, then the CSRF check {@code csrf} asks for.
+   */
+  private static Optional<WebException> rule(
+      Access access,
+      ServerRequest req,
+      String whenAnonymous,
+      Predicate<Principal> allowed,
+      String whenRefused,
+      Csrf csrf) {
+    if (access.anonymous()) {
+      return Optional.of(unauthorized(access, whenAnonymous));
+    }
+    if (!allowed.test(access.principal())) {
+      return Optional.of(forbidden(access.principal().describe() + " " + whenRefused));
+    }
+    return switch (csrf) {
+      case NEVER -> Optional.empty();
+      case ALWAYS -> csrf(access, req);
+      case ON_CHANGES ->
+          RoutePolicy.reads(req.prologue().method()) ? Optional.empty() : csrf(access, req);
+    };
   }
 
   /** A change made with the session cookie must carry the session's CSRF token. */
