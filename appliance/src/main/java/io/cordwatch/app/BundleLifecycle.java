@@ -223,6 +223,7 @@ public final class BundleLifecycle implements BundleControl {
                 new Installed(
                     e.id(),
                     e.bundle() == null ? null : e.bundle().name(),
+                    e.bundle() == null ? null : e.bundle().provenance().date().toString(),
                     e.active(),
                     e.signature() == null ? null : e.signature().describe(),
                     e.signature() != null && e.signature().trusted(),
