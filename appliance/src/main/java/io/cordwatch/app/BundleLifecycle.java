@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +42,16 @@ public final class BundleLifecycle implements BundleControl {
   private final Clock clock;
   private final Supplier<LoadedModel> running;
   private final Runnable activated;
+
+  /**
+   * The versions as {@link #entries} loaded them, by id. A version's folder never changes once
+   * installed (its id is its bundle.json's digest), so the list, the admin page and {@code GET
+   * /api/v1/bundles} hash each version's files once per process rather than on every call. The
+   * check that matters is not cached: an activation and the appliance's switch load the version
+   * again with every checksum, so a file changed after it was listed is refused there (and {@code
+   * cordwatch bundle verify} finds it).
+   */
+  private final Map<String, Bundle> listed = new ConcurrentHashMap<>();
 
   /**
    * @param running the model the appliance grades with now; null outside the appliance (CLI)
@@ -179,11 +191,14 @@ public final class BundleLifecycle implements BundleControl {
     String active = activations.latest().map(Activation::bundleId).orElse(null);
     BundleTrust lenient = new BundleTrust(trust.keys(), true, trust.folder());
     List<Entry> out = new ArrayList<>();
-    for (String id : store.ids()) {
+    List<String> ids = store.ids();
+    listed.keySet().retainAll(ids);
+    for (String id : ids) {
       Bundle b = null;
       String problem = null;
       try {
-        b = store.load(id, lenient);
+        // A failure is not kept: the next call tries again (a read error may pass).
+        b = listed.computeIfAbsent(id, i -> store.load(i, lenient));
         if (!b.signature().trusted() && !trust.allowUnsigned()) {
           problem =
               "refused here: " + b.signature().describe() + " and allow-unsigned-bundles is off";
@@ -223,6 +238,7 @@ public final class BundleLifecycle implements BundleControl {
                 new Installed(
                     e.id(),
                     e.bundle() == null ? null : e.bundle().name(),
+                    e.bundle() == null ? null : e.bundle().provenance().date().toString(),
                     e.active(),
                     e.signature() == null ? null : e.signature().describe(),
                     e.signature() != null && e.signature().trusted(),

@@ -2,6 +2,9 @@ package io.cordwatch.cli;
 
 import io.cordwatch.Version;
 import io.cordwatch.config.Settings;
+import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.BundleException;
+import io.cordwatch.infer.Bundles;
 import io.cordwatch.store.Backup;
 import io.cordwatch.store.StoreException;
 import java.nio.file.Path;
@@ -14,14 +17,16 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code cordwatch backup}: a consistent copy of a data directory taken while the appliance runs
- * ({@link Backup#create}). Exit 2 when refused (the target is not empty, no index to back up).
+ * ({@link Backup#create}), with the installed model bundles, each copy checked against its
+ * bundle.json ({@link #bundleProblem}). Exit 2 when refused (the target is not empty, no index to
+ * back up).
  */
 @Command(
     name = "backup",
     mixinStandardHelpOptions = true,
     description =
-        "Back up the data directory (index snapshot, the instance files it names, quarantine)"
-            + " while the appliance runs.")
+        "Back up the data directory (index snapshot, the instance files it names, quarantine,"
+            + " outbox, installed model bundles) while the appliance runs.")
 final class BackupCommand implements Callable<Integer> {
   @Option(names = "--config", description = "The appliance's YAML config (for its data-dir)")
   Path config;
@@ -40,10 +45,37 @@ final class BackupCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try {
       Backup.create(
-          dataDir(config, dataDir), out, Version.current(), Clock.systemUTC(), System.out::println);
+          dataDir(config, dataDir),
+          out,
+          Version.current(),
+          Clock.systemUTC(),
+          System.out::println,
+          BackupCommand::bundleProblem);
       return 0;
     } catch (StoreException e) {
       return refusedOrThrow("backup", e);
+    }
+  }
+
+  /**
+   * Why the copy of an installed model bundle version is not that version: a file that differs from
+   * the SHA-256 its bundle.json gives (or is missing), or a bundle.json whose digest is not the one
+   * the version's id names. The signature is not judged here: the restored appliance judges it with
+   * its own trusted keys, as it does at every load.
+   */
+  static String bundleProblem(Path copy) {
+    try {
+      Bundle b = Bundles.load(copy);
+      String id = copy.getFileName().toString();
+      return b.versionId().equals(id)
+          ? null
+          : "its bundle.json makes it "
+              + b.versionId()
+              + ", not "
+              + id
+              + " (changed after install)";
+    } catch (BundleException e) {
+      return e.getMessage() + " [" + e.code() + "]";
     }
   }
 

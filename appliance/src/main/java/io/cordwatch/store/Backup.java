@@ -49,13 +49,17 @@ import org.sqlite.SQLiteConfig;
  * after a restore, as it would have on the original box. Files are copied, never hard-linked (a
  * link would share the very inode the backup is meant to outlive), and each is fsync'd. The
  * quarantine and the outbox's results documents (SR, KOS, alerts waiting for delivery; each written
- * before the row that names it commits) are copied whole after the snapshot.
+ * before the row that names it commits) are copied whole after the snapshot, and so are the
+ * installed model bundles ({@link BackupBundles}: every version folder, each file's SHA-256 in the
+ * manifest, each version checked by the caller's {@link VersionCheck}), so that a restored box
+ * comes back with the same versions and the snapshot's activations name one that is there.
  *
  * <p>The manifest ({@value #MANIFEST}) is written last, so a backup without one is incomplete and
  * restore refuses it. It names the index copy's sha256, which restore checks before anything is
  * written, with the schema version (not newer than this code's) and the presence and size of every
- * referenced file. Restore writes the files first and the index last (to {@code index.db.part},
- * then renamed): a data directory with files and no index is a restore that did not finish.
+ * referenced file and bundle file (with the bundle files' SHA-256). Restore writes the files first
+ * and the index last (to {@code index.db.part}, then renamed): a data directory with files and no
+ * index is a restore that did not finish.
  */
 public final class Backup {
   /** The manifest's file name in a backup folder. */
@@ -74,9 +78,21 @@ public final class Backup {
   private Backup() {}
 
   /**
+   * What an installed model bundle version must satisfy to be backed up; asked of the copy in the
+   * backup folder (the store package does not read bundles: the caller loads it with every checksum
+   * its bundle.json lists).
+   */
+  @FunctionalInterface
+  public interface VersionCheck {
+    /** Why the version folder at {@code copy} is not a good copy, or null when it is. */
+    String problem(Path copy);
+  }
+
+  /**
    * What a backup holds, or what a restore put back.
    *
    * @param missing paths of instance rows whose file vanished before it could be copied
+   * @param bundles the model bundle versions in the backup (or restored), by id
    */
   public record Summary(
       Path dir,
@@ -87,19 +103,37 @@ public final class Backup {
       long instanceBytes,
       List<String> missing,
       int quarantineFiles,
-      long quarantineBytes) {}
+      long quarantineBytes,
+      List<String> bundles) {}
 
   private record Ref(String path, long size) {}
+
+  /**
+   * {@link #create(Path, Path, String, Clock, Consumer, VersionCheck)} with no check of the model
+   * bundle versions beyond the digests taken while copying them.
+   */
+  public static Summary create(
+      Path dataDir, Path out, String version, Clock clock, Consumer<String> progress)
+      throws IOException {
+    return create(dataDir, out, version, clock, progress, copy -> null);
+  }
 
   /**
    * Backs up {@code dataDir} into {@code out}, which must be absent or an empty folder.
    *
    * @param version this CordWatch's version, for the manifest
    * @param progress receives one line per step and, during long copies, every few seconds
+   * @param bundles asked about each model bundle version's copy; one it refuses is left out and
+   *     named (in the progress and the manifest), and the backup goes on
    * @throws StoreException {@code REFUSED} when out is not empty or there is no index to back up
    */
   public static Summary create(
-      Path dataDir, Path out, String version, Clock clock, Consumer<String> progress)
+      Path dataDir,
+      Path out,
+      String version,
+      Clock clock,
+      Consumer<String> progress,
+      VersionCheck bundles)
       throws IOException {
     Path data = dataDir.toAbsolutePath().normalize();
     Path source = data.resolve(INDEX);
@@ -168,6 +202,7 @@ public final class Backup {
     // Results documents waiting for a PACS: written before the row that names them commits, so
     // every pending row of the snapshot finds its file here.
     long[] outbox = copyTree(data.resolve(OUTBOX), dir.resolve(OUTBOX), dirs);
+    BackupBundles.Copied versions = BackupBundles.copy(data, dir, bundles, progress, dirs);
     for (Path d : dirs) {
       fsync(d);
     }
@@ -182,8 +217,9 @@ public final class Backup {
             bytes,
             List.copyOf(missing),
             (int) quarantine[0],
-            quarantine[1]);
-    writeManifest(dir, s, version, Instant.ofEpochMilli(clock.millis()));
+            quarantine[1],
+            versions.versions().stream().map(BackupBundles.Version::id).toList());
+    writeManifest(dir, s, versions, version, Instant.ofEpochMilli(clock.millis()));
     fsync(dir);
     progress.accept(
         "backup: done: "
@@ -196,7 +232,11 @@ public final class Backup {
             + quarantine[0]
             + " quarantine files, "
             + outbox[0]
-            + " outbox documents, index "
+            + " outbox documents, "
+            + versions.versions().size()
+            + " model bundle versions"
+            + (versions.leftOut().isEmpty() ? "" : " (" + versions.leftOut().size() + " left out)")
+            + ", index "
             + mb(indexBytes)
             + " in "
             + dir);
@@ -283,10 +323,11 @@ public final class Backup {
         present.add(r);
       }
     }
+    List<BackupBundles.Version> bundles = BackupBundles.check(m, src, problems);
     if (!problems.isEmpty()) {
       throw refused(
           problems.size()
-              + " file(s) the backup's index references are not right: "
+              + " file(s) the backup's index or manifest references are not right: "
               + String.join("; ", problems.subList(0, Math.min(5, problems.size())))
               + (problems.size() > 5 ? "; ..." : ""));
     }
@@ -295,7 +336,9 @@ public final class Backup {
             + schema
             + ", "
             + present.size()
-            + " instance files, index sha256 matches)");
+            + " instance files, "
+            + bundles.size()
+            + " model bundle versions, index sha256 matches)");
 
     Path data = dataDir.toAbsolutePath().normalize();
     requireApart(src, data, "refusing to restore into " + dataDir);
@@ -311,6 +354,7 @@ public final class Backup {
     }
     long[] quarantine = copyTree(src.resolve("quarantine"), data.resolve("quarantine"), dirs);
     long[] outbox = copyTree(src.resolve(OUTBOX), data.resolve(OUTBOX), dirs);
+    BackupBundles.restore(bundles, src, data, dirs);
     for (Path d : dirs) {
       fsync(d);
     }
@@ -334,7 +378,9 @@ public final class Backup {
             + quarantine[0]
             + " quarantine files, "
             + outbox[0]
-            + " outbox documents, index last, in "
+            + " outbox documents, "
+            + bundles.size()
+            + " model bundle versions, index last, in "
             + data);
     return new Summary(
         data,
@@ -345,7 +391,8 @@ public final class Backup {
         bytes,
         List.copyOf(missing),
         (int) quarantine[0],
-        quarantine[1]);
+        quarantine[1],
+        bundles.stream().map(BackupBundles.Version::id).toList());
   }
 
   /** {@code VACUUM INTO} on a read-only connection of its own: one consistent read transaction. */
@@ -482,7 +529,8 @@ public final class Backup {
     }
   }
 
-  private static void writeManifest(Path dir, Summary s, String version, Instant created)
+  private static void writeManifest(
+      Path dir, Summary s, BackupBundles.Copied bundles, String version, Instant created)
       throws IOException {
     ObjectNode m = JSON.createObjectNode();
     m.put("format", FORMAT);
@@ -501,6 +549,7 @@ public final class Backup {
     ObjectNode quarantine = m.putObject("quarantine");
     quarantine.put("files", s.quarantineFiles());
     quarantine.put("bytes", s.quarantineBytes());
+    BackupBundles.write(m, bundles);
     Path part = dir.resolve(MANIFEST + ".part");
     try (FileChannel ch =
         FileChannel.open(

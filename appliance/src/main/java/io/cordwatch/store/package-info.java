@@ -26,7 +26,10 @@
  * retention decides which studies go; the store only lists the settled ones and removes one with
  * its audit row in a transaction ({@link io.cordwatch.store.Index#removeStudy}) that asks a {@link
  * io.cordwatch.store.RetentionHold} (where undelivered results will keep a study). It imports no
- * other CordWatch package. It holds no patient identifiers: only UIDs, technical attributes and
- * relative file paths.
+ * other CordWatch package. {@link io.cordwatch.store.Backup} backs up and restores a data directory
+ * (an online snapshot of the index, then the files it names, the quarantine, the outbox and the
+ * installed model bundle versions, which it copies and hashes as files without reading them: what a
+ * version must satisfy is its caller's {@link io.cordwatch.store.Backup.VersionCheck}). It holds no
+ * patient identifiers: only UIDs, technical attributes and relative file paths.
  */
 package io.cordwatch.store;

@@ -12,10 +12,18 @@ public interface BundleControl {
   /**
    * An installed version.
    *
+   * @param date the bundle's own date ({@code provenance.date}, yyyy-mm-dd), null when it does not
+   *     load
    * @param problem why it would be refused now (bad signature, untrusted key, ...), or null
    */
   record Installed(
-      String id, String name, boolean active, String signature, boolean signed, String problem) {}
+      String id,
+      String name,
+      String date,
+      boolean active,
+      String signature,
+      boolean signed,
+      String problem) {}
 
   /** What a switch did: {@code changed} false when {@code to} was already active. */
   record Switched(String from, String to, boolean changed) {}

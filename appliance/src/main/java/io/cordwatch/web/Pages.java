@@ -29,8 +29,8 @@ final class Pages {
 
   /**
    * The top bar: links to the status page and, for those who may see results, the results worklist
-   * (and, for a signed-in admin, the users page); who is signed in with a sign-out button, or a
-   * sign-in link; and, while nobody can log in, how to add the first admin.
+   * (and, for a signed-in admin, the users and model bundles pages); who is signed in with a
+   * sign-out button, or a sign-in link; and, while nobody can log in, how to add the first admin.
    */
   static void nav(Html h, WebContext ctx, Access access) {
     h.raw("<nav class=\"account\">");
@@ -40,6 +40,7 @@ final class Pages {
     }
     if (access.viaSession() && access.principal().mayAdminister()) {
       h.raw("<a href=\"" + UsersPage.PATH + "\">Users</a> ");
+      h.raw("<a href=\"" + BundlesPage.PATH + "\">Model bundles</a> ");
     }
     if (access.viaSession()) {
       h.text(

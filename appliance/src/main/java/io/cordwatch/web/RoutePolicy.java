@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
  * covered before anyone remembers to protect it: anything not named here needs results access (read
  * for GET and HEAD, change for every other method). The results view ({@code /studies...}) and its
  * API are named all the same, and recording a review needs a person: a signed-in clinician or admin
- * ({@link Need#REVIEW}); the user administration pages under {@code /admin} need a signed-in admin
- * ({@link Need#ADMIN}).
+ * ({@link Need#REVIEW}); the admin pages under {@code /admin} (users, model bundles) need a
+ * signed-in admin ({@link Need#ADMIN}).
  */
 final class RoutePolicy {
   /** What a request must carry. */
@@ -33,9 +33,9 @@ final class RoutePolicy {
      */
     REVIEW,
     /**
-     * A signed-in admin (with the CSRF token for changes): the user administration pages under
-     * {@code /admin} and the model bundle routes. Switching the model that grades every study is a
-     * person's decision, so no API token, whatever its scope, reaches these.
+     * A signed-in admin (with the CSRF token for changes): the admin pages under {@code /admin} and
+     * the model bundle routes. Switching the model that grades every study is a person's decision,
+     * so no API token, whatever its scope, reaches these.
      */
     ADMIN
   }

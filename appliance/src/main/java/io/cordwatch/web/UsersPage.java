@@ -4,7 +4,6 @@ import io.cordwatch.auth.Names;
 import io.cordwatch.auth.Passwords;
 import io.cordwatch.auth.Role;
 import io.cordwatch.store.Accounts.UserRow;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -45,13 +44,6 @@ final class UsersPage implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get(
-        "/admin",
-        (req, res) -> {
-          res.status(Status.SEE_OTHER_303);
-          res.header(HeaderNames.LOCATION, PATH);
-          res.send();
-        });
     rules.get(PATH, this::page);
     rules.post(PATH, (req, res) -> UsersForm.add(ctx, this, req, res));
     rules.any(PATH, (req, res) -> Replies.methodNotAllowed(req, res, Method.GET, Method.POST));

@@ -179,7 +179,9 @@ public final class WebServer implements AutoCloseable {
         .register(new LoginPage(ctx))
         .register("/observe", new ObserveService(ctx))
         .register(new ResultsPages(ctx))
+        .register(new AdminPage(ctx))
         .register(new UsersPage(ctx))
+        .register(new BundlesPage(ctx))
         .register(new StatusPage(ctx))
         .any(Replies::notFound)
         .error(Exception.class, Replies::failed);

@@ -8,14 +8,18 @@
  * io.cordwatch.web.ActiveModel}, with its "not for clinical use" and "unsigned model" banners), the
  * results view at {@code /studies} for clinicians ({@link io.cordwatch.web.ResultsPages}: worklist
  * by urgency, study pages with key images and the slice strip, confirm/correct forms, review
- * history; docs/ results-view.md), the admin's users page at {@code /admin/users} ({@link
+ * history; docs/ results-view.md), the admin pages under {@code /admin} ({@link
+ * io.cordwatch.web.AdminPage} lists them): users at {@code /admin/users} ({@link
  * io.cordwatch.web.UsersPage}: list, add, disable, enable, set a password, through {@code
- * auth.Users} as the CLI does), the model bundle routes for admins ({@link
- * io.cordwatch.web.BundleApi}: list the installed versions, activate one, roll back), and the
- * sign-in pages ({@code /login}, {@code /logout}), on Helidon SE. The admin page and routes need a
- * signed-in admin with the CSRF token, never a token ({@code RoutePolicy.Need.ADMIN}). When the
- * grading model is not signed by a trusted key, the status page and the results view say UNSIGNED
- * MODEL.
+ * auth.Users} as the CLI does) and model bundles at {@code /admin/bundles} ({@link
+ * io.cordwatch.web.BundlesPage}: the model grading now, the installed versions, the activation
+ * history, and make active or roll back behind a confirmation page, through {@link
+ * io.cordwatch.web.BundleControl} as the CLI and the API do), the model bundle routes for admins
+ * ({@link io.cordwatch.web.BundleApi}: list the installed versions, activate one, roll back), and
+ * the sign-in pages ({@code /login}, {@code /logout}), on Helidon SE. The admin pages and routes
+ * need a signed-in admin with the CSRF token, never a token ({@code RoutePolicy.Need.ADMIN}). When
+ * the grading model is not signed by a trusted key, the status page and the results view say
+ * UNSIGNED MODEL.
  *
  * <p>Every request passes {@link io.cordwatch.web.Guard} first: hardening headers on every answer,
  * the Host allow-list (DNS rebinding), refusal of cross-site changes, who the request acts for (an

@@ -92,11 +92,23 @@ class AccessControlTest {
             .POST(HttpRequest.BodyPublishers.noBody()),
         HttpRequest.newBuilder(app.uri("/admin/users/root/password"))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString("password=" + enc("stolen passphrase 1"))));
+            .POST(HttpRequest.BodyPublishers.ofString("password=" + enc("stolen passphrase 1"))),
+        HttpRequest.newBuilder(app.uri("/admin/bundles/other-0123456789ab/activate"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.noBody()),
+        HttpRequest.newBuilder(app.uri("/admin/bundles/rollback"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.noBody()));
   }
 
   /** The admin's pages: no PHI, but who may sign in; a browser without a login signs in first. */
-  private static final List<String> ADMIN_PAGES = List.of("/admin", "/admin/users");
+  private static final List<String> ADMIN_PAGES =
+      List.of(
+          "/admin",
+          "/admin/users",
+          "/admin/bundles",
+          "/admin/bundles/rollback",
+          "/admin/bundles/other-0123456789ab/activate");
 
   /** The clinicians' pages, which carry PHI: a browser without a login is sent to sign in. */
   private List<String> resultsPages() {
@@ -414,7 +426,9 @@ class AccessControlTest {
         new String[][] {
           {"/admin/users", "name=mallory&role=admin&password=" + enc(Credentials.PASSWORD)},
           {"/admin/users/alice/disable", ""},
-          {"/admin/users/alice/password", "password=" + enc("stolen passphrase 1")}
+          {"/admin/users/alice/password", "password=" + enc("stolen passphrase 1")},
+          {"/admin/bundles/other-0123456789ab/activate", ""},
+          {"/admin/bundles/rollback", ""}
         }) {
       HttpResponse<String> res =
           app.send(
