@@ -163,7 +163,8 @@ class ValidateFromApplianceTest {
     // Stopped: the same figures, and the data directory exactly as the appliance left it.
     Map<String, String> before = tree(data);
     Path again = tmp.resolve("stopped.json");
-    CliRun stopped = validate(data, bundle, again);
+    Path html = tmp.resolve("stopped.html");
+    CliRun stopped = validate(data, bundle, again, "--html", html.toString());
     assertEquals(0, stopped.exit(), stopped.all());
     assertMatrix(expected, again, stopped);
     assertEquals(before, tree(data), "validate wrote nothing in the data directory");
@@ -171,6 +172,10 @@ class ValidateFromApplianceTest {
         stopped.out().contains("6 slice decisions (3 confirmed, 3 corrected) by 2 reviewer(s)"),
         stopped.all());
     assertTrue(stopped.out().contains("its grading used (stored with the results)"), stopped.all());
+    String page = Files.readString(html);
+    assertTrue(
+        page.contains("6 slice decisions (3 confirmed, 3 corrected)"), "HTML names the data");
+    assertFalse(page.contains("reader."), "no reader's name in the HTML report");
 
     // adapt reads the same slices and keeps its guard rails: one study is too few.
     CliRun adapt =
@@ -213,17 +218,21 @@ class ValidateFromApplianceTest {
     assertTrue(neither.err().contains("give --data DIR"), neither.all());
   }
 
-  private static CliRun validate(Path data, Path bundle, Path json) {
-    return CliRun.run(
-        "validate",
-        "--bundle",
-        bundle.toString(),
-        "--data-dir",
-        data.toString(),
-        "--boxes",
-        "supplied",
-        "--json",
-        json.toString());
+  private static CliRun validate(Path data, Path bundle, Path json, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "validate",
+                "--bundle",
+                bundle.toString(),
+                "--data-dir",
+                data.toString(),
+                "--boxes",
+                "supplied",
+                "--json",
+                json.toString()));
+    args.addAll(List.of(more));
+    return CliRun.run(args.toArray(String[]::new));
   }
 
   private static void assertMatrix(long[][] expected, Path report, CliRun run) throws IOException {
