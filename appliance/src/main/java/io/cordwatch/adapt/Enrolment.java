@@ -59,10 +59,18 @@ public final class Enrolment {
       Consumer<String> log) {
     List<EnrolledSlice> out = new ArrayList<>();
     int labelled = 0;
+    Map<LocalLabels.Key, String> labelledIn = new java.util.HashMap<>();
     for (LabelledStudies source : sources) {
       Map<LocalLabels.Key, LocalLabels.Label> labels =
           LocalLabels.read(source.labelsName(), source.labelsCsv(), bundle.classes());
       labelled += labels.size();
+      for (LocalLabels.Key k : labels.keySet()) {
+        String before = labelledIn.putIfAbsent(k, source.name());
+        if (before != null) {
+          throw new AdaptException(
+              LabelledStudies.labelledTwice(k.sopInstanceUid(), k.frame(), before, source.name()));
+        }
+      }
       SuppliedBoxes boxes;
       try {
         boxes = source.boxes();

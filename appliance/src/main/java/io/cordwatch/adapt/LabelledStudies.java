@@ -40,6 +40,22 @@ public interface LabelledStudies {
    */
   String labelsCsv();
 
+  /**
+   * The message for a slice two sources label: which reference would count is anyone's guess, so
+   * the data is refused.
+   */
+  static String labelledTwice(String sop, int frame, String first, String second) {
+    return "instance "
+        + sop
+        + " frame "
+        + frame
+        + " is labelled both in "
+        + first
+        + " and in "
+        + second
+        + ": give each study once (the same studies in a folder and on the box?)";
+  }
+
   /** What errors in {@link #labelsCsv} name as their file (a path). */
   String labelsName();
 

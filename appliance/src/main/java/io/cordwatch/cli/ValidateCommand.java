@@ -172,8 +172,17 @@ final class ValidateCommand implements Callable<Integer> {
     List<String> notRead = new ArrayList<>();
     Map<String, ScannerFacts> scanners = new java.util.HashMap<>();
     io.cordwatch.grade.Verdict.Model model = null;
+    Map<Evaluation.Key, String> labelledIn = new java.util.HashMap<>();
     for (LabelledStudies source : sources) {
-      reference.addAll(Evaluation.readLabels(source.labelsName(), source.labelsCsv()));
+      for (Evaluation.Slice l : Evaluation.readLabels(source.labelsName(), source.labelsCsv())) {
+        String before = labelledIn.putIfAbsent(l.key(), source.name());
+        if (before != null) {
+          throw new AdaptException(
+              LabelledStudies.labelledTwice(
+                  l.key().sopInstanceUid(), l.key().frame(), before, source.name()));
+        }
+        reference.add(l);
+      }
       for (Path f : source.files()) {
         try {
           ScannerFacts facts = ScannerFacts.read(f);

@@ -177,6 +177,22 @@ class ValidateFromApplianceTest {
         page.contains("6 slice decisions (3 confirmed, 3 corrected)"), "HTML names the data");
     assertFalse(page.contains("reader."), "no reader's name in the HTML report");
 
+    // With a labelled folder of other studies beside it: both count. The same studies twice:
+    // refused.
+    Path folder = tmp.resolve("folder");
+    Phantom.generate(new Phantom.Options(folder, 1, 9, StudyPlan.Style.INTERNAL, 8, false, false));
+    Path both = tmp.resolve("both.json");
+    CliRun combined = validate(data, bundle, both, "--data", folder.toString());
+    assertEquals(0, combined.exit(), combined.all());
+    JsonNode b = JSON.readTree(Files.readString(both)).path("data");
+    assertEquals(2, b.path("studies").asInt(), b.toString());
+    assertEquals("folder", b.path("sources").get(0).path("kind").asText());
+    assertEquals("appliance", b.path("sources").get(1).path("kind").asText());
+    assertTrue(b.path("matched_slices").asInt() > 6, b.toString());
+    CliRun twice = validate(data, bundle, both, "--data", phantom.toString());
+    assertEquals(2, twice.exit(), twice.all());
+    assertTrue(twice.err().contains("is labelled both in " + phantom), twice.all());
+
     // adapt reads the same slices and keeps its guard rails: one study is too few.
     CliRun adapt =
         CliRun.run(
