@@ -8,9 +8,6 @@ import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.roi.BoxFileException;
 import io.cordwatch.roi.SuppliedBoxes;
-import java.io.IOException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,15 +17,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
- * Collects the embeddings of a site's graded slices: each folder holds DICOM files and a labels.csv
- * with the reference grade and canal box of each graded slice. Every series is graded whole, as the
- * appliance grades it (its intensity window comes from all its slices), with the labelled boxes as
- * the box source; the backbone's embedding of each labelled slice is kept with its grade. A
- * labelled slice that yields no embedding (file missing or unreadable, box unusable) is counted,
- * not enrolled.
+ * Collects the embeddings of a site's graded slices ({@link LabelledStudies}: a folder's DICOM
+ * files and labels.csv, or the slices clinicians decided on an appliance). Every series is graded
+ * whole, as the appliance grades it (its intensity window comes from all its slices), with the
+ * labelled boxes as the box source; the backbone's embedding of each labelled slice is kept with
+ * its grade. A labelled slice that yields no embedding (file missing or unreadable, box unusable)
+ * is counted, not enrolled.
  */
 public final class Enrolment {
   private Enrolment() {}
@@ -36,8 +32,8 @@ public final class Enrolment {
   /**
    * What was enrolled.
    *
-   * @param slices the enrolled slices, in folder, study and series order
-   * @param labelled slices with a reference grade in the folders' labels.csv files
+   * @param slices the enrolled slices, in source, study and series order
+   * @param labelled slices with a reference grade in the sources' labels
    * @param studies distinct studies among the enrolled slices
    */
   public record Enrolled(List<EnrolledSlice> slices, int labelled, int studies) {
@@ -50,32 +46,38 @@ public final class Enrolment {
   /**
    * @param selected whether the appliance would grade a series with these instances (its series
    *     selection rules): only such series are enrolled, so a site's T1 or sagittal slices never
-   *     become prototypes of an axial T2 model
+   *     become prototypes of an axial T2 model; series an appliance already chose ({@link
+   *     LabelledStudies#preselected()}) are taken as they are
    * @param log progress lines (folder names and counts only: no patient data)
-   * @throws AdaptException naming a folder or labels file that cannot be used
+   * @throws AdaptException naming a source or labels that cannot be used
    */
   public static Enrolled collect(
       Bundle bundle,
       BackboneEngine engine,
-      List<Path> folders,
+      List<LabelledStudies> sources,
       Predicate<List<InstanceFacts>> selected,
       Consumer<String> log) {
     List<EnrolledSlice> out = new ArrayList<>();
     int labelled = 0;
-    for (Path folder : folders) {
-      Path csv = folder.resolve("labels.csv");
-      if (!Files.isRegularFile(csv)) {
-        throw new AdaptException(folder + ": no labels.csv (reference grades and canal boxes)");
-      }
-      Map<LocalLabels.Key, LocalLabels.Label> labels = LocalLabels.read(csv, bundle.classes());
+    Map<LocalLabels.Key, String> labelledIn = new java.util.HashMap<>();
+    for (LabelledStudies source : sources) {
+      Map<LocalLabels.Key, LocalLabels.Label> labels =
+          LocalLabels.read(source.labelsName(), source.labelsCsv(), bundle.classes());
       labelled += labels.size();
+      for (LocalLabels.Key k : labels.keySet()) {
+        String before = labelledIn.putIfAbsent(k, source.name());
+        if (before != null) {
+          throw new AdaptException(
+              LabelledStudies.labelledTwice(k.sopInstanceUid(), k.frame(), before, source.name()));
+        }
+      }
       SuppliedBoxes boxes;
       try {
-        boxes = SuppliedBoxes.load(csv);
+        boxes = source.boxes();
       } catch (BoxFileException e) {
         throw new AdaptException(e.getMessage(), e);
       }
-      Map<String, Map<String, List<Item>>> studies = bySeries(folder);
+      Map<String, Map<String, List<Item>>> studies = bySeries(source.files());
       int before = out.size();
       SeriesGrader grader =
           new SeriesGrader(
@@ -92,7 +94,7 @@ public final class Enrolment {
       for (Map.Entry<String, Map<String, List<Item>>> st : studies.entrySet()) {
         for (Map.Entry<String, List<Item>> se : st.getValue().entrySet()) {
           List<Item> items = se.getValue();
-          if (!selected.test(items.stream().map(Item::facts).toList())) {
+          if (!source.preselected() && !selected.test(items.stream().map(Item::facts).toList())) {
             skipped++;
             continue;
           }
@@ -105,13 +107,14 @@ public final class Enrolment {
         }
       }
       if (skipped > 0) {
-        log.accept(folder + ": " + skipped + " series not selected for grading, not enrolled");
+        log.accept(
+            source.name() + ": " + skipped + " series not selected for grading, not enrolled");
       }
       log.accept(
           String.format(
               Locale.ROOT,
               "%s: %d of %d labelled slices enrolled from %d studies",
-              folder,
+              source.name(),
               out.size() - before,
               labels.size(),
               out.subList(before, out.size()).stream()
@@ -125,15 +128,9 @@ public final class Enrolment {
 
   private record Item(Path file, InstanceFacts facts) {}
 
-  /** The folder's DICOM files by study and series (in UID order, so runs repeat). */
-  private static Map<String, Map<String, List<Item>>> bySeries(Path folder) {
+  /** The DICOM files among {@code files} by study and series (in UID order, so runs repeat). */
+  private static Map<String, Map<String, List<Item>>> bySeries(List<Path> files) {
     Map<String, Map<String, List<Item>>> studies = new TreeMap<>();
-    List<Path> files;
-    try (Stream<Path> s = Files.walk(folder, FileVisitOption.FOLLOW_LINKS)) {
-      files = s.filter(Files::isRegularFile).sorted().toList();
-    } catch (IOException e) {
-      throw new AdaptException(folder + ": cannot list: " + e.getMessage(), e);
-    }
     for (Path f : files) {
       String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
       if (name.endsWith(".csv") || name.endsWith(".xml") || name.endsWith(".png")) {

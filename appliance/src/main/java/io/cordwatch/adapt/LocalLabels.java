@@ -3,9 +3,7 @@ package io.cordwatch.adapt;
 import io.cordwatch.roi.LabelFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.StringReader;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +21,14 @@ final class LocalLabels {
   record Label(String study, int classIndex) {}
 
   /**
+   * @param csv what errors name as the file
+   * @param text the labels.csv's text
    * @param classes the bundle's class names; a grade outside them is refused with its line
    * @throws AdaptException naming the file and line
    */
-  static Map<Key, Label> read(Path csv, List<String> classes) {
+  static Map<Key, Label> read(String csv, String text, List<String> classes) {
     Map<Key, Label> out = new HashMap<>();
-    try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+    try (BufferedReader in = new BufferedReader(new StringReader(text))) {
       String header = in.readLine();
       if (header == null) {
         throw new AdaptException(csv + ": empty file, expected a header line");
@@ -69,7 +69,7 @@ final class LocalLabels {
     return out;
   }
 
-  private static int column(Path csv, List<String> names, String name) {
+  private static int column(String csv, List<String> names, String name) {
     int i = names.indexOf(name);
     if (i < 0) {
       throw new AdaptException(csv + ": header has no '" + name + "' column");

@@ -6,9 +6,18 @@
  * io.cordwatch.adapt.Shrinkage}), the result is cross-validated by study against the parent on the
  * same held-out slices ({@link io.cordwatch.adapt.CrossValidation}) and refused with the figures
  * when it is worse ({@link io.cordwatch.adapt.Adaptation}). An accepted adaptation is a new bundle
- * naming its parent; the parent is never changed.
+ * naming its parent; the parent is never changed. The same site data serves local validation
+ * ({@code cordwatch validate}): the site operating point ({@link
+ * io.cordwatch.adapt.OperatingPoint}).
  *
- * <p>Depends on {@code infer}, {@code grade}, {@code roi}, {@code dicom} and {@code stats}; nothing
- * depends on it but {@code cli}.
+ * <p>Site data comes as {@link io.cordwatch.adapt.LabelledStudies}: a folder of DICOM files with a
+ * labels.csv ({@link io.cordwatch.adapt.LabelledFolder}), or the slices an appliance's clinicians
+ * confirmed or corrected, read from its data directory without disturbing it ({@link
+ * io.cordwatch.adapt.ReviewedStudies}: the current slice decisions as reference, the spooled
+ * instances of their series, the boxes grading used; study decisions are counted, never turned into
+ * slice labels). Validation and enrolment take either through the same code.
+ *
+ * <p>Depends on {@code infer}, {@code grade}, {@code roi}, {@code dicom}, {@code stats} and {@code
+ * store} (read only, through {@code store.IndexSnapshot}); nothing depends on it but {@code cli}.
  */
 package io.cordwatch.adapt;

@@ -5,6 +5,8 @@ import io.cordwatch.adapt.Adaptation;
 import io.cordwatch.adapt.CrossValidation;
 import io.cordwatch.adapt.Enrolment;
 import io.cordwatch.adapt.Figures;
+import io.cordwatch.adapt.LabelledStudies;
+import io.cordwatch.adapt.ReviewedStudies;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleException;
@@ -38,8 +40,9 @@ import picocli.CommandLine.Spec;
           + " with the figures, when it is worse (docs/adaptation.md). The parent is not changed.",
       "Each --data folder holds DICOM files and a labels.csv with the reference grade and canal"
           + " box of each graded slice (as 'cordwatch phantom' writes, or as exported from the"
-          + " results view). Exit status 0 when the new bundle was written, 3 when refused by a"
-          + " guard rail, 2 for bad input, 1 when the engine failed."
+          + " results view); --data-dir takes the slices clinicians reviewed on an appliance"
+          + " instead (or as well). Exit status 0 when the new bundle was written, 3 when refused"
+          + " by a guard rail, 2 for bad input or no data, 1 when the engine failed."
     })
 final class AdaptCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -49,10 +52,18 @@ final class AdaptCommand implements Callable<Integer> {
 
   @Option(
       names = "--data",
-      required = true,
       paramLabel = "DIR",
       description = "Folder of graded slices (repeatable).")
-  List<Path> data;
+  List<Path> data = List.of();
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DATA",
+      description =
+          "An appliance's data directory: the slices its clinicians confirmed or corrected in the"
+              + " results view, with the boxes its grading used. Read only; the appliance may keep"
+              + " running (repeatable; combines with --data).")
+  List<Path> dataDirs = List.of();
 
   @Option(
       names = "--test",
@@ -109,17 +120,25 @@ final class AdaptCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (data.isEmpty() && dataDirs.isEmpty()) {
+      err.println(
+          "cordwatch adapt: no data: give --data DIR (a folder of graded slices) or --data-dir"
+              + " DATA (an appliance's data directory), or both");
+      return 2;
+    }
     try {
       Adaptation rule =
           new Adaptation(priorWeight, minPerGrade, minStudies, folds, sensitivityTolerance, seed);
       Bundle parent = Bundles.load(bundle);
+      List<LabelledStudies> sources = LabelledStudies.of(data, dataDirs);
+      List<LabelledStudies> testSources = LabelledStudies.of(test, List.of());
       Enrolment.Enrolled enrolled;
       Enrolment.Enrolled testSlices = null;
       try (BackboneEngine engine = Bundles.openEngine(parent)) {
         SeriesSelector selector = GradeCommand.defaultSelector();
-        enrolled = enrol(parent, engine, selector, data, "adapt: ", err);
-        if (!test.isEmpty()) {
-          testSlices = enrol(parent, engine, selector, test, "adapt: test: ", err);
+        enrolled = enrol(parent, engine, selector, sources, "adapt: ", err);
+        if (!testSources.isEmpty()) {
+          testSlices = enrol(parent, engine, selector, testSources, "adapt: test: ", err);
         }
       }
       if (enrolled.missing() > 0) {
@@ -152,7 +171,7 @@ final class AdaptCommand implements Callable<Integer> {
               name != null ? name : parent.name() + "-adapted",
               r.fit().prototypes(),
               r.fit().oodScale(),
-              provenance(parent, r, enrolled));
+              provenance(parent, r, sources));
       o.printf(
           Locale.ROOT,
           "wrote %s (%s): prototypes re-enrolled from %d slices of %d studies, per grade %s%n",
@@ -178,13 +197,13 @@ final class AdaptCommand implements Callable<Integer> {
       Bundle parent,
       BackboneEngine engine,
       SeriesSelector selector,
-      List<Path> folders,
+      List<LabelledStudies> sources,
       String prefix,
       PrintWriter err) {
     return Enrolment.collect(
         parent,
         engine,
-        folders,
+        sources,
         facts -> selector.decide(facts).selected(),
         line -> err.println(prefix + line));
   }
@@ -219,7 +238,8 @@ final class AdaptCommand implements Callable<Integer> {
     return b.toString();
   }
 
-  private Provenance provenance(Bundle parent, Adaptation.Outcome r, Enrolment.Enrolled e) {
+  private Provenance provenance(
+      Bundle parent, Adaptation.Outcome r, List<LabelledStudies> sources) {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("adapt_slices", (double) r.slices());
     m.put("adapt_studies", (double) r.studies());
@@ -234,7 +254,7 @@ final class AdaptCommand implements Callable<Integer> {
             parent.provenance().trainingData(),
             r.slices(),
             r.studies(),
-            String.join(", ", data.stream().map(p -> p.getFileName().toString()).toList())),
+            String.join(", ", sources.stream().map(AdaptCommand::dataName).toList())),
         LocalDate.now(),
         m,
         false,
@@ -242,6 +262,17 @@ final class AdaptCommand implements Callable<Integer> {
             + parent.name()
             + "; not for clinical use until validated on the site's own readers",
         null);
+  }
+
+  /** How provenance names data: a folder by its name, an appliance's reviews with their dates. */
+  private static String dataName(LabelledStudies s) {
+    if (s instanceof ReviewedStudies r) {
+      return "slices reviewed on the appliance, decided "
+          + r.summary().firstDecision()
+          + " to "
+          + r.summary().lastDecision();
+    }
+    return Path.of(s.name()).getFileName().toString();
   }
 
   private static void put(Map<String, Double> m, String prefix, Figures f) {

@@ -200,7 +200,12 @@ final class Evaluation {
 
   /** Reads a labels.csv: header with sop_instance_uid and grade, optional frame and study UID. */
   static List<Slice> readLabels(Path file) throws InputException {
-    return readCsv(file, true);
+    return readCsv(file, read(file), true);
+  }
+
+  /** Reads labels.csv text; errors name {@code name} as the file. */
+  static List<Slice> readLabels(String name, String text) throws InputException {
+    return readCsv(Path.of(name), text, true);
   }
 
   /** Reads predictions: a {@code cordwatch grade --json} document or a CSV. */
@@ -209,7 +214,7 @@ final class Evaluation {
     if (text.stripLeading().startsWith("{")) {
       return readGradeDocument(file, text);
     }
-    return readCsv(file, false);
+    return readCsv(file, text, false);
   }
 
   /**
@@ -227,8 +232,9 @@ final class Evaluation {
     }
   }
 
-  private static List<Slice> readCsv(Path file, boolean reference) throws InputException {
-    List<String> lines = read(file).lines().toList();
+  private static List<Slice> readCsv(Path file, String text, boolean reference)
+      throws InputException {
+    List<String> lines = text.lines().toList();
     if (lines.isEmpty()) {
       throw new InputException(file + ": empty, expected a header line");
     }

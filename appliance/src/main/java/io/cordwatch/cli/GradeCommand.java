@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -175,6 +176,19 @@ final class GradeCommand implements Callable<Integer> {
    */
   static Graded gradeAll(
       SeriesGrader grader, List<Path> files, List<String> notRead, Progress progress) {
+    return gradeAll(grader, files, notRead, progress, defaultSelector()::decide);
+  }
+
+  /**
+   * {@link #gradeAll(SeriesGrader, List, List, Progress)} with the series chosen by {@code select}
+   * instead of the default selection rules.
+   */
+  static Graded gradeAll(
+      SeriesGrader grader,
+      List<Path> files,
+      List<String> notRead,
+      Progress progress,
+      Function<List<InstanceFacts>, SeriesDecision> select) {
     // study -> series -> files, in a stable order
     Map<String, Map<String, List<Item>>> studies = new LinkedHashMap<>();
     for (Path f : files) {
@@ -192,7 +206,6 @@ final class GradeCommand implements Callable<Integer> {
       }
     }
 
-    SeriesSelector selector = defaultSelector();
     List<StudyOut> studyOut = new ArrayList<>();
     boolean engineFailed = false;
     for (Map.Entry<String, Map<String, List<Item>>> st : studies.entrySet()) {
@@ -208,7 +221,7 @@ final class GradeCommand implements Callable<Integer> {
       for (Map.Entry<String, List<Item>> se : ordered) {
         List<Item> items = se.getValue();
         InstanceFacts first = items.getFirst().facts();
-        SeriesDecision d = selector.decide(items.stream().map(Item::facts).toList());
+        SeriesDecision d = select.apply(items.stream().map(Item::facts).toList());
         Verdict verdict = null;
         List<SliceResult> slices = List.of();
         String error = null;

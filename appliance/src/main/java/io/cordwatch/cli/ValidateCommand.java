@@ -2,6 +2,7 @@ package io.cordwatch.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cordwatch.adapt.AdaptException;
+import io.cordwatch.adapt.LabelledStudies;
 import io.cordwatch.adapt.OperatingPoint;
 import io.cordwatch.dicom.DicomReadException;
 import io.cordwatch.dicom.ScannerFacts;
@@ -15,6 +16,7 @@ import io.cordwatch.infer.EngineException;
 import io.cordwatch.roi.BoxFileException;
 import io.cordwatch.roi.ConfiguredBoxes;
 import io.cordwatch.stats.Dichotomous;
+import io.cordwatch.study.SeriesDecision;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -43,9 +45,14 @@ import picocli.CommandLine.Spec;
           + " calibration, and the site's own P(high) threshold for --target-sensitivity with the"
           + " interval its data allows (docs/adaptation.md).",
       "Each --data folder holds DICOM studies and a labels.csv (reference grade and canal box per"
-          + " slice). Exit status 0 reported, 2 bad input, 1 engine failure."
+          + " slice); --data-dir takes the reviewed slices of an appliance instead (or as well)."
+          + " Exit status 0 reported, 2 bad input or no data, 1 engine failure."
     })
 final class ValidateCommand implements Callable<Integer> {
+  /** The series an appliance already chose by its own rules: graded as they are. */
+  private static final SeriesDecision CHOSEN_ON_THE_APPLIANCE =
+      new SeriesDecision(true, "selected: graded on the appliance", List.of());
+
   @Spec CommandSpec spec;
 
   @Option(names = "--bundle", paramLabel = "B", description = "Bundle (default: the shipped one).")
@@ -53,17 +60,25 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Option(
       names = "--data",
-      required = true,
       paramLabel = "DIR",
-      description = "Folder of labelled studies (repeatable).")
-  List<Path> data;
+      description = "Folder of labelled studies: DICOM files and a labels.csv (repeatable).")
+  List<Path> data = List.of();
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DATA",
+      description =
+          "An appliance's data directory (its data-dir setting): the slices its clinicians"
+              + " confirmed or corrected in the results view, graded again from its spool. Read"
+              + " only; the appliance may keep running (repeatable; combines with --data).")
+  List<Path> dataDirs = List.of();
 
   @Option(
       names = "--boxes",
       paramLabel = "SOURCE",
       description =
-          "supplied (the labels' canal boxes) or localizer (the bundle's); default"
-              + " ${DEFAULT-VALUE}.")
+          "supplied (the boxes that come with the data: a folder's labels.csv, the boxes an"
+              + " appliance graded with) or localizer (the bundle's); default ${DEFAULT-VALUE}.")
   String boxes = "localizer";
 
   @Option(
@@ -87,13 +102,20 @@ final class ValidateCommand implements Callable<Integer> {
       return 2;
     }
     try {
+      if (data.isEmpty() && dataDirs.isEmpty()) {
+        err.println(
+            "cordwatch validate: no data: give --data DIR (a folder of labelled studies) or"
+                + " --data-dir DATA (an appliance's data directory), or both");
+        return 2;
+      }
+      List<LabelledStudies> sources = LabelledStudies.of(data, dataDirs);
       Path bp = bundlePath != null ? bundlePath : ShippedBundle.find().orElse(null);
       if (bp == null) {
         err.println("cordwatch validate: no --bundle given and no shipped demo bundle found");
         return 2;
       }
       Bundle bundle = Bundles.load(bp);
-      SiteData site = grade(bundle, err);
+      SiteData site = grade(bundle, sources, err);
       Evaluation.Result r =
           Evaluation.evaluate(
               site.reference(),
@@ -102,7 +124,7 @@ final class ValidateCommand implements Callable<Integer> {
                   GradeCommand.JSON.writeValueAsString(
                       new GradeCommand.Document(site.model(), site.studies(), site.notRead()))));
       ValidationReport report =
-          ValidationReport.of(bundle, bp, data, boxes, site, r, operatingPoint(r));
+          ValidationReport.of(bundle, bp, sources, boxes, site, r, operatingPoint(r));
       report.text(out);
       if (json != null) {
         Files.writeString(json, report.json(), StandardCharsets.UTF_8);
@@ -143,20 +165,25 @@ final class ValidateCommand implements Callable<Integer> {
       Map<String, ScannerFacts> scanners,
       List<Double> ood) {}
 
-  private SiteData grade(Bundle bundle, PrintWriter err) throws Evaluation.InputException {
+  private SiteData grade(Bundle bundle, List<LabelledStudies> sources, PrintWriter err)
+      throws Evaluation.InputException {
     List<Evaluation.Slice> reference = new ArrayList<>();
     List<GradeCommand.StudyOut> studies = new ArrayList<>();
     List<String> notRead = new ArrayList<>();
     Map<String, ScannerFacts> scanners = new java.util.HashMap<>();
     io.cordwatch.grade.Verdict.Model model = null;
-    for (Path dir : data) {
-      Path labels = dir.resolve("labels.csv");
-      if (!Files.isRegularFile(labels)) {
-        throw new AdaptException(dir + ": no labels.csv (reference grades and canal boxes)");
+    Map<Evaluation.Key, String> labelledIn = new java.util.HashMap<>();
+    for (LabelledStudies source : sources) {
+      for (Evaluation.Slice l : Evaluation.readLabels(source.labelsName(), source.labelsCsv())) {
+        String before = labelledIn.putIfAbsent(l.key(), source.name());
+        if (before != null) {
+          throw new AdaptException(
+              LabelledStudies.labelledTwice(
+                  l.key().sopInstanceUid(), l.key().frame(), before, source.name()));
+        }
+        reference.add(l);
       }
-      reference.addAll(Evaluation.readLabels(labels));
-      InputFiles input = InputFiles.collect(List.of(dir), "cordwatch validate", err);
-      for (Path f : input.files()) {
+      for (Path f : source.files()) {
         try {
           ScannerFacts facts = ScannerFacts.read(f);
           if (facts.sopInstanceUid() != null) {
@@ -167,18 +194,25 @@ final class ValidateCommand implements Callable<Integer> {
         }
       }
       try (ConfiguredBoxes b =
-              ConfiguredBoxes.open(bundle, boxes.equals("supplied") ? labels : null);
+              ConfiguredBoxes.openWith(bundle, boxes.equals("supplied") ? source.boxes() : null);
           BackboneEngine engine = Bundles.openEngine(bundle)) {
         SeriesGrader grader = new SeriesGrader(bundle, engine, b.source());
         model = grader.model();
         GradeCommand.Graded g =
             GradeCommand.gradeAll(
                 grader,
-                input.files(),
+                source.files(),
                 notRead,
                 (done, total) ->
-                    err.printf(Locale.ROOT, "validate: %s: %d/%d studies%n", dir, done, total));
-        studies.addAll(g.studies());
+                    err.printf(
+                        Locale.ROOT, "validate: %s: %d/%d studies%n", source.name(), done, total),
+                source.preselected()
+                    ? facts -> CHOSEN_ON_THE_APPLIANCE
+                    : GradeCommand.defaultSelector()::decide);
+        for (GradeCommand.StudyOut st : g.studies()) {
+          studies.add(
+              new GradeCommand.StudyOut(source.studyName(st.studyInstanceUid()), st.series()));
+        }
       }
     }
     List<Double> ood = new ArrayList<>();

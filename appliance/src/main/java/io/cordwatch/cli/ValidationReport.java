@@ -1,6 +1,8 @@
 package io.cordwatch.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cordwatch.adapt.LabelledFolder;
+import io.cordwatch.adapt.LabelledStudies;
 import io.cordwatch.adapt.OperatingPoint;
 import io.cordwatch.dicom.ScannerFacts;
 import io.cordwatch.grade.Verdict;
@@ -23,9 +25,12 @@ import java.util.TreeMap;
 /**
  * The {@code cordwatch validate} report in its three forms (text, JSON, HTML): the evaluation of
  * {@code cordwatch evaluate} plus what a site's local validation needs besides: which bundle (name,
- * SHA-256 of its manifest) and which data (folders, counts, study dates), agreement per scanner,
- * series verdicts with the indeterminate rate, the OOD score distribution, and the site's own
- * operating point. No patient names or IDs appear; study dates do (the report stays on the box).
+ * SHA-256 of its manifest) and which data (folders, counts, study dates; for an appliance's reviews
+ * what they cover: studies, series, slices, confirmed and corrected, how many reviewers, the dates
+ * of the decisions, and what was left out), agreement per scanner, series verdicts with the
+ * indeterminate rate, the OOD score distribution, and the site's own operating point. No patient or
+ * user names or IDs appear (an appliance's studies go by their tags); study dates do (the report
+ * stays on the box).
  */
 record ValidationReport(
     Map<String, Object> bundle,
@@ -39,7 +44,7 @@ record ValidationReport(
   static ValidationReport of(
       Bundle b,
       Path bundlePath,
-      List<Path> folders,
+      List<LabelledStudies> sources,
       String boxes,
       ValidateCommand.SiteData site,
       Evaluation.Result r,
@@ -70,7 +75,10 @@ record ValidationReport(
     byScanner.forEach((k, v) -> perScanner.put(k, ValidateCommand.perScanner(v)));
 
     Map<String, Object> data = new LinkedHashMap<>();
-    data.put("folders", folders.stream().map(Path::toString).toList());
+    data.put(
+        "folders",
+        sources.stream().filter(s -> s instanceof LabelledFolder).map(s -> s.name()).toList());
+    data.put("sources", sources.stream().map(LabelledStudies::describe).toList());
     data.put("boxes", boxes);
     data.put("reference_slices", r.referenceSlices());
     data.put("matched_slices", r.matched().size());
@@ -125,6 +133,9 @@ record ValidationReport(
         data.get("first_study_date"),
         data.get("last_study_date"),
         data.get("boxes"));
+    for (String line : sourceLines()) {
+      out.println("  " + line);
+    }
     var c = evaluation.checks().clustered();
     out.printf(
         Locale.ROOT,
@@ -202,7 +213,11 @@ record ValidationReport(
         .append(esc(String.valueOf(data.get("last_study_date"))))
         .append(", canal boxes ")
         .append(esc(String.valueOf(data.get("boxes"))))
-        .append(".</p>\n");
+        .append(".</p>\n<ul>\n");
+    for (String line : sourceLines()) {
+      h.append("<li>").append(esc(line)).append("</li>\n");
+    }
+    h.append("</ul>\n");
     h.append("<table><caption>Agreement per scanner (slices, high vs low)</caption>")
         .append("<tr><th class=\"l\">Scanner</th><th>n</th><th>AC1</th><th class=\"l\"></th>")
         .append("<th>Sensitivity</th><th>Specificity</th></tr>\n");
@@ -242,6 +257,41 @@ record ValidationReport(
     return end < 0
         ? evaluationHtml + h
         : evaluationHtml.substring(0, end) + h + evaluationHtml.substring(end);
+  }
+
+  /** One line per source of data: a folder, or what an appliance's reviews cover. */
+  List<String> sourceLines() {
+    List<String> out = new ArrayList<>();
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> sources = (List<Map<String, Object>>) data.get("sources");
+    for (Map<String, Object> d : sources) {
+      if (!"appliance".equals(d.get("kind"))) {
+        out.add("folder " + d.get("folder") + " (labels.csv)");
+        continue;
+      }
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "appliance %s: %s slice decisions (%s confirmed, %s corrected) by %s reviewer(s),"
+                  + " decided %s to %s (UTC), on %s series of %s studies; not used: %s study"
+                  + " decision(s) (a study grade names no single slice) and %s graded series of"
+                  + " those studies without a slice decision; canal boxes: %s",
+              d.get("data_dir"),
+              d.get("slices"),
+              d.get("confirmed"),
+              d.get("corrected"),
+              d.get("reviewers"),
+              d.get("first_decision"),
+              d.get("last_decision"),
+              d.get("series"),
+              d.get("studies"),
+              d.get("study_decisions_not_used"),
+              d.get("unreviewed_series_not_used"),
+              "supplied".equals(data.get("boxes"))
+                  ? "the " + d.get("stored_boxes") + " its grading used (stored with the results)"
+                  : "this bundle's localizer"));
+    }
+    return out;
   }
 
   private static String band(Interval i) {

@@ -4,8 +4,11 @@
  * on an appliance through {@code app.BundleLifecycle}), phantom, realspine, agreement, evaluate,
  * profile, user and token (accounts and API tokens, through {@code auth}), backup and restore (of
  * the data directory, through {@code store}), retention (what the retention rules remove now, shown
- * or applied, through {@code retention}). Commands parse flags, call the stages and print; they
- * contain no pipeline logic, so everything they do is also reachable from tests.
+ * or applied, through {@code retention}), validate and adapt (local validation and prototype
+ * re-enrolment through {@code adapt}, from labelled folders or, with {@code --data-dir}, from the
+ * slices a box's clinicians reviewed, read from its data directory while it runs). Commands parse
+ * flags, call the stages and print; they contain no pipeline logic, so everything they do is also
+ * reachable from tests.
  *
  * <p>Owns: argument parsing, the one error policy of every entry point ({@link
  * io.cordwatch.cli.Main#execute}), and printing. May not touch: pipeline logic or benchmarks;

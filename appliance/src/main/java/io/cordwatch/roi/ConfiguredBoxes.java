@@ -32,7 +32,16 @@ public final class ConfiguredBoxes implements AutoCloseable {
    */
   public static ConfiguredBoxes open(Bundle bundle, Path supplied) {
     Objects.requireNonNull(bundle, "bundle");
-    SuppliedBoxes boxes = supplied == null ? null : SuppliedBoxes.load(supplied);
+    return openWith(bundle, supplied == null ? null : SuppliedBoxes.load(supplied));
+  }
+
+  /**
+   * Like {@link #open(Bundle, Path)}, with boxes already loaded.
+   *
+   * @param boxes the supplied boxes; null for none
+   */
+  public static ConfiguredBoxes openWith(Bundle bundle, SuppliedBoxes boxes) {
+    Objects.requireNonNull(bundle, "bundle");
     LocalizerBoxes model = bundle.localizer().isPresent() ? LocalizerBoxes.open(bundle) : null;
     String from =
         boxes == null

@@ -87,6 +87,25 @@ public final class SuppliedBoxes implements BoxSource {
     return new SuppliedBoxes(out, description);
   }
 
+  /**
+   * Boxes of named slices and frames (for example those an appliance stored with its results).
+   *
+   * @throws BoxFileException when two different boxes name the same instance and frame
+   */
+  public static SuppliedBoxes of(List<SliceBox> slices, String description) {
+    Map<Key, CanalBox> out = new HashMap<>();
+    for (SliceBox s : slices) {
+      CanalBox before = out.put(new Key(s.sopInstanceUid(), s.frame()), s.box());
+      if (before != null && !before.equals(s.box())) {
+        throw new BoxFileException(
+            Path.of(description),
+            0,
+            "two different boxes for instance " + s.sopInstanceUid() + " frame " + s.frame());
+      }
+    }
+    return new SuppliedBoxes(out, description);
+  }
+
   @Override
   public Optional<CanalBox> box(String sopInstanceUid, int frame) {
     return Optional.ofNullable(boxes.get(new Key(sopInstanceUid, frame)));

@@ -19,6 +19,10 @@
  * io.cordwatch.store.JobState} and {@link io.cordwatch.store.SeriesDecision}; SQL binds them, never
  * spells them.
  *
+ * <p>{@link io.cordwatch.store.IndexSnapshot} reads an index from another process (the CLI while
+ * the appliance runs or after it stopped): read-only, never migrated, one read transaction, nothing
+ * created beside a stopped box's index.
+ *
  * <p>Owns: the schema and every SQL statement. Other stages call its methods; none of them writes
  * SQL. It keeps the data, not the pipeline's decisions: what to grade again when supplied canal
  * boxes change is the grading stage's {@link io.cordwatch.store.BoxChangePolicy}, which the store

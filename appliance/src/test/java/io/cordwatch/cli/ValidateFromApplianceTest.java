@@ -1,0 +1,384 @@
+package io.cordwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.app.Appliance;
+import io.cordwatch.auth.Role;
+import io.cordwatch.config.Settings;
+import io.cordwatch.dicom.Uids;
+import io.cordwatch.grade.bilsky.Grade;
+import io.cordwatch.infer.TorchFixture;
+import io.cordwatch.phantom.Phantom;
+import io.cordwatch.phantom.StudyPlan;
+import io.cordwatch.receive.Peers;
+import io.cordwatch.receive.RunningAppliance;
+import io.cordwatch.store.Index;
+import io.cordwatch.testing.Await;
+import io.cordwatch.testing.Credentials;
+import io.cordwatch.testing.Sha256;
+import io.cordwatch.testing.SkipPeers;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cordwatch validate --data-dir} on a box built the real way: an appliance with the test
+ * bundle grades two phantom studies sent by storescu, two clinicians sign in through the login form
+ * and confirm or correct slice grades (one slice twice) and study grades through the results view's
+ * review form. The confusion matrix must be the one those decisions imply (the reader's final grade
+ * against the model's grade the appliance showed when they decided), counted here from what was
+ * posted; the study nobody decided a slice of, and study decisions, must not count. It runs while
+ * the appliance serves and again after it stopped, which must leave the data directory untouched;
+ * {@code cordwatch adapt --data-dir} reads the same slices and keeps its guard rails.
+ */
+class ValidateFromApplianceTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> GRADES = Grade.labels();
+
+  @TempDir Path tmp;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void theConfusionMatrixIsTheOneTheCliniciansDecisionsImply() throws Exception {
+    SkipPeers.assumePeers("storescu");
+    Path bundle = tmp.resolve("bundle");
+    TorchFixture.bundle(bundle);
+    Path phantom = tmp.resolve("phantom");
+    Phantom.generate(
+        new Phantom.Options(phantom, 2, 5, StudyPlan.Style.INTERNAL, 12, false, false));
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(phantom)) {
+      files = s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
+    }
+    Path data = tmp.resolve("data");
+    Map<String, String> flags = RunningAppliance.flags(data);
+    flags.put("release-grace", "100ms");
+    flags.put("bundle", bundle.toString());
+    flags.put("allow-unsigned-bundles", "on"); // the test bundle is unsigned
+    flags.put("boxes", phantom.resolve("labels.csv").toString());
+
+    long[][] expected = new long[GRADES.size()][GRADES.size()];
+    String reviewed;
+    String other;
+    Path report = tmp.resolve("live.json");
+    try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
+      String base = "http://127.0.0.1:" + appliance.httpPort();
+      String token = Credentials.writeToken(appliance.index());
+      Credentials.user(appliance.index(), "reader.alpha", Role.CLINICIAN);
+      Credentials.user(appliance.index(), "reader.beta", Role.CLINICIAN);
+      Peers.Run sent = Peers.storescu(appliance.dicomPort(), "STORESCU", files);
+      assertEquals(files.size(), Peers.successes(sent), sent.output());
+      List<String> studies = gradedStudies(base, token);
+      reviewed = studies.get(0);
+      other = studies.get(1);
+
+      // The model's grade per slice, as the results show it to the reader.
+      Map<String, String> model = new TreeMap<>();
+      for (JsonNode se : get(base + "/api/v1/studies/" + reviewed, token).path("series")) {
+        for (JsonNode sl : se.path("slices")) {
+          if ("graded".equals(sl.path("status").asText())) {
+            model.put(sl.path("sop_instance_uid").asText(), sl.path("grade").asText());
+          }
+        }
+      }
+      List<String> sops = new ArrayList<>(model.keySet());
+      assertTrue(sops.size() >= 6, "graded slices: " + model);
+
+      Session alpha = login(base, "reader.alpha");
+      Session beta = login(base, "reader.beta");
+      Map<String, String> reference = new TreeMap<>();
+      for (int i = 0; i < 3; i++) {
+        alpha.review(reviewed, sops.get(i), "confirm", null);
+        reference.put(sops.get(i), model.get(sops.get(i)));
+      }
+      String g3 = otherThan(model.get(sops.get(3)), "3");
+      beta.review(reviewed, sops.get(3), "correct", g3);
+      reference.put(sops.get(3), g3);
+      String g4 = otherThan(model.get(sops.get(4)), "1a");
+      alpha.review(reviewed, sops.get(4), "correct", g4);
+      reference.put(sops.get(4), g4);
+      // Confirmed first, then corrected by a second reader: the latest decision counts.
+      alpha.review(reviewed, sops.get(5), "confirm", null);
+      String g5 = otherThan(model.get(sops.get(5)), "2");
+      beta.review(reviewed, sops.get(5), "correct", g5);
+      reference.put(sops.get(5), g5);
+      // Study decisions grade no slice; the other study has no slice decision at all.
+      alpha.review(reviewed, null, "correct", "3");
+      beta.review(other, null, "correct", "1b");
+      reference.forEach((sop, g) -> expected[GRADES.indexOf(g)][GRADES.indexOf(model.get(sop))]++);
+
+      CliRun live = validate(data, bundle, report);
+      assertEquals(0, live.exit(), live.all());
+      assertMatrix(expected, report, live);
+    }
+
+    JsonNode d = JSON.readTree(Files.readString(report));
+    JsonNode source = d.path("data").path("sources").get(0);
+    assertEquals("appliance", source.path("kind").asText());
+    assertEquals(1, source.path("studies").asInt(), source.toString());
+    assertEquals(1, source.path("series").asInt(), source.toString());
+    assertEquals(6, source.path("slices").asInt());
+    assertEquals(3, source.path("confirmed").asInt());
+    assertEquals(3, source.path("corrected").asInt());
+    assertEquals(2, source.path("reviewers").asInt());
+    assertEquals(2, source.path("study_decisions_not_used").asInt());
+    assertEquals(1, d.path("data").path("studies").asInt(), "the unreviewed study is not counted");
+    assertEquals(6, d.path("data").path("matched_slices").asInt());
+    JsonNode verdicts = d.path("series_verdicts");
+    assertEquals(
+        1,
+        verdicts.path("high").asInt()
+            + verdicts.path("low").asInt()
+            + verdicts.path("indeterminate").asInt(),
+        "only the reviewed series is graded: " + verdicts);
+    String text = Files.readString(report);
+    assertFalse(text.contains("reader."), "no reader's name in the report");
+    assertFalse(text.contains('"' + reviewed + '"'), "studies are named by their tag");
+    assertFalse(text.contains('"' + other + '"'));
+    assertTrue(text.contains('"' + Uids.tag(reviewed) + '"'), text);
+
+    // Stopped: the same figures, and the data directory exactly as the appliance left it.
+    Map<String, String> before = tree(data);
+    Path again = tmp.resolve("stopped.json");
+    Path html = tmp.resolve("stopped.html");
+    CliRun stopped = validate(data, bundle, again, "--html", html.toString());
+    assertEquals(0, stopped.exit(), stopped.all());
+    assertMatrix(expected, again, stopped);
+    assertEquals(before, tree(data), "validate wrote nothing in the data directory");
+    assertTrue(
+        stopped.out().contains("6 slice decisions (3 confirmed, 3 corrected) by 2 reviewer(s)"),
+        stopped.all());
+    assertTrue(stopped.out().contains("its grading used (stored with the results)"), stopped.all());
+    String page = Files.readString(html);
+    assertTrue(
+        page.contains("6 slice decisions (3 confirmed, 3 corrected)"), "HTML names the data");
+    assertFalse(page.contains("reader."), "no reader's name in the HTML report");
+
+    // With a labelled folder of other studies beside it: both count. The same studies twice:
+    // refused.
+    Path folder = tmp.resolve("folder");
+    Phantom.generate(new Phantom.Options(folder, 1, 9, StudyPlan.Style.INTERNAL, 8, false, false));
+    Path both = tmp.resolve("both.json");
+    CliRun combined = validate(data, bundle, both, "--data", folder.toString());
+    assertEquals(0, combined.exit(), combined.all());
+    JsonNode b = JSON.readTree(Files.readString(both)).path("data");
+    assertEquals(2, b.path("studies").asInt(), b.toString());
+    assertEquals("folder", b.path("sources").get(0).path("kind").asText());
+    assertEquals("appliance", b.path("sources").get(1).path("kind").asText());
+    assertTrue(b.path("matched_slices").asInt() > 6, b.toString());
+    CliRun twice = validate(data, bundle, both, "--data", phantom.toString());
+    assertEquals(2, twice.exit(), twice.all());
+    assertTrue(twice.err().contains("is labelled both in " + phantom), twice.all());
+
+    // adapt reads the same slices and keeps its guard rails: one study is too few.
+    CliRun adapt =
+        CliRun.run(
+            "adapt",
+            "--bundle",
+            bundle.toString(),
+            "--data-dir",
+            data.toString(),
+            "--out",
+            tmp.resolve("adapted").toString());
+    assertEquals(3, adapt.exit(), adapt.all());
+    assertTrue(adapt.err().contains("6 of 6 labelled slices enrolled from 1 studies"), adapt.all());
+    assertTrue(adapt.err().contains("refused: 1 studies; at least"), adapt.all());
+    assertFalse(Files.exists(tmp.resolve("adapted")), "nothing written when refused");
+  }
+
+  @Test
+  void aBoxWithoutSliceDecisionsIsRefusedSayingWhatIsMissing() {
+    Path nothing = tmp.resolve("nothing");
+    CliRun none = CliRun.run("validate", "--data-dir", nothing.toString());
+    assertEquals(2, none.exit(), none.all());
+    assertTrue(none.err().contains(nothing + ": no such folder"), none.all());
+
+    Path data = tmp.resolve("data");
+    CliRun noIndex = CliRun.run("validate", "--data-dir", tmp.toString());
+    assertEquals(2, noIndex.exit(), noIndex.all());
+    assertTrue(
+        noIndex.err().contains("no index.db here: not an appliance's data directory"),
+        noIndex.all());
+
+    Index.open(data.resolve("index.db")).close(); // an appliance that ran, nothing reviewed
+    CliRun empty = CliRun.run("validate", "--data-dir", data.toString());
+    assertEquals(2, empty.exit(), empty.all());
+    assertTrue(empty.err().contains("no slice decisions yet (0 study decision(s)"), empty.all());
+    assertTrue(empty.err().contains("Confirm or correct slice grades"), empty.all());
+
+    CliRun neither = CliRun.run("validate");
+    assertEquals(2, neither.exit(), neither.all());
+    assertTrue(neither.err().contains("give --data DIR"), neither.all());
+  }
+
+  private static CliRun validate(Path data, Path bundle, Path json, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "validate",
+                "--bundle",
+                bundle.toString(),
+                "--data-dir",
+                data.toString(),
+                "--boxes",
+                "supplied",
+                "--json",
+                json.toString()));
+    args.addAll(List.of(more));
+    return CliRun.run(args.toArray(String[]::new));
+  }
+
+  private static void assertMatrix(long[][] expected, Path report, CliRun run) throws IOException {
+    JsonNode slices = JSON.readTree(Files.readString(report)).path("evaluation").path("slices");
+    assertEquals(
+        GRADES, JSON.convertValue(slices.path("grades"), new TypeReference<List<String>>() {}));
+    long[][] actual = JSON.treeToValue(slices.path("confusion_matrix"), long[][].class);
+    for (int i = 0; i < expected.length; i++) {
+      for (int j = 0; j < expected.length; j++) {
+        assertEquals(
+            expected[i][j],
+            actual[i][j],
+            "reference " + GRADES.get(i) + ", model " + GRADES.get(j) + "\n" + run.all());
+      }
+    }
+  }
+
+  private static String otherThan(String modelGrade, String preferred) {
+    String g = preferred.equals(modelGrade) ? "0" : preferred;
+    assertNotEquals(modelGrade, g);
+    return g;
+  }
+
+  private List<String> gradedStudies(String base, String token) throws Exception {
+    List<String> out = new ArrayList<>();
+    Await.until(
+        "both phantom studies graded",
+        Duration.ofSeconds(180),
+        () -> {
+          JsonNode list = get(base + "/api/v1/studies?state=graded", token).path("studies");
+          if (list.size() < 2) {
+            return false;
+          }
+          list.forEach(s -> out.add(s.path("study_instance_uid").asText()));
+          return true;
+        });
+    return out.stream().sorted().toList();
+  }
+
+  private JsonNode get(String url, String token) {
+    HttpResponse<String> r =
+        send(Credentials.bearer(HttpRequest.newBuilder(URI.create(url)), token).GET().build());
+    assertEquals(200, r.statusCode(), r.body());
+    try {
+      return JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw new AssertionError(url + ": not JSON", e);
+    }
+  }
+
+  private HttpResponse<String> send(HttpRequest req) {
+    try {
+      return http.send(req, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError(req.uri() + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Signs in through the login form, as a browser does. */
+  private Session login(String base, String name) {
+    HttpResponse<String> res =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "name="
+                            + enc(name)
+                            + "&password="
+                            + enc(Credentials.PASSWORD)
+                            + "&next=%2F"))
+                .build());
+    assertEquals(303, res.statusCode(), res.body());
+    String cookie = res.headers().firstValue("Set-Cookie").orElseThrow();
+    return new Session(base, cookie.substring(0, cookie.indexOf(';')));
+  }
+
+  /** A signed-in reader posting the study page's review form. */
+  private final class Session {
+    private final String base;
+    private final String cookie;
+
+    Session(String base, String cookie) {
+      this.base = base;
+      this.cookie = cookie;
+    }
+
+    void review(String study, String sop, String decision, String grade) {
+      String page = "/studies/" + study;
+      HttpResponse<String> html =
+          send(
+              HttpRequest.newBuilder(URI.create(base + page))
+                  .header("Cookie", cookie)
+                  .GET()
+                  .build());
+      Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html.body());
+      assertTrue(m.find(), "the study page carries the CSRF token");
+      String form =
+          "csrf="
+              + enc(m.group(1))
+              + "&decision="
+              + decision
+              + (sop == null ? "" : "&sop=" + enc(sop) + "&frame=1")
+              + (grade == null ? "" : "&grade=" + enc(grade));
+      HttpResponse<String> res =
+          send(
+              HttpRequest.newBuilder(URI.create(base + page + "/reviews"))
+                  .header("Cookie", cookie)
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .header("Origin", "null")
+                  .POST(HttpRequest.BodyPublishers.ofString(form))
+                  .build());
+      assertEquals(303, res.statusCode(), form + "\n" + res.body());
+    }
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, String> tree(Path dir) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        out.put(dir.relativize(p).toString(), Sha256.of(p));
+      }
+    }
+    return out;
+  }
+}
