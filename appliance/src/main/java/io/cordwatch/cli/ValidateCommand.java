@@ -16,6 +16,7 @@ import io.cordwatch.infer.EngineException;
 import io.cordwatch.roi.BoxFileException;
 import io.cordwatch.roi.ConfiguredBoxes;
 import io.cordwatch.stats.Dichotomous;
+import io.cordwatch.store.PrivateFiles;
 import io.cordwatch.study.SeriesDecision;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -93,6 +94,22 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")
   Path json;
 
+  @Option(
+      names = "--keep",
+      description =
+          "Keep the report (HTML and JSON) on the box, under DATA/"
+              + KEPT
+              + "/ of the one --data-dir, where admins read it at /admin/validation. Run it as"
+              + " the appliance's user (sudo -u cordwatch) so the service can read it.")
+  boolean keep;
+
+  /** Where {@code --keep} puts reports; the admin page reads the same folder. */
+  static final String KEPT = "reports/validation";
+
+  private static final java.time.format.DateTimeFormatter KEPT_NAME =
+      java.time.format.DateTimeFormatter.ofPattern("'validation-'yyyyMMdd'T'HHmmss'Z'")
+          .withZone(java.time.ZoneOffset.UTC);
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -106,6 +123,13 @@ final class ValidateCommand implements Callable<Integer> {
         err.println(
             "cordwatch validate: no data: give --data DIR (a folder of labelled studies) or"
                 + " --data-dir DATA (an appliance's data directory), or both");
+        return 2;
+      }
+      if (keep && dataDirs.size() != 1) {
+        err.println(
+            "cordwatch validate: --keep needs exactly one --data-dir (the box whose admins read"
+                + " the report), got "
+                + dataDirs.size());
         return 2;
       }
       List<LabelledStudies> sources = LabelledStudies.of(data, dataDirs);
@@ -129,11 +153,26 @@ final class ValidateCommand implements Callable<Integer> {
       if (json != null) {
         Files.writeString(json, report.json(), StandardCharsets.UTF_8);
       }
+      String page = report.html(EvaluationHtml.render(r, "site labels", bundle.name()));
       if (html != null) {
+        Files.writeString(html, page, StandardCharsets.UTF_8);
+      }
+      if (keep) {
+        Path dir = PrivateFiles.createDirectories(dataDirs.getFirst().resolve(KEPT));
+        String stem = KEPT_NAME.format(java.time.Instant.now());
+        Path keptJson = dir.resolve(stem + ".json");
+        Path keptHtml = dir.resolve(stem + ".html");
+        // Made 0600 before a byte goes in: the report names the site's studies by tag.
         Files.writeString(
-            html,
-            report.html(EvaluationHtml.render(r, "site labels", bundle.name())),
+            Files.createFile(keptJson, PrivateFiles.fileAttributes()),
+            report.json(),
             StandardCharsets.UTF_8);
+        Files.writeString(
+            Files.createFile(keptHtml, PrivateFiles.fileAttributes()),
+            page,
+            StandardCharsets.UTF_8);
+        out.println(
+            "kept on the box: " + keptHtml + " and .json; admins see it at /admin/validation");
       }
       return 0;
     } catch (BundleException | BoxFileException | AdaptException e) {

@@ -36,6 +36,9 @@ final class AdminPage implements HttpService {
     h.raw(" add, disable, enable, set a password.</li>\n");
     h.raw("<li><a href=\"" + BundlesPage.PATH + "\">Model bundles</a>: which installed model");
     h.raw(" version grades the studies; make another one active, or roll back.</li>\n");
+    h.raw("<li><a href=\"" + ValidationReportsPage.PATH + "\">Validation reports</a>: the model");
+    h.raw(
+        " against this site's readers, as kept by <code>cordwatch validate --keep</code>.</li>\n");
     h.raw("</ul>\n<p class=\"meta\">Every change made on these pages is audited with your name.");
     h.raw("</p>\n</body>\n</html>\n");
     Replies.text(res, Status.OK_200, "text/html; charset=utf-8", h.toString());

@@ -182,6 +182,7 @@ public final class WebServer implements AutoCloseable {
         .register(new AdminPage(ctx))
         .register(new UsersPage(ctx))
         .register(new BundlesPage(ctx))
+        .register(new ValidationReportsPage(ctx))
         .register(new StatusPage(ctx))
         .any(Replies::notFound)
         .error(Exception.class, Replies::failed);

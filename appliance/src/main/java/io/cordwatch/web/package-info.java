@@ -14,12 +14,14 @@
  * auth.Users} as the CLI does) and model bundles at {@code /admin/bundles} ({@link
  * io.cordwatch.web.BundlesPage}: the model grading now, the installed versions, the activation
  * history, and make active or roll back behind a confirmation page, through {@link
- * io.cordwatch.web.BundleControl} as the CLI and the API do), the model bundle routes for admins
- * ({@link io.cordwatch.web.BundleApi}: list the installed versions, activate one, roll back), and
- * the sign-in pages ({@code /login}, {@code /logout}), on Helidon SE. The admin pages and routes
- * need a signed-in admin with the CSRF token, never a token ({@code RoutePolicy.Need.ADMIN}). When
- * the grading model is not signed by a trusted key, the status page and the results view say
- * UNSIGNED MODEL.
+ * io.cordwatch.web.BundleControl} as the CLI and the API do), the validation reports kept by {@code
+ * cordwatch validate --keep} at {@code /admin/validation} ({@link
+ * io.cordwatch.web.ValidationReportsPage}: read from the data directory's reports folder, never
+ * made by a request), the model bundle routes for admins ({@link io.cordwatch.web.BundleApi}: list
+ * the installed versions, activate one, roll back), and the sign-in pages ({@code /login}, {@code
+ * /logout}), on Helidon SE. The admin pages and routes need a signed-in admin with the CSRF token,
+ * never a token ({@code RoutePolicy.Need.ADMIN}). When the grading model is not signed by a trusted
+ * key, the status page and the results view say UNSIGNED MODEL.
  *
  * <p>Every request passes {@link io.cordwatch.web.Guard} first: hardening headers on every answer,
  * the Host allow-list (DNS rebinding), refusal of cross-site changes, who the request acts for (an

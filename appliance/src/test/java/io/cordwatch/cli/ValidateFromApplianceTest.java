@@ -193,6 +193,29 @@ class ValidateFromApplianceTest {
     assertEquals(2, twice.exit(), twice.all());
     assertTrue(twice.err().contains("is labelled both in " + phantom), twice.all());
 
+    // --keep leaves the report on the box for the admin page, private to the service's user.
+    CliRun kept = validate(data, bundle, tmp.resolve("kept.json"), "--keep");
+    assertEquals(0, kept.exit(), kept.all());
+    Path keptDir = data.resolve(ValidateCommand.KEPT);
+    List<String> keptNames;
+    try (var listing = Files.list(keptDir)) {
+      keptNames = listing.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    assertEquals(2, keptNames.size(), keptNames.toString());
+    assertTrue(
+        keptNames.getFirst().matches("validation-\\d{8}T\\d{6}Z\\.html"), keptNames.toString());
+    Path keptJson = keptDir.resolve(keptNames.get(1));
+    assertEquals(
+        Files.readString(tmp.resolve("kept.json")), Files.readString(keptJson), "the same report");
+    assertEquals(
+        "rw-------",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(keptJson)));
+    CliRun keepTwo =
+        validate(data, bundle, tmp.resolve("k2.json"), "--keep", "--data-dir", data.toString());
+    assertEquals(2, keepTwo.exit(), keepTwo.all());
+    assertTrue(keepTwo.err().contains("--keep needs exactly one --data-dir"), keepTwo.all());
+
     // adapt reads the same slices and keeps its guard rails: one study is too few.
     CliRun adapt =
         CliRun.run(
