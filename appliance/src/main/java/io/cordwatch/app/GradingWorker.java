@@ -96,6 +96,7 @@ public final class GradingWorker implements AutoCloseable {
   private final Retry retry;
   private final StreamingGrading streaming;
   private final Runnable onCommitted;
+  private final ShadowGrading shadow;
   private final Object signal = new Object();
   private final WorkerThread loopThread = new WorkerThread("grading");
 
@@ -158,6 +159,26 @@ public final class GradingWorker implements AutoCloseable {
       Retry retry,
       StreamingGrading streaming,
       Runnable committed) {
+    this(index, spool, models, meters, clock, idlePoll, retry, streaming, committed, null);
+  }
+
+  /**
+   * As above, with a shadow bundle grading each series after its verdict is committed.
+   *
+   * @param shadow grades committed series in shadow (never published); null: no shadow mode
+   */
+  GradingWorker(
+      Index index,
+      Spool spool,
+      ModelSlot models,
+      Meters meters,
+      Clock clock,
+      Duration idlePoll,
+      Retry retry,
+      StreamingGrading streaming,
+      Runnable committed,
+      ShadowGrading shadow) {
+    this.shadow = shadow;
     this.onCommitted = committed;
     this.index = index;
     this.spool = spool;
@@ -260,6 +281,7 @@ public final class GradingWorker implements AutoCloseable {
         streaming == null ? null : streaming.claim(job.seriesUid(), instances, lease.version());
     SeriesResult result;
     Duration grading;
+    List<DecodedInput> decoded = null;
     boolean ahead = claim != null && claim.result() != null;
     if (ahead) {
       result = claim.result();
@@ -274,7 +296,7 @@ public final class GradingWorker implements AutoCloseable {
         }
       }
       Iterator<DecodedInput> fresh = SeriesGrader.decodeAll(missing).iterator();
-      List<DecodedInput> decoded = new ArrayList<>(instances.size());
+      decoded = new ArrayList<>(instances.size());
       for (int i = 0; i < instances.size(); i++) {
         DecodedInput held = claim == null ? null : claim.decoded().get(i);
         decoded.add(held != null ? held : fresh.next());
@@ -325,8 +347,17 @@ public final class GradingWorker implements AutoCloseable {
     if (!outbox.isEmpty()) {
       onCommitted.run();
     }
-    Verdict v = result.verdict();
     record(result, grading, committed, instances);
+    logGraded(job, result, ahead, lease);
+    if (shadow != null) {
+      // After the commit: the verdict, its documents and alerts are already on their way.
+      shadow.gradeAfter(job, instances, decoded, loopThread::stopping);
+    }
+  }
+
+  private static void logGraded(
+      JobRow job, SeriesResult result, boolean ahead, ModelSlot.Lease lease) {
+    Verdict v = result.verdict();
     LOG.info(
         "series "
             + Uids.tag(job.seriesUid())
