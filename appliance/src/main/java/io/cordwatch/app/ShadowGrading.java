@@ -122,15 +122,17 @@ final class ShadowGrading implements AutoCloseable {
     }
     Choice c = latest.get();
     seen = c.seq();
-    chosen = c.bundleId();
     if (c.bundleId() == null) {
       LoadedModel old = slot.install(null);
+      // Only now: once the status says off, no later series is graded in shadow.
+      chosen = null;
       problem = null;
       if (old != null) {
         LOG.info("shadow: off (by " + c.actor() + "); " + old.id() + " no longer grades in shadow");
       }
       return;
     }
+    chosen = c.bundleId();
     LOG.info("shadow: loading " + c.bundleId() + " (by " + c.actor() + ")");
     LoadedModel next;
     try {

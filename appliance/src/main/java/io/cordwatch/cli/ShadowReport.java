@@ -28,9 +28,10 @@ import java.util.TreeMap;
  *
  * <p>A study's grade is the highest verdict grade over its series graded by both models (a series
  * verdict without a grade, all slices unreadable or without a box, is left out and counted). High
- * grade is 1c, 2 or 3 at study level; at slice level it is each model's own call (its P(high)
- * threshold) as {@link Evaluation} takes it. Readers' study grades are their latest study-level
- * confirm/correct decisions; their slice grades the latest slice decisions.
+ * grade is 1c, 2 or 3; at slice level {@link Evaluation}'s figures are as {@code evaluate} gives
+ * them (high vs low by grade, its study lines by each model's own P(high) call). Readers' study
+ * grades are their latest study-level confirm/correct decisions; their slice grades the latest
+ * slice decisions.
  *
  * @param shadow the shadow bundle: {@code id}, {@code manifest_sha256}
  * @param active each active bundle that made the compared verdicts: {@code name}, {@code

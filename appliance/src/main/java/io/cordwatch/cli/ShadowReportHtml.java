@@ -53,7 +53,7 @@ final class ShadowReportHtml {
         .append(d.get("slices_reviewed"))
         .append(" slices.</p>\n")
         .append("<p class=\"note\">A study's grade is its highest series verdict grade; high grade")
-        .append(" = 1c, 2, 3. Slices: each model's own high call. Intervals are 95% (AC1 per Gwet")
+        .append(" = 1c, 2, 3 (slices too). Intervals are 95% (AC1 per Gwet")
         .append(
             " 2008; sensitivity and specificity exact). The shadow bundle's findings were never")
         .append(" published. Not for clinical use on its own.</p>\n");
