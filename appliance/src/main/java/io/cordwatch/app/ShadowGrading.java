@@ -239,13 +239,11 @@ final class ShadowGrading implements AutoCloseable {
       return;
     } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
       meters.shadowFailed();
+      // The class only: a message may name a spool path, and the status page is open.
       problem =
           "last shadow grading failed ("
               + e.getClass().getSimpleName()
-              + (e.getMessage() == null
-                  ? ""
-                  : ": " + e.getMessage().lines().findFirst().orElse("").strip())
-              + "); grading is not affected";
+              + ", see the log); grading is not affected";
       LOG.log(
           Level.WARNING,
           "shadow: grading series " + Uids.tag(job.seriesUid()) + " failed; the verdict stands",

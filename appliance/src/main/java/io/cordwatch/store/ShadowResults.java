@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The SQL of what a shadow bundle found (schema step {@code shadow_results}): one row per series
@@ -108,7 +109,8 @@ public final class ShadowResults {
 
   /**
    * For each series {@code bundleId} graded in shadow and the active model graded too, the latest
-   * shadow row beside the active verdict, in the order the series were graded.
+   * shadow row beside the active verdict it followed, in the order the series were graded; a series
+   * whose verdict is newer than its shadow row (graded again while shadow was off) is left out.
    */
   public List<Pair> pairs(String bundleId) {
     return db.read(c -> pairs(c, bundleId));
@@ -124,9 +126,17 @@ public final class ShadowResults {
             bundleId);
     List<Pair> out = new ArrayList<>();
     for (Row r : latest) {
-      String verdict = Results.verdictOf(c, r.seriesUid());
-      if (verdict != null) {
-        out.add(new Pair(verdict, Results.slicesOf(c, r.seriesUid()), r));
+      // A verdict committed after the shadow row (graded again while shadow was off) is not what
+      // the shadow saw: the pair would compare different inputs.
+      Optional<String> verdict =
+          Database.first(
+              c,
+              "SELECT verdict FROM verdicts WHERE series_uid = ? AND graded_ms <= ?",
+              rs -> rs.getString(1),
+              r.seriesUid(),
+              r.atMs());
+      if (verdict.isPresent()) {
+        out.add(new Pair(verdict.get(), Results.slicesOf(c, r.seriesUid()), r));
       }
     }
     return out;

@@ -80,6 +80,7 @@ class ShadowModeTest {
     // Destinations that are down: whatever is queued for them stays in the outbox to be counted.
     flags.put("forward-to", "PACS@127.0.0.1:" + closed);
     flags.put("forward-retry-delay", "1h");
+    flags.put("forward-retry-max-delay", "1h");
     flags.put("alert-webhooks", "http://127.0.0.1:" + closed + "/hook");
     flags.put("alert-key-file", alertKey.toString());
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {

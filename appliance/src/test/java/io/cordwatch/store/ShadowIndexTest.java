@@ -91,6 +91,13 @@ class ShadowIndexTest {
       assertEquals(2, r.seriesCount(GradedSeries.SHADOW_ID));
       assertEquals("3", r.pairs(GradedSeries.SHADOW_ID).getLast().shadow().grade());
       assertEquals(2, r.ofSeries(GradedSeries.series(1)).size());
+      // Series 2 graded again later without shadow: its new verdict is not what the shadow saw.
+      index.completeSeries(GradedSeries.series(2), 9_000, true, "selected", List.of());
+      Records.JobRow again = index.claimJob(9_001).orElseThrow();
+      assertTrue(index.finishJob(again, "{\"grade\":\"1a\"}", List.of(), 9_002));
+      assertEquals(
+          List.of(GradedSeries.series(1)),
+          r.pairs(GradedSeries.SHADOW_ID).stream().map(p -> p.shadow().seriesUid()).toList());
     }
   }
 
