@@ -48,6 +48,10 @@ import java.util.logging.Logger;
  * arrived; that result is used only when it was computed from exactly the instances the job reads
  * from the index, so the commit is the same verdict grading now would give. Otherwise it grades as
  * before, reusing decodes that are still valid.
+ *
+ * <p>With {@link ShadowGrading}, a committed verdict is followed by the shadow bundle's grading of
+ * the same series (the same decodes where the worker holds them); it never fails or retries the
+ * job, and the next series waits for it.
  */
 public final class GradingWorker implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GradingWorker.class.getName());
