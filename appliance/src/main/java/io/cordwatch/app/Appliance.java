@@ -82,6 +82,7 @@ public final class Appliance implements AutoCloseable {
   private final StreamingGrading streaming;
   private final BundleLifecycle bundles;
   private final ModelSwitcher switcher;
+  private final ShadowGrading shadow;
 
   /** Why no model runs although one was asked for (refused at start-up), or null. */
   private final String startNote;
@@ -173,7 +174,9 @@ public final class Appliance implements AutoCloseable {
               BundleLifecycle.trust(settings),
               clock,
               models::current,
-              this::wakeSwitcher);
+              this::wakeSwitcher,
+              this::shadowStatus,
+              this::wakeShadow);
       first = firstModel(settings, bundles, loader);
     } catch (RuntimeException e) {
       tracker.close();
@@ -206,6 +209,8 @@ public final class Appliance implements AutoCloseable {
                 meters,
                 clock)
             : null;
+    this.shadow = new ShadowGrading(bundles, loader, index, spool, meters, clock);
+    shadow.start();
     this.grading =
         new GradingWorker(
             index,
@@ -219,7 +224,8 @@ public final class Appliance implements AutoCloseable {
                 settings.gradingRetryDelay(),
                 settings.gradingRetryMaxDelay()),
             streaming,
-            outbox::wake);
+            outbox::wake,
+            shadow);
     tracker.onJobQueued(grading::wake);
     grading.start();
     this.switcher = new ModelSwitcher(bundles, loader, models, index, clock, first.seen());
@@ -514,6 +520,18 @@ public final class Appliance implements AutoCloseable {
     }
   }
 
+  /** A new shadow choice: look at it now (null only during start-up). */
+  private void wakeShadow() {
+    if (shadow != null) {
+      shadow.wake();
+    }
+  }
+
+  /** The shadow bundle as the status surfaces show it; null when off or during start-up. */
+  private io.cordwatch.web.ShadowModel shadowStatus() {
+    return shadow == null ? null : shadow.status();
+  }
+
   /** The installed bundles and the active one (what the CLI and the admin routes change). */
   public BundleLifecycle bundles() {
     return bundles;
@@ -534,6 +552,9 @@ public final class Appliance implements AutoCloseable {
     }
     if (grading != null) {
       grading.close();
+    }
+    if (shadow != null) {
+      shadow.close();
     }
     models.close();
     if (gpu instanceof CachedGpuTelemetry c) {

@@ -10,9 +10,11 @@ import io.cordwatch.infer.SignatureStatus;
 import io.cordwatch.publish.ModelIdentity;
 import io.cordwatch.store.BundleActivations;
 import io.cordwatch.store.BundleActivations.Activation;
+import io.cordwatch.store.BundleShadows;
 import io.cordwatch.store.Index;
 import io.cordwatch.web.ActiveModel;
 import io.cordwatch.web.BundleControl;
+import io.cordwatch.web.ShadowModel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -42,6 +44,8 @@ public final class BundleLifecycle implements BundleControl {
   private final Clock clock;
   private final Supplier<LoadedModel> running;
   private final Runnable activated;
+  private final Supplier<ShadowModel> shadowRunning;
+  private final Runnable shadowChosen;
 
   /**
    * The versions as {@link #entries} loaded them, by id. A version's folder never changes once
@@ -64,6 +68,24 @@ public final class BundleLifecycle implements BundleControl {
       Clock clock,
       Supplier<LoadedModel> running,
       Runnable activated) {
+    this(dataDir, index, trust, clock, running, activated, () -> null, () -> {});
+  }
+
+  /**
+   * @param shadowRunning the shadow as the running appliance has it; null outside the appliance
+   * @param shadowChosen told after each new shadow choice (wakes the appliance's shadow loader)
+   */
+  BundleLifecycle(
+      Path dataDir,
+      Index index,
+      BundleTrust trust,
+      Clock clock,
+      Supplier<LoadedModel> running,
+      Runnable activated,
+      Supplier<ShadowModel> shadowRunning,
+      Runnable shadowChosen) {
+    this.shadowRunning = shadowRunning;
+    this.shadowChosen = shadowChosen;
     this.store = new BundleStore(dataDir);
     this.activations = index.bundleActivations();
     this.index = index;
@@ -172,6 +194,34 @@ public final class BundleLifecycle implements BundleControl {
     return activateChecked(now.previousId(), actor, "rollback");
   }
 
+  /** The bundle in shadow now (the latest choice), empty when shadow mode is off. */
+  public Optional<String> shadowId() {
+    return index.bundleShadows().current();
+  }
+
+  /** The last shadow choices, newest first. */
+  public List<BundleShadows.Choice> shadowHistory(int limit) {
+    return index.bundleShadows().history(limit);
+  }
+
+  /**
+   * Runs an installed version in shadow (null: shadow off), after checking it loads and passes the
+   * signature check as an activation would; recorded with its audit row.
+   *
+   * @throws BundleException when it is not installed or is refused
+   */
+  public Switched shadowChecked(String id, String actor) {
+    if (id != null) {
+      load(id);
+    }
+    String before = shadowId().orElse(null);
+    boolean changed = index.bundleShadows().choose(id, actor, clock.millis()).isPresent();
+    if (changed) {
+      shadowChosen.run();
+    }
+    return new Switched(before, id, changed);
+  }
+
   /**
    * Installs the configured bundle and makes it active (start-up with the {@code bundle} setting:
    * it is what starts active).
@@ -184,11 +234,17 @@ public final class BundleLifecycle implements BundleControl {
 
   /** An installed version as {@code bundle list} and {@code GET /api/v1/bundles} show it. */
   public record Entry(
-      String id, Bundle bundle, SignatureStatus signature, String problem, boolean active) {}
+      String id,
+      Bundle bundle,
+      SignatureStatus signature,
+      String problem,
+      boolean active,
+      boolean shadow) {}
 
   /** Every installed version with what its signature check says now. */
   public List<Entry> entries() {
     String active = activations.latest().map(Activation::bundleId).orElse(null);
+    String shadow = shadowId().orElse(null);
     BundleTrust lenient = new BundleTrust(trust.keys(), true, trust.folder());
     List<Entry> out = new ArrayList<>();
     List<String> ids = store.ids();
@@ -206,7 +262,14 @@ public final class BundleLifecycle implements BundleControl {
       } catch (BundleException e) {
         problem = e.getMessage() + " [" + e.code() + "]";
       }
-      out.add(new Entry(id, b, b == null ? null : b.signature(), problem, id.equals(active)));
+      out.add(
+          new Entry(
+              id,
+              b,
+              b == null ? null : b.signature(),
+              problem,
+              id.equals(active),
+              id.equals(shadow)));
     }
     return out;
   }
@@ -261,6 +324,30 @@ public final class BundleLifecycle implements BundleControl {
       return rollbackChecked(actor);
     } catch (BundleException e) {
       throw refused(e, false);
+    }
+  }
+
+  @Override
+  public ShadowModel shadow() {
+    ShadowModel running = shadowRunning.get();
+    if (running != null) {
+      return running;
+    }
+    // Outside the appliance (or before it loaded one): what the index says, counted.
+    return shadowId()
+        .map(
+            id ->
+                new ShadowModel(
+                    id, null, null, false, false, index.shadowResults().seriesCount(id), 0, null))
+        .orElse(null);
+  }
+
+  @Override
+  public Switched shadow(String id, String actor) {
+    try {
+      return shadowChecked(id, actor);
+    } catch (BundleException e) {
+      throw refused(e, e.code() == BundleException.Code.MISSING_FILE);
     }
   }
 

@@ -48,6 +48,10 @@ import java.util.logging.Logger;
  * arrived; that result is used only when it was computed from exactly the instances the job reads
  * from the index, so the commit is the same verdict grading now would give. Otherwise it grades as
  * before, reusing decodes that are still valid.
+ *
+ * <p>With {@link ShadowGrading}, a committed verdict is followed by the shadow bundle's grading of
+ * the same series (the same decodes where the worker holds them); it never fails or retries the
+ * job, and the next series waits for it.
  */
 public final class GradingWorker implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GradingWorker.class.getName());
@@ -96,6 +100,7 @@ public final class GradingWorker implements AutoCloseable {
   private final Retry retry;
   private final StreamingGrading streaming;
   private final Runnable onCommitted;
+  private final ShadowGrading shadow;
   private final Object signal = new Object();
   private final WorkerThread loopThread = new WorkerThread("grading");
 
@@ -158,6 +163,26 @@ public final class GradingWorker implements AutoCloseable {
       Retry retry,
       StreamingGrading streaming,
       Runnable committed) {
+    this(index, spool, models, meters, clock, idlePoll, retry, streaming, committed, null);
+  }
+
+  /**
+   * As above, with a shadow bundle grading each series after its verdict is committed.
+   *
+   * @param shadow grades committed series in shadow (never published); null: no shadow mode
+   */
+  GradingWorker(
+      Index index,
+      Spool spool,
+      ModelSlot models,
+      Meters meters,
+      Clock clock,
+      Duration idlePoll,
+      Retry retry,
+      StreamingGrading streaming,
+      Runnable committed,
+      ShadowGrading shadow) {
+    this.shadow = shadow;
     this.onCommitted = committed;
     this.index = index;
     this.spool = spool;
@@ -260,6 +285,7 @@ public final class GradingWorker implements AutoCloseable {
         streaming == null ? null : streaming.claim(job.seriesUid(), instances, lease.version());
     SeriesResult result;
     Duration grading;
+    List<DecodedInput> decoded = null;
     boolean ahead = claim != null && claim.result() != null;
     if (ahead) {
       result = claim.result();
@@ -274,7 +300,7 @@ public final class GradingWorker implements AutoCloseable {
         }
       }
       Iterator<DecodedInput> fresh = SeriesGrader.decodeAll(missing).iterator();
-      List<DecodedInput> decoded = new ArrayList<>(instances.size());
+      decoded = new ArrayList<>(instances.size());
       for (int i = 0; i < instances.size(); i++) {
         DecodedInput held = claim == null ? null : claim.decoded().get(i);
         decoded.add(held != null ? held : fresh.next());
@@ -325,8 +351,17 @@ public final class GradingWorker implements AutoCloseable {
     if (!outbox.isEmpty()) {
       onCommitted.run();
     }
-    Verdict v = result.verdict();
     record(result, grading, committed, instances);
+    logGraded(job, result, ahead, lease);
+    if (shadow != null) {
+      // After the commit: the verdict, its documents and alerts are already on their way.
+      shadow.gradeAfter(job, instances, decoded, loopThread::stopping);
+    }
+  }
+
+  private static void logGraded(
+      JobRow job, SeriesResult result, boolean ahead, ModelSlot.Lease lease) {
+    Verdict v = result.verdict();
     LOG.info(
         "series "
             + Uids.tag(job.seriesUid())

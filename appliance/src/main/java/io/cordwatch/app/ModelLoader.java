@@ -74,6 +74,21 @@ final class ModelLoader {
    * @throws LoadException naming the setting ({@code bundle: ...}, {@code boxes: ...}) and why
    */
   LoadedModel open(String id, Bundle loaded) {
+    return open(id, loaded, true);
+  }
+
+  /**
+   * Opens {@code loaded} as a shadow model: the same steps as {@link #open} (operating point, boxes
+   * from the file, the API and its own localizer, engine), but it builds no results documents and
+   * sends no alerts, whatever forward-to and alert-webhooks say.
+   *
+   * @throws LoadException as {@link #open} does
+   */
+  LoadedModel openShadow(String id, Bundle loaded) {
+    return open(id, loaded, false);
+  }
+
+  private LoadedModel open(String id, Bundle loaded, boolean publish) {
     Bundle bundle = loaded;
     if (settings.siteHighThreshold() != null) {
       LOG.info(
@@ -141,7 +156,7 @@ final class ModelLoader {
                 : "; grading at series completion (streaming off)");
     ModelIdentity identity = BundleIdentity.of(bundle);
     ResultPublishing publishing =
-        destinations.isEmpty() && settings.alertWebhooks().isEmpty()
+        !publish || (destinations.isEmpty() && settings.alertWebhooks().isEmpty())
             ? null
             : new ResultPublishing(
                 index,

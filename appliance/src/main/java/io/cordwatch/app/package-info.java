@@ -14,7 +14,10 @@
  * in a {@code ModelSlot}: each job leases the current one, and {@code ModelSwitcher} installs a
  * newly activated bundle version between jobs without a restart (the old one closes after its last
  * job); {@link io.cordwatch.app.BundleLifecycle} installs, lists, activates and rolls back the
- * versions for the CLI and the admin routes, with the signature rules of the settings. {@link
+ * versions for the CLI and the admin routes, with the signature rules of the settings; {@code
+ * ShadowGrading} loads the version chosen to run in shadow the same way (publishing off) into a
+ * slot of its own and grades each series with it after the worker committed the real verdict,
+ * storing what it finds apart and never letting a shadow failure touch the job. {@link
  * io.cordwatch.app.ServiceNotifier} tells systemd when the appliance is ready and feeds its
  * watchdog while the listeners run (through {@code io.cordwatch.systemd} in native/).
  *

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "bundle",
-    description = "Model bundles: inspect, check, assemble, sign, install, switch.",
+    description = "Model bundles: inspect, check, assemble, sign, install, switch, shadow.",
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     subcommands = {
@@ -50,7 +50,9 @@ import picocli.CommandLine.Spec;
       BundleLifecycleCommands.Install.class,
       BundleLifecycleCommands.ListCommand.class,
       BundleLifecycleCommands.Activate.class,
-      BundleLifecycleCommands.Rollback.class
+      BundleLifecycleCommands.Rollback.class,
+      ShadowCommands.Shadow.class,
+      ShadowCommands.Report.class
     })
 final class BundleCommand implements Runnable {
   @Spec CommandSpec spec;

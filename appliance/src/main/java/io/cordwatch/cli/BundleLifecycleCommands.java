@@ -61,12 +61,12 @@ final class BundleLifecycleCommands {
     return "cli (os user " + System.getProperty("user.name", "unknown") + ")";
   }
 
-  private interface Work {
+  interface Work {
     int run(BundleLifecycle life, PrintWriter out);
   }
 
   /** Opens the index and the store for {@code work}; errors become one line and exit status 1. */
-  private static int withStore(CommandSpec spec, StoreOptions options, String verb, Work work) {
+  static int withStore(CommandSpec spec, StoreOptions options, String verb, Work work) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
@@ -217,8 +217,8 @@ final class BundleLifecycleCommands {
       mixinStandardHelpOptions = true,
       versionProvider = Main.VersionProvider.class,
       description =
-          "List the installed bundle versions: the active one marked *, who signed each, and why"
-              + " one would be refused now.")
+          "List the installed bundle versions: the active one marked *, the one in shadow S, who"
+              + " signed each, and why one would be refused now.")
   static final class ListCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin StoreOptions options;
@@ -236,7 +236,7 @@ final class BundleLifecycleCommands {
             }
             for (BundleLifecycle.Entry e : entries) {
               out.println(
-                  (e.active() ? "* " : "  ")
+                  (e.active() ? "* " : e.shadow() ? "S " : "  ")
                       + e.id()
                       + "  "
                       + (e.signature() == null ? "?" : e.signature().describe())
@@ -245,6 +245,15 @@ final class BundleLifecycleCommands {
                           : "  clinical_use=" + e.bundle().provenance().clinicalUse())
                       + (e.problem() == null ? "" : "  REFUSED: " + e.problem()));
             }
+            life.shadowId()
+                .ifPresent(
+                    id ->
+                        out.println(
+                            "in shadow (S): "
+                                + id
+                                + ", "
+                                + life.shadow().series()
+                                + " series graded in shadow (bundle shadow-report compares)"));
             for (Activation a : life.history(5)) {
               out.println(
                   "activated "

@@ -132,7 +132,7 @@ final class EvaluationHtml {
     return h.toString();
   }
 
-  private static void dichotomous(StringBuilder h, String level, Dichotomous d) {
+  static void dichotomous(StringBuilder h, String level, Dichotomous d) {
     row(h, "Gwet's AC1, high vs low", level, d.n(), d.ac1(), true);
     row(h, "Cohen's kappa, high vs low", level, d.n(), d.cohenKappa(), true);
     row(
@@ -151,8 +151,7 @@ final class EvaluationHtml {
         false);
   }
 
-  private static void row(
-      StringBuilder h, String what, String level, long n, Interval i, boolean band) {
+  static void row(StringBuilder h, String what, String level, long n, Interval i, boolean band) {
     h.append("<tr><td class=\"l\">")
         .append(esc(what))
         .append("</td><td class=\"l\">")
@@ -172,7 +171,7 @@ final class EvaluationHtml {
   }
 
   /** A table whose cells are shaded by the row's share: white (0) to dark blue (all of the row). */
-  private static void heatMap(StringBuilder h, ConfusionMatrix m, String caption) {
+  static void heatMap(StringBuilder h, ConfusionMatrix m, String caption) {
     h.append("<table><caption>")
         .append(esc(caption))
         .append("</caption><tr><th class=\"l\">Reference \\ predicted</th>");
@@ -320,11 +319,11 @@ final class EvaluationHtml {
     h.append("</table>\n");
   }
 
-  private static String fmt(double v) {
+  static String fmt(double v) {
     return String.format(Locale.ROOT, "%.3f", v);
   }
 
-  private static String esc(String s) {
+  static String esc(String s) {
     return s.replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")

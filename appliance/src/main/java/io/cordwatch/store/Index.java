@@ -65,6 +65,8 @@ public final class Index implements AutoCloseable {
   private final BoxChangePolicy boxChanges;
   private final Accounts accounts;
   private final BundleActivations bundleActivations;
+  private final BundleShadows bundleShadows;
+  private final ShadowResults shadowResults;
   private volatile long boxesVersion;
 
   private Index(Database db, BoxChangePolicy boxChanges) {
@@ -72,6 +74,18 @@ public final class Index implements AutoCloseable {
     this.boxChanges = boxChanges;
     this.accounts = new Accounts(db);
     this.bundleActivations = new BundleActivations(db);
+    this.bundleShadows = new BundleShadows(db);
+    this.shadowResults = new ShadowResults(db);
+  }
+
+  /** Which installed bundle runs in shadow ({@link BundleShadows}), in this same database. */
+  public BundleShadows bundleShadows() {
+    return bundleShadows;
+  }
+
+  /** What shadow bundles found ({@link ShadowResults}), never published; same database. */
+  public ShadowResults shadowResults() {
+    return shadowResults;
   }
 
   /** Which installed model bundle is active ({@link BundleActivations}), in this same database. */

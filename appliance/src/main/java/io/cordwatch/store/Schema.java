@@ -13,7 +13,7 @@ import java.sql.Statement;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int VERSION = 10;
+  static final int VERSION = 11;
 
   private Schema() {}
 
@@ -66,6 +66,9 @@ final class Schema {
       }
       if (version < 10) {
         createBundleActivations(s);
+      }
+      if (version < 11) {
+        createShadowMode(s);
       }
       s.execute("INSERT INTO schema_version(version) VALUES (" + VERSION + ")");
     }
@@ -323,5 +326,43 @@ final class Schema {
         CREATE TRIGGER IF NOT EXISTS bundle_activations_never_updated
         BEFORE UPDATE ON bundle_activations
         BEGIN SELECT RAISE(ABORT, 'activations are never changed: record a new one'); END""");
+  }
+
+  /**
+   * Shadow mode (issue 15): which installed bundle runs in shadow beside the active one ({@code
+   * bundle_shadow}, one never-changed row per choice, the latest decides; a null bundle is "off")
+   * and what it found on each series ({@code shadow_results}, never published). Written as one
+   * self-contained step ({@code IF NOT EXISTS}) so it can be renumbered among other steps of the
+   * same release.
+   */
+  private static void createShadowMode(Statement s) throws SQLException {
+    s.execute(
+        """
+        CREATE TABLE IF NOT EXISTS bundle_shadow(
+          id INTEGER PRIMARY KEY,
+          at_ms INTEGER NOT NULL,
+          bundle_id TEXT,
+          actor TEXT NOT NULL)""");
+    s.execute(
+        """
+        CREATE TRIGGER IF NOT EXISTS bundle_shadow_never_updated
+        BEFORE UPDATE ON bundle_shadow
+        BEGIN SELECT RAISE(ABORT, 'shadow choices are never changed: record a new one'); END""");
+    s.execute(
+        """
+        CREATE TABLE IF NOT EXISTS shadow_results(
+          id INTEGER PRIMARY KEY,
+          study_uid TEXT NOT NULL,
+          series_uid TEXT NOT NULL,
+          bundle_id TEXT NOT NULL,
+          bundle_sha256 TEXT,
+          grade TEXT,
+          grp TEXT NOT NULL,
+          indeterminate_reason TEXT,
+          verdict TEXT NOT NULL,
+          slices TEXT NOT NULL,
+          at_ms INTEGER NOT NULL)""");
+    s.execute(
+        "CREATE INDEX IF NOT EXISTS shadow_results_by_series ON shadow_results(series_uid, id)");
   }
 }

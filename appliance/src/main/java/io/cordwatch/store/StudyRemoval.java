@@ -117,6 +117,8 @@ final class StudyRemoval {
     String inSeries = " WHERE series_uid IN (" + SERIES_OF_STUDY + ")";
     Database.update(c, "DELETE FROM slice_results" + inSeries, studyUid);
     Database.update(c, "DELETE FROM verdicts" + inSeries, studyUid);
+    // A shadow model's findings go with the study they are about (they name its UIDs).
+    Database.update(c, "DELETE FROM shadow_results WHERE study_uid = ?", studyUid);
     Database.update(c, "DELETE FROM jobs" + inSeries, studyUid);
     Database.update(c, "DELETE FROM boxes WHERE study_uid = ?", studyUid);
     Database.update(c, "DELETE FROM instances" + inSeries + " OR study_uid = ?1", studyUid);

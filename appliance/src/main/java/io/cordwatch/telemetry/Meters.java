@@ -387,6 +387,34 @@ public final class Meters {
   }
 
   /**
+   * Shadow mode: a series graded by the shadow bundle after the active verdict was committed
+   * ({@code outcome} {@code graded}), or a shadow grading that threw ({@code failed}; also counted
+   * in {@code cordwatch_shadow_failures_total}). Neither touches the real job.
+   */
+  public void shadowGraded(Duration took) {
+    counter("cordwatch.shadow.series", "Series graded by the shadow bundle (never published)")
+        .increment();
+    Timer.builder("cordwatch.shadow.duration")
+        .description("Grading one series with the shadow bundle, after the active verdict")
+        .register(registry)
+        .record(took);
+  }
+
+  /** A shadow grading or load failed (see {@link #shadowGraded}); the real job is unaffected. */
+  public void shadowFailed() {
+    counter(
+            "cordwatch.shadow.failures",
+            "Shadow gradings or shadow bundle loads that failed (the real job never does)")
+        .increment();
+  }
+
+  /** How many shadow failures were counted. */
+  public double shadowFailures() {
+    var c = registry.find("cordwatch.shadow.failures").counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /**
    * Grading as slices arrive: what became of a series' speculative result or decodes. {@code
    * outcome} is one of a fixed set: {@code committed} (the verdict was graded ahead and committed),
    * {@code discarded} (the series changed after it was graded ahead), {@code cancelled} (a new

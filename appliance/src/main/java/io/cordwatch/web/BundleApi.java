@@ -15,10 +15,12 @@ import java.util.logging.Logger;
  * The model bundle routes, for admins only ({@link RoutePolicy.Need#ADMIN}): {@code GET
  * /api/v1/bundles} lists the installed versions and the active one, {@code POST
  * /api/v1/bundles/active} with {@code {"id": "..."}} switches to an installed version and {@code
- * POST /api/v1/bundles/rollback} returns to the one active before. A switch is written as an
- * activation in the index with its audit row naming the admin; the running appliance takes it up
- * between jobs, so the reply means "recorded", and {@code GET /api/v1/bundles} (or the status page)
- * shows when the new version grades.
+ * POST /api/v1/bundles/rollback} returns to the one active before; {@code POST
+ * /api/v1/bundles/shadow} with {@code {"id": "..."}} runs an installed version in shadow beside the
+ * active one (its findings stored, never published), {@code {"id": null}} turns shadow off. A
+ * switch or shadow choice is written as an activation in the index with its audit row naming the
+ * admin; the running appliance takes it up between jobs, so the reply means "recorded", and {@code
+ * GET /api/v1/bundles} (or the status page) shows when the new version grades.
  */
 final class BundleApi implements HttpService {
   private static final Logger LOG = Logger.getLogger(BundleApi.class.getName());
@@ -31,7 +33,8 @@ final class BundleApi implements HttpService {
   }
 
   /** The reply of {@code GET /api/v1/bundles}. */
-  record BundlesView(ActiveModel active, List<BundleControl.Installed> installed) {}
+  record BundlesView(
+      ActiveModel active, ShadowModel shadow, List<BundleControl.Installed> installed) {}
 
   @Override
   public void routing(HttpRules rules) {
@@ -40,6 +43,8 @@ final class BundleApi implements HttpService {
     rules.any("/bundles/active", (req, res) -> Replies.methodNotAllowed(req, res, Method.POST));
     rules.post("/bundles/rollback", this::rollback);
     rules.any("/bundles/rollback", (req, res) -> Replies.methodNotAllowed(req, res, Method.POST));
+    rules.post("/bundles/shadow", this::shadow);
+    rules.any("/bundles/shadow", (req, res) -> Replies.methodNotAllowed(req, res, Method.POST));
   }
 
   private BundleControl control() {
@@ -51,7 +56,7 @@ final class BundleApi implements HttpService {
 
   private void list(ServerRequest req, ServerResponse res) {
     BundleControl c = control();
-    Replies.json(res, new BundlesView(ctx.model().get(), c.installed()));
+    Replies.json(res, new BundlesView(ctx.model().get(), c.shadow(), c.installed()));
   }
 
   private void activate(ServerRequest req, ServerResponse res) throws IOException {
@@ -71,6 +76,44 @@ final class BundleApi implements HttpService {
     }
     String actor = ApiService.who(req) + " from " + Replies.peer(req);
     reply(res, () -> c.activate(id, actor), actor);
+  }
+
+  private void shadow(ServerRequest req, ServerResponse res) throws IOException {
+    BundleControl c = control();
+    JsonNode id;
+    try {
+      JsonNode body = JSON.readTree(req.content().inputStream().readAllBytes());
+      id = body == null ? null : body.get("id");
+    } catch (IOException e) {
+      id = null;
+    }
+    if (id == null || !(id.isNull() || (id.isTextual() && !id.asText().isBlank()))) {
+      throw new WebException(
+          WebException.Code.BAD_REQUEST,
+          "the body must name the installed bundle to run in shadow, {\"id\":"
+              + " \"name-0123456789ab\"}, or turn shadow off, {\"id\": null} (GET /api/v1/bundles"
+              + " lists them)");
+    }
+    String chosen = id.isNull() ? null : id.asText();
+    String actor = ApiService.who(req) + " from " + Replies.peer(req);
+    BundleControl.Switched s;
+    try {
+      s = c.shadow(chosen, actor);
+    } catch (BundleControl.Refused e) {
+      throw new WebException(
+          e.notFound() ? WebException.Code.NOT_FOUND : WebException.Code.UNPROCESSABLE,
+          e.getMessage());
+    }
+    if (s.changed()) {
+      LOG.info(
+          "bundle: shadow "
+              + (s.to() == null ? "off" : s.to())
+              + " (was "
+              + (s.from() == null ? "off" : s.from())
+              + ") by "
+              + actor);
+    }
+    Replies.json(res, s);
   }
 
   private void rollback(ServerRequest req, ServerResponse res) {

@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * The model bundles as the web layer sees them: the installed versions (which one grades now is
- * {@link ActiveModel}), and the two changes an admin may make (activate a version, roll back to the
- * one before). Implemented by the appliance over the bundle store and the index; the web layer owns
- * none of it.
+ * {@link ActiveModel}, which one runs in shadow beside it {@link ShadowModel}), and the changes an
+ * admin may make (activate a version, roll back to the one before, choose the shadow or turn it
+ * off). Implemented by the appliance over the bundle store and the index; the web layer owns none
+ * of it.
  */
 public interface BundleControl {
   /**
@@ -60,4 +61,18 @@ public interface BundleControl {
    * @throws Refused when there was none
    */
   Switched rollback(String actor);
+
+  /** The bundle running in shadow now, or null when shadow mode is off. */
+  ShadowModel shadow();
+
+  /**
+   * Runs an installed version in shadow beside the active one (its findings stored, never
+   * published), or turns shadow mode off; the running appliance takes it up within a second.
+   *
+   * @param id the installed version, or null for off
+   * @param actor who asked, for the audit row
+   * @return {@code from} and {@code to} are the shadow bundles before and after (null: off)
+   * @throws Refused when it is not installed or would be refused (signature)
+   */
+  Switched shadow(String id, String actor);
 }

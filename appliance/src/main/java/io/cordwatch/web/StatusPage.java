@@ -246,7 +246,11 @@ final class StatusPage implements HttpService {
     row(h, "Series being graded", s.queue().running());
     row(h, "Results waiting to be sent", s.outbox().backlog());
     row(h, "Results given up (see audit)", s.outbox().failed());
-    h.raw("<tr><th>Engine</th><td>").text(s.engine()).raw("</td></tr>\n</table>\n");
+    h.raw("<tr><th>Engine</th><td>").text(s.engine()).raw("</td></tr>\n");
+    if (s.shadow() != null) {
+      h.raw("<tr><th>Shadow model</th><td>").text(s.shadow().line()).raw("</td></tr>\n");
+    }
+    h.raw("</table>\n");
     h.raw("<h2>Stored</h2>\n<table>\n");
     row(h, "Studies", s.totals().studies());
     row(h, "Series", s.totals().series());

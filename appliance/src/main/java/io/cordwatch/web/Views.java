@@ -29,8 +29,9 @@ final class Views {
 
   /**
    * What the status endpoint, its event stream and the status page show. {@code model} is the
-   * loaded bundle (name, version, clinical_use), null without one; {@code engine} the one line
-   * about engine, model and boxes.
+   * loaded bundle (name, version, clinical_use), null without one; {@code shadow} the bundle
+   * running in shadow beside it, null when shadow mode is off; {@code engine} the one line about
+   * engine, model and boxes.
    */
   record StatusView(
       String version,
@@ -46,6 +47,7 @@ final class Views {
       boolean degraded,
       AcceleratorView accelerator,
       ActiveModel model,
+      ShadowModel shadow,
       String state,
       List<Attention.Item> attention,
       StatusActivity.View activity) {
@@ -66,6 +68,7 @@ final class Views {
           degraded,
           accelerator,
           model,
+          shadow,
           items.isEmpty() ? Attention.OK : Attention.ATTENTION,
           List.copyOf(items),
           activity);
@@ -254,10 +257,23 @@ final class Views {
             ctx.accelerator().get().degraded(),
             accelerator(ctx),
             ctx.model().get(),
+            shadow(ctx),
             Attention.OK,
             List.of(),
             StatusActivity.of(ctx.index().activity(StatusActivity.windowStart(now)), now));
     return v.withAttention(Attention.of(v));
+  }
+
+  /** The shadow bundle, or null when off, or when it cannot be told (the status still renders). */
+  static ShadowModel shadow(WebContext ctx) {
+    if (ctx.bundles() == null) {
+      return null;
+    }
+    try {
+      return ctx.bundles().shadow();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   static OutboxView outbox(WebContext ctx) {

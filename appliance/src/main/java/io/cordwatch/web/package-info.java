@@ -18,10 +18,11 @@
  * cordwatch validate --keep} at {@code /admin/validation} ({@link
  * io.cordwatch.web.ValidationReportsPage}: read from the data directory's reports folder, never
  * made by a request), the model bundle routes for admins ({@link io.cordwatch.web.BundleApi}: list
- * the installed versions, activate one, roll back), and the sign-in pages ({@code /login}, {@code
- * /logout}), on Helidon SE. The admin pages and routes need a signed-in admin with the CSRF token,
- * never a token ({@code RoutePolicy.Need.ADMIN}). When the grading model is not signed by a trusted
- * key, the status page and the results view say UNSIGNED MODEL.
+ * the installed versions, activate one, roll back, choose the one run in shadow or turn shadow off;
+ * the status surfaces name the shadow, {@link io.cordwatch.web.ShadowModel}), and the sign-in pages
+ * ({@code /login}, {@code /logout}), on Helidon SE. The admin pages and routes need a signed-in
+ * admin with the CSRF token, never a token ({@code RoutePolicy.Need.ADMIN}). When the grading model
+ * is not signed by a trusted key, the status page and the results view say UNSIGNED MODEL.
  *
  * <p>Every request passes {@link io.cordwatch.web.Guard} first: hardening headers on every answer,
  * the Host allow-list (DNS rebinding), refusal of cross-site changes, who the request acts for (an
@@ -54,19 +55,19 @@
  * Capture), the reviews' CSV export and the session cookie. It owns no data: everything it shows is
  * read through {@link io.cordwatch.web.WebContext} at the moment of the request.
  *
- * <p>What it may not touch: a bundle switch goes through {@link io.cordwatch.web.BundleControl},
- * which the appliance implements (it records an activation with its audit row; the grading stage
- * takes it up between jobs). Besides that, it writes the index in four ways only: {@code PUT
- * /api/v1/studies/{uid}/boxes}, through {@link io.cordwatch.store.Index#replaceStudyBoxes} (one
- * transaction: the study's boxes, the grading jobs it queues again with their stale results
- * cleared, and an audit row naming who), a review through {@link
- * io.cordwatch.store.Index#recordReview} (a new row and its audit row; nothing is overwritten),
- * logins/logouts through {@code auth}, and an admin's changes to users through {@code auth.Users}
- * (each with its audit row naming the admin); it never writes instances or series (the receive and
- * study stages own those rows, and leaving them alone is what lets the web layer run, fail or
- * restart without risking an acknowledged instance). It never calls PixelMed or any DICOM library
- * (those stay inside receive and dicom, so the library can be swapped: slice pixels come from
- * {@code dicom.DicomPixels}); it never registers meters (names live in telemetry); it holds no
+ * <p>What it may not touch: a bundle switch or shadow choice goes through {@link
+ * io.cordwatch.web.BundleControl}, which the appliance implements (it records an activation or a
+ * shadow choice with its audit row; the grading stage takes it up between jobs). Besides that, it
+ * writes the index in four ways only: {@code PUT /api/v1/studies/{uid}/boxes}, through {@link
+ * io.cordwatch.store.Index#replaceStudyBoxes} (one transaction: the study's boxes, the grading jobs
+ * it queues again with their stale results cleared, and an audit row naming who), a review through
+ * {@link io.cordwatch.store.Index#recordReview} (a new row and its audit row; nothing is
+ * overwritten), logins/logouts through {@code auth}, and an admin's changes to users through {@code
+ * auth.Users} (each with its audit row naming the admin); it never writes instances or series (the
+ * receive and study stages own those rows, and leaving them alone is what lets the web layer run,
+ * fail or restart without risking an acknowledged instance). It never calls PixelMed or any DICOM
+ * library (those stay inside receive and dicom, so the library can be swapped: slice pixels come
+ * from {@code dicom.DicomPixels}); it never registers meters (names live in telemetry); it holds no
  * account rules (those are {@code auth}'s). It logs no patient data, and shows none to those
  * without results access: the status page names studies only by {@link
  * io.cordwatch.dicom.Uids#tag}, and UIDs in logged paths are replaced by their tags. Its settings

@@ -136,7 +136,7 @@ class BackupRestoreTest {
     assertEquals(summary.indexSha256(), manifest.path("index").path("sha256").asText());
     assertEquals(summary.instances(), manifest.path("instances").path("files").asInt());
     assertEquals("test", manifest.path("cordwatch_version").asText());
-    assertEquals(10, manifest.path("schema_version").asInt());
+    assertEquals(11, manifest.path("schema_version").asInt());
   }
 
   @Test

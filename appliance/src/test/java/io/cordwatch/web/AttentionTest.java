@@ -181,6 +181,7 @@ class AttentionTest {
         accelerator.degraded(),
         Views.accelerator(accelerator),
         null,
+        null,
         Attention.OK,
         List.of(),
         StatusActivity.of(new Activity(0, List.of(), List.of(), null, List.of()), NOW));
