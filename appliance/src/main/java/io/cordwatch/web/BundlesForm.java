@@ -9,8 +9,9 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The model bundles page's posts: {@code POST /admin/bundles/{id}/activate} and {@code POST
- * /admin/bundles/rollback}. Each calls the same {@link BundleControl} method as {@link BundleApi}
+ * The model bundles page's posts: {@code POST /admin/bundles/{id}/activate}, {@code POST
+ * /admin/bundles/rollback}, {@code POST /admin/bundles/{id}/shadow} and {@code POST
+ * /admin/bundles/shadow/off}. Each calls the same {@link BundleControl} method as {@link BundleApi}
  * and {@code cordwatch bundle activate|rollback} do, with the admin who asked, so the signature
  * rules, the activation row and its audit row are the appliance's; this class only answers.
  *
@@ -43,6 +44,18 @@ final class BundlesForm {
       return;
     }
     switched(page, req, res, () -> bundles.rollback(actor), actor, "rolled-back");
+  }
+
+  /** Runs version {@code id} in shadow, or turns shadow off ({@code id} null). */
+  static void shadow(
+      WebContext ctx, BundlesPage page, ServerRequest req, ServerResponse res, String id) {
+    String actor = actor(req);
+    BundleControl bundles = ctx.bundles();
+    if (bundles == null) {
+      page.render(req, res, Status.NOT_FOUND_404, null, "This appliance keeps no bundle store.");
+      return;
+    }
+    switched(page, req, res, () -> bundles.shadow(id, actor), actor, "shadow");
   }
 
   /** The refusal of an id that is not installed (also for the confirmation page). */
@@ -80,11 +93,12 @@ final class BundlesForm {
       return;
     }
     if (s.changed()) {
-      LOG.info("bundle: " + s.to() + " activated (was " + s.from() + ") by " + actor);
+      LOG.info("bundle: " + done + ": " + s.to() + " (was " + s.from() + ") by " + actor);
     }
     res.status(Status.SEE_OTHER_303);
     res.header(
-        HeaderNames.LOCATION, BundlesPage.PATH + "?done=" + (s.changed() ? done : "unchanged"));
+        HeaderNames.LOCATION,
+        BundlesPage.PATH + "?done=" + (s.changed() || done.equals("shadow") ? done : "unchanged"));
     res.send();
   }
 

@@ -33,6 +33,9 @@ final class BundlesPage implements HttpService {
   /** The rollback's confirmation page (GET) and change (POST). */
   static final String ROLLBACK = PATH + "/rollback";
 
+  /** Where shadow mode is turned off (a version is put in shadow at {@code PATH/{id}/shadow}). */
+  static final String SHADOW_OFF = PATH + "/shadow/off";
+
   /** How many activations the history shows, newest first. */
   static final int HISTORY = 20;
 
@@ -54,6 +57,13 @@ final class BundlesPage implements HttpService {
     rules.get(ROLLBACK, this::confirmRollback);
     rules.post(ROLLBACK, (req, res) -> BundlesForm.rollback(ctx, this, req, res));
     rules.any(ROLLBACK, (req, res) -> Replies.methodNotAllowed(req, res, Method.GET, Method.POST));
+    rules.post(SHADOW_OFF, (req, res) -> BundlesForm.shadow(ctx, this, req, res, null));
+    rules.any(SHADOW_OFF, (req, res) -> Replies.methodNotAllowed(req, res, Method.POST));
+    rules.post(
+        PATH + "/{id}/shadow",
+        (req, res) ->
+            BundlesForm.shadow(ctx, this, req, res, req.path().pathParameters().get("id")));
+    rules.any(PATH + "/{id}/shadow", (req, res) -> Replies.methodNotAllowed(req, res, Method.POST));
     rules.get(PATH + "/{id}/activate", this::confirmActivate);
     rules.post(PATH + "/{id}/activate", (req, res) -> BundlesForm.activate(ctx, this, req, res));
     rules.any(
@@ -90,6 +100,15 @@ final class BundlesPage implements HttpService {
                           + a.actor()
                           + ". The appliance grades the next series with it.")
               .orElse(null);
+      case "shadow" -> {
+        ShadowModel shadow = ctx.bundles().shadow();
+        yield shadow == null
+            ? "Shadow mode is off: no version grades beside the active one."
+            : shadow.id()
+                + " now runs in shadow: from the next series on, its findings are stored beside"
+                + " the active model's and never published (cordwatch bundle shadow-report"
+                + " compares them).";
+      }
       case "unchanged" ->
           latest
               .map(a -> a.bundleId() + " was already the active version; nothing changed.")
@@ -136,8 +155,10 @@ final class BundlesPage implements HttpService {
         .raw(" from the next series on; the series being graded finishes on the version before.")
         .raw(" Only versions that pass this appliance's signature rules can be made active. Each")
         .raw(" switch is recorded with your name.</p>\n");
-    installed(h, bundles.installed());
+    ShadowModel shadow = bundles.shadow();
+    installed(h, bundles.installed(), shadow, access.session().csrfToken());
     rollback(h, latest);
+    shadow(h, shadow, access.session().csrfToken());
     history(h);
     h.raw("</body>\n</html>\n");
     Replies.text(res, status, "text/html; charset=utf-8", h.toString());
@@ -162,7 +183,8 @@ final class BundlesPage implements HttpService {
     h.raw("</td></tr>\n</table>\n");
   }
 
-  private static void installed(Html h, List<BundleControl.Installed> versions) {
+  private static void installed(
+      Html h, List<BundleControl.Installed> versions, ShadowModel shadow, String csrf) {
     h.raw("<h2>Installed versions</h2>\n");
     if (versions.isEmpty()) {
       h.raw("<p class=\"meta\" id=\"installed\">None installed: <code>cordwatch bundle install")
@@ -181,12 +203,38 @@ final class BundlesPage implements HttpService {
       } else if (v.problem() != null) {
         h.raw(" class=\"attention\">").text("refused: " + v.problem()).raw("</td><td></td>");
       } else {
-        h.raw(">installed</td><td><a class=\"action\" href=\"").text(activatePath(v.id()));
-        h.raw("\">Make active\u2026</a></td>");
+        boolean inShadow = shadow != null && shadow.id().equals(v.id());
+        h.raw(inShadow ? ">in shadow" : ">installed");
+        h.raw("</td><td><a class=\"action\" href=\"").text(activatePath(v.id()));
+        h.raw("\">Make active\u2026</a>");
+        if (!inShadow) {
+          // Shadow changes no result anyone sees, so it needs no confirmation page.
+          h.raw(" <form class=\"inline\" method=\"post\" action=\"")
+              .text(PATH + "/" + v.id() + "/shadow")
+              .raw("\">");
+          h.csrfField(csrf);
+          h.raw("<button type=\"submit\">Run in shadow</button></form>");
+        }
+        h.raw("</td>");
       }
       h.raw("</tr>\n");
     }
     h.raw("</tbody>\n</table>\n");
+  }
+
+  private static void shadow(Html h, ShadowModel shadow, String csrf) {
+    h.raw("<h2>Shadow</h2>\n");
+    if (shadow == null) {
+      h.raw("<p class=\"meta\" id=\"shadow\">Off. A version run in shadow grades every series")
+          .raw(" beside the active one; its findings are stored and never published, alerted or")
+          .raw(" shown as the verdict (docs/model-bundle.md).</p>\n");
+      return;
+    }
+    h.raw("<p id=\"shadow\"").raw(shadow.problem() == null ? ">" : " class=\"attention\">");
+    h.text(shadow.line()).raw("</p>\n");
+    h.raw("<form method=\"post\" action=\"" + SHADOW_OFF + "\">");
+    h.csrfField(csrf);
+    h.raw("<button type=\"submit\">Turn shadow off</button></form>\n");
   }
 
   private static void rollback(Html h, Optional<Activation> latest) {

@@ -166,6 +166,41 @@ class BundlesPageTest {
   }
 
   @Test
+  void anAdminRunsAVersionInShadowAndTurnsItOffFromThePage() throws Exception {
+    Session ada = Session.login(this, "ada");
+    String before = ada.get("/admin/bundles").body();
+    assertTrue(before.contains("<p class=\"meta\" id=\"shadow\">Off."), before);
+    assertTrue(row(before, idB).contains("action=\"/admin/bundles/" + idB + "/shadow\""));
+    assertFalse(row(before, idC).contains("/shadow"), "no shadow button for a refused version");
+
+    HttpResponse<String> on = ada.post("/admin/bundles/" + idB + "/shadow", "");
+    assertEquals(303, on.statusCode(), on.body());
+    assertEquals("/admin/bundles?done=shadow", on.headers().firstValue("Location").get());
+    assertEquals(idB, appliance.bundles().shadow().id());
+    String page = ada.get("/admin/bundles?done=shadow").body();
+    assertTrue(page.contains(idB + " now runs in shadow"), page);
+    assertTrue(row(page, idB).contains(">in shadow</td>"), row(page, idB));
+    assertTrue(page.contains("Turn shadow off"), page);
+    assertEquals(idA, latest().bundleId(), "shadow changes no activation");
+
+    HttpResponse<String> refused = ada.post("/admin/bundles/" + idC + "/shadow", "");
+    assertEquals(422, refused.statusCode(), refused.body());
+    assertEquals(idB, appliance.bundles().shadow().id(), "a refused shadow changes nothing");
+
+    HttpResponse<String> off = ada.post("/admin/bundles/shadow/off", "");
+    assertEquals(303, off.statusCode(), off.body());
+    assertEquals(null, appliance.bundles().shadow());
+    assertTrue(ada.get("/admin/bundles?done=shadow").body().contains("Shadow mode is off"));
+    List<String> audit = AuditRows.of(tmp.resolve("data/index.db"), "bundle_shadow");
+    assertEquals(2, audit.size(), audit::toString);
+    assertTrue(audit.getFirst().contains("user ada (admin)"), audit::toString);
+
+    HttpResponse<String> clinician =
+        Session.login(this, "carl").post("/admin/bundles/shadow/off", "");
+    assertEquals(403, clinician.statusCode());
+  }
+
+  @Test
   void refusalsAnswerOnThePageAndChangeNothing() throws Exception {
     Session ada = Session.login(this, "ada");
     long before = latest().seq();
