@@ -13,7 +13,7 @@ import java.sql.Statement;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int VERSION = 10;
+  static final int VERSION = 11;
 
   private Schema() {}
 
@@ -66,6 +66,9 @@ final class Schema {
       }
       if (version < 10) {
         createBundleActivations(s);
+      }
+      if (version < 11) {
+        createAuditExport(s);
       }
       s.execute("INSERT INTO schema_version(version) VALUES (" + VERSION + ")");
     }
@@ -323,5 +326,21 @@ final class Schema {
         CREATE TRIGGER IF NOT EXISTS bundle_activations_never_updated
         BEFORE UPDATE ON bundle_activations
         BEGIN SELECT RAISE(ABORT, 'activations are never changed: record a new one'); END""");
+  }
+
+  /**
+   * How far the audit trail has gone out to each syslog collector (issue 14, audit export): one row
+   * per collector with the id of the last audit row it was sent. The audit rows stay the source of
+   * truth; this is only the cursor, so export resumes after a restart where it stopped. Written as
+   * one self-contained step ({@code IF NOT EXISTS}) so it can be renumbered among other steps of
+   * the same release.
+   */
+  private static void createAuditExport(Statement s) throws SQLException {
+    s.execute(
+        """
+        CREATE TABLE IF NOT EXISTS audit_export(
+          collector TEXT PRIMARY KEY,
+          last_id INTEGER NOT NULL,
+          updated_ms INTEGER NOT NULL)""");
   }
 }

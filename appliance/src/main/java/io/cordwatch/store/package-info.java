@@ -8,7 +8,7 @@
  * and destination, {@link io.cordwatch.store.OutboxState}), which installed model bundle is active
  * ({@link io.cordwatch.store.BundleActivations}: one never-changed row per activation, the latest
  * active), and an audit table. Every pipeline step that must survive kill -9 is a committed row
- * here. The schema carries its version (now 10) and is upgraded in place at open ({@link
+ * here. The schema carries its version (now 11) and is upgraded in place at open ({@link
  * io.cordwatch.store.Schema}).
  *
  * <p>{@link io.cordwatch.store.Index} is the one public entry point; it composes each write from

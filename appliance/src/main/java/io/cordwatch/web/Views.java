@@ -12,6 +12,7 @@ import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.store.Records.StudyRow;
 import io.cordwatch.store.Records.Totals;
+import io.cordwatch.telemetry.AuditExportFigures;
 import io.cordwatch.telemetry.GpuSample;
 import io.cordwatch.telemetry.GpuTelemetry;
 import java.time.Duration;
@@ -30,7 +31,8 @@ final class Views {
   /**
    * What the status endpoint, its event stream and the status page show. {@code model} is the
    * loaded bundle (name, version, clinical_use), null without one; {@code engine} the one line
-   * about engine, model and boxes.
+   * about engine, model and boxes; {@code auditExport} how the audit trail's export to the syslog
+   * collector stands, null without {@code audit-syslog}.
    */
   record StatusView(
       String version,
@@ -48,7 +50,8 @@ final class Views {
       ActiveModel model,
       String state,
       List<Attention.Item> attention,
-      StatusActivity.View activity) {
+      StatusActivity.View activity,
+      AuditExportFigures auditExport) {
 
     /** The same view with {@code attention} computed from it, and OK or ATTENTION to match. */
     StatusView withAttention(List<Attention.Item> items) {
@@ -68,7 +71,8 @@ final class Views {
           model,
           items.isEmpty() ? Attention.OK : Attention.ATTENTION,
           List.copyOf(items),
-          activity);
+          activity,
+          auditExport);
     }
   }
 
@@ -256,7 +260,8 @@ final class Views {
             ctx.model().get(),
             Attention.OK,
             List.of(),
-            StatusActivity.of(ctx.index().activity(StatusActivity.windowStart(now)), now));
+            StatusActivity.of(ctx.index().activity(StatusActivity.windowStart(now)), now),
+            ctx.meters().auditExport().orElse(null));
     return v.withAttention(Attention.of(v));
   }
 
