@@ -94,6 +94,7 @@ public final class Appliance implements AutoCloseable {
   private final VerifiedResults verifiedResults;
   private final List<Destination> destinations;
   private final RetentionWorker retention;
+  private final AuditTrail audit;
   private boolean closed;
 
   private Appliance(
@@ -103,6 +104,7 @@ public final class Appliance implements AutoCloseable {
     this.startedAt = clock.instant();
     this.index = Index.open(settings.dataDir().resolve("index.db"), new RegradeOnBoxChange());
     this.meters = new Meters();
+    this.audit = AuditTrail.start(settings, index, meters, clock);
     Retention retention = RetentionWiring.retention(settings, index, meters, clock);
     // Before the spool check: files of an interrupted removal are deleted, not quarantined.
     retention.recover();
@@ -676,6 +678,7 @@ public final class Appliance implements AutoCloseable {
     tracker.close();
     closeGrading();
     outbox.close();
+    audit.close();
     index.close();
   }
 }

@@ -2,6 +2,7 @@ package io.cordwatch.cli;
 
 import io.cordwatch.Version;
 import io.cordwatch.bench.BenchCommand;
+import io.cordwatch.fuzz.FuzzCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       RulesCommand.class,
       BenchCommand.class,
+      FuzzCommand.class,
       BundleCommand.class,
       PhantomCommand.class,
       RealSpineCommand.class,

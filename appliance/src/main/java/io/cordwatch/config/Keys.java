@@ -487,6 +487,46 @@ public final class Keys {
                   + " X-CordWatch-Signature: sha256=HMAC-SHA256(key, body) in hex. Needed with"
                   + " alert-webhooks."));
 
+  public static final Setting<String> AUDIT_SYSLOG =
+      declare(
+          Setting.text(
+                  "audit-syslog",
+                  "",
+                  "Where the audit trail also goes, as DICOM audit messages (PS3.15 A.5) in RFC 5424"
+                      + " syslog: udp://HOST:PORT, tcp://HOST:PORT or tls://HOST:PORT (RFC 5425"
+                      + " octet counting on TCP and TLS). Sent from the index in the background;"
+                      + " nothing waits for the collector, and rows written while it is down go out"
+                      + " when it is back.")
+              .check(
+                  v -> v == null || v.isEmpty() || v.matches("(?i)(udp|tcp|tls)://[^/?#@\\s]+/?"),
+                  v -> "'" + v + "' is not udp://HOST:PORT, tcp://HOST:PORT or tls://HOST:PORT")
+              .defaultSays("none (the trail stays in the index)"));
+  public static final Setting<String> AUDIT_SYSLOG_APP_NAME =
+      declare(
+          Setting.text(
+                  "audit-syslog-app-name",
+                  "cordwatch",
+                  "The APP-NAME of the audit syslog messages (1 to 48 printable characters, no"
+                      + " spaces).")
+              .check(
+                  v -> v != null && v.matches("[!-~]{1,48}"),
+                  v -> "'" + v + "' is not 1 to 48 printable characters without spaces"));
+  public static final Setting<Path> AUDIT_SYSLOG_CA =
+      declare(
+          Setting.path(
+                  "audit-syslog-ca",
+                  null,
+                  "PEM file with the CA certificate(s) a tls:// audit collector's certificate must"
+                      + " chain to (its name must match the host in audit-syslog).")
+              .defaultSays("the JDK's trusted CAs"));
+  public static final Setting<Duration> AUDIT_SYSLOG_ALERT_AFTER =
+      declare(
+          Setting.duration(
+              "audit-syslog-alert-after",
+              "5m",
+              "How long the audit collector may be unreachable before the status page says"
+                  + " ATTENTION (the trail is kept meanwhile)."));
+
   /** All settings, in the order of the docs: the order they are declared in above. */
   public static final List<Setting<?>> ALL = List.copyOf(DECLARED);
 

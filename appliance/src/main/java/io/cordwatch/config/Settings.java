@@ -76,6 +76,10 @@ import java.util.Set;
  * @param publishSecondaryCapture {@link Keys#PUBLISH_SECONDARY_CAPTURE}
  * @param alertWebhooks {@link Keys#ALERT_WEBHOOKS}
  * @param alertKeyFile {@link Keys#ALERT_KEY_FILE}
+ * @param auditSyslog {@link Keys#AUDIT_SYSLOG}; empty when the trail is not exported
+ * @param auditSyslogAppName {@link Keys#AUDIT_SYSLOG_APP_NAME}
+ * @param auditSyslogCa {@link Keys#AUDIT_SYSLOG_CA}
+ * @param auditSyslogAlertAfter {@link Keys#AUDIT_SYSLOG_ALERT_AFTER}
  */
 public record Settings(
     Path dataDir,
@@ -137,7 +141,11 @@ public record Settings(
     Duration forwardGiveUpAfter,
     boolean publishSecondaryCapture,
     List<String> alertWebhooks,
-    Path alertKeyFile) {
+    Path alertKeyFile,
+    String auditSyslog,
+    String auditSyslogAppName,
+    Path auditSyslogCa,
+    Duration auditSyslogAlertAfter) {
 
   public Settings {
     allowAe = List.copyOf(allowAe);
@@ -176,6 +184,12 @@ public record Settings(
               + httpMode
               + " needs HTTPS (tls-cert and tls-key); without them HTTP is the only listener and"
               + " must serve");
+    }
+    auditSyslog = auditSyslog == null ? "" : auditSyslog.strip();
+    if (auditSyslogCa != null
+        && !auditSyslog.toLowerCase(java.util.Locale.ROOT).startsWith("tls:")) {
+      throw new ConfigException(
+          "audit-syslog-ca: only used with a tls:// audit-syslog collector; remove it or use tls://");
     }
     if (!alertWebhooks.isEmpty() && alertKeyFile == null) {
       throw new ConfigException(
@@ -309,7 +323,11 @@ public record Settings(
             v.get(Keys.FORWARD_GIVE_UP_AFTER),
             v.get(Keys.PUBLISH_SECONDARY_CAPTURE),
             v.get(Keys.ALERT_WEBHOOKS),
-            v.get(Keys.ALERT_KEY_FILE));
+            v.get(Keys.ALERT_KEY_FILE),
+            v.get(Keys.AUDIT_SYSLOG),
+            v.get(Keys.AUDIT_SYSLOG_APP_NAME),
+            v.get(Keys.AUDIT_SYSLOG_CA),
+            v.get(Keys.AUDIT_SYSLOG_ALERT_AFTER));
     v.requireAllRead();
     return s;
   }

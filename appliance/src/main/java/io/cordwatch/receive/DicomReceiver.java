@@ -18,6 +18,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,6 +85,7 @@ public final class DicomReceiver implements AutoCloseable {
   private final Meters meters;
   private final ReceiveListener listener;
   private final Ingest ingest;
+  private final ReceiveAudit audit;
   private final MrStoragePolicy policy = new MrStoragePolicy(TransferSyntaxes.STORAGE);
   private final Semaphore slots;
   private final Map<String, Integer> perAe = new ConcurrentHashMap<>();
@@ -137,6 +139,7 @@ public final class DicomReceiver implements AutoCloseable {
     this.meters = meters;
     this.listener = listener;
     this.ingest = new Ingest(spool, index, disk, meters, listener, clock);
+    this.audit = new ReceiveAudit(index, clock);
     this.slots = new Semaphore(config.maxAssociations());
     this.maxPending = maxPending(config.maxAssociations());
     this.plain = new Port("tcp", config.dicomPort(), null);
@@ -334,6 +337,9 @@ public final class DicomReceiver implements AutoCloseable {
       }
       if (reject != null) {
         meters.associationRejected(port.transport, reject.why());
+        if (reject.why().endsWith("_ae")) {
+          audit.rejected(reject.why(), rq.callingAe(), rq.calledAe(), peer);
+        }
         LOG.info(
             caller(label, peer, rq)
                 + ": rejected ("
@@ -487,6 +493,7 @@ public final class DicomReceiver implements AutoCloseable {
       Port port, String label, String peer, Pdu.AssociateRequest rq, Socket socket, SSLSession tls)
       throws IOException {
     Set<String> series = new HashSet<>();
+    Set<String> studies = new LinkedHashSet<>();
     AtomicBoolean told = new AtomicBoolean();
     // Read on this thread, after the last C-STORE-RSP went out: every instance of the association
     // is stored, and the tracker hears of the release without PixelMed's post-release wait.
@@ -521,7 +528,7 @@ public final class DicomReceiver implements AutoCloseable {
           association.setReceivedDataHandler(reader);
           association.waitForPDataPDUsUntilHandlerReportsDone();
           CommandSet cmd = reader.command();
-          int status = respond(association, reader, rq.callingAe(), series);
+          int status = respond(association, reader, rq.callingAe(), series, studies);
           if (cmd.commandField() == CommandSet.C_STORE_RQ) {
             if (status == DimseStatus.SUCCESS) {
               stored++;
@@ -550,6 +557,12 @@ public final class DicomReceiver implements AutoCloseable {
     } finally {
       tell(series, released, told);
       meters.associationClosed();
+      audit.received(
+          stored,
+          studies,
+          rq.callingAe(),
+          peer,
+          (released ? "(released" : "(aborted") + (tls == null ? ")" : ", over TLS)"));
       LOG.info(
           label
               + " from "
@@ -594,7 +607,11 @@ public final class DicomReceiver implements AutoCloseable {
   }
 
   private int respond(
-      Association association, MessageReader reader, String callingAe, Set<String> series)
+      Association association,
+      MessageReader reader,
+      String callingAe,
+      Set<String> series,
+      Set<String> studies)
       throws Exception {
     CommandSet cmd = reader.command();
     int status;
@@ -614,6 +631,7 @@ public final class DicomReceiver implements AutoCloseable {
           status = DimseStatus.SUCCESS;
           if (stored.facts() != null) {
             series.add(stored.facts().seriesInstanceUid());
+            studies.add(stored.facts().studyInstanceUid());
           }
         } catch (DimseStatus.Failure f) {
           status = f.status();

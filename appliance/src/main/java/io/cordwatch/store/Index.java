@@ -297,9 +297,47 @@ public final class Index implements AutoCloseable {
     return db.read(Outbox::nextDue);
   }
 
-  /** An outbox row was delivered. False (nothing changed) when it was no longer pending. */
+  /**
+   * An outbox row was delivered, with an audit row ({@code results_sent}: the document, its study
+   * and where it went) in the same transaction. False (nothing changed) when it was no longer
+   * pending.
+   */
   public boolean outboxDelivered(long id, long nowMs) {
-    return db.transaction(c -> Outbox.delivered(c, id, nowMs));
+    return db.transaction(
+        c -> {
+          if (!Outbox.delivered(c, id, nowMs)) {
+            return false;
+          }
+          Optional<OutboxRecords.Row> row =
+              Database.first(c, "SELECT * FROM outbox WHERE id = ?", Outbox::row, id);
+          if (row.isPresent()) {
+            OutboxRecords.Row r = row.get();
+            AuditLog.append(
+                c,
+                nowMs,
+                "results_sent",
+                "%s %s of study %s to %s"
+                    .formatted(
+                        r.kind(), r.objectUid(), r.studyUid(), withoutSecrets(r.destination())));
+          }
+          return true;
+        });
+  }
+
+  /** A destination as the audit trail names it: a URL without its user info and query. */
+  private static String withoutSecrets(String destination) {
+    int scheme = destination.indexOf("://");
+    if (scheme < 0) {
+      return destination;
+    }
+    String rest = destination.substring(scheme + 3);
+    int at = rest.indexOf('@');
+    int slash = rest.indexOf('/');
+    if (at >= 0 && (slash < 0 || at < slash)) {
+      rest = rest.substring(at + 1);
+    }
+    int query = rest.indexOf('?');
+    return destination.substring(0, scheme + 3) + (query < 0 ? rest : rest.substring(0, query));
   }
 
   /**
@@ -683,6 +721,33 @@ public final class Index implements AutoCloseable {
     db.transaction(
         c -> {
           AuditLog.append(c, atMs, event, detail);
+          return null;
+        });
+  }
+
+  /**
+   * Audit rows after {@code afterId}, oldest first, at most {@code limit} (what the syslog export
+   * sends next).
+   */
+  public List<AuditRow> auditAfter(long afterId, int limit) {
+    return db.read(c -> AuditLog.after(c, afterId, limit));
+  }
+
+  /** How many audit rows there are after {@code afterId} (the export's backlog). */
+  public long auditCountAfter(long afterId) {
+    return db.read(c -> AuditLog.countAfter(c, afterId));
+  }
+
+  /** The id of the last audit row sent to {@code collector}; 0 when none has been. */
+  public long auditExported(String collector) {
+    return db.read(c -> AuditLog.exported(c, collector));
+  }
+
+  /** Records that every audit row up to {@code lastId} has gone to {@code collector}. */
+  public void markAuditExported(String collector, long lastId, long nowMs) {
+    db.transaction(
+        c -> {
+          AuditLog.markExported(c, collector, lastId, nowMs);
           return null;
         });
   }

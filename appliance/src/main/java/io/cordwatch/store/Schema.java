@@ -13,7 +13,7 @@ import java.sql.Statement;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int VERSION = 11;
+  static final int VERSION = 12;
 
   private Schema() {}
 
@@ -69,6 +69,9 @@ final class Schema {
       }
       if (version < 11) {
         createShadowMode(s);
+      }
+      if (version < 12) {
+        createAuditExport(s);
       }
       s.execute("INSERT INTO schema_version(version) VALUES (" + VERSION + ")");
     }
@@ -364,5 +367,21 @@ final class Schema {
           at_ms INTEGER NOT NULL)""");
     s.execute(
         "CREATE INDEX IF NOT EXISTS shadow_results_by_series ON shadow_results(series_uid, id)");
+  }
+
+  /**
+   * How far the audit trail has gone out to each syslog collector (issue 14, audit export): one row
+   * per collector with the id of the last audit row it was sent. The audit rows stay the source of
+   * truth; this is only the cursor, so export resumes after a restart where it stopped. Written as
+   * one self-contained step ({@code IF NOT EXISTS}) so it can be renumbered among other steps of
+   * the same release.
+   */
+  private static void createAuditExport(Statement s) throws SQLException {
+    s.execute(
+        """
+        CREATE TABLE IF NOT EXISTS audit_export(
+          collector TEXT PRIMARY KEY,
+          last_id INTEGER NOT NULL,
+          updated_ms INTEGER NOT NULL)""");
   }
 }

@@ -9,9 +9,10 @@
  * ({@link io.cordwatch.store.BundleActivations}: one never-changed row per activation, the latest
  * active), shadow mode ({@link io.cordwatch.store.BundleShadows}: which installed bundle runs in
  * shadow, one row per choice; {@link io.cordwatch.store.ShadowResults}: what it found per series,
- * apart from the verdicts and never published), and an audit table. Every pipeline step that must
- * survive kill -9 is a committed row here. The schema carries its version (now 11) and is upgraded
- * in place at open ({@link io.cordwatch.store.Schema}).
+ * apart from the verdicts and never published), and an audit table with its export cursor per
+ * syslog collector ({@code audit_export}). Every pipeline step that must survive kill -9 is a
+ * committed row here. The schema carries its version (now 12) and is upgraded in place at open
+ * ({@link io.cordwatch.store.Schema}).
  *
  * <p>{@link io.cordwatch.store.Index} is the one public entry point; it composes each write from
  * the package-private classes that own the SQL of one concern (schema, ingest, series completion,

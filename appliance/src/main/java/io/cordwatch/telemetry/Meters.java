@@ -378,6 +378,53 @@ public final class Meters {
         .increment();
   }
 
+  private volatile Supplier<AuditExportFigures> auditExport;
+
+  /**
+   * Registers the audit export's gauges: rows not yet sent to the syslog collector ({@code
+   * cordwatch.audit.export.backlog}) and how long it has been unreachable ({@code
+   * cordwatch.audit.export.unreachable}, 0 while reachable); the status page reads the same figures
+   * ({@link #auditExport()}).
+   */
+  public void bindAuditExport(Supplier<AuditExportFigures> figures) {
+    this.auditExport = figures;
+    gauge(
+        "cordwatch.audit.export.backlog",
+        null,
+        "Audit rows not yet sent to the syslog collector",
+        () -> figures.get().backlog());
+    gauge(
+        "cordwatch.audit.export.unreachable",
+        "seconds",
+        "How long the syslog collector has been unreachable (0 while reachable)",
+        () -> figures.get().unreachableSeconds());
+  }
+
+  /** The audit export's figures; empty when no collector is configured. */
+  public java.util.Optional<AuditExportFigures> auditExport() {
+    Supplier<AuditExportFigures> f = auditExport;
+    return f == null ? java.util.Optional.empty() : java.util.Optional.of(f.get());
+  }
+
+  /**
+   * One audit message to the syslog collector by {@code outcome}: sent, failed (an attempt that
+   * failed; the row is sent again later) or dropped (a message that can never go, such as one
+   * larger than a UDP datagram).
+   */
+  public void auditExport(String outcome) {
+    Counter.builder("cordwatch.audit.export.messages")
+        .description("Audit messages to the syslog collector by outcome")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
+  /** The count of audit messages with {@code outcome} so far. */
+  public double auditExported(String outcome) {
+    Counter c = registry.find("cordwatch.audit.export.messages").tag("outcome", outcome).counter();
+    return c == null ? 0 : c.count();
+  }
+
   /** A grading attempt threw; {@code finalAttempt} when the job is now marked failed. */
   public void gradingAttemptFailed(boolean finalAttempt) {
     attemptsFailed.increment();

@@ -40,7 +40,7 @@ final class Attention {
    *
    * @param code a stable name for scripts and tests ({@code dicom_listener_down}, {@code
    *     disk_below_reserve}, {@code disk_near_reserve}, {@code inodes_nearly_full}, {@code
-   *     no_model}, {@code outbox_failing}, {@code engine_degraded})
+   *     no_model}, {@code outbox_failing}, {@code audit_export_failing}, {@code engine_degraded})
    * @param problem what is wrong, in a sentence
    * @param action what to do about it
    */
@@ -90,6 +90,20 @@ final class Attention {
                   + " deliveries failing and being retried",
               "check forward-to and that the PACS is up and accepts our AE title; the 'outbox:'"
                   + " log lines say why"));
+    }
+    if (s.auditExport() != null && s.auditExport().alerting()) {
+      out.add(
+          new Item(
+              "audit_export_failing",
+              "Audit trail not reaching the audit collector "
+                  + s.auditExport().collector()
+                  + " for "
+                  + s.auditExport().unreachableSeconds() / 60
+                  + " min ("
+                  + s.auditExport().backlog()
+                  + " entries waiting)",
+              "nothing is lost: the entries are kept and sent when it is back; check that the"
+                  + " collector is up and reachable (the 'audit:' log lines say why)"));
     }
     if (s.accelerator().state().degraded()) {
       String retry = s.accelerator().nextRetryAt();

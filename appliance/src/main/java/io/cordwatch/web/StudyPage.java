@@ -17,7 +17,8 @@ import java.util.Map;
  * images, the slice strip and the slice table (grade, P(high), marks, canal box, image, current
  * decision, review form), then the review history, newest first, each decision marked current or
  * superseded. Review forms appear only for a signed-in clinician or admin; the "not for clinical
- * use" banner whenever a grading model's bundle says {@code clinical_use: false}.
+ * use" banner whenever a grading model's bundle says {@code clinical_use: false}. Each view is an
+ * audit row ({@code study_viewed}: the study, who, from where).
  */
 final class StudyPage {
   private final WebContext ctx;
@@ -30,6 +31,12 @@ final class StudyPage {
     StudyResults r = StudyResults.of(StudyResults.load(ctx, req));
     Access access = ResultsPages.access(req);
     String uid = r.row().studyUid();
+    // DICOM Instances Accessed: who opened which study's results, before they are shown.
+    ctx.index()
+        .audit(
+            ctx.clock().millis(),
+            "study_viewed",
+            "study " + uid + " by " + access.principal().describe() + " from " + Replies.peer(req));
     List<ReviewRow> history = ctx.index().reviewsOfStudy(uid);
     Map<String, ReviewRow> current = current(history);
     boolean forms = access.viaSession() && access.principal().mayChangeResults();

@@ -12,6 +12,7 @@ import io.cordwatch.store.Records.SeriesRow;
 import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.store.Records.StudyRow;
 import io.cordwatch.store.Records.Totals;
+import io.cordwatch.telemetry.AuditExportFigures;
 import io.cordwatch.telemetry.GpuSample;
 import io.cordwatch.telemetry.GpuTelemetry;
 import java.time.Duration;
@@ -31,7 +32,8 @@ final class Views {
    * What the status endpoint, its event stream and the status page show. {@code model} is the
    * loaded bundle (name, version, clinical_use), null without one; {@code shadow} the bundle
    * running in shadow beside it, null when shadow mode is off; {@code engine} the one line about
-   * engine, model and boxes.
+   * engine, model and boxes; {@code auditExport} how the audit trail's export to the syslog
+   * collector stands, null without {@code audit-syslog}.
    */
   record StatusView(
       String version,
@@ -50,7 +52,8 @@ final class Views {
       ShadowModel shadow,
       String state,
       List<Attention.Item> attention,
-      StatusActivity.View activity) {
+      StatusActivity.View activity,
+      AuditExportFigures auditExport) {
 
     /** The same view with {@code attention} computed from it, and OK or ATTENTION to match. */
     StatusView withAttention(List<Attention.Item> items) {
@@ -71,7 +74,8 @@ final class Views {
           shadow,
           items.isEmpty() ? Attention.OK : Attention.ATTENTION,
           List.copyOf(items),
-          activity);
+          activity,
+          auditExport);
     }
   }
 
@@ -260,7 +264,8 @@ final class Views {
             shadow(ctx),
             Attention.OK,
             List.of(),
-            StatusActivity.of(ctx.index().activity(StatusActivity.windowStart(now)), now));
+            StatusActivity.of(ctx.index().activity(StatusActivity.windowStart(now)), now),
+            ctx.meters().auditExport().orElse(null));
     return v.withAttention(Attention.of(v));
   }
 

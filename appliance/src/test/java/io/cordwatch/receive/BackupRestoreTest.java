@@ -136,7 +136,13 @@ class BackupRestoreTest {
     assertEquals(summary.indexSha256(), manifest.path("index").path("sha256").asText());
     assertEquals(summary.instances(), manifest.path("instances").path("files").asInt());
     assertEquals("test", manifest.path("cordwatch_version").asText());
-    assertEquals(11, manifest.path("schema_version").asInt());
+    // The schema version the snapshot holds (not a number written here: schema steps are added).
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + out.resolve("index.db"));
+        ResultSet v = c.createStatement().executeQuery("SELECT max(version) FROM schema_version")) {
+      assertTrue(v.next());
+      assertEquals(v.getInt(1), manifest.path("schema_version").asInt());
+      assertTrue(v.getInt(1) >= 10);
+    }
   }
 
   @Test

@@ -14,6 +14,8 @@ import io.cordwatch.phantom.SyntheticStudy;
 import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.telemetry.VolumeFigures;
 import io.cordwatch.telemetry.VolumeUsage;
+import io.cordwatch.testing.AuditRows;
+import io.cordwatch.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -162,6 +164,32 @@ class ReceiverTest {
     assertTrue(r.output().contains("Rejected Permanent"), r.output());
     assertTrue(r.output().contains("Calling AE Title Not Recognized"), r.output());
     assertEquals(0, appliance.index().allInstances().size());
+    List<String> alerts = AuditRows.of(tmp.resolve("data/index.db"), "association_rejected");
+    assertEquals(1, alerts.size());
+    assertTrue(
+        alerts.getFirst().startsWith("calling AE INTRUDER (called CORDWATCH) from 127.0.0.1"));
+  }
+
+  @Test
+  void anAssociationThatStoredInstancesIsOneAuditRowNamingSenderAndStudy() throws Exception {
+    List<Path> files =
+        SyntheticStudy.write(tmp.resolve("study"), new SyntheticStudy.Spec(4, false, false, 64, 9));
+    assertEquals(4, Peers.successes(Peers.storescu(port, "STORESCU", files)));
+    String study = appliance.index().allInstances().getFirst().studyUid();
+    Path db = tmp.resolve("data/index.db");
+    Await.until(
+        "the association's audit row", () -> !auditRows(db, "instances_received").isEmpty());
+    assertEquals(
+        List.of("4 instances of study " + study + " sent by AE STORESCU from 127.0.0.1 (released)"),
+        auditRows(db, "instances_received"));
+  }
+
+  private static List<String> auditRows(Path db, String event) {
+    try {
+      return AuditRows.of(db, event);
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

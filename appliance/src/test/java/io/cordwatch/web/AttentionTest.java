@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.store.Activity;
+import io.cordwatch.telemetry.AuditExportFigures;
 import io.cordwatch.telemetry.GpuTelemetry;
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +47,25 @@ class AttentionTest {
     assertEquals("outbox_failing", item.code());
     assertTrue(item.problem().startsWith("Results not reaching the PACS: 2"), item.problem());
     assertTrue(item.action().contains("forward-to"), item.action());
+  }
+
+  @Test
+  void anAuditCollectorUnreachableLongerThanAllowedNamesItAndWhatIsKept() {
+    var ok = new AuditExportFigures("tls://audit.example:6514", 0, 0, 300, null);
+    var brief = new AuditExportFigures("tls://audit.example:6514", 3, 120, 300, "refused");
+    var longOutage = new AuditExportFigures("tls://audit.example:6514", 42, 600, 300, "refused");
+
+    assertEquals(List.of(), Attention.of(audited(ok)));
+    assertEquals(List.of(), Attention.of(audited(brief)), "a short outage is only retried");
+    Attention.Item item = only(Attention.of(audited(longOutage)));
+    assertEquals("audit_export_failing", item.code());
+    assertTrue(item.problem().contains("tls://audit.example:6514 for 10 min"), item.problem());
+    assertTrue(item.problem().contains("42 entries waiting"), item.problem());
+    assertTrue(item.action().startsWith("nothing is lost"), item.action());
+  }
+
+  private static Views.StatusView audited(AuditExportFigures f) {
+    return view(listener(true), disk(50 * GB, 2 * GB, null), 0, 0, model(), 0, f);
   }
 
   @Test
@@ -167,6 +187,17 @@ class AttentionTest {
       long failing,
       Accelerator accelerator,
       long running) {
+    return view(dicom, disk, queued, failing, accelerator, running, null);
+  }
+
+  private static Views.StatusView view(
+      Views.ListenerView dicom,
+      Views.DiskView disk,
+      long queued,
+      long failing,
+      Accelerator accelerator,
+      long running,
+      AuditExportFigures audit) {
     return new Views.StatusView(
         "test",
         90,
@@ -184,6 +215,7 @@ class AttentionTest {
         null,
         Attention.OK,
         List.of(),
-        StatusActivity.of(new Activity(0, List.of(), List.of(), null, List.of()), NOW));
+        StatusActivity.of(new Activity(0, List.of(), List.of(), null, List.of()), NOW),
+        audit);
   }
 }
