@@ -343,6 +343,11 @@ public final class BundleLifecycle implements BundleControl {
   }
 
   @Override
+  public String shadowChoice() {
+    return shadowId().orElse(null);
+  }
+
+  @Override
   public Switched shadow(String id, String actor) {
     try {
       return shadowChecked(id, actor);

@@ -66,6 +66,12 @@ public interface BundleControl {
   ShadowModel shadow();
 
   /**
+   * The version recorded to run in shadow (the latest choice), or null for off. The running
+   * appliance follows it within a second, so {@link #shadow()} may still name the one before.
+   */
+  String shadowChoice();
+
+  /**
    * Runs an installed version in shadow beside the active one (its findings stored, never
    * published), or turns shadow mode off; the running appliance takes it up within a second.
    *

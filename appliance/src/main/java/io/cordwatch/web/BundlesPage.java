@@ -101,13 +101,14 @@ final class BundlesPage implements HttpService {
                           + ". The appliance grades the next series with it.")
               .orElse(null);
       case "shadow" -> {
-        ShadowModel shadow = ctx.bundles().shadow();
-        yield shadow == null
+        // The recorded choice, not the running shadow: the appliance takes it up within a second.
+        String chosen = ctx.bundles().shadowChoice();
+        yield chosen == null
             ? "Shadow mode is off: no version grades beside the active one."
-            : shadow.id()
-                + " now runs in shadow: from the next series on, its findings are stored beside"
-                + " the active model's and never published (cordwatch bundle shadow-report"
-                + " compares them).";
+            : chosen
+                + " runs in shadow from the next series on: its findings are stored beside the"
+                + " active model's and never published (cordwatch bundle shadow-report compares"
+                + " them).";
       }
       case "unchanged" ->
           latest

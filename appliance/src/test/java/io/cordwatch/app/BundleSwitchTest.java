@@ -19,19 +19,16 @@ import io.cordwatch.receive.RunningAppliance;
 import io.cordwatch.testing.AuditRows;
 import io.cordwatch.testing.Await;
 import io.cordwatch.testing.Credentials;
+import io.cordwatch.testing.SignedIn;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,14 +80,14 @@ class BundleSwitchTest {
       assertTrue(idB.startsWith("torch-tiny-b-"), idB);
 
       // Signed by a trusted key: no UNSIGNED banner, and the status says who signed.
-      Session admin = Session.login(this, "ada");
-      JsonNode status = admin.getJson("/api/v1/status");
+      SignedIn admin = SignedIn.login(http, base, "ada");
+      JsonNode status = admin.json("/api/v1/status");
       assertTrue(status.path("model").path("signed").asBoolean(), status.toString());
       assertFalse(admin.get("/").body().contains("UNSIGNED MODEL"));
 
       // Only an admin signed in may switch: not a clinician, not a write token.
-      Session clinician = Session.login(this, "carl");
-      HttpResponse<String> refused = clinician.postJson("/api/v1/bundles/active", idB);
+      SignedIn clinician = SignedIn.login(http, base, "carl");
+      HttpResponse<String> refused = clinician.postId("/api/v1/bundles/active", idB);
       assertEquals(403, refused.statusCode(), refused.body());
       assertTrue(refused.body().contains("admin"), refused.body());
       HttpResponse<String> byToken =
@@ -108,7 +105,7 @@ class BundleSwitchTest {
       List<Path> study1 = files(phantom, 1);
       Peers.Run sent = Peers.storescu(appliance.dicomPort(), "STORESCU", study1);
       assertEquals(study1.size(), Peers.successes(sent), sent.output());
-      HttpResponse<String> switched = admin.postJson("/api/v1/bundles/active", idB);
+      HttpResponse<String> switched = admin.postId("/api/v1/bundles/active", idB);
       assertEquals(200, switched.statusCode(), switched.body());
       JsonNode s = JSON.readTree(switched.body());
       assertEquals(idA, s.path("from").asText());
@@ -159,7 +156,7 @@ class BundleSwitchTest {
       HttpResponse<String> back = admin.post("/api/v1/bundles/rollback");
       assertEquals(200, back.statusCode(), back.body());
       Await.until("back on " + idA, () -> idA.equals(appliance.activeBundleId()));
-      JsonNode listed = admin.getJson("/api/v1/bundles");
+      JsonNode listed = admin.json("/api/v1/bundles");
       assertEquals(idA, listed.path("active").path("id").asText(), listed.toString());
       assertEquals(2, listed.path("installed").size(), listed.toString());
 
@@ -214,7 +211,7 @@ class BundleSwitchTest {
       JsonNode status = get(token, "/api/v1/status");
       assertFalse(status.path("model").path("signed").asBoolean(true), status.toString());
       assertTrue(status.path("engine").asText().contains("UNSIGNED"), status.toString());
-      Session carl = Session.login(this, "carl");
+      SignedIn carl = SignedIn.login(http, base, "carl");
       assertTrue(carl.get("/").body().contains("UNSIGNED MODEL"));
       assertTrue(carl.get("/studies").body().contains("UNSIGNED MODEL"));
       String uid =
@@ -245,65 +242,6 @@ class BundleSwitchTest {
       return JSON.readTree(r.body());
     } catch (Exception e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** A browser signed in through the login form, with the session's CSRF token. */
-  private record Session(BundleSwitchTest t, String cookie, String csrf) {
-    static Session login(BundleSwitchTest t, String name) throws Exception {
-      HttpResponse<String> res =
-          t.http.send(
-              HttpRequest.newBuilder(URI.create(t.base + "/login"))
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "name="
-                              + URLEncoder.encode(name, StandardCharsets.UTF_8)
-                              + "&password="
-                              + URLEncoder.encode(Credentials.PASSWORD, StandardCharsets.UTF_8)
-                              + "&next=%2F"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertEquals(303, res.statusCode(), res.body());
-      String set = res.headers().firstValue("Set-Cookie").orElseThrow();
-      String cookie = set.substring(0, set.indexOf(';'));
-      Session s = new Session(t, cookie, null);
-      Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(s.get("/").body());
-      assertTrue(m.find(), "the status page carries the CSRF token");
-      return new Session(t, cookie, m.group(1));
-    }
-
-    HttpResponse<String> get(String path) throws Exception {
-      return t.http.send(
-          HttpRequest.newBuilder(URI.create(t.base + path)).header("Cookie", cookie).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    JsonNode getJson(String path) throws Exception {
-      HttpResponse<String> r = get(path);
-      assertEquals(200, r.statusCode(), r.body());
-      return JSON.readTree(r.body());
-    }
-
-    HttpResponse<String> postJson(String path, String id) throws Exception {
-      return t.http.send(
-          HttpRequest.newBuilder(URI.create(t.base + path))
-              .header("Cookie", cookie)
-              .header("X-CSRF-Token", csrf)
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\"}"))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    HttpResponse<String> post(String path) throws Exception {
-      return t.http.send(
-          HttpRequest.newBuilder(URI.create(t.base + path))
-              .header("Cookie", cookie)
-              .header("X-CSRF-Token", csrf)
-              .POST(HttpRequest.BodyPublishers.noBody())
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
     }
   }
 }

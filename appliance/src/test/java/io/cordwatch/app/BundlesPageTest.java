@@ -16,19 +16,16 @@ import io.cordwatch.store.BundleActivations.Activation;
 import io.cordwatch.testing.AuditRows;
 import io.cordwatch.testing.Await;
 import io.cordwatch.testing.Credentials;
+import io.cordwatch.testing.SignedIn;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +83,7 @@ class BundlesPageTest {
 
   @Test
   void anAdminSeesTheRunningModelTheVersionsAndTheHistory() throws Exception {
-    Session ada = Session.login(this, "ada");
+    SignedIn ada = SignedIn.login(http, base, "ada");
 
     String landing = ada.get("/admin").body();
     assertTrue(landing.contains("<a href=\"/admin/users\">Users</a>"), landing);
@@ -113,7 +110,7 @@ class BundlesPageTest {
 
   @Test
   void anAdminSwitchesAfterConfirmingAndRollsBackEachRecordedWithTheirName() throws Exception {
-    Session ada = Session.login(this, "ada");
+    SignedIn ada = SignedIn.login(http, base, "ada");
 
     HttpResponse<String> confirm = ada.get("/admin/bundles/" + idB + "/activate");
     assertEquals(200, confirm.statusCode(), confirm.body());
@@ -121,7 +118,7 @@ class BundlesPageTest {
     assertTrue(confirm.body().contains("instead of " + idA), confirm.body());
     assertEquals(idA, latest().bundleId(), "asking changes nothing");
 
-    HttpResponse<String> done = ada.post("/admin/bundles/" + idB + "/activate", "");
+    HttpResponse<String> done = ada.postForm("/admin/bundles/" + idB + "/activate", "");
     assertEquals(303, done.statusCode(), done.body());
     assertEquals("/admin/bundles?done=activated", done.headers().firstValue("Location").get());
     Activation a = latest();
@@ -136,13 +133,13 @@ class BundlesPageTest {
     assertTrue(row(after, idB).contains("active"), row(after, idB));
     assertTrue(after.contains("href=\"/admin/bundles/rollback\""), after);
 
-    HttpResponse<String> again = ada.post("/admin/bundles/" + idB + "/activate", "");
+    HttpResponse<String> again = ada.postForm("/admin/bundles/" + idB + "/activate", "");
     assertEquals("/admin/bundles?done=unchanged", again.headers().firstValue("Location").get());
     assertEquals(a.seq(), latest().seq(), "activating the active version writes nothing");
 
     HttpResponse<String> ask = ada.get("/admin/bundles/rollback");
     assertTrue(ask.body().contains("Roll back to " + idA + "?"), ask.body());
-    HttpResponse<String> back = ada.post("/admin/bundles/rollback", "");
+    HttpResponse<String> back = ada.postForm("/admin/bundles/rollback", "");
     assertEquals(303, back.statusCode(), back.body());
     assertEquals("/admin/bundles?done=rolled-back", back.headers().firstValue("Location").get());
     Activation r = latest();
@@ -167,45 +164,46 @@ class BundlesPageTest {
 
   @Test
   void anAdminRunsAVersionInShadowAndTurnsItOffFromThePage() throws Exception {
-    Session ada = Session.login(this, "ada");
+    SignedIn ada = SignedIn.login(http, base, "ada");
     String before = ada.get("/admin/bundles").body();
     assertTrue(before.contains("<p class=\"meta\" id=\"shadow\">Off."), before);
     assertTrue(row(before, idB).contains("action=\"/admin/bundles/" + idB + "/shadow\""));
     assertFalse(row(before, idC).contains("/shadow"), "no shadow button for a refused version");
 
-    HttpResponse<String> on = ada.post("/admin/bundles/" + idB + "/shadow", "");
+    HttpResponse<String> on = ada.postForm("/admin/bundles/" + idB + "/shadow", "");
     assertEquals(303, on.statusCode(), on.body());
     assertEquals("/admin/bundles?done=shadow", on.headers().firstValue("Location").get());
     assertEquals(idB, appliance.bundles().shadow().id());
     String page = ada.get("/admin/bundles?done=shadow").body();
-    assertTrue(page.contains(idB + " now runs in shadow"), page);
+    assertTrue(page.contains(idB + " runs in shadow from the next series on"), page);
     assertTrue(row(page, idB).contains(">in shadow</td>"), row(page, idB));
     assertTrue(page.contains("Turn shadow off"), page);
     assertEquals(idA, latest().bundleId(), "shadow changes no activation");
 
-    HttpResponse<String> refused = ada.post("/admin/bundles/" + idC + "/shadow", "");
+    HttpResponse<String> refused = ada.postForm("/admin/bundles/" + idC + "/shadow", "");
     assertEquals(422, refused.statusCode(), refused.body());
     assertEquals(idB, appliance.bundles().shadow().id(), "a refused shadow changes nothing");
 
-    HttpResponse<String> off = ada.post("/admin/bundles/shadow/off", "");
+    HttpResponse<String> off = ada.postForm("/admin/bundles/shadow/off", "");
     assertEquals(303, off.statusCode(), off.body());
-    assertEquals(null, appliance.bundles().shadow());
     assertTrue(ada.get("/admin/bundles?done=shadow").body().contains("Shadow mode is off"));
+    // The running appliance takes the choice up within a second, as it does a switch.
+    Await.until("shadow mode off", () -> appliance.bundles().shadow() == null);
     List<String> audit = AuditRows.of(tmp.resolve("data/index.db"), "bundle_shadow");
     assertEquals(2, audit.size(), audit::toString);
     assertTrue(audit.getFirst().contains("user ada (admin)"), audit::toString);
 
     HttpResponse<String> clinician =
-        Session.login(this, "carl").post("/admin/bundles/shadow/off", "");
+        SignedIn.login(http, base, "carl").postForm("/admin/bundles/shadow/off", "");
     assertEquals(403, clinician.statusCode());
   }
 
   @Test
   void refusalsAnswerOnThePageAndChangeNothing() throws Exception {
-    Session ada = Session.login(this, "ada");
+    SignedIn ada = SignedIn.login(http, base, "ada");
     long before = latest().seq();
 
-    HttpResponse<String> unsigned = ada.post("/admin/bundles/" + idC + "/activate", "");
+    HttpResponse<String> unsigned = ada.postForm("/admin/bundles/" + idC + "/activate", "");
     assertEquals(422, unsigned.statusCode(), unsigned.body());
     assertTrue(unsigned.body().contains("id=\"problem\">Not done: "), unsigned.body());
     assertTrue(unsigned.body().contains("[UNSIGNED]"), unsigned.body());
@@ -213,27 +211,27 @@ class BundlesPageTest {
     assertEquals(422, confirmUnsigned.statusCode(), confirmUnsigned.body());
     assertFalse(confirmUnsigned.body().contains("id=\"confirm\""), "no form to confirm");
 
-    HttpResponse<String> missing = ada.post("/admin/bundles/nope-0123456789ab/activate", "");
+    HttpResponse<String> missing = ada.postForm("/admin/bundles/nope-0123456789ab/activate", "");
     assertEquals(404, missing.statusCode(), missing.body());
     assertTrue(
         missing.body().contains("no version &#39;nope-0123456789ab&#39; is installed"),
         missing.body());
 
-    HttpResponse<String> nothingBefore = ada.post("/admin/bundles/rollback", "");
+    HttpResponse<String> nothingBefore = ada.postForm("/admin/bundles/rollback", "");
     assertEquals(422, nothingBefore.statusCode(), nothingBefore.body());
     assertTrue(nothingBefore.body().contains("nothing to roll back"), nothingBefore.body());
 
     HttpResponse<String> noToken =
-        ada.send("/admin/bundles/" + idB + "/activate", "", null, "null");
+        ada.sendForm("/admin/bundles/" + idB + "/activate", "", null, "null");
     assertEquals(403, noToken.statusCode(), noToken.body());
     assertTrue(noToken.body().contains("CSRF token"), noToken.body());
     HttpResponse<String> crossSite =
-        ada.send("/admin/bundles/" + idB + "/activate", "", ada.csrf, "http://evil.example");
+        ada.sendForm("/admin/bundles/" + idB + "/activate", "", ada.csrf(), "http://evil.example");
     assertEquals(403, crossSite.statusCode(), crossSite.body());
     assertTrue(crossSite.body().contains("cross-site"), crossSite.body());
 
-    Session carl = Session.login(this, "carl");
-    HttpResponse<String> clinician = carl.post("/admin/bundles/" + idB + "/activate", "");
+    SignedIn carl = SignedIn.login(http, base, "carl");
+    HttpResponse<String> clinician = carl.postForm("/admin/bundles/" + idB + "/activate", "");
     assertEquals(403, clinician.statusCode(), clinician.body());
     assertEquals(403, carl.get("/admin/bundles").statusCode());
     assertFalse(carl.get("/").body().contains("href=\"/admin/bundles\""), "no link for carl");
@@ -266,58 +264,5 @@ class BundlesPageTest {
     int start = html.indexOf("<tr id=\"bundle-" + id + "\">");
     assertTrue(start >= 0, id + " listed: " + html);
     return html.substring(start, html.indexOf("</tr>", start));
-  }
-
-  /** A browser signed in through the login form, with the session's CSRF token. */
-  private record Session(BundlesPageTest t, String cookie, String csrf) {
-    static Session login(BundlesPageTest t, String name) throws Exception {
-      HttpResponse<String> res =
-          t.http.send(
-              HttpRequest.newBuilder(URI.create(t.base + "/login"))
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "name="
-                              + URLEncoder.encode(name, StandardCharsets.UTF_8)
-                              + "&password="
-                              + URLEncoder.encode(Credentials.PASSWORD, StandardCharsets.UTF_8)
-                              + "&next=%2F"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertEquals(303, res.statusCode(), res.body());
-      String set = res.headers().firstValue("Set-Cookie").orElseThrow();
-      String cookie = set.substring(0, set.indexOf(';'));
-      Session s = new Session(t, cookie, null);
-      Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(s.get("/").body());
-      assertTrue(m.find(), "the status page carries the CSRF token");
-      return new Session(t, cookie, m.group(1));
-    }
-
-    HttpResponse<String> get(String path) throws Exception {
-      return t.http.send(
-          HttpRequest.newBuilder(URI.create(t.base + path)).header("Cookie", cookie).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** A form post as a browser sends it from this site's page, with the token. */
-    HttpResponse<String> post(String path, String form) throws Exception {
-      return send(path, form, csrf, "null");
-    }
-
-    HttpResponse<String> send(String path, String form, String token, String origin)
-        throws Exception {
-      String body =
-          token == null
-              ? form
-              : "csrf=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&" + form;
-      return t.http.send(
-          HttpRequest.newBuilder(URI.create(t.base + path))
-              .header("Cookie", cookie)
-              .header("Content-Type", "application/x-www-form-urlencoded")
-              .header("Origin", origin)
-              .POST(HttpRequest.BodyPublishers.ofString(body))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
   }
 }

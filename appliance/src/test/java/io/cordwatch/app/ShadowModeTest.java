@@ -19,21 +19,18 @@ import io.cordwatch.store.OutboxRecords;
 import io.cordwatch.testing.AuditRows;
 import io.cordwatch.testing.Await;
 import io.cordwatch.testing.Credentials;
+import io.cordwatch.testing.SignedIn;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,9 +89,9 @@ class ShadowModeTest {
       String idB = appliance.bundles().install(tmp.resolve("b"), "test").id();
 
       // Only a signed-in admin with the CSRF token chooses the shadow.
-      Session admin = Session.login(this, "ada");
-      Session clinician = Session.login(this, "carl");
-      assertEquals(403, clinician.postJson("/api/v1/bundles/shadow", idB).statusCode());
+      SignedIn admin = SignedIn.login(http, base, "ada");
+      SignedIn clinician = SignedIn.login(http, base, "carl");
+      assertEquals(403, clinician.postId("/api/v1/bundles/shadow", idB).statusCode());
       HttpResponse<String> byToken =
           http.send(
               Credentials.bearer(
@@ -104,13 +101,13 @@ class ShadowModeTest {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertEquals(403, byToken.statusCode(), byToken.body());
-      Session noCsrf = new Session(this, admin.cookie(), "wrong");
-      assertEquals(403, noCsrf.postJson("/api/v1/bundles/shadow", idB).statusCode());
-      HttpResponse<String> unknown = admin.postJson("/api/v1/bundles/shadow", "nope-000000000000");
+      SignedIn noCsrf = admin.withCsrf("wrong");
+      assertEquals(403, noCsrf.postId("/api/v1/bundles/shadow", idB).statusCode());
+      HttpResponse<String> unknown = admin.postId("/api/v1/bundles/shadow", "nope-000000000000");
       assertEquals(404, unknown.statusCode(), unknown.body());
       assertTrue(appliance.bundles().shadowId().isEmpty());
 
-      HttpResponse<String> chosen = admin.postJson("/api/v1/bundles/shadow", idB);
+      HttpResponse<String> chosen = admin.postId("/api/v1/bundles/shadow", idB);
       assertEquals(200, chosen.statusCode(), chosen.body());
       assertEquals(idB, JSON.readTree(chosen.body()).path("to").asText());
       Await.until(
@@ -147,7 +144,7 @@ class ShadowModeTest {
       assertTrue(page.contains("torch-tiny-b (" + idB + "), 2 series graded in shadow"), page);
 
       // Off: study 3 is graded by the active bundle only.
-      HttpResponse<String> off = admin.postJson("/api/v1/bundles/shadow", null);
+      HttpResponse<String> off = admin.postId("/api/v1/bundles/shadow", null);
       assertEquals(200, off.statusCode(), off.body());
       Await.until("shadow mode is off", () -> !admin.json("/api/v1/status").hasNonNull("shadow"));
       String third = send(appliance, phantom, 3);
@@ -248,62 +245,6 @@ class ShadowModeTest {
       return JSON.createObjectNode();
     } catch (Exception e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** A browser signed in through the login form, with the session's CSRF token. */
-  private record Session(ShadowModeTest t, String cookie, String csrf) {
-    static Session login(ShadowModeTest t, String name) throws Exception {
-      HttpResponse<String> res =
-          t.http.send(
-              HttpRequest.newBuilder(URI.create(t.base + "/login"))
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "name="
-                              + URLEncoder.encode(name, StandardCharsets.UTF_8)
-                              + "&password="
-                              + URLEncoder.encode(Credentials.PASSWORD, StandardCharsets.UTF_8)
-                              + "&next=%2F"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertEquals(303, res.statusCode(), res.body());
-      String set = res.headers().firstValue("Set-Cookie").orElseThrow();
-      String cookie = set.substring(0, set.indexOf(';'));
-      Session s = new Session(t, cookie, null);
-      Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(s.get("/").body());
-      assertTrue(m.find(), "the status page carries the CSRF token");
-      return new Session(t, cookie, m.group(1));
-    }
-
-    HttpResponse<String> get(String path) throws Exception {
-      return t.http.send(
-          HttpRequest.newBuilder(URI.create(t.base + path)).header("Cookie", cookie).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    JsonNode json(String path) {
-      try {
-        HttpResponse<String> r = get(path);
-        assertEquals(200, r.statusCode(), r.body());
-        return JSON.readTree(r.body());
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    /** POSTs {@code {"id": ID}} ({@code null} when id is null). */
-    HttpResponse<String> postJson(String path, String id) throws Exception {
-      return t.http.send(
-          HttpRequest.newBuilder(URI.create(t.base + path))
-              .header("Cookie", cookie)
-              .header("X-CSRF-Token", csrf)
-              .header("Content-Type", "application/json")
-              .POST(
-                  HttpRequest.BodyPublishers.ofString(
-                      "{\"id\":" + (id == null ? "null" : "\"" + id + "\"") + "}"))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
     }
   }
 }
