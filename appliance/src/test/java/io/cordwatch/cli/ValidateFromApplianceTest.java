@@ -22,6 +22,7 @@ import io.cordwatch.store.Index;
 import io.cordwatch.testing.Await;
 import io.cordwatch.testing.Credentials;
 import io.cordwatch.testing.Sha256;
+import io.cordwatch.testing.SignedIn;
 import io.cordwatch.testing.SkipPeers;
 import java.io.IOException;
 import java.net.URI;
@@ -38,8 +39,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,27 +106,27 @@ class ValidateFromApplianceTest {
       List<String> sops = new ArrayList<>(model.keySet());
       assertTrue(sops.size() >= 6, "graded slices: " + model);
 
-      Session alpha = login(base, "reader.alpha");
-      Session beta = login(base, "reader.beta");
+      SignedIn alpha = SignedIn.login(http, base, "reader.alpha");
+      SignedIn beta = SignedIn.login(http, base, "reader.beta");
       Map<String, String> reference = new TreeMap<>();
       for (int i = 0; i < 3; i++) {
-        alpha.review(reviewed, sops.get(i), "confirm", null);
+        review(alpha, reviewed, sops.get(i), "confirm", null);
         reference.put(sops.get(i), model.get(sops.get(i)));
       }
       String g3 = otherThan(model.get(sops.get(3)), "3");
-      beta.review(reviewed, sops.get(3), "correct", g3);
+      review(beta, reviewed, sops.get(3), "correct", g3);
       reference.put(sops.get(3), g3);
       String g4 = otherThan(model.get(sops.get(4)), "1a");
-      alpha.review(reviewed, sops.get(4), "correct", g4);
+      review(alpha, reviewed, sops.get(4), "correct", g4);
       reference.put(sops.get(4), g4);
       // Confirmed first, then corrected by a second reader: the latest decision counts.
-      alpha.review(reviewed, sops.get(5), "confirm", null);
+      review(alpha, reviewed, sops.get(5), "confirm", null);
       String g5 = otherThan(model.get(sops.get(5)), "2");
-      beta.review(reviewed, sops.get(5), "correct", g5);
+      review(beta, reviewed, sops.get(5), "correct", g5);
       reference.put(sops.get(5), g5);
       // Study decisions grade no slice; the other study has no slice decision at all.
-      alpha.review(reviewed, null, "correct", "3");
-      beta.review(other, null, "correct", "1b");
+      review(alpha, reviewed, null, "correct", "3");
+      review(beta, other, null, "correct", "1b");
       reference.forEach((sop, g) -> expected[GRADES.indexOf(g)][GRADES.indexOf(model.get(sop))]++);
 
       CliRun live = validate(data, bundle, report);
@@ -333,62 +332,20 @@ class ValidateFromApplianceTest {
     }
   }
 
-  /** Signs in through the login form, as a browser does. */
-  private Session login(String base, String name) {
-    HttpResponse<String> res =
-        send(
-            HttpRequest.newBuilder(URI.create(base + "/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "name="
-                            + enc(name)
-                            + "&password="
-                            + enc(Credentials.PASSWORD)
-                            + "&next=%2F"))
-                .build());
-    assertEquals(303, res.statusCode(), res.body());
-    String cookie = res.headers().firstValue("Set-Cookie").orElseThrow();
-    return new Session(base, cookie.substring(0, cookie.indexOf(';')));
-  }
-
-  /** A signed-in reader posting the study page's review form. */
-  private final class Session {
-    private final String base;
-    private final String cookie;
-
-    Session(String base, String cookie) {
-      this.base = base;
-      this.cookie = cookie;
-    }
-
-    void review(String study, String sop, String decision, String grade) {
-      String page = "/studies/" + study;
-      HttpResponse<String> html =
-          send(
-              HttpRequest.newBuilder(URI.create(base + page))
-                  .header("Cookie", cookie)
-                  .GET()
-                  .build());
-      Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html.body());
-      assertTrue(m.find(), "the study page carries the CSRF token");
-      String form =
-          "csrf="
-              + enc(m.group(1))
-              + "&decision="
-              + decision
-              + (sop == null ? "" : "&sop=" + enc(sop) + "&frame=1")
-              + (grade == null ? "" : "&grade=" + enc(grade));
-      HttpResponse<String> res =
-          send(
-              HttpRequest.newBuilder(URI.create(base + page + "/reviews"))
-                  .header("Cookie", cookie)
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .header("Origin", "null")
-                  .POST(HttpRequest.BodyPublishers.ofString(form))
-                  .build());
-      assertEquals(303, res.statusCode(), form + "\n" + res.body());
-    }
+  /** Posts the study page's review form as {@code reader}, as a browser does. */
+  private static void review(
+      SignedIn reader, String study, String sop, String decision, String grade) throws Exception {
+    String page = "/studies/" + study;
+    assertTrue(
+        reader.get(page).body().contains("name=\"csrf\" value=\"" + reader.csrf() + "\""),
+        "the study page carries the CSRF token");
+    String form =
+        "decision="
+            + decision
+            + (sop == null ? "" : "&sop=" + enc(sop) + "&frame=1")
+            + (grade == null ? "" : "&grade=" + enc(grade));
+    HttpResponse<String> res = reader.postForm(page + "/reviews", form);
+    assertEquals(303, res.statusCode(), form + "\n" + res.body());
   }
 
   private static String enc(String s) {
