@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cordwatch.auth.Role;
 import io.cordwatch.config.Settings;
 import io.cordwatch.infer.Bundle;
-import io.cordwatch.infer.BundleKeys;
 import io.cordwatch.infer.BundleSignature;
+import io.cordwatch.infer.SignedTestBundles;
 import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
@@ -50,14 +50,10 @@ class BundleSwitchTest {
   @Test
   void anAdminSwitchesTheBundleWhileSeriesAreGradedAndLaterVerdictsNameTheNewOne()
       throws Exception {
-    Bundle a = TorchFixture.bundle(tmp.resolve("a"));
-    TorchFixture.bundle(tmp.resolve("b"), "torch-tiny-b", 11);
-    BundleKeys.Generated key = BundleKeys.generate(tmp.resolve("keys"));
-    BundleSignature.sign(tmp.resolve("a"), BundleKeys.readPrivate(key.privateKey()));
-    BundleSignature.Signed signedB =
-        BundleSignature.sign(tmp.resolve("b"), BundleKeys.readPrivate(key.privateKey()));
-    Path trusted = Files.createDirectories(tmp.resolve("trusted"));
-    Files.copy(key.publicKey(), trusted.resolve("release.pem"));
+    SignedTestBundles signed = SignedTestBundles.make(tmp);
+    Bundle a = signed.a();
+    BundleSignature.Signed signedB = signed.signedB();
+    Path trusted = signed.trusted();
     Path phantom = tmp.resolve("phantom");
     Phantom.generate(
         new Phantom.Options(phantom, 3, 5, StudyPlan.Style.INTERNAL, 12, false, false));

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.auth.Role;
 import io.cordwatch.config.Settings;
-import io.cordwatch.infer.BundleKeys;
-import io.cordwatch.infer.BundleSignature;
 import io.cordwatch.infer.BundleStore;
 import io.cordwatch.infer.BundleTrust;
+import io.cordwatch.infer.SignedTestBundles;
 import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.receive.RunningAppliance;
 import io.cordwatch.store.BundleActivations.Activation;
@@ -21,7 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -51,14 +49,8 @@ class BundlesPageTest {
 
   @BeforeEach
   void start() throws Exception {
-    TorchFixture.bundle(tmp.resolve("a"));
-    TorchFixture.bundle(tmp.resolve("b"), "torch-tiny-b", 11);
+    Path trusted = SignedTestBundles.make(tmp).trusted();
     TorchFixture.bundle(tmp.resolve("c"), "torch-tiny-c", 12);
-    BundleKeys.Generated key = BundleKeys.generate(tmp.resolve("keys"));
-    BundleSignature.sign(tmp.resolve("a"), BundleKeys.readPrivate(key.privateKey()));
-    BundleSignature.sign(tmp.resolve("b"), BundleKeys.readPrivate(key.privateKey()));
-    Path trusted = Files.createDirectories(tmp.resolve("trusted"));
-    Files.copy(key.publicKey(), trusted.resolve("release.pem"));
     Map<String, String> flags = RunningAppliance.flags(tmp.resolve("data"));
     flags.put("bundle", tmp.resolve("a").toString());
     flags.put("bundle-trusted-keys", trusted.toString());

@@ -8,9 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cordwatch.auth.Role;
 import io.cordwatch.config.Settings;
 import io.cordwatch.dicom.DicomFacts;
-import io.cordwatch.infer.BundleKeys;
 import io.cordwatch.infer.BundleSignature;
-import io.cordwatch.infer.TorchFixture;
+import io.cordwatch.infer.SignedTestBundles;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
 import io.cordwatch.receive.Peers;
@@ -52,14 +51,9 @@ class ShadowModeTest {
 
   @Test
   void aShadowBundleGradesEverySeriesAndNothingOfItIsPublished() throws Exception {
-    TorchFixture.bundle(tmp.resolve("a"));
-    TorchFixture.bundle(tmp.resolve("b"), "torch-tiny-b", 11);
-    BundleKeys.Generated key = BundleKeys.generate(tmp.resolve("keys"));
-    BundleSignature.sign(tmp.resolve("a"), BundleKeys.readPrivate(key.privateKey()));
-    BundleSignature.Signed signedB =
-        BundleSignature.sign(tmp.resolve("b"), BundleKeys.readPrivate(key.privateKey()));
-    Path trusted = Files.createDirectories(tmp.resolve("trusted"));
-    Files.copy(key.publicKey(), trusted.resolve("release.pem"));
+    SignedTestBundles signed = SignedTestBundles.make(tmp);
+    BundleSignature.Signed signedB = signed.signedB();
+    Path trusted = signed.trusted();
     Path phantom = tmp.resolve("phantom");
     Phantom.generate(
         new Phantom.Options(phantom, 4, 5, StudyPlan.Style.INTERNAL, 21, false, false));
