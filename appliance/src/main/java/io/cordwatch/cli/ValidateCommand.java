@@ -18,6 +18,7 @@ import io.cordwatch.roi.ConfiguredBoxes;
 import io.cordwatch.stats.Dichotomous;
 import io.cordwatch.store.PrivateFiles;
 import io.cordwatch.study.SeriesDecision;
+import io.cordwatch.web.ValidationReportsPage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -103,8 +104,8 @@ final class ValidateCommand implements Callable<Integer> {
               + " the appliance's user (sudo -u cordwatch) so the service can read it.")
   boolean keep;
 
-  /** Where {@code --keep} puts reports; the admin page reads the same folder. */
-  static final String KEPT = "reports/validation";
+  /** Where {@code --keep} puts reports: the folder the admin page reads. */
+  static final String KEPT = ValidationReportsPage.FOLDER;
 
   private static final java.time.format.DateTimeFormatter KEPT_NAME =
       java.time.format.DateTimeFormatter.ofPattern("'validation-'yyyyMMdd'T'HHmmss'Z'")

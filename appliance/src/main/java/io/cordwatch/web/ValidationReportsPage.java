@@ -31,15 +31,15 @@ import java.util.stream.Stream;
  * evidence, not a facilities page. It reads files only: running a validation grades every reviewed
  * series, which is the CLI's work, not a web request's.
  */
-final class ValidationReportsPage implements HttpService {
+public final class ValidationReportsPage implements HttpService {
   private static final Logger LOG = Logger.getLogger(ValidationReportsPage.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Where the page lives. */
   static final String PATH = "/admin/validation";
 
-  /** The folder under the data directory the CLI keeps reports in. */
-  static final String FOLDER = "reports/validation";
+  /** The folder under the data directory {@code cordwatch validate --keep} keeps reports in. */
+  public static final String FOLDER = "reports/validation";
 
   /** A report's file name: {@code validation-20261205T131500Z.html} or {@code .json}. */
   static final Pattern NAME = Pattern.compile("(validation-\\d{8}T\\d{6}Z)\\.(html|json)");
