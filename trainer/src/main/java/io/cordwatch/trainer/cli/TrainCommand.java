@@ -80,6 +80,14 @@ final class TrainCommand implements Callable<Integer> {
   List<Path> data;
 
   @Option(
+      names = "--oversample",
+      paramLabel = "DIR=N",
+      description =
+          "Draw this --data folder N times per epoch (e.g. real-train=3 to weigh a few hundred"
+              + " real slices against thousands of phantoms); repeatable.")
+  Map<Path, Integer> oversample = new LinkedHashMap<>();
+
+  @Option(
       names = "--val",
       paramLabel = "DIR",
       description =
@@ -368,8 +376,15 @@ final class TrainCommand implements Callable<Integer> {
     List<String> classes = Grade.labels();
 
     List<Dataset> parts = new ArrayList<>();
+    for (Path dir : oversample.keySet()) {
+      if (!data.contains(dir)) {
+        throw new IllegalArgumentException(
+            "--oversample " + dir + ": not one of the --data folders " + data);
+      }
+    }
     for (Path dir : data) {
-      parts.add(Dataset.load(dir, classes, pre, augmentation, log::println));
+      Dataset loaded = Dataset.load(dir, classes, pre, augmentation, log::println);
+      parts.add(loaded.repeated(oversample.getOrDefault(dir, 1)));
     }
     Dataset all = Dataset.concat(parts);
     Dataset trainSet;

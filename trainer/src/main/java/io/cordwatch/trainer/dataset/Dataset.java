@@ -440,6 +440,27 @@ public final class Dataset {
     return new Dataset(all, first.classes, first.spec, String.join(" + ", parts));
   }
 
+  /**
+   * The set drawn {@code times} times per epoch: every slice appears {@code times} times, each draw
+   * augmented on its own. Used to weigh a small set (real slices) against a large one (phantoms)
+   * without copying pixels; the class weights follow the repeated counts.
+   *
+   * @throws IllegalArgumentException when {@code times} is below 1
+   */
+  public Dataset repeated(int times) {
+    if (times < 1) {
+      throw new IllegalArgumentException("a set is drawn at least once per epoch, got " + times);
+    }
+    if (times == 1) {
+      return this;
+    }
+    List<Sample> all = new ArrayList<>(samples.size() * times);
+    for (int t = 0; t < times; t++) {
+      all.addAll(samples);
+    }
+    return new Dataset(all, classes, spec, description + " x" + times);
+  }
+
   /** A training and a validation part of one set, disjoint by study. */
   public record Split(Dataset train, Dataset validation) {}
 

@@ -3,6 +3,7 @@ package io.cordwatch.trainer.dataset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -317,6 +318,25 @@ class DatasetTest {
             Augmentation.standard(),
             s -> {});
     assertThrows(IllegalArgumentException.class, () -> Dataset.concat(List.of(dataset, other)));
+  }
+
+  @Test
+  void aRepeatedSetDrawsEverySliceThatManyTimesAndKeepsItsStudies() {
+    Dataset thrice = dataset.repeated(3);
+    assertEquals(3 * dataset.size(), thrice.size());
+    assertEquals(dataset.studies(), thrice.studies());
+    int[] once = dataset.classCounts();
+    int[] three = thrice.classCounts();
+    for (int c = 0; c < once.length; c++) {
+      assertEquals(3 * once[c], three[c], "class " + c);
+    }
+    assertTrue(thrice.description().endsWith(" x3"), thrice.description());
+    assertSame(dataset, dataset.repeated(1));
+    assertThrows(IllegalArgumentException.class, () -> dataset.repeated(0));
+    Dataset.Split split = thrice.splitByStudy(0.34, 7);
+    for (String s : split.validation().studies()) {
+      assertTrue(!split.train().studies().contains(s), "a repeated study split apart: " + s);
+    }
   }
 
   @Test
