@@ -63,46 +63,20 @@ public record Augmentation(
     }
   }
 
-  /** The augmentation without acquisition artefacts. */
-  public Augmentation(
-      double scaleMin,
-      double scaleMax,
-      double ratioMax,
-      double shift,
-      boolean flip,
-      double contrast,
-      double brightness,
-      double gamma,
-      double noise) {
-    this(
-        scaleMin,
-        scaleMax,
-        ratioMax,
-        shift,
-        flip,
-        contrast,
-        brightness,
-        gamma,
-        noise,
-        Artefacts.none(),
-        IntensityCurves.none());
-  }
-
-  /** The augmentation of the first demo bundles: geometry, flip and a linear jitter only. */
-  public Augmentation(
-      double scaleMin,
-      double scaleMax,
-      double ratioMax,
-      double shift,
-      boolean flip,
-      double contrast,
-      double brightness) {
-    this(scaleMin, scaleMax, ratioMax, shift, flip, contrast, brightness, 1, 0);
-  }
-
   /** The defaults described above. */
   public static Augmentation standard() {
-    return new Augmentation(0.8, 1.2, 4.0 / 3, 0.05, true, 0.1, 0.05, 1.5, 0.03);
+    return new Augmentation(
+        0.8,
+        1.2,
+        4.0 / 3,
+        0.05,
+        true,
+        0.1,
+        0.05,
+        1.5,
+        0.03,
+        Artefacts.none(),
+        IntensityCurves.none());
   }
 
   /** The same augmentation with another area scale range of the box crop. */
@@ -135,7 +109,8 @@ public record Augmentation(
 
   /** No augmentation at all: the tensor the appliance computes. */
   public static Augmentation none() {
-    return new Augmentation(1, 1, 1, 0, false, 0, 0);
+    return new Augmentation(
+        1, 1, 1, 0, false, 0, 0, 1, 0, Artefacts.none(), IntensityCurves.none());
   }
 
   /**
