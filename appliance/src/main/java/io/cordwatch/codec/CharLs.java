@@ -107,14 +107,9 @@ public final class CharLs {
         version);
   }
 
-  /** Null when JPEG-LS decodes here, else why not (library missing, say). */
-  public static String unavailableReason() {
-    return Holder.BOUND.problem();
-  }
-
-  /** The loaded library's version, e.g. "2.4.1"; null when unavailable. */
-  public static String version() {
-    return Holder.BOUND.version();
+  /** The binding, for {@link NativeCodec}'s availability and version. */
+  static NativeLibrary.Bound<?> bound() {
+    return Holder.BOUND;
   }
 
   /**

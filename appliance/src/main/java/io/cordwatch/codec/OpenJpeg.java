@@ -190,14 +190,9 @@ public final class OpenJpeg {
     }
   }
 
-  /** Null when JPEG 2000 decodes here, else why not (library missing, say). */
-  public static String unavailableReason() {
-    return Holder.BOUND.problem();
-  }
-
-  /** The loaded library's version, e.g. "2.5.0"; null when unavailable. */
-  public static String version() {
-    return Holder.BOUND.version();
+  /** The binding, for {@link NativeCodec}'s availability and version. */
+  static NativeLibrary.Bound<?> bound() {
+    return Holder.BOUND;
   }
 
   /**

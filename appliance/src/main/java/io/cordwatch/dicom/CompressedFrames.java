@@ -8,6 +8,7 @@ import io.cordwatch.codec.CharLs;
 import io.cordwatch.codec.CodecException;
 import io.cordwatch.codec.DecodedFrame;
 import io.cordwatch.codec.FrameShape;
+import io.cordwatch.codec.NativeCodec;
 import io.cordwatch.codec.OpenJpeg;
 import io.cordwatch.dicom.PixelDecodeException.Code;
 import java.util.List;
@@ -69,10 +70,10 @@ public final class CompressedFrames {
       return null;
     }
     if (isJpegLs(transferSyntaxUid)) {
-      return CharLs.unavailableReason();
+      return NativeCodec.JPEG_LS.unavailableReason();
     }
     if (isJpeg2000(transferSyntaxUid)) {
-      return OpenJpeg.unavailableReason();
+      return NativeCodec.JPEG_2000.unavailableReason();
     }
     return "transfer syntax " + transferSyntaxUid + " is not decoded by CordWatch itself";
   }

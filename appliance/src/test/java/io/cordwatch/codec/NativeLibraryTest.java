@@ -40,9 +40,9 @@ class NativeLibraryTest {
   /** The launcher installs both for serve, demo and test; a run without them must say so. */
   @Test
   void bothCodecLibrariesLoadWithTheExpectedMajorVersions() {
-    assertNull(CharLs.unavailableReason());
-    assertNull(OpenJpeg.unavailableReason());
-    assertTrue(CharLs.version().startsWith("2."), CharLs.version());
-    assertTrue(OpenJpeg.version().startsWith("2."), OpenJpeg.version());
+    assertNull(NativeCodec.JPEG_LS.unavailableReason());
+    assertNull(NativeCodec.JPEG_2000.unavailableReason());
+    assertTrue(NativeCodec.JPEG_LS.version().startsWith("2."), NativeCodec.JPEG_LS.version());
+    assertTrue(NativeCodec.JPEG_2000.version().startsWith("2."), NativeCodec.JPEG_2000.version());
   }
 }
