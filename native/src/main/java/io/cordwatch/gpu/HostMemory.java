@@ -2,8 +2,6 @@ package io.cordwatch.gpu;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 /**
  * {@link PipelineMemory} for the host build of the kernels: every buffer is ordinary off-heap
@@ -14,7 +12,7 @@ import java.util.Map;
 public final class HostMemory implements PipelineMemory {
   private static final long ALIGNMENT = 256;
 
-  private final Map<MemorySegment, Arena> owned = new IdentityHashMap<>();
+  private final OwnedSegments owned = new OwnedSegments();
   private boolean closed;
 
   @Override
@@ -39,16 +37,12 @@ public final class HostMemory implements PipelineMemory {
     }
     Arena arena = Arena.ofShared();
     MemorySegment s = arena.allocate(bytes, ALIGNMENT);
-    owned.put(s, arena);
-    return s;
+    return owned.keep(s, arena);
   }
 
   @Override
   public synchronized void free(MemorySegment segment) {
-    Arena arena = owned.remove(segment);
-    if (arena != null) {
-      arena.close();
-    }
+    owned.free(segment);
   }
 
   @Override
@@ -90,7 +84,6 @@ public final class HostMemory implements PipelineMemory {
       return;
     }
     closed = true;
-    owned.values().forEach(Arena::close);
-    owned.clear();
+    owned.freeAll();
   }
 }

@@ -13,11 +13,10 @@ import static org.bytedeco.cuda.global.cudart.cudaSuccess;
 
 import io.cordwatch.gpu.KernelException;
 import io.cordwatch.gpu.KernelLibrary;
+import io.cordwatch.gpu.OwnedSegments;
 import io.cordwatch.gpu.PipelineMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.logging.Logger;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.javacpp.BytePointer;
@@ -43,7 +42,7 @@ final class PresetsMemory implements PipelineMemory {
 
   private final CUstream_st stream;
   private final MemorySegment streamSegment;
-  private final Map<MemorySegment, Arena> owned = new IdentityHashMap<>();
+  private final OwnedSegments owned = new OwnedSegments();
   private boolean closed;
 
   PresetsMemory(CUstream_st stream) {
@@ -99,16 +98,12 @@ final class PresetsMemory implements PipelineMemory {
                     LOG.warning(() -> (pinned ? "cudaFreeHost: " : "cudaFree: ") + error(rc));
                   }
                 });
-    owned.put(s, arena);
-    return s;
+    return owned.keep(s, arena);
   }
 
   @Override
   public synchronized void free(MemorySegment segment) {
-    Arena arena = owned.remove(segment);
-    if (arena != null) {
-      arena.close();
-    }
+    owned.free(segment);
   }
 
   @Override
@@ -155,7 +150,8 @@ final class PresetsMemory implements PipelineMemory {
     }
   }
 
-  private static String error(int rc) {
+  /** A CUDA runtime status in words, with its number. */
+  static String error(int rc) {
     BytePointer s = cudaGetErrorString(rc);
     return (s == null || s.isNull() ? "CUDA error" : s.getString()) + " (" + rc + ")";
   }
@@ -170,7 +166,6 @@ final class PresetsMemory implements PipelineMemory {
     if (rc != cudaSuccess) {
       LOG.fine(() -> "stream fault at close (buffers are freed anyway): " + error(rc));
     }
-    owned.values().forEach(Arena::close);
-    owned.clear();
+    owned.freeAll();
   }
 }

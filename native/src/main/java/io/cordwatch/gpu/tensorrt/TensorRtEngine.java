@@ -4,7 +4,6 @@ import static org.bytedeco.cuda.global.cudart.cudaFree;
 import static org.bytedeco.cuda.global.cudart.cudaFreeHost;
 import static org.bytedeco.cuda.global.cudart.cudaGetDeviceCount;
 import static org.bytedeco.cuda.global.cudart.cudaGetDeviceProperties;
-import static org.bytedeco.cuda.global.cudart.cudaGetErrorString;
 import static org.bytedeco.cuda.global.cudart.cudaMalloc;
 import static org.bytedeco.cuda.global.cudart.cudaMallocHost;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyAsync;
@@ -176,7 +175,7 @@ final class TensorRtEngine implements GpuBackbone, PipelineBackbone {
     int rc = cudaGetDeviceCount(count);
     if (rc != cudaSuccess || count[0] == 0) {
       throw new TensorRtUnavailableException(
-          "no CUDA device (" + (rc == cudaSuccess ? "none found" : cudaError(rc)) + ")");
+          "no CUDA device (" + (rc == cudaSuccess ? "none found" : PresetsMemory.error(rc)) + ")");
     }
     if (o.device() >= count[0]) {
       throw new TensorRtUnavailableException(
@@ -600,23 +599,18 @@ final class TensorRtEngine implements GpuBackbone, PipelineBackbone {
 
   private static void run(String call, int rc) {
     if (rc != cudaSuccess) {
-      throw new TensorRtRunException(call + ": " + cudaError(rc));
+      throw new TensorRtRunException(call + ": " + PresetsMemory.error(rc));
     }
   }
 
   private static void check(String call, int rc) {
     if (rc != cudaSuccess) {
-      throw new TensorRtUnavailableException(call + ": " + cudaError(rc));
+      throw new TensorRtUnavailableException(call + ": " + PresetsMemory.error(rc));
     }
   }
 
   private static void checkOpen(String call, int rc) {
     check(call, rc);
-  }
-
-  private static String cudaError(int rc) {
-    BytePointer s = cudaGetErrorString(rc);
-    return (s == null || s.isNull() ? "CUDA error" : s.getString()) + " (" + rc + ")";
   }
 
   @Override
