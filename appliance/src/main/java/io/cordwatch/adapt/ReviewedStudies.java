@@ -146,8 +146,7 @@ public final class ReviewedStudies implements LabelledStudies {
               + " Confirm or correct slice grades in the results view (/studies, each slice's"
               + " form), then run this again");
     }
-    StringBuilder labels =
-        new StringBuilder("study_instance_uid,sop_instance_uid,grade,x0,y0,x1,y1,frame\n");
+    StringBuilder labels = new StringBuilder(ReviewRow.LABELS_HEADER).append('\n');
     List<SliceBox> boxes = new ArrayList<>();
     List<Path> files = new ArrayList<>();
     Set<String> reviewers = new HashSet<>();
@@ -175,18 +174,7 @@ public final class ReviewedStudies implements LabelledStudies {
         if (s != null) {
           reviewedSeries.add(s);
         }
-        int[] b = r.box();
-        labels
-            .append(tag)
-            .append(',')
-            .append(r.sopInstanceUid())
-            .append(',')
-            .append(r.grade())
-            .append(',')
-            .append(b == null ? ",,," : b[0] + "," + b[1] + "," + b[2] + "," + b[3])
-            .append(',')
-            .append(r.frame() == null ? 1 : r.frame())
-            .append('\n');
+        labels.append(r.labelsLine(tag)).append('\n');
         slices++;
         confirmed += ReviewRow.CONFIRM.equals(r.decision()) ? 1 : 0;
         reviewers.add(r.userName());

@@ -171,6 +171,26 @@ public final class Records {
       return sopInstanceUid == null;
     }
 
+    /** The header of {@link #labelsLine}'s rows: the labels.csv that grade and evaluate read. */
+    public static final String LABELS_HEADER =
+        "study_instance_uid,sop_instance_uid,grade,x0,y0,x1,y1,frame";
+
+    /**
+     * This slice decision as a labels.csv row (no line end), under {@code study} (the study UID, or
+     * a tag standing for it): instance, grade, the box or four empty cells, frame (1 when none).
+     */
+    public String labelsLine(String study) {
+      return study
+          + ','
+          + sopInstanceUid
+          + ','
+          + grade
+          + ','
+          + (box == null ? ",,," : box[0] + "," + box[1] + "," + box[2] + "," + box[3])
+          + ','
+          + (frame == null ? 1 : frame);
+    }
+
     /** The same decision as stored under {@code rowId}. */
     ReviewRow withId(long rowId) {
       return new ReviewRow(

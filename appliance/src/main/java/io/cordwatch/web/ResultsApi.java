@@ -24,7 +24,7 @@ import java.util.Map;
  * /api/v1/studies/{uid}/reviews} has them.
  */
 final class ResultsApi implements HttpService {
-  static final String CSV_HEADER = "study_instance_uid,sop_instance_uid,grade,x0,y0,x1,y1,frame";
+  static final String CSV_HEADER = ReviewRow.LABELS_HEADER;
 
   private final WebContext ctx;
 
@@ -93,17 +93,7 @@ final class ResultsApi implements HttpService {
       if (r.studyLevel()) {
         continue;
       }
-      int[] b = r.box();
-      out.append(r.studyUid())
-          .append(',')
-          .append(r.sopInstanceUid())
-          .append(',')
-          .append(r.grade())
-          .append(',')
-          .append(b == null ? ",,," : b[0] + "," + b[1] + "," + b[2] + "," + b[3])
-          .append(',')
-          .append(r.frame())
-          .append('\n');
+      out.append(r.labelsLine(r.studyUid())).append('\n');
     }
     res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"reviews.csv\"");
     Replies.text(res, Status.OK_200, "text/csv; charset=utf-8", out.toString());
