@@ -1,16 +1,13 @@
 package io.cordwatch.adapt;
 
-import io.cordwatch.dicom.DicomFacts;
-import io.cordwatch.dicom.DicomReadException;
 import io.cordwatch.dicom.InstanceFacts;
+import io.cordwatch.grade.SeriesFiles;
 import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.roi.BoxFileException;
 import io.cordwatch.roi.SuppliedBoxes;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,7 +74,8 @@ public final class Enrolment {
       } catch (BoxFileException e) {
         throw new AdaptException(e.getMessage(), e);
       }
-      Map<String, Map<String, List<Item>>> studies = bySeries(source.files());
+      Map<String, Map<String, List<SeriesFiles.File>>> studies =
+          new TreeMap<>(SeriesFiles.group(source.files(), notDicom -> {}));
       int before = out.size();
       SeriesGrader grader =
           new SeriesGrader(
@@ -91,19 +89,14 @@ public final class Enrolment {
                 }
               });
       int skipped = 0;
-      for (Map.Entry<String, Map<String, List<Item>>> st : studies.entrySet()) {
-        for (Map.Entry<String, List<Item>> se : st.getValue().entrySet()) {
-          List<Item> items = se.getValue();
-          if (!source.preselected() && !selected.test(items.stream().map(Item::facts).toList())) {
+      for (Map.Entry<String, Map<String, List<SeriesFiles.File>>> st : studies.entrySet()) {
+        for (Map.Entry<String, List<SeriesFiles.File>> se : st.getValue().entrySet()) {
+          List<SeriesFiles.File> items = se.getValue();
+          if (!source.preselected() && !selected.test(SeriesFiles.facts(items))) {
             skipped++;
             continue;
           }
-          grader.grade(
-              st.getKey(),
-              se.getKey(),
-              items.stream()
-                  .map(i -> new SeriesGrader.Input(i.facts().sopInstanceUid(), i.file()))
-                  .toList());
+          grader.grade(st.getKey(), se.getKey(), SeriesFiles.inputs(items));
         }
       }
       if (skipped > 0) {
@@ -124,29 +117,5 @@ public final class Enrolment {
     }
     int studyCount = (int) out.stream().map(EnrolledSlice::study).distinct().count();
     return new Enrolled(List.copyOf(out), labelled, studyCount);
-  }
-
-  private record Item(Path file, InstanceFacts facts) {}
-
-  /** The DICOM files among {@code files} by study and series (in UID order, so runs repeat). */
-  private static Map<String, Map<String, List<Item>>> bySeries(List<Path> files) {
-    Map<String, Map<String, List<Item>>> studies = new TreeMap<>();
-    for (Path f : files) {
-      String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
-      if (name.endsWith(".csv") || name.endsWith(".xml") || name.endsWith(".png")) {
-        continue;
-      }
-      InstanceFacts facts;
-      try {
-        facts = DicomFacts.read(f);
-      } catch (DicomReadException e) {
-        continue; // not DICOM: a labelled slice it should have held is counted as missing
-      }
-      studies
-          .computeIfAbsent(String.valueOf(facts.studyInstanceUid()), k -> new LinkedHashMap<>())
-          .computeIfAbsent(String.valueOf(facts.seriesInstanceUid()), k -> new ArrayList<>())
-          .add(new Item(f, facts));
-    }
-    return studies;
   }
 }

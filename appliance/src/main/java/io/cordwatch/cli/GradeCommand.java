@@ -4,10 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.cordwatch.app.StageSettings;
 import io.cordwatch.config.Settings;
-import io.cordwatch.dicom.DicomFacts;
-import io.cordwatch.dicom.DicomReadException;
 import io.cordwatch.dicom.InstanceFacts;
 import io.cordwatch.dicom.Uids;
+import io.cordwatch.grade.SeriesFiles;
 import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.grade.SeriesResult;
 import io.cordwatch.grade.SliceResult;
@@ -26,7 +25,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -189,51 +187,32 @@ final class GradeCommand implements Callable<Integer> {
       List<String> notRead,
       Progress progress,
       Function<List<InstanceFacts>, SeriesDecision> select) {
-    // study -> series -> files, in a stable order
-    Map<String, Map<String, List<Item>>> studies = new LinkedHashMap<>();
-    for (Path f : files) {
-      if (f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(xml|csv|png)$")) {
-        continue;
-      }
-      try {
-        InstanceFacts facts = DicomFacts.read(f);
-        studies
-            .computeIfAbsent(nonNull(facts.studyInstanceUid()), k -> new LinkedHashMap<>())
-            .computeIfAbsent(nonNull(facts.seriesInstanceUid()), k -> new ArrayList<>())
-            .add(new Item(f, facts));
-      } catch (DicomReadException e) {
-        notRead.add(f + ": " + e.reason());
-      }
-    }
+    // study -> series -> files, in the order the files came
+    Map<String, Map<String, List<SeriesFiles.File>>> studies =
+        SeriesFiles.group(files, notRead::add);
 
     List<StudyOut> studyOut = new ArrayList<>();
     boolean engineFailed = false;
-    for (Map.Entry<String, Map<String, List<Item>>> st : studies.entrySet()) {
+    for (Map.Entry<String, Map<String, List<SeriesFiles.File>>> st : studies.entrySet()) {
       List<SeriesOut> seriesOut = new ArrayList<>();
-      List<Map.Entry<String, List<Item>>> ordered =
+      List<Map.Entry<String, List<SeriesFiles.File>>> ordered =
           st.getValue().entrySet().stream()
               .sorted(
                   Comparator.comparing(
-                      (Map.Entry<String, List<Item>> e) ->
+                      (Map.Entry<String, List<SeriesFiles.File>> e) ->
                           e.getValue().getFirst().facts().seriesNumber(),
                       Comparator.nullsLast(Comparator.naturalOrder())))
               .toList();
-      for (Map.Entry<String, List<Item>> se : ordered) {
-        List<Item> items = se.getValue();
+      for (Map.Entry<String, List<SeriesFiles.File>> se : ordered) {
+        List<SeriesFiles.File> items = se.getValue();
         InstanceFacts first = items.getFirst().facts();
-        SeriesDecision d = select.apply(items.stream().map(Item::facts).toList());
+        SeriesDecision d = select.apply(SeriesFiles.facts(items));
         Verdict verdict = null;
         List<SliceResult> slices = List.of();
         String error = null;
         if (d.selected()) {
           try {
-            SeriesResult r =
-                grader.grade(
-                    st.getKey(),
-                    se.getKey(),
-                    items.stream()
-                        .map(i -> new SeriesGrader.Input(i.facts().sopInstanceUid(), i.file()))
-                        .toList());
+            SeriesResult r = grader.grade(st.getKey(), se.getKey(), SeriesFiles.inputs(items));
             verdict = r.verdict();
             slices = r.slices();
           } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
@@ -370,11 +349,5 @@ final class GradeCommand implements Callable<Integer> {
       out.println("not read:");
       doc.notRead().forEach(l -> out.println("    " + l));
     }
-  }
-
-  private record Item(Path file, InstanceFacts facts) {}
-
-  private static String nonNull(String s) {
-    return s == null ? "" : s;
   }
 }
