@@ -144,31 +144,16 @@ public final class GradingWorker implements AutoCloseable {
         idlePoll,
         retry,
         streaming,
-        committed);
+        committed,
+        null);
   }
 
   /**
    * A worker grading with whatever model {@code models} holds when each job starts; while it holds
-   * none, jobs stay queued.
+   * none, jobs stay queued. A shadow bundle, when given, grades each series after its verdict is
+   * committed.
    *
    * @param models the model of each job (a bundle switch takes effect at the next job)
-   */
-  GradingWorker(
-      Index index,
-      Spool spool,
-      ModelSlot models,
-      Meters meters,
-      Clock clock,
-      Duration idlePoll,
-      Retry retry,
-      StreamingGrading streaming,
-      Runnable committed) {
-    this(index, spool, models, meters, clock, idlePoll, retry, streaming, committed, null);
-  }
-
-  /**
-   * As above, with a shadow bundle grading each series after its verdict is committed.
-   *
    * @param shadow grades committed series in shadow (never published); null: no shadow mode
    */
   GradingWorker(

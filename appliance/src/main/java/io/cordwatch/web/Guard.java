@@ -126,15 +126,7 @@ final class Guard implements Filter {
         && RoutePolicy.isPage(path)
         && RoutePolicy.reads(method)) {
       // A person asked for a page their role does not open: say so on a page, with a way back.
-      LOG.warning(
-          "http: refused "
-              + method.text()
-              + " "
-              + safePath(path)
-              + " to "
-              + access.principal().describe()
-              + ": "
-              + e.getMessage());
+      logRefusal(method, path, access.principal().describe(), e);
       Pages.problem(res, e.code().httpStatus(), "Not for your role", e.getMessage());
       return;
     }
@@ -142,15 +134,7 @@ final class Guard implements Filter {
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"cordwatch\"");
       LOG.fine("http: 401 for " + method.text() + " " + safePath(path) + ": " + e.getMessage());
     } else {
-      LOG.warning(
-          "http: refused "
-              + method.text()
-              + " "
-              + safePath(path)
-              + " to "
-              + (access.anonymous() ? "anonymous" : access.principal().describe())
-              + ": "
-              + e.getMessage());
+      logRefusal(method, path, access.anonymous() ? "anonymous" : access.principal().describe(), e);
     }
     Replies.error(res, e);
   }
@@ -358,6 +342,18 @@ final class Guard implements Filter {
   }
 
   /** The path for a log line: UIDs in it replaced by their tags (no PHI in logs). */
+  private static void logRefusal(Method method, String path, String who, WebException e) {
+    LOG.warning(
+        "http: refused "
+            + method.text()
+            + " "
+            + safePath(path)
+            + " to "
+            + who
+            + ": "
+            + e.getMessage());
+  }
+
   static String safePath(String path) {
     return java.util.Arrays.stream(path.split("/", -1))
         .map(seg -> UID_SEGMENT.matcher(seg).matches() ? Uids.tag(seg) : seg)
