@@ -60,18 +60,6 @@ public final class BundleLifecycle implements BundleControl {
   /**
    * @param running the model the appliance grades with now; null outside the appliance (CLI)
    * @param activated told after each new activation (wakes the appliance's switcher)
-   */
-  BundleLifecycle(
-      Path dataDir,
-      Index index,
-      BundleTrust trust,
-      Clock clock,
-      Supplier<LoadedModel> running,
-      Runnable activated) {
-    this(dataDir, index, trust, clock, running, activated, () -> null, () -> {});
-  }
-
-  /**
    * @param shadowRunning the shadow as the running appliance has it; null outside the appliance
    * @param shadowChosen told after each new shadow choice (wakes the appliance's shadow loader)
    */
@@ -97,7 +85,8 @@ public final class BundleLifecycle implements BundleControl {
 
   /** The lifecycle of the data directory of {@code settings}, for the CLI. */
   public static BundleLifecycle of(Settings settings, Index index, Clock clock) {
-    return new BundleLifecycle(settings.dataDir(), index, trust(settings), clock, null, () -> {});
+    return new BundleLifecycle(
+        settings.dataDir(), index, trust(settings), clock, null, () -> {}, () -> null, () -> {});
   }
 
   /**
