@@ -7,11 +7,12 @@
  * did not already accept.
  *
  * <p>Libraries are found by soname through {@link io.cordwatch.codec.NativeLibrary}, lazily, on
- * first use; a missing library is not an error here: the codec says it is unavailable and why, and
- * the caller (the receiver, at negotiation) does not offer what it cannot decode. Every failure of
- * a decode is a {@link io.cordwatch.codec.CodecException}; native resources (decoder handles,
- * streams, images) are released in {@code finally} blocks of the same call, and callbacks from
- * native code never let an exception unwind into C.
+ * first use; a missing library is not an error here: the codec says it is unavailable and why
+ * ({@link io.cordwatch.codec.NativeCodec}, which also names the loaded version), and the caller
+ * (the receiver, at negotiation) does not offer what it cannot decode. Every failure of a decode is
+ * a {@link io.cordwatch.codec.CodecException}; native resources (decoder handles, streams, images)
+ * are released in {@code finally} blocks of the same call, and callbacks from native code never let
+ * an exception unwind into C.
  *
  * <p>It knows nothing of DICOM: no data sets, no transfer syntaxes, no PixelMed. {@code dicom} maps
  * transfer syntaxes onto these codecs and their exceptions onto its own. It imports nothing from

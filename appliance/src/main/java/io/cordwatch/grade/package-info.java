@@ -9,7 +9,9 @@
  * key images and the study grade. Decoding a file is a step of its own ({@link
  * io.cordwatch.grade.SeriesGrader#decode}), so the appliance can decode instances as they arrive
  * and grade the decoded series later with the same result; a grading can be cancelled between
- * batches when its inputs went stale.
+ * batches when its inputs went stale. {@link io.cordwatch.grade.SeriesFiles} groups a folder's
+ * files by study and series (their header facts read through {@code io.cordwatch.dicom}) for the
+ * offline commands that grade, validate and adapt.
  *
  * <p>Owns: the head's maths and its double-precision reference (the CUDA {@code prototype_head}
  * kernel is checked against it) and the verdict rules. It does not parse DICOM itself, name ONNX
