@@ -285,6 +285,8 @@ public final class Appliance implements AutoCloseable {
     this.web = started;
     this.retention = new RetentionWorker(retention);
     this.retention.start();
+    // Last: a start-up that failed above must not leave the exporter's thread running.
+    audit.export();
     LOG.info("engine: " + engineState());
     if (!access.users().anyActive()) {
       LOG.warning("access: " + AccessControl.FIRST_ADMIN_HINT);
