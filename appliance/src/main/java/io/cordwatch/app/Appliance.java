@@ -264,6 +264,7 @@ public final class Appliance implements AutoCloseable {
                   disk,
                   receiver::listening,
                   receiver::port,
+                  receiver::tlsPort,
                   this::engineState,
                   clock,
                   startedAt,
