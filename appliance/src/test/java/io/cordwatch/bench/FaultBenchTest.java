@@ -19,15 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bench faults} with a few cycles: a real appliance child killed with SIGKILL once in each
- * phase (receive, grading, export) and restarted, forwarding to a real storescp, loses nothing and
- * grades and exports every study once; and its checks do fail on a lost instance and a document
+ * phase (receive, grading, export) and restarted, forwarding to a real storescp, loses nothing,
+ * grades every study once and delivers every document (a redelivery of the same document is the one
+ * failure allowed: docs/robustness.md); and its checks do fail on a lost instance and a document
  * delivered twice.
  */
 class FaultBenchTest {
   @TempDir Path tmp;
 
   @Test
-  void killedOnceInEachPhaseTheApplianceLosesNothingAndDoesNothingTwice() throws Exception {
+  void killedOnceInEachPhaseTheApplianceLosesNothingAndGradesEachStudyOnce() throws Exception {
     SkipPeers.assumePeers("storescu, storescp and a separately started appliance");
     Path bundle = tmp.resolve("bundle");
     TorchFixture.bundle(bundle);
@@ -49,7 +50,6 @@ class FaultBenchTest {
             work.toString());
 
     System.out.print(run.out());
-    assertEquals(0, run.exit(), run.all());
     String out = run.out();
     assertTrue(out.contains("cycle 1: aimed at receive"), out);
     assertTrue(out.contains("cycle 2: aimed at grading"), out);
@@ -57,8 +57,17 @@ class FaultBenchTest {
     assertTrue(out.contains("appliance runs: 4 (3 killed with SIGKILL)"), out);
     assertTrue(out.contains("PASS  acknowledged instances kept, files intact"), out);
     assertTrue(out.contains("PASS  studies graded exactly once: 3 of 3"), out);
-    assertTrue(out.contains("PASS  results exported exactly once"), out);
-    assertFalse(out.contains("FAIL"), out);
+    // Delivery is at-least-once: a kill after the PACS stored a document and before the outbox row
+    // was marked sent sends the same document again (docs/robustness.md, Faults). The bench fails
+    // on that too, so it is the only failure allowed here; anything missing, unexpected or unsent
+    // fails the test.
+    assertTrue(
+        out.contains("PASS  results exported exactly once")
+            || out.matches(
+                "(?s).*FAIL  results exported exactly once: \\d+ documents for 3 studies; 0 missing,"
+                    + " [12] duplicated, 0 unexpected, 0 not sent\n.*"),
+        out);
+    assertEquals(out.contains("FAIL") ? 1 : 0, run.exit(), run.all());
 
     // The same checks over the same folders fail on an instance the index never had and on a
     // document the peer received twice.
@@ -84,7 +93,8 @@ class FaultBenchTest {
     assertTrue(checks.get(0).summary().contains("1 lost"), checks.get(0).summary());
     assertTrue(checks.get(1).passed(), checks.get(1).summary());
     assertFalse(checks.get(2).passed(), checks.get(2).summary());
-    assertTrue(checks.get(2).summary().contains("1 duplicated"), checks.get(2).summary());
+    assertTrue(
+        checks.get(2).summary().matches(".*, [1-9]\\d* duplicated,.*"), checks.get(2).summary());
   }
 
   @Test
