@@ -264,6 +264,7 @@ public final class Appliance implements AutoCloseable {
                   disk,
                   receiver::listening,
                   receiver::port,
+                  receiver::tlsPort,
                   this::engineState,
                   clock,
                   startedAt,
@@ -285,6 +286,8 @@ public final class Appliance implements AutoCloseable {
     this.web = started;
     this.retention = new RetentionWorker(retention);
     this.retention.start();
+    // Last: a start-up that failed above must not leave the exporter's thread running.
+    audit.export();
     LOG.info("engine: " + engineState());
     if (!access.users().anyActive()) {
       LOG.warning("access: " + AccessControl.FIRST_ADMIN_HINT);

@@ -48,7 +48,9 @@ final class AuditTrail implements AutoCloseable {
   }
 
   /**
-   * Writes the application-started row and starts the exporter when a collector is configured.
+   * Writes the application-started row and makes the exporter when a collector is configured; the
+   * exporter's thread starts only with {@link #export()}, once the rest of the appliance has
+   * started, so a start-up that fails half-way leaves no sender thread behind.
    *
    * @throws ConfigException when {@code audit-syslog} or {@code audit-syslog-ca} cannot be used
    */
@@ -91,10 +93,17 @@ final class AuditTrail implements AutoCloseable {
             + " on "
             + source.hostname();
     index.audit(clock.millis(), "application_started", who);
-    if (exporter != null) {
+    return new AuditTrail(index, clock, exporter, who);
+  }
+
+  /**
+   * Starts sending the trail, from the exporter's cursor (the rows written during start-up
+   * included); nothing without a collector.
+   */
+  synchronized void export() {
+    if (exporter != null && !closed) {
       exporter.start();
     }
-    return new AuditTrail(index, clock, exporter, who);
   }
 
   /** Writes the application-stopped row and lets the exporter send it before it stops. */

@@ -3,7 +3,11 @@
  * ingest} (C-STORE ingest against DCMTK storescp), {@code bench grade} (the grading path against
  * raw ONNX Runtime on the same tensors, and last-instance-to-verdict latency), {@code bench fused}
  * (the CPU path against the fused kernel pipeline's host build). Each prints its figures as ratios
- * against the peer, with the machine they ran on. {@code bench train} is the trainer's
+ * against the peer, with the machine they ran on. {@code bench faults} ({@link
+ * io.cordwatch.bench.FaultBench}) is the fault bench: a {@code cordwatch serve} child killed with
+ * SIGKILL during receive, grading and export and restarted, forwarding to DCMTK {@code storescp};
+ * it prints where the kills landed and {@link io.cordwatch.bench.FaultChecks}' verdict on what
+ * survived (a check, not a timing). {@code bench train} is the trainer's
  * (io.cordwatch.trainer.cli).
  *
  * <p>Owns: the benchmark commands, their run arrangement and report tables, and the order
@@ -11,6 +15,7 @@
  * benchmark drives the stages through their public APIs (an in-process appliance, the series
  * grader, the engines) and never re-implements a stage, so it measures the product. Nothing in the
  * product imports this package except the CLI, which registers {@code bench}; the tests run only
- * the benches' refusals and arithmetic, never a timing.
+ * the benches' refusals and arithmetic, and {@code bench faults} with a few cycles (its checks are
+ * outcomes, not timings), never a timing.
  */
 package io.cordwatch.bench;

@@ -629,8 +629,10 @@ public final class DicomReceiver implements AutoCloseable {
                   callingAe,
                   reader.lastFragmentNanos());
           status = DimseStatus.SUCCESS;
+          if (stored.releases() != null) {
+            series.add(stored.releases());
+          }
           if (stored.facts() != null) {
-            series.add(stored.facts().seriesInstanceUid());
             studies.add(stored.facts().studyInstanceUid());
           }
         } catch (DimseStatus.Failure f) {

@@ -64,8 +64,17 @@ final class Ingest {
     this.clock = clock;
   }
 
-  /** The outcome of a successful store. */
-  record Stored(InstanceFacts facts, boolean duplicate) {}
+  /**
+   * The outcome of a successful store.
+   *
+   * @param facts the stored instance's facts; null for a duplicate
+   * @param duplicate the instance was already stored with the same content
+   * @param releases the series whose completion a release of this association may signal: the
+   *     stored instance's, or a duplicate's while its series is still receiving (a sender that
+   *     re-sends a whole series after a crash cut its first association off must complete it on
+   *     release, even when every instance had arrived before the crash); null when none
+   */
+  record Stored(InstanceFacts facts, boolean duplicate, String releases) {}
 
   /**
    * Validates and commits the received data set.
@@ -123,7 +132,7 @@ final class Ingest {
 
     Optional<InstanceRow> existing = index.findInstance(sopInstance);
     if (existing.isPresent() && existing.get().sha256().equals(sha256)) {
-      return new Stored(null, true);
+      return new Stored(null, true, index.seriesReceiving(series) ? series : null);
     }
     InstanceFacts facts = DicomFacts.fromAttributes(list);
     String factsJson;
@@ -181,7 +190,7 @@ final class Ingest {
     }
     meters.instanceStored(data.datasetBytes(), Duration.ofNanos(System.nanoTime() - startNanos));
     listener.instanceStored(facts);
-    return new Stored(facts, false);
+    return new Stored(facts, false, facts.seriesInstanceUid());
   }
 
   /**

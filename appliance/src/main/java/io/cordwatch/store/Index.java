@@ -169,6 +169,11 @@ public final class Index implements AutoCloseable {
         });
   }
 
+  /** Whether the series is known and still receiving: not yet complete, so a release counts. */
+  public boolean seriesReceiving(String seriesUid) {
+    return db.read(c -> Series.receiving(c, seriesUid));
+  }
+
   /** Notes that an association that sent instances of this series has been released. */
   public void markSeriesReleased(String seriesUid, long atMs) {
     db.transaction(

@@ -34,6 +34,17 @@ final class Series {
         seriesUid);
   }
 
+  /** Whether the series exists and is still receiving (not yet complete). */
+  static boolean receiving(Connection c, String seriesUid) throws SQLException {
+    return Database.first(
+            c,
+            "SELECT 1 FROM series WHERE series_uid = ? AND state = ?",
+            rs -> rs.getInt(1),
+            seriesUid,
+            SeriesState.RECEIVING)
+        .isPresent();
+  }
+
   static void markReleased(Connection c, String seriesUid, long atMs) throws SQLException {
     Database.update(
         c, "UPDATE series SET last_release_ms = ? WHERE series_uid = ?", atMs, seriesUid);

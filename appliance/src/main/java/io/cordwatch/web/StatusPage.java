@@ -158,6 +158,16 @@ final class StatusPage implements HttpService {
         .raw("</td><td class=\"")
         .raw(dicomUp ? "ok\">listening" : "attention\">DOWN")
         .raw("</td></tr>\n");
+    int tlsPort = ctx.dicomTlsPort().getAsInt();
+    if (tlsPort >= 0) {
+      h.raw("<tr><td>DICOM TLS (from scanners)</td><td>")
+          .text(ctx.config().bind() + ":" + tlsPort)
+          .raw("</td><td>")
+          .text(ctx.config().aeTitle())
+          .raw("</td><td class=\"")
+          .raw(dicomUp ? "ok\">listening" : "attention\">DOWN")
+          .raw("</td></tr>\n");
+    }
     h.raw("<tr><td>HTTP (this page, API)</td><td>")
         .text(ctx.config().bind() + ":" + httpPort)
         .raw("</td><td></td><td class=\"ok\">listening</td></tr>\n</table>\n");

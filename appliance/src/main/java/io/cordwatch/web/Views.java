@@ -17,6 +17,7 @@ import io.cordwatch.telemetry.GpuSample;
 import io.cordwatch.telemetry.GpuTelemetry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -225,6 +226,22 @@ final class Views {
 
   record StudyList(List<StudySummaryView> studies) {}
 
+  /** DICOM, DICOM TLS when it is on, and HTTP, each on the port it actually bound. */
+  private static List<ListenerView> listeners(WebContext ctx, int httpPort) {
+    var config = ctx.config();
+    boolean dicomUp = ctx.dicomListening().getAsBoolean();
+    List<ListenerView> out = new ArrayList<>();
+    out.add(
+        new ListenerView(
+            "dicom", config.bind(), ctx.dicomPort().getAsInt(), config.aeTitle(), dicomUp));
+    int tlsPort = ctx.dicomTlsPort().getAsInt();
+    if (tlsPort >= 0) {
+      out.add(new ListenerView("dicom_tls", config.bind(), tlsPort, config.aeTitle(), dicomUp));
+    }
+    out.add(new ListenerView("http", config.bind(), httpPort, null, true));
+    return List.copyOf(out);
+  }
+
   /**
    * Reads everything the status endpoint, its event stream and the status page show, with the
    * attention items {@link Attention#of} finds in it. {@code httpPort} is the port the request
@@ -239,14 +256,7 @@ final class Views {
             Version.current(),
             Math.max(0, Duration.between(ctx.startedAt(), now).toSeconds()),
             ctx.startedAt().toString(),
-            List.of(
-                new ListenerView(
-                    "dicom",
-                    config.bind(),
-                    ctx.dicomPort().getAsInt(),
-                    config.aeTitle(),
-                    ctx.dicomListening().getAsBoolean()),
-                new ListenerView("http", config.bind(), httpPort, null, true)),
+            listeners(ctx, httpPort),
             new CountersView(
                 (long) ctx.meters().instancesReceived(),
                 (long) ctx.meters().instancesRejected(),

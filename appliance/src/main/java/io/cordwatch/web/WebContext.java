@@ -22,6 +22,7 @@ import java.util.function.Supplier;
  * @param disk free space against the reserve
  * @param dicomListening whether the DICOM listener is accepting connections
  * @param dicomPort the DICOM port actually bound (differs from settings when 0 was asked)
+ * @param dicomTlsPort the DICOM TLS port actually bound, or -1 when DICOM TLS is off
  * @param engineState one line about the grading engine/model ("no model loaded: grading arrives
  *     with the model")
  * @param clock time source
@@ -43,6 +44,7 @@ public record WebContext(
     DiskWatermark disk,
     BooleanSupplier dicomListening,
     IntSupplier dicomPort,
+    IntSupplier dicomTlsPort,
     Supplier<String> engineState,
     Clock clock,
     Instant startedAt,

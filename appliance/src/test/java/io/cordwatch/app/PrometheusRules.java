@@ -12,16 +12,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads the shipped Prometheus alert rules (install/prometheus) for the tests. */
-final class PrometheusRules {
+public final class PrometheusRules {
   /** The rules file as shipped, relative to the appliance module the tests run in. */
-  static final Path SHIPPED = Path.of("..", "install", "prometheus", "cordwatch.rules.yml");
+  public static final Path SHIPPED = Path.of("..", "install", "prometheus", "cordwatch.rules.yml");
 
   private static final Pattern METRIC = Pattern.compile("\\bcordwatch_[a-z0-9_]+");
 
   private PrometheusRules() {}
 
   /** The CordWatch metric names used in the rules' expressions. */
-  static Set<String> metricNames(Path rules) throws IOException {
+  public static Set<String> metricNames(Path rules) throws IOException {
     JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(rules));
     Set<String> names = new TreeSet<>();
     for (JsonNode group : root.path("groups")) {
@@ -39,8 +39,14 @@ final class PrometheusRules {
     return names;
   }
 
+  /**
+   * The metrics that exist only with audit-syslog set: {@code ApplianceAuditExportTest} checks them
+   * against an appliance that exports the trail.
+   */
+  public static final String AUDIT_EXPORT_PREFIX = "cordwatch_audit_export_";
+
   /** The names that no sample line of a Prometheus text scrape carries. */
-  static Set<String> missing(Set<String> names, String scrape) {
+  public static Set<String> missing(Set<String> names, String scrape) {
     Set<String> exported = new TreeSet<>();
     scrape
         .lines()

@@ -86,6 +86,77 @@ class ReleaseNoticeTest {
     }
   }
 
+  @Test
+  void aSeriesResentInFullAfterItsFirstAssociationDiedIsToldAtTheResendsRelease() throws Exception {
+    List<Path> files =
+        SyntheticStudy.write(
+            tmp.resolve("study"), new SyntheticStudy.Spec(2, false, false, 64, 12));
+    LinkedBlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
+    ReceiveListener listener =
+        new ReceiveListener() {
+          @Override
+          public void instanceStored(InstanceFacts facts) {}
+
+          @Override
+          public void associationEnded(Set<String> seriesUids, boolean released) {
+            ended.add(new Ended(seriesUids, released, 0));
+          }
+        };
+    Path data = tmp.resolve("data");
+    try (Index index = Index.open(data.resolve("index.db"));
+        DicomReceiver receiver =
+            new DicomReceiver(
+                StageSettings.receive(RunningAppliance.settings(data, Map.of())),
+                new Spool(data),
+                index,
+                new DiskWatermark(data, 0),
+                new Meters(),
+                listener,
+                Clock.systemUTC())) {
+      receiver.start();
+      // Every instance arrives, then the association dies (the appliance crashed, say): no release.
+      try (RawScu scu =
+          RawScu.associate(receiver.port(), "RAWSCU", "CORDWATCH", Uids.MR_IMAGE_STORAGE)) {
+        for (Path f : files) {
+          scu.store(Uids.MR_IMAGE_STORAGE, sopInstanceUid(f), RawScu.dataSetOf(f));
+        }
+      }
+      Ended died = ended.poll(20, TimeUnit.SECONDS);
+      assertNotNull(died, "the dropped association was told");
+      assertEquals(false, died.released());
+      String series = died.series().iterator().next();
+
+      // The sender sends the whole series again and releases: all duplicates, nothing written,
+      // but the release completes the series that still waits.
+      Ended resent = resend(receiver, files, ended);
+      assertNotNull(resent, "the resend's release was told before the reply");
+      assertEquals(true, resent.released());
+      assertEquals(Set.of(series), resent.series(), "the resend's release covers the series");
+
+      // Once the series is complete, a resend of the same instances does not release it again.
+      index.completeSeries(series, System.currentTimeMillis(), true, "selected", List.of());
+      assertNull(resend(receiver, files, ended), "nothing to tell for a complete series");
+    }
+  }
+
+  /**
+   * Sends {@code files} on a new association and releases it; returns what was told by the time the
+   * A-RELEASE-RP arrived (the release is told before the reply goes out), or null.
+   */
+  private static Ended resend(
+      DicomReceiver receiver, List<Path> files, LinkedBlockingQueue<Ended> ended) throws Exception {
+    try (RawScu scu =
+        RawScu.associate(receiver.port(), "RAWSCU", "CORDWATCH", Uids.MR_IMAGE_STORAGE)) {
+      for (Path f : files) {
+        assertEquals(
+            DimseStatus.SUCCESS,
+            scu.store(Uids.MR_IMAGE_STORAGE, sopInstanceUid(f), RawScu.dataSetOf(f)).status());
+      }
+      scu.release();
+      return ended.poll();
+    }
+  }
+
   private static String sopInstanceUid(Path file) throws Exception {
     com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
     list.read(file.toString());

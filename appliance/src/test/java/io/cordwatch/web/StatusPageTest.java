@@ -105,6 +105,25 @@ class StatusPageTest {
   }
 
   @Test
+  void theDicomTlsPortIsListedBesideThePlainOneOnlyWhenTlsIsOn() {
+    String off = app.getAnonymous("/").body();
+    assertFalse(off.contains("DICOM TLS"), off);
+    assertEquals(
+        2, TestAppliance.json(app.getAnonymous("/api/v1/status")).path("listeners").size());
+
+    app.dicomTlsPort.set(2762);
+
+    String html = app.getAnonymous("/").body();
+    assertTrue(html.contains("<td>DICOM (from scanners)</td><td>127.0.0.1:11112</td>"), html);
+    assertTrue(html.contains("<td>DICOM TLS (from scanners)</td><td>127.0.0.1:2762</td>"), html);
+    JsonNode listeners = TestAppliance.json(app.getAnonymous("/api/v1/status")).path("listeners");
+    assertEquals(3, listeners.size(), listeners.toString());
+    assertEquals("dicom_tls", listeners.get(1).path("protocol").asText());
+    assertEquals(2762, listeners.get(1).path("port").asInt());
+    assertEquals("CORDWATCH", listeners.get(1).path("ae_title").asText());
+  }
+
+  @Test
   void pageStillRendersAndSaysWhyWhenTheIndexIsGone() {
     app.index.close();
 

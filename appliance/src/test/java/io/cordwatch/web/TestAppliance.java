@@ -45,6 +45,10 @@ final class TestAppliance implements AutoCloseable {
   final DiskWatermark disk;
   final AtomicBoolean dicomListening = new AtomicBoolean(true);
 
+  /** The DICOM TLS port the status surfaces name; -1, off, unless a test turns it on. */
+  final java.util.concurrent.atomic.AtomicInteger dicomTlsPort =
+      new java.util.concurrent.atomic.AtomicInteger(-1);
+
   /** The model bundle the status surfaces name; none, as without a {@code bundle} setting. */
   final java.util.concurrent.atomic.AtomicReference<ActiveModel> model =
       new java.util.concurrent.atomic.AtomicReference<>();
@@ -106,6 +110,7 @@ final class TestAppliance implements AutoCloseable {
             disk,
             dicomListening::get,
             () -> DICOM_PORT,
+            dicomTlsPort::get,
             () -> ENGINE,
             clock,
             STARTED,
