@@ -6,7 +6,7 @@ import io.cordwatch.stats.Agreement;
 import io.cordwatch.stats.ConfusionMatrix;
 import io.cordwatch.stats.Dichotomous;
 import io.cordwatch.stats.Interval;
-import io.cordwatch.store.Index;
+import io.cordwatch.store.IndexSnapshot;
 import io.cordwatch.store.Records.ReviewRow;
 import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.store.ShadowResults;
@@ -73,29 +73,42 @@ record ShadowReport(
    */
   record Readers(Dichotomous studies, Evaluation.Result slices) {}
 
-  /** The report on {@code bundleId}, or on the shadow bundle now (else the last one) when null. */
-  static ShadowReport of(Index index, String bundleId) throws NothingToCompare {
-    String id = bundleId;
-    if (id == null) {
-      id = index.bundleShadows().current().orElse(null);
+  /**
+   * The report on {@code bundleId}, or on the shadow bundle now (else the last one) when null, read
+   * in one read transaction of {@code index}: safe while the appliance runs, and nothing written.
+   */
+  static ShadowReport of(IndexSnapshot index, String bundleId) throws NothingToCompare {
+    Read read =
+        index.read(
+            v -> {
+              String id = bundleId;
+              if (id == null) {
+                id = v.shadowBundleNow().orElse(null);
+              }
+              if (id == null) {
+                id = v.shadowBundles().stream().findFirst().orElse(null);
+              }
+              if (id == null) {
+                return new Read(null, List.of(), List.of());
+              }
+              List<ShadowResults.Pair> pairs = v.shadowPairs(id);
+              return new Read(id, pairs, pairs.isEmpty() ? List.of() : v.currentReviews());
+            });
+    if (read.id() == null) {
+      throw new NothingToCompare(
+          "no bundle has graded in shadow here (start one with: cordwatch bundle shadow ID)");
     }
-    if (id == null) {
-      List<String> ever = index.shadowResults().bundles();
-      if (ever.isEmpty()) {
-        throw new NothingToCompare(
-            "no bundle has graded in shadow here (start one with: cordwatch bundle shadow ID)");
-      }
-      id = ever.getFirst();
-    }
-    List<ShadowResults.Pair> pairs = index.shadowResults().pairs(id);
-    if (pairs.isEmpty()) {
+    if (read.pairs().isEmpty()) {
       throw new NothingToCompare(
           "no series was graded by both the active model and "
-              + id
+              + read.id()
               + " yet (series graded after it was put in shadow count)");
     }
-    return of(id, pairs, index.currentReviews());
+    return of(read.id(), read.pairs(), read.reviews());
   }
+
+  /** What one read transaction took from the index. */
+  private record Read(String id, List<ShadowResults.Pair> pairs, List<ReviewRow> reviews) {}
 
   /** The report from the stored pairs and the readers' current decisions. */
   static ShadowReport of(String id, List<ShadowResults.Pair> pairs, List<ReviewRow> reviews) {

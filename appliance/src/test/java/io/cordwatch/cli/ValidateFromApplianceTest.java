@@ -160,13 +160,13 @@ class ValidateFromApplianceTest {
     assertTrue(text.contains('"' + Uids.tag(reviewed) + '"'), text);
 
     // Stopped: the same figures, and the data directory exactly as the appliance left it.
-    Map<String, String> before = tree(data);
+    Map<String, String> before = Sha256.tree(data);
     Path again = tmp.resolve("stopped.json");
     Path html = tmp.resolve("stopped.html");
     CliRun stopped = validate(data, bundle, again, "--html", html.toString());
     assertEquals(0, stopped.exit(), stopped.all());
     assertMatrix(expected, again, stopped);
-    assertEquals(before, tree(data), "validate wrote nothing in the data directory");
+    assertEquals(before, Sha256.tree(data), "validate wrote nothing in the data directory");
     assertTrue(
         stopped.out().contains("6 slice decisions (3 confirmed, 3 corrected) by 2 reviewer(s)"),
         stopped.all());
@@ -350,15 +350,5 @@ class ValidateFromApplianceTest {
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private static Map<String, String> tree(Path dir) throws IOException {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        out.put(dir.relativize(p).toString(), Sha256.of(p));
-      }
-    }
-    return out;
   }
 }
