@@ -301,7 +301,21 @@ record ShadowReport(
         : Dichotomous.of(studyGrades.dichotomize(Evaluation.FIRST_HIGH));
   }
 
+  /** The whole report as {@code bundle shadow-report --json} writes it. */
   String json() {
+    return VerdictJson.write(document(true));
+  }
+
+  /**
+   * The report as the validation report's shadow section holds it: the same bundles, data, study
+   * agreement and series verdicts, and at slice level only the summary figures (AC1, sensitivity
+   * and specificity with their intervals), so no instance or study UID appears.
+   */
+  Map<String, Object> summary() {
+    return document(false);
+  }
+
+  private Map<String, Object> document(boolean full) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("shadow_bundle", shadow);
     d.put("active_bundles", active);
@@ -320,17 +334,28 @@ record ShadowReport(
     g.put("groups", GROUPS);
     g.put("confusion_matrix", groups);
     models.put("series_verdicts", g);
-    models.put("slices", slices == null ? null : EvaluateCommand.document(slices));
+    models.put("slices", slices == null ? null : slices(slices, full));
     d.put("active_vs_shadow", models);
-    d.put("active_vs_readers", readersJson(activeReaders));
-    d.put("shadow_vs_readers", readersJson(shadowReaders));
-    return VerdictJson.write(d);
+    d.put("active_vs_readers", readersJson(activeReaders, full));
+    d.put("shadow_vs_readers", readersJson(shadowReaders, full));
+    return d;
   }
 
-  private static Map<String, Object> readersJson(Readers r) {
+  private static Map<String, Object> readersJson(Readers r, boolean full) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("studies", r.studies() == null ? null : AgreementCommand.document(r.studies()));
-    m.put("slices", r.slices() == null ? null : EvaluateCommand.document(r.slices()));
+    m.put("slices", r.slices() == null ? null : slices(r.slices(), full));
+    return m;
+  }
+
+  private static Map<String, Object> slices(Evaluation.Result r, boolean full) {
+    if (full) {
+      return EvaluateCommand.document(r);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("n", r.grades().n());
+    m.put("ac1", StatsJson.interval(r.ac1()));
+    m.put("high_low", AgreementCommand.document(r.dichotomous()));
     return m;
   }
 
