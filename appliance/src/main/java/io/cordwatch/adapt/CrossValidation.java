@@ -4,11 +4,9 @@ import io.cordwatch.grade.HighDecision;
 import io.cordwatch.grade.PrototypeHead;
 import io.cordwatch.infer.Bundle;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -30,14 +28,9 @@ public final class CrossValidation {
       double weight,
       int minPerGrade,
       long seed) {
-    List<String> studies =
-        new ArrayList<>(new TreeSet<>(slices.stream().map(EnrolledSlice::study).toList()));
-    Collections.shuffle(studies, new Random(seed));
+    Set<String> studies = new TreeSet<>(slices.stream().map(EnrolledSlice::study).toList());
     int f = Math.min(folds, studies.size());
-    Map<String, Integer> foldOf = new HashMap<>();
-    for (int i = 0; i < studies.size(); i++) {
-      foldOf.put(studies.get(i), i % f);
-    }
+    Map<String, Integer> foldOf = StudyFolds.assign(studies, f, seed);
     HighDecision decision = HighDecision.of(bundle);
     boolean[] high = highClasses(bundle);
     List<PrototypeHead> adapted = new ArrayList<>();

@@ -8,7 +8,10 @@
  * when it is worse ({@link io.cordwatch.adapt.Adaptation}). An accepted adaptation is a new bundle
  * naming its parent; the parent is never changed. The same site data serves local validation
  * ({@code cordwatch validate}): the site operating point ({@link
- * io.cordwatch.adapt.OperatingPoint}).
+ * io.cordwatch.adapt.OperatingPoint}), chosen on all the site's slices, and what that rule gives on
+ * studies it did not see ({@link io.cordwatch.adapt.CrossValidatedOperatingPoint}: chosen on k-1
+ * folds of whole studies, applied to the held-out one). Both cross-validations deal studies into
+ * folds the same way ({@link io.cordwatch.adapt.StudyFolds}).
  *
  * <p>Site data comes as {@link io.cordwatch.adapt.LabelledStudies}: a folder of DICOM files with a
  * labels.csv ({@link io.cordwatch.adapt.LabelledFolder}), or the slices an appliance's clinicians

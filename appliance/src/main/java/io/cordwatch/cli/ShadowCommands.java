@@ -1,7 +1,7 @@
 package io.cordwatch.cli;
 
 import io.cordwatch.config.ConfigException;
-import io.cordwatch.store.Index;
+import io.cordwatch.store.IndexSnapshot;
 import io.cordwatch.store.StoreException;
 import io.cordwatch.web.BundleControl;
 import java.io.IOException;
@@ -130,7 +130,9 @@ final class ShadowCommands {
         err.flush();
         return 1;
       }
-      try (Index index = Index.open(db)) {
+      // Read-only, one read transaction: the appliance may be running; a stopped box's data
+      // directory is left byte for byte as it was.
+      try (IndexSnapshot index = IndexSnapshot.open(db)) {
         ShadowReport r = ShadowReport.of(index, bundle);
         r.text(out);
         if (json != null) {

@@ -6,7 +6,7 @@ import io.cordwatch.stats.Agreement;
 import io.cordwatch.stats.ConfusionMatrix;
 import io.cordwatch.stats.Dichotomous;
 import io.cordwatch.stats.Interval;
-import io.cordwatch.store.Index;
+import io.cordwatch.store.IndexSnapshot;
 import io.cordwatch.store.Records.ReviewRow;
 import io.cordwatch.store.Records.SliceRow;
 import io.cordwatch.store.ShadowResults;
@@ -73,29 +73,42 @@ record ShadowReport(
    */
   record Readers(Dichotomous studies, Evaluation.Result slices) {}
 
-  /** The report on {@code bundleId}, or on the shadow bundle now (else the last one) when null. */
-  static ShadowReport of(Index index, String bundleId) throws NothingToCompare {
-    String id = bundleId;
-    if (id == null) {
-      id = index.bundleShadows().current().orElse(null);
+  /**
+   * The report on {@code bundleId}, or on the shadow bundle now (else the last one) when null, read
+   * in one read transaction of {@code index}: safe while the appliance runs, and nothing written.
+   */
+  static ShadowReport of(IndexSnapshot index, String bundleId) throws NothingToCompare {
+    Read read =
+        index.read(
+            v -> {
+              String id = bundleId;
+              if (id == null) {
+                id = v.shadowBundleNow().orElse(null);
+              }
+              if (id == null) {
+                id = v.shadowBundles().stream().findFirst().orElse(null);
+              }
+              if (id == null) {
+                return new Read(null, List.of(), List.of());
+              }
+              List<ShadowResults.Pair> pairs = v.shadowPairs(id);
+              return new Read(id, pairs, pairs.isEmpty() ? List.of() : v.currentReviews());
+            });
+    if (read.id() == null) {
+      throw new NothingToCompare(
+          "no bundle has graded in shadow here (start one with: cordwatch bundle shadow ID)");
     }
-    if (id == null) {
-      List<String> ever = index.shadowResults().bundles();
-      if (ever.isEmpty()) {
-        throw new NothingToCompare(
-            "no bundle has graded in shadow here (start one with: cordwatch bundle shadow ID)");
-      }
-      id = ever.getFirst();
-    }
-    List<ShadowResults.Pair> pairs = index.shadowResults().pairs(id);
-    if (pairs.isEmpty()) {
+    if (read.pairs().isEmpty()) {
       throw new NothingToCompare(
           "no series was graded by both the active model and "
-              + id
+              + read.id()
               + " yet (series graded after it was put in shadow count)");
     }
-    return of(id, pairs, index.currentReviews());
+    return of(read.id(), read.pairs(), read.reviews());
   }
+
+  /** What one read transaction took from the index. */
+  private record Read(String id, List<ShadowResults.Pair> pairs, List<ReviewRow> reviews) {}
 
   /** The report from the stored pairs and the readers' current decisions. */
   static ShadowReport of(String id, List<ShadowResults.Pair> pairs, List<ReviewRow> reviews) {
@@ -288,7 +301,21 @@ record ShadowReport(
         : Dichotomous.of(studyGrades.dichotomize(Evaluation.FIRST_HIGH));
   }
 
+  /** The whole report as {@code bundle shadow-report --json} writes it. */
   String json() {
+    return VerdictJson.write(document(true));
+  }
+
+  /**
+   * The report as the validation report's shadow section holds it: the same bundles, data, study
+   * agreement and series verdicts, and at slice level only the summary figures (AC1, sensitivity
+   * and specificity with their intervals), so no instance or study UID appears.
+   */
+  Map<String, Object> summary() {
+    return document(false);
+  }
+
+  private Map<String, Object> document(boolean full) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("shadow_bundle", shadow);
     d.put("active_bundles", active);
@@ -307,17 +334,28 @@ record ShadowReport(
     g.put("groups", GROUPS);
     g.put("confusion_matrix", groups);
     models.put("series_verdicts", g);
-    models.put("slices", slices == null ? null : EvaluateCommand.document(slices));
+    models.put("slices", slices == null ? null : slices(slices, full));
     d.put("active_vs_shadow", models);
-    d.put("active_vs_readers", readersJson(activeReaders));
-    d.put("shadow_vs_readers", readersJson(shadowReaders));
-    return VerdictJson.write(d);
+    d.put("active_vs_readers", readersJson(activeReaders, full));
+    d.put("shadow_vs_readers", readersJson(shadowReaders, full));
+    return d;
   }
 
-  private static Map<String, Object> readersJson(Readers r) {
+  private static Map<String, Object> readersJson(Readers r, boolean full) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("studies", r.studies() == null ? null : AgreementCommand.document(r.studies()));
-    m.put("slices", r.slices() == null ? null : EvaluateCommand.document(r.slices()));
+    m.put("slices", r.slices() == null ? null : slices(r.slices(), full));
+    return m;
+  }
+
+  private static Map<String, Object> slices(Evaluation.Result r, boolean full) {
+    if (full) {
+      return EvaluateCommand.document(r);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("n", r.grades().n());
+    m.put("ac1", StatsJson.interval(r.ac1()));
+    m.put("high_low", AgreementCommand.document(r.dichotomous()));
     return m;
   }
 

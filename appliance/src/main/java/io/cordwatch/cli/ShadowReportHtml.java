@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The {@code bundle shadow-report --html} report: one self-contained file like {@code evaluate
  * --html} (the same tables and heat maps, {@link EvaluationHtml}), with the active model in the
- * reference's place for the comparison of the two models, then each model against the readers.
+ * reference's place for the comparison of the two models, then each model against the readers. The
+ * same content is the shadow section of the validation report ({@link #section}).
  */
 final class ShadowReportHtml {
   private ShadowReportHtml() {}
@@ -24,7 +25,24 @@ final class ShadowReportHtml {
         .append("caption{text-align:left;font-weight:bold;padding:.3em 0}")
         .append(".note{color:#555;font-size:.9em}")
         .append("</style></head><body>\n");
-    h.append("<h1>Shadow bundle against the active bundle</h1>\n<p>Shadow: <b>")
+    section(h, r, 1);
+    h.append("</body></html>\n");
+    return h.toString();
+  }
+
+  /**
+   * The report's content without the page around it, its heading at {@code level} (1 for the shadow
+   * report's own page, 2 inside the validation report), its parts one level below.
+   */
+  static void section(StringBuilder h, ShadowReport r, int level) {
+    String hx = "<h" + level + ">";
+    String hxEnd = "</h" + level + ">";
+    String sub = "<h" + (level + 1) + ">";
+    String subEnd = "</h" + (level + 1) + ">";
+    h.append(hx)
+        .append("Shadow bundle against the active bundle")
+        .append(hxEnd)
+        .append("\n<p>Shadow: <b>")
         .append(EvaluationHtml.esc(String.valueOf(r.shadow().get("id"))))
         .append("</b> (bundle.json sha256 ")
         .append(EvaluationHtml.esc(String.valueOf(r.shadow().get("manifest_sha256"))))
@@ -58,7 +76,7 @@ final class ShadowReportHtml {
             " 2008; sensitivity and specificity exact). The shadow bundle's findings were never")
         .append(" published. Not for clinical use on its own.</p>\n");
 
-    h.append("<h2>Active against shadow</h2>\n");
+    h.append(sub).append("Active against shadow").append(subEnd).append("\n");
     h.append("<table><caption>Agreement (active in the reference's place)</caption>")
         .append("<tr><th class=\"l\">Statistic</th><th class=\"l\">Level</th><th>n</th>")
         .append("<th>Value</th><th>95% CI</th><th class=\"l\">Landis-Koch</th></tr>\n");
@@ -88,7 +106,11 @@ final class ShadowReportHtml {
 
     for (var side :
         List.of(Map.entry("Active", r.activeReaders()), Map.entry("Shadow", r.shadowReaders()))) {
-      h.append("<h2>").append(side.getKey()).append(" against the readers</h2>\n");
+      h.append(sub)
+          .append(side.getKey())
+          .append(" against the readers")
+          .append(subEnd)
+          .append("\n");
       ShadowReport.Readers rd = side.getValue();
       if (rd.studies() == null && rd.slices() == null) {
         h.append("<p>No reviewed study or slice among the compared series.</p>\n");
@@ -105,7 +127,5 @@ final class ShadowReportHtml {
       }
       h.append("</table>\n");
     }
-    h.append("</body></html>\n");
-    return h.toString();
   }
 }

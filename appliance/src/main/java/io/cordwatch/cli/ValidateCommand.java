@@ -2,6 +2,7 @@ package io.cordwatch.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cordwatch.adapt.AdaptException;
+import io.cordwatch.adapt.CrossValidatedOperatingPoint;
 import io.cordwatch.adapt.LabelledStudies;
 import io.cordwatch.adapt.OperatingPoint;
 import io.cordwatch.dicom.DicomReadException;
@@ -89,6 +90,20 @@ final class ValidateCommand implements Callable<Integer> {
       description = "Sensitivity the site's threshold must reach (default ${DEFAULT-VALUE}).")
   double targetSensitivity = 0.95;
 
+  @Option(
+      names = "--folds",
+      paramLabel = "K",
+      description =
+          "Folds of whole studies for the cross-validated operating point: the threshold chosen"
+              + " on K-1 folds, applied to the held-out one (default ${DEFAULT-VALUE}).")
+  int folds = 5;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "Study shuffle of the folds (default ${DEFAULT-VALUE}).")
+  long seed = 1;
+
   @Option(names = "--html", paramLabel = "FILE", description = "Write the report as HTML.")
   Path html;
 
@@ -117,6 +132,10 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (!boxes.equals("supplied") && !boxes.equals("localizer")) {
       err.println("cordwatch validate: --boxes must be supplied or localizer, got " + boxes);
+      return 2;
+    }
+    if (folds < 2) {
+      err.println("cordwatch validate: --folds must be at least 2, got " + folds);
       return 2;
     }
     try {
@@ -148,8 +167,21 @@ final class ValidateCommand implements Callable<Integer> {
                   "graded in this run",
                   GradeCommand.JSON.writeValueAsString(
                       new GradeCommand.Document(site.model(), site.studies(), site.notRead()))));
+      List<CrossValidatedOperatingPoint.Scored> scored = scored(r);
+      OperatingPoint op = operatingPoint(scored);
       ValidationReport report =
-          ValidationReport.of(bundle, bp, sources, boxes, site, r, operatingPoint(r));
+          ValidationReport.of(
+              bundle,
+              bp,
+              sources,
+              boxes,
+              site,
+              r,
+              op,
+              op == null
+                  ? null
+                  : CrossValidatedOperatingPoint.of(scored, targetSensitivity, folds, seed),
+              dataDirs.stream().map(ValidationShadow::read).toList());
       report.text(out);
       if (json != null) {
         Files.writeString(json, report.json(), StandardCharsets.UTF_8);
@@ -268,23 +300,27 @@ final class ValidateCommand implements Callable<Integer> {
     return new SiteData(reference, studies, notRead, model, scanners, ood);
   }
 
-  private OperatingPoint operatingPoint(Evaluation.Result r) {
-    List<Double> pos = new ArrayList<>();
-    List<Double> neg = new ArrayList<>();
+  /**
+   * The matched slices with a confident P(high), by study: what the operating point is chosen on.
+   */
+  private static List<CrossValidatedOperatingPoint.Scored> scored(Evaluation.Result r) {
+    List<CrossValidatedOperatingPoint.Scored> out = new ArrayList<>();
     for (Evaluation.Matched m : r.matched()) {
       double p = m.predicted().pHigh();
       if (m.predicted().uncertain() || Double.isNaN(p)) {
         continue;
       }
-      (m.reference().high() ? pos : neg).add(p);
+      out.add(
+          new CrossValidatedOperatingPoint.Scored(
+              m.reference().studyInstanceUid(), p, m.reference().high()));
     }
-    if (pos.isEmpty()) {
-      return null;
-    }
-    return OperatingPoint.forSensitivity(
-        pos.stream().mapToDouble(Double::doubleValue).toArray(),
-        neg.stream().mapToDouble(Double::doubleValue).toArray(),
-        targetSensitivity);
+    return out;
+  }
+
+  private OperatingPoint operatingPoint(List<CrossValidatedOperatingPoint.Scored> scored) {
+    double[] pos = scored.stream().filter(x -> x.high()).mapToDouble(x -> x.pHigh()).toArray();
+    double[] neg = scored.stream().filter(x -> !x.high()).mapToDouble(x -> x.pHigh()).toArray();
+    return pos.length == 0 ? null : OperatingPoint.forSensitivity(pos, neg, targetSensitivity);
   }
 
   /** High/low agreement of the slices of one scanner, by the bundle's own high call. */

@@ -1,6 +1,7 @@
 package io.cordwatch.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cordwatch.adapt.CrossValidatedOperatingPoint;
 import io.cordwatch.adapt.LabelledFolder;
 import io.cordwatch.adapt.LabelledStudies;
 import io.cordwatch.adapt.OperatingPoint;
@@ -28,9 +29,10 @@ import java.util.TreeMap;
  * SHA-256 of its manifest) and which data (folders, counts, study dates; for an appliance's reviews
  * what they cover: studies, series, slices, confirmed and corrected, how many reviewers, the dates
  * of the decisions, and what was left out), agreement per scanner, series verdicts with the
- * indeterminate rate, the OOD score distribution, and the site's own operating point. No patient or
- * user names or IDs appear (an appliance's studies go by their tags); study dates do (the report
- * stays on the box).
+ * indeterminate rate, the OOD score distribution, the site's own operating point (chosen on all its
+ * slices, and cross-validated by study: what to expect on new studies), and for each appliance data
+ * directory the shadow comparison ({@link ValidationShadow}). No patient or user names or IDs
+ * appear (an appliance's studies go by their tags); study dates do (the report stays on the box).
  */
 record ValidationReport(
     Map<String, Object> bundle,
@@ -39,6 +41,8 @@ record ValidationReport(
     Map<String, Long> verdicts,
     Map<String, Double> ood,
     OperatingPoint operatingPoint,
+    CrossValidatedOperatingPoint heldOut,
+    List<ValidationShadow> shadow,
     Evaluation.Result evaluation) {
 
   static ValidationReport of(
@@ -48,7 +52,9 @@ record ValidationReport(
       String boxes,
       ValidateCommand.SiteData site,
       Evaluation.Result r,
-      OperatingPoint op) {
+      OperatingPoint op,
+      CrossValidatedOperatingPoint heldOut,
+      List<ValidationShadow> shadow) {
     Map<String, Object> bundle = new LinkedHashMap<>();
     bundle.put("name", b.name());
     Path manifest = bundlePath.resolve(Bundles.MANIFEST);
@@ -115,7 +121,7 @@ record ValidationReport(
           "above_threshold_fraction",
           Arrays.stream(sorted).filter(x -> x > b.oodThreshold()).count() / (double) sorted.length);
     }
-    return new ValidationReport(bundle, data, perScanner, verdicts, ood, op, r);
+    return new ValidationReport(bundle, data, perScanner, verdicts, ood, op, heldOut, shadow, r);
   }
 
   void text(java.io.PrintWriter out) {
@@ -165,13 +171,44 @@ record ValidationReport(
       out.printf(
           Locale.ROOT,
           "site threshold: P(high) >= %.4f gives sensitivity %s, specificity %s on %d high and %d"
-              + " low slices%n",
+              + " low slices (in sample: chosen on the same slices)%n",
           operatingPoint.threshold(),
           band(operatingPoint.sensitivity()),
           band(operatingPoint.specificity()),
           operatingPoint.positives(),
           operatingPoint.negatives());
+      out.println("  " + heldOutLine());
     }
+    for (ValidationShadow sh : shadow) {
+      sh.text(out);
+    }
+  }
+
+  /** The cross-validated estimate in one line (text and HTML). */
+  String heldOutLine() {
+    CrossValidatedOperatingPoint cv = heldOut;
+    String head =
+        String.format(
+            Locale.ROOT,
+            "cross-validated by study (%d folds, seed %d, %d studies): ",
+            cv.folds(),
+            cv.seed(),
+            cv.studies());
+    if (cv.notEstimated() != null) {
+      return head + "not estimated: " + cv.notEstimated();
+    }
+    return head
+        + String.format(
+            Locale.ROOT,
+            "sensitivity %s [%d/%d], specificity %s [%d/%d] on held-out studies, thresholds"
+                + " chosen per fold %s: what the site can expect on new studies",
+            band(cv.sensitivity()),
+            cv.found(),
+            cv.positives(),
+            band(cv.specificity()),
+            cv.rejected(),
+            cv.negatives(),
+            cv.thresholds().stream().map(t -> String.format(Locale.ROOT, "%.4f", t)).toList());
   }
 
   String json() throws JsonProcessingException {
@@ -191,9 +228,32 @@ record ValidationReport(
       op.put("specificity", StatsJson.interval(operatingPoint.specificity()));
       op.put("high_slices", operatingPoint.positives());
       op.put("low_slices", operatingPoint.negatives());
+      op.put("chosen_on", "the same slices (in sample)");
+      op.put("cross_validated", heldOutDocument());
       d.put("site_operating_point", op);
     }
+    d.put("shadow", shadow.stream().map(ValidationShadow::document).toList());
     return GradeCommand.JSON.writeValueAsString(d);
+  }
+
+  private Map<String, Object> heldOutDocument() {
+    CrossValidatedOperatingPoint cv = heldOut;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("folds", cv.folds());
+    m.put("seed", cv.seed());
+    m.put("studies", cv.studies());
+    if (cv.notEstimated() != null) {
+      m.put("not_estimated", cv.notEstimated());
+      return m;
+    }
+    m.put("thresholds", cv.thresholds());
+    m.put("sensitivity", StatsJson.interval(cv.sensitivity()));
+    m.put("specificity", StatsJson.interval(cv.specificity()));
+    m.put("high_slices", cv.positives());
+    m.put("high_slices_found", cv.found());
+    m.put("low_slices", cv.negatives());
+    m.put("low_slices_rejected", cv.rejected());
+    return m;
   }
 
   /** The evaluation report with this report's sections before its end. */
@@ -251,7 +311,14 @@ record ValidationReport(
           .append(band(operatingPoint.sensitivity()))
           .append(" and specificity ")
           .append(band(operatingPoint.specificity()))
-          .append(" on these slices (exact 95% intervals: what this much data can show).</p>\n");
+          .append(" on the slices it was chosen on (in sample; exact 95% intervals).<br>\n")
+          .append(esc(heldOutLine()))
+          .append(".</p>\n<p class=\"note\">Believe the cross-validated figures: each slice there")
+          .append(" is called by a threshold chosen on other studies, as a new patient's would be.")
+          .append(" The in-sample sensitivity reaches the target by construction.</p>\n");
+    }
+    for (ValidationShadow sh : shadow) {
+      sh.html(h);
     }
     int end = evaluationHtml.lastIndexOf("</body>");
     return end < 0

@@ -93,7 +93,7 @@ public final class BundleShadows {
         });
   }
 
-  private static Optional<Choice> latest(Connection c) throws SQLException {
+  static Optional<Choice> latest(Connection c) throws SQLException {
     return Database.first(c, SELECT + " ORDER BY id DESC LIMIT 1", BundleShadows::row);
   }
 

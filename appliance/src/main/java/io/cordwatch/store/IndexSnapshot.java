@@ -42,6 +42,18 @@ public final class IndexSnapshot implements AutoCloseable {
 
     /** A series' stored instances, in order of arrival; paths relative to the data directory. */
     List<InstanceRow> instancesOfSeries(String seriesUid);
+
+    /** The bundle chosen to run in shadow now; empty when shadow is off or was never used. */
+    Optional<String> shadowBundleNow();
+
+    /** The bundles that graded in shadow here, latest first ({@link ShadowResults#bundles}). */
+    List<String> shadowBundles();
+
+    /**
+     * The series {@code bundleId} graded in shadow beside the active verdicts ({@link
+     * ShadowResults#pairs}).
+     */
+    List<ShadowResults.Pair> shadowPairs(String bundleId);
   }
 
   private final Path file;
@@ -175,6 +187,21 @@ public final class IndexSnapshot implements AutoCloseable {
     @Override
     public List<InstanceRow> instancesOfSeries(String seriesUid) {
       return query(conn -> Instances.ofSeries(conn, seriesUid));
+    }
+
+    @Override
+    public Optional<String> shadowBundleNow() {
+      return query(conn -> BundleShadows.latest(conn).map(BundleShadows.Choice::bundleId));
+    }
+
+    @Override
+    public List<String> shadowBundles() {
+      return query(ShadowResults::bundles);
+    }
+
+    @Override
+    public List<ShadowResults.Pair> shadowPairs(String bundleId) {
+      return query(conn -> ShadowResults.pairs(conn, bundleId));
     }
 
     private <T> T query(Database.Work<T> q) {

@@ -88,12 +88,14 @@ public final class ShadowResults {
 
   /** The bundles that graded in shadow here, latest first. */
   public List<String> bundles() {
-    return db.read(
-        c ->
-            Database.list(
-                c,
-                "SELECT bundle_id FROM shadow_results GROUP BY bundle_id ORDER BY max(id) DESC",
-                rs -> rs.getString(1)));
+    return db.read(ShadowResults::bundles);
+  }
+
+  static List<String> bundles(Connection c) throws SQLException {
+    return Database.list(
+        c,
+        "SELECT bundle_id FROM shadow_results GROUP BY bundle_id ORDER BY max(id) DESC",
+        rs -> rs.getString(1));
   }
 
   /** Every shadow row of a series, oldest first. */
@@ -116,7 +118,7 @@ public final class ShadowResults {
     return db.read(c -> pairs(c, bundleId));
   }
 
-  private static List<Pair> pairs(Connection c, String bundleId) throws SQLException {
+  static List<Pair> pairs(Connection c, String bundleId) throws SQLException {
     List<Row> latest =
         Database.list(
             c,

@@ -24,7 +24,9 @@
  *
  * <p>{@link io.cordwatch.store.IndexSnapshot} reads an index from another process (the CLI while
  * the appliance runs or after it stopped): read-only, never migrated, one read transaction, nothing
- * created beside a stopped box's index.
+ * created beside a stopped box's index. Reports taken from a box go through it: the reviewed slices
+ * of {@code cordwatch validate} and {@code adapt}, and the shadow findings of {@code cordwatch
+ * bundle shadow-report} and of the validation report's shadow section.
  *
  * <p>Owns: the schema and every SQL statement. Other stages call its methods; none of them writes
  * SQL. It keeps the data, not the pipeline's decisions: what to grade again when supplied canal

@@ -8,8 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.ReviewRow;
 import io.cordwatch.testing.GradedSeries;
+import io.cordwatch.testing.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,6 +159,47 @@ class ShadowReportCommandTest {
     assertTrue(page.contains(GradedSeries.SHADOW_ID), page);
     assertTrue(page.contains("Shadow against the readers"), page);
     assertTrue(page.contains("Sensitivity (1/2)"), page);
+  }
+
+  @Test
+  void theReportReadsOnlyAndWorksWhileTheApplianceWrites() throws Exception {
+    Path data = fiveSeries();
+    // Stopped box (no WAL): the data directory is left byte for byte as it was.
+    Map<String, String> before = Sha256.tree(data);
+    CliRun stopped =
+        CliRun.run(
+            "bundle",
+            "shadow-report",
+            "--data-dir",
+            data.toString(),
+            "--json",
+            tmp.resolve("r.json").toString());
+    assertEquals(0, stopped.exit(), stopped::all);
+    assertEquals(before, Sha256.tree(data), "shadow-report wrote nothing in the data directory");
+
+    // Running box: the index held open by a writer (WAL mode, as the appliance holds it), which
+    // commits a new series before the report reads.
+    try (Index index = Index.open(data.resolve("index.db"))) {
+      GradedSeries.graded(index, 6, "1b", "2");
+      CliRun live = CliRun.run("bundle", "shadow-report", "--data-dir", data.toString());
+      assertEquals(0, live.exit(), live::all);
+      assertTrue(live.out().contains("6 series of 6 studies graded by both"), live::all);
+    }
+  }
+
+  @Test
+  void anIndexAtAnotherSchemaVersionIsRefusedNotMigrated() throws Exception {
+    Path data = tmp.resolve("data");
+    Index.open(data.resolve("index.db")).close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("index.db"));
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO schema_version(version) VALUES (999)");
+    }
+    Map<String, String> before = Sha256.tree(data);
+    CliRun run = CliRun.run("bundle", "shadow-report", "--data-dir", data.toString());
+    assertEquals(1, run.exit(), run::all);
+    assertTrue(run.err().contains("index schema version 999"), run::all);
+    assertEquals(before, Sha256.tree(data));
   }
 
   @Test

@@ -91,11 +91,59 @@ class ValidateCommandTest {
     JsonNode op = d.path("site_operating_point");
     assertTrue(op.path("sensitivity").path("value").asDouble() >= 0.9, op.toString());
     assertTrue(op.path("threshold").asDouble() > 0 && op.path("threshold").asDouble() <= 1);
+    // Four studies cannot make the default five folds: said, and no figures made up.
+    JsonNode cv = op.path("cross_validated");
+    assertTrue(
+        cv.path("not_estimated").asText().startsWith("4 studies, fewer than the 5 folds"),
+        cv.toString());
+    assertTrue(cv.path("sensitivity").isMissingNode(), cv.toString());
+    assertTrue(r.out().contains("cross-validated by study (5 folds, seed 1, 4 studies): not"));
+    assertEquals(0, d.path("shadow").size(), "labelled folders have no shadow results");
 
     String page = Files.readString(html);
     assertTrue(page.contains("<h2>Local validation</h2>"), "validation section");
     assertTrue(page.indexOf("Local validation") < page.lastIndexOf("</body>"));
     assertTrue(r.out().contains("site threshold: P(high) >= "), r.all());
+  }
+
+  @Test
+  void aHeldOutThresholdIsNotMadeUpWhenOneStudyHoldsAllTheHighGradeSlices() throws Exception {
+    // These four phantom studies hold confident high-grade slices in one study only: in sample a
+    // threshold is chosen on them, but held out (one study per fold) the fold of that study has
+    // nothing to choose from, and the report says so instead of inventing figures.
+    Path json = tmp.resolve("folds.json");
+    CliRun r =
+        CliRun.run(
+            "validate",
+            "--bundle",
+            SHIPPED.toString(),
+            "--data",
+            site.toString(),
+            "--boxes",
+            "supplied",
+            "--target-sensitivity",
+            "0.9",
+            "--folds",
+            "4",
+            "--seed",
+            "3",
+            "--json",
+            json.toString());
+    assertEquals(0, r.exit(), r.all());
+    JsonNode op = new ObjectMapper().readTree(Files.readString(json)).path("site_operating_point");
+    assertTrue(op.path("high_slices").asInt() > 0, op.toString());
+    JsonNode cv = op.path("cross_validated");
+    assertEquals(4, cv.path("folds").asInt());
+    assertEquals(3, cv.path("seed").asInt());
+    assertEquals(4, cv.path("studies").asInt());
+    assertTrue(
+        cv.path("not_estimated").asText().contains("of 4 hold no high-grade slice"), cv.toString());
+    assertTrue(cv.path("sensitivity").isMissingNode(), cv.toString());
+    assertTrue(cv.path("thresholds").isMissingNode(), cv.toString());
+    assertTrue(r.out().contains("hold no high-grade slice"), r.all());
+    CliRun one = CliRun.run("validate", "--data", site.toString(), "--folds", "1");
+    assertEquals(2, one.exit(), one.all());
+    assertTrue(one.err().contains("--folds must be at least 2, got 1"), one.all());
   }
 
   @Test

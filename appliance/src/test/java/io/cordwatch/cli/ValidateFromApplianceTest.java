@@ -19,8 +19,10 @@ import io.cordwatch.phantom.StudyPlan;
 import io.cordwatch.receive.Peers;
 import io.cordwatch.receive.RunningAppliance;
 import io.cordwatch.store.Index;
+import io.cordwatch.store.ShadowResults;
 import io.cordwatch.testing.Await;
 import io.cordwatch.testing.Credentials;
+import io.cordwatch.testing.GradedSeries;
 import io.cordwatch.testing.Sha256;
 import io.cordwatch.testing.SignedIn;
 import io.cordwatch.testing.SkipPeers;
@@ -80,6 +82,8 @@ class ValidateFromApplianceTest {
     flags.put("boxes", phantom.resolve("labels.csv").toString());
 
     long[][] expected = new long[GRADES.size()][GRADES.size()];
+    Map<String, String> model = new TreeMap<>();
+    Map<String, String> reference = new TreeMap<>();
     String reviewed;
     String other;
     Path report = tmp.resolve("live.json");
@@ -95,7 +99,6 @@ class ValidateFromApplianceTest {
       other = studies.get(1);
 
       // The model's grade per slice, as the results show it to the reader.
-      Map<String, String> model = new TreeMap<>();
       for (JsonNode se : get(base + "/api/v1/studies/" + reviewed, token).path("series")) {
         for (JsonNode sl : se.path("slices")) {
           if ("graded".equals(sl.path("status").asText())) {
@@ -108,7 +111,6 @@ class ValidateFromApplianceTest {
 
       SignedIn alpha = SignedIn.login(http, base, "reader.alpha");
       SignedIn beta = SignedIn.login(http, base, "reader.beta");
-      Map<String, String> reference = new TreeMap<>();
       for (int i = 0; i < 3; i++) {
         review(alpha, reviewed, sops.get(i), "confirm", null);
         reference.put(sops.get(i), model.get(sops.get(i)));
@@ -133,6 +135,11 @@ class ValidateFromApplianceTest {
       assertEquals(0, live.exit(), live.all());
       assertMatrix(expected, report, live);
     }
+    JsonNode noShadow = JSON.readTree(Files.readString(report)).path("shadow");
+    assertEquals(1, noShadow.size(), noShadow.toString());
+    assertTrue(
+        noShadow.get(0).path("none").asText().startsWith("no bundle has graded in shadow here"),
+        noShadow.toString());
 
     JsonNode d = JSON.readTree(Files.readString(report));
     JsonNode source = d.path("data").path("sources").get(0);
@@ -160,13 +167,13 @@ class ValidateFromApplianceTest {
     assertTrue(text.contains('"' + Uids.tag(reviewed) + '"'), text);
 
     // Stopped: the same figures, and the data directory exactly as the appliance left it.
-    Map<String, String> before = tree(data);
+    Map<String, String> before = Sha256.tree(data);
     Path again = tmp.resolve("stopped.json");
     Path html = tmp.resolve("stopped.html");
     CliRun stopped = validate(data, bundle, again, "--html", html.toString());
     assertEquals(0, stopped.exit(), stopped.all());
     assertMatrix(expected, again, stopped);
-    assertEquals(before, tree(data), "validate wrote nothing in the data directory");
+    assertEquals(before, Sha256.tree(data), "validate wrote nothing in the data directory");
     assertTrue(
         stopped.out().contains("6 slice decisions (3 confirmed, 3 corrected) by 2 reviewer(s)"),
         stopped.all());
@@ -175,6 +182,8 @@ class ValidateFromApplianceTest {
     assertTrue(
         page.contains("6 slice decisions (3 confirmed, 3 corrected)"), "HTML names the data");
     assertFalse(page.contains("reader."), "no reader's name in the HTML report");
+
+    shadowSection(data, bundle, reviewed, model, reference);
 
     // With a labelled folder of other studies beside it: both count. The same studies twice:
     // refused.
@@ -229,6 +238,133 @@ class ValidateFromApplianceTest {
     assertTrue(adapt.err().contains("6 of 6 labelled slices enrolled from 1 studies"), adapt.all());
     assertTrue(adapt.err().contains("refused: 1 studies; at least"), adapt.all());
     assertFalse(Files.exists(tmp.resolve("adapted")), "nothing written when refused");
+  }
+
+  /**
+   * The reviewed series as a shadow bundle graded it after its verdict (the row the grading worker
+   * writes, through the store): study grade 2, and each decided slice alternately 2 and 0 in the
+   * order of their UIDs, the other slices 0. The validation report's shadow section must then
+   * count, against the readers' decisions, what is counted here from the same grades.
+   */
+  private void shadowSection(
+      Path data,
+      Path bundle,
+      String reviewed,
+      Map<String, String> model,
+      Map<String, String> reference)
+      throws Exception {
+    List<String> decided = new ArrayList<>(reference.keySet());
+    Map<String, String> shadow = new TreeMap<>();
+    String activeGrade;
+    try (Index index = Index.open(data.resolve("index.db"))) {
+      var series =
+          index.study(reviewed).orElseThrow().series().stream()
+              .filter(
+                  se -> se.slices().stream().anyMatch(x -> decided.contains(x.sopInstanceUid())))
+              .findFirst()
+              .orElseThrow();
+      activeGrade = JSON.readTree(series.verdictJson()).path("grade").asText(null);
+      List<Map<String, Object>> slices = new ArrayList<>();
+      for (var sl : series.slices()) {
+        int i = decided.indexOf(sl.sopInstanceUid());
+        String g = i >= 0 && i % 2 == 0 ? "2" : "0";
+        shadow.put(sl.sopInstanceUid(), g);
+        slices.add(
+            Map.of(
+                "sop_instance_uid",
+                sl.sopInstanceUid(),
+                "frame",
+                sl.frame(),
+                "status",
+                "graded",
+                "grade",
+                g,
+                "p_high",
+                g.equals("2") ? 0.9 : 0.1,
+                "high_call",
+                g.equals("2")));
+      }
+      index
+          .shadowResults()
+          .add(
+              new ShadowResults.Row(
+                  0,
+                  reviewed,
+                  series.seriesUid(),
+                  GradedSeries.SHADOW_ID,
+                  GradedSeries.SHADOW_SHA,
+                  "2",
+                  "high",
+                  null,
+                  "{\"grade\":\"2\"}",
+                  JSON.writeValueAsString(slices),
+                  System.currentTimeMillis()));
+    }
+    long[] activeCounts = new long[4];
+    long[] shadowCounts = new long[4];
+    for (String sop : decided) {
+      boolean readerHigh = high(reference.get(sop));
+      activeCounts[cell(readerHigh, high(model.get(sop)))]++;
+      shadowCounts[cell(readerHigh, high(shadow.get(sop)))]++;
+    }
+
+    Path json = tmp.resolve("shadow.json");
+    Path html = tmp.resolve("shadow.html");
+    CliRun run = validate(data, bundle, json, "--html", html.toString());
+    assertEquals(0, run.exit(), run.all());
+    assertTrue(run.out().contains("shadow bundle: " + GradedSeries.SHADOW_ID), run.all());
+    String text = Files.readString(json);
+    assertFalse(text.contains('"' + reviewed + '"'), "studies are named by their tag");
+    JsonNode section = JSON.readTree(text).path("shadow");
+    assertEquals(1, section.size(), section.toString());
+    JsonNode s = section.get(0);
+    assertEquals(data.toString(), s.path("data_dir").asText());
+    assertEquals(GradedSeries.SHADOW_ID, s.path("shadow_bundle").path("id").asText());
+    assertEquals(GradedSeries.SHADOW_SHA, s.path("shadow_bundle").path("manifest_sha256").asText());
+    assertEquals(1, s.path("data").path("series").asInt(), s.toString());
+    assertEquals(1, s.path("data").path("studies").asInt());
+    assertEquals(6, s.path("data").path("slices_reviewed").asInt());
+    assertEquals(1, s.path("data").path("studies_reviewed").asInt());
+    // The study: active verdict grade against the shadow's 2 (high), the reader's 3 (high).
+    boolean activeHigh = high(activeGrade);
+    JsonNode studies = s.path("active_vs_shadow").path("studies");
+    assertEquals(1, studies.path("n").asInt(), studies.toString());
+    assertEquals(activeHigh ? 1 : 0, studies.path("high_low").path("counts").path("tp").asInt());
+    assertEquals(1, s.path("shadow_vs_readers").path("studies").path("counts").path("tp").asInt());
+    assertEquals(
+        activeHigh ? 1 : 0,
+        s.path("active_vs_readers").path("studies").path("counts").path("tp").asInt());
+    assertCounts(activeCounts, s.path("active_vs_readers").path("slices").path("high_low"));
+    assertCounts(shadowCounts, s.path("shadow_vs_readers").path("slices").path("high_low"));
+    String page = Files.readString(html);
+    assertTrue(page.contains("<h2>Shadow bundle against the active bundle</h2>"), page);
+    assertTrue(page.contains("<h3>Shadow against the readers</h3>"), page);
+    assertFalse(page.contains(reviewed), "no study UID in the HTML report");
+  }
+
+  private static boolean high(String grade) {
+    return List.of("1c", "2", "3").contains(grade);
+  }
+
+  /** tp, fn, fp, tn. */
+  private static int cell(boolean readerHigh, boolean modelHigh) {
+    return readerHigh ? (modelHigh ? 0 : 1) : (modelHigh ? 2 : 3);
+  }
+
+  private static void assertCounts(long[] expected, JsonNode d) {
+    JsonNode c = d.path("counts");
+    assertEquals(
+        List.of(expected[0], expected[1], expected[2], expected[3]),
+        List.of(
+            c.path("tp").asLong(),
+            c.path("fn").asLong(),
+            c.path("fp").asLong(),
+            c.path("tn").asLong()),
+        d.toString());
+    double sens = expected[0] / (double) (expected[0] + expected[1]);
+    if (expected[0] + expected[1] > 0) {
+      assertEquals(sens, d.path("sensitivity").path("value").asDouble(), 1e-12);
+    }
   }
 
   @Test
@@ -350,15 +486,5 @@ class ValidateFromApplianceTest {
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private static Map<String, String> tree(Path dir) throws IOException {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        out.put(dir.relativize(p).toString(), Sha256.of(p));
-      }
-    }
-    return out;
   }
 }
