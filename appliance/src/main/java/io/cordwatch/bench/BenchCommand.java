@@ -14,12 +14,13 @@ import picocli.CommandLine.ParameterException;
     name = "bench",
     description = "Benchmarks against a real peer, reported as ratios (not run by the tests).",
     mixinStandardHelpOptions = true,
-    subcommands = {IngestBench.class, GradeBench.class, FusedBench.class})
+    subcommands = {IngestBench.class, LoadBench.class, GradeBench.class, FusedBench.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "name a benchmark: ingest, grade, fused");
+    throw new ParameterException(
+        spec.commandLine(), "name a benchmark: ingest, load, grade, fused");
   }
 }
