@@ -383,7 +383,10 @@ public final class DicomReceiver implements AutoCloseable {
       socket.setSendBufferSize(SOCKET_BUFFER);
       serve(port, label, peer, rq, socket, ssl == null ? null : ssl.getSession());
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.WARNING, label + " from " + peer + ": " + e.getMessage(), e);
+      // An evicted connection can be closed before its handler first touches it: counted already.
+      if (!port.evicted.contains(raw)) {
+        LOG.log(Level.WARNING, label + " from " + peer + ": " + e.getMessage(), e);
+      }
     } finally {
       if (stillPending) {
         port.pending.decrementAndGet();
