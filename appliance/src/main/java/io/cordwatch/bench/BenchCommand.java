@@ -14,13 +14,19 @@ import picocli.CommandLine.ParameterException;
     name = "bench",
     description = "Benchmarks against a real peer, reported as ratios (not run by the tests).",
     mixinStandardHelpOptions = true,
-    subcommands = {IngestBench.class, GradeBench.class, FusedBench.class, FaultBench.class})
+    subcommands = {
+      IngestBench.class,
+      LoadBench.class,
+      GradeBench.class,
+      FusedBench.class,
+      FaultBench.class
+    })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "name a benchmark: ingest, grade, fused, faults");
+        spec.commandLine(), "name a benchmark: ingest, load, grade, fused, faults");
   }
 }

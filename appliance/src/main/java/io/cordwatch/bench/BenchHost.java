@@ -4,6 +4,10 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -119,6 +123,65 @@ final class BenchHost {
       return String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
     } catch (IOException e) {
       return "(no log)";
+    }
+  }
+
+  /** The 1, 5 and 15 minute load averages ({@code /proc/loadavg}), or "unknown". */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + ", " + f[1] + ", " + f[2] + " (1, 5, 15 min)";
+    } catch (IOException | ArrayIndexOutOfBoundsException e) {
+      return "unknown";
+    }
+  }
+
+  /** A loopback port free at the moment of asking (a peer binding it may still lose a race). */
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Whether something accepts a TCP connection on the loopback {@code port} right now. */
+  static boolean accepts(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Polls until {@code p} accepts a TCP connection on {@code port} (DCMTK and Orthanc log the empty
+   * probe and keep listening); false if it exits or ten seconds pass.
+   */
+  static boolean awaitListening(Process p, int port) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        return false;
+      }
+      if (accepts(port)) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+
+  /**
+   * Flushes every dirty page so a timed phase starts with a clean page cache: a receiver that
+   * leaves its files dirty would otherwise make the next receiver's fsyncs pay for its write-back.
+   */
+  static void sync() throws InterruptedException {
+    try {
+      Process p = new ProcessBuilder("sync").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      p.waitFor(120, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // Without sync(1) the runs still work; only the isolation between phases is weaker.
     }
   }
 

@@ -8,10 +8,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -21,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,34 +33,38 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * {@code cordwatch bench ingest}: C-STORE ingest, CordWatch against DCMTK {@code storescp}. The
- * number means something on whatever machine it runs on because the peer runs on it too.
+ * {@code cordwatch bench ingest}: C-STORE ingest, CordWatch against DCMTK {@code storescp} and
+ * Orthanc. The number means something on whatever machine it runs on because the peers run on it
+ * too.
  *
- * <p>{@code bench ingest} asks one question: what does the durability promise (every acknowledged
+ * <p>{@code bench ingest} asks two questions. What does the durability promise (every acknowledged
  * instance is fsync'd, renamed, its directory fsync'd and its index row committed) cost against a
- * receiver that makes no such promise? The peer is DCMTK {@code storescp}, which writes each file
- * and answers Success without fsync. Both are fed the same files by the same client ({@code
- * storescu}, one association), both run on loopback with the same maximum PDU, and the timed span
- * is the whole {@code storescu} process, so client start-up and association set-up weigh the same
- * on both sides.
+ * receiver that makes no such promise? The peer for that is DCMTK {@code storescp}, which writes
+ * each file and answers Success without fsync. And is CordWatch at least as fast as a PACS that
+ * also syncs? The peer for that is Orthanc as Debian ships it ({@link OrthancPeer}: {@code
+ * SyncStorageArea} on, no compression). All are fed the same files by the same client ({@code
+ * storescu}) on loopback, with the same maximum PDU where it can be set, once over one association
+ * and once over {@value #PARALLEL} associations in parallel (a share of the files each, one {@code
+ * storescu} process each), and the timed span is the whole of the {@code storescu} processes, so
+ * client start-up and association set-up weigh the same on every side.
  *
  * <p>How the runs are arranged, and why:
  *
  * <ul>
  *   <li>One untimed round of each first: it fills the page cache with the input files and lets the
  *       in-process appliance's JIT warm up; each later appliance starts in the same JVM.
- *   <li>Every run gets a fresh output folder and a fresh appliance data directory: a re-sent
- *       instance with the same content is acknowledged without being written again, which would
- *       measure the duplicate check instead of ingest.
+ *   <li>Every run gets a fresh output folder, a fresh Orthanc and a fresh appliance data directory:
+ *       a re-sent instance with the same content is acknowledged without being written again (by
+ *       both CordWatch and Orthanc), which would measure the duplicate check instead of ingest.
  *   <li>{@code sync} runs, untimed, before each timed phase: storescp leaves its files dirty in the
  *       page cache, and on ext4 the next fsync can end up paying for their write-back. Without it,
- *       CordWatch would be charged for the peer's deferred work.
- *   <li>The order within a round flips each round (peer first, then CordWatch first), so neither
- *       always runs on a disk the other has just stirred.
+ *       the next receiver would be charged for the peer's deferred work.
+ *   <li>The order of the three receivers rotates each round, so none always runs on a disk another
+ *       has just stirred.
  *   <li>The "fsync floor" row is the lower bound the disk sets for any receiver that keeps the
  *       promise: per instance, write a file of the average size, {@code force} it and fsync its
  *       directory, one after another, as one association does. CordWatch does that plus a rename
- *       and a SQLite WAL commit (a third fsync), so it cannot beat this row.
+ *       and a SQLite WAL commit (a third fsync), so over one association it cannot beat this row.
  * </ul>
  *
  * <p>Store latency for CordWatch comes from the appliance's own {@code cordwatch.store.latency}
@@ -72,13 +73,14 @@ import picocli.CommandLine.ParameterException;
  * probe, at the meter's resolution: Micrometer's bucket bounds are about 0.35 ms apart between 1
  * and 4 ms and 1.4 ms apart up to 17 ms, so a value is good to a fraction of that. Each run has a
  * fresh appliance, hence a fresh timer: the reported p50/p95 are medians of the per-run values.
- * storescp has no such timer, so its cells are empty; the fsync floor's are exact.
+ * storescp and Orthanc have no such timer, so their cells are empty; the fsync floor's are exact.
  */
 @Command(
     name = "ingest",
     description = {
       "C-STORE ingest throughput: CordWatch (fsync per instance) against DCMTK storescp (no"
-          + " fsync), same files, same client, alternating runs; prints medians and the ratio."
+          + " fsync) and Orthanc (syncs its storage), same files, same client, over 1 and 4"
+          + " parallel associations, rotating runs; prints medians and the ratios."
     },
     mixinStandardHelpOptions = true)
 final class IngestBench implements Callable<Integer> {
@@ -86,7 +88,13 @@ final class IngestBench implements Callable<Integer> {
   static final int MIN_SIZE = 16;
   static final int MAX_SIZE = 4096;
   static final int MAX_RUNS = 50;
+  static final int PARALLEL = 4;
   private static final String CALLING_AE = "BENCH";
+  private static final String STORESCP = "storescp";
+  private static final String ORTHANC = "orthanc";
+  private static final String CORDWATCH = "cordwatch";
+  private static final String FLOOR = "fsync floor";
+  private static final List<String> PEERS = List.of(STORESCP, ORTHANC, CORDWATCH);
   private static final String PEER_AE = "PEER";
   // The appliance advertises 64 KiB; the peer gets the same so PDU framing is not what differs.
   private static final int MAX_PDU = 65536;
@@ -124,11 +132,15 @@ final class IngestBench implements Callable<Integer> {
   /** One timed send: wall time and, for CordWatch, the store-latency percentiles in ms. */
   record Sample(double wallSeconds, double p50Ms, double p95Ms) {}
 
+  /** A table row: a receiver fed over {@code associations} parallel associations. */
+  record Key(String peer, int associations) {}
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     validate();
     BenchHost.requireTool("storescu");
     BenchHost.requireTool("storescp");
+    OrthancPeer.require();
     Logging.configure(Level.WARNING);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -145,10 +157,13 @@ final class IngestBench implements Callable<Integer> {
         payload += Files.size(f);
       }
       requireSpace(work, payload);
+      Map<Integer, List<Path>> folders = new LinkedHashMap<>();
+      for (int n : associations()) {
+        folders.put(
+            n, n == 1 ? List.of(input) : Storescu.split(files, work.resolve("input-" + n), n));
+      }
 
-      List<Sample> peer = new ArrayList<>();
-      List<Sample> ours = new ArrayList<>();
-      List<Sample> floor = new ArrayList<>();
+      Map<Key, List<Sample>> samples = new LinkedHashMap<>();
       int fileBytes = (int) (payload / instances);
       for (int round = 0; round <= runs; round++) {
         Path dir = work.resolve(round == 0 ? "warmup" : "run-" + round);
@@ -156,29 +171,45 @@ final class IngestBench implements Callable<Integer> {
             "cordwatch bench: %s%n",
             round == 0 ? "warm-up (untimed)" : "run " + round + "/" + runs);
         err.flush();
-        Sample p;
-        Sample c;
-        if (round % 2 == 0) {
-          p = peerRun(dir.resolve("storescp"), input);
-          c = cordwatchRun(dir.resolve("cordwatch"), input);
-        } else {
-          c = cordwatchRun(dir.resolve("cordwatch"), input);
-          p = peerRun(dir.resolve("storescp"), input);
+        for (var e : folders.entrySet()) {
+          int n = e.getKey();
+          // Each round starts with the next receiver, so none always follows the same one.
+          for (int i = 0; i < PEERS.size(); i++) {
+            String peer = PEERS.get((round + i) % PEERS.size());
+            Path runDir = dir.resolve(peer + "-" + n);
+            Sample sample =
+                switch (peer) {
+                  case STORESCP -> storescpRun(runDir, e.getValue());
+                  case ORTHANC -> orthancRun(runDir, e.getValue());
+                  default -> cordwatchRun(runDir, e.getValue());
+                };
+            if (round > 0) {
+              samples.computeIfAbsent(new Key(peer, n), k -> new ArrayList<>()).add(sample);
+            }
+          }
+          if (n == 1) {
+            Sample f = fsyncFloor(dir.resolve("fsync"), fileBytes);
+            if (round > 0) {
+              samples.computeIfAbsent(new Key(FLOOR, 1), k -> new ArrayList<>()).add(f);
+            }
+          }
         }
-        Sample f = fsyncFloor(dir.resolve("fsync"), fileBytes);
-        if (round > 0) {
-          peer.add(p);
-          ours.add(c);
-          floor.add(f);
+        if (keep == null && round == 0) {
+          BenchHost.deleteTree(dir);
         }
       }
-      report(out, work, payload, peer, ours, floor);
+      report(out, work, payload, samples);
       return 0;
     } finally {
       if (keep == null) {
         BenchHost.deleteTree(work);
       }
     }
+  }
+
+  /** 1 and 4 parallel associations; fewer where there are fewer instances than that. */
+  private List<Integer> associations() {
+    return instances >= PARALLEL ? List.of(1, PARALLEL) : List.of(1);
   }
 
   private void validate() {
@@ -217,9 +248,9 @@ final class IngestBench implements Callable<Integer> {
     return Files.createDirectories(keep).toAbsolutePath();
   }
 
-  /** Inputs, one storescp copy and one CordWatch copy per round, with a tenth to spare. */
+  /** Inputs (and their links), one copy per receiver, mode and round, with a tenth to spare. */
   private void requireSpace(Path work, long payload) throws IOException {
-    long need = (long) (payload * (2.0 * (runs + 1) + 1) * 1.1);
+    long need = (long) (payload * ((PEERS.size() + 1.0) * 2 * (runs + 1) + 1) * 1.1);
     long free = Files.getFileStore(work).getUsableSpace();
     if (need > free) {
       throw new IllegalStateException(
@@ -233,28 +264,34 @@ final class IngestBench implements Callable<Integer> {
     }
   }
 
-  private Sample peerRun(Path outDir, Path input) throws IOException, InterruptedException {
-    Files.createDirectories(outDir);
-    Path log = outDir.resolveSibling("storescp.log");
+  /**
+   * storescp over a fresh folder. With more than one association it runs with {@code --fork} (a
+   * child process per association): without it storescp serves one association at a time.
+   */
+  private Sample storescpRun(Path outDir, List<Path> folders)
+      throws IOException, InterruptedException {
+    Path stored = Files.createDirectories(outDir.resolve("stored"));
+    Path log = outDir.resolve("storescp.log");
     Process scp = null;
     int port = 0;
     // A free port can be taken between our probe and storescp's bind; a second one fixes that.
     for (int attempt = 0; attempt < 3 && scp == null; attempt++) {
-      port = freePort();
-      Process p =
-          BenchHost.dcmtk(
-                  List.of(
-                      "storescp",
-                      "-od",
-                      outDir.toString(),
-                      "-aet",
-                      PEER_AE,
-                      "-pdu",
-                      Integer.toString(MAX_PDU),
-                      Integer.toString(port)),
-                  log)
-              .start();
-      if (awaitListening(p, port)) {
+      port = BenchHost.freePort();
+      List<String> cmd = new ArrayList<>(List.of("storescp"));
+      if (folders.size() > 1) {
+        cmd.add("--fork");
+      }
+      cmd.addAll(
+          List.of(
+              "-od",
+              stored.toString(),
+              "-aet",
+              PEER_AE,
+              "-pdu",
+              Integer.toString(MAX_PDU),
+              Integer.toString(port)));
+      Process p = BenchHost.dcmtk(cmd, log).start();
+      if (BenchHost.awaitListening(p, port)) {
         scp = p;
       } else {
         p.destroyForcibly().waitFor();
@@ -264,15 +301,15 @@ final class IngestBench implements Callable<Integer> {
       throw new IllegalStateException("storescp did not start listening; see " + log);
     }
     try {
-      sync();
-      double wall = send(port, PEER_AE, input, outDir.resolveSibling("storescu-peer.log"));
-      long stored;
-      try (Stream<Path> s = Files.list(outDir)) {
-        stored = s.count();
+      BenchHost.sync();
+      double wall = send(port, PEER_AE, folders, outDir);
+      long count;
+      try (Stream<Path> s = Files.list(stored)) {
+        count = s.count();
       }
-      if (stored != instances) {
+      if (count != instances) {
         throw new IllegalStateException(
-            "storescp stored " + stored + " of " + instances + " instances; see " + log);
+            "storescp stored " + count + " of " + instances + " instances; see " + log);
       }
       return new Sample(wall, Double.NaN, Double.NaN);
     } finally {
@@ -283,9 +320,24 @@ final class IngestBench implements Callable<Integer> {
     }
   }
 
-  private Sample cordwatchRun(Path dataDir, Path input) throws IOException, InterruptedException {
+  /** A fresh private Orthanc (see {@link OrthancPeer}); its start-up is not timed. */
+  private Sample orthancRun(Path dir, List<Path> folders) throws IOException, InterruptedException {
+    try (OrthancPeer orthanc = OrthancPeer.start(dir)) {
+      BenchHost.sync();
+      double wall = send(orthanc.dicomPort, OrthancPeer.AE, folders, dir);
+      long count = orthanc.instances();
+      if (count != instances) {
+        throw new IllegalStateException(
+            "Orthanc holds " + count + " of " + instances + " instances; see " + orthanc.log());
+      }
+      return new Sample(wall, Double.NaN, Double.NaN);
+    }
+  }
+
+  private Sample cordwatchRun(Path dir, List<Path> folders)
+      throws IOException, InterruptedException {
     Map<String, String> m = new HashMap<>();
-    m.put("data-dir", dataDir.toString());
+    m.put("data-dir", dir.resolve("data").toString());
     m.put("dicom-port", "0");
     m.put("http-port", "0");
     m.put("bind", "127.0.0.1");
@@ -293,22 +345,17 @@ final class IngestBench implements Callable<Integer> {
     m.put("disk-reserve", "0");
     Settings settings = Settings.load(null, m);
     try (Appliance appliance = Appliance.start(settings, Clock.systemUTC())) {
-      sync();
-      double wall =
-          send(
-              appliance.dicomPort(),
-              settings.aeTitle(),
-              input,
-              dataDir.resolveSibling("storescu-cordwatch.log"));
+      BenchHost.sync();
+      double wall = send(appliance.dicomPort(), settings.aeTitle(), folders, dir);
       double received = appliance.meters().instancesReceived();
       if (received != instances) {
         throw new IllegalStateException(
             String.format(
                 Locale.ROOT,
-                "CordWatch acknowledged %.0f of %d instances; see %s",
+                "CordWatch acknowledged %.0f of %d instances; see the storescu logs in %s",
                 received,
                 instances,
-                dataDir.resolveSibling("storescu-cordwatch.log")));
+                dir));
       }
       Timer t = appliance.meters().registry().find("cordwatch.store.latency").timer();
       if (t == null) {
@@ -319,40 +366,18 @@ final class IngestBench implements Callable<Integer> {
     }
   }
 
-  /** Runs one storescu association over every file in {@code input}; returns its wall time. */
-  private double send(int port, String calledAe, Path input, Path log)
+  /** One storescu association per folder, all at once; returns first start to last exit. */
+  private static double send(int port, String calledAe, List<Path> folders, Path logDir)
       throws IOException, InterruptedException {
-    // +sd scans the folder itself, so the command line stays short at any --instances.
-    List<String> cmd =
-        List.of(
-            "storescu",
-            "-aet",
-            CALLING_AE,
-            "-aec",
-            calledAe,
-            "+sd",
-            "127.0.0.1",
-            Integer.toString(port),
-            input.toString());
-    long start = System.nanoTime();
-    Process p = BenchHost.dcmtk(cmd, log).start();
-    if (!p.waitFor(SEND_TIMEOUT_S, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor();
-      throw new IllegalStateException(
-          "storescu did not finish in " + SEND_TIMEOUT_S + " s; see " + log);
+    Files.createDirectories(logDir);
+    List<Storescu.Sender> senders = new ArrayList<>();
+    for (int i = 0; i < folders.size(); i++) {
+      senders.add(
+          new Storescu.Sender(
+              CALLING_AE, folders.get(i), logDir.resolve("storescu-" + (i + 1) + ".log")));
     }
-    double wall = (System.nanoTime() - start) / 1e9;
-    if (p.exitValue() != 0) {
-      throw new IllegalStateException(
-          "storescu exited with "
-              + p.exitValue()
-              + ": "
-              + BenchHost.tail(log)
-              + " (log: "
-              + log
-              + ")");
-    }
-    return wall;
+    Storescu.Result r = Storescu.send(port, calledAe, senders, false, SEND_TIMEOUT_S);
+    return Storescu.requireClean(r, senders).wallSeconds();
   }
 
   private Sample fsyncFloor(Path dir, int fileBytes) throws IOException, InterruptedException {
@@ -360,7 +385,7 @@ final class IngestBench implements Callable<Integer> {
     byte[] bytes = new byte[fileBytes];
     new Random(1).nextBytes(bytes);
     double[] ms = new double[instances];
-    sync();
+    BenchHost.sync();
     long start = System.nanoTime();
     for (int i = 0; i < instances; i++) {
       long t0 = System.nanoTime();
@@ -383,59 +408,77 @@ final class IngestBench implements Callable<Integer> {
     return new Sample(wall, BenchStats.nearestRank(ms, 0.50), BenchStats.nearestRank(ms, 0.95));
   }
 
-  private void report(
-      PrintWriter out,
-      Path work,
-      long payload,
-      List<Sample> peer,
-      List<Sample> ours,
-      List<Sample> floor)
+  private void report(PrintWriter out, Path work, long payload, Map<Key, List<Sample>> samples)
       throws IOException {
     out.printf(
         Locale.ROOT,
-        "ingest: %d instances x %d KiB (%dx%d 16-bit MR), payload %.1f MB, one storescu"
-            + " association, median of %d runs after 1 warm-up%n",
+        "ingest: %d instances x %d KiB (%dx%d 16-bit MR), payload %.1f MB, over 1 storescu"
+            + " association and over %d in parallel (a share of the files each), median of %d"
+            + " runs after 1 warm-up%n",
         instances,
         Math.round(payload / (double) instances / 1024),
         size,
         size,
         payload / MB,
+        PARALLEL,
         runs);
     BenchHost.tableHead(
         out,
         work,
-        "%-13s | %11s | %7s | %7s | %12s | %12s",
+        "%-13s | %6s | %11s | %7s | %7s | %12s | %12s",
         "peer",
+        "assocs",
         "instances/s",
         "MB/s",
         "wall s",
         "store p50 ms",
         "store p95 ms");
-    row(out, "storescp", payload, peer);
-    row(out, "cordwatch", payload, ours);
-    row(out, "fsync floor", (long) (payload / (double) instances) * instances, floor);
+    List<Key> order = new ArrayList<>();
+    for (int n : associations()) {
+      for (String peer : PEERS) {
+        order.add(new Key(peer, n));
+      }
+      if (n == 1) {
+        order.add(new Key(FLOOR, 1));
+      }
+    }
+    for (Key k : order) {
+      long bytes =
+          k.peer().equals(FLOOR) ? (long) (payload / (double) instances) * instances : payload;
+      row(out, k, bytes, samples.get(k));
+    }
     out.println();
-    out.printf(
-        Locale.ROOT,
-        "wall s per run: storescp %s; cordwatch %s; fsync floor %s%n",
-        walls(peer),
-        walls(ours),
-        walls(floor));
-    double ratio =
-        BenchStats.median(peer, Sample::wallSeconds) / BenchStats.median(ours, Sample::wallSeconds);
-    out.printf(
-        Locale.ROOT,
-        "ratio cordwatch/storescp: %.2f (goal >= 0.8 while fsyncing; storescp does not fsync)%n",
-        ratio);
+    for (Key k : order) {
+      out.printf(
+          Locale.ROOT,
+          "wall s per run, %s x%d: %s%n",
+          k.peer(),
+          k.associations(),
+          walls(samples.get(k)));
+    }
+    for (int n : associations()) {
+      double ours = BenchStats.median(samples.get(new Key(CORDWATCH, n)), Sample::wallSeconds);
+      double scp = BenchStats.median(samples.get(new Key(STORESCP, n)), Sample::wallSeconds);
+      double orthanc = BenchStats.median(samples.get(new Key(ORTHANC, n)), Sample::wallSeconds);
+      out.printf(
+          Locale.ROOT,
+          "%d association%s: ratio cordwatch/orthanc %.2f (goal >= 1.0; both fsync each"
+              + " instance), cordwatch/storescp %.2f (storescp does not fsync)%n",
+          n,
+          n == 1 ? "" : "s",
+          orthanc / ours,
+          scp / ours);
+    }
     out.flush();
   }
 
-  private void row(PrintWriter out, String name, long payload, List<Sample> samples) {
+  private void row(PrintWriter out, Key key, long payload, List<Sample> samples) {
     double wall = BenchStats.median(samples, Sample::wallSeconds);
     out.printf(
         Locale.ROOT,
-        "%-13s | %11.1f | %7.1f | %7.3f | %12s | %12s%n",
-        name,
+        "%-13s | %6d | %11.1f | %7.1f | %7.3f | %12s | %12s%n",
+        key.peer(),
+        key.associations(),
         instances / wall,
         payload / MB / wall,
         wall,
@@ -456,42 +499,5 @@ final class IngestBench implements Callable<Integer> {
       b.append(String.format(Locale.ROOT, "%.3f", s.wallSeconds()));
     }
     return b.toString();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  /**
-   * Polls until storescp accepts a TCP connection (it logs the empty probe and keeps listening);
-   * false if it exits or ten seconds pass.
-   */
-  private static boolean awaitListening(Process p, int port) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        return false;
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-        return true;
-      } catch (IOException e) {
-        Thread.sleep(20);
-      }
-    }
-    return false;
-  }
-
-  /** Flushes every dirty page so the timed phase starts with a clean page cache (see above). */
-  private static void sync() throws InterruptedException {
-    try {
-      Process p = new ProcessBuilder("sync").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      p.waitFor(120, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      // Without sync(1) the runs still work; only the isolation between phases is weaker.
-    }
   }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -105,6 +106,10 @@ public final class DicomReceiver implements AutoCloseable {
     final int configured;
     final ServerTls tls;
     final AtomicInteger pending = new AtomicInteger();
+    // Connections still waiting for their A-ASSOCIATE-RQ, oldest first: the ones a new connection
+    // may evict when the cap is reached.
+    final ConcurrentLinkedDeque<Socket> waiting = new ConcurrentLinkedDeque<>();
+    final Set<Socket> evicted = ConcurrentHashMap.newKeySet();
     volatile ServerSocket server;
     Thread acceptor;
 
@@ -150,7 +155,8 @@ public final class DicomReceiver implements AutoCloseable {
   /**
    * Connections allowed to wait for their A-ASSOCIATE-RQ at once: four per association slot, at
    * least 16. Each may hold an A-ASSOCIATE-RQ buffer (up to 256 KiB) until ARTIM ends it, so this
-   * bounds what a flood of idle connections costs; beyond it a new connection is closed at once.
+   * bounds what a flood of idle connections costs; beyond it a new connection evicts the one that
+   * has waited longest (see {@code acceptLoop}).
    */
   static int maxPending(int maxAssociations) {
     return Math.max(16, 4 * maxAssociations);
@@ -258,10 +264,23 @@ public final class DicomReceiver implements AutoCloseable {
       }
       if (p.pending.incrementAndGet() > maxPending) {
         p.pending.decrementAndGet();
-        meters.associationRejected(p.transport, "too_many_pending");
-        closeQuietly(socket);
-        continue;
+        // The cap is reached: the connection that has waited longest for its A-ASSOCIATE-RQ makes
+        // room. A real peer sends its request at once and leaves the waiting set within
+        // milliseconds, so a flood of idle (slow-loris) connections only ever evicts its own
+        // members; refusing the newcomer instead would lock every real sender out for as long as
+        // the flood keeps the set full. Its handler ends and gives its place back.
+        Socket oldest = p.waiting.pollFirst();
+        if (oldest == null) {
+          meters.associationRejected(p.transport, "too_many_pending");
+          closeQuietly(socket);
+          continue;
+        }
+        p.evicted.add(oldest);
+        meters.associationRejected(p.transport, "evicted_pending");
+        closeQuietly(oldest);
+        p.pending.incrementAndGet();
       }
+      p.waiting.addLast(socket);
       open.add(socket);
       Thread.ofVirtual().name("dicom-conn").start(() -> handle(p, socket));
     }
@@ -301,6 +320,9 @@ public final class DicomReceiver implements AutoCloseable {
             ssl = handshake(port.tls, raw, artimDeadline);
             socket = ssl;
           } catch (IOException e) {
+            if (port.evicted.contains(raw)) {
+              return;
+            }
             if (artim.fired() || e instanceof SocketTimeoutException) {
               meters.associationRejected(port.transport, "artim_timeout");
               LOG.info(label + " from " + peer + ": no TLS handshake within ARTIM; closed");
@@ -319,6 +341,9 @@ public final class DicomReceiver implements AutoCloseable {
           artimExpired(port, label, peer);
           return;
         } catch (IOException e) {
+          if (port.evicted.contains(raw)) {
+            return;
+          }
           if (artim != null && artim.fired()) {
             artimExpired(port, label, peer);
           } else {
@@ -329,6 +354,7 @@ public final class DicomReceiver implements AutoCloseable {
         }
       }
       port.pending.decrementAndGet();
+      port.waiting.remove(raw);
       stillPending = false;
       Rejection reject = gate(rq);
       if (reject == null) {
@@ -357,11 +383,16 @@ public final class DicomReceiver implements AutoCloseable {
       socket.setSendBufferSize(SOCKET_BUFFER);
       serve(port, label, peer, rq, socket, ssl == null ? null : ssl.getSession());
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.WARNING, label + " from " + peer + ": " + e.getMessage(), e);
+      // An evicted connection can be closed before its handler first touches it: counted already.
+      if (!port.evicted.contains(raw)) {
+        LOG.log(Level.WARNING, label + " from " + peer + ": " + e.getMessage(), e);
+      }
     } finally {
       if (stillPending) {
         port.pending.decrementAndGet();
+        port.waiting.remove(raw);
       }
+      port.evicted.remove(raw);
       if (acquired) {
         releaseSlots(rq.callingAe());
       }

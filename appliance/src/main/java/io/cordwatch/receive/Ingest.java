@@ -130,7 +130,7 @@ final class Ingest {
     requireUid("Series Instance UID", series);
     checkPixels(list, transferSyntax);
 
-    Optional<InstanceRow> existing = index.findInstance(sopInstance);
+    Optional<InstanceRow> existing = index.findInstanceForIngest(sopInstance);
     if (existing.isPresent() && existing.get().sha256().equals(sha256)) {
       return new Stored(null, true, index.seriesReceiving(series) ? series : null);
     }

@@ -121,6 +121,22 @@ final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs the read-only {@code work} on the writing connection, outside any transaction. For the
+   * ingest path's lookups: the query-only connection is shared by every HTTP request, and a C-STORE
+   * waiting there queued behind a burst of status polls (bench load: hundreds of them at 50
+   * requests/s on a busy machine). The writing connection is held only by writers, each for one
+   * short transaction, and it sees every committed row.
+   */
+  synchronized <T> T readOnWriter(Work<T> work) {
+    ensureOpen();
+    try {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw read(e);
+    }
+  }
+
   /** Runs one statement on its own (auto-commit), returning the rows it changed. */
   synchronized int update(String sql, Object... args) {
     ensureOpen();

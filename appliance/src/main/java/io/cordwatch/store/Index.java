@@ -136,6 +136,14 @@ public final class Index implements AutoCloseable {
   }
 
   /**
+   * The same as {@link #findInstance}, read on the writing connection: for the receiver's duplicate
+   * check, which must not wait behind the web's reads (see {@code Database.readOnWriter}).
+   */
+  public Optional<InstanceRow> findInstanceForIngest(String sopInstanceUid) {
+    return db.readOnWriter(c -> Instances.find(c, sopInstanceUid));
+  }
+
+  /**
    * Commits one received instance: its row, and the series and study it belongs to (created or
    * touched; a complete series goes back to receiving). When an instance with the same SOP Instance
    * UID exists with other content, its row is replaced, an audit row ({@code instance_superseded}:

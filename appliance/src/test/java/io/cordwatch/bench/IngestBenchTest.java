@@ -3,14 +3,53 @@ package io.cordwatch.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cordwatch.cli.CliRun;
 import io.cordwatch.cli.Main;
+import io.cordwatch.testing.SkipPeers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bench ingest} refuses nonsense sizes; the bench itself is a command, never a test. */
+/**
+ * {@code bench ingest} refuses nonsense sizes, and at a tiny size it runs every receiver over one
+ * and four associations and checks each stored every instance; its timings are never asserted.
+ */
 class IngestBenchTest {
+  @TempDir Path tmp;
+
+  @Test
+  void tinyRunStoresEveryInstanceInEachReceiverOverOneAndFourAssociations() {
+    SkipPeers.assumePeers("storescu, storescp and Orthanc");
+    CliRun r =
+        CliRun.run(
+            "bench",
+            "ingest",
+            "--instances",
+            "6",
+            "--size",
+            "16",
+            "--runs",
+            "1",
+            "--keep",
+            tmp.resolve("work").toString());
+
+    assertEquals(0, r.exit(), r.all());
+    for (String peer : new String[] {"storescp", "orthanc", "cordwatch"}) {
+      for (int n : new int[] {1, 4}) {
+        assertTrue(
+            r.out().lines().anyMatch(l -> l.matches(peer + " +\\| +" + n + " \\|.*")),
+            peer + " x" + n + " row missing:\n" + r.all());
+      }
+    }
+    assertTrue(r.out().contains("1 association: ratio cordwatch/orthanc "), r.all());
+    assertTrue(r.out().contains("4 associations: ratio cordwatch/orthanc "), r.all());
+    // Every Orthanc run held all six (the bench checks its REST API and fails otherwise).
+    assertTrue(Files.exists(tmp.resolve("work/run-1/orthanc-4/orthanc.log")), r.all());
+  }
 
   @Test
   void nonsenseSizesAreRefusedWithTheOptionNamed() {

@@ -84,4 +84,54 @@ class DatabaseConnectionsTest {
           StoreException.class, () -> db.read(c -> Database.update(c, "INSERT INTO t VALUES (1)")));
     }
   }
+
+  @Test
+  void aReadOnTheWriterDoesNotWaitForAReadInProgress() throws Exception {
+    try (Database db = Database.open(tmp.resolve("index.db"))) {
+      db.transaction(
+          c ->
+              Database.update(c, "CREATE TABLE t(v INTEGER)")
+                  + Database.update(c, "INSERT INTO t VALUES (7)"));
+      CountDownLatch reading = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      ExecutorService threads = Executors.newFixedThreadPool(2);
+      try {
+        // A web read holds the query-only connection (and its lock) until released.
+        CompletableFuture<Integer> held =
+            CompletableFuture.supplyAsync(
+                () ->
+                    db.read(
+                        c -> {
+                          reading.countDown();
+                          try {
+                            release.await();
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                          return 0;
+                        }),
+                threads);
+        assertTrue(reading.await(30, TimeUnit.SECONDS));
+        // The receiver's lookup answers while that read still holds its lock.
+        CompletableFuture<Integer> lookup =
+            CompletableFuture.supplyAsync(
+                () ->
+                    db.readOnWriter(
+                        c -> {
+                          try (ResultSet rs = c.createStatement().executeQuery("SELECT v FROM t")) {
+                            rs.next();
+                            return rs.getInt(1);
+                          }
+                        }),
+                threads);
+        assertEquals(7, lookup.get(30, TimeUnit.SECONDS));
+        assertTrue(!held.isDone(), "the held read ended before the lookup");
+        release.countDown();
+        assertEquals(0, held.get(30, TimeUnit.SECONDS));
+      } finally {
+        release.countDown();
+        threads.shutdownNow();
+      }
+    }
+  }
 }
