@@ -177,9 +177,13 @@ public final class Index implements AutoCloseable {
         });
   }
 
-  /** Whether the series is known and still receiving: not yet complete, so a release counts. */
+  /**
+   * Whether the series is known and still receiving: not yet complete, so a release counts. Read on
+   * the writing connection, like {@link #findInstanceForIngest}: the receiver asks it per
+   * duplicate.
+   */
   public boolean seriesReceiving(String seriesUid) {
-    return db.read(c -> Series.receiving(c, seriesUid));
+    return db.readOnWriter(c -> Series.receiving(c, seriesUid));
   }
 
   /** Notes that an association that sent instances of this series has been released. */
