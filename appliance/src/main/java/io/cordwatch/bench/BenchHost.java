@@ -171,6 +171,19 @@ final class BenchHost {
     return false;
   }
 
+  /** Stops a peer process: politely, then by force after 30 s (or at once when interrupted). */
+  static void stop(Process process) {
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /**
    * Flushes every dirty page so a timed phase starts with a clean page cache: a receiver that
    * leaves its files dirty would otherwise make the next receiver's fsyncs pay for its write-back.

@@ -3,17 +3,12 @@ package io.cordwatch.bench;
 import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.dicom.InstanceFacts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -42,7 +37,7 @@ final class FaultPeer implements AutoCloseable {
     Path log = dir.resolveSibling("storescp.log");
     // A free port can be taken between the probe and storescp's bind; another one fixes that.
     for (int attempt = 0; attempt < 3; attempt++) {
-      int port = freePort();
+      int port = BenchHost.freePort();
       Process p =
           BenchHost.dcmtk(
                   List.of(
@@ -55,7 +50,7 @@ final class FaultPeer implements AutoCloseable {
                       Integer.toString(port)),
                   log)
               .start();
-      if (awaitListening(p, port)) {
+      if (BenchHost.awaitListening(p, port)) {
         return new FaultPeer(port, dir, p);
       }
       p.destroyForcibly().waitFor();
@@ -86,39 +81,8 @@ final class FaultPeer implements AutoCloseable {
     return out;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** Polls until storescp accepts a TCP connection; false if it exits or ten seconds pass. */
-  private static boolean awaitListening(Process p, int port) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        return false;
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-        return true;
-      } catch (IOException e) {
-        Thread.sleep(20);
-      }
-    }
-    return false;
-  }
-
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    BenchHost.stop(process);
   }
 }
