@@ -13,8 +13,10 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -169,6 +171,22 @@ final class BenchHost {
       Thread.sleep(20);
     }
     return false;
+  }
+
+  /**
+   * The settings of an in-process appliance under bench: its data under {@code work/data}, ports
+   * chosen by the system on the loopback address, only {@code callingAes} admitted, no disk reserve
+   * (the bench measures the receiver, not the watermark). Mutable: a bench adds its own keys.
+   */
+  static Map<String, String> applianceSettings(Path work, String callingAes) {
+    Map<String, String> m = new HashMap<>();
+    m.put("data-dir", work.resolve("data").toString());
+    m.put("dicom-port", "0");
+    m.put("http-port", "0");
+    m.put("bind", "127.0.0.1");
+    m.put("allow-ae", callingAes);
+    m.put("disk-reserve", "0");
+    return m;
   }
 
   /** Stops a peer process: politely, then by force after 30 s (or at once when interrupted). */

@@ -264,13 +264,7 @@ final class GradeBench implements Callable<Integer> {
   private LatencyRun latencyRun(
       Path dir, String grace, String streaming, List<Path> files, String studyUid)
       throws IOException, InterruptedException {
-    Map<String, String> m = new HashMap<>();
-    m.put("data-dir", dir.resolve("data").toString());
-    m.put("dicom-port", "0");
-    m.put("http-port", "0");
-    m.put("bind", "127.0.0.1");
-    m.put("allow-ae", CALLING_AE);
-    m.put("disk-reserve", "0");
+    Map<String, String> m = BenchHost.applianceSettings(dir, CALLING_AE);
     m.put("release-grace", grace);
     m.put("streaming", streaming);
     m.put("bundle", series.bundlePath.toString());

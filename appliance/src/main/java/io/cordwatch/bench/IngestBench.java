@@ -16,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -336,13 +335,7 @@ final class IngestBench implements Callable<Integer> {
 
   private Sample cordwatchRun(Path dir, List<Path> folders)
       throws IOException, InterruptedException {
-    Map<String, String> m = new HashMap<>();
-    m.put("data-dir", dir.resolve("data").toString());
-    m.put("dicom-port", "0");
-    m.put("http-port", "0");
-    m.put("bind", "127.0.0.1");
-    m.put("allow-ae", CALLING_AE);
-    m.put("disk-reserve", "0");
+    Map<String, String> m = BenchHost.applianceSettings(dir, CALLING_AE);
     Settings settings = Settings.load(null, m);
     try (Appliance appliance = Appliance.start(settings, Clock.systemUTC())) {
       BenchHost.sync();

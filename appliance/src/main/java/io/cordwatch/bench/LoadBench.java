@@ -198,17 +198,11 @@ final class LoadBench implements Callable<Integer> {
   }
 
   private Settings settings(Path work) {
-    Map<String, String> m = new HashMap<>();
-    m.put("data-dir", work.resolve("data").toString());
-    m.put("dicom-port", "0");
-    m.put("http-port", "0");
-    m.put("bind", "127.0.0.1");
     List<String> aes = new ArrayList<>(List.of(BENCH_AE));
     for (int i = 1; i <= senders; i++) {
       aes.add(senderAe(i));
     }
-    m.put("allow-ae", String.join(",", aes));
-    m.put("disk-reserve", "0");
+    Map<String, String> m = BenchHost.applianceSettings(work, String.join(",", aes));
     m.put("retention-interval", "0");
     // One slot per sender at the least; the shipped default (25) is what the figure uses.
     m.put("max-associations", Integer.toString(Math.max(25, senders)));
