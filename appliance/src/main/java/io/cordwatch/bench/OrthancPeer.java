@@ -14,9 +14,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A private Orthanc (the Debian package's {@code /usr/sbin/Orthanc}) for {@code bench ingest}: its
- * own configuration file, storage and index folders, DICOM and HTTP ports on loopback, no plugins,
- * no authentication (loopback only), any calling AE may store.
+ * A private Orthanc (the Debian package's {@code /usr/sbin/Orthanc}) for {@code bench ingest}, and
+ * the PACS of the delivery tests (publish.PacsDeliveryTest): its own configuration file, storage
+ * and index folders, DICOM and HTTP ports on loopback, no plugins, no authentication (loopback
+ * only), any calling AE may store.
  *
  * <p>Everything that decides what a stored instance costs is left as Debian ships it, because that
  * is the peer the issue names: {@code StorageCompression} off and {@code SyncStorageArea} on (each
@@ -24,13 +25,13 @@ import java.util.concurrent.TimeUnit;
  * its default DICOM thread pool. The configuration says the two storage keys explicitly so the
  * comparison does not silently change with a future package default.
  */
-final class OrthancPeer implements AutoCloseable {
+public final class OrthancPeer implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/sbin/Orthanc");
-  static final String AE = "ORTHANC";
+  public static final String AE = "ORTHANC";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long START_TIMEOUT_S = 60;
 
-  final int dicomPort;
+  public final int dicomPort;
   private final int httpPort;
   private final Process process;
   private final Path log;
@@ -45,17 +46,17 @@ final class OrthancPeer implements AutoCloseable {
   }
 
   /** Fails, saying how to get it, unless Orthanc is installed. */
-  static void require() {
+  public static void require() {
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException(
           BINARY
               + " is not installed: install Orthanc (Debian package orthanc), or run through"
-              + " install/cordwatch bench, which installs it");
+              + " install/cordwatch bench or install/cordwatch test, which install it");
     }
   }
 
   /** Starts Orthanc over the empty folder {@code dir} and returns once its REST API answers. */
-  static OrthancPeer start(Path dir) throws IOException, InterruptedException {
+  public static OrthancPeer start(Path dir) throws IOException, InterruptedException {
     require();
     Files.createDirectories(dir);
     Path log = dir.resolve("orthanc.log");
@@ -121,7 +122,8 @@ final class OrthancPeer implements AutoCloseable {
     return get("/statistics").path("CountInstances").asLong(-1);
   }
 
-  private JsonNode get(String path) throws IOException, InterruptedException {
+  /** A GET on the REST API, as JSON; an answer other than 200 is an IOException. */
+  public JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))

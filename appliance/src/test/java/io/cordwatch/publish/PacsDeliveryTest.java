@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.bench.OrthancPeer;
 import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
 import io.cordwatch.receive.Peers;
 import io.cordwatch.receive.RunningAppliance;
 import io.cordwatch.testing.Await;
+import io.cordwatch.testing.SkipPeers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +44,7 @@ class PacsDeliveryTest {
   @Test
   void srAndKosOfAGradedPhantomArriveAtOrthancInTheSameStudy() throws Exception {
     List<Path> files = phantom();
-    try (Orthanc pacs = Orthanc.start(tmp.resolve("orthanc"));
+    try (OrthancPeer pacs = orthanc(tmp.resolve("orthanc"));
         StoreScp archive = StoreScp.start("ARCHIVE", StoreScp.freePort(), tmp.resolve("archive"))) {
       // The PACS has the images already, as it would from the scanner.
       Peers.Run direct = Peers.storescu(pacs.dicomPort, "STORESCU", files);
@@ -86,7 +88,7 @@ class PacsDeliveryTest {
   @Test
   void withSecondaryCaptureOnTheKeyImagesArriveAtOrthancInTheSameStudy() throws Exception {
     List<Path> files = phantom();
-    try (Orthanc pacs = Orthanc.start(tmp.resolve("orthanc"))) {
+    try (OrthancPeer pacs = orthanc(tmp.resolve("orthanc"))) {
       RunningAppliance.Served box =
           serve(
               "--forward-to",
@@ -223,7 +225,14 @@ class PacsDeliveryTest {
         .body();
   }
 
-  private static int instances(Orthanc pacs) {
+  /** The bench's private Orthanc as the PACS; skipped with the other peers under -DskipPeers. */
+  private static OrthancPeer orthanc(Path dir) throws Exception {
+    SkipPeers.assumePeers("Orthanc");
+    OrthancPeer.require();
+    return OrthancPeer.start(dir);
+  }
+
+  private static int instances(OrthancPeer pacs) {
     try {
       return pacs.get("/instances").size();
     } catch (Exception e) {
