@@ -6,7 +6,6 @@ import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -27,6 +26,10 @@ import picocli.CommandLine.Spec;
           + " --precision) and write it to the bundle as head.confident_high_threshold. Between the"
           + " two thresholds a high call is borderline: the series verdict is indeterminate (read"
           + " manually), not high (docs/grading.md).",
+      "With --normals-reference and --normals-predicted, real normal slices kept out of"
+          + " training take part: only a threshold that makes at most --allowed-false-alarms of"
+          + " them confident high calls is accepted (phantom slices alone chose bands that real"
+          + " anatomy broke; docs/validation.md).",
       "The validation slices are a 'cordwatch grade --json' document of this bundle with the"
           + " reference labels; out-of-distribution slices are left out. Exit status 0 when"
           + " written, 1 when no threshold reaches the target or the bundle does not verify, 2"
@@ -58,6 +61,27 @@ final class BundleConfidentBand implements Callable<Integer> {
       description = "Share of confident high calls that must be high (default ${DEFAULT-VALUE}).")
   double precision = 0.85;
 
+  @Option(
+      names = "--normals-reference",
+      paramLabel = "CSV",
+      description =
+          "Labels of real slices kept out of training (labels.csv); its grade-0 slices are the"
+              + " real normals.")
+  Path normalsReference;
+
+  @Option(
+      names = "--normals-predicted",
+      paramLabel = "JSON",
+      description = "The bundle's grade --json document of those real slices.")
+  Path normalsPredicted;
+
+  @Option(
+      names = "--allowed-false-alarms",
+      paramLabel = "N",
+      description =
+          "Real normal slices that may be confident high calls (default ${DEFAULT-VALUE}).")
+  int allowedFalseAlarms = 0;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -71,30 +95,52 @@ final class BundleConfidentBand implements Callable<Integer> {
                 + " has no head.high_threshold; the confident band lies above it");
         return 1;
       }
-      Evaluation.Result r =
-          Evaluation.evaluate(
-              Evaluation.readLabels(reference), Evaluation.readPredicted(predicted));
-      List<ConfidentBand.Rated> rated = new ArrayList<>();
-      for (Evaluation.Matched m : r.matched()) {
-        if (!m.predicted().uncertain() && !Double.isNaN(m.predicted().pHigh())) {
-          rated.add(
-              new ConfidentBand.Rated(
-                  m.predicted().pHigh(), m.reference().grade() >= Evaluation.FIRST_HIGH));
-        }
+      if ((normalsReference == null) != (normalsPredicted == null)) {
+        err.println(
+            "cordwatch bundle set-confident-high: --normals-reference and --normals-predicted go"
+                + " together");
+        return 2;
+      }
+      List<ConfidentBand.Rated> rated =
+          graded(reference, predicted).stream()
+              .map(
+                  m ->
+                      new ConfidentBand.Rated(
+                          m.predicted().pHigh(), m.reference().grade() >= Evaluation.FIRST_HIGH))
+              .toList();
+      double[] normals =
+          normalsReference == null
+              ? new double[0]
+              : graded(normalsReference, normalsPredicted).stream()
+                  .filter(m -> m.reference().grade() == 0)
+                  .mapToDouble(m -> m.predicted().pHigh())
+                  .toArray();
+      if (normalsReference != null && normals.length == 0) {
+        err.println(
+            "cordwatch bundle set-confident-high: "
+                + normalsReference
+                + " holds no graded grade-0 slice the predictions match");
+        return 2;
       }
       double triage = b.highThreshold().getAsDouble();
       Optional<ConfidentBand.Choice> c;
       try {
-        c = ConfidentBand.choose(rated, triage, precision);
+        c = ConfidentBand.choose(rated, triage, precision, normals, allowedFalseAlarms);
       } catch (IllegalArgumentException e) {
-        err.println("cordwatch bundle set-confident-high: --precision: " + e.getMessage());
+        err.println("cordwatch bundle set-confident-high: " + e.getMessage());
         return 2;
       }
       if (c.isEmpty()) {
         err.printf(
             "cordwatch bundle set-confident-high: no P(high) threshold reaches precision %.3f on"
-                + " %d validation slices; nothing written%n",
-            precision, rated.size());
+                + " %d validation slices%s; nothing written%n",
+            precision,
+            rated.size(),
+            normals.length == 0
+                ? ""
+                : String.format(
+                    " with at most %d of %d real normal slices confident high",
+                    allowedFalseAlarms, normals.length));
         return 1;
       }
       out.printf(
@@ -113,5 +159,18 @@ final class BundleConfidentBand implements Callable<Integer> {
       out.flush();
       err.flush();
     }
+  }
+
+  /**
+   * Graded slices matched to their labels; out-of-distribution slices are left out (they are never
+   * confident calls).
+   */
+  private static List<Evaluation.Matched> graded(Path labels, Path grades)
+      throws Evaluation.InputException {
+    return Evaluation.evaluate(Evaluation.readLabels(labels), Evaluation.readPredicted(grades))
+        .matched()
+        .stream()
+        .filter(m -> !m.predicted().uncertain() && !Double.isNaN(m.predicted().pHigh()))
+        .toList();
   }
 }

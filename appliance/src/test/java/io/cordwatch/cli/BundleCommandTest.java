@@ -166,32 +166,13 @@ class BundleCommandTest {
       "0.75"
     };
     // Eight validation slices: (P(high), reference grade), as in ConfidentBandTest.
-    double[] p = {0.95, 0.90, 0.80, 0.70, 0.60, 0.50, 0.40, 0.10};
-    String[] ref = {"2", "3", "0", "1c", "1a", "0", "2", "0"};
-    StringBuilder labels = new StringBuilder("study_instance_uid,sop_instance_uid,grade\n");
-    StringBuilder slices = new StringBuilder();
-    for (int i = 0; i < p.length; i++) {
-      labels.append("1.2.9,1.2.9.").append(i + 1).append(',').append(ref[i]).append('\n');
-      slices
-          .append(i == 0 ? "" : ",")
-          .append(
-              String.format(
-                  java.util.Locale.ROOT,
-                  "{\"sop_instance_uid\":\"1.2.9.%d\",\"frame\":1,\"status\":\"graded\","
-                      + "\"grade\":\"1c\",\"probabilities\":{\"0\":%.2f,\"1c\":%.2f},"
-                      + "\"high_call\":%b}",
-                  i + 1,
-                  1 - p[i],
-                  p[i],
-                  p[i] >= 0.3));
-    }
-    Files.writeString(tmp.resolve("labels.csv"), labels);
-    Files.writeString(
+    writeGraded(
+        tmp.resolve("labels.csv"),
         tmp.resolve("grade.json"),
-        "{\"studies\":[{\"study_instance_uid\":\"1.2.9\",\"series\":[{\"series_instance_uid\":"
-            + "\"1.2.9.0\",\"slices\":["
-            + slices
-            + "]}]}]}");
+        "1.2.9",
+        new double[] {0.95, 0.90, 0.80, 0.70, 0.60, 0.50, 0.40, 0.10},
+        new String[] {"2", "3", "0", "1c", "1a", "0", "2", "0"},
+        new boolean[8]);
 
     CliRun none = CliRun.run(args);
     assertEquals(1, none.exit(), none::all);
@@ -210,5 +191,79 @@ class BundleCommandTest {
     assertTrue(r.out().contains("confident from P(high) 0.7000: precision 0.750"), r::all);
     assertEquals(
         0.70, io.cordwatch.infer.Bundles.load(out).verdictLimits().confidentHighThreshold(), 1e-12);
+
+    // Real normal slices kept out of training: one at 0.75 would be a confident false alarm at
+    // 0.70, so the band moves up to 0.90 (precision 1.0); the 1b slice at 0.99 is not a normal
+    // and the grade-0 slice at 0.97 is out of distribution, so neither counts.
+    writeGraded(
+        tmp.resolve("normals.csv"),
+        tmp.resolve("normals.json"),
+        "1.2.8",
+        new double[] {0.75, 0.20, 0.99, 0.97},
+        new String[] {"0", "0", "1b", "0"},
+        new boolean[] {false, false, false, true});
+    String[] withNormals =
+        java.util.stream.Stream.concat(
+                java.util.Arrays.stream(args),
+                java.util.stream.Stream.of(
+                    "--normals-reference",
+                    tmp.resolve("normals.csv").toString(),
+                    "--normals-predicted",
+                    tmp.resolve("normals.json").toString()))
+            .toArray(String[]::new);
+    CliRun n = CliRun.run(withNormals);
+    assertEquals(0, n.exit(), n::all);
+    assertTrue(
+        n.out().contains("real normal slices: 2, 0 confident high (false alarms), 1 borderline"),
+        n::all);
+    assertEquals(
+        0.90, io.cordwatch.infer.Bundles.load(out).verdictLimits().confidentHighThreshold(), 1e-12);
+
+    CliRun half = CliRun.run(java.util.Arrays.copyOf(withNormals, withNormals.length - 2));
+    assertEquals(2, half.exit(), half::all);
+    assertTrue(half.err().contains("go together"), half::all);
+  }
+
+  /** Labels and a grade --json document for one series of slices with the given P(high). */
+  private static void writeGraded(
+      Path labelsCsv, Path gradeJson, String study, double[] p, String[] ref, boolean[] uncertain)
+      throws java.io.IOException {
+    StringBuilder labels = new StringBuilder("study_instance_uid,sop_instance_uid,grade\n");
+    StringBuilder slices = new StringBuilder();
+    for (int i = 0; i < p.length; i++) {
+      labels
+          .append(study)
+          .append(',')
+          .append(study)
+          .append('.')
+          .append(i + 1)
+          .append(',')
+          .append(ref[i])
+          .append('\n');
+      slices
+          .append(i == 0 ? "" : ",")
+          .append(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "{\"sop_instance_uid\":\"%s.%d\",\"frame\":1,\"status\":\"graded\","
+                      + "\"grade\":\"1c\",\"probabilities\":{\"0\":%.2f,\"1c\":%.2f},"
+                      + "\"high_call\":%b,\"uncertain\":%b}",
+                  study,
+                  i + 1,
+                  1 - p[i],
+                  p[i],
+                  p[i] >= 0.3,
+                  uncertain[i]));
+    }
+    Files.writeString(labelsCsv, labels);
+    Files.writeString(
+        gradeJson,
+        "{\"studies\":[{\"study_instance_uid\":\""
+            + study
+            + "\",\"series\":[{\"series_instance_uid\":\""
+            + study
+            + ".0\",\"slices\":["
+            + slices
+            + "]}]}]}");
   }
 }

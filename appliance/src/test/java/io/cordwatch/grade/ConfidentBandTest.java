@@ -43,4 +43,33 @@ class ConfidentBandTest {
     assertEquals(0.8, ConfidentBand.choose(v, 0.5, 0.5).orElseThrow().threshold(), 1e-12);
     assertThrows(IllegalArgumentException.class, () -> ConfidentBand.choose(v, 0.5, 1.0));
   }
+
+  @Test
+  void realNormalsRaiseTheBandUntilAtMostTheAllowedFalseAlarmsRemain() {
+    List<ConfidentBand.Rated> v =
+        List.of(
+            r(0.95, true),
+            r(0.90, true),
+            r(0.80, false),
+            r(0.70, true),
+            r(0.60, false),
+            r(0.50, false),
+            r(0.40, true),
+            r(0.10, false));
+    double[] normals = {0.92, 0.70, 0.35, 0.05};
+    // Precision 0.75 alone gives 0.70; the normal at 0.70 would be a confident call there (at or
+    // above), and the one at 0.92 above 0.90, so with none allowed only 0.95 is left.
+    ConfidentBand.Choice none = ConfidentBand.choose(v, 0.3, 0.75, normals, 0).orElseThrow();
+    assertEquals(0.95, none.threshold(), 1e-12);
+    assertEquals(new ConfidentBand.NormalCalls(4, 0, 3), none.normals());
+    // One allowed: 0.90 (only 0.92 above it); 0.80 would also pass the normals but its precision
+    // is 2/3.
+    ConfidentBand.Choice one = ConfidentBand.choose(v, 0.3, 0.75, normals, 1).orElseThrow();
+    assertEquals(0.90, one.threshold(), 1e-12);
+    assertEquals(new ConfidentBand.NormalCalls(4, 1, 2), one.normals());
+    // A normal above every validation slice leaves nothing.
+    assertTrue(ConfidentBand.choose(v, 0.3, 0.75, new double[] {0.99}, 0).isEmpty());
+    assertThrows(
+        IllegalArgumentException.class, () -> ConfidentBand.choose(v, 0.3, 0.75, normals, -1));
+  }
 }
