@@ -95,6 +95,10 @@ public final class Appliance implements AutoCloseable {
   private final List<Destination> destinations;
   private final RetentionWorker retention;
   private final AuditTrail audit;
+
+  /** Everything started, closed last first: by close(), or when start-up fails part way. */
+  private final StartedStages stages = new StartedStages();
+
   private boolean closed;
 
   private Appliance(
@@ -102,73 +106,78 @@ public final class Appliance implements AutoCloseable {
       throws IOException {
     this.settings = settings;
     this.startedAt = clock.instant();
-    this.index = Index.open(settings.dataDir().resolve("index.db"), new RegradeOnBoxChange());
     this.meters = new Meters();
-    this.audit = AuditTrail.start(settings, index, meters, clock);
-    Retention retention = RetentionWiring.retention(settings, index, meters, clock);
-    // Before the spool check: files of an interrupted removal are deleted, not quarantined.
-    retention.recover();
-    Spool spool = new Spool(settings.dataDir());
-    Spool.Reconciliation r = spool.reconcile(index, clock);
-    LOG.info(
-        "data in "
-            + settings.dataDir().toAbsolutePath()
-            + ": "
-            + index.totals().instances()
-            + " instances indexed; start-up check removed "
-            + r.leftoversRemoved()
-            + " partial files, quarantined "
-            + r.orphansQuarantined()
-            + " unindexed files, found "
-            + r.rowsWithoutFile()
-            + " rows without a file");
-    this.disk = new DiskWatermark(settings.dataDir(), settings.diskReserveBytes());
-    meters.bindGauges(disk::freeBytes, disk::reserveBytes, () -> index.totals().jobsQueued());
-    meters.bindVolume(VolumeUsage.statvfs(), settings.dataDir());
-    this.detection = detect(settings);
-    this.gpu =
-        new CachedGpuTelemetry(GpuSources.telemetry(Path.of("/")), clock, Duration.ofSeconds(1));
-    meters.bindGpu(gpu);
-    this.destinations = destinations(settings);
-    ResultFiles resultFiles = new ResultFiles(settings.dataDir());
-    int partial = resultFiles.removeLeftovers();
-    if (partial > 0) {
-      LOG.info("results: removed " + partial + " partly written document(s) left by the last run");
-    }
-    this.outbox =
-        new OutboxSender(
-            index,
-            resultFiles,
-            settings.aeTitle(),
-            new Backoff(
-                settings.forwardRetryDelay(),
-                settings.forwardRetryMaxDelay(),
-                settings.forwardGiveUpAfter()),
-            ASSOCIATION_TIMEOUT,
-            OUTBOX_POLL,
-            meters,
-            clock,
-            alertKey(settings));
-    this.verifiedResults =
-        new VerifiedResults(index, resultFiles, settings.aeTitle(), clock, outbox::wake);
-    meters.bindOutbox(
-        () -> index.outboxCounts().pending(),
-        () -> index.outboxCounts().failing(),
-        () -> index.outboxCounts().failed(),
-        () -> {
-          Long oldest = index.outboxCounts().oldestPendingMs();
-          return oldest == null ? 0L : Math.max(0, (clock.millis() - oldest) / 1000);
-        });
-    SeriesSelector selector = new SeriesSelector(StageSettings.selectionRules(settings));
-    this.tracker =
-        new SeriesTracker(index, selector, settings.seriesStable(), settings.releaseGrace(), clock);
-    tracker.start();
-    this.models = new ModelSlot();
-    ModelLoader loader =
-        new ModelLoader(
-            settings, index, spool, detection, fallbackMeters(meters), destinations, clock);
-    Startup first;
     try {
+      this.index =
+          stages.add(Index.open(settings.dataDir().resolve("index.db"), new RegradeOnBoxChange()));
+      this.audit = stages.add(AuditTrail.start(settings, index, meters, clock));
+      Retention retention = RetentionWiring.retention(settings, index, meters, clock);
+      // Before the spool check: files of an interrupted removal are deleted, not quarantined.
+      retention.recover();
+      Spool spool = new Spool(settings.dataDir());
+      Spool.Reconciliation r = spool.reconcile(index, clock);
+      LOG.info(
+          "data in "
+              + settings.dataDir().toAbsolutePath()
+              + ": "
+              + index.totals().instances()
+              + " instances indexed; start-up check removed "
+              + r.leftoversRemoved()
+              + " partial files, quarantined "
+              + r.orphansQuarantined()
+              + " unindexed files, found "
+              + r.rowsWithoutFile()
+              + " rows without a file");
+      this.disk = new DiskWatermark(settings.dataDir(), settings.diskReserveBytes());
+      meters.bindGauges(disk::freeBytes, disk::reserveBytes, () -> index.totals().jobsQueued());
+      meters.bindVolume(VolumeUsage.statvfs(), settings.dataDir());
+      this.detection = detect(settings);
+      this.gpu =
+          stages.add(
+              new CachedGpuTelemetry(
+                  GpuSources.telemetry(Path.of("/")), clock, Duration.ofSeconds(1)));
+      meters.bindGpu(gpu);
+      this.destinations = destinations(settings);
+      ResultFiles resultFiles = new ResultFiles(settings.dataDir());
+      int partial = resultFiles.removeLeftovers();
+      if (partial > 0) {
+        LOG.info(
+            "results: removed " + partial + " partly written document(s) left by the last run");
+      }
+      this.outbox =
+          new OutboxSender(
+              index,
+              resultFiles,
+              settings.aeTitle(),
+              new Backoff(
+                  settings.forwardRetryDelay(),
+                  settings.forwardRetryMaxDelay(),
+                  settings.forwardGiveUpAfter()),
+              ASSOCIATION_TIMEOUT,
+              OUTBOX_POLL,
+              meters,
+              clock,
+              alertKey(settings));
+      this.verifiedResults =
+          new VerifiedResults(index, resultFiles, settings.aeTitle(), clock, outbox::wake);
+      meters.bindOutbox(
+          () -> index.outboxCounts().pending(),
+          () -> index.outboxCounts().failing(),
+          () -> index.outboxCounts().failed(),
+          () -> {
+            Long oldest = index.outboxCounts().oldestPendingMs();
+            return oldest == null ? 0L : Math.max(0, (clock.millis() - oldest) / 1000);
+          });
+      SeriesSelector selector = new SeriesSelector(StageSettings.selectionRules(settings));
+      this.tracker =
+          new SeriesTracker(
+              index, selector, settings.seriesStable(), settings.releaseGrace(), clock);
+      tracker.start();
+      stages.add(tracker);
+      this.models = stages.add(new ModelSlot());
+      ModelLoader loader =
+          new ModelLoader(
+              settings, index, spool, detection, fallbackMeters(meters), destinations, clock);
       this.bundles =
           new BundleLifecycle(
               settings.dataDir(),
@@ -179,118 +188,114 @@ public final class Appliance implements AutoCloseable {
               this::wakeSwitcher,
               this::shadowStatus,
               this::wakeShadow);
-      first = firstModel(settings, bundles, loader);
-    } catch (RuntimeException e) {
-      tracker.close();
-      index.close();
-      throw e;
-    }
-    if (first.model() != null) {
-      models.install(first.model());
-    }
-    this.startNote = first.note();
-    meters.bindEngine(
-        () -> {
-          FallbackEngine e = engineOf(models.current());
-          return e != null && e.state().mode() == FallbackEngine.Mode.GPU;
-        },
-        () -> {
-          FallbackEngine e = engineOf(models.current());
-          return e != null && e.state().degraded();
-        });
-    this.streaming =
-        settings.streaming()
-            ? new StreamingGrading(
-                index,
-                spool,
-                models,
-                selector,
-                settings.streamMemoryBytes(),
-                // A sender that does not release: grade ahead halfway to the stable rule.
-                settings.seriesStable().dividedBy(2),
-                meters,
-                clock)
-            : null;
-    this.shadow = new ShadowGrading(bundles, loader, index, spool, meters, clock);
-    shadow.start();
-    this.grading =
-        new GradingWorker(
-            index,
-            spool,
-            models,
-            meters,
-            clock,
-            GRADING_POLL,
-            new GradingWorker.Retry(
-                settings.gradingAttempts(),
-                settings.gradingRetryDelay(),
-                settings.gradingRetryMaxDelay()),
-            streaming,
-            outbox::wake,
-            shadow);
-    tracker.onJobQueued(grading::wake);
-    grading.start();
-    this.switcher = new ModelSwitcher(bundles, loader, models, index, clock, first.seen());
-    switcher.start();
-    // Always started: deliveries queued under an earlier configuration still go out.
-    outbox.start();
-    LOG.info(
-        destinations.isEmpty()
-            ? "results: no forward-to destination; verdicts stay on the box"
-            : "results: SR and key-object documents"
-                + (settings.publishSecondaryCapture()
-                    ? ", and Secondary Capture key images (publish-secondary-capture),"
-                    : "")
-                + " of each verdict go to "
-                + destinations.stream().map(Destination::toString).toList()
-                + " as "
-                + settings.aeTitle());
-    ReceiveListener listener = tracker;
-    if (streaming != null) {
-      streaming.start();
-      listener = both(tracker, streaming);
-    }
-    this.receiver = new DicomReceiver(receive, spool, index, disk, meters, listener, clock);
-    receiver.start();
-    AccessControl access = AccessControl.over(index, StageSettings.auth(settings), clock);
-    WebServer started;
-    try {
-      started =
-          WebServer.start(
-              new WebContext(
-                  StageSettings.web(settings),
+      Startup first = firstModel(settings, bundles, loader);
+      if (first.model() != null) {
+        models.install(first.model());
+      }
+      this.startNote = first.note();
+      meters.bindEngine(
+          () -> {
+            FallbackEngine e = engineOf(models.current());
+            return e != null && e.state().mode() == FallbackEngine.Mode.GPU;
+          },
+          () -> {
+            FallbackEngine e = engineOf(models.current());
+            return e != null && e.state().degraded();
+          });
+      this.streaming =
+          settings.streaming()
+              ? new StreamingGrading(
                   index,
+                  spool,
+                  models,
+                  selector,
+                  settings.streamMemoryBytes(),
+                  // A sender that does not release: grade ahead halfway to the stable rule.
+                  settings.seriesStable().dividedBy(2),
                   meters,
-                  disk,
-                  receiver::listening,
-                  receiver::port,
-                  receiver::tlsPort,
-                  this::engineState,
-                  clock,
-                  startedAt,
-                  this::accelerator,
-                  bundles::model,
-                  apiToken,
-                  access,
-                  verifiedResults::reviewed,
-                  bundles),
-              tls);
-    } catch (RuntimeException e) {
-      receiver.close();
-      outbox.close();
-      closeGrading();
-      tracker.close();
-      index.close();
+                  clock)
+              : null;
+      this.shadow = new ShadowGrading(bundles, loader, index, spool, meters, clock);
+      shadow.start();
+      stages.add(shadow);
+      this.grading =
+          new GradingWorker(
+              index,
+              spool,
+              models,
+              meters,
+              clock,
+              GRADING_POLL,
+              new GradingWorker.Retry(
+                  settings.gradingAttempts(),
+                  settings.gradingRetryDelay(),
+                  settings.gradingRetryMaxDelay()),
+              streaming,
+              outbox::wake,
+              shadow);
+      tracker.onJobQueued(grading::wake);
+      grading.start();
+      stages.add(grading);
+      this.switcher = new ModelSwitcher(bundles, loader, models, index, clock, first.seen());
+      switcher.start();
+      stages.add(switcher);
+      // Always started: deliveries queued under an earlier configuration still go out.
+      outbox.start();
+      stages.add(outbox);
+      LOG.info(
+          destinations.isEmpty()
+              ? "results: no forward-to destination; verdicts stay on the box"
+              : "results: SR and key-object documents"
+                  + (settings.publishSecondaryCapture()
+                      ? ", and Secondary Capture key images (publish-secondary-capture),"
+                      : "")
+                  + " of each verdict go to "
+                  + destinations.stream().map(Destination::toString).toList()
+                  + " as "
+                  + settings.aeTitle());
+      ReceiveListener listener = tracker;
+      if (streaming != null) {
+        streaming.start();
+        stages.add(streaming);
+        listener = both(tracker, streaming);
+      }
+      this.receiver = new DicomReceiver(receive, spool, index, disk, meters, listener, clock);
+      receiver.start();
+      stages.add(receiver);
+      AccessControl access = AccessControl.over(index, StageSettings.auth(settings), clock);
+      this.web =
+          stages.add(
+              WebServer.start(
+                  new WebContext(
+                      StageSettings.web(settings),
+                      index,
+                      meters,
+                      disk,
+                      receiver::listening,
+                      receiver::port,
+                      receiver::tlsPort,
+                      this::engineState,
+                      clock,
+                      startedAt,
+                      this::accelerator,
+                      bundles::model,
+                      apiToken,
+                      access,
+                      verifiedResults::reviewed,
+                      bundles),
+                  tls));
+      this.retention = new RetentionWorker(retention);
+      this.retention.start();
+      stages.add(this.retention);
+      // Last: a start-up that failed above must not leave the exporter's thread running.
+      audit.export();
+      LOG.info("engine: " + engineState());
+      if (!access.users().anyActive()) {
+        LOG.warning("access: " + AccessControl.FIRST_ADMIN_HINT);
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      stages.closeAfterFailure(e);
       throw e;
-    }
-    this.web = started;
-    this.retention = new RetentionWorker(retention);
-    this.retention.start();
-    // Last: a start-up that failed above must not leave the exporter's thread running.
-    audit.export();
-    LOG.info("engine: " + engineState());
-    if (!access.users().anyActive()) {
-      LOG.warning("access: " + AccessControl.FIRST_ADMIN_HINT);
     }
   }
 
@@ -548,25 +553,6 @@ public final class Appliance implements AutoCloseable {
     return m == null ? null : m.id();
   }
 
-  private void closeGrading() {
-    if (switcher != null) {
-      switcher.close();
-    }
-    if (streaming != null) {
-      streaming.close();
-    }
-    if (grading != null) {
-      grading.close();
-    }
-    if (shadow != null) {
-      shadow.close();
-    }
-    models.close();
-    if (gpu instanceof CachedGpuTelemetry c) {
-      c.close();
-    }
-  }
-
   /** Starts the appliance; the DICOM port is accepting when this returns. */
   public static Appliance start(Settings settings, Clock clock) {
     ApiToken token = apiToken(settings);
@@ -675,13 +661,6 @@ public final class Appliance implements AutoCloseable {
       return;
     }
     closed = true;
-    retention.close();
-    web.close();
-    receiver.close();
-    tracker.close();
-    closeGrading();
-    outbox.close();
-    audit.close();
-    index.close();
+    stages.closeAll();
   }
 }
