@@ -7,10 +7,12 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The index's SQLite connections and the only place a transaction begins or ends.
@@ -28,6 +30,12 @@ import java.util.Optional;
  * transaction and neither waits for nor delays the writer, so a page or API client polling the
  * study list does not slow a C-STORE's commit (each read is its own read transaction, so it sees
  * what was committed before it began).
+ *
+ * <p>{@link #groupedTransaction} is the ingest path's commit: writes that arrive while another is
+ * committing wait and then commit together, one WAL sync for the group, each in a savepoint of its
+ * own, so that one that fails is rolled back alone. Each caller still returns only after its rows
+ * are committed and synced; a single caller's write is committed exactly as by {@link
+ * #transaction}.
  */
 final class Database implements AutoCloseable {
   /** Work inside a transaction or a read; may throw what JDBC throws. */
@@ -102,6 +110,105 @@ final class Database implements AutoCloseable {
         rollbackPending = true;
       }
       settle();
+    }
+  }
+
+  /** A caller's write waiting for, or done in, a grouped commit (guarded by the monitor). */
+  private static final class Grouped<T> {
+    final Work<T> work;
+    T result;
+    RuntimeException failure;
+    boolean done;
+
+    Grouped(Work<T> work) {
+      this.work = work;
+    }
+  }
+
+  private final ConcurrentLinkedQueue<Grouped<?>> waiting = new ConcurrentLinkedQueue<>();
+  private long groupCommits;
+
+  /**
+   * Runs {@code work} in a transaction shared with the grouped writes that wait beside it (see the
+   * class comment): committed and synced when this returns, rolled back alone if it throws, and
+   * rolled back with its group if the group's commit fails.
+   */
+  <T> T groupedTransaction(Work<T> work) {
+    Grouped<T> mine = new Grouped<>(work);
+    waiting.add(mine);
+    synchronized (this) {
+      if (!mine.done) {
+        commitGroup();
+      }
+      if (mine.failure != null) {
+        throw mine.failure;
+      }
+      return mine.result;
+    }
+  }
+
+  /** Grouped commits made so far (each one WAL sync). For tests. */
+  synchronized long groupCommits() {
+    return groupCommits;
+  }
+
+  /** Commits every write waiting now in one transaction; the caller holds the monitor. */
+  private void commitGroup() {
+    List<Grouped<?>> group = new ArrayList<>();
+    for (Grouped<?> g = waiting.poll(); g != null; g = waiting.poll()) {
+      group.add(g);
+    }
+    boolean committed = false;
+    try {
+      ensureOpen();
+      c.setAutoCommit(false);
+      for (Grouped<?> g : group) {
+        runInSavepoint(g);
+      }
+      c.commit();
+      committed = true;
+      groupCommits++;
+    } catch (SQLException e) {
+      failRest(group, write(e));
+    } catch (RuntimeException e) {
+      failRest(group, e);
+    } catch (Error e) {
+      failRest(group, new StoreException(StoreException.Code.WRITE_FAILED, "index write: " + e, e));
+      throw e;
+    } finally {
+      try {
+        if (!committed) {
+          rollbackPending = true;
+        }
+        settle();
+      } finally {
+        for (Grouped<?> g : group) {
+          g.done = true;
+        }
+      }
+    }
+  }
+
+  /** Runs one write of a group; one that fails is rolled back to its savepoint and kept out. */
+  private <T> void runInSavepoint(Grouped<T> g) throws SQLException {
+    Savepoint sp = c.setSavepoint();
+    try {
+      g.result = g.work.run(c);
+    } catch (SQLException | RuntimeException e) {
+      c.rollback(sp);
+      g.failure = e instanceof SQLException s ? write(s) : (RuntimeException) e;
+    } finally {
+      c.releaseSavepoint(sp);
+    }
+  }
+
+  /** A group that did not commit: every write in it that had not failed on its own fails now. */
+  private static void failRest(List<Grouped<?>> group, RuntimeException why) {
+    for (Grouped<?> g : group) {
+      if (g.failure == null) {
+        g.failure = why;
+        g.result = null;
+      }
     }
   }
 

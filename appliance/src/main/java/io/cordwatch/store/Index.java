@@ -155,7 +155,7 @@ public final class Index implements AutoCloseable {
    */
   public Optional<String> recordInstance(
       InstanceRow row, String modality, Integer seriesNumber, String seriesDescription) {
-    return db.transaction(
+    return db.groupedTransaction(
         c -> {
           Optional<Instances.Replaced> old =
               Instances.record(c, row, modality, seriesNumber, seriesDescription);
