@@ -12,20 +12,22 @@ class ConfidentBandTest {
     return new ConfidentBand.Rated(p, high);
   }
 
+  /** Calls from the top: 0.95 H, 0.90 H, 0.80 L, 0.70 H, 0.60 L, 0.50 L, 0.40 H, 0.10 L. */
+  private static final List<ConfidentBand.Rated> EIGHT =
+      List.of(
+          r(0.95, true),
+          r(0.90, true),
+          r(0.80, false),
+          r(0.70, true),
+          r(0.60, false),
+          r(0.50, false),
+          r(0.40, true),
+          r(0.10, false));
+
   @Test
   void theSmallestThresholdReachingThePrecisionIsChosen() {
-    // Calls from the top: 0.95 H, 0.90 H, 0.80 L, 0.70 H, 0.60 L, 0.50 L, 0.40 H, 0.10 L.
     // Precision at 0.70 is 3/4 = 0.75, at 0.60 is 3/5, at 0.40 is 4/7; at 0.90 it is 1.
-    List<ConfidentBand.Rated> v =
-        List.of(
-            r(0.95, true),
-            r(0.90, true),
-            r(0.80, false),
-            r(0.70, true),
-            r(0.60, false),
-            r(0.50, false),
-            r(0.40, true),
-            r(0.10, false));
+    List<ConfidentBand.Rated> v = EIGHT;
     ConfidentBand.Choice c = ConfidentBand.choose(v, 0.3, 0.75).orElseThrow();
     assertEquals(0.70, c.threshold(), 1e-12);
     assertEquals(0.75, c.precision(), 1e-12);
@@ -46,16 +48,7 @@ class ConfidentBandTest {
 
   @Test
   void realNormalsRaiseTheBandUntilAtMostTheAllowedFalseAlarmsRemain() {
-    List<ConfidentBand.Rated> v =
-        List.of(
-            r(0.95, true),
-            r(0.90, true),
-            r(0.80, false),
-            r(0.70, true),
-            r(0.60, false),
-            r(0.50, false),
-            r(0.40, true),
-            r(0.10, false));
+    List<ConfidentBand.Rated> v = EIGHT;
     double[] normals = {0.92, 0.70, 0.35, 0.05};
     // Precision 0.75 alone gives 0.70; the normal at 0.70 would be a confident call there (at or
     // above), and the one at 0.92 above 0.90, so with none allowed only 0.95 is left.
