@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -189,8 +192,25 @@ public final class OutboxSender implements AutoCloseable {
     if (docs.isEmpty()) {
       return;
     }
-    Map<String, StoreScu.Outcome> outcomes = StoreScu.send(to, callingAe, docs, associationTimeout);
+    // Each document is marked sent as soon as the peer stored it, not after the association: a
+    // kill between its C-STORE response and the mark resends it, and that window is now one commit.
+    Map<String, Row> byUid = new HashMap<>();
+    sending.forEach(r -> byUid.put(r.objectUid(), r));
+    Set<String> marked = new HashSet<>();
+    Map<String, StoreScu.Outcome> outcomes =
+        StoreScu.send(
+            to,
+            callingAe,
+            docs,
+            associationTimeout,
+            d -> {
+              delivered(byUid.get(d.sopInstanceUid()), to.toString());
+              marked.add(d.sopInstanceUid());
+            });
     for (Row r : sending) {
+      if (marked.contains(r.objectUid())) {
+        continue;
+      }
       StoreScu.Outcome o = outcomes.get(r.objectUid());
       if (o != null && o.stored()) {
         delivered(r, to.toString());

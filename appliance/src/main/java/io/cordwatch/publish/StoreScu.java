@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The C-STORE SCU: one association to one destination per batch, each document sent and its
@@ -46,10 +47,17 @@ final class StoreScu {
 
   /**
    * Sends {@code docs} to {@code to} as {@code callingAe}; returns an outcome per SOP Instance UID
-   * (all failed, with the reason, when no association could be made).
+   * (all failed, with the reason, when no association could be made). {@code onStored} hears of
+   * each document the moment the peer's C-STORE response says it is stored, before the next one is
+   * sent and before the association is released, so that the caller can record it at once: a crash
+   * later in the association then does not send it again.
    */
   static Map<String, Outcome> send(
-      Destination to, String callingAe, List<Document> docs, Duration timeout) {
+      Destination to,
+      String callingAe,
+      List<Document> docs,
+      Duration timeout,
+      Consumer<Document> onStored) {
     Map<String, Outcome> out = new LinkedHashMap<>();
     Set<String> classes = new LinkedHashSet<>();
     docs.forEach(d -> classes.add(d.sopClassUid()));
@@ -71,7 +79,11 @@ final class StoreScu {
     try {
       Sender sender = new Sender();
       for (Document d : docs) {
-        out.put(d.sopInstanceUid(), sender.store(association, d));
+        Outcome o = sender.store(association, d);
+        out.put(d.sopInstanceUid(), o);
+        if (o.stored()) {
+          onStored.accept(d);
+        }
       }
       association.release();
     } catch (AReleaseException e) {
