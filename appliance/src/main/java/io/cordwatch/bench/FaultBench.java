@@ -111,13 +111,7 @@ final class FaultBench implements Callable<Integer> {
       description = "Axial T2 slices per phantom study (default: ${DEFAULT-VALUE})")
   int slices;
 
-  @Option(
-      names = "--keep",
-      paramLabel = "DIR",
-      description =
-          "Work in DIR (absent or empty) and leave the studies, the appliance's data and logs and"
-              + " the peer's files there; otherwise a temporary folder, removed afterwards")
-  Path keep;
+  @CommandLine.Mixin WorkFolder folder;
 
   private PrintWriter out;
 
@@ -134,14 +128,13 @@ final class FaultBench implements Callable<Integer> {
     if (!Files.exists(bundle)) {
       throw new ParameterException(spec.commandLine(), "--bundle: no such file: " + bundle);
     }
+    folder.check(spec.commandLine());
     BenchHost.requireTool("storescu");
-    Path work = keep != null ? prepareKeep(keep) : Files.createTempDirectory("cordwatch-faults");
+    Path work = folder.create("cordwatch-faults");
     try {
       return run(work);
     } finally {
-      if (keep == null) {
-        BenchHost.deleteTree(work);
-      }
+      folder.release(work);
     }
   }
 
@@ -430,16 +423,5 @@ final class FaultBench implements Callable<Integer> {
     } catch (IOException | RuntimeException e) {
       return "unknown";
     }
-  }
-
-  private static Path prepareKeep(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> s = Files.list(dir)) {
-        if (s.findAny().isPresent()) {
-          throw new IllegalArgumentException("--keep " + dir + ": not empty");
-        }
-      }
-    }
-    return Files.createDirectories(dir);
   }
 }
