@@ -3,6 +3,7 @@ package io.cordwatch.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cordwatch.auth.AccessControl;
 import io.cordwatch.auth.Scope;
+import io.cordwatch.dicom.Dcmtk;
 import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
@@ -259,21 +260,9 @@ final class FaultBench implements Callable<Integer> {
   private static List<Path> send(
       FaultChild child, List<Path> files, Map<String, Path> acked, int killAfter)
       throws IOException, InterruptedException {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "storescu",
-                "-v",
-                "-aet",
-                CALLING_AE,
-                "-aec",
-                "CORDWATCH",
-                "127.0.0.1",
-                Integer.toString(child.dicomPort)));
-    files.forEach(f -> cmd.add(f.toString()));
-    ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
-    b.environment().put("TCP_NODELAY", "1");
-    Process scu = b.start();
+    List<String> sources = files.stream().map(Path::toString).toList();
+    Process scu =
+        Dcmtk.storescu(CALLING_AE, "CORDWATCH", child.dicomPort, List.of("-v"), sources).start();
     List<Path> got = new ArrayList<>();
     try (BufferedReader in =
         new BufferedReader(new InputStreamReader(scu.getInputStream(), StandardCharsets.UTF_8))) {
@@ -282,7 +271,7 @@ final class FaultBench implements Callable<Integer> {
       while ((line = in.readLine()) != null) {
         if (line.startsWith("I: Sending file: ")) {
           sending = line.substring("I: Sending file: ".length()).trim();
-        } else if (line.contains("Received Store Response (Success)") && sending != null) {
+        } else if (line.contains(Dcmtk.STORE_SUCCESS) && sending != null) {
           Path f = Path.of(sending);
           got.add(f);
           acked.put(DicomFacts.read(f).sopInstanceUid(), f);
