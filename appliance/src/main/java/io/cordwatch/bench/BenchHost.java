@@ -1,5 +1,6 @@
 package io.cordwatch.bench;
 
+import io.cordwatch.dicom.Dcmtk;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -89,17 +90,12 @@ final class BenchHost {
   }
 
   /**
-   * A DCMTK tool with Nagle's algorithm off. Debian builds DCMTK with Nagle left on unless {@code
-   * TCP_NODELAY=1} is in the environment; then every C-STORE whose last PDU is short waits for the
-   * peer's delayed ACK (about 40 ms on Linux loopback), on either side. That stall swamps both
-   * receivers (200 instances would take ~9 s whatever the receiver does), so the benches switch it
-   * off for storescu and storescp alike and measure the receivers instead.
+   * A DCMTK tool with Nagle's algorithm off ({@link Dcmtk#process}: with it on, 200 instances would
+   * take ~9 s whatever the receiver does, so the benches switch it off for storescu and storescp
+   * alike and measure the receivers instead), its output into {@code log}.
    */
   static ProcessBuilder dcmtk(List<String> cmd, Path log) {
-    ProcessBuilder b =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    b.environment().put("TCP_NODELAY", "1");
-    return b;
+    return Dcmtk.process(cmd).redirectOutput(log.toFile());
   }
 
   /** Fails, saying how to get it, unless {@code tool} is an executable on PATH. */

@@ -3,6 +3,7 @@ package io.cordwatch.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cordwatch.auth.AccessControl;
 import io.cordwatch.auth.Scope;
+import io.cordwatch.dicom.Dcmtk;
 import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.phantom.Phantom;
 import io.cordwatch.phantom.StudyPlan;
@@ -111,13 +112,7 @@ final class FaultBench implements Callable<Integer> {
       description = "Axial T2 slices per phantom study (default: ${DEFAULT-VALUE})")
   int slices;
 
-  @Option(
-      names = "--keep",
-      paramLabel = "DIR",
-      description =
-          "Work in DIR (absent or empty) and leave the studies, the appliance's data and logs and"
-              + " the peer's files there; otherwise a temporary folder, removed afterwards")
-  Path keep;
+  @CommandLine.Mixin WorkFolder folder;
 
   private PrintWriter out;
 
@@ -134,14 +129,13 @@ final class FaultBench implements Callable<Integer> {
     if (!Files.exists(bundle)) {
       throw new ParameterException(spec.commandLine(), "--bundle: no such file: " + bundle);
     }
+    folder.check(spec.commandLine());
     BenchHost.requireTool("storescu");
-    Path work = keep != null ? prepareKeep(keep) : Files.createTempDirectory("cordwatch-faults");
+    Path work = folder.create("cordwatch-faults");
     try {
       return run(work);
     } finally {
-      if (keep == null) {
-        BenchHost.deleteTree(work);
-      }
+      folder.release(work);
     }
   }
 
@@ -266,21 +260,9 @@ final class FaultBench implements Callable<Integer> {
   private static List<Path> send(
       FaultChild child, List<Path> files, Map<String, Path> acked, int killAfter)
       throws IOException, InterruptedException {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "storescu",
-                "-v",
-                "-aet",
-                CALLING_AE,
-                "-aec",
-                "CORDWATCH",
-                "127.0.0.1",
-                Integer.toString(child.dicomPort)));
-    files.forEach(f -> cmd.add(f.toString()));
-    ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
-    b.environment().put("TCP_NODELAY", "1");
-    Process scu = b.start();
+    List<String> sources = files.stream().map(Path::toString).toList();
+    Process scu =
+        Dcmtk.storescu(CALLING_AE, "CORDWATCH", child.dicomPort, List.of("-v"), sources).start();
     List<Path> got = new ArrayList<>();
     try (BufferedReader in =
         new BufferedReader(new InputStreamReader(scu.getInputStream(), StandardCharsets.UTF_8))) {
@@ -289,7 +271,7 @@ final class FaultBench implements Callable<Integer> {
       while ((line = in.readLine()) != null) {
         if (line.startsWith("I: Sending file: ")) {
           sending = line.substring("I: Sending file: ".length()).trim();
-        } else if (line.contains("Received Store Response (Success)") && sending != null) {
+        } else if (line.contains(Dcmtk.STORE_SUCCESS) && sending != null) {
           Path f = Path.of(sending);
           got.add(f);
           acked.put(DicomFacts.read(f).sopInstanceUid(), f);
@@ -430,16 +412,5 @@ final class FaultBench implements Callable<Integer> {
     } catch (IOException | RuntimeException e) {
       return "unknown";
     }
-  }
-
-  private static Path prepareKeep(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> s = Files.list(dir)) {
-        if (s.findAny().isPresent()) {
-          throw new IllegalArgumentException("--keep " + dir + ": not empty");
-        }
-      }
-    }
-    return Files.createDirectories(dir);
   }
 }

@@ -3,6 +3,7 @@ package io.cordwatch.bench;
 import io.cordwatch.app.Appliance;
 import io.cordwatch.app.Logging;
 import io.cordwatch.config.Settings;
+import io.cordwatch.dicom.Dcmtk;
 import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.grade.SeriesResult;
 import io.cordwatch.grade.Verdict;
@@ -312,11 +313,11 @@ final class GradeBench implements Callable<Integer> {
   private static void send(int port, String calledAe, List<Path> files, Path log)
       throws IOException, InterruptedException {
     Files.createDirectories(log.getParent());
-    List<String> cmd =
-        new ArrayList<>(
-            List.of("storescu", "-aet", CALLING_AE, "-aec", calledAe, "127.0.0.1", "" + port));
-    files.forEach(f -> cmd.add(f.toString()));
-    Process p = BenchHost.dcmtk(cmd, log).start();
+    List<String> sources = files.stream().map(Path::toString).toList();
+    Process p =
+        Dcmtk.storescu(CALLING_AE, calledAe, port, List.of(), sources)
+            .redirectOutput(log.toFile())
+            .start();
     if (!p.waitFor(300, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
       throw new IllegalStateException("storescu did not finish in 300 s; see " + log);

@@ -120,13 +120,7 @@ final class IngestBench implements Callable<Integer> {
       description = "Timed runs of each, after one untimed warm-up (default: ${DEFAULT-VALUE})")
   int runs;
 
-  @Option(
-      names = "--keep",
-      paramLabel = "DIR",
-      description =
-          "Work in DIR (absent or empty) and leave inputs, outputs and logs there;"
-              + " default: a temporary folder, deleted afterwards")
-  Path keep;
+  @CommandLine.Mixin WorkFolder folder;
 
   /** One timed send: wall time and, for CordWatch, the store-latency percentiles in ms. */
   record Sample(double wallSeconds, double p50Ms, double p95Ms) {}
@@ -144,7 +138,7 @@ final class IngestBench implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
 
-    Path work = workFolder();
+    Path work = folder.create("cordwatch-bench-");
     try {
       Path input = work.resolve("input");
       err.printf("cordwatch bench: writing %d synthetic MR instances to %s%n", instances, input);
@@ -193,16 +187,14 @@ final class IngestBench implements Callable<Integer> {
             }
           }
         }
-        if (keep == null && round == 0) {
+        if (!folder.kept() && round == 0) {
           BenchHost.deleteTree(dir);
         }
       }
       report(out, work, payload, samples);
       return 0;
     } finally {
-      if (keep == null) {
-        BenchHost.deleteTree(work);
-      }
+      folder.release(work);
     }
   }
 
@@ -225,26 +217,7 @@ final class IngestBench implements Callable<Integer> {
       throw new ParameterException(
           cl, "--runs must be between 1 and " + MAX_RUNS + ", was " + runs);
     }
-    if (keep != null && Files.exists(keep)) {
-      if (!Files.isDirectory(keep)) {
-        throw new ParameterException(cl, "--keep " + keep + " is not a folder");
-      }
-      try (Stream<Path> s = Files.list(keep)) {
-        if (s.findAny().isPresent()) {
-          throw new ParameterException(
-              cl, "--keep " + keep + " is not empty (the bench would mix its files with others)");
-        }
-      } catch (IOException e) {
-        throw new ParameterException(cl, "--keep " + keep + ": " + e.getMessage());
-      }
-    }
-  }
-
-  private Path workFolder() throws IOException {
-    if (keep == null) {
-      return Files.createTempDirectory("cordwatch-bench-");
-    }
-    return Files.createDirectories(keep).toAbsolutePath();
+    folder.check(cl);
   }
 
   /** Inputs (and their links), one copy per receiver, mode and round, with a tenth to spare. */

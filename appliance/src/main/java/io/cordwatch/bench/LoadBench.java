@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -131,13 +130,7 @@ final class LoadBench implements Callable<Integer> {
       description = "Seconds to wait for every study to be graded (default: ${DEFAULT-VALUE})")
   int gradeTimeout;
 
-  @Option(
-      names = "--keep",
-      paramLabel = "DIR",
-      description =
-          "Work in DIR (absent or empty) and leave inputs, the data directory and logs there;"
-              + " default: a temporary folder, deleted afterwards")
-  Path keep;
+  @CommandLine.Mixin WorkFolder folder;
 
   /** One single-sender run: its wall time, whether it was loaded and whether all was stored. */
   record Single(String load, boolean loaded, double wallSeconds, boolean complete) {}
@@ -149,10 +142,7 @@ final class LoadBench implements Callable<Integer> {
     Logging.configure(Level.WARNING);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path work =
-        keep == null
-            ? Files.createTempDirectory("cordwatch-load-")
-            : Files.createDirectories(keep).toAbsolutePath();
+    Path work = folder.create("cordwatch-load-");
     try {
       Inputs inputs = writeInputs(work, err);
       try (Appliance appliance = Appliance.start(settings(work), Clock.systemUTC())) {
@@ -160,9 +150,7 @@ final class LoadBench implements Callable<Integer> {
         return run.all(out);
       }
     } finally {
-      if (keep == null) {
-        BenchHost.deleteTree(work);
-      }
+      folder.release(work);
     }
   }
 
@@ -233,16 +221,7 @@ final class LoadBench implements Callable<Integer> {
     } catch (BundleException e) {
       throw new ParameterException(cl, "--bundle " + bundle + ": " + e.getMessage());
     }
-    if (keep != null && Files.exists(keep)) {
-      try (Stream<Path> s = Files.list(keep)) {
-        if (s.findAny().isPresent()) {
-          throw new ParameterException(
-              cl, "--keep " + keep + " is not empty (the bench would mix its files with others)");
-        }
-      } catch (IOException e) {
-        throw new ParameterException(cl, "--keep " + keep + ": " + e.getMessage());
-      }
-    }
+    folder.check(cl);
   }
 
   private static void range(CommandLine cl, String name, int value, int min, int max) {

@@ -1,5 +1,6 @@
 package io.cordwatch.bench;
 
+import io.cordwatch.dicom.Dcmtk;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,21 +59,10 @@ final class Storescu {
     long start = System.nanoTime();
     try {
       for (Sender s : senders) {
-        List<String> cmd = new ArrayList<>(List.of("storescu"));
-        if (verbose) {
-          cmd.add("-v");
-        }
-        cmd.addAll(
-            List.of(
-                "-aet",
-                s.callingAe(),
-                "-aec",
-                calledAe,
-                "+sd",
-                "127.0.0.1",
-                Integer.toString(port),
-                s.folder().toString()));
-        running.add(BenchHost.dcmtk(cmd, s.log()).start());
+        List<String> options = verbose ? List.of("-v", "+sd") : List.of("+sd");
+        ProcessBuilder b =
+            Dcmtk.storescu(s.callingAe(), calledAe, port, options, List.of(s.folder().toString()));
+        running.add(b.redirectOutput(s.log().toFile()).start());
       }
       long deadline = start + TimeUnit.SECONDS.toNanos(timeoutSeconds);
       for (int i = 0; i < running.size(); i++) {
@@ -119,7 +109,7 @@ final class Storescu {
   /** "Received Store Response (Success)" lines in a {@code storescu -v} log. */
   static int successes(Path log) throws IOException {
     try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
-      return (int) lines.filter(l -> l.contains("Received Store Response (Success)")).count();
+      return (int) lines.filter(l -> l.contains(Dcmtk.STORE_SUCCESS)).count();
     }
   }
 

@@ -322,14 +322,9 @@ final class BundleCommand implements Runnable {
             LocalizerSpec spec;
             try {
               spec =
-                  new LocalizerSpec(
-                      stored.inputSize(),
-                      stored.windowLowPercentile(),
-                      stored.windowHighPercentile(),
-                      stored.output(),
-                      threshold == null ? stored.threshold() : threshold,
-                      stored.context(),
-                      refinements == null ? stored.refinements() : refinements);
+                  stored
+                      .withThreshold(threshold == null ? stored.threshold() : threshold)
+                      .withRefinements(refinements == null ? stored.refinements() : refinements);
             } catch (IllegalArgumentException e) {
               throw new BundleException(BundleException.Code.BAD_VALUE, "--" + e.getMessage());
             }

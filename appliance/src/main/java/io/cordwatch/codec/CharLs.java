@@ -12,7 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.Objects;
 import java.util.logging.Logger;
 
 /**
@@ -40,7 +39,7 @@ import java.util.logging.Logger;
  */
 // Binding C functions is what the restricted Panama methods are for.
 @SuppressWarnings("restricted")
-public final class CharLs {
+final class CharLs {
   private static final Logger LOG = Logger.getLogger(CharLs.class.getName());
   private static final StructLayout FRAME_INFO =
       MemoryLayout.structLayout(
@@ -72,22 +71,7 @@ public final class CharLs {
   }
 
   private static Api bind(NativeLibrary lib) {
-    String version;
-    try {
-      version =
-          NativeLibrary.string(
-              (MemorySegment)
-                  lib.function("charls_get_version_string", FunctionDescriptor.of(ADDRESS))
-                      .invokeExact());
-    } catch (IllegalStateException e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("CharLS does not say its version: " + e, e);
-    }
-    if (!version.startsWith("2.")) {
-      throw new IllegalStateException(
-          "CharLS " + version + " is loaded; the bindings are for the 2.x C API");
-    }
+    String version = lib.version("charls_get_version_string", "2.", "2.x C API");
     FunctionDescriptor errcOf2 = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
     FunctionDescriptor errcOf3 = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
     return new Api(
@@ -112,17 +96,8 @@ public final class CharLs {
     return Holder.BOUND;
   }
 
-  /**
-   * Decodes one JPEG-LS codestream.
-   *
-   * @param codestream the whole codestream (SOI to EOI)
-   * @param shape what the caller's header says the frame is
-   * @throws CodecException when the library is missing (unsupported), or the codestream is damaged
-   *     or disagrees with {@code shape} (corrupt)
-   */
-  public static DecodedFrame decode(byte[] codestream, FrameShape shape) {
-    Objects.requireNonNull(codestream, "codestream");
-    Objects.requireNonNull(shape, "shape");
+  /** Decodes one JPEG-LS codestream, for {@link NativeCodec#decode}. */
+  static DecodedFrame decode(byte[] codestream, FrameShape shape) {
     Api api = Holder.BOUND.require();
     if (codestream.length == 0) {
       throw new CodecException(Kind.CORRUPT, "JPEG-LS codestream is empty");

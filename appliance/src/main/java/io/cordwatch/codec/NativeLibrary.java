@@ -1,5 +1,7 @@
 package io.cordwatch.codec;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -130,6 +132,31 @@ final class NativeLibrary {
             .orElseThrow(
                 () -> new IllegalStateException(what + " has no function " + symbol + "()"));
     return Linker.nativeLinker().downcallHandle(address, descriptor);
+  }
+
+  /**
+   * The loaded library's version, as {@code function} (a C function of no arguments returning a
+   * static string) says it, refused unless it starts with {@code major}: the bindings are written
+   * for one major version's API, and a library of another would be called wrongly.
+   *
+   * @param api that API in words, for the refusal, e.g. "2.x C API"
+   * @throws IllegalStateException naming the library and what is wrong
+   */
+  String version(String function, String major, String api) {
+    String version;
+    try {
+      version =
+          string((MemorySegment) function(function, FunctionDescriptor.of(ADDRESS)).invokeExact());
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(what + " does not say its version: " + e, e);
+    }
+    if (!version.startsWith(major)) {
+      throw new IllegalStateException(
+          what + " " + version + " is loaded; the bindings are for the " + api);
+    }
+    return version;
   }
 
   /**

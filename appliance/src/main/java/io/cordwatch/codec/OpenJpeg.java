@@ -16,7 +16,6 @@ import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -47,7 +46,7 @@ import java.util.logging.Logger;
 // Binding C functions and reading the structures they return are what the restricted Panama
 // methods are for.
 @SuppressWarnings("restricted")
-public final class OpenJpeg {
+final class OpenJpeg {
   private static final Logger LOG = Logger.getLogger(OpenJpeg.class.getName());
 
   private static final int CODEC_J2K = 0;
@@ -105,21 +104,7 @@ public final class OpenJpeg {
   }
 
   private static Api bind(NativeLibrary lib) {
-    String version;
-    try {
-      version =
-          NativeLibrary.string(
-              (MemorySegment)
-                  lib.function("opj_version", FunctionDescriptor.of(ADDRESS)).invokeExact());
-    } catch (IllegalStateException e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("OpenJPEG does not say its version: " + e, e);
-    }
-    if (!version.startsWith("2.")) {
-      throw new IllegalStateException(
-          "OpenJPEG " + version + " is loaded; the bindings are for the 2.x ABI");
-    }
+    String version = lib.version("opj_version", "2.", "2.x ABI");
     FunctionDescriptor boolOf2 = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
     FunctionDescriptor boolOf3 = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
     FunctionDescriptor voidOf2 = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
@@ -196,16 +181,9 @@ public final class OpenJpeg {
   }
 
   /**
-   * Decodes one JPEG 2000 codestream, raw (J2K) or in a JP2 file.
-   *
-   * @param codestream the whole codestream
-   * @param shape what the caller's header says the frame is
-   * @throws CodecException when the library is missing (unsupported), or the codestream is damaged
-   *     or disagrees with {@code shape} (corrupt)
+   * Decodes one JPEG 2000 codestream, raw (J2K) or in a JP2 file, for {@link NativeCodec#decode}.
    */
-  public static DecodedFrame decode(byte[] codestream, FrameShape shape) {
-    Objects.requireNonNull(codestream, "codestream");
-    Objects.requireNonNull(shape, "shape");
+  static DecodedFrame decode(byte[] codestream, FrameShape shape) {
     Api api = Holder.BOUND.require();
     int start = J2kCodestream.start(codestream);
     if (start < 0) {

@@ -1,10 +1,10 @@
 /**
  * Image codecs from the operating system, bound through Panama (the JDK's Foreign Function and
- * Memory API, no JNI): {@link io.cordwatch.codec.CharLs} (JPEG-LS, Debian's libcharls2) and {@link
- * io.cordwatch.codec.OpenJpeg} (JPEG 2000, Debian's libopenjp2-7). Each decodes one compressed
- * frame held in a byte array into its samples, after checking the frame's header against the {@link
- * io.cordwatch.codec.FrameShape} the caller expects, so nothing is allocated for a size the caller
- * did not already accept.
+ * Memory API, no JNI): {@code CharLs} (JPEG-LS, Debian's libcharls2) and {@code OpenJpeg} (JPEG
+ * 2000, Debian's libopenjp2-7), both reached through {@link io.cordwatch.codec.NativeCodec}. Each
+ * decodes one compressed frame held in a byte array into its samples, after checking the frame's
+ * header against the {@link io.cordwatch.codec.FrameShape} the caller expects, so nothing is
+ * allocated for a size the caller did not already accept.
  *
  * <p>Libraries are found by soname through {@link io.cordwatch.codec.NativeLibrary}, lazily, on
  * first use; a missing library is not an error here: the codec says it is unavailable and why

@@ -4,12 +4,10 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.ByteFrameSource;
 import com.pixelmed.dicom.TagFromName;
-import io.cordwatch.codec.CharLs;
 import io.cordwatch.codec.CodecException;
 import io.cordwatch.codec.DecodedFrame;
 import io.cordwatch.codec.FrameShape;
 import io.cordwatch.codec.NativeCodec;
-import io.cordwatch.codec.OpenJpeg;
 import io.cordwatch.dicom.PixelDecodeException.Code;
 import java.util.List;
 import java.util.Objects;
@@ -157,7 +155,7 @@ public final class CompressedFrames {
     boolean jpegLs = isJpegLs(ts);
     DecodedFrame frame;
     try {
-      frame = jpegLs ? CharLs.decode(codestream, shape) : OpenJpeg.decode(codestream, shape);
+      frame = (jpegLs ? NativeCodec.JPEG_LS : NativeCodec.JPEG_2000).decode(codestream, shape);
     } catch (CodecException e) {
       throw new PixelDecodeException(
           e.kind() == CodecException.Kind.UNSUPPORTED ? Code.UNSUPPORTED : Code.CORRUPT,

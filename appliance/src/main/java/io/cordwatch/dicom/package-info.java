@@ -6,7 +6,9 @@
  * io.cordwatch.dicom.JpegLossless} and the system codecs of {@code codec}, and says which of them
  * this installation decodes), the decode limits every decoder applies first ({@link
  * io.cordwatch.dicom.DecodeLimits}), and {@link io.cordwatch.dicom.DataSetWriter}, through which
- * the phantom generator writes its files by tag number without calling PixelMed itself.
+ * the phantom generator writes its files by tag number without calling PixelMed itself. {@link
+ * io.cordwatch.dicom.Dcmtk} is how CordWatch's own commands run DCMTK's tools ({@code storescu} for
+ * the demo and the benches): one argument order, Nagle off, one success line to count.
  *
  * <p>Besides {@code receive} and {@code publish} (results out), this is the only package allowed to
  * call PixelMed. Keeping the library behind these few classes is what lets it be swapped (dcm4che

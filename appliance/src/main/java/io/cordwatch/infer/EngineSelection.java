@@ -127,10 +127,9 @@ public final class EngineSelection {
     return FallbackEngine.gpuFirst(
         gpu,
         cpu,
-        () -> open(options, bundle, cudaKernels),
+        new FallbackEngine.Retry(
+            () -> open(options, bundle, cudaKernels), retry, retry.multipliedBy(RETRY_MAX_FACTOR)),
         clock,
-        retry,
-        retry.multipliedBy(RETRY_MAX_FACTOR),
         listener,
         label);
   }

@@ -26,8 +26,8 @@ import java.util.logging.Logger;
  * a fault rather than retried in place: after a CUDA error the context may be unusable (CUDA calls
  * them sticky), so only a fresh engine is trusted. The fresh engine is opened by {@code reopen} on
  * the grading thread at the first batch after the retry time; that loads the cached serialized
- * engine, so it takes seconds, not a rebuild. Retries back off exponentially from {@code
- * retryAfter} to {@code retryMax}, and the count resets after a batch succeeds on the GPU.
+ * engine, so it takes seconds, not a rebuild. Retries back off exponentially ({@link Retry}), and
+ * the count resets after a batch succeeds on the GPU.
  *
  * <p>A {@link EngineException.Code#BAD_INPUT} from the GPU engine is the caller's mistake and is
  * rethrown: the CPU engine would refuse the same buffer.
@@ -82,6 +82,34 @@ public final class FallbackEngine implements BackboneEngine, SeriesEngine {
   }
 
   /**
+   * How a failed GPU engine is tried again: a fresh one from {@code reopen}, first {@code after}
+   * the fault, then after twice as long for every consecutive failure, never more than {@code max}
+   * apart.
+   *
+   * @param reopen opens a fresh GPU engine; may throw
+   * @param after the first retry's delay after a fault (positive)
+   * @param max the longest delay between retries (at least {@code after})
+   */
+  public record Retry(Supplier<? extends BackboneEngine> reopen, Duration after, Duration max) {
+    public Retry {
+      Objects.requireNonNull(reopen, "reopen");
+      if (after.isNegative() || after.isZero() || max.compareTo(after) < 0) {
+        throw new IllegalArgumentException(
+            "retry delays must be positive with max >= after: " + after + ", " + max);
+      }
+    }
+
+    /** The delay after the {@code consecutive}-th failure in a row (1 for the first). */
+    Duration delay(int consecutive) {
+      Duration d = after;
+      for (int i = 1; i < consecutive && d.compareTo(max) < 0; i++) {
+        d = d.multipliedBy(2);
+      }
+      return d.compareTo(max) > 0 ? max : d;
+    }
+  }
+
+  /**
    * A snapshot for the status surfaces.
    *
    * @param mode which engine runs batches
@@ -111,10 +139,8 @@ public final class FallbackEngine implements BackboneEngine, SeriesEngine {
   }
 
   private final BackboneEngine cpu;
-  private final Supplier<? extends BackboneEngine> reopen;
+  private final Retry retry;
   private final Clock clock;
-  private final Duration retryAfter;
-  private final Duration retryMax;
   private final Listener listener;
   private final boolean gpuExpected;
   private BackboneEngine gpu;
@@ -127,22 +153,19 @@ public final class FallbackEngine implements BackboneEngine, SeriesEngine {
   private volatile State state;
   private boolean closed;
 
+  /** With {@code gpu} null (CPU only), {@code retry} is null too. */
   private FallbackEngine(
       BackboneEngine gpu,
       BackboneEngine cpu,
-      Supplier<? extends BackboneEngine> reopen,
+      Retry retry,
       Clock clock,
-      Duration retryAfter,
-      Duration retryMax,
       Listener listener,
       boolean gpuExpected,
       String reason) {
     this.gpu = gpu;
     this.cpu = Objects.requireNonNull(cpu, "cpu");
-    this.reopen = reopen;
+    this.retry = retry;
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.retryAfter = retryAfter;
-    this.retryMax = retryMax;
     this.listener = Objects.requireNonNull(listener, "listener");
     this.gpuExpected = gpuExpected;
     this.mode = gpu == null ? Mode.CPU : Mode.GPU;
@@ -158,31 +181,19 @@ public final class FallbackEngine implements BackboneEngine, SeriesEngine {
    *
    * @param gpu the GPU engine, already open
    * @param cpu the CPU engine, already open (the fallback must not itself need starting)
-   * @param reopen opens a fresh GPU engine for a retry; may throw
-   * @param retryAfter the first retry's delay after a fault
-   * @param retryMax the longest delay between retries
+   * @param retry how the GPU engine is tried again after a fault
    * @param reason why the GPU was chosen, for the status surfaces
    */
   public static FallbackEngine gpuFirst(
       BackboneEngine gpu,
       BackboneEngine cpu,
-      Supplier<? extends BackboneEngine> reopen,
+      Retry retry,
       Clock clock,
-      Duration retryAfter,
-      Duration retryMax,
       Listener listener,
       String reason) {
     Objects.requireNonNull(gpu, "gpu");
-    Objects.requireNonNull(reopen, "reopen");
-    if (retryAfter.isNegative() || retryAfter.isZero() || retryMax.compareTo(retryAfter) < 0) {
-      throw new IllegalArgumentException(
-          "retry delays must be positive with retryMax >= retryAfter: "
-              + retryAfter
-              + ", "
-              + retryMax);
-    }
-    return new FallbackEngine(
-        gpu, cpu, reopen, clock, retryAfter, retryMax, listener, true, reason);
+    Objects.requireNonNull(retry, "retry");
+    return new FallbackEngine(gpu, cpu, retry, clock, listener, true, reason);
   }
 
   /**
@@ -193,8 +204,7 @@ public final class FallbackEngine implements BackboneEngine, SeriesEngine {
    */
   public static FallbackEngine cpuOnly(
       BackboneEngine cpu, Clock clock, boolean gpuExpected, String reason) {
-    return new FallbackEngine(
-        null, cpu, null, clock, Duration.ZERO, Duration.ZERO, Listener.none(), gpuExpected, reason);
+    return new FallbackEngine(null, cpu, null, clock, Listener.none(), gpuExpected, reason);
   }
 
   private static void checkCompatible(BackboneEngine gpu, BackboneEngine cpu) {
@@ -307,7 +317,7 @@ public final class FallbackEngine implements BackboneEngine, SeriesEngine {
     gpu = null;
     closeQuietly(failed);
     mode = Mode.DEGRADED;
-    nextRetryAt = lastFaultAt.plus(backoff());
+    nextRetryAt = lastFaultAt.plus(retry.delay(consecutive));
     reason = "GPU engine failed (" + why + "); grading on " + cpu.name() + " until a retry works";
     publish();
     LOG.log(
@@ -327,11 +337,11 @@ public final class FallbackEngine implements BackboneEngine, SeriesEngine {
   private void retry() {
     BackboneEngine fresh;
     try {
-      fresh = reopen.get();
+      fresh = retry.reopen().get();
       checkCompatible(fresh, cpu);
     } catch (RuntimeException | LinkageError e) {
       consecutive++;
-      nextRetryAt = clock.instant().plus(backoff());
+      nextRetryAt = clock.instant().plus(retry.delay(consecutive));
       reason =
           "GPU engine failed; the retry failed too ("
               + describe(e)
@@ -350,15 +360,6 @@ public final class FallbackEngine implements BackboneEngine, SeriesEngine {
     publish();
     LOG.info("engine: " + fresh.name() + " restored; grading on the GPU again");
     listener.gpuRestored();
-  }
-
-  /** retryAfter doubled for every consecutive failure after the first, at most retryMax. */
-  private Duration backoff() {
-    Duration d = retryAfter;
-    for (int i = 1; i < consecutive && d.compareTo(retryMax) < 0; i++) {
-      d = d.multipliedBy(2);
-    }
-    return d.compareTo(retryMax) > 0 ? retryMax : d;
   }
 
   private void publish() {

@@ -52,28 +52,13 @@ final class HostBackboneStep implements PipelineBackbone {
   }
 
   @Override
-  public int channels() {
-    return engine.inputShape().channels();
-  }
-
-  @Override
-  public int inputSize() {
-    return engine.inputShape().height();
-  }
-
-  @Override
-  public int embeddingWidth() {
-    return engine.embeddingWidth();
-  }
-
-  @Override
-  public int maxBatch() {
-    return maxBatch;
-  }
-
-  @Override
-  public boolean halfInput() {
-    return halfInput;
+  public Shape shape() {
+    return new Shape(
+        engine.inputShape().channels(),
+        engine.inputShape().height(),
+        engine.embeddingWidth(),
+        maxBatch,
+        halfInput);
   }
 
   @Override

@@ -47,6 +47,24 @@ public record LocalizerSpec(
     return new LocalizerSpec(64, 0.5, 99.5, BOX_PROBABILITY, 0.3, 2.0, 2);
   }
 
+  /** The same spec with views of {@code size} x {@code size}. */
+  public LocalizerSpec withInputSize(int size) {
+    return new LocalizerSpec(
+        size, windowLowPercentile, windowHighPercentile, output, threshold, context, refinements);
+  }
+
+  /** The same spec with this box threshold. */
+  public LocalizerSpec withThreshold(double t) {
+    return new LocalizerSpec(
+        inputSize, windowLowPercentile, windowHighPercentile, output, t, context, refinements);
+  }
+
+  /** The same spec with this many close views. */
+  public LocalizerSpec withRefinements(int n) {
+    return new LocalizerSpec(
+        inputSize, windowLowPercentile, windowHighPercentile, output, threshold, context, n);
+  }
+
   /**
    * @throws IllegalArgumentException naming the bundle.json key that is out of range
    */

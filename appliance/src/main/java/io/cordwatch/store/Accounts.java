@@ -108,23 +108,19 @@ public final class Accounts {
   /** As {@link #setPassword(String, String, long, String)}, the audit row naming {@code by}. */
   public boolean setPassword(
       String name, String passwordHash, long nowMs, String event, String by) {
-    return db.transaction(
-        c -> {
-          Optional<UserRow> u = findUser(c, name);
-          if (u.isEmpty()) {
-            return false;
-          }
+    return changeUser(
+        name,
+        (c, u) -> {
           Database.update(
               c,
               "UPDATE users SET password_hash = ?, updated_ms = ? WHERE id = ?",
               passwordHash,
               nowMs,
-              u.get().id());
+              u.id());
           if (!"user_password_rehashed".equals(event)) {
-            Database.update(c, "DELETE FROM sessions WHERE user_id = ?", u.get().id());
+            Database.update(c, "DELETE FROM sessions WHERE user_id = ?", u.id());
           }
           AuditLog.append(c, nowMs, event, "user " + name + byWhom(by));
-          return true;
         });
   }
 
@@ -183,15 +179,35 @@ public final class Accounts {
    * @return false when there is no such user
    */
   public boolean enableUser(String name, long nowMs, String by) {
+    return changeUser(
+        name,
+        (c, u) -> {
+          Database.update(
+              c, "UPDATE users SET disabled = 0, updated_ms = ? WHERE id = ?", nowMs, u.id());
+          AuditLog.append(c, nowMs, "user_enabled", "user " + name + byWhom(by));
+        });
+  }
+
+  /** One change to an existing user's rows, inside its transaction. */
+  @FunctionalInterface
+  private interface UserChange {
+    void apply(Connection c, UserRow user) throws SQLException;
+  }
+
+  /**
+   * Applies {@code change} to the user {@code name} in one transaction, with the row read in that
+   * transaction.
+   *
+   * @return false when there is no such user (nothing written)
+   */
+  private boolean changeUser(String name, UserChange change) {
     return db.transaction(
         c -> {
           Optional<UserRow> u = findUser(c, name);
           if (u.isEmpty()) {
             return false;
           }
-          Database.update(
-              c, "UPDATE users SET disabled = 0, updated_ms = ? WHERE id = ?", nowMs, u.get().id());
-          AuditLog.append(c, nowMs, "user_enabled", "user " + name + byWhom(by));
+          change.apply(c, u.get());
           return true;
         });
   }

@@ -1,16 +1,17 @@
 package io.cordwatch.bench;
 
+import static io.cordwatch.bench.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.cli.CliRun;
-import io.cordwatch.cli.Main;
+import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.testing.SkipPeers;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,25 +54,41 @@ class IngestBenchTest {
 
   @Test
   void nonsenseSizesAreRefusedWithTheOptionNamed() {
-    PrintStream saved = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    int instances;
-    int size;
-    int runs;
-    try {
-      instances = Main.run("bench", "ingest", "--instances", "0");
-      size = Main.run("bench", "ingest", "--size", "5");
-      runs = Main.run("bench", "ingest", "--runs", "-1");
-    } finally {
-      System.setErr(saved);
+    assertRefused(
+        "--instances must be between 1 and 100000, was 0", "bench", "ingest", "--instances", "0");
+    assertRefused(
+        "--size must be between 16 and 4096 pixels, was 5", "bench", "ingest", "--size", "5");
+    assertRefused("--runs must be between 1 and 50, was -1", "bench", "ingest", "--runs", "-1");
+  }
+
+  /**
+   * Every bench that writes files takes {@code --keep} from one mixin ({@link WorkFolder}), so each
+   * refuses a folder that holds files, or a file, the same way before any work starts.
+   */
+  @Test
+  void everyBenchRefusesAKeepFolderThatIsNotEmptyOrNotAFolder() throws Exception {
+    Path bundle = tmp.resolve("bundle");
+    TorchFixture.bundle(bundle);
+    Path full = Files.createDirectories(tmp.resolve("full"));
+    Files.writeString(full.resolve("left-over"), "x");
+    Path file = Files.writeString(tmp.resolve("file"), "x");
+    String b = bundle.toString();
+    for (List<String> bench :
+        List.of(
+            List.of("bench", "ingest"),
+            List.of("bench", "load", "--bundle", b),
+            List.of("bench", "faults", "--bundle", b))) {
+      List<String> args = new ArrayList<>(bench);
+      args.addAll(List.of("--keep", full.toString()));
+      assertRefused(
+          "--keep " + full + " is not empty (the bench would mix its files with others)",
+          args.toArray(String[]::new));
+      args.set(args.size() - 1, file.toString());
+      assertRefused("--keep " + file + " is not a folder", args.toArray(String[]::new));
     }
-    assertEquals(2, instances);
-    assertEquals(2, size);
-    assertEquals(2, runs);
-    String text = err.toString(StandardCharsets.UTF_8);
-    assertTrue(text.contains("--instances must be between 1 and 100000, was 0"), text);
-    assertTrue(text.contains("--size must be between 16 and 4096 pixels, was 5"), text);
-    assertTrue(text.contains("--runs must be between 1 and 50, was -1"), text);
+    try (Stream<Path> s = Files.list(full)) {
+      assertEquals(
+          List.of(full.resolve("left-over")), s.toList(), "a refused bench wrote in --keep");
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.cordwatch.bench;
 
+import static io.cordwatch.bench.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,17 +71,30 @@ class LoadBenchTest {
     TorchFixture.bundle(bundle);
     String b = bundle.toString();
 
-    CliRun senders = CliRun.run("bench", "load", "--bundle", b, "--senders", "0");
-    CliRun idle = CliRun.run("bench", "load", "--bundle", b, "--idle", "-1");
-    CliRun rate = CliRun.run("bench", "load", "--bundle", b, "--poll-rate", "0");
-    CliRun missing = CliRun.run("bench", "load", "--bundle", tmp.resolve("nope").toString());
-
-    for (CliRun r : new CliRun[] {senders, idle, rate, missing}) {
-      assertEquals(2, r.exit(), r.all());
-    }
-    assertTrue(senders.err().contains("--senders must be between 1 and 100, was 0"), senders.all());
-    assertTrue(idle.err().contains("--idle must be between 0 and 2000, was -1"), idle.all());
-    assertTrue(rate.err().contains("--poll-rate must be between 1 and 1000, was 0"), rate.all());
-    assertTrue(missing.err().contains("does not exist"), missing.all());
+    assertRefused(
+        "--senders must be between 1 and 100, was 0",
+        "bench",
+        "load",
+        "--bundle",
+        b,
+        "--senders",
+        "0");
+    assertRefused(
+        "--idle must be between 0 and 2000, was -1",
+        "bench",
+        "load",
+        "--bundle",
+        b,
+        "--idle",
+        "-1");
+    assertRefused(
+        "--poll-rate must be between 1 and 1000, was 0",
+        "bench",
+        "load",
+        "--bundle",
+        b,
+        "--poll-rate",
+        "0");
+    assertRefused("does not exist", "bench", "load", "--bundle", tmp.resolve("nope").toString());
   }
 }

@@ -9,6 +9,8 @@ import io.cordwatch.adapt.OperatingPoint;
 import io.cordwatch.infer.Bundles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,26 +46,36 @@ class ValidateCommandTest {
     assertEquals(0, r.exit(), r.all());
   }
 
+  /**
+   * {@code validate} of the shipped bundle on the phantom site folder with supplied boxes and a
+   * target sensitivity of 0.9, its report in {@code json}, with {@code more} options; it succeeded.
+   */
+  private static CliRun validate(Path json, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "validate",
+                "--bundle",
+                SHIPPED.toString(),
+                "--data",
+                site.toString(),
+                "--boxes",
+                "supplied",
+                "--target-sensitivity",
+                "0.9",
+                "--json",
+                json.toString()));
+    args.addAll(List.of(more));
+    CliRun r = CliRun.run(args.toArray(String[]::new));
+    assertEquals(0, r.exit(), r.all());
+    return r;
+  }
+
   @Test
   void reportsAgreementPerScannerAndASiteThreshold() throws Exception {
     Path json = tmp.resolve("report.json");
     Path html = tmp.resolve("report.html");
-    CliRun r =
-        CliRun.run(
-            "validate",
-            "--bundle",
-            SHIPPED.toString(),
-            "--data",
-            site.toString(),
-            "--boxes",
-            "supplied",
-            "--target-sensitivity",
-            "0.9",
-            "--json",
-            json.toString(),
-            "--html",
-            html.toString());
-    assertEquals(0, r.exit(), r.all());
+    CliRun r = validate(json, "--html", html.toString());
     JsonNode d = new ObjectMapper().readTree(Files.readString(json));
     assertEquals(
         Bundles.sha256(SHIPPED.resolve(Bundles.MANIFEST)),
@@ -112,24 +124,7 @@ class ValidateCommandTest {
     // threshold is chosen on them, but held out (one study per fold) the fold of that study has
     // nothing to choose from, and the report says so instead of inventing figures.
     Path json = tmp.resolve("folds.json");
-    CliRun r =
-        CliRun.run(
-            "validate",
-            "--bundle",
-            SHIPPED.toString(),
-            "--data",
-            site.toString(),
-            "--boxes",
-            "supplied",
-            "--target-sensitivity",
-            "0.9",
-            "--folds",
-            "4",
-            "--seed",
-            "3",
-            "--json",
-            json.toString());
-    assertEquals(0, r.exit(), r.all());
+    CliRun r = validate(json, "--folds", "4", "--seed", "3");
     JsonNode op = new ObjectMapper().readTree(Files.readString(json)).path("site_operating_point");
     assertTrue(op.path("high_slices").asInt() > 0, op.toString());
     JsonNode cv = op.path("cross_validated");

@@ -120,6 +120,6 @@ class DamagedCodestreamTest {
   }
 
   private static BiFunction<byte[], FrameShape, DecodedFrame> codec(String file) {
-    return file.equals("7.dcm") ? CharLs::decode : OpenJpeg::decode;
+    return file.equals("7.dcm") ? NativeCodec.JPEG_LS::decode : NativeCodec.JPEG_2000::decode;
   }
 }

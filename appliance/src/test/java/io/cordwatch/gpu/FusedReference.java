@@ -248,28 +248,8 @@ public final class FusedReference {
     }
 
     @Override
-    public int channels() {
-      return c.spec().channels();
-    }
-
-    @Override
-    public int inputSize() {
-      return c.spec().size();
-    }
-
-    @Override
-    public int embeddingWidth() {
-      return c.d();
-    }
-
-    @Override
-    public int maxBatch() {
-      return maxBatch;
-    }
-
-    @Override
-    public boolean halfInput() {
-      return half;
+    public Shape shape() {
+      return new Shape(c.spec().channels(), c.spec().size(), c.d(), maxBatch, half);
     }
   }
 

@@ -321,10 +321,9 @@ class FusedGradingTest {
         FallbackEngine.gpuFirst(
             fusedFlaky(current),
             Bundles.openEngine(bundle),
-            () -> fusedFlaky(current),
+            new FallbackEngine.Retry(
+                () -> fusedFlaky(current), Duration.ofSeconds(30), Duration.ofMinutes(8)),
             clock,
-            Duration.ofSeconds(30),
-            Duration.ofMinutes(8),
             new FallbackEngine.Listener() {
               @Override
               public void gpuFault(String reason) {

@@ -70,6 +70,18 @@ class BundleLocalizerTest {
   }
 
   @Test
+  void eachWitherChangesItsOneNumberAndIsCheckedLikeTheManifest() {
+    assertEquals(
+        new LocalizerSpec(48, 1, 99, LocalizerSpec.BOX_PROBABILITY, 0.4, 2.0, 3),
+        SPEC.withInputSize(48).withThreshold(0.4).withRefinements(3));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SPEC.withThreshold(1.5));
+    assertTrue(e.getMessage().startsWith("threshold must lie strictly between 0 and 1"));
+    assertThrows(IllegalArgumentException.class, () -> SPEC.withInputSize(30));
+    assertThrows(IllegalArgumentException.class, () -> SPEC.withRefinements(5));
+  }
+
+  @Test
   void aBundleWithoutALocalizerStillLoads() {
     assertFalse(Bundles.verify(dir).bundle().localizer().isPresent());
   }

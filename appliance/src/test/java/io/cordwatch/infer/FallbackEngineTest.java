@@ -60,16 +60,17 @@ class FallbackEngineTest {
         FallbackEngine.gpuFirst(
             gpu(),
             cpu,
-            () -> {
-              if (reopenFails) {
-                throw new EngineException(
-                    EngineException.Code.NATIVE_LIBRARY, "cudaErrorDevicesUnavailable");
-              }
-              return gpu();
-            },
+            new FallbackEngine.Retry(
+                () -> {
+                  if (reopenFails) {
+                    throw new EngineException(
+                        EngineException.Code.NATIVE_LIBRARY, "cudaErrorDevicesUnavailable");
+                  }
+                  return gpu();
+                },
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(5)),
             clock,
-            Duration.ofSeconds(30),
-            Duration.ofMinutes(5),
             listener,
             "profile x86-ada");
   }
@@ -248,14 +249,38 @@ class FallbackEngineTest {
                 FallbackEngine.gpuFirst(
                     narrow,
                     cpu,
-                    () -> narrow,
+                    new FallbackEngine.Retry(
+                        () -> narrow, Duration.ofSeconds(1), Duration.ofSeconds(2)),
                     clock,
-                    Duration.ofSeconds(1),
-                    Duration.ofSeconds(2),
                     listener,
                     "x"));
     assertTrue(e.getMessage().contains("the fallback must run the same graph"), e.getMessage());
     narrow.close();
+  }
+
+  @Test
+  void retriesBackOffByDoublingUpToTheLongestDelayAndRefuseNonsenseDelays() {
+    FallbackEngine.Retry r =
+        new FallbackEngine.Retry(this::gpu, Duration.ofSeconds(30), Duration.ofMinutes(2));
+    assertEquals(
+        List.of(
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(120),
+            Duration.ofSeconds(120)),
+        List.of(r.delay(1), r.delay(2), r.delay(3), r.delay(9)));
+    for (Duration[] bad :
+        new Duration[][] {
+          {Duration.ZERO, Duration.ofSeconds(1)},
+          {Duration.ofSeconds(-1), Duration.ofSeconds(1)},
+          {Duration.ofSeconds(2), Duration.ofSeconds(1)}
+        }) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> new FallbackEngine.Retry(this::gpu, bad[0], bad[1]));
+      assertTrue(e.getMessage().startsWith("retry delays must be positive"), e.getMessage());
+    }
   }
 
   /** A real engine that fails when told to, as a faulting GPU engine would. */

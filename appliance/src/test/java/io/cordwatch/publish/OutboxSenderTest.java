@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.store.Index;
 import io.cordwatch.store.OutboxRecords;
-import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.telemetry.Meters;
 import io.cordwatch.testing.Await;
 import io.cordwatch.testing.MutableClock;
+import io.cordwatch.testing.SelectedSeries;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -110,24 +110,8 @@ class OutboxSenderTest {
     List<PreparedDocument> docs =
         new ResultDocuments(new ResultFiles(tmp.resolve("data")))
             .prepare(r, g.seriesFiles().getFirst());
-    index.recordInstance(
-        new InstanceRow(
-            0,
-            r.slices().getFirst().sopInstanceUid(),
-            "1.2.840.10008.5.1.4.1.1.4",
-            r.studyUid(),
-            r.seriesUid(),
-            "1.2.840.10008.1.2.1",
-            "spool/a.dcm",
-            1,
-            "00",
-            1,
-            "AE",
-            "{}"),
-        "MR",
-        1,
-        "AX T2");
-    index.completeSeries(r.seriesUid(), clock.millis(), true, "selected", List.of());
+    SelectedSeries.queue(
+        index, r.studyUid(), r.seriesUid(), r.slices().getFirst().sopInstanceUid(), clock.millis());
     var job = index.claimJob(clock.millis()).orElseThrow();
     List<OutboxRecords.Item> items =
         docs.stream()

@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.OutboxRecords;
-import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.telemetry.Meters;
 import io.cordwatch.testing.MutableClock;
+import io.cordwatch.testing.SelectedSeries;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -112,24 +112,8 @@ class WebhookAlertTest {
   }
 
   private void queue(Index index, SeriesReport r, OutboxRecords.Item item) {
-    index.recordInstance(
-        new InstanceRow(
-            0,
-            r.slices().getFirst().sopInstanceUid(),
-            "1.2.840.10008.5.1.4.1.1.4",
-            r.studyUid(),
-            r.seriesUid(),
-            "1.2.840.10008.1.2.1",
-            "spool/a.dcm",
-            1,
-            "00",
-            1,
-            "AE",
-            "{}"),
-        "MR",
-        1,
-        "AX T2");
-    index.completeSeries(r.seriesUid(), clock.millis(), true, "selected", List.of());
+    SelectedSeries.queue(
+        index, r.studyUid(), r.seriesUid(), r.slices().getFirst().sopInstanceUid(), clock.millis());
     var job = index.claimJob(clock.millis()).orElseThrow();
     assertTrue(index.finishJob(job, "{}", List.of(), clock.millis(), List.of(item)));
   }

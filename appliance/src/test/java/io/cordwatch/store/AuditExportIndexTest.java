@@ -3,10 +3,8 @@ package io.cordwatch.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cordwatch.testing.SelectedSeries;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,12 +67,7 @@ class AuditExportIndexTest {
     try (Index index = Index.open(db)) {
       index.audit(1, "login", "user a");
     }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement()) {
-      s.execute("DROP TABLE audit_export");
-      s.execute("DELETE FROM schema_version");
-      s.execute("INSERT INTO schema_version(version) VALUES (10)");
-    }
+    OldSchema.rollBack(db, 10, List.of("DROP TABLE audit_export"));
     try (Index index = Index.open(db)) {
       assertEquals(1, index.auditAfter(0, 10).size());
       index.markAuditExported("tls://c:6514", 1, 2);
@@ -84,24 +77,7 @@ class AuditExportIndexTest {
 
   /** A graded series of study 1.2.3 whose verdict queued {@code items}. */
   private static void finishedWith(Index index, List<OutboxRecords.Item> items) {
-    index.recordInstance(
-        new Records.InstanceRow(
-            0,
-            "1.2.3.1",
-            "1.2.840.10008.5.1.4.1.1.4",
-            "1.2.3",
-            "1.2.3.9",
-            "1.2.840.10008.1.2.1",
-            "spool/a.dcm",
-            1,
-            "00",
-            1,
-            "AE",
-            "{}"),
-        "MR",
-        1,
-        "AX T2");
-    index.completeSeries("1.2.3.9", 2, true, "selected", List.of());
+    SelectedSeries.queue(index);
     assertTrue(index.finishJob(index.claimJob(3).orElseThrow(), "{}", List.of(), 10, items));
   }
 }

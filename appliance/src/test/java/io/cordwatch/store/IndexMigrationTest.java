@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.app.RegradeOnBoxChange;
-import io.cordwatch.store.Records.InstanceRow;
+import io.cordwatch.testing.SelectedSeries;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,19 +22,16 @@ class IndexMigrationTest {
   void versionOneIndexGainsResultTablesAndKeepsItsQueuedJob() throws Exception {
     Path db = tmp.resolve("index.db");
     try (Index index = Index.open(db)) {
-      seriesWithJob(index);
+      SelectedSeries.queue(index);
     }
-    // Turn it back into what a version 1 appliance left on disk.
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement()) {
-      dropAccountTables(s);
-      s.execute("DROP TABLE slice_results");
-      s.execute("DROP TABLE verdicts");
-      s.execute("DROP TABLE boxes");
-      s.execute("ALTER TABLE jobs DROP COLUMN next_attempt_ms");
-      s.execute("DELETE FROM schema_version");
-      s.execute("INSERT INTO schema_version(version) VALUES (1)");
-    }
+    OldSchema.rollBack(
+        db,
+        1,
+        beforeAccounts(
+            "DROP TABLE slice_results",
+            "DROP TABLE verdicts",
+            "DROP TABLE boxes",
+            "ALTER TABLE jobs DROP COLUMN next_attempt_ms"));
 
     try (Index index = Index.open(db)) {
       var job = index.claimJob(3).orElseThrow();
@@ -42,34 +40,26 @@ class IndexMigrationTest {
       assertEquals("graded", index.study("1.2.3").orElseThrow().state());
       assertEquals(List.of(), index.boxesOfStudy("1.2.3"));
     }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
-      rs.next();
-      assertEquals(Schema.VERSION, rs.getInt(1));
-    }
+    assertEquals(Schema.VERSION, OldSchema.version(db));
   }
 
   @Test
   void versionTwoIndexGainsRetryTimesAndBoxesAndKeepsItsVerdict() throws Exception {
     Path db = tmp.resolve("index.db");
     try (Index index = Index.open(db)) {
-      seriesWithJob(index);
+      SelectedSeries.queue(index);
       var job = index.claimJob(3).orElseThrow();
       assertTrue(index.finishJob(job, "{\"grade\":\"2\"}", List.of(), 4));
     }
-    // Turn it back into what a version 2 appliance left on disk.
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement()) {
-      dropAccountTables(s);
-      s.execute("DROP TABLE boxes");
-      s.execute("ALTER TABLE jobs DROP COLUMN next_attempt_ms");
-      s.execute("ALTER TABLE slice_results DROP COLUMN box_source");
-      s.execute("ALTER TABLE slice_results DROP COLUMN p_high");
-      s.execute("ALTER TABLE slice_results DROP COLUMN high_call");
-      s.execute("DELETE FROM schema_version");
-      s.execute("INSERT INTO schema_version(version) VALUES (2)");
-    }
+    OldSchema.rollBack(
+        db,
+        2,
+        beforeAccounts(
+            "DROP TABLE boxes",
+            "ALTER TABLE jobs DROP COLUMN next_attempt_ms",
+            "ALTER TABLE slice_results DROP COLUMN box_source",
+            "ALTER TABLE slice_results DROP COLUMN p_high",
+            "ALTER TABLE slice_results DROP COLUMN high_call"));
 
     try (Index index = Index.open(db, new RegradeOnBoxChange())) {
       var series = index.study("1.2.3").orElseThrow().series().getFirst();
@@ -92,7 +82,7 @@ class IndexMigrationTest {
   void versionThreeIndexGainsBoxSourcesAndKeepsItsSliceResultsAndBoxes() throws Exception {
     Path db = tmp.resolve("index.db");
     try (Index index = Index.open(db, new RegradeOnBoxChange())) {
-      seriesWithJob(index);
+      SelectedSeries.queue(index);
       index.replaceStudyBoxes(
           "1.2.3", List.of(new Records.BoxRow("1.2.3.1", 1, 1, 2, 3, 4)), 3, "test");
       var job = index.claimJob(3).orElseThrow();
@@ -117,16 +107,13 @@ class IndexMigrationTest {
                       null)),
               4));
     }
-    // Turn it back into what a version 3 appliance left on disk.
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement()) {
-      dropAccountTables(s);
-      s.execute("ALTER TABLE slice_results DROP COLUMN box_source");
-      s.execute("ALTER TABLE slice_results DROP COLUMN p_high");
-      s.execute("ALTER TABLE slice_results DROP COLUMN high_call");
-      s.execute("DELETE FROM schema_version");
-      s.execute("INSERT INTO schema_version(version) VALUES (3)");
-    }
+    OldSchema.rollBack(
+        db,
+        3,
+        beforeAccounts(
+            "ALTER TABLE slice_results DROP COLUMN box_source",
+            "ALTER TABLE slice_results DROP COLUMN p_high",
+            "ALTER TABLE slice_results DROP COLUMN high_call"));
 
     try (Index index = Index.open(db)) {
       var kept = index.study("1.2.3").orElseThrow().series().getFirst().slices();
@@ -183,17 +170,11 @@ class IndexMigrationTest {
   void versionFiveIndexGainsAccountTablesAndKeepsItsVerdict() throws Exception {
     Path db = tmp.resolve("index.db");
     try (Index index = Index.open(db)) {
-      seriesWithJob(index);
+      SelectedSeries.queue(index);
       var job = index.claimJob(3).orElseThrow();
       assertTrue(index.finishJob(job, "{\"grade\":\"2\"}", List.of(), 4));
     }
-    // Turn it back into what a version 5 appliance left on disk.
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement()) {
-      dropAccountTables(s);
-      s.execute("DELETE FROM schema_version");
-      s.execute("INSERT INTO schema_version(version) VALUES (5)");
-    }
+    OldSchema.rollBack(db, 5, OldSchema.BEFORE_ACCOUNTS);
 
     try (Index index = Index.open(db)) {
       assertEquals(
@@ -205,12 +186,7 @@ class IndexMigrationTest {
       assertEquals("alice", index.accounts().users().getFirst().name());
       assertEquals("pacs", index.accounts().tokenBySha256("ab12").orElseThrow().name());
     }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
-      rs.next();
-      assertEquals(Schema.VERSION, rs.getInt(1));
-    }
+    assertEquals(Schema.VERSION, OldSchema.version(db));
   }
 
   @Test
@@ -232,32 +208,10 @@ class IndexMigrationTest {
     }
   }
 
-  /** Drops what versions 6 and 7 added (accounts; the instances-by-study index). */
-  private static void dropAccountTables(Statement s) throws java.sql.SQLException {
-    s.execute("DROP INDEX instances_by_study");
-    s.execute("DROP TABLE sessions");
-    s.execute("DROP TABLE api_tokens");
-    s.execute("DROP TABLE users");
-  }
-
-  private static void seriesWithJob(Index index) {
-    index.recordInstance(
-        new InstanceRow(
-            0,
-            "1.2.3.1",
-            "1.2.840.10008.5.1.4.1.1.4",
-            "1.2.3",
-            "1.2.3.9",
-            "1.2.840.10008.1.2.1",
-            "spool/a.dcm",
-            1,
-            "00",
-            1,
-            "AE",
-            "{}"),
-        "MR",
-        1,
-        "AX T2");
-    index.completeSeries("1.2.3.9", 2, true, "selected", List.of());
+  /** What undoes the later steps of a version before 6: {@code undo}, then the account tables. */
+  private static List<String> beforeAccounts(String... undo) {
+    List<String> all = new ArrayList<>(OldSchema.BEFORE_ACCOUNTS);
+    all.addAll(List.of(undo));
+    return all;
   }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.store.OutboxRecords.Item;
-import io.cordwatch.store.Records.InstanceRow;
+import io.cordwatch.testing.SelectedSeries;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -101,12 +101,7 @@ class OutboxIndexTest {
     try (Index index = Index.open(db)) {
       index.finishJob(claimedJob(index), "{\"grade\":\"2\"}", List.of(), 10);
     }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement()) {
-      s.execute("DROP TABLE outbox");
-      s.execute("DELETE FROM schema_version");
-      s.execute("INSERT INTO schema_version(version) VALUES (7)");
-    }
+    OldSchema.rollBack(db, 7, List.of("DROP TABLE outbox"));
     try (Index index = Index.open(db)) {
       assertEquals(
           "{\"grade\":\"2\"}",
@@ -120,24 +115,7 @@ class OutboxIndexTest {
   }
 
   private static Records.JobRow claimedJob(Index index) {
-    index.recordInstance(
-        new InstanceRow(
-            0,
-            "1.2.3.1",
-            "1.2.840.10008.5.1.4.1.1.4",
-            "1.2.3",
-            "1.2.3.9",
-            "1.2.840.10008.1.2.1",
-            "spool/a.dcm",
-            1,
-            "00",
-            1,
-            "AE",
-            "{}"),
-        "MR",
-        1,
-        "AX T2");
-    index.completeSeries("1.2.3.9", 2, true, "selected", List.of());
+    SelectedSeries.queue(index);
     return index.claimJob(3).orElseThrow();
   }
 }

@@ -131,20 +131,13 @@ class ReviewsIndexTest {
   @Test
   void anIndexFromBeforeReviewsGainsTheTableAndKeepsItsStudies() throws SQLException {
     index.close();
-    // Turn it back into what an appliance before the reviews step left on disk.
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("index.db"));
-        Statement s = c.createStatement()) {
-      s.execute("DROP TABLE reviews");
-      s.execute("DELETE FROM schema_version");
-      // Version 8: the step before reviews (later steps create their tables IF NOT EXISTS).
-      s.execute("INSERT INTO schema_version(version) VALUES (8)");
-    }
+    // Version 8: the step before reviews (later steps create their tables IF NOT EXISTS).
+    OldSchema.rollBack(tmp.resolve("index.db"), 8, List.of("DROP TABLE reviews"));
     index = Index.open(tmp.resolve("index.db"));
     assertEquals(2, index.studies(null, 10).size(), "the studies are still there");
     index.recordReview(study(STUDY, ReviewRow.CONFIRM, "2", "alice", 100));
     assertEquals(1, index.reviewsOfStudy(STUDY).size());
-    assertEquals(
-        List.of(String.valueOf(Schema.VERSION)), query("SELECT max(version) FROM schema_version"));
+    assertEquals(Schema.VERSION, OldSchema.version(tmp.resolve("index.db")));
     assertEquals(
         List.of("reviews_never_deleted", "reviews_never_updated"),
         query(

@@ -271,8 +271,8 @@ public final class FusedPipeline implements AutoCloseable {
     this.config = config;
     this.k = config.head().classes();
     this.d = config.head().width();
-    this.maxBatch = backbone.maxBatch();
-    this.itemBytes = config.input().itemValues() * (backbone.halfInput() ? 2 : 4);
+    this.maxBatch = backbone.shape().maxBatch();
+    this.itemBytes = config.input().itemValues() * (backbone.shape().halfInput() ? 2 : 4);
     this.prototypes = memory.device(4L * k * d);
     this.input = memory.device(maxBatch * itemBytes);
     this.embeddings = memory.device(4L * maxBatch * d);
@@ -300,30 +300,31 @@ public final class FusedPipeline implements AutoCloseable {
       if (kernels.flavour() != memory.flavour()) {
         misfits.add(kernels.flavour() + " kernels cannot use " + memory.describe());
       }
-      if (backbone.channels() != config.input().channels()
-          || backbone.inputSize() != config.input().size()) {
+      PipelineBackbone.Shape shape = backbone.shape();
+      if (shape.channels() != config.input().channels()
+          || shape.inputSize() != config.input().size()) {
         misfits.add(
             backbone.name()
                 + " takes "
-                + backbone.channels()
+                + shape.channels()
                 + " x "
-                + backbone.inputSize()
+                + shape.inputSize()
                 + "^2, the preprocessing writes "
                 + config.input().channels()
                 + " x "
                 + config.input().size()
                 + "^2");
       }
-      if (backbone.embeddingWidth() != config.head().width()) {
+      if (shape.embeddingWidth() != config.head().width()) {
         misfits.add(
             backbone.name()
                 + " gives D = "
-                + backbone.embeddingWidth()
+                + shape.embeddingWidth()
                 + ", the prototypes have D = "
                 + config.head().width());
       }
-      if (backbone.maxBatch() < 1) {
-        misfits.add(backbone.name() + " takes batches of at most " + backbone.maxBatch());
+      if (shape.maxBatch() < 1) {
+        misfits.add(backbone.name() + " takes batches of at most " + shape.maxBatch());
       }
       if (!misfits.isEmpty()) {
         throw new IllegalArgumentException(String.join("; ", misfits));
@@ -340,7 +341,7 @@ public final class FusedPipeline implements AutoCloseable {
                   + kernels.build()
                   + "), "
                   + backbone.name()
-                  + (backbone.halfInput() ? " (fp16 input)" : " (fp32 input)")
+                  + (shape.halfInput() ? " (fp16 input)" : " (fp32 input)")
                   + ", batch "
                   + opened.maxBatch
                   + ", "
@@ -470,7 +471,7 @@ public final class FusedPipeline implements AutoCloseable {
     long oodAt = gradesAt + 4L * g;
     long badAt = oodAt + 4L * g;
     double[] boxes = series.boxes();
-    boolean half = backbone.halfInput();
+    boolean half = backbone.shape().halfInput();
     for (int c0 = 0; c0 < g; c0 += maxBatch) {
       int m = Math.min(maxBatch, g - c0);
       kernels.preprocess(

@@ -10,34 +10,33 @@ import java.lang.foreign.MemorySegment;
  * runs for real without a GPU.
  */
 public interface PipelineBackbone {
+  /**
+   * What a backbone takes and gives, which the pipeline checks against its preprocessing and head
+   * when it opens, and sizes its buffers by.
+   *
+   * @param channels C, 1 or 3
+   * @param inputSize S
+   * @param embeddingWidth D
+   * @param maxBatch the most items one {@link #enqueue} takes
+   * @param halfInput whether the input tensor is IEEE binary16 (an FP16 TensorRT engine's input),
+   *     else float32. The preprocess kernel writes the one the backbone reads, so nothing converts
+   *     in between.
+   */
+  record Shape(int channels, int inputSize, int embeddingWidth, int maxBatch, boolean halfInput) {}
+
   /** Short name for logs. */
   String name();
 
-  /** C, 1 or 3. */
-  int channels();
-
-  /** S. */
-  int inputSize();
-
-  /** D. */
-  int embeddingWidth();
-
-  /** The most items one {@link #enqueue} takes. */
-  int maxBatch();
-
-  /**
-   * Whether the input tensor is IEEE binary16 (an FP16 TensorRT engine's input), else float32. The
-   * preprocess kernel writes the one the backbone reads, so nothing converts in between.
-   */
-  boolean halfInput();
+  /** What it takes and gives; the same on every call. */
+  Shape shape();
 
   /**
    * Enqueues the backbone for {@code n} items.
    *
-   * @param input n x C x S x S values (binary16 when {@link #halfInput()}, else float32) in kernel
-   *     memory
+   * @param input n x C x S x S values (binary16 when {@link Shape#halfInput()}, else float32) in
+   *     kernel memory
    * @param output n x D float32 in kernel memory
-   * @param n 1..{@link #maxBatch()}
+   * @param n 1..{@link Shape#maxBatch()}
    * @param stream the pipeline's stream ({@link PipelineMemory#stream()})
    * @throws RuntimeException when the backbone fails; the pipeline lets it through
    */

@@ -10,11 +10,12 @@
  * io.cordwatch.gpu.FusedPipeline}): one series from stored samples to grades — histogram window,
  * chunked preprocess -> backbone -> prototype head on one stream, one copy back — over a {@link
  * io.cordwatch.gpu.PipelineMemory} (device memory for the CUDA build, {@link
- * io.cordwatch.gpu.HostMemory} for the host build) around a {@link
- * io.cordwatch.gpu.PipelineBackbone} (TensorRT on the GPU; any host-memory backbone with the host
- * build). Every native resource is a final {@link java.lang.AutoCloseable} owning its {@link
- * java.lang.foreign.Arena}, idempotent to close and refusing use after close; the loaded libraries
- * themselves stay loaded for the life of the process.
+ * io.cordwatch.gpu.HostMemory} for the host build, both on the one buffer lifecycle of {@link
+ * io.cordwatch.gpu.OwnedMemory}) around a {@link io.cordwatch.gpu.PipelineBackbone} (TensorRT on
+ * the GPU; any host-memory backbone with the host build). Every native resource is a final {@link
+ * java.lang.AutoCloseable} owning its {@link java.lang.foreign.Arena}, idempotent to close and
+ * refusing use after close; the loaded libraries themselves stay loaded for the life of the
+ * process.
  *
  * <p>May not touch: the appliance (this module cannot see it; the Java references the kernels are
  * checked against live in the appliance, and so do the differential tests and the device check),

@@ -2,9 +2,6 @@ package io.cordwatch.gpu;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.IdentityHashMap;
-import java.util.Map;
-import java.util.logging.Logger;
 
 /**
  * {@link PipelineMemory} on the Panama CUDA runtime binding ({@link CudaRuntime}): cudaMalloc'd
@@ -14,20 +11,16 @@ import java.util.logging.Logger;
  * takes its memory from the presets instead ({@code io.cordwatch.gpu.tensorrt}), so that one CUDA
  * runtime serves TensorRT and the pipeline in production.
  *
- * <p>Each buffer is a segment tied to its own shared {@link Arena} whose cleanup frees it; {@link
- * #close} waits for the stream, frees every buffer and destroys the stream. Device segments must
- * not be read from Java.
+ * <p>Buffers and close are {@link OwnedMemory}'s; close then destroys the stream. Device segments
+ * must not be read from Java.
  */
-public final class CudaMemory implements PipelineMemory {
-  private static final Logger LOG = Logger.getLogger(CudaMemory.class.getName());
-
+public final class CudaMemory extends OwnedMemory {
   private final CudaRuntime rt;
   private final CudaStream stream;
-  private final Map<MemorySegment, Arena> owned = new IdentityHashMap<>();
-  private boolean closed;
 
   /** Memory and a new stream on the runtime's current device. */
   public CudaMemory(CudaRuntime rt) {
+    super("CUDA memory");
     this.rt = rt;
     this.stream = rt.stream();
   }
@@ -39,54 +32,23 @@ public final class CudaMemory implements PipelineMemory {
 
   @Override
   @SuppressWarnings("restricted")
-  public synchronized MemorySegment device(long bytes) {
-    open();
-    positive(bytes);
+  protected MemorySegment allocate(long bytes, boolean staging, Arena arena) {
+    if (staging) {
+      long address = rt.mallocHost(bytes);
+      return MemorySegment.ofAddress(address)
+          .reinterpret(bytes, arena, x -> rt.freeHost(x.address()));
+    }
     long address = rt.mallocDevice(bytes);
-    Arena arena = Arena.ofShared();
-    MemorySegment s =
-        MemorySegment.ofAddress(address).reinterpret(bytes, arena, x -> rt.free(x.address()));
-    owned.put(s, arena);
-    return s;
+    return MemorySegment.ofAddress(address).reinterpret(bytes, arena, x -> rt.free(x.address()));
   }
 
   @Override
-  @SuppressWarnings("restricted")
-  public synchronized MemorySegment staging(long bytes) {
-    open();
-    positive(bytes);
-    long address = rt.mallocHost(bytes);
-    Arena arena = Arena.ofShared();
-    MemorySegment s =
-        MemorySegment.ofAddress(address).reinterpret(bytes, arena, x -> rt.freeHost(x.address()));
-    owned.put(s, arena);
-    return s;
-  }
-
-  private static void positive(long bytes) {
-    if (bytes <= 0) {
-      throw new IllegalArgumentException("a buffer of " + bytes + " bytes");
+  protected void copy(MemorySegment from, MemorySegment to, long bytes, boolean upload) {
+    if (upload) {
+      rt.uploadAsync(from, to, bytes, stream.handle());
+    } else {
+      rt.downloadAsync(from, to, bytes, stream.handle());
     }
-  }
-
-  @Override
-  public synchronized void free(MemorySegment segment) {
-    Arena arena = owned.remove(segment);
-    if (arena != null) {
-      arena.close();
-    }
-  }
-
-  @Override
-  public void upload(MemorySegment staging, MemorySegment device, long bytes) {
-    open();
-    rt.uploadAsync(staging, device, bytes, stream.handle());
-  }
-
-  @Override
-  public void download(MemorySegment device, MemorySegment staging, long bytes) {
-    open();
-    rt.downloadAsync(device, staging, bytes, stream.handle());
   }
 
   @Override
@@ -95,35 +57,17 @@ public final class CudaMemory implements PipelineMemory {
   }
 
   @Override
-  public void synchronize() {
-    open();
+  protected void awaitStream() {
     stream.synchronize();
+  }
+
+  @Override
+  protected void release() {
+    stream.close();
   }
 
   @Override
   public String describe() {
     return "CUDA device memory and pinned staging (Panama cudart from " + rt.source() + ")";
-  }
-
-  private synchronized void open() {
-    if (closed) {
-      throw new KernelException(KernelException.Code.CLOSED, "CUDA memory used after close");
-    }
-  }
-
-  @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      stream.synchronize();
-    } catch (KernelException e) {
-      LOG.fine(() -> "stream fault at close (buffers are freed anyway): " + e.getMessage());
-    }
-    owned.values().forEach(Arena::close);
-    owned.clear();
-    stream.close();
   }
 }

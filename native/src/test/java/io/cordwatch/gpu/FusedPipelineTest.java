@@ -53,28 +53,8 @@ class FusedPipelineTest {
     }
 
     @Override
-    public int channels() {
-      return SPEC.channels();
-    }
-
-    @Override
-    public int inputSize() {
-      return SPEC.size();
-    }
-
-    @Override
-    public int embeddingWidth() {
-      return D;
-    }
-
-    @Override
-    public int maxBatch() {
-      return maxBatch;
-    }
-
-    @Override
-    public boolean halfInput() {
-      return half;
+    public Shape shape() {
+      return new Shape(SPEC.channels(), SPEC.size(), D, maxBatch, half);
     }
 
     @Override
@@ -309,13 +289,8 @@ class FusedPipelineTest {
     PipelineBackbone wrong =
         new Projection(4, false, i -> false) {
           @Override
-          public int embeddingWidth() {
-            return D + 1;
-          }
-
-          @Override
-          public int inputSize() {
-            return 9;
+          public Shape shape() {
+            return new Shape(SPEC.channels(), 9, D + 1, 4, false);
           }
         };
     HostMemory memory = new HostMemory();

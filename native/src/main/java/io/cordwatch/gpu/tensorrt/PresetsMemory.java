@@ -13,8 +13,7 @@ import static org.bytedeco.cuda.global.cudart.cudaSuccess;
 
 import io.cordwatch.gpu.KernelException;
 import io.cordwatch.gpu.KernelLibrary;
-import io.cordwatch.gpu.OwnedSegments;
-import io.cordwatch.gpu.PipelineMemory;
+import io.cordwatch.gpu.OwnedMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.logging.Logger;
@@ -29,23 +28,22 @@ import org.bytedeco.javacpp.Pointer;
  * cudaMallocHost (page-locked, so the copies are asynchronous); both are handed out as {@link
  * MemorySegment}s of their addresses, each tied to an arena whose cleanup frees it.
  *
- * <p>The stream belongs to the engine: closing this memory waits for it and frees the buffers, and
- * the engine destroys the stream. CUDA failures are {@link KernelException}s with code {@code
- * CUDA}, like the kernels' own.
+ * <p>The stream belongs to the engine: closing this memory waits for it and frees the buffers
+ * ({@link OwnedMemory}), and the engine destroys the stream. CUDA failures are {@link
+ * KernelException}s with code {@code CUDA}, like the kernels' own.
  *
  * <p>NOT VERIFIED ON HARDWARE (no GPU on the build machine); the same contract is exercised with
  * {@link io.cordwatch.gpu.HostMemory} and, on a lent GPU, with {@code CudaMemory} (native's test
  * sources).
  */
-final class PresetsMemory implements PipelineMemory {
+final class PresetsMemory extends OwnedMemory {
   private static final Logger LOG = Logger.getLogger(PresetsMemory.class.getName());
 
   private final CUstream_st stream;
   private final MemorySegment streamSegment;
-  private final OwnedSegments owned = new OwnedSegments();
-  private boolean closed;
 
   PresetsMemory(CUstream_st stream) {
+    super("CUDA memory");
     this.stream = stream;
     this.streamSegment = MemorySegment.ofAddress(stream.address());
   }
@@ -66,60 +64,36 @@ final class PresetsMemory implements PipelineMemory {
     return KernelLibrary.Flavour.CUDA;
   }
 
+  /** Device memory from cudaMalloc; staging from cudaMallocHost (page-locked). */
   @Override
-  public synchronized MemorySegment device(long bytes) {
-    return allocate(bytes, false);
-  }
-
-  @Override
-  public synchronized MemorySegment staging(long bytes) {
-    return allocate(bytes, true);
-  }
-
   @SuppressWarnings("restricted")
-  private MemorySegment allocate(long bytes, boolean pinned) {
-    open();
-    if (bytes <= 0) {
-      throw new IllegalArgumentException("a buffer of " + bytes + " bytes");
-    }
+  protected MemorySegment allocate(long bytes, boolean pinned, Arena arena) {
     Pointer p = new Pointer();
     check(
         (pinned ? "cudaMallocHost(" : "cudaMalloc(") + bytes + ")",
         pinned ? cudaMallocHost(p, bytes) : cudaMalloc(p, bytes));
-    Arena arena = Arena.ofShared();
-    MemorySegment s =
-        MemorySegment.ofAddress(p.address())
-            .reinterpret(
-                bytes,
-                arena,
-                x -> {
-                  int rc = pinned ? cudaFreeHost(pointer(x)) : cudaFree(pointer(x));
-                  if (rc != cudaSuccess) {
-                    LOG.warning(() -> (pinned ? "cudaFreeHost: " : "cudaFree: ") + error(rc));
-                  }
-                });
-    return owned.keep(s, arena);
+    return MemorySegment.ofAddress(p.address())
+        .reinterpret(
+            bytes,
+            arena,
+            x -> {
+              int rc = pinned ? cudaFreeHost(pointer(x)) : cudaFree(pointer(x));
+              if (rc != cudaSuccess) {
+                LOG.warning(() -> (pinned ? "cudaFreeHost: " : "cudaFree: ") + error(rc));
+              }
+            });
   }
 
   @Override
-  public synchronized void free(MemorySegment segment) {
-    owned.free(segment);
-  }
-
-  @Override
-  public void upload(MemorySegment staging, MemorySegment device, long bytes) {
-    open();
+  protected void copy(MemorySegment from, MemorySegment to, long bytes, boolean upload) {
     check(
-        "cudaMemcpyAsync H2D",
-        cudaMemcpyAsync(pointer(device), pointer(staging), bytes, cudaMemcpyHostToDevice, stream));
-  }
-
-  @Override
-  public void download(MemorySegment device, MemorySegment staging, long bytes) {
-    open();
-    check(
-        "cudaMemcpyAsync D2H",
-        cudaMemcpyAsync(pointer(staging), pointer(device), bytes, cudaMemcpyDeviceToHost, stream));
+        upload ? "cudaMemcpyAsync H2D" : "cudaMemcpyAsync D2H",
+        cudaMemcpyAsync(
+            pointer(to),
+            pointer(from),
+            bytes,
+            upload ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost,
+            stream));
   }
 
   @Override
@@ -128,20 +102,13 @@ final class PresetsMemory implements PipelineMemory {
   }
 
   @Override
-  public void synchronize() {
-    open();
+  protected void awaitStream() {
     check("cudaStreamSynchronize", cudaStreamSynchronize(stream));
   }
 
   @Override
   public String describe() {
     return "CUDA device memory and pinned staging on the TensorRT engine's stream (JavaCPP cudart)";
-  }
-
-  private synchronized void open() {
-    if (closed) {
-      throw new KernelException(KernelException.Code.CLOSED, "CUDA memory used after close");
-    }
   }
 
   private static void check(String call, int rc) {
@@ -154,18 +121,5 @@ final class PresetsMemory implements PipelineMemory {
   static String error(int rc) {
     BytePointer s = cudaGetErrorString(rc);
     return (s == null || s.isNull() ? "CUDA error" : s.getString()) + " (" + rc + ")";
-  }
-
-  @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    int rc = cudaStreamSynchronize(stream);
-    if (rc != cudaSuccess) {
-      LOG.fine(() -> "stream fault at close (buffers are freed anyway): " + error(rc));
-    }
-    owned.freeAll();
   }
 }

@@ -489,8 +489,8 @@ final class TensorRtEngine implements GpuBackbone, PipelineBackbone {
   }
 
   @Override
-  public boolean halfInput() {
-    return halfInput;
+  public PipelineBackbone.Shape shape() {
+    return new PipelineBackbone.Shape(channels, size, width, maxBatch, halfInput);
   }
 
   @Override

@@ -501,15 +501,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     LocalizerSpec spec = o.spec();
     if (localizerInputSize != null) {
-      spec =
-          new LocalizerSpec(
-              localizerInputSize,
-              spec.windowLowPercentile(),
-              spec.windowHighPercentile(),
-              spec.output(),
-              spec.threshold(),
-              spec.context(),
-              spec.refinements());
+      spec = spec.withInputSize(localizerInputSize);
     }
     o = o.withSpec(spec);
     List<LocalizerData> parts = new ArrayList<>();

@@ -123,66 +123,27 @@ public record Augmentation(
   }
 
   /**
-   * One sample's draw.
-   *
-   * @param gammaExponent exponent applied to the unit plane (1: none)
-   * @param noiseSd standard deviation of the added noise (0: none)
-   * @param noiseSeed seed of that noise, so a draw always gives the same tensor
-   * @param artefact the acquisition artefacts, applied first
-   * @param curve the tone curve, applied after the artefacts
+   * One sample's draw: where the crop lies, applied to the canal box before resampling, and what
+   * happens to the resampled plane. Kept apart because they act at different steps of {@code
+   * Dataset.tensor}: the box moves before the crop-and-resize, the plane changes after it.
    */
-  public record Draw(
-      double widthFactor,
-      double heightFactor,
-      double shiftX,
-      double shiftY,
-      boolean flipped,
-      double contrastFactor,
-      double offset,
-      double gammaExponent,
-      double noiseSd,
-      long noiseSeed,
-      Artefacts.Draw artefact,
-      IntensityCurves.Curve curve) {
+  public record Draw(Crop crop, Plane plane) {
+    /** The draw that changes nothing: the tensor the appliance computes. */
+    public static final Draw NONE = new Draw(Crop.NONE, Plane.NONE);
 
-    /** A draw without acquisition artefacts. */
-    public Draw(
-        double widthFactor,
-        double heightFactor,
-        double shiftX,
-        double shiftY,
-        boolean flipped,
-        double contrastFactor,
-        double offset,
-        double gammaExponent,
-        double noiseSd,
-        long noiseSeed) {
-      this(
-          widthFactor,
-          heightFactor,
-          shiftX,
-          shiftY,
-          flipped,
-          contrastFactor,
-          offset,
-          gammaExponent,
-          noiseSd,
-          noiseSeed,
-          Artefacts.Draw.NONE,
-          IntensityCurves.Curve.NONE);
+    public Draw {
+      java.util.Objects.requireNonNull(crop, "crop");
+      java.util.Objects.requireNonNull(plane, "plane");
     }
+  }
 
-    /** A draw of geometry, flip and linear jitter only. */
-    public Draw(
-        double widthFactor,
-        double heightFactor,
-        double shiftX,
-        double shiftY,
-        boolean flipped,
-        double contrastFactor,
-        double offset) {
-      this(widthFactor, heightFactor, shiftX, shiftY, flipped, contrastFactor, offset, 1, 0, 0);
-    }
+  /**
+   * Where one sample's crop lies: the box's width and height scaled by these factors and its centre
+   * shifted by these fractions of its width and height.
+   */
+  public record Crop(double widthFactor, double heightFactor, double shiftX, double shiftY) {
+    /** The annotated box itself. */
+    public static final Crop NONE = new Crop(1, 1, 0, 0);
 
     /** The box after scaling and shifting about its centre. */
     public Preprocessing.Box apply(Preprocessing.Box b) {
@@ -194,12 +155,40 @@ public record Augmentation(
       double hh = h * heightFactor / 2;
       return new Preprocessing.Box(cx - hw, cy - hh, cx + hw, cy + hh);
     }
+  }
+
+  /**
+   * What happens to one sample's resampled plane.
+   *
+   * @param gammaExponent exponent applied to the unit plane (1: none)
+   * @param noiseSd standard deviation of the added noise (0: none)
+   * @param noiseSeed seed of that noise, so a draw always gives the same tensor
+   * @param artefact the acquisition artefacts, applied first
+   * @param curve the tone curve, applied after the artefacts
+   */
+  public record Plane(
+      boolean flipped,
+      double contrastFactor,
+      double offset,
+      double gammaExponent,
+      double noiseSd,
+      long noiseSeed,
+      Artefacts.Draw artefact,
+      IntensityCurves.Curve curve) {
+    /** The plane unchanged. */
+    public static final Plane NONE =
+        new Plane(false, 1, 0, 1, 0, 0, Artefacts.Draw.NONE, IntensityCurves.Curve.NONE);
+
+    public Plane {
+      java.util.Objects.requireNonNull(artefact, "artefact");
+      java.util.Objects.requireNonNull(curve, "curve");
+    }
 
     /**
      * Acquisition artefacts, tone curve, flip, gamma, intensity jitter and noise on the resized [0,
      * 1] plane, in place.
      */
-    public void applyToPlane(float[] plane, int size) {
+    public void apply(float[] plane, int size) {
       if (artefact != Artefacts.Draw.NONE) {
         artefact.apply(plane, size);
       }
@@ -253,6 +242,7 @@ public record Augmentation(
     // Drawn after the artefacts for the same reason.
     IntensityCurves.Curve tone = curves.draw(random);
     return new Draw(
-        Math.sqrt(scale * ratio), Math.sqrt(scale / ratio), sx, sy, f, c, o, g, n, seed, a, tone);
+        new Crop(Math.sqrt(scale * ratio), Math.sqrt(scale / ratio), sx, sy),
+        new Plane(f, c, o, g, n, seed, a, tone));
   }
 }

@@ -546,11 +546,11 @@ public final class Dataset {
       float[] out,
       int offset) {
     Sample s = samples.get(i);
-    Preprocessing.Box box = draw.map(d -> d.apply(s.box())).orElse(s.box());
+    Preprocessing.Box box = draw.map(d -> d.crop().apply(s.box())).orElse(s.box());
     int size = spec.inputSize();
     float[] plane =
         Preprocessing.cropResize(s.region(), s.width(), s.height(), box, spec.roiMargin(), size);
-    draw.ifPresent(d -> d.applyToPlane(plane, size));
+    draw.ifPresent(d -> d.plane().apply(plane, size));
     preprocessing.normalizeInto(plane, FloatBuffer.wrap(out, offset, preprocessing.itemSize()));
   }
 

@@ -76,36 +76,9 @@ public final class LocalizerCommand {
           case "--per-study" -> perStudy = integer(a, v);
           case "--threads" -> threads = integer(a, v);
           case "--held-out" -> heldOut = Double.parseDouble(v);
-          case "--input-size" ->
-              spec =
-                  new LocalizerSpec(
-                      integer(a, v),
-                      spec.windowLowPercentile(),
-                      spec.windowHighPercentile(),
-                      spec.output(),
-                      spec.threshold(),
-                      spec.context(),
-                      spec.refinements());
-          case "--threshold" ->
-              spec =
-                  new LocalizerSpec(
-                      spec.inputSize(),
-                      spec.windowLowPercentile(),
-                      spec.windowHighPercentile(),
-                      spec.output(),
-                      Double.parseDouble(v),
-                      spec.context(),
-                      spec.refinements());
-          case "--refinements" ->
-              spec =
-                  new LocalizerSpec(
-                      spec.inputSize(),
-                      spec.windowLowPercentile(),
-                      spec.windowHighPercentile(),
-                      spec.output(),
-                      spec.threshold(),
-                      spec.context(),
-                      integer(a, v));
+          case "--input-size" -> spec = spec.withInputSize(integer(a, v));
+          case "--threshold" -> spec = spec.withThreshold(Double.parseDouble(v));
+          case "--refinements" -> spec = spec.withRefinements(integer(a, v));
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       }

@@ -220,10 +220,7 @@ class DatasetTest {
       Sample s = dataset.samples().get(i);
       for (int t = 0; t < 5; t++) {
         Augmentation.Draw d = aug.draw(random);
-        Augmentation.Draw geometryOnly =
-            new Augmentation.Draw(
-                d.widthFactor(), d.heightFactor(), d.shiftX(), d.shiftY(), false, 1, 0);
-        Preprocessing.Box box = geometryOnly.apply(s.box());
+        Preprocessing.Box box = d.crop().apply(s.box());
         float[] fromRegion =
             Preprocessing.cropResize(s.region(), s.width(), s.height(), box, 0.1, SIZE);
         // A margin of zeros around the region stands for "the rest of the image": if any sample
@@ -260,9 +257,9 @@ class DatasetTest {
   @Test
   void gammaAndNoiseChangeIntensitiesOnlyAndRepeatForTheSameDraw() {
     Preprocessing pre = new Preprocessing(SPEC, 3);
-    Augmentation.Draw geometry = new Augmentation.Draw(1, 1, 0, 0, false, 1, 0);
-    Augmentation.Draw dark = new Augmentation.Draw(1, 1, 0, 0, false, 1, 0, 1.5, 0, 0);
-    Augmentation.Draw noisy = new Augmentation.Draw(1, 1, 0, 0, false, 1, 0, 1, 0.05, 42);
+    Augmentation.Draw geometry = Augmentation.Draw.NONE;
+    Augmentation.Draw dark = intensityOnly(1.5, 0, 0);
+    Augmentation.Draw noisy = intensityOnly(1, 0.05, 42);
     float[] plain = new float[pre.itemSize()];
     float[] gamma = new float[pre.itemSize()];
     float[] noise1 = new float[pre.itemSize()];
@@ -284,6 +281,15 @@ class DatasetTest {
     assertTrue(sumGamma < sumPlain, sumGamma + " vs " + sumPlain);
     double meanDiffUnit = diff / plain.length * SPEC.std();
     assertTrue(meanDiffUnit > 0.02 && meanDiffUnit < 0.05, "mean |noise| " + meanDiffUnit);
+  }
+
+  /** A draw with only this gamma and noise: no crop change, flip, jitter, artefact or curve. */
+  private static Augmentation.Draw intensityOnly(double gamma, double noiseSd, long noiseSeed) {
+    Augmentation.Plane none = Augmentation.Plane.NONE;
+    return new Augmentation.Draw(
+        Augmentation.Crop.NONE,
+        new Augmentation.Plane(
+            false, 1, 0, gamma, noiseSd, noiseSeed, none.artefact(), none.curve()));
   }
 
   @Test

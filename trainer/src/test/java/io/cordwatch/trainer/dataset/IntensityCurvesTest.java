@@ -86,9 +86,9 @@ class IntensityCurvesTest {
     Augmentation curved = plain.withCurves(IntensityCurves.standard());
     Augmentation.Draw a = plain.draw(new Random(11));
     Augmentation.Draw b = curved.draw(new Random(11));
-    assertEquals(a.widthFactor(), b.widthFactor());
-    assertEquals(a.noiseSeed(), b.noiseSeed());
-    assertSame(IntensityCurves.Curve.NONE, a.curve());
+    assertEquals(a.crop(), b.crop());
+    assertEquals(a.plane().noiseSeed(), b.plane().noiseSeed());
+    assertSame(IntensityCurves.Curve.NONE, a.plane().curve());
     assertThrows(IllegalArgumentException.class, () -> new IntensityCurves(1.5, 0, 5));
     assertThrows(IllegalArgumentException.class, () -> new IntensityCurves(0.5, 0.2, 2));
   }
