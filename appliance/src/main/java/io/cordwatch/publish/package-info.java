@@ -14,7 +14,10 @@
  * queues them, one outbox row per document and destination, in the transaction that commits the
  * verdict; {@link io.cordwatch.publish.OutboxSender} delivers the outbox by C-STORE ({@code
  * StoreScu}) with capped exponential back-off ({@link io.cordwatch.publish.Backoff}) and gives a
- * delivery up, audited, only after it has failed for the configured time. {@link
+ * delivery up, audited, only after it has failed for the configured time. Each document is marked
+ * sent as soon as the destination's C-STORE response says it is stored, before the next goes:
+ * delivery is at-least-once (a crash between the peer's store and that mark resends the same
+ * instance), measured by {@code cordwatch bench faults} (docs/robustness.md). {@link
  * io.cordwatch.publish.VerifiedReport} makes the VERIFIED successor of an SR once a clinician has
  * confirmed or corrected the study's grade (queued by {@code app.VerifiedResults}).
  *

@@ -17,10 +17,11 @@
  * <p>{@link io.cordwatch.store.Index} is the one public entry point; it composes each write from
  * the package-private classes that own the SQL of one concern (schema, ingest, series completion,
  * job queue, results, boxes, reviews, study state, audit, read model) inside one all-or-nothing
- * transaction of {@link io.cordwatch.store.Database}. States are the enums {@link
- * io.cordwatch.store.StudyState}, {@link io.cordwatch.store.SeriesState}, {@link
- * io.cordwatch.store.JobState} and {@link io.cordwatch.store.SeriesDecision}; SQL binds them, never
- * spells them.
+ * transaction of {@link io.cordwatch.store.Database}; a received instance's row commits through its
+ * grouped transaction, which lets the rows of parallel associations share one WAL sync, each in a
+ * savepoint of its own. States are the enums {@link io.cordwatch.store.StudyState}, {@link
+ * io.cordwatch.store.SeriesState}, {@link io.cordwatch.store.JobState} and {@link
+ * io.cordwatch.store.SeriesDecision}; SQL binds them, never spells them.
  *
  * <p>{@link io.cordwatch.store.IndexSnapshot} reads an index from another process (the CLI while
  * the appliance runs or after it stopped): read-only, never migrated, one read transaction, nothing
