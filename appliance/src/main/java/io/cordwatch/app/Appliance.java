@@ -102,7 +102,11 @@ public final class Appliance implements AutoCloseable {
       throws IOException {
     this.settings = settings;
     this.startedAt = clock.instant();
-    this.index = Index.open(settings.dataDir().resolve("index.db"), new RegradeOnBoxChange());
+    this.index =
+        Index.open(
+            settings.dataDir().resolve("index.db"),
+            settings.indexReadConnections(),
+            new RegradeOnBoxChange());
     this.meters = new Meters();
     this.audit = AuditTrail.start(settings, index, meters, clock);
     Retention retention = RetentionWiring.retention(settings, index, meters, clock);
