@@ -34,10 +34,13 @@ final class Views {
    * loaded bundle (name, version, clinical_use), null without one; {@code shadow} the bundle
    * running in shadow beside it, null when shadow mode is off; {@code engine} the one line about
    * engine, model and boxes; {@code auditExport} how the audit trail's export to the syslog
-   * collector stands, null without {@code audit-syslog}.
+   * collector stands, null without {@code audit-syslog}. {@code asOf} is when it was read: every
+   * client shares one reading for up to a second ({@link StatusSnapshot}), and {@code
+   * uptimeSeconds} and the counters are as of then.
    */
   record StatusView(
       String version,
+      String asOf,
       long uptimeSeconds,
       String startedAt,
       List<ListenerView> listeners,
@@ -60,6 +63,7 @@ final class Views {
     StatusView withAttention(List<Attention.Item> items) {
       return new StatusView(
           version,
+          asOf,
           uptimeSeconds,
           startedAt,
           listeners,
@@ -75,6 +79,41 @@ final class Views {
           shadow,
           items.isEmpty() ? Attention.OK : Attention.ATTENTION,
           List.copyOf(items),
+          activity,
+          auditExport);
+    }
+
+    /**
+     * The same view with the HTTP listener on {@code httpPort}, the port the request came in on
+     * (the shared reading serves both listeners, and the configured port may be 0).
+     */
+    StatusView onHttpPort(int httpPort) {
+      List<ListenerView> ls =
+          listeners.stream()
+              .map(
+                  l ->
+                      "http".equals(l.protocol())
+                          ? new ListenerView(l.protocol(), l.bind(), httpPort, l.aeTitle(), l.up())
+                          : l)
+              .toList();
+      return new StatusView(
+          version,
+          asOf,
+          uptimeSeconds,
+          startedAt,
+          ls,
+          counters,
+          disk,
+          queue,
+          outbox,
+          totals,
+          engine,
+          degraded,
+          accelerator,
+          model,
+          shadow,
+          state,
+          attention,
           activity,
           auditExport);
     }
@@ -245,7 +284,9 @@ final class Views {
   /**
    * Reads everything the status endpoint, its event stream and the status page show, with the
    * attention items {@link Attention#of} finds in it. {@code httpPort} is the port the request
-   * arrived on, because the configured one may be 0.
+   * arrived on, because the configured one may be 0. The index work (totals, outbox, activity) is
+   * whole-table counting: callers go through {@link StatusSnapshot}, which does it at most once a
+   * second for everyone.
    */
   static StatusView status(WebContext ctx, int httpPort) {
     Instant now = ctx.clock().instant();
@@ -254,6 +295,7 @@ final class Views {
     StatusView v =
         new StatusView(
             Version.current(),
+            now.toString(),
             Math.max(0, Duration.between(ctx.startedAt(), now).toSeconds()),
             ctx.startedAt().toString(),
             listeners(ctx, httpPort),
