@@ -40,7 +40,7 @@ public final class Keys {
                   "Read-only connections to the index (1 to 64) that web requests, the status page"
                       + " and grading's lookups share; in WAL mode they never wait for receiving nor"
                       + " it for them. More lets more requests read at once; each keeps its own"
-                      + " cache of a few MB.")
+                      + " page cache (up to 2 MB).")
               .check(n -> n >= 1 && n <= 64, n -> "must be between 1 and 64, was " + n));
   public static final Setting<Integer> DICOM_PORT =
       declare(Setting.port("dicom-port", "11112", "DICOM listener port (0 picks a free one)."));
