@@ -133,8 +133,8 @@ final class StatusEvents implements HttpService {
         long tick;
         boolean carries;
         try {
-          StatusSnapshot.Shared.Reading<Views.StatusView> r = snapshot.statusReading();
-          data = Replies.JSON.writeValueAsString(r.value().onHttpPort(port));
+          StatusSnapshot.Shared.Reading<Views.IndexFigures> r = snapshot.statusReading();
+          data = Replies.JSON.writeValueAsString(snapshot.view(r, port));
           tick = r.tick();
           carries = changedAt == Long.MIN_VALUE || tick - changedAt >= 0;
         } catch (StoreException | IllegalStateException e) {
@@ -145,14 +145,15 @@ final class StatusEvents implements HttpService {
         } catch (JsonProcessingException e) {
           throw new IllegalStateException("cannot write the status as JSON", e);
         }
-        if (due || (pending && (tick != lastSentTick || carries))) {
+        // A reading already sent is not sent again for a change (only when due).
+        if (due || (pending && tick != lastSentTick)) {
           sink.emit(SseEvent.builder().name("status").id(Long.toString(++seq)).data(data).build());
           lastSent = now;
           lastSentTick = tick;
           sentOnce = true;
-          if (carries) {
-            pending = false;
-          }
+        }
+        if (carries) {
+          pending = false;
         }
       }
       Thread.sleep(POLL);

@@ -12,9 +12,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The status that {@code GET /api/v1/status}, its event stream and the status page show, read from
- * the index at most once per {@link #MAX_AGE} whatever the number of clients, and shared by all of
- * them (both listeners included).
+ * The index's part of the status that {@code GET /api/v1/status}, its event stream and the status
+ * page show ({@link Views.IndexFigures}), read at most once per {@link #MAX_AGE} whatever the
+ * number of clients, and shared by all of them (both listeners included). The rest of the status
+ * (listeners, counters, disk, device, model) costs no index work and is read at each request, so a
+ * full disk or a listener down shows at once.
  *
  * <p>Why: the status counts whole tables (studies, series, instances and their bytes, jobs, the
  * outbox, the last day's activity). At 50 polls a second (docs/robustness.md, {@code bench load})
@@ -50,7 +52,7 @@ final class StatusSnapshot {
 
   private final WebContext ctx;
   private final LongSupplier ticker;
-  private final Shared<Views.StatusView> status;
+  private final Shared<Views.IndexFigures> status;
   private final Shared<PageParts> page;
 
   /** On the system's monotonic clock. */
@@ -61,21 +63,26 @@ final class StatusSnapshot {
   StatusSnapshot(WebContext ctx, LongSupplier ticker) {
     this.ctx = ctx;
     this.ticker = ticker;
-    // The HTTP listener's port is the request's: each caller puts it in (onHttpPort).
-    this.status = new Shared<>(() -> Views.status(ctx, 0), ticker, MAX_AGE);
+    this.status = new Shared<>(() -> Views.indexFigures(ctx), ticker, MAX_AGE);
     this.page = new Shared<>(this::readPageParts, ticker, MAX_AGE);
   }
 
   /**
-   * The shared status, at most {@link #MAX_AGE} old, with the HTTP listener on {@code httpPort}.
+   * The status with the shared index figures (at most {@link #MAX_AGE} old) and the HTTP listener
+   * on {@code httpPort}, the port the request came in on.
    */
   Views.StatusView status(int httpPort) {
-    return status.get().value().onHttpPort(httpPort);
+    return view(statusReading(), httpPort);
   }
 
-  /** The shared status with the ticker reading taken just before it was read. */
-  Shared.Reading<Views.StatusView> statusReading() {
+  /** The shared index figures with the ticker reading taken just before they were read. */
+  Shared.Reading<Views.IndexFigures> statusReading() {
     return status.get();
+  }
+
+  /** The status with {@code figures}, the rest read now. */
+  Views.StatusView view(Shared.Reading<Views.IndexFigures> figures, int httpPort) {
+    return Views.status(ctx, httpPort, figures.value());
   }
 
   /** The status page's parts, at most {@link #MAX_AGE} old. */
@@ -88,7 +95,7 @@ final class StatusSnapshot {
     return ticker.getAsLong();
   }
 
-  /** How many times the status has been read from the index since start. */
+  /** How many times the status's index figures have been read since start. */
   long statusReads() {
     return status.reads();
   }

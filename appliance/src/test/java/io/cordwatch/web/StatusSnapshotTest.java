@@ -59,11 +59,14 @@ class StatusSnapshotTest {
     assertEquals(1, first.at("/totals/instances").asLong());
     assertEquals(1, app.statusSnapshot.statusReads());
 
-    // More images arrive; within the same second every client gets the reading already taken.
+    // More images arrive; within the same second every client gets the index figures already
+    // read, while what costs no index work (the meters, the disk) is read at each request.
     app.receive(STUDY, STUDY + ".1", 1_100, "T2 AX");
+    app.meters.instanceStored(1000, java.time.Duration.ofMillis(3));
     JsonNode second = TestAppliance.json(app.get("/api/v1/status"));
     assertEquals(200, app.getAnonymous("/").statusCode());
     assertEquals(1, second.at("/totals/instances").asLong(), second.toString());
+    assertEquals(1, second.at("/counters/instances_received").asLong(), second.toString());
     assertEquals(first.get("as_of"), second.get("as_of"));
     assertEquals(1, app.statusSnapshot.statusReads(), "the second request and the page read again");
 
