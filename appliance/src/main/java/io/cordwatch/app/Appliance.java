@@ -109,7 +109,11 @@ public final class Appliance implements AutoCloseable {
     this.meters = new Meters();
     try {
       this.index =
-          stages.add(Index.open(settings.dataDir().resolve("index.db"), new RegradeOnBoxChange()));
+          stages.add(
+              Index.open(
+                  settings.dataDir().resolve("index.db"),
+                  settings.indexReadConnections(),
+                  new RegradeOnBoxChange()));
       this.audit = stages.add(AuditTrail.start(settings, index, meters, clock));
       Retention retention = RetentionWiring.retention(settings, index, meters, clock);
       // Before the spool check: files of an interrupted removal are deleted, not quarantined.

@@ -32,6 +32,16 @@ public final class Keys {
       declare(
           Setting.path("data-dir", "data", "Where the index, spool and quarantine live.")
               .check(p -> p != null, p -> "must be set"));
+  public static final Setting<Integer> INDEX_READ_CONNECTIONS =
+      declare(
+          Setting.wholeNumber(
+                  "index-read-connections",
+                  "4",
+                  "Read-only connections to the index (1 to 64) that web requests, the status page"
+                      + " and grading's lookups share; in WAL mode they never wait for receiving nor"
+                      + " it for them. More lets more requests read at once; each keeps its own"
+                      + " page cache (up to 2 MB).")
+              .check(n -> n >= 1 && n <= 64, n -> "must be between 1 and 64, was " + n));
   public static final Setting<Integer> DICOM_PORT =
       declare(Setting.port("dicom-port", "11112", "DICOM listener port (0 picks a free one)."));
   public static final Setting<Integer> HTTP_PORT =

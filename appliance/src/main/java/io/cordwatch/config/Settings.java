@@ -17,6 +17,7 @@ import java.util.Set;
  * once, at its key's declaration; a path without a default is null when it is not set.
  *
  * @param dataDir {@link Keys#DATA_DIR}
+ * @param indexReadConnections {@link Keys#INDEX_READ_CONNECTIONS}
  * @param dicomPort {@link Keys#DICOM_PORT}
  * @param httpPort {@link Keys#HTTP_PORT}
  * @param bind {@link Keys#BIND}
@@ -83,6 +84,7 @@ import java.util.Set;
  */
 public record Settings(
     Path dataDir,
+    int indexReadConnections,
     int dicomPort,
     int httpPort,
     String bind,
@@ -265,6 +267,7 @@ public record Settings(
     Settings s =
         new Settings(
             v.get(Keys.DATA_DIR),
+            v.get(Keys.INDEX_READ_CONNECTIONS),
             v.get(Keys.DICOM_PORT),
             v.get(Keys.HTTP_PORT),
             v.get(Keys.BIND),

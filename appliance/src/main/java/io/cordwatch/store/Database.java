@@ -26,10 +26,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Writes ({@link #transaction}, {@link #update}) are serialised by this object's monitor on the
  * one writing connection: SQLite has one writer anyway, and one connection keeps transaction
  * boundaries obvious and avoids SQLITE_BUSY between our own threads. Reads ({@link #read}) run on a
- * second, query-only connection under their own lock: in WAL mode a reader sees every committed
- * transaction and neither waits for nor delays the writer, so a page or API client polling the
- * study list does not slow a C-STORE's commit (each read is its own read transaction, so it sees
- * what was committed before it began).
+ * small pool of query-only connections ({@code index-read-connections}, {@link
+ * #DEFAULT_READ_CONNECTIONS} by default): in WAL mode each reader sees every committed transaction
+ * and neither waits for nor delays the writer, and with several of them one slow read (a study
+ * page, a status count) no longer queues every other HTTP request behind it, as the single read
+ * connection did under the load bench's 50 polls a second. Each read is its own read transaction,
+ * so it sees what was committed before it began. A read that finds every connection busy waits for
+ * the first one returned (a fair queue, so nobody starves); the pool is small on purpose, because a
+ * 2-core box gains nothing from more SQLite work at once, and each connection keeps its own page
+ * cache.
  *
  * <p>{@link #groupedTransaction} is the ingest path's commit: writes that arrive while another is
  * committing wait and then commit together, one WAL sync for the group, each in a savepoint of its
@@ -48,45 +53,89 @@ final class Database implements AutoCloseable {
     T map(ResultSet rs) throws SQLException;
   }
 
+  /** Query-only connections when the setting does not say otherwise. */
+  static final int DEFAULT_READ_CONNECTIONS = 4;
+
+  /** The most query-only connections one index opens. */
+  static final int MAX_READ_CONNECTIONS = 64;
+
   private final Connection c;
-  private final Connection reader;
-  private final Object readLock = new Object();
+  private final ReadPool readers;
+
+  /**
+   * The read connection this thread holds, so that a read inside a read reuses it (as the one
+   * lock's reentrancy allowed) instead of taking a second one, which could wait for ever once every
+   * connection is held by a reader waiting for another.
+   */
+  private final ThreadLocal<Connection> lent = new ThreadLocal<>();
+
   private volatile boolean closed;
   private boolean rollbackPending;
 
-  private Database(Connection c, Connection reader) {
+  private Database(Connection c, ReadPool readers) {
     this.c = c;
-    this.reader = reader;
+    this.readers = readers;
   }
 
-  /** Opens (creating the file and its folder if needed) in WAL mode with full sync. */
+  /** As {@link #open(Path, int)} with {@link #DEFAULT_READ_CONNECTIONS}. */
   static Database open(Path file) {
+    return open(file, DEFAULT_READ_CONNECTIONS);
+  }
+
+  /**
+   * Opens (creating the file and its folder if needed) in WAL mode with full sync, with {@code
+   * readConnections} query-only connections for {@link #read} (1 to {@link #MAX_READ_CONNECTIONS}).
+   */
+  static Database open(Path file, int readConnections) {
+    if (readConnections < 1 || readConnections > MAX_READ_CONNECTIONS) {
+      throw new IllegalArgumentException(
+          "index read connections: between 1 and "
+              + MAX_READ_CONNECTIONS
+              + ", was "
+              + readConnections);
+    }
+    String url = "jdbc:sqlite:" + file.toAbsolutePath();
+    List<Connection> opened = new ArrayList<>();
     try {
       PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
       // SQLite gives its -wal and -shm files the database file's permissions: create it 0600.
       PrivateFiles.createFile(file.toAbsolutePath());
-      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      Connection c = DriverManager.getConnection(url);
+      opened.add(c);
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");
         s.execute("PRAGMA synchronous=FULL");
         s.execute("PRAGMA foreign_keys=ON");
         s.execute("PRAGMA busy_timeout=10000");
       }
-      Connection reader = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      try (Statement s = reader.createStatement()) {
-        s.execute("PRAGMA query_only=ON");
-        s.execute("PRAGMA foreign_keys=ON");
-        s.execute("PRAGMA busy_timeout=10000");
-      } catch (SQLException e) {
-        reader.close();
-        c.close();
-        throw e;
+      List<Connection> readers = new ArrayList<>();
+      for (int i = 0; i < readConnections; i++) {
+        Connection r = DriverManager.getConnection(url);
+        opened.add(r);
+        try (Statement s = r.createStatement()) {
+          s.execute("PRAGMA query_only=ON");
+          s.execute("PRAGMA foreign_keys=ON");
+          s.execute("PRAGMA busy_timeout=10000");
+        }
+        readers.add(r);
       }
-      return new Database(c, reader);
+      return new Database(c, new ReadPool(readers));
     } catch (SQLException | IOException e) {
+      for (Connection o : opened) {
+        try {
+          o.close();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       throw new StoreException(
           StoreException.Code.OPEN_FAILED, "cannot open index " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** How many query-only connections {@link #read} shares out. */
+  int readConnections() {
+    return readers.size();
   }
 
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
@@ -213,25 +262,44 @@ final class Database implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} on the query-only connection (it cannot write: a statement that tries fails).
+   * Runs {@code work} on one of the query-only connections (it cannot write: a statement that tries
+   * fails), waiting for one to come free if every one is in use; a read inside a read runs on the
+   * connection its thread already holds.
    */
   <T> T read(Work<T> work) {
-    synchronized (readLock) {
+    if (closed) {
+      throw new IllegalStateException("index is closed");
+    }
+    Connection mine = lent.get();
+    if (mine != null) {
+      return run(work, mine);
+    }
+    Connection r = readers.take();
+    lent.set(r);
+    try {
+      // Checked again with the connection in hand: close() may have closed it meanwhile.
       if (closed) {
         throw new IllegalStateException("index is closed");
       }
-      try {
-        return work.run(reader);
-      } catch (SQLException e) {
-        throw read(e);
-      }
+      return run(work, r);
+    } finally {
+      lent.remove();
+      readers.give(r);
+    }
+  }
+
+  private static <T> T run(Work<T> work, Connection r) {
+    try {
+      return work.run(r);
+    } catch (SQLException e) {
+      throw read(e);
     }
   }
 
   /**
    * Runs the read-only {@code work} on the writing connection, outside any transaction. For the
-   * ingest path's lookups: the query-only connection is shared by every HTTP request, and a C-STORE
-   * waiting there queued behind a burst of status polls (bench load: hundreds of them at 50
+   * ingest path's lookups: the query-only connections are shared by every HTTP request, and a
+   * C-STORE waiting there queued behind a burst of status polls (bench load: hundreds of them at 50
    * requests/s on a busy machine). The writing connection is held only by writers, each for one
    * short transaction, and it sees every committed row.
    */
@@ -307,9 +375,8 @@ final class Database implements AutoCloseable {
     }
     closed = true;
     try {
-      synchronized (readLock) {
-        reader.close();
-      }
+      // Waits for the reads in progress to give their connections back.
+      readers.closeAll();
       c.close();
     } catch (SQLException e) {
       throw new StoreException(

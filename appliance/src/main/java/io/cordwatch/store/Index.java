@@ -34,9 +34,10 @@ import java.util.Set;
  * documents to deliver), {@link StudyRemoval} (retention's rows), {@link AuditLog} and {@link
  * ReadModel} and {@link Activity} (what the API and the status page read).
  *
- * <p>One connection, serialised by {@link Database}. The appliance writes at most a few hundred
- * rows a second and SQLite has a single writer anyway. Readers (the web API) take the same lock;
- * every query is indexed and short.
+ * <p>One writing connection, serialised by {@link Database}: the appliance writes at most a few
+ * hundred rows a second and SQLite has a single writer anyway. Reads (the web API, the status page,
+ * grading's lookups) share a small pool of query-only connections ({@link #open(Path, int,
+ * BoxChangePolicy)}), which in WAL mode neither wait for the writer nor hold it up.
  */
 public final class Index implements AutoCloseable {
   /** Series is still receiving instances. Use {@link SeriesState#RECEIVING}. */
@@ -60,6 +61,12 @@ public final class Index implements AutoCloseable {
   public static final String JOB_RUNNING = JobState.RUNNING.sql();
   public static final String JOB_DONE = JobState.DONE.sql();
   public static final String JOB_FAILED = JobState.FAILED.sql();
+
+  /**
+   * Query-only connections an index opens unless told otherwise ({@link #open(Path, int,
+   * BoxChangePolicy)}); the default of the {@code index-read-connections} setting.
+   */
+  public static final int DEFAULT_READ_CONNECTIONS = Database.DEFAULT_READ_CONNECTIONS;
 
   private final Database db;
   private final BoxChangePolicy boxChanges;
@@ -112,7 +119,18 @@ public final class Index implements AutoCloseable {
    * ({@link #replaceStudyBoxes}).
    */
   public static Index open(Path file, BoxChangePolicy boxChanges) {
-    Database db = Database.open(file);
+    return open(file, DEFAULT_READ_CONNECTIONS, boxChanges);
+  }
+
+  /**
+   * Opens the index as {@link #open(Path, BoxChangePolicy)} does, with {@code readConnections}
+   * query-only connections (1 to 64) for the reads of the web API, the status page and grading: the
+   * appliance's {@code index-read-connections}.
+   *
+   * @throws IllegalArgumentException when {@code readConnections} is out of range
+   */
+  public static Index open(Path file, int readConnections, BoxChangePolicy boxChanges) {
+    Database db = Database.open(file, readConnections);
     try {
       Schema.migrate(db);
     } catch (StoreException e) {

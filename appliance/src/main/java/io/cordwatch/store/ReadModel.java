@@ -38,15 +38,29 @@ final class ReadModel {
 
   /** Studies, newest activity first, optionally only those in {@code state}, without series. */
   static List<StudyRow> studies(Connection c, String state, int limit) throws SQLException {
-    String order = " ORDER BY st.last_received_ms DESC, st.study_uid LIMIT ?";
     return state == null
-        ? Database.list(c, STUDY_WITH_COUNTS + order, rs -> Rows.study(rs, List.of()), limit)
-        : Database.list(
-            c,
-            STUDY_WITH_COUNTS + " WHERE st.state = ?" + order,
-            rs -> Rows.study(rs, List.of()),
-            state,
-            limit);
+        ? Database.list(c, studiesSql(false), rs -> Rows.study(rs, List.of()), limit)
+        : Database.list(c, studiesSql(true), rs -> Rows.study(rs, List.of()), state, limit);
+  }
+
+  /**
+   * The study list's query, with a {@code state = ?} filter or without. The newest {@code limit}
+   * studies are picked first and only they are counted: SQLite computes a result column before it
+   * sorts, so counting in the outer query of a sorted LIMIT counted the instances and series of
+   * every study on the box at each request (each count is an index search, instances_by_study and
+   * series_by_study, but there is one per study), which a client polling the list pays for as the
+   * box fills. The studies table itself is small; sorting it needs no index of its own.
+   */
+  static String studiesSql(boolean byState) {
+    String order = " ORDER BY last_received_ms DESC, study_uid";
+    return "SELECT st.*,"
+        + " (SELECT count(*) FROM instances i WHERE i.study_uid = st.study_uid) AS n,"
+        + " (SELECT count(*) FROM series s WHERE s.study_uid = st.study_uid) AS ns"
+        + " FROM (SELECT * FROM studies"
+        + (byState ? " WHERE state = ?" : "")
+        + order
+        + " LIMIT ?) st"
+        + order;
   }
 
   /** One study with its series, their selection decisions, jobs and results. */

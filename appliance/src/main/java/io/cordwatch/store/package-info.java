@@ -12,7 +12,8 @@
  * apart from the verdicts and never published), and an audit table with its export cursor per
  * syslog collector ({@code audit_export}). Every pipeline step that must survive kill -9 is a
  * committed row here. The schema carries its version (now 12) and is upgraded in place at open
- * ({@link io.cordwatch.store.Schema}).
+ * ({@link io.cordwatch.store.Schema}). One connection writes; reads share a small pool of
+ * query-only connections ({@code ReadPool}, {@code index-read-connections}).
  *
  * <p>{@link io.cordwatch.store.Index} is the one public entry point; it composes each write from
  * the package-private classes that own the SQL of one concern (schema, ingest, series completion,

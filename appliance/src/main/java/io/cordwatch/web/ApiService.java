@@ -26,9 +26,10 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * The JSON API under {@code /api/v1}: appliance status, the studies it holds, and the canal boxes
- * supplied for a study. Every parameter is checked before the index is asked, so a bad request
- * costs no database time and says exactly which parameter to fix.
+ * The JSON API under {@code /api/v1}: appliance status (one reading shared by every client for up
+ * to a second, {@link StatusSnapshot}), the studies it holds, and the canal boxes supplied for a
+ * study. Every parameter is checked before the index is asked, so a bad request costs no database
+ * time and says exactly which parameter to fix.
  *
  * <p>The one write is {@code PUT /studies/{uid}/boxes}: it replaces the study's supplied boxes in
  * one index transaction, which also queues grading again for series whose boxes changed and writes
@@ -56,9 +57,11 @@ final class ApiService implements HttpService {
   static final int MAX_LIMIT = 1000;
 
   private final WebContext ctx;
+  private final StatusSnapshot snapshot;
 
-  ApiService(WebContext ctx) {
+  ApiService(WebContext ctx, StatusSnapshot snapshot) {
     this.ctx = ctx;
+    this.snapshot = snapshot;
   }
 
   @Override
@@ -70,7 +73,8 @@ final class ApiService implements HttpService {
   }
 
   private void status(ServerRequest req, ServerResponse res) {
-    Replies.json(res, Views.status(ctx, req.localPeer().port()));
+    // The reading shared by every client for up to a second (its as_of says when it was taken).
+    Replies.json(res, snapshot.status(req.localPeer().port()));
   }
 
   private void studies(ServerRequest req, ServerResponse res) {

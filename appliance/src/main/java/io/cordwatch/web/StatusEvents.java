@@ -24,8 +24,9 @@ import java.util.logging.Logger;
  *
  * <p>One event named {@code status} goes out at once, then whenever a cheap reading of the
  * appliance changes (images received or refused, connections, verdicts, device mode, listener,
- * disk), checked twice a second, and at the latest every {@link #PERIOD}. The index is asked for
- * the full status at most once a second whatever the number of clients ({@link StatusSnapshot}).
+ * disk), checked twice a second, and at the latest every {@link #PERIOD}. The status itself is the
+ * reading shared with {@code GET /api/v1/status} and the page ({@link StatusSnapshot}): the index
+ * is asked at most once a second whatever the number of clients.
  *
  * <p>Each stream holds one virtual thread, so three things bound them. A client that goes away is
  * noticed at the next write, which fails: the loop ends, the thread returns and the slot is free
@@ -53,13 +54,21 @@ final class StatusEvents implements HttpService {
   /** How long one stream lasts before the client is asked to reconnect. */
   static final Duration MAX_AGE = Duration.ofMinutes(30);
 
+  /**
+   * The event sent when the index cannot be read: a failing index becomes an event saying so rather
+   * than a dead stream, because the page is where people look when something is wrong.
+   */
+  private static final String UNREADABLE =
+      "{\"state\":\"attention\",\"error\":{\"code\":\"index_unavailable\","
+          + "\"message\":\"the index could not be read; see the appliance log\"}}";
+
   private final WebContext ctx;
   private final Semaphore slots = new Semaphore(MAX_STREAMS);
   private final StatusSnapshot snapshot;
 
-  StatusEvents(WebContext ctx) {
+  StatusEvents(WebContext ctx, StatusSnapshot snapshot) {
     this.ctx = ctx;
-    this.snapshot = new StatusSnapshot(ctx);
+    this.snapshot = snapshot;
   }
 
   @Override
@@ -95,84 +104,75 @@ final class StatusEvents implements HttpService {
     }
   }
 
+  /**
+   * Sends the shared reading when the cheap readings change, and at least every {@link #PERIOD}. A
+   * change seen here may be newer than the shared reading (which is up to a second old), so the
+   * change stays pending until a reading taken after it has been sent; meanwhile any newer reading
+   * is sent as it comes.
+   */
   private void follow(SseSink sink, int port) throws InterruptedException {
     long started = System.nanoTime();
     long lastSent = 0;
+    long lastSentTick = 0;
+    boolean sentOnce = false;
     List<Object> lastSeen = null;
+    boolean pending = true;
+    long changedAt = Long.MIN_VALUE;
     long seq = 0;
     while (System.nanoTime() - started < MAX_AGE.toNanos()) {
-      List<Object> seen = snapshot.readings();
-      long now = System.nanoTime();
-      if (lastSeen == null || !seen.equals(lastSeen) || now - lastSent >= PERIOD.toNanos()) {
-        sink.emit(
-            SseEvent.builder()
-                .name("status")
-                .id(Long.toString(++seq))
-                .data(snapshot.json(port, seen))
-                .build());
-        lastSent = now;
+      List<Object> seen = readings();
+      if (!seen.equals(lastSeen)) {
+        pending = true;
+        changedAt = lastSeen == null ? Long.MIN_VALUE : snapshot.now();
         lastSeen = seen;
+      }
+      long now = System.nanoTime();
+      boolean due = !sentOnce || now - lastSent >= PERIOD.toNanos();
+      if (pending || due) {
+        String data;
+        long tick;
+        boolean carries;
+        try {
+          StatusSnapshot.Shared.Reading<Views.IndexFigures> r = snapshot.statusReading();
+          data = Replies.JSON.writeValueAsString(snapshot.view(r, port));
+          tick = r.tick();
+          carries = changedAt == Long.MIN_VALUE || tick - changedAt >= 0;
+        } catch (StoreException | IllegalStateException e) {
+          LOG.log(Level.SEVERE, "status stream could not read the index", e);
+          data = UNREADABLE;
+          tick = snapshot.now();
+          carries = true;
+        } catch (JsonProcessingException e) {
+          throw new IllegalStateException("cannot write the status as JSON", e);
+        }
+        // A reading already sent is not sent again for a change (only when due).
+        if (due || (pending && tick != lastSentTick)) {
+          sink.emit(SseEvent.builder().name("status").id(Long.toString(++seq)).data(data).build());
+          lastSent = now;
+          lastSentTick = tick;
+          sentOnce = true;
+        }
+        if (carries) {
+          pending = false;
+        }
       }
       Thread.sleep(POLL);
     }
   }
 
-  /**
-   * The full status JSON shared by every stream, read again when the cheap readings change or after
-   * a second. A failing index becomes an event saying so rather than a dead stream: the page is
-   * where people look when something is wrong.
-   */
-  private static final class StatusSnapshot {
-    private final WebContext ctx;
-    private List<Object> readings;
-    private int port;
-    private long readAt;
-    private String json;
-
-    StatusSnapshot(WebContext ctx) {
-      this.ctx = ctx;
-    }
-
-    /** What changes when work moves, read without touching the index. */
-    List<Object> readings() {
-      var m = ctx.meters();
-      Accelerator a = ctx.accelerator().get();
-      return List.of(
-          m.instancesReceived(),
-          m.instancesRejected(),
-          m.activeAssociations(),
-          m.associationsRejected(),
-          m.seriesGraded(),
-          a.mode(),
-          a.degraded(),
-          ctx.dicomListening().getAsBoolean(),
-          ctx.disk().belowReserve());
-    }
-
-    synchronized String json(int port, List<Object> seen) {
-      long now = System.nanoTime();
-      if (json == null
-          || port != this.port
-          || !seen.equals(readings)
-          || now - readAt >= Duration.ofSeconds(1).toNanos()) {
-        json = read(port);
-        this.port = port;
-        readings = seen;
-        readAt = now;
-      }
-      return json;
-    }
-
-    private String read(int port) {
-      try {
-        return Replies.JSON.writeValueAsString(Views.status(ctx, port));
-      } catch (StoreException | IllegalStateException e) {
-        LOG.log(Level.SEVERE, "status stream could not read the index", e);
-        return "{\"state\":\"attention\",\"error\":{\"code\":\"index_unavailable\","
-            + "\"message\":\"the index could not be read; see the appliance log\"}}";
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("cannot write the status as JSON", e);
-      }
-    }
+  /** What changes when work moves, read without touching the index. */
+  private List<Object> readings() {
+    var m = ctx.meters();
+    Accelerator a = ctx.accelerator().get();
+    return List.of(
+        m.instancesReceived(),
+        m.instancesRejected(),
+        m.activeAssociations(),
+        m.associationsRejected(),
+        m.seriesGraded(),
+        a.mode(),
+        a.degraded(),
+        ctx.dicomListening().getAsBoolean(),
+        ctx.disk().belowReserve());
   }
 }

@@ -43,9 +43,11 @@ final class StatusPage implements HttpService {
   static final int REFRESH_SECONDS = 10;
 
   private final WebContext ctx;
+  private final StatusSnapshot snapshot;
 
-  StatusPage(WebContext ctx) {
+  StatusPage(WebContext ctx, StatusSnapshot snapshot) {
     this.ctx = ctx;
+    this.snapshot = snapshot;
   }
 
   @Override
@@ -60,16 +62,18 @@ final class StatusPage implements HttpService {
   }
 
   String render(int httpPort, Access access) {
-    HealthChecks.Health health = HealthChecks.run(ctx);
+    // Everything read from the index comes from the reading shared with the API and the event
+    // stream (at most a second old), so a wall screen reloading on every event costs no index work.
+    StatusSnapshot.PageParts parts = snapshot.pageParts();
+    HealthChecks.Health health = HealthChecks.with(ctx, parts.database());
     List<String> reasons = new ArrayList<>();
     Views.StatusView status = null;
-    List<StudyRow> studies = List.of();
     try {
-      status = Views.status(ctx, httpPort);
-      studies = newestStudies();
+      status = snapshot.status(httpPort);
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "status page could not read the index", e);
     }
+    List<StudyRow> studies = status == null ? null : parts.newestStudies();
     for (HealthChecks.Check c : health.checks()) {
       // With the status view read, disk and listener are among its attention items already.
       if (!c.up() && (status == null || c.name().equals("database"))) {
@@ -121,7 +125,7 @@ final class StatusPage implements HttpService {
                 + " \u00b7 up "
                 + uptime(Duration.between(ctx.startedAt(), ctx.clock().instant()))
                 + " \u00b7 as of "
-                + time(ctx.clock().instant()))
+                + time(status == null ? ctx.clock().instant() : Instant.parse(status.asOf())))
         .raw("<span id=\"updates\">")
         .text(" \u00b7 refreshes every " + REFRESH_SECONDS + " s")
         .raw("</span></p>\n</header>\n");
@@ -133,18 +137,9 @@ final class StatusPage implements HttpService {
       lastDay(h, status.activity());
     }
     device(h, Views.accelerator(ctx.accelerator().get()), model);
-    studies(h, studies, status != null);
+    studies(h, studies);
     h.raw("</main>\n</body>\n</html>\n");
     return h.toString();
-  }
-
-  private List<StudyRow> newestStudies() {
-    // The list rows carry no series; the page names them so staff can see what arrived.
-    List<StudyRow> out = new ArrayList<>();
-    for (StudyRow s : ctx.index().studies(null, NEWEST_STUDIES)) {
-      out.add(ctx.index().study(s.studyUid()).orElse(s));
-    }
-    return out;
   }
 
   private void listeners(Html h, int httpPort) {
@@ -360,9 +355,10 @@ final class StatusPage implements HttpService {
     h.raw("</td></tr>\n");
   }
 
-  private void studies(Html h, List<StudyRow> studies, boolean readable) {
+  /** The newest studies by tag; {@code studies} is null when they could not be read. */
+  private void studies(Html h, List<StudyRow> studies) {
     h.raw("<h2>Newest studies</h2>\n");
-    if (!readable) {
+    if (studies == null) {
       h.raw("<p class=\"attention\">The study list cannot be read right now.</p>\n");
       return;
     }

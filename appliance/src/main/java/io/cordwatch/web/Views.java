@@ -34,10 +34,14 @@ final class Views {
    * loaded bundle (name, version, clinical_use), null without one; {@code shadow} the bundle
    * running in shadow beside it, null when shadow mode is off; {@code engine} the one line about
    * engine, model and boxes; {@code auditExport} how the audit trail's export to the syslog
-   * collector stands, null without {@code audit-syslog}.
+   * collector stands, null without {@code audit-syslog}. {@code asOf} is when the index's part
+   * ({@code queue}, {@code outbox}, {@code totals}, {@code activity}, {@code shadow}: {@link
+   * IndexFigures}) was read: every client shares one reading of it for up to a second ({@link
+   * StatusSnapshot}); the rest is read at the request.
    */
   record StatusView(
       String version,
+      String asOf,
       long uptimeSeconds,
       String startedAt,
       List<ListenerView> listeners,
@@ -60,6 +64,7 @@ final class Views {
     StatusView withAttention(List<Attention.Item> items) {
       return new StatusView(
           version,
+          asOf,
           uptimeSeconds,
           startedAt,
           listeners,
@@ -243,17 +248,45 @@ final class Views {
   }
 
   /**
-   * Reads everything the status endpoint, its event stream and the status page show, with the
-   * attention items {@link Attention#of} finds in it. {@code httpPort} is the port the request
-   * arrived on, because the configured one may be 0.
+   * What the status reads from the index: whole-table counts (studies, series, instances and their
+   * bytes, jobs), the outbox counts, the last day's activity and the shadow bundle, read at {@code
+   * at}. The expensive part of the status: {@link StatusSnapshot} reads it at most once a second
+   * for every client.
    */
-  static StatusView status(WebContext ctx, int httpPort) {
+  record IndexFigures(
+      Instant at,
+      QueueView queue,
+      TotalsView totals,
+      OutboxView outbox,
+      StatusActivity.View activity,
+      ShadowModel shadow) {}
+
+  /** Reads the index's part of the status now. */
+  static IndexFigures indexFigures(WebContext ctx) {
     Instant now = ctx.clock().instant();
     Totals totals = ctx.index().totals();
-    var config = ctx.config();
+    return new IndexFigures(
+        now,
+        new QueueView(totals.jobsQueued(), totals.jobsRunning()),
+        new TotalsView(totals.studies(), totals.series(), totals.instances(), totals.bytes()),
+        outbox(ctx),
+        StatusActivity.of(ctx.index().activity(StatusActivity.windowStart(now)), now),
+        shadow(ctx));
+  }
+
+  /**
+   * Everything the status endpoint, its event stream and the status page show, with the attention
+   * items {@link Attention#of} finds in it: the index's part as {@code figures} read it ({@code
+   * as_of}), the rest (listeners, counters, disk, device, model) read now, because it costs no
+   * index work and a full disk or a listener down should show at once. {@code httpPort} is the port
+   * the request arrived on, because the configured one may be 0.
+   */
+  static StatusView status(WebContext ctx, int httpPort, IndexFigures figures) {
+    Instant now = ctx.clock().instant();
     StatusView v =
         new StatusView(
             Version.current(),
+            figures.at().toString(),
             Math.max(0, Duration.between(ctx.startedAt(), now).toSeconds()),
             ctx.startedAt().toString(),
             listeners(ctx, httpPort),
@@ -264,17 +297,17 @@ final class Views {
                 (long) ctx.meters().associationsRejected(),
                 (long) ctx.meters().bytesReceived()),
             disk(ctx),
-            new QueueView(totals.jobsQueued(), totals.jobsRunning()),
-            outbox(ctx),
-            new TotalsView(totals.studies(), totals.series(), totals.instances(), totals.bytes()),
+            figures.queue(),
+            figures.outbox(),
+            figures.totals(),
             ctx.engineState().get(),
             ctx.accelerator().get().degraded(),
             accelerator(ctx),
             ctx.model().get(),
-            shadow(ctx),
+            figures.shadow(),
             Attention.OK,
             List.of(),
-            StatusActivity.of(ctx.index().activity(StatusActivity.windowStart(now)), now),
+            figures.activity(),
             ctx.meters().auditExport().orElse(null));
     return v.withAttention(Attention.of(v));
   }

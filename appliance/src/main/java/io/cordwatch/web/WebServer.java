@@ -69,6 +69,20 @@ public final class WebServer implements AutoCloseable {
    * @throws IllegalStateException naming the address when it cannot be bound
    */
   public static WebServer start(WebContext ctx, TlsIdentity tls) {
+    return start(ctx, tls, new StatusSnapshot(ctx));
+  }
+
+  /**
+   * As {@link #start(WebContext)}, with the status reading both listeners share made by the caller
+   * (tests decide when it ages).
+   */
+  static WebServer start(WebContext ctx, StatusSnapshot status) {
+    WebConfig c = ctx.config();
+    return start(
+        ctx, c.https() ? TlsIdentity.load(c.tlsCert(), c.tlsKey(), Instant.now()) : null, status);
+  }
+
+  private static WebServer start(WebContext ctx, TlsIdentity tls, StatusSnapshot status) {
     WebConfig c = ctx.config();
     String bind = c.bind();
     AtomicInteger boundHttps = new AtomicInteger(-1);
@@ -78,7 +92,7 @@ public final class WebServer implements AutoCloseable {
             .shutdownHook(false)
             .maxPayloadSize(MAX_PAYLOAD_BYTES)
             .maxTcpConnections(c.maxConnections())
-            .routing(r -> routing(r, ctx));
+            .routing(r -> routing(r, ctx, status));
     boolean plain = tls == null || c.httpMode() != HttpMode.OFF;
     if (tls == null) {
       builder.port(c.httpPort());
@@ -104,7 +118,7 @@ public final class WebServer implements AutoCloseable {
                 PLAIN,
                 r -> {
                   r.addFilter(new PlainHttp(ctx, boundHttps::get));
-                  routing(r, ctx);
+                  routing(r, ctx, status);
                 });
       }
     }
@@ -169,10 +183,15 @@ public final class WebServer implements AutoCloseable {
    * that tests and other servers mount exactly the same routes; both listeners use it.
    */
   public static void routing(HttpRouting.Builder routing, WebContext ctx) {
+    routing(routing, ctx, new StatusSnapshot(ctx));
+  }
+
+  /** The routes, with the status reading shared by the API, its event stream and the page. */
+  private static void routing(HttpRouting.Builder routing, WebContext ctx, StatusSnapshot status) {
     routing
         .addFilter(new Guard(ctx))
-        .register("/api/v1", new StatusEvents(ctx))
-        .register("/api/v1", new ApiService(ctx))
+        .register("/api/v1", new StatusEvents(ctx, status))
+        .register("/api/v1", new ApiService(ctx, status))
         .register("/api/v1", new BundleApi(ctx))
         .register("/api/v1", new ResultsApi(ctx))
         .register("/static", new StaticAssets())
@@ -183,7 +202,7 @@ public final class WebServer implements AutoCloseable {
         .register(new UsersPage(ctx))
         .register(new BundlesPage(ctx))
         .register(new ValidationReportsPage(ctx))
-        .register(new StatusPage(ctx))
+        .register(new StatusPage(ctx, status))
         .any(Replies::notFound)
         .error(Exception.class, Replies::failed);
   }

@@ -53,7 +53,10 @@
  * {@code keyimage}, windowed by {@code infer}'s reference preprocessing, box and grade written with
  * a built-in bitmap font so no system font is needed; the same picture publish sends as Secondary
  * Capture), the reviews' CSV export and the session cookie. It owns no data: everything it shows is
- * read through {@link io.cordwatch.web.WebContext} at the moment of the request.
+ * read through {@link io.cordwatch.web.WebContext} at the moment of the request, except that the
+ * status surfaces (API, event stream, page) share one reading of the index's counts, at most a
+ * second old ({@link io.cordwatch.web.StatusSnapshot}, {@code as_of}), so that polling clients
+ * cannot queue the index's reads.
  *
  * <p>What it may not touch: a bundle switch or shadow choice goes through {@link
  * io.cordwatch.web.BundleControl}, which the appliance implements (it records an activation or a

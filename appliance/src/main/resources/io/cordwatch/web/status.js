@@ -60,10 +60,11 @@
 
   var events = new EventSource(source);
   events.addEventListener("status", function (e) {
-    // uptime_seconds changes every second; only a change of anything else redraws the page at
-    // once, the rest at least once a minute.
+    // uptime_seconds and as_of change every second; only a change of anything else redraws the
+    // page at once, the rest at least once a minute.
     var view = JSON.parse(e.data);
     delete view.uptime_seconds;
+    delete view.as_of;
     if (view.activity) {
       delete view.activity.seconds_since_last_study;
     }

@@ -64,6 +64,7 @@ class ApiServiceTest {
     assertEquals(Version.current(), s.path("version").asText());
     assertEquals(90, s.path("uptime_seconds").asLong());
     assertEquals("2026-03-02T09:58:30Z", s.path("started_at").asText());
+    assertEquals("2026-03-02T10:00:00Z", s.path("as_of").asText(), "when it was read");
 
     JsonNode dicom = s.path("listeners").get(0);
     assertEquals("dicom", dicom.path("protocol").asText());

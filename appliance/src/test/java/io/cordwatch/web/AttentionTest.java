@@ -200,6 +200,7 @@ class AttentionTest {
       AuditExportFigures audit) {
     return new Views.StatusView(
         "test",
+        NOW.toString(),
         90,
         NOW.minusSeconds(90).toString(),
         List.of(dicom, new Views.ListenerView("http", "127.0.0.1", 8080, null, true)),

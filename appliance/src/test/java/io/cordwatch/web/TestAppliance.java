@@ -57,8 +57,22 @@ final class TestAppliance implements AutoCloseable {
   final List<io.cordwatch.store.Records.ReviewRow> reviewed =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /**
+   * The status reading's ticker (nanoseconds). Each reading of it is {@link #statusStep} after the
+   * last, a whole {@link StatusSnapshot#MAX_AGE} unless a test changes it, so no test sees a reused
+   * status reading unless it stops time (step 0) and moves it itself.
+   */
+  final java.util.concurrent.atomic.AtomicLong statusNanos =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  final java.util.concurrent.atomic.AtomicLong statusStep =
+      new java.util.concurrent.atomic.AtomicLong(StatusSnapshot.MAX_AGE.toNanos());
+
   final Settings settings;
   final WebServer server;
+
+  /** The status reading the server shares between its clients. */
+  StatusSnapshot statusSnapshot;
 
   /** A write-scope API token (write includes read) that {@link #get} sends. */
   final String token;
@@ -102,7 +116,7 @@ final class TestAppliance implements AutoCloseable {
   /** Without device detection; access control with the default timeouts over the index. */
   private WebServer start() {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    return WebServer.start(
+    WebContext ctx =
         new WebContext(
             StageSettings.web(settings),
             index,
@@ -119,7 +133,9 @@ final class TestAppliance implements AutoCloseable {
             ApiToken.of(settings.apiTokenFile()),
             AccessControl.over(index, AuthConfig.defaults(), clock),
             reviewed::add,
-            null));
+            null);
+    statusSnapshot = new StatusSnapshot(ctx, () -> statusNanos.addAndGet(statusStep.get()));
+    return WebServer.start(ctx, statusSnapshot);
   }
 
   /** Stores one instance of a series, as the receiver would after the spool file is durable. */
