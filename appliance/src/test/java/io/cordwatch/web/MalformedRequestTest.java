@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Findings of {@code cordwatch fuzz --target http}: a request whose head breaks off, or whose
- * method holds a control character, was answered 500 Internal Server Error. It is the client's
- * fault, and the answer is now 400; the server answers the next request as before.
+ * Findings of {@code cordwatch fuzz --target http}: a request whose head breaks off, whose method
+ * holds a control character, or whose body breaks off or has a malformed chunk size, was answered
+ * 500 Internal Server Error. It is the client's fault, and the answer is now 400; the server
+ * answers the next request as before.
  */
 class MalformedRequestTest {
   @TempDir Path tmp;
@@ -45,6 +46,27 @@ class MalformedRequestTest {
     assertEquals(
         "HTTP/1.1 400 Bad Request",
         statusLine("G\tET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+    assertEquals(200, app.getAnonymous("/observe/health").statusCode());
+  }
+
+  @Test
+  void aFormWhoseChunkedBodyIsMalformedGetsBadRequest() throws IOException {
+    assertEquals(
+        "HTTP/1.1 400 Bad Request",
+        statusLine(
+            "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\nzz\r\nname=a\r\n0\r\n\r\n"));
+  }
+
+  @Test
+  void aBodyShorterThanItsContentLengthGetsBadRequest() throws IOException {
+    assertEquals(
+        "HTTP/1.1 400 Bad Request",
+        statusLine(
+            "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: 50\r\n\r\nname=a"));
     assertEquals(200, app.getAnonymous("/observe/health").statusCode());
   }
 
