@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Findings of {@code cordwatch fuzz --target http}: a request whose head breaks off, whose method
- * holds a control character, or whose body breaks off or has a malformed chunk size, was answered
- * 500 Internal Server Error. It is the client's fault, and the answer is now 400; the server
- * answers the next request as before.
+ * holds a control character, whose target has no path ({@code http:x/...}), or whose body breaks
+ * off or has a malformed chunk size, was answered 500 Internal Server Error. It is the client's
+ * fault, and the answer is now 400; the server answers the next request as before.
  */
 class MalformedRequestTest {
   @TempDir Path tmp;
@@ -67,6 +67,14 @@ class MalformedRequestTest {
             "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "Content-Type: application/x-www-form-urlencoded\r\n"
                 + "Content-Length: 50\r\n\r\nname=a"));
+    assertEquals(200, app.getAnonymous("/observe/health").statusCode());
+  }
+
+  @Test
+  void aRequestTargetWithoutAPathGetsBadRequest() throws IOException {
+    assertEquals(
+        "HTTP/1.1 400 Bad Request",
+        statusLine("GET http:x/api/v1/studies HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
     assertEquals(200, app.getAnonymous("/observe/health").statusCode());
   }
 
