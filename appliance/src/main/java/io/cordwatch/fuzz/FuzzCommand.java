@@ -18,16 +18,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cordwatch fuzz}: the mutation fuzzer over the DICOM readers for a given time, seeded with
- * the real fixtures and phantom files; prints what it did and each finding, and exits 1 when there
- * is one. Not run by the unit suite beyond a short fixed-seed smoke ({@code DicomFuzzerTest}).
+ * {@code cordwatch fuzz}: a mutation fuzzer for a given time, over the DICOM readers (seeded with
+ * the real fixtures and phantom files), or with {@code --target association|http} over the DICOM
+ * upper layer or the HTTP server of an appliance started in this process ({@code NetworkFuzz});
+ * prints what it did and each finding, and exits 1 when there is one. Not run by the unit suite
+ * beyond short fixed-seed smokes ({@code DicomFuzzerTest}, {@code NetworkFuzzersTest}).
  */
 @Command(
     name = "fuzz",
     mixinStandardHelpOptions = true,
     description = {
       "Mutation fuzzing of the DICOM readers (facts, pixels, compressed frames): bit flips,"
-          + " truncation, corrupted element lengths, duplicated elements, seeded with real files.",
+          + " truncation, corrupted element lengths, duplicated elements, seeded with real files;"
+          + " with --target association or http, of the DICOM upper layer or the HTTP server of"
+          + " an appliance started in this process.",
       "Exit status: 0 no finding, 1 findings (saved in --out with a .txt each), 2 bad arguments."
     })
 public final class FuzzCommand implements Callable<Integer> {
@@ -41,6 +45,21 @@ public final class FuzzCommand implements Callable<Integer> {
               + " (CORDWATCH_FIXTURES or ../shared/fixtures beside the checkout, real-dicom/) and"
               + " a small phantom study made now.")
   List<Path> seeds = new ArrayList<>();
+
+  /** What is fuzzed. */
+  enum Target {
+    readers,
+    association,
+    http
+  }
+
+  @Option(
+      names = "--target",
+      description =
+          "What to fuzz: readers (the DICOM readers, default), association (the DICOM upper layer"
+              + " of a receiver started here, over loopback) or http (the web server of the same"
+              + " appliance, access control on).")
+  Target target = Target.readers;
 
   @Option(names = "--minutes", description = "How long to run (default ${DEFAULT-VALUE}).")
   double minutes = 10;
@@ -66,6 +85,9 @@ public final class FuzzCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter o = spec.commandLine().getOut();
+    if (target != Target.readers) {
+      return NetworkFuzz.run(o, target == Target.association, minutes, inputs, seed, out);
+    }
     // The readers log what they refuse; a fuzz run refuses millions of files.
     Logger.getLogger("io.cordwatch").setLevel(Level.SEVERE);
     Logger.getLogger("com.pixelmed").setLevel(Level.OFF);

@@ -74,6 +74,7 @@ public final class DicomReceiver implements AutoCloseable {
   private static final int SOCKET_BUFFER = 256 * 1024;
   private static final long ACCEPT_BACKOFF_MILLIS = 100;
   private static final long ACCEPT_LOG_EVERY_NANOS = 10_000_000_000L;
+  private static final long CLOSE_WAIT_MILLIS = 5_000;
 
   static {
     // PixelMed's fixed 5 s post-release wait, shortened (the only change to PixelMed's internals).
@@ -693,9 +694,31 @@ public final class DicomReceiver implements AutoCloseable {
     }
   }
 
-  /** Stops accepting and closes every open association. Idempotent. */
+  /**
+   * Stops accepting, closes every open association and waits (up to {@link #CLOSE_WAIT_MILLIS}) for
+   * their handlers to finish. Idempotent.
+   *
+   * <p>Why wait: a handler still runs after its socket is closed (the association's audit row, the
+   * listener's notice), and the appliance closes the index right after this returns; a handler that
+   * outlived it failed on a closed index (found by the association fuzzer's shutdown).
+   */
   @Override
   public synchronized void close() {
+    closeListenersAndSockets();
+    long deadline = System.nanoTime() + CLOSE_WAIT_MILLIS * 1_000_000L;
+    while (!open.isEmpty() && System.nanoTime() < deadline) {
+      sleepQuietly(5);
+    }
+    if (!open.isEmpty()) {
+      LOG.warning(
+          open.size()
+              + " DICOM connection handler(s) still running "
+              + CLOSE_WAIT_MILLIS
+              + " ms after close");
+    }
+  }
+
+  private void closeListenersAndSockets() {
     if (closing) {
       return;
     }

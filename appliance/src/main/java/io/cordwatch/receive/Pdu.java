@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 final class Pdu {
   static final int ASSOCIATE_RQ = 0x01;
   static final int ASSOCIATE_RJ = 0x03;
+  static final int P_DATA = 0x04;
   static final int RELEASE_RQ = 0x05;
   static final int LAST_TYPE = 0x07;
 

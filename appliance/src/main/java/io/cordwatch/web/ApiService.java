@@ -120,7 +120,7 @@ final class ApiService implements HttpService {
             .contentType()
             .map(t -> t.mediaType().text().toLowerCase(Locale.ROOT))
             .orElse("");
-    byte[] body = req.content().inputStream().readAllBytes();
+    byte[] body = RequestBody.read(req);
     List<SliceBox> boxes;
     try {
       boxes =

@@ -63,7 +63,7 @@ final class BundleApi implements HttpService {
     BundleControl c = control();
     String id;
     try {
-      JsonNode body = JSON.readTree(req.content().inputStream().readAllBytes());
+      JsonNode body = JSON.readTree(RequestBody.read(req));
       id = body == null ? null : body.path("id").asText(null);
     } catch (IOException e) {
       throw new WebException(WebException.Code.BAD_REQUEST, "the body must be JSON: {\"id\": ...}");
@@ -82,7 +82,7 @@ final class BundleApi implements HttpService {
     BundleControl c = control();
     JsonNode id;
     try {
-      JsonNode body = JSON.readTree(req.content().inputStream().readAllBytes());
+      JsonNode body = JSON.readTree(RequestBody.read(req));
       id = body == null ? null : body.get("id");
     } catch (IOException e) {
       id = null;

@@ -3,7 +3,6 @@ package io.cordwatch.web;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +48,8 @@ final class Form {
   }
 
   private static String read(ServerRequest req) {
-    try (InputStream in = req.content().inputStream()) {
-      byte[] body = in.readNBytes(MAX_BYTES + 1);
+    try {
+      byte[] body = RequestBody.read(req, MAX_BYTES + 1);
       if (body.length > MAX_BYTES) {
         throw new WebException(
             WebException.Code.PAYLOAD_TOO_LARGE, "a form may have at most " + MAX_BYTES + " bytes");

@@ -86,6 +86,16 @@ final class Guard implements Filter {
     }
     Method method = req.prologue().method();
     String path = req.path().path();
+    if (path == null || !path.startsWith("/")) {
+      // An opaque request target ("http:x/..." parses as a URI without a path): no route can be
+      // meant, and every rule below reads the path (found by cordwatch fuzz --target http).
+      Replies.error(
+          res,
+          new WebException(
+              WebException.Code.BAD_REQUEST,
+              "the request target has no path; send /path or an absolute URI"));
+      return;
+    }
     if (!RoutePolicy.reads(method) && crossSite(req)) {
       LOG.warning("http: refused a cross-site " + method.text() + " " + safePath(path));
       Replies.error(

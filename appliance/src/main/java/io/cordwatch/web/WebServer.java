@@ -1,5 +1,7 @@
 package io.cordwatch.web;
 
+import io.helidon.http.DirectHandler;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,6 +33,12 @@ public final class WebServer implements AutoCloseable {
    * thousands of slices.
    */
   static final long MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
+
+  /** Requests that cannot be parsed get 400, not Helidon's 500 ({@link MalformedRequests}). */
+  private static final DirectHandlers MALFORMED =
+      DirectHandlers.builder()
+          .addHandler(DirectHandler.EventType.INTERNAL_ERROR, new MalformedRequests())
+          .build();
 
   /** The name of the plain HTTP listener when HTTPS is the default one. */
   private static final String PLAIN = "http";
@@ -92,6 +100,7 @@ public final class WebServer implements AutoCloseable {
             .shutdownHook(false)
             .maxPayloadSize(MAX_PAYLOAD_BYTES)
             .maxTcpConnections(c.maxConnections())
+            .directHandlers(MALFORMED)
             .routing(r -> routing(r, ctx, status));
     boolean plain = tls == null || c.httpMode() != HttpMode.OFF;
     if (tls == null) {
@@ -113,7 +122,8 @@ public final class WebServer implements AutoCloseable {
                     s.host(bind)
                         .port(c.httpPort())
                         .maxPayloadSize(MAX_PAYLOAD_BYTES)
-                        .maxTcpConnections(c.maxConnections()))
+                        .maxTcpConnections(c.maxConnections())
+                        .directHandlers(MALFORMED))
             .routing(
                 PLAIN,
                 r -> {

@@ -122,11 +122,13 @@ class AssociationLimitsTest {
 
   @Test
   void anAssociationDrippingItsPduIsAbortedWhenTheIdleTimeoutEnds() throws Exception {
-    // idle-timeout 2 s. A P-DATA-TF header announcing 1000 bytes, then one byte every 300 ms:
-    // every read ends well inside 2 s, the PDU would take 5 minutes.
+    // idle-timeout 2 s. A P-DATA-TF header announcing 1000 bytes and its PDV's header (item length
+    // 996, context 1, a data fragment), then one byte of the value every 300 ms: every read ends
+    // well inside 2 s, the PDU would take 5 minutes. (The PDV header must be valid: the PDU guard
+    // refuses an item length that does not fit, and that would end the association first.)
     appliance = RunningAppliance.start(tmp.resolve("data"), Map.of("idle-timeout", "2s"));
     RawScu scu = associate("RAWSCU");
-    scu.writeRaw(new byte[] {0x04, 0, 0, 0, 0x03, (byte) 0xe8});
+    scu.writeRaw(new byte[] {0x04, 0, 0, 0, 0x03, (byte) 0xe8, 0, 0, 0x03, (byte) 0xe4, 1, 0});
     long deadline = System.nanoTime() + 15_000_000_000L;
     boolean ended = false;
     while (!ended && System.nanoTime() < deadline) {
