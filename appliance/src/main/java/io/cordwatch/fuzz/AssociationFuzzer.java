@@ -1,9 +1,6 @@
 package io.cordwatch.fuzz;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +79,7 @@ public final class AssociationFuzzer {
   /** Sends every seed, then mutants, while {@code go} says so or until {@code maxInputs}. */
   public Report run(long maxInputs, BooleanSupplier go) throws IOException {
     PduMutator mutator = new PduMutator(random);
-    Map<String, DicomFuzzer.Finding> findings = new LinkedHashMap<>();
+    FindingLog findings = new FindingLog(findingsDir, "association", ".pdu");
     Map<String, Long> byKind = new LinkedHashMap<>();
     long files = FuzzHost.openFiles();
     int threads = FuzzHost.threads();
@@ -126,7 +123,7 @@ public final class AssociationFuzzer {
     for (LogWatch.Unexpected u : log.drain()) {
       record(findings, new Problem(u.signature(), u.detail()), null, List.of());
     }
-    return new Report(inputs, probes, List.copyOf(findings.values()), byKind);
+    return new Report(inputs, probes, findings.findings(), byKind);
   }
 
   /** One thing an input made the receiver do wrong. */
@@ -202,35 +199,8 @@ public final class AssociationFuzzer {
     }
   }
 
-  private void record(
-      Map<String, DicomFuzzer.Finding> findings,
-      Problem p,
-      byte[] input,
-      List<PduMutator.Kind> kinds) {
-    DicomFuzzer.Finding f = findings.get(p.signature());
-    findings.put(
-        p.signature(),
-        f == null
-            ? new DicomFuzzer.Finding(
-                p.signature(), 1, save(findings.size(), input, p, kinds), p.detail())
-            : new DicomFuzzer.Finding(f.signature(), f.hits() + 1, f.input(), f.detail()));
-  }
-
-  private Path save(int n, byte[] input, Problem p, List<PduMutator.Kind> kinds) {
-    if (findingsDir == null || input == null) {
-      return null;
-    }
-    try {
-      Files.createDirectories(findingsDir);
-      Path file = findingsDir.resolve("association-" + (n + 1) + ".pdu");
-      Files.write(file, input);
-      Files.writeString(
-          findingsDir.resolve("association-" + (n + 1) + ".txt"),
-          p.signature() + "\nmutations: " + kinds + "\n" + p.detail() + "\n",
-          StandardCharsets.UTF_8);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save a finding in " + findingsDir, e);
-    }
+  private static void record(
+      FindingLog findings, Problem p, byte[] input, List<PduMutator.Kind> kinds) {
+    findings.record(p.signature(), p.detail(), input, kinds);
   }
 }

@@ -1,9 +1,7 @@
 package io.cordwatch.fuzz;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +69,7 @@ public final class HttpFuzzer {
   public Report run(long maxInputs, BooleanSupplier go) throws IOException {
     List<HttpRequests.Request> seeds = HttpRequests.seeds();
     HttpMutator mutator = new HttpMutator(random);
-    Map<String, DicomFuzzer.Finding> findings = new LinkedHashMap<>();
+    FindingLog findings = new FindingLog(findingsDir, "http", ".http");
     Map<String, Long> byKind = new LinkedHashMap<>();
     long inputs = 0;
     long checks = 0;
@@ -112,7 +110,7 @@ public final class HttpFuzzer {
     for (LogWatch.Unexpected u : log.drain()) {
       record(findings, new Problem(u.signature(), u.detail()), null, List.of());
     }
-    return new Report(inputs, checks, Map.copyOf(byStatus), List.copyOf(findings.values()), byKind);
+    return new Report(inputs, checks, Map.copyOf(byStatus), findings.findings(), byKind);
   }
 
   /**
@@ -197,36 +195,9 @@ public final class HttpFuzzer {
     return response.length() <= 600 ? response : response.substring(0, 600) + "...";
   }
 
-  private void record(
-      Map<String, DicomFuzzer.Finding> findings,
-      Problem p,
-      byte[] input,
-      List<HttpMutator.Kind> kinds) {
-    DicomFuzzer.Finding f = findings.get(p.signature());
-    findings.put(
-        p.signature(),
-        f == null
-            ? new DicomFuzzer.Finding(
-                p.signature(), 1, save(findings.size(), input, p, kinds), p.detail())
-            : new DicomFuzzer.Finding(f.signature(), f.hits() + 1, f.input(), f.detail()));
-  }
-
-  private Path save(int n, byte[] input, Problem p, List<HttpMutator.Kind> kinds) {
-    if (findingsDir == null || input == null) {
-      return null;
-    }
-    try {
-      Files.createDirectories(findingsDir);
-      // Saved with its placeholders: the file is replayable against any run and holds no secret.
-      Path file = findingsDir.resolve("http-" + (n + 1) + ".http");
-      Files.write(file, input);
-      Files.writeString(
-          findingsDir.resolve("http-" + (n + 1) + ".txt"),
-          p.signature() + "\nmutations: " + kinds + "\n" + p.detail() + "\n",
-          StandardCharsets.UTF_8);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save a finding in " + findingsDir, e);
-    }
+  private static void record(
+      FindingLog findings, Problem p, byte[] input, List<HttpMutator.Kind> kinds) {
+    // Saved with its placeholders: the file is replayable against any run and holds no secret.
+    findings.record(p.signature(), p.detail(), input, kinds);
   }
 }

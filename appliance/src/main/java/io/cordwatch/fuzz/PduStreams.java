@@ -1,5 +1,14 @@
 package io.cordwatch.fuzz;
 
+import static io.cordwatch.fuzz.PduBytes.ae;
+import static io.cordwatch.fuzz.PduBytes.ascii;
+import static io.cordwatch.fuzz.PduBytes.be32;
+import static io.cordwatch.fuzz.PduBytes.el;
+import static io.cordwatch.fuzz.PduBytes.item;
+import static io.cordwatch.fuzz.PduBytes.uid;
+import static io.cordwatch.fuzz.PduBytes.ul;
+import static io.cordwatch.fuzz.PduBytes.us;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -232,48 +241,5 @@ public final class PduStreams {
     el(full, 0x0000, ul(cmd.size()));
     full.writeBytes(cmd.toByteArray());
     return full.toByteArray();
-  }
-
-  private static void item(ByteArrayOutputStream out, int type, byte[] value) {
-    out.write(type);
-    out.write(0);
-    out.write(value.length >>> 8);
-    out.write(value.length & 0xff);
-    out.writeBytes(value);
-  }
-
-  private static byte[] ae(String s) {
-    byte[] b = new byte[16];
-    Arrays.fill(b, (byte) ' ');
-    byte[] a = ascii(s);
-    System.arraycopy(a, 0, b, 0, Math.min(16, a.length));
-    return b;
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static byte[] be32(int v) {
-    return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
-  }
-
-  private static void el(ByteArrayOutputStream out, int element, byte[] value) {
-    out.writeBytes(new byte[] {0, 0, (byte) element, (byte) (element >>> 8)});
-    out.writeBytes(ul(value.length));
-    out.writeBytes(value);
-  }
-
-  private static byte[] ul(int v) {
-    return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
-  }
-
-  private static byte[] us(int v) {
-    return new byte[] {(byte) v, (byte) (v >>> 8)};
-  }
-
-  private static byte[] uid(String s) {
-    byte[] a = ascii(s);
-    return a.length % 2 == 0 ? a : Arrays.copyOf(a, a.length + 1);
   }
 }
