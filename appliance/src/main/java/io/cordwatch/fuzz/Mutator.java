@@ -47,11 +47,11 @@ final class Mutator {
       Kind k = Kind.values()[random.nextInt(Kind.values().length)];
       byte[] next =
           switch (k) {
-            case BIT_FLIPS -> bitFlips(b);
+            case BIT_FLIPS -> bitFlips(b, random);
             case TRUNCATION -> truncate(b);
             case LENGTH_FIELD -> corruptLength(b);
             case DUPLICATE_ELEMENT -> duplicateElement(b);
-            case BYTE_RUN -> byteRun(b);
+            case BYTE_RUN -> byteRun(b, random);
           };
       if (next != null) {
         b = next;
@@ -61,7 +61,8 @@ final class Mutator {
     return new Mutant(b, List.copyOf(kinds));
   }
 
-  private byte[] bitFlips(byte[] b) {
+  /** One to eight single-bit flips at random places; changes {@code b} and returns it. */
+  static byte[] bitFlips(byte[] b, Random random) {
     int flips = 1 + random.nextInt(8);
     for (int i = 0; i < flips; i++) {
       int at = random.nextInt(b.length);
@@ -74,8 +75,8 @@ final class Mutator {
     return Arrays.copyOf(b, random.nextInt(b.length));
   }
 
-  /** A run of one value (0x00, 0xFF or random) over up to 64 bytes. */
-  private byte[] byteRun(byte[] b) {
+  /** A run of one value (0x00, 0xFF or random) over up to 64 bytes; changes {@code b}. */
+  static byte[] byteRun(byte[] b, Random random) {
     int at = random.nextInt(b.length);
     int len = Math.min(b.length - at, 1 + random.nextInt(64));
     byte v =

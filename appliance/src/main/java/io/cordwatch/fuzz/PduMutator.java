@@ -54,9 +54,9 @@ final class PduMutator {
       Kind k = Kind.values()[random.nextInt(Kind.values().length)];
       byte[] next =
           switch (k) {
-            case BIT_FLIPS -> bitFlips(b);
+            case BIT_FLIPS -> Mutator.bitFlips(b, random);
             case TRUNCATION -> Arrays.copyOf(b, random.nextInt(b.length));
-            case BYTE_RUN -> byteRun(b);
+            case BYTE_RUN -> Mutator.byteRun(b, random);
             case PDU_LENGTH -> pduLength(b);
             case PDU_TYPE -> pduType(b);
             case DROP_PDU -> dropPdu(b);
@@ -72,27 +72,6 @@ final class PduMutator {
       }
     }
     return new Mutant(b, List.copyOf(kinds));
-  }
-
-  private byte[] bitFlips(byte[] b) {
-    int flips = 1 + random.nextInt(8);
-    for (int i = 0; i < flips; i++) {
-      b[random.nextInt(b.length)] ^= (byte) (1 << random.nextInt(8));
-    }
-    return b;
-  }
-
-  private byte[] byteRun(byte[] b) {
-    int at = random.nextInt(b.length);
-    int len = Math.min(b.length - at, 1 + random.nextInt(64));
-    byte v =
-        switch (random.nextInt(3)) {
-          case 0 -> 0;
-          case 1 -> (byte) 0xFF;
-          default -> (byte) random.nextInt(256);
-        };
-    Arrays.fill(b, at, at + len, v);
-    return b;
   }
 
   private int[] anyPdu(byte[] b) {
