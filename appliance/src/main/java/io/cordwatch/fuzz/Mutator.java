@@ -40,25 +40,47 @@ final class Mutator {
 
   /** One to three mutations of {@code seed}; the seed itself is never changed. */
   Mutant mutate(byte[] seed) {
-    byte[] b = seed.clone();
     List<Kind> kinds = new ArrayList<>();
+    byte[] b =
+        mutate(
+            seed,
+            Kind.values(),
+            random,
+            kinds,
+            (k, bytes) ->
+                switch (k) {
+                  case BIT_FLIPS -> bitFlips(bytes, random);
+                  case TRUNCATION -> truncate(bytes);
+                  case LENGTH_FIELD -> corruptLength(bytes);
+                  case DUPLICATE_ELEMENT -> duplicateElement(bytes);
+                  case BYTE_RUN -> byteRun(bytes, random);
+                });
+    return new Mutant(b, List.copyOf(kinds));
+  }
+
+  /** One mutation of a kind: the changed bytes, or null where the kind finds nothing to change. */
+  interface Mutation<K> {
+    byte[] apply(K kind, byte[] bytes);
+  }
+
+  /**
+   * One to three mutations of a copy of {@code seed}, each of a kind drawn from {@code kinds}; the
+   * kinds that changed something are added to {@code applied}, in order. The draws of both mutators
+   * (DICOM files and PDU streams) go through here, so a seed replays the same way in each.
+   */
+  static <K> byte[] mutate(
+      byte[] seed, K[] kinds, Random random, List<K> applied, Mutation<K> mutation) {
+    byte[] b = seed.clone();
     int n = 1 + random.nextInt(3);
     for (int i = 0; i < n && b.length > 0; i++) {
-      Kind k = Kind.values()[random.nextInt(Kind.values().length)];
-      byte[] next =
-          switch (k) {
-            case BIT_FLIPS -> bitFlips(b, random);
-            case TRUNCATION -> truncate(b);
-            case LENGTH_FIELD -> corruptLength(b);
-            case DUPLICATE_ELEMENT -> duplicateElement(b);
-            case BYTE_RUN -> byteRun(b, random);
-          };
+      K k = kinds[random.nextInt(kinds.length)];
+      byte[] next = mutation.apply(k, b);
       if (next != null) {
         b = next;
-        kinds.add(k);
+        applied.add(k);
       }
     }
-    return new Mutant(b, List.copyOf(kinds));
+    return b;
   }
 
   /** One to eight single-bit flips at random places; changes {@code b} and returns it. */

@@ -47,30 +47,27 @@ final class PduMutator {
 
   /** One to three mutations of {@code seed}; the seed itself is never changed. */
   Mutant mutate(byte[] seed) {
-    byte[] b = seed.clone();
     List<Kind> kinds = new ArrayList<>();
-    int n = 1 + random.nextInt(3);
-    for (int i = 0; i < n && b.length > 0; i++) {
-      Kind k = Kind.values()[random.nextInt(Kind.values().length)];
-      byte[] next =
-          switch (k) {
-            case BIT_FLIPS -> Mutator.bitFlips(b, random);
-            case TRUNCATION -> Arrays.copyOf(b, random.nextInt(b.length));
-            case BYTE_RUN -> Mutator.byteRun(b, random);
-            case PDU_LENGTH -> pduLength(b);
-            case PDU_TYPE -> pduType(b);
-            case DROP_PDU -> dropPdu(b);
-            case DUPLICATE_PDU -> duplicatePdu(b);
-            case SWAP_PDUS -> swapPdus(b);
-            case INSERT_PDU -> insertPdu(b);
-            case ASSOCIATE_ITEM -> associateItem(b);
-            case PDV_HEADER -> pdvHeader(b);
-          };
-      if (next != null) {
-        b = next;
-        kinds.add(k);
-      }
-    }
+    byte[] b =
+        Mutator.mutate(
+            seed,
+            Kind.values(),
+            random,
+            kinds,
+            (k, bytes) ->
+                switch (k) {
+                  case BIT_FLIPS -> Mutator.bitFlips(bytes, random);
+                  case TRUNCATION -> Arrays.copyOf(bytes, random.nextInt(bytes.length));
+                  case BYTE_RUN -> Mutator.byteRun(bytes, random);
+                  case PDU_LENGTH -> pduLength(bytes);
+                  case PDU_TYPE -> pduType(bytes);
+                  case DROP_PDU -> dropPdu(bytes);
+                  case DUPLICATE_PDU -> duplicatePdu(bytes);
+                  case SWAP_PDUS -> swapPdus(bytes);
+                  case INSERT_PDU -> insertPdu(bytes);
+                  case ASSOCIATE_ITEM -> associateItem(bytes);
+                  case PDV_HEADER -> pdvHeader(bytes);
+                });
     return new Mutant(b, List.copyOf(kinds));
   }
 
