@@ -15,6 +15,7 @@ import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.phantom.SyntheticStudy;
 import io.cordwatch.receive.Peers;
 import io.cordwatch.receive.RunningAppliance;
+import io.cordwatch.testing.Await;
 import io.cordwatch.testing.Credentials;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -80,8 +81,12 @@ class ApplianceTest {
       assertEquals("selected: axial 0 deg, TE 100 ms, TR 4000 ms", decisions.get("AX T2 TSE"));
       assertEquals("skipped: sagittal", decisions.get("SAG T2 TSE"));
       assertTrue(decisions.get("AX T1 SE").startsWith("skipped: not T2-weighted"));
-      JsonNode status = get(base + "/api/v1/status");
-      assertEquals(1, status.get("queue").get("queued").asInt());
+      // The status's index figures are one reading a second (web.StatusSnapshot).
+      JsonNode status =
+          Await.reading(
+              "the status counts the queued job",
+              () -> get(base + "/api/v1/status"),
+              st -> st.path("queue").path("queued").asInt() == 1);
       assertEquals(12, status.get("counters").get("instances_received").asInt());
     }
   }

@@ -129,7 +129,13 @@ class ShadowModeTest {
         assertEquals(signedB.manifestSha256(), row.getFirst().bundleSha256());
         assertOnlyTheActiveVerdictIsPublished(appliance, uid, series.path("verdict"));
       }
-      JsonNode status = admin.json("/api/v1/status");
+      // The status's index figures are one reading a second, shared by every client
+      // (web.StatusSnapshot): wait for a reading taken after the shadow rows.
+      JsonNode status =
+          Await.reading(
+              "the status counts both shadow series",
+              () -> admin.json("/api/v1/status"),
+              s -> s.path("shadow").path("series").asInt() == 2);
       assertEquals(idB, status.path("shadow").path("id").asText(), status.toString());
       assertEquals("torch-tiny-b", status.path("shadow").path("name").asText(), status.toString());
       assertEquals(2, status.path("shadow").path("series").asInt(), status.toString());

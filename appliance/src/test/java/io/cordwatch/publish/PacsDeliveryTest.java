@@ -70,8 +70,12 @@ class PacsDeliveryTest {
           modalities.add(s.path("MainDicomTags").path("Modality").asText());
         }
         assertTrue(modalities.containsAll(Set.of("MR", "SR", "KO")), modalities.toString());
-        JsonNode status = status(box);
-        assertEquals(4, status.path("outbox").path("sent").asLong(), status.toString());
+        // The status's index figures are one reading a second (web.StatusSnapshot).
+        JsonNode status =
+            Await.reading(
+                "the status counts four documents sent",
+                () -> status(box),
+                st -> st.path("outbox").path("sent").asLong() == 4);
         assertEquals(0, status.path("outbox").path("backlog").asLong(), status.toString());
         String metrics = get(box.httpBase() + "/observe/metrics");
         assertTrue(metrics.contains("cordwatch_outbox_pending 0.0"), metrics);

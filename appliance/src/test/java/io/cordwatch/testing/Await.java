@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Waits for something another thread does by polling it against a deadline (CONVENTIONS.md 8: tests
@@ -32,5 +33,29 @@ public final class Await {
       }
       Thread.sleep(POLL);
     }
+  }
+
+  /** A reading that may throw (an HTTP request), for {@link #reading}. */
+  @FunctionalInterface
+  public interface Read<T> {
+    T get() throws Exception;
+  }
+
+  /**
+   * Reads until {@code done} holds of the reading and returns that reading; fails the test naming
+   * {@code what}, with the last reading, after a minute. For figures that are eventually current,
+   * such as the status's index figures (one reading a second, shared by every client).
+   */
+  public static <T> T reading(String what, Read<T> read, Predicate<T> done) throws Exception {
+    long deadline = System.nanoTime() + LIMIT.toNanos();
+    T last = read.get();
+    while (!done.test(last)) {
+      if (System.nanoTime() >= deadline) {
+        fail("timed out after " + LIMIT.toSeconds() + " s waiting until " + what + ": " + last);
+      }
+      Thread.sleep(POLL);
+      last = read.get();
+    }
+    return last;
   }
 }
