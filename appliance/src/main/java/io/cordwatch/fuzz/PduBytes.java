@@ -62,4 +62,29 @@ public final class PduBytes {
     byte[] a = ascii(s);
     return a.length % 2 == 0 ? a : Arrays.copyOf(a, a.length + 1);
   }
+
+  /** A PDU: its type, a reserved byte, the body's 32-bit big-endian length, the body. */
+  public static byte[] pdu(int type, byte[] body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(type);
+    out.write(0);
+    out.writeBytes(be32(body.length));
+    out.writeBytes(body);
+    return out.toByteArray();
+  }
+
+  /**
+   * An A-ASSOCIATE-RQ PDU (type 0x01): protocol version 1, the called and calling AE titles, the
+   * reserved field, then {@code items} (application context, presentation contexts, user
+   * information) as the caller built them.
+   */
+  public static byte[] associateRq(String called, String calling, byte[] items) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(new byte[] {0, 1, 0, 0});
+    body.writeBytes(ae(called));
+    body.writeBytes(ae(calling));
+    body.writeBytes(new byte[32]);
+    body.writeBytes(items);
+    return pdu(0x01, body.toByteArray());
+  }
 }

@@ -1,6 +1,5 @@
 package io.cordwatch.fuzz;
 
-import static io.cordwatch.fuzz.PduBytes.ae;
 import static io.cordwatch.fuzz.PduBytes.ascii;
 import static io.cordwatch.fuzz.PduBytes.be32;
 import static io.cordwatch.fuzz.PduBytes.el;
@@ -149,13 +148,7 @@ public final class PduStreams {
     item(user, 0x52, ascii("1.2.826.0.1.3680043.10.1337.1"));
     item(user, 0x55, ascii("CORDWATCH_FUZZ"));
     item(items, 0x50, user.toByteArray());
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(new byte[] {0, 1, 0, 0});
-    body.writeBytes(ae(called));
-    body.writeBytes(ae(calling));
-    body.writeBytes(new byte[32]);
-    body.writeBytes(items.toByteArray());
-    return pdu(ASSOCIATE_RQ, body.toByteArray());
+    return PduBytes.associateRq(called, calling, items.toByteArray());
   }
 
   private static byte[] context(int id, String abstractSyntax, String transferSyntax) {
@@ -183,12 +176,7 @@ public final class PduStreams {
   }
 
   static byte[] pdu(int type, byte[] body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(type);
-    out.write(0);
-    out.writeBytes(be32(body.length));
-    out.writeBytes(body);
-    return out.toByteArray();
+    return PduBytes.pdu(type, body);
   }
 
   /** A C-ECHO-RQ command set (implicit VR little endian, as every command set is). */

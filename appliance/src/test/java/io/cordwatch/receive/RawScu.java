@@ -1,6 +1,5 @@
 package io.cordwatch.receive;
 
-import static io.cordwatch.fuzz.PduBytes.ae;
 import static io.cordwatch.fuzz.PduBytes.ascii;
 import static io.cordwatch.fuzz.PduBytes.be32;
 import static io.cordwatch.fuzz.PduBytes.el;
@@ -9,6 +8,7 @@ import static io.cordwatch.fuzz.PduBytes.uid;
 import static io.cordwatch.fuzz.PduBytes.ul;
 import static io.cordwatch.fuzz.PduBytes.us;
 
+import io.cordwatch.fuzz.PduBytes;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -236,17 +236,6 @@ final class RawScu implements AutoCloseable {
     item(user, 0x51, be32(65536));
     item(user, 0x52, ascii("1.2.3.4.5"));
     item(items, 0x50, user.toByteArray());
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(new byte[] {0, 1, 0, 0});
-    body.writeBytes(ae(called));
-    body.writeBytes(ae(calling));
-    body.writeBytes(new byte[32]);
-    body.writeBytes(items.toByteArray());
-    ByteArrayOutputStream pdu = new ByteArrayOutputStream();
-    pdu.write(0x01);
-    pdu.write(0);
-    pdu.writeBytes(be32(body.size()));
-    pdu.writeBytes(body.toByteArray());
-    return pdu.toByteArray();
+    return PduBytes.associateRq(called, calling, items.toByteArray());
   }
 }
