@@ -3,13 +3,7 @@ package io.cordwatch.fuzz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.code_intelligence.jazzer.api.BugDetectors;
-import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 
@@ -24,53 +18,24 @@ import org.junit.jupiter.api.AfterAll;
  * coverage-guided fuzzer. The long mutation run is {@code cordwatch fuzz --target http}.
  */
 class HttpFuzzTest {
-  private static SilentCloseable loopback;
-  private static Path dir;
-  private static LogWatch log;
-  private static FuzzHost host;
+  private static final JazzerAppliance APPLIANCE = new JazzerAppliance("http", 12);
   private static HttpFuzzer fuzzer;
 
-  /**
-   * Started on the first input rather than in a {@code @BeforeAll}: Jazzer's fuzzing mode runs the
-   * target outside JUnit's class lifecycle. Jazzer's SSRF detector reports every outgoing
-   * connection unless allowed: this target's only connections are Wire's, to its own appliance on
-   * 127.0.0.1.
-   */
-  private static synchronized void start() throws Exception {
-    if (host != null) {
-      return;
+  /** The fuzzer over the appliance, both made on the first input ({@link JazzerAppliance}). */
+  private static synchronized HttpFuzzer fuzzer() throws Exception {
+    if (APPLIANCE.start()) {
+      fuzzer = new HttpFuzzer(APPLIANCE.host(), APPLIANCE.log(), 1, null, Integer.MAX_VALUE);
     }
-    if (loopback == null) {
-      loopback = BugDetectors.allowNetworkConnections();
-    }
-    dir = Files.createTempDirectory("cordwatch-http-fuzz");
-    log = new LogWatch();
-    host = FuzzHost.start(dir, Duration.ofSeconds(1), Duration.ofSeconds(1), 12);
-    fuzzer = new HttpFuzzer(host, log, 1, null, Integer.MAX_VALUE);
+    return fuzzer;
   }
 
   @AfterAll
-  static synchronized void stop() throws Exception {
-    if (host == null) {
-      return;
-    }
-    try {
-      assertTrue(host.healthAnswers(), "/observe/health after the inputs");
-    } finally {
-      host.close();
-      host = null;
-      log.close();
-      try (var s = Files.walk(dir)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
-    }
+  static void stop() throws Exception {
+    APPLIANCE.stop(h -> assertTrue(h.healthAnswers(), "/observe/health after the inputs"));
   }
 
   @FuzzTest(maxDuration = "5m")
   void theServerAnswersEveryRequestWithoutFaultsOrLeaks(byte[] data) throws Exception {
-    start();
-    assertEquals(List.of(), fuzzer.one(data, "jazzer"));
+    assertEquals(List.of(), fuzzer().one(data, "jazzer"));
   }
 }
