@@ -91,7 +91,7 @@ public final class AssociationFuzzer {
       if (inputs < seeds.size()) {
         input = seeds.get((int) inputs);
       } else {
-        PduMutator.Mutant m = mutator.mutate(seeds.get(random.nextInt(seeds.size())));
+        Mutator.Mutant<PduMutator.Kind> m = mutator.mutate(seeds.get(random.nextInt(seeds.size())));
         input = m.bytes();
         kinds = m.kinds();
       }

@@ -88,7 +88,7 @@ public final class DicomFuzzer {
           input = seeds.get((int) inputs);
           kinds = List.of();
         } else {
-          Mutator.Mutant m = mutator.mutate(seeds.get(random.nextInt(seeds.size())));
+          Mutator.Mutant<Mutator.Kind> m = mutator.mutate(seeds.get(random.nextInt(seeds.size())));
           input = m.bytes();
           kinds = m.kinds();
         }

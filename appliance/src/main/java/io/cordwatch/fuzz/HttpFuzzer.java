@@ -81,7 +81,7 @@ public final class HttpFuzzer {
       if (inputs < seeds.size()) {
         input = seed.render();
       } else {
-        HttpMutator.Mutant m = mutator.mutate(seed);
+        Mutator.Mutant<HttpMutator.Kind> m = mutator.mutate(seed);
         input = m.bytes();
         kinds = m.kinds();
       }

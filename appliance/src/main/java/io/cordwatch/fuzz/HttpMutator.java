@@ -35,9 +35,6 @@ final class HttpMutator {
     BYTES
   }
 
-  /** A mutated request and the mutations that made it. */
-  record Mutant(byte[] bytes, List<Kind> kinds) {}
-
   private static final String[] METHODS = {
     "GET",
     "POST",
@@ -118,7 +115,7 @@ final class HttpMutator {
   }
 
   /** One to three mutations of {@code seed}, rendered. */
-  Mutant mutate(HttpRequests.Request seed) {
+  Mutator.Mutant<Kind> mutate(HttpRequests.Request seed) {
     HttpRequests.Request r = seed;
     List<Kind> kinds = new ArrayList<>();
     int n = 1 + random.nextInt(3);
@@ -166,7 +163,7 @@ final class HttpMutator {
     if (bytes) {
       out = bytes(out);
     }
-    return new Mutant(out, List.copyOf(kinds));
+    return new Mutator.Mutant<>(out, List.copyOf(kinds));
   }
 
   private String pick(String[] a) {

@@ -24,8 +24,12 @@ final class Mutator {
     BYTE_RUN
   }
 
-  /** A mutated file and the mutations that made it. */
-  record Mutant(byte[] bytes, List<Kind> kinds) {}
+  /**
+   * A mutated input and the mutations that made it, in order.
+   *
+   * @param <K> the mutator's kinds of mutation
+   */
+  record Mutant<K>(byte[] bytes, List<K> kinds) {}
 
   /** Lengths a corrupted length field gets: edge values and a few that overrun the file. */
   private static final long[] LENGTHS = {
@@ -39,23 +43,19 @@ final class Mutator {
   }
 
   /** One to three mutations of {@code seed}; the seed itself is never changed. */
-  Mutant mutate(byte[] seed) {
-    List<Kind> kinds = new ArrayList<>();
-    byte[] b =
-        mutate(
-            seed,
-            Kind.values(),
-            random,
-            kinds,
-            (k, bytes) ->
-                switch (k) {
-                  case BIT_FLIPS -> bitFlips(bytes, random);
-                  case TRUNCATION -> truncate(bytes);
-                  case LENGTH_FIELD -> corruptLength(bytes);
-                  case DUPLICATE_ELEMENT -> duplicateElement(bytes);
-                  case BYTE_RUN -> byteRun(bytes, random);
-                });
-    return new Mutant(b, List.copyOf(kinds));
+  Mutant<Kind> mutate(byte[] seed) {
+    return mutate(
+        seed,
+        Kind.values(),
+        random,
+        (k, bytes) ->
+            switch (k) {
+              case BIT_FLIPS -> bitFlips(bytes, random);
+              case TRUNCATION -> truncate(bytes, random);
+              case LENGTH_FIELD -> corruptLength(bytes);
+              case DUPLICATE_ELEMENT -> duplicateElement(bytes);
+              case BYTE_RUN -> byteRun(bytes, random);
+            });
   }
 
   /** One mutation of a kind: the changed bytes, or null where the kind finds nothing to change. */
@@ -65,11 +65,11 @@ final class Mutator {
 
   /**
    * One to three mutations of a copy of {@code seed}, each of a kind drawn from {@code kinds}; the
-   * kinds that changed something are added to {@code applied}, in order. The draws of both mutators
-   * (DICOM files and PDU streams) go through here, so a seed replays the same way in each.
+   * result names the kinds that changed something, in order. The draws of both mutators (DICOM
+   * files and PDU streams) go through here, so a seed replays the same way in each.
    */
-  static <K> byte[] mutate(
-      byte[] seed, K[] kinds, Random random, List<K> applied, Mutation<K> mutation) {
+  static <K> Mutant<K> mutate(byte[] seed, K[] kinds, Random random, Mutation<K> mutation) {
+    List<K> applied = new ArrayList<>();
     byte[] b = seed.clone();
     int n = 1 + random.nextInt(3);
     for (int i = 0; i < n && b.length > 0; i++) {
@@ -80,7 +80,7 @@ final class Mutator {
         applied.add(k);
       }
     }
-    return b;
+    return new Mutant<>(b, List.copyOf(applied));
   }
 
   /** One to eight single-bit flips at random places; changes {@code b} and returns it. */
@@ -93,7 +93,8 @@ final class Mutator {
     return b;
   }
 
-  private byte[] truncate(byte[] b) {
+  /** The first bytes of {@code b}, fewer than all. */
+  static byte[] truncate(byte[] b, Random random) {
     return Arrays.copyOf(b, random.nextInt(b.length));
   }
 

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -32,9 +31,6 @@ final class PduMutator {
     PDV_HEADER
   }
 
-  /** A mutated stream and the mutations that made it. */
-  record Mutant(byte[] bytes, List<Kind> kinds) {}
-
   private static final long[] LENGTHS = {
     0, 1, 2, 3, 4, 5, 6, 0xFF, 0xFFFF, 0x1_0000, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFFL
   };
@@ -46,29 +42,25 @@ final class PduMutator {
   }
 
   /** One to three mutations of {@code seed}; the seed itself is never changed. */
-  Mutant mutate(byte[] seed) {
-    List<Kind> kinds = new ArrayList<>();
-    byte[] b =
-        Mutator.mutate(
-            seed,
-            Kind.values(),
-            random,
-            kinds,
-            (k, bytes) ->
-                switch (k) {
-                  case BIT_FLIPS -> Mutator.bitFlips(bytes, random);
-                  case TRUNCATION -> Arrays.copyOf(bytes, random.nextInt(bytes.length));
-                  case BYTE_RUN -> Mutator.byteRun(bytes, random);
-                  case PDU_LENGTH -> pduLength(bytes);
-                  case PDU_TYPE -> pduType(bytes);
-                  case DROP_PDU -> dropPdu(bytes);
-                  case DUPLICATE_PDU -> duplicatePdu(bytes);
-                  case SWAP_PDUS -> swapPdus(bytes);
-                  case INSERT_PDU -> insertPdu(bytes);
-                  case ASSOCIATE_ITEM -> associateItem(bytes);
-                  case PDV_HEADER -> pdvHeader(bytes);
-                });
-    return new Mutant(b, List.copyOf(kinds));
+  Mutator.Mutant<Kind> mutate(byte[] seed) {
+    return Mutator.mutate(
+        seed,
+        Kind.values(),
+        random,
+        (k, bytes) ->
+            switch (k) {
+              case BIT_FLIPS -> Mutator.bitFlips(bytes, random);
+              case TRUNCATION -> Mutator.truncate(bytes, random);
+              case BYTE_RUN -> Mutator.byteRun(bytes, random);
+              case PDU_LENGTH -> pduLength(bytes);
+              case PDU_TYPE -> pduType(bytes);
+              case DROP_PDU -> dropPdu(bytes);
+              case DUPLICATE_PDU -> duplicatePdu(bytes);
+              case SWAP_PDUS -> swapPdus(bytes);
+              case INSERT_PDU -> insertPdu(bytes);
+              case ASSOCIATE_ITEM -> associateItem(bytes);
+              case PDV_HEADER -> pdvHeader(bytes);
+            });
   }
 
   private int[] anyPdu(byte[] b) {

@@ -45,7 +45,7 @@ class DicomFuzzerTest {
     boolean lengthChanged = false;
     boolean grew = false;
     for (int i = 0; i < 200 && !(lengthChanged && grew); i++) {
-      Mutator.Mutant m = new Mutator(random).mutate(seed);
+      Mutator.Mutant<Mutator.Kind> m = new Mutator(random).mutate(seed);
       if (m.kinds().equals(List.of(Mutator.Kind.LENGTH_FIELD))) {
         assertEquals(seed.length, m.bytes().length);
         assertNotEquals(-1, java.util.Arrays.mismatch(seed, m.bytes()));
