@@ -200,14 +200,13 @@ public final class FusedEngine implements BackboneEngine, SeriesEngine {
 
   @Override
   public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      pipeline.close();
-    } finally {
-      perBatch.close();
+    if (!closed) {
+      closed = true;
+      try {
+        pipeline.close();
+      } finally {
+        perBatch.close();
+      }
     }
   }
 }

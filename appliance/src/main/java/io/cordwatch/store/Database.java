@@ -370,17 +370,16 @@ final class Database implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      // Waits for the reads in progress to give their connections back.
-      readers.closeAll();
-      c.close();
-    } catch (SQLException e) {
-      throw new StoreException(
-          StoreException.Code.WRITE_FAILED, "closing index: " + e.getMessage(), e);
+    if (!closed) {
+      closed = true;
+      try {
+        // Waits for the reads in progress to give their connections back.
+        readers.closeAll();
+        c.close();
+      } catch (SQLException e) {
+        throw new StoreException(
+            StoreException.Code.WRITE_FAILED, "closing index: " + e.getMessage(), e);
+      }
     }
   }
 

@@ -376,21 +376,20 @@ public final class Nvml implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      int rc = (int) shutdown.invokeExact();
-      if (rc != SUCCESS) {
+    if (!closed) {
+      closed = true;
+      try {
+        int rc = (int) shutdown.invokeExact();
+        if (rc != SUCCESS) {
+          System.getLogger(Nvml.class.getName())
+              .log(System.Logger.Level.DEBUG, "nvmlShutdown returned " + rc);
+        }
+      } catch (Throwable t) {
         System.getLogger(Nvml.class.getName())
-            .log(System.Logger.Level.DEBUG, "nvmlShutdown returned " + rc);
+            .log(System.Logger.Level.DEBUG, "nvmlShutdown failed", t);
+      } finally {
+        arena.close();
       }
-    } catch (Throwable t) {
-      System.getLogger(Nvml.class.getName())
-          .log(System.Logger.Level.DEBUG, "nvmlShutdown failed", t);
-    } finally {
-      arena.close();
     }
   }
 }
