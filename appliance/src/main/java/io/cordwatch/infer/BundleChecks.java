@@ -151,7 +151,7 @@ final class BundleChecks {
 
     BundleFile backbone = v.file(dir, m.backbone().ref(), BACKBONE);
     BundleFile protoFile = v.file(dir, head.prototypes(), path(HEAD, Head.PROTOTYPES));
-    float[][] prototypes = readPrototypes(protoFile, classes, d);
+    float[][] vectors = readPrototypes(protoFile, classes, d);
     Optional<BundleLocalizer> bundleLocalizer =
         localizer.map(l -> new BundleLocalizer(v.file(dir, l.file(), LOCALIZER), l.spec()));
     Optional<BundleCalibration> calibration =
@@ -171,7 +171,7 @@ final class BundleChecks {
         d,
         bundleLocalizer,
         protoFile,
-        prototypes,
+        vectors,
         classes,
         highGrade,
         temperature,

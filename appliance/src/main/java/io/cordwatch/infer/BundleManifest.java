@@ -119,6 +119,14 @@ record BundleManifest(
     static final String CONFIDENT_HIGH_THRESHOLD = "confident_high_threshold";
 
     Head withPrototypes(FileRef file, double scale) {
+      return copy(file, scale, confidentHighThreshold);
+    }
+
+    Head withConfidentHighThreshold(double t) {
+      return copy(prototypes, oodScale, t);
+    }
+
+    private Head copy(FileRef file, Double scale, Double confident) {
       return new Head(
           file,
           classes,
@@ -129,21 +137,7 @@ record BundleManifest(
           highThreshold,
           maxUncertainFraction,
           maxNoRoiFraction,
-          confidentHighThreshold);
-    }
-
-    Head withConfidentHighThreshold(double t) {
-      return new Head(
-          prototypes,
-          classes,
-          highGrade,
-          temperature,
-          oodScale,
-          oodThreshold,
-          highThreshold,
-          maxUncertainFraction,
-          maxNoRoiFraction,
-          t);
+          confident);
     }
   }
 
