@@ -591,7 +591,7 @@ public final class Index implements AutoCloseable {
   public ReviewRow recordReview(ReviewRow r) {
     return db.transaction(
         c -> {
-          long id = Reviews.add(c, r);
+          ReviewRow stored = Reviews.add(c, r);
           AuditLog.append(
               c,
               r.atMs(),
@@ -605,7 +605,7 @@ public final class Index implements AutoCloseable {
                       r.model(),
                       r.modelGrade(),
                       r.userName()));
-          return r.withId(id);
+          return stored;
         });
   }
 

@@ -190,23 +190,6 @@ public final class Records {
           + ','
           + (frame == null ? 1 : frame);
     }
-
-    /** The same decision as stored under {@code rowId}. */
-    ReviewRow withId(long rowId) {
-      return new ReviewRow(
-          rowId,
-          studyUid,
-          seriesUid,
-          sopInstanceUid,
-          frame,
-          decision,
-          grade,
-          modelGrade,
-          model,
-          box,
-          userName,
-          atMs);
-    }
   }
 
   /**

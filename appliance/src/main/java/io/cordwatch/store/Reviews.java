@@ -17,8 +17,8 @@ import java.util.Optional;
 final class Reviews {
   private Reviews() {}
 
-  /** Appends one decision; returns its id. */
-  static long add(Connection c, ReviewRow r) throws SQLException {
+  /** Appends one decision; returns the row as stored, with its id. */
+  static ReviewRow add(Connection c, ReviewRow r) throws SQLException {
     int[] b = r.box();
     try (PreparedStatement p =
         c.prepareStatement(
@@ -44,10 +44,13 @@ final class Reviews {
           r.userName(),
           r.atMs());
       p.executeUpdate();
+      long id;
       try (ResultSet keys = p.getGeneratedKeys()) {
         keys.next();
-        return keys.getLong(1);
+        id = keys.getLong(1);
       }
+      return Database.first(c, "SELECT * FROM reviews WHERE id = ?", Reviews::row, id)
+          .orElseThrow();
     }
   }
 
