@@ -69,32 +69,25 @@ public final class Acquisition {
     double at(int tissue, double x, double y, double[] voids);
   }
 
-  /** Renders {@code model} on a {@code size} matrix of {@code spacing} mm pixels. */
-  public static Image render(
-      Classifier model,
-      int size,
-      double spacing,
-      Pose pose,
-      Scanner scanner,
-      Artefacts art,
-      Weighting weighting,
-      RandomGenerator random) {
-    return render(
-        model,
-        size,
-        spacing,
-        pose,
-        scanner,
-        art,
-        (t, x, y, voids) -> tissueSignal(t, weighting, x, y, voids),
-        weighting == Weighting.T1 ? 1.6 : 1.0,
-        null,
-        random);
+  /**
+   * How tissues look: the noiseless signal of each, and the gain on the scanner's scale per unit.
+   *
+   * @param tissue the signal of a tissue at a point
+   * @param gain multiplies the scanner's scale
+   */
+  public record Contrast(Signal tissue, double gain) {
+    /** The fixed-tissue contrast of the internal and external styles for {@code weighting}. */
+    public static Contrast of(Weighting weighting) {
+      return new Contrast(
+          (t, x, y, voids) -> tissueSignal(t, weighting, x, y, voids),
+          weighting == Weighting.T1 ? 1.6 : 1.0);
+    }
   }
 
   /**
-   * Renders with a given tissue signal ({@code gain} times the scanner's scale per unit) and, for
-   * the randomized style, the degradations applied before noise ({@code null} for none).
+   * Renders {@code model} on a {@code size} matrix of {@code spacing} mm pixels, with the given
+   * contrast and, for the randomized style, the degradations applied before noise ({@code null} for
+   * none).
    */
   static Image render(
       Classifier model,
@@ -103,10 +96,10 @@ public final class Acquisition {
       Pose pose,
       Scanner scanner,
       Artefacts art,
-      Signal tissue,
-      double gain,
+      Contrast contrast,
       Degradation degradation,
       RandomGenerator random) {
+    Signal tissue = contrast.tissue();
     int n = size * size;
     byte[] classes = new byte[n];
     double[] signal = new double[n];
@@ -176,7 +169,7 @@ public final class Acquisition {
       signal = degradation.apply(signal, size);
     }
     double sd0 = scanner.noise() * scanner.scale();
-    double scale = scanner.scale() * gain;
+    double scale = scanner.scale() * contrast.gain();
     short[] px = new short[n];
     int max = 0;
     for (int k = 0; k < n; k++) {

@@ -90,7 +90,8 @@ public final class PhantomWriter {
                   s.pose(),
                   plan.scanner(),
                   plan.artefacts(),
-                  Acquisition.Weighting.T2,
+                  Acquisition.Contrast.of(Acquisition.Weighting.T2),
+                  null,
                   noise);
       axial.add(axialFrame(img, s.along(), fov, p.spacing()));
     }
@@ -181,7 +182,8 @@ public final class PhantomWriter {
               new Acquisition.Pose(0, 0, 0),
               plan.scanner(),
               new Acquisition.Artefacts(0, 0.3, 0, false, false),
-              Acquisition.Weighting.T2,
+              Acquisition.Contrast.of(Acquisition.Weighting.T2),
+              null,
               noise);
       double[] pos = {
         lateral, round(-fov / 2 + spacing / 2 + 15), round(-mid + fov / 2 - spacing / 2)
@@ -220,7 +222,8 @@ public final class PhantomWriter {
                   s.pose(),
                   plan.scanner(),
                   new Acquisition.Artefacts(plan.artefacts().biasSlope(), 0.4, 0, false, false),
-                  Acquisition.Weighting.T1,
+                  Acquisition.Contrast.of(Acquisition.Weighting.T1),
+                  null,
                   noise);
       frames.add(axialFrame(img, s.along(), fov, p.spacing()));
     }

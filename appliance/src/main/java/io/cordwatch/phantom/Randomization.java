@@ -239,8 +239,7 @@ public final class Randomization {
         t2
             ? plan.artefacts()
             : new Acquisition.Artefacts(plan.artefacts().biasSlope(), 0.4, 0, false, false),
-        signal,
-        1.0,
+        new Acquisition.Contrast(signal, 1.0),
         t2 ? degradation : null,
         noise);
   }

@@ -62,7 +62,8 @@ class LabelFilesTest {
                 plan.slices().get(i).pose(),
                 plan.scanner(),
                 plan.artefacts(),
-                Acquisition.Weighting.T2,
+                Acquisition.Contrast.of(Acquisition.Weighting.T2),
+                null,
                 StudyPlan.random(seed, 0, 9));
         int n = img.size();
         int canal = 0;
