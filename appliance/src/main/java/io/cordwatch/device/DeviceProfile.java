@@ -97,12 +97,19 @@ public record DeviceProfile(
 
   /** Numeric precision of the compiled engine. */
   public enum Precision {
-    FP32,
-    FP16,
-    INT8;
+    FP32("fp32"),
+    FP16("fp16"),
+    INT8("int8");
 
+    private final String key;
+
+    Precision(String key) {
+      this.key = key;
+    }
+
+    /** How the profile file spells it. */
     public String key() {
-      return name().toLowerCase(Locale.ROOT);
+      return key;
     }
 
     static Precision of(String key) {

@@ -144,7 +144,7 @@ public final class DicomReceiver implements AutoCloseable {
     this.disk = disk;
     this.meters = meters;
     this.listener = listener;
-    this.ingest = new Ingest(spool, index, disk, meters, listener, clock);
+    this.ingest = new Ingest(clock, spool, index, disk, meters, listener);
     this.audit = new ReceiveAudit(index, clock);
     this.slots = new Semaphore(config.maxAssociations());
     this.maxPending = maxPending(config.maxAssociations());

@@ -50,12 +50,12 @@ final class Ingest {
   private final Clock clock;
 
   Ingest(
+      Clock clock,
       Spool spool,
       Index index,
       DiskWatermark disk,
       Meters meters,
-      ReceiveListener listener,
-      Clock clock) {
+      ReceiveListener listener) {
     this.spool = spool;
     this.index = index;
     this.disk = disk;

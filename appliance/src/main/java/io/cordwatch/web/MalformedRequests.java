@@ -23,6 +23,7 @@ import io.helidon.http.Status;
  */
 final class MalformedRequests implements DirectHandler {
   private static final DirectHandler DEFAULT = DirectHandler.defaultHandler();
+  private static final System.Logger LOG = System.getLogger(MalformedRequests.class.getName());
 
   @Override
   public TransportResponse handle(
@@ -35,36 +36,22 @@ final class MalformedRequests implements DirectHandler {
     if (clientsFault(thrown)) {
       return badRequest(headers);
     }
-    return DEFAULT.handle(request, eventType, defaultStatus, headers, thrown, logger);
+    // The five-argument form passes no logger; the cause is still logged, through ours.
+    return DEFAULT.handle(
+        request, eventType, defaultStatus, headers, thrown, logger == null ? LOG : logger);
   }
 
   @Override
   public TransportResponse handle(
       TransportRequest request,
-      EventType eventType,
-      Status defaultStatus,
-      ServerResponseHeaders headers,
-      Throwable thrown) {
-    return handle(
-        request,
-        eventType,
-        defaultStatus,
-        headers,
-        thrown,
-        System.getLogger(MalformedRequests.class.getName()));
-  }
-
-  @Override
-  public TransportResponse handle(
-      TransportRequest request,
-      EventType eventType,
-      Status defaultStatus,
+      EventType event,
+      Status status,
       ServerResponseHeaders headers,
       String message) {
-    if (eventType == EventType.INTERNAL_ERROR) {
+    if (event == EventType.INTERNAL_ERROR) {
       return badRequest(headers);
     }
-    return DEFAULT.handle(request, eventType, defaultStatus, headers, message);
+    return DEFAULT.handle(request, event, status, headers, message);
   }
 
   private static TransportResponse badRequest(ServerResponseHeaders headers) {
