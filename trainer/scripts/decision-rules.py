@@ -235,8 +235,20 @@ def main():
     ap.add_argument("models", nargs="+", metavar="NAME=VAL")
     ap.add_argument("--band-normals", action="append", default=[], metavar="NAME=SET")
     a = ap.parse_args()
+    for spec in a.models + a.band_normals:
+        if "=" not in spec:
+            ap.error(f"{spec!r}: expected NAME=VALUE")
     models = [m.split("=", 1) for m in a.models]
     band_normals = dict(b.split("=", 1) for b in a.band_normals)
+    unknown = set(band_normals) - {n for n, _ in models}
+    if unknown:
+        ap.error(f"--band-normals names {', '.join(sorted(unknown))}, not one of the models given")
+    for name, val in models:
+        need = [f"{CHOOSE}-supplied"] + ([f"{band_normals[name]}-supplied"] if name in band_normals else [])
+        for n in need:
+            if not os.path.exists(os.path.join(val, n + ".grade.json")):
+                ap.error(f"{name}: {os.path.join(val, n + '.grade.json')} is missing (run"
+                         " trainer/scripts/validate.sh for that set first)")
     cache = {}
 
     def get(val, s, boxes):
@@ -264,7 +276,7 @@ def main():
             f = figures(sl, t)
             btxt = "none reaches 0.85" if cut is None else f"{cut:.4f}"
             if b_shipped is not None:
-                btxt += f" (bundle: {b_shipped:.4f})"
+                btxt += f" (bundle: {b_shipped:.4f})" if b_shipped > 0 else " (bundle: none)"
             print(f"| {name} | {r}: {what} | {t:.4f} | {btxt} | {f2(f['ac1'])} | {f2(f['sens'])} | "
                   f"{f2(f['spec'])} | {f2(f['study'])} |")
 
