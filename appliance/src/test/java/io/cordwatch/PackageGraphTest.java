@@ -1,16 +1,15 @@
 package io.cordwatch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static io.cordwatch.testing.PackageGraphs.graph;
+import static io.cordwatch.testing.PackageGraphs.location;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.tngtech.archunit.core.domain.Dependency;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import io.cordwatch.gpu.KernelLibrary;
 import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -48,11 +47,11 @@ class PackageGraphTest {
    */
   static final Map<String, String> ALLOWED_CYCLE_EDGES = Map.of();
 
-  private static final String ROOT = "io.cordwatch";
+  static final String ROOT = "io.cordwatch";
 
   @Test
   void applianceHasNoPackageCycleBeyondTheAllowList() throws IOException {
-    SortedMap<String, SortedSet<String>> graph = graph(location(Version.class));
+    SortedMap<String, SortedSet<String>> graph = graph(location(Version.class), ROOT);
     write("appliance", graph);
 
     for (String edge : ALLOWED_CYCLE_EDGES.keySet()) {
@@ -71,7 +70,7 @@ class PackageGraphTest {
 
   @Test
   void nativeHasNoPackageCycle() throws IOException {
-    SortedMap<String, SortedSet<String>> graph = graph(location(KernelLibrary.class));
+    SortedMap<String, SortedSet<String>> graph = graph(location(KernelLibrary.class), ROOT);
     write("native", graph);
     assertEquals(List.of(), cycles(graph), "package cycles");
   }
@@ -148,35 +147,6 @@ class PackageGraphTest {
     graph.put("x", new TreeSet<>());
     assertEquals(List.of("{a -> b, b -> c, c -> a}"), cycles(graph));
     assertEquals(List.of(), cycles(without(graph, Set.of("c -> a"))));
-  }
-
-  /**
-   * The package graph of the classes at one module's output (a directory or a jar): a node per
-   * package there, with edges to any {@code io.cordwatch} package, also those of the modules below
-   * (which cannot close a cycle, since modules depend one way).
-   */
-  static SortedMap<String, SortedSet<String>> graph(URL module) {
-    JavaClasses classes = new ClassFileImporter().importUrl(module);
-    SortedMap<String, SortedSet<String>> graph = new TreeMap<>();
-    for (JavaClass c : classes) {
-      String from = c.getPackageName();
-      SortedSet<String> targets = graph.computeIfAbsent(name(from), k -> new TreeSet<>());
-      for (Dependency d : c.getDirectDependenciesFromSelf()) {
-        String to = d.getTargetClass().getBaseComponentType().getPackageName();
-        if (!to.equals(from) && to.startsWith(ROOT)) {
-          targets.add(name(to));
-        }
-      }
-    }
-    return graph;
-  }
-
-  private static String name(String javaPackage) {
-    return javaPackage.equals(ROOT) ? "(root)" : javaPackage.substring(ROOT.length() + 1);
-  }
-
-  private static URL location(Class<?> c) {
-    return c.getProtectionDomain().getCodeSource().getLocation();
   }
 
   private static SortedMap<String, SortedSet<String>> without(

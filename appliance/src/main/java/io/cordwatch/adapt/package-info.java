@@ -22,5 +22,16 @@
  *
  * <p>Depends on {@code infer}, {@code grade}, {@code roi}, {@code dicom}, {@code stats} and {@code
  * store} (read only, through {@code store.IndexSnapshot}); nothing depends on it but {@code cli}.
+ *
+ * <p>Owns: site adaptation (prototype re-enrolment, the shrinkage toward the shipped prototypes,
+ * the cross-validation against the parent and the refusal of a worse result) and local validation
+ * (the site operating point, in sample and cross-validated), with the study folds both deal.
+ *
+ * <p>May not touch: the running appliance or its settings ({@code io.cordwatch.app}, {@code
+ * io.cordwatch.config}, {@code io.cordwatch.receive}, {@code io.cordwatch.study}, {@code
+ * io.cordwatch.web}): it reads a box's data directory through {@code store.IndexSnapshot} without
+ * disturbing it; nor the libraries behind the stages it uses ({@code ai.onnxruntime}, {@code
+ * com.pixelmed}, {@code java.sql}): the model runs through {@code infer}, DICOM is read through
+ * {@code dicom}.
  */
 package io.cordwatch.adapt;

@@ -27,5 +27,17 @@
  * it may not read configuration itself. {@link io.cordwatch.app.StageSettings} cuts from them the
  * small record each stage takes (receive, study, web), so those stages import neither {@code
  * config} nor {@code app}; no stage imports {@code app}.
+ *
+ * <p>Owns: start-up in data-flow order and shutdown in reverse, the wiring of the stages to each
+ * other, the grading worker with its model slot (which bundle version grades now, switched between
+ * jobs) and shadow grading, the bundle versions' lifecycle for the CLI and the admin routes, and
+ * the service manager's readiness and watchdog.
+ *
+ * <p>May not touch: the commands that start it ({@code io.cordwatch.cli}, {@code
+ * io.cordwatch.bench}, {@code io.cordwatch.fuzz}); the GPU bindings ({@code io.cordwatch.gpu},
+ * {@code io.cordwatch.gpu.tensorrt}, {@code io.cordwatch.gpu.nvml}): the engine comes from {@code
+ * infer.EngineSelection} and GPU readings from {@code telemetry}; or the libraries behind the
+ * stages ({@code io.helidon}, {@code com.pixelmed}, {@code ai.onnxruntime}, {@code java.sql},
+ * {@code io.micrometer}): it starts each stage through that stage's own API.
  */
 package io.cordwatch.app;

@@ -14,8 +14,12 @@
  *
  * <p>What may be in a message is what the audit row holds: UIDs, user names, AE titles, addresses.
  * The rows hold no patient name, ID or birth date, so neither do the messages (DICOM's Patient
- * participant object is left out for that reason). It reads the index, the TLS material through
- * {@code tls}, and counts in {@code telemetry}; it may not import {@code app}, {@code config} or
- * any other stage.
+ * participant object is left out for that reason).
+ *
+ * <p>May not touch: {@code io.cordwatch.app}, {@code io.cordwatch.config} or any other stage
+ * ({@code io.cordwatch.receive}, {@code io.cordwatch.study}, {@code io.cordwatch.grade}, {@code
+ * io.cordwatch.publish}, {@code io.cordwatch.web}): it reads the index ({@code store}) and the TLS
+ * material ({@code tls}) and counts in {@code telemetry}, nothing else of ours; nor SQL ({@code
+ * java.sql}) or the DICOM library ({@code com.pixelmed}): the messages are XML it writes itself.
  */
 package io.cordwatch.audit;

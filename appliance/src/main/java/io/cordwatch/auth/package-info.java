@@ -13,10 +13,12 @@
  * audit), where two more rules hold: nobody disables themself, and the last enabled admin stays
  * enabled (checked in the store's transaction).
  *
- * <p>It owns the rules, {@code store.Accounts} owns the SQL. It answers "who is this and what may
+ * <p>Owns: the rules ({@code store.Accounts} owns the SQL). It answers "who is this and what may
  * they do" ({@link io.cordwatch.auth.Principal}); it does not know HTTP: reading headers and
- * cookies, the routes' policy and the answers (401, 403, 429, redirects) belong to {@code web}. It
- * may use {@code store}; it may not import {@code web}, {@code app}, {@code config} or {@code cli}
- * (its settings arrive as {@link io.cordwatch.auth.AuthConfig}).
+ * cookies, the routes' policy and the answers (401, 403, 429, redirects) belong to {@code web}.
+ *
+ * <p>May not touch: {@code io.cordwatch.web}, {@code io.cordwatch.app}, {@code io.cordwatch.config}
+ * or {@code io.cordwatch.cli} (its settings arrive as {@link io.cordwatch.auth.AuthConfig}), HTTP
+ * ({@code io.helidon}) or SQL ({@code java.sql}); of ours it uses {@code store} only.
  */
 package io.cordwatch.auth;

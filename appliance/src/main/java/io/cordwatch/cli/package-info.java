@@ -15,7 +15,12 @@
  * logic, so everything they do is also reachable from tests.
  *
  * <p>Owns: argument parsing, the one error policy of every entry point ({@link
- * io.cordwatch.cli.Main#execute}), and printing. May not touch: pipeline logic or benchmarks;
- * {@code bench} is registered here and lives in io.cordwatch.bench.
+ * io.cordwatch.cli.Main#execute}), and printing.
+ *
+ * <p>May not touch: pipeline logic or benchmarks ({@code bench} is registered here and lives in its
+ * own package); the libraries behind the stages ({@code com.pixelmed}, {@code ai.onnxruntime},
+ * {@code io.helidon}, {@code java.sql}, {@code io.micrometer}) or the native bindings ({@code
+ * io.cordwatch.gpu}, {@code io.cordwatch.gpu.tensorrt}, {@code io.cordwatch.gpu.nvml}, {@code
+ * io.cordwatch.systemd}): a command reaches them through the stages and {@code app}.
  */
 package io.cordwatch.cli;

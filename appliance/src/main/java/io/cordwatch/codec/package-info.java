@@ -14,8 +14,12 @@
  * are released in {@code finally} blocks of the same call, and callbacks from native code never let
  * an exception unwind into C.
  *
- * <p>It knows nothing of DICOM: no data sets, no transfer syntaxes, no PixelMed. {@code dicom} maps
- * transfer syntaxes onto these codecs and their exceptions onto its own. It imports nothing from
- * {@code io.cordwatch}.
+ * <p>Owns: the bindings to the system's JPEG-LS and JPEG 2000 libraries, finding them by soname,
+ * and the check of a compressed frame's header against the shape the caller expects.
+ *
+ * <p>May not touch: DICOM: no data sets, no transfer syntaxes, no PixelMed ({@code com.pixelmed}).
+ * {@code dicom} maps transfer syntaxes onto these codecs and their exceptions onto its own ({@code
+ * io.cordwatch.dicom} uses this package, never the other way). It imports nothing from {@code
+ * io.cordwatch}.
  */
 package io.cordwatch.codec;

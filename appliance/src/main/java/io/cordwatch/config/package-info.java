@@ -9,8 +9,11 @@
  * io.cordwatch.config.ConfigException} that names the key.
  *
  * <p>Owns: the key names, their defaults, the parsing of values (sizes, durations, on/off, AE
- * titles) and the checks on them. It may not touch any stage: it imports nothing from {@code
- * io.cordwatch}, so any package may read it without closing a cycle (the stages do not: {@code app}
- * hands each a small record of its own), and it opens no file but the config file it is given.
+ * titles) and the checks on them.
+ *
+ * <p>May not touch: any stage ({@code io.cordwatch.app}, {@code io.cordwatch.receive}, {@code
+ * io.cordwatch.web} and the rest): it imports nothing from {@code io.cordwatch}, so any package may
+ * read it without closing a cycle (the stages do not: {@code app} hands each a small record of its
+ * own), and it opens no file but the config file it is given.
  */
 package io.cordwatch.config;

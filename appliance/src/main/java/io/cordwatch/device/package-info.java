@@ -11,8 +11,10 @@
  * /proc/device-tree/model, /etc/nv_tegra_release, /proc/meminfo, and an NVIDIA GPU inventory), and
  * the choice of profile with its reasons ({@link io.cordwatch.device.ProfileDetector}).
  *
- * <p>May not touch: native libraries directly (the GPU inventory arrives through {@link
- * io.cordwatch.device.GpuInventory}, implemented over NVML elsewhere), engines, or the network.
- * Every file read takes a root folder, so tests run the detection on fake trees in temp folders.
+ * <p>May not touch: native libraries directly ({@code java.lang.foreign}, {@code
+ * io.cordwatch.gpu.nvml}: the GPU inventory arrives through {@link
+ * io.cordwatch.device.GpuInventory}, implemented over NVML in {@code telemetry}), engines ({@code
+ * io.cordwatch.infer}, {@code io.cordwatch.gpu.tensorrt}), or the network. Every file read takes a
+ * root folder, so tests run the detection on fake trees in temp folders.
  */
 package io.cordwatch.device;

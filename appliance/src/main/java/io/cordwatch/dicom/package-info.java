@@ -10,6 +10,9 @@
  * io.cordwatch.dicom.Dcmtk} is how CordWatch's own commands run DCMTK's tools ({@code storescu} for
  * the demo and the benches): one argument order, Nagle off, one success line to count.
  *
+ * <p>Owns: the DICOM library's calls outside the network stages, the facts and pixels read from an
+ * instance, the decode limits, UIDs and their log tags, and the way our commands run DCMTK.
+ *
  * <p>Besides {@code receive} and {@code publish} (results out), this is the only package allowed to
  * call PixelMed. Keeping the library behind these few classes is what lets it be swapped (dcm4che
  * is the preferred library once its artifacts can be reached) without touching selection, grading
@@ -18,5 +21,9 @@
  * <p>It reads; it does not decide. Whether a series is graded belongs to {@code study}. It never
  * extracts patient name, ID or birth date: what it returns is logged, indexed and served, so the
  * only way to keep identifiers out of those places is never to pick them up.
+ *
+ * <p>May not touch: any stage or the index ({@code io.cordwatch.study}, {@code io.cordwatch.store},
+ * {@code io.cordwatch.grade}, {@code io.cordwatch.receive}): of ours it uses {@code codec} only;
+ * nor patient name, ID or birth date.
  */
 package io.cordwatch.dicom;

@@ -30,5 +30,13 @@
  * appliance: nothing in the pipeline imports it. It writes only findings and its scratch folder;
  * randomness comes from one seed, so a run can be repeated exactly (for the network targets, the
  * same inputs; the receiver's timing may differ).
+ *
+ * <p>Owns: the mutators, the three fuzz targets, what counts as a finding, and the findings saved
+ * with the inputs that reproduce them.
+ *
+ * <p>May not touch: the stages it fuzzes from the inside ({@code io.cordwatch.receive}, {@code
+ * io.cordwatch.web}): it reaches them over loopback sockets of an appliance started through {@code
+ * app.Appliance}, and the readers through {@code dicom}'s public API; nor the libraries beneath
+ * them ({@code com.pixelmed}, {@code io.helidon}).
  */
 package io.cordwatch.fuzz;

@@ -14,8 +14,10 @@
  * offline commands that grade, validate and adapt.
  *
  * <p>Owns: the head's maths and its double-precision reference (the CUDA {@code prototype_head}
- * kernel is checked against it) and the verdict rules. It does not parse DICOM itself, name ONNX
- * Runtime, or touch the database: it reaches pixels and the model only through those interfaces,
- * and it returns records that callers store or print.
+ * kernel is checked against it) and the verdict rules.
+ *
+ * <p>May not touch: DICOM parsing ({@code com.pixelmed}), ONNX Runtime ({@code ai.onnxruntime}) or
+ * the database ({@code io.cordwatch.store}, {@code java.sql}): it reaches pixels and the model only
+ * through those interfaces, and it returns records that callers store or print.
  */
 package io.cordwatch.grade;

@@ -26,11 +26,12 @@
  * device profile to that engine ({@link io.cordwatch.infer.EngineSelection}: kernels, TensorRT,
  * probe, precision, with the reason logged), the only caller of {@code gpu.tensorrt} set-up.
  *
- * <p>May not touch: DICOM parsing or the network (it receives decoded stored values and boxes), the
- * database, or grading decisions (distances, probabilities and verdicts belong to {@code grade};
- * the fused pass computes probabilities on the device, but what they mean — class names, OOD
- * threshold, verdict — stays with {@code grade}). Nothing from ONNX Runtime leaks out of this
- * package's API: callers see embeddings as float arrays and failures as {@link
+ * <p>May not touch: DICOM parsing ({@code io.cordwatch.dicom}, {@code com.pixelmed}) or the network
+ * (it receives decoded stored values and boxes), the database ({@code io.cordwatch.store}, {@code
+ * java.sql}), or grading decisions (distances, probabilities and verdicts belong to {@code
+ * io.cordwatch.grade}; the fused pass computes probabilities on the device, but what they mean —
+ * class names, OOD threshold, verdict — stays with {@code grade}). Nothing from ONNX Runtime leaks
+ * out of this package's API: callers see embeddings as float arrays and failures as {@link
  * io.cordwatch.infer.BundleException} or {@link io.cordwatch.infer.EngineException}.
  */
 package io.cordwatch.infer;

@@ -5,8 +5,10 @@
  * io.cordwatch.json.StrictJson.Problem}) that each reader words in its own error type.
  *
  * <p>Owns: the mapper features and coercion rules, the refusal of explicit nulls, and the
- * translation of Jackson's exceptions into a kind of problem with its key path. May not touch: any
- * other {@code io.cordwatch} package (it imports none, so every stage may use it without closing a
- * cycle), files, or the wording of messages, which belongs to the reader whose user sees them.
+ * translation of Jackson's exceptions into a kind of problem with its key path.
+ *
+ * <p>May not touch: any other {@code io.cordwatch} package (it imports none, so every stage may use
+ * it without closing a cycle; {@code io.cordwatch.infer} and {@code io.cordwatch.device} do),
+ * files, or the wording of messages, which belongs to the reader whose user sees them.
  */
 package io.cordwatch.json;

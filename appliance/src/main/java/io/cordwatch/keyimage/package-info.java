@@ -7,9 +7,14 @@
  * <p>It is shared by the two places that show a key image: {@code web} (the PNGs of the results
  * pages and the API) and {@code publish} (the optional Secondary Capture images sent to the PACS),
  * so a clinician sees the same picture in both. It holds pixels and words only: it reads the stored
- * pixels through {@code dicom} and windows them with {@code infer}'s reference preprocessing; it
- * never reads the index, never writes a file, and never imports {@code web}, {@code publish},
- * {@code app} or {@code config}. What goes on the image (grade, P(high), flags) carries no patient
- * data.
+ * pixels through {@code dicom} and windows them with {@code infer}'s reference preprocessing. What
+ * goes on the image (grade, P(high), flags) carries no patient data.
+ *
+ * <p>Owns: how a key image looks: the windowing applied, the outline's colours, the corner text and
+ * the bitmap font.
+ *
+ * <p>May not touch: the index ({@code io.cordwatch.store}), files, or the places that show its
+ * images ({@code io.cordwatch.web}, {@code io.cordwatch.publish}) and the wiring and settings
+ * ({@code io.cordwatch.app}, {@code io.cordwatch.config}).
  */
 package io.cordwatch.keyimage;

@@ -2,11 +2,11 @@
  * Phantom studies: synthetic axial T2-weighted thoracic spine MRI with exact Bilsky labels, for the
  * tests, the demo, the benchmarks and the training of the demo model.
  *
- * <p>The stage owns synthetic data only. It never reads patient data and writes only placeholder
- * identities ({@code PHANTOM^CORDWATCH}). Its one rule is that a label can never disagree with the
- * pixels: anatomy and disease are geometry ({@link io.cordwatch.phantom.SliceModel}), the grade is
- * computed from that geometry's rendered masks by {@link io.cordwatch.phantom.BilskyGrader}, and
- * the image is rendered from the same geometry by {@link io.cordwatch.phantom.Acquisition}.
+ * <p>Owns: synthetic data only. It never reads patient data and writes only placeholder identities
+ * ({@code PHANTOM^CORDWATCH}). Its one rule is that a label can never disagree with the pixels:
+ * anatomy and disease are geometry ({@link io.cordwatch.phantom.SliceModel}), the grade is computed
+ * from that geometry's rendered masks by {@link io.cordwatch.phantom.BilskyGrader}, and the image
+ * is rendered from the same geometry by {@link io.cordwatch.phantom.Acquisition}.
  *
  * <p>Three styles ({@link io.cordwatch.phantom.StudyPlan.Style}): internal and external mimic the
  * source study's test sets with fixed tissue appearance; randomized ({@link
@@ -26,5 +26,10 @@
  * <p>All DICOM here is written through {@link io.cordwatch.dicom.DataSetWriter} with UIDs from
  * {@link io.cordwatch.dicom.Uids} (name-based for the phantom, so a seed reproduces the bytes;
  * random for the synthetic study), so the DICOM library stays behind the {@code dicom} package.
+ *
+ * <p>May not touch: patient data; the DICOM library ({@code com.pixelmed}): files go through {@code
+ * dicom.DataSetWriter}; or the pipeline that grades what it makes ({@code io.cordwatch.grade},
+ * {@code io.cordwatch.infer}, {@code io.cordwatch.roi}, {@code io.cordwatch.store}), so a label
+ * never comes from the model under test.
  */
 package io.cordwatch.phantom;

@@ -10,11 +10,14 @@
  * {@code spool/incoming}. It writes the index only through {@link
  * io.cordwatch.store.Index#recordInstance}, and at start-up, when the spool is reconciled with the
  * index, through {@link io.cordwatch.store.Index#forgetMissingInstance} and {@link
- * io.cordwatch.store.Index#audit} (a quarantined orphan file). It may not decide anything about
- * series or grading (that is {@code study}); it tells the next stage through {@link
- * io.cordwatch.receive.ReceiveListener}. PixelMed calls stay inside this package and {@code dicom},
- * so the library can be swapped. Logs carry hashed UIDs only ({@link io.cordwatch.dicom.Uids#tag}),
- * never patient data. It is configured by {@link io.cordwatch.receive.ReceiveConfig} alone and may
- * not read {@code config} or {@code app}.
+ * io.cordwatch.store.Index#audit} (a quarantined orphan file). It tells the next stage through
+ * {@link io.cordwatch.receive.ReceiveListener}. PixelMed calls stay inside this package and {@code
+ * dicom}, so the library can be swapped. Logs carry hashed UIDs only ({@link
+ * io.cordwatch.dicom.Uids#tag}), never patient data.
+ *
+ * <p>May not touch: anything about series or grading (that is {@code io.cordwatch.study}'s; nor
+ * {@code io.cordwatch.grade} or {@code io.cordwatch.infer}); SQL ({@code java.sql}). It is
+ * configured by {@link io.cordwatch.receive.ReceiveConfig} alone and may not read {@code
+ * io.cordwatch.config} or {@code io.cordwatch.app}.
  */
 package io.cordwatch.receive;

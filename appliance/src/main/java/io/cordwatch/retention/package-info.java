@@ -10,9 +10,12 @@
  * lock). It deletes rows only through {@link io.cordwatch.store.Index#removeStudy} (one transaction
  * with the audit row) and then the instance files those rows named, and quarantined files; it never
  * touches {@code spool/incoming}. It reads how full the volume is through {@link
- * io.cordwatch.telemetry.VolumeUsage}. It depends on {@code store}, {@code telemetry} and {@code
- * dicom} (to hash UIDs for logs), is configured by {@link io.cordwatch.retention.RetentionConfig}
- * alone, and imports neither {@code config} nor {@code app}. Logs and audit rows carry hashed UIDs
- * only.
+ * io.cordwatch.telemetry.VolumeUsage}. Logs and audit rows carry hashed UIDs only.
+ *
+ * <p>May not touch: {@code io.cordwatch.config} or {@code io.cordwatch.app} (it is configured by
+ * {@link io.cordwatch.retention.RetentionConfig} alone), the results it may have to keep ({@code
+ * io.cordwatch.publish}: a hold reaches it as a {@code store.RetentionHold}), SQL ({@code
+ * java.sql}), or {@code spool/incoming}. Of ours it uses {@code store}, {@code telemetry} and
+ * {@code dicom} (to hash UIDs for logs).
  */
 package io.cordwatch.retention;

@@ -14,9 +14,11 @@
  *
  * <p>Owns: box files and their parsing, with errors that name the file and line; the localizer's
  * views and the reading of a box from its output. It may not guess: a slice without a box is
- * reported as "no ROI" by the grader, never cropped somewhere plausible. It reads DICOM only
- * through {@code io.cordwatch.dicom} (to learn which instance a VOC file describes), runs models
- * only through {@code io.cordwatch.infer} (no ONNX Runtime types here), and never touches the
- * database.
+ * reported as "no ROI" by the grader, never cropped somewhere plausible.
+ *
+ * <p>May not touch: the DICOM library ({@code com.pixelmed}: it reads DICOM only through {@code
+ * dicom}, to learn which instance a VOC file describes), ONNX Runtime ({@code ai.onnxruntime}: it
+ * runs models only through {@code infer}), or the database ({@code io.cordwatch.store}, {@code
+ * java.sql}).
  */
 package io.cordwatch.roi;

@@ -6,8 +6,12 @@
  * and reliability bins (docs/statistics.md).
  *
  * <p>Owns: these formulas. The beta and Student t quantiles they need come from Apache Commons
- * Statistics (commons-statistics-distribution), not from numerics of our own. Everything here is a
- * pure function of counts or arrays: no I/O, no clock, no logging, no dependency on the rest of the
- * appliance, so the trainer and the appliance report the same numbers from the same code.
+ * Statistics (commons-statistics-distribution), not from numerics of our own.
+ *
+ * <p>May not touch: I/O, the clock or logging ({@code java.io}, {@code java.nio}, {@code
+ * java.time}, {@code java.util.logging}): everything here is a pure function of counts or arrays;
+ * nor the rest of the appliance ({@code io.cordwatch.grade.bilsky}, {@code io.cordwatch.grade} and
+ * every other package), so the trainer and the appliance report the same numbers from the same
+ * code.
  */
 package io.cordwatch.stats;

@@ -36,11 +36,16 @@
  * runs inside the transaction that replaces the boxes, through the writes it offers. Likewise
  * retention decides which studies go; the store only lists the settled ones and removes one with
  * its audit row in a transaction ({@link io.cordwatch.store.Index#removeStudy}) that asks a {@link
- * io.cordwatch.store.RetentionHold} (where undelivered results will keep a study). It imports no
- * other CordWatch package. {@link io.cordwatch.store.Backup} backs up and restores a data directory
- * (an online snapshot of the index, then the files it names, the quarantine, the outbox and the
- * installed model bundle versions, which it copies and hashes as files without reading them: what a
- * version must satisfy is its caller's {@link io.cordwatch.store.Backup.VersionCheck}). It holds no
- * patient identifiers: only UIDs, technical attributes and relative file paths.
+ * io.cordwatch.store.RetentionHold} (where undelivered results will keep a study). {@link
+ * io.cordwatch.store.Backup} backs up and restores a data directory (an online snapshot of the
+ * index, then the files it names, the quarantine, the outbox and the installed model bundle
+ * versions, which it copies and hashes as files without reading them: what a version must satisfy
+ * is its caller's {@link io.cordwatch.store.Backup.VersionCheck}). It holds no patient identifiers:
+ * only UIDs, technical attributes and relative file paths.
+ *
+ * <p>May not touch: any other CordWatch package ({@code io.cordwatch.study}, {@code
+ * io.cordwatch.grade}, {@code io.cordwatch.retention}, {@code io.cordwatch.app} and the rest):
+ * their decisions come in as interfaces they implement; the DICOM library ({@code com.pixelmed});
+ * or patient identifiers.
  */
 package io.cordwatch.store;

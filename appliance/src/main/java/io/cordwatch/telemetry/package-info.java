@@ -15,9 +15,14 @@
  * and the web layer (health) never act on a stale figure, and service resumes by itself when space
  * returns.
  *
- * <p>What it may not touch: the index, the spool and the network. Live values that belong to other
- * stages (queue depth, decoded bytes held for streaming) come in as suppliers through {@link
- * io.cordwatch.telemetry.Meters#bindGauges} and {@link
+ * <p>Owns: every metric name and meter, the free-space watermark and the volume figures, and the
+ * choice of GPU readings' source.
+ *
+ * <p>May not touch: the index ({@code io.cordwatch.store}, {@code java.sql}), the spool and the
+ * network ({@code java.net}), or any pipeline stage ({@code io.cordwatch.receive}, {@code
+ * io.cordwatch.study}, {@code io.cordwatch.grade}, {@code io.cordwatch.infer}). Live values that
+ * belong to other stages (queue depth, decoded bytes held for streaming) come in as suppliers
+ * through {@link io.cordwatch.telemetry.Meters#bindGauges} and {@link
  * io.cordwatch.telemetry.Meters#bindStreaming}, so telemetry depends on no pipeline stage and every
  * stage may depend on it. Besides the NVML binding, it depends only on {@code device}'s {@link
  * io.cordwatch.device.GpuInventory}, which {@link io.cordwatch.telemetry.GpuSources#inventory}

@@ -43,7 +43,7 @@
  * serves only what needs no credential ({@link io.cordwatch.web.HttpMode}). Each listener holds at
  * most {@code maxConnections} connections.
  *
- * <p>It owns the HTTP and HTTPS listeners, the wire shapes of its JSON (written through {@code
+ * <p>Owns: the HTTP and HTTPS listeners, the wire shapes of its JSON (written through {@code
  * grade.VerdictJson}, the results' one snake_case writer, so a verdict reads the same here as in
  * the store and the CLI; one error shape, with the status codes that go with each error code), the
  * HTML of the pages (no inline script or style: {@code /static/cordwatch.css}, the worklist's one
@@ -58,7 +58,7 @@
  * second old ({@link io.cordwatch.web.StatusSnapshot}, {@code as_of}), so that polling clients
  * cannot queue the index's reads.
  *
- * <p>What it may not touch: a bundle switch or shadow choice goes through {@link
+ * <p>May not touch: a bundle switch or shadow choice goes through {@link
  * io.cordwatch.web.BundleControl}, which the appliance implements (it records an activation or a
  * shadow choice with its audit row; the grading stage takes it up between jobs). Besides that, it
  * writes the index in four ways only: {@code PUT /api/v1/studies/{uid}/boxes}, through {@link
@@ -69,13 +69,13 @@
  * auth.Users} (each with its audit row naming the admin); it never writes instances or series (the
  * receive and study stages own those rows, and leaving them alone is what lets the web layer run,
  * fail or restart without risking an acknowledged instance). It never calls PixelMed or any DICOM
- * library (those stay inside receive and dicom, so the library can be swapped: slice pixels come
- * from {@code dicom.DicomPixels}); it never registers meters (names live in telemetry); it holds no
- * account rules (those are {@code auth}'s). It logs no patient data, and shows none to those
- * without results access: the status page names studies only by {@link
- * io.cordwatch.dicom.Uids#tag}, and UIDs in logged paths are replaced by their tags. Its settings
- * (the data directory, where the PNGs' pixels are read, among them) arrive as {@link
- * io.cordwatch.web.WebConfig} and access control inside the context; it may not read {@code config}
- * or {@code app}.
+ * library ({@code com.pixelmed}; those stay inside receive and dicom, so the library can be
+ * swapped: slice pixels come from {@code dicom.DicomPixels}); it never registers meters ({@code
+ * io.micrometer}; names live in telemetry); it holds no account rules (those are {@code auth}'s).
+ * It logs no patient data, and shows none to those without results access: the status page names
+ * studies only by {@link io.cordwatch.dicom.Uids#tag}, and UIDs in logged paths are replaced by
+ * their tags. Its settings (the data directory, where the PNGs' pixels are read, among them) arrive
+ * as {@link io.cordwatch.web.WebConfig} and access control inside the context; it may not read
+ * {@code io.cordwatch.config} or {@code io.cordwatch.app}, nor SQL ({@code java.sql}).
  */
 package io.cordwatch.web;

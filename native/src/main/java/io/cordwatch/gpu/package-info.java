@@ -17,14 +17,15 @@
  * refusing use after close; the loaded libraries themselves stay loaded for the life of the
  * process.
  *
- * <p>May not touch: the appliance (this module cannot see it; the Java references the kernels are
- * checked against live in the appliance, and so do the differential tests and the device check),
- * DICOM, or any decision about grades beyond the head's arithmetic (what a grade means, OOD
- * thresholds and verdicts are the appliance's). Production GPU memory and streams come from the
- * JavaCPP CUDA presets of the TensorRT engine; this package accepts their addresses as {@link
- * java.lang.foreign.MemorySegment}s. That is the product's only CUDA runtime binding: the small
- * Panama one with which the GPU tests and kernels/device-check.sh drive the CUDA build on a machine
- * without the presets ({@code CudaRuntime}, {@code CudaMemory}, {@code CudaStream}, {@code
+ * <p>May not touch: the appliance ({@code io.cordwatch.infer}, {@code io.cordwatch.grade}; this
+ * module cannot see it; the Java references the kernels are checked against live in the appliance,
+ * and so do the differential tests and the device check), DICOM, or any decision about grades
+ * beyond the head's arithmetic (what a grade means, OOD thresholds and verdicts are the
+ * appliance's), or ONNX Runtime ({@code ai.onnxruntime}). Production GPU memory and streams come
+ * from the JavaCPP CUDA presets of the TensorRT engine; this package accepts their addresses as
+ * {@link java.lang.foreign.MemorySegment}s. That is the product's only CUDA runtime binding: the
+ * small Panama one with which the GPU tests and kernels/device-check.sh drive the CUDA build on a
+ * machine without the presets ({@code CudaRuntime}, {@code CudaMemory}, {@code CudaStream}, {@code
  * CudaTimer}, {@code DeviceBuffer}) lives in this module's test sources and ships in its test jar,
  * which the appliance's tests and the device carry use.
  */

@@ -4,8 +4,9 @@
  * Unix-domain channels are stream-only, so {@link io.cordwatch.systemd.NotifySocket} sends through
  * libc's {@code socket}/{@code sendto}/{@code close} with Panama.
  *
- * <p>Owns: the socket and the bytes of one notification. May not touch: what is notified or when
- * (readiness and the watchdog's liveness are the appliance's decisions, in {@code
- * io.cordwatch.app}).
+ * <p>Owns: the socket and the bytes of one notification.
+ *
+ * <p>May not touch: what is notified or when (readiness and the watchdog's liveness are the
+ * appliance's decisions, in {@code io.cordwatch.app}).
  */
 package io.cordwatch.systemd;

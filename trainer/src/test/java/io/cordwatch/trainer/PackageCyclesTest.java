@@ -1,9 +1,10 @@
 package io.cordwatch.trainer;
 
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static io.cordwatch.testing.PackageGraphs.graph;
+import static io.cordwatch.testing.PackageGraphs.location;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import io.cordwatch.trainer.cli.TrainerMain;
@@ -12,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -27,34 +26,19 @@ class PackageCyclesTest {
 
   @Test
   void trainerHasNoPackageCycle() throws IOException {
-    JavaClasses classes =
-        new ClassFileImporter()
-            .importUrl(TrainerMain.class.getProtectionDomain().getCodeSource().getLocation());
+    JavaClasses classes = new ClassFileImporter().importUrl(location(TrainerMain.class));
     slices().matching(ROOT + ".(**)").should().beFreeOfCycles().check(classes);
-    write(render(classes));
+    write(render(graph(location(TrainerMain.class), ROOT)));
   }
 
   /** One line per trainer package: the trainer packages it uses (appliance packages left out). */
-  private static String render(JavaClasses classes) {
-    SortedMap<String, SortedSet<String>> graph = new TreeMap<>();
-    for (JavaClass c : classes) {
-      SortedSet<String> targets =
-          graph.computeIfAbsent(name(c.getPackageName()), k -> new TreeSet<>());
-      c.getDirectDependenciesFromSelf().stream()
-          .map(d -> d.getTargetClass().getBaseComponentType().getPackageName())
-          .filter(p -> p.startsWith(ROOT) && !p.equals(c.getPackageName()))
-          .forEach(p -> targets.add(name(p)));
-    }
+  private static String render(SortedMap<String, SortedSet<String>> graph) {
     int width = graph.keySet().stream().mapToInt(String::length).max().orElse(0);
     return graph.entrySet().stream()
         .map(
             e -> String.format("%-" + width + "s -> ", e.getKey()) + String.join(" ", e.getValue()))
         .collect(
             Collectors.joining("\n", "### trainer (io.cordwatch.trainer)\n\n```\n", "\n```\n"));
-  }
-
-  private static String name(String javaPackage) {
-    return javaPackage.equals(ROOT) ? "(root)" : javaPackage.substring(ROOT.length() + 1);
   }
 
   private static void write(String text) throws IOException {

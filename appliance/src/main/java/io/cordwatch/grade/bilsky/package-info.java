@@ -4,7 +4,10 @@
  * because {@code infer} (a bundle's default classes), {@code phantom} (labels), the CLI's
  * evaluation and the trainer all name grades, and {@code grade} itself depends on {@code infer}.
  *
- * <p>Owns: the scale and nothing else. It depends on no other package of the appliance; a bundle's
- * class names stay strings, so models that name their classes differently still load.
+ * <p>Owns: the scale and nothing else.
+ *
+ * <p>May not touch: any other package of the appliance ({@code io.cordwatch.grade}, {@code
+ * io.cordwatch.infer} and {@code io.cordwatch.phantom} use it); a bundle's class names stay
+ * strings, so models that name their classes differently still load.
  */
 package io.cordwatch.grade.bilsky;

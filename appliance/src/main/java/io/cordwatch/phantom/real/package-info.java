@@ -6,6 +6,13 @@
  *
  * <p>Like its parent stage it prepares synthetic-label data only: it reads the fixture folder and
  * writes placeholder identities ({@code PHANTOM^CORDWATCH}); DICOM goes through {@link
- * io.cordwatch.dicom.DataSetWriter}. It never touches the pipeline stages.
+ * io.cordwatch.dicom.DataSetWriter}.
+ *
+ * <p>Owns: reading the NIfTI fixtures, reslicing them to axial series, and the synthetic tumours
+ * with their measured grades.
+ *
+ * <p>May not touch: the pipeline stages ({@code io.cordwatch.grade}, {@code io.cordwatch.infer},
+ * {@code io.cordwatch.roi}, {@code io.cordwatch.store}) or the DICOM library ({@code
+ * com.pixelmed}).
  */
 package io.cordwatch.phantom.real;

@@ -3,6 +3,13 @@
  * through Panama: the GPU inventory for device-profile detection and the telemetry of the grading
  * GPU (temperature, utilisation, memory, power, clock, throttle reasons).
  *
+ * <p>Owns: the NVML binding: finding and loading the library, the calls and their error codes, and
+ * the decoding of throttle reasons.
+ *
+ * <p>May not touch: what the readings mean or where they go ({@code io.cordwatch.telemetry} exports
+ * them, {@code io.cordwatch.device} takes the inventory), or the kernels ({@code
+ * io.cordwatch.gpu}).
+ *
  * <p>Loaded lazily and failing soft: nothing here is touched until {@link
  * io.cordwatch.gpu.nvml.Nvml#open} is called, and a machine without the driver gets a {@link
  * io.cordwatch.gpu.nvml.NvmlException} with code {@link

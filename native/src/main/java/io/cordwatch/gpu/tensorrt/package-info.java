@@ -9,6 +9,13 @@
  * engine's stream, over device memory and pinned staging from the same CUDA runtime ({@code
  * PresetsMemory}), an FP16 engine taking the preprocess kernel's binary16 tensor directly.
  *
+ * <p>Owns: building, caching and running TensorRT engines, and the CUDA memory and stream of the
+ * fused pipeline's GPU backbone.
+ *
+ * <p>May not touch: the choice of engine and precision for a device (that is {@code
+ * io.cordwatch.infer}'s {@code EngineSelection}, from {@code io.cordwatch.device}'s profiles), ONNX
+ * Runtime ({@code ai.onnxruntime}), or NVML ({@code io.cordwatch.gpu.nvml}).
+ *
  * <p>Loaded only when used. The presets are optional dependencies of this module: the appliance
  * compiles against this package's public API, which names no JavaCPP type, and {@link
  * io.cordwatch.gpu.tensorrt.TensorRt#open} checks that the presets' classes and native libraries

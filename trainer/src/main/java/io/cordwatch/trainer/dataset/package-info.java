@@ -11,6 +11,8 @@
  * errors ({@link io.cordwatch.trainer.dataset.DatasetException}).
  *
  * <p>May not touch: the preprocessing arithmetic itself (it calls the appliance's functions, never
- * a copy of them), the network, the bundle. Logs carry counts and folder names, never patient data.
+ * a copy of them), the network ({@code ai.djl}, {@code io.cordwatch.trainer.model}), the bundle
+ * ({@code io.cordwatch.infer.Bundles}, {@code io.cordwatch.trainer.export}), or training ({@code
+ * io.cordwatch.trainer.train}). Logs carry counts and folder names, never patient data.
  */
 package io.cordwatch.trainer.dataset;

@@ -6,6 +6,13 @@
  * and {@link io.cordwatch.trainer.export.BundleExport#addLocalizer}, where a trained localizer
  * joins a bundle.
  *
- * <p>May not touch: the bundle's manifest rules (the appliance owns them) or training.
+ * <p>Owns: what goes into an exported bundle from a finished training run (the backbone's ONNX,
+ * prototypes, OOD scale, validation metrics, model card and curves) and a localizer's joining a
+ * bundle.
+ *
+ * <p>May not touch: the bundle's manifest rules (the appliance owns them; it calls {@link
+ * io.cordwatch.infer.Bundles}) or training: it reads a finished run ({@link
+ * io.cordwatch.trainer.train.TrainingRun}, {@link io.cordwatch.trainer.train.Scores}) and trains
+ * nothing, so it uses no DJL ({@code ai.djl}).
  */
 package io.cordwatch.trainer.export;

@@ -9,9 +9,12 @@
  * add to a bundle) and {@code cordwatch train-localizer} ({@link
  * io.cordwatch.trainer.localizer.LocalizerCommand}).
  *
- * <p>Owns: the localizer's architecture, training and export. May not touch: how the appliance
- * builds views and reads boxes ({@code io.cordwatch.roi.CanalLocator}, reused here as is, so the
- * model is trained and scored on exactly what it will see), the bundle format ({@code
- * io.cordwatch.infer.Bundles}), or the backbone's training ({@code io.cordwatch.trainer.train}).
+ * <p>Owns: the localizer's architecture, training and export.
+ *
+ * <p>May not touch: how the appliance builds views and reads boxes ({@link
+ * io.cordwatch.roi.CanalLocator}, reused here as is, so the model is trained and scored on exactly
+ * what it will see), the bundle format ({@link io.cordwatch.infer.Bundles}, called, never copied),
+ * or the backbone's data and training ({@code io.cordwatch.trainer.dataset}, {@code
+ * io.cordwatch.trainer.train}).
  */
 package io.cordwatch.trainer.localizer;

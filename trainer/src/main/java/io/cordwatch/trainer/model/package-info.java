@@ -14,7 +14,9 @@
  * io.cordwatch.trainer.model.OnnxProto}, shared with the localizer's writer).
  *
  * <p>May not touch: the bundle manifest, preprocessing or the prototype head (the appliance's
- * {@code infer} and {@code grade} own them; the trainer reuses them), and nothing here may be
- * needed by the appliance at run time: the appliance sees only the ONNX file this package writes.
+ * {@code io.cordwatch.infer} and {@code io.cordwatch.grade} own them; the trainer reuses them), the
+ * data or the training loop ({@code io.cordwatch.trainer.dataset}, {@code
+ * io.cordwatch.trainer.train}), and nothing here may be needed by the appliance at run time: the
+ * appliance sees only the ONNX file this package writes.
  */
 package io.cordwatch.trainer.model;
