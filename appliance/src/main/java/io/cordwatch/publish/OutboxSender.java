@@ -259,7 +259,7 @@ public final class OutboxSender implements AutoCloseable {
             + (unchecked
                 ? "; sent again unchecked: an earlier C-STORE may have stored it and "
                     + where
-                    + " does not answer C-FIND, so it may hold two copies of this instance"
+                    + " does not answer C-FIND, so it may have received this instance twice"
                 : ""));
   }
 
