@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,9 +42,10 @@ import picocli.CommandLine.ParameterException;
  *
  * <p>Everything the appliance meets is real: it runs as a child JVM ({@code cordwatch serve}, the
  * product's own start-up), storescu sends it phantom studies, it grades them with the given bundle
- * and forwards each verdict's SR and key-object document to DCMTK {@code storescp}, which runs for
- * the whole bench and keeps every arrival as a file of its own. Each cycle sends one study and aims
- * its kill at one phase, in turn: during receive (after a random number of acknowledged instances),
+ * and forwards each verdict's SR and key-object document to a DCMTK peer ({@link FaultPeer}: {@code
+ * dcmqrscp}, which answers C-FIND, or with {@code --peer storescp} one that does not), which runs
+ * for the whole bench and counts every C-STORE it gets. Each cycle sends one study and aims its
+ * kill at one phase, in turn: during receive (after a random number of acknowledged instances),
  * during grading (a random delay after the last acknowledgement, inside the time the series takes
  * to be released and graded) or during export (a random delay after the verdict is committed, while
  * its documents are going out). The appliance is then restarted, a study cut off during receive is
@@ -112,6 +114,16 @@ final class FaultBench implements Callable<Integer> {
       description = "Axial T2 slices per phantom study (default: ${DEFAULT-VALUE})")
   int slices;
 
+  @Option(
+      names = "--peer",
+      defaultValue = "dcmqrscp",
+      paramLabel = "P",
+      description =
+          "The PACS results go to: dcmqrscp (answers C-FIND, so a document cut off mid-delivery"
+              + " is looked up before it is resent) or storescp (no C-FIND: such a document is"
+              + " resent) (default: ${DEFAULT-VALUE})")
+  String peerName;
+
   @CommandLine.Mixin WorkFolder folder;
 
   private PrintWriter out;
@@ -129,17 +141,26 @@ final class FaultBench implements Callable<Integer> {
     if (!Files.exists(bundle)) {
       throw new ParameterException(spec.commandLine(), "--bundle: no such file: " + bundle);
     }
+    FaultPeer.Kind peerKind =
+        Arrays.stream(FaultPeer.Kind.values())
+            .filter(k -> k.word().equals(peerName))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new ParameterException(
+                        spec.commandLine(),
+                        "--peer must be dcmqrscp or storescp, not " + peerName));
     folder.check(spec.commandLine());
     BenchHost.requireTool("storescu");
     Path work = folder.create("cordwatch-faults");
     try {
-      return run(work);
+      return run(work, peerKind);
     } finally {
       folder.release(work);
     }
   }
 
-  private int run(Path work) throws Exception {
+  private int run(Path work, FaultPeer.Kind peerKind) throws Exception {
     Random random = new Random(seed);
     Path phantom = work.resolve("phantom");
     Phantom.generate(
@@ -160,12 +181,13 @@ final class FaultBench implements Callable<Integer> {
     out.println("load average at start: " + loadAverage());
     out.printf(
         Locale.ROOT,
-        "fault bench: %d cycles, seed %d, phantom studies of %d instances%n",
+        "fault bench: %d cycles, seed %d, phantom studies of %d instances, peer %s%n",
         cycles,
         seed,
-        studies.getFirst().size());
+        studies.getFirst().size(),
+        peerKind.word());
     out.flush();
-    try (FaultPeer peer = FaultPeer.start(work.resolve("peer"))) {
+    try (FaultPeer peer = FaultPeer.start(peerKind, work.resolve("peer"))) {
       List<String> flags = flags(data, phantom.resolve("labels.csv"), peer);
       FaultChild child = start(flags, work, runs, token);
       try {

@@ -32,8 +32,8 @@ import java.util.Set;
  *       one job per series, and no delivery was superseded (which happens only when a series is
  *       graded a second time).
  *   <li>Every result is exported exactly once: each outbox row of the study is sent, the peer
- *       received each of those documents once (storescp keeps every arrival as a file of its own),
- *       and nothing else arrived for the study.
+ *       received each of those documents by one C-STORE (counted by {@link FaultPeer} from the
+ *       peer's own log or files), and nothing else arrived for the study.
  * </ul>
  *
  * Failures name studies by {@link Uids#tag} only.
@@ -50,7 +50,7 @@ final class FaultChecks {
    * @param data the appliance's data directory (the appliance must be stopped)
    * @param acked the SOP Instance UID of every acknowledged instance and the file it was sent from
    * @param studies the Study Instance UIDs sent
-   * @param peerDir the folder the peer's storescp wrote every arrival to
+   * @param peerDir the peer's folder ({@link FaultPeer#dir})
    */
   static List<Check> run(
       Path data, Map<String, Path> acked, Collection<String> studies, Path peerDir)
@@ -155,6 +155,7 @@ final class FaultChecks {
     int duplicated = 0;
     int unexpected = 0;
     int unsent = 0;
+    int confirmed = 0;
     Set<String> known = new HashSet<>(studies);
     for (String study : studies) {
       String tag = Uids.tag(study);
@@ -169,6 +170,9 @@ final class FaultChecks {
       }
       for (OutboxRecords.Row r : rows) {
         documents++;
+        if (OutboxRecords.Via.C_FIND.sql().equals(r.sentVia())) {
+          confirmed++;
+        }
         if (!r.state().equals(OutboxState.SENT.sql())) {
           unsent++;
           note(failures, "study " + tag + ": a " + r.kind() + " is " + r.state());
@@ -196,8 +200,10 @@ final class FaultChecks {
     return new Check(
         "results exported exactly once",
         missing == 0 && duplicated == 0 && unexpected == 0 && unsent == 0,
-        "%d documents for %d studies; %d missing, %d duplicated, %d unexpected, %d not sent"
-            .formatted(documents, studies.size(), missing, duplicated, unexpected, unsent),
+        ("%d documents for %d studies; %d missing, %d duplicated, %d unexpected, %d not sent;"
+                + " %d confirmed by C-FIND instead of resent")
+            .formatted(
+                documents, studies.size(), missing, duplicated, unexpected, unsent, confirmed),
         failures);
   }
 

@@ -3,25 +3,58 @@ package io.cordwatch.bench;
 import io.cordwatch.dicom.DicomFacts;
 import io.cordwatch.dicom.InstanceFacts;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The PACS the fault bench forwards results to: DCMTK {@code storescp} with {@code
- * --unique-filenames}, so every object it accepts becomes a file of its own and a document
- * delivered twice is two files. It runs for the whole bench and is never killed: only the appliance
- * is.
+ * The PACS the fault bench forwards results to, a real DCMTK peer that runs for the whole bench and
+ * is never killed (only the appliance is), and its count of what arrived, read from the peer's own
+ * records, never from the appliance.
+ *
+ * <ul>
+ *   <li>{@link Kind#DCMQRSCP} (the default): {@code dcmqrscp}, an archive that stores and answers
+ *       C-FIND, so the appliance can ask it whether a document it was cut off sending is held. It
+ *       keeps one file per SOP Instance UID, so arrivals are counted from its verbose log (one
+ *       {@code C-STORE RQ} block per request, each block written as one log event by the child
+ *       process serving its association; {@code --single-process} would keep them apart, but
+ *       dcmqrscp 3.6.7 crashes in that mode after its first association).
+ *   <li>{@link Kind#STORESCP}: {@code storescp --unique-filenames}, which answers no C-FIND and
+ *       keeps every arrival as a file of its own, so a document delivered twice is two files.
+ * </ul>
+ *
+ * Public so that the publish tests count C-STOREs at the same peers.
  */
-final class FaultPeer implements AutoCloseable {
-  static final String AE = "FAULTPACS";
+public final class FaultPeer implements AutoCloseable {
+  /** The peer's AE title. */
+  public static final String AE = "FAULTPACS";
 
-  final int port;
-  final Path dir;
+  /** Which DCMTK program is the peer. */
+  public enum Kind {
+    DCMQRSCP,
+    STORESCP;
+
+    /** The program's name, as {@code --peer} spells it. */
+    public String word() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static final String CONFIG = "dcmqrscp.cfg";
+  private static final String ARCHIVE = "archive";
+
+  /** The port it listens on (loopback). */
+  public final int port;
+
+  /** The folder it keeps what it received in (and, for dcmqrscp, its config and logs). */
+  public final Path dir;
+
   private final Process process;
 
   private FaultPeer(int port, Path dir, Process process) {
@@ -30,55 +63,119 @@ final class FaultPeer implements AutoCloseable {
     this.process = process;
   }
 
-  /** Starts storescp into {@code dir}; its log goes beside it. */
-  static FaultPeer start(Path dir) throws IOException, InterruptedException {
-    BenchHost.requireTool("storescp");
+  /**
+   * Starts the peer into {@code dir}; a dcmqrscp started again on the same folder keeps what it had
+   * and counts on from there (each start logs to a file of its own).
+   */
+  public static FaultPeer start(Kind kind, Path dir) throws IOException, InterruptedException {
+    BenchHost.requireTool(kind.word());
     Files.createDirectories(dir);
-    Path log = dir.resolveSibling("storescp.log");
-    // A free port can be taken between the probe and storescp's bind; another one fixes that.
+    // A free port can be taken between the probe and the peer's bind; another one fixes that.
+    Path log = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = BenchHost.freePort();
-      Process p =
-          BenchHost.dcmtk(
-                  List.of(
-                      "storescp",
-                      "-aet",
-                      AE,
-                      "--unique-filenames",
-                      "-od",
-                      dir.toString(),
-                      Integer.toString(port)),
-                  log)
-              .start();
+      log =
+          kind == Kind.STORESCP
+              ? dir.resolveSibling("storescp.log")
+              : dir.resolve("dcmqrscp-" + System.nanoTime() + ".log");
+      Process p = BenchHost.dcmtk(command(kind, dir, port), log).start();
       if (BenchHost.awaitListening(p, port)) {
         return new FaultPeer(port, dir, p);
       }
       p.destroyForcibly().waitFor();
     }
-    throw new IllegalStateException("storescp did not start listening; see " + log);
+    throw new IllegalStateException(kind.word() + " did not start listening; see " + log);
+  }
+
+  private static List<String> command(Kind kind, Path dir, int port) throws IOException {
+    if (kind == Kind.STORESCP) {
+      return List.of(
+          "storescp", "-aet", AE, "--unique-filenames", "-od", dir.toString(), "" + port);
+    }
+    Path archive = Files.createDirectories(dir.resolve(ARCHIVE));
+    // Any calling AE may store and query (ANY); room for far more studies than a bench sends.
+    Files.writeString(
+        dir.resolve(CONFIG),
+        """
+        NetworkTCPPort = %d
+        MaxPDUSize = 16384
+        MaxAssociations = 4
+        HostTable BEGIN
+        HostTable END
+        VendorTable BEGIN
+        VendorTable END
+        AETable BEGIN
+        %s %s RW (5000, 1024mb) ANY
+        AETable END
+        """
+            .formatted(port, AE, archive.toAbsolutePath()),
+        StandardCharsets.US_ASCII);
+    return List.of("dcmqrscp", "-v", "-c", dir.resolve(CONFIG).toString(), "" + port);
   }
 
   /** The destination as {@code forward-to} spells it. */
-  String destination() {
+  public String destination() {
     return AE + "@127.0.0.1:" + port;
   }
 
   /**
-   * Every object a storescp with {@code --unique-filenames} wrote to {@code dir}, by Study Instance
-   * UID, then SOP Instance UID, with how many times each arrived.
+   * Every object the peer whose folder is {@code dir} received, by Study Instance UID, then SOP
+   * Instance UID, with how many C-STOREs brought it (a dcmqrscp folder is told by its config file).
    */
-  static Map<String, Map<String, Integer>> receivedByStudy(Path dir) throws IOException {
+  public static Map<String, Map<String, Integer>> receivedByStudy(Path dir) throws IOException {
     Map<String, Map<String, Integer>> out = new TreeMap<>();
-    List<Path> files;
-    try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(Files::isRegularFile).sorted().toList();
-    }
-    for (Path f : files) {
+    boolean archive = Files.exists(dir.resolve(CONFIG));
+    Map<String, Integer> stores = archive ? storeRequests(dir) : Map.of();
+    for (Path f : regularFiles(archive ? dir.resolve(ARCHIVE) : dir)) {
+      if (archive && f.endsWith("index.dat")) {
+        continue;
+      }
       InstanceFacts facts = DicomFacts.read(f);
+      int n = archive ? stores.getOrDefault(facts.sopInstanceUid(), 0) : 1;
       out.computeIfAbsent(facts.studyInstanceUid(), k -> new HashMap<>())
-          .merge(facts.sopInstanceUid(), 1, Integer::sum);
+          .merge(facts.sopInstanceUid(), n, Integer::sum);
     }
     return out;
+  }
+
+  /** How many C-STORE requests dcmqrscp logged per Affected SOP Instance UID, over all its logs. */
+  static Map<String, Integer> storeRequests(Path dir) throws IOException {
+    Map<String, Integer> out = new HashMap<>();
+    for (Path log : regularFiles(dir)) {
+      if (!log.getFileName().toString().endsWith(".log")) {
+        continue;
+      }
+      boolean inStore = false;
+      for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+        if (line.contains("Message Type")) {
+          inStore = line.contains("C-STORE RQ");
+        } else if (inStore && line.contains("Affected SOP Instance UID")) {
+          out.merge(line.substring(line.lastIndexOf(':') + 1).strip(), 1, Integer::sum);
+          inStore = false;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** All dcmqrscp logs in {@code dir}, one after another (for a test's failure message). */
+  public static String logs(Path dir) throws IOException {
+    StringBuilder out = new StringBuilder();
+    for (Path log : regularFiles(dir)) {
+      if (log.getFileName().toString().endsWith(".log")) {
+        out.append(Files.readString(log, StandardCharsets.ISO_8859_1));
+      }
+    }
+    return out.toString();
+  }
+
+  private static List<Path> regularFiles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(Files::isRegularFile).sorted().toList();
+    }
   }
 
   @Override

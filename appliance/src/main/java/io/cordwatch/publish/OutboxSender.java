@@ -3,6 +3,7 @@ package io.cordwatch.publish;
 import io.cordwatch.dicom.Uids;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.OutboxRecords.Row;
+import io.cordwatch.store.OutboxRecords.Via;
 import io.cordwatch.store.StoreException;
 import io.cordwatch.telemetry.Meters;
 import java.nio.file.Files;
@@ -27,9 +28,13 @@ import java.util.logging.Logger;
  * are due, sends them grouped by destination (one association per destination and round), and
  * records each outcome in its own transaction: sent, or due again after {@link Backoff}'s wait, or,
  * once the delivery has been retried for {@link Backoff#giveUpAfter}, failed with an audit row. A
- * document is marked sent only after the destination answered success; a crash between the answer
- * and the commit sends it again at the next start, which the PACS stores as the same instance,
- * since its SOP Instance UID is fixed per verdict.
+ * document is marked sent only after the destination answered success. Once each association is
+ * open, before its first request, the rows about to go are marked started (one commit; a
+ * destination that is down starts nothing), so a row found started and not sent was cut off between
+ * our C-STORE and our commit (a crash, a broken association): the destination may hold it. Such a
+ * row is first looked up there by C-FIND ({@code StoreScu}); held means it is marked sent
+ * "confirmed by C-FIND" without a second C-STORE. A destination that cannot answer C-FIND gets it
+ * again (the same SOP Instance UID, fixed per verdict), counted as {@code resent_unchecked}.
  *
  * <p>Nothing thrown here leaves the loop: a destination that is down, a file that went missing or
  * an index that cannot be written for a moment never stops grading or the server.
@@ -164,7 +169,7 @@ public final class OutboxSender implements AutoCloseable {
     }
     StoreScu.Outcome o = webhooks.post(r.destination(), r.objectUid(), file);
     if (o.stored()) {
-      delivered(r, "webhook");
+      delivered(r, Via.WEBHOOK, false, "webhook");
     } else {
       failed(r, o.error(), false);
     }
@@ -186,12 +191,14 @@ public final class OutboxSender implements AutoCloseable {
         failed(r, "the document file " + r.path() + " is missing", true);
         continue;
       }
-      docs.add(new StoreScu.Document(r.sopClassUid(), r.objectUid(), file));
+      boolean inDoubt = r.startedMs() != null;
+      docs.add(new StoreScu.Document(r.sopClassUid(), r.objectUid(), file, inDoubt));
       sending.add(r);
     }
     if (docs.isEmpty()) {
       return;
     }
+
     // Each document is marked sent as soon as the peer stored it, not after the association: a
     // kill between its C-STORE response and the mark resends it, and that window is now one commit.
     Map<String, Row> byUid = new HashMap<>();
@@ -203,9 +210,17 @@ public final class OutboxSender implements AutoCloseable {
             callingAe,
             docs,
             associationTimeout,
-            d -> {
-              delivered(byUid.get(d.sopInstanceUid()), to.toString());
-              marked.add(d.sopInstanceUid());
+            new StoreScu.Progress() {
+              @Override
+              public void associated() {
+                index.outboxStarted(sending.stream().map(Row::id).toList(), clock.millis());
+              }
+
+              @Override
+              public void stored(StoreScu.Document d, StoreScu.Outcome o) {
+                delivered(byUid.get(d.sopInstanceUid()), o.via(), o.unchecked(), to.toString());
+                marked.add(d.sopInstanceUid());
+              }
             });
     for (Row r : sending) {
       if (marked.contains(r.objectUid())) {
@@ -213,26 +228,39 @@ public final class OutboxSender implements AutoCloseable {
       }
       StoreScu.Outcome o = outcomes.get(r.objectUid());
       if (o != null && o.stored()) {
-        delivered(r, to.toString());
+        delivered(r, o.via(), o.unchecked(), to.toString());
       } else {
         failed(r, o == null ? "not sent" : o.error(), false);
       }
     }
   }
 
-  private void delivered(Row r, String where) {
-    index.outboxDelivered(r.id(), clock.millis());
-    meters.outboxAttempt(r.kind(), "sent");
-    LOG.info(
-        "outbox: "
-            + r.kind()
-            + " "
-            + Uids.tag(r.objectUid())
-            + " of series "
-            + Uids.tag(r.seriesUid())
+  /**
+   * Records a delivery proven {@code via}; {@code unchecked}: sent again although the destination
+   * may have held it, since it could not be asked (counted, so the operator sees at-least-once).
+   */
+  private void delivered(Row r, Via via, boolean unchecked, String where) {
+    index.outboxDelivered(r.id(), via, clock.millis());
+    String what = "outbox: " + r.kind() + " " + Uids.tag(r.objectUid());
+    String series = " of series " + Uids.tag(r.seriesUid());
+    if (via == Via.C_FIND) {
+      meters.outboxAttempt(r.kind(), "confirmed");
+      LOG.info(what + series + " already held by " + where + " (confirmed by C-FIND), not resent");
+      return;
+    }
+    meters.outboxAttempt(r.kind(), unchecked ? "resent_unchecked" : "sent");
+    LOG.log(
+        unchecked ? Level.WARNING : Level.INFO,
+        what
+            + series
             + " delivered to "
             + where
-            + (r.attempts() > 0 ? " (attempt " + (r.attempts() + 1) + ")" : ""));
+            + (r.attempts() > 0 ? " (attempt " + (r.attempts() + 1) + ")" : "")
+            + (unchecked
+                ? "; sent again unchecked: an earlier C-STORE may have stored it and "
+                    + where
+                    + " does not answer C-FIND, so it may have received this instance twice"
+                : ""));
   }
 
   /** Records a failed attempt: due again later, or given up when {@code final} or too old. */

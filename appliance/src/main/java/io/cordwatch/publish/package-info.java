@@ -15,17 +15,21 @@
  * verdict; {@link io.cordwatch.publish.OutboxSender} delivers the outbox by C-STORE ({@code
  * StoreScu}) with capped exponential back-off ({@link io.cordwatch.publish.Backoff}) and gives a
  * delivery up, audited, only after it has failed for the configured time. Each document is marked
- * sent as soon as the destination's C-STORE response says it is stored, before the next goes:
- * delivery is at-least-once (a crash between the peer's store and that mark resends the same
- * instance), measured by {@code cordwatch bench faults} (docs/robustness.md). {@link
+ * sent as soon as the destination's C-STORE response says it is stored, before the next goes; the
+ * rows of an association are marked started once it is open, and a row found started but not sent
+ * (a crash between the peer's store and that mark) is first looked up at the destination by an
+ * instance-level C-FIND on the same association ({@code InstanceFind}): held means sent, "confirmed
+ * by C-FIND", without a second C-STORE. A destination that answers no C-FIND gets it again, counted
+ * ({@code resent_unchecked}): at-least-once there, exactly once with a PACS that answers C-FIND,
+ * measured by {@code cordwatch bench faults} (docs/robustness.md). {@link
  * io.cordwatch.publish.VerifiedReport} makes the VERIFIED successor of an SR once a clinician has
  * confirmed or corrected the study's grade (queued by {@code app.VerifiedResults}).
  *
- * <p>Owns: the results documents' content, the outbox folder and the C-STORE SCU role. PixelMed
- * calls stay in this package (besides {@code receive} and {@code dicom}). It reads patient
- * attributes only to copy them into documents; it never logs or stores them (logs carry {@link
- * io.cordwatch.dicom.Uids#tag} forms). It writes the index only through the outbox methods of
- * {@link io.cordwatch.store.Index}, and may not read {@code config} or {@code app}: it is handed
- * its destinations, AE title and back-off.
+ * <p>Owns: the results documents' content, the outbox folder and the C-STORE SCU role (with the
+ * C-FIND SCU role for documents in doubt). PixelMed calls stay in this package (besides {@code
+ * receive} and {@code dicom}). It reads patient attributes only to copy them into documents; it
+ * never logs or stores them (logs carry {@link io.cordwatch.dicom.Uids#tag} forms). It writes the
+ * index only through the outbox methods of {@link io.cordwatch.store.Index}, and may not read
+ * {@code config} or {@code app}: it is handed its destinations, AE title and back-off.
  */
 package io.cordwatch.publish;

@@ -1,6 +1,7 @@
 package io.cordwatch.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cordwatch.store.OutboxRecords.Via;
 import io.cordwatch.store.Records.BoxReplacement;
 import io.cordwatch.store.Records.BoxRow;
 import io.cordwatch.store.Records.InstanceRow;
@@ -333,14 +334,31 @@ public final class Index implements AutoCloseable {
   }
 
   /**
-   * An outbox row was delivered, with an audit row ({@code results_sent}: the document, its study
-   * and where it went) in the same transaction. False (nothing changed) when it was no longer
-   * pending.
+   * Outbox rows whose C-STORE is about to go, in one transaction: after a crash their delivery is
+   * in doubt, and the sender asks the destination (C-FIND) before sending them again.
    */
+  public void outboxStarted(List<Long> ids, long nowMs) {
+    db.transaction(
+        c -> {
+          Outbox.started(c, ids, nowMs);
+          return null;
+        });
+  }
+
+  /** An outbox row was delivered by C-STORE; see {@link #outboxDelivered(long, Via, long)}. */
   public boolean outboxDelivered(long id, long nowMs) {
+    return outboxDelivered(id, Via.C_STORE, nowMs);
+  }
+
+  /**
+   * An outbox row was delivered, proven {@code via}, with an audit row ({@code results_sent}: the
+   * document, its study and where it went; "confirmed by C-FIND" when the destination already held
+   * it) in the same transaction. False (nothing changed) when it was no longer pending.
+   */
+  public boolean outboxDelivered(long id, Via via, long nowMs) {
     return db.transaction(
         c -> {
-          if (!Outbox.delivered(c, id, nowMs)) {
+          if (!Outbox.delivered(c, id, via, nowMs)) {
             return false;
           }
           Optional<OutboxRecords.Row> row =
@@ -351,9 +369,13 @@ public final class Index implements AutoCloseable {
                 c,
                 nowMs,
                 "results_sent",
-                "%s %s of study %s to %s"
+                "%s %s of study %s to %s%s"
                     .formatted(
-                        r.kind(), r.objectUid(), r.studyUid(), withoutSecrets(r.destination())));
+                        r.kind(),
+                        r.objectUid(),
+                        r.studyUid(),
+                        withoutSecrets(r.destination()),
+                        via == Via.C_FIND ? " (confirmed by C-FIND, not sent again)" : ""));
           }
           return true;
         });

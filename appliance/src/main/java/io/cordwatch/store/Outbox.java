@@ -3,6 +3,7 @@ package io.cordwatch.store;
 import io.cordwatch.store.OutboxRecords.Counts;
 import io.cordwatch.store.OutboxRecords.Item;
 import io.cordwatch.store.OutboxRecords.Row;
+import io.cordwatch.store.OutboxRecords.Via;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -75,15 +76,31 @@ final class Outbox {
         .orElse(null);
   }
 
-  /** A pending row delivered: sent. False when it was no longer pending. */
-  static boolean delivered(Connection c, long id, long nowMs) throws SQLException {
+  /**
+   * Pending rows whose C-STORE is about to go: {@code started_ms} set, so that after a crash the
+   * sender knows the destination may hold them.
+   */
+  static void started(Connection c, List<Long> ids, long nowMs) throws SQLException {
+    for (long id : ids) {
+      Database.update(
+          c,
+          "UPDATE outbox SET started_ms = ? WHERE id = ? AND state = ?",
+          nowMs,
+          id,
+          OutboxState.PENDING.sql());
+    }
+  }
+
+  /** A pending row delivered, proven {@code via}: sent. False when it was no longer pending. */
+  static boolean delivered(Connection c, long id, Via via, long nowMs) throws SQLException {
     return Database.update(
             c,
             "UPDATE outbox SET state = ?, attempts = attempts + 1, updated_ms = ?, sent_ms = ?,"
-                + " last_error = NULL WHERE id = ? AND state = ?",
+                + " sent_via = ?, last_error = NULL WHERE id = ? AND state = ?",
             OutboxState.SENT.sql(),
             nowMs,
             nowMs,
+            via.sql(),
             id,
             OutboxState.PENDING.sql())
         > 0;
@@ -134,6 +151,8 @@ final class Outbox {
   static Row row(ResultSet rs) throws SQLException {
     long sent = rs.getLong("sent_ms");
     Long sentMs = rs.wasNull() ? null : sent;
+    long started = rs.getLong("started_ms");
+    Long startedMs = rs.wasNull() ? null : started;
     return new Row(
         rs.getLong("id"),
         rs.getString("kind"),
@@ -149,6 +168,8 @@ final class Outbox {
         rs.getLong("updated_ms"),
         rs.getLong("next_attempt_ms"),
         sentMs,
-        rs.getString("last_error"));
+        rs.getString("last_error"),
+        startedMs,
+        rs.getString("sent_via"));
   }
 }

@@ -16,7 +16,35 @@ public final class OutboxRecords {
   public record Item(
       String kind, String objectUid, String sopClassUid, String path, String destination) {}
 
-  /** A queued delivery and how it has gone so far. */
+  /**
+   * How a sent row's delivery was proven; {@link #sql} is the {@code outbox.sent_via} value.
+   *
+   * <ul>
+   *   <li>{@code C_STORE}: the destination answered our C-STORE with success;
+   *   <li>{@code C_FIND}: a C-STORE of the row had been started before (its outcome lost to a crash
+   *       or a broken association), and the destination's instance-level C-FIND found the document:
+   *       confirmed by C-FIND, not sent again;
+   *   <li>{@code WEBHOOK}: the alert's POST was answered with success.
+   * </ul>
+   */
+  public enum Via {
+    C_STORE,
+    C_FIND,
+    WEBHOOK;
+
+    /** The spelling stored in the database and shown in logs ({@code c-store}, ...). */
+    public String sql() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /**
+   * A queued delivery and how it has gone so far.
+   *
+   * @param startedMs when a C-STORE of it was last about to go (null: never), so whether the
+   *     destination may hold it already
+   * @param sentVia how its delivery was proven ({@link Via#sql}); null while not sent
+   */
   public record Row(
       long id,
       String kind,
@@ -32,7 +60,9 @@ public final class OutboxRecords {
       long updatedMs,
       long nextAttemptMs,
       Long sentMs,
-      String lastError) {}
+      String lastError,
+      Long startedMs,
+      String sentVia) {}
 
   /**
    * The outbox in numbers, for status and metrics (no patient data).

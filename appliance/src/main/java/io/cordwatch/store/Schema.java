@@ -13,7 +13,7 @@ import java.sql.Statement;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int VERSION = 12;
+  static final int VERSION = 13;
 
   private Schema() {}
 
@@ -72,6 +72,9 @@ final class Schema {
       }
       if (version < 12) {
         createAuditExport(s);
+      }
+      if (version < 13) {
+        addOutboxDeliveryStarted(s);
       }
       s.execute("INSERT INTO schema_version(version) VALUES (" + VERSION + ")");
     }
@@ -383,5 +386,33 @@ final class Schema {
           collector TEXT PRIMARY KEY,
           last_id INTEGER NOT NULL,
           updated_ms INTEGER NOT NULL)""");
+  }
+
+  /**
+   * Export exactly once (issue 14): {@code outbox.started_ms} is when a C-STORE of the row was last
+   * about to go (committed before the association), so a restarted sender knows which rows the PACS
+   * may hold already and asks it by C-FIND before sending them again; {@code outbox.sent_via} says
+   * how a sent row's delivery was proven ({@code c-store}, {@code c-find} or {@code webhook}; null
+   * for rows sent before this step). Self-contained (each column added only when missing) so it can
+   * be renumbered among other steps of the same release.
+   */
+  private static void addOutboxDeliveryStarted(Statement s) throws SQLException {
+    if (!hasColumn(s, "outbox", "started_ms")) {
+      s.execute("ALTER TABLE outbox ADD COLUMN started_ms INTEGER");
+    }
+    if (!hasColumn(s, "outbox", "sent_via")) {
+      s.execute("ALTER TABLE outbox ADD COLUMN sent_via TEXT");
+    }
+  }
+
+  private static boolean hasColumn(Statement s, String table, String column) throws SQLException {
+    try (ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+      while (rs.next()) {
+        if (column.equals(rs.getString("name"))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.cli.CliRun;
+import io.cordwatch.dicom.Dcmtk;
 import io.cordwatch.infer.TorchFixture;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.Records.StudyRow;
 import io.cordwatch.testing.SkipPeers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,17 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bench faults} with a few cycles: a real appliance child killed with SIGKILL once in each
- * phase (receive, grading, export) and restarted, forwarding to a real storescp, loses nothing,
- * grades every study once and delivers every document (a redelivery of the same document is the one
- * failure allowed: docs/robustness.md); and its checks do fail on a lost instance and a document
- * delivered twice.
+ * phase (receive, grading, export) and restarted, forwarding to a real dcmqrscp (which answers
+ * C-FIND), loses nothing, grades every study once and delivers every document exactly once, counted
+ * in the peer's own log; and its checks do fail on a lost instance and on a document the peer gets
+ * a second time.
  */
 class FaultBenchTest {
   @TempDir Path tmp;
 
   @Test
   void killedOnceInEachPhaseTheApplianceLosesNothingAndGradesEachStudyOnce() throws Exception {
-    SkipPeers.assumePeers("storescu, storescp and a separately started appliance");
+    SkipPeers.assumePeers("storescu, dcmqrscp and a separately started appliance");
     Path bundle = tmp.resolve("bundle");
     TorchFixture.bundle(bundle);
     Path work = tmp.resolve("work");
@@ -58,16 +60,9 @@ class FaultBenchTest {
     assertTrue(out.contains("appliance runs: 4 (3 killed with SIGKILL)"), out);
     assertTrue(out.contains("PASS  acknowledged instances kept, files intact"), out);
     assertTrue(out.contains("PASS  studies graded exactly once: 3 of 3"), out);
-    // Delivery is at-least-once: a kill after the PACS stored a document and before the outbox row
-    // was marked sent sends the same document again (docs/robustness.md, Faults). The bench fails
-    // on that too, so it is the only failure allowed here; anything missing, unexpected or unsent
-    // fails the test.
-    assertTrue(
-        out.contains("PASS  results exported exactly once")
-            || out.matches(
-                "(?s).*FAIL  results exported exactly once: \\d+ documents for 3 studies; 0 missing,"
-                    + " [12] duplicated, 0 unexpected, 0 not sent\n.*"),
-        out);
+    // The peer is dcmqrscp: a document cut off mid-delivery by a kill is looked up by C-FIND
+    // before it is sent again, so the peer's own log must show each document stored once.
+    assertTrue(out.contains("PASS  results exported exactly once"), out);
     assertEquals(out.contains("FAIL") ? 1 : 0, run.exit(), run.all());
 
     // The same checks over the same folders fail on an instance the index never had and on a
@@ -79,11 +74,20 @@ class FaultBenchTest {
       studies = index.studies(null, 10).stream().map(StudyRow::studyUid).toList();
     }
     assertEquals(3, studies.size());
+    // The peer, started again on its folder, gets one of the delivered documents a second time.
     Path delivered;
-    try (Stream<Path> s = Files.list(peer)) {
-      delivered = s.filter(Files::isRegularFile).findFirst().orElseThrow();
+    try (Stream<Path> s = Files.list(peer.resolve("archive"))) {
+      delivered =
+          s.filter(p -> p.getFileName().toString().startsWith("SR")).findFirst().orElseThrow();
     }
-    Files.copy(delivered, peer.resolve("again-" + delivered.getFileName()));
+    try (FaultPeer again = FaultPeer.start(FaultPeer.Kind.DCMQRSCP, peer)) {
+      Process p =
+          Dcmtk.storescu(
+                  "OTHER", FaultPeer.AE, again.port, List.of("-R"), List.of(delivered.toString()))
+              .start();
+      String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, p.waitFor(), log);
+    }
     Path sent;
     try (Stream<Path> s = Files.walk(work.resolve("phantom"))) {
       sent = s.filter(p -> p.toString().endsWith(".dcm")).findFirst().orElseThrow();
@@ -107,6 +111,14 @@ class FaultBenchTest {
         "--slices must be 4..200, not 2", "bench", "faults", "--bundle", b, "--slices", "2");
     assertRefused(
         "--bundle: no such file", "bench", "faults", "--bundle", tmp.resolve("nope").toString());
+    assertRefused(
+        "--peer must be dcmqrscp or storescp, not orthanc",
+        "bench",
+        "faults",
+        "--bundle",
+        b,
+        "--peer",
+        "orthanc");
     assertRefused("--bundle", "bench", "faults");
   }
 }

@@ -1,24 +1,33 @@
 package io.cordwatch.publish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cordwatch.bench.FaultPeer;
+import io.cordwatch.dicom.Dcmtk;
 import io.cordwatch.store.Index;
 import io.cordwatch.store.OutboxRecords;
 import io.cordwatch.telemetry.Meters;
 import io.cordwatch.testing.Await;
 import io.cordwatch.testing.MutableClock;
 import io.cordwatch.testing.SelectedSeries;
+import io.cordwatch.testing.SkipPeers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sender against a real storescp: a destination that is down is retried with back-off and gets
  * every document exactly once when it comes up; one down for longer than the give-up time fails the
- * deliveries for good. Time is a fake clock; each round is run by the test.
+ * deliveries for good. A delivery in doubt (started, never confirmed: a crash) is looked up by
+ * C-FIND at a dcmqrscp PACS and sent only when it is not held there, and sent again, counted, to a
+ * storescp that answers no C-FIND; C-STOREs are counted at the peers (dcmqrscp's log, storescp's
+ * files). Time is a fake clock; each round is run by the test.
  */
 class OutboxSenderTest {
   @TempDir Path tmp;
@@ -87,9 +96,112 @@ class OutboxSenderTest {
     }
   }
 
+  @Test
+  void aDocumentInDoubtThatThePeerHoldsIsConfirmedByCFindAndOneItLacksIsSent() throws Exception {
+    SkipPeers.assumePeers("dcmqrscp and storescu");
+    try (Index index = Index.open(tmp.resolve("data/index.db"));
+        FaultPeer pacs = FaultPeer.start(FaultPeer.Kind.DCMQRSCP, tmp.resolve("pacs"))) {
+      queue(index, pacs.destination());
+      OutboxRecords.Row sr = row(index, "sr");
+      OutboxRecords.Row kos = row(index, "kos");
+      // A crash cut both deliveries off after their association opened; the PACS had stored the SR.
+      index.outboxStarted(List.of(sr.id(), kos.id()), clock.millis());
+      storescu(pacs.port, FaultPeer.AE, sr);
+      assertEquals(Map.of(sr.objectUid(), 1), FaultPeer.receivedByStudy(pacs.dir).get(studyUid));
+
+      Meters meters = new Meters();
+      assertEquals(2, sender(index, meters).round());
+
+      assertEquals(
+          Map.of(sr.objectUid(), 1, kos.objectUid(), 1),
+          FaultPeer.receivedByStudy(pacs.dir).get(studyUid),
+          "C-STOREs the PACS logged: the SR not again, the KOS once");
+      assertEquals("sent", row(index, "sr").state());
+      assertEquals("c-find", row(index, "sr").sentVia(), "confirmed by C-FIND");
+      assertEquals("sent", row(index, "kos").state());
+      assertEquals("c-store", row(index, "kos").sentVia());
+      assertEquals(1.0, attempts(meters, "sr", "confirmed"));
+      assertEquals(1.0, attempts(meters, "kos", "sent"));
+      assertTrue(
+          index.auditAfter(0, 100).stream()
+              .anyMatch(a -> a.detail().endsWith("(confirmed by C-FIND, not sent again)")));
+    }
+  }
+
+  @Test
+  void aFreshDocumentGoesWithoutAQueryAndIsMarkedStartedAndSent() throws Exception {
+    SkipPeers.assumePeers("dcmqrscp");
+    try (Index index = Index.open(tmp.resolve("data/index.db"));
+        FaultPeer pacs = FaultPeer.start(FaultPeer.Kind.DCMQRSCP, tmp.resolve("pacs"))) {
+      queue(index, pacs.destination());
+      assertEquals(2, sender(index, new Meters()).round());
+      for (OutboxRecords.Row r : index.outboxOfStudy(studyUid)) {
+        assertEquals("c-store", r.sentVia());
+        assertEquals(clock.millis(), r.startedMs());
+      }
+      assertEquals(2, FaultPeer.receivedByStudy(pacs.dir).get(studyUid).size());
+      String log = FaultPeer.logs(pacs.dir);
+      assertTrue(log.contains("C-STORE RQ"), log);
+      assertFalse(log.contains("C-FIND RQ"), "nothing was in doubt, so nothing was asked");
+    }
+  }
+
+  @Test
+  void aPeerWithoutCFindGetsADocumentInDoubtAgainAndTheResendIsCounted() throws Exception {
+    int port = StoreScp.freePort();
+    try (Index index = Index.open(tmp.resolve("data/index.db"));
+        StoreScp scp = StoreScp.start("PACS", port, tmp.resolve("received"))) {
+      queue(index, "PACS@127.0.0.1:" + port);
+      OutboxRecords.Row sr = row(index, "sr");
+      OutboxRecords.Row kos = row(index, "kos");
+      index.outboxStarted(List.of(sr.id(), kos.id()), clock.millis());
+      storescu(port, "PACS", sr);
+      assertEquals(1, scp.received().size());
+
+      Meters meters = new Meters();
+      assertEquals(2, sender(index, meters).round());
+
+      Await.until("storescp holds all three arrivals", () -> count(scp) == 3);
+      assertEquals(3, scp.received().size(), "the SR twice (at-least-once), the KOS once");
+      assertEquals("c-store", row(index, "sr").sentVia());
+      assertEquals(1.0, attempts(meters, "sr", "resent_unchecked"));
+      assertEquals(1.0, attempts(meters, "kos", "resent_unchecked"));
+    }
+  }
+
+  private OutboxRecords.Row row(Index index, String kind) {
+    return index.outboxOfStudy(studyUid).stream()
+        .filter(r -> r.kind().equals(kind))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The document of {@code r} sent to the peer by DCMTK's storescu, as a PACS got it before. */
+  private void storescu(int port, String ae, OutboxRecords.Row r) throws Exception {
+    String file = tmp.resolve("data").resolve(r.path()).toString();
+    Process p = Dcmtk.storescu("OTHER", ae, port, List.of("-R"), List.of(file)).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+  }
+
+  private static double attempts(Meters meters, String kind, String outcome) {
+    var c =
+        meters
+            .registry()
+            .find("cordwatch.outbox.attempts")
+            .tag("kind", kind)
+            .tag("outcome", outcome)
+            .counter();
+    return c == null ? 0 : c.count();
+  }
+
   private String studyUid;
 
   private OutboxSender sender(Index index) {
+    return sender(index, new Meters());
+  }
+
+  private OutboxSender sender(Index index, Meters meters) {
     return new OutboxSender(
         index,
         new ResultFiles(tmp.resolve("data")),
@@ -97,7 +209,7 @@ class OutboxSenderTest {
         new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(80), Duration.ofHours(24)),
         Duration.ofSeconds(30),
         Duration.ofSeconds(1),
-        new Meters(),
+        meters,
         clock,
         new byte[0]);
   }

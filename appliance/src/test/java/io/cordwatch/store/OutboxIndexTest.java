@@ -2,6 +2,7 @@ package io.cordwatch.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.store.OutboxRecords.Item;
@@ -108,6 +109,35 @@ class OutboxIndexTest {
           index.study("1.2.3").orElseThrow().series().getFirst().verdictJson());
       assertEquals(0, index.outboxCounts().pending());
     }
+  }
+
+  @Test
+  void aVersionTwelveIndexGainsTheDeliveryStartedColumnsAndTheStepMayRunTwice() throws Exception {
+    Path db = tmp.resolve("index.db");
+    try (Index index = Index.open(db)) {
+      assertTrue(index.finishJob(claimedJob(index), "{\"grade\":\"2\"}", List.of(), 10, TWO));
+    }
+    OldSchema.rollBack(
+        db,
+        12,
+        List.of(
+            "ALTER TABLE outbox DROP COLUMN started_ms",
+            "ALTER TABLE outbox DROP COLUMN sent_via"));
+    try (Index index = Index.open(db)) {
+      var sr = index.dueOutbox(10, 10).getFirst();
+      assertNull(sr.startedMs(), "a row queued before the step was never started");
+      index.outboxStarted(List.of(sr.id()), 20);
+      assertEquals(20L, index.dueOutbox(20, 10).getFirst().startedMs());
+      assertTrue(index.outboxDelivered(sr.id(), OutboxRecords.Via.C_FIND, 30));
+    }
+    // Renumbered among other helpers' steps, it may meet an index that has its columns already.
+    OldSchema.rollBack(db, 12, List.of());
+    try (Index index = Index.open(db)) {
+      var sr = index.outboxOfStudy("1.2.3").getFirst();
+      assertEquals("c-find", sr.sentVia());
+      assertEquals(20L, sr.startedMs());
+    }
+    assertEquals(Schema.VERSION, OldSchema.version(db));
   }
 
   private static List<String> states(Index index) {
