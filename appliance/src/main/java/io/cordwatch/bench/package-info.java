@@ -8,17 +8,21 @@
  * pipeline's host build). Each prints its figures as ratios against the peer, with the machine they
  * ran on. {@code bench faults} ({@link io.cordwatch.bench.FaultBench}) is the fault bench: a {@code
  * cordwatch serve} child killed with SIGKILL during receive, grading and export and restarted,
- * forwarding to DCMTK {@code storescp}; it prints where the kills landed and {@link
- * io.cordwatch.bench.FaultChecks}' verdict on what survived (a check, not a timing). {@code bench
- * train} is the trainer's (io.cordwatch.trainer.cli).
+ * forwarding to DCMTK {@code dcmqrscp} (or {@code storescp}); it prints where the kills landed and
+ * {@link io.cordwatch.bench.FaultChecks}' verdict on what survived (a check, not a timing). {@code
+ * bench train} is the trainer's (io.cordwatch.trainer.cli).
  *
  * <p>Owns: the benchmark commands, their run arrangement and report tables, and the order
- * statistics they report ({@link io.cordwatch.bench.BenchStats}). May not touch: pipeline logic; a
- * benchmark drives the stages through their public APIs (an in-process appliance, the series
- * grader, the engines) and never re-implements a stage, so it measures the product. Nothing in the
- * product imports this package except the CLI, which registers {@code bench}; the tests run the
- * benches' refusals and arithmetic, {@code ingest} and {@code load} once at a tiny size for what
- * they stored and graded, and {@code bench faults} with a few cycles (its checks are outcomes, not
- * timings), never a timing.
+ * statistics they report ({@link io.cordwatch.bench.BenchStats}). Nothing in the product imports
+ * this package except the CLI, which registers {@code bench}; the tests run the benches' refusals
+ * and arithmetic, {@code ingest} and {@code load} once at a tiny size for what they stored and
+ * graded, and {@code bench faults} with a few cycles (its checks are outcomes, not timings), never
+ * a timing.
+ *
+ * <p>May not touch: pipeline logic. A benchmark drives the stages through their public APIs (an
+ * in-process appliance, the series grader, the engines) and never re-implements a stage, so it
+ * measures the product: it sends DICOM and HTTP from outside as a site would (DCMTK tools, the
+ * JDK's HTTP client), never through {@code io.cordwatch.receive}, {@code io.cordwatch.web} or
+ * {@code io.cordwatch.publish}.
  */
 package io.cordwatch.bench;

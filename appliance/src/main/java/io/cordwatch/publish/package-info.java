@@ -29,7 +29,11 @@
  * C-FIND SCU role for documents in doubt). PixelMed calls stay in this package (besides {@code
  * receive} and {@code dicom}). It reads patient attributes only to copy them into documents; it
  * never logs or stores them (logs carry {@link io.cordwatch.dicom.Uids#tag} forms). It writes the
- * index only through the outbox methods of {@link io.cordwatch.store.Index}, and may not read
- * {@code config} or {@code app}: it is handed its destinations, AE title and back-off.
+ * index only through the outbox methods of {@link io.cordwatch.store.Index}.
+ *
+ * <p>May not touch: {@code io.cordwatch.config} or {@code io.cordwatch.app} (it is handed its
+ * destinations, AE title and back-off), the receiving side ({@code io.cordwatch.receive}, {@code
+ * io.cordwatch.study}), the web layer ({@code io.cordwatch.web}), or the HTTP server ({@code
+ * io.helidon}); webhook alerts go out through the JDK's HTTP client.
  */
 package io.cordwatch.publish;
