@@ -20,6 +20,8 @@ import io.cordwatch.trainer.localizer.TrainedLocalizer;
 import io.cordwatch.trainer.model.LayerSpec;
 import io.cordwatch.trainer.model.OnnxWriter;
 import io.cordwatch.trainer.model.Weights;
+import io.cordwatch.trainer.pretrain.BackboneFile;
+import io.cordwatch.trainer.train.BackboneInit;
 import io.cordwatch.trainer.train.Losses;
 import io.cordwatch.trainer.train.LrSchedule;
 import io.cordwatch.trainer.train.ProtoNet;
@@ -122,6 +124,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--resume", description = "Continue from the work folder's checkpoint.")
   boolean resume;
+
+  @Option(
+      names = "--init-backbone",
+      paramLabel = "FILE",
+      description =
+          "Start the backbone from this pretrained file (cordwatch-trainer pretrain --out); the"
+              + " prototypes start fresh. Default: He-initialised from --seed.")
+  Path initBackbone;
 
   @Option(names = "--seed", paramLabel = "S", description = "Default ${DEFAULT-VALUE}.")
   long seed = 1;
@@ -355,6 +365,9 @@ final class TrainCommand implements Callable<Integer> {
             d.mean(),
             d.std());
     LayerSpec layers = LayerSpec.bottleneck(3, widthDivisor, blocks);
+    // Read before the data, so a wrong file is reported in seconds.
+    BackboneInit init =
+        initBackbone == null ? BackboneInit.he() : BackboneFile.read(initBackbone, layers);
     Augmentation augmentation = Augmentation.standard();
     if (boxScale != null) {
       if (boxScale.length != 2) {
@@ -421,7 +434,8 @@ final class TrainCommand implements Callable<Integer> {
             augmentation,
             workDir,
             resume,
-            Grade.highLabels());
+            Grade.highLabels(),
+            init);
     TrainingRun.Result result = new TrainingRun(config, trainSet, valSet, log).run();
     BundleExport.Written written;
     try (ProtoNet net = result.net()) {
@@ -637,30 +651,5 @@ final class TrainCommand implements Callable<Integer> {
       b.append(' ').append(a);
     }
     return b.toString();
-  }
-
-  /** Lets the training loop print to picocli's error writer (tests capture it). */
-  private static final class WriterStream extends java.io.OutputStream {
-    private final PrintWriter w;
-    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-
-    WriterStream(PrintWriter w) {
-      this.w = w;
-    }
-
-    @Override
-    public void write(int b) {
-      line.write(b);
-      if (b == '\n') {
-        flush();
-      }
-    }
-
-    @Override
-    public void flush() {
-      w.print(line.toString(java.nio.charset.StandardCharsets.UTF_8));
-      w.flush();
-      line.reset();
-    }
   }
 }

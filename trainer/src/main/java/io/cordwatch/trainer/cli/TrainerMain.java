@@ -13,8 +13,15 @@ import picocli.CommandLine.Command;
 @Command(
     name = "cordwatch",
     mixinStandardHelpOptions = true,
-    description = "CordWatch model development: train a bundle, measure training throughput.",
-    subcommands = {TrainCommand.class, TrainerMain.Bench.class, CommandLine.HelpCommand.class})
+    description =
+        "CordWatch model development: pretrain a backbone, train a bundle, measure training"
+            + " throughput.",
+    subcommands = {
+      TrainCommand.class,
+      PretrainCommand.class,
+      TrainerMain.Bench.class,
+      CommandLine.HelpCommand.class
+    })
 public final class TrainerMain implements Runnable {
 
   public static void main(String[] args) {

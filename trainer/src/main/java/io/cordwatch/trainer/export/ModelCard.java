@@ -152,8 +152,7 @@ final class ModelCard {
         String.format(
             Locale.ROOT,
             "- SGD: head lr %s, backbone lr x %s, learning-rate schedule %s, momentum %s, weight"
-                + " decay %s, batch %d, %d epochs, seed %d; He-initialised backbone (no pretrained"
-                + " weights).%n",
+                + " decay %s, batch %d, %d epochs, seed %d; %s.%n",
             num(c.sgd().lr()),
             num(c.sgd().backboneFactor()),
             c.schedule().describe(),
@@ -161,7 +160,8 @@ final class ModelCard {
             num(c.sgd().weightDecay()),
             c.batch(),
             c.epochs(),
-            c.seed()));
+            c.seed(),
+            c.init().description()));
     b.append(
         String.format(
             Locale.ROOT,

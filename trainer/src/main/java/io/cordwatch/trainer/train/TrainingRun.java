@@ -74,6 +74,7 @@ public final class TrainingRun {
    * @param workDir where checkpoint and curves go (created)
    * @param resume continue from the work folder's checkpoint
    * @param highGrade class names counted as high grade
+   * @param init where the backbone starts (He or pretrained; the prototypes are always fresh)
    */
   public record Config(
       int epochs,
@@ -87,8 +88,12 @@ public final class TrainingRun {
       Augmentation augmentation,
       Path workDir,
       boolean resume,
-      List<String> highGrade) {
+      List<String> highGrade,
+      BackboneInit init) {
     public Config {
+      if (init == null) {
+        init = BackboneInit.he();
+      }
       if (epochs < 1) {
         throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
       }
@@ -96,6 +101,36 @@ public final class TrainingRun {
         throw new IllegalArgumentException(
             "--batch must be at least 2 (batch norm needs two samples), got " + batch);
       }
+    }
+
+    /** A run from a He-initialised backbone. */
+    public Config(
+        int epochs,
+        int batch,
+        long seed,
+        LayerSpec spec,
+        PreprocessingSpec preprocessing,
+        Sgd.Settings sgd,
+        LrSchedule schedule,
+        Losses.Weights loss,
+        Augmentation augmentation,
+        Path workDir,
+        boolean resume,
+        List<String> highGrade) {
+      this(
+          epochs,
+          batch,
+          seed,
+          spec,
+          preprocessing,
+          sgd,
+          schedule,
+          loss,
+          augmentation,
+          workDir,
+          resume,
+          highGrade,
+          BackboneInit.he());
     }
   }
 
@@ -182,8 +217,7 @@ public final class TrainingRun {
                 + config.workDir()
                 + " to start again");
       }
-      Weights w = Weights.heNormal(config.spec(), config.seed());
-      net = ProtoNet.of(w, new float[k][config.spec().embeddingWidth()]);
+      net = initialNet(config, k);
       sgd = new Sgd(config.sgd(), net.trainables());
       startEpoch = 1;
       Files.writeString(curves, CURVES_HEADER + "\n", StandardCharsets.UTF_8);
@@ -198,11 +232,12 @@ public final class TrainingRun {
       }
       log.printf(
           Locale.ROOT,
-          "training on %s; validation %s%nclasses %s, weights %s%n"
+          "training on %s; validation %s%nbackbone: %s%nclasses %s, weights %s%n"
               + "%s, input %dx%d, batch %d, epochs %d, lr %.4g (backbone x%.3g, %s), momentum %.3g,"
               + " weight decay %.3g, T %.3g, lambda %.3g, VAT xi %.3g eps %.3g, seed %d%n",
           train.description(),
           validation.size() == 0 ? "none" : validation.description(),
+          config.init().description(),
           train.classCountsText(),
           formatWeights(classWeights),
           describe(config.spec()),
@@ -305,6 +340,15 @@ public final class TrainingRun {
       net.close();
       throw e;
     }
+  }
+
+  /**
+   * The network a fresh run starts with: the configured backbone initialisation and zero prototypes
+   * (set from class means before the first step).
+   */
+  static ProtoNet initialNet(Config config, int classes) {
+    Weights w = config.init().weights(config.spec(), config.seed());
+    return ProtoNet.of(w, new float[classes][config.spec().embeddingWidth()]);
   }
 
   private record StepResult(double loss, double ce, double compact, double vat, long right) {}
@@ -482,6 +526,7 @@ public final class TrainingRun {
     ArrayNode cls = h.putArray("classes");
     train.classes().forEach(cls::add);
     h.put("batch", config.batch());
+    h.put("init", config.init().description());
     new Checkpoint(h, net.state(), sgd.state()).save(file);
   }
 
@@ -506,6 +551,11 @@ public final class TrainingRun {
     }
     if (h.path("batch").asInt() != config.batch()) {
       problems.add("batch " + h.path("batch").asInt() + " (now " + config.batch() + ")");
+    }
+    // Checkpoints written before --init-backbone existed carry no "init": they started He.
+    String init = h.path("init").asText(BackboneInit.he().description());
+    if (!init.equals(config.init().description())) {
+      problems.add("backbone start '" + init + "' (now '" + config.init().description() + "')");
     }
     if (!problems.isEmpty()) {
       throw new IllegalStateException(

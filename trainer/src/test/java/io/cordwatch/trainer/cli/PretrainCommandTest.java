@@ -1,0 +1,138 @@
+package io.cordwatch.trainer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cordwatch.trainer.dataset.PhantomData;
+import io.cordwatch.trainer.export.BundleExport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pretrain} then {@code train --init-backbone} end to end on phantom studies with a tiny
+ * ResNet: the model card names the initialisation of each run; evaluation folders and unusable
+ * files are refused before any work, with a message naming them.
+ */
+class PretrainCommandTest {
+  @TempDir static Path shared;
+  private static Path phantom;
+
+  @BeforeAll
+  static void data() {
+    phantom = PhantomData.write(shared.resolve("phantom"), 3, 4, 51);
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = TrainerMain.run(args);
+      return new Run(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  private static final String[] TINY = {
+    "--input-size", "32", "--batch", "4", "--width-divisor", "16", "--blocks", "1,1,1,1"
+  };
+
+  private static String[] args(String verb, String[] more) {
+    String[] all = new String[1 + TINY.length + more.length];
+    all[0] = verb;
+    System.arraycopy(TINY, 0, all, 1, TINY.length);
+    System.arraycopy(more, 0, all, 1 + TINY.length, more.length);
+    return all;
+  }
+
+  private static String[] train(Path out, String... more) {
+    String[] base = {
+      "--data",
+      phantom.toString(),
+      "--out",
+      out.toString(),
+      "--epochs",
+      "1",
+      "--allow-empty-classes",
+      "--no-localizer",
+      "--calibration-slices",
+      "0"
+    };
+    String[] all = new String[base.length + more.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return args("train", all);
+  }
+
+  @Test
+  void aPretrainedBackboneStartsTrainingAndTheModelCardSaysSo(@TempDir Path tmp)
+      throws IOException {
+    Path backbone = tmp.resolve("ssl.bin");
+    Run p =
+        run(
+            args(
+                "pretrain",
+                new String[] {
+                  "--data", phantom.toString(), "--out", backbone.toString(), "--epochs", "1"
+                }));
+    assertEquals(0, p.code(), p.err());
+    assertTrue(p.err().contains("grades are not used"), p.err());
+    assertTrue(p.err().contains("epoch 1/1  loss"), p.err());
+    assertTrue(p.err().contains("ETA"), p.err());
+    assertTrue(Files.isRegularFile(backbone));
+    assertTrue(Files.isRegularFile(tmp.resolve("ssl.bin.work").resolve("checkpoint.bin")));
+
+    Path pretrained = tmp.resolve("pre");
+    Run t = run(train(pretrained, "--init-backbone", backbone.toString()));
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.err().contains("backbone: backbone pretrained self-supervised"), t.err());
+    String card = Files.readString(pretrained.resolve(BundleExport.MODEL_CARD));
+    assertTrue(card.contains("backbone pretrained self-supervised (SimCLR NT-Xent"), card);
+    assertTrue(card.contains("ssl.bin"), card);
+    assertFalse(card.contains("He-initialised"), card);
+
+    Path plain = tmp.resolve("plain");
+    Run h = run(train(plain));
+    assertEquals(0, h.code(), h.err());
+    String heCard = Files.readString(plain.resolve(BundleExport.MODEL_CARD));
+    assertTrue(heCard.contains("He-initialised backbone (no pretrained weights)"), heCard);
+  }
+
+  @Test
+  void refusesEvaluationFoldersAndUnusableBackboneFilesBeforeAnyWork(@TempDir Path tmp)
+      throws IOException {
+    Path val = Files.createDirectories(tmp.resolve("val-rand"));
+    Run v =
+        run(
+            args(
+                "pretrain",
+                new String[] {"--data", val.toString(), "--out", tmp.resolve("x.bin").toString()}));
+    assertEquals(1, v.code());
+    assertTrue(v.err().contains("--data " + val), v.err());
+    assertTrue(v.err().contains("validation or test folder"), v.err());
+    assertFalse(Files.exists(tmp.resolve("x.bin")));
+
+    Path missing = tmp.resolve("missing.bin");
+    Run m = run(train(tmp.resolve("o"), "--init-backbone", missing.toString()));
+    assertEquals(1, m.code());
+    assertTrue(m.err().contains("--init-backbone " + missing + ": no such file"), m.err());
+    assertFalse(m.err().contains("labels:"), "refused before the data was read: " + m.err());
+    assertFalse(Files.exists(tmp.resolve("o")));
+  }
+}
