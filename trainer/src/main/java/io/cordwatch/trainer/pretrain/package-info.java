@@ -14,7 +14,10 @@
  * (package train) and the dataset's crops (package dataset). Grades are never used: the loader
  * reads the label file for its canal boxes, and nothing here calls {@code Dataset.label}.
  *
- * <p>May not touch: the supervised objective or loop (package train), the layer structure (package
- * model), the bundle.
+ * <p>May not touch: the supervised objective and loop ({@code io.cordwatch.trainer.train.Losses},
+ * {@code io.cordwatch.trainer.train.TrainingRun}; it shares only the optimiser, its parameter
+ * groups, the schedule and the checkpoint format), the bundle ({@code io.cordwatch.trainer.export},
+ * {@code io.cordwatch.infer.Bundles}), the localizer ({@code io.cordwatch.trainer.localizer}) or
+ * the command line ({@code io.cordwatch.trainer.cli}).
  */
 package io.cordwatch.trainer.pretrain;

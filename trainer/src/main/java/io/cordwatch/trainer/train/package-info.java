@@ -10,7 +10,10 @@
  *
  * <p>Owns: the loss, the optimiser, the loop, checkpoint format, the curves file.
  *
- * <p>May not touch: data loading (package dataset), the bundle format (the appliance's {@code
- * infer.Bundles}, called by package export), the layer structure (package model).
+ * <p>May not touch: the bundle ({@code io.cordwatch.trainer.export} writes it from a finished run,
+ * through the appliance's {@code io.cordwatch.infer.Bundles}), pretraining ({@code
+ * io.cordwatch.trainer.pretrain} builds on this package, not the other way), the localizer ({@code
+ * io.cordwatch.trainer.localizer}) or the command line ({@code io.cordwatch.trainer.cli}). It reads
+ * crops from package dataset and builds the network from package model, never changing either.
  */
 package io.cordwatch.trainer.train;
