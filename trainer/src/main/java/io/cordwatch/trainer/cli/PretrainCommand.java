@@ -4,11 +4,8 @@ import io.cordwatch.grade.bilsky.Grade;
 import io.cordwatch.infer.PreprocessingSpec;
 import io.cordwatch.trainer.dataset.Dataset;
 import io.cordwatch.trainer.dataset.DatasetException;
-import io.cordwatch.trainer.model.LayerSpec;
 import io.cordwatch.trainer.pretrain.Pretraining;
 import io.cordwatch.trainer.pretrain.Views;
-import io.cordwatch.trainer.train.LrSchedule;
-import io.cordwatch.trainer.train.Sgd;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -20,6 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,6 +47,8 @@ final class PretrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Mixin RunOptions run = new RunOptions(10, 64, 0.05, 1, "cosine", 1);
+
   @Option(
       names = "--data",
       required = true,
@@ -64,88 +64,10 @@ final class PretrainCommand implements Callable<Integer> {
   Path out;
 
   @Option(
-      names = "--work",
-      paramLabel = "DIR",
-      description = "Checkpoint and curves folder (default <out>.work).")
-  Path work;
-
-  @Option(names = "--epochs", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
-  int epochs = 10;
-
-  @Option(
-      names = "--input-size",
-      paramLabel = "S",
-      description = "Crop size S x S (default ${DEFAULT-VALUE}).")
-  int inputSize = 64;
-
-  @Option(
-      names = "--batch",
-      paramLabel = "B",
-      description = "Crops per step, each in two views (default ${DEFAULT-VALUE}).")
-  int batch = 64;
-
-  @Option(names = "--seed", paramLabel = "S", description = "Default ${DEFAULT-VALUE}.")
-  long seed = 1;
-
-  @Option(
-      names = "--threads",
-      paramLabel = "T",
-      description = "PyTorch threads (default: all cores).")
-  Integer threads;
-
-  @Option(names = "--resume", description = "Continue from the work folder's checkpoint.")
-  boolean resume;
-
-  @Option(
-      names = "--lr",
-      paramLabel = "LR",
-      description = "Peak learning rate (default ${DEFAULT-VALUE}).")
-  double lr = 0.05;
-
-  @Option(
-      names = "--backbone-lr-factor",
-      paramLabel = "F",
-      description = "Backbone lr = lr x F (default ${DEFAULT-VALUE}).")
-  double backboneFactor = 1;
-
-  @Option(
-      names = "--lr-schedule",
-      paramLabel = "KIND",
-      description = "constant or cosine (default ${DEFAULT-VALUE}).")
-  String lrSchedule = "cosine";
-
-  @Option(
-      names = "--warmup-epochs",
-      paramLabel = "E",
-      description = "Linear warm-up, in epochs (default ${DEFAULT-VALUE}).")
-  double warmupEpochs = 1;
-
-  @Option(names = "--momentum", paramLabel = "M", description = "Default ${DEFAULT-VALUE}.")
-  double momentum = 0.9;
-
-  @Option(names = "--weight-decay", paramLabel = "W", description = "Default ${DEFAULT-VALUE}.")
-  double weightDecay = 5e-4;
-
-  @Option(
       names = "--temperature",
       paramLabel = "TAU",
       description = "NT-Xent temperature (default ${DEFAULT-VALUE}).")
   double temperature = 0.5;
-
-  @Option(
-      names = "--width-divisor",
-      paramLabel = "N",
-      hidden = true,
-      description = "Narrower ResNet (tests).")
-  int widthDivisor = 1;
-
-  @Option(
-      names = "--blocks",
-      split = ",",
-      paramLabel = "N,N,N,N",
-      hidden = true,
-      description = "Blocks per stage (default 3,4,6,3).")
-  int[] blocks = {3, 4, 6, 3};
 
   @Override
   public Integer call() {
@@ -177,23 +99,8 @@ final class PretrainCommand implements Callable<Integer> {
                 + " on. Give training folders only.");
       }
     }
-    if (threads != null) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-      }
-      System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
-    PreprocessingSpec d = PreprocessingSpec.defaults();
-    PreprocessingSpec pre =
-        new PreprocessingSpec(
-            inputSize,
-            d.windowLowPercentile(),
-            d.windowHighPercentile(),
-            d.roiMargin(),
-            d.resize(),
-            d.mean(),
-            d.std());
+    run.applyThreads();
+    PreprocessingSpec pre = run.preprocessing();
     var views = Views.standard();
     List<Dataset> parts = new ArrayList<>();
     for (Path dir : data) {
@@ -201,21 +108,7 @@ final class PretrainCommand implements Callable<Integer> {
       parts.add(Dataset.load(dir, Grade.labels(), pre, views, log::println));
     }
     Dataset all = Dataset.concat(parts);
-    Path workDir = work != null ? work : out.resolveSibling(out.getFileName() + ".work");
-    Pretraining.Config config =
-        new Pretraining.Config(
-            epochs,
-            batch,
-            seed,
-            LayerSpec.bottleneck(3, widthDivisor, blocks),
-            pre,
-            new Sgd.Settings(lr, backboneFactor, momentum, weightDecay),
-            new LrSchedule(scheduleKind(lrSchedule), warmupEpochs),
-            temperature,
-            views,
-            out,
-            workDir,
-            resume);
+    Pretraining.Config config = new Pretraining.Config(run.settings(out), temperature, views, out);
     List<Pretraining.EpochStats> history = new Pretraining(config, all, log).run();
     if (!history.isEmpty()) {
       Pretraining.EpochStats first = history.getFirst();
@@ -231,15 +124,5 @@ final class PretrainCommand implements Callable<Integer> {
     spec.commandLine().getOut().println(out.toAbsolutePath());
     spec.commandLine().getOut().flush();
     return 0;
-  }
-
-  private static LrSchedule.Kind scheduleKind(String text) {
-    for (LrSchedule.Kind k : LrSchedule.Kind.values()) {
-      if (k.name().equalsIgnoreCase(text)) {
-        return k;
-      }
-    }
-    throw new IllegalArgumentException(
-        "--lr-schedule must be constant or cosine, got '" + text + "'");
   }
 }

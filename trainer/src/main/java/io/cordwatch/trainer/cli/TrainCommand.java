@@ -23,9 +23,7 @@ import io.cordwatch.trainer.model.Weights;
 import io.cordwatch.trainer.pretrain.BackboneFile;
 import io.cordwatch.trainer.train.BackboneInit;
 import io.cordwatch.trainer.train.Losses;
-import io.cordwatch.trainer.train.LrSchedule;
 import io.cordwatch.trainer.train.ProtoNet;
-import io.cordwatch.trainer.train.Sgd;
 import io.cordwatch.trainer.train.TrainingRun;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,6 +40,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -71,6 +70,8 @@ import picocli.CommandLine.Spec;
     })
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin RunOptions run = new RunOptions(30, 224, 5e-3, 0.1, "constant", 0);
 
   @Option(
       names = "--data",
@@ -105,27 +106,6 @@ final class TrainCommand implements Callable<Integer> {
   Path out;
 
   @Option(
-      names = "--work",
-      paramLabel = "DIR",
-      description = "Checkpoint and curves folder (default <out>.work).")
-  Path work;
-
-  @Option(names = "--epochs", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
-  int epochs = 30;
-
-  @Option(
-      names = "--input-size",
-      paramLabel = "S",
-      description = "Crop size S x S (default ${DEFAULT-VALUE}).")
-  int inputSize = 224;
-
-  @Option(names = "--batch", paramLabel = "B", description = "Default ${DEFAULT-VALUE}.")
-  int batch = 64;
-
-  @Option(names = "--resume", description = "Continue from the work folder's checkpoint.")
-  boolean resume;
-
-  @Option(
       names = "--init-backbone",
       paramLabel = "FILE",
       description =
@@ -133,43 +113,8 @@ final class TrainCommand implements Callable<Integer> {
               + " prototypes start fresh. Default: He-initialised from --seed.")
   Path initBackbone;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Default ${DEFAULT-VALUE}.")
-  long seed = 1;
-
-  @Option(
-      names = "--threads",
-      paramLabel = "T",
-      description = "PyTorch threads (default: all cores).")
-  Integer threads;
-
   @Option(names = "--val-fraction", paramLabel = "F", description = "Default ${DEFAULT-VALUE}.")
   double valFraction = 0.2;
-
-  @Option(
-      names = "--lr",
-      paramLabel = "LR",
-      description = "Head learning rate (default ${DEFAULT-VALUE}).")
-  double lr = 5e-3;
-
-  @Option(
-      names = "--backbone-lr-factor",
-      paramLabel = "F",
-      description = "Backbone lr = lr x F (default ${DEFAULT-VALUE}).")
-  double backboneFactor = 0.1;
-
-  @Option(
-      names = "--lr-schedule",
-      paramLabel = "KIND",
-      description =
-          "constant or cosine (half a cosine down to 0.01x at the last step; default"
-              + " ${DEFAULT-VALUE}).")
-  String lrSchedule = "constant";
-
-  @Option(
-      names = "--warmup-epochs",
-      paramLabel = "E",
-      description = "Linear learning-rate warm-up, in epochs (default ${DEFAULT-VALUE}).")
-  double warmupEpochs = 0;
 
   @Option(
       names = "--box-scale",
@@ -202,12 +147,6 @@ final class TrainCommand implements Callable<Integer> {
           "With --intensity-curves: the share of the curves that need not be monotone (default"
               + " ${DEFAULT-VALUE}; 0 keeps the order of grey levels in every crop).")
   double curveNonMonotone = IntensityCurves.standard().nonMonotone();
-
-  @Option(names = "--momentum", paramLabel = "M", description = "Default ${DEFAULT-VALUE}.")
-  double momentum = 0.9;
-
-  @Option(names = "--weight-decay", paramLabel = "W", description = "Default ${DEFAULT-VALUE}.")
-  double weightDecay = 5e-4;
 
   @Option(names = "--temperature", paramLabel = "T", description = "Default ${DEFAULT-VALUE}.")
   double temperature = 2;
@@ -257,21 +196,6 @@ final class TrainCommand implements Callable<Integer> {
       names = "--allow-empty-classes",
       description = "Train even when a class has no training slice.")
   boolean allowEmptyClasses;
-
-  @Option(
-      names = "--width-divisor",
-      paramLabel = "N",
-      hidden = true,
-      description = "Narrower ResNet (tests).")
-  int widthDivisor = 1;
-
-  @Option(
-      names = "--blocks",
-      split = ",",
-      paramLabel = "N,N,N,N",
-      hidden = true,
-      description = "Blocks per stage (default 3,4,6,3).")
-  int[] blocks = {3, 4, 6, 3};
 
   @Option(
       names = "--no-localizer",
@@ -346,25 +270,10 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--target-sensitivity must be in (0, 1], got " + targetSensitivity);
     }
-    if (threads != null) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-      }
-      System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
-    Path workDir = work != null ? work : out.resolveSibling(out.getFileName() + ".work");
-    PreprocessingSpec d = PreprocessingSpec.defaults();
-    PreprocessingSpec pre =
-        new PreprocessingSpec(
-            inputSize,
-            d.windowLowPercentile(),
-            d.windowHighPercentile(),
-            d.roiMargin(),
-            d.resize(),
-            d.mean(),
-            d.std());
-    LayerSpec layers = LayerSpec.bottleneck(3, widthDivisor, blocks);
+    run.applyThreads();
+    Path workDir = run.workDir(out);
+    PreprocessingSpec pre = run.preprocessing();
+    LayerSpec layers = run.layers();
     // Read before the data, so a wrong file is reported in seconds.
     BackboneInit init =
         initBackbone == null ? BackboneInit.he() : BackboneFile.read(initBackbone, layers);
@@ -385,7 +294,7 @@ final class TrainCommand implements Callable<Integer> {
           augmentation.withCurves(
               new IntensityCurves(c.probability(), curveNonMonotone, c.knots()));
     }
-    LrSchedule schedule = new LrSchedule(scheduleKind(lrSchedule), warmupEpochs);
+    run.schedule(); // an unknown --lr-schedule is refused before the data is read
     List<String> classes = Grade.labels();
 
     List<Dataset> parts = new ArrayList<>();
@@ -410,7 +319,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       valSet = Dataset.concat(valParts);
     } else {
-      Dataset.Split split = all.splitByStudy(valFraction, seed);
+      Dataset.Split split = all.splitByStudy(valFraction, run.seed);
       trainSet = split.train();
       valSet = split.validation();
     }
@@ -423,17 +332,9 @@ final class TrainCommand implements Callable<Integer> {
 
     TrainingRun.Config config =
         new TrainingRun.Config(
-            epochs,
-            batch,
-            seed,
-            layers,
-            pre,
-            new Sgd.Settings(lr, backboneFactor, momentum, weightDecay),
-            schedule,
+            run.settings(out),
             new Losses.Weights(temperature, lambda, vatXi, vatEps),
             augmentation,
-            workDir,
-            resume,
             Grade.highLabels(),
             init);
     TrainingRun.Result result = new TrainingRun(config, trainSet, valSet, log).run();
@@ -502,7 +403,7 @@ final class TrainCommand implements Callable<Integer> {
       LocalizerTraining.Options options, LocalizerData train, Map<String, LocalizerData> heldOut) {}
 
   private LocalizerRun localizerRun(PrintStream log) {
-    LocalizerTraining.Options o = LocalizerTraining.Options.defaults().withSeed(seed);
+    LocalizerTraining.Options o = LocalizerTraining.Options.defaults().withSeed(run.seed);
     if (localizerEpochs != null) {
       if (localizerEpochs < 1) {
         throw new IllegalArgumentException(
@@ -534,7 +435,7 @@ final class TrainCommand implements Callable<Integer> {
     } else {
       // The same fraction as the backbone's validation, by study and seeded like it (the studies
       // drawn may differ: the two data sets are shuffled by their own code).
-      LocalizerData.Split split = all.split(valFraction, seed);
+      LocalizerData.Split split = all.split(valFraction, run.seed);
       train = split.train();
       if (split.heldOut().size() > 0) {
         heldOut.put("held-out " + names(data), split.heldOut());
@@ -611,16 +512,6 @@ final class TrainCommand implements Callable<Integer> {
                 "(?m)^- Localizer: .*$",
                 "- Localizer: localizer.onnx, trained with the backbone on the same data (below).");
     Files.writeString(card, text + b, StandardCharsets.UTF_8);
-  }
-
-  private static LrSchedule.Kind scheduleKind(String text) {
-    for (LrSchedule.Kind k : LrSchedule.Kind.values()) {
-      if (k.name().equalsIgnoreCase(text)) {
-        return k;
-      }
-    }
-    throw new IllegalArgumentException(
-        "--lr-schedule must be constant or cosine, got '" + text + "'");
   }
 
   private static String names(List<Path> dirs) {

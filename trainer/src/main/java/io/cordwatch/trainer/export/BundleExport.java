@@ -135,7 +135,7 @@ public final class BundleExport {
    */
   public static Written write(Request r, PrintStream log) throws IOException {
     Files.createDirectories(r.workDir());
-    int size = r.config().preprocessing().inputSize();
+    int size = r.config().run().preprocessing().inputSize();
     Path onnx = r.workDir().resolve("backbone.onnx");
     long bytes = OnnxWriter.write(r.weights(), size, onnx, r.precision());
     log.printf(
@@ -144,7 +144,8 @@ public final class BundleExport {
     writePrototypes(r.prototypes(), protoFile);
 
     Preprocessing pre =
-        new Preprocessing(r.config().preprocessing(), r.config().spec().inputChannels());
+        new Preprocessing(
+            r.config().run().preprocessing(), r.config().run().spec().inputChannels());
     double fp16Error = Double.NaN;
     if (r.precision() == OnnxWriter.Precision.FLOAT16) {
       fp16Error = compareWithFloat32(r, onnx, pre);
@@ -234,7 +235,7 @@ public final class BundleExport {
             r.config().loss().temperature(),
             oodScale,
             r.oodThreshold(),
-            r.config().preprocessing(),
+            r.config().run().preprocessing(),
             provenance,
             threshold.map(HighThreshold.Choice::threshold).orElse(Double.NaN));
     Bundles.create(r.out(), recipe);
@@ -309,7 +310,7 @@ public final class BundleExport {
         new HighDecision(set.classes(), r.config().highGrade(), OptionalDouble.empty());
     int[] truth = new int[set.size()];
     int[] predicted = new int[set.size()];
-    int step = r.config().batch();
+    int step = r.config().run().batch();
     for (int from = 0; from < set.size(); from += step) {
       int n = Math.min(step, set.size() - from);
       float[][] e = engine.embed(batch(set, from, n, pre), n);
@@ -336,7 +337,7 @@ public final class BundleExport {
     int n = Math.min(OOD_SAMPLE, train.size());
     // Evenly spaced over the (study-ordered) set, so every study contributes.
     double[] d = new double[n];
-    int step = r.config().batch();
+    int step = r.config().run().batch();
     float[][] protos = r.prototypes();
     int[] picks = evenlySpaced(n, train.size());
     for (int from = 0; from < n; from += step) {
@@ -381,7 +382,7 @@ public final class BundleExport {
     List<short[]> planes = new ArrayList<>(n);
     for (int i : evenlySpaced(n, train.size())) {
       train.tensor(i, Optional.empty(), pre, x, 0);
-      planes.add(BundleCalibration.plane(view, 0, r.config().preprocessing()));
+      planes.add(BundleCalibration.plane(view, 0, r.config().run().preprocessing()));
     }
     return planes;
   }
@@ -397,7 +398,7 @@ public final class BundleExport {
 
   private static double compareWithFloat32(Request r, Path fp16, Preprocessing pre)
       throws IOException {
-    int size = r.config().preprocessing().inputSize();
+    int size = r.config().run().preprocessing().inputSize();
     Path fp32 = r.workDir().resolve("backbone-fp32-check.onnx");
     OnnxWriter.write(r.weights(), size, fp32, OnnxWriter.Precision.FLOAT32);
     int n = Math.min(PRECISION_SAMPLE, r.train().size());
@@ -449,7 +450,7 @@ public final class BundleExport {
       m.put("val_true_negatives", (double) d.trueNegatives());
     }
     m.put("train_slices", (double) r.train().size());
-    m.put("epochs", (double) r.config().epochs());
+    m.put("epochs", (double) r.config().run().epochs());
     if (Double.isFinite(r.imagesPerSecond())) {
       m.put("train_images_per_second", r.imagesPerSecond());
     }

@@ -72,28 +72,28 @@ final class ModelCard {
     b.append("- Architecture: prototypical network, ")
         .append(describeSpec(r))
         .append(" backbone (global-average-pool embedding, D = ")
-        .append(c.spec().embeddingWidth())
+        .append(c.run().spec().embeddingWidth())
         .append("), one learnable prototype per class (")
         .append(String.join(", ", r.train().classes()))
         .append("), p(k|x) = softmax(-||f(x) - p_k||^2 / T), T = ")
         .append(num(c.loss().temperature()))
         .append("; grade = nearest prototype.\n");
     b.append("- Input: ")
-        .append(c.preprocessing().inputSize())
+        .append(c.run().preprocessing().inputSize())
         .append(" x ")
-        .append(c.preprocessing().inputSize())
+        .append(c.run().preprocessing().inputSize())
         .append(", ")
-        .append(c.spec().inputChannels())
+        .append(c.run().spec().inputChannels())
         .append(" channel(s); series window ")
-        .append(num(c.preprocessing().windowLowPercentile()))
+        .append(num(c.run().preprocessing().windowLowPercentile()))
         .append("-")
-        .append(num(c.preprocessing().windowHighPercentile()))
+        .append(num(c.run().preprocessing().windowHighPercentile()))
         .append(" percentile, canal box + ")
-        .append(num(c.preprocessing().roiMargin()))
+        .append(num(c.run().preprocessing().roiMargin()))
         .append(" margin, bilinear resize, mean ")
-        .append(num(c.preprocessing().mean()))
+        .append(num(c.run().preprocessing().mean()))
         .append(", std ")
-        .append(num(c.preprocessing().std()))
+        .append(num(c.run().preprocessing().std()))
         .append(" (docs/model-bundle.md).\n");
     b.append("- Backbone file: ONNX, batch norm folded, ")
         .append(
@@ -153,14 +153,14 @@ final class ModelCard {
             Locale.ROOT,
             "- SGD: head lr %s, backbone lr x %s, learning-rate schedule %s, momentum %s, weight"
                 + " decay %s, batch %d, %d epochs, seed %d; %s.%n",
-            num(c.sgd().lr()),
-            num(c.sgd().backboneFactor()),
-            c.schedule().describe(),
-            num(c.sgd().momentum()),
-            num(c.sgd().weightDecay()),
-            c.batch(),
-            c.epochs(),
-            c.seed(),
+            num(c.run().sgd().lr()),
+            num(c.run().sgd().backboneFactor()),
+            c.run().schedule().describe(),
+            num(c.run().sgd().momentum()),
+            num(c.run().sgd().weightDecay()),
+            c.run().batch(),
+            c.run().epochs(),
+            c.run().seed(),
             c.init().description()));
     b.append(
         String.format(
@@ -297,7 +297,7 @@ final class ModelCard {
   }
 
   private static String describeSpec(BundleExport.Request r) {
-    var spec = r.config().spec();
+    var spec = r.config().run().spec();
     return spec.equals(io.cordwatch.trainer.model.LayerSpec.resnet50(spec.inputChannels()))
         ? "ResNet50"
         : "bottleneck ResNet " + spec.stages();

@@ -9,13 +9,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cordwatch.grade.PrototypeHead;
 import io.cordwatch.infer.Preprocessing;
-import io.cordwatch.infer.PreprocessingSpec;
 import io.cordwatch.stats.Dichotomous;
 import io.cordwatch.stats.Interval;
 import io.cordwatch.trainer.dataset.Augmentation;
 import io.cordwatch.trainer.dataset.Dataset;
 import io.cordwatch.trainer.model.DjlResNet;
-import io.cordwatch.trainer.model.LayerSpec;
 import io.cordwatch.trainer.model.Weights;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,10 +36,10 @@ import java.util.Random;
  *
  * <p><b>Reproducibility.</b> Everything random comes from the seed: the He initialisation, the
  * choice of slices for the prototypes' starting points, and per epoch one stream {@code new
- * Random(mix(seed, epoch))} that draws the shuffle, the augmentations and VAT's random starts. An
- * epoch's stream does not depend on earlier epochs, so a run resumed from the checkpoint of epoch k
- * continues with exactly the numbers an uninterrupted run would have used (TrainingRunTest checks
- * the resulting weights are equal).
+ * Random(Runs.mix(seed, epoch))} that draws the shuffle, the augmentations and VAT's random starts.
+ * An epoch's stream does not depend on earlier epochs, so a run resumed from the checkpoint of
+ * epoch k continues with exactly the numbers an uninterrupted run would have used (TrainingRunTest
+ * checks the resulting weights are equal).
  *
  * <p><b>Prototype start.</b> The prototypes start at the class means of the embeddings of up to
  * {@value #PROTOTYPE_START_PER_CLASS} training slices per class (one training-mode pass, no
@@ -62,75 +60,22 @@ public final class TrainingRun {
   /**
    * What to train and how.
    *
-   * @param epochs epochs in total (a resumed run continues up to this number)
-   * @param batch mini-batch size (the authors': 64)
-   * @param seed the run's seed
-   * @param spec the backbone's layers
-   * @param preprocessing the bundle's preprocessing (input size, window, margin, mean/std)
-   * @param sgd optimiser settings
-   * @param schedule how the learning rate changes over the run
+   * @param run length, batch, seed, network, input, optimiser, schedule and work folder
    * @param loss objective weights
    * @param augmentation training augmentation
-   * @param workDir where checkpoint and curves go (created)
-   * @param resume continue from the work folder's checkpoint
    * @param highGrade class names counted as high grade
    * @param init where the backbone starts (He or pretrained; the prototypes are always fresh)
    */
   public record Config(
-      int epochs,
-      int batch,
-      long seed,
-      LayerSpec spec,
-      PreprocessingSpec preprocessing,
-      Sgd.Settings sgd,
-      LrSchedule schedule,
+      RunSettings run,
       Losses.Weights loss,
       Augmentation augmentation,
-      Path workDir,
-      boolean resume,
       List<String> highGrade,
       BackboneInit init) {
     public Config {
       if (init == null) {
         init = BackboneInit.he();
       }
-      if (epochs < 1) {
-        throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
-      }
-      if (batch < 2) {
-        throw new IllegalArgumentException(
-            "--batch must be at least 2 (batch norm needs two samples), got " + batch);
-      }
-    }
-
-    /** A run from a He-initialised backbone. */
-    public Config(
-        int epochs,
-        int batch,
-        long seed,
-        LayerSpec spec,
-        PreprocessingSpec preprocessing,
-        Sgd.Settings sgd,
-        LrSchedule schedule,
-        Losses.Weights loss,
-        Augmentation augmentation,
-        Path workDir,
-        boolean resume,
-        List<String> highGrade) {
-      this(
-          epochs,
-          batch,
-          seed,
-          spec,
-          preprocessing,
-          sgd,
-          schedule,
-          loss,
-          augmentation,
-          workDir,
-          resume,
-          highGrade,
-          BackboneInit.he());
     }
   }
 
@@ -165,7 +110,8 @@ public final class TrainingRun {
     this.train = train;
     this.validation = validation;
     this.log = log;
-    this.preprocessing = new Preprocessing(config.preprocessing(), config.spec().inputChannels());
+    this.preprocessing =
+        new Preprocessing(config.run().preprocessing(), config.run().spec().inputChannels());
     this.item = preprocessing.itemSize();
     if (train.size() < 2) {
       throw new IllegalArgumentException(
@@ -176,9 +122,9 @@ public final class TrainingRun {
   /** Trains (or continues) and returns the network, which the caller closes. */
   public Result run() throws IOException {
     DjlResNet.engine();
-    Files.createDirectories(config.workDir());
-    Path checkpointFile = config.workDir().resolve(CHECKPOINT);
-    Path curves = config.workDir().resolve(CURVES);
+    Files.createDirectories(config.run().workDir());
+    Path checkpointFile = config.run().workDir().resolve(CHECKPOINT);
+    Path curves = config.run().workDir().resolve(CURVES);
     List<String> classes = train.classes();
     int k = classes.size();
 
@@ -186,39 +132,21 @@ public final class TrainingRun {
     Sgd sgd;
     int startEpoch;
     List<EpochStats> history = new ArrayList<>();
-    if (config.resume()) {
-      if (!Files.isRegularFile(checkpointFile)) {
-        throw new IllegalStateException(
-            "--resume: no checkpoint at " + checkpointFile + "; start without --resume");
-      }
-      Checkpoint c = Checkpoint.load(checkpointFile);
+    if (config.run().resume()) {
+      Checkpoint c = Runs.resumable(checkpointFile);
       requireSameRun(c.header(), checkpointFile);
-      Weights w = Weights.heNormal(config.spec(), 0);
-      for (String name : w.names()) {
-        float[] v = c.model().get(name);
-        if (v == null) {
-          throw new IllegalStateException(checkpointFile + ": has no tensor " + name);
-        }
-        w.put(name, v);
-      }
+      Weights w = Runs.backbone(c, config.run().spec(), checkpointFile);
       float[] protos = c.model().get(ProtoNet.PROTOTYPES);
       net = ProtoNet.of(w, rows(protos, k));
-      sgd = new Sgd(config.sgd(), net.trainables());
+      sgd = new Sgd(config.run().sgd(), net.trainables());
       sgd.restore(c.momentum(), c.header().get("steps").asLong());
       startEpoch = c.header().get("epoch").asInt() + 1;
       log.printf(Locale.ROOT, "resuming from %s after epoch %d%n", checkpointFile, startEpoch - 1);
       truncateCurves(curves, startEpoch - 1);
     } else {
-      if (Files.exists(checkpointFile)) {
-        throw new IllegalStateException(
-            checkpointFile
-                + " exists from an earlier run: pass --resume to continue it, or remove the work"
-                + " folder "
-                + config.workDir()
-                + " to start again");
-      }
+      Runs.requireFreshStart(checkpointFile, config.run().workDir());
       net = initialNet(config, k);
-      sgd = new Sgd(config.sgd(), net.trainables());
+      sgd = new Sgd(config.run().sgd(), net.trainables());
       startEpoch = 1;
       Files.writeString(curves, CURVES_HEADER + "\n", StandardCharsets.UTF_8);
       startPrototypes(net);
@@ -233,37 +161,33 @@ public final class TrainingRun {
       log.printf(
           Locale.ROOT,
           "training on %s; validation %s%nbackbone: %s%nclasses %s, weights %s%n"
-              + "%s, input %dx%d, batch %d, epochs %d, lr %.4g (backbone x%.3g, %s), momentum %.3g,"
-              + " weight decay %.3g, T %.3g, lambda %.3g, VAT xi %.3g eps %.3g, seed %d%n",
+              + "%s, input %dx%d, batch %d, epochs %d, %s, T %.3g, lambda %.3g, VAT xi %.3g eps"
+              + " %.3g, seed %d%n",
           train.description(),
           validation.size() == 0 ? "none" : validation.description(),
           config.init().description(),
           train.classCountsText(),
           formatWeights(classWeights),
-          describe(config.spec()),
-          config.preprocessing().inputSize(),
-          config.preprocessing().inputSize(),
-          config.batch(),
-          config.epochs(),
-          config.sgd().lr(),
-          config.sgd().backboneFactor(),
-          config.schedule().describe(),
-          config.sgd().momentum(),
-          config.sgd().weightDecay(),
+          config.run().networkText(),
+          config.run().preprocessing().inputSize(),
+          config.run().preprocessing().inputSize(),
+          config.run().batch(),
+          config.run().epochs(),
+          config.run().optimiserText(),
           config.loss().temperature(),
           config.loss().lambda(),
           config.loss().xi(),
           config.loss().epsilon(),
-          config.seed());
+          config.run().seed());
 
       long runStart = System.nanoTime();
       long trainNanos = 0;
       long imagesDone = 0;
       double lastValSeconds = 0;
-      for (int epoch = startEpoch; epoch <= config.epochs(); epoch++) {
+      for (int epoch = startEpoch; epoch <= config.run().epochs(); epoch++) {
         long t0 = System.nanoTime();
-        Random random = new Random(mix(config.seed(), epoch));
-        int[] order = shuffled(train.size(), random);
+        Random random = new Random(Runs.mix(config.run().seed(), epoch));
+        int[] order = Runs.shuffled(train.size(), random);
         double sumLoss = 0;
         double sumCe = 0;
         double sumPl = 0;
@@ -272,8 +196,8 @@ public final class TrainingRun {
         long seen = 0;
         long lastProgress = System.nanoTime();
         int batches = 0;
-        for (int start = 0; start < order.length; start += config.batch()) {
-          int n = Math.min(config.batch(), order.length - start);
+        for (int start = 0; start < order.length; start += config.run().batch()) {
+          int n = Math.min(config.run().batch(), order.length - start);
           if (n < 2) {
             break; // batch norm cannot train on a single sample; it is reshuffled next epoch
           }
@@ -288,17 +212,18 @@ public final class TrainingRun {
           if (System.nanoTime() - lastProgress > PROGRESS_EVERY_NANOS) {
             lastProgress = System.nanoTime();
             double rate = (imagesDone + seen) / ((trainNanos + lastProgress - t0) / 1e9);
-            long left = (long) (config.epochs() - epoch) * order.length + (order.length - seen);
+            long left =
+                (long) (config.run().epochs() - epoch) * order.length + (order.length - seen);
             log.printf(
                 Locale.ROOT,
                 "epoch %d/%d  %d/%d images  loss %.4f  %.2f img/s  ETA %s%n",
                 epoch,
-                config.epochs(),
+                config.run().epochs(),
                 seen,
                 order.length,
                 sumLoss / seen,
                 rate,
-                duration(left / rate + lastValSeconds * (config.epochs() - epoch + 1)));
+                Runs.duration(left / rate + lastValSeconds * (config.run().epochs() - epoch + 1)));
           }
         }
         long t1 = System.nanoTime();
@@ -323,8 +248,8 @@ public final class TrainingRun {
         appendCurve(curves, s);
         saveCheckpoint(checkpointFile, net, sgd, epoch);
         double meanRate = imagesDone / (trainNanos / 1e9);
-        double eta = (config.epochs() - epoch) * (order.length / meanRate + lastValSeconds);
-        log.println(epochLine(s, config.epochs(), eta, batches));
+        double eta = (config.run().epochs() - epoch) * (order.length / meanRate + lastValSeconds);
+        log.println(epochLine(s, config.run().epochs(), eta, batches));
       }
       double overall = imagesDone == 0 ? Double.NaN : imagesDone / (trainNanos / 1e9);
       if (imagesDone > 0) {
@@ -332,7 +257,7 @@ public final class TrainingRun {
             Locale.ROOT,
             "trained %d images in %s (%.2f img/s, forward + backward + VAT + update)%n",
             imagesDone,
-            duration((System.nanoTime() - runStart) / 1e9),
+            Runs.duration((System.nanoTime() - runStart) / 1e9),
             overall);
       }
       return new Result(net, history, overall);
@@ -347,8 +272,8 @@ public final class TrainingRun {
    * (set from class means before the first step).
    */
   static ProtoNet initialNet(Config config, int classes) {
-    Weights w = config.init().weights(config.spec(), config.seed());
-    return ProtoNet.of(w, new float[classes][config.spec().embeddingWidth()]);
+    Weights w = config.init().weights(config.run().spec(), config.run().seed());
+    return ProtoNet.of(w, new float[classes][config.run().spec().embeddingWidth()]);
   }
 
   private record StepResult(double loss, double ce, double compact, double vat, long right) {}
@@ -356,8 +281,8 @@ public final class TrainingRun {
   private StepResult step(
       ProtoNet net, Sgd sgd, int[] order, int start, int n, Random random, float[] classWeights) {
     int k = classWeights.length;
-    int d = config.spec().embeddingWidth();
-    int size = config.preprocessing().inputSize();
+    int d = config.run().spec().embeddingWidth();
+    int size = config.run().preprocessing().inputSize();
     float[] x = new float[n * item];
     float[] oneHot = new float[n * k];
     int[] labels = new int[n];
@@ -378,7 +303,8 @@ public final class TrainingRun {
     double vat;
     long right = 0;
     try (NDManager scope = net.backbone().manager().newSubManager()) {
-      NDArray input = scope.create(x, new Shape(n, config.spec().inputChannels(), size, size));
+      NDArray input =
+          scope.create(x, new Shape(n, config.run().spec().inputChannels(), size, size));
       NDArray labelsArray = scope.create(oneHot, new Shape(n, k));
       NDArray weights = scope.create(classWeights);
       NDArray r = scope.create(start0, new Shape(n, d));
@@ -410,7 +336,7 @@ public final class TrainingRun {
                 + vat
                 + "): training diverged; lower --lr");
       }
-      sgd.step(config.schedule().factor(sgd.steps(), stepsPerEpoch(), config.epochs()));
+      sgd.step(config.run().schedule().factor(sgd.steps(), stepsPerEpoch(), config.run().epochs()));
     }
     return new StepResult(loss, ce, pl, vat, right);
   }
@@ -418,8 +344,8 @@ public final class TrainingRun {
   /** Prototypes start at class means of training-mode embeddings of a few slices per class. */
   private void startPrototypes(ProtoNet net) {
     int k = train.classes().size();
-    int d = config.spec().embeddingWidth();
-    Random random = new Random(mix(config.seed(), 0));
+    int d = config.run().spec().embeddingWidth();
+    Random random = new Random(Runs.mix(config.run().seed(), 0));
     List<Integer> chosen = new ArrayList<>();
     for (int c = 0; c < k; c++) {
       List<Integer> ofClass = new ArrayList<>();
@@ -435,9 +361,9 @@ public final class TrainingRun {
     double[][] sums = new double[k][d];
     int[] counts = new int[k];
     double[] all = new double[d];
-    int size = config.preprocessing().inputSize();
-    for (int start = 0; start < chosen.size(); start += config.batch()) {
-      int n = Math.min(config.batch(), chosen.size() - start);
+    int size = config.run().preprocessing().inputSize();
+    for (int start = 0; start < chosen.size(); start += config.run().batch()) {
+      int n = Math.min(config.run().batch(), chosen.size() - start);
       if (n < 2) {
         break;
       }
@@ -446,7 +372,8 @@ public final class TrainingRun {
         train.tensor(chosen.get(start + j), Optional.empty(), preprocessing, x, j * item);
       }
       try (NDManager scope = net.backbone().manager().newSubManager()) {
-        NDArray input = scope.create(x, new Shape(n, config.spec().inputChannels(), size, size));
+        NDArray input =
+            scope.create(x, new Shape(n, config.run().spec().inputChannels(), size, size));
         float[] e = net.embed(input, true).toFloatArray();
         for (int j = 0; j < n; j++) {
           int c = train.label(chosen.get(start + j));
@@ -489,16 +416,17 @@ public final class TrainingRun {
     PrototypeHead head =
         new PrototypeHead(
             net.prototypeRows(), config.loss().temperature(), 1, Double.POSITIVE_INFINITY);
-    int size = config.preprocessing().inputSize();
+    int size = config.run().preprocessing().inputSize();
     int[] out = new int[set.size()];
-    for (int start = 0; start < set.size(); start += config.batch()) {
-      int n = Math.min(config.batch(), set.size() - start);
+    for (int start = 0; start < set.size(); start += config.run().batch()) {
+      int n = Math.min(config.run().batch(), set.size() - start);
       float[] x = new float[n * item];
       for (int j = 0; j < n; j++) {
         set.tensor(start + j, Optional.empty(), preprocessing, x, j * item);
       }
       try (NDManager scope = net.backbone().manager().newSubManager()) {
-        NDArray input = scope.create(x, new Shape(n, config.spec().inputChannels(), size, size));
+        NDArray input =
+            scope.create(x, new Shape(n, config.run().spec().inputChannels(), size, size));
         float[] e = net.embed(input, false).toFloatArray();
         int d = e.length / n;
         for (int j = 0; j < n; j++) {
@@ -511,61 +439,30 @@ public final class TrainingRun {
 
   /** Optimiser steps per epoch: full batches plus a last one of at least two slices. */
   private long stepsPerEpoch() {
-    long full = train.size() / config.batch();
-    return full + (train.size() % config.batch() >= 2 ? 1 : 0);
+    long full = train.size() / config.run().batch();
+    return full + (train.size() % config.run().batch() >= 2 ? 1 : 0);
   }
 
   private void saveCheckpoint(Path file, ProtoNet net, Sgd sgd, int epoch) throws IOException {
     ObjectNode h = Checkpoint.newHeader();
     h.put("epoch", epoch);
     h.put("steps", sgd.steps());
-    h.put("seed", config.seed());
-    h.put("input_size", config.preprocessing().inputSize());
-    h.put("spec", config.spec().toString());
-    h.put("data", train.fingerprint());
+    config.run().putIdentity(h, train.fingerprint());
     ArrayNode cls = h.putArray("classes");
     train.classes().forEach(cls::add);
-    h.put("batch", config.batch());
     h.put("init", config.init().description());
     new Checkpoint(h, net.state(), sgd.state()).save(file);
   }
 
   private void requireSameRun(ObjectNode h, Path file) {
-    List<String> problems = new ArrayList<>();
-    if (h.path("seed").asLong() != config.seed()) {
-      problems.add("seed " + h.path("seed").asLong() + " (now " + config.seed() + ")");
-    }
-    if (h.path("input_size").asInt() != config.preprocessing().inputSize()) {
-      problems.add(
-          "input size "
-              + h.path("input_size").asInt()
-              + " (now "
-              + config.preprocessing().inputSize()
-              + ")");
-    }
-    if (!h.path("spec").asText().equals(config.spec().toString())) {
-      problems.add("network " + h.path("spec").asText());
-    }
-    if (!h.path("data").asText().equals(train.fingerprint())) {
-      problems.add("different training slices or labels");
-    }
-    if (h.path("batch").asInt() != config.batch()) {
-      problems.add("batch " + h.path("batch").asInt() + " (now " + config.batch() + ")");
-    }
+    List<String> problems =
+        config.run().differences(h, train.fingerprint(), "different training slices or labels");
     // Checkpoints written before --init-backbone existed carry no "init": they started He.
     String init = h.path("init").asText(BackboneInit.he().description());
     if (!init.equals(config.init().description())) {
       problems.add("backbone start '" + init + "' (now '" + config.init().description() + "')");
     }
-    if (!problems.isEmpty()) {
-      throw new IllegalStateException(
-          file + " belongs to another run: " + String.join("; ", problems));
-    }
-    int epoch = h.path("epoch").asInt();
-    if (epoch > config.epochs()) {
-      throw new IllegalStateException(
-          file + " is at epoch " + epoch + ", beyond --epochs " + config.epochs());
-    }
+    config.run().requireResumable(h, file, problems);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -669,8 +566,8 @@ public final class TrainingRun {
             "  %.2f img/s, %d steps, %s  ETA %s",
             s.imagesPerSecond(),
             batches,
-            duration(s.seconds()),
-            duration(etaSeconds)));
+            Runs.duration(s.seconds()),
+            Runs.duration(etaSeconds)));
     return b.toString();
   }
 
@@ -681,52 +578,12 @@ public final class TrainingRun {
     return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", i.value(), i.lower(), i.upper());
   }
 
-  static String duration(double seconds) {
-    if (!Double.isFinite(seconds) || seconds < 0) {
-      return "?";
-    }
-    long s = Math.round(seconds);
-    if (s >= 3600) {
-      return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
-    }
-    return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
-  }
-
   private static String formatWeights(float[] w) {
     StringBuilder b = new StringBuilder("[");
     for (int i = 0; i < w.length; i++) {
       b.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", w[i]));
     }
     return b.append(']').toString();
-  }
-
-  static String describe(LayerSpec spec) {
-    if (spec.equals(LayerSpec.resnet50(spec.inputChannels()))) {
-      return "ResNet50 (D = 2048)";
-    }
-    return "bottleneck ResNet " + spec.stages() + " (D = " + spec.embeddingWidth() + ")";
-  }
-
-  static long mix(long seed, int epoch) {
-    // SplitMix64's finaliser: distinct, well-spread streams for neighbouring epochs.
-    long z = seed + 0x9E3779B97F4A7C15L * (epoch + 1L);
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
-
-  private static int[] shuffled(int n, Random random) {
-    int[] a = new int[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-    return a;
   }
 
   private static float[][] rows(float[] flat, int k) {

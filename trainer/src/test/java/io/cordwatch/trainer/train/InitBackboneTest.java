@@ -54,18 +54,19 @@ class InitBackboneTest {
 
   private static Pretraining.Config config(Path dir, LayerSpec spec, int epochs, boolean resume) {
     return new Pretraining.Config(
-        epochs,
-        4,
-        7,
-        spec,
-        SPEC,
-        new Sgd.Settings(0.05, 1, 0.9, 5e-4),
-        new LrSchedule(LrSchedule.Kind.COSINE, 1),
+        new RunSettings(
+            epochs,
+            4,
+            7,
+            spec,
+            SPEC,
+            new Sgd.Settings(0.05, 1, 0.9, 5e-4),
+            new LrSchedule(LrSchedule.Kind.COSINE, 1),
+            dir.resolve("work"),
+            resume),
         0.5,
         Views.standard(),
-        dir.resolve("backbone.bin"),
-        dir.resolve("work"),
-        resume);
+        dir.resolve("backbone.bin"));
   }
 
   private static List<Pretraining.EpochStats> pretrain(Pretraining.Config c, StringBuilder log)
@@ -103,17 +104,18 @@ class InitBackboneTest {
     assertTrue(init.description().contains("backbone.bin"), init.description());
     TrainingRun.Config c =
         new TrainingRun.Config(
-            1,
-            4,
-            5,
-            TINY,
-            SPEC,
-            Sgd.Settings.published(),
-            LrSchedule.constant(),
+            new RunSettings(
+                1,
+                4,
+                5,
+                TINY,
+                SPEC,
+                Sgd.Settings.published(),
+                LrSchedule.constant(),
+                tmp.resolve("sup"),
+                false),
             Losses.Weights.published(),
             Views.standard(),
-            tmp.resolve("sup"),
-            false,
             Bundle.DEFAULT_HIGH_GRADE,
             init);
     try (ProtoNet net = TrainingRun.initialNet(c, 6)) {

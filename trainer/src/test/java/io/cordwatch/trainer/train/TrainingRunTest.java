@@ -50,18 +50,20 @@ class TrainingRunTest {
 
   private static TrainingRun.Config config(Path work, int epochs, long seed, boolean resume) {
     return new TrainingRun.Config(
-        epochs,
-        4,
-        seed,
-        TINY,
-        SPEC,
-        Sgd.Settings.published(),
-        LrSchedule.constant(),
+        new RunSettings(
+            epochs,
+            4,
+            seed,
+            TINY,
+            SPEC,
+            Sgd.Settings.published(),
+            LrSchedule.constant(),
+            work,
+            resume),
         Losses.Weights.published(),
         Augmentation.standard(),
-        work,
-        resume,
-        Bundle.DEFAULT_HIGH_GRADE);
+        Bundle.DEFAULT_HIGH_GRADE,
+        null);
   }
 
   private static Map<String, float[]> train(TrainingRun.Config c, ByteArrayOutputStream log)
@@ -69,7 +71,7 @@ class TrainingRunTest {
     PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
     TrainingRun.Result r = new TrainingRun(c, split.train(), split.validation(), out).run();
     r.net().close();
-    return Checkpoint.load(c.workDir().resolve(TrainingRun.CHECKPOINT)).model();
+    return Checkpoint.load(c.run().workDir().resolve(TrainingRun.CHECKPOINT)).model();
   }
 
   @Test
