@@ -322,6 +322,12 @@ def main():
 
     print("\n## Rules on the held-out sets: AC1 / study sensitivity\n")
     head = " | ".join(f"{r} ({w})" for r, w in [("shipped", "bundle")] + RULES)
+
+    def table_head(title, columns):
+        print(f"\n## {title}\n")
+        print(f"| {columns} | {head} |")
+        print("|" + "---|" * (columns.count("|") + 1) + "---|" * (len(RULES) + 1))
+
     print(f"| set | boxes | model | {head} |")
     print("|---|---|---|" + "---|" * (len(RULES) + 1))
     for s in HELD_OUT + ["real-test"]:
@@ -336,9 +342,7 @@ def main():
                     cells.append(f"{f2(f['ac1'])} / {f2(f['study'])}")
                 print(f"| {s} | {boxes} | {name} | " + " | ".join(cells) + " |")
 
-    print("\n## real-test-normal: confident / borderline high calls (uncertain high calls)\n")
-    print(f"| boxes | model | {head} |")
-    print("|---|---|" + "---|" * (len(RULES) + 1))
+    table_head("real-test-normal: confident / borderline high calls (uncertain high calls)", "boxes | model")
     for boxes in BOXES:
         for name, val in models:
             sl = get(val, "real-test-normal", boxes)
@@ -351,9 +355,7 @@ def main():
                 cells.append(f"{c} / {b} ({u}) of {len(sl)}")
             print(f"| {boxes} | {name} | " + " | ".join(cells) + " |")
 
-    print("\n## Held-out grade-0 slices: confident / borderline high calls (supplied; localizer)\n")
-    print(f"| set | model | {head} |")
-    print("|---|---|" + "---|" * (len(RULES) + 1))
+    table_head("Held-out grade-0 slices: confident / borderline high calls (supplied; localizer)", "set | model")
     for s in HELD_OUT + ["real-test"]:
         for name, val in models:
             runs = [get(val, s, boxes) for boxes in BOXES]
@@ -366,9 +368,7 @@ def main():
             n0 = sum(x.grade == "0" for x in runs[0])
             print(f"| {s} ({n0} grade 0) | {name} | " + " | ".join(cells) + " |")
 
-    print("\n## Mean AC1 over the five held-out sets\n")
-    print(f"| boxes | model | {head} |")
-    print("|---|---|" + "---|" * (len(RULES) + 1))
+    table_head("Mean AC1 over the five held-out sets", "boxes | model")
     for boxes in BOXES:
         for name, val in models:
             cells = []

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.trainer.dataset.PhantomData;
 import io.cordwatch.trainer.export.BundleExport;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,25 +25,6 @@ class PretrainCommandTest {
   @BeforeAll
   static void data() {
     phantom = PhantomData.write(shared.resolve("phantom"), 3, 4, 51);
-  }
-
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = TrainerMain.run(args);
-      return new Run(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
   }
 
   private static final String[] TINY = {
@@ -84,8 +62,8 @@ class PretrainCommandTest {
   void aPretrainedBackboneStartsTrainingAndTheModelCardSaysSo(@TempDir Path tmp)
       throws IOException {
     Path backbone = tmp.resolve("ssl.bin");
-    Run p =
-        run(
+    TrainerRun p =
+        TrainerRun.run(
             args(
                 "pretrain",
                 new String[] {
@@ -99,7 +77,7 @@ class PretrainCommandTest {
     assertTrue(Files.isRegularFile(tmp.resolve("ssl.bin.work").resolve("checkpoint.bin")));
 
     Path pretrained = tmp.resolve("pre");
-    Run t = run(train(pretrained, "--init-backbone", backbone.toString()));
+    TrainerRun t = TrainerRun.run(train(pretrained, "--init-backbone", backbone.toString()));
     assertEquals(0, t.code(), t.err());
     assertTrue(t.err().contains("backbone: backbone pretrained self-supervised"), t.err());
     String card = Files.readString(pretrained.resolve(BundleExport.MODEL_CARD));
@@ -108,7 +86,7 @@ class PretrainCommandTest {
     assertFalse(card.contains("He-initialised"), card);
 
     Path plain = tmp.resolve("plain");
-    Run h = run(train(plain));
+    TrainerRun h = TrainerRun.run(train(plain));
     assertEquals(0, h.code(), h.err());
     String heCard = Files.readString(plain.resolve(BundleExport.MODEL_CARD));
     assertTrue(heCard.contains("He-initialised backbone (no pretrained weights)"), heCard);
@@ -118,8 +96,8 @@ class PretrainCommandTest {
   void refusesEvaluationFoldersAndUnusableBackboneFilesBeforeAnyWork(@TempDir Path tmp)
       throws IOException {
     Path val = Files.createDirectories(tmp.resolve("val-rand"));
-    Run v =
-        run(
+    TrainerRun v =
+        TrainerRun.run(
             args(
                 "pretrain",
                 new String[] {"--data", val.toString(), "--out", tmp.resolve("x.bin").toString()}));
@@ -129,7 +107,7 @@ class PretrainCommandTest {
     assertFalse(Files.exists(tmp.resolve("x.bin")));
 
     Path missing = tmp.resolve("missing.bin");
-    Run m = run(train(tmp.resolve("o"), "--init-backbone", missing.toString()));
+    TrainerRun m = TrainerRun.run(train(tmp.resolve("o"), "--init-backbone", missing.toString()));
     assertEquals(1, m.code());
     assertTrue(m.err().contains("--init-backbone " + missing + ": no such file"), m.err());
     assertFalse(m.err().contains("labels:"), "refused before the data was read: " + m.err());

@@ -9,10 +9,7 @@ import io.cordwatch.infer.BundleCalibration;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.trainer.dataset.PhantomData;
 import io.cordwatch.trainer.export.BundleExport;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,25 +30,6 @@ class TrainCommandTest {
   @BeforeAll
   static void data() {
     phantom = PhantomData.write(shared.resolve("phantom"), 3, 6, 31);
-  }
-
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = TrainerMain.run(args);
-      return new Run(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
   }
 
   private static String[] tiny(Path out, String... more) {
@@ -88,7 +66,7 @@ class TrainCommandTest {
   @Test
   void trainsAVerifiedBundleWithProvenanceModelCardAndCurves(@TempDir Path tmp) throws IOException {
     Path out = tmp.resolve("bundle");
-    Run r = run(tiny(out, "--fp16"));
+    TrainerRun r = TrainerRun.run(tiny(out, "--fp16"));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains("epoch 1/1"), r.err());
     assertTrue(r.err().contains("img/s"), r.err());
@@ -130,7 +108,7 @@ class TrainCommandTest {
   void noLocalizerLeavesTheBundleWithoutOneAndItStillVerifies(@TempDir Path tmp)
       throws IOException {
     Path out = tmp.resolve("bundle");
-    Run r = run(tiny(out, "--no-localizer", "--calibration-slices", "0"));
+    TrainerRun r = TrainerRun.run(tiny(out, "--no-localizer", "--calibration-slices", "0"));
     assertEquals(0, r.code(), r.err());
     assertFalse(r.err().contains("localizer"), r.err());
     assertTrue(Bundles.verify(out).bundle().localizer().isEmpty());
@@ -143,8 +121,8 @@ class TrainCommandTest {
 
   @Test
   void refusesALocalizerEpochCountBelowOneBeforeTraining(@TempDir Path tmp) {
-    Run r =
-        run(
+    TrainerRun r =
+        TrainerRun.run(
             "train",
             "--data",
             phantom.toString(),
@@ -164,15 +142,15 @@ class TrainCommandTest {
   void refusesAnOutputFolderThatIsNotEmpty(@TempDir Path tmp) throws IOException {
     Path out = Files.createDirectories(tmp.resolve("bundle"));
     Files.writeString(out.resolve("x"), "x");
-    Run r = run(tiny(out));
+    TrainerRun r = TrainerRun.run(tiny(out));
     assertEquals(1, r.code());
     assertTrue(r.err().contains("not empty"), r.err());
   }
 
   @Test
   void refusesMissingDataAndEmptyClassesWithTheirReason(@TempDir Path tmp) {
-    Run missing =
-        run(
+    TrainerRun missing =
+        TrainerRun.run(
             "train",
             "--data",
             tmp.resolve("none").toString(),
@@ -182,8 +160,8 @@ class TrainCommandTest {
     assertTrue(missing.err().contains("no such folder"), missing.err());
     assertTrue(missing.err().contains("NO_DATA"), missing.err());
 
-    Run empty =
-        run(
+    TrainerRun empty =
+        TrainerRun.run(
             "train",
             "--data",
             phantom.toString(),
