@@ -22,9 +22,9 @@ import java.util.stream.Stream;
  *   <li>{@link Kind#DCMQRSCP} (the default): {@code dcmqrscp}, an archive that stores and answers
  *       C-FIND, so the appliance can ask it whether a document it was cut off sending is held. It
  *       keeps one file per SOP Instance UID, so arrivals are counted from its verbose log (one
- *       {@code C-STORE RQ} block per request, each block written as one log event by the child
- *       process serving its association; {@code --single-process} would keep them apart, but
- *       dcmqrscp 3.6.7 crashes in that mode after its first association).
+ *       {@code C-STORE RSP} block with status Success per stored object, each block written as one
+ *       log event by the child process serving its association; {@code --single-process} would keep
+ *       them apart, but dcmqrscp 3.6.7 crashes in that mode after its first association).
  *   <li>{@link Kind#STORESCP}: {@code storescp --unique-filenames}, which answers no C-FIND and
  *       keeps every arrival as a file of its own, so a document delivered twice is two files.
  * </ul>
@@ -138,20 +138,30 @@ public final class FaultPeer implements AutoCloseable {
     return out;
   }
 
-  /** How many C-STORE requests dcmqrscp logged per Affected SOP Instance UID, over all its logs. */
+  /**
+   * How many C-STOREs dcmqrscp answered with success per Affected SOP Instance UID, over all its
+   * logs. A request whose association was cut off before the answer (the appliance killed while
+   * sending) stored nothing and is not counted: the peer holds only what it said it stored.
+   */
   static Map<String, Integer> storeRequests(Path dir) throws IOException {
     Map<String, Integer> out = new HashMap<>();
     for (Path log : regularFiles(dir)) {
       if (!log.getFileName().toString().endsWith(".log")) {
         continue;
       }
-      boolean inStore = false;
+      boolean inResponse = false;
+      String uid = null;
       for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
         if (line.contains("Message Type")) {
-          inStore = line.contains("C-STORE RQ");
-        } else if (inStore && line.contains("Affected SOP Instance UID")) {
-          out.merge(line.substring(line.lastIndexOf(':') + 1).strip(), 1, Integer::sum);
-          inStore = false;
+          inResponse = line.contains("C-STORE RSP");
+          uid = null;
+        } else if (inResponse && line.contains("Affected SOP Instance UID")) {
+          uid = line.substring(line.lastIndexOf(':') + 1).strip();
+        } else if (inResponse && uid != null && line.contains("DIMSE Status")) {
+          if (line.contains("0x0000")) {
+            out.merge(uid, 1, Integer::sum);
+          }
+          inResponse = false;
         }
       }
     }
