@@ -183,7 +183,20 @@ final class FaultChecks {
           note(failures, "study " + tag + ": its " + r.kind() + " never arrived");
         } else if (n > 1) {
           duplicated += n - 1;
-          note(failures, "study " + tag + ": its " + r.kind() + " arrived " + n + " times");
+          // What the outbox knew, so a failure says whether the resend followed a C-FIND.
+          note(
+              failures,
+              "study "
+                  + tag
+                  + ": its "
+                  + r.kind()
+                  + " arrived "
+                  + n
+                  + " times (outbox: "
+                  + r.attempts()
+                  + " attempts, sent via "
+                  + r.sentVia()
+                  + ")");
         }
       }
       if (!arrived.isEmpty()) {
