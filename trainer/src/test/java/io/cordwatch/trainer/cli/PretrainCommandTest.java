@@ -32,11 +32,7 @@ class PretrainCommandTest {
   };
 
   private static String[] args(String verb, String[] more) {
-    String[] all = new String[1 + TINY.length + more.length];
-    all[0] = verb;
-    System.arraycopy(TINY, 0, all, 1, TINY.length);
-    System.arraycopy(more, 0, all, 1 + TINY.length, more.length);
-    return all;
+    return TrainerRun.concat(TrainerRun.concat(new String[] {verb}, TINY), more);
   }
 
   private static String[] train(Path out, String... more) {
@@ -52,10 +48,7 @@ class PretrainCommandTest {
       "--calibration-slices",
       "0"
     };
-    String[] all = new String[base.length + more.length];
-    System.arraycopy(base, 0, all, 0, base.length);
-    System.arraycopy(more, 0, all, base.length, more.length);
-    return args("train", all);
+    return args("train", TrainerRun.concat(base, more));
   }
 
   @Test

@@ -57,10 +57,7 @@ class TrainCommandTest {
       "--localizer-width",
       "4"
     };
-    String[] all = new String[base.length + more.length];
-    System.arraycopy(base, 0, all, 0, base.length);
-    System.arraycopy(more, 0, all, base.length, more.length);
-    return all;
+    return TrainerRun.concat(base, more);
   }
 
   @Test

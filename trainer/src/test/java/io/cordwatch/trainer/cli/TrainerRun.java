@@ -3,6 +3,7 @@ package io.cordwatch.trainer.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * One run of the trainer's command line in this JVM: its exit code and what it wrote to standard
@@ -25,5 +26,12 @@ record TrainerRun(int code, String out, String err) {
       System.setOut(oldOut);
       System.setErr(oldErr);
     }
+  }
+
+  /** {@code first} followed by {@code more}: one argument list from a base and a test's extras. */
+  static String[] concat(String[] first, String... more) {
+    String[] all = Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
   }
 }
