@@ -3,7 +3,6 @@ package io.cordwatch.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.cordwatch.store.Records.InstanceRow;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,11 +27,11 @@ class ActivityIndexTest {
   void theWindowCountsArrivalsLatenciesAndCallersSinceItsStart() {
     try (Index index = Index.open(tmp.resolve("index.db"))) {
       // Before the window: counts towards the last study only if it is the newest.
-      receive(index, "1.1", "1.1.9", "1.1.9.1", 500, "OLD_CT");
-      receive(index, "1.2", "1.2.9", "1.2.9.1", 2_000, "MRI_A");
-      receive(index, "1.2", "1.2.9", "1.2.9.2", 3_000, "MRI_A");
-      receive(index, "1.3", "1.3.9", "1.3.9.1", 4_000, "MRI_B");
-      receive(index, "1.4", "1.4.9", "1.4.9.1", 5_000, "MRI_A");
+      ReceivedInstances.receive(index, "1.1", "1.1.9", "1.1.9.1", 500, "OLD_CT");
+      ReceivedInstances.receive(index, "1.2", "1.2.9", "1.2.9.1", 2_000, "MRI_A");
+      ReceivedInstances.receive(index, "1.2", "1.2.9", "1.2.9.2", 3_000, "MRI_A");
+      ReceivedInstances.receive(index, "1.3", "1.3.9", "1.3.9.1", 4_000, "MRI_B");
+      ReceivedInstances.receive(index, "1.4", "1.4.9", "1.4.9.1", 5_000, "MRI_A");
       index.completeSeries("1.2.9", 3_500, true, "selected", List.of());
       index.finishJob(index.claimJob(3_600).orElseThrow(), "{}", List.of(), 4_500);
 
@@ -55,7 +54,7 @@ class ActivityIndexTest {
   void callersCountExactlyTheInstancesFromTheWindowStartAmongMany() {
     try (Index index = Index.open(tmp.resolve("index.db"))) {
       for (int i = 1; i <= 100; i++) {
-        receive(
+        ReceivedInstances.receive(
             index, "2." + (i / 10), "2." + (i / 10) + ".9", "2.9." + i, i * 1_000L, "AE" + i % 2);
       }
 
@@ -69,26 +68,5 @@ class ActivityIndexTest {
       assertEquals(List.of(), index.activity(100_001).callers(), "a window after the last one");
       assertEquals(100, index.activity(0).callers().stream().mapToLong(c -> c.instances()).sum());
     }
-  }
-
-  private static void receive(
-      Index index, String study, String series, String sop, long atMs, String callingAe) {
-    index.recordInstance(
-        new InstanceRow(
-            0,
-            sop,
-            "1.2.840.10008.5.1.4.1.1.4",
-            study,
-            series,
-            "1.2.840.10008.1.2.1",
-            "spool/" + sop + ".dcm",
-            1,
-            "00",
-            atMs,
-            callingAe,
-            "{}"),
-        "MR",
-        1,
-        "AX T2");
   }
 }

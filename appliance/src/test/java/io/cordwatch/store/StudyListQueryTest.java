@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.store.Records.StudyRow;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -85,22 +84,6 @@ class StudyListQueryTest {
   }
 
   private static void receive(Index index, String study, String series, String sop, long atMs) {
-    index.recordInstance(
-        new InstanceRow(
-            0,
-            sop,
-            "1.2.840.10008.5.1.4.1.1.4",
-            study,
-            series,
-            "1.2.840.10008.1.2.1",
-            "spool/" + sop + ".dcm",
-            1,
-            "00",
-            atMs,
-            "SCANNER",
-            "{}"),
-        "MR",
-        1,
-        "AX T2");
+    ReceivedInstances.receive(index, study, series, sop, atMs, "SCANNER");
   }
 }
