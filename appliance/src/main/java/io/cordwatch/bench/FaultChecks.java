@@ -10,6 +10,7 @@ import io.cordwatch.store.Records.InstanceRow;
 import io.cordwatch.store.Records.JobRow;
 import io.cordwatch.store.Records.StudyRow;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ final class FaultChecks {
       return List.of(
           acknowledged(index, data, acked),
           gradedOnce(index, studies),
-          exportedOnce(index, studies, received));
+          exportedOnce(index, studies, received, peerDir));
     }
   }
 
@@ -148,7 +149,10 @@ final class FaultChecks {
   }
 
   private static Check exportedOnce(
-      Index index, Collection<String> studies, Map<String, Map<String, Integer>> received) {
+      Index index,
+      Collection<String> studies,
+      Map<String, Map<String, Integer>> received,
+      Path peerDir) {
     List<String> failures = new ArrayList<>();
     int documents = 0;
     int missing = 0;
@@ -197,6 +201,7 @@ final class FaultChecks {
                   + " attempts, sent via "
                   + r.sentVia()
                   + ")");
+          evidence(peerDir, r.objectUid()).forEach(line -> note(failures, "        " + line));
         }
       }
       if (!arrived.isEmpty()) {
@@ -220,9 +225,38 @@ final class FaultChecks {
         failures);
   }
 
+  /**
+   * What the logs say about a document that arrived twice, so that a failure (rare: it depends on
+   * where a kill lands) can be understood from its report alone: the appliance's outbox lines that
+   * name it (in the logs beside the peer's folder) and the peer's failed stores.
+   */
+  private static List<String> evidence(Path peerDir, String objectUid) {
+    String tag = Uids.tag(objectUid);
+    List<String> out = new ArrayList<>();
+    try {
+      for (Path log : FaultPeer.logFiles(peerDir.getParent())) {
+        for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+          if (line.contains("outbox: ") && line.contains(tag)) {
+            out.add(log.getFileName() + ": " + line.substring(line.indexOf("outbox: ")));
+          }
+        }
+      }
+      for (Path log : FaultPeer.logFiles(peerDir)) {
+        for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+          if (line.contains("Store SCP Failed") || line.contains("Failed to send")) {
+            out.add("peer: " + line.strip());
+          }
+        }
+      }
+    } catch (IOException e) {
+      out.add("logs not readable: " + e.getMessage());
+    }
+    return out;
+  }
+
   /** Keeps the first few failures; the counts in the summary say how many there were. */
   private static void note(List<String> failures, String line) {
-    if (failures.size() < 10) {
+    if (failures.size() < 16) {
       failures.add(line);
     }
   }

@@ -139,27 +139,41 @@ public final class FaultPeer implements AutoCloseable {
   }
 
   /**
-   * How many C-STOREs dcmqrscp answered with success per Affected SOP Instance UID, over all its
-   * logs. A request whose association was cut off before the answer (the appliance killed while
-   * sending) stored nothing and is not counted: the peer holds only what it said it stored.
+   * How many C-STOREs dcmqrscp stored per Affected SOP Instance UID, over all its logs: the
+   * responses it logged with status Success, less those it then failed to send.
+   *
+   * <p>A request whose association was cut off before the answer (the appliance killed while
+   * sending) stored nothing and has no response. One whose data all arrived before the sender died
+   * does get its Success response logged (dcmqrscp logs a message before writing it), but the write
+   * then fails on the closed connection ("Store SCP Failed: ... DIMSE Failed to send message", the
+   * next line that child writes) and dcmqrscp deletes the file it had just stored and drops it from
+   * its index: the peer does not hold it, a C-FIND says so, and the appliance is right to send it
+   * again. Seen in CI and reproduced with a sender that writes a whole C-STORE and exits
+   * (FaultPeerTest). The bench's appliance keeps one association open at a time, so the failure
+   * line follows the response it belongs to.
    */
   static Map<String, Integer> storeRequests(Path dir) throws IOException {
     Map<String, Integer> out = new HashMap<>();
-    for (Path log : regularFiles(dir)) {
-      if (!log.getFileName().toString().endsWith(".log")) {
-        continue;
-      }
+    for (Path log : logFiles(dir)) {
       boolean inResponse = false;
       String uid = null;
+      String lastCounted = null;
       for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
-        if (line.contains("Message Type")) {
+        if (line.contains("Store SCP Failed") && line.contains("Failed to send message")) {
+          if (lastCounted != null) {
+            out.merge(lastCounted, -1, (a, b) -> a + b == 0 ? null : a + b);
+            lastCounted = null;
+          }
+        } else if (line.contains("Message Type")) {
           inResponse = line.contains("C-STORE RSP");
           uid = null;
+          lastCounted = null;
         } else if (inResponse && line.contains("Affected SOP Instance UID")) {
           uid = line.substring(line.lastIndexOf(':') + 1).strip();
         } else if (inResponse && uid != null && line.contains("DIMSE Status")) {
           if (line.contains("0x0000")) {
             out.merge(uid, 1, Integer::sum);
+            lastCounted = uid;
           }
           inResponse = false;
         }
@@ -168,13 +182,18 @@ public final class FaultPeer implements AutoCloseable {
     return out;
   }
 
+  /** The {@code .log} files directly in {@code dir}, by name; none when it is no folder. */
+  static List<Path> logFiles(Path dir) throws IOException {
+    return regularFiles(dir).stream()
+        .filter(f -> f.getFileName().toString().endsWith(".log"))
+        .toList();
+  }
+
   /** All dcmqrscp logs in {@code dir}, one after another (for a test's failure message). */
   public static String logs(Path dir) throws IOException {
     StringBuilder out = new StringBuilder();
-    for (Path log : regularFiles(dir)) {
-      if (log.getFileName().toString().endsWith(".log")) {
-        out.append(Files.readString(log, StandardCharsets.ISO_8859_1));
-      }
+    for (Path log : logFiles(dir)) {
+      out.append(Files.readString(log, StandardCharsets.ISO_8859_1));
     }
     return out.toString();
   }

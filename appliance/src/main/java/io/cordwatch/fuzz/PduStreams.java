@@ -65,14 +65,35 @@ public final class PduStreams {
     ByteArrayOutputStream s = new ByteArrayOutputStream();
     s.writeBytes(associateRq(CALLED_AE, CALLING_AE, f.sopClass(), f.transferSyntax()));
     s.writeBytes(pdata(1, true, true, echoRq(1)));
-    s.writeBytes(pdata(3, true, true, storeRq(f.sopClass(), f.sopInstance(), 2)));
+    s.writeBytes(storeOnContext3(f, 2));
+    s.writeBytes(releaseRq());
+    return s.toByteArray();
+  }
+
+  /** The C-STORE-RQ of {@code f} and its data set, fragmented, on presentation context 3. */
+  private static byte[] storeOnContext3(Part10 f, int messageId) {
+    ByteArrayOutputStream s = new ByteArrayOutputStream();
+    s.writeBytes(pdata(3, true, true, storeRq(f.sopClass(), f.sopInstance(), messageId)));
     byte[] d = f.dataSet();
     for (int off = 0; off < d.length; off += FRAGMENT) {
       int n = Math.min(FRAGMENT, d.length - off);
       s.writeBytes(pdata(3, false, off + n >= d.length, Arrays.copyOfRange(d, off, off + n)));
     }
-    s.writeBytes(releaseRq());
     return s.toByteArray();
+  }
+
+  /**
+   * What a sender writes to store {@code part10} at {@code called} as {@code calling}, in its two
+   * steps: the A-ASSOCIATE-RQ, then (once accepted, on presentation context 3) the C-STORE-RQ with
+   * its data set. For tests of a sender that vanishes before the response, as a killed one does.
+   */
+  public static List<byte[]> storeSteps(byte[] part10, String called, String calling) {
+    Part10 f = part10(part10);
+    if (f == null) {
+      throw new IllegalArgumentException("not a Part 10 file with a meta group we can read");
+    }
+    return List.of(
+        associateRq(called, calling, f.sopClass(), f.transferSyntax()), storeOnContext3(f, 1));
   }
 
   /** The stream of a sender that associates for Verification, echoes and releases. */

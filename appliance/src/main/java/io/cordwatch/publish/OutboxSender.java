@@ -260,7 +260,10 @@ public final class OutboxSender implements AutoCloseable {
                 ? "; sent again unchecked: an earlier C-STORE may have stored it and "
                     + where
                     + " does not answer C-FIND, so it may have received this instance twice"
-                : ""));
+                : r.startedMs() != null
+                    ? "; an earlier C-STORE was cut off and C-FIND found it not held, so it was"
+                        + " sent again"
+                    : ""));
   }
 
   /** Records a failed attempt: due again later, or given up when {@code final} or too old. */
