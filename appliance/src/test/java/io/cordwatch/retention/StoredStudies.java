@@ -2,7 +2,7 @@ package io.cordwatch.retention;
 
 import io.cordwatch.store.Index;
 import io.cordwatch.store.PrivateFiles;
-import io.cordwatch.store.Records.InstanceRow;
+import io.cordwatch.store.ReceivedInstances;
 import io.cordwatch.store.Records.JobRow;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,19 +80,14 @@ final class StoredStudies {
     Path file = dir.resolve(name + ".dcm");
     Files.write(file, new byte[bytes]);
     index.recordInstance(
-        new InstanceRow(
-            0,
+        ReceivedInstances.row(
             sop,
-            "1.2.840.10008.5.1.4.1.1.4",
             study,
             series,
-            "1.2.840.10008.1.2.1",
             dataDir.relativize(file).toString(),
             bytes,
-            "00",
             received.toEpochMilli(),
-            "STORESCU",
-            "{}"),
+            "STORESCU"),
         "MR",
         1,
         "t2 axial");

@@ -166,18 +166,6 @@ class ReviewsIndexTest {
   }
 
   private static InstanceRow instance(String sop, String study, String series) {
-    return new InstanceRow(
-        0,
-        sop,
-        "1.2.840.10008.5.1.4.1.1.4",
-        study,
-        series,
-        "1.2.840.10008.1.2.1",
-        "spool/" + sop + ".dcm",
-        1,
-        "00",
-        1,
-        "AE",
-        "{}");
+    return ReceivedInstances.row(sop, study, series, "spool/" + sop + ".dcm", 1, 1, "AE");
   }
 }
