@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -193,8 +194,25 @@ class DatabaseConnectionsTest {
                         return 1;
                       }));
       assertTrue(reading.await(30, TimeUnit.SECONDS));
-      Future<Integer> waiting = threads.submit(() -> db.read(c -> 2));
-      Future<?> closing = threads.submit(db::close);
+      AtomicReference<Thread> waiter = new AtomicReference<>();
+      AtomicReference<Thread> closer = new AtomicReference<>();
+      Future<Integer> waiting =
+          threads.submit(
+              () -> {
+                waiter.set(Thread.currentThread());
+                return db.read(c -> 2);
+              });
+      Future<?> closing =
+          threads.submit(
+              () -> {
+                closer.set(Thread.currentThread());
+                db.close();
+              });
+      // Both must be blocked before the read in progress ends: the read waiting for the one
+      // connection, and close() (which has marked the index closed) waiting to take it back.
+      // Released earlier, the waiting read could get the connection before close() began.
+      awaitBlocked(waiter);
+      awaitBlocked(closer);
       release.countDown();
       assertEquals(1, holding.get(30, TimeUnit.SECONDS), "a read in progress finishes");
       closing.get(30, TimeUnit.SECONDS);
@@ -206,6 +224,15 @@ class DatabaseConnectionsTest {
       release.countDown();
       threads.shutdownNow();
       db.close();
+    }
+  }
+
+  /** Waits until the thread {@code ref} names has started and is parked (waiting for a lock). */
+  private static void awaitBlocked(AtomicReference<Thread> ref) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (ref.get() == null || ref.get().getState() != Thread.State.WAITING) {
+      assertTrue(System.nanoTime() < deadline, "the thread never blocked");
+      Thread.sleep(1);
     }
   }
 
