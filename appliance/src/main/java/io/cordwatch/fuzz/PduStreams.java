@@ -58,10 +58,7 @@ public final class PduStreams {
    * transfer syntax), echoes, stores {@code file} and releases.
    */
   public static byte[] store(byte[] part10) {
-    Part10 f = part10(part10);
-    if (f == null) {
-      throw new IllegalArgumentException("not a Part 10 file with a meta group we can read");
-    }
+    Part10 f = readablePart10(part10);
     ByteArrayOutputStream s = new ByteArrayOutputStream();
     s.writeBytes(associateRq(CALLED_AE, CALLING_AE, f.sopClass(), f.transferSyntax()));
     s.writeBytes(pdata(1, true, true, echoRq(1)));
@@ -88,12 +85,18 @@ public final class PduStreams {
    * its data set. For tests of a sender that vanishes before the response, as a killed one does.
    */
   public static List<byte[]> storeSteps(byte[] part10, String called, String calling) {
+    Part10 f = readablePart10(part10);
+    return List.of(
+        associateRq(called, calling, f.sopClass(), f.transferSyntax()), storeOnContext3(f, 1));
+  }
+
+  /** {@link #part10}, refusing a file without a meta group it can read. */
+  private static Part10 readablePart10(byte[] part10) {
     Part10 f = part10(part10);
     if (f == null) {
       throw new IllegalArgumentException("not a Part 10 file with a meta group we can read");
     }
-    return List.of(
-        associateRq(called, calling, f.sopClass(), f.transferSyntax()), storeOnContext3(f, 1));
+    return f;
   }
 
   /** The stream of a sender that associates for Verification, echoes and releases. */
