@@ -201,13 +201,18 @@ final class FaultChecks {
                   + " attempts, sent via "
                   + r.sentVia()
                   + ")");
-          evidence(peerDir, r.objectUid()).forEach(line -> note(failures, "        " + line));
+          outboxLines(peerDir.getParent(), r.objectUid())
+              .forEach(line -> note(failures, "        " + line));
         }
       }
       if (!arrived.isEmpty()) {
         unexpected += arrived.values().stream().mapToInt(Integer::intValue).sum();
         note(failures, "study " + tag + ": " + arrived.size() + " documents not in its outbox");
       }
+    }
+    if (duplicated > 0) {
+      // Stores the peer logged as Success and then failed to answer are not counted; list any.
+      failedResponses(peerDir).forEach(line -> note(failures, "peer: " + line));
     }
     for (String study : received.keySet()) {
       if (!known.contains(study)) {
@@ -226,32 +231,33 @@ final class FaultChecks {
   }
 
   /**
-   * What the logs say about a document that arrived twice, so that a failure (rare: it depends on
-   * where a kill lands) can be understood from its report alone: the appliance's outbox lines that
-   * name it (in the logs beside the peer's folder) and the peer's failed stores.
+   * The appliance's outbox log lines that name a document, from its logs in {@code logDir} (beside
+   * the peer's folder), so that a rare failure can be understood from its report alone.
    */
-  private static List<String> evidence(Path peerDir, String objectUid) {
+  private static List<String> outboxLines(Path logDir, String objectUid) {
     String tag = Uids.tag(objectUid);
     List<String> out = new ArrayList<>();
     try {
-      for (Path log : FaultPeer.logFiles(peerDir.getParent())) {
+      for (Path log : FaultPeer.logFiles(logDir)) {
         for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
           if (line.contains("outbox: ") && line.contains(tag)) {
             out.add(log.getFileName() + ": " + line.substring(line.indexOf("outbox: ")));
           }
         }
       }
-      for (Path log : FaultPeer.logFiles(peerDir)) {
-        for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
-          if (line.contains("Store SCP Failed") || line.contains("Failed to send")) {
-            out.add("peer: " + line.strip());
-          }
-        }
-      }
     } catch (IOException e) {
-      out.add("logs not readable: " + e.getMessage());
+      out.add("appliance logs not readable: " + e.getMessage());
     }
     return out;
+  }
+
+  /** The stores the peer could not answer (never counted), for a report of duplicates. */
+  private static List<String> failedResponses(Path peerDir) {
+    try {
+      return FaultPeer.failedResponses(peerDir);
+    } catch (IOException e) {
+      return List.of("logs not readable: " + e.getMessage());
+    }
   }
 
   /** Keeps the first few failures; the counts in the summary say how many there were. */

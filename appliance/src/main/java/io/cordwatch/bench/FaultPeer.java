@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -159,7 +160,7 @@ public final class FaultPeer implements AutoCloseable {
       String uid = null;
       String lastCounted = null;
       for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
-        if (line.contains("Store SCP Failed") && line.contains("Failed to send message")) {
+        if (isFailedResponse(line)) {
           if (lastCounted != null) {
             out.merge(lastCounted, -1, (a, b) -> a + b == 0 ? null : a + b);
             lastCounted = null;
@@ -176,6 +177,27 @@ public final class FaultPeer implements AutoCloseable {
             lastCounted = uid;
           }
           inResponse = false;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A dcmqrscp log line saying it could not send the response of a store it had logged. */
+  private static boolean isFailedResponse(String line) {
+    return line.contains("Store SCP Failed") && line.contains("Failed to send message");
+  }
+
+  /**
+   * The stores dcmqrscp could not answer, over all its logs in {@code dir}: one line each, as it
+   * logged them (for a failure report; {@link #storeRequests} does not count them).
+   */
+  static List<String> failedResponses(Path dir) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (Path log : logFiles(dir)) {
+      for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+        if (isFailedResponse(line)) {
+          out.add(line.strip());
         }
       }
     }
