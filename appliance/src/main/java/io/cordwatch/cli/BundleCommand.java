@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
       BundleCommand.Create.class,
       BundleCommand.AddLocalizer.class,
       BundleCommand.AddCalibration.class,
+      BundleHighThreshold.class,
       BundleConfidentBand.class,
       BundleLifecycleCommands.Keygen.class,
       BundleLifecycleCommands.Sign.class,

@@ -119,14 +119,26 @@ record BundleManifest(
     static final String CONFIDENT_HIGH_THRESHOLD = "confident_high_threshold";
 
     Head withPrototypes(FileRef file, double scale) {
-      return copy(file, scale, confidentHighThreshold);
+      return copy(file, scale, highThreshold, confidentHighThreshold);
     }
 
     Head withConfidentHighThreshold(double t) {
-      return copy(prototypes, oodScale, t);
+      return copy(prototypes, oodScale, highThreshold, t);
     }
 
-    private Head copy(FileRef file, Double scale, Double confident) {
+    /**
+     * A new triage threshold. A confident band below it is dropped: the band lies at or above the
+     * triage threshold, and one chosen above the old threshold says nothing about the new one.
+     */
+    Head withHighThreshold(double t) {
+      Double band =
+          confidentHighThreshold != null && confidentHighThreshold >= t
+              ? confidentHighThreshold
+              : null;
+      return copy(prototypes, oodScale, t, band);
+    }
+
+    private Head copy(FileRef file, Double scale, Double high, Double confident) {
       return new Head(
           file,
           classes,
@@ -134,7 +146,7 @@ record BundleManifest(
           temperature,
           scale,
           oodThreshold,
-          highThreshold,
+          high,
           maxUncertainFraction,
           maxNoRoiFraction,
           confident);

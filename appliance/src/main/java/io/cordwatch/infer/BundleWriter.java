@@ -188,6 +188,18 @@ final class BundleWriter {
   }
 
   /**
+   * Writes {@code head.high_threshold} (the triage threshold) into a bundle folder; a {@code
+   * confident_high_threshold} below it is removed. bundle.json is left as it was if the result does
+   * not verify.
+   */
+  static Bundles.Verified setHighThreshold(Path bundleDir, double threshold) {
+    return amend(
+        bundleDir,
+        "a high threshold",
+        () -> m -> m.withHead(m.head().withHighThreshold(threshold)));
+  }
+
+  /**
    * Changes one entry of a bundle folder's bundle.json: {@code change} makes the new entry (and any
    * file it names) once the manifest has been read, and says how it goes into the manifest. The
    * bundle is then verified; if it does not, bundle.json is put back as it was.

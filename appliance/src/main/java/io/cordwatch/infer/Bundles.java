@@ -260,6 +260,15 @@ public final class Bundles {
   }
 
   /**
+   * Writes the triage threshold {@code head.high_threshold} into a bundle folder, in (0, 1); a
+   * confident band below it is removed (choose it again). The bundle must verify afterwards, or
+   * bundle.json is put back.
+   */
+  public static Verified setHighThreshold(Path bundleDir, double threshold) {
+    return BundleWriter.setHighThreshold(bundleDir, threshold);
+  }
+
+  /**
    * Sets a bundle folder's {@code head.confident_high_threshold} (the P(high) from which a high
    * call is confident; docs/grading.md) and verifies it; bundle.json is left as it was on failure.
    */

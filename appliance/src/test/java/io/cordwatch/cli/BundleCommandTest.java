@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.TorchFixture;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -222,6 +223,82 @@ class BundleCommandTest {
     CliRun half = CliRun.run(java.util.Arrays.copyOf(withNormals, withNormals.length - 2));
     assertEquals(2, half.exit(), half::all);
     assertTrue(half.err().contains("go together"), half::all);
+  }
+
+  @Test
+  void setHighThresholdChoosesTheTriageThresholdAsTheTrainerDoesAndDropsABandBelowIt()
+      throws Exception {
+    Path out = tmp.resolve("b");
+    Path protos = TorchFixture.writePrototypes(tmp.resolve("protos.f32"), 6, 32, 11);
+    assertEquals(0, create(out, protos, "--ood-threshold", "4").exit());
+    // Five high-grade slices (0.95, 0.90, 0.70, 0.40, and 0.97 out of distribution: it counts,
+    // as in training) and three low ones.
+    writeGraded(
+        tmp.resolve("labels.csv"),
+        tmp.resolve("grade.json"),
+        "1.2.9",
+        new double[] {0.95, 0.90, 0.80, 0.70, 0.60, 0.40, 0.10, 0.97},
+        new String[] {"2", "3", "0", "1c", "0", "2", "0", "3"},
+        new boolean[] {false, false, false, false, false, false, false, true});
+    String[] args = {
+      "bundle",
+      "set-high-threshold",
+      out.toString(),
+      "--reference",
+      tmp.resolve("labels.csv").toString(),
+      "--predicted",
+      tmp.resolve("grade.json").toString(),
+      "--target-sensitivity",
+      "0.8"
+    };
+
+    CliRun r = CliRun.run(args);
+    assertEquals(0, r.exit(), r::all);
+    // 4 of 5 high slices must be called: the 4th largest, 0.70 (at 0.80 only 3 are).
+    assertEquals(0.70, Bundles.load(out).highThreshold().getAsDouble(), 1e-12);
+    assertTrue(r.out().contains("8 validation slices (5 high grade, 3 low)"), r::all);
+    assertTrue(r.out().contains("threshold 0.7000 (was none): sensitivity 0.800"), r::all);
+    assertTrue(r.out().contains("specificity 0.667"), r::all);
+
+    Bundles.setConfidentHighThreshold(out, 0.85);
+    args[args.length - 1] = "1";
+    CliRun all = CliRun.run(args);
+    assertEquals(0, all.exit(), all::all);
+    assertEquals(0.40, Bundles.load(out).highThreshold().getAsDouble(), 1e-12);
+    assertEquals(
+        0.85,
+        Bundles.load(out).verdictLimits().confidentHighThreshold(),
+        1e-12,
+        "a band above the new threshold stays");
+    assertFalse(all.out().contains("removed:"), all::all);
+
+    args[args.length - 1] = "0.2";
+    CliRun top = CliRun.run(args);
+    assertEquals(0, top.exit(), top::all);
+    assertEquals(0.97, Bundles.load(out).highThreshold().getAsDouble(), 1e-12);
+    assertEquals(0, Bundles.load(out).verdictLimits().confidentHighThreshold());
+    assertTrue(
+        top.out().contains("removed: head.confident_high_threshold 0.8500 lay below it"), top::all);
+
+    args[args.length - 1] = "1.5";
+    CliRun bad = CliRun.run(args);
+    assertEquals(2, bad.exit(), bad::all);
+    assertTrue(bad.err().contains("target sensitivity must be in (0, 1], got 1.5"), bad::all);
+    assertEquals(0.97, Bundles.load(out).highThreshold().getAsDouble(), 1e-12);
+
+    writeGraded(
+        tmp.resolve("low.csv"),
+        tmp.resolve("low.json"),
+        "1.2.7",
+        new double[] {0.9, 0.1},
+        new String[] {"0", "1a"},
+        new boolean[2]);
+    args[4] = tmp.resolve("low.csv").toString();
+    args[6] = tmp.resolve("low.json").toString();
+    args[args.length - 1] = "0.9";
+    CliRun none = CliRun.run(args);
+    assertEquals(1, none.exit(), none::all);
+    assertTrue(none.err().contains("none of the 2 graded validation slices"), none::all);
   }
 
   /** Labels and a grade --json document for one series of slices with the given P(high). */

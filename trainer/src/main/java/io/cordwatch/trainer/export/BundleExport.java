@@ -3,6 +3,7 @@ package io.cordwatch.trainer.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cordwatch.grade.HighDecision;
+import io.cordwatch.grade.HighThreshold;
 import io.cordwatch.grade.PrototypeHead;
 import io.cordwatch.grade.SliceGrade;
 import io.cordwatch.infer.BundleCalibration;

@@ -1,5 +1,6 @@
 package io.cordwatch.trainer.export;
 
+import io.cordwatch.grade.HighThreshold;
 import io.cordwatch.stats.ConfusionMatrix;
 import io.cordwatch.stats.Dichotomous;
 import io.cordwatch.trainer.dataset.Artefacts;

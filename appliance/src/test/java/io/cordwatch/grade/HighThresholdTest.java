@@ -1,4 +1,4 @@
-package io.cordwatch.trainer.export;
+package io.cordwatch.grade;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

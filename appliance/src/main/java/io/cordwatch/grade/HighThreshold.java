@@ -1,4 +1,4 @@
-package io.cordwatch.trainer.export;
+package io.cordwatch.grade;
 
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,0 +1,134 @@
+package io.cordwatch.cli;
+
+import io.cordwatch.grade.HighThreshold;
+import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.BundleException;
+import io.cordwatch.infer.Bundles;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cordwatch bundle set-high-threshold}: the triage threshold, chosen again on graded
+ * validation slices by the trainer's own rule ({@link HighThreshold}).
+ */
+@Command(
+    name = "set-high-threshold",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = {
+      "Choose on validation slices the bundle's triage threshold head.high_threshold by the rule"
+          + " the trainer uses: the largest P(high) threshold whose slice sensitivity reaches"
+          + " --target-sensitivity. For a validation set other than (or larger than) the one the"
+          + " bundle was trained with: the threshold of a small set is decided by a handful of"
+          + " its weakest high-grade slices (docs/validation.md).",
+      "The validation slices are a 'cordwatch grade --json' document of this bundle with the"
+          + " reference labels; every graded slice counts, as in training. A"
+          + " head.confident_high_threshold below the new threshold is removed: choose it again"
+          + " with set-confident-high. Exit status 0 when written, 1 when there is no high-grade"
+          + " slice or the bundle does not verify, 2 for bad input."
+    })
+final class BundleHighThreshold implements Callable<Integer> {
+  private static final String NAME = "cordwatch bundle set-high-threshold: ";
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle folder.")
+  Path bundle;
+
+  @Option(
+      names = "--reference",
+      required = true,
+      paramLabel = "CSV",
+      description = "Validation labels (labels.csv).")
+  Path reference;
+
+  @Option(
+      names = "--predicted",
+      required = true,
+      paramLabel = "JSON",
+      description = "The bundle's grade --json document of the same slices.")
+  Path predicted;
+
+  @Option(
+      names = "--target-sensitivity",
+      paramLabel = "S",
+      description =
+          "Share of high-grade validation slices that must be called high (default"
+              + " ${DEFAULT-VALUE}, the trainer's default).")
+  double targetSensitivity = 0.95;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      Bundle b = Bundles.load(bundle);
+      List<Evaluation.Matched> graded =
+          Evaluation.evaluate(Evaluation.readLabels(reference), Evaluation.readPredicted(predicted))
+              .matched()
+              .stream()
+              .filter(m -> !Double.isNaN(m.predicted().pHigh()))
+              .toList();
+      double[] pHigh = graded.stream().mapToDouble(m -> m.predicted().pHigh()).toArray();
+      boolean[] high = new boolean[graded.size()];
+      for (int i = 0; i < high.length; i++) {
+        high[i] = graded.get(i).reference().grade() >= Evaluation.FIRST_HIGH;
+      }
+      Optional<HighThreshold.Choice> c;
+      try {
+        c = HighThreshold.choose(pHigh, high, targetSensitivity);
+      } catch (IllegalArgumentException e) {
+        err.println(NAME + e.getMessage());
+        return 2;
+      }
+      if (c.isEmpty()) {
+        err.printf(
+            NAME
+                + "none of the %d graded validation slices the predictions match is high grade;"
+                + " nothing written%n",
+            graded.size());
+        return 1;
+      }
+      HighThreshold.Choice t = c.get();
+      OptionalDouble old = b.highThreshold();
+      out.printf(
+          "%d validation slices (%d high grade, %d low); threshold %.4f (was %s): sensitivity"
+              + " %.3f, specificity %.3f%n",
+          graded.size(),
+          t.positives(),
+          t.negatives(),
+          t.threshold(),
+          old.isPresent() ? String.format("%.4f", old.getAsDouble()) : "none",
+          t.sensitivity(),
+          t.specificity());
+      double band = b.verdictLimits().confidentHighThreshold();
+      Bundles.setHighThreshold(bundle, t.threshold());
+      out.printf("written: %s head.high_threshold %.4f%n", bundle, t.threshold());
+      if (band > 0 && band < t.threshold()) {
+        out.printf(
+            "removed: head.confident_high_threshold %.4f lay below it; choose the band again with"
+                + " 'cordwatch bundle set-confident-high'%n",
+            band);
+      }
+      return 0;
+    } catch (Evaluation.InputException e) {
+      err.println(NAME + e.getMessage());
+      return 2;
+    } catch (BundleException e) {
+      err.println(NAME + e.getMessage() + " [" + e.code() + "]");
+      return 1;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+}
