@@ -1,5 +1,6 @@
 package io.cordwatch.adapt;
 
+import io.cordwatch.grade.HighThreshold;
 import io.cordwatch.stats.ClopperPearson;
 import io.cordwatch.stats.Interval;
 import java.util.Arrays;
@@ -34,12 +35,9 @@ public record OperatingPoint(
     if (positives.length == 0) {
       throw new AdaptException("no high-grade slices: a sensitivity cannot be chosen");
     }
-    double[] p = positives.clone();
-    Arrays.sort(p);
-    int n = p.length;
-    int needed = (int) Math.ceil(target * n - 1e-9);
-    // The needed-th highest P(high): every slice at or above it is called high.
-    double t = p[n - needed];
+    int n = positives.length;
+    // The trainer's rule, so that a site's threshold and a bundle's are chosen alike.
+    double t = HighThreshold.threshold(positives, target);
     long found = Arrays.stream(positives).filter(x -> x >= t).count();
     long rejected = Arrays.stream(negatives).filter(x -> x < t).count();
     return new OperatingPoint(

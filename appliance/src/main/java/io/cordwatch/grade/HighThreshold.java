@@ -48,12 +48,26 @@ public final class HighThreshold {
     if (positives.length == 0) {
       return Optional.empty();
     }
-    Arrays.sort(positives);
+    return Optional.of(evaluate(pHigh, high, threshold(positives, target)));
+  }
+
+  /**
+   * The rule alone: the largest threshold in (0, 1) at or below which at least {@code target} of
+   * the high-grade slices' P(high) lie (the site's operating point uses it too).
+   *
+   * @param positives P(high) of the high-grade slices, at least one
+   * @param target the sensitivity to reach, in (0, 1]
+   */
+  public static double threshold(double[] positives, double target) {
+    if (positives.length == 0) {
+      throw new IllegalArgumentException("no high-grade slices to choose a threshold on");
+    }
+    double[] sorted = positives.clone();
+    Arrays.sort(sorted);
     // A small epsilon keeps 0.95 * 20 = 19.000000000000004 from asking for 20 slices.
-    int needed = (int) Math.ceil(target * positives.length - 1e-9);
-    double t = positives[positives.length - Math.max(1, needed)];
-    t = Math.min(Math.max(t, Double.MIN_NORMAL), Math.nextDown(1.0));
-    return Optional.of(evaluate(pHigh, high, t));
+    int needed = (int) Math.ceil(target * sorted.length - 1e-9);
+    double t = sorted[sorted.length - Math.max(1, needed)];
+    return Math.min(Math.max(t, Double.MIN_NORMAL), Math.nextDown(1.0));
   }
 
   /** Sensitivity and specificity of {@code P(high) >= threshold}. */

@@ -162,5 +162,10 @@ class ValidateCommandTest {
     // 3 of 4 is 0.75: a target of 0.75 needs the third-highest, 0.76 the fourth.
     assertEquals(0.7, OperatingPoint.forSensitivity(pos, neg, 0.75).threshold(), 0);
     assertEquals(0.2, OperatingPoint.forSensitivity(pos, neg, 0.76).threshold(), 0);
+    // Every high-grade slice at P(high) 1.0: the threshold stays inside (0, 1), where the
+    // site-high-threshold setting and the bundle take it (it was 1.0, which both refuse).
+    OperatingPoint sure = OperatingPoint.forSensitivity(new double[] {1.0, 1.0}, neg, 0.95);
+    assertEquals(Math.nextDown(1.0), sure.threshold(), 0);
+    assertEquals(1.0, sure.sensitivity().value(), 1e-12);
   }
 }
