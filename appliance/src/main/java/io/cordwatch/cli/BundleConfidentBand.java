@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code cordwatch bundle set-confident-high}: the confident band, chosen on validation data. */
@@ -38,22 +38,7 @@ import picocli.CommandLine.Spec;
 final class BundleConfidentBand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle folder.")
-  Path bundle;
-
-  @Option(
-      names = "--reference",
-      required = true,
-      paramLabel = "CSV",
-      description = "Validation labels (labels.csv).")
-  Path reference;
-
-  @Option(
-      names = "--predicted",
-      required = true,
-      paramLabel = "JSON",
-      description = "The bundle's grade --json document of the same slices.")
-  Path predicted;
+  @Mixin ValidationSlices slices;
 
   @Option(
       names = "--precision",
@@ -87,6 +72,7 @@ final class BundleConfidentBand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
+      Path bundle = slices.bundle;
       Bundle b = Bundles.load(bundle);
       if (b.highThreshold().isEmpty()) {
         err.println(
@@ -102,7 +88,7 @@ final class BundleConfidentBand implements Callable<Integer> {
         return 2;
       }
       List<ConfidentBand.Rated> rated =
-          graded(reference, predicted).stream()
+          graded(slices.reference, slices.predicted).stream()
               .map(
                   m ->
                       new ConfidentBand.Rated(
@@ -167,10 +153,8 @@ final class BundleConfidentBand implements Callable<Integer> {
    */
   private static List<Evaluation.Matched> graded(Path labels, Path grades)
       throws Evaluation.InputException {
-    return Evaluation.evaluate(Evaluation.readLabels(labels), Evaluation.readPredicted(grades))
-        .matched()
-        .stream()
-        .filter(m -> !m.predicted().uncertain() && !Double.isNaN(m.predicted().pHigh()))
+    return ValidationSlices.graded(labels, grades).stream()
+        .filter(m -> !m.predicted().uncertain())
         .toList();
   }
 }

@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -41,22 +41,7 @@ final class BundleHighThreshold implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle folder.")
-  Path bundle;
-
-  @Option(
-      names = "--reference",
-      required = true,
-      paramLabel = "CSV",
-      description = "Validation labels (labels.csv).")
-  Path reference;
-
-  @Option(
-      names = "--predicted",
-      required = true,
-      paramLabel = "JSON",
-      description = "The bundle's grade --json document of the same slices.")
-  Path predicted;
+  @Mixin ValidationSlices slices;
 
   @Option(
       names = "--target-sensitivity",
@@ -71,13 +56,9 @@ final class BundleHighThreshold implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
+      List<Evaluation.Matched> graded = slices.graded();
+      Path bundle = slices.bundle;
       Bundle b = Bundles.load(bundle);
-      List<Evaluation.Matched> graded =
-          Evaluation.evaluate(Evaluation.readLabels(reference), Evaluation.readPredicted(predicted))
-              .matched()
-              .stream()
-              .filter(m -> !Double.isNaN(m.predicted().pHigh()))
-              .toList();
       double[] pHigh = graded.stream().mapToDouble(m -> m.predicted().pHigh()).toArray();
       boolean[] high = new boolean[graded.size()];
       for (int i = 0; i < high.length; i++) {
