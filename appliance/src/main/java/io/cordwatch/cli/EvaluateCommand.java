@@ -142,6 +142,11 @@ final class EvaluateCommand implements Callable<Integer> {
     Map<String, Object> st = new LinkedHashMap<>();
     st.put("n", r.studies().size());
     st.put("high_low", AgreementCommand.document(r.studyDichotomous()));
+    Map<String, Object> found = new LinkedHashMap<>();
+    foundByWorstGrade(r)
+        .forEach(
+            (g, c) -> found.put(Evaluation.GRADES.get(g), Map.of("found", c[0], "studies", c[1])));
+    st.put("high_found_by_worst_reference", found);
     List<Map<String, Object>> list = new ArrayList<>();
     for (StudySummary x : r.studies()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -218,6 +223,21 @@ final class EvaluateCommand implements Callable<Integer> {
             + r.studies().size()
             + "; high if any slice is called high, by the bundle's P(high) threshold where it has one):");
     high(out, r.studyDichotomous());
+    StringBuilder found = new StringBuilder();
+    foundByWorstGrade(r)
+        .forEach(
+            (g, c) ->
+                found.append(
+                    String.format(
+                        Locale.ROOT,
+                        "%s%s %d of %d",
+                        found.isEmpty() ? "" : ", ",
+                        Evaluation.GRADES.get(g),
+                        c[0],
+                        c[1])));
+    if (!found.isEmpty()) {
+      out.println("  high-grade studies called high, by their worst reference grade: " + found);
+    }
     for (StudySummary s : r.studies()) {
       out.printf(
           "  %s: %d slices, worst reference %s, worst predicted %s%s%n",
@@ -230,6 +250,10 @@ final class EvaluateCommand implements Callable<Integer> {
     unmatched(out, "reference-only (no prediction)", r.referenceOnly());
     unmatched(out, "predicted-only (no reference label)", r.predictedOnly());
     unmatched(out, "predicted but not graded", r.notGraded());
+  }
+
+  private static Map<Integer, int[]> foundByWorstGrade(Evaluation.Result r) {
+    return StudySummary.foundByWorstReference(r.studies(), Evaluation.FIRST_HIGH);
   }
 
   private static void high(PrintWriter out, io.cordwatch.stats.Dichotomous d) {

@@ -64,6 +64,27 @@ public record StudySummary(
     return out;
   }
 
+  /**
+   * How many reference high-grade studies the reader called high, by the study's worst reference
+   * grade: the mildest high grade (1c, cord abutted but not compressed) is where studies are
+   * missed, and a sensitivity over all studies hides it.
+   *
+   * @return worst reference grade index (each at or above {@code firstPositive} that occurs, in
+   *     order) to {found, studies}
+   */
+  public static Map<Integer, int[]> foundByWorstReference(
+      List<StudySummary> studies, int firstPositive) {
+    Map<Integer, int[]> out = new java.util.TreeMap<>();
+    for (StudySummary s : studies) {
+      if (s.worstReference() >= firstPositive) {
+        int[] c = out.computeIfAbsent(s.worstReference(), k -> new int[2]);
+        c[0] += s.readerHigh() ? 1 : 0;
+        c[1]++;
+      }
+    }
+    return out;
+  }
+
   /** The study-level 2 x 2 table [[TP, FN], [FP, TN]] (labels "high", "low"). */
   public static ConfusionMatrix table(List<StudySummary> studies) {
     long[][] t = new long[2][2];

@@ -145,6 +145,19 @@ class EvaluateCommandTest {
     assertFalse(st.path("list").get(1).path("reference_high").asBoolean());
     assertEquals(1, st.path("high_low").path("counts").path("tp").asInt());
     assertEquals(1, st.path("high_low").path("counts").path("tn").asInt());
+    JsonNode found = st.path("high_found_by_worst_reference");
+    List<String> worst = new java.util.ArrayList<>();
+    found.fieldNames().forEachRemaining(worst::add);
+    assertEquals(List.of("2"), worst, found::toString);
+    assertEquals(1, found.path("2").path("found").asInt());
+    assertEquals(1, found.path("2").path("studies").asInt());
+
+    CliRun text =
+        CliRun.run("evaluate", "--reference", labels.toString(), "--predicted", pred.toString());
+    assertTrue(
+        text.out()
+            .contains("high-grade studies called high, by their worst reference grade: 2 1 of 1"),
+        text::all);
 
     assertTrue(d.path("reliability").isArray(), r::all);
     int binned = 0;

@@ -1,5 +1,6 @@
 package io.cordwatch.stats;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,6 +46,24 @@ class StudySummaryTest {
     assertTrue(s.get(0).readerHigh());
     assertFalse(s.get(1).readerHigh());
     assertEquals(4, s.get(1).worstReader());
+  }
+
+  @Test
+  void highGradeStudiesFoundAreCountedByTheirWorstReferenceGrade() {
+    // Grades 0..5 as 0, 1a, 1b, 1c, 2, 3: A and B are 1c at worst, C is 3, D is low.
+    List<StudySummary> s =
+        StudySummary.of(
+            List.of(
+                new StudySummary.Rating("A", 3, 3, true),
+                new StudySummary.Rating("B", 3, 0, false),
+                new StudySummary.Rating("B", 2, 0, false),
+                new StudySummary.Rating("C", 5, 4, true),
+                new StudySummary.Rating("D", 1, 4, true)),
+            3);
+    var found = StudySummary.foundByWorstReference(s, 3);
+    assertEquals(List.of(3, 5), List.copyOf(found.keySet()));
+    assertArrayEquals(new int[] {1, 2}, found.get(3), "one of the two 1c studies called high");
+    assertArrayEquals(new int[] {1, 1}, found.get(5));
   }
 
   @Test
