@@ -256,6 +256,15 @@ def main():
             cache[(val, s, boxes)] = load(a.data, val, s, boxes)
         return cache[(val, s, boxes)]
 
+    def graded_runs():
+        """(set, boxes, model, slices) of every held-out and real-test run that was graded."""
+        for s in HELD_OUT + ["real-test"]:
+            for boxes in BOXES:
+                for name, val in models:
+                    sl = get(val, s, boxes)
+                    if sl is not None:
+                        yield s, boxes, name, sl
+
     print("## Thresholds chosen on val-rand (supplied boxes)\n")
     print("| model | rule | t | band (precision 0.85) | val-rand AC1 | slice sens | slice spec | study sens |")
     print("|---|---|---|---|---|---|---|---|")
@@ -286,21 +295,16 @@ def main():
     print("| set | boxes | model | slices (high; high-grade studies) | best AC1 (t; study sens) |"
           " best AC1 with study sens 1.00 (t) | nearest prototype | shipped t |")
     print("|---|---|---|---|---|---|---|---|")
-    for s in HELD_OUT + ["real-test"]:
-        for boxes in BOXES:
-            for name, val in models:
-                sl = get(val, s, boxes)
-                if sl is None:
-                    continue
-                sw = sweep(sl)
-                bt, ba = max(sw, key=lambda x: x[1])
-                full = [(t, x) for t, x in sw if study_sens(sl, t) >= 1.0]
-                ft, fa = max(full, key=lambda x: x[1]) if full else (None, None)
-                np_ac1 = ac1(*table(sl, [x.grade_high for x in sl]))
-                print(f"| {s} | {boxes} | {name} | {len(sl)} ({sum(x.high for x in sl)}; "
-                      f"{len(study_max(sl))}) | {ba:.3f} ({bt:.3f}; {f2(study_sens(sl, bt))}) | "
-                      f"{'-' if fa is None else f'{fa:.3f} ({ft:.3f})'} | {np_ac1:.3f} | "
-                      f"{figures(sl, chosen[name]['shipped'][0])['ac1']:.3f} |")
+    for s, boxes, name, sl in graded_runs():
+        sw = sweep(sl)
+        bt, ba = max(sw, key=lambda x: x[1])
+        full = [(t, x) for t, x in sw if study_sens(sl, t) >= 1.0]
+        ft, fa = max(full, key=lambda x: x[1]) if full else (None, None)
+        np_ac1 = ac1(*table(sl, [x.grade_high for x in sl]))
+        print(f"| {s} | {boxes} | {name} | {len(sl)} ({sum(x.high for x in sl)}; "
+              f"{len(study_max(sl))}) | {ba:.3f} ({bt:.3f}; {f2(study_sens(sl, bt))}) | "
+              f"{'-' if fa is None else f'{fa:.3f} ({ft:.3f})'} | {np_ac1:.3f} | "
+              f"{figures(sl, chosen[name]['shipped'][0])['ac1']:.3f} |")
 
     print("\n## ORACLE, one threshold for all five held-out sets (a ceiling, never a choice)\n")
     print("The t that maximises the worst of the five AC1 while every set keeps study sensitivity"
@@ -330,17 +334,12 @@ def main():
 
     print(f"| set | boxes | model | {head} |")
     print("|---|---|---|" + "---|" * (len(RULES) + 1))
-    for s in HELD_OUT + ["real-test"]:
-        for boxes in BOXES:
-            for name, val in models:
-                sl = get(val, s, boxes)
-                if sl is None:
-                    continue
-                cells = []
-                for r in ["shipped"] + [r for r, _ in RULES]:
-                    f = figures(sl, chosen[name][r][0])
-                    cells.append(f"{f2(f['ac1'])} / {f2(f['study'])}")
-                print(f"| {s} | {boxes} | {name} | " + " | ".join(cells) + " |")
+    for s, boxes, name, sl in graded_runs():
+        cells = []
+        for r in ["shipped"] + [r for r, _ in RULES]:
+            f = figures(sl, chosen[name][r][0])
+            cells.append(f"{f2(f['ac1'])} / {f2(f['study'])}")
+        print(f"| {s} | {boxes} | {name} | " + " | ".join(cells) + " |")
 
     table_head("real-test-normal: confident / borderline high calls (uncertain high calls)", "boxes | model")
     for boxes in BOXES:
