@@ -2,7 +2,7 @@
 """Decision rules on the same predictions: how the choice of the P(high) triage threshold alone moves
 the held-out figures (docs/validation.md, "Decision rules on the same predictions").
 
-  trainer/scripts/decision-rules.py DATA NAME=VAL [NAME=VAL ...] [--band-normals NAME=SET]
+  trainer/scripts/decision-rules.py DATA NAME=VAL [NAME=VAL ...] [--band-normals NAME=SET] [--choose SET]
 
 DATA holds the sets with their labels.csv; each VAL is a folder validate.sh wrote for one bundle
 (its SET-supplied / SET-localizer .grade.json documents). --band-normals NAME=SET: that bundle's
@@ -10,7 +10,7 @@ confident band was chosen with the grade-0 slices of SET (supplied boxes) kept a
 (`bundle set-confident-high --normals-*`), so it is chosen again that way. Nothing is graded: the
 per-slice P(high) of the grade documents is read and thresholded.
 
-Rules, each choosing t on val-rand with supplied boxes only: (a) largest t with slice sensitivity
+Rules, each choosing t on val-rand (or --choose SET, e.g. val-large) with supplied boxes only: (a) largest t with slice sensitivity
 >= 0.95 (the trainer's HighThreshold), (b) the same for 0.90, (c) largest t keeping study
 sensitivity 1.00, (d) t maximising AC1 (ties: the smallest). The ORACLE table thresholds each
 held-out set on itself: a ceiling, never a choice. Standard library only; prints Markdown.
@@ -70,7 +70,8 @@ def load(data, val, s, boxes):
 
 
 def shipped(val):
-    """The bundle's triage threshold and confident band, as its val-rand verdicts state them."""
+    """The bundle's triage threshold and confident band, as its verdicts on the choosing set state
+    them."""
     doc = json.load(open(os.path.join(val, f"{CHOOSE}-supplied.grade.json")))
     t = float(doc["model"]["decision"].split()[-1])
     band = 0.0
@@ -230,11 +231,15 @@ def f2(x):
 
 
 def main():
+    global CHOOSE
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data")
     ap.add_argument("models", nargs="+", metavar="NAME=VAL")
     ap.add_argument("--band-normals", action="append", default=[], metavar="NAME=SET")
+    ap.add_argument("--choose", default="val-rand", metavar="SET",
+                    help="the validation set the rules choose t on (default %(default)s)")
     a = ap.parse_args()
+    CHOOSE = a.choose
     for spec in a.models + a.band_normals:
         if "=" not in spec:
             ap.error(f"{spec!r}: expected NAME=VALUE")
@@ -265,8 +270,8 @@ def main():
                     if sl is not None:
                         yield s, boxes, name, sl
 
-    print("## Thresholds chosen on val-rand (supplied boxes)\n")
-    print("| model | rule | t | band (precision 0.85) | val-rand AC1 | slice sens | slice spec | study sens |")
+    print(f"## Thresholds chosen on {CHOOSE} (supplied boxes)\n")
+    print(f"| model | rule | t | band (precision 0.85) | {CHOOSE} AC1 | slice sens | slice spec | study sens |")
     print("|---|---|---|---|---|---|---|---|")
     chosen = {}
     for name, val in models:
