@@ -52,8 +52,8 @@ public final class HighThreshold {
   }
 
   /**
-   * The rule alone: the largest threshold in (0, 1) at or below which at least {@code target} of
-   * the high-grade slices' P(high) lie (the site's operating point uses it too).
+   * The rule alone: the largest threshold in (0, 1) that at least {@code target} of the high-grade
+   * slices' P(high) reach (the site's operating point uses it too).
    *
    * @param positives P(high) of the high-grade slices, at least one
    * @param target the sensitivity to reach, in (0, 1]
