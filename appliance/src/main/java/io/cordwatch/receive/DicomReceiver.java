@@ -76,6 +76,9 @@ public final class DicomReceiver implements AutoCloseable {
   private static final long ACCEPT_LOG_EVERY_NANOS = 10_000_000_000L;
   private static final long CLOSE_WAIT_MILLIS = 5_000;
 
+  /** How long close waits for open associations to end by themselves before cutting them. */
+  private static final long DRAIN_MILLIS = 4L * PixelMedReleaseWait.MILLIS;
+
   static {
     // PixelMed's fixed 5 s post-release wait, shortened (the only change to PixelMed's internals).
     PixelMedReleaseWait.apply();
@@ -695,8 +698,13 @@ public final class DicomReceiver implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, closes every open association and waits (up to {@link #CLOSE_WAIT_MILLIS}) for
-   * their handlers to finish. Idempotent.
+   * Stops accepting, gives open associations up to {@link #DRAIN_MILLIS} to end by themselves,
+   * closes the rest and waits (up to {@link #CLOSE_WAIT_MILLIS}) for their handlers to finish.
+   * Idempotent.
+   *
+   * <p>Why drain: an association that has released is still open for PixelMed's post-release wait;
+   * cut there, it was logged and audited as aborted although every instance was stored and the peer
+   * had released (the demo run twice on one data folder, which shuts down right after storescu).
    *
    * <p>Why wait: a handler still runs after its socket is closed (the association's audit row, the
    * listener's notice), and the appliance closes the index right after this returns; a handler that
@@ -704,7 +712,12 @@ public final class DicomReceiver implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    closeListenersAndSockets();
+    closeListeners();
+    long drain = System.nanoTime() + DRAIN_MILLIS * 1_000_000L;
+    while (!open.isEmpty() && System.nanoTime() < drain) {
+      sleepQuietly(5);
+    }
+    closeSockets();
     long deadline = System.nanoTime() + CLOSE_WAIT_MILLIS * 1_000_000L;
     while (!open.isEmpty() && System.nanoTime() < deadline) {
       sleepQuietly(5);
@@ -718,7 +731,7 @@ public final class DicomReceiver implements AutoCloseable {
     }
   }
 
-  private void closeListenersAndSockets() {
+  private void closeListeners() {
     if (closing) {
       return;
     }
@@ -732,6 +745,9 @@ public final class DicomReceiver implements AutoCloseable {
         // closing a listener that failed to close leaves nothing to do
       }
     }
+  }
+
+  private void closeSockets() {
     for (Socket s : List.copyOf(open)) {
       try {
         s.close();

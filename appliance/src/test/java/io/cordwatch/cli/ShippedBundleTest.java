@@ -165,19 +165,20 @@ class ShippedBundleTest {
   }
 
   @Test
-  void demoGradesWithTheShippedBundleByDefault() {
-    CliRun r =
-        CliRun.run(
-            "demo",
-            "--exit",
-            "--data-dir",
-            tmp.resolve("demo").toString(),
-            "--dicom-port",
-            "0",
-            "--http-port",
-            "0",
-            "--slices",
-            "10");
+  void demoGradesWithTheShippedBundleByDefault() throws Exception {
+    String[] args = {
+      "demo",
+      "--exit",
+      "--data-dir",
+      tmp.resolve("demo").toString(),
+      "--dicom-port",
+      "0",
+      "--http-port",
+      "0",
+      "--slices",
+      "10"
+    };
+    CliRun r = CliRun.run(args);
     assertEquals(0, r.exit(), r.all());
     assertTrue(r.out().contains("[grading job done]"), r.all());
     assertTrue(r.out().contains("10 of 10 slices graded"), r.all());
@@ -185,6 +186,18 @@ class ShippedBundleTest {
     assertTrue(r.out().contains("(cordwatch-demo-resnet50-v4-"), r.all());
     assertTrue(r.out().contains(", UNSIGNED)"), r.all());
     assertTrue(r.out().contains("allow-unsigned-bundles: on"), r.all());
+
+    // Again on the same data folder: the study is graded already, so the demo shuts down right
+    // after storescu's release; the association must still end released, not cut (it was logged
+    // and audited as aborted).
+    CliRun again = CliRun.run(args);
+    assertEquals(0, again.exit(), again.all());
+    List<String> received =
+        io.cordwatch.testing.AuditRows.of(tmp.resolve("demo/index.db"), "instances_received");
+    assertEquals(2, received.size(), received::toString);
+    for (String row : received) {
+      assertTrue(row.endsWith("sent by AE DEMO from 127.0.0.1 (released)"), row);
+    }
   }
 
   /** IoU of two inclusive pixel boxes. */
