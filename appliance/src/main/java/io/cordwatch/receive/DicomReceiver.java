@@ -529,6 +529,7 @@ public final class DicomReceiver implements AutoCloseable {
       throws IOException {
     Set<String> series = new HashSet<>();
     Set<String> studies = new LinkedHashSet<>();
+    AtomicInteger duplicates = new AtomicInteger();
     AtomicBoolean told = new AtomicBoolean();
     // Read on this thread, after the last C-STORE-RSP went out: every instance of the association
     // is stored, and the tracker hears of the release without PixelMed's post-release wait.
@@ -563,7 +564,7 @@ public final class DicomReceiver implements AutoCloseable {
           association.setReceivedDataHandler(reader);
           association.waitForPDataPDUsUntilHandlerReportsDone();
           CommandSet cmd = reader.command();
-          int status = respond(association, reader, rq.callingAe(), series, studies);
+          int status = respond(association, reader, rq.callingAe(), series, studies, duplicates);
           if (cmd.commandField() == CommandSet.C_STORE_RQ) {
             if (status == DimseStatus.SUCCESS) {
               stored++;
@@ -594,6 +595,7 @@ public final class DicomReceiver implements AutoCloseable {
       meters.associationClosed();
       audit.received(
           stored,
+          duplicates.get(),
           studies,
           rq.callingAe(),
           peer,
@@ -646,7 +648,8 @@ public final class DicomReceiver implements AutoCloseable {
       MessageReader reader,
       String callingAe,
       Set<String> series,
-      Set<String> studies)
+      Set<String> studies,
+      AtomicInteger duplicates)
       throws Exception {
     CommandSet cmd = reader.command();
     int status;
@@ -669,6 +672,9 @@ public final class DicomReceiver implements AutoCloseable {
           }
           if (stored.facts() != null) {
             studies.add(stored.facts().studyInstanceUid());
+          }
+          if (stored.duplicate()) {
+            duplicates.incrementAndGet();
           }
         } catch (DimseStatus.Failure f) {
           status = f.status();

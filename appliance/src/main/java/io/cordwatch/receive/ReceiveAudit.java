@@ -27,17 +27,24 @@ final class ReceiveAudit {
     this.clock = clock;
   }
 
-  /** An association stored {@code stored} instances of {@code studies}. */
-  void received(int stored, Set<String> studies, String callingAe, String peer, String how) {
+  /**
+   * An association stored {@code stored} instances, {@code duplicates} of them already held (their
+   * study is not known without reading them again), of {@code studies}.
+   */
+  void received(
+      int stored, int duplicates, Set<String> studies, String callingAe, String peer, String how) {
     if (stored == 0) {
       return;
     }
     StringBuilder d = new StringBuilder();
-    d.append(stored).append(stored == 1 ? " instance of " : " instances of ");
+    d.append(stored).append(stored == 1 ? " instance" : " instances");
     boolean first = true;
     for (String s : studies) {
-      d.append(first ? "" : ", ").append("study ").append(s);
+      d.append(first ? " of " : ", ").append("study ").append(s);
       first = false;
+    }
+    if (duplicates > 0) {
+      d.append(" (").append(duplicates).append(" already held)");
     }
     d.append(" sent by AE ")
         .append(callingAe)

@@ -198,6 +198,10 @@ class ShippedBundleTest {
     for (String row : received) {
       assertTrue(row.endsWith("sent by AE DEMO from 127.0.0.1 (released)"), row);
     }
+    // The second association's instances were all held already: the row says so rather than
+    // naming no study ("16 instances of  sent by").
+    assertTrue(
+        received.get(1).startsWith("16 instances (16 already held) sent by"), received::toString);
   }
 
   /** IoU of two inclusive pixel boxes. */
