@@ -147,18 +147,7 @@ class ApplianceTest {
 
   @Test
   void demoSendsAStudyAndPrintsTheDecisions() {
-    CliRun r =
-        CliRun.run(
-            "demo",
-            "--exit",
-            "--data-dir",
-            tmp.resolve("demo").toString(),
-            "--dicom-port",
-            "0",
-            "--http-port",
-            "0",
-            "--slices",
-            "8");
+    CliRun r = CliRun.demo(tmp.resolve("demo"), 8);
     String out = r.out();
     assertEquals(0, r.exit(), r.all());
     assertTrue(

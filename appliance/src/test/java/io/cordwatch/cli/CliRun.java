@@ -29,6 +29,24 @@ public record CliRun(int exit, String out, String err) {
     }
   }
 
+  /**
+   * {@code cordwatch demo --exit} on free ports with its data in {@code dataDir}: the demo a test
+   * runs (in this JVM).
+   */
+  public static CliRun demo(java.nio.file.Path dataDir, int slices) {
+    return run(
+        "demo",
+        "--exit",
+        "--data-dir",
+        dataDir.toString(),
+        "--dicom-port",
+        "0",
+        "--http-port",
+        "0",
+        "--slices",
+        Integer.toString(slices));
+  }
+
   /** Runs {@code cordwatch args...} in this JVM, capturing standard output and error. */
   public static CliRun run(String... args) {
     PrintStream oldOut = System.out;

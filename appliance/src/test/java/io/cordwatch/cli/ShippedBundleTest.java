@@ -166,19 +166,7 @@ class ShippedBundleTest {
 
   @Test
   void demoGradesWithTheShippedBundleByDefault() throws Exception {
-    String[] args = {
-      "demo",
-      "--exit",
-      "--data-dir",
-      tmp.resolve("demo").toString(),
-      "--dicom-port",
-      "0",
-      "--http-port",
-      "0",
-      "--slices",
-      "10"
-    };
-    CliRun r = CliRun.run(args);
+    CliRun r = CliRun.demo(tmp.resolve("demo"), 10);
     assertEquals(0, r.exit(), r.all());
     assertTrue(r.out().contains("[grading job done]"), r.all());
     assertTrue(r.out().contains("10 of 10 slices graded"), r.all());
@@ -190,7 +178,7 @@ class ShippedBundleTest {
     // Again on the same data folder: the study is graded already, so the demo shuts down right
     // after storescu's release; the association must still end released, not cut (it was logged
     // and audited as aborted).
-    CliRun again = CliRun.run(args);
+    CliRun again = CliRun.demo(tmp.resolve("demo"), 10);
     assertEquals(0, again.exit(), again.all());
     List<String> received =
         io.cordwatch.testing.AuditRows.of(tmp.resolve("demo/index.db"), "instances_received");
