@@ -223,18 +223,16 @@ final class EvaluateCommand implements Callable<Integer> {
             + r.studies().size()
             + "; high if any slice is called high, by the bundle's P(high) threshold where it has one):");
     high(out, r.studyDichotomous());
-    StringBuilder found = new StringBuilder();
-    foundByWorstGrade(r)
-        .forEach(
-            (g, c) ->
-                found.append(
-                    String.format(
-                        Locale.ROOT,
-                        "%s%s %d of %d",
-                        found.isEmpty() ? "" : ", ",
-                        Evaluation.GRADES.get(g),
-                        c[0],
-                        c[1])));
+    String found =
+        foundByWorstGrade(r).entrySet().stream()
+            .map(
+                e ->
+                    Evaluation.GRADES.get(e.getKey())
+                        + " "
+                        + e.getValue()[0]
+                        + " of "
+                        + e.getValue()[1])
+            .collect(java.util.stream.Collectors.joining(", "));
     if (!found.isEmpty()) {
       out.println("  high-grade studies called high, by their worst reference grade: " + found);
     }

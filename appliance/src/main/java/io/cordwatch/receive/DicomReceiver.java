@@ -719,22 +719,24 @@ public final class DicomReceiver implements AutoCloseable {
   @Override
   public synchronized void close() {
     closeListeners();
-    long drain = System.nanoTime() + DRAIN_MILLIS * 1_000_000L;
-    while (!open.isEmpty() && System.nanoTime() < drain) {
-      sleepQuietly(5);
-    }
+    awaitNoOpenConnections(DRAIN_MILLIS);
     closeSockets();
-    long deadline = System.nanoTime() + CLOSE_WAIT_MILLIS * 1_000_000L;
-    while (!open.isEmpty() && System.nanoTime() < deadline) {
-      sleepQuietly(5);
-    }
-    if (!open.isEmpty()) {
+    if (!awaitNoOpenConnections(CLOSE_WAIT_MILLIS)) {
       LOG.warning(
           open.size()
               + " DICOM connection handler(s) still running "
               + CLOSE_WAIT_MILLIS
               + " ms after close");
     }
+  }
+
+  /** Waits up to {@code millis} for every connection to be gone; whether they all are. */
+  private boolean awaitNoOpenConnections(long millis) {
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    while (!open.isEmpty() && System.nanoTime() < deadline) {
+      sleepQuietly(5);
+    }
+    return open.isEmpty();
   }
 
   private void closeListeners() {

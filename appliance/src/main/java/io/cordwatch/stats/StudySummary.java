@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Per-study outcome: a study is high grade for a rater when any of its slices is (the triage
@@ -74,7 +75,7 @@ public record StudySummary(
    */
   public static Map<Integer, int[]> foundByWorstReference(
       List<StudySummary> studies, int firstPositive) {
-    Map<Integer, int[]> out = new java.util.TreeMap<>();
+    Map<Integer, int[]> out = new TreeMap<>();
     for (StudySummary s : studies) {
       if (s.worstReference() >= firstPositive) {
         int[] c = out.computeIfAbsent(s.worstReference(), k -> new int[2]);
