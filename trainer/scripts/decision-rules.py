@@ -24,7 +24,6 @@ import os
 import sys
 
 HIGH = {"1c", "2", "3"}
-CHOOSE = "val-rand"
 HELD_OUT = ["hold-anatomy", "hold-artefact", "hold-contrast", "hold-level", "hold-texture"]
 BOXES = ["supplied", "localizer"]
 RULES = [("a", "slice sens >= 0.95"), ("b", "slice sens >= 0.90"),
@@ -69,11 +68,17 @@ def load(data, val, s, boxes):
     return out
 
 
-def shipped(val):
+def stated_threshold(doc):
+    """The P(high) threshold a grade document's model states: "threshold 0.2585", or
+    "threshold 0.31 (site setting)"."""
+    return float(doc["model"]["decision"].split()[1])
+
+
+def shipped(val, choose):
     """The bundle's triage threshold and confident band, as its verdicts on the choosing set state
     them."""
-    doc = json.load(open(os.path.join(val, f"{CHOOSE}-supplied.grade.json")))
-    t = float(doc["model"]["decision"].split()[-1])
+    doc = json.load(open(os.path.join(val, f"{choose}-supplied.grade.json")))
+    t = stated_threshold(doc)
     band = 0.0
     for st in doc["studies"]:
         for se in st["series"]:
@@ -231,7 +236,6 @@ def f2(x):
 
 
 def main():
-    global CHOOSE
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data")
     ap.add_argument("models", nargs="+", metavar="NAME=VAL")
@@ -239,7 +243,7 @@ def main():
     ap.add_argument("--choose", default="val-rand", metavar="SET",
                     help="the validation set the rules choose t on (default %(default)s)")
     a = ap.parse_args()
-    CHOOSE = a.choose
+    choose = a.choose
     for spec in a.models + a.band_normals:
         if "=" not in spec:
             ap.error(f"{spec!r}: expected NAME=VALUE")
@@ -249,7 +253,7 @@ def main():
     if unknown:
         ap.error(f"--band-normals names {', '.join(sorted(unknown))}, not one of the models given")
     for name, val in models:
-        need = [f"{CHOOSE}-supplied"] + ([f"{band_normals[name]}-supplied"] if name in band_normals else [])
+        need = [f"{choose}-supplied"] + ([f"{band_normals[name]}-supplied"] if name in band_normals else [])
         for n in need:
             if not os.path.exists(os.path.join(val, n + ".grade.json")):
                 ap.error(f"{name}: {os.path.join(val, n + '.grade.json')} is missing (run"
@@ -270,17 +274,17 @@ def main():
                     if sl is not None:
                         yield s, boxes, name, sl
 
-    print(f"## Thresholds chosen on {CHOOSE} (supplied boxes)\n")
-    print(f"| model | rule | t | band (precision 0.85) | {CHOOSE} AC1 | slice sens | slice spec | study sens |")
+    print(f"## Thresholds chosen on {choose} (supplied boxes)\n")
+    print(f"| model | rule | t | band (precision 0.85) | {choose} AC1 | slice sens | slice spec | study sens |")
     print("|---|---|---|---|---|---|---|---|")
     chosen = {}
     for name, val in models:
-        sl = get(val, CHOOSE, "supplied")
+        sl = get(val, choose, "supplied")
         normals = []
         if name in band_normals:
             normals = [s.p for s in get(val, band_normals[name], "supplied")
                        if s.grade == "0" and not s.uncertain]
-        t0, b0 = shipped(val)
+        t0, b0 = shipped(val, choose)
         rows = [("shipped", "bundle's own", t0, b0, band(sl, t0, normals))]
         for r, what in RULES:
             t = rule(sl, r)

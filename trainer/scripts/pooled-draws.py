@@ -25,9 +25,9 @@ _spec.loader.exec_module(dr)
 
 
 def stated_threshold(val, s, boxes):
-    """The P(high) threshold a grade document's model states ("threshold 0.2585")."""
-    doc = json.load(open(os.path.join(val, f"{s}-{boxes}.grade.json")))
-    return float(doc["model"]["decision"].split()[1])
+    """The P(high) threshold the run's grade document states."""
+    with open(os.path.join(val, f"{s}-{boxes}.grade.json")) as f:
+        return dr.stated_threshold(json.load(f))
 
 
 def studies_found(sl, t):
@@ -71,15 +71,16 @@ def main():
                     sl = dr.load(data, val, s, boxes)
                     if sl is None:
                         sys.exit(f"{name}: {val} has no {s}-{boxes}.grade.json")
-                    stated.add(stated_threshold(val, s, boxes))
+                    if name not in given:  # read only when it decides the threshold
+                        stated.add(stated_threshold(val, s, boxes))
                     # Study UIDs are unique per draw already; the draw is kept in the key anyway.
                     for x in sl:
                         x.study = (data, x.study)
                     pooled.extend(sl)
                     per_draw.append(sl)
-                if name not in given and len(stated) > 1:
+                if len(stated) > 1:
                     sys.exit(f"{name}: its runs state thresholds {sorted(stated)}; give --threshold")
-                t = given.get(name, next(iter(stated)))
+                t = given[name] if name in given else next(iter(stated))
                 ac1 = dr.figures(pooled, t)["ac1"]
                 means.setdefault((boxes, name), []).append(ac1)
                 f, n, f1, n1 = studies_found(pooled, t)

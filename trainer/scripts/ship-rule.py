@@ -28,8 +28,8 @@ def evaluation(val, s, boxes):
         return json.load(f)
 
 
-def study_sensitivity(val, s, boxes):
-    return evaluation(val, s, boxes)["studies"]["high_low"]["sensitivity"]["value"]
+def study_sensitivity(doc):
+    return doc["studies"]["high_low"]["sensitivity"]["value"]
 
 
 def main():
@@ -44,14 +44,15 @@ def main():
     v4_mean = sum(v4.values()) / len(v4)
     ac1 = {}
     for s, ref in v4.items():
-        got = [evaluation(val, s, b)["study_clustered"]["ac1"]["value"] for b in ("supplied", "localizer")]
-        sens = [study_sensitivity(val, s, b) for b in ("supplied", "localizer")]
+        docs = [evaluation(val, s, b) for b in ("supplied", "localizer")]
+        got = [d["study_clustered"]["ac1"]["value"] for d in docs]
+        sens = [study_sensitivity(d) for d in docs]
         ac1[s] = got[1]
         print(f"{s:14s} AC1 supplied {got[0]:.3f} localizer {got[1]:.3f} (v4 localizer {ref:.3f});"
               f" study sensitivity {sens[0]:.2f} / {sens[1]:.2f}")
     mean = sum(ac1.values()) / len(ac1)
     fa = evaluation(val, "real-test-normal", "localizer")["false_alarms"]
-    real = [study_sensitivity(val, "real-test", b) for b in ("supplied", "localizer")]
+    real = [study_sensitivity(evaluation(val, "real-test", b)) for b in ("supplied", "localizer")]
     rule1 = fa["confident_high"] == 0
     rule2 = all(x == 1.0 for x in real)
     rule3 = mean > v4_mean and all(ac1[s] >= v4[s] - 0.05 for s in v4)
