@@ -132,7 +132,22 @@ final class BundleConfidentBand implements Callable<Integer> {
       out.printf(
           "%d validation slices; triage threshold %.4f; %s%n",
           rated.size(), triage, c.get().describe());
-      Bundles.setConfidentHighThreshold(bundle, c.get().threshold());
+      Bundles.setConfidentHighThreshold(
+          bundle,
+          c.get().threshold(),
+          "chosen by `cordwatch bundle set-confident-high --precision "
+              + precision
+              + "` on "
+              + slices.predicted
+              + " (labels "
+              + slices.reference
+              + (normalsReference == null
+                  ? ""
+                  : "; real normals " + normalsPredicted + ", labels " + normalsReference)
+              + "), "
+              + rated.size()
+              + " validation slices: "
+              + c.get().describe());
       out.printf("written: %s head.confident_high_threshold %.4f%n", bundle, c.get().threshold());
       return 0;
     } catch (Evaluation.InputException e) {

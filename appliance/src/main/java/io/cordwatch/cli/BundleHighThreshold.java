@@ -7,6 +7,7 @@ import io.cordwatch.infer.Bundles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
@@ -81,18 +82,36 @@ final class BundleHighThreshold implements Callable<Integer> {
       }
       HighThreshold.Choice t = c.get();
       OptionalDouble old = b.highThreshold();
+      String slicesSeen =
+          String.format(
+              Locale.ROOT,
+              "%d validation slices (%d high grade, %d low)",
+              graded.size(),
+              t.positives(),
+              t.negatives());
+      String measured =
+          String.format(
+              Locale.ROOT, "sensitivity %.3f, specificity %.3f", t.sensitivity(), t.specificity());
       out.printf(
-          "%d validation slices (%d high grade, %d low); threshold %.4f (was %s): sensitivity"
-              + " %.3f, specificity %.3f%n",
-          graded.size(),
-          t.positives(),
-          t.negatives(),
+          Locale.ROOT,
+          "%s; threshold %.4f (was %s): %s%n",
+          slicesSeen,
           t.threshold(),
-          old.isPresent() ? String.format("%.4f", old.getAsDouble()) : "none",
-          t.sensitivity(),
-          t.specificity());
+          old.isPresent() ? String.format(Locale.ROOT, "%.4f", old.getAsDouble()) : "none",
+          measured);
       double band = b.verdictLimits().confidentHighThreshold();
-      Bundles.setHighThreshold(bundle, t.threshold());
+      Bundles.setHighThreshold(
+          bundle,
+          t.threshold(),
+          String.format(
+              Locale.ROOT,
+              "chosen by `cordwatch bundle set-high-threshold --target-sensitivity %s` on %s"
+                  + " (labels %s), %s: %s",
+              targetSensitivity,
+              slices.predicted,
+              slices.reference,
+              slicesSeen,
+              measured));
       out.printf("written: %s head.high_threshold %.4f%n", bundle, t.threshold());
       if (band > 0 && band < t.threshold()) {
         out.printf(

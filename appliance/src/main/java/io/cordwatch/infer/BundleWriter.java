@@ -15,8 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
@@ -118,7 +122,16 @@ final class BundleWriter {
               JSON.valueToTree(new FileRef(Bundles.LOCALIZER_FILE, BundleChecks.sha256(target)));
           entry.setAll((ObjectNode) JSON.valueToTree(spec));
           return m -> m.withLocalizer(entry);
-        });
+        },
+        old ->
+            String.format(
+                Locale.ROOT,
+                "canal localizer %s %s (SHA-256 %.12s, box threshold %s, %d refinement(s))",
+                Bundles.LOCALIZER_FILE,
+                old.localizer() == null ? "added" : "replaced",
+                BundleChecks.sha256(bundleDir.resolve(Bundles.LOCALIZER_FILE)),
+                spec.threshold(),
+                spec.refinements()));
   }
 
   /**
@@ -172,40 +185,86 @@ final class BundleWriter {
           Calibration entry =
               new Calibration(BundleCalibration.FILE, BundleChecks.sha256(target), planes.size());
           return m -> m.withCalibration(entry);
-        });
+        },
+        old ->
+            planes.size()
+                + " INT8 calibration slices written to "
+                + BundleCalibration.FILE
+                + (old.calibration() == null
+                    ? ""
+                    : " (replacing " + old.calibration().slices() + ")"));
   }
 
   /**
    * Sets {@code head.confident_high_threshold} of a bundle folder: the P(high) from which a high
    * call counts as confident (docs/grading.md). The bundle must have a {@code high_threshold} at or
-   * below it; bundle.json is left as it was if the result does not verify.
+   * below it; bundle.json is left as it was if the result does not verify. {@code basis} (how the
+   * value was chosen, with its figures) goes into the model card's line.
    */
-  static Bundles.Verified setConfidentHighThreshold(Path bundleDir, double threshold) {
+  static Bundles.Verified setConfidentHighThreshold(
+      Path bundleDir, double threshold, String basis) {
     return amend(
         bundleDir,
         "a confident-high threshold",
-        () -> m -> m.withHead(m.head().withConfidentHighThreshold(threshold)));
+        () -> m -> m.withHead(m.head().withConfidentHighThreshold(threshold)),
+        old ->
+            change(
+                Head.CONFIDENT_HIGH_THRESHOLD,
+                threshold,
+                old.head().confidentHighThreshold(),
+                "",
+                basis));
   }
 
   /**
    * Writes {@code head.high_threshold} (the triage threshold) into a bundle folder; a {@code
    * confident_high_threshold} below it is removed. bundle.json is left as it was if the result does
-   * not verify.
+   * not verify. {@code basis} (how the value was chosen, with its figures) goes into the model
+   * card's line.
    */
-  static Bundles.Verified setHighThreshold(Path bundleDir, double threshold) {
+  static Bundles.Verified setHighThreshold(Path bundleDir, double threshold, String basis) {
     return amend(
         bundleDir,
         "a high threshold",
-        () -> m -> m.withHead(m.head().withHighThreshold(threshold)));
+        () -> m -> m.withHead(m.head().withHighThreshold(threshold)),
+        old -> {
+          Double band = old.head().confidentHighThreshold();
+          String dropped =
+              band != null && band < threshold
+                  ? String.format(
+                      Locale.ROOT,
+                      "; head.%s %.4f lay below it and was removed",
+                      Head.CONFIDENT_HIGH_THRESHOLD,
+                      band)
+                  : "";
+          return change(Head.HIGH_THRESHOLD, threshold, old.head().highThreshold(), dropped, basis);
+        });
+  }
+
+  /** "head.KEY 0.1956 (was 0.2585)" with what else changed and why. */
+  private static String change(String key, double now, Double was, String also, String basis) {
+    return String.format(
+        Locale.ROOT,
+        "head.%s %.4f (was %s)%s%s",
+        key,
+        now,
+        was == null ? "none" : String.format(Locale.ROOT, "%.4f", was),
+        also,
+        basis == null || basis.isBlank() ? "" : ": " + basis.strip());
   }
 
   /**
    * Changes one entry of a bundle folder's bundle.json: {@code change} makes the new entry (and any
    * file it names) once the manifest has been read, and says how it goes into the manifest. The
-   * bundle is then verified; if it does not, bundle.json is put back as it was.
+   * bundle is then verified; if it does not, bundle.json is put back as it was. Once it does, the
+   * model card gains the line {@code cardLine} makes from the manifest as it was ({@link
+   * BundleCard}).
    */
   private static Bundles.Verified amend(
-      Path bundleDir, String what, Supplier<UnaryOperator<BundleManifest>> change) {
+      Path bundleDir,
+      String what,
+      Supplier<UnaryOperator<BundleManifest>> change,
+      Function<BundleManifest, String> cardLine) {
     if (!Files.isDirectory(bundleDir)) {
       throw new BundleException(
           Code.MISSING_FILE,
@@ -238,6 +297,7 @@ final class BundleWriter {
       throw e;
     }
     dropStaleSignature(bundleDir);
+    BundleCard.record(bundleDir, LocalDate.now(ZoneOffset.UTC), cardLine.apply(old));
     return verified;
   }
 

@@ -262,17 +262,19 @@ public final class Bundles {
   /**
    * Writes the triage threshold {@code head.high_threshold} into a bundle folder, in (0, 1); a
    * confident band below it is removed (choose it again). The bundle must verify afterwards, or
-   * bundle.json is put back.
+   * bundle.json is put back. The model card (if any) gains a dated line with the old and new value
+   * and {@code basis}: how the value was chosen, with its figures.
    */
-  public static Verified setHighThreshold(Path bundleDir, double threshold) {
-    return BundleWriter.setHighThreshold(bundleDir, threshold);
+  public static Verified setHighThreshold(Path bundleDir, double threshold, String basis) {
+    return BundleWriter.setHighThreshold(bundleDir, threshold, basis);
   }
 
   /**
    * Sets a bundle folder's {@code head.confident_high_threshold} (the P(high) from which a high
    * call is confident; docs/grading.md) and verifies it; bundle.json is left as it was on failure.
+   * The model card (if any) gains a dated line with the old and new value and {@code basis}.
    */
-  public static Verified setConfidentHighThreshold(Path bundleDir, double threshold) {
-    return BundleWriter.setConfidentHighThreshold(bundleDir, threshold);
+  public static Verified setConfidentHighThreshold(Path bundleDir, double threshold, String basis) {
+    return BundleWriter.setConfidentHighThreshold(bundleDir, threshold, basis);
   }
 }

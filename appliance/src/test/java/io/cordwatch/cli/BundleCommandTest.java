@@ -9,6 +9,7 @@ import io.cordwatch.infer.TorchFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -231,6 +232,8 @@ class BundleCommandTest {
     Path out = tmp.resolve("b");
     Path protos = TorchFixture.writePrototypes(tmp.resolve("protos.f32"), 6, 32, 11);
     assertEquals(0, create(out, protos, "--ood-threshold", "4").exit());
+    Path card = out.resolve("MODEL_CARD.md");
+    Files.writeString(card, "# Model card: test\n\n## Model\n\nAs trained.\n");
     // Five high-grade slices (0.95, 0.90, 0.70, 0.40, and 0.97 out of distribution: it counts,
     // as in training) and three low ones.
     writeGraded(
@@ -260,7 +263,7 @@ class BundleCommandTest {
     assertTrue(r.out().contains("threshold 0.7000 (was none): sensitivity 0.800"), r::all);
     assertTrue(r.out().contains("specificity 0.667"), r::all);
 
-    Bundles.setConfidentHighThreshold(out, 0.85);
+    Bundles.setConfidentHighThreshold(out, 0.85, "set by the test");
     args[args.length - 1] = "1";
     CliRun all = CliRun.run(args);
     assertEquals(0, all.exit(), all::all);
@@ -299,6 +302,35 @@ class BundleCommandTest {
     CliRun none = CliRun.run(args);
     assertEquals(1, none.exit(), none::all);
     assertTrue(none.err().contains("none of the 2 graded validation slices"), none::all);
+
+    // The card says what was changed after training, once per change written, with the figures.
+    List<String> changes =
+        Files.readAllLines(card).stream().filter(l -> l.startsWith("- ")).toList();
+    assertEquals(4, changes.size(), () -> String.join("\n", changes));
+    assertTrue(
+        changes
+            .get(0)
+            .endsWith(
+                ": head.high_threshold 0.7000 (was none): chosen by `cordwatch bundle"
+                    + " set-high-threshold --target-sensitivity 0.8` on "
+                    + tmp.resolve("grade.json")
+                    + " (labels "
+                    + tmp.resolve("labels.csv")
+                    + "), 8 validation slices (5 high grade, 3 low): sensitivity 0.800,"
+                    + " specificity 0.667"),
+        changes.get(0));
+    assertTrue(
+        changes
+            .get(1)
+            .endsWith(": head.confident_high_threshold 0.8500 (was none): set by the test"),
+        changes.get(1));
+    assertTrue(
+        changes
+            .get(3)
+            .contains(
+                "head.high_threshold 0.9700 (was 0.4000); head.confident_high_threshold 0.8500"
+                    + " lay below it and was removed: chosen by"),
+        changes.get(3));
   }
 
   /** Labels and a grade --json document for one series of slices with the given P(high). */

@@ -190,6 +190,7 @@ class BundleLocalizerTest {
     Path model = TinyLocalizer.passThrough(tmp.resolve("trained.onnx"), 32, SPEC);
     LocalizerSpec stored = OnnxLocalizer.storedSpec(model).orElseThrow();
     assertEquals(SPEC, stored);
+    Files.writeString(dir.resolve(BundleCard.FILE), "# Model card: b\n");
 
     Bundles.Verified v = Bundles.addLocalizer(dir, model, stored);
 
@@ -200,6 +201,17 @@ class BundleLocalizerTest {
         manifest.indexOf("\"backbone\"") < manifest.indexOf("\"localizer\"")
             && manifest.indexOf("\"localizer\"") < manifest.indexOf("\"head\""),
         manifest);
+    String card = Files.readString(dir.resolve(BundleCard.FILE));
+    assertTrue(
+        card.contains(
+            ": canal localizer localizer.onnx added (SHA-256 "
+                + Sha256.of(model).substring(0, 12)
+                + ", box threshold "
+                + SPEC.threshold()
+                + ", "
+                + SPEC.refinements()
+                + " refinement(s))\n"),
+        card);
   }
 
   @Test
@@ -212,6 +224,7 @@ class BundleLocalizerTest {
   @Test
   void addLocalizerRefusesAModelThatDoesNotFitItsSpecAndLeavesTheBundleAlone() throws IOException {
     byte[] before = Files.readAllBytes(dir.resolve(Bundles.MANIFEST));
+    Files.writeString(dir.resolve(BundleCard.FILE), "# Model card: b\n");
     Path model = TinyLocalizer.passThrough(tmp.resolve("trained.onnx"), 32, SPEC);
     LocalizerSpec other = new LocalizerSpec(64, 1, 99, LocalizerSpec.BOX_PROBABILITY, 0.5, 2, 1);
     BundleException e =
@@ -219,6 +232,7 @@ class BundleLocalizerTest {
     assertEquals(Code.LOCALIZER_LAYOUT, e.code());
     assertArrayEquals(before, Files.readAllBytes(dir.resolve(Bundles.MANIFEST)));
     assertFalse(Files.exists(dir.resolve("localizer.onnx")));
+    assertEquals("# Model card: b\n", Files.readString(dir.resolve(BundleCard.FILE)));
   }
 
   @Test
