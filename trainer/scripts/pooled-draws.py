@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Held-out figures pooled over several draws of the same factor families (docs/validation.md).
 
-  trainer/scripts/pooled-draws.py --run NAME=DATA:VAL [--run ...] [--threshold NAME=T ...]
+  trainer/scripts/pooled-draws.py --run NAME=DATA:VAL [--run ...] [--threshold NAME=T ...] [--json FILE]
 
 Each --run adds one graded draw of one model: DATA holds the draw's sets with their labels.csv, VAL
 is the folder validate.sh wrote for the model on them. Runs with the same NAME are pooled. A slice is
@@ -9,8 +9,8 @@ called high when P(high) >= the model's threshold: --threshold NAME=T, else the 
 documents state (they must agree across its runs). One 20-study set per family moves by up to 0.5 in
 AC1 from draw to draw, more than candidates differ; pooled over draws the families are measured on
 4-5 times as many studies. Prints, per family and box source, the pooled AC1 and the high-grade studies
-found (with those whose high-grade slices are all 1c), and the per-draw AC1 beside it. Nothing is
-graded. Standard library only.
+found (with those whose high-grade slices are all 1c), and the per-draw AC1 beside it; --json FILE
+also writes those figures for ship-rule.py --pooled. Nothing is graded. Standard library only.
 """
 import argparse
 import importlib.util
@@ -46,6 +46,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--run", action="append", required=True, metavar="NAME=DATA:VAL")
     ap.add_argument("--threshold", action="append", default=[], metavar="NAME=T")
+    ap.add_argument("--json", metavar="FILE", help="also write the pooled figures here")
     a = ap.parse_args()
     runs = {}
     for r in a.run:
@@ -62,7 +63,7 @@ def main():
 
     print("| family | boxes | model | t | pooled AC1 | studies found (1c-only found) | AC1 per draw |")
     print("|---|---|---|---|---|---|---|")
-    means = {}
+    means, doc = {}, {"families": {}, "mean": {}}
     for s in dr.HELD_OUT:
         for boxes in dr.BOXES:
             for name, draws in runs.items():
@@ -84,13 +85,21 @@ def main():
                 ac1 = dr.figures(pooled, t)["ac1"]
                 means.setdefault((boxes, name), []).append(ac1)
                 f, n, f1, n1 = studies_found(pooled, t)
-                draws_txt = ", ".join(f"{dr.figures(d, t)['ac1']:.2f}" for d in per_draw)
+                per_draw_ac1 = [dr.figures(d, t)["ac1"] for d in per_draw]
+                draws_txt = ", ".join(f"{x:.2f}" for x in per_draw_ac1)
+                doc["families"].setdefault(s, {}).setdefault(boxes, {})[name] = {
+                    "threshold": t, "ac1": ac1, "ac1_per_draw": per_draw_ac1, "draws": len(draws),
+                    "studies_found": f, "high_studies": n, "only_1c_found": f1, "only_1c": n1}
                 print(f"| {s} | {boxes} | {name} | {t:.4f} | {ac1:.3f} | {f}/{n} ({f1}/{n1}) | {draws_txt} |")
     print()
     print("| boxes | model | mean pooled AC1 of the five families |")
     print("|---|---|---|")
     for (boxes, name), v in means.items():
         print(f"| {boxes} | {name} | {sum(v) / len(v):.3f} |")
+        doc["mean"].setdefault(boxes, {})[name] = sum(v) / len(v)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(doc, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 """The ship rule written before v14's results (docs/validation.md, "Candidate v14"), for one candidate.
 
   trainer/scripts/ship-rule.py VAL [--against V4VAL]
+  trainer/scripts/ship-rule.py VAL --pooled POOLED.json --model NAME [--shipped v4]
 
 VAL is a folder validate.sh wrote for the candidate (its SET-supplied / SET-localizer .eval.json files).
 Checks, by the bundle's own call: (1) 0 confident high calls on real-test-normal (localizer boxes),
@@ -11,6 +12,12 @@ figures are those of the seed-3003 draw (mean 0.761) unless --against names a fo
 for v4 on the same sets as VAL (another draw). Study sensitivity on each held-out set is printed beside
 (issue 12's target, not part of the rule). A recipe replaces v4 only when both of its seeds pass. Exit 1
 when a rule fails. Standard library only.
+
+--pooled: the rule written for the next candidate (docs/validation.md, "The rule for the next
+candidate"): rules 1 and 2 as above from VAL (only its real-test-normal and real-test files are read),
+rule 3 on the pooled localizer AC1 that pooled-draws.py --json wrote for the model NAME and for the
+shipped one (default v4) over the same draws: the mean of the five families above the shipped one's,
+no family more than 0.05 below it.
 """
 import argparse
 import json
@@ -32,24 +39,50 @@ def study_sensitivity(doc):
     return doc["studies"]["high_low"]["sensitivity"]["value"]
 
 
+def pooled_ac1(path, model, shipped):
+    """Pooled localizer AC1 per family of the model and of the shipped one (pooled-draws.py --json)."""
+    with open(path) as f:
+        fam = json.load(f)["families"]
+    got, ref = {}, {}
+    for s in V4_3003:
+        runs = fam.get(s, {}).get("localizer", {})
+        for name in (model, shipped):
+            if name not in runs:
+                sys.exit(f"{path}: no pooled localizer figures of {name} for {s}")
+        got[s], ref[s] = runs[model], runs[shipped]
+        print(f"{s:14s} pooled localizer AC1 {got[s]['ac1']:.3f} over {got[s]['draws']} draws"
+              f" ({shipped} {ref[s]['ac1']:.3f}); high-grade studies found"
+              f" {got[s]['studies_found']}/{got[s]['high_studies']}")
+    return {s: x["ac1"] for s, x in got.items()}, {s: x["ac1"] for s, x in ref.items()}
+
+
 def main():
     ap = argparse.ArgumentParser(usage=__doc__)
     ap.add_argument("val")
     ap.add_argument("--against", help="validate.sh folder of the shipped v4 on the same sets")
+    ap.add_argument("--pooled", help="pooled-draws.py --json output holding --model and --shipped")
+    ap.add_argument("--model", help="with --pooled: the candidate's name there")
+    ap.add_argument("--shipped", default="v4", help="with --pooled: the shipped bundle's name there")
     a = ap.parse_args()
     val = a.val
-    v4 = V4_3003
-    if a.against:
-        v4 = {s: evaluation(a.against, s, "localizer")["study_clustered"]["ac1"]["value"] for s in V4_3003}
+    if a.pooled:
+        if not a.model or a.against:
+            ap.error("--pooled needs --model and excludes --against")
+        ac1, v4 = pooled_ac1(a.pooled, a.model, a.shipped)
+    else:
+        v4 = V4_3003
+        if a.against:
+            v4 = {s: evaluation(a.against, s, "localizer")["study_clustered"]["ac1"]["value"]
+                  for s in V4_3003}
+        ac1 = {}
+        for s, ref in v4.items():
+            docs = [evaluation(val, s, b) for b in ("supplied", "localizer")]
+            got = [d["study_clustered"]["ac1"]["value"] for d in docs]
+            sens = [study_sensitivity(d) for d in docs]
+            ac1[s] = got[1]
+            print(f"{s:14s} AC1 supplied {got[0]:.3f} localizer {got[1]:.3f} (v4 localizer {ref:.3f});"
+                  f" study sensitivity {sens[0]:.2f} / {sens[1]:.2f}")
     v4_mean = sum(v4.values()) / len(v4)
-    ac1 = {}
-    for s, ref in v4.items():
-        docs = [evaluation(val, s, b) for b in ("supplied", "localizer")]
-        got = [d["study_clustered"]["ac1"]["value"] for d in docs]
-        sens = [study_sensitivity(d) for d in docs]
-        ac1[s] = got[1]
-        print(f"{s:14s} AC1 supplied {got[0]:.3f} localizer {got[1]:.3f} (v4 localizer {ref:.3f});"
-              f" study sensitivity {sens[0]:.2f} / {sens[1]:.2f}")
     mean = sum(ac1.values()) / len(ac1)
     fa = evaluation(val, "real-test-normal", "localizer")["false_alarms"]
     real = [study_sensitivity(evaluation(val, "real-test", b)) for b in ("supplied", "localizer")]
