@@ -14,6 +14,7 @@ import io.cordwatch.infer.OnnxLocalizer;
 import io.cordwatch.infer.PreprocessingSpec;
 import io.cordwatch.infer.Provenance;
 import io.cordwatch.infer.SignatureStatus;
+import io.cordwatch.infer.VerdictLimits;
 import io.cordwatch.roi.BoxFileException;
 import io.cordwatch.roi.ConfiguredBoxes;
 import java.io.PrintWriter;
@@ -479,6 +480,18 @@ final class BundleCommand implements Runnable {
     }
   }
 
+  /** How a slice is called high: the triage threshold, or the nearest prototype without one. */
+  private static String decision(Bundle b) {
+    String sum = String.join("+", b.highGrade().stream().map(g -> "p(" + g + ")").toList());
+    return b.highThreshold().isPresent()
+        ? String.format(
+            java.util.Locale.ROOT,
+            "a slice is high when P(high) = %s >= %.4f (head.high_threshold, triage)",
+            sum,
+            b.highThreshold().getAsDouble())
+        : "a slice is high when its nearest prototype is a high grade (no head.high_threshold)";
+  }
+
   static void describe(Bundle b, PrintWriter out) {
     Provenance p = b.provenance();
     if (!p.clinicalUse()) {
@@ -533,6 +546,21 @@ final class BundleCommand implements Runnable {
         "ood: score = nearest squared distance / %s; %s%n",
         b.oodScale(),
         b.oodEnabled() ? "uncertain above " + b.oodThreshold() : "threshold off (never uncertain)");
+    out.println("decision: " + decision(b));
+    VerdictLimits v = b.verdictLimits();
+    out.printf(
+        java.util.Locale.ROOT,
+        "verdict: indeterminate above %s of graded slices uncertain or %s of slices without a canal"
+            + " box%s%n",
+        v.maxUncertainFraction(),
+        v.maxNoRoiFraction(),
+        v.confidentHighThreshold() > 0
+            ? String.format(
+                java.util.Locale.ROOT,
+                "; a series is high only on a slice at P(high) >= %.4f (confident band); high"
+                    + " calls only below it make it indeterminate (borderline)",
+                v.confidentHighThreshold())
+            : "; every high call is confident (no confident band)");
     PreprocessingSpec s = b.preprocessing();
     out.printf(
         "preprocessing: window %s-%s %% per series, roi margin %s, %s to %dx%d, mean %s std %s%n",

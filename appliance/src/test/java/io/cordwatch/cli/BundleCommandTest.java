@@ -71,6 +71,29 @@ class BundleCommandTest {
     assertTrue(r.out().contains("window 0.5-99.5 % per series"), r::all);
     assertTrue(r.out().contains("mean 0.1937 std 0.142"), r::all);
     assertTrue(r.out().contains("clinical_use: FALSE"), r::all);
+    assertTrue(
+        r.out().contains("decision: a slice is high when its nearest prototype is a high grade"),
+        r::all);
+    assertTrue(
+        r.out()
+            .contains(
+                "verdict: indeterminate above 0.25 of graded slices uncertain or 0.5 of slices"
+                    + " without a canal box; every high call is confident"),
+        r::all);
+
+    // With a triage threshold and a confident band, both are shown as the grader uses them.
+    Bundles.setHighThreshold(out, 0.3, "set by the test");
+    Bundles.setConfidentHighThreshold(out, 0.85, "set by the test");
+    CliRun t = CliRun.run("bundle", "info", out.toString());
+    assertTrue(
+        t.out()
+            .contains(
+                "decision: a slice is high when P(high) = p(1c)+p(2)+p(3) >= 0.3000"
+                    + " (head.high_threshold, triage)"),
+        t::all);
+    assertTrue(
+        t.out().contains("a series is high only on a slice at P(high) >= 0.8500 (confident band)"),
+        t::all);
   }
 
   @Test
