@@ -297,7 +297,13 @@ final class BundleWriter {
       throw e;
     }
     dropStaleSignature(bundleDir);
-    BundleCard.record(bundleDir, LocalDate.now(ZoneOffset.UTC), cardLine.apply(old));
+    try {
+      BundleCard.record(bundleDir, LocalDate.now(ZoneOffset.UTC), cardLine.apply(old));
+    } catch (BundleException e) {
+      // bundle.json is changed and verified; the card is for people, so its failure is told, not
+      // turned into a failed change.
+      LOG.warning(what + " written, but the model card was not updated: " + e.getMessage());
+    }
     return verified;
   }
 

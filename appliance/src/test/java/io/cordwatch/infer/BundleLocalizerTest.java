@@ -215,6 +215,17 @@ class BundleLocalizerTest {
   }
 
   @Test
+  void aCardThatCannotBeWrittenDoesNotUndoTheChange() throws IOException {
+    Files.createDirectories(dir.resolve(BundleCard.FILE)); // unreadable as a file
+    Path model = TinyLocalizer.passThrough(tmp.resolve("trained.onnx"), 32, SPEC);
+
+    Bundles.Verified v = Bundles.addLocalizer(dir, model, SPEC);
+
+    assertEquals(SPEC, v.bundle().localizer().orElseThrow().spec());
+    assertEquals(SPEC, Bundles.load(dir).localizer().orElseThrow().spec());
+  }
+
+  @Test
   void addLocalizerRepairsAnOldStyleEntry() throws IOException {
     withLocalizer(BundleLocalizerTest::onlyFile);
     Path model = TinyLocalizer.passThrough(tmp.resolve("trained.onnx"), 32, SPEC);
