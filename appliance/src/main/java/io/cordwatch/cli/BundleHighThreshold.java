@@ -100,20 +100,23 @@ final class BundleHighThreshold implements Callable<Integer> {
           old.isPresent() ? String.format(Locale.ROOT, "%.4f", old.getAsDouble()) : "none",
           measured);
       double band = b.verdictLimits().confidentHighThreshold();
-      Bundles.setHighThreshold(
-          bundle,
-          t.threshold(),
-          String.format(
-              Locale.ROOT,
-              "chosen by `cordwatch bundle set-high-threshold --target-sensitivity %s` on %s"
-                  + " (labels %s), %s: %s",
-              targetSensitivity,
-              slices.predicted,
-              slices.reference,
-              slicesSeen,
-              measured));
+      Bundle now =
+          Bundles.setHighThreshold(
+                  bundle,
+                  t.threshold(),
+                  String.format(
+                      Locale.ROOT,
+                      "chosen by `cordwatch bundle set-high-threshold --target-sensitivity %s` on %s"
+                          + " (labels %s), %s: %s",
+                      targetSensitivity,
+                      slices.predicted,
+                      slices.reference,
+                      slicesSeen,
+                      measured))
+              .bundle();
       out.printf("written: %s head.high_threshold %.4f%n", bundle, t.threshold());
-      if (band > 0 && band < t.threshold()) {
+      // The writer decides whether a band below the new threshold stays; this says what it did.
+      if (band > 0 && now.verdictLimits().confidentHighThreshold() == 0) {
         out.printf(
             "removed: head.confident_high_threshold %.4f lay below it; choose the band again with"
                 + " 'cordwatch bundle set-confident-high'%n",

@@ -20,7 +20,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
@@ -123,13 +123,13 @@ final class BundleWriter {
           entry.setAll((ObjectNode) JSON.valueToTree(spec));
           return m -> m.withLocalizer(entry);
         },
-        old ->
+        (old, now) ->
             String.format(
                 Locale.ROOT,
                 "canal localizer %s %s (SHA-256 %.12s, box threshold %s, %d refinement(s))",
                 Bundles.LOCALIZER_FILE,
                 old.localizer() == null ? "added" : "replaced",
-                BundleChecks.sha256(bundleDir.resolve(Bundles.LOCALIZER_FILE)),
+                now.localizer().path(FileRef.SHA256).asText(),
                 spec.threshold(),
                 spec.refinements()));
   }
@@ -186,7 +186,7 @@ final class BundleWriter {
               new Calibration(BundleCalibration.FILE, BundleChecks.sha256(target), planes.size());
           return m -> m.withCalibration(entry);
         },
-        old ->
+        (old, now) ->
             planes.size()
                 + " INT8 calibration slices written to "
                 + BundleCalibration.FILE
@@ -207,7 +207,7 @@ final class BundleWriter {
         bundleDir,
         "a confident-high threshold",
         () -> m -> m.withHead(m.head().withConfidentHighThreshold(threshold)),
-        old ->
+        (old, now) ->
             change(
                 Head.CONFIDENT_HIGH_THRESHOLD,
                 threshold,
@@ -227,10 +227,11 @@ final class BundleWriter {
         bundleDir,
         "a high threshold",
         () -> m -> m.withHead(m.head().withHighThreshold(threshold)),
-        old -> {
+        (old, now) -> {
+          // Head.withHighThreshold decides whether the band stays; the line says what it did.
           Double band = old.head().confidentHighThreshold();
           String dropped =
-              band != null && band < threshold
+              band != null && now.head().confidentHighThreshold() == null
                   ? String.format(
                       Locale.ROOT,
                       "; head.%s %.4f lay below it and was removed",
@@ -257,14 +258,14 @@ final class BundleWriter {
    * Changes one entry of a bundle folder's bundle.json: {@code change} makes the new entry (and any
    * file it names) once the manifest has been read, and says how it goes into the manifest. The
    * bundle is then verified; if it does not, bundle.json is put back as it was. Once it does, the
-   * model card gains the line {@code cardLine} makes from the manifest as it was ({@link
-   * BundleCard}).
+   * model card gains the line {@code cardLine} makes from the manifest as it was and as it is now
+   * ({@link BundleCard}).
    */
   private static Bundles.Verified amend(
       Path bundleDir,
       String what,
       Supplier<UnaryOperator<BundleManifest>> change,
-      Function<BundleManifest, String> cardLine) {
+      BiFunction<BundleManifest, BundleManifest, String> cardLine) {
     if (!Files.isDirectory(bundleDir)) {
       throw new BundleException(
           Code.MISSING_FILE,
@@ -284,7 +285,8 @@ final class BundleWriter {
           e);
     }
     BundleManifest old = BundleManifestReader.read(before, bundleDir + ": " + Bundles.MANIFEST);
-    write(manifest, change.get().apply(old));
+    BundleManifest changed = change.get().apply(old);
+    write(manifest, changed);
     Bundles.Verified verified;
     try {
       verified = Bundles.verify(bundleDir);
@@ -298,7 +300,7 @@ final class BundleWriter {
     }
     dropStaleSignature(bundleDir);
     try {
-      BundleCard.record(bundleDir, LocalDate.now(ZoneOffset.UTC), cardLine.apply(old));
+      BundleCard.record(bundleDir, LocalDate.now(ZoneOffset.UTC), cardLine.apply(old, changed));
     } catch (BundleException e) {
       // bundle.json is changed and verified; the card is for people, so its failure is told, not
       // turned into a failed change.
