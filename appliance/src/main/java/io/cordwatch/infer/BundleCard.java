@@ -46,26 +46,20 @@ final class BundleCard {
     }
     String line = "- " + day + ": " + change.strip() + "\n";
     int at = text.startsWith(HEADING + "\n") ? 0 : text.indexOf("\n" + HEADING + "\n");
-    StringBuilder b = new StringBuilder(text);
+    String updated;
     if (at < 0) {
-      if (!text.isEmpty() && !text.endsWith("\n")) {
-        b.append('\n');
-      }
-      b.append('\n').append(HEADING).append("\n\n").append(PREAMBLE).append("\n\n").append(line);
+      String body = text.isEmpty() || text.endsWith("\n") ? text : text + "\n";
+      updated = body + "\n" + HEADING + "\n\n" + PREAMBLE + "\n\n" + line;
     } else {
       // At the end of the section: before the next heading of its level or above, if any.
       int next = text.indexOf("\n## ", at + HEADING.length());
       int end = next < 0 ? text.length() : next + 1;
-      String before = text.substring(0, end);
-      b.setLength(0);
-      b.append(before.stripTrailing()).append('\n').append(line);
-      if (next >= 0) {
-        b.append('\n').append(text.substring(end));
-      }
+      String rest = next < 0 ? "" : "\n" + text.substring(end);
+      updated = text.substring(0, end).stripTrailing() + "\n" + line + rest;
     }
     Path partial = bundleDir.resolve(FILE + ".partial");
     try {
-      Files.writeString(partial, b, StandardCharsets.UTF_8);
+      Files.writeString(partial, updated, StandardCharsets.UTF_8);
       Files.move(
           partial, card, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
