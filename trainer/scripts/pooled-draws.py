@@ -32,13 +32,13 @@ def stated_threshold(val, s, boxes):
 
 def studies_found(sl, t):
     """(found, high-grade studies, found 1c-only, 1c-only studies) at threshold t."""
-    grades, top = {}, {}
+    top = dr.study_max(sl)
+    high_grades = {}
     for s in sl:
-        grades.setdefault(s.study, set()).add(s.grade)
-        top[s.study] = max(top.get(s.study, -1.0), s.p)
-    high = [u for u, g in grades.items() if g & dr.HIGH]
-    only_1c = [u for u in high if grades[u] & dr.HIGH == {"1c"}]
-    return (sum(top[u] >= t for u in high), len(high),
+        if s.high:
+            high_grades.setdefault(s.study, set()).add(s.grade)
+    only_1c = [u for u, g in high_grades.items() if g == {"1c"}]
+    return (sum(p >= t for p in top.values()), len(top),
             sum(top[u] >= t for u in only_1c), len(only_1c))
 
 
