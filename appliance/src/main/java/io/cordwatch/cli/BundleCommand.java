@@ -1,5 +1,6 @@
 package io.cordwatch.cli;
 
+import io.cordwatch.grade.HighDecision;
 import io.cordwatch.grade.SeriesGrader;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleCalibration;
@@ -482,14 +483,10 @@ final class BundleCommand implements Runnable {
 
   /** How a slice is called high: the triage threshold, or the nearest prototype without one. */
   private static String decision(Bundle b) {
-    String sum = String.join("+", b.highGrade().stream().map(g -> "p(" + g + ")").toList());
+    String rule = HighDecision.of(b).formula();
     return b.highThreshold().isPresent()
-        ? String.format(
-            java.util.Locale.ROOT,
-            "a slice is high when P(high) = %s >= %.4f (head.high_threshold, triage)",
-            sum,
-            b.highThreshold().getAsDouble())
-        : "a slice is high when its nearest prototype is a high grade (no head.high_threshold)";
+        ? "a slice is high when " + rule + " (head.high_threshold, triage)"
+        : "a slice is high when its " + rule + " (no head.high_threshold)";
   }
 
   static void describe(Bundle b, PrintWriter out) {

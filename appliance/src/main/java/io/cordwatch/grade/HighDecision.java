@@ -17,6 +17,7 @@ import java.util.OptionalDouble;
  */
 public final class HighDecision {
   private final boolean[] high;
+  private final List<String> highNames;
   private final OptionalDouble threshold;
   private final String source;
 
@@ -36,6 +37,7 @@ public final class HighDecision {
     for (int c = 0; c < classes.size(); c++) {
       high[c] = highGrade.contains(classes.get(c));
     }
+    this.highNames = classes.stream().filter(highGrade::contains).toList();
     threshold.ifPresent(
         t -> {
           if (!(t > 0 && t < 1)) {
@@ -78,5 +80,20 @@ public final class HighDecision {
     return threshold.isPresent()
         ? "threshold " + threshold.getAsDouble() + source
         : "nearest prototype";
+  }
+
+  /**
+   * The rule as a formula, the one wording of it that {@code bundle info} and the model identity in
+   * published reports print: {@code "P(high) = p(1c)+p(2)+p(3) >= 0.2585"} (with {@code " (site
+   * setting)"} where a site set it) or {@code "nearest prototype is a high grade"}.
+   */
+  public String formula() {
+    if (threshold.isEmpty()) {
+      return "nearest prototype is a high grade";
+    }
+    String sum = String.join("+", highNames.stream().map(g -> "p(" + g + ")").toList());
+    return String.format(
+            java.util.Locale.ROOT, "P(high) = %s >= %.4f", sum, threshold.getAsDouble())
+        + source;
   }
 }

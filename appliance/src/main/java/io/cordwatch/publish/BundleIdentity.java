@@ -1,5 +1,6 @@
 package io.cordwatch.publish;
 
+import io.cordwatch.grade.HighDecision;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.Bundles;
 import java.util.ArrayList;
@@ -17,11 +18,7 @@ public final class BundleIdentity {
   public static ModelIdentity of(Bundle bundle) {
     String sha = Bundles.sha256(bundle.directory().resolve(Bundles.MANIFEST));
     List<String> params = new ArrayList<>();
-    params.add(
-        "decision: "
-            + (bundle.highThreshold().isPresent()
-                ? "P(high) >= " + fmt(bundle.highThreshold().getAsDouble())
-                : "nearest prototype"));
+    params.add("decision: " + HighDecision.of(bundle).formula());
     params.add("classes: " + String.join(" ", bundle.classes()));
     params.add("high grade: " + String.join(" ", bundle.highGrade()));
     params.add("temperature: " + fmt(bundle.temperature()));

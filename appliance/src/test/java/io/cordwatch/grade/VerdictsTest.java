@@ -193,6 +193,8 @@ class VerdictsTest {
     assertTrue(threshold.call(2, threshold.pHigh(p)));
     assertEquals("threshold 0.23", threshold.describe());
     assertEquals("nearest prototype", nearest.describe());
+    assertEquals("P(high) = p(1c)+p(2)+p(3) >= 0.2300", threshold.formula());
+    assertEquals("nearest prototype is a high grade", nearest.formula());
 
     Map<String, Double> probs = new LinkedHashMap<>();
     for (int c = 0; c < p.length; c++) {

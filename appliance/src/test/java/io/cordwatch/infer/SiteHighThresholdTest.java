@@ -24,6 +24,8 @@ class SiteHighThresholdTest {
     assertEquals(0.2, low.highThreshold().getAsDouble());
     assertEquals(bandStart, low.verdictLimits().confidentHighThreshold(), "band kept");
     assertEquals("threshold 0.2 (site setting)", HighDecision.of(low).describe());
+    assertEquals(
+        "P(high) = p(1c)+p(2)+p(3) >= 0.2000 (site setting)", HighDecision.of(low).formula());
     assertTrue(HighDecision.of(low).call(0, 0.2));
     assertFalse(HighDecision.of(low).call(5, 0.19));
 
