@@ -47,7 +47,12 @@ import java.util.Objects;
  *       c1 + P(c1) + P(c1 + 1)} (P = 0 outside the view), rows alike. Trained on pixel coverage,
  *       P(c0 - 1) + P(c0) is exactly how much of those two pixels lies right of the left edge.
  *   <li>The last view's box, mapped back to the slice, becomes inclusive pixel indices: {@code
- *       round(x0)} .. {@code round(x1) - 1}, clipped to the slice. A box left empty is no box.
+ *       round(x0)} .. {@code round(x1) - 1}, clipped to the slice. A box left empty is no box, and
+ *       so is one narrower or shorter than {@value #MIN_BOX_PIXELS} pixels: no spinal canal is that
+ *       small at any pixel spacing an axial series uses (under 1.5 mm, 4 pixels are under 6 mm; a
+ *       normal canal is 10-25 mm across), and such a sliver, graded, is a crop of whatever lies
+ *       beside it (found on a real lumbar volume: a 2 x 1 pixel box that both demo models called
+ *       grade 3 with confidence).
  * </ol>
  *
  * <p>Never a guess: a view without a confident region gives a {@link Result} with no box and a
@@ -56,6 +61,9 @@ import java.util.Objects;
 public final class CanalLocator {
   /** The smallest close view, in slice pixels. */
   static final double MIN_SIDE = 4;
+
+  /** The smallest canal box, in pixels a side (step 5). */
+  public static final int MIN_BOX_PIXELS = 4;
 
   /** The network: views in, box probabilities out. */
   @FunctionalInterface
@@ -201,6 +209,18 @@ public final class CanalLocator {
     CanalBox pixels = toPixels(box, w, h);
     if (pixels == null) {
       return Result.none(d.peak(), "localizer box lies outside the slice");
+    }
+    int bw = pixels.x1() - pixels.x0() + 1;
+    int bh = pixels.y1() - pixels.y0() + 1;
+    if (bw < MIN_BOX_PIXELS || bh < MIN_BOX_PIXELS) {
+      return Result.none(
+          d.peak(),
+          String.format(
+              Locale.ROOT,
+              "localizer box %d x %d px is too small to be a spinal canal (needs %d a side)",
+              bw,
+              bh,
+              MIN_BOX_PIXELS));
     }
     return new Result(pixels, box, d.peak(), null);
   }

@@ -162,6 +162,20 @@ class CanalLocatorTest {
   }
 
   @Test
+  void aSliverOfABoxIsNoCanal() {
+    // A confident speck two pixels wide and one high (what the demo localizer returned on a real
+    // lumbar slice) is not graded: the slice is "no ROI" with the reason.
+    for (CanalBox speck :
+        new CanalBox[] {new CanalBox(20, 30, 21, 30), new CanalBox(20, 30, 50, 32)}) {
+      CanalLocator.Result result = IDENTITY.locateUnit(indicator(speck, 64), 64, 64);
+      assertFalse(result.found(), speck::toString);
+      assertTrue(result.reason().contains("too small to be a spinal canal"), result.reason());
+    }
+    CanalBox smallest = new CanalBox(20, 30, 23, 33);
+    assertEquals(smallest, IDENTITY.locateUnit(indicator(smallest, 64), 64, 64).box());
+  }
+
+  @Test
   void aNetReturningTheWrongNumberOfValuesIsAnError() {
     CanalLocator broken = new CanalLocator(SPEC, (views, n) -> new float[3]);
     assertThrows(IllegalStateException.class, () -> broken.locate(blank(64, 64)));
