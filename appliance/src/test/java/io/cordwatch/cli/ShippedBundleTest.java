@@ -171,7 +171,7 @@ class ShippedBundleTest {
     assertTrue(r.out().contains("[grading job done]"), r.all());
     assertTrue(r.out().contains("10 of 10 slices graded"), r.all());
     // The shipped bundle is not signed: the demo runs it by the explicit setting and says so.
-    assertTrue(r.out().contains("(cordwatch-demo-resnet50-v4-"), r.all());
+    assertTrue(r.out().contains("(" + Bundles.load(SHIPPED).name() + "-"), r.all());
     assertTrue(r.out().contains(", UNSIGNED)"), r.all());
     assertTrue(r.out().contains("allow-unsigned-bundles: on"), r.all());
 

@@ -29,8 +29,10 @@ class SiteHighThresholdTest {
     assertTrue(HighDecision.of(low).call(0, 0.2));
     assertFalse(HighDecision.of(low).call(5, 0.19));
 
-    Bundle high = shipped.withSiteHighThreshold(0.9);
-    assertEquals(0.9, high.verdictLimits().confidentHighThreshold(), "band starts at the site's");
+    double aboveBand = (bandStart + 1) / 2;
+    Bundle high = shipped.withSiteHighThreshold(aboveBand);
+    assertEquals(
+        aboveBand, high.verdictLimits().confidentHighThreshold(), "band starts at the site's");
     assertEquals(
         "threshold " + shipped.highThreshold().getAsDouble(), HighDecision.of(shipped).describe());
     assertThrows(IllegalArgumentException.class, () -> shipped.withSiteHighThreshold(1));
