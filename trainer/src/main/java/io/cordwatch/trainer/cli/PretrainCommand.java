@@ -69,6 +69,15 @@ final class PretrainCommand implements Callable<Integer> {
       description = "NT-Xent temperature (default ${DEFAULT-VALUE}).")
   double temperature = 0.5;
 
+  @Option(
+      names = "--no-artefacts",
+      description =
+          "Views without the trainer's acquisition artefacts (k-space truncation, motion, ghosts,"
+              + " bias, growing noise). Their ranges overlap the phantom's held-out artefact"
+              + " family: only a backbone pretrained without them leaves hold-artefact held out"
+              + " for the models trained from it.")
+  boolean noArtefacts;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -101,7 +110,7 @@ final class PretrainCommand implements Callable<Integer> {
     }
     run.applyThreads();
     PreprocessingSpec pre = run.preprocessing();
-    var views = Views.standard();
+    var views = Views.standard(!noArtefacts);
     List<Dataset> parts = new ArrayList<>();
     for (Path dir : data) {
       // The loader reads the label file for its canal boxes; the grades stay unused.

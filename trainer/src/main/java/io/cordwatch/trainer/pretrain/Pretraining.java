@@ -155,7 +155,7 @@ public final class Pretraining {
           "pretraining (%s, projection %d-%d-%d, tau %.3g) on %s%n"
               + "%s, input %dx%d, %d crops x 2 views per step, epochs %d, %s, seed %d; grades"
               + " are not used%n",
-          METHOD,
+          method(),
           d,
           ProjectionHead.HIDDEN,
           ProjectionHead.OUT,
@@ -294,9 +294,18 @@ public final class Pretraining {
     return new double[] {loss, top1};
   }
 
+  /**
+   * The method as the backbone file records it (and a model card started from it shows): says when
+   * the views carried no artefacts, the difference that decides whether {@code hold-artefact} is
+   * held out from a model trained from the backbone.
+   */
+  String method() {
+    return config.views().artefacts().active() ? METHOD : METHOD + ", views without artefacts";
+  }
+
   private ObjectNode outHeader(int epoch, double loss) {
     ObjectNode h = Checkpoint.newHeader();
-    h.put("method", METHOD);
+    h.put("method", method());
     h.put("epoch", epoch);
     h.put("epochs", config.run().epochs());
     h.put("input_size", config.run().preprocessing().inputSize());

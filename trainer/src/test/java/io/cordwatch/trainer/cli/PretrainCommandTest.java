@@ -77,6 +77,29 @@ class PretrainCommandTest {
     assertTrue(card.contains("backbone pretrained self-supervised (SimCLR NT-Xent"), card);
     assertTrue(card.contains("ssl.bin"), card);
     assertFalse(card.contains("He-initialised"), card);
+    assertFalse(card.contains("views without artefacts"), card);
+
+    // Without the artefact views the backbone says so, and so does the card of a model from it.
+    Path clean = tmp.resolve("clean.bin");
+    TrainerRun c =
+        TrainerRun.run(
+            args(
+                "pretrain",
+                new String[] {
+                  "--data",
+                  phantom.toString(),
+                  "--out",
+                  clean.toString(),
+                  "--epochs",
+                  "1",
+                  "--no-artefacts"
+                }));
+    assertEquals(0, c.code(), c.err());
+    Path fromClean = tmp.resolve("from-clean");
+    TrainerRun tc = TrainerRun.run(train(fromClean, "--init-backbone", clean.toString()));
+    assertEquals(0, tc.code(), tc.err());
+    String cleanCard = Files.readString(fromClean.resolve(BundleExport.MODEL_CARD));
+    assertTrue(cleanCard.contains("(SimCLR NT-Xent, views without artefacts, 1 epochs"), cleanCard);
 
     Path plain = tmp.resolve("plain");
     TrainerRun h = TrainerRun.run(train(plain));
