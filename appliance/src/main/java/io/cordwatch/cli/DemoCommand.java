@@ -127,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
       int acknowledged = send(appliance.dicomPort(), settings.aeTitle(), files);
       out.printf("storescu: %d of %d instances acknowledged%n", acknowledged, files.size());
       StudyRow study = awaitDecided(appliance.index(), 30, bundle != null);
-      print(out, study);
+      print(out, study, bundle == null ? null : bundleName(bundle), dataDir);
       if (localizes && study != null) {
         out.println(boxAgreement(study, phantom.labels()));
       }
@@ -228,7 +228,7 @@ final class DemoCommand implements Callable<Integer> {
     return null;
   }
 
-  private static void print(PrintStream out, StudyRow study) {
+  private static void print(PrintStream out, StudyRow study, String running, Path dataDir) {
     if (study == null) {
       out.println("The study did not complete within 30 s; see the log above.");
       return;
@@ -246,9 +246,36 @@ final class DemoCommand implements Callable<Integer> {
           s.job() == null ? "" : "  [grading job " + s.job().state() + "]");
       if (s.verdictJson() != null) {
         out.println("    verdict: " + verdictLine(s.verdictJson()));
+        String by = gradedBy(s.verdictJson());
+        if (running != null && by != null && !by.equals(running)) {
+          // The data folder held this study from an earlier run: its stored verdict is shown, and
+          // it came from another bundle than the one running now.
+          out.printf(
+              "    (graded earlier by %s, not by %s: %s already held this study; delete that"
+                  + " folder to grade it again)%n",
+              by, running, dataDir);
+        }
       }
     }
     out.println();
+  }
+
+  private static String bundleName(Path bundle) {
+    try {
+      return Bundles.load(bundle).name();
+    } catch (BundleException e) {
+      return null; // the appliance's start-up names the problem
+    }
+  }
+
+  /** The name of the model that made a stored verdict, or null when it does not say. */
+  static String gradedBy(String verdictJson) {
+    try {
+      Verdict v = VerdictJson.readVerdict(verdictJson);
+      return v.model() == null ? null : v.model().name();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static boolean hasLocalizer(Path bundle) {
@@ -325,6 +352,7 @@ final class DemoCommand implements Callable<Integer> {
         .append(" slices graded in ")
         .append(v.timings().totalMs())
         .append(" ms")
+        .append(v.model() == null ? "" : " by " + v.model().name())
         .toString();
   }
 

@@ -190,6 +190,31 @@ class ShippedBundleTest {
     // naming no study ("16 instances of  sent by").
     assertTrue(
         received.get(1).startsWith("16 instances (16 already held) sent by"), received::toString);
+    String shipped = Bundles.load(SHIPPED).name();
+    assertTrue(r.out().contains(" ms by " + shipped), r.all());
+    assertFalse(again.out().contains("graded earlier by"), again.all());
+
+    // With another bundle on the same folder the stored verdict is the shipped bundle's, and the
+    // demo says so instead of passing it off as the running bundle's.
+    Bundle other = io.cordwatch.infer.TorchFixture.bundle(tmp.resolve("other-bundle"));
+    CliRun third =
+        CliRun.run(
+            "demo",
+            "--exit",
+            "--data-dir",
+            tmp.resolve("demo").toString(),
+            "--dicom-port",
+            "0",
+            "--http-port",
+            "0",
+            "--slices",
+            "10",
+            "--bundle",
+            other.directory().toString());
+    assertEquals(0, third.exit(), third.all());
+    assertTrue(
+        third.out().contains("(graded earlier by " + shipped + ", not by " + other.name()),
+        third.all());
   }
 
   /** IoU of two inclusive pixel boxes. */
