@@ -166,20 +166,7 @@ class ApplianceTest {
   void demoWithABundleGradesThePhantomStudyAndPrintsTheVerdict() throws Exception {
     Path bundle = tmp.resolve("bundle");
     TorchFixture.bundle(bundle);
-    CliRun r =
-        CliRun.run(
-            "demo",
-            "--exit",
-            "--data-dir",
-            tmp.resolve("demo").toString(),
-            "--dicom-port",
-            "0",
-            "--http-port",
-            "0",
-            "--slices",
-            "10",
-            "--bundle",
-            bundle.toString());
+    CliRun r = CliRun.demo(tmp.resolve("demo"), 10, "--bundle", bundle.toString());
     assertEquals(0, r.exit(), r.all());
     assertTrue(r.out().contains("[grading job done]"), r.all());
     assertTrue(r.out().contains("10 of 10 slices graded"), r.all());

@@ -33,18 +33,22 @@ public record CliRun(int exit, String out, String err) {
    * {@code cordwatch demo --exit} on free ports with its data in {@code dataDir}: the demo a test
    * runs (in this JVM).
    */
-  public static CliRun demo(java.nio.file.Path dataDir, int slices) {
-    return run(
-        "demo",
-        "--exit",
-        "--data-dir",
-        dataDir.toString(),
-        "--dicom-port",
-        "0",
-        "--http-port",
-        "0",
-        "--slices",
-        Integer.toString(slices));
+  public static CliRun demo(java.nio.file.Path dataDir, int slices, String... more) {
+    String[] base = {
+      "demo",
+      "--exit",
+      "--data-dir",
+      dataDir.toString(),
+      "--dicom-port",
+      "0",
+      "--http-port",
+      "0",
+      "--slices",
+      Integer.toString(slices)
+    };
+    String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return run(all);
   }
 
   /** Runs {@code cordwatch args...} in this JVM, capturing standard output and error. */

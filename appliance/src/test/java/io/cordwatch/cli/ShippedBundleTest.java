@@ -197,20 +197,7 @@ class ShippedBundleTest {
     // With another bundle on the same folder the stored verdict is the shipped bundle's, and the
     // demo says so instead of passing it off as the running bundle's.
     Bundle other = io.cordwatch.infer.TorchFixture.bundle(tmp.resolve("other-bundle"));
-    CliRun third =
-        CliRun.run(
-            "demo",
-            "--exit",
-            "--data-dir",
-            tmp.resolve("demo").toString(),
-            "--dicom-port",
-            "0",
-            "--http-port",
-            "0",
-            "--slices",
-            "10",
-            "--bundle",
-            other.directory().toString());
+    CliRun third = CliRun.demo(tmp.resolve("demo"), 10, "--bundle", other.directory().toString());
     assertEquals(0, third.exit(), third.all());
     assertTrue(
         third.out().contains("(graded earlier by " + shipped + ", not by " + other.name()),
