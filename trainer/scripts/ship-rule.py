@@ -2,7 +2,7 @@
 """The ship rule written before v14's results (docs/validation.md, "Candidate v14"), for one candidate.
 
   trainer/scripts/ship-rule.py VAL [--against V4VAL]
-  trainer/scripts/ship-rule.py VAL --pooled POOLED.json --model NAME [--shipped v4]
+  trainer/scripts/ship-rule.py VAL --pooled POOLED.json --model NAME [--shipped v4] [--families F,F...]
 
 VAL is a folder validate.sh wrote for the candidate (its SET-supplied / SET-localizer .eval.json files).
 Checks, by the bundle's own call: (1) 0 confident high calls on real-test-normal (localizer boxes),
@@ -17,7 +17,9 @@ when a rule fails. Standard library only.
 candidate"): rules 1 and 2 as above from VAL (only its real-test-normal and real-test files are read),
 rule 3 on the pooled localizer AC1 that pooled-draws.py --json wrote for the model NAME and for the
 shipped one (default v4) over the same draws: the mean of the five families above the shipped one's,
-no family more than 0.05 below it.
+no family more than 0.05 below it. --families names the families rule 3 reads (default all five):
+the rule for the candidate after v21 reads contrast, anatomy, level and texture against the shipped v20,
+the artefact family not being held out for it (docs/validation.md).
 """
 import argparse
 import json
@@ -39,12 +41,12 @@ def study_sensitivity(doc):
     return doc["studies"]["high_low"]["sensitivity"]["value"]
 
 
-def pooled_ac1(path, model, shipped):
+def pooled_ac1(path, model, shipped, families):
     """Pooled localizer AC1 per family of the model and of the shipped one (pooled-draws.py --json)."""
     with open(path) as f:
         fam = json.load(f)["families"]
     got, ref = {}, {}
-    for s in V4_3003:
+    for s in families:
         runs = fam.get(s, {}).get("localizer", {})
         for name in (model, shipped):
             if name not in runs:
@@ -63,12 +65,18 @@ def main():
     ap.add_argument("--pooled", help="pooled-draws.py --json output holding --model and --shipped")
     ap.add_argument("--model", help="with --pooled: the candidate's name there")
     ap.add_argument("--shipped", default="v4", help="with --pooled: the shipped bundle's name there")
+    ap.add_argument("--families", default=",".join(V4_3003),
+                    help="with --pooled: the families rule 3 reads, comma-separated")
     a = ap.parse_args()
+    families = [f.strip() for f in a.families.split(",") if f.strip()]
+    unknown = [f for f in families if f not in V4_3003]
+    if unknown or not families:
+        ap.error(f"--families: unknown {unknown}; choose from {', '.join(V4_3003)}")
     val = a.val
     if a.pooled:
         if not a.model or a.against:
             ap.error("--pooled needs --model and excludes --against")
-        ac1, v4 = pooled_ac1(a.pooled, a.model, a.shipped)
+        ac1, v4 = pooled_ac1(a.pooled, a.model, a.shipped, families)
     else:
         v4 = V4_3003
         if a.against:
@@ -89,13 +97,14 @@ def main():
     rule1 = fa["confident_high"] == 0
     rule2 = all(x == 1.0 for x in real)
     rule3 = mean > v4_mean and all(ac1[s] >= v4[s] - 0.05 for s in v4)
-    print(f"mean localizer AC1 {mean:.3f} (v4 {v4_mean:.3f})")
+    ref_name = a.shipped if a.pooled else "v4"
+    print(f"mean localizer AC1 over {len(ac1)} families {mean:.3f} ({ref_name} {v4_mean:.3f})")
     print(f"real-test-normal: {fa['confident_high']} confident of {fa['normal_slices']} grade-0 slices,"
           f" {fa.get('borderline_high', 0)} borderline")
     print(f"rule 1 (0 confident high on real-test-normal): {'pass' if rule1 else 'FAIL'}")
     print(f"rule 2 (study sensitivity 1.00 on real-test, supplied {real[0]:.2f} / localizer {real[1]:.2f}):"
           f" {'pass' if rule2 else 'FAIL'}")
-    print(f"rule 3 (mean above v4's, no factor 0.05 below): {'pass' if rule3 else 'FAIL'}")
+    print(f"rule 3 (mean above {ref_name}'s, no factor 0.05 below): {'pass' if rule3 else 'FAIL'}")
     sys.exit(0 if rule1 and rule2 and rule3 else 1)
 
 
