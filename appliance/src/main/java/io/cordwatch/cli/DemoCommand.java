@@ -10,6 +10,7 @@ import io.cordwatch.dicom.Dcmtk;
 import io.cordwatch.grade.Verdict;
 import io.cordwatch.grade.VerdictJson;
 import io.cordwatch.grade.bilsky.Grade;
+import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.phantom.Phantom;
@@ -102,7 +103,8 @@ final class DemoCommand implements Callable<Integer> {
     try (var s = Files.walk(input)) {
       files = s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
     }
-    boolean localizes = bundle != null && hasLocalizer(bundle);
+    Bundle loaded = bundle == null ? null : loadOrNull(bundle);
+    boolean localizes = loaded != null && loaded.localizer().isPresent();
     if (bundle != null) {
       flags.put("bundle", bundle.toString());
       // The shipped demo bundle is not signed (no private key ships with CordWatch): the demo
@@ -127,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
       int acknowledged = send(appliance.dicomPort(), settings.aeTitle(), files);
       out.printf("storescu: %d of %d instances acknowledged%n", acknowledged, files.size());
       StudyRow study = awaitDecided(appliance.index(), 30, bundle != null);
-      print(out, study, bundle == null ? null : bundleName(bundle), dataDir);
+      print(out, study, loaded == null ? null : loaded.name(), dataDir);
       if (localizes && study != null) {
         out.println(boxAgreement(study, phantom.labels()));
       }
@@ -245,8 +247,15 @@ final class DemoCommand implements Callable<Integer> {
           s.decisionSummary() == null ? s.state() : s.decisionSummary(),
           s.job() == null ? "" : "  [grading job " + s.job().state() + "]");
       if (s.verdictJson() != null) {
-        out.println("    verdict: " + verdictLine(s.verdictJson()));
-        String by = gradedBy(s.verdictJson());
+        Verdict v;
+        try {
+          v = VerdictJson.readVerdict(s.verdictJson());
+        } catch (IllegalArgumentException e) {
+          out.println("    verdict: unreadable verdict: " + e.getMessage());
+          continue;
+        }
+        out.println("    verdict: " + verdictLine(v));
+        String by = v.model() == null ? null : v.model().name();
         if (running != null && by != null && !by.equals(running)) {
           // The data folder held this study from an earlier run: its stored verdict is shown, and
           // it came from another bundle than the one running now.
@@ -260,29 +269,12 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
   }
 
-  private static String bundleName(Path bundle) {
+  /** The bundle at {@code bundle}, or null when it does not load. */
+  private static Bundle loadOrNull(Path bundle) {
     try {
-      return Bundles.load(bundle).name();
+      return Bundles.load(bundle);
     } catch (BundleException e) {
       return null; // the appliance's start-up names the problem
-    }
-  }
-
-  /** The name of the model that made a stored verdict, or null when it does not say. */
-  static String gradedBy(String verdictJson) {
-    try {
-      Verdict v = VerdictJson.readVerdict(verdictJson);
-      return v.model() == null ? null : v.model().name();
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  private static boolean hasLocalizer(Path bundle) {
-    try {
-      return Bundles.load(bundle).localizer().isPresent();
-    } catch (BundleException e) {
-      return false; // the appliance's start-up names the problem
     }
   }
 
@@ -317,14 +309,8 @@ final class DemoCommand implements Callable<Integer> {
         ious.getFirst());
   }
 
-  /** One line from the verdict JSON: study grade, group, segments and their key images. */
-  private static String verdictLine(String json) {
-    Verdict v;
-    try {
-      v = VerdictJson.readVerdict(json);
-    } catch (IllegalArgumentException e) {
-      return "unreadable verdict: " + e.getMessage();
-    }
+  /** One line from a verdict: study grade, group, segments, and the model that made it. */
+  private static String verdictLine(Verdict v) {
     StringBuilder b =
         new StringBuilder("grade ")
             .append(v.grade() == null ? "none" : v.grade())

@@ -28,8 +28,18 @@ public record CanalBox(int x0, int y0, int x1, int y1) {
     return (double) inter / (area() + other.area() - inter);
   }
 
+  /** Pixels across, both ends counted. */
+  public long width() {
+    return x1 - (long) x0 + 1;
+  }
+
+  /** Pixels down, both ends counted. */
+  public long height() {
+    return y1 - (long) y0 + 1;
+  }
+
   /** Pixels inside the box. */
   public long area() {
-    return (x1 - (long) x0 + 1) * (y1 - (long) y0 + 1);
+    return width() * height();
   }
 }

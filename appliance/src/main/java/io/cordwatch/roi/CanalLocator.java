@@ -210,16 +210,14 @@ public final class CanalLocator {
     if (pixels == null) {
       return Result.none(d.peak(), "localizer box lies outside the slice");
     }
-    int bw = pixels.x1() - pixels.x0() + 1;
-    int bh = pixels.y1() - pixels.y0() + 1;
-    if (bw < MIN_BOX_PIXELS || bh < MIN_BOX_PIXELS) {
+    if (pixels.width() < MIN_BOX_PIXELS || pixels.height() < MIN_BOX_PIXELS) {
       return Result.none(
           d.peak(),
           String.format(
               Locale.ROOT,
               "localizer box %d x %d px is too small to be a spinal canal (needs %d a side)",
-              bw,
-              bh,
+              pixels.width(),
+              pixels.height(),
               MIN_BOX_PIXELS));
     }
     return new Result(pixels, box, d.peak(), null);
