@@ -1,5 +1,6 @@
 package io.cordwatch.trainer.export;
 
+import io.cordwatch.grade.HighDecision;
 import io.cordwatch.grade.HighThreshold;
 import io.cordwatch.stats.ConfusionMatrix;
 import io.cordwatch.stats.Dichotomous;
@@ -10,6 +11,7 @@ import io.cordwatch.trainer.train.TrainingRun;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 
 /**
  * The model card written into every trained bundle (markdown): what the model is, what it was
@@ -19,8 +21,12 @@ import java.util.Locale;
 final class ModelCard {
   private ModelCard() {}
 
-  /** The high/low decision rule and both rules' validation figures. */
-  static String decisionLine(Scores val, BundleExport.Decisions decisions) {
+  /**
+   * The high/low decision rule and both rules' validation figures; the rule is worded by {@link
+   * HighDecision#formula()}, as {@code bundle info} words it.
+   */
+  static String decisionLine(
+      Scores val, BundleExport.Decisions decisions, List<String> classes, List<String> highGrade) {
     String nearest =
         val == null || val.dichotomous() == null
             ? "not measured (no validation set)"
@@ -35,13 +41,14 @@ final class ModelCard {
           + ".\n";
     }
     HighThreshold.Choice t = decisions.threshold().get();
+    String rule = new HighDecision(classes, highGrade, OptionalDouble.of(t.threshold())).formula();
     return String.format(
         Locale.ROOT,
-        "- High/low decision: P(high) = p(1c)+p(2)+p(3) >= high_threshold %.4g, the largest"
+        "- High/low decision: %s (head.high_threshold), the largest"
             + " threshold with validation slice sensitivity >= %s (target, --target-sensitivity):"
             + " sensitivity %.3f, specificity %s on %d high / %d low validation slices. By"
             + " nearest prototype instead: %s.%n",
-        t.threshold(),
+        rule,
         num(decisions.target()),
         t.sensitivity(),
         Double.isNaN(t.specificity()) ? "n/a" : String.format(Locale.ROOT, "%.3f", t.specificity()),
@@ -124,7 +131,7 @@ final class ModelCard {
                 ? "held-out validation"
                 : "training (no validation set: expect more slices uncertain in service)",
             Double.isInfinite(r.oodThreshold()) ? "never (off)" : num(r.oodThreshold())));
-    b.append(decisionLine(val, decisions));
+    b.append(decisionLine(val, decisions, r.train().classes(), c.highGrade()));
     b.append("- Localizer: none in this bundle (canal boxes are supplied to the appliance).\n\n");
 
     b.append("## Training data\n\n");

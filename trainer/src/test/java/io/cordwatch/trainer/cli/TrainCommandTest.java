@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cordwatch.grade.HighDecision;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleCalibration;
 import io.cordwatch.infer.Bundles;
@@ -92,6 +93,14 @@ class TrainCommandTest {
     assertTrue(card.contains("## Canal localizer"), card);
     assertFalse(card.contains("none in this bundle"), card);
     assertTrue(card.contains("held-out phantom: "), card);
+    // The card words the decision rule as `bundle info` does, from the bundle it describes.
+    String rule = HighDecision.of(b).formula();
+    assertTrue(
+        card.contains("- High/low decision: " + rule)
+            || card.contains("- High/low decision: " + "nearest prototype"),
+        card);
+    assertEquals(
+        b.highThreshold().isPresent(), card.contains(rule + " (head.high_threshold)"), card);
     // INT8 calibration slices by default: every training slice here (fewer than 256).
     BundleCalibration cal = b.calibration().orElseThrow();
     assertTrue(r.err().contains("calibration: " + cal.slices() + " training slices of 32 x 32"));
