@@ -17,15 +17,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -527,13 +524,10 @@ public final class DicomReceiver implements AutoCloseable {
   private void serve(
       Port port, String label, String peer, Pdu.AssociateRequest rq, Socket socket, SSLSession tls)
       throws IOException {
-    Set<String> series = new HashSet<>();
-    Set<String> studies = new LinkedHashSet<>();
-    AtomicInteger duplicates = new AtomicInteger();
-    AtomicBoolean told = new AtomicBoolean();
+    AssociationTally tally = new AssociationTally();
     // Read on this thread, after the last C-STORE-RSP went out: every instance of the association
     // is stored, and the tracker hears of the release without PixelMed's post-release wait.
-    Runnable releaseRequested = () -> tell(series, true, told);
+    Runnable releaseRequested = () -> tell(tally, true);
     Association association;
     GatedSocket gated =
         new GatedSocket(
@@ -554,8 +548,6 @@ public final class DicomReceiver implements AutoCloseable {
       LOG.fine(caller(label, peer, rq) + ": accepted" + over + clientCertificate(tls));
     }
     boolean released = false;
-    int stored = 0;
-    int failed = 0;
     try {
       while (!closing) {
         MessageReader reader =
@@ -563,15 +555,7 @@ public final class DicomReceiver implements AutoCloseable {
         try {
           association.setReceivedDataHandler(reader);
           association.waitForPDataPDUsUntilHandlerReportsDone();
-          CommandSet cmd = reader.command();
-          int status = respond(association, reader, rq.callingAe(), series, studies, duplicates);
-          if (cmd.commandField() == CommandSet.C_STORE_RQ) {
-            if (status == DimseStatus.SUCCESS) {
-              stored++;
-            } else {
-              failed++;
-            }
-          }
+          respond(association, reader, rq.callingAe(), tally);
         } finally {
           reader.discard();
         }
@@ -591,12 +575,12 @@ public final class DicomReceiver implements AutoCloseable {
       }
       abortQuietly(association);
     } finally {
-      tell(series, released, told);
+      tell(tally, released);
       meters.associationClosed();
       audit.received(
-          stored,
-          duplicates.get(),
-          studies,
+          tally.stored(),
+          tally.duplicates(),
+          tally.studies(),
           rq.callingAe(),
           peer,
           (released ? "(released" : "(aborted") + (tls == null ? ")" : ", over TLS)"));
@@ -607,11 +591,11 @@ public final class DicomReceiver implements AutoCloseable {
               + (released ? " released" : " aborted")
               + over
               + ": "
-              + stored
+              + tally.stored()
               + " stored, "
-              + failed
+              + tally.refused()
               + " refused, "
-              + series.size()
+              + tally.seriesCount()
               + " series");
     }
   }
@@ -632,24 +616,21 @@ public final class DicomReceiver implements AutoCloseable {
   }
 
   /** Tells the listener once per association which series it carried, if any. */
-  private void tell(Set<String> series, boolean released, AtomicBoolean told) {
-    if (series.isEmpty() || !told.compareAndSet(false, true)) {
+  private void tell(AssociationTally tally, boolean released) {
+    Set<String> series = tally.seriesToTell();
+    if (series.isEmpty()) {
       return;
     }
     try {
-      listener.associationEnded(Set.copyOf(series), released);
+      listener.associationEnded(series, released);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "association-ended listener failed", e);
     }
   }
 
-  private int respond(
-      Association association,
-      MessageReader reader,
-      String callingAe,
-      Set<String> series,
-      Set<String> studies,
-      AtomicInteger duplicates)
+  /** Answers one DIMSE request; a C-STORE's outcome is added to the tally. */
+  private void respond(
+      Association association, MessageReader reader, String callingAe, AssociationTally tally)
       throws Exception {
     CommandSet cmd = reader.command();
     int status;
@@ -667,17 +648,10 @@ public final class DicomReceiver implements AutoCloseable {
                   callingAe,
                   reader.lastFragmentNanos());
           status = DimseStatus.SUCCESS;
-          if (stored.releases() != null) {
-            series.add(stored.releases());
-          }
-          if (stored.facts() != null) {
-            studies.add(stored.facts().studyInstanceUid());
-          }
-          if (stored.duplicate()) {
-            duplicates.incrementAndGet();
-          }
+          tally.stored(stored);
         } catch (DimseStatus.Failure f) {
           status = f.status();
+          tally.failed();
           comment = f.getMessage();
           meters.instanceRejected(f.reason());
           LOG.info(
@@ -692,7 +666,6 @@ public final class DicomReceiver implements AutoCloseable {
       }
     }
     association.send(reader.contextId(), cmd.response(status, comment), null);
-    return status;
   }
 
   private static void abortQuietly(Association association) {
