@@ -184,6 +184,7 @@ public final class TrainingRun {
       long trainNanos = 0;
       long imagesDone = 0;
       double lastValSeconds = 0;
+      DivergenceGuard guard = new DivergenceGuard();
       for (int epoch = startEpoch; epoch <= config.run().epochs(); epoch++) {
         long t0 = System.nanoTime();
         Random random = new Random(Runs.mix(config.run().seed(), epoch));
@@ -202,6 +203,10 @@ public final class TrainingRun {
             break; // batch norm cannot train on a single sample; it is reshuffled next epoch
           }
           StepResult r = step(net, sgd, order, start, n, random, classWeights);
+          String diverged = guard.check(epoch, r.loss, epoch - 1);
+          if (diverged != null) {
+            throw new IllegalStateException(diverged);
+          }
           sumLoss += r.loss * n;
           sumCe += r.ce * n;
           sumPl += r.compact * n;
@@ -245,6 +250,7 @@ public final class TrainingRun {
                 (double) right / seen,
                 val);
         history.add(s);
+        guard.epochDone(epoch, s.loss());
         appendCurve(curves, s);
         saveCheckpoint(checkpointFile, net, sgd, epoch);
         double meanRate = imagesDone / (trainNanos / 1e9);
