@@ -81,6 +81,18 @@ final class BundleHighThreshold implements Callable<Integer> {
         return 1;
       }
       HighThreshold.Choice t = c.get();
+      if (!t.reaches(targetSensitivity)) {
+        err.printf(
+            Locale.ROOT,
+            NAME
+                + "no threshold in (0, 1) reaches sensitivity %s on %d high-grade validation slices:"
+                + " the lowest gives %.3f, the others have P(high) = 0 (the model calls them low"
+                + " with certainty: is it broken?); nothing written%n",
+            targetSensitivity,
+            t.positives(),
+            t.sensitivity());
+        return 1;
+      }
       OptionalDouble old = b.highThreshold();
       String slicesSeen =
           String.format(

@@ -25,7 +25,17 @@ public final class HighThreshold {
    * @param negatives low-grade validation slices
    */
   public record Choice(
-      double threshold, double sensitivity, double specificity, int positives, int negatives) {}
+      double threshold, double sensitivity, double specificity, int positives, int negatives) {
+    /**
+     * Whether the threshold keeps the sensitivity it was chosen for. It does unless the rule had to
+     * move a choice of 0 inside (0, 1): when more than {@code 1 - target} of the high-grade slices
+     * have P(high) exactly 0 (a collapsed model: a diverged run gave 0.17 for a target of 0.90), no
+     * threshold the appliance can read reaches the target.
+     */
+    public boolean reaches(double target) {
+      return sensitivity >= target - 1e-9;
+    }
+  }
 
   /**
    * @param pHigh each validation slice's P(high)

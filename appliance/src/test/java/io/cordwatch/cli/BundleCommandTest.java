@@ -286,6 +286,37 @@ class BundleCommandTest {
     assertTrue(r.out().contains("threshold 0.7000 (was none): sensitivity 0.800"), r::all);
     assertTrue(r.out().contains("specificity 0.667"), r::all);
 
+    // A collapsed model: three of the five high-grade slices at P(high) exactly 0. No threshold
+    // the appliance can read calls 4 of 5 high; the command says so and writes nothing.
+    writeGraded(
+        tmp.resolve("collapsed.csv"),
+        tmp.resolve("collapsed.json"),
+        "1.2.10",
+        new double[] {1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0},
+        new String[] {"2", "3", "0", "1c", "0", "2", "0", "3"},
+        new boolean[8]);
+    CliRun collapsed =
+        CliRun.run(
+            "bundle",
+            "set-high-threshold",
+            out.toString(),
+            "--reference",
+            tmp.resolve("collapsed.csv").toString(),
+            "--predicted",
+            tmp.resolve("collapsed.json").toString(),
+            "--target-sensitivity",
+            "0.8");
+    assertEquals(1, collapsed.exit(), collapsed::all);
+    assertTrue(
+        collapsed
+            .err()
+            .contains(
+                "no threshold in (0, 1) reaches sensitivity 0.8 on 5 high-grade validation slices:"
+                    + " the lowest gives 0.400"),
+        collapsed::all);
+    assertTrue(collapsed.err().contains("nothing written"), collapsed::all);
+    assertEquals(0.70, Bundles.load(out).highThreshold().getAsDouble(), 1e-12, "unchanged");
+
     Bundles.setConfidentHighThreshold(out, 0.85, "set by the test");
     args[args.length - 1] = "1";
     CliRun all = CliRun.run(args);

@@ -1,6 +1,7 @@
 package io.cordwatch.grade;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,5 +62,17 @@ class HighThresholdTest {
   void aTargetOutsideZeroToOneIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> HighThreshold.choose(P, HIGH, 0));
     assertThrows(IllegalArgumentException.class, () -> HighThreshold.choose(P, HIGH, 1.2));
+  }
+
+  @Test
+  void aChoiceMovedOffZeroDoesNotReachItsTarget() {
+    // Three of four high-grade slices at P(high) exactly 0: the rule's 0 becomes the smallest
+    // positive threshold, which calls one of four high.
+    double[] p = {1.0, 0.0, 0.0, 0.0, 0.0};
+    boolean[] high = {true, true, true, true, false};
+    HighThreshold.Choice c = HighThreshold.choose(p, high, 0.75).orElseThrow();
+    assertEquals(0.25, c.sensitivity(), 1e-12);
+    assertFalse(c.reaches(0.75));
+    assertTrue(HighThreshold.choose(P, HIGH, 0.8).orElseThrow().reaches(0.8));
   }
 }

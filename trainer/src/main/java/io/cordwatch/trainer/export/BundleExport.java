@@ -173,6 +173,15 @@ public final class BundleExport {
         boolean[] high = new boolean[r.validation().size()];
         val = score(engine, head, r.validation(), pre, r, pHigh, high);
         threshold = HighThreshold.choose(pHigh, high, r.targetSensitivity());
+        if (threshold.isPresent() && !threshold.get().reaches(r.targetSensitivity())) {
+          log.printf(
+              Locale.ROOT,
+              "WARNING: no high_threshold in (0, 1) reaches slice sensitivity %.3f on validation"
+                  + " (%.3f at the lowest): most high-grade slices have P(high) = 0; the model is"
+                  + " probably broken%n",
+              r.targetSensitivity(),
+              threshold.get().sensitivity());
+        }
       }
     }
     double oodScale = ood.scale();
