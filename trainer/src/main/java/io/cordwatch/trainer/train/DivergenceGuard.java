@@ -31,12 +31,12 @@ public final class DivergenceGuard {
   }
 
   /**
-   * Null when a step's loss is within bounds, else why the run must stop.
+   * Null when a step's loss is within bounds, else why the run must stop. The work folder then
+   * holds the checkpoint of the epoch before {@code epoch} (none before epoch 1).
    *
    * @param epoch the epoch the step belongs to
-   * @param lastGoodEpoch the epoch whose checkpoint the work folder holds (0 for none)
    */
-  public String check(int epoch, double stepLoss, int lastGoodEpoch) {
+  public String check(int epoch, double stepLoss) {
     if (!(stepLoss > FACTOR * best)) {
       return null;
     }
@@ -49,8 +49,8 @@ public final class DivergenceGuard {
         FACTOR,
         best,
         bestEpoch,
-        lastGoodEpoch > 0
-            ? "the work folder keeps the checkpoint of epoch " + lastGoodEpoch
+        epoch > 1
+            ? "the work folder keeps the checkpoint of epoch " + (epoch - 1)
             : "no checkpoint was written");
   }
 }

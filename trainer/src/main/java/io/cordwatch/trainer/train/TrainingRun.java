@@ -203,7 +203,7 @@ public final class TrainingRun {
             break; // batch norm cannot train on a single sample; it is reshuffled next epoch
           }
           StepResult r = step(net, sgd, order, start, n, random, classWeights);
-          String diverged = guard.check(epoch, r.loss, epoch - 1);
+          String diverged = guard.check(epoch, r.loss);
           if (diverged != null) {
             throw new IllegalStateException(diverged);
           }
