@@ -12,22 +12,22 @@ slice 1c, 2 or 3) and low-grade ones, per model and box source, pooled over the 
 the ones each document states. Nothing is graded. Standard library only.
 """
 import argparse
-import csv
+import importlib.util
 import json
 import os
 from collections import Counter
 
-HIGH = {"1c", "2", "3"}
-HELD_OUT = "hold-anatomy,hold-artefact,hold-contrast,hold-level,hold-texture"
+_spec = importlib.util.spec_from_file_location(
+    "decision_rules", os.path.join(os.path.dirname(os.path.abspath(__file__)), "decision-rules.py"))
+dr = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(dr)
 
 
 def truth(data, s):
     """Study UID -> whether any labelled slice of it is high grade."""
     out = {}
-    with open(os.path.join(data, s, "labels.csv")) as f:
-        for r in csv.DictReader(f):
-            u = r["study_instance_uid"]
-            out[u] = out.get(u, False) or r["grade"] in HIGH
+    for study, grade in dr.labels(data, s).values():
+        out[study] = out.get(study, False) or grade in dr.HIGH
     return out
 
 
@@ -44,7 +44,8 @@ def past_limit(v):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--run", action="append", required=True, metavar="NAME=DATA:VAL")
-    ap.add_argument("--sets", default=HELD_OUT, help="comma-separated sets (default the five families)")
+    ap.add_argument("--sets", default=",".join(dr.HELD_OUT),
+                    help="comma-separated sets (default the five families)")
     a = ap.parse_args()
     count = Counter()
     for r in a.run:
