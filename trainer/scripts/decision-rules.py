@@ -68,6 +68,29 @@ def load(data, val, s, boxes):
     return out
 
 
+VERDICTS = ["high", "indeterminate", "low", "none"]
+
+
+def study_verdicts(data, val, s, boxes):
+    """{(truth, verdict): studies} of one run: truth "high-grade" when any of the study's labelled
+    slices is 1c or worse, else "low-grade"; verdict the study's as the appliance gives it (high if
+    any series is high, else indeterminate if any is, else low; "none" when no series got a verdict,
+    e.g. no axial T2 series). None when the run is missing."""
+    path = os.path.join(val, f"{s}-{boxes}.grade.json")
+    if not os.path.exists(path):
+        return None
+    truth = {}
+    for study, grade in labels(data, s).values():
+        truth[study] = truth.get(study, False) or grade in HIGH
+    out = {}
+    for st in json.load(open(path))["studies"]:
+        groups = {(se.get("verdict") or {}).get("group") for se in st["series"]} - {None}
+        v = next((g for g in VERDICTS[:3] if g in groups), "none")
+        key = ("high-grade" if truth.get(st["study_instance_uid"]) else "low-grade", v)
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
 def stated_threshold(doc):
     """The P(high) threshold a grade document's model states: "threshold 0.2585", or
     "threshold 0.31 (site setting)"."""

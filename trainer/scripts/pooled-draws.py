@@ -9,8 +9,11 @@ called high when P(high) >= the model's threshold: --threshold NAME=T, else the 
 documents state (they must agree across its runs). One 20-study set per family moves by up to 0.5 in
 AC1 from draw to draw, more than candidates differ; pooled over draws the families are measured on
 4-5 times as many studies. Prints, per family and box source, the pooled AC1 and the high-grade studies
-found (with those whose high-grade slices are all 1c), and the per-draw AC1 beside it; --json FILE
-also writes those figures for ship-rule.py --pooled. Nothing is graded. Standard library only.
+found (with those whose high-grade slices are all 1c), and the per-draw AC1 beside it; then, per
+box source, the study verdicts the appliance gave (high / indeterminate / low / none) for high-grade
+and low-grade studies, over the five families and all draws: AC1 does not see a model that sends most
+high-grade studies to "read manually". --json FILE also writes those figures for ship-rule.py
+--pooled. Nothing is graded. Standard library only.
 """
 import argparse
 import importlib.util
@@ -97,6 +100,21 @@ def main():
     for (boxes, name), v in means.items():
         print(f"| {boxes} | {name} | {sum(v) / len(v):.3f} |")
         doc["mean"].setdefault(boxes, {})[name] = sum(v) / len(v)
+    print()
+    print("| boxes | model | truth | studies | " + " | ".join(dr.VERDICTS) + " |")
+    print("|---|---|---|---|" + "---|" * len(dr.VERDICTS))
+    for boxes in dr.BOXES:
+        for name, draws in runs.items():
+            tally = {}
+            for data, val in draws:
+                for s in dr.HELD_OUT:
+                    for k, n in dr.study_verdicts(data, val, s, boxes).items():
+                        tally[k] = tally.get(k, 0) + n
+            for truth in ("high-grade", "low-grade"):
+                row = {v: tally.get((truth, v), 0) for v in dr.VERDICTS}
+                doc.setdefault("verdicts", {}).setdefault(boxes, {}).setdefault(name, {})[truth] = row
+                cells = " | ".join(str(row[v]) for v in dr.VERDICTS)
+                print(f"| {boxes} | {name} | {truth} | {sum(row.values())} | {cells} |")
     if a.json:
         with open(a.json, "w") as f:
             json.dump(doc, f, indent=1)

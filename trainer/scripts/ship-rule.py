@@ -19,7 +19,9 @@ rule 3 on the pooled localizer AC1 that pooled-draws.py --json wrote for the mod
 shipped one (default v4) over the same draws: the mean of the five families above the shipped one's,
 no family more than 0.05 below it. --families names the families rule 3 reads (default all five):
 the rule for the candidate after v21 reads contrast, anatomy, level and texture against the shipped v20,
-the artefact family not being held out for it (docs/validation.md).
+the artefact family not being held out for it (docs/validation.md). Where the pooled file holds
+study verdicts (pooled-draws.py since the eighth draw), those of the localizer are printed beside the
+rules for both models; they decide nothing.
 """
 import argparse
 import json
@@ -56,6 +58,16 @@ def pooled_ac1(path, model, shipped, families):
               f" ({shipped} {ref[s]['ac1']:.3f}); high-grade studies found"
               f" {got[s]['studies_found']}/{got[s]['high_studies']}")
     return {s: x["ac1"] for s, x in got.items()}, {s: x["ac1"] for s, x in ref.items()}
+
+
+def verdicts_beside(path, model, shipped):
+    """Prints the localizer study verdicts of both models, when the pooled file holds them."""
+    with open(path) as f:
+        v = json.load(f).get("verdicts", {}).get("localizer", {})
+    for name in (model, shipped):
+        for truth, row in sorted(v.get(name, {}).items()):
+            cells = ", ".join(f"{k} {n}" for k, n in row.items())
+            print(f"beside (deciding nothing): {name} {truth} studies {sum(row.values())}: {cells}")
 
 
 def main():
@@ -105,6 +117,8 @@ def main():
     print(f"rule 2 (study sensitivity 1.00 on real-test, supplied {real[0]:.2f} / localizer {real[1]:.2f}):"
           f" {'pass' if rule2 else 'FAIL'}")
     print(f"rule 3 (mean above {ref_name}'s, no factor 0.05 below): {'pass' if rule3 else 'FAIL'}")
+    if a.pooled:
+        verdicts_beside(a.pooled, a.model, a.shipped)
     sys.exit(0 if rule1 and rule2 and rule3 else 1)
 
 
