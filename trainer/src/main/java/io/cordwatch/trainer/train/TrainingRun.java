@@ -13,6 +13,7 @@ import io.cordwatch.stats.Dichotomous;
 import io.cordwatch.stats.Interval;
 import io.cordwatch.trainer.dataset.Augmentation;
 import io.cordwatch.trainer.dataset.Dataset;
+import io.cordwatch.trainer.dataset.Sample;
 import io.cordwatch.trainer.model.DjlResNet;
 import io.cordwatch.trainer.model.Weights;
 import java.io.IOException;
@@ -294,7 +295,9 @@ public final class TrainingRun {
     int[] labels = new int[n];
     for (int j = 0; j < n; j++) {
       int i = order[start + j];
-      train.tensor(i, Optional.of(config.augmentation().draw(random)), preprocessing, x, j * item);
+      Augmentation.Draw draw = config.augmentation().draw(random);
+      train.tensor(i, Optional.of(draw), preprocessing, x, j * item);
+      requireFinite(x, j * item, i, draw);
       labels[j] = train.label(i);
       oneHot[j * k + labels[j]] = 1;
     }
@@ -345,6 +348,30 @@ public final class TrainingRun {
       sgd.step(config.run().schedule().factor(sgd.steps(), stepsPerEpoch(), config.run().epochs()));
     }
     return new StepResult(loss, ce, pl, vat, right);
+  }
+
+  /** A training tensor with a NaN or infinite value names its slice and its augmentation. */
+  private void requireFinite(float[] x, int from, int sample, Augmentation.Draw draw) {
+    for (int k = from; k < from + item; k++) {
+      if (!Float.isFinite(x[k])) {
+        Sample s = train.samples().get(sample);
+        throw new IllegalStateException(
+            String.format(
+                Locale.ROOT,
+                "training sample %d (SOP %s frame %d, box %s, region %d x %d) gave the value %s at"
+                    + " %d of %d after augmentation %s",
+                sample,
+                s.sopInstanceUid(),
+                s.frame(),
+                s.box(),
+                s.width(),
+                s.height(),
+                x[k],
+                k - from,
+                item,
+                draw));
+      }
+    }
   }
 
   /** Prototypes start at class means of training-mode embeddings of a few slices per class. */
