@@ -12,8 +12,10 @@ import java.util.Locale;
  * <p>The rule: once an epoch has finished, a step whose loss exceeds {@value #FACTOR} times the
  * lowest epoch mean so far stops the run. The first epoch is never judged (there is no mean yet,
  * and warm-up losses start high); a healthy run's step losses stay within a few times its epoch
- * means. The run stops before the diverged epoch's checkpoint is written, so the work folder keeps
- * the last good epoch. A resumed run starts judging again after its first epoch.
+ * means. The step is not applied and {@link TrainingRun} starts the epoch again once from the
+ * previous epoch's checkpoint; if it trips again the run stops before the diverged epoch's
+ * checkpoint is written, so the work folder keeps the last good epoch. A resumed run starts judging
+ * again after its first epoch.
  */
 public final class DivergenceGuard {
   /** How many times the best epoch mean a step's loss may reach. */

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.BiPredicate;
 
 /**
  * One training run of the prototypical network: epochs of shuffled, augmented mini-batches with the
@@ -101,6 +102,7 @@ public final class TrainingRun {
   private final PrintStream log;
   private final Preprocessing preprocessing;
   private final int item;
+  private BiPredicate<Integer, Integer> fault = (epoch, step) -> false;
 
   /**
    * @param validation may be empty (size 0): then no validation metrics are reported
@@ -120,6 +122,38 @@ public final class TrainingRun {
     }
   }
 
+  /**
+   * Tests only: the steps whose loss is taken as NaN, as a one-off numerical fault would make it
+   * (epoch from 1, step from 0 within the epoch).
+   */
+  TrainingRun withFault(BiPredicate<Integer, Integer> fault) {
+    this.fault = fault;
+    return this;
+  }
+
+  /** A step that must not be applied: its loss is not finite, or DivergenceGuard stopped it. */
+  private static final class Diverged extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    Diverged(String message) {
+      super(message);
+    }
+  }
+
+  /** A network and optimiser as a checkpoint left them, and the epoch it was written after. */
+  private record Restored(ProtoNet net, Sgd sgd, int epoch) {}
+
+  private Restored restore(Path checkpointFile, int classes) throws IOException {
+    Checkpoint c = Runs.resumable(checkpointFile);
+    requireSameRun(c.header(), checkpointFile);
+    Weights w = Runs.backbone(c, config.run().spec(), checkpointFile);
+    float[] protos = c.model().get(ProtoNet.PROTOTYPES);
+    ProtoNet net = ProtoNet.of(w, rows(protos, classes));
+    Sgd sgd = new Sgd(config.run().sgd(), net.trainables());
+    sgd.restore(c.momentum(), c.header().get("steps").asLong());
+    return new Restored(net, sgd, c.header().get("epoch").asInt());
+  }
+
   /** Trains (or continues) and returns the network, which the caller closes. */
   public Result run() throws IOException {
     DjlResNet.engine();
@@ -134,14 +168,10 @@ public final class TrainingRun {
     int startEpoch;
     List<EpochStats> history = new ArrayList<>();
     if (config.run().resume()) {
-      Checkpoint c = Runs.resumable(checkpointFile);
-      requireSameRun(c.header(), checkpointFile);
-      Weights w = Runs.backbone(c, config.run().spec(), checkpointFile);
-      float[] protos = c.model().get(ProtoNet.PROTOTYPES);
-      net = ProtoNet.of(w, rows(protos, k));
-      sgd = new Sgd(config.run().sgd(), net.trainables());
-      sgd.restore(c.momentum(), c.header().get("steps").asLong());
-      startEpoch = c.header().get("epoch").asInt() + 1;
+      Restored r = restore(checkpointFile, k);
+      net = r.net();
+      sgd = r.sgd();
+      startEpoch = r.epoch() + 1;
       log.printf(Locale.ROOT, "resuming from %s after epoch %d%n", checkpointFile, startEpoch - 1);
       truncateCurves(curves, startEpoch - 1);
     } else {
@@ -186,6 +216,7 @@ public final class TrainingRun {
       long imagesDone = 0;
       double lastValSeconds = 0;
       DivergenceGuard guard = new DivergenceGuard();
+      int restarted = 0;
       for (int epoch = startEpoch; epoch <= config.run().epochs(); epoch++) {
         long t0 = System.nanoTime();
         Random random = new Random(Runs.mix(config.run().seed(), epoch));
@@ -198,15 +229,48 @@ public final class TrainingRun {
         long seen = 0;
         long lastProgress = System.nanoTime();
         int batches = 0;
+        boolean redo = false;
         for (int start = 0; start < order.length; start += config.run().batch()) {
           int n = Math.min(config.run().batch(), order.length - start);
           if (n < 2) {
             break; // batch norm cannot train on a single sample; it is reshuffled next epoch
           }
-          StepResult r = step(net, sgd, order, start, n, random, classWeights);
-          String diverged = guard.check(epoch, r.loss);
-          if (diverged != null) {
-            throw new IllegalStateException(diverged);
+          StepResult r;
+          try {
+            r = step(net, sgd, order, start, n, random, classWeights, fault.test(epoch, batches));
+            String diverged = guard.check(epoch, r.loss);
+            if (diverged != null) {
+              throw new Diverged(diverged);
+            }
+          } catch (Diverged e) {
+            if (restarted == epoch || epoch == 1) {
+              throw new IllegalStateException(
+                  restarted == epoch
+                      ? "stopped again after restarting epoch " + epoch + ": " + e.getMessage()
+                      : e.getMessage(),
+                  e);
+            }
+            log.printf(
+                Locale.ROOT,
+                "epoch %d stopped at step %d: %s%nrestarting epoch %d once from the checkpoint of"
+                    + " epoch %d (a one-off numerical fault does not come back; a diverging run"
+                    + " does)%n",
+                epoch,
+                batches + 1,
+                e.getMessage(),
+                epoch,
+                epoch - 1);
+            net.close();
+            Restored back = restore(checkpointFile, k);
+            if (back.epoch() != epoch - 1) {
+              throw new IllegalStateException(
+                  checkpointFile + " holds epoch " + back.epoch() + ", not " + (epoch - 1), e);
+            }
+            net = back.net();
+            sgd = back.sgd();
+            restarted = epoch;
+            redo = true;
+            break;
           }
           sumLoss += r.loss * n;
           sumCe += r.ce * n;
@@ -231,6 +295,10 @@ public final class TrainingRun {
                 rate,
                 Runs.duration(left / rate + lastValSeconds * (config.run().epochs() - epoch + 1)));
           }
+        }
+        if (redo) {
+          epoch--; // the same epoch again, from its start, with the same order and augmentations
+          continue;
         }
         long t1 = System.nanoTime();
         trainNanos += t1 - t0;
@@ -285,8 +353,20 @@ public final class TrainingRun {
 
   private record StepResult(double loss, double ce, double compact, double vat, long right) {}
 
+  /**
+   * One training step.
+   *
+   * @param poisoned tests only: the step's loss is taken as NaN, as a numerical fault would make it
+   */
   private StepResult step(
-      ProtoNet net, Sgd sgd, int[] order, int start, int n, Random random, float[] classWeights) {
+      ProtoNet net,
+      Sgd sgd,
+      int[] order,
+      int start,
+      int n,
+      Random random,
+      float[] classWeights,
+      boolean poisoned) {
     int k = classWeights.length;
     int d = config.run().spec().embeddingWidth();
     int size = config.run().preprocessing().inputSize();
@@ -322,7 +402,7 @@ public final class TrainingRun {
         Losses.Terms t =
             Losses.terms(e, net.prototypes(), labelsArray, weights, config.loss(), r, scope);
         gc.backward(t.total());
-        loss = t.total().getFloat();
+        loss = poisoned ? Double.NaN : t.total().getFloat();
         ce = t.crossEntropy().getFloat();
         pl = t.compact().getFloat();
         vat = t.vat() == null ? 0 : t.vat().getFloat();
@@ -334,7 +414,7 @@ public final class TrainingRun {
         }
       }
       if (!Double.isFinite(loss)) {
-        throw new IllegalStateException(
+        throw new Diverged(
             "the loss became "
                 + loss
                 + " (cross-entropy "

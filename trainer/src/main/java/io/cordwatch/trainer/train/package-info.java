@@ -6,8 +6,9 @@
  * two learning-rate groups with checkpointable state ({@link io.cordwatch.trainer.train.Sgd}), the
  * epoch loop with validation, progress, training curves and per-epoch checkpoints ({@link
  * io.cordwatch.trainer.train.TrainingRun}, {@link io.cordwatch.trainer.train.Checkpoint}), the stop
- * of a run whose loss blows up ({@link io.cordwatch.trainer.train.DivergenceGuard}), and scoring
- * with the appliance's statistics ({@link io.cordwatch.trainer.train.Scores}).
+ * of a run whose loss blows up ({@link io.cordwatch.trainer.train.DivergenceGuard}) after one
+ * restart of the epoch from its checkpoint (a one-off numerical fault does not come back), and
+ * scoring with the appliance's statistics ({@link io.cordwatch.trainer.train.Scores}).
  *
  * <p>Owns: the loss, the optimiser, the loop, checkpoint format, the curves file.
  *

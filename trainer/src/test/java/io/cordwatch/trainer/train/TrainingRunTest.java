@@ -19,13 +19,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The training loop on a tiny ResNet and a few phantom slices: seeded runs are reproducible, a run
- * resumed from its epoch checkpoint ends exactly where an uninterrupted run ends, a checkpoint of a
+ * resumed from its epoch checkpoint ends exactly where an uninterrupted run ends, so does one whose
+ * epoch was restarted after a one-off NaN, a fault that comes back stops the run, a checkpoint of a
  * different run is refused, and the curves file gets one row per epoch.
  */
 class TrainingRunTest {
@@ -68,8 +71,15 @@ class TrainingRunTest {
 
   private static Map<String, float[]> train(TrainingRun.Config c, ByteArrayOutputStream log)
       throws IOException {
+    return train(c, log, (epoch, step) -> false);
+  }
+
+  private static Map<String, float[]> train(
+      TrainingRun.Config c, ByteArrayOutputStream log, BiPredicate<Integer, Integer> fault)
+      throws IOException {
     PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
-    TrainingRun.Result r = new TrainingRun(c, split.train(), split.validation(), out).run();
+    TrainingRun.Result r =
+        new TrainingRun(c, split.train(), split.validation(), out).withFault(fault).run();
     r.net().close();
     return Checkpoint.load(c.run().workDir().resolve(TrainingRun.CHECKPOINT)).model();
   }
@@ -100,6 +110,57 @@ class TrainingRunTest {
       sum += Math.abs(v);
     }
     assertTrue(sum > 0, "running statistics were never updated");
+  }
+
+  @Test
+  void aOneOffNaNRestartsTheEpochFromItsCheckpointAndTheRunEndsWhereAnUninterruptedOneEnds(
+      @TempDir Path tmp) throws IOException {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Map<String, float[]> straight = train(config(tmp.resolve("a"), 3, 5, false), log);
+    AtomicBoolean struck = new AtomicBoolean();
+    Map<String, float[]> restarted =
+        train(
+            config(tmp.resolve("b"), 3, 5, false),
+            log,
+            (epoch, step) -> epoch == 2 && step == 1 && !struck.getAndSet(true));
+    assertTrue(struck.get(), "the fault was never injected");
+    for (String name : straight.keySet()) {
+      assertArrayEquals(straight.get(name), restarted.get(name), 0f, name);
+    }
+    String text = log.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("epoch 2 stopped at step 2: the loss became NaN"), text);
+    assertTrue(text.contains("restarting epoch 2 once from the checkpoint of epoch 1"), text);
+    List<String> curves = Files.readAllLines(tmp.resolve("b").resolve(TrainingRun.CURVES));
+    assertEquals(4, curves.size(), "header and one row per epoch, none for the stopped try");
+  }
+
+  @Test
+  void aFaultThatComesBackStopsTheRunKeepingTheLastGoodCheckpoint(@TempDir Path tmp)
+      throws IOException {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Path work = tmp.resolve("w");
+    IllegalStateException again =
+        assertThrows(
+            IllegalStateException.class,
+            () -> train(config(work, 3, 5, false), log, (epoch, step) -> epoch == 2 && step == 0));
+    assertTrue(
+        again
+            .getMessage()
+            .startsWith("stopped again after restarting epoch 2: the loss became NaN"),
+        again.getMessage());
+    assertEquals(
+        1, Checkpoint.load(work.resolve(TrainingRun.CHECKPOINT)).header().get("epoch").asInt());
+
+    // The first epoch has no checkpoint to go back to: it stops at once.
+    IllegalStateException first =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                train(
+                    config(tmp.resolve("f"), 2, 5, false),
+                    log,
+                    (epoch, step) -> epoch == 1 && step == 0));
+    assertTrue(first.getMessage().startsWith("the loss became NaN"), first.getMessage());
   }
 
   @Test
