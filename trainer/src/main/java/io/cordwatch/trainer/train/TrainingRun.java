@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cordwatch.grade.PrototypeHead;
 import io.cordwatch.infer.Preprocessing;
-import io.cordwatch.stats.Dichotomous;
-import io.cordwatch.stats.Interval;
 import io.cordwatch.trainer.dataset.Augmentation;
 import io.cordwatch.trainer.dataset.Dataset;
 import io.cordwatch.trainer.dataset.Sample;
@@ -21,7 +19,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -173,7 +170,7 @@ public final class TrainingRun {
       sgd = r.sgd();
       startEpoch = r.epoch() + 1;
       log.printf(Locale.ROOT, "resuming from %s after epoch %d%n", checkpointFile, startEpoch - 1);
-      truncateCurves(curves, startEpoch - 1);
+      TrainingCurves.truncate(curves, startEpoch - 1);
     } else {
       Runs.requireFreshStart(checkpointFile, config.run().workDir());
       net = initialNet(config, k);
@@ -320,11 +317,11 @@ public final class TrainingRun {
                 val);
         history.add(s);
         guard.epochDone(epoch, s.loss());
-        appendCurve(curves, s);
+        TrainingCurves.append(curves, s);
         saveCheckpoint(checkpointFile, net, sgd, epoch);
         double meanRate = imagesDone / (trainNanos / 1e9);
         double eta = (config.run().epochs() - epoch) * (order.length / meanRate + lastValSeconds);
-        log.println(epochLine(s, config.run().epochs(), eta, batches));
+        log.println(TrainingCurves.epochLine(s, config.run().epochs(), eta, batches));
       }
       double overall = imagesDone == 0 ? Double.NaN : imagesDone / (trainNanos / 1e9);
       if (imagesDone > 0) {
@@ -584,112 +581,6 @@ public final class TrainingRun {
       "epoch,seconds,images_per_s,loss,cross_entropy,compact,vat,train_accuracy,val_n,"
           + "val_accuracy,val_ac1,val_ac1_low,val_ac1_high,val_sensitivity,val_sensitivity_low,"
           + "val_sensitivity_high,val_specificity,val_specificity_low,val_specificity_high";
-
-  private static void appendCurve(Path curves, EpochStats s) throws IOException {
-    StringBuilder b = new StringBuilder();
-    b.append(s.epoch());
-    for (double v :
-        new double[] {
-          s.seconds(),
-          s.imagesPerSecond(),
-          s.loss(),
-          s.crossEntropy(),
-          s.compact(),
-          s.vat(),
-          s.trainAccuracy()
-        }) {
-      b.append(',').append(number(v));
-    }
-    Scores v = s.validation();
-    if (v == null || v.dichotomous() == null) {
-      b.append(",0").append(",".repeat(10));
-    } else {
-      Dichotomous d = v.dichotomous();
-      b.append(',').append(v.n()).append(',').append(number(v.accuracy()));
-      for (Interval i : List.of(d.ac1(), d.sensitivity(), d.specificity())) {
-        b.append(',')
-            .append(number(i.value()))
-            .append(',')
-            .append(number(i.lower()))
-            .append(',')
-            .append(number(i.upper()));
-      }
-    }
-    b.append('\n');
-    Files.writeString(curves, b.toString(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-  }
-
-  /** Drops curve rows after {@code lastEpoch} (left by a run killed after its checkpoint). */
-  private static void truncateCurves(Path curves, int lastEpoch) throws IOException {
-    if (!Files.exists(curves)) {
-      Files.writeString(curves, CURVES_HEADER + "\n", StandardCharsets.UTF_8);
-      return;
-    }
-    List<String> keep = new ArrayList<>();
-    for (String line : Files.readAllLines(curves, StandardCharsets.UTF_8)) {
-      if (keep.isEmpty()) {
-        keep.add(line);
-        continue;
-      }
-      int comma = line.indexOf(',');
-      try {
-        if (comma > 0 && Integer.parseInt(line.substring(0, comma)) <= lastEpoch) {
-          keep.add(line);
-        }
-      } catch (NumberFormatException e) {
-        // a torn last line: dropped
-      }
-    }
-    Files.write(curves, keep, StandardCharsets.UTF_8);
-  }
-
-  private static String number(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "";
-  }
-
-  static String epochLine(EpochStats s, int epochs, double etaSeconds, int batches) {
-    StringBuilder b =
-        new StringBuilder(
-            String.format(
-                Locale.ROOT,
-                "epoch %d/%d  loss %.4f (ce %.4f, compact %.4g, vat %.4g)  train acc %.3f",
-                s.epoch(),
-                epochs,
-                s.loss(),
-                s.crossEntropy(),
-                s.compact(),
-                s.vat(),
-                s.trainAccuracy()));
-    Scores v = s.validation();
-    if (v != null && v.dichotomous() != null) {
-      Dichotomous d = v.dichotomous();
-      b.append(
-          String.format(
-              Locale.ROOT,
-              "  val n %d acc %.3f AC1 %s sens %s spec %s",
-              v.n(),
-              v.accuracy(),
-              interval(d.ac1()),
-              interval(d.sensitivity()),
-              interval(d.specificity())));
-    }
-    b.append(
-        String.format(
-            Locale.ROOT,
-            "  %.2f img/s, %d steps, %s  ETA %s",
-            s.imagesPerSecond(),
-            batches,
-            Runs.duration(s.seconds()),
-            Runs.duration(etaSeconds)));
-    return b.toString();
-  }
-
-  static String interval(Interval i) {
-    if (!i.defined()) {
-      return "n/a";
-    }
-    return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", i.value(), i.lower(), i.upper());
-  }
 
   private static String formatWeights(float[] w) {
     StringBuilder b = new StringBuilder("[");

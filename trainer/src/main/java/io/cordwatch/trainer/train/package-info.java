@@ -4,9 +4,10 @@
  * regularisation, virtual adversarial loss in embedding space), the backbone plus learnable
  * prototypes ({@link io.cordwatch.trainer.train.ProtoNet}), SGD with momentum and weight decay in
  * two learning-rate groups with checkpointable state ({@link io.cordwatch.trainer.train.Sgd}), the
- * epoch loop with validation, progress, training curves and per-epoch checkpoints ({@link
- * io.cordwatch.trainer.train.TrainingRun}, {@link io.cordwatch.trainer.train.Checkpoint}), the stop
- * of a run whose loss blows up ({@link io.cordwatch.trainer.train.DivergenceGuard}) after one
+ * epoch loop with validation, progress and per-epoch checkpoints ({@link
+ * io.cordwatch.trainer.train.TrainingRun}, {@link io.cordwatch.trainer.train.Checkpoint}), the
+ * curves file and epoch lines it writes ({@link io.cordwatch.trainer.train.TrainingCurves}), the
+ * stop of a run whose loss blows up ({@link io.cordwatch.trainer.train.DivergenceGuard}) after one
  * restart of the epoch from its checkpoint (a one-off numerical fault does not come back), and
  * scoring with the appliance's statistics ({@link io.cordwatch.trainer.train.Scores}).
  *
