@@ -14,6 +14,7 @@ import io.cordwatch.trainer.dataset.Dataset;
 import io.cordwatch.trainer.model.DjlResNet;
 import io.cordwatch.trainer.model.Weights;
 import io.cordwatch.trainer.train.Checkpoint;
+import io.cordwatch.trainer.train.DivergedException;
 import io.cordwatch.trainer.train.LrSchedule;
 import io.cordwatch.trainer.train.ProtoNet;
 import io.cordwatch.trainer.train.RunSettings;
@@ -32,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.BiPredicate;
 
 /**
  * Contrastive pretraining of the backbone (SimCLR): per step, B crops each drawn in two views
@@ -89,6 +91,7 @@ public final class Pretraining {
   private final PrintStream log;
   private final Preprocessing preprocessing;
   private final int item;
+  private BiPredicate<Integer, Integer> fault = (epoch, step) -> false;
 
   public Pretraining(Config config, Dataset data, PrintStream log) {
     this.config = config;
@@ -104,6 +107,15 @@ public final class Pretraining {
               + " slices, the data holds "
               + data.size());
     }
+  }
+
+  /**
+   * Tests only: the steps whose loss is taken as NaN, as a one-off numerical fault would make it
+   * (epoch from 1, step from 0 within the epoch).
+   */
+  Pretraining withFault(BiPredicate<Integer, Integer> fault) {
+    this.fault = fault;
+    return this;
   }
 
   /** Pretrains (or continues), writes the backbone file, and returns every epoch's numbers. */
@@ -172,6 +184,7 @@ public final class Pretraining {
       long stepsPerEpoch = data.size() / config.run().batch();
       long trainNanos = 0;
       long imagesDone = 0;
+      int restarted = 0;
       for (int epoch = startEpoch; epoch <= config.run().epochs(); epoch++) {
         long t0 = System.nanoTime();
         Random random = new Random(Runs.mix(config.run().seed(), epoch));
@@ -181,13 +194,38 @@ public final class Pretraining {
         int batches = 0;
         long lastProgress = t0;
         double factor = 1;
+        boolean redo = false;
         // Whole batches only: every crop needs the same number of negatives.
         for (int start = 0;
             start + config.run().batch() <= order.length;
             start += config.run().batch()) {
           factor =
               config.run().schedule().factor(sgd.steps(), stepsPerEpoch, config.run().epochs());
-          double[] r = step(backbone, head, sgd, order, start, random, factor);
+          double[] r;
+          try {
+            r = step(backbone, head, sgd, order, start, random, factor, fault.test(epoch, batches));
+          } catch (DivergedException e) {
+            if (restarted == epoch || epoch == 1) {
+              throw new IllegalStateException(
+                  restarted == epoch
+                      ? "stopped again after restarting epoch " + epoch + ": " + e.getMessage()
+                      : e.getMessage(),
+                  e);
+            }
+            log.printf(
+                Locale.ROOT,
+                "epoch %d stopped at step %d: %s%nrestarting epoch %d once from the checkpoint of"
+                    + " epoch %d (a one-off numerical fault does not come back)%n",
+                epoch,
+                batches + 1,
+                e.getMessage(),
+                epoch,
+                epoch - 1);
+            restoreInPlace(checkpointFile, epoch - 1, backbone, head, sgd);
+            restarted = epoch;
+            redo = true;
+            break;
+          }
           sumLoss += r[0];
           sumTop1 += r[1];
           batches++;
@@ -210,6 +248,10 @@ public final class Pretraining {
                 rate,
                 Runs.duration(left / rate));
           }
+        }
+        if (redo) {
+          epoch--; // the same epoch again, with the same order and views
+          continue;
         }
         long t1 = System.nanoTime();
         trainNanos += t1 - t0;
@@ -250,7 +292,30 @@ public final class Pretraining {
     }
   }
 
-  /** One step; returns {loss, positive top-1}. */
+  /**
+   * Puts the checkpoint of {@code epoch} back into the running network, head and optimiser, and
+   * clears the gradients the stopped step left.
+   */
+  private void restoreInPlace(
+      Path checkpointFile, int epoch, DjlResNet backbone, ProjectionHead head, Sgd sgd)
+      throws IOException {
+    Checkpoint c = Runs.resumable(checkpointFile);
+    requireSameRun(c.header(), checkpointFile);
+    if (c.header().path("epoch").asInt() != epoch) {
+      throw new IllegalStateException(
+          checkpointFile + " holds epoch " + c.header().path("epoch").asInt() + ", not " + epoch);
+    }
+    backbone.load(Runs.backbone(c, config.run().spec(), checkpointFile));
+    head.load(c.model());
+    sgd.restore(c.momentum(), c.header().path("steps").asLong());
+    sgd.zeroGradients();
+  }
+
+  /**
+   * One step; returns {loss, positive top-1}.
+   *
+   * @param poisoned tests only: the loss is taken as NaN, as a numerical fault would make it
+   */
   private double[] step(
       DjlResNet backbone,
       ProjectionHead head,
@@ -258,7 +323,8 @@ public final class Pretraining {
       int[] order,
       int start,
       Random random,
-      double factor) {
+      double factor,
+      boolean poisoned) {
     int n = config.run().batch();
     int size = config.run().preprocessing().inputSize();
     float[] x = new float[2 * n * item];
@@ -282,11 +348,11 @@ public final class Pretraining {
                 .reshape(2L * n, -1);
         NtXent.Result r = NtXent.loss(head.project(e), config.temperature());
         gc.backward(r.loss());
-        loss = r.loss().getFloat();
+        loss = poisoned ? Double.NaN : r.loss().getFloat();
         top1 = r.positiveTop1();
       }
       if (!Double.isFinite(loss)) {
-        throw new IllegalStateException(
+        throw new DivergedException(
             "the contrastive loss became " + loss + ": pretraining diverged; lower --lr");
       }
       sgd.step(factor);

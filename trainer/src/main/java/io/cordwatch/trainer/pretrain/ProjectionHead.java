@@ -77,6 +77,24 @@ public final class ProjectionHead implements AutoCloseable {
     arrays.put(name, a);
   }
 
+  /**
+   * Copies a checkpoint's tensors into this head's arrays, in place (the optimiser keeps its
+   * references to them).
+   *
+   * @throws IllegalStateException when a tensor is missing or has the wrong size
+   */
+  public void load(Map<String, float[]> tensors) {
+    arrays.forEach(
+        (name, a) -> {
+          float[] v = tensors.get(name);
+          if (v == null || v.length != a.size()) {
+            throw new IllegalStateException(
+                "projection head tensor " + name + " missing or not " + a.getShape() + " in size");
+          }
+          a.set(v);
+        });
+  }
+
   /** {@code z [N, OUT]} from embeddings {@code e [N, in]}, in e's manager. */
   public NDArray project(NDArray e) {
     return Activation.relu(e.matMul(arrays.get(W1)).add(arrays.get(B1))).matMul(arrays.get(W2));

@@ -114,17 +114,34 @@ public final class Sgd {
     return out;
   }
 
-  /** Restores buffers and the step count from a checkpoint. */
+  /**
+   * Restores buffers and the step count from a checkpoint; a parameter the checkpoint has no buffer
+   * for starts without velocity, as in a fresh run.
+   */
   public void restore(Map<String, float[]> state, long steps) {
     for (ProtoNet.Trainable t : params) {
       float[] v = state.get(t.name());
-      if (v == null) {
-        continue;
+      NDArray old = v == null ? buffers.remove(t.name()) : buffers.put(t.name(), buffer(t, v));
+      if (old != null) {
+        old.close();
       }
-      NDArray w = t.array();
-      NDArray buf = w.getManager().create(v, w.getShape());
-      buffers.put(t.name(), buf);
     }
     this.steps = steps;
+  }
+
+  /**
+   * Sets every parameter's gradient to zero: after a step that was computed but not applied (a
+   * non-finite loss leaves NaN gradients behind, which the next backward pass would add to).
+   */
+  public void zeroGradients() {
+    for (ProtoNet.Trainable t : params) {
+      NDArray g = t.array().getGradient();
+      g.set(new float[Math.toIntExact(g.size())]);
+    }
+  }
+
+  private static NDArray buffer(ProtoNet.Trainable t, float[] v) {
+    NDArray w = t.array();
+    return w.getManager().create(v, w.getShape());
   }
 }

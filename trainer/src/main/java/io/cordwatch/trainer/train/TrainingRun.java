@@ -128,15 +128,6 @@ public final class TrainingRun {
     return this;
   }
 
-  /** A step that must not be applied: its loss is not finite, or DivergenceGuard stopped it. */
-  private static final class Diverged extends IllegalStateException {
-    private static final long serialVersionUID = 1L;
-
-    Diverged(String message) {
-      super(message);
-    }
-  }
-
   /** A network and optimiser as a checkpoint left them, and the epoch it was written after. */
   private record Restored(ProtoNet net, Sgd sgd, int epoch) {}
 
@@ -237,9 +228,9 @@ public final class TrainingRun {
             r = step(net, sgd, order, start, n, random, classWeights, fault.test(epoch, batches));
             String diverged = guard.check(epoch, r.loss);
             if (diverged != null) {
-              throw new Diverged(diverged);
+              throw new DivergedException(diverged);
             }
-          } catch (Diverged e) {
+          } catch (DivergedException e) {
             if (restarted == epoch || epoch == 1) {
               throw new IllegalStateException(
                   restarted == epoch
@@ -411,7 +402,7 @@ public final class TrainingRun {
         }
       }
       if (!Double.isFinite(loss)) {
-        throw new Diverged(
+        throw new DivergedException(
             "the loss became "
                 + loss
                 + " (cross-entropy "
