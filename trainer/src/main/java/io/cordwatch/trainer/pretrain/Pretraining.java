@@ -15,6 +15,7 @@ import io.cordwatch.trainer.model.DjlResNet;
 import io.cordwatch.trainer.model.Weights;
 import io.cordwatch.trainer.train.Checkpoint;
 import io.cordwatch.trainer.train.DivergedException;
+import io.cordwatch.trainer.train.EpochRestart;
 import io.cordwatch.trainer.train.LrSchedule;
 import io.cordwatch.trainer.train.ProtoNet;
 import io.cordwatch.trainer.train.RunSettings;
@@ -184,7 +185,7 @@ public final class Pretraining {
       long stepsPerEpoch = data.size() / config.run().batch();
       long trainNanos = 0;
       long imagesDone = 0;
-      int restarted = 0;
+      EpochRestart restart = new EpochRestart();
       for (int epoch = startEpoch; epoch <= config.run().epochs(); epoch++) {
         long t0 = System.nanoTime();
         Random random = new Random(Runs.mix(config.run().seed(), epoch));
@@ -205,24 +206,8 @@ public final class Pretraining {
           try {
             r = step(backbone, head, sgd, order, start, random, factor, fault.test(epoch, batches));
           } catch (DivergedException e) {
-            if (restarted == epoch || epoch == 1) {
-              throw new IllegalStateException(
-                  restarted == epoch
-                      ? "stopped again after restarting epoch " + epoch + ": " + e.getMessage()
-                      : e.getMessage(),
-                  e);
-            }
-            log.printf(
-                Locale.ROOT,
-                "epoch %d stopped at step %d: %s%nrestarting epoch %d once from the checkpoint of"
-                    + " epoch %d (a one-off numerical fault does not come back)%n",
-                epoch,
-                batches + 1,
-                e.getMessage(),
-                epoch,
-                epoch - 1);
+            restart.allow(epoch, batches, e, log);
             restoreInPlace(checkpointFile, epoch - 1, backbone, head, sgd);
-            restarted = epoch;
             redo = true;
             break;
           }
@@ -301,10 +286,7 @@ public final class Pretraining {
       throws IOException {
     Checkpoint c = Runs.resumable(checkpointFile);
     requireSameRun(c.header(), checkpointFile);
-    if (c.header().path("epoch").asInt() != epoch) {
-      throw new IllegalStateException(
-          checkpointFile + " holds epoch " + c.header().path("epoch").asInt() + ", not " + epoch);
-    }
+    EpochRestart.requireEpoch(checkpointFile, c.header().path("epoch").asInt(), epoch);
     backbone.load(Runs.backbone(c, config.run().spec(), checkpointFile));
     head.load(c.model());
     sgd.restore(c.momentum(), c.header().path("steps").asLong());

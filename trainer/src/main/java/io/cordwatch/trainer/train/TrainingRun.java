@@ -204,7 +204,7 @@ public final class TrainingRun {
       long imagesDone = 0;
       double lastValSeconds = 0;
       DivergenceGuard guard = new DivergenceGuard();
-      int restarted = 0;
+      EpochRestart restart = new EpochRestart();
       for (int epoch = startEpoch; epoch <= config.run().epochs(); epoch++) {
         long t0 = System.nanoTime();
         Random random = new Random(Runs.mix(config.run().seed(), epoch));
@@ -231,32 +231,12 @@ public final class TrainingRun {
               throw new DivergedException(diverged);
             }
           } catch (DivergedException e) {
-            if (restarted == epoch || epoch == 1) {
-              throw new IllegalStateException(
-                  restarted == epoch
-                      ? "stopped again after restarting epoch " + epoch + ": " + e.getMessage()
-                      : e.getMessage(),
-                  e);
-            }
-            log.printf(
-                Locale.ROOT,
-                "epoch %d stopped at step %d: %s%nrestarting epoch %d once from the checkpoint of"
-                    + " epoch %d (a one-off numerical fault does not come back; a diverging run"
-                    + " does)%n",
-                epoch,
-                batches + 1,
-                e.getMessage(),
-                epoch,
-                epoch - 1);
+            restart.allow(epoch, batches, e, log);
             net.close();
             Restored back = restore(checkpointFile, k);
-            if (back.epoch() != epoch - 1) {
-              throw new IllegalStateException(
-                  checkpointFile + " holds epoch " + back.epoch() + ", not " + (epoch - 1), e);
-            }
+            EpochRestart.requireEpoch(checkpointFile, back.epoch(), epoch - 1);
             net = back.net();
             sgd = back.sgd();
-            restarted = epoch;
             redo = true;
             break;
           }

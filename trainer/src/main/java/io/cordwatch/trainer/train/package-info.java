@@ -8,8 +8,9 @@
  * io.cordwatch.trainer.train.TrainingRun}, {@link io.cordwatch.trainer.train.Checkpoint}), the
  * curves file and epoch lines it writes ({@link io.cordwatch.trainer.train.TrainingCurves}), the
  * stop of a run whose loss blows up ({@link io.cordwatch.trainer.train.DivergenceGuard}) after one
- * restart of the epoch from its checkpoint (a one-off numerical fault does not come back), and
- * scoring with the appliance's statistics ({@link io.cordwatch.trainer.train.Scores}).
+ * restart of the epoch from its checkpoint ({@link io.cordwatch.trainer.train.EpochRestart}, shared
+ * with pretraining: a one-off numerical fault does not come back), and scoring with the appliance's
+ * statistics ({@link io.cordwatch.trainer.train.Scores}).
  *
  * <p>Owns: the loss, the optimiser, the loop, checkpoint format, the curves file.
  *
