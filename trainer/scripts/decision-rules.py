@@ -71,6 +71,14 @@ def load(data, val, s, boxes):
 VERDICTS = ["high", "indeterminate", "low", "none"]
 
 
+def study_truth(data, s):
+    """Study UID -> whether any labelled slice of it is high grade (1c, 2 or 3)."""
+    out = {}
+    for study, grade in labels(data, s).values():
+        out[study] = out.get(study, False) or grade in HIGH
+    return out
+
+
 def study_verdicts(data, val, s, boxes):
     """{(truth, verdict): studies} of one run: truth "high-grade" when any of the study's labelled
     slices is 1c or worse, else "low-grade"; verdict the study's as the appliance gives it (high if
@@ -79,9 +87,7 @@ def study_verdicts(data, val, s, boxes):
     path = os.path.join(val, f"{s}-{boxes}.grade.json")
     if not os.path.exists(path):
         return None
-    truth = {}
-    for study, grade in labels(data, s).values():
-        truth[study] = truth.get(study, False) or grade in HIGH
+    truth = study_truth(data, s)
     out = {}
     for st in json.load(open(path))["studies"]:
         groups = {(se.get("verdict") or {}).get("group") for se in st["series"]} - {None}

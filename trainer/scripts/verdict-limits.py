@@ -23,14 +23,6 @@ dr = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(dr)
 
 
-def truth(data, s):
-    """Study UID -> whether any labelled slice of it is high grade."""
-    out = {}
-    for study, grade in dr.labels(data, s).values():
-        out[study] = out.get(study, False) or grade in dr.HIGH
-    return out
-
-
 def past_limit(v):
     """The limit a verdict's counts are past, or None."""
     c, lim = v["counts"], v["model"]["limits"]
@@ -54,7 +46,7 @@ def main():
         name, rest = r.split("=", 1)
         data, val = rest.split(":", 1)
         for s in a.sets.split(","):
-            high = truth(data, s)
+            high = dr.study_truth(data, s)
             for boxes in ("supplied", "localizer"):
                 path = os.path.join(val, f"{s}-{boxes}.grade.json")
                 if not os.path.exists(path):
