@@ -14,11 +14,12 @@ import picocli.CommandLine.Command;
     name = "cordwatch",
     mixinStandardHelpOptions = true,
     description =
-        "CordWatch model development: pretrain a backbone, train a bundle, measure training"
-            + " throughput.",
+        "CordWatch model development: pretrain a backbone, train a bundle, join bundles into an"
+            + " ensemble, measure training throughput.",
     subcommands = {
       TrainCommand.class,
       PretrainCommand.class,
+      EnsembleCommand.class,
       TrainerMain.Bench.class,
       CommandLine.HelpCommand.class
     })

@@ -285,7 +285,8 @@ public final class BundleExport {
     return Bundles.addLocalizer(bundle, localizerOnnx, spec);
   }
 
-  private static void writePrototypes(float[][] prototypes, Path file) throws IOException {
+  /** K x D prototypes as little-endian float32, row by row (bundle.json's prototypes file). */
+  static void writePrototypes(float[][] prototypes, Path file) throws IOException {
     int d = prototypes[0].length;
     ByteBuffer b = ByteBuffer.allocate(prototypes.length * d * 4).order(ByteOrder.LITTLE_ENDIAN);
     for (float[] row : prototypes) {
@@ -296,7 +297,8 @@ public final class BundleExport {
     Files.write(file, b.array());
   }
 
-  private static FloatBuffer batch(Dataset set, int from, int n, Preprocessing pre) {
+  /** {@code n} slices of {@code set} from {@code from}, preprocessed without augmentation. */
+  static FloatBuffer batch(Dataset set, int from, int n, Preprocessing pre) {
     float[] x = new float[n * pre.itemSize()];
     for (int j = 0; j < n; j++) {
       set.tensor(from + j, Optional.empty(), pre, x, j * pre.itemSize());

@@ -11,7 +11,9 @@
  * <p>Owns: layer structure and parameter naming (torchvision's, so pretrained weights map by name),
  * weight initialisation, batch-norm folding for inference, ONNX encoding (float32, or float16
  * weights cast to float32 in the graph; the ONNX messages themselves are built by {@link
- * io.cordwatch.trainer.model.OnnxProto}, shared with the localizer's writer).
+ * io.cordwatch.trainer.model.OnnxProto}, shared with the localizer's writer), and the joining of
+ * several backbone graphs into one ensemble graph ({@link
+ * io.cordwatch.trainer.model.OnnxEnsemble}).
  *
  * <p>May not touch: the bundle manifest, preprocessing or the prototype head (the appliance's
  * {@code io.cordwatch.infer} and {@code io.cordwatch.grade} own them; the trainer reuses them), the
