@@ -191,19 +191,7 @@ public final class BundleExport {
         ood.slices(),
         ood.heldOut() ? "validation" : "training (no validation set)",
         oodScale);
-    threshold.ifPresentOrElse(
-        t ->
-            log.printf(
-                Locale.ROOT,
-                "high_threshold %.4g for slice sensitivity >= %.3f on validation: sensitivity"
-                    + " %.3f, specificity %.3f%n",
-                t.threshold(),
-                r.targetSensitivity(),
-                t.sensitivity(),
-                t.specificity()),
-        () ->
-            log.println(
-                "high_threshold: none (no high-grade validation slice); nearest prototype"));
+    logThreshold(log, threshold, r.targetSensitivity());
     if (val != null && val.dichotomous() != null) {
       Dichotomous d = val.dichotomous();
       log.printf(
@@ -218,14 +206,7 @@ public final class BundleExport {
     }
 
     Map<String, Double> metrics = metrics(val, r);
-    threshold.ifPresent(
-        t -> {
-          metrics.put("val_threshold_target_sensitivity", r.targetSensitivity());
-          metrics.put("val_threshold_sensitivity", t.sensitivity());
-          if (!Double.isNaN(t.specificity())) {
-            metrics.put("val_threshold_specificity", t.specificity());
-          }
-        });
+    putThreshold(metrics, threshold, r.targetSensitivity());
     Provenance provenance =
         new Provenance(
             r.trainingData(),
@@ -443,6 +424,39 @@ public final class BundleExport {
       f[i] = (float) d[i];
     }
     return f;
+  }
+
+  /** The log line of the validation threshold choice, or that there is none. */
+  static void logThreshold(
+      PrintStream log, Optional<HighThreshold.Choice> threshold, double targetSensitivity) {
+    threshold.ifPresentOrElse(
+        t ->
+            log.printf(
+                Locale.ROOT,
+                "high_threshold %.4g for slice sensitivity >= %.3f on validation: sensitivity"
+                    + " %.3f, specificity %.3f%n",
+                t.threshold(),
+                targetSensitivity,
+                t.sensitivity(),
+                t.specificity()),
+        () ->
+            log.println(
+                "high_threshold: none (no high-grade validation slice); nearest prototype"));
+  }
+
+  /** provenance.metrics' figures of the validation threshold choice, when there is one. */
+  static void putThreshold(
+      Map<String, Double> metrics,
+      Optional<HighThreshold.Choice> threshold,
+      double targetSensitivity) {
+    threshold.ifPresent(
+        t -> {
+          metrics.put("val_threshold_target_sensitivity", targetSensitivity);
+          metrics.put("val_threshold_sensitivity", t.sensitivity());
+          if (!Double.isNaN(t.specificity())) {
+            metrics.put("val_threshold_specificity", t.specificity());
+          }
+        });
   }
 
   /** provenance.metrics: validation agreement with 95% interval bounds, and training facts. */

@@ -118,31 +118,12 @@ public final class EnsembleExport {
             + " prototype): %.4g%n",
         r.validation().size(),
         fit.oodScale());
-    fit.threshold()
-        .ifPresentOrElse(
-            t ->
-                log.printf(
-                    Locale.ROOT,
-                    "high_threshold %.4g for slice sensitivity >= %.3f on validation: sensitivity"
-                        + " %.3f, specificity %.3f%n",
-                    t.threshold(),
-                    r.targetSensitivity(),
-                    t.sensitivity(),
-                    t.specificity()),
-            () -> log.println("high_threshold: none (no high-grade validation slice)"));
+    BundleExport.logThreshold(log, fit.threshold(), r.targetSensitivity());
 
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("ensemble_members", (double) m);
     metrics.put("val_slices", (double) r.validation().size());
-    fit.threshold()
-        .ifPresent(
-            t -> {
-              metrics.put("val_threshold_target_sensitivity", r.targetSensitivity());
-              metrics.put("val_threshold_sensitivity", t.sensitivity());
-              if (!Double.isNaN(t.specificity())) {
-                metrics.put("val_threshold_specificity", t.specificity());
-              }
-            });
+    BundleExport.putThreshold(metrics, fit.threshold(), r.targetSensitivity());
     Provenance provenance =
         new Provenance(
             "ensemble of "
