@@ -462,6 +462,17 @@ public final class BundleExport {
   /** provenance.metrics: validation agreement with 95% interval bounds, and training facts. */
   static Map<String, Double> metrics(Scores val, Request r) {
     Map<String, Double> m = new LinkedHashMap<>();
+    putScores(m, val);
+    m.put("train_slices", (double) r.train().size());
+    m.put("epochs", (double) r.config().run().epochs());
+    if (Double.isFinite(r.imagesPerSecond())) {
+      m.put("train_images_per_second", r.imagesPerSecond());
+    }
+    return m;
+  }
+
+  /** provenance.metrics' validation agreement with 95% interval bounds (none without a set). */
+  static void putScores(Map<String, Double> m, Scores val) {
     if (val != null && val.dichotomous() != null) {
       Dichotomous d = val.dichotomous();
       m.put("val_slices", (double) val.n());
@@ -475,12 +486,6 @@ public final class BundleExport {
       m.put("val_false_positives", (double) d.falsePositives());
       m.put("val_true_negatives", (double) d.trueNegatives());
     }
-    m.put("train_slices", (double) r.train().size());
-    m.put("epochs", (double) r.config().run().epochs());
-    if (Double.isFinite(r.imagesPerSecond())) {
-      m.put("train_images_per_second", r.imagesPerSecond());
-    }
-    return m;
   }
 
   private static void put(Map<String, Double> m, String key, Interval i) {

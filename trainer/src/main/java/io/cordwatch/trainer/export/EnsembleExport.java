@@ -13,6 +13,7 @@ import io.cordwatch.infer.Preprocessing;
 import io.cordwatch.infer.Provenance;
 import io.cordwatch.trainer.dataset.Dataset;
 import io.cordwatch.trainer.model.OnnxEnsemble;
+import io.cordwatch.trainer.train.Scores;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -122,7 +123,7 @@ public final class EnsembleExport {
 
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("ensemble_members", (double) m);
-    metrics.put("val_slices", (double) r.validation().size());
+    BundleExport.putScores(metrics, fit.scores());
     BundleExport.putThreshold(metrics, fit.threshold(), r.targetSensitivity());
     Provenance provenance =
         new Provenance(
@@ -225,7 +226,7 @@ public final class EnsembleExport {
   }
 
   /** The OOD scale and threshold fitted on the validation slices. */
-  private record Fit(double oodScale, Optional<HighThreshold.Choice> threshold) {}
+  private record Fit(double oodScale, Optional<HighThreshold.Choice> threshold, Scores scores) {}
 
   private static Fit fit(
       Request r, Bundle first, float[][] prototypes, Path onnx, Preprocessing pre) {
@@ -238,6 +239,8 @@ public final class EnsembleExport {
     PrototypeHead head =
         new PrototypeHead(prototypes, first.temperature(), 1, Double.POSITIVE_INFINITY);
     float[] nearest = new float[val.size()];
+    int[] truth = new int[val.size()];
+    int[] predicted = new int[val.size()];
     double[] pHigh = new double[val.size()];
     boolean[] high = new boolean[val.size()];
     try (OnnxRuntimeEngine engine =
@@ -247,10 +250,12 @@ public final class EnsembleExport {
         float[][] e = engine.embed(BundleExport.batch(val, from, n, pre), n);
         for (int j = 0; j < n; j++) {
           SliceGrade g = head.grade(e[j]);
+          truth[from + j] = val.label(from + j);
+          predicted[from + j] = g.grade();
           // With an OOD scale of 1 the score is the squared distance itself.
           nearest[from + j] = g.oodScore();
           pHigh[from + j] = decision.pHigh(g.probabilities());
-          high[from + j] = first.highGrade().contains(val.classes().get(val.label(from + j)));
+          high[from + j] = first.highGrade().contains(val.classes().get(truth[from + j]));
         }
       }
     }
@@ -258,7 +263,8 @@ public final class EnsembleExport {
     double scale = Preprocessing.percentile(nearest, 99);
     return new Fit(
         scale > 0 && Double.isFinite(scale) ? scale : 1,
-        HighThreshold.choose(pHigh, high, r.targetSensitivity()));
+        HighThreshold.choose(pHigh, high, r.targetSensitivity()),
+        Scores.of(truth, predicted, val.classes(), first.highGrade()));
   }
 
   /** The calibration file's planes, as {@link Bundles#addCalibration} takes them. */
@@ -272,6 +278,23 @@ public final class EnsembleExport {
       planes.add(plane);
     }
     return planes;
+  }
+
+  /** The training command a member's own model card gives, or where to look instead. */
+  private static String command(Bundle b) {
+    Path card = b.directory().resolve(BundleExport.MODEL_CARD);
+    try {
+      if (Files.isRegularFile(card)) {
+        for (String line : Files.readAllLines(card, StandardCharsets.UTF_8)) {
+          if (line.startsWith("- Command: ")) {
+            return line.substring("- Command: ".length());
+          }
+        }
+      }
+    } catch (IOException e) {
+      return "its model card could not be read (" + e.getMessage() + ")";
+    }
+    return "no training command in its model card; trained on " + b.provenance().trainingData();
   }
 
   private static String card(Request r, List<Bundle> members, Fit fit, long bytes) {
@@ -335,7 +358,13 @@ public final class EnsembleExport {
                 + " members is theirs alone, not this bundle's.%n",
             bytes / 1e6,
             members.size()));
-    s.append("\nMade by: `").append(r.commandLine()).append("`\n");
+    s.append("\n## Members' training\n\n");
+    for (Bundle b : members) {
+      s.append("- ").append(b.name()).append(": ").append(command(b)).append("\n");
+    }
+    s.append("\n");
+    ModelCard.validation(s, fit.scores());
+    s.append("Made by: `").append(r.commandLine()).append("`\n");
     return s.toString();
   }
 }

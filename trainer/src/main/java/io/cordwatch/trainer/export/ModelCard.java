@@ -228,30 +228,7 @@ final class ModelCard {
     b.append("- Command: `").append(r.commandLine()).append("`\n");
     b.append("- Date: ").append(LocalDate.now()).append("\n\n");
 
-    b.append("## Validation (the exported bundle, ONNX Runtime, held-out studies)\n\n");
-    if (val == null || val.dichotomous() == null) {
-      b.append("No validation set: no metrics.\n\n");
-    } else {
-      Dichotomous d = val.dichotomous();
-      b.append("| metric | value | 95% CI |\n|---|---|---|\n");
-      b.append(String.format(Locale.ROOT, "| slices | %d | |%n", val.n()));
-      b.append(String.format(Locale.ROOT, "| exact grade accuracy | %.3f | |%n", val.accuracy()));
-      row(b, "Gwet's AC1 (high vs low)", d.ac1());
-      row(b, "sensitivity (high grade)", d.sensitivity());
-      row(b, "specificity", d.specificity());
-      row(b, "Cohen's kappa", d.cohenKappa());
-      b.append(
-          String.format(
-              Locale.ROOT,
-              "%n2 x 2: TP %d, FN %d, FP %d, TN %d.%n%n",
-              d.truePositives(),
-              d.falseNegatives(),
-              d.falsePositives(),
-              d.trueNegatives()));
-      b.append("Confusion matrix (rows reference, columns model):\n\n");
-      confusion(b, val.grades());
-      b.append("\n");
-    }
+    validation(b, val);
 
     b.append("## Training curves\n\n");
     b.append(
@@ -302,6 +279,37 @@ final class ModelCard {
             + "- Confidence intervals are per slice; slices of one study are correlated, so they"
             + " are narrower than per-study intervals would be.\n");
     return b.toString();
+  }
+
+  /**
+   * The "Validation" section: agreement of the exported bundle with the reference on held-out
+   * slices, with intervals, the 2 x 2 counts and the confusion matrix; or that there was no set.
+   */
+  static void validation(StringBuilder b, Scores val) {
+    b.append("## Validation (the exported bundle, ONNX Runtime, held-out studies)\n\n");
+    if (val == null || val.dichotomous() == null) {
+      b.append("No validation set: no metrics.\n\n");
+    } else {
+      Dichotomous d = val.dichotomous();
+      b.append("| metric | value | 95% CI |\n|---|---|---|\n");
+      b.append(String.format(Locale.ROOT, "| slices | %d | |%n", val.n()));
+      b.append(String.format(Locale.ROOT, "| exact grade accuracy | %.3f | |%n", val.accuracy()));
+      row(b, "Gwet's AC1 (high vs low)", d.ac1());
+      row(b, "sensitivity (high grade)", d.sensitivity());
+      row(b, "specificity", d.specificity());
+      row(b, "Cohen's kappa", d.cohenKappa());
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%n2 x 2: TP %d, FN %d, FP %d, TN %d.%n%n",
+              d.truePositives(),
+              d.falseNegatives(),
+              d.falsePositives(),
+              d.trueNegatives()));
+      b.append("Confusion matrix (rows reference, columns model):\n\n");
+      confusion(b, val.grades());
+      b.append("\n");
+    }
   }
 
   private static String describeSpec(BundleExport.Request r) {

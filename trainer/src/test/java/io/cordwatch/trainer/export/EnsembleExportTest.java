@@ -115,8 +115,14 @@ class EnsembleExportTest {
     Bundle e = w.verified().bundle();
     assertEquals(3 * TINY.embeddingWidth(), e.embeddingWidth());
     assertTrue(w.oodScale() > 0, "OOD scale " + w.oodScale());
+    String card = Files.readString(e.directory().resolve(BundleExport.MODEL_CARD));
+    assertTrue(card.contains("| member-2 | `"), card);
     assertTrue(
-        Files.readString(e.directory().resolve(BundleExport.MODEL_CARD)).contains("member-2"));
+        card.contains("- member-3: no training command in its model card; trained on test"), card);
+    assertTrue(card.contains("| slices | " + val.size() + " |"), card);
+    assertEquals(3.0, e.provenance().metrics().get("ensemble_members"));
+    assertTrue(
+        e.provenance().metrics().containsKey("val_gwet_ac1"), e.provenance().metrics()::toString);
 
     int n = 6;
     float[][] joined;
