@@ -22,6 +22,7 @@ import io.cordwatch.infer.Preprocessing;
 import io.cordwatch.infer.PreprocessingSpec;
 import io.cordwatch.infer.Provenance;
 import io.cordwatch.roi.SuppliedBoxes;
+import io.cordwatch.trainer.TinyNet;
 import io.cordwatch.trainer.model.LayerSpec;
 import io.cordwatch.trainer.model.OnnxWriter;
 import io.cordwatch.trainer.model.Weights;
@@ -86,7 +87,7 @@ class DatasetTest {
    */
   @Test
   void tensorsAreExactlyWhatTheApplianceFeedsItsEngine(@TempDir Path tmp) throws IOException {
-    LayerSpec tiny = LayerSpec.bottleneck(3, 16, 1, 1, 1, 1);
+    LayerSpec tiny = TinyNet.SPEC;
     Path onnx = tmp.resolve("tiny.onnx");
     OnnxWriter.write(Weights.heNormal(tiny, 3), SIZE, onnx);
     Path protos = tmp.resolve("p.f32");

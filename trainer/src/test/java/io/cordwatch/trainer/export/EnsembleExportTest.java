@@ -12,6 +12,7 @@ import io.cordwatch.infer.OnnxRuntimeEngine;
 import io.cordwatch.infer.Preprocessing;
 import io.cordwatch.infer.PreprocessingSpec;
 import io.cordwatch.infer.Provenance;
+import io.cordwatch.trainer.TinyNet;
 import io.cordwatch.trainer.dataset.Augmentation;
 import io.cordwatch.trainer.dataset.Dataset;
 import io.cordwatch.trainer.dataset.PhantomData;
@@ -43,9 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * their weights are refused by name.
  */
 class EnsembleExportTest {
-  private static final LayerSpec TINY = LayerSpec.bottleneck(3, 16, 1, 1, 1, 1);
-  private static final PreprocessingSpec PRE =
-      new PreprocessingSpec(32, 0.5, 99.5, 0.1, PreprocessingSpec.BILINEAR, 0.1937, 0.1420);
+  private static final LayerSpec TINY = TinyNet.SPEC;
+  private static final PreprocessingSpec PRE = TinyNet.PRE;
 
   @TempDir static Path shared;
   private static Dataset val;

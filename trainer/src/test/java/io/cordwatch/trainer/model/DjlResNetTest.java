@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.util.Utils;
 import io.cordwatch.infer.OnnxRuntimeEngine;
+import io.cordwatch.trainer.TinyNet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DjlResNetTest {
   /** The variant OnnxWriterTest uses: 1/16 width, one block per stage, D = 128. */
-  private static final LayerSpec TINY = LayerSpec.bottleneck(3, 16, 1, 1, 1, 1);
+  private static final LayerSpec TINY = TinyNet.SPEC;
 
   private static final int SIZE = 32;
 

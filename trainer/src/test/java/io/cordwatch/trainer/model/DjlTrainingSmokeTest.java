@@ -15,6 +15,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.cordwatch.trainer.TinyNet;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * A smoke test of the gradient path through every block kind, not of learning quality or speed.
  */
 class DjlTrainingSmokeTest {
-  private static final LayerSpec TINY = LayerSpec.bottleneck(3, 16, 1, 1, 1, 1);
+  private static final LayerSpec TINY = TinyNet.SPEC;
   private static final int SIZE = 32;
   private static final int BATCH = 8;
   private static final int CLASSES = 3;

@@ -8,6 +8,7 @@ import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.OnnxRuntimeEngine;
 import io.cordwatch.infer.PreprocessingSpec;
 import io.cordwatch.infer.Provenance;
+import io.cordwatch.trainer.TinyNet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * network: 2e-3 of the embedding's scale for the tiny net, 1e-2 for ResNet50's 53 convolutions.
  */
 class Float16ExportTest {
-  private static final LayerSpec TINY = LayerSpec.bottleneck(3, 16, 1, 1, 1, 1);
+  private static final LayerSpec TINY = TinyNet.SPEC;
 
   @TempDir Path tmp;
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.infer.InputShape;
 import io.cordwatch.infer.OnnxRuntimeEngine;
+import io.cordwatch.trainer.TinyNet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class OnnxWriterTest {
   /** ResNet50's shape at 1/16 width with one block per stage: D = 128, every block kind present. */
-  private static final LayerSpec TINY = LayerSpec.bottleneck(3, 16, 1, 1, 1, 1);
+  private static final LayerSpec TINY = TinyNet.SPEC;
 
   private static final int SIZE = 32;
 

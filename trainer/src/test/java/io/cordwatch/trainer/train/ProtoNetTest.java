@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.cordwatch.trainer.TinyNet;
 import io.cordwatch.trainer.model.DjlResNet;
 import io.cordwatch.trainer.model.LayerSpec;
 import io.cordwatch.trainer.model.Weights;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * from step to step (a leak there would end a multi-hour run).
  */
 class ProtoNetTest {
-  private static final LayerSpec TINY = LayerSpec.bottleneck(3, 16, 1, 1, 1, 1);
+  private static final LayerSpec TINY = TinyNet.SPEC;
 
   @Test
   void stepsLowerTheLossOnAFixedBatchWithoutLeakingNativeArrays() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.PreprocessingSpec;
+import io.cordwatch.trainer.TinyNet;
 import io.cordwatch.trainer.dataset.Augmentation;
 import io.cordwatch.trainer.dataset.Dataset;
 import io.cordwatch.trainer.dataset.PhantomData;
@@ -32,9 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * different run is refused, and the curves file gets one row per epoch.
  */
 class TrainingRunTest {
-  private static final LayerSpec TINY = LayerSpec.bottleneck(3, 16, 1, 1, 1, 1);
-  private static final PreprocessingSpec SPEC =
-      new PreprocessingSpec(32, 0.5, 99.5, 0.1, PreprocessingSpec.BILINEAR, 0.1937, 0.1420);
+  private static final LayerSpec TINY = TinyNet.SPEC;
+  private static final PreprocessingSpec SPEC = TinyNet.PRE;
 
   @TempDir static Path shared;
   private static Dataset.Split split;
