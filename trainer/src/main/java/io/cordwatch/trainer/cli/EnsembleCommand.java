@@ -102,7 +102,8 @@ final class EnsembleCommand implements Callable<Integer> {
                   valSet,
                   targetSensitivity,
                   batch,
-                  "cordwatch ensemble "
+                  // The parse result's original arguments start with the verb itself.
+                  "cordwatch "
                       + String.join(" ", spec.commandLine().getParseResult().originalArgs())),
               log);
       spec.commandLine().getOut().println(w.verified().bundle().directory().toAbsolutePath());
