@@ -66,7 +66,9 @@ class ShippedBundleTest {
     try (Stream<Path> s = Files.walk(SHIPPED)) {
       bytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     }
-    assertTrue(bytes < 100L * 1024 * 1024, "demo bundle is " + bytes + " bytes");
+    // Five float16 ResNet50 backbones side by side (the E5 ensemble) are 235 MB; the bound keeps a
+    // float32 export or a sixth member from slipping into the repository unnoticed.
+    assertTrue(bytes < 256L * 1024 * 1024, "demo bundle is " + bytes + " bytes");
     CliRun r = CliRun.run("bundle", "verify", SHIPPED.toString());
     assertEquals(0, r.exit(), r.all());
   }
