@@ -11,6 +11,7 @@ import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.OnnxRuntimeEngine;
 import io.cordwatch.infer.Preprocessing;
 import io.cordwatch.infer.Provenance;
+import io.cordwatch.infer.VerdictLimits;
 import io.cordwatch.trainer.dataset.Dataset;
 import io.cordwatch.trainer.model.OnnxEnsemble;
 import io.cordwatch.trainer.train.Scores;
@@ -183,6 +184,16 @@ public final class EnsembleExport {
     }
     if (!first.preprocessing().equals(other.preprocessing())) {
       differ.add("preprocessing " + other.preprocessing() + " vs " + first.preprocessing());
+    }
+    for (Bundle b : List.of(first, other)) {
+      // bundle create writes the default limits; a member's own would be lost without a word.
+      if (!b.verdictLimits().equals(VerdictLimits.DEFAULTS)) {
+        differ.add(
+            b.name()
+                + " sets its own verdict limits "
+                + b.verdictLimits()
+                + ", which an ensemble does not carry over (write them into its bundle.json afterwards)");
+      }
     }
     String a = first.localizer().map(l -> l.model().sha256()).orElse("none");
     String b = other.localizer().map(l -> l.model().sha256()).orElse("none");

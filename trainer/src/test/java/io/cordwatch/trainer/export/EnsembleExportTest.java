@@ -180,6 +180,22 @@ class EnsembleExportTest {
   }
 
   @Test
+  void aMemberWithItsOwnVerdictLimitsIsRefusedRatherThanSilentlyReset(@TempDir Path tmp)
+      throws IOException {
+    Path a = member(tmp.resolve("a"), 1, 2);
+    Path b = member(tmp.resolve("b"), 2, 2);
+    Path manifest = b.resolve("bundle.json");
+    Files.writeString(
+        manifest,
+        Files.readString(manifest)
+            .replace("\"temperature\"", "\"max_uncertain_fraction\" : 0.4, \"temperature\""));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> ensemble(List.of(a, b), tmp.resolve("ens")));
+    assertTrue(e.getMessage().contains("member-2 sets its own verdict limits"), e.getMessage());
+  }
+
+  @Test
   void aFileThatIsNotAnOnnxModelIsRefusedNamingTheMember(@TempDir Path tmp) throws IOException {
     Path good = tmp.resolve("good.onnx");
     OnnxWriter.write(Weights.heNormal(TINY, 1), PRE.inputSize(), good);
