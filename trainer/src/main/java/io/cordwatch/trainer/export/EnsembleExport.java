@@ -91,6 +91,27 @@ public final class EnsembleExport {
     for (Path p : r.members()) {
       members.add(Bundles.load(p));
     }
+    for (int i = 0; i < members.size(); i++) {
+      Bundle b = members.get(i);
+      // bundle create writes the default indeterminate limits; a member's own would be lost
+      // without a word. Its confident band, like its threshold, belongs to its own probabilities:
+      // the ensemble's is chosen again (bundle set-confident-high).
+      VerdictLimits v = b.verdictLimits();
+      if (v.maxUncertainFraction() != VerdictLimits.DEFAULT_MAX_UNCERTAIN_FRACTION
+          || v.maxNoRoiFraction() != VerdictLimits.DEFAULT_MAX_NO_ROI_FRACTION) {
+        throw new IllegalArgumentException(
+            "member "
+                + (i + 1)
+                + " ("
+                + b.name()
+                + ") sets its own indeterminate limits (max_uncertain_fraction "
+                + v.maxUncertainFraction()
+                + ", max_no_roi_fraction "
+                + v.maxNoRoiFraction()
+                + "), which an ensemble does not carry over (write them into its bundle.json"
+                + " afterwards)");
+      }
+    }
     Bundle first = members.get(0);
     for (int i = 1; i < members.size(); i++) {
       agree(first, members.get(i), i + 1);
@@ -184,16 +205,6 @@ public final class EnsembleExport {
     }
     if (!first.preprocessing().equals(other.preprocessing())) {
       differ.add("preprocessing " + other.preprocessing() + " vs " + first.preprocessing());
-    }
-    for (Bundle b : List.of(first, other)) {
-      // bundle create writes the default limits; a member's own would be lost without a word.
-      if (!b.verdictLimits().equals(VerdictLimits.DEFAULTS)) {
-        differ.add(
-            b.name()
-                + " sets its own verdict limits "
-                + b.verdictLimits()
-                + ", which an ensemble does not carry over (write them into its bundle.json afterwards)");
-      }
     }
     String a = first.localizer().map(l -> l.model().sha256()).orElse("none");
     String b = other.localizer().map(l -> l.model().sha256()).orElse("none");

@@ -111,9 +111,13 @@ class EnsembleExportTest {
             member(tmp.resolve("a"), 1, 2),
             member(tmp.resolve("b"), 2, 2),
             member(tmp.resolve("c"), 3, 2));
+    // A member's confident band belongs to its own probabilities: accepted, not carried over.
+    Bundles.setHighThreshold(members.get(0), 0.3, "test");
+    Bundles.setConfidentHighThreshold(members.get(0), 0.9, "test");
     EnsembleExport.Written w = ensemble(members, tmp.resolve("ens"));
     Bundle e = w.verified().bundle();
     assertEquals(3 * TINY.embeddingWidth(), e.embeddingWidth());
+    assertEquals(0, e.verdictLimits().confidentHighThreshold());
     assertTrue(w.oodScale() > 0, "OOD scale " + w.oodScale());
     String card = Files.readString(e.directory().resolve(BundleExport.MODEL_CARD));
     assertTrue(card.contains("| member-2 | `"), card);
@@ -192,7 +196,11 @@ class EnsembleExportTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class, () -> ensemble(List.of(a, b), tmp.resolve("ens")));
-    assertTrue(e.getMessage().contains("member-2 sets its own verdict limits"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "member 2 (member-2) sets its own indeterminate limits (max_uncertain_fraction 0.4"),
+        e.getMessage());
   }
 
   @Test
