@@ -171,7 +171,17 @@ public final class BundleExport {
       if (r.validation().size() > 0) {
         double[] pHigh = new double[r.validation().size()];
         boolean[] high = new boolean[r.validation().size()];
-        val = score(engine, head, r.validation(), pre, r, pHigh, high);
+        val =
+            score(
+                engine,
+                head,
+                r.validation(),
+                pre,
+                r.config().highGrade(),
+                r.config().run().batch(),
+                pHigh,
+                high,
+                null);
         threshold = HighThreshold.choose(pHigh, high, r.targetSensitivity());
         if (threshold.isPresent() && !threshold.get().reaches(r.targetSensitivity())) {
           log.printf(
@@ -290,32 +300,39 @@ public final class BundleExport {
     return b;
   }
 
-  /** Scores the set; fills each slice's P(high) and whether it is truly high grade. */
-  private static Scores score(
+  /**
+   * Scores {@code set} through {@code engine} and {@code head}, {@code batch} slices per call;
+   * fills each slice's P(high), whether it is truly high grade, and, when {@code nearest} is not
+   * null, its squared distance to the nearest prototype.
+   */
+  static Scores score(
       OnnxRuntimeEngine engine,
       PrototypeHead head,
       Dataset set,
       Preprocessing pre,
-      Request r,
+      List<String> highGrade,
+      int batch,
       double[] pHigh,
-      boolean[] high) {
-    HighDecision decision =
-        new HighDecision(set.classes(), r.config().highGrade(), OptionalDouble.empty());
+      boolean[] high,
+      float[] nearest) {
+    HighDecision decision = new HighDecision(set.classes(), highGrade, OptionalDouble.empty());
     int[] truth = new int[set.size()];
     int[] predicted = new int[set.size()];
-    int step = r.config().run().batch();
-    for (int from = 0; from < set.size(); from += step) {
-      int n = Math.min(step, set.size() - from);
+    for (int from = 0; from < set.size(); from += batch) {
+      int n = Math.min(batch, set.size() - from);
       float[][] e = engine.embed(batch(set, from, n, pre), n);
       for (int j = 0; j < n; j++) {
         truth[from + j] = set.label(from + j);
         SliceGrade g = head.grade(e[j]);
         predicted[from + j] = g.grade();
         pHigh[from + j] = decision.pHigh(g.probabilities());
-        high[from + j] = r.config().highGrade().contains(set.classes().get(truth[from + j]));
+        high[from + j] = highGrade.contains(set.classes().get(truth[from + j]));
+        if (nearest != null) {
+          nearest[from + j] = g.squaredDistances()[g.grade()];
+        }
       }
     }
-    return Scores.of(truth, predicted, set.classes(), r.config().highGrade());
+    return Scores.of(truth, predicted, set.classes(), highGrade);
   }
 
   /**
@@ -356,10 +373,18 @@ public final class BundleExport {
         d[from + j] = nearest;
       }
     }
-    Arrays.sort(d);
-    double scale = Preprocessing.percentile(toFloats(d), 99);
-    // A zero scale (every slice exactly on its prototype) would make every score infinite.
-    return new OodFit(scale > 0 && Double.isFinite(scale) ? scale : 1, heldOut, n);
+    return new OodFit(oodScale(toFloats(d)), heldOut, n);
+  }
+
+  /**
+   * The OOD scale of slices' squared distances to their nearest prototype (sorted here): their 99th
+   * percentile, or 1 when that is 0 or not finite (a zero scale, every slice exactly on its
+   * prototype, would make every score infinite).
+   */
+  static double oodScale(float[] nearest) {
+    Arrays.sort(nearest);
+    double scale = Preprocessing.percentile(nearest, 99);
+    return scale > 0 && Double.isFinite(scale) ? scale : 1;
   }
 
   /**

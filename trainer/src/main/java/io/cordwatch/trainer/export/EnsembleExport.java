@@ -1,9 +1,7 @@
 package io.cordwatch.trainer.export;
 
-import io.cordwatch.grade.HighDecision;
 import io.cordwatch.grade.HighThreshold;
 import io.cordwatch.grade.PrototypeHead;
-import io.cordwatch.grade.SliceGrade;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleCalibration;
 import io.cordwatch.infer.BundleLocalizer;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
  * Makes one bundle of several trained bundles (docs/training.md, "Ensembles"): their backbones run
@@ -132,9 +129,7 @@ public final class EnsembleExport {
     Path protoFile = r.workDir().resolve("prototypes.f32");
     BundleExport.writePrototypes(prototypes, protoFile);
 
-    int channels = Bundles.verify(first.directory()).inputShape().channels();
-    Preprocessing pre = new Preprocessing(first.preprocessing(), channels);
-    Fit fit = fit(r, first, prototypes, onnx, pre);
+    Fit fit = fit(r, first, prototypes, onnx);
     log.printf(
         Locale.ROOT,
         "OOD scale (99th percentile of %d validation slices' distance to their nearest"
@@ -250,43 +245,27 @@ public final class EnsembleExport {
   /** The OOD scale and threshold fitted on the validation slices. */
   private record Fit(double oodScale, Optional<HighThreshold.Choice> threshold, Scores scores) {}
 
-  private static Fit fit(
-      Request r, Bundle first, float[][] prototypes, Path onnx, Preprocessing pre) {
+  private static Fit fit(Request r, Bundle first, float[][] prototypes, Path onnx) {
     Dataset val = r.validation();
     if (val.size() == 0) {
       throw new IllegalArgumentException("the validation set holds no slices");
     }
-    HighDecision decision =
-        new HighDecision(first.classes(), first.highGrade(), OptionalDouble.empty());
     PrototypeHead head =
         new PrototypeHead(prototypes, first.temperature(), 1, Double.POSITIVE_INFINITY);
     float[] nearest = new float[val.size()];
-    int[] truth = new int[val.size()];
-    int[] predicted = new int[val.size()];
     double[] pHigh = new double[val.size()];
     boolean[] high = new boolean[val.size()];
     try (OnnxRuntimeEngine engine =
         OnnxRuntimeEngine.open(onnx, first.preprocessing().inputSize())) {
-      for (int from = 0; from < val.size(); from += r.batch()) {
-        int n = Math.min(r.batch(), val.size() - from);
-        float[][] e = engine.embed(BundleExport.batch(val, from, n, pre), n);
-        for (int j = 0; j < n; j++) {
-          SliceGrade g = head.grade(e[j]);
-          truth[from + j] = val.label(from + j);
-          predicted[from + j] = g.grade();
-          // With an OOD scale of 1 the score is the squared distance itself.
-          nearest[from + j] = g.oodScore();
-          pHigh[from + j] = decision.pHigh(g.probabilities());
-          high[from + j] = first.highGrade().contains(val.classes().get(truth[from + j]));
-        }
-      }
+      Preprocessing pre = new Preprocessing(first.preprocessing(), engine.inputShape().channels());
+      Scores scores =
+          BundleExport.score(
+              engine, head, val, pre, first.highGrade(), r.batch(), pHigh, high, nearest);
+      return new Fit(
+          BundleExport.oodScale(nearest),
+          HighThreshold.choose(pHigh, high, r.targetSensitivity()),
+          scores);
     }
-    Arrays.sort(nearest);
-    double scale = Preprocessing.percentile(nearest, 99);
-    return new Fit(
-        scale > 0 && Double.isFinite(scale) ? scale : 1,
-        HighThreshold.choose(pHigh, high, r.targetSensitivity()),
-        Scores.of(truth, predicted, val.classes(), first.highGrade()));
   }
 
   /** The calibration file's planes, as {@link Bundles#addCalibration} takes them. */

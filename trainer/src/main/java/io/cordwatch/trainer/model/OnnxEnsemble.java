@@ -6,7 +6,9 @@ import static io.cordwatch.trainer.model.OnnxProto.GRAPH_NAME;
 import static io.cordwatch.trainer.model.OnnxProto.GRAPH_NODE;
 import static io.cordwatch.trainer.model.OnnxProto.GRAPH_OUTPUT;
 import static io.cordwatch.trainer.model.OnnxProto.MODEL_GRAPH;
+import static io.cordwatch.trainer.model.OnnxProto.MODEL_IR_VERSION;
 import static io.cordwatch.trainer.model.OnnxProto.MODEL_OPSET_IMPORT;
+import static io.cordwatch.trainer.model.OnnxProto.MODEL_PRODUCER_NAME;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
@@ -50,7 +52,7 @@ public final class OnnxEnsemble {
   // GraphProto fields beyond those OnnxProto names.
   private static final int GRAPH_DOC_STRING = 10;
   private static final int GRAPH_VALUE_INFO = 13;
-  // NodeProto, AttributeProto, TensorProto, ValueInfoProto, ModelProto.
+  // NodeProto, AttributeProto, TensorProto, ValueInfoProto.
   private static final int NODE_INPUT = 1;
   private static final int NODE_OUTPUT = 2;
   private static final int NODE_NAME = 3;
@@ -59,7 +61,6 @@ public final class OnnxEnsemble {
   private static final int ATTRIBUTE_GRAPHS = 11;
   private static final int TENSOR_NAME = 8;
   private static final int VALUE_INFO_NAME = 1;
-  private static final int MODEL_IR_VERSION = 1;
 
   private OnnxEnsemble() {}
 
@@ -144,7 +145,7 @@ public final class OnnxEnsemble {
     try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out), 1 << 20)) {
       CodedOutputStream cos = CodedOutputStream.newInstance(os, 1 << 16);
       cos.writeInt64(MODEL_IR_VERSION, ir);
-      cos.writeString(2, "cordwatch-trainer ensemble");
+      cos.writeString(MODEL_PRODUCER_NAME, "cordwatch-trainer ensemble");
       for (byte[] opset : first.opsets()) {
         cos.writeByteArray(MODEL_OPSET_IMPORT, opset);
       }
