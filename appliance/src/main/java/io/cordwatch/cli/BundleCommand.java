@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
       BundleCommand.AddCalibration.class,
       BundleHighThreshold.class,
       BundleConfidentBand.class,
+      BundleRuleOut.class,
       BundleLifecycleCommands.Keygen.class,
       BundleLifecycleCommands.Sign.class,
       BundleLifecycleCommands.Install.class,
@@ -558,6 +559,14 @@ final class BundleCommand implements Runnable {
                     + " calls only below it make it indeterminate (borderline)",
                 v.confidentHighThreshold())
             : "; every high call is confident (no confident band)");
+    out.println(
+        v.ruleOutThreshold() > 0
+            ? String.format(
+                java.util.Locale.ROOT,
+                "rule-out: a series without high calls is low only if no confident slice reaches"
+                    + " P(high) %.4f; one that does is indeterminate (possible high)",
+                v.ruleOutThreshold())
+            : "rule-out: none (a series without high calls is low)");
     PreprocessingSpec s = b.preprocessing();
     out.printf(
         "preprocessing: window %s-%s %% per series, roi margin %s, %s to %dx%d, mean %s std %s%n",

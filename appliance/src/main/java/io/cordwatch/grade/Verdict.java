@@ -48,6 +48,12 @@ public record Verdict(
    */
   public static final String REASON_HIGH_BORDERLINE = "high_borderline";
 
+  /**
+   * No slice is called high, but a confident one has a P(high) at or above the bundle's {@code
+   * head.rule_out_threshold}: high grade is not ruled out.
+   */
+  public static final String REASON_POSSIBLE_HIGH = "possible_high";
+
   /** More of the graded slices are uncertain than the bundle's limit allows. */
   public static final String REASON_TOO_MANY_UNCERTAIN = "too_many_uncertain";
 
@@ -89,6 +95,9 @@ public record Verdict(
    *
    * @param highCalls confident slices called high by the decision rule
    * @param uncertainHighCalls uncertain slices called high (they do not make the series high)
+   * @param borderlineHighCalls confident high calls below the confident band
+   * @param possibleHighSlices confident slices not called high with P(high) at or above the
+   *     rule-out threshold (0 without one, and in verdicts stored before it existed)
    */
   public record Counts(
       int slices,
@@ -98,10 +107,33 @@ public record Verdict(
       int uncertain,
       int highCalls,
       int uncertainHighCalls,
-      int borderlineHighCalls) {
+      int borderlineHighCalls,
+      int possibleHighSlices) {
     /** Counts without high calls. */
     public Counts(int slices, int graded, int noRoi, int unreadable, int uncertain) {
       this(slices, graded, noRoi, unreadable, uncertain, 0, 0, 0);
+    }
+
+    /** Counts without a rule-out threshold. */
+    public Counts(
+        int slices,
+        int graded,
+        int noRoi,
+        int unreadable,
+        int uncertain,
+        int highCalls,
+        int uncertainHighCalls,
+        int borderlineHighCalls) {
+      this(
+          slices,
+          graded,
+          noRoi,
+          unreadable,
+          uncertain,
+          highCalls,
+          uncertainHighCalls,
+          borderlineHighCalls,
+          0);
     }
   }
 

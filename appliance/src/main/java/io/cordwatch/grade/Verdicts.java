@@ -37,6 +37,11 @@ import java.util.Locale;
  *       confident_high_threshold}: {@code indeterminate}, {@value Verdict#REASON_HIGH_BORDERLINE}
  *       (possible high grade, but in the band where the model's high calls were often wrong on
  *       validation: flagged for a reader, not called);
+ *   <li>no slice is called high, but a confident slice has P(high) at or above the bundle's {@code
+ *       rule_out_threshold} when it has one: {@code indeterminate}, {@value
+ *       Verdict#REASON_POSSIBLE_HIGH} (below the triage threshold, but not low enough to rule high
+ *       grade out: the rule-out threshold was chosen so that no high-grade series of the validation
+ *       set was called low);
  *   <li>more than {@code max_uncertain_fraction} of graded slices uncertain: {@value
  *       Verdict#REASON_TOO_MANY_UNCERTAIN};
  *   <li>more than {@code max_no_roi_fraction} of all slices without a canal box: {@value
@@ -98,6 +103,7 @@ public final class Verdicts {
     int highCalls = 0;
     int uncertainHighCalls = 0;
     int borderlineHighCalls = 0;
+    int possibleHigh = 0;
     for (SliceResult s : slices) {
       switch (s.status()) {
         case SliceResult.GRADED -> {
@@ -108,8 +114,10 @@ public final class Verdicts {
             uncertainHighCalls += high ? 1 : 0;
           } else if (high && limits.borderline(s.pHigh())) {
             borderlineHighCalls++;
-          } else {
-            highCalls += high ? 1 : 0;
+          } else if (high) {
+            highCalls++;
+          } else if (limits.possibleHigh(s.pHigh())) {
+            possibleHigh++;
           }
         }
         case SliceResult.NO_ROI -> noRoi++;
@@ -134,7 +142,8 @@ public final class Verdicts {
             uncertain,
             highCalls,
             uncertainHighCalls,
-            borderlineHighCalls);
+            borderlineHighCalls,
+            possibleHigh);
     Indeterminate why = indeterminate(counts, limits);
     String group = why != null ? Verdict.INDETERMINATE : highCalls > 0 ? Verdict.HIGH : Verdict.LOW;
     return new Verdict(
@@ -185,6 +194,18 @@ public final class Verdicts {
               c.borderlineHighCalls(),
               c.borderlineHighCalls() == 1 ? "slice" : "slices",
               limits.confidentHighThreshold()));
+    }
+    if (c.possibleHighSlices() > 0) {
+      return new Indeterminate(
+          Verdict.REASON_POSSIBLE_HIGH,
+          String.format(
+              Locale.ROOT,
+              "No slice called high, but %d %s P(high) of at least %.2f, the level below which"
+                  + " the model called no high-grade series of its validation set low: high grade"
+                  + " is not ruled out, read manually.",
+              c.possibleHighSlices(),
+              c.possibleHighSlices() == 1 ? "slice has a" : "slices have a",
+              limits.ruleOutThreshold()));
     }
     double uncertainShare = (double) c.uncertain() / c.graded();
     if (uncertainShare > limits.maxUncertainFraction()) {

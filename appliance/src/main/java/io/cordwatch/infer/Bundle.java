@@ -89,9 +89,7 @@ public record Bundle(
       throw new IllegalArgumentException("a P(high) threshold is in (0, 1), got " + threshold);
     }
     VerdictLimits limits =
-        new VerdictLimits(
-            verdictLimits.maxUncertainFraction(),
-            verdictLimits.maxNoRoiFraction(),
+        verdictLimits.withConfidentHighThreshold(
             Math.max(verdictLimits.confidentHighThreshold(), threshold));
     return with(OptionalDouble.of(threshold), limits, true, signature);
   }

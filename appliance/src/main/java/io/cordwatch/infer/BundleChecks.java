@@ -120,6 +120,25 @@ final class BundleChecks {
                 + confidentHigh);
       }
     }
+    double ruleOut = 0;
+    if (head.ruleOutThreshold() != null) {
+      ruleOut = head.ruleOutThreshold();
+      if (highThreshold.isEmpty()) {
+        throw v.bad(
+            path(HEAD, Head.RULE_OUT_THRESHOLD),
+            "needs " + path(HEAD, Head.HIGH_THRESHOLD) + " (it bounds the rule-out threshold)");
+      }
+      if (!(ruleOut > 0 && ruleOut <= highThreshold.getAsDouble())) {
+        throw v.bad(
+            path(HEAD, Head.RULE_OUT_THRESHOLD),
+            "must be above 0 and at most "
+                + path(HEAD, Head.HIGH_THRESHOLD)
+                + " ("
+                + highThreshold.getAsDouble()
+                + "), got "
+                + ruleOut);
+      }
+    }
     VerdictLimits limits =
         new VerdictLimits(
             v.fraction(
@@ -130,7 +149,8 @@ final class BundleChecks {
                 path(HEAD, Head.MAX_NO_ROI_FRACTION),
                 head.maxNoRoiFraction(),
                 VerdictLimits.DEFAULT_MAX_NO_ROI_FRACTION),
-            confidentHigh);
+            confidentHigh,
+            ruleOut);
 
     PreprocessingSpec pre = m.preprocessing();
     if (m.calibration() != null) {

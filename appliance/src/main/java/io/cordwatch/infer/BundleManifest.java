@@ -106,7 +106,8 @@ record BundleManifest(
       @JsonProperty(HIGH_THRESHOLD) Double highThreshold,
       @JsonProperty(MAX_UNCERTAIN_FRACTION) Double maxUncertainFraction,
       @JsonProperty(MAX_NO_ROI_FRACTION) Double maxNoRoiFraction,
-      @JsonProperty(CONFIDENT_HIGH_THRESHOLD) Double confidentHighThreshold) {
+      @JsonProperty(CONFIDENT_HIGH_THRESHOLD) Double confidentHighThreshold,
+      @JsonProperty(RULE_OUT_THRESHOLD) Double ruleOutThreshold) {
     static final String PROTOTYPES = "prototypes";
     static final String CLASSES = "classes";
     static final String HIGH_GRADE = "high_grade";
@@ -117,28 +118,35 @@ record BundleManifest(
     static final String MAX_UNCERTAIN_FRACTION = "max_uncertain_fraction";
     static final String MAX_NO_ROI_FRACTION = "max_no_roi_fraction";
     static final String CONFIDENT_HIGH_THRESHOLD = "confident_high_threshold";
+    static final String RULE_OUT_THRESHOLD = "rule_out_threshold";
 
     Head withPrototypes(FileRef file, double scale) {
-      return copy(file, scale, highThreshold, confidentHighThreshold);
+      return copy(file, scale, highThreshold, confidentHighThreshold, ruleOutThreshold);
     }
 
     Head withConfidentHighThreshold(double t) {
-      return copy(prototypes, oodScale, highThreshold, t);
+      return copy(prototypes, oodScale, highThreshold, t, ruleOutThreshold);
+    }
+
+    Head withRuleOutThreshold(double t) {
+      return copy(prototypes, oodScale, highThreshold, confidentHighThreshold, t);
     }
 
     /**
      * A new triage threshold. A confident band below it is dropped: the band lies at or above the
-     * triage threshold, and one chosen above the old threshold says nothing about the new one.
+     * triage threshold, and one chosen above the old threshold says nothing about the new one. A
+     * rule-out threshold above it is dropped for the same reason.
      */
     Head withHighThreshold(double t) {
       Double band =
           confidentHighThreshold != null && confidentHighThreshold >= t
               ? confidentHighThreshold
               : null;
-      return copy(prototypes, oodScale, t, band);
+      Double ruleOut = ruleOutThreshold != null && ruleOutThreshold <= t ? ruleOutThreshold : null;
+      return copy(prototypes, oodScale, t, band, ruleOut);
     }
 
-    private Head copy(FileRef file, Double scale, Double high, Double confident) {
+    private Head copy(FileRef file, Double scale, Double high, Double confident, Double ruleOut) {
       return new Head(
           file,
           classes,
@@ -149,7 +157,8 @@ record BundleManifest(
           high,
           maxUncertainFraction,
           maxNoRoiFraction,
-          confident);
+          confident,
+          ruleOut);
     }
   }
 

@@ -228,18 +228,42 @@ final class BundleWriter {
         "a high threshold",
         () -> m -> m.withHead(m.head().withHighThreshold(threshold)),
         (old, now) -> {
-          // Head.withHighThreshold decides whether the band stays; the line says what it did.
-          Double band = old.head().confidentHighThreshold();
+          // Head.withHighThreshold decides whether the band and the rule-out threshold stay; the
+          // line says what it did.
           String dropped =
-              band != null && now.head().confidentHighThreshold() == null
-                  ? String.format(
-                      Locale.ROOT,
-                      "; head.%s %.4f lay below it and was removed",
+              dropped(
                       Head.CONFIDENT_HIGH_THRESHOLD,
-                      band)
-                  : "";
+                      "below",
+                      old.head().confidentHighThreshold(),
+                      now.head().confidentHighThreshold())
+                  + dropped(
+                      Head.RULE_OUT_THRESHOLD,
+                      "above",
+                      old.head().ruleOutThreshold(),
+                      now.head().ruleOutThreshold());
           return change(Head.HIGH_THRESHOLD, threshold, old.head().highThreshold(), dropped, basis);
         });
+  }
+
+  /** "; head.KEY 0.9 lay SIDE it and was removed" when a value was there and is gone, else "". */
+  private static String dropped(String key, String side, Double was, Double now) {
+    return was != null && now == null
+        ? String.format(Locale.ROOT, "; head.%s %.4f lay %s it and was removed", key, was, side)
+        : "";
+  }
+
+  /**
+   * Writes {@code head.rule_out_threshold} into a bundle folder; bundle.json is left as it was if
+   * the result does not verify (it must lie in (0, high_threshold]). {@code basis} goes into the
+   * model card's line.
+   */
+  static Bundles.Verified setRuleOutThreshold(Path bundleDir, double threshold, String basis) {
+    return amend(
+        bundleDir,
+        "a rule-out threshold",
+        () -> m -> m.withHead(m.head().withRuleOutThreshold(threshold)),
+        (old, now) ->
+            change(Head.RULE_OUT_THRESHOLD, threshold, old.head().ruleOutThreshold(), "", basis));
   }
 
   /** "head.KEY 0.1956 (was 0.2585)" with what else changed and why. */
@@ -369,6 +393,7 @@ final class BundleWriter {
                 r.oodScale(),
                 r.oodThreshold() == Double.POSITIVE_INFINITY ? null : r.oodThreshold(),
                 Double.isNaN(r.highThreshold()) ? null : r.highThreshold(),
+                null,
                 null,
                 null,
                 null),

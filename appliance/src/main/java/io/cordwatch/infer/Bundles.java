@@ -277,4 +277,14 @@ public final class Bundles {
   public static Verified setConfidentHighThreshold(Path bundleDir, double threshold, String basis) {
     return BundleWriter.setConfidentHighThreshold(bundleDir, threshold, basis);
   }
+
+  /**
+   * Sets a bundle folder's {@code head.rule_out_threshold} (the P(high) below which a slice not
+   * called high rules high grade out; docs/grading.md) and verifies it; bundle.json is left as it
+   * was on failure. The model card (if any) gains a dated line with the old and new value and
+   * {@code basis}.
+   */
+  public static Verified setRuleOutThreshold(Path bundleDir, double threshold, String basis) {
+    return BundleWriter.setRuleOutThreshold(bundleDir, threshold, basis);
+  }
 }

@@ -14,9 +14,17 @@ package io.cordwatch.infer;
  *     head.confident_high_threshold}, chosen on validation for a stated precision); a high call
  *     below it is borderline and makes a series indeterminate, not high. 0: every high call is
  *     confident (bundles without the key)
+ * @param ruleOutThreshold the P(high) below which a slice that is not called high rules high grade
+ *     out ({@code head.rule_out_threshold}, chosen on validation so that no high-grade series was
+ *     called low); a confident slice at or above it that is not called high is a possible high and
+ *     makes a series without high calls indeterminate, not low. 0: every slice not called high
+ *     rules it out (bundles without the key)
  */
 public record VerdictLimits(
-    double maxUncertainFraction, double maxNoRoiFraction, double confidentHighThreshold) {
+    double maxUncertainFraction,
+    double maxNoRoiFraction,
+    double confidentHighThreshold,
+    double ruleOutThreshold) {
   public static final double DEFAULT_MAX_UNCERTAIN_FRACTION = 0.25;
   public static final double DEFAULT_MAX_NO_ROI_FRACTION = 0.5;
   public static final VerdictLimits DEFAULTS =
@@ -31,11 +39,34 @@ public record VerdictLimits(
               + " must be in [0, 1), got "
               + confidentHighThreshold);
     }
+    if (!(ruleOutThreshold >= 0 && ruleOutThreshold < 1)) {
+      throw new IllegalArgumentException(
+          BundleManifest.Head.RULE_OUT_THRESHOLD + " must be in [0, 1), got " + ruleOutThreshold);
+    }
+  }
+
+  /** Limits without a rule-out threshold. */
+  public VerdictLimits(
+      double maxUncertainFraction, double maxNoRoiFraction, double confidentHighThreshold) {
+    this(maxUncertainFraction, maxNoRoiFraction, confidentHighThreshold, 0);
   }
 
   /** Limits where every high call is confident. */
   public VerdictLimits(double maxUncertainFraction, double maxNoRoiFraction) {
     this(maxUncertainFraction, maxNoRoiFraction, 0);
+  }
+
+  /** These limits with the confident band starting at {@code threshold}. */
+  public VerdictLimits withConfidentHighThreshold(double threshold) {
+    return new VerdictLimits(maxUncertainFraction, maxNoRoiFraction, threshold, ruleOutThreshold);
+  }
+
+  /**
+   * Whether a confident slice that is not called high, with this P(high), still leaves high grade
+   * possible: at or above the rule-out threshold (none: never; null P(high): not known, so no).
+   */
+  public boolean possibleHigh(Double pHigh) {
+    return ruleOutThreshold > 0 && pHigh != null && pHigh >= ruleOutThreshold;
   }
 
   /** Whether a high call with this P(high) is below the confident band (null: not known). */

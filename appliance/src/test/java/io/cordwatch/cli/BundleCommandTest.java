@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BundleCommandTest {
   @TempDir Path tmp;
 
-  private CliRun create(Path out, Path prototypes, String... extra) {
+  static CliRun create(Path out, Path prototypes, String... extra) {
     String[] base = {
       "bundle",
       "create",

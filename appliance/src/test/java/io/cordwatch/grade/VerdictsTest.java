@@ -264,6 +264,90 @@ class VerdictsTest {
             .group());
   }
 
+  /** A slice the triage threshold calls low, with this P(high). */
+  private static SliceResult calledLow(int i, double pHigh, boolean uncertain) {
+    return SliceResult.graded(
+        "1.2.3." + (i + 1),
+        1,
+        "0",
+        Map.of("0", 1 - pHigh, "1c", pHigh),
+        new CanalBox(1, 1, 5, 5),
+        null,
+        uncertain ? 3.0 : 0.2,
+        uncertain,
+        (double) i,
+        pHigh,
+        false);
+  }
+
+  @Test
+  void aConfidentSliceAtOrAboveTheRuleOutThresholdKeepsTheSeriesFromLow() {
+    VerdictLimits ruleOut = new VerdictLimits(0.25, 0.5, 0.67, 0.12);
+    Verdict possible =
+        Verdicts.of(
+            List.of(calledLow(0, 0.05, false), calledLow(1, 0.12, false), calledLow(2, 0.2, false)),
+            CLASSES,
+            HIGH,
+            ruleOut,
+            MODEL,
+            TIMES);
+    assertEquals("indeterminate", possible.group());
+    assertEquals(Verdict.REASON_POSSIBLE_HIGH, possible.indeterminateReason());
+    assertEquals(2, possible.counts().possibleHighSlices());
+    assertEquals(0, possible.counts().highCalls());
+    assertEquals("0", possible.grade(), "the grade stays the nearest prototype's");
+    assertTrue(
+        possible
+            .indeterminateMessage()
+            .startsWith("No slice called high, but 2 slices have a P(high) of at least 0.12"),
+        possible.indeterminateMessage());
+
+    // Below it the series is low; an uncertain slice above it does not count (it drives nothing).
+    Verdict low =
+        Verdicts.of(
+            List.of(calledLow(0, 0.05, false), calledLow(1, 0.119, false), calledLow(2, 0.3, true)),
+            CLASSES,
+            HIGH,
+            new VerdictLimits(1, 0.5, 0.67, 0.12),
+            MODEL,
+            TIMES);
+    assertEquals("low", low.group());
+    assertEquals(0, low.counts().possibleHighSlices());
+
+    // A high call decides first: the rule-out threshold only ever turns low into indeterminate.
+    Verdict high =
+        Verdicts.of(
+            List.of(calledLow(0, 0.2, false), calledHigh(1, 0.9)),
+            CLASSES,
+            HIGH,
+            ruleOut,
+            MODEL,
+            TIMES);
+    assertEquals("high", high.group());
+    assertEquals(1, high.counts().possibleHighSlices());
+    Verdict borderline =
+        Verdicts.of(
+            List.of(calledLow(0, 0.2, false), calledHigh(1, 0.5)),
+            CLASSES,
+            HIGH,
+            ruleOut,
+            MODEL,
+            TIMES);
+    assertEquals(Verdict.REASON_HIGH_BORDERLINE, borderline.indeterminateReason());
+
+    // Without the key (0) nothing changes.
+    assertEquals(
+        "low",
+        Verdicts.of(
+                List.of(calledLow(0, 0.2, false)),
+                CLASSES,
+                HIGH,
+                VerdictLimits.DEFAULTS,
+                MODEL,
+                TIMES)
+            .group());
+  }
+
   @Test
   void aSegmentAtTheLastSliceIsClosed() {
     Verdict v = verdict("0", "0", "1c");

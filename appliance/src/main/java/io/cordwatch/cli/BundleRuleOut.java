@@ -1,0 +1,158 @@
+package io.cordwatch.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.grade.RuleOut;
+import io.cordwatch.grade.Verdict;
+import io.cordwatch.infer.Bundle;
+import io.cordwatch.infer.BundleException;
+import io.cordwatch.infer.Bundles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code cordwatch bundle set-rule-out}: the rule-out threshold, chosen on validation series. */
+@Command(
+    name = "set-rule-out",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = {
+      "Choose on validation series the P(high) below which a slice not called high rules high"
+          + " grade out (the largest value that leaves no high-grade series of the validation set"
+          + " called low) and write it to the bundle as head.rule_out_threshold. A series without"
+          + " high calls that has a confident slice at or above it is indeterminate (read"
+          + " manually), not low (docs/grading.md).",
+      "The validation series are a 'cordwatch grade --json' document of this bundle (graded the"
+          + " way the appliance grades, e.g. with its localizer) with the reference labels; a"
+          + " series is high grade when any of its labelled slices is 1c or worse. Exit status 0"
+          + " when written, 1 when no threshold above 0 does it or the bundle does not verify, 2"
+          + " for bad input."
+    })
+final class BundleRuleOut implements Callable<Integer> {
+  private static final String NAME = "cordwatch bundle set-rule-out: ";
+
+  @Spec CommandSpec spec;
+
+  @Mixin ValidationSlices slices;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      Path bundle = slices.bundle;
+      Bundle b = Bundles.load(bundle);
+      if (b.highThreshold().isEmpty()) {
+        err.println(
+            NAME + bundle + " has no head.high_threshold; the rule-out threshold lies below it");
+        return 1;
+      }
+      List<RuleOut.Series> series = series(slices.reference, slices.predicted);
+      double triage = b.highThreshold().getAsDouble();
+      Optional<RuleOut.Choice> c = RuleOut.choose(series, triage);
+      if (c.isEmpty()) {
+        err.println(
+            NAME
+                + "no rule-out threshold above P(high) 0 leaves every high-grade series of "
+                + slices.predicted
+                + " uncalled low (or it holds no high-grade series with a confident slice);"
+                + " nothing written");
+        return 1;
+      }
+      out.printf("triage threshold %.4f; %s%n", triage, c.get().describe());
+      Bundles.setRuleOutThreshold(
+          bundle,
+          c.get().threshold(),
+          "chosen by `cordwatch bundle set-rule-out` on "
+              + slices.predicted
+              + " (labels "
+              + slices.reference
+              + "): "
+              + c.get().describe());
+      out.printf("written: %s head.rule_out_threshold %.4f%n", bundle, c.get().threshold());
+      return 0;
+    } catch (Evaluation.InputException e) {
+      err.println(NAME + e.getMessage());
+      return 2;
+    } catch (BundleException e) {
+      err.println(NAME + e.getMessage() + " [" + e.code() + "]");
+      return 1;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /**
+   * The graded series of {@code grades} that hold at least one slice labelled in {@code labels}.
+   */
+  static List<RuleOut.Series> series(Path labels, Path grades) throws Evaluation.InputException {
+    Map<Evaluation.Key, Integer> reference = new HashMap<>();
+    for (Evaluation.Slice s : Evaluation.readLabels(labels)) {
+      reference.put(s.key(), s.grade());
+    }
+    JsonNode doc;
+    try {
+      doc = new ObjectMapper().readTree(grades.toFile());
+    } catch (IOException e) {
+      throw new Evaluation.InputException(grades + ": not valid JSON (" + e.getMessage() + ")");
+    }
+    if (!doc.path("studies").isArray()) {
+      throw new Evaluation.InputException(
+          grades + ": not a 'cordwatch grade --json' document (no \"studies\" list)");
+    }
+    List<RuleOut.Series> out = new ArrayList<>();
+    for (JsonNode st : doc.path("studies")) {
+      for (JsonNode se : st.path("series")) {
+        JsonNode v = se.path("verdict");
+        if (!v.isObject()) {
+          continue; // not graded (not selected, or failed): no verdict to change
+        }
+        boolean labelled = false;
+        boolean high = false;
+        double max = Double.NaN;
+        for (JsonNode sl : se.path("slices")) {
+          Integer g =
+              reference.get(
+                  new Evaluation.Key(
+                      sl.path("sop_instance_uid").asText(""), sl.path("frame").asInt(1)));
+          if (g != null) {
+            labelled = true;
+            high |= g >= Evaluation.FIRST_HIGH;
+          }
+          JsonNode p = sl.path("p_high");
+          if ("graded".equals(sl.path("status").asText("graded"))
+              && !sl.path("uncertain").asBoolean(false)
+              && p.isNumber()) {
+            max = Double.isNaN(max) ? p.asDouble() : Math.max(max, p.asDouble());
+          }
+        }
+        if (!labelled) {
+          continue;
+        }
+        String group = v.path("group").asText("");
+        boolean low =
+            Verdict.LOW.equals(group)
+                || (Verdict.INDETERMINATE.equals(group)
+                    && Verdict.REASON_POSSIBLE_HIGH.equals(
+                        v.path("indeterminate_reason").asText("")));
+        out.add(new RuleOut.Series(high, low, max));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new Evaluation.InputException(
+          grades + ": no graded series holds a slice labelled in " + labels);
+    }
+    return out;
+  }
+}
