@@ -111,29 +111,7 @@ public record Verdict(
       int possibleHighSlices) {
     /** Counts without high calls. */
     public Counts(int slices, int graded, int noRoi, int unreadable, int uncertain) {
-      this(slices, graded, noRoi, unreadable, uncertain, 0, 0, 0);
-    }
-
-    /** Counts without a rule-out threshold. */
-    public Counts(
-        int slices,
-        int graded,
-        int noRoi,
-        int unreadable,
-        int uncertain,
-        int highCalls,
-        int uncertainHighCalls,
-        int borderlineHighCalls) {
-      this(
-          slices,
-          graded,
-          noRoi,
-          unreadable,
-          uncertain,
-          highCalls,
-          uncertainHighCalls,
-          borderlineHighCalls,
-          0);
+      this(slices, graded, noRoi, unreadable, uncertain, 0, 0, 0, 0);
     }
   }
 

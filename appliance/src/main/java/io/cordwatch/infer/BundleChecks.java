@@ -101,44 +101,24 @@ final class BundleChecks {
       }
       highThreshold = OptionalDouble.of(t);
     }
-    double confidentHigh = 0;
-    if (head.confidentHighThreshold() != null) {
-      confidentHigh = head.confidentHighThreshold();
-      if (highThreshold.isEmpty()) {
-        throw v.bad(
-            path(HEAD, Head.CONFIDENT_HIGH_THRESHOLD),
-            "needs " + path(HEAD, Head.HIGH_THRESHOLD) + " (it bounds the band above it)");
-      }
-      if (!(confidentHigh >= highThreshold.getAsDouble() && confidentHigh < 1)) {
-        throw v.bad(
-            path(HEAD, Head.CONFIDENT_HIGH_THRESHOLD),
-            "must be at least "
-                + path(HEAD, Head.HIGH_THRESHOLD)
-                + " ("
-                + highThreshold.getAsDouble()
-                + ") and below 1, got "
-                + confidentHigh);
-      }
-    }
-    double ruleOut = 0;
-    if (head.ruleOutThreshold() != null) {
-      ruleOut = head.ruleOutThreshold();
-      if (highThreshold.isEmpty()) {
-        throw v.bad(
-            path(HEAD, Head.RULE_OUT_THRESHOLD),
-            "needs " + path(HEAD, Head.HIGH_THRESHOLD) + " (it bounds the rule-out threshold)");
-      }
-      if (!(ruleOut > 0 && ruleOut <= highThreshold.getAsDouble())) {
-        throw v.bad(
-            path(HEAD, Head.RULE_OUT_THRESHOLD),
-            "must be above 0 and at most "
-                + path(HEAD, Head.HIGH_THRESHOLD)
-                + " ("
-                + highThreshold.getAsDouble()
-                + "), got "
-                + ruleOut);
-      }
-    }
+    double confidentHigh =
+        v.besideTriage(
+            Head.CONFIDENT_HIGH_THRESHOLD,
+            head.confidentHighThreshold(),
+            highThreshold,
+            "it bounds the band above it",
+            (x, t) -> x >= t && x < 1,
+            "must be at least ",
+            " and below 1");
+    double ruleOut =
+        v.besideTriage(
+            Head.RULE_OUT_THRESHOLD,
+            head.ruleOutThreshold(),
+            highThreshold,
+            "it bounds the rule-out threshold",
+            (x, t) -> x > 0 && x <= t,
+            "must be above 0 and at most ",
+            "");
     VerdictLimits limits =
         new VerdictLimits(
             v.fraction(
@@ -306,6 +286,34 @@ final class BundleChecks {
 
     BundleException bad(String key, String what) {
       return new BundleException(Code.BAD_VALUE, where() + " " + key + " " + what);
+    }
+
+    /**
+     * An optional threshold that lies on one side of {@code head.high_threshold}: 0 when absent.
+     * {@code why} says why it needs the triage threshold; {@code holds} tests (value, triage); the
+     * message on failure is {@code before + "head.high_threshold (t)" + after}.
+     */
+    double besideTriage(
+        String key,
+        Double value,
+        OptionalDouble triage,
+        String why,
+        java.util.function.BiPredicate<Double, Double> holds,
+        String before,
+        String after) {
+      if (value == null) {
+        return 0;
+      }
+      if (triage.isEmpty()) {
+        throw bad(path(HEAD, key), "needs " + path(HEAD, Head.HIGH_THRESHOLD) + " (" + why + ")");
+      }
+      double t = triage.getAsDouble();
+      if (!holds.test(value, t)) {
+        throw bad(
+            path(HEAD, key),
+            before + path(HEAD, Head.HIGH_THRESHOLD) + " (" + t + ")" + after + ", got " + value);
+      }
+      return value;
     }
 
     /** An optional share in [0, 1]; {@code absent} when the field is not there. */
