@@ -16,7 +16,8 @@
  * <p>Owns: the head's maths and its double-precision reference (the CUDA {@code prototype_head}
  * kernel is checked against it), the verdict rules, and how their thresholds are chosen on
  * validation slices ({@link io.cordwatch.grade.HighThreshold} for the triage threshold, used by the
- * trainer and {@code bundle set-high-threshold}; {@link io.cordwatch.grade.ConfidentBand}).
+ * trainer and {@code bundle set-high-threshold}; {@link io.cordwatch.grade.ConfidentBand}; {@link
+ * io.cordwatch.grade.RuleOut} for the rule-out threshold, on validation series).
  *
  * <p>May not touch: DICOM parsing ({@code com.pixelmed}), ONNX Runtime ({@code ai.onnxruntime}) or
  * the database ({@code io.cordwatch.store}, {@code java.sql}): it reaches pixels and the model only
