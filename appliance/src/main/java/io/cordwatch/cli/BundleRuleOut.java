@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cordwatch bundle set-rule-out}: the rule-out threshold, chosen on validation series. */
@@ -32,6 +33,9 @@ import picocli.CommandLine.Spec;
           + " called low) and write it to the bundle as head.rule_out_threshold. A series without"
           + " high calls that has a confident slice at or above it is indeterminate (read"
           + " manually), not low (docs/grading.md).",
+      "With --low-budget F the choice is by cost instead: the smallest P(high) that moves at most"
+          + " the share F of the low-grade series called low to indeterminate, whatever it catches"
+          + " (for validation sets that call no high-grade series low).",
       "The validation series are a 'cordwatch grade --json' document of this bundle (graded the"
           + " way the appliance grades, e.g. with its localizer) with the reference labels; a"
           + " series is high grade when any of its labelled slices is 1c or worse. Exit status 0"
@@ -45,6 +49,14 @@ final class BundleRuleOut implements Callable<Integer> {
 
   @Mixin ValidationSlices slices;
 
+  @Option(
+      names = "--low-budget",
+      paramLabel = "F",
+      description =
+          "Choose by cost: the share, in (0, 1), of the low-grade series called low that may move to"
+              + " indeterminate (default: choose by the high-grade series called low).")
+  Double lowBudget;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -57,23 +69,35 @@ final class BundleRuleOut implements Callable<Integer> {
             NAME + bundle + " has no head.high_threshold; the rule-out threshold lies below it");
         return 1;
       }
+      if (lowBudget != null && !(lowBudget > 0 && lowBudget < 1)) {
+        err.println(NAME + "--low-budget must be in (0, 1), got " + lowBudget);
+        return 2;
+      }
       List<RuleOut.Series> series = series(slices.reference, slices.predicted);
       double triage = b.highThreshold().getAsDouble();
-      Optional<RuleOut.Choice> c = RuleOut.choose(series, triage);
+      Optional<RuleOut.Choice> c =
+          lowBudget == null
+              ? RuleOut.choose(series, triage)
+              : RuleOut.withBudget(series, triage, lowBudget);
       if (c.isEmpty()) {
         err.println(
             NAME
-                + "no rule-out threshold above P(high) 0 leaves every high-grade series of "
-                + slices.predicted
-                + " uncalled low (or it holds no high-grade series with a confident slice);"
-                + " nothing written");
+                + (lowBudget == null
+                    ? "no rule-out threshold above P(high) 0 leaves every high-grade series of "
+                        + slices.predicted
+                        + " uncalled low (or it holds no high-grade series with a confident"
+                        + " slice)"
+                    : slices.predicted + " holds no low-grade series called low to budget")
+                + "; nothing written");
         return 1;
       }
       out.printf("triage threshold %.4f; %s%n", triage, c.get().describe());
       Bundles.setRuleOutThreshold(
           bundle,
           c.get().threshold(),
-          "chosen by `cordwatch bundle set-rule-out` on "
+          "chosen by `cordwatch bundle set-rule-out"
+              + (lowBudget == null ? "" : " --low-budget " + lowBudget)
+              + "` on "
               + slices.predicted
               + " (labels "
               + slices.reference

@@ -16,6 +16,11 @@ import java.util.Optional;
  * confident P(high) over all high-grade series, never above the triage threshold (at the triage
  * threshold it changes nothing). The cost is the low-grade series it moves from {@code low} to
  * {@code indeterminate}, which {@link Choice} reports.
+ *
+ * <p>A validation set drawn like the training data may call no high-grade series low at all (the
+ * shipped bundle's does not), and then the rule above has nothing to fit. {@link #withBudget}
+ * chooses by the cost instead: the smallest threshold that moves at most a stated share of the
+ * low-grade series called low to {@code indeterminate} (a reading budget), whatever it catches.
  */
 public final class RuleOut {
   private RuleOut() {}
@@ -35,19 +40,26 @@ public final class RuleOut {
    * What the choice gives on the validation series.
    *
    * @param threshold the rule-out threshold
-   * @param highGradeLow high-grade series called low without it (all move to indeterminate)
+   * @param highGradeLow high-grade series called low without it
+   * @param highGradeMoved of those, the ones it moves to indeterminate
    * @param lowGradeLow low-grade series called low without it
    * @param lowGradeMoved of those, the ones it moves to indeterminate
    * @param series validation series with a reference
    */
   public record Choice(
-      double threshold, int highGradeLow, int lowGradeLow, int lowGradeMoved, int series) {
+      double threshold,
+      int highGradeLow,
+      int highGradeMoved,
+      int lowGradeLow,
+      int lowGradeMoved,
+      int series) {
     public String describe() {
       return String.format(
           Locale.ROOT,
-          "rule out below P(high) %.4f: %d high-grade series called low move to indeterminate;"
-              + " %d of %d low-grade series called low move with them (%d series)",
+          "rule out below P(high) %.4f: %d of %d high-grade series called low move to"
+              + " indeterminate; %d of %d low-grade series called low move with them (%d series)",
           threshold,
+          highGradeMoved,
           highGradeLow,
           lowGradeMoved,
           lowGradeLow,
@@ -66,32 +78,77 @@ public final class RuleOut {
     }
     double missed = Double.POSITIVE_INFINITY;
     double weakest = Double.POSITIVE_INFINITY;
-    int highLow = 0;
+    boolean anyLow = false;
     for (Series s : series) {
       if (!s.highGrade() || Double.isNaN(s.maxConfidentPHigh())) {
         continue;
       }
       weakest = Math.min(weakest, s.maxConfidentPHigh());
       if (s.lowWithoutRuleOut()) {
-        highLow++;
+        anyLow = true;
         missed = Math.min(missed, s.maxConfidentPHigh());
       }
     }
     if (Double.isInfinite(weakest)) {
       return Optional.empty();
     }
-    double r = Math.min(triage, highLow > 0 ? missed : weakest);
+    double r = Math.min(triage, anyLow ? missed : weakest);
     if (!(r > 0)) {
       return Optional.empty();
     }
+    return Optional.of(at(series, r));
+  }
+
+  /**
+   * The smallest rule-out threshold that moves at most {@code budget} of the low-grade series
+   * called low to indeterminate: with k = floor(budget x n) of the n such series allowed to move
+   * and their largest confident P(high) sorted descending, just above the (k + 1)-th (its next
+   * float up), so that exactly those strictly above it move; never above the triage threshold.
+   * Empty when no low-grade series is called low.
+   *
+   * @param budget in (0, 1)
+   */
+  public static Optional<Choice> withBudget(List<Series> series, double triage, double budget) {
+    if (!(triage > 0 && triage < 1)) {
+      throw new IllegalArgumentException("the triage threshold must be in (0, 1), got " + triage);
+    }
+    if (!(budget > 0 && budget < 1)) {
+      throw new IllegalArgumentException("the reading budget must be in (0, 1), got " + budget);
+    }
+    double[] low =
+        series.stream()
+            .filter(s -> !s.highGrade() && s.lowWithoutRuleOut())
+            .mapToDouble(Series::maxConfidentPHigh)
+            .filter(p -> !Double.isNaN(p))
+            .sorted()
+            .toArray();
+    if (low.length == 0) {
+      return Optional.empty();
+    }
+    int k = (int) Math.floor(budget * low.length);
+    double r = Math.min(triage, Math.nextUp(low[low.length - 1 - k]));
+    return Optional.of(at(series, r));
+  }
+
+  /** What rule-out threshold {@code r} does to these series. */
+  static Choice at(List<Series> series, double r) {
+    int highLow = 0;
+    int highMoved = 0;
     int lowLow = 0;
-    int moved = 0;
+    int lowMoved = 0;
     for (Series s : series) {
-      if (!s.highGrade() && s.lowWithoutRuleOut()) {
+      if (!s.lowWithoutRuleOut()) {
+        continue;
+      }
+      boolean moves = s.maxConfidentPHigh() >= r;
+      if (s.highGrade()) {
+        highLow++;
+        highMoved += moves ? 1 : 0;
+      } else {
         lowLow++;
-        moved += s.maxConfidentPHigh() >= r ? 1 : 0;
+        lowMoved += moves ? 1 : 0;
       }
     }
-    return Optional.of(new Choice(r, highLow, lowLow, moved, series.size()));
+    return new Choice(r, highLow, highMoved, lowLow, lowMoved, series.size());
   }
 }

@@ -95,7 +95,7 @@ class BundleRuleOutTest {
     assertTrue(
         r.out()
             .contains(
-                "rule out below P(high) 0.1500: 2 high-grade series called low move to"
+                "rule out below P(high) 0.1500: 2 of 2 high-grade series called low move to"
                     + " indeterminate; 1 of 2 low-grade series called low move with them (5"
                     + " series)"),
         r::all);
@@ -108,12 +108,26 @@ class BundleRuleOutTest {
                     + " confident slice reaches P(high) 0.1500"),
         info::all);
 
+    // By a reading budget: half of the two low-grade series called low may move, so the one at
+    // 0.16 does and the threshold lies just above 0.10.
+    String[] budget = java.util.Arrays.copyOf(args, args.length + 2);
+    budget[args.length] = "--low-budget";
+    budget[args.length + 1] = "0.5";
+    CliRun byCost = CliRun.run(budget);
+    assertEquals(0, byCost.exit(), byCost::all);
+    assertEquals(Math.nextUp(0.10), Bundles.load(b).verdictLimits().ruleOutThreshold());
+    assertTrue(byCost.out().contains("2 of 2 high-grade series called low move"), byCost::all);
+    budget[args.length + 1] = "1";
+    CliRun wrong = CliRun.run(budget);
+    assertEquals(2, wrong.exit(), wrong::all);
+    assertTrue(wrong.err().contains("--low-budget must be in (0, 1), got 1.0"), wrong::all);
+
     // A triage threshold below it drops it, and the card says so.
     Bundles.setHighThreshold(b, 0.1, "lowered by the test");
     assertEquals(0, Bundles.load(b).verdictLimits().ruleOutThreshold());
     assertTrue(
         Files.readString(b.resolve("MODEL_CARD.md"))
-            .contains("head.rule_out_threshold 0.1500 lay above it and was removed"));
+            .contains("head.rule_out_threshold 0.1000 lay above it and was removed"));
 
     // A bundle.json that puts it above the triage threshold does not verify, naming the key.
     ObjectMapper json = new ObjectMapper();
