@@ -40,8 +40,7 @@ import java.util.Locale;
  *   <li>no slice is called high, but a confident slice has P(high) at or above the bundle's {@code
  *       rule_out_threshold} when it has one: {@code indeterminate}, {@value
  *       Verdict#REASON_POSSIBLE_HIGH} (below the triage threshold, but not low enough to rule high
- *       grade out: the rule-out threshold was chosen so that no high-grade series of the validation
- *       set was called low);
+ *       grade out; how the threshold is chosen is {@link RuleOut}'s);
  *   <li>more than {@code max_uncertain_fraction} of graded slices uncertain: {@value
  *       Verdict#REASON_TOO_MANY_UNCERTAIN};
  *   <li>more than {@code max_no_roi_fraction} of all slices without a canal box: {@value
@@ -200,9 +199,8 @@ public final class Verdicts {
           Verdict.REASON_POSSIBLE_HIGH,
           String.format(
               Locale.ROOT,
-              "No slice called high, but %d %s P(high) of at least %.2f, the level below which"
-                  + " the model called no high-grade series of its validation set low: high grade"
-                  + " is not ruled out, read manually.",
+              "No slice called high, but %d %s P(high) of at least %.3f, the bundle's rule-out"
+                  + " threshold: high grade is not ruled out, read manually.",
               c.possibleHighSlices(),
               c.possibleHighSlices() == 1 ? "slice has a" : "slices have a",
               limits.ruleOutThreshold()));

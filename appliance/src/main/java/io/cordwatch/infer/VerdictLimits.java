@@ -15,10 +15,10 @@ package io.cordwatch.infer;
  *     below it is borderline and makes a series indeterminate, not high. 0: every high call is
  *     confident (bundles without the key)
  * @param ruleOutThreshold the P(high) below which a slice that is not called high rules high grade
- *     out ({@code head.rule_out_threshold}, chosen on validation so that no high-grade series was
- *     called low); a confident slice at or above it that is not called high is a possible high and
- *     makes a series without high calls indeterminate, not low. 0: every slice not called high
- *     rules it out (bundles without the key)
+ *     out ({@code head.rule_out_threshold}, chosen on validation series, docs/grading.md); a
+ *     confident slice at or above it that is not called high is a possible high and makes a series
+ *     without high calls indeterminate, not low. 0: every slice not called high rules it out
+ *     (bundles without the key)
  */
 public record VerdictLimits(
     double maxUncertainFraction,

@@ -299,7 +299,9 @@ class VerdictsTest {
     assertTrue(
         possible
             .indeterminateMessage()
-            .startsWith("No slice called high, but 2 slices have a P(high) of at least 0.12"),
+            .equals(
+                "No slice called high, but 2 slices have a P(high) of at least 0.120, the"
+                    + " bundle's rule-out threshold: high grade is not ruled out, read manually."),
         possible.indeterminateMessage());
 
     // Below it the series is low; an uncertain slice above it does not count (it drives nothing).
