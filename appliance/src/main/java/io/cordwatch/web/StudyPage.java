@@ -329,7 +329,7 @@ final class StudyPage {
     };
   }
 
-  /** The marks of a slice: uncertain, borderline, no canal box, unreadable. */
+  /** The marks of a slice: uncertain, borderline, possible high, no canal box, unreadable. */
   static String marks(StudyResults.Slice k) {
     Views.SliceView v = k.slice();
     if ("no_roi".equals(v.status())) {
@@ -347,6 +347,10 @@ final class StudyPage {
     }
     if (k.borderline()) {
       m.append(m.isEmpty() ? "" : ", ").append("borderline");
+    }
+    if (k.possibleHigh()) {
+      m.append(m.isEmpty() ? "" : ", ")
+          .append("possible high (at or above the rule-out threshold)");
     }
     return m.toString();
   }

@@ -48,6 +48,28 @@ final class StudyResults {
       return Boolean.TRUE.equals(slice.uncertain());
     }
 
+    /**
+     * A confident slice not called high whose P(high) reaches the bundle's rule-out threshold: high
+     * grade not ruled out (it makes a series without high calls indeterminate).
+     */
+    boolean possibleHigh() {
+      double r =
+          series.verdict() == null
+              ? 0
+              : series
+                  .verdict()
+                  .path("model")
+                  .path("limits")
+                  .path("rule_out_threshold")
+                  .asDouble(0);
+      return "graded".equals(slice.status())
+          && !Boolean.TRUE.equals(slice.highCall())
+          && !uncertain()
+          && slice.pHigh() != null
+          && r > 0
+          && slice.pHigh() >= r;
+    }
+
     /** The colour of the slice's call: confident high, high but not to be trusted, or low. */
     Overlay.Call call() {
       return Overlay.call(

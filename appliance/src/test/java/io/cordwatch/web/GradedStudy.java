@@ -181,7 +181,11 @@ final class GradedStudy {
           sop.equals(key)
               ? "2"
               : sop.equals(uncertain) ? "1c" : sop.equals(labelled.get(4)) ? "1b" : "0";
-      double pHigh = sop.equals(key) ? KEY_P_HIGH : sop.equals(uncertain) ? 0.71 : 0.05;
+      // The 1b slice, not called high, reaches the rule-out threshold (0.1): a possible high.
+      double pHigh =
+          sop.equals(key)
+              ? KEY_P_HIGH
+              : sop.equals(uncertain) ? 0.71 : sop.equals(labelled.get(4)) ? 0.2 : 0.05;
       rows.add(
           new SliceRow(
               i,
@@ -207,7 +211,7 @@ final class GradedStudy {
            "high_calls":1,"uncertain_high_calls":1,"borderline_high_calls":0},
          "model":{"name":"%s","format":"onnx","engine":"onnxruntime-cpu","clinical_use":false,
            "decision":"threshold 0.25","limits":{"max_uncertain_fraction":0.25,
-           "max_no_roi_fraction":0.5,"confident_high_threshold":0.6}},
+           "max_no_roi_fraction":0.5,"confident_high_threshold":0.6,"rule_out_threshold":0.1}},
          "timings":{}}"""
             .formatted(key, sops.size(), labelled.size(), sops.size() - labelled.size(), MODEL)
             .replace("\n", "");

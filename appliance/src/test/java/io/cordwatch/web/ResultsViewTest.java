@@ -132,6 +132,13 @@ class ResultsViewTest {
     assertTrue(page.contains("<li class=\"s-none\">"), "the slice without a box is marked");
     assertTrue(page.contains("called high, uncertain (out of distribution)"), page);
     assertTrue(page.contains("no canal box"), page);
+    assertTrue(
+        page.contains(
+            "Bilsky 1b, P(high) 0.20, possible high (at or above the rule-out threshold)"),
+        "a slice not called high at or above the rule-out threshold is marked");
+    assertTrue(page.contains("<td>possible high (at or above the rule-out threshold)</td>"), page);
+    assertEquals(
+        2, count(page, "possible high (at or above"), "that slice's caption and table row only");
     assertEquals(
         1 + graded.sops.size(),
         count(page, "<form class=\"review\" method=\"post\""),
