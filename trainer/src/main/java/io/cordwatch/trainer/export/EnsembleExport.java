@@ -91,8 +91,9 @@ public final class EnsembleExport {
     for (int i = 0; i < members.size(); i++) {
       Bundle b = members.get(i);
       // bundle create writes the default indeterminate limits; a member's own would be lost
-      // without a word. Its confident band, like its threshold, belongs to its own probabilities:
-      // the ensemble's is chosen again (bundle set-confident-high).
+      // without a word. Its confident band and rule-out threshold, like its triage threshold,
+      // belong to its own probabilities: the ensemble's are chosen again (bundle
+      // set-confident-high, set-rule-out).
       VerdictLimits v = b.verdictLimits();
       if (v.maxUncertainFraction() != VerdictLimits.DEFAULT_MAX_UNCERTAIN_FRACTION
           || v.maxNoRoiFraction() != VerdictLimits.DEFAULT_MAX_NO_ROI_FRACTION) {
