@@ -100,6 +100,20 @@ final class ModelLoader {
                   : "nearest-prototype rule"));
       bundle = bundle.withSiteHighThreshold(settings.siteHighThreshold());
     }
+    if (settings.siteRuleOutThreshold() != null) {
+      try {
+        bundle = bundle.withSiteRuleOutThreshold(settings.siteRuleOutThreshold());
+      } catch (IllegalArgumentException e) {
+        throw new LoadException("site-rule-out-threshold: " + e.getMessage(), e);
+      }
+      LOG.info(
+          "site rule-out: a series without high calls is low only below P(high) "
+              + settings.siteRuleOutThreshold()
+              + " (site-rule-out-threshold), not the bundle's "
+              + (loaded.verdictLimits().ruleOutThreshold() > 0
+                  ? loaded.verdictLimits().ruleOutThreshold()
+                  : "none"));
+    }
     ConfiguredBoxes boxes;
     try {
       boxes = ConfiguredBoxes.open(bundle, settings.boxes());

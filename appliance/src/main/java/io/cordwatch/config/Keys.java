@@ -294,6 +294,20 @@ public final class Keys {
               .check(
                   t -> t == null || (t > 0 && t < 1),
                   t -> "must be between 0 and 1 (a probability), was " + t));
+  public static final Setting<Double> SITE_RULE_OUT_THRESHOLD =
+      declare(
+          Setting.optionalNumber(
+                  "site-rule-out-threshold",
+                  "The site's own rule-out threshold: a series with no high call is low only when no"
+                      + " confident slice reaches this P(high), else indeterminate (possible_high),"
+                      + " instead of the bundle's head.rule_out_threshold (choose it with cordwatch"
+                      + " bundle set-rule-out on the site's own labelled studies). At most the"
+                      + " triage threshold in use: otherwise start-up stops naming this setting,"
+                      + " and a bundle switched to later is refused (the running one keeps"
+                      + " grading). Verdicts show it in model.limits. Empty: the bundle's.")
+              .check(
+                  t -> t == null || (t > 0 && t < 1),
+                  t -> "must be between 0 and 1 (a probability), was " + t));
   public static final Setting<String> PROFILE =
       declare(
           Setting.text(

@@ -54,6 +54,7 @@ import java.util.Set;
  * @param allowUnsignedBundles {@link Keys#ALLOW_UNSIGNED_BUNDLES}
  * @param boxes {@link Keys#BOXES}
  * @param siteHighThreshold {@link Keys#SITE_HIGH_THRESHOLD}; null when not set
+ * @param siteRuleOutThreshold {@link Keys#SITE_RULE_OUT_THRESHOLD}; null when not set
  * @param profile {@link Keys#PROFILE}
  * @param profiles {@link Keys#PROFILES}
  * @param gpuRetry {@link Keys#GPU_RETRY}
@@ -121,6 +122,7 @@ public record Settings(
     boolean allowUnsignedBundles,
     Path boxes,
     Double siteHighThreshold,
+    Double siteRuleOutThreshold,
     String profile,
     Path profiles,
     Duration gpuRetry,
@@ -304,6 +306,7 @@ public record Settings(
             v.get(Keys.ALLOW_UNSIGNED_BUNDLES),
             v.get(Keys.BOXES),
             v.get(Keys.SITE_HIGH_THRESHOLD),
+            v.get(Keys.SITE_RULE_OUT_THRESHOLD),
             v.get(Keys.PROFILE),
             v.get(Keys.PROFILES),
             v.get(Keys.GPU_RETRY),

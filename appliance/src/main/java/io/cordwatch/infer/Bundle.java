@@ -94,6 +94,31 @@ public record Bundle(
     return with(OptionalDouble.of(threshold), limits, true, signature);
   }
 
+  /**
+   * This bundle with the site's own rule-out threshold in place of {@code head.rule_out_threshold},
+   * checked against the triage threshold in use (a site's own, when set first).
+   *
+   * @throws IllegalArgumentException unless the bundle has a triage threshold and 0 < threshold <=
+   *     it
+   */
+  public Bundle withSiteRuleOutThreshold(double threshold) {
+    if (highThreshold.isEmpty()) {
+      throw new IllegalArgumentException(
+          "a rule-out threshold needs a triage threshold (head.high_threshold or"
+              + " site-high-threshold); this bundle calls by the nearest prototype");
+    }
+    double t = highThreshold.getAsDouble();
+    if (!(threshold > 0 && threshold <= t)) {
+      throw new IllegalArgumentException(
+          "a rule-out threshold is above 0 and at most the triage threshold "
+              + t
+              + ", got "
+              + threshold);
+    }
+    return with(
+        highThreshold, verdictLimits.withRuleOutThreshold(threshold), siteHighThreshold, signature);
+  }
+
   /** This bundle with the outcome of its signature check. */
   Bundle withSignature(SignatureStatus status) {
     return with(highThreshold, verdictLimits, siteHighThreshold, status);

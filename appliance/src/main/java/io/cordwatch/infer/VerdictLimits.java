@@ -61,6 +61,12 @@ public record VerdictLimits(
     return new VerdictLimits(maxUncertainFraction, maxNoRoiFraction, threshold, ruleOutThreshold);
   }
 
+  /** These limits with the rule-out threshold {@code threshold} (0: none). */
+  public VerdictLimits withRuleOutThreshold(double threshold) {
+    return new VerdictLimits(
+        maxUncertainFraction, maxNoRoiFraction, confidentHighThreshold, threshold);
+  }
+
   /**
    * Whether a confident slice that is not called high, with this P(high), still leaves high grade
    * possible: at or above the rule-out threshold (none: never; null P(high): not known, so no).

@@ -67,6 +67,7 @@ class GradingApplianceTest {
     flags.put("boxes", phantom.resolve("labels.csv").toString());
     // The site's operating point replaces the bundle's rule (the test bundle has no threshold).
     flags.put("site-high-threshold", "0.5");
+    flags.put("site-rule-out-threshold", "0.3");
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
       token = Credentials.writeToken(appliance.index());
       String base = "http://127.0.0.1:" + appliance.httpPort();
@@ -104,9 +105,11 @@ class GradingApplianceTest {
       assertEquals("torch-tiny-test", verdict.path("model").path("name").asText());
       assertEquals("onnxruntime-cpu", verdict.path("model").path("engine").asText());
       assertEquals("threshold 0.5 (site setting)", verdict.path("model").path("decision").asText());
+      assertEquals(
+          0.3, verdict.path("model").path("limits").path("rule_out_threshold").asDouble(), 0);
       assertEquals(40, verdict.path("counts").path("slices").asInt());
       assertEquals(labelled.size(), verdict.path("counts").path("graded").asInt());
-      assertTrue(List.of("high", "low").contains(verdict.path("group").asText()));
+      assertTrue(List.of("high", "low", "indeterminate").contains(verdict.path("group").asText()));
       JsonNode slices = axial.get("slices");
       assertEquals(40, slices.size());
       for (JsonNode slice : slices) {
@@ -225,8 +228,19 @@ class GradingApplianceTest {
             () -> Appliance.start(Settings.load(null, flags), Clock.systemUTC()));
     assertTrue(e.getMessage().startsWith("boxes: "), e.getMessage());
 
-    // The index was closed on the way out: the same data directory starts cleanly.
+    // A site rule-out threshold needs a triage threshold to lie under (the test bundle has none).
     flags.remove("boxes");
+    flags.put("site-rule-out-threshold", "0.1");
+    e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class,
+            () -> Appliance.start(Settings.load(null, flags), Clock.systemUTC()));
+    assertTrue(
+        e.getMessage().startsWith("site-rule-out-threshold: a rule-out threshold needs a triage"),
+        e.getMessage());
+
+    // The index was closed on the way out: the same data directory starts cleanly.
+    flags.remove("site-rule-out-threshold");
     try (Appliance appliance = Appliance.start(Settings.load(null, flags), Clock.systemUTC())) {
       token = Credentials.writeToken(appliance.index());
       assertTrue(appliance.engineState().contains("every slice is reported 'no ROI'"));

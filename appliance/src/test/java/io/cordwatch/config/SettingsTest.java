@@ -38,6 +38,16 @@ class SettingsTest {
 
   @Test
   void theSiteThresholdIsUnsetByDefaultAndMustBeAProbability() {
+    assertEquals(null, Settings.load(null, Map.of()).siteRuleOutThreshold());
+    assertEquals(
+        0.04,
+        Settings.load(null, Map.of("site-rule-out-threshold", "0.04")).siteRuleOutThreshold());
+    assertEquals(
+        "site-rule-out-threshold: must be between 0 and 1 (a probability), was 0.0",
+        assertThrows(
+                ConfigException.class,
+                () -> Settings.load(null, Map.of("site-rule-out-threshold", "0")))
+            .getMessage());
     assertEquals(null, Settings.load(null, Map.of()).siteHighThreshold());
     assertEquals(
         0.31, Settings.load(null, Map.of("site-high-threshold", "0.31")).siteHighThreshold());

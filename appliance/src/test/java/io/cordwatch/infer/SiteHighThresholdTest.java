@@ -37,4 +37,30 @@ class SiteHighThresholdTest {
         "threshold " + shipped.highThreshold().getAsDouble(), HighDecision.of(shipped).describe());
     assertThrows(IllegalArgumentException.class, () -> shipped.withSiteHighThreshold(1));
   }
+
+  @Test
+  void aSiteRuleOutThresholdLiesAtOrBelowTheTriageThresholdInUse() {
+    Bundle shipped = Bundles.load(SHIPPED);
+    assertEquals(0, shipped.verdictLimits().ruleOutThreshold(), "the demo bundle has none");
+    Bundle site = shipped.withSiteRuleOutThreshold(0.05);
+    assertEquals(0.05, site.verdictLimits().ruleOutThreshold());
+    assertEquals(
+        shipped.verdictLimits().confidentHighThreshold(),
+        site.verdictLimits().confidentHighThreshold(),
+        "the band is kept");
+    assertTrue(site.verdictLimits().possibleHigh(0.05));
+    assertFalse(site.verdictLimits().possibleHigh(0.049));
+
+    double t = shipped.highThreshold().getAsDouble();
+    IllegalArgumentException above =
+        assertThrows(
+            IllegalArgumentException.class, () -> shipped.withSiteRuleOutThreshold(t + 0.01));
+    assertTrue(
+        above.getMessage().contains("at most the triage threshold " + t), above.getMessage());
+    // Checked against the site's own triage threshold when that is set first.
+    Bundle lowered = shipped.withSiteHighThreshold(0.04);
+    assertThrows(IllegalArgumentException.class, () -> lowered.withSiteRuleOutThreshold(0.05));
+    assertEquals(0.04, lowered.withSiteRuleOutThreshold(0.04).verdictLimits().ruleOutThreshold());
+    assertThrows(IllegalArgumentException.class, () -> shipped.withSiteRuleOutThreshold(0));
+  }
 }
