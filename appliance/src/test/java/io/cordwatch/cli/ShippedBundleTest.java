@@ -230,6 +230,9 @@ class ShippedBundleTest {
     assertTrue(b.highThreshold().isPresent(), "head.high_threshold");
     double t = b.highThreshold().getAsDouble();
     assertTrue(t > 0 && t < 1, "threshold " + t);
+    // The rule-out threshold judged on fresh held-out draws (docs/validation.md) is kept with it.
+    double r = b.verdictLimits().ruleOutThreshold();
+    assertTrue(r > 0 && r < t, "rule-out threshold " + r + " below the triage threshold " + t);
   }
 
   @Test

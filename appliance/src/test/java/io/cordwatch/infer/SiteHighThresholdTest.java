@@ -41,7 +41,7 @@ class SiteHighThresholdTest {
   @Test
   void aSiteRuleOutThresholdLiesAtOrBelowTheTriageThresholdInUse() {
     Bundle shipped = Bundles.load(SHIPPED);
-    assertEquals(0, shipped.verdictLimits().ruleOutThreshold(), "the demo bundle has none");
+    assertTrue(shipped.verdictLimits().ruleOutThreshold() > 0.05, "the demo bundle's own");
     Bundle site = shipped.withSiteRuleOutThreshold(0.05);
     assertEquals(0.05, site.verdictLimits().ruleOutThreshold());
     assertEquals(
