@@ -1,5 +1,6 @@
 package io.cordwatch.grade;
 
+import io.cordwatch.infer.VerdictLimits;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -73,9 +74,7 @@ public final class RuleOut {
    * there is no high-grade series with a confident slice.
    */
   public static Optional<Choice> choose(List<Series> series, double triage) {
-    if (!(triage > 0 && triage < 1)) {
-      throw new IllegalArgumentException("the triage threshold must be in (0, 1), got " + triage);
-    }
+    checkTriage(triage);
     double missed = Double.POSITIVE_INFINITY;
     double weakest = Double.POSITIVE_INFINITY;
     boolean anyLow = false;
@@ -109,9 +108,7 @@ public final class RuleOut {
    * @param budget in (0, 1)
    */
   public static Optional<Choice> withBudget(List<Series> series, double triage, double budget) {
-    if (!(triage > 0 && triage < 1)) {
-      throw new IllegalArgumentException("the triage threshold must be in (0, 1), got " + triage);
-    }
+    checkTriage(triage);
     if (!(budget > 0 && budget < 1)) {
       throw new IllegalArgumentException("the reading budget must be in (0, 1), got " + budget);
     }
@@ -130,6 +127,12 @@ public final class RuleOut {
     return Optional.of(at(series, r));
   }
 
+  private static void checkTriage(double triage) {
+    if (!(triage > 0 && triage < 1)) {
+      throw new IllegalArgumentException("the triage threshold must be in (0, 1), got " + triage);
+    }
+  }
+
   /** What rule-out threshold {@code r} does to these series. */
   static Choice at(List<Series> series, double r) {
     int highLow = 0;
@@ -140,7 +143,7 @@ public final class RuleOut {
       if (!s.lowWithoutRuleOut()) {
         continue;
       }
-      boolean moves = s.maxConfidentPHigh() >= r;
+      boolean moves = VerdictLimits.possibleHigh(r, s.maxConfidentPHigh());
       if (s.highGrade()) {
         highLow++;
         highMoved += moves ? 1 : 0;

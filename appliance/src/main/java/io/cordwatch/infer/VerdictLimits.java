@@ -72,7 +72,15 @@ public record VerdictLimits(
    * possible: at or above the rule-out threshold (none: never; null P(high): not known, so no).
    */
   public boolean possibleHigh(Double pHigh) {
-    return ruleOutThreshold > 0 && pHigh != null && pHigh >= ruleOutThreshold;
+    return pHigh != null && possibleHigh(ruleOutThreshold, pHigh);
+  }
+
+  /**
+   * Whether a confident slice not called high, with P(high) {@code pHigh}, reaches a rule-out
+   * threshold {@code threshold} (0: none, never; NaN P(high): not known, so no).
+   */
+  public static boolean possibleHigh(double threshold, double pHigh) {
+    return threshold > 0 && pHigh >= threshold;
   }
 
   /** Whether a high call with this P(high) is below the confident band (null: not known). */

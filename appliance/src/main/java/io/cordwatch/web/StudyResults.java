@@ -53,21 +53,11 @@ final class StudyResults {
      * grade not ruled out (it makes a series without high calls indeterminate).
      */
     boolean possibleHigh() {
-      double r =
-          series.verdict() == null
-              ? 0
-              : series
-                  .verdict()
-                  .path("model")
-                  .path("limits")
-                  .path("rule_out_threshold")
-                  .asDouble(0);
       return "graded".equals(slice.status())
           && !Boolean.TRUE.equals(slice.highCall())
           && !uncertain()
           && slice.pHigh() != null
-          && r > 0
-          && slice.pHigh() >= r;
+          && VerdictLimits.possibleHigh(limit(series, "rule_out_threshold"), slice.pHigh());
     }
 
     /** The colour of the slice's call: confident high, high but not to be trusted, or low. */
@@ -234,9 +224,12 @@ final class StudyResults {
   }
 
   static double confidentHigh(Views.SeriesView s) {
-    return s.verdict() == null
-        ? 0
-        : s.verdict().path("model").path("limits").path("confident_high_threshold").asDouble(0);
+    return limit(s, "confident_high_threshold");
+  }
+
+  /** One of the limits the series' verdict was made under ({@code model.limits}); 0 when absent. */
+  private static double limit(Views.SeriesView s, String key) {
+    return s.verdict() == null ? 0 : s.verdict().path("model").path("limits").path(key).asDouble(0);
   }
 
   /** The worst of some grades on the Bilsky scale; null when none is on it. */
