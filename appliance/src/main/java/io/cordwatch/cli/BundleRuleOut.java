@@ -1,13 +1,11 @@
 package io.cordwatch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cordwatch.grade.RuleOut;
 import io.cordwatch.grade.Verdict;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,16 +123,7 @@ final class BundleRuleOut implements Callable<Integer> {
     for (Evaluation.Slice s : Evaluation.readLabels(labels)) {
       reference.put(s.key(), s.grade());
     }
-    JsonNode doc;
-    try {
-      doc = new ObjectMapper().readTree(grades.toFile());
-    } catch (IOException e) {
-      throw new Evaluation.InputException(grades + ": not valid JSON (" + e.getMessage() + ")");
-    }
-    if (!doc.path("studies").isArray()) {
-      throw new Evaluation.InputException(
-          grades + ": not a 'cordwatch grade --json' document (no \"studies\" list)");
-    }
+    JsonNode doc = Evaluation.readGradeTree(grades);
     List<RuleOut.Series> out = new ArrayList<>();
     for (JsonNode st : doc.path("studies")) {
       for (JsonNode se : st.path("series")) {

@@ -347,7 +347,15 @@ final class Evaluation {
     return i;
   }
 
-  private static List<Slice> readGradeDocument(Path file, String text) throws InputException {
+  /**
+   * A {@code cordwatch grade --json} document as a tree, for readers that need more than its slices
+   * (its series and verdicts).
+   */
+  static JsonNode readGradeTree(Path file) throws InputException {
+    return gradeTree(file, read(file));
+  }
+
+  private static JsonNode gradeTree(Path file, String text) throws InputException {
     JsonNode doc;
     try {
       doc = new ObjectMapper().readTree(text);
@@ -358,6 +366,11 @@ final class Evaluation {
       throw new InputException(
           file + ": not a 'cordwatch grade --json' document (no \"studies\" list)");
     }
+    return doc;
+  }
+
+  private static List<Slice> readGradeDocument(Path file, String text) throws InputException {
+    JsonNode doc = gradeTree(file, text);
     List<Slice> out = new ArrayList<>();
     Map<Key, String> seen = new LinkedHashMap<>();
     for (JsonNode st : doc.path("studies")) {
