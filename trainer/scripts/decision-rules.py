@@ -79,6 +79,12 @@ def study_truth(data, s):
     return out
 
 
+def study_group(groups):
+    """A study's verdict from its series' groups: high if any is, else indeterminate if any is, else
+    low; "none" when no series got a verdict."""
+    return next((g for g in VERDICTS[:3] if g in groups), "none")
+
+
 def study_verdicts(data, val, s, boxes):
     """{(truth, verdict): studies} of one run: truth "high-grade" when any of the study's labelled
     slices is 1c or worse, else "low-grade"; verdict the study's as the appliance gives it (high if
@@ -91,7 +97,7 @@ def study_verdicts(data, val, s, boxes):
     out = {}
     for st in json.load(open(path))["studies"]:
         groups = {(se.get("verdict") or {}).get("group") for se in st["series"]} - {None}
-        v = next((g for g in VERDICTS[:3] if g in groups), "none")
+        v = study_group(groups)
         key = ("high-grade" if truth.get(st["study_instance_uid"]) else "low-grade", v)
         out[key] = out.get(key, 0) + 1
     return out

@@ -40,10 +40,6 @@ def series_group(se, r):
     return g, with_r, top
 
 
-def study_group(groups):
-    return next((g for g in dr.VERDICTS[:3] if g in groups), "none")
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rule-out", type=float, required=True, metavar="R")
@@ -74,7 +70,7 @@ def main():
                     after |= {w} - {None}
                     if top is not None:
                         tops.append(top)
-                b, w = study_group(before), study_group(after)
+                b, w = dr.study_group(before), dr.study_group(after)
                 for fam in (s, "all"):
                     for when, v in (("without", b), ("with", w)):
                         k = (fam, truth, when, v)
