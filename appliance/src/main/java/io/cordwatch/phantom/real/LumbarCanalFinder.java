@@ -31,15 +31,19 @@ import java.util.List;
  *       (median over the slice's {@value #TOP} quantile) whose centre moves at most {@value
  *       #JUMP_MM} mm per slice step, with gaps of at most {@value #MAX_GAP} slices. Slices off the
  *       chain get no sac: there the rule is not confident, and no label is better than a wrong one.
+ *   <li>On each slice of the chain the sac is the widest candidate holding the chosen one ({@link
+ *       #widest}: the chain's brightest component is often only the CSF in front of the roots),
+ *       with the roots or the conus behind that CSF added ({@link #withContents}).
  *   <li>The canal box is the sac's bounding box widened by {@value CanalFinder#MARGIN_MM} mm on
  *       each side (the closing counts towards it), as for {@link CanalFinder}.
  * </ol>
  *
  * <p>On the fixture slab ({@code lumbar-3d-t2}) this boxes 135 of 201 slices (0 to 140 but six,
- * checked by eye on sampled slices: the boxes sit on the sac behind the vertebral body or disc,
- * with the conus inside on the upper slices). It boxes none of the lowest 60, where the sac's
- * bright component reaches the slab's edge (a sac cut by the edge gets no box). The result has an
- * empty cord mask: no lesion is inserted into these slices.
+ * checked by eye on a montage of every third: the boxes sit on the whole sac behind the vertebral
+ * body or disc, with the conus inside on the upper slices and the roots inside on the lower ones).
+ * It boxes none of the lowest 60, where the sac's bright component reaches the slab's edge (a sac
+ * cut by the edge gets no box). The result has an empty cord mask: no lesion is inserted into these
+ * slices.
  */
 public final class LumbarCanalFinder {
   /** Brightness quantiles of the slice tried as thresholds, lowest (largest sac) first. */
@@ -58,6 +62,8 @@ public final class LumbarCanalFinder {
   static final double MIDLINE_MM = 14;
   static final double JUMP_MM = 2;
   static final int MAX_GAP = 3;
+  static final double CONTENTS_LEVEL = 0.45;
+  static final double CONTENTS_MM = 4;
 
   private LumbarCanalFinder() {}
 
@@ -112,13 +118,31 @@ public final class LumbarCanalFinder {
       out.add(null);
     }
     for (int z = bestZ, c = bestC; z >= 0; ) {
-      out.set(z, canal(slices.get(z), cands.get(z).get(c)));
+      out.set(
+          z,
+          canal(slices.get(z), widest(cands.get(z), cands.get(z).get(c), slices.get(z).width())));
       int pz = prevSlice[z][c];
       int pc = prevCand[z][c];
       z = pz;
       c = pc;
     }
     return out;
+  }
+
+  /**
+   * The widest candidate of the slice that holds the chain's choice: the chain prefers bright
+   * components, and on a higher threshold the sac breaks up into its brightest part (the CSF in
+   * front of the roots or the conus); the lowest threshold at which the same component still passes
+   * the shape tests keeps the whole sac.
+   */
+  static Candidate widest(List<Candidate> all, Candidate chosen, int w) {
+    int centre = (int) Math.round(chosen.cy()) * w + (int) Math.round(chosen.cx());
+    for (Candidate c : all) {
+      if (c.area() >= chosen.area() && c.mask()[centre]) {
+        return c;
+      }
+    }
+    return chosen;
   }
 
   /** The sac-like bright components of one slice, over all thresholds, lowest threshold first. */
@@ -233,14 +257,6 @@ public final class LumbarCanalFinder {
   private static CanalFinder.Canal canal(AxialSlice s, Candidate c) {
     int w = s.width();
     int h = s.height();
-    int mx = (int) Math.round((CanalFinder.MARGIN_MM - CLOSE_MM) / s.spacingX());
-    int my = (int) Math.round((CanalFinder.MARGIN_MM - CLOSE_MM) / s.spacingY());
-    int[] box = {
-      Math.max(0, c.bbox()[0] - mx),
-      Math.max(0, c.bbox()[1] - my),
-      Math.min(w - 1, c.bbox()[2] + mx),
-      Math.min(h - 1, c.bbox()[3] + my)
-    };
     float[] csf = new float[c.area()];
     int m = 0;
     for (int k = 0; k < c.mask().length; k++) {
@@ -249,6 +265,53 @@ public final class LumbarCanalFinder {
       }
     }
     Arrays.sort(csf);
-    return new CanalFinder.Canal(new boolean[w * h], c.mask(), box, Double.NaN, csf[m / 2]);
+    double level = csf[m / 2];
+    boolean[] sac = withContents(s, c, level);
+    int[] bbox = {w, h, -1, -1};
+    for (int k = 0; k < sac.length; k++) {
+      if (sac[k]) {
+        bbox[0] = Math.min(bbox[0], k % w);
+        bbox[1] = Math.min(bbox[1], k / w);
+        bbox[2] = Math.max(bbox[2], k % w);
+        bbox[3] = Math.max(bbox[3], k / w);
+      }
+    }
+    int mx = (int) Math.round((CanalFinder.MARGIN_MM - CLOSE_MM) / s.spacingX());
+    int my = (int) Math.round((CanalFinder.MARGIN_MM - CLOSE_MM) / s.spacingY());
+    int[] box = {
+      Math.max(0, bbox[0] - mx),
+      Math.max(0, bbox[1] - my),
+      Math.min(w - 1, bbox[2] + mx),
+      Math.min(h - 1, bbox[3] + my)
+    };
+    return new CanalFinder.Canal(new boolean[w * h], sac, box, Double.NaN, level);
+  }
+
+  /**
+   * The CSF component with what lies in the sac beside it: the cauda equina roots settle against
+   * the back of the sac (the patient lies on it) and the conus sits inside, both darker than CSF
+   * but far brighter than the dura and ligament around the sac. Grown from the CSF into pixels of
+   * at least {@value #CONTENTS_LEVEL} of its median level, no further than {@value #CONTENTS_MM} mm
+   * from it and inside its columns (the fat beside the sac is as bright and must stay out), holes
+   * filled.
+   */
+  static boolean[] withContents(AxialSlice s, Candidate c, double level) {
+    int w = s.width();
+    int h = s.height();
+    boolean[] near = CanalFinder.dilate(c.mask(), w, h, s.spacingX(), s.spacingY(), CONTENTS_MM);
+    boolean[] sac = c.mask().clone();
+    float[] px = s.pixels();
+    FloodFill.grow(
+        sac,
+        w,
+        h,
+        q ->
+            near[q]
+                && q % w >= c.bbox()[0]
+                && q % w <= c.bbox()[2]
+                && q / w >= c.bbox()[1]
+                && px[q] >= CONTENTS_LEVEL * level);
+    CanalFinder.fillHoles(sac, w, h);
+    return sac;
   }
 }
