@@ -267,15 +267,7 @@ public final class LumbarCanalFinder {
     Arrays.sort(csf);
     double level = csf[m / 2];
     boolean[] sac = withContents(s, c, level);
-    int[] bbox = {w, h, -1, -1};
-    for (int k = 0; k < sac.length; k++) {
-      if (sac[k]) {
-        bbox[0] = Math.min(bbox[0], k % w);
-        bbox[1] = Math.min(bbox[1], k / w);
-        bbox[2] = Math.max(bbox[2], k % w);
-        bbox[3] = Math.max(bbox[3], k / w);
-      }
-    }
+    int[] bbox = bbox(sac, w, h);
     int mx = (int) Math.round((CanalFinder.MARGIN_MM - CLOSE_MM) / s.spacingX());
     int my = (int) Math.round((CanalFinder.MARGIN_MM - CLOSE_MM) / s.spacingY());
     int[] box = {
@@ -285,6 +277,22 @@ public final class LumbarCanalFinder {
       Math.min(h - 1, bbox[3] + my)
     };
     return new CanalFinder.Canal(new boolean[w * h], sac, box, Double.NaN, level);
+  }
+
+  /**
+   * The bounding box {x0, y0, x1, y1} (inclusive) of a mask on a w x h grid; x1 = -1 when empty.
+   */
+  static int[] bbox(boolean[] mask, int w, int h) {
+    int[] b = {w, h, -1, -1};
+    for (int k = 0; k < mask.length; k++) {
+      if (mask[k]) {
+        b[0] = Math.min(b[0], k % w);
+        b[1] = Math.min(b[1], k / w);
+        b[2] = Math.max(b[2], k % w);
+        b[3] = Math.max(b[3], k / w);
+      }
+    }
+    return b;
   }
 
   /**

@@ -66,7 +66,7 @@ class LumbarSacContentsTest {
             .orElseThrow(() -> new AssertionError("the CSF in front of the roots is a candidate"));
     assertTrue(csf.bbox()[3] < 137, "the drawn CSF alone stops before the roots");
     boolean[] sac = LumbarCanalFinder.withContents(s, csf, 1000);
-    int[] b = bbox(sac);
+    int[] b = LumbarCanalFinder.bbox(sac, W, H);
     // The candidate is closed by a millimetre (2 pixels here): its box is the sac's and that.
     assertEquals(csf.bbox()[0], b[0], "left edge: the sac, not the fat beside it");
     assertEquals(csf.bbox()[2], b[2], "right edge");
@@ -75,18 +75,5 @@ class LumbarSacContentsTest {
     for (int y = 146; y <= 160; y++) {
       assertFalse(sac[y * W + 40], "the fat behind the dura stays out, row " + y);
     }
-  }
-
-  private static int[] bbox(boolean[] mask) {
-    int[] b = {W, H, -1, -1};
-    for (int k = 0; k < mask.length; k++) {
-      if (mask[k]) {
-        b[0] = Math.min(b[0], k % W);
-        b[1] = Math.min(b[1], k / W);
-        b[2] = Math.max(b[2], k % W);
-        b[3] = Math.max(b[3], k / W);
-      }
-    }
-    return b;
   }
 }
