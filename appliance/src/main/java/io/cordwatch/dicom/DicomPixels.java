@@ -50,6 +50,9 @@ public final class DicomPixels {
    * @param position the slice's position along its normal in mm, or null when the object has no
    *     position and orientation
    * @param instanceNumber Instance Number, or null
+   * @param pixelSpacing Pixel Spacing in mm (between rows, between columns), from the frame's or
+   *     the shared Pixel Measures for an enhanced object; null when absent or not two positive
+   *     numbers
    */
   public record Frame(
       String sopInstanceUid,
@@ -64,7 +67,8 @@ public final class DicomPixels {
       double intercept,
       boolean monochrome1,
       Double position,
-      Integer instanceNumber) {}
+      Integer instanceNumber,
+      double[] pixelSpacing) {}
 
   /**
    * Decodes every frame of {@code file}.
@@ -171,6 +175,7 @@ public final class DicomPixels {
     double[] topOrientation = doubles(list, TagFromName.ImageOrientationPatient, 6);
     double[] topPosition = doubles(list, TagFromName.ImagePositionPatient, 3);
     Integer instanceNumber = integerOrNull(list, TagFromName.InstanceNumber);
+    double[] topSpacing = doubles(list, TagFromName.PixelSpacing, 2);
     List<Frame> out = new ArrayList<>(frames);
     for (int f = 0; f < frames; f++) {
       AttributeList own = f < perFrame.size() ? perFrame.get(f) : null;
@@ -190,6 +195,15 @@ public final class DicomPixels {
               TagFromName.ImagePositionPatient,
               3,
               topPosition);
+      double[] spacing =
+          positive(
+              frameDoubles(
+                  own,
+                  shared,
+                  TagFromName.PixelMeasuresSequence,
+                  TagFromName.PixelSpacing,
+                  2,
+                  topSpacing));
       AttributeList rescale =
           firstNonNullList(
               firstItem(own, PIXEL_VALUE_TRANSFORMATION),
@@ -211,7 +225,8 @@ public final class DicomPixels {
               intercept,
               monochrome1,
               along(orientation, position),
-              instanceNumber));
+              instanceNumber,
+              spacing));
     }
     return out;
   }
@@ -257,6 +272,19 @@ public final class DicomPixels {
   private static String vr(Attribute a) {
     byte[] vr = a.getVR();
     return vr == null ? "" : new String(vr, java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /** The values when every one is above zero, else null (a spacing of 0 or less means nothing). */
+  private static double[] positive(double[] v) {
+    if (v == null) {
+      return null;
+    }
+    for (double d : v) {
+      if (!(d > 0)) {
+        return null;
+      }
+    }
+    return v;
   }
 
   /** Position along the slice normal (row x column direction cosines). */

@@ -412,11 +412,12 @@ public final class SeriesGrader {
         f.sopInstanceUid(),
         f.frame(),
         () ->
-            new SlicePixels(
+            SlicePixels.of(
                 Preprocessing.modalityValues(f.stored(), encoding(f, false)),
                 f.columns(),
                 f.rows(),
-                f.monochrome1()));
+                f.monochrome1(),
+                f.pixelSpacing()));
   }
 
   /**

@@ -7,7 +7,8 @@
  * io.cordwatch.roi.BoxUpload} parses boxes sent to the API (a JSON list or a labels.csv body) into
  * {@link io.cordwatch.roi.SliceBox}es; {@link io.cordwatch.roi.LocalizerBoxes} runs the bundle's
  * localizer model on the decoded slice, through {@link io.cordwatch.roi.CanalLocator} (views, box
- * reading; shared with the trainer). {@link io.cordwatch.roi.BoxSources#firstOf} layers sources
+ * reading; shared with the trainer; the slice's pixel spacing, when the grader knows it, holds its
+ * boxes to a canal's size in millimetres). {@link io.cordwatch.roi.BoxSources#firstOf} layers sources
  * slice by slice, and {@link io.cordwatch.roi.ConfiguredBoxes} puts them together as configured:
  * the {@code boxes} file first, then the localizer (the appliance puts boxes supplied through the
  * API before both).

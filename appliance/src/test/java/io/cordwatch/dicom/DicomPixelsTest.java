@@ -3,12 +3,15 @@ package io.cordwatch.dicom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.testing.SkipPeers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -70,6 +73,33 @@ class DicomPixelsTest {
       positions.add(f.position());
     }
     assertEquals(frames.size(), positions.size(), "one slice position per frame: " + positions);
+  }
+
+  @Test
+  void pixelSpacingComesFromTheImageOrFromEachFramesPixelMeasures() throws Exception {
+    assertArrayEquals(
+        new double[] {0.3125, 0.3125}, only(PYDICOM.resolve("MR_small.dcm")).pixelSpacing());
+    // Philips keeps it per frame, Siemens in the shared groups: every frame has it either way.
+    for (String name : List.of("Philips_IM_0027_fMAP.dcm", "Siemens_XA10_6_1.dcm")) {
+      double expected = name.startsWith("Philips") ? 4 : 3.375;
+      for (DicomPixels.Frame f :
+          DicomPixels.read(JpegLosslessTest.realDicom().resolve("enhanced-mr/" + name))) {
+        assertArrayEquals(new double[] {expected, expected}, f.pixelSpacing(), name);
+      }
+    }
+    SkipPeers.assumePeers("dcmodify");
+    for (String edit : List.of("-e", "-m")) {
+      Path copy = tmp.resolve("spacing" + edit + ".dcm");
+      Files.copy(PYDICOM.resolve("MR_small.dcm"), copy);
+      List<String> cmd = new ArrayList<>(List.of("dcmodify", "-nb", edit));
+      cmd.add(edit.equals("-e") ? "(0028,0030)" : "(0028,0030)=0\\0.5");
+      cmd.add(copy.toString());
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(
+          0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      assertNull(only(copy).pixelSpacing(), "missing or zero spacing is unknown: " + edit);
+    }
   }
 
   @Test

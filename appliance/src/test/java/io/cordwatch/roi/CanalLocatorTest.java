@@ -176,6 +176,27 @@ class CanalLocatorTest {
   }
 
   @Test
+  void whereThePixelSpacingIsKnownABoxUnderSixMillimetresIsNoCanal() {
+    // 20 x 30 pixels: 5 x 7.5 mm at 0.25 mm, 10 x 15 mm at 0.5 mm; the pixel floor passes both.
+    CanalBox box = new CanalBox(100, 100, 119, 129);
+    float[] unit = indicator(box, 256);
+    CanalLocator.Result fine = IDENTITY.locate(new SlicePixels(unit, 256, 256, false, 0.25, 0.25));
+    assertFalse(fine.found());
+    assertEquals(
+        "localizer box 5.0 x 7.5 mm is too small to be a spinal canal (needs 6 mm a side)",
+        fine.reason());
+    // Only the columns are fine: the box is 5 mm across and 15 mm deep.
+    assertFalse(IDENTITY.locate(new SlicePixels(unit, 256, 256, false, 0.5, 0.25)).found());
+    assertEquals(box, IDENTITY.locate(new SlicePixels(unit, 256, 256, false, 0.5, 0.5)).box());
+    assertEquals(box, IDENTITY.locate(new SlicePixels(unit, 256, 256, false)).box());
+    assertThrows(
+        IllegalArgumentException.class, () -> new SlicePixels(unit, 256, 256, false, 0, 0.5));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new SlicePixels(unit, 256, 256, false, Double.NaN, 0.5));
+  }
+
+  @Test
   void aNetReturningTheWrongNumberOfValuesIsAnError() {
     CanalLocator broken = new CanalLocator(SPEC, (views, n) -> new float[3]);
     assertThrows(IllegalStateException.class, () -> broken.locate(blank(64, 64)));
