@@ -8,10 +8,10 @@
  * {@link io.cordwatch.roi.SliceBox}es; {@link io.cordwatch.roi.LocalizerBoxes} runs the bundle's
  * localizer model on the decoded slice, through {@link io.cordwatch.roi.CanalLocator} (views, box
  * reading; shared with the trainer; the slice's pixel spacing, when the grader knows it, holds its
- * boxes to a canal's size in millimetres). {@link io.cordwatch.roi.BoxSources#firstOf} layers sources
- * slice by slice, and {@link io.cordwatch.roi.ConfiguredBoxes} puts them together as configured:
- * the {@code boxes} file first, then the localizer (the appliance puts boxes supplied through the
- * API before both).
+ * boxes to a canal's size in millimetres). {@link io.cordwatch.roi.BoxSources#firstOf} layers
+ * sources slice by slice, and {@link io.cordwatch.roi.ConfiguredBoxes} puts them together as
+ * configured: the {@code boxes} file first, then the localizer (the appliance puts boxes supplied
+ * through the API before both).
  *
  * <p>Owns: box files and their parsing, with errors that name the file and line; the localizer's
  * views and the reading of a box from its output. It may not guess: a slice without a box is
