@@ -2,7 +2,6 @@ package io.cordwatch.cli;
 
 import io.cordwatch.grade.ConfidentBand;
 import io.cordwatch.infer.Bundle;
-import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -36,6 +35,8 @@ import picocli.CommandLine.Spec;
           + " for bad input."
     })
 final class BundleConfidentBand implements Callable<Integer> {
+  private static final String NAME = "cordwatch bundle set-confident-high: ";
+
   @Spec CommandSpec spec;
 
   @Mixin ValidationSlices slices;
@@ -69,97 +70,82 @@ final class BundleConfidentBand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      Path bundle = slices.bundle;
-      Bundle b = Bundles.load(bundle);
-      if (b.highThreshold().isEmpty()) {
-        err.println(
-            "cordwatch bundle set-confident-high: "
-                + bundle
-                + " has no head.high_threshold; the confident band lies above it");
-        return 1;
-      }
-      if ((normalsReference == null) != (normalsPredicted == null)) {
-        err.println(
-            "cordwatch bundle set-confident-high: --normals-reference and --normals-predicted go"
-                + " together");
-        return 2;
-      }
-      List<ConfidentBand.Rated> rated =
-          graded(slices.reference, slices.predicted).stream()
-              .map(
-                  m ->
-                      new ConfidentBand.Rated(
-                          m.predicted().pHigh(), m.reference().grade() >= Evaluation.FIRST_HIGH))
-              .toList();
-      double[] normals =
-          normalsReference == null
-              ? new double[0]
-              : graded(normalsReference, normalsPredicted).stream()
-                  .filter(m -> m.reference().grade() == 0)
-                  .mapToDouble(m -> m.predicted().pHigh())
-                  .toArray();
-      if (normalsReference != null && normals.length == 0) {
-        err.println(
-            "cordwatch bundle set-confident-high: "
-                + normalsReference
-                + " holds no graded grade-0 slice the predictions match");
-        return 2;
-      }
-      double triage = b.highThreshold().getAsDouble();
-      Optional<ConfidentBand.Choice> c;
-      try {
-        c = ConfidentBand.choose(rated, triage, precision, normals, allowedFalseAlarms);
-      } catch (IllegalArgumentException e) {
-        err.println("cordwatch bundle set-confident-high: " + e.getMessage());
-        return 2;
-      }
-      if (c.isEmpty()) {
-        err.printf(
-            "cordwatch bundle set-confident-high: no P(high) threshold reaches precision %.3f on"
-                + " %d validation slices%s; nothing written%n",
-            precision,
-            rated.size(),
-            normals.length == 0
-                ? ""
-                : String.format(
-                    " with at most %d of %d real normal slices confident high",
-                    allowedFalseAlarms, normals.length));
-        return 1;
-      }
-      out.printf(
-          "%d validation slices; triage threshold %.4f; %s%n",
-          rated.size(), triage, c.get().describe());
-      Bundles.setConfidentHighThreshold(
-          bundle,
-          c.get().threshold(),
-          "chosen by `cordwatch bundle set-confident-high --precision "
-              + precision
-              + "` on "
-              + slices.predicted
-              + " (labels "
-              + slices.reference
-              + (normalsReference == null
-                  ? ""
-                  : "; real normals " + normalsPredicted + ", labels " + normalsReference)
-              + "), "
-              + rated.size()
-              + " validation slices: "
-              + c.get().describe());
-      out.printf("written: %s head.confident_high_threshold %.4f%n", bundle, c.get().threshold());
-      return 0;
-    } catch (Evaluation.InputException e) {
-      err.println("cordwatch bundle set-confident-high: " + e.getMessage());
-      return 2;
-    } catch (BundleException e) {
-      err.println("cordwatch bundle set-confident-high: " + e.getMessage() + " [" + e.code() + "]");
+    return ValidationSlices.run(spec, NAME, this::choose);
+  }
+
+  private int choose(PrintWriter out, PrintWriter err) throws Evaluation.InputException {
+    Path bundle = slices.bundle;
+    Bundle b = Bundles.load(bundle);
+    if (b.highThreshold().isEmpty()) {
+      err.println(NAME + bundle + " has no head.high_threshold; the confident band lies above it");
       return 1;
-    } finally {
-      out.flush();
-      err.flush();
     }
+    if ((normalsReference == null) != (normalsPredicted == null)) {
+      err.println(
+          "cordwatch bundle set-confident-high: --normals-reference and --normals-predicted go"
+              + " together");
+      return 2;
+    }
+    List<ConfidentBand.Rated> rated =
+        graded(slices.reference, slices.predicted).stream()
+            .map(
+                m ->
+                    new ConfidentBand.Rated(
+                        m.predicted().pHigh(), m.reference().grade() >= Evaluation.FIRST_HIGH))
+            .toList();
+    double[] normals =
+        normalsReference == null
+            ? new double[0]
+            : graded(normalsReference, normalsPredicted).stream()
+                .filter(m -> m.reference().grade() == 0)
+                .mapToDouble(m -> m.predicted().pHigh())
+                .toArray();
+    if (normalsReference != null && normals.length == 0) {
+      err.println(NAME + normalsReference + " holds no graded grade-0 slice the predictions match");
+      return 2;
+    }
+    double triage = b.highThreshold().getAsDouble();
+    Optional<ConfidentBand.Choice> c;
+    try {
+      c = ConfidentBand.choose(rated, triage, precision, normals, allowedFalseAlarms);
+    } catch (IllegalArgumentException e) {
+      err.println(NAME + e.getMessage());
+      return 2;
+    }
+    if (c.isEmpty()) {
+      err.printf(
+          "cordwatch bundle set-confident-high: no P(high) threshold reaches precision %.3f on"
+              + " %d validation slices%s; nothing written%n",
+          precision,
+          rated.size(),
+          normals.length == 0
+              ? ""
+              : String.format(
+                  " with at most %d of %d real normal slices confident high",
+                  allowedFalseAlarms, normals.length));
+      return 1;
+    }
+    out.printf(
+        "%d validation slices; triage threshold %.4f; %s%n",
+        rated.size(), triage, c.get().describe());
+    Bundles.setConfidentHighThreshold(
+        bundle,
+        c.get().threshold(),
+        "chosen by `cordwatch bundle set-confident-high --precision "
+            + precision
+            + "` on "
+            + slices.predicted
+            + " (labels "
+            + slices.reference
+            + (normalsReference == null
+                ? ""
+                : "; real normals " + normalsPredicted + ", labels " + normalsReference)
+            + "), "
+            + rated.size()
+            + " validation slices: "
+            + c.get().describe());
+    out.printf("written: %s head.confident_high_threshold %.4f%n", bundle, c.get().threshold());
+    return 0;
   }
 
   /**

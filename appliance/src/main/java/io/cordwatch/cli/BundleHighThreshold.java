@@ -2,7 +2,6 @@ package io.cordwatch.cli;
 
 import io.cordwatch.grade.HighThreshold;
 import io.cordwatch.infer.Bundle;
-import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -54,96 +53,87 @@ final class BundleHighThreshold implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    return ValidationSlices.run(spec, NAME, this::choose);
+  }
+
+  private int choose(PrintWriter out, PrintWriter err) throws Evaluation.InputException {
+    List<Evaluation.Matched> graded = slices.graded();
+    Path bundle = slices.bundle;
+    Bundle b = Bundles.load(bundle);
+    double[] pHigh = graded.stream().mapToDouble(m -> m.predicted().pHigh()).toArray();
+    boolean[] high = new boolean[graded.size()];
+    for (int i = 0; i < high.length; i++) {
+      high[i] = graded.get(i).reference().grade() >= Evaluation.FIRST_HIGH;
+    }
+    Optional<HighThreshold.Choice> c;
     try {
-      List<Evaluation.Matched> graded = slices.graded();
-      Path bundle = slices.bundle;
-      Bundle b = Bundles.load(bundle);
-      double[] pHigh = graded.stream().mapToDouble(m -> m.predicted().pHigh()).toArray();
-      boolean[] high = new boolean[graded.size()];
-      for (int i = 0; i < high.length; i++) {
-        high[i] = graded.get(i).reference().grade() >= Evaluation.FIRST_HIGH;
-      }
-      Optional<HighThreshold.Choice> c;
-      try {
-        c = HighThreshold.choose(pHigh, high, targetSensitivity);
-      } catch (IllegalArgumentException e) {
-        err.println(NAME + e.getMessage());
-        return 2;
-      }
-      if (c.isEmpty()) {
-        err.printf(
-            NAME
-                + "none of the %d graded validation slices the predictions match is high grade;"
-                + " nothing written%n",
-            graded.size());
-        return 1;
-      }
-      HighThreshold.Choice t = c.get();
-      if (!t.reaches(targetSensitivity)) {
-        err.printf(
-            Locale.ROOT,
-            NAME
-                + "no threshold in (0, 1) reaches sensitivity %s on %d high-grade validation slices:"
-                + " the lowest gives %.3f, the others have P(high) = 0 (the model calls them low"
-                + " with certainty: is it broken?); nothing written%n",
-            targetSensitivity,
-            t.positives(),
-            t.sensitivity());
-        return 1;
-      }
-      OptionalDouble old = b.highThreshold();
-      String slicesSeen =
-          String.format(
-              Locale.ROOT,
-              "%d validation slices (%d high grade, %d low)",
-              graded.size(),
-              t.positives(),
-              t.negatives());
-      String measured =
-          String.format(
-              Locale.ROOT, "sensitivity %.3f, specificity %.3f", t.sensitivity(), t.specificity());
-      out.printf(
-          Locale.ROOT,
-          "%s; threshold %.4f (was %s): %s%n",
-          slicesSeen,
-          t.threshold(),
-          old.isPresent() ? String.format(Locale.ROOT, "%.4f", old.getAsDouble()) : "none",
-          measured);
-      double band = b.verdictLimits().confidentHighThreshold();
-      Bundle now =
-          Bundles.setHighThreshold(
-                  bundle,
-                  t.threshold(),
-                  String.format(
-                      Locale.ROOT,
-                      "chosen by `cordwatch bundle set-high-threshold --target-sensitivity %s` on %s"
-                          + " (labels %s), %s: %s",
-                      targetSensitivity,
-                      slices.predicted,
-                      slices.reference,
-                      slicesSeen,
-                      measured))
-              .bundle();
-      out.printf("written: %s head.high_threshold %.4f%n", bundle, t.threshold());
-      // The writer decides whether a band below the new threshold stays; this says what it did.
-      if (band > 0 && now.verdictLimits().confidentHighThreshold() == 0) {
-        out.printf(
-            "removed: head.confident_high_threshold %.4f lay below it; choose the band again with"
-                + " 'cordwatch bundle set-confident-high'%n",
-            band);
-      }
-      return 0;
-    } catch (Evaluation.InputException e) {
+      c = HighThreshold.choose(pHigh, high, targetSensitivity);
+    } catch (IllegalArgumentException e) {
       err.println(NAME + e.getMessage());
       return 2;
-    } catch (BundleException e) {
-      err.println(NAME + e.getMessage() + " [" + e.code() + "]");
-      return 1;
-    } finally {
-      out.flush();
-      err.flush();
     }
+    if (c.isEmpty()) {
+      err.printf(
+          NAME
+              + "none of the %d graded validation slices the predictions match is high grade;"
+              + " nothing written%n",
+          graded.size());
+      return 1;
+    }
+    HighThreshold.Choice t = c.get();
+    if (!t.reaches(targetSensitivity)) {
+      err.printf(
+          Locale.ROOT,
+          NAME
+              + "no threshold in (0, 1) reaches sensitivity %s on %d high-grade validation slices:"
+              + " the lowest gives %.3f, the others have P(high) = 0 (the model calls them low"
+              + " with certainty: is it broken?); nothing written%n",
+          targetSensitivity,
+          t.positives(),
+          t.sensitivity());
+      return 1;
+    }
+    OptionalDouble old = b.highThreshold();
+    String slicesSeen =
+        String.format(
+            Locale.ROOT,
+            "%d validation slices (%d high grade, %d low)",
+            graded.size(),
+            t.positives(),
+            t.negatives());
+    String measured =
+        String.format(
+            Locale.ROOT, "sensitivity %.3f, specificity %.3f", t.sensitivity(), t.specificity());
+    out.printf(
+        Locale.ROOT,
+        "%s; threshold %.4f (was %s): %s%n",
+        slicesSeen,
+        t.threshold(),
+        old.isPresent() ? String.format(Locale.ROOT, "%.4f", old.getAsDouble()) : "none",
+        measured);
+    double band = b.verdictLimits().confidentHighThreshold();
+    Bundle now =
+        Bundles.setHighThreshold(
+                bundle,
+                t.threshold(),
+                String.format(
+                    Locale.ROOT,
+                    "chosen by `cordwatch bundle set-high-threshold --target-sensitivity %s` on %s"
+                        + " (labels %s), %s: %s",
+                    targetSensitivity,
+                    slices.predicted,
+                    slices.reference,
+                    slicesSeen,
+                    measured))
+            .bundle();
+    out.printf("written: %s head.high_threshold %.4f%n", bundle, t.threshold());
+    // The writer decides whether a band below the new threshold stays; this says what it did.
+    if (band > 0 && now.verdictLimits().confidentHighThreshold() == 0) {
+      out.printf(
+          "removed: head.confident_high_threshold %.4f lay below it; choose the band again with"
+              + " 'cordwatch bundle set-confident-high'%n",
+          band);
+    }
+    return 0;
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cordwatch.grade.RuleOut;
 import io.cordwatch.grade.Verdict;
 import io.cordwatch.infer.Bundle;
-import io.cordwatch.infer.BundleException;
 import io.cordwatch.infer.Bundles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -57,62 +56,53 @@ final class BundleRuleOut implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      Path bundle = slices.bundle;
-      Bundle b = Bundles.load(bundle);
-      if (b.highThreshold().isEmpty()) {
-        err.println(
-            NAME + bundle + " has no head.high_threshold; the rule-out threshold lies below it");
-        return 1;
-      }
-      if (lowBudget != null && !(lowBudget > 0 && lowBudget < 1)) {
-        err.println(NAME + "--low-budget must be in (0, 1), got " + lowBudget);
-        return 2;
-      }
-      List<RuleOut.Series> series = series(slices.reference, slices.predicted);
-      double triage = b.highThreshold().getAsDouble();
-      Optional<RuleOut.Choice> c =
-          lowBudget == null
-              ? RuleOut.choose(series, triage)
-              : RuleOut.withBudget(series, triage, lowBudget);
-      if (c.isEmpty()) {
-        err.println(
-            NAME
-                + (lowBudget == null
-                    ? "no rule-out threshold above P(high) 0 leaves every high-grade series of "
-                        + slices.predicted
-                        + " uncalled low (or it holds no high-grade series with a confident"
-                        + " slice)"
-                    : slices.predicted + " holds no low-grade series called low to budget")
-                + "; nothing written");
-        return 1;
-      }
-      out.printf("triage threshold %.4f; %s%n", triage, c.get().describe());
-      Bundles.setRuleOutThreshold(
-          bundle,
-          c.get().threshold(),
-          "chosen by `cordwatch bundle set-rule-out"
-              + (lowBudget == null ? "" : " --low-budget " + lowBudget)
-              + "` on "
-              + slices.predicted
-              + " (labels "
-              + slices.reference
-              + "): "
-              + c.get().describe());
-      out.printf("written: %s head.rule_out_threshold %.4f%n", bundle, c.get().threshold());
-      return 0;
-    } catch (Evaluation.InputException e) {
-      err.println(NAME + e.getMessage());
-      return 2;
-    } catch (BundleException e) {
-      err.println(NAME + e.getMessage() + " [" + e.code() + "]");
+    return ValidationSlices.run(spec, NAME, this::choose);
+  }
+
+  private int choose(PrintWriter out, PrintWriter err) throws Evaluation.InputException {
+    Path bundle = slices.bundle;
+    Bundle b = Bundles.load(bundle);
+    if (b.highThreshold().isEmpty()) {
+      err.println(
+          NAME + bundle + " has no head.high_threshold; the rule-out threshold lies below it");
       return 1;
-    } finally {
-      out.flush();
-      err.flush();
     }
+    if (lowBudget != null && !(lowBudget > 0 && lowBudget < 1)) {
+      err.println(NAME + "--low-budget must be in (0, 1), got " + lowBudget);
+      return 2;
+    }
+    List<RuleOut.Series> series = series(slices.reference, slices.predicted);
+    double triage = b.highThreshold().getAsDouble();
+    Optional<RuleOut.Choice> c =
+        lowBudget == null
+            ? RuleOut.choose(series, triage)
+            : RuleOut.withBudget(series, triage, lowBudget);
+    if (c.isEmpty()) {
+      err.println(
+          NAME
+              + (lowBudget == null
+                  ? "no rule-out threshold above P(high) 0 leaves every high-grade series of "
+                      + slices.predicted
+                      + " uncalled low (or it holds no high-grade series with a confident"
+                      + " slice)"
+                  : slices.predicted + " holds no low-grade series called low to budget")
+              + "; nothing written");
+      return 1;
+    }
+    out.printf("triage threshold %.4f; %s%n", triage, c.get().describe());
+    Bundles.setRuleOutThreshold(
+        bundle,
+        c.get().threshold(),
+        "chosen by `cordwatch bundle set-rule-out"
+            + (lowBudget == null ? "" : " --low-budget " + lowBudget)
+            + "` on "
+            + slices.predicted
+            + " (labels "
+            + slices.reference
+            + "): "
+            + c.get().describe());
+    out.printf("written: %s head.rule_out_threshold %.4f%n", bundle, c.get().threshold());
+    return 0;
   }
 
   /**
