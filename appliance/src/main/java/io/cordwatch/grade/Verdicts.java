@@ -199,7 +199,7 @@ public final class Verdicts {
           Verdict.REASON_POSSIBLE_HIGH,
           String.format(
               Locale.ROOT,
-              "No slice called high, but %d %s P(high) of at least %.3f, the bundle's rule-out"
+              "No slice called high, but %d %s P(high) of at least %.3f, the rule-out"
                   + " threshold: high grade is not ruled out, read manually.",
               c.possibleHighSlices(),
               c.possibleHighSlices() == 1 ? "slice has a" : "slices have a",

@@ -49,8 +49,9 @@ final class StudyResults {
     }
 
     /**
-     * A confident slice not called high whose P(high) reaches the bundle's rule-out threshold: high
-     * grade not ruled out (it makes a series without high calls indeterminate).
+     * A confident slice not called high whose P(high) reaches the rule-out threshold its verdict
+     * was made under (the bundle's or the site's): high grade not ruled out (it makes a series
+     * without high calls indeterminate).
      */
     boolean possibleHigh() {
       return "graded".equals(slice.status())

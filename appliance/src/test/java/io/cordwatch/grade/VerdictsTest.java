@@ -301,7 +301,7 @@ class VerdictsTest {
             .indeterminateMessage()
             .equals(
                 "No slice called high, but 2 slices have a P(high) of at least 0.120, the"
-                    + " bundle's rule-out threshold: high grade is not ruled out, read manually."),
+                    + " rule-out threshold: high grade is not ruled out, read manually."),
         possible.indeterminateMessage());
 
     // Below it the series is low; an uncertain slice above it does not count (it drives nothing).
