@@ -6,10 +6,12 @@
  * io.cordwatch.trainer.localizer.LocalizerOnnx}, our own writer, checked against ONNX Runtime), the
  * training loop ({@link io.cordwatch.trainer.localizer.LocalizerTraining}: seeded, progress with
  * ETA, held-out IoU), the result ({@link io.cordwatch.trainer.localizer.TrainedLocalizer}: export,
- * add to a bundle) and {@code cordwatch train-localizer} ({@link
- * io.cordwatch.trainer.localizer.LocalizerCommand}).
+ * add to a bundle), {@code cordwatch train-localizer} ({@link
+ * io.cordwatch.trainer.localizer.LocalizerCommand}) and {@code cordwatch score-localizer} ({@link
+ * io.cordwatch.trainer.localizer.LocalizerScoreCommand}: a bundle's localizer against labelled
+ * boxes, whole slices or strips, {@link io.cordwatch.trainer.localizer.LocalizerScore}).
  *
- * <p>Owns: the localizer's architecture, training and export.
+ * <p>Owns: the localizer's architecture, training, export and scoring.
  *
  * <p>May not touch: how the appliance builds views and reads boxes ({@link
  * io.cordwatch.roi.CanalLocator}, reused here as is, so the model is trained and scored on exactly
