@@ -35,15 +35,15 @@ public final class LocalizerScoreCommand {
 
   /** Runs the command; returns the exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      out.println(USAGE);
+      return 0;
+    }
     List<Path> paths = new ArrayList<>();
     double strips = 0;
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
-        if (a.equals("--help") || a.equals("-h")) {
-          out.println(USAGE);
-          return 0;
-        }
         if (a.equals("--strips")) {
           if (i + 1 >= args.length) {
             throw new IllegalArgumentException("--strips needs a value");
