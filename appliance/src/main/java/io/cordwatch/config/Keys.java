@@ -23,6 +23,14 @@ public final class Keys {
    */
   private static final List<Setting<?>> DECLARED = new ArrayList<>();
 
+  /** An optional P(high) setting: empty, or a number strictly between 0 and 1. */
+  private static Setting<Double> optionalProbability(String key, String doc) {
+    return Setting.optionalNumber(key, doc)
+        .check(
+            t -> t == null || (t > 0 && t < 1),
+            t -> "must be between 0 and 1 (a probability), was " + t);
+  }
+
   private static <T> Setting<T> declare(Setting<T> s) {
     DECLARED.add(s);
     return s;
@@ -285,29 +293,23 @@ public final class Keys {
                   + " localizer, which finds the rest."));
   public static final Setting<Double> SITE_HIGH_THRESHOLD =
       declare(
-          Setting.optionalNumber(
-                  "site-high-threshold",
-                  "The site's own operating point: the P(high) from which a slice is called high,"
-                      + " instead of the bundle's head.high_threshold (choose it with cordwatch"
-                      + " validate --target-sensitivity on the site's own labelled studies). Every"
-                      + " verdict names it as a site setting. Empty: the bundle's.")
-              .check(
-                  t -> t == null || (t > 0 && t < 1),
-                  t -> "must be between 0 and 1 (a probability), was " + t));
+          optionalProbability(
+              "site-high-threshold",
+              "The site's own operating point: the P(high) from which a slice is called high,"
+                  + " instead of the bundle's head.high_threshold (choose it with cordwatch"
+                  + " validate --target-sensitivity on the site's own labelled studies). Every"
+                  + " verdict names it as a site setting. Empty: the bundle's."));
   public static final Setting<Double> SITE_RULE_OUT_THRESHOLD =
       declare(
-          Setting.optionalNumber(
-                  "site-rule-out-threshold",
-                  "The site's own rule-out threshold: a series with no high call is low only when no"
-                      + " confident slice reaches this P(high), else indeterminate (possible_high),"
-                      + " instead of the bundle's head.rule_out_threshold (choose it with cordwatch"
-                      + " bundle set-rule-out on the site's own labelled studies). At most the"
-                      + " triage threshold in use: otherwise start-up stops naming this setting,"
-                      + " and a bundle switched to later is refused (the running one keeps"
-                      + " grading). Verdicts show it in model.limits. Empty: the bundle's.")
-              .check(
-                  t -> t == null || (t > 0 && t < 1),
-                  t -> "must be between 0 and 1 (a probability), was " + t));
+          optionalProbability(
+              "site-rule-out-threshold",
+              "The site's own rule-out threshold: a series with no high call is low only when no"
+                  + " confident slice reaches this P(high), else indeterminate (possible_high),"
+                  + " instead of the bundle's head.rule_out_threshold (choose it with cordwatch"
+                  + " bundle set-rule-out on the site's own labelled studies). At most the"
+                  + " triage threshold in use: otherwise start-up stops naming this setting,"
+                  + " and a bundle switched to later is refused (the running one keeps"
+                  + " grading). Verdicts show it in model.limits. Empty: the bundle's."));
   public static final Setting<String> PROFILE =
       declare(
           Setting.text(
