@@ -266,18 +266,7 @@ public final class LocalizerTraining {
   static IouStats evaluate(DjlLocalizer net, LocalizerData data, LocalizerSpec spec) {
     CanalLocator locator =
         new CanalLocator(spec, (views, count) -> net.probabilities(views, count, spec.inputSize()));
-    double[] ious = new double[data.size()];
-    int missed = 0;
-    for (int i = 0; i < data.size(); i++) {
-      LocalizerData.Sample s = data.samples().get(i);
-      CanalLocator.Result r = locator.locateUnit(s.unitFloats(), s.columns(), s.rows());
-      if (r.found()) {
-        ious[i] = r.box().iou(s.box());
-      } else {
-        missed++;
-      }
-    }
-    return IouStats.of(ious, missed);
+    return LocalizerScore.score(locator, data, 0).stats();
   }
 
   /** Draws one training view of {@code s} and its target into the arrays at {@code at}. */
