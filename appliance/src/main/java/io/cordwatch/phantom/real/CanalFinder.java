@@ -101,13 +101,22 @@ public final class CanalFinder {
     if (area < 1.2 * n || area * px > MAX_SAC_MM2) {
       return null;
     }
-    int mx = (int) Math.round(MARGIN_MM / s.spacingX());
-    int my = (int) Math.round(MARGIN_MM / s.spacingY());
-    box[0] = Math.max(0, box[0] - mx);
-    box[1] = Math.max(0, box[1] - my);
-    box[2] = Math.min(w - 1, box[2] + mx);
-    box[3] = Math.min(h - 1, box[3] + my);
-    return new Canal(cord, sac, box, cordLevel, quantile(csf, nc, 0.5));
+    return new Canal(cord, sac, widened(box, s, MARGIN_MM), cordLevel, quantile(csf, nc, 0.5));
+  }
+
+  /**
+   * A bounding box {x0, y0, x1, y1} (inclusive pixels) widened by {@code mm} on each side, rounded
+   * to whole pixels per axis and kept inside the slice.
+   */
+  static int[] widened(int[] box, AxialSlice s, double mm) {
+    int mx = (int) Math.round(mm / s.spacingX());
+    int my = (int) Math.round(mm / s.spacingY());
+    return new int[] {
+      Math.max(0, box[0] - mx),
+      Math.max(0, box[1] - my),
+      Math.min(s.width() - 1, box[2] + mx),
+      Math.min(s.height() - 1, box[3] + my)
+    };
   }
 
   /** Sets every pixel not reachable from the border through unset pixels. */

@@ -267,15 +267,8 @@ public final class LumbarCanalFinder {
     Arrays.sort(csf);
     double level = csf[m / 2];
     boolean[] sac = withContents(s, c, level);
-    int[] bbox = bbox(sac, w, h);
-    int mx = (int) Math.round((CanalFinder.MARGIN_MM - CLOSE_MM) / s.spacingX());
-    int my = (int) Math.round((CanalFinder.MARGIN_MM - CLOSE_MM) / s.spacingY());
-    int[] box = {
-      Math.max(0, bbox[0] - mx),
-      Math.max(0, bbox[1] - my),
-      Math.min(w - 1, bbox[2] + mx),
-      Math.min(h - 1, bbox[3] + my)
-    };
+    // The closing already widened the sac by CLOSE_MM: the margin adds the rest.
+    int[] box = CanalFinder.widened(bbox(sac, w, h), s, CanalFinder.MARGIN_MM - CLOSE_MM);
     return new CanalFinder.Canal(new boolean[w * h], sac, box, Double.NaN, level);
   }
 
