@@ -18,18 +18,18 @@ import java.util.Map;
  * if asked, puts it into a bundle folder.
  *
  * <pre>
- * cordwatch train-localizer --data DIR --out FILE.onnx [--val DIR]... [--bundle B]
+ * cordwatch train-localizer --data DIR [--data DIR]... --out FILE.onnx [--val DIR]... [--bundle B]
  *     [--labels FILE|DIR] [--epochs N] [--batch N] [--width N] [--input-size V]
  *     [--per-study N] [--held-out F] [--seed S] [--lr X] [--evaluate-every N]
  *     [--threshold T] [--refinements R] [--threads N]
  * </pre>
  *
- * {@code --data} is split by study; {@code --held-out} of its studies (default 0.1) are never
- * trained on and are scored every {@code --evaluate-every} epochs. Each {@code --val} folder (its
- * own labels.csv or VOC files) is scored once after training, so a second scanner style can be
- * checked in the same run. Progress goes to stderr with an ETA; the summary (training time, IoU
- * statistics per held-out set) to stdout. Exit status 0 when done, 2 for unusable arguments or
- * data.
+ * {@code --data} may be given more than once (e.g. phantoms and real slices); the folders are
+ * pooled and split by study; {@code --held-out} of its studies (default 0.1) are never trained on
+ * and are scored every {@code --evaluate-every} epochs. Each {@code --val} folder (its own
+ * labels.csv or VOC files) is scored once after training, so a second scanner style can be checked
+ * in the same run. Progress goes to stderr with an ETA; the summary (training time, IoU statistics
+ * per held-out set) to stdout. Exit status 0 when done, 2 for unusable arguments or data.
  */
 public final class LocalizerCommand {
   private LocalizerCommand() {}
@@ -40,7 +40,7 @@ public final class LocalizerCommand {
 
   /** Runs the command; returns the exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    Path data = null;
+    List<Path> data = new ArrayList<>();
     Path labels = null;
     Path onnx = null;
     Path bundle = null;
@@ -62,7 +62,7 @@ public final class LocalizerCommand {
         }
         String v = args[++i];
         switch (a) {
-          case "--data" -> data = Path.of(v);
+          case "--data" -> data.add(Path.of(v));
           case "--labels" -> labels = Path.of(v);
           case "--val" -> val.add(Path.of(v));
           case "--out" -> onnx = Path.of(v);
@@ -82,8 +82,14 @@ public final class LocalizerCommand {
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       }
-      if (data == null || onnx == null) {
+      if (data.isEmpty() || onnx == null) {
         throw new IllegalArgumentException("--data and --out are required");
+      }
+      if (labels != null && data.size() > 1) {
+        throw new IllegalArgumentException(
+            "--labels names the labels of one --data folder; with "
+                + data.size()
+                + " folders give each its own labels.csv");
       }
       if (!(heldOut >= 0 && heldOut < 1)) {
         throw new IllegalArgumentException("--held-out must be 0 <= F < 1, got " + heldOut);
@@ -111,10 +117,18 @@ public final class LocalizerCommand {
     Map<String, LocalizerData> after = new LinkedHashMap<>();
     LocalizerData.Split split;
     try {
-      all = LocalizerData.load(data, labels, spec, perStudy, line -> err.println("  " + line));
+      List<LocalizerData> parts = new ArrayList<>();
+      for (Path d : data) {
+        parts.add(LocalizerData.load(d, labels, spec, perStudy, line -> err.println("  " + line)));
+      }
+      all = LocalizerData.concat(parts);
       split = all.split(heldOut, o.seed());
       if (split.heldOut().size() > 0 && heldOut > 0) {
-        during.put("held-out " + data.getFileName(), split.heldOut());
+        during.put(
+            "held-out "
+                + String.join(
+                    " + ", data.stream().map(d -> String.valueOf(d.getFileName())).toList()),
+            split.heldOut());
       }
       for (Path v : val) {
         after.put(v.getFileName().toString(), LocalizerData.load(v, null, spec, 0, line -> {}));
@@ -243,7 +257,7 @@ public final class LocalizerCommand {
 
   static final String USAGE =
       """
-      usage: cordwatch train-localizer --data DIR --out FILE.onnx [--val DIR]... [--bundle B]
+      usage: cordwatch train-localizer --data DIR... --out FILE.onnx [--val DIR]... [--bundle B]
                [--labels FILE|DIR] [--epochs N] [--batch N] [--width N] [--input-size V]
                [--per-study N] [--held-out F] [--seed S] [--lr X] [--evaluate-every N]
                [--threshold T] [--refinements R] [--threads N]""";
