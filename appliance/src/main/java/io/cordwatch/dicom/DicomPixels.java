@@ -53,6 +53,8 @@ public final class DicomPixels {
    * @param pixelSpacing Pixel Spacing in mm (between rows, between columns), from the frame's or
    *     the shared Pixel Measures for an enhanced object; null when absent or not two positive
    *     numbers
+   * @param bodyPartExamined Body Part Examined (0018,0015) as the file records it, or null when
+   *     absent or empty (the grader reads from it whether the series lies below the conus)
    */
   public record Frame(
       String sopInstanceUid,
@@ -68,7 +70,8 @@ public final class DicomPixels {
       boolean monochrome1,
       Double position,
       Integer instanceNumber,
-      double[] pixelSpacing) {}
+      double[] pixelSpacing,
+      String bodyPartExamined) {}
 
   /**
    * Decodes every frame of {@code file}.
@@ -175,6 +178,8 @@ public final class DicomPixels {
     double[] topOrientation = doubles(list, TagFromName.ImageOrientationPatient, 6);
     double[] topPosition = doubles(list, TagFromName.ImagePositionPatient, 3);
     Integer instanceNumber = integerOrNull(list, TagFromName.InstanceNumber);
+    String bodyPart =
+        Attribute.getSingleStringValueOrEmptyString(list, TagFromName.BodyPartExamined).strip();
     double[] topSpacing = doubles(list, TagFromName.PixelSpacing, 2);
     List<Frame> out = new ArrayList<>(frames);
     for (int f = 0; f < frames; f++) {
@@ -226,7 +231,8 @@ public final class DicomPixels {
               monochrome1,
               along(orientation, position),
               instanceNumber,
-              spacing));
+              spacing,
+              bodyPart.isEmpty() ? null : bodyPart));
     }
     return out;
   }

@@ -8,7 +8,9 @@
  * io.cordwatch.dicom.DecodeLimits}), and {@link io.cordwatch.dicom.DataSetWriter}, through which
  * the phantom generator writes its files by tag number without calling PixelMed itself. {@link
  * io.cordwatch.dicom.Dcmtk} is how CordWatch's own commands run DCMTK's tools ({@code storescu} for
- * the demo and the benches): one argument order, Nagle off, one success line to count.
+ * the demo and the benches): one argument order, Nagle off, one success line to count. {@link
+ * io.cordwatch.dicom.SpineRegion} reads the Body Part Examined vocabulary: which values name only
+ * the lumbar or sacral spine, below the conus.
  *
  * <p>Owns: the DICOM library's calls outside the network stages, the facts and pixels read from an
  * instance, the decode limits, UIDs and their log tags, and the way our commands run DCMTK.
@@ -18,9 +20,10 @@
  * is the preferred library once its artifacts can be reached) without touching selection, grading
  * or the web layer; everything past this package sees records and strings.
  *
- * <p>It reads; it does not decide. Whether a series is graded belongs to {@code study}. It never
- * extracts patient name, ID or birth date: what it returns is logged, indexed and served, so the
- * only way to keep identifiers out of those places is never to pick them up.
+ * <p>It reads; it does not decide. Whether a series is graded belongs to {@code study}, what a
+ * series below the conus is called to {@code grade}. It never extracts patient name, ID or birth
+ * date: what it returns is logged, indexed and served, so the only way to keep identifiers out of
+ * those places is never to pick them up.
  *
  * <p>May not touch: any stage or the index ({@code io.cordwatch.study}, {@code io.cordwatch.store},
  * {@code io.cordwatch.grade}, {@code io.cordwatch.receive}): of ours it uses {@code codec} only;

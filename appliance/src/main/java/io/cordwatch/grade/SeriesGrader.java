@@ -2,6 +2,7 @@ package io.cordwatch.grade;
 
 import io.cordwatch.dicom.DicomPixels;
 import io.cordwatch.dicom.PixelDecodeException;
+import io.cordwatch.dicom.SpineRegion;
 import io.cordwatch.infer.BackboneEngine;
 import io.cordwatch.infer.Bundle;
 import io.cordwatch.infer.BundleKeys;
@@ -282,6 +283,7 @@ public final class SeriesGrader {
     return result(
         studyUid,
         seriesUid,
+        decoded,
         results,
         new Verdict.Timings(
             ms(decodeNanos),
@@ -393,6 +395,7 @@ public final class SeriesGrader {
         result(
             studyUid,
             seriesUid,
+            decoded,
             results,
             new Verdict.Timings(
                 ms(t1 - t0),
@@ -527,13 +530,19 @@ public final class SeriesGrader {
 
   /** The series' verdict over its slice results, as both paths conclude. */
   private SeriesResult result(
-      String studyUid, String seriesUid, List<SliceResult> results, Verdict.Timings timings) {
+      String studyUid,
+      String seriesUid,
+      List<Decoded> decoded,
+      List<SliceResult> results,
+      Verdict.Timings timings) {
     Verdict verdict =
         Verdicts.of(
             results,
             bundle.classes(),
             bundle.highGrade(),
             bundle.verdictLimits(),
+            SpineRegion.belowConus(
+                decoded.stream().map(d -> d.frame().bodyPartExamined()).toList()),
             model(),
             timings);
     return new SeriesResult(studyUid, seriesUid, verdict, results);

@@ -60,6 +60,12 @@ public record Verdict(
   /** More of the slices have no canal box than the bundle's limit allows. */
   public static final String REASON_TOO_MANY_NO_ROI = "too_many_no_roi";
 
+  /**
+   * The series' Body Part Examined names only the lumbar or sacral spine, below the conus: no cord
+   * to grade, and nothing the model was trained on ({@link io.cordwatch.dicom.SpineRegion}).
+   */
+  public static final String REASON_BELOW_CONUS = "below_conus";
+
   public Verdict {
     segments = List.copyOf(segments);
     keyImages = List.copyOf(keyImages);

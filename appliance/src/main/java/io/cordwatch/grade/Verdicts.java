@@ -26,6 +26,13 @@ import java.util.Locale;
  *
  * <ol>
  *   <li>nothing graded: {@code indeterminate}, {@value Verdict#REASON_NOTHING_GRADED};
+ *   <li>the series' Body Part Examined names only the lumbar or sacral spine ({@link
+ *       io.cordwatch.dicom.SpineRegion}): {@code indeterminate}, {@value
+ *       Verdict#REASON_BELOW_CONUS}, whatever its slices were called. Below the conus there is no
+ *       spinal cord for the Bilsky scale to grade and the models never saw that anatomy: a real
+ *       normal lumbar sac was called high with confidence there. The message says how many slices
+ *       were called high, so a reader still sees them; this is the one rule that outranks a high
+ *       call;
  *   <li>a confident slice is called high (by the bundle's decision rule, {@link HighDecision}) with
  *       P(high) at or above the bundle's {@code confident_high_threshold} when it has one: {@code
  *       high}. Missing or uncertain slices elsewhere do not take back a positive finding; a triage
@@ -71,6 +78,8 @@ public final class Verdicts {
   }
 
   /**
+   * A verdict for a series graded as any other (not known to lie below the conus).
+   *
    * @param slices in slice-position order
    * @param classes class names, mild to severe; the first is "no disease"
    * @param highGrade the classes that make a slice high grade by nearest prototype, for slices
@@ -82,6 +91,26 @@ public final class Verdicts {
       List<String> classes,
       List<String> highGrade,
       VerdictLimits limits,
+      Verdict.Model model,
+      Verdict.Timings timings) {
+    return of(slices, classes, highGrade, limits, null, model, timings);
+  }
+
+  /**
+   * @param slices in slice-position order
+   * @param classes class names, mild to severe; the first is "no disease"
+   * @param highGrade the classes that make a slice high grade by nearest prototype, for slices
+   *     without a {@code high_call}
+   * @param limits when too little was seen with confidence
+   * @param belowConus the series' Body Part Examined when it names only the lumbar or sacral spine
+   *     ({@link io.cordwatch.dicom.SpineRegion#belowConus(java.util.Collection)}), else null
+   */
+  public static Verdict of(
+      List<SliceResult> slices,
+      List<String> classes,
+      List<String> highGrade,
+      VerdictLimits limits,
+      String belowConus,
       Verdict.Model model,
       Verdict.Timings timings) {
     List<Verdict.Segment> segments = new ArrayList<>();
@@ -143,7 +172,7 @@ public final class Verdicts {
             uncertainHighCalls,
             borderlineHighCalls,
             possibleHigh);
-    Indeterminate why = indeterminate(counts, limits);
+    Indeterminate why = indeterminate(counts, limits, belowConus);
     String group = why != null ? Verdict.INDETERMINATE : highCalls > 0 ? Verdict.HIGH : Verdict.LOW;
     return new Verdict(
         grade,
@@ -160,7 +189,8 @@ public final class Verdicts {
   private record Indeterminate(String code, String message) {}
 
   /** Why the series cannot be called; null when it can (the order is the class comment's). */
-  private static Indeterminate indeterminate(Verdict.Counts c, VerdictLimits limits) {
+  private static Indeterminate indeterminate(
+      Verdict.Counts c, VerdictLimits limits, String belowConus) {
     if (c.graded() == 0) {
       return new Indeterminate(
           Verdict.REASON_NOTHING_GRADED,
@@ -171,6 +201,23 @@ public final class Verdicts {
               + " unreadable of "
               + c.slices()
               + "): read manually.");
+    }
+    if (belowConus != null) {
+      int high = c.highCalls() + c.borderlineHighCalls() + c.uncertainHighCalls();
+      return new Indeterminate(
+          Verdict.REASON_BELOW_CONUS,
+          "Body part "
+              + belowConus
+              + ": lumbar or sacral spine, below the conus, where there is no spinal cord to"
+              + " grade and the model was not trained; "
+              + (high == 0
+                  ? "no slice was called high"
+                  : high
+                      + (high == 1 ? " slice was" : " slices were")
+                      + " called high, "
+                      + c.highCalls()
+                      + " with confidence")
+              + ": read manually.");
     }
     if (c.highCalls() > 0) {
       return null;

@@ -1,6 +1,7 @@
 package io.cordwatch.study;
 
 import io.cordwatch.dicom.InstanceFacts;
+import io.cordwatch.dicom.SpineRegion;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -68,6 +69,14 @@ final class BodyParts {
       if (OTHER_PARTS.contains(b.replace(" ", ""))) {
         return new Finding(b, "body part " + all + ": not the spine");
       }
+    }
+    if (stated.stream().allMatch(SpineRegion::belowConus)) {
+      return new Finding(
+          null,
+          "body part "
+              + all
+              + ": lumbar or sacral spine, below the conus: graded, but its verdict is"
+              + " indeterminate (no cord to grade)");
     }
     if (stated.stream().allMatch(b -> b.contains("SPINE"))) {
       return new Finding(null, "body part " + all + ": spine");

@@ -282,4 +282,32 @@ class ShippedBundleTest {
         doc.get("studies").get(0).get("series").get(0).path("verdict").path("group").asText();
     assertEquals("indeterminate", group, "borderline calls are flagged for a reader");
   }
+
+  /**
+   * The real normal lumbar slab (Body Part Examined LSPINE): below the conus there is no cord to
+   * grade and the models never saw that anatomy. Before the rule the shipped bundle called the
+   * whole series high on this normal volume; now the verdict is indeterminate whatever the slices
+   * were called, and says why (docs/grading.md).
+   */
+  @Test
+  void aRealLumbarSeriesIsIndeterminateBelowTheConus() throws Exception {
+    Path lumbar = tmp.resolve("lumbar");
+    RealSpine.generate(
+        new RealSpine.Options(
+            Fixtures.root().resolve("real-spine"), lumbar, 0, 1, EnumSet.of(RealSource.LUMBAR_T2)));
+    CliRun r = CliRun.run("grade", lumbar.toString(), "--json");
+    assertEquals(0, r.exit(), r.all());
+    JsonNode doc = new ObjectMapper().readTree(r.out());
+    JsonNode series = doc.get("studies").get(0).get("series").get(0);
+    assertTrue(
+        series.path("selection").asText().startsWith("selected"),
+        series.path("selection").asText());
+    JsonNode verdict = series.path("verdict");
+    assertEquals("indeterminate", verdict.path("group").asText(), verdict.toString());
+    assertEquals("below_conus", verdict.path("indeterminate_reason").asText());
+    assertTrue(
+        verdict.path("indeterminate_message").asText().startsWith("Body part LSPINE: lumbar"),
+        verdict.toString());
+    assertTrue(verdict.path("counts").path("graded").asInt() > 0, "its slices are still graded");
+  }
 }

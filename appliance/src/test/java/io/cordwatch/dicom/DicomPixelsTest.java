@@ -103,6 +103,28 @@ class DicomPixelsTest {
   }
 
   @Test
+  void bodyPartExaminedIsReadAsRecordedAndEmptyIsNone() throws Exception {
+    SkipPeers.assumePeers("dcmodify");
+    for (String value : List.of("LSPINE", " L-Spine ", "")) {
+      Path copy = tmp.resolve("body" + value.strip() + ".dcm");
+      Files.copy(PYDICOM.resolve("MR_small.dcm"), copy);
+      Process p =
+          new ProcessBuilder("dcmodify", "-nb", "-i", "(0018,0015)=" + value, copy.toString())
+              .redirectErrorStream(true)
+              .start();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(
+          0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      String read = only(copy).bodyPartExamined();
+      if (value.isBlank()) {
+        assertNull(read);
+      } else {
+        assertEquals(value.strip(), read);
+      }
+    }
+  }
+
+  @Test
   void anRleObjectDeclaringGigabytesIsRefusedBeforeDecompression() throws Exception {
     com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
     list.setDecompressPixelData(false);

@@ -358,4 +358,32 @@ class VerdictsTest {
     assertEquals(MODEL, v.model());
     assertEquals(TIMES, v.timings());
   }
+
+  @Test
+  void aSeriesBelowTheConusIsIndeterminateEvenWithAHighCallWhichItsMessageCounts() {
+    List<SliceResult> s = slices("0", "3@0.99", "2@0.95", "0");
+    Verdict elsewhere = Verdicts.of(s, CLASSES, HIGH, VerdictLimits.DEFAULTS, null, MODEL, TIMES);
+    assertEquals("high", elsewhere.group());
+    Verdict lumbar = Verdicts.of(s, CLASSES, HIGH, VerdictLimits.DEFAULTS, "LSPINE", MODEL, TIMES);
+    assertEquals("indeterminate", lumbar.group());
+    assertEquals(Verdict.REASON_BELOW_CONUS, lumbar.indeterminateReason());
+    assertTrue(
+        lumbar.indeterminateMessage().startsWith("Body part LSPINE: lumbar or sacral spine"));
+    assertTrue(
+        lumbar
+            .indeterminateMessage()
+            .endsWith("2 slices were called high, 2 with confidence: read manually."),
+        lumbar.indeterminateMessage());
+    assertEquals("3", lumbar.grade(), "the grade and its key images stay for the reader");
+    assertEquals(elsewhere.keyImages(), lumbar.keyImages());
+    Verdict clear =
+        Verdicts.of(
+            slices("0", "0", "1a"), CLASSES, HIGH, VerdictLimits.DEFAULTS, "SACRUM", MODEL, TIMES);
+    assertEquals(Verdict.REASON_BELOW_CONUS, clear.indeterminateReason());
+    assertTrue(clear.indeterminateMessage().contains("no slice was called high"));
+    Verdict none =
+        Verdicts.of(
+            slices("-", "x"), CLASSES, HIGH, VerdictLimits.DEFAULTS, "LSPINE", MODEL, TIMES);
+    assertEquals(Verdict.REASON_NOTHING_GRADED, none.indeterminateReason(), "nothing graded first");
+  }
 }

@@ -42,6 +42,16 @@ class SeriesSelectorTest {
   }
 
   @Test
+  void aLumbarBodyPartIsGradedAndTheReasonsSayItsVerdictWillBeIndeterminate() {
+    SeriesDecision d = selector.decide(series(20, mr().te(102).tr(4000).bodyPart("LSPINE")));
+    assertTrue(d.selected(), d::toString);
+    assertEquals(
+        "body part LSPINE: lumbar or sacral spine, below the conus: graded, but its verdict is"
+            + " indeterminate (no cord to grade)",
+        d.reasons().getLast());
+  }
+
+  @Test
   void anAbsentBodyPartIsNoReasonToSkip() {
     SeriesDecision d = selector.decide(series(20, mr().te(102).tr(4000)));
     assertTrue(d.selected(), d::toString);
