@@ -109,7 +109,7 @@ final class AdaptCommand implements Callable<Integer> {
       names = "--sensitivity-tolerance",
       paramLabel = "T",
       description =
-          "How far the lower end of the adapted sensitivity's 95% interval (cross-validated by"
+          "How far the lower end of the adapted sensitivity's 95%% interval (cross-validated by"
               + " study) may lie below the parent's sensitivity (default ${DEFAULT-VALUE}).")
   double sensitivityTolerance = Adaptation.defaults().sensitivityTolerance();
 

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.VersionProvider.class,
     description = {
       "Agreement on high grade (1c/2/3) vs low grade from a 2x2 table: Gwet's AC1, Cohen's kappa,",
-      "sensitivity and specificity with 95% CIs (docs/statistics.md).",
+      "sensitivity and specificity with 95%% CIs (docs/statistics.md).",
       "Exit status: 0 done, 2 bad counts."
     })
 final class AgreementCommand implements Callable<Integer> {

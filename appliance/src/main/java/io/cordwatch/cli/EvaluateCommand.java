@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Compare predicted Bilsky grades with reference labels per (SOP Instance UID, frame):",
       "confusion matrices, Gwet's AC1, kappa, weighted kappa, sensitivity and specificity for",
-      "high grade (1c/2/3) with 95% CIs, per study; unmatched slices are listed.",
+      "high grade (1c/2/3) with 95%% CIs, per study; unmatched slices are listed.",
       "Exit status: 0 done, 2 unusable input or nothing matched."
     })
 final class EvaluateCommand implements Callable<Integer> {
