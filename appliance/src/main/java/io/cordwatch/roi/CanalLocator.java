@@ -180,11 +180,26 @@ public final class CanalLocator {
    */
   public Result locate(SlicePixels slice) {
     Result r = locateUnit(unit(slice, spec), slice.columns(), slice.rows());
-    if (!r.found() || !slice.hasSpacing()) {
+    return slice.hasSpacing()
+        ? atLeastMinimumSize(r, slice.rowSpacing(), slice.columnSpacing())
+        : r;
+  }
+
+  /**
+   * Step 6 on a result of steps 1 to 5: a box under {@value #MIN_BOX_MM} mm wide or high at the
+   * slice's pixel spacing becomes no box, with the size in the reason; any other result is returned
+   * as it is. For callers that locate with {@link #locateUnit} and know the spacing (the trainer's
+   * scoring).
+   *
+   * @param rowSpacing mm between rows
+   * @param columnSpacing mm between columns
+   */
+  public static Result atLeastMinimumSize(Result r, double rowSpacing, double columnSpacing) {
+    if (!r.found()) {
       return r;
     }
-    double across = r.box().width() * slice.columnSpacing();
-    double deep = r.box().height() * slice.rowSpacing();
+    double across = r.box().width() * columnSpacing;
+    double deep = r.box().height() * rowSpacing;
     if (Math.min(across, deep) < MIN_BOX_MM) {
       return Result.none(
           r.confidence(),

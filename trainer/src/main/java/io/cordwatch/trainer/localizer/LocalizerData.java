@@ -52,6 +52,8 @@ public final class LocalizerData {
    *
    * @param grade the slice's grade from labels.csv's {@code grade} column; null when the labels
    *     carry none (VOC files)
+   * @param pixelSpacing the slice's Pixel Spacing in mm (between rows, between columns), null when
+   *     the file has none: scoring applies the appliance's smallest canal box in mm with it
    */
   public record Sample(
       String studyUid,
@@ -61,7 +63,8 @@ public final class LocalizerData {
       int rows,
       char[] unit,
       CanalBox box,
-      String grade) {
+      String grade,
+      double[] pixelSpacing) {
     /** Whether the slice is known to show disease (a grade other than 0). */
     public boolean diseased() {
       return grade != null && !grade.equals("0");
@@ -209,7 +212,8 @@ public final class LocalizerData {
                   fr.rows(),
                   fixedPoint(CanalLocator.unit(pixels, spec)),
                   box.get(),
-                  grades.get(fr.sopInstanceUid() + "/" + fr.frame())));
+                  grades.get(fr.sopInstanceUid() + "/" + fr.frame()),
+                  fr.pixelSpacing()));
         }
         if (++read % 250 == 0) {
           log.accept(dir.getFileName() + ": " + read + " files read, " + out.size() + " slices");

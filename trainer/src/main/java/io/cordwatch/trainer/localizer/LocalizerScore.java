@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Scores a localizer on labelled slices as the appliance locates them (steps 1 to 5 of {@link
- * CanalLocator}; the millimetre floor needs a pixel spacing the labelled samples do not carry),
- * whole or cut into narrow strips around the labelled canal.
+ * Scores a localizer on labelled slices as the appliance locates them (steps 1 to 6 of {@link
+ * CanalLocator}: the millimetre floor of step 6 on slices whose files state a Pixel Spacing), whole
+ * or cut into narrow strips around the labelled canal.
  *
  * <p><b>Strips.</b> A strip is the full height of the slice and {@code width} labelled-box widths
  * wide, placed around the labelled canal with a shift of up to 80% of the slack either way (seeded
@@ -60,6 +60,10 @@ public final class LocalizerScore {
       LocalizerData.Sample s = data.samples().get(i);
       Cut c = stripWidth > 0 ? strip(s, stripWidth, locator) : whole(s);
       CanalLocator.Result r = locator.locateUnit(c.unit(), c.columns(), c.rows());
+      if (s.pixelSpacing() != null) {
+        // Step 6, as the appliance: a strip keeps the slice's pixels, so its spacing too.
+        r = CanalLocator.atLeastMinimumSize(r, s.pixelSpacing()[0], s.pixelSpacing()[1]);
+      }
       if (!r.found()) {
         missed++;
         continue;

@@ -50,6 +50,18 @@ class LocalizerScoreTest {
   }
 
   @Test
+  void boxesUnderSixMillimetresAreNoBoxWhereTheSliceStatesItsSpacingAsInTheAppliance() {
+    // The boxes are 18 to 39 pixels a side: 1.8 to 3.9 mm at 0.1 mm pixels, 18 mm and up at 1 mm.
+    LocalizerScore.Score fine =
+        LocalizerScore.score(IDENTITY, boxes(10, new double[] {0.1, 0.1}), 0);
+    assertEquals(10, fine.stats().missed(), fine.toString());
+    assertEquals(
+        0, LocalizerScore.score(IDENTITY, boxes(10, new double[] {0.1, 0.1}), 2.5).atLeastHalf());
+    LocalizerScore.Score coarse = LocalizerScore.score(IDENTITY, boxes(10, new double[] {1, 1}), 0);
+    assertEquals(10, coarse.atLeastHalf(), coarse.toString());
+  }
+
+  @Test
   void aStripHoldsTheCanalAndIsTheSameEveryTime() {
     for (LocalizerData.Sample s : boxes(20).samples()) {
       LocalizerScore.Cut a = LocalizerScore.strip(s, 2.5, IDENTITY);
@@ -104,6 +116,11 @@ class LocalizerScoreTest {
 
   /** Slices that are their own canal box (1 inside, 0 outside), of several sizes. */
   private static LocalizerData boxes(int n) {
+    return boxes(n, null);
+  }
+
+  /** As {@link #boxes(int)}, each slice stating {@code spacing} (null: none). */
+  private static LocalizerData boxes(int n, double[] spacing) {
     Random r = new Random(11);
     List<LocalizerData.Sample> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -127,7 +144,8 @@ class LocalizerScoreTest {
               size,
               unit,
               new CanalBox(x0, y0, x0 + bw - 1, y0 + bh - 1),
-              "0"));
+              "0",
+              spacing));
     }
     return LocalizerData.of(out, "boxes");
   }
