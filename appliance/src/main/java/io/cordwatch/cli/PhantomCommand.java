@@ -77,6 +77,13 @@ final class PhantomCommand implements Callable<Integer> {
           "Write Enhanced MR multi-frame files, one per series (labels.csv gains a frame column).")
   boolean enhanced;
 
+  @Option(
+      names = "--masks",
+      description =
+          "Also write each axial T2 slice's tissue map (NAME.mask.png beside the file, 8-bit, the"
+              + " tissue drawn at each pixel) and masks.csv, the legend (docs/phantom.md).")
+  boolean masks;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -112,7 +119,7 @@ final class PhantomCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Phantom.Result r =
         Phantom.generate(
-            new Phantom.Options(out, studies, seed, s, slices, montage, enhanced), held);
+            new Phantom.Options(out, studies, seed, s, slices, montage, enhanced, masks), held);
     double secs = (System.nanoTime() - t0) / 1e9;
     int total = 0;
     for (int c : r.gradeCounts()) {

@@ -33,6 +33,7 @@ public final class Phantom {
    * @param slices axial T2 slices per study
    * @param montage also write {@code montage.png}
    * @param enhanced write Enhanced MR multi-frame files (labels.csv then gains a frame column)
+   * @param masks also write each axial T2 slice's tissue map ({@link TissueMasks})
    */
   public record Options(
       Path out,
@@ -41,7 +42,21 @@ public final class Phantom {
       StudyPlan.Style style,
       int slices,
       boolean montage,
-      boolean enhanced) {}
+      boolean enhanced,
+      boolean masks) {
+
+    /** Without tissue maps. */
+    public Options(
+        Path out,
+        int studies,
+        long seed,
+        StudyPlan.Style style,
+        int slices,
+        boolean montage,
+        boolean enhanced) {
+      this(out, studies, seed, style, slices, montage, enhanced, false);
+    }
+  }
 
   /** What was written. */
   public record Result(List<PhantomWriter.Written> slices, int[] gradeCounts, Path labels) {}
@@ -88,6 +103,9 @@ public final class Phantom {
           Study st = join(pending.poll());
           for (int k = 0; k < st.written().size(); k++) {
             PhantomWriter.Written w = st.written().get(k);
+            if (o.masks()) {
+              TissueMasks.write(w);
+            }
             String row = st.rows().get(k);
             if (row == null) {
               continue;
@@ -120,6 +138,9 @@ public final class Phantom {
     }
     if (montage != null) {
       montage.write(o.out().resolve("montage.png"));
+    }
+    if (o.masks()) {
+      TissueMasks.writeLegend(o.out());
     }
     return new Result(all, counts, labels);
   }

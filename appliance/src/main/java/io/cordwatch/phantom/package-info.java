@@ -18,6 +18,8 @@
  * boundaries, and writes each slice's distance to the nearest grade boundary ({@link
  * io.cordwatch.phantom.BoundaryDistance}) as labels.csv's last column. All of its draws and their
  * training and hold-out ranges are in {@link io.cordwatch.phantom.FactorRange} (docs/phantom.md).
+ * On request each axial T2 slice's tissue map is written beside it ({@link
+ * io.cordwatch.phantom.TissueMasks}), the same geometry on the image's pixel grid.
  *
  * <p>{@link io.cordwatch.phantom.SyntheticStudy} writes small unlabelled MR studies (an oval, a
  * canal, a cord) for the receiver's tests and the ingest benchmark, where only the headers and the
