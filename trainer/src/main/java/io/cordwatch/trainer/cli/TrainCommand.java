@@ -419,11 +419,7 @@ final class TrainCommand implements Callable<Integer> {
       spec = spec.withInputSize(localizerInputSize);
     }
     o = o.withSpec(spec);
-    List<LocalizerData> parts = new ArrayList<>();
-    for (Path d : data) {
-      parts.add(LocalizerData.load(d, null, spec, 0, line -> log.println("  " + line)));
-    }
-    LocalizerData all = LocalizerData.concat(parts);
+    LocalizerData all = LocalizerData.load(data, null, spec, 0, line -> log.println("  " + line));
     Map<String, LocalizerData> heldOut = new LinkedHashMap<>();
     LocalizerData train;
     if (val != null) {
@@ -438,7 +434,7 @@ final class TrainCommand implements Callable<Integer> {
       LocalizerData.Split split = all.split(valFraction, run.seed);
       train = split.train();
       if (split.heldOut().size() > 0) {
-        heldOut.put("held-out " + names(data), split.heldOut());
+        heldOut.put("held-out " + LocalizerData.names(data), split.heldOut());
       }
     }
     log.printf(
@@ -512,10 +508,6 @@ final class TrainCommand implements Callable<Integer> {
                 "(?m)^- Localizer: .*$",
                 "- Localizer: localizer.onnx, trained with the backbone on the same data (below).");
     Files.writeString(card, text + b, StandardCharsets.UTF_8);
-  }
-
-  private static String names(List<Path> dirs) {
-    return String.join(" + ", dirs.stream().map(p -> String.valueOf(p.getFileName())).toList());
   }
 
   private static String minutes(Duration d) {

@@ -117,18 +117,10 @@ public final class LocalizerCommand {
     Map<String, LocalizerData> after = new LinkedHashMap<>();
     LocalizerData.Split split;
     try {
-      List<LocalizerData> parts = new ArrayList<>();
-      for (Path d : data) {
-        parts.add(LocalizerData.load(d, labels, spec, perStudy, line -> err.println("  " + line)));
-      }
-      all = LocalizerData.concat(parts);
+      all = LocalizerData.load(data, labels, spec, perStudy, line -> err.println("  " + line));
       split = all.split(heldOut, o.seed());
       if (split.heldOut().size() > 0 && heldOut > 0) {
-        during.put(
-            "held-out "
-                + String.join(
-                    " + ", data.stream().map(d -> String.valueOf(d.getFileName())).toList()),
-            split.heldOut());
+        during.put("held-out " + LocalizerData.names(data), split.heldOut());
       }
       for (Path v : val) {
         after.put(v.getFileName().toString(), LocalizerData.load(v, null, spec, 0, line -> {}));

@@ -92,8 +92,30 @@ public final class LocalizerData {
     return new LocalizerData(samples, description);
   }
 
-  /** The sets one after the other, as one set (for training on several folders). */
-  public static LocalizerData concat(List<LocalizerData> sets) {
+  /**
+   * Every labelled frame under each of {@code dirs}, the folders one after the other as one set
+   * (for training on phantoms and real slices together).
+   *
+   * @param labels as for {@link #load}, read for every folder; null for each folder's own
+   * @throws IllegalArgumentException when a folder holds no labelled slice
+   * @throws io.cordwatch.roi.BoxFileException when the labels cannot be used
+   */
+  public static LocalizerData load(
+      List<Path> dirs, Path labels, LocalizerSpec spec, int perStudy, Consumer<String> log) {
+    List<LocalizerData> parts = new ArrayList<>();
+    for (Path d : dirs) {
+      parts.add(load(d, labels, spec, perStudy, log));
+    }
+    return concat(parts);
+  }
+
+  /** The folders' names joined with " + ", to name a set drawn from them. */
+  public static String names(List<Path> dirs) {
+    return String.join(" + ", dirs.stream().map(p -> String.valueOf(p.getFileName())).toList());
+  }
+
+  /** The sets one after the other, as one set. */
+  private static LocalizerData concat(List<LocalizerData> sets) {
     if (sets.size() == 1) {
       return sets.getFirst();
     }
