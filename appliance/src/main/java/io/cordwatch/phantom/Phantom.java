@@ -104,7 +104,7 @@ public final class Phantom {
           for (int k = 0; k < st.written().size(); k++) {
             PhantomWriter.Written w = st.written().get(k);
             if (o.masks()) {
-              TissueMasks.write(w);
+              TissueMasks.write(w, o.enhanced());
             }
             String row = st.rows().get(k);
             if (row == null) {

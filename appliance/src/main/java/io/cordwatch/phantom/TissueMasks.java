@@ -37,13 +37,16 @@ public final class TissueMasks {
     return file.resolveSibling(base + suffix);
   }
 
-  /** Writes the map of one written axial T2 slice beside its file. */
-  static void write(PhantomWriter.Written w) throws IOException {
+  /**
+   * Writes the map of one written axial T2 slice beside its file.
+   *
+   * @param multiFrame the run writes Enhanced MR files (one file, many frames)
+   */
+  static void write(PhantomWriter.Written w, boolean multiFrame) throws IOException {
     Acquisition.Image img = w.image();
     int n = img.size();
     BufferedImage png = new BufferedImage(n, n, BufferedImage.TYPE_BYTE_GRAY);
     png.getRaster().setDataElements(0, 0, n, n, img.classes());
-    boolean multiFrame = w.file().getFileName().toString().equals("ax-t2.dcm");
     if (!ImageIO.write(png, "png", path(w.file(), w.frame(), multiFrame).toFile())) {
       throw new IOException("no PNG writer for " + w.file());
     }
