@@ -30,7 +30,10 @@ public final class DjlLocalizer implements AutoCloseable {
   /** DJL's momentum weighs the old running value: 0.9 is PyTorch's momentum 0.1. */
   private static final float BN_MOMENTUM = 0.9f;
 
-  /** The head starts out saying "not canal" (p about 0.05): most view pixels are not. */
+  /**
+   * A one-logit head starts out saying "not canal" (p about 0.05): most view pixels are not. A head
+   * of several classes starts from zero bias.
+   */
   private static final float HEAD_PRIOR = -3f;
 
   private final LocalizerGraph graph;
@@ -62,7 +65,7 @@ public final class DjlLocalizer implements AutoCloseable {
                 }
               } else if (name.endsWith(".gamma") || name.endsWith(".running_var")) {
                 java.util.Arrays.fill(v, 1f);
-              } else if (name.equals("head.bias")) {
+              } else if (name.equals("head.bias") && v.length == 1) {
                 v[0] = HEAD_PRIOR;
               }
               values.put(name, v);
@@ -118,7 +121,8 @@ public final class DjlLocalizer implements AutoCloseable {
   }
 
   /**
-   * Logits [N, 1, V, V] for views [N, 1, V, V]. Intermediate arrays belong to {@code x}'s manager.
+   * Logits [N, classes, V, V] for views [N, 1, V, V]. Intermediate arrays belong to {@code x}'s
+   * manager.
    */
   public NDArray forward(NDArray x, boolean training) {
     Map<String, NDArray> t = new HashMap<>();

@@ -17,8 +17,8 @@ import java.util.Map;
  * the same size (cheaper than concatenation, and enough here) and convolve once more; a 1x1
  * convolution gives one logit per view pixel. (A transposed convolution would be the textbook
  * upsampler, but DJL's PyTorch engine does not implement it.) Input [N, 1, V, V] with V a multiple
- * of 8, output [N, 1, V, V]. With {@code width} 16 it has about 0.2 M parameters and costs about
- * 0.15 GMAC for a 96 x 96 view.
+ * of 8, output [N, classes, V, V]. With {@code width} 16 it has about 0.2 M parameters and costs
+ * about 0.15 GMAC for a 96 x 96 view.
  *
  * <p>Parameter names: {@code <conv>.weight} [O, I, 3, 3] and its batch norm {@code <conv>.gamma},
  * {@code .beta}, {@code .running_mean}, {@code .running_var}; {@code <up>.weight} [O, I, 1, 1] and
@@ -50,25 +50,37 @@ public final class LocalizerGraph {
   /** Element-wise sum of two tensors of one shape. */
   public record Add(String name, String a, String b) implements Node {}
 
-  /** 1x1 convolution with bias to one channel: the logits. */
-  public record Head(String name, String input, int in) implements Node {}
+  /** 1x1 convolution with bias to {@code out} channels: the logits. */
+  public record Head(String name, String input, int in, int out) implements Node {}
 
   private final int width;
+  private final int classes;
   private final List<Node> nodes;
 
-  private LocalizerGraph(int width, List<Node> nodes) {
+  private LocalizerGraph(int width, int classes, List<Node> nodes) {
     this.width = width;
+    this.classes = classes;
     this.nodes = List.copyOf(nodes);
   }
 
-  /**
-   * The network with {@code width} channels in the first stage (then 2x, 3x, 4x).
-   *
-   * @throws IllegalArgumentException for a width outside 4..64
-   */
+  /** The localizer: one logit per view pixel. */
   public static LocalizerGraph of(int width) {
+    return of(width, 1);
+  }
+
+  /**
+   * The network with {@code width} channels in the first stage (then 2x, 3x, 4x) and {@code
+   * classes} logits per view pixel (1 for the localizer's canal box; the tissue classes for the
+   * canal segmenter, {@code io.cordwatch.trainer.segment}).
+   *
+   * @throws IllegalArgumentException for a width outside 4..64 or classes outside 1..32
+   */
+  public static LocalizerGraph of(int width, int classes) {
     if (width < 4 || width > 64) {
       throw new IllegalArgumentException("localizer width must be 4..64, got " + width);
+    }
+    if (classes < 1 || classes > 32) {
+      throw new IllegalArgumentException("output classes must be 1..32, got " + classes);
     }
     int c1 = width;
     int c2 = 2 * width;
@@ -95,12 +107,17 @@ public final class LocalizerGraph {
     n.add(new Up("up1.up", "up2.conv", c2, c1));
     n.add(new Add("up1.add", "up1.up", "enc1.conv2"));
     n.add(new ConvBnRelu("up1.conv", "up1.add", c1, c1, 1));
-    n.add(new Head("head", "up1.conv", c1));
-    return new LocalizerGraph(width, n);
+    n.add(new Head("head", "up1.conv", c1, classes));
+    return new LocalizerGraph(width, classes, n);
   }
 
   public int width() {
     return width;
+  }
+
+  /** Logits per view pixel. */
+  public int classes() {
+    return classes;
   }
 
   public List<Node> nodes() {
@@ -128,8 +145,8 @@ public final class LocalizerGraph {
           out.put(u.name() + ".bias", new long[] {u.out()});
         }
         case Head h -> {
-          out.put(h.name() + ".weight", new long[] {1, h.in(), 1, 1});
-          out.put(h.name() + ".bias", new long[] {1});
+          out.put(h.name() + ".weight", new long[] {h.out(), h.in(), 1, 1});
+          out.put(h.name() + ".bias", new long[] {h.out()});
         }
         case MaxPool m -> {}
         case Add a -> {}

@@ -58,6 +58,10 @@ public final class LocalizerOnnx {
     Objects.requireNonNull(graph, "graph");
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(spec, "spec");
+    if (graph.classes() != 1) {
+      throw new IllegalArgumentException(
+          "a localizer has one logit per view pixel, this graph has " + graph.classes());
+    }
     int v = spec.inputSize();
     ProtoMessage g = new ProtoMessage().string(GRAPH_NAME, "cordwatch-localizer");
     for (LocalizerGraph.Node node : graph.nodes()) {
@@ -127,8 +131,9 @@ public final class LocalizerOnnx {
         }
         case LocalizerGraph.Add a -> node(g, "Add", a.name(), List.of(a.a(), a.b()), a.name());
         case LocalizerGraph.Head h -> {
-          initializer(g, h.name() + ".weight", get(weights, h.name() + ".weight"), 1, h.in(), 1, 1);
-          initializer(g, h.name() + ".bias", get(weights, h.name() + ".bias"), 1);
+          initializer(
+              g, h.name() + ".weight", get(weights, h.name() + ".weight"), h.out(), h.in(), 1, 1);
+          initializer(g, h.name() + ".bias", get(weights, h.name() + ".bias"), h.out());
           node(
               g,
               "Conv",

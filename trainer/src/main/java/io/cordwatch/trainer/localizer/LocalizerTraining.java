@@ -1,13 +1,8 @@
 package io.cordwatch.trainer.localizer;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.cordwatch.infer.LocalizerSpec;
 import io.cordwatch.infer.Preprocessing;
 import io.cordwatch.roi.CanalLocator;
-import io.cordwatch.trainer.model.DjlResNet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +42,14 @@ public final class LocalizerTraining {
    * grade 2 and 3 slices, which are under a tenth of a typical training set.
    */
   static final int DISEASED_DRAWS = 4;
+
+  /**
+   * Binary cross-entropy with logits against soft targets, in the stable form max(z, 0) - z*y +
+   * log(1 + exp(-|z|)), averaged over pixels.
+   */
+  static final AdamW.Loss BINARY_CE =
+      (logits, y) ->
+          logits.maximum(0f).sub(logits.mul(y)).add(logits.abs().neg().exp().add(1f).log()).mean();
 
   private LocalizerTraining() {}
 
@@ -176,7 +179,7 @@ public final class LocalizerTraining {
     Map<String, IouStats> last = new LinkedHashMap<>();
     double lastLoss = Double.NaN;
     try (DjlLocalizer net = DjlLocalizer.initialise(graph, o.seed())) {
-      AdamW adam = new AdamW(net, o.learningRate(), o.weightDecay());
+      AdamW adam = new AdamW(net, o.weightDecay());
       long done = 0;
       for (int epoch = 1; epoch <= o.epochs(); epoch++) {
         long epochStart = System.nanoTime();
@@ -197,7 +200,9 @@ public final class LocalizerTraining {
                 targets,
                 b * size * size);
           }
-          double loss = adam.step(views, targets, count, size, learningRate(o, done, totalSteps));
+          double loss =
+              adam.step(
+                  views, targets, count, size, 1, learningRate(o, done, totalSteps), BINARY_CE);
           if (!Double.isFinite(loss)) {
             throw new IllegalStateException(
                 "training diverged at epoch " + epoch + ", step " + (step + 1) + ": loss " + loss);
@@ -325,83 +330,5 @@ public final class LocalizerTraining {
 
   private static double uniform(Random r, double from, double to) {
     return from + (to - from) * r.nextDouble();
-  }
-
-  /**
-   * AdamW over the network's trainable parameters, with the forward and backward pass of one step.
-   * Moments live beside the parameters; every temporary array of a step lives in a sub-manager that
-   * is closed when the step ends, so native memory stays flat over a long run.
-   */
-  private static final class AdamW {
-    private static final double BETA1 = 0.9;
-    private static final double BETA2 = 0.999;
-    private static final double EPS = 1e-8;
-
-    private final DjlLocalizer net;
-    private final double weightDecay;
-    private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
-    private long t;
-
-    AdamW(DjlLocalizer net, double learningRate, double weightDecay) {
-      this.net = net;
-      this.weightDecay = weightDecay;
-      net.parameters()
-          .forEach(
-              (name, p) -> {
-                if (LocalizerGraph.trainable(name)) {
-                  moments.put(
-                      name,
-                      new NDArray[] {
-                        net.manager().zeros(p.getShape()), net.manager().zeros(p.getShape())
-                      });
-                }
-              });
-    }
-
-    /** Forward, backward and update on one batch; returns the loss before the update. */
-    double step(float[] views, float[] targets, int count, int size, double lr) {
-      t++;
-      try (NDManager scope = net.manager().newSubManager()) {
-        Shape shape = new Shape(count, 1, size, size);
-        NDArray x = scope.create(views, shape);
-        NDArray y = scope.create(targets, shape);
-        double loss;
-        try (GradientCollector collector = DjlResNet.engine().newGradientCollector()) {
-          NDArray logits = net.forward(x, true);
-          // Binary cross-entropy with logits, stable form: max(z, 0) - z*y + log(1 + exp(-|z|)).
-          NDArray bce =
-              logits
-                  .maximum(0f)
-                  .sub(logits.mul(y))
-                  .add(logits.abs().neg().exp().add(1f).log())
-                  .mean();
-          collector.backward(bce);
-          loss = bce.getFloat();
-        }
-        double bc1 = 1 - Math.pow(BETA1, t);
-        double bc2 = 1 - Math.pow(BETA2, t);
-        for (Map.Entry<String, NDArray[]> e : moments.entrySet()) {
-          NDArray p = net.parameters().get(e.getKey());
-          NDArray m = e.getValue()[0];
-          NDArray v = e.getValue()[1];
-          NDArray g = own(scope, p.getGradient());
-          if (LocalizerGraph.decays(e.getKey()) && weightDecay > 0) {
-            p.muli((float) (1 - lr * weightDecay));
-          }
-          m.muli((float) BETA1).addi(own(scope, g.mul((float) (1 - BETA1))));
-          v.muli((float) BETA2).addi(own(scope, g.square().muli((float) (1 - BETA2))));
-          NDArray denom = own(scope, v.sqrt()).divi((float) Math.sqrt(bc2)).addi((float) EPS);
-          NDArray update = own(scope, m.div(denom)).muli((float) (lr / bc1));
-          p.subi(update);
-          g.subi(g); // PyTorch accumulates gradients; start the next step from zero
-        }
-        return loss;
-      }
-    }
-
-    private static NDArray own(NDManager scope, NDArray a) {
-      a.attach(scope);
-      return a;
-    }
   }
 }

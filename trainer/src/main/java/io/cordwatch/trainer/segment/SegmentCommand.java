@@ -1,0 +1,180 @@
+package io.cordwatch.trainer.segment;
+
+import io.cordwatch.infer.LocalizerSpec;
+import io.cordwatch.roi.BoxFileException;
+import io.cordwatch.trainer.localizer.DjlLocalizer;
+import io.cordwatch.trainer.localizer.LocalizerGraph;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code cordwatch train-segmenter}: trains the canal segmenter on folders with tissue maps, or
+ * loads one trained before, and scores it on other folders.
+ *
+ * <pre>
+ * cordwatch train-segmenter --out DIR (--data DIR... | --weights FILE) [--score DIR[=BOXES]]...
+ *     [--epochs N] [--batch N] [--width N] [--size V] [--lr X] [--seed S]
+ * </pre>
+ *
+ * Writes {@code DIR/segmenter.weights} (after training) and, per {@code --score} folder, {@code
+ * DIR/NAME.csv} ({@link SegmentScore}: what the map shows on each slice) with the Dice per class on
+ * stdout. {@code =BOXES} names a labels.csv whose boxes the views are centred on instead of the
+ * folder's own. Exit status 0 when done, 2 for unusable arguments or data.
+ */
+public final class SegmentCommand {
+  private static final String USAGE =
+      "usage: cordwatch train-segmenter --out DIR (--data DIR... | --weights FILE)"
+          + " [--score DIR[=BOXES]]... [--epochs N] [--batch N] [--width N] [--size V] [--lr X]"
+          + " [--seed S]";
+
+  private SegmentCommand() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command; returns the exit status. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    List<Path> data = new ArrayList<>();
+    List<String> score = new ArrayList<>();
+    Path dir = null;
+    Path weights = null;
+    int epochs = 8;
+    int batch = 16;
+    int width = 12;
+    int size = 64;
+    double lr = 2e-3;
+    long seed = 7;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        if (a.equals("--help") || a.equals("-h")) {
+          out.println(USAGE);
+          return 0;
+        }
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(a + " needs a value");
+        }
+        String v = args[++i];
+        switch (a) {
+          case "--data" -> data.add(Path.of(v));
+          case "--score" -> score.add(v);
+          case "--out" -> dir = Path.of(v);
+          case "--weights" -> weights = Path.of(v);
+          case "--epochs" -> epochs = Integer.parseInt(v);
+          case "--batch" -> batch = Integer.parseInt(v);
+          case "--width" -> width = Integer.parseInt(v);
+          case "--size" -> size = Integer.parseInt(v);
+          case "--lr" -> lr = Double.parseDouble(v);
+          case "--seed" -> seed = Long.parseLong(v);
+          default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+        }
+      }
+      if (dir == null || (data.isEmpty() == (weights == null))) {
+        throw new IllegalArgumentException(
+            "give --out and either --data (to train) or --weights (to score)\n" + USAGE);
+      }
+      LocalizerSpec spec = LocalizerSpec.defaults();
+      Files.createDirectories(dir);
+      Map<String, float[]> trained;
+      if (weights == null) {
+        SegmenterTraining.Options o =
+            new SegmenterTraining.Options(epochs, batch, width, size, lr, 1e-4, seed);
+        SegmentData train = SegmentData.load(data, spec, err::println);
+        long start = System.nanoTime();
+        trained = SegmenterTraining.train(train, o, err::println);
+        weights = dir.resolve("segmenter.weights");
+        write(weights, width, size, trained);
+        out.printf(
+            Locale.ROOT,
+            "trained on %s in %.1f min: %s%n",
+            train.description(),
+            (System.nanoTime() - start) / 60e9,
+            weights);
+      }
+      Loaded loaded = read(weights);
+      try (DjlLocalizer net =
+          DjlLocalizer.of(
+              LocalizerGraph.of(loaded.width, SegmentData.CLASSES.size()), loaded.values)) {
+        for (String s : score) {
+          int eq = s.indexOf('=');
+          Path folder = Path.of(eq < 0 ? s : s.substring(0, eq));
+          Path boxes = eq < 0 ? null : Path.of(s.substring(eq + 1));
+          SegmentData d = SegmentData.load(folder, boxes, spec, err::println);
+          Path csv = dir.resolve(folder.getFileName() + ".csv");
+          SegmentScore.Dice dice = SegmentScore.score(net, d, loaded.size, csv);
+          StringBuilder line = new StringBuilder(folder + ": " + csv);
+          if (dice.slices() > 0) {
+            line.append(", Dice over ").append(dice.slices()).append(" mapped slices:");
+            for (int c = 0; c < SegmentData.CLASSES.size(); c++) {
+              line.append(
+                  String.format(
+                      Locale.ROOT, " %s %.3f", SegmentData.CLASSES.get(c), dice.perClass()[c]));
+            }
+          }
+          out.println(line);
+        }
+      }
+      return 0;
+    } catch (IllegalArgumentException | BoxFileException e) {
+      err.println("cordwatch train-segmenter: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      err.println("cordwatch train-segmenter: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private record Loaded(int width, int size, Map<String, float[]> values) {}
+
+  private static final int MAGIC = 0x43575347; // "CWSG"
+
+  static void write(Path file, int width, int size, Map<String, float[]> values)
+      throws IOException {
+    try (DataOutputStream o =
+        new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file)))) {
+      o.writeInt(MAGIC);
+      o.writeInt(width);
+      o.writeInt(size);
+      o.writeInt(values.size());
+      for (Map.Entry<String, float[]> e : values.entrySet()) {
+        o.writeUTF(e.getKey());
+        o.writeInt(e.getValue().length);
+        for (float f : e.getValue()) {
+          o.writeFloat(f);
+        }
+      }
+    }
+  }
+
+  static Loaded read(Path file) throws IOException {
+    try (DataInputStream in =
+        new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+      if (in.readInt() != MAGIC) {
+        throw new IllegalArgumentException(file + ": not a segmenter weights file");
+      }
+      int width = in.readInt();
+      int size = in.readInt();
+      int n = in.readInt();
+      Map<String, float[]> values = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        String name = in.readUTF();
+        float[] v = new float[in.readInt()];
+        for (int j = 0; j < v.length; j++) {
+          v[j] = in.readFloat();
+        }
+        values.put(name, v);
+      }
+      return new Loaded(width, size, values);
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package io.cordwatch.trainer.segment;
+
+import ai.djl.ndarray.NDArray;
+import io.cordwatch.infer.Preprocessing;
+import io.cordwatch.roi.CanalBox;
+import io.cordwatch.roi.CanalLocator;
+import io.cordwatch.trainer.localizer.AdamW;
+import io.cordwatch.trainer.localizer.DjlLocalizer;
+import io.cordwatch.trainer.localizer.LocalizerGraph;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Trains the canal segmenter: {@link LocalizerGraph} with one logit per {@link SegmentData#CLASSES}
+ * class, on views around the canal of slices that carry a tissue map.
+ *
+ * <p>A training view is centred near the exact canal box, {@link #CONTEXT} times its larger side
+ * across, with the centre off by up to 12% of the view and the side by a factor of up to e^0.3
+ * either way (what a localizer gets wrong); its target is the class of the map pixel under each
+ * view pixel centre. Then a horizontal flip half the time and scanner-like intensity changes
+ * (gamma, contrast, offset, Gaussian noise). Slices with disease are drawn four times per epoch.
+ * The loss is softmax cross-entropy per pixel with tumour weighted {@link #TUMOUR_WEIGHT} (it is
+ * rare and the one class a grade turns on); AdamW with warm-up and cosine decay as the localizer.
+ */
+public final class SegmenterTraining {
+  /** The view's side in canal-box sides. */
+  public static final double CONTEXT = 2.0;
+
+  static final float TUMOUR_WEIGHT = 2f;
+  static final int DISEASED_DRAWS = 4;
+
+  private SegmenterTraining() {}
+
+  /** What to train. */
+  public record Options(
+      int epochs,
+      int batch,
+      int width,
+      int size,
+      double learningRate,
+      double weightDecay,
+      long seed) {
+    public Options {
+      if (epochs < 1 || batch < 1 || size < 16 || size % 8 != 0) {
+        throw new IllegalArgumentException(
+            "epochs and batch must be >= 1 and the view size a multiple of 8, at least 16");
+      }
+      LocalizerGraph.of(width, SegmentData.CLASSES.size());
+    }
+  }
+
+  /** Trains and returns the parameters by name. */
+  public static Map<String, float[]> train(SegmentData data, Options o, Consumer<String> log) {
+    List<SegmentData.Sample> mapped = new ArrayList<>();
+    for (SegmentData.Sample s : data.samples()) {
+      if (s.classes() != null) {
+        int draws = s.slice().diseased() ? DISEASED_DRAWS : 1;
+        for (int k = 0; k < draws; k++) {
+          mapped.add(s);
+        }
+      }
+    }
+    if (mapped.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no slice with a tissue map in " + data.description() + " (phantom --masks writes them)");
+    }
+    int k = SegmentData.CLASSES.size();
+    LocalizerGraph graph = LocalizerGraph.of(o.width(), k);
+    int v = o.size();
+    int n = mapped.size();
+    int steps = (n + o.batch() - 1) / o.batch();
+    long total = (long) steps * o.epochs();
+    Random random = new Random(o.seed() * 0x9E3779B97F4A7C15L + 3);
+    long start = System.nanoTime();
+    try (DjlLocalizer net = DjlLocalizer.initialise(graph, o.seed())) {
+      AdamW adam = new AdamW(net, o.weightDecay());
+      AdamW.Loss loss = SegmenterTraining::crossEntropy;
+      long done = 0;
+      for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+        List<SegmentData.Sample> order = new ArrayList<>(mapped);
+        Collections.shuffle(order, random);
+        double sum = 0;
+        for (int step = 0; step < steps; step++) {
+          int from = step * o.batch();
+          int count = Math.min(o.batch(), n - from);
+          float[] views = new float[count * v * v];
+          float[] targets = new float[count * k * v * v];
+          for (int b = 0; b < count; b++) {
+            example(order.get(from + b), v, random, views, targets, b);
+          }
+          double warm = Math.min(1, (done + 1) / Math.max(1.0, Math.min(100, total / 10.0)));
+          double cosine = 0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * done / Math.max(1, total)));
+          double l = adam.step(views, targets, count, v, k, o.learningRate() * warm * cosine, loss);
+          if (!Double.isFinite(l)) {
+            throw new IllegalStateException("training diverged at epoch " + epoch + ": loss " + l);
+          }
+          sum += l;
+          done++;
+          if (done % 50 == 0) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            log.accept(
+                String.format(
+                    "epoch %d/%d step %d/%d loss %.4f, %s elapsed, about %s left",
+                    epoch,
+                    o.epochs(),
+                    step + 1,
+                    steps,
+                    l,
+                    minutes(elapsed),
+                    minutes(elapsed.multipliedBy(total - done).dividedBy(done))));
+          }
+        }
+        log.accept(
+            String.format("epoch %d/%d done: mean loss %.4f", epoch, o.epochs(), sum / steps));
+      }
+      return net.snapshot();
+    }
+  }
+
+  private static String minutes(Duration d) {
+    return String.format("%.1f min", d.toMillis() / 60000.0);
+  }
+
+  /** Class-weighted softmax cross-entropy; targets one-hot [N, C, V, V]. */
+  static NDArray crossEntropy(NDArray logits, NDArray targets) {
+    int k = SegmentData.CLASSES.size();
+    float[] w = new float[k];
+    java.util.Arrays.fill(w, 1f);
+    w[SegmentData.TUMOUR] = TUMOUR_WEIGHT;
+    NDArray weights = logits.getManager().create(w).reshape(1, k, 1, 1);
+    NDArray logp = logits.logSoftmax(1);
+    return logp.mul(targets).mul(weights).sum(new int[] {1}).neg().mean();
+  }
+
+  /** The view of a slice a scoring run or the appliance looks at, around {@code box}. */
+  static CanalLocator.View viewAround(CanalBox box, int size) {
+    Preprocessing.Box b = box.toPreprocessing();
+    double side = CONTEXT * Math.max(b.x1() - b.x0(), b.y1() - b.y0());
+    return CanalLocator.View.around((b.x0() + b.x1()) / 2, (b.y0() + b.y1()) / 2, side, size);
+  }
+
+  /** The class of the map pixel under each view pixel centre (outside the slice: outside). */
+  static byte[] classesInView(byte[] classes, int w, int h, CanalLocator.View view) {
+    int size = view.size();
+    byte[] out = new byte[size * size];
+    for (int y = 0; y < size; y++) {
+      int sy = (int) Math.floor(view.toSliceY(y + 0.5));
+      for (int x = 0; x < size; x++) {
+        int sx = (int) Math.floor(view.toSliceX(x + 0.5));
+        if (sx >= 0 && sy >= 0 && sx < w && sy < h) {
+          out[y * size + x] = classes[sy * w + sx];
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void example(
+      SegmentData.Sample s, int size, Random r, float[] views, float[] targets, int b) {
+    int w = s.slice().columns();
+    int h = s.slice().rows();
+    Preprocessing.Box box = s.slice().box().toPreprocessing();
+    double larger = Math.max(box.x1() - box.x0(), box.y1() - box.y0());
+    double side = CONTEXT * larger * Math.exp(uniform(r, -0.3, 0.3));
+    double cx = (box.x0() + box.x1()) / 2 + uniform(r, -0.12, 0.12) * side;
+    double cy = (box.y0() + box.y1()) / 2 + uniform(r, -0.12, 0.12) * side;
+    CanalLocator.View view = CanalLocator.View.around(cx, cy, side, size);
+    float[] pixels = CanalLocator.sample(s.slice().unitFloats(), w, h, view);
+    byte[] cls = classesInView(s.classes(), w, h, view);
+    boolean flip = r.nextBoolean();
+    double gamma = Math.exp(uniform(r, -0.4, 0.4));
+    double contrast = uniform(r, 0.85, 1.15);
+    double offset = uniform(r, -0.05, 0.05);
+    double noise = uniform(r, 0, 0.06);
+    int k = SegmentData.CLASSES.size();
+    int plane = size * size;
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        int src = y * size + (flip ? size - 1 - x : x);
+        double value = contrast * Math.pow(pixels[src], gamma) + offset + noise * r.nextGaussian();
+        views[b * plane + y * size + x] = (float) Math.min(1, Math.max(0, value));
+        targets[(b * k + cls[src]) * plane + y * size + x] = 1f;
+      }
+    }
+  }
+
+  private static double uniform(Random r, double from, double to) {
+    return from + (to - from) * r.nextDouble();
+  }
+}
