@@ -24,7 +24,9 @@ import java.util.Locale;
  * those of them within {@link #NEAR_SAC_MM} mm of a dura, CSF or cord pixel (tumour at the sac, not
  * in distant bone); {@code tumour_cord_mm}, the shortest distance from a tumour pixel to a cord
  * pixel (empty when either is missing); {@code cord_mm2} and {@code csf_mm2}; {@code p_tumour_max},
- * the largest tumour probability of any view pixel.
+ * the largest tumour probability of any view pixel; {@code tumour_box_mm2}, the expected tumour
+ * area inside the scoring box (the canal as boxed: tumour there is epidural, or fills the canal so
+ * that no sac is left to be near, where {@code tumour_sac_mm2} reads nothing).
  */
 public final class SegmentScore {
   static final double NEAR_SAC_MM = 2.0;
@@ -47,7 +49,7 @@ public final class SegmentScore {
     try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv))) {
       out.println(
           "study_instance_uid,sop_instance_uid,grade,tumour_mm2,tumour_px_mm2,tumour_sac_mm2,"
-              + "tumour_cord_mm,cord_mm2,csf_mm2,p_tumour_max");
+              + "tumour_cord_mm,cord_mm2,csf_mm2,p_tumour_max,tumour_box_mm2");
       int batch = 32;
       for (int from = 0; from < todo.size(); from += batch) {
         List<SegmentData.Sample> part = todo.subList(from, Math.min(todo.size(), from + batch));
@@ -69,7 +71,13 @@ public final class SegmentScore {
           int plane = size * size;
           int[] arg = new int[plane];
           double tumourExpected = 0;
+          double tumourInBox = 0;
           double pMax = 0;
+          io.cordwatch.infer.Preprocessing.Box box = s.scoringBox().toPreprocessing();
+          double bx0 = view.toViewX(box.x0());
+          double bx1 = view.toViewX(box.x1());
+          double by0 = view.toViewY(box.y0());
+          double by1 = view.toViewY(box.y1());
           for (int q = 0; q < plane; q++) {
             int best = 0;
             for (int c = 1; c < k; c++) {
@@ -80,6 +88,11 @@ public final class SegmentScore {
             arg[q] = best;
             float pt = p[(i * k + SegmentData.TUMOUR) * plane + q];
             tumourExpected += pt;
+            double cx = q % size + 0.5;
+            double cy = q / size + 0.5;
+            if (cx >= bx0 && cx <= bx1 && cy >= by0 && cy <= by1) {
+              tumourInBox += pt;
+            }
             pMax = Math.max(pMax, pt);
           }
           double[] spacing = s.slice().pixelSpacing();
@@ -89,17 +102,20 @@ public final class SegmentScore {
           Measures m = measure(arg, size, mmPerView);
           out.printf(
               Locale.ROOT,
-              "%s,%s,%s,%.3f,%.3f,%.3f,%s,%.3f,%.3f,%.4f%n",
+              "%s,%s,%s,%.3f,%.3f,%.3f,%s,%.3f,%.3f,%.4f,%.3f%n",
               s.slice().studyUid(),
               s.slice().sopInstanceUid(),
               s.slice().grade() == null ? "" : s.slice().grade(),
               tumourExpected * area,
-              m.tumour * area,
-              m.tumourAtSac * area,
-              Double.isFinite(m.tumourCord) ? String.format(Locale.ROOT, "%.3f", m.tumourCord) : "",
-              m.cord * area,
-              m.csf * area,
-              pMax);
+              m.tumour() * area,
+              m.tumourAtSac() * area,
+              Double.isFinite(m.tumourCord())
+                  ? String.format(Locale.ROOT, "%.3f", m.tumourCord())
+                  : "",
+              m.cord() * area,
+              m.csf() * area,
+              pMax,
+              tumourInBox * area);
           if (s.classes() != null) {
             mapped++;
             byte[] truth =
@@ -131,9 +147,10 @@ public final class SegmentScore {
     }
   }
 
-  private record Measures(int tumour, int tumourAtSac, double tumourCord, int cord, int csf) {}
+  /** What one view's map shows, in view pixels (areas) and mm (the distance). */
+  record Measures(int tumour, int tumourAtSac, double tumourCord, int cord, int csf) {}
 
-  private static Measures measure(int[] arg, int size, double mmPerPixel) {
+  static Measures measure(int[] arg, int size, double mmPerPixel) {
     List<int[]> tumour = new ArrayList<>();
     List<int[]> cord = new ArrayList<>();
     List<int[]> sac = new ArrayList<>();
