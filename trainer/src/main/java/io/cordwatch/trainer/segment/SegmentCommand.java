@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <pre>
  * cordwatch train-segmenter --out DIR (--data DIR... | --weights FILE) [--score DIR[=BOXES]]...
- *     [--epochs N] [--batch N] [--width N] [--size V] [--lr X] [--seed S]
+ *     [--epochs N] [--batch N] [--width N] [--size V] [--lr X] [--seed S] [--class-weight C=W]...
  * </pre>
  *
  * Writes {@code DIR/segmenter.weights} (after training) and, per {@code --score} folder, {@code
@@ -34,7 +34,7 @@ public final class SegmentCommand {
   private static final String USAGE =
       "usage: cordwatch train-segmenter --out DIR (--data DIR... | --weights FILE)"
           + " [--score DIR[=BOXES]]... [--epochs N] [--batch N] [--width N] [--size V] [--lr X]"
-          + " [--seed S]";
+          + " [--seed S] [--class-weight CLASS=W]...";
 
   private SegmentCommand() {}
 
@@ -54,6 +54,7 @@ public final class SegmentCommand {
     int size = 64;
     double lr = 2e-3;
     long seed = 7;
+    float[] classWeights = SegmenterTraining.Options.defaultClassWeights();
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -76,6 +77,7 @@ public final class SegmentCommand {
           case "--size" -> size = Integer.parseInt(v);
           case "--lr" -> lr = Double.parseDouble(v);
           case "--seed" -> seed = Long.parseLong(v);
+          case "--class-weight" -> classWeight(classWeights, v);
           default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
         }
       }
@@ -88,7 +90,7 @@ public final class SegmentCommand {
       Map<String, float[]> trained;
       if (weights == null) {
         SegmenterTraining.Options o =
-            new SegmenterTraining.Options(epochs, batch, width, size, lr, 1e-4, seed);
+            new SegmenterTraining.Options(epochs, batch, width, size, lr, 1e-4, seed, classWeights);
         SegmentData train = SegmentData.load(data, spec, err::println);
         long start = System.nanoTime();
         trained = SegmenterTraining.train(train, o, err::println);
@@ -122,6 +124,9 @@ public final class SegmentCommand {
             }
           }
           out.println(line);
+          if (dice.slices() > 0) {
+            out.println(confusion(dice.confusion()));
+          }
         }
       }
       return 0;
@@ -132,6 +137,36 @@ public final class SegmentCommand {
       err.println("cordwatch train-segmenter: " + e.getMessage());
       return 1;
     }
+  }
+
+  /** Sets one class's loss weight from "NAME=W". */
+  private static void classWeight(float[] weights, String v) {
+    int eq = v.indexOf('=');
+    int c = eq < 0 ? -1 : SegmentData.CLASSES.indexOf(v.substring(0, eq));
+    if (c < 0) {
+      throw new IllegalArgumentException(
+          "--class-weight wants NAME=W with NAME one of " + SegmentData.CLASSES + ", got " + v);
+    }
+    weights[c] = Float.parseFloat(v.substring(eq + 1));
+  }
+
+  /** The pixel confusion as text: per true class, the share called each class. */
+  static String confusion(long[][] c) {
+    StringBuilder b = new StringBuilder("  true \\ called:");
+    for (String name : SegmentData.CLASSES) {
+      b.append(String.format(Locale.ROOT, " %8s", name));
+    }
+    for (int t = 0; t < c.length; t++) {
+      long n = 0;
+      for (long v : c[t]) {
+        n += v;
+      }
+      b.append(String.format(Locale.ROOT, "%n  %-13s", SegmentData.CLASSES.get(t)));
+      for (long v : c[t]) {
+        b.append(String.format(Locale.ROOT, " %8.3f", n == 0 ? 0 : (double) v / n));
+      }
+    }
+    return b.toString();
   }
 
   private record Loaded(int width, int size, Map<String, float[]> values) {}

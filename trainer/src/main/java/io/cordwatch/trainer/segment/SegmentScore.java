@@ -33,8 +33,11 @@ public final class SegmentScore {
 
   private SegmentScore() {}
 
-  /** Dice per class over a set's views: 2|A and B| / (|A| + |B|). */
-  public record Dice(double[] perClass, long slices) {}
+  /**
+   * Dice per class over a set's views, 2|A and B| / (|A| + |B|), and the pixel confusion: {@code
+   * confusion[true][called]} view pixels.
+   */
+  public record Dice(double[] perClass, long slices, long[][] confusion) {}
 
   /** Scores {@code data}, writing one row per slice to {@code csv}. */
   public static Dice score(DjlLocalizer net, SegmentData data, int size, Path csv)
@@ -42,6 +45,7 @@ public final class SegmentScore {
     int k = SegmentData.CLASSES.size();
     long[] inter = new long[k];
     long[] both = new long[k];
+    long[][] confusion = new long[k][k];
     long mapped = 0;
     List<SegmentData.Sample> todo =
         data.samples().stream().filter(s -> s.scoringBox() != null).toList();
@@ -124,6 +128,7 @@ public final class SegmentScore {
             for (int q = 0; q < plane; q++) {
               both[arg[q]]++;
               both[truth[q]]++;
+              confusion[truth[q]][arg[q]]++;
               if (arg[q] == truth[q]) {
                 inter[arg[q]]++;
               }
@@ -136,7 +141,7 @@ public final class SegmentScore {
     for (int c = 0; c < k; c++) {
       dice[c] = both[c] == 0 ? Double.NaN : 2.0 * inter[c] / both[c];
     }
-    return new Dice(dice, mapped);
+    return new Dice(dice, mapped, confusion);
   }
 
   /** Softmax probabilities [N, C, V, V] of {@code count} views. */

@@ -24,8 +24,9 @@ import java.util.function.Consumer;
  * either way (what a localizer gets wrong); its target is the class of the map pixel under each
  * view pixel centre. Then a horizontal flip half the time and scanner-like intensity changes
  * (gamma, contrast, offset, Gaussian noise). Slices with disease are drawn four times per epoch.
- * The loss is softmax cross-entropy per pixel with tumour weighted {@link #TUMOUR_WEIGHT} (it is
- * rare and the one class a grade turns on); AdamW with warm-up and cosine decay as the localizer.
+ * The loss is softmax cross-entropy per pixel, each class weighted by {@link Options#classWeights}
+ * (by default tumour {@link #TUMOUR_WEIGHT}, the rest 1: tumour is rare and the one class a grade
+ * turns on); AdamW with warm-up and cosine decay as the localizer.
  */
 public final class SegmenterTraining {
   /** The view's side in canal-box sides. */
@@ -44,8 +45,26 @@ public final class SegmenterTraining {
       int size,
       double learningRate,
       double weightDecay,
-      long seed) {
+      long seed,
+      float[] classWeights) {
+    /** The default class weights: tumour {@link #TUMOUR_WEIGHT}, every other class 1. */
+    public static float[] defaultClassWeights() {
+      float[] w = new float[SegmentData.CLASSES.size()];
+      java.util.Arrays.fill(w, 1f);
+      w[SegmentData.TUMOUR] = TUMOUR_WEIGHT;
+      return w;
+    }
+
     public Options {
+      if (classWeights.length != SegmentData.CLASSES.size()) {
+        throw new IllegalArgumentException(
+            "one class weight per class: " + SegmentData.CLASSES.size() + " needed");
+      }
+      for (float w : classWeights) {
+        if (!(w > 0) || !Float.isFinite(w)) {
+          throw new IllegalArgumentException("class weights must be positive, got " + w);
+        }
+      }
       if (epochs < 1 || batch < 1 || size < 16 || size % 8 != 0) {
         throw new IllegalArgumentException(
             "epochs and batch must be >= 1 and the view size a multiple of 8, at least 16");
@@ -79,7 +98,8 @@ public final class SegmenterTraining {
     long start = System.nanoTime();
     try (DjlLocalizer net = DjlLocalizer.initialise(graph, o.seed())) {
       AdamW adam = new AdamW(net, o.weightDecay());
-      AdamW.Loss loss = SegmenterTraining::crossEntropy;
+      float[] weights = o.classWeights().clone();
+      AdamW.Loss loss = (logits, targets) -> crossEntropy(logits, targets, weights);
       long done = 0;
       for (int epoch = 1; epoch <= o.epochs(); epoch++) {
         List<SegmentData.Sample> order = new ArrayList<>(mapped);
@@ -127,11 +147,8 @@ public final class SegmenterTraining {
   }
 
   /** Class-weighted softmax cross-entropy; targets one-hot [N, C, V, V]. */
-  static NDArray crossEntropy(NDArray logits, NDArray targets) {
-    int k = SegmentData.CLASSES.size();
-    float[] w = new float[k];
-    java.util.Arrays.fill(w, 1f);
-    w[SegmentData.TUMOUR] = TUMOUR_WEIGHT;
+  static NDArray crossEntropy(NDArray logits, NDArray targets, float[] w) {
+    int k = w.length;
     NDArray weights = logits.getManager().create(w).reshape(1, k, 1, 1);
     NDArray logp = logits.logSoftmax(1);
     return logp.mul(targets).mul(weights).sum(new int[] {1}).neg().mean();
