@@ -167,4 +167,28 @@ class SegmentCommandTest {
     assertEquals(2, r.rc());
     assertTrue(r.err().contains("either --data (to train) or --weights (to score)"), r.err());
   }
+
+  @Test
+  void anUnknownClassWeightIsRefusedWithTheClassNames() {
+    Run r =
+        run(
+            "--data", "a",
+            "--class-weight", "bone=3",
+            "--out", tmp.resolve("o").toString());
+    assertEquals(2, r.rc());
+    assertTrue(r.err().contains("--class-weight wants NAME=W"), r.err());
+    assertTrue(r.err().contains("dura"), r.err());
+  }
+
+  @Test
+  void theConfusionGivesEachTrueClassItsShares() {
+    long[][] c = new long[6][6];
+    c[SegmentData.DURA][SegmentData.TUMOUR] = 1;
+    c[SegmentData.DURA][SegmentData.DURA] = 3;
+    String text = SegmentCommand.confusion(c);
+    String dura = text.lines().filter(l -> l.strip().startsWith("dura")).findFirst().orElseThrow();
+    assertTrue(
+        dura.matches("\\s*dura\\s+0\\.000\\s+0\\.000\\s+0\\.750\\s+0\\.000\\s+0\\.000\\s+0\\.250"),
+        dura);
+  }
 }
