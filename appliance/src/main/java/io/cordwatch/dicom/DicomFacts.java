@@ -150,7 +150,7 @@ public final class DicomFacts {
         frames,
         integer(list, TagFromName.Rows),
         integer(list, TagFromName.Columns),
-        string(list, TagFromName.BodyPartExamined),
+        AnatomicRegion.of(list, shared, perFrame.isEmpty() ? null : perFrame.getFirst()),
         string(list, TagFromName.StudyDate),
         string(list, TagFromName.StudyTime));
   }

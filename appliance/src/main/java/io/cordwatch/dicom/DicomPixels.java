@@ -53,8 +53,9 @@ public final class DicomPixels {
    * @param pixelSpacing Pixel Spacing in mm (between rows, between columns), from the frame's or
    *     the shared Pixel Measures for an enhanced object; null when absent or not two positive
    *     numbers
-   * @param bodyPartExamined Body Part Examined (0018,0015) as the file records it, or null when
-   *     absent or empty (the grader reads from it whether the series lies below the conus)
+   * @param bodyPartExamined Body Part Examined (0018,0015) as the file records it, else the term
+   *     for the frame's coded anatomic region ({@link AnatomicRegion}), or null when absent or
+   *     empty (the grader reads from it whether the series lies below the conus)
    */
   public record Frame(
       String sopInstanceUid,
@@ -178,8 +179,6 @@ public final class DicomPixels {
     double[] topOrientation = doubles(list, TagFromName.ImageOrientationPatient, 6);
     double[] topPosition = doubles(list, TagFromName.ImagePositionPatient, 3);
     Integer instanceNumber = integerOrNull(list, TagFromName.InstanceNumber);
-    String bodyPart =
-        Attribute.getSingleStringValueOrEmptyString(list, TagFromName.BodyPartExamined).strip();
     double[] topSpacing = doubles(list, TagFromName.PixelSpacing, 2);
     List<Frame> out = new ArrayList<>(frames);
     for (int f = 0; f < frames; f++) {
@@ -232,7 +231,7 @@ public final class DicomPixels {
               along(orientation, position),
               instanceNumber,
               spacing,
-              bodyPart.isEmpty() ? null : bodyPart));
+              AnatomicRegion.of(list, shared, own)));
     }
     return out;
   }

@@ -25,7 +25,9 @@ import java.util.List;
  * @param frames number of frames
  * @param rows Rows, or null
  * @param columns Columns, or null
- * @param bodyPartExamined Body Part Examined (0018,0015) as recorded, or null when absent
+ * @param bodyPartExamined Body Part Examined (0018,0015) as recorded, else the term for the coded
+ *     anatomic region ({@link AnatomicRegion}; the first frame's for a multi-frame image), or null
+ *     when the file states neither
  * @param studyDate Study Date (0008,0020) as recorded (YYYYMMDD), or null; shown to clinicians on
  *     the results view, never logged
  * @param studyTime Study Time (0008,0030) as recorded (HHMMSS.FFFFFF, possibly shorter), or null

@@ -15,8 +15,9 @@ import java.util.TreeSet;
  * DICOM defined terms (LSPINE, LSSPINE, SSPINE, COCCYX) and common free text ("L-SPINE", "Lumbar
  * spine", "SACRUM") are recognised alike. A series is below the conus only when every value its
  * instances state says so: a thoracolumbar series (TLSPINE), a whole spine, an unknown value or no
- * value at all is graded as any other. The tag is type 3, so a lumbar series without it is not
- * recognised.
+ * value at all is graded as any other. The tag is type 3; a file without it is read by its coded
+ * Anatomic Region instead ({@link AnatomicRegion}, which Enhanced MR always carries), and a lumbar
+ * series stating neither is not recognised.
  */
 public final class SpineRegion {
   private static final Set<String> BELOW_CONUS =
