@@ -24,6 +24,17 @@ public final class AdamW {
   private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
   private long t;
 
+  /**
+   * The learning rate of step {@code step} (0-based) of {@code total}: a linear warm-up over the
+   * first min(100, total / 10) steps, then a cosine decay to 2% of {@code peak} at the end.
+   */
+  public static double warmupCosine(double peak, long step, long total) {
+    double warmup = Math.max(1, Math.min(100, total / 10));
+    double warm = Math.min(1, (step + 1) / warmup);
+    double cosine = 0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * step / Math.max(1, total)));
+    return peak * warm * cosine;
+  }
+
   /** The loss of a batch: logits [N, C, V, V] against targets of the shape given to a step. */
   @FunctionalInterface
   public interface Loss {

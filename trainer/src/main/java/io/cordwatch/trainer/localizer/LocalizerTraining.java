@@ -202,7 +202,13 @@ public final class LocalizerTraining {
           }
           double loss =
               adam.step(
-                  views, targets, count, size, 1, learningRate(o, done, totalSteps), BINARY_CE);
+                  views,
+                  targets,
+                  count,
+                  size,
+                  1,
+                  AdamW.warmupCosine(o.learningRate(), done, totalSteps),
+                  BINARY_CE);
           if (!Double.isFinite(loss)) {
             throw new IllegalStateException(
                 "training diverged at epoch " + epoch + ", step " + (step + 1) + ": loss " + loss);
@@ -258,13 +264,6 @@ public final class LocalizerTraining {
 
   private static Duration eta(Duration elapsed, long done, long total) {
     return done == 0 ? Duration.ZERO : elapsed.multipliedBy(total - done).dividedBy(done);
-  }
-
-  private static double learningRate(Options o, long step, long total) {
-    double warmup = Math.max(1, Math.min(100, total / 10));
-    double warm = Math.min(1, (step + 1) / warmup);
-    double cosine = 0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * step / Math.max(1, total)));
-    return o.learningRate() * warm * cosine;
   }
 
   /** Scores a network on labelled slices through the appliance's own {@link CanalLocator}. */

@@ -113,9 +113,15 @@ public final class SegmenterTraining {
           for (int b = 0; b < count; b++) {
             example(order.get(from + b), v, random, views, targets, b);
           }
-          double warm = Math.min(1, (done + 1) / Math.max(1.0, Math.min(100, total / 10.0)));
-          double cosine = 0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * done / Math.max(1, total)));
-          double l = adam.step(views, targets, count, v, k, o.learningRate() * warm * cosine, loss);
+          double l =
+              adam.step(
+                  views,
+                  targets,
+                  count,
+                  v,
+                  k,
+                  AdamW.warmupCosine(o.learningRate(), done, total),
+                  loss);
           if (!Double.isFinite(l)) {
             throw new IllegalStateException("training diverged at epoch " + epoch + ": loss " + l);
           }
