@@ -68,6 +68,14 @@ final class RealSpineCommand implements Callable<Integer> {
               + " depend on which others are chosen.")
   String sources;
 
+  @Option(
+      names = "--masks",
+      description =
+          "Also write each labelled slice's tissue map (NAME.mask.png beside the file: cord, CSF,"
+              + " epidural margin, tumour, the rest muscle; the warped maps the lesion grades are"
+              + " measured from) and masks.csv, the legend, as phantom --masks does.")
+  boolean masks;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -88,7 +96,7 @@ final class RealSpineCommand implements Callable<Integer> {
       return 2;
     }
     Map<RealSource, RealSpine.Counts> counts =
-        RealSpine.generate(new RealSpine.Options(fixtures, out, lesions, seed, chosen));
+        RealSpine.generate(new RealSpine.Options(fixtures, out, lesions, seed, chosen, masks));
     for (var e : counts.entrySet()) {
       RealSpine.Counts c = e.getValue();
       StringBuilder g = new StringBuilder();

@@ -20,7 +20,8 @@ import javax.imageio.ImageIO;
  * checked pixel by pixel. Artefacts (blur, ghosts, Gibbs ringing, noise) change the image, not the
  * map: the map is the anatomy, not what the scanner showed of it. Next to a single-frame file
  * {@code ax-t2-0001.dcm} the map is {@code ax-t2-0001.mask.png}; next to an Enhanced MR file {@code
- * ax-t2.dcm}, {@code ax-t2.frame-0001.mask.png} for its first frame.
+ * ax-t2.dcm}, {@code ax-t2.frame-0001.mask.png} for its first frame. {@code realspine --masks}
+ * writes the same maps for real slices ({@link io.cordwatch.phantom.real.RealSpine}).
  */
 public final class TissueMasks {
   /** The legend file at the top of a run. */
@@ -44,16 +45,24 @@ public final class TissueMasks {
    */
   static void write(PhantomWriter.Written w, boolean multiFrame) throws IOException {
     Acquisition.Image img = w.image();
-    int n = img.size();
-    BufferedImage png = new BufferedImage(n, n, BufferedImage.TYPE_BYTE_GRAY);
-    png.getRaster().setDataElements(0, 0, n, n, img.classes());
-    if (!ImageIO.write(png, "png", path(w.file(), w.frame(), multiFrame).toFile())) {
-      throw new IOException("no PNG writer for " + w.file());
+    write(img.classes(), img.size(), img.size(), path(w.file(), w.frame(), multiFrame));
+  }
+
+  /** Writes one map ({@link Tissue} ordinals, row-major, {@code width} x {@code height}). */
+  public static void write(byte[] tissues, int width, int height, Path png) throws IOException {
+    if (tissues.length != width * height) {
+      throw new IllegalArgumentException(
+          tissues.length + " values for a " + width + " x " + height + " map");
+    }
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+    image.getRaster().setDataElements(0, 0, width, height, tissues);
+    if (!ImageIO.write(image, "png", png.toFile())) {
+      throw new IOException("no PNG writer for " + png);
     }
   }
 
   /** Writes {@value #LEGEND}: one row per tissue, its value in the maps and its name. */
-  static void writeLegend(Path out) throws IOException {
+  public static void writeLegend(Path out) throws IOException {
     try (Writer csv = Files.newBufferedWriter(out.resolve(LEGEND), StandardCharsets.US_ASCII)) {
       csv.write("value,tissue\n");
       for (Tissue t : Tissue.values()) {

@@ -43,9 +43,15 @@ public final class LesionInserter {
    * @param findings what the grader measured
    * @param cordArea warped cord area, mm²
    * @param sacArea warped sac area, mm²
+   * @param tissues the warped tissue map ({@link Tissue} ordinals per pixel: cord, CSF, epidural
+   *     margin, tumour, and muscle for everything else): what the grade was measured from
    */
   public record Result(
-      float[] pixels, BilskyGrader.Findings findings, double cordArea, double sacArea) {}
+      float[] pixels,
+      BilskyGrader.Findings findings,
+      double cordArea,
+      double sacArea,
+      byte[] tissues) {}
 
   /** Inserts {@code lesion} into {@code s}, whose canal is {@code c}; square pixels required. */
   public static Result insert(AxialSlice s, CanalFinder.Canal c, Lesion lesion) {
@@ -56,16 +62,11 @@ public final class LesionInserter {
     int h = s.height();
     double mm = s.spacingX();
     boolean[] canal = CanalFinder.dilate(c.sac(), w, h, mm, mm, EPIDURAL_MM);
-    byte[] ref = new byte[w * h];
+    byte[] ref = tissues(s, c);
     double ox = 0;
     double oy = 0;
     int n = 0;
     for (int k = 0; k < ref.length; k++) {
-      Tissue t =
-          c.cord()[k]
-              ? Tissue.CORD
-              : c.sac()[k] ? Tissue.CSF : canal[k] ? Tissue.EPIDURAL_FAT : Tissue.MUSCLE;
-      ref[k] = (byte) t.ordinal();
       if (c.cord()[k]) {
         ox += k % w;
         oy += k / w;
@@ -157,7 +158,26 @@ public final class LesionInserter {
       }
     }
     BilskyGrader.Findings g = BilskyGrader.grade(new BilskyGrader.Masks(w, h, drawn, ref), mm);
-    return new Result(out, g, g.cordArea(), g.sacArea());
+    return new Result(out, g, g.cordArea(), g.sacArea(), drawn);
+  }
+
+  /**
+   * The tissue map of a slice without a lesion, as the grade's reference reads it: cord, CSF (the
+   * rest of the sac), epidural fat (the sac widened by the epidural margin), muscle elsewhere.
+   */
+  public static byte[] tissues(AxialSlice s, CanalFinder.Canal c) {
+    int w = s.width();
+    int h = s.height();
+    boolean[] canal = CanalFinder.dilate(c.sac(), w, h, s.spacingX(), s.spacingY(), EPIDURAL_MM);
+    byte[] ref = new byte[w * h];
+    for (int k = 0; k < ref.length; k++) {
+      Tissue t =
+          c.cord()[k]
+              ? Tissue.CORD
+              : c.sac()[k] ? Tissue.CSF : canal[k] ? Tissue.EPIDURAL_FAT : Tissue.MUSCLE;
+      ref[k] = (byte) t.ordinal();
+    }
+    return ref;
   }
 
   /** The arc's weight at direction phi: cos² within the half-width, 0.75-1 all round if pi. */

@@ -35,6 +35,11 @@ final class RealSeriesWriter {
     }
   }
 
+  /** The file of the {@code i}-th (0-based) slice of a series written into {@code dir}. */
+  static Path file(Path dir, int i) {
+    return dir.resolve(String.format("IM-%04d.dcm", i + 1));
+  }
+
   /** Writes {@code slices} (pixel values already 0..4095) into {@code dir}; returns SOP UIDs. */
   static List<String> write(Series s, List<AxialSlice> slices, Path dir) throws IOException {
     Files.createDirectories(dir);
@@ -108,7 +113,7 @@ final class RealSeriesWriter {
           .putNumbers(0x00281050, Math.round(max * 0.45))
           .putNumbers(0x00281051, Math.round(max * 0.9))
           .pixels(px)
-          .write(dir.resolve(String.format("IM-%04d.dcm", i + 1)));
+          .write(file(dir, i));
       sops.add(sop);
     }
     return sops;

@@ -2,6 +2,7 @@ package io.cordwatch.phantom.real;
 
 import io.cordwatch.grade.bilsky.Grade;
 import io.cordwatch.phantom.BilskyGrader;
+import io.cordwatch.phantom.TissueMasks;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,8 @@ public final class RealSpine {
    * @param sources the volumes to use (a training set and a held-out set can take disjoint ones);
    *     the UIDs, lesions and bytes of one source do not depend on which others are chosen
    */
-  public record Options(Path fixtures, Path out, int lesions, long seed, Set<RealSource> sources) {
+  public record Options(
+      Path fixtures, Path out, int lesions, long seed, Set<RealSource> sources, boolean masks) {
     public Options {
       if (sources.isEmpty()) {
         throw new IllegalArgumentException("no source chosen");
@@ -54,7 +56,12 @@ public final class RealSpine {
       sources = Collections.unmodifiableSet(EnumSet.copyOf(sources));
     }
 
-    /** All sources. */
+    /** The chosen sources, without tissue maps. */
+    public Options(Path fixtures, Path out, int lesions, long seed, Set<RealSource> sources) {
+      this(fixtures, out, lesions, seed, sources, false);
+    }
+
+    /** All sources, without tissue maps. */
     public Options(Path fixtures, Path out, int lesions, long seed) {
       this(fixtures, out, lesions, seed, EnumSet.allOf(RealSource.class));
     }
@@ -99,13 +106,17 @@ public final class RealSpine {
         RealSeriesWriter.Series normal =
             new RealSeriesWriter.Series(
                 o.seed(), "normal-" + src.id(), src, src.description(), 1, p.thickness());
-        List<String> sops =
-            RealSeriesWriter.write(normal, p.slices(), o.out().resolve("normal-" + src.id()));
+        Path normalDir = o.out().resolve("normal-" + src.id());
+        List<String> sops = RealSeriesWriter.write(normal, p.slices(), normalDir);
         for (int i = 0; i < slices; i++) {
           CanalFinder.Canal c = p.canals().get(i);
           if (c != null) {
             row(csv, normal.studyUid(), sops.get(i), Grade.G0, c.box(), Double.NaN);
             labelled++;
+            if (o.masks()) {
+              AxialSlice a = p.slices().get(i);
+              map(LesionInserter.tissues(a, c), a, RealSeriesWriter.file(normalDir, i));
+            }
           }
         }
         if (o.lesions() > 0 && lesionable(src)) {
@@ -119,12 +130,14 @@ public final class RealSpine {
             String name = "lesion-" + src.id() + "-" + j;
             List<AxialSlice> out = new ArrayList<>();
             List<BilskyGrader.Findings> found = new ArrayList<>();
+            List<byte[]> maps = new ArrayList<>();
             for (int i : usable) {
               LesionInserter.Result r =
                   LesionDraw.draw(p.slices().get(i), p.canals().get(i), random(o.seed(), src, i, j))
                       .result();
               out.add(p.slices().get(i).withPixels(r.pixels()));
               found.add(r.findings());
+              maps.add(r.tissues());
             }
             RealSeriesWriter.Series s =
                 new RealSeriesWriter.Series(
@@ -134,8 +147,12 @@ public final class RealSpine {
                     src.description().replace("REAL NORMAL", "REAL + SYNTHETIC LESION"),
                     1,
                     p.thickness());
-            List<String> lsops = RealSeriesWriter.write(s, out, o.out().resolve(name));
+            Path dir = o.out().resolve(name);
+            List<String> lsops = RealSeriesWriter.write(s, out, dir);
             for (int q = 0; q < out.size(); q++) {
+              if (o.masks()) {
+                map(maps.get(q), out.get(q), RealSeriesWriter.file(dir, q));
+              }
               BilskyGrader.Findings f = found.get(q);
               int[] box = p.canals().get(usable.get(q)).box();
               row(csv, s.studyUid(), lsops.get(q), f.grade(), box, BilskyGrader.margin(f));
@@ -149,8 +166,16 @@ public final class RealSpine {
         counts.put(src, new Counts(series, slices, labelled, grades));
       }
     }
+    if (o.masks()) {
+      TissueMasks.writeLegend(o.out());
+    }
     Provenance.write(o.out(), counts);
     return counts;
+  }
+
+  /** Writes a slice's tissue map beside its file ({@link TissueMasks}). */
+  private static void map(byte[] tissues, AxialSlice a, Path file) throws IOException {
+    TissueMasks.write(tissues, a.width(), a.height(), TissueMasks.path(file, 1, false));
   }
 
   /** Lesions go only where the cord is known and the series is T2-weighted. */
