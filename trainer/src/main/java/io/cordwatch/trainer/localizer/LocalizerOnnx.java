@@ -38,6 +38,10 @@ import java.util.Objects;
  * with explicit attributes. Node and initializer names are the graph's tensor names ({@code
  * enc2.conv1.weight}, {@code enc2.conv1.bias}); the nodes' outputs carry the node names.
  *
+ * <p>{@link #write(LocalizerGraph, Map, int, Head, Path)} writes the same graph with several
+ * classes and a Softmax over them instead: the canal segmenter ({@code
+ * io.cordwatch.trainer.segment.SegmenterOnnx}).
+ *
  * <p>The {@link LocalizerSpec} the network was trained with travels in the model's {@code
  * metadata_props} under {@value Bundles#LOCALIZER_METADATA_KEY} (as the JSON object bundle.json
  * holds), so {@code cordwatch bundle add-localizer} can put the file into a bundle without the
@@ -62,8 +66,59 @@ public final class LocalizerOnnx {
       throw new IllegalArgumentException(
           "a localizer has one logit per view pixel, this graph has " + graph.classes());
     }
-    int v = spec.inputSize();
-    ProtoMessage g = new ProtoMessage().string(GRAPH_NAME, "cordwatch-localizer");
+    return write(
+        graph,
+        weights,
+        spec.inputSize(),
+        new Head(
+            "cordwatch-localizer",
+            "Sigmoid",
+            LocalizerSpec.BOX_PROBABILITY,
+            "CordWatch spinal-canal localizer: U-Net of width "
+                + graph.width()
+                + ", box probability per view pixel, batch norm folded into conv",
+            Bundles.LOCALIZER_METADATA_KEY,
+            Bundles.localizerSpecJson(spec)),
+        file);
+  }
+
+  /**
+   * How a graph's logits leave it, and what the file says about itself.
+   *
+   * @param graphName the graph's name
+   * @param op "Sigmoid" (one probability per logit) or "Softmax" (over the class axis)
+   * @param output the output tensor's name
+   * @param description the model's doc string
+   * @param metadataKey the {@code metadata_props} key the spec travels under
+   * @param metadataJson the spec, as JSON
+   */
+  public record Head(
+      String graphName,
+      String op,
+      String output,
+      String description,
+      String metadataKey,
+      String metadataJson) {
+    public Head {
+      if (!op.equals("Sigmoid") && !op.equals("Softmax")) {
+        throw new IllegalArgumentException("the head is Sigmoid or Softmax, not " + op);
+      }
+    }
+  }
+
+  /**
+   * Writes any {@link LocalizerGraph} (the localizer, or the canal segmenter with several classes)
+   * for views of {@code v} pixels, its logits through {@code head}.
+   *
+   * @return the number of bytes written
+   */
+  public static long write(
+      LocalizerGraph graph, Map<String, float[]> weights, int v, Head head, Path file)
+      throws IOException {
+    Objects.requireNonNull(graph, "graph");
+    Objects.requireNonNull(weights, "weights");
+    Objects.requireNonNull(head, "head");
+    ProtoMessage g = new ProtoMessage().string(GRAPH_NAME, head.graphName());
     for (LocalizerGraph.Node node : graph.nodes()) {
       switch (node) {
         case LocalizerGraph.ConvBnRelu c -> {
@@ -148,21 +203,22 @@ public final class LocalizerOnnx {
         }
       }
     }
-    node(g, "Sigmoid", "sigmoid", List.of(graph.output()), LocalizerSpec.BOX_PROBABILITY);
+    if (head.op().equals("Softmax")) {
+      node(g, "Softmax", "softmax", List.of(graph.output()), head.output(), integer("axis", 1));
+    } else {
+      node(g, "Sigmoid", "sigmoid", List.of(graph.output()), head.output());
+    }
     g.message(GRAPH_INPUT, valueInfo(LocalizerGraph.INPUT, 1, v, v));
-    g.message(GRAPH_OUTPUT, valueInfo(LocalizerSpec.BOX_PROBABILITY, 1, v, v));
+    g.message(GRAPH_OUTPUT, valueInfo(head.output(), graph.classes(), v, v));
 
     byte[] model =
-        OnnxProto.modelHeader(
-                "CordWatch spinal-canal localizer: U-Net of width "
-                    + graph.width()
-                    + ", box probability per view pixel, batch norm folded into conv")
+        OnnxProto.modelHeader(head.description())
             .message(MODEL_GRAPH, g)
             .message(
                 MODEL_METADATA_PROPS,
                 new ProtoMessage()
-                    .string(ENTRY_KEY, Bundles.LOCALIZER_METADATA_KEY)
-                    .string(ENTRY_VALUE, Bundles.localizerSpecJson(spec)))
+                    .string(ENTRY_KEY, head.metadataKey())
+                    .string(ENTRY_VALUE, head.metadataJson()))
             .toByteArray();
     Files.write(file, model);
     return model.length;

@@ -23,18 +23,20 @@ import java.util.Map;
  * <pre>
  * cordwatch train-segmenter --out DIR (--data DIR... | --weights FILE) [--score DIR[=BOXES]]...
  *     [--epochs N] [--batch N] [--width N] [--size V] [--lr X] [--seed S] [--class-weight C=W]...
+ *     [--onnx FILE]
  * </pre>
  *
- * Writes {@code DIR/segmenter.weights} (after training) and, per {@code --score} folder, {@code
- * DIR/NAME.csv} ({@link SegmentScore}: what the map shows on each slice) with the Dice per class on
- * stdout. {@code =BOXES} names a labels.csv whose boxes the views are centred on instead of the
- * folder's own. Exit status 0 when done, 2 for unusable arguments or data.
+ * Writes {@code DIR/segmenter.weights} (after training), the ONNX graph with {@code --onnx} ({@link
+ * SegmenterOnnx}) and, per {@code --score} folder, {@code DIR/NAME.csv} ({@link SegmentScore}: what
+ * the map shows on each slice) with the Dice per class on stdout. {@code =BOXES} names a labels.csv
+ * whose boxes the views are centred on instead of the folder's own. Exit status 0 when done, 2 for
+ * unusable arguments or data.
  */
 public final class SegmentCommand {
   private static final String USAGE =
       "usage: cordwatch train-segmenter --out DIR (--data DIR... | --weights FILE)"
           + " [--score DIR[=BOXES]]... [--epochs N] [--batch N] [--width N] [--size V] [--lr X]"
-          + " [--seed S] [--class-weight CLASS=W]...";
+          + " [--seed S] [--class-weight CLASS=W]... [--onnx FILE]";
 
   private SegmentCommand() {}
 
@@ -48,6 +50,7 @@ public final class SegmentCommand {
     List<String> score = new ArrayList<>();
     Path dir = null;
     Path weights = null;
+    Path onnx = null;
     int epochs = 8;
     int batch = 16;
     int width = 12;
@@ -71,6 +74,7 @@ public final class SegmentCommand {
           case "--score" -> score.add(v);
           case "--out" -> dir = Path.of(v);
           case "--weights" -> weights = Path.of(v);
+          case "--onnx" -> onnx = Path.of(v);
           case "--epochs" -> epochs = Integer.parseInt(v);
           case "--batch" -> batch = Integer.parseInt(v);
           case "--width" -> width = Integer.parseInt(v);
@@ -104,6 +108,10 @@ public final class SegmentCommand {
             weights);
       }
       Loaded loaded = read(weights);
+      if (onnx != null) {
+        long bytes = SegmenterOnnx.write(loaded.width, loaded.size, loaded.values, onnx);
+        out.printf(Locale.ROOT, "ONNX graph: %s (%d bytes)%n", onnx, bytes);
+      }
       try (DjlLocalizer net =
           DjlLocalizer.of(
               LocalizerGraph.of(loaded.width, SegmentData.CLASSES.size()), loaded.values)) {

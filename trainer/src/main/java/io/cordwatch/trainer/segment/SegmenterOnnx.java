@@ -1,0 +1,76 @@
+package io.cordwatch.trainer.segment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cordwatch.infer.LocalizerSpec;
+import io.cordwatch.trainer.localizer.LocalizerGraph;
+import io.cordwatch.trainer.localizer.LocalizerOnnx;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Writes a trained canal segmenter as an ONNX graph: the localizer's writer ({@link LocalizerOnnx})
+ * with a Softmax over the classes. Input {@value LocalizerGraph#INPUT} float [N, 1, V, V] (a view
+ * in the localizer's unit range, centred on the canal box, {@link SegmenterTraining#CONTEXT} times
+ * its larger side across), output {@value #OUTPUT} float [N, C, V, V], the probability of each
+ * class of {@link SegmentData#CLASSES} per view pixel.
+ *
+ * <p>What a runtime needs to reproduce the views travels in the model's {@code metadata_props}
+ * under {@value #METADATA_KEY}: {@code input_size}, {@code context}, {@code classes}, and the
+ * window percentiles of the unit range ({@link io.cordwatch.roi.CanalLocator#unit} with the
+ * localizer's defaults). This is the first half of putting the segmenter into a bundle; no bundle
+ * entry reads it yet (docs/training.md).
+ */
+public final class SegmenterOnnx {
+  /** The output tensor. */
+  public static final String OUTPUT = "tissue_probability";
+
+  /** The metadata key the spec travels under. */
+  public static final String METADATA_KEY = "cordwatch.segmenter";
+
+  private SegmenterOnnx() {}
+
+  /**
+   * Writes the segmenter of {@code width} with {@code weights} for views of {@code size} pixels.
+   *
+   * @return the number of bytes written
+   */
+  public static long write(int width, int size, Map<String, float[]> weights, Path file)
+      throws IOException {
+    LocalizerGraph graph = LocalizerGraph.of(width, SegmentData.CLASSES.size());
+    return LocalizerOnnx.write(
+        graph,
+        weights,
+        size,
+        new LocalizerOnnx.Head(
+            "cordwatch-segmenter",
+            "Softmax",
+            OUTPUT,
+            "CordWatch canal segmenter: U-Net of width "
+                + width
+                + ", probability of "
+                + String.join(", ", SegmentData.CLASSES)
+                + " per view pixel, batch norm folded into conv",
+            METADATA_KEY,
+            specJson(size)),
+        file);
+  }
+
+  /** The spec as JSON. */
+  static String specJson(int size) {
+    ObjectMapper json = new ObjectMapper();
+    LocalizerSpec window = LocalizerSpec.defaults();
+    ObjectNode spec = json.createObjectNode();
+    spec.put("input_size", size);
+    spec.put("context", SegmenterTraining.CONTEXT);
+    spec.putPOJO("classes", SegmentData.CLASSES);
+    spec.put("window_low_percentile", window.windowLowPercentile());
+    spec.put("window_high_percentile", window.windowHighPercentile());
+    try {
+      return json.writeValueAsString(spec);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a segmenter spec always serialises", e);
+    }
+  }
+}
