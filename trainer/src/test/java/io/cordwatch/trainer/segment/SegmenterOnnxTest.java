@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cordwatch.trainer.localizer.DjlLocalizer;
+import io.cordwatch.trainer.localizer.FarFromIdentity;
 import io.cordwatch.trainer.localizer.LocalizerGraph;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -31,25 +32,8 @@ class SegmenterOnnxTest {
     int size = 32;
     int k = SegmentData.CLASSES.size();
     LocalizerGraph graph = LocalizerGraph.of(width, k);
-    Map<String, float[]> weights;
-    try (DjlLocalizer init = DjlLocalizer.initialise(graph, 5)) {
-      weights = init.snapshot();
-    }
     Random r = new Random(6);
-    weights.forEach(
-        (name, v) -> {
-          for (int i = 0; i < v.length; i++) {
-            if (name.endsWith(".gamma")) {
-              v[i] = (float) (0.5 + r.nextDouble());
-            } else if (name.endsWith(".beta") || name.endsWith(".running_mean")) {
-              v[i] = (float) (0.3 * r.nextGaussian());
-            } else if (name.endsWith(".running_var")) {
-              v[i] = (float) (0.25 + 2 * r.nextDouble());
-            } else if (name.endsWith(".bias") || name.equals("head.weight")) {
-              v[i] = (float) (0.5 * r.nextGaussian());
-            }
-          }
-        });
+    Map<String, float[]> weights = FarFromIdentity.weights(graph, 5, r, 0.5, 0.5);
     int n = 2;
     float[] views = new float[n * size * size];
     for (int i = 0; i < views.length; i++) {
