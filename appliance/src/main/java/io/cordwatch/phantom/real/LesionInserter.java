@@ -62,7 +62,7 @@ public final class LesionInserter {
     int h = s.height();
     double mm = s.spacingX();
     boolean[] canal = CanalFinder.dilate(c.sac(), w, h, mm, mm, EPIDURAL_MM);
-    byte[] ref = tissues(s, c);
+    byte[] ref = tissues(c, canal);
     double ox = 0;
     double oy = 0;
     int n = 0;
@@ -166,10 +166,15 @@ public final class LesionInserter {
    * rest of the sac), epidural fat (the sac widened by the epidural margin), muscle elsewhere.
    */
   public static byte[] tissues(AxialSlice s, CanalFinder.Canal c) {
-    int w = s.width();
-    int h = s.height();
-    boolean[] canal = CanalFinder.dilate(c.sac(), w, h, s.spacingX(), s.spacingY(), EPIDURAL_MM);
-    byte[] ref = new byte[w * h];
+    return tissues(
+        c,
+        CanalFinder.dilate(
+            c.sac(), s.width(), s.height(), s.spacingX(), s.spacingY(), EPIDURAL_MM));
+  }
+
+  /** The same map with the canal (the sac widened by the epidural margin) already computed. */
+  private static byte[] tissues(CanalFinder.Canal c, boolean[] canal) {
+    byte[] ref = new byte[canal.length];
     for (int k = 0; k < ref.length; k++) {
       Tissue t =
           c.cord()[k]
