@@ -54,6 +54,8 @@ public final class LocalizerData {
    *     carry none (VOC files)
    * @param pixelSpacing the slice's Pixel Spacing in mm (between rows, between columns), null when
    *     the file has none: scoring applies the appliance's smallest canal box in mm with it
+   * @param file the DICOM file the slice was read from (null for slices made in memory): what lies
+   *     beside it, such as a phantom's tissue map, is found from it
    */
   public record Sample(
       String studyUid,
@@ -64,7 +66,8 @@ public final class LocalizerData {
       char[] unit,
       CanalBox box,
       String grade,
-      double[] pixelSpacing) {
+      double[] pixelSpacing,
+      Path file) {
     /** Whether the slice is known to show disease (a grade other than 0). */
     public boolean diseased() {
       return grade != null && !grade.equals("0");
@@ -235,7 +238,8 @@ public final class LocalizerData {
                   fixedPoint(CanalLocator.unit(pixels, spec)),
                   box.get(),
                   grades.get(fr.sopInstanceUid() + "/" + fr.frame()),
-                  fr.pixelSpacing()));
+                  fr.pixelSpacing(),
+                  f));
         }
         if (++read % 250 == 0) {
           log.accept(dir.getFileName() + ": " + read + " files read, " + out.size() + " slices");

@@ -1,10 +1,8 @@
 package io.cordwatch.trainer.segment;
 
-import io.cordwatch.dicom.DicomFacts;
-import io.cordwatch.dicom.DicomReadException;
-import io.cordwatch.dicom.InstanceFacts;
 import io.cordwatch.infer.LocalizerSpec;
 import io.cordwatch.phantom.Tissue;
+import io.cordwatch.phantom.TissueMasks;
 import io.cordwatch.roi.BoxSource;
 import io.cordwatch.roi.CanalBox;
 import io.cordwatch.roi.SuppliedBoxes;
@@ -16,19 +14,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
  * Slices for the canal segmenter: each slice of a labelled folder ({@link LocalizerData}: pixels in
  * the localizer's unit range and the exact canal box), its tissue map when the phantom wrote one
- * beside the file ({@code NAME.mask.png}), mapped to the segmenter's {@link #CLASSES}, and the box
- * a scoring run centres its view on (labels.csv's {@code x0..y1}, which randomized phantoms jitter
- * the way a localizer errs, or a boxes file given instead, e.g. the boxes an appliance run used).
+ * beside the file ({@link TissueMasks#path}), mapped to the segmenter's {@link #CLASSES}, and the
+ * box a scoring run centres its view on (labels.csv's {@code x0..y1}, which randomized phantoms
+ * jitter the way a localizer errs, or a boxes file given instead, e.g. the boxes an appliance run
+ * used).
  */
 public final class SegmentData {
   /** The segmenter's classes, in logit order. */
@@ -94,13 +90,13 @@ public final class SegmentData {
     LocalizerData slices = LocalizerData.load(dir, null, spec, 0, log);
     Path boxPath = scoringBoxes != null ? scoringBoxes : dir.resolve("labels.csv");
     BoxSource boxes = Files.isRegularFile(boxPath) ? SuppliedBoxes.load(boxPath) : null;
-    Map<String, Path> maps = maps(dir);
     List<Sample> out = new ArrayList<>();
     Tissue[] tissues = Tissue.values();
     for (LocalizerData.Sample s : slices.samples()) {
       byte[] classes = null;
-      Path map = s.frame() == 1 ? maps.get(s.sopInstanceUid()) : null;
-      if (map != null) {
+      // A single-frame file's map lies beside it (TissueMasks' naming).
+      Path map = s.frame() == 1 && s.file() != null ? TissueMasks.path(s.file(), 1, false) : null;
+      if (map != null && Files.isRegularFile(map)) {
         classes = readMap(map, s.columns(), s.rows(), tissues);
       }
       CanalBox box =
@@ -122,30 +118,6 @@ public final class SegmentData {
       names.add(one.description);
     }
     return new SegmentData(all, String.join(" + ", names));
-  }
-
-  /** Tissue maps under {@code dir} by the SOP Instance UID of the DICOM file beside each. */
-  private static Map<String, Path> maps(Path dir) {
-    Map<String, Path> out = new HashMap<>();
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path m : s.filter(p -> p.getFileName().toString().endsWith(".mask.png")).toList()) {
-        String name = m.getFileName().toString();
-        Path dcm =
-            m.resolveSibling(name.substring(0, name.length() - ".mask.png".length()) + ".dcm");
-        if (!Files.isRegularFile(dcm)) {
-          continue;
-        }
-        try {
-          InstanceFacts f = DicomFacts.read(dcm);
-          out.put(f.sopInstanceUid(), m);
-        } catch (DicomReadException e) {
-          // a map beside an unreadable file has no slice to belong to
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir, e);
-    }
-    return out;
   }
 
   private static byte[] readMap(Path png, int columns, int rows, Tissue[] tissues) {

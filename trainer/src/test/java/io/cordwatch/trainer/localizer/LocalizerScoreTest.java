@@ -145,7 +145,8 @@ class LocalizerScoreTest {
               unit,
               new CanalBox(x0, y0, x0 + bw - 1, y0 + bh - 1),
               "0",
-              spacing));
+              spacing,
+              null));
     }
     return LocalizerData.of(out, "boxes");
   }
