@@ -294,40 +294,36 @@ public final class LocalizerTraining {
     double kind = r.nextDouble();
     CanalLocator.View view;
     if (kind < 0.30) {
-      double side = whole * Math.exp(uniform(r, -0.1, 0.1));
+      double side = whole * Math.exp(ViewJitter.uniform(r, -0.1, 0.1));
       view =
           CanalLocator.View.around(
-              w / 2.0 + uniform(r, -0.05, 0.05) * side,
-              h / 2.0 + uniform(r, -0.05, 0.05) * side,
+              w / 2.0 + ViewJitter.uniform(r, -0.05, 0.05) * side,
+              h / 2.0 + ViewJitter.uniform(r, -0.05, 0.05) * side,
               side,
               size);
     } else if (kind < 0.85) {
-      double side = spec.context() * larger * Math.exp(uniform(r, -0.3, 0.3));
+      double side = spec.context() * larger * Math.exp(ViewJitter.uniform(r, -0.3, 0.3));
       view =
           CanalLocator.View.around(
-              cx + uniform(r, -0.12, 0.12) * side, cy + uniform(r, -0.12, 0.12) * side, side, size);
+              cx + ViewJitter.uniform(r, -0.12, 0.12) * side,
+              cy + ViewJitter.uniform(r, -0.12, 0.12) * side,
+              side,
+              size);
     } else {
-      double side = Math.exp(uniform(r, Math.log(1.5 * larger), Math.log(whole)));
-      view = CanalLocator.View.around(uniform(r, 0, w), uniform(r, 0, h), side, size);
+      double side = Math.exp(ViewJitter.uniform(r, Math.log(1.5 * larger), Math.log(whole)));
+      view =
+          CanalLocator.View.around(
+              ViewJitter.uniform(r, 0, w), ViewJitter.uniform(r, 0, h), side, size);
     }
     float[] v = CanalLocator.sample(s.unitFloats(), w, h, view);
     float[] t = CanalLocator.coverage(box, view);
-    boolean flip = r.nextBoolean();
-    double gamma = Math.exp(uniform(r, -0.4, 0.4));
-    double contrast = uniform(r, 0.85, 1.15);
-    double offset = uniform(r, -0.05, 0.05);
-    double noise = uniform(r, 0, 0.06);
+    ViewJitter jitter = ViewJitter.draw(r);
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
-        int src = y * size + (flip ? size - 1 - x : x);
-        double value = contrast * Math.pow(v[src], gamma) + offset + noise * r.nextGaussian();
-        views[at + y * size + x] = (float) Math.min(1, Math.max(0, value));
+        int src = jitter.source(x, y, size);
+        views[at + y * size + x] = jitter.value(v[src], r);
         targets[at + y * size + x] = t[src];
       }
     }
-  }
-
-  private static double uniform(Random r, double from, double to) {
-    return from + (to - from) * r.nextDouble();
   }
 }

@@ -7,6 +7,7 @@ import io.cordwatch.roi.CanalLocator;
 import io.cordwatch.trainer.localizer.AdamW;
 import io.cordwatch.trainer.localizer.DjlLocalizer;
 import io.cordwatch.trainer.localizer.LocalizerGraph;
+import io.cordwatch.trainer.localizer.ViewJitter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -189,30 +190,21 @@ public final class SegmenterTraining {
     int h = s.slice().rows();
     Preprocessing.Box box = s.slice().box().toPreprocessing();
     double larger = Math.max(box.x1() - box.x0(), box.y1() - box.y0());
-    double side = CONTEXT * larger * Math.exp(uniform(r, -0.3, 0.3));
-    double cx = (box.x0() + box.x1()) / 2 + uniform(r, -0.12, 0.12) * side;
-    double cy = (box.y0() + box.y1()) / 2 + uniform(r, -0.12, 0.12) * side;
+    double side = CONTEXT * larger * Math.exp(ViewJitter.uniform(r, -0.3, 0.3));
+    double cx = (box.x0() + box.x1()) / 2 + ViewJitter.uniform(r, -0.12, 0.12) * side;
+    double cy = (box.y0() + box.y1()) / 2 + ViewJitter.uniform(r, -0.12, 0.12) * side;
     CanalLocator.View view = CanalLocator.View.around(cx, cy, side, size);
     float[] pixels = CanalLocator.sample(s.slice().unitFloats(), w, h, view);
     byte[] cls = classesInView(s.classes(), w, h, view);
-    boolean flip = r.nextBoolean();
-    double gamma = Math.exp(uniform(r, -0.4, 0.4));
-    double contrast = uniform(r, 0.85, 1.15);
-    double offset = uniform(r, -0.05, 0.05);
-    double noise = uniform(r, 0, 0.06);
+    ViewJitter jitter = ViewJitter.draw(r);
     int k = SegmentData.CLASSES.size();
     int plane = size * size;
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
-        int src = y * size + (flip ? size - 1 - x : x);
-        double value = contrast * Math.pow(pixels[src], gamma) + offset + noise * r.nextGaussian();
-        views[b * plane + y * size + x] = (float) Math.min(1, Math.max(0, value));
+        int src = jitter.source(x, y, size);
+        views[b * plane + y * size + x] = jitter.value(pixels[src], r);
         targets[(b * k + cls[src]) * plane + y * size + x] = 1f;
       }
     }
-  }
-
-  private static double uniform(Random r, double from, double to) {
-    return from + (to - from) * r.nextDouble();
   }
 }
