@@ -194,13 +194,26 @@ public final class DjlLocalizer implements AutoCloseable {
    * as the appliance will run it.
    */
   public float[] probabilities(float[] views, int count, int size) {
+    return inference(views, count, size, false);
+  }
+
+  /**
+   * Class probabilities [count, classes, size, size] of {@code count} views (inference mode): a
+   * softmax over the class axis, for a graph of several classes (the canal segmenter).
+   */
+  public float[] classProbabilities(float[] views, int count, int size) {
+    return inference(views, count, size, true);
+  }
+
+  private float[] inference(float[] views, int count, int size, boolean softmax) {
     if (views.length != count * size * size) {
       throw new IllegalArgumentException(
           views.length + " values for " + count + " views of " + size + " x " + size);
     }
     try (NDManager scope = manager.newSubManager()) {
       NDArray x = scope.create(views, new Shape(count, 1, size, size));
-      return Activation.sigmoid(forward(x, false)).toFloatArray();
+      NDArray logits = forward(x, false);
+      return (softmax ? logits.softmax(1) : Activation.sigmoid(logits)).toFloatArray();
     }
   }
 

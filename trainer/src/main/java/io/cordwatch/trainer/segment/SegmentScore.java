@@ -1,8 +1,5 @@
 package io.cordwatch.trainer.segment;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.cordwatch.roi.CanalLocator;
 import io.cordwatch.trainer.localizer.DjlLocalizer;
 import java.io.IOException;
@@ -68,7 +65,7 @@ public final class SegmentScore {
                   s.slice().unitFloats(), s.slice().columns(), s.slice().rows(), view);
           System.arraycopy(v, 0, views, i * size * size, v.length);
         }
-        float[] p = probabilities(net, views, part.size(), size);
+        float[] p = net.classProbabilities(views, part.size(), size);
         for (int i = 0; i < part.size(); i++) {
           SegmentData.Sample s = part.get(i);
           CanalLocator.View view = vs.get(i);
@@ -142,14 +139,6 @@ public final class SegmentScore {
       dice[c] = both[c] == 0 ? Double.NaN : 2.0 * inter[c] / both[c];
     }
     return new Dice(dice, mapped, confusion);
-  }
-
-  /** Softmax probabilities [N, C, V, V] of {@code count} views. */
-  static float[] probabilities(DjlLocalizer net, float[] views, int count, int size) {
-    try (NDManager scope = net.manager().newSubManager()) {
-      NDArray x = scope.create(views, new Shape(count, 1, size, size));
-      return net.forward(x, false).softmax(1).toFloatArray();
-    }
   }
 
   /** What one view's map shows, in view pixels (areas) and mm (the distance). */

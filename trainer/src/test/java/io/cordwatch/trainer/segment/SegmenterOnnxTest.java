@@ -41,7 +41,7 @@ class SegmenterOnnxTest {
     }
     float[] djl;
     try (DjlLocalizer net = DjlLocalizer.of(graph, weights)) {
-      djl = SegmentScore.probabilities(net, views, n, size);
+      djl = net.classProbabilities(views, n, size);
     }
     Path file = tmp.resolve("segmenter.onnx");
     SegmenterOnnx.write(width, size, weights, file);
