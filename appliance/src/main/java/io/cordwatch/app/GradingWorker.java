@@ -317,7 +317,9 @@ public final class GradingWorker implements AutoCloseable {
               s.reason(),
               s.boxSource(),
               s.pHigh(),
-              s.highCall()));
+              s.highCall(),
+              s.tumourInBoxMm2(),
+              s.callWithdrawn()));
     }
     long committed = clock.millis();
     List<OutboxRecords.Item> outbox =

@@ -187,7 +187,7 @@ final class ModelLoader {
         engine,
         boxes,
         identity,
-        new SeriesGrader(bundle, engine, source),
+        new SeriesGrader(bundle, engine, source, boxes.tissue()),
         publishing,
         state);
   }

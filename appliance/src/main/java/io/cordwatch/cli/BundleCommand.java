@@ -31,9 +31,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cordwatch bundle info|verify|create|add-localizer|add-calibration}: what a site engineer
- * or a research group does with a model bundle before the appliance runs it. Exit status 0 when the
- * bundle is usable, 1 with the loader's message when not.
+ * {@code cordwatch bundle info|verify|create|add-localizer|add-segmenter|add-calibration}: what a
+ * site engineer or a research group does with a model bundle before the appliance runs it. Exit
+ * status 0 when the bundle is usable, 1 with the loader's message when not.
  */
 @Command(
     name = "bundle",
@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
       BundleCommand.Verify.class,
       BundleCommand.Create.class,
       BundleCommand.AddLocalizer.class,
+      BundleAddSegmenter.class,
       BundleCommand.AddCalibration.class,
       BundleHighThreshold.class,
       BundleConfidentBand.class,
@@ -451,7 +452,7 @@ final class BundleCommand implements Runnable {
     }
   }
 
-  private static int verifyAndReport(
+  static int verifyAndReport(
       CommandSpec spec, String verb, java.util.function.Supplier<Bundles.Verified> action) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -468,6 +469,17 @@ final class BundleCommand implements Runnable {
                   out.printf(
                       "verified: the localizer runs, views [N, 1, %d, %d] -> %s%n",
                       l.spec().inputSize(), l.spec().inputSize(), l.spec().output()));
+      v.bundle()
+          .segmenter()
+          .ifPresent(
+              g ->
+                  out.printf(
+                      "verified: the segmenter runs, views [N, 1, %d, %d] -> [N, %d, %d, %d]%n",
+                      g.spec().inputSize(),
+                      g.spec().inputSize(),
+                      g.spec().classes().size(),
+                      g.spec().inputSize(),
+                      g.spec().inputSize()));
       out.println("OK");
       return 0;
     } catch (BundleException e) {
@@ -521,6 +533,23 @@ final class BundleCommand implements Runnable {
                         l.spec().context(),
                         l.spec().refinements()))
             .orElse("none (canal boxes must be supplied)"));
+    out.printf(
+        "segmenter: %s%n",
+        b.segmenter()
+            .map(
+                g ->
+                    String.format(
+                        java.util.Locale.ROOT,
+                        "%s sha256 %s, %d px views %s x the canal box, classes %s; a high call"
+                            + " below the confident band is withdrawn when under %s mm² of tumour"
+                            + " lies in the box",
+                        g.file(),
+                        g.model().sha256(),
+                        g.spec().inputSize(),
+                        g.spec().context(),
+                        String.join(", ", g.spec().classes()),
+                        g.spec().vetoBelowMm2()))
+            .orElse("none (high calls are not checked against the canal's tissue)"));
     out.printf(
         "calibration: %s%n",
         b.calibration()

@@ -133,7 +133,7 @@ final class GradeCommand implements Callable<Integer> {
     Verdict.Model model;
     Graded graded;
     try (BackboneEngine engine = Bundles.openEngine(bundle)) {
-      SeriesGrader grader = new SeriesGrader(bundle, engine, boxes.source());
+      SeriesGrader grader = new SeriesGrader(bundle, engine, boxes.source(), boxes.tissue());
       model = grader.model();
       graded = gradeAll(grader, input.files(), notRead, (done, total) -> {});
     } catch (BundleException e) {
@@ -312,7 +312,7 @@ final class GradeCommand implements Callable<Integer> {
           if (s.isGraded()) {
             out.printf(
                 Locale.ROOT,
-                "    %4d  %-12s %5d  %-6s %6.3f %6s %7.3f  %d,%d-%d,%d%s%s%s%n",
+                "    %4d  %-12s %5d  %-6s %6.3f %6s %7.3f  %d,%d-%d,%d%s%s%s%s%n",
                 n,
                 Uids.tag(s.sopInstanceUid()),
                 s.frame(),
@@ -326,6 +326,12 @@ final class GradeCommand implements Callable<Integer> {
                 s.box().y1(),
                 s.boxSource() == null ? "" : " (" + s.boxSource() + ")",
                 Boolean.TRUE.equals(s.highCall()) ? "  HIGH call" : "",
+                s.withdrawn()
+                    ? String.format(
+                        Locale.ROOT,
+                        "  high call withdrawn (tumour in box %.1f mm²)",
+                        s.tumourInBoxMm2())
+                    : "",
                 Boolean.TRUE.equals(s.uncertain()) ? "  uncertain" : "");
           } else {
             out.printf(

@@ -268,7 +268,7 @@ final class ValidateCommand implements Callable<Integer> {
       try (ConfiguredBoxes b =
               ConfiguredBoxes.openWith(bundle, boxes.equals("supplied") ? source.boxes() : null);
           BackboneEngine engine = Bundles.openEngine(bundle)) {
-        SeriesGrader grader = new SeriesGrader(bundle, engine, b.source());
+        SeriesGrader grader = new SeriesGrader(bundle, engine, b.source(), b.tissue());
         model = grader.model();
         GradeCommand.Graded g =
             GradeCommand.gradeAll(

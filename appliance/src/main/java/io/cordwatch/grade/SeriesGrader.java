@@ -10,6 +10,7 @@ import io.cordwatch.infer.Preprocessing;
 import io.cordwatch.infer.SeriesEngine;
 import io.cordwatch.infer.SignatureStatus;
 import io.cordwatch.roi.BoxSource;
+import io.cordwatch.roi.CanalTissue;
 import io.cordwatch.roi.SlicePixels;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -70,6 +71,7 @@ public final class SeriesGrader {
   private final BoxSource boxes;
   private final Preprocessing preprocessing;
   private final EmbeddingSink sink;
+  private final CanalTissue tissue;
 
   /**
    * Told every embedding the backbone makes, with the slice it belongs to: what site adaptation
@@ -80,13 +82,32 @@ public final class SeriesGrader {
     void embedded(String sopInstanceUid, int frame, float[] embedding);
   }
 
+  /** A grader without the canal segmenter's veto, whatever the bundle holds. */
   public SeriesGrader(Bundle bundle, BackboneEngine engine, BoxSource boxes) {
-    this(bundle, engine, boxes, null);
+    this(bundle, engine, boxes, null, null);
+  }
+
+  /**
+   * A grader whose high calls below the confident band are checked by {@code tissue}, the bundle's
+   * canal segmenter (null: none; {@link io.cordwatch.roi.ConfiguredBoxes#tissue} opens it).
+   */
+  public SeriesGrader(Bundle bundle, BackboneEngine engine, BoxSource boxes, CanalTissue tissue) {
+    this(bundle, engine, boxes, null, tissue);
   }
 
   /** A grader that also hands every embedding to {@code embeddings} (null: none). */
   public SeriesGrader(
       Bundle bundle, BackboneEngine engine, BoxSource boxes, EmbeddingSink embeddings) {
+    this(bundle, engine, boxes, embeddings, null);
+  }
+
+  private SeriesGrader(
+      Bundle bundle,
+      BackboneEngine engine,
+      BoxSource boxes,
+      EmbeddingSink embeddings,
+      CanalTissue tissue) {
+    this.tissue = tissue;
     this.sink = embeddings;
     this.bundle = Objects.requireNonNull(bundle, "bundle");
     this.engine = Objects.requireNonNull(engine, "engine");
@@ -278,6 +299,7 @@ public final class SeriesGrader {
         flush(batch, pending, pendingBoxes, decoded, results, inferAndHeadNanos, cancelled);
       }
     }
+    checkTissue(decoded, results, localizeNanos);
     results.addAll(unreadable);
     long t2 = System.nanoTime();
     return result(
@@ -389,6 +411,7 @@ public final class SeriesGrader {
       windowNanos = g.windowNanos();
       gradeNanos = g.gradeNanos();
     }
+    checkTissue(decoded, results, localizeNanos);
     results.addAll(unreadable);
     long t2 = System.nanoTime();
     return Optional.of(
@@ -411,16 +434,7 @@ public final class SeriesGrader {
    * when a source needs the pixels (the localizer), at most once.
    */
   private BoxSource.Located locate(DicomPixels.Frame f) {
-    return boxes.locate(
-        f.sopInstanceUid(),
-        f.frame(),
-        () ->
-            SlicePixels.of(
-                Preprocessing.modalityValues(f.stored(), encoding(f, false)),
-                f.columns(),
-                f.rows(),
-                f.monochrome1(),
-                f.pixelSpacing()));
+    return boxes.locate(f.sopInstanceUid(), f.frame(), () -> pixels(f));
   }
 
   /**
@@ -437,6 +451,56 @@ public final class SeriesGrader {
             ? null
             : SliceResult.noRoi(f.sopInstanceUid(), f.frame(), box.reason(), f.position()));
     return box;
+  }
+
+  /**
+   * The canal segmenter's veto, the same on both paths: every slice called high with P(high) below
+   * the confident band is shown to the segmenter, and its call is withdrawn when the tumour it sees
+   * inside the box is below the bundle's {@code segmenter.veto_below_mm2}. A call in the confident
+   * band is never withdrawn (on the spent draws the one high-grade study a veto would have emptied
+   * had its only call there; docs/validation.md). Timed into {@code localizeNanos[0]}: the
+   * segmenter is the second model that looks at the canal.
+   */
+  private void checkTissue(List<Decoded> decoded, List<SliceResult> results, long[] localizeNanos) {
+    if (tissue == null) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    double band = bundle.verdictLimits().confidentHighThreshold();
+    List<Integer> asked = new ArrayList<>();
+    List<SlicePixels> pixels = new ArrayList<>();
+    List<io.cordwatch.roi.CanalBox> boxesAsked = new ArrayList<>();
+    for (int i = 0; i < decoded.size(); i++) {
+      SliceResult r = results.get(i);
+      if (r != null
+          && r.isGraded()
+          && Boolean.TRUE.equals(r.highCall())
+          && r.pHigh() != null
+          && !(band > 0 && r.pHigh() >= band)) {
+        asked.add(i);
+        pixels.add(pixels(decoded.get(i).frame()));
+        boxesAsked.add(r.box());
+      }
+    }
+    if (!asked.isEmpty()) {
+      double[] mm2 = tissue.tumourInBoxMm2(pixels, boxesAsked);
+      double below = tissue.spec().vetoBelowMm2();
+      for (int k = 0; k < asked.size(); k++) {
+        int i = asked.get(k);
+        results.set(i, results.get(i).withTissue(mm2[k], mm2[k] < below));
+      }
+    }
+    localizeNanos[0] += System.nanoTime() - t0;
+  }
+
+  /** A frame's modality values as the canal's models see them. */
+  private static SlicePixels pixels(DicomPixels.Frame f) {
+    return SlicePixels.of(
+        Preprocessing.modalityValues(f.stored(), encoding(f, false)),
+        f.columns(),
+        f.rows(),
+        f.monochrome1(),
+        f.pixelSpacing());
   }
 
   /** A slice whose canal box the preprocessing refused. */

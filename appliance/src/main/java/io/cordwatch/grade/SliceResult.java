@@ -26,6 +26,12 @@ import java.util.Map;
  * @param highCall whether the slice is called high by the bundle's decision rule (P(high) against
  *     {@code high_threshold}, else the nearest prototype's grade); null unless graded. An uncertain
  *     slice keeps its call, but it never makes a series high (docs/grading.md)
+ * @param tumourInBoxMm2 the expected tumour area the bundle's canal segmenter sees inside the box,
+ *     in mm²; null where it did not look (no segmenter, or a slice not about to be called high
+ *     below the confident band)
+ * @param callWithdrawn true when the segmenter withdrew the slice's high call ({@code highCall} is
+ *     then false, and the slice counts as a withdrawn call, never as a plain low); null where it
+ *     did not look
  */
 public record SliceResult(
     String sopInstanceUid,
@@ -40,7 +46,9 @@ public record SliceResult(
     Double slicePosition,
     String boxSource,
     Double pHigh,
-    Boolean highCall) {
+    Boolean highCall,
+    Double tumourInBoxMm2,
+    Boolean callWithdrawn) {
   public static final String GRADED = "graded";
   public static final String NO_ROI = "no_roi";
   public static final String UNREADABLE = "unreadable";
@@ -81,17 +89,62 @@ public record SliceResult(
         position,
         boxSource,
         pHigh,
-        highCall);
+        highCall,
+        null,
+        null);
   }
 
   public static SliceResult noRoi(String sop, int frame, String reason, Double position) {
     return new SliceResult(
-        sop, frame, NO_ROI, null, null, null, null, null, reason, position, null, null, null);
+        sop, frame, NO_ROI, null, null, null, null, null, reason, position, null, null, null, null,
+        null);
   }
 
   public static SliceResult unreadable(String sop, int frame, String reason) {
     return new SliceResult(
-        sop, frame, UNREADABLE, null, null, null, null, null, reason, null, null, null, null);
+        sop,
+        frame,
+        UNREADABLE,
+        null,
+        null,
+        null,
+        null,
+        null,
+        reason,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /**
+   * This slice as the canal segmenter saw it: {@code mm2} of tumour in the box, and its high call
+   * withdrawn when {@code withdraw}.
+   */
+  public SliceResult withTissue(double mm2, boolean withdraw) {
+    return new SliceResult(
+        sopInstanceUid,
+        frame,
+        status,
+        grade,
+        probabilities,
+        box,
+        ood,
+        uncertain,
+        reason,
+        slicePosition,
+        boxSource,
+        pHigh,
+        withdraw ? Boolean.FALSE : highCall,
+        mm2,
+        withdraw);
+  }
+
+  /** Whether the canal segmenter withdrew this slice's high call. */
+  public boolean withdrawn() {
+    return Boolean.TRUE.equals(callWithdrawn);
   }
 
   public boolean isGraded() {

@@ -49,6 +49,13 @@ public record Verdict(
   public static final String REASON_HIGH_BORDERLINE = "high_borderline";
 
   /**
+   * The only high calls were withdrawn by the bundle's canal segmenter, which saw too little tumour
+   * in their canal boxes ({@code segmenter.veto_below_mm2}): the calls are not trusted, and not
+   * dismissed either.
+   */
+  public static final String REASON_HIGH_WITHDRAWN = "high_withdrawn";
+
+  /**
    * No slice is called high, but a confident one has a P(high) at or above the bundle's {@code
    * head.rule_out_threshold}: high grade is not ruled out.
    */
@@ -104,6 +111,9 @@ public record Verdict(
    * @param borderlineHighCalls confident high calls below the confident band
    * @param possibleHighSlices confident slices not called high with P(high) at or above the
    *     rule-out threshold (0 without one, and in verdicts stored before it existed)
+   * @param withdrawnHighCalls slices whose high call the canal segmenter withdrew (0 without a
+   *     segmenter, and in verdicts stored before it existed); they are not counted as high,
+   *     borderline or possible high calls
    */
   public record Counts(
       int slices,
@@ -114,10 +124,35 @@ public record Verdict(
       int highCalls,
       int uncertainHighCalls,
       int borderlineHighCalls,
-      int possibleHighSlices) {
+      int possibleHighSlices,
+      int withdrawnHighCalls) {
     /** Counts without high calls. */
     public Counts(int slices, int graded, int noRoi, int unreadable, int uncertain) {
-      this(slices, graded, noRoi, unreadable, uncertain, 0, 0, 0, 0);
+      this(slices, graded, noRoi, unreadable, uncertain, 0, 0, 0, 0, 0);
+    }
+
+    /** Counts without withdrawn calls (no segmenter). */
+    public Counts(
+        int slices,
+        int graded,
+        int noRoi,
+        int unreadable,
+        int uncertain,
+        int highCalls,
+        int uncertainHighCalls,
+        int borderlineHighCalls,
+        int possibleHighSlices) {
+      this(
+          slices,
+          graded,
+          noRoi,
+          unreadable,
+          uncertain,
+          highCalls,
+          uncertainHighCalls,
+          borderlineHighCalls,
+          possibleHighSlices,
+          0);
     }
   }
 

@@ -44,6 +44,11 @@ import java.util.Locale;
  *       confident_high_threshold}: {@code indeterminate}, {@value Verdict#REASON_HIGH_BORDERLINE}
  *       (possible high grade, but in the band where the model's high calls were often wrong on
  *       validation: flagged for a reader, not called);
+ *   <li>the bundle's canal segmenter withdrew a slice's high call (it saw less tumour in the canal
+ *       box than {@code segmenter.veto_below_mm2}; calls in the confident band are never
+ *       withdrawn): {@code indeterminate}, {@value Verdict#REASON_HIGH_WITHDRAWN}. A withdrawn call
+ *       is neither a high call nor a plain low: the series goes to a reader, as a possible high
+ *       does, whether or not the bundle has a rule-out threshold;
  *   <li>no slice is called high, but a confident slice has P(high) at or above the bundle's {@code
  *       rule_out_threshold} when it has one: {@code indeterminate}, {@value
  *       Verdict#REASON_POSSIBLE_HIGH} (below the triage threshold, but not low enough to rule high
@@ -132,12 +137,16 @@ public final class Verdicts {
     int uncertainHighCalls = 0;
     int borderlineHighCalls = 0;
     int possibleHigh = 0;
+    int withdrawn = 0;
     for (SliceResult s : slices) {
       switch (s.status()) {
         case SliceResult.GRADED -> {
           graded++;
           boolean high = calledHigh(s, highGrade);
-          if (Boolean.TRUE.equals(s.uncertain())) {
+          if (s.withdrawn()) {
+            withdrawn++;
+            uncertain += Boolean.TRUE.equals(s.uncertain()) ? 1 : 0;
+          } else if (Boolean.TRUE.equals(s.uncertain())) {
             uncertain++;
             uncertainHighCalls += high ? 1 : 0;
           } else if (high && limits.borderline(s.pHigh())) {
@@ -171,7 +180,8 @@ public final class Verdicts {
             highCalls,
             uncertainHighCalls,
             borderlineHighCalls,
-            possibleHigh);
+            possibleHigh,
+            withdrawn);
     Indeterminate why = indeterminate(counts, limits, belowConus);
     String group = why != null ? Verdict.INDETERMINATE : highCalls > 0 ? Verdict.HIGH : Verdict.LOW;
     return new Verdict(
@@ -203,7 +213,8 @@ public final class Verdicts {
               + "): read manually.");
     }
     if (belowConus != null) {
-      int high = c.highCalls() + c.borderlineHighCalls() + c.uncertainHighCalls();
+      int high =
+          c.highCalls() + c.borderlineHighCalls() + c.uncertainHighCalls() + c.withdrawnHighCalls();
       return new Indeterminate(
           Verdict.REASON_BELOW_CONUS,
           "Body part "
@@ -240,6 +251,18 @@ public final class Verdicts {
               c.borderlineHighCalls(),
               c.borderlineHighCalls() == 1 ? "slice" : "slices",
               limits.confidentHighThreshold()));
+    }
+    if (c.withdrawnHighCalls() > 0) {
+      return new Indeterminate(
+          Verdict.REASON_HIGH_WITHDRAWN,
+          String.format(
+              Locale.ROOT,
+              "High grade called on %d %s, but the canal segmenter saw too little tumour in the"
+                  + " canal to keep %s: the %s withdrawn, not dismissed; read manually.",
+              c.withdrawnHighCalls(),
+              c.withdrawnHighCalls() == 1 ? "slice" : "slices",
+              c.withdrawnHighCalls() == 1 ? "it" : "them",
+              c.withdrawnHighCalls() == 1 ? "call is" : "calls are"));
     }
     if (c.possibleHighSlices() > 0) {
       return new Indeterminate(

@@ -19,6 +19,8 @@ import java.util.OptionalDouble;
  * @param backbone the ONNX graph producing embeddings
  * @param embeddingWidth D ({@code backbone.embedding_width})
  * @param localizer the optional canal localizer: its ONNX graph and how to run it
+ * @param segmenter the optional canal segmenter, whose tumour measurement may withdraw a high call
+ *     (docs/grading.md)
  * @param prototypesFile the [K, D] float32 little-endian file
  * @param prototypes K x D, one row per class in {@code classes} order
  * @param classes class names, index k is prototype k
@@ -49,6 +51,7 @@ public record Bundle(
     BundleFile backbone,
     int embeddingWidth,
     Optional<BundleLocalizer> localizer,
+    Optional<BundleSegmenter> segmenter,
     BundleFile prototypesFile,
     float[][] prototypes,
     List<String> classes,
@@ -135,6 +138,7 @@ public record Bundle(
         backbone,
         embeddingWidth,
         localizer,
+        segmenter,
         prototypesFile,
         prototypes,
         classes,

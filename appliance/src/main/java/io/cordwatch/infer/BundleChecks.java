@@ -5,6 +5,7 @@ import static io.cordwatch.infer.BundleManifest.CALIBRATION;
 import static io.cordwatch.infer.BundleManifest.HEAD;
 import static io.cordwatch.infer.BundleManifest.LOCALIZER;
 import static io.cordwatch.infer.BundleManifest.PROVENANCE;
+import static io.cordwatch.infer.BundleManifest.SEGMENTER;
 import static io.cordwatch.infer.BundleManifest.path;
 
 import io.cordwatch.infer.BundleException.Code;
@@ -14,6 +15,7 @@ import io.cordwatch.infer.BundleManifest.FileRef;
 import io.cordwatch.infer.BundleManifest.Head;
 import io.cordwatch.infer.BundleManifest.ProvenanceEntry;
 import io.cordwatch.infer.BundleManifestReader.LocalizerEntry;
+import io.cordwatch.infer.BundleManifestReader.SegmenterEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,6 +61,8 @@ final class BundleChecks {
     }
     Optional<LocalizerEntry> localizer =
         Optional.ofNullable(m.localizer()).map(l -> BundleManifestReader.localizer(l, v.where()));
+    Optional<SegmenterEntry> segmenter =
+        Optional.ofNullable(m.segmenter()).map(e -> BundleManifestReader.segmenter(e, v.where()));
 
     Head head = m.head();
     List<String> classes = head.classes() != null ? head.classes() : Bundle.DEFAULT_CLASSES;
@@ -154,6 +158,8 @@ final class BundleChecks {
     float[][] vectors = readPrototypes(protoFile, classes, d);
     Optional<BundleLocalizer> bundleLocalizer =
         localizer.map(l -> new BundleLocalizer(v.file(dir, l.file(), LOCALIZER), l.spec()));
+    Optional<BundleSegmenter> bundleSegmenter =
+        segmenter.map(e -> new BundleSegmenter(v.file(dir, e.file(), SEGMENTER), e.spec()));
     Optional<BundleCalibration> calibration =
         Optional.ofNullable(m.calibration())
             .map(
@@ -170,6 +176,7 @@ final class BundleChecks {
         backbone,
         d,
         bundleLocalizer,
+        bundleSegmenter,
         protoFile,
         vectors,
         classes,

@@ -103,6 +103,9 @@ final class BundleDerivation {
     if (m.localizer() != null) {
       files.add(m.localizer().path(FileRef.FILE).asText());
     }
+    if (m.segmenter() != null) {
+      files.add(m.segmenter().path(FileRef.FILE).asText());
+    }
     if (m.calibration() != null) {
       files.add(m.calibration().file());
     }

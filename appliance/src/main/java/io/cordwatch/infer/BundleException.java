@@ -35,11 +35,16 @@ public final class BundleException extends RuntimeException {
      */
     LOCALIZER_LAYOUT,
     /**
+     * The segmenter's input or output is not the float [N, 1, V, V] to [N, C, V, V] maps that
+     * bundle.json's {@code segmenter} entry describes.
+     */
+    SEGMENTER_LAYOUT,
+    /**
      * The calibration file's size is not {@code calibration.slices} planes of S x S 16-bit values,
      * or the slice count is out of range.
      */
     CALIBRATION_SHAPE,
-    /** ONNX Runtime cannot load the backbone or localizer graph. */
+    /** ONNX Runtime cannot load the backbone, localizer or segmenter graph. */
     MODEL_UNLOADABLE,
     /** A zip entry would land outside the folder it is unpacked into, or the zip is too large. */
     UNSAFE_ZIP,

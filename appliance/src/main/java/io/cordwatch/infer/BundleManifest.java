@@ -20,7 +20,8 @@ import java.util.Map;
  * head.ood_threshold}, where null means "no OOD check". {@code preprocessing} binds straight to
  * {@link PreprocessingSpec}, whose components carry their keys too. The {@code localizer} entry is
  * kept as a JSON object here, because it holds a {@link FileRef} and a {@link LocalizerSpec} side
- * by side; {@link BundleManifestReader#localizer} splits it.
+ * by side; {@link BundleManifestReader#localizer} splits it. The {@code segmenter} entry likewise
+ * ({@link SegmenterSpec}, split by {@link BundleManifestReader#segmenter}).
  *
  * <p>Component order is the order keys are written in.
  */
@@ -30,6 +31,7 @@ record BundleManifest(
     @JsonProperty(NAME) String name,
     @JsonProperty(value = BACKBONE, required = true) Backbone backbone,
     @JsonProperty(LOCALIZER) ObjectNode localizer,
+    @JsonProperty(SEGMENTER) ObjectNode segmenter,
     @JsonProperty(value = HEAD, required = true) Head head,
     @JsonProperty(value = PREPROCESSING, required = true) PreprocessingSpec preprocessing,
     @JsonProperty(CALIBRATION) Calibration calibration,
@@ -41,6 +43,7 @@ record BundleManifest(
   static final String NAME = "name";
   static final String BACKBONE = "backbone";
   static final String LOCALIZER = "localizer";
+  static final String SEGMENTER = "segmenter";
   static final String HEAD = "head";
   static final String PREPROCESSING = "preprocessing";
   static final String CALIBRATION = "calibration";
@@ -53,22 +56,59 @@ record BundleManifest(
 
   BundleManifest withLocalizer(ObjectNode entry) {
     return new BundleManifest(
-        formatVersion, name, backbone, entry, head, preprocessing, calibration, provenance);
+        formatVersion,
+        name,
+        backbone,
+        entry,
+        segmenter,
+        head,
+        preprocessing,
+        calibration,
+        provenance);
+  }
+
+  BundleManifest withSegmenter(ObjectNode entry) {
+    return new BundleManifest(
+        formatVersion,
+        name,
+        backbone,
+        localizer,
+        entry,
+        head,
+        preprocessing,
+        calibration,
+        provenance);
   }
 
   BundleManifest withNameAndProvenance(String n, ProvenanceEntry p) {
     return new BundleManifest(
-        formatVersion, n, backbone, localizer, head, preprocessing, calibration, p);
+        formatVersion, n, backbone, localizer, segmenter, head, preprocessing, calibration, p);
   }
 
   BundleManifest withHead(Head entry) {
     return new BundleManifest(
-        formatVersion, name, backbone, localizer, entry, preprocessing, calibration, provenance);
+        formatVersion,
+        name,
+        backbone,
+        localizer,
+        segmenter,
+        entry,
+        preprocessing,
+        calibration,
+        provenance);
   }
 
   BundleManifest withCalibration(Calibration entry) {
     return new BundleManifest(
-        formatVersion, name, backbone, localizer, head, preprocessing, entry, provenance);
+        formatVersion,
+        name,
+        backbone,
+        localizer,
+        segmenter,
+        head,
+        preprocessing,
+        entry,
+        provenance);
   }
 
   /** A file inside the bundle and its lower-case hex sha256. */

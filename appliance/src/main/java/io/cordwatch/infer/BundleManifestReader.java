@@ -72,6 +72,9 @@ final class BundleManifestReader {
   /** A bundle.json {@code localizer} entry: the file it names and how to run it. */
   record LocalizerEntry(FileRef file, LocalizerSpec spec) {}
 
+  /** A bundle.json {@code segmenter} entry: the file it names and how to run it. */
+  record SegmenterEntry(FileRef file, SegmenterSpec spec) {}
+
   /**
    * Splits a {@code localizer} entry into its file and its run-time spec. Bundles written before
    * the run-time keys existed named only the file; such an entry is refused with a message saying
@@ -79,17 +82,47 @@ final class BundleManifestReader {
    */
   static LocalizerEntry localizer(ObjectNode entry, String where) {
     ObjectNode spec = entry.deepCopy();
+    ObjectNode file = fileKeys(spec);
+    String path = BundleManifest.LOCALIZER;
+    LocalizerSpec s = bindSpec(spec, where, path, List.of(FileRef.FILE, FileRef.SHA256));
+    return new LocalizerEntry(bind(file, FileRef.class, where, path), s);
+  }
+
+  /** Splits a {@code segmenter} entry into its file and its spec. */
+  static SegmenterEntry segmenter(ObjectNode entry, String where) {
+    ObjectNode spec = entry.deepCopy();
+    String path = BundleManifest.SEGMENTER;
+    ObjectNode file = fileKeys(spec);
+    SegmenterSpec s =
+        StrictJson.bind(
+            JSON,
+            spec,
+            SegmenterSpec.class,
+            p -> translate(p, where, path, List.of(FileRef.FILE, FileRef.SHA256)));
+    return new SegmenterEntry(bind(file, FileRef.class, where, path), s);
+  }
+
+  /**
+   * A segmenter spec read from the JSON the trainer stores in the ONNX file's metadata, with the
+   * veto threshold given beside it (the metadata has none: it is chosen on validation).
+   */
+  static SegmenterSpec segmenterSpec(String json, double vetoBelowMm2, String where) {
+    JsonNode node = tree(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), where, "");
+    ObjectNode spec = ((ObjectNode) node).deepCopy();
+    spec.put(SegmenterSpec.VETO_BELOW_MM2, vetoBelowMm2);
+    return bind(spec, SegmenterSpec.class, where, BundleManifest.SEGMENTER);
+  }
+
+  /** Removes the file keys from an entry and returns them as an object of their own. */
+  private static ObjectNode fileKeys(ObjectNode entry) {
     ObjectNode file = JSON.createObjectNode();
     for (String k : List.of(FileRef.FILE, FileRef.SHA256)) {
-      JsonNode v = spec.remove(k);
+      JsonNode v = entry.remove(k);
       if (v != null) {
         file.set(k, v);
       }
     }
-    String path = BundleManifest.LOCALIZER;
-    LocalizerSpec s = bindSpec(spec, where, path, List.of(FileRef.FILE, FileRef.SHA256));
-    FileRef f = bind(file, FileRef.class, where, path);
-    return new LocalizerEntry(f, s);
+    return file;
   }
 
   /** A localizer spec read from its JSON (ONNX metadata), as strictly as bundle.json. */

@@ -110,17 +110,7 @@ final class BundleWriter {
         () -> {
           // Refuse a model that does not fit its spec before the bundle is touched.
           OnnxLocalizer.open(onnx, spec).close();
-          Path target = bundleDir.resolve(Bundles.LOCALIZER_FILE);
-          try {
-            if (!(Files.exists(target) && Files.isSameFile(onnx, target))) {
-              Files.copy(onnx, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-          } catch (IOException e) {
-            throw new BundleException(Code.MISSING_FILE, target + ": cannot write: " + e, e);
-          }
-          ObjectNode entry =
-              JSON.valueToTree(new FileRef(Bundles.LOCALIZER_FILE, BundleChecks.sha256(target)));
-          entry.setAll((ObjectNode) JSON.valueToTree(spec));
+          ObjectNode entry = copyIn(bundleDir, onnx, Bundles.LOCALIZER_FILE, spec);
           return m -> m.withLocalizer(entry);
         },
         (old, now) ->
@@ -132,6 +122,48 @@ final class BundleWriter {
                 now.localizer().path(FileRef.SHA256).asText(),
                 spec.threshold(),
                 spec.refinements()));
+  }
+
+  /** See {@link Bundles#addSegmenter}. */
+  static Bundles.Verified addSegmenter(Path bundleDir, Path onnx, SegmenterSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    return amend(
+        bundleDir,
+        "a segmenter",
+        () -> {
+          OnnxSegmenter.open(onnx, spec).close();
+          ObjectNode entry = copyIn(bundleDir, onnx, Bundles.SEGMENTER_FILE, spec);
+          return m -> m.withSegmenter(entry);
+        },
+        (old, now) ->
+            String.format(
+                Locale.ROOT,
+                "canal segmenter %s %s (SHA-256 %.12s, %d x %d views, high calls withdrawn below"
+                    + " %s mm² of tumour in the canal box)",
+                Bundles.SEGMENTER_FILE,
+                old.segmenter() == null ? "added" : "replaced",
+                now.segmenter().path(FileRef.SHA256).asText(),
+                spec.inputSize(),
+                spec.inputSize(),
+                spec.vetoBelowMm2()));
+  }
+
+  /**
+   * Copies a model into the bundle folder as {@code name} (unless it already is that file) and
+   * returns its bundle.json entry: the file keys, then the spec's.
+   */
+  private static ObjectNode copyIn(Path bundleDir, Path onnx, String name, Object spec) {
+    Path target = bundleDir.resolve(name);
+    try {
+      if (!(Files.exists(target) && Files.isSameFile(onnx, target))) {
+        Files.copy(onnx, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new BundleException(Code.MISSING_FILE, target + ": cannot write: " + e, e);
+    }
+    ObjectNode entry = JSON.valueToTree(new FileRef(name, BundleChecks.sha256(target)));
+    entry.setAll((ObjectNode) JSON.valueToTree(spec));
+    return entry;
   }
 
   /**
@@ -384,6 +416,7 @@ final class BundleWriter {
             Bundles.FORMAT_VERSION,
             r.name() == null ? out.getFileName().toString() : r.name(),
             new Backbone(BACKBONE_FILE, BundleChecks.sha256(out.resolve(BACKBONE_FILE)), d),
+            null,
             null,
             new Head(
                 new FileRef(PROTOTYPES_FILE, BundleChecks.sha256(out.resolve(PROTOTYPES_FILE))),

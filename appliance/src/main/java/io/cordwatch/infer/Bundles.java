@@ -44,6 +44,15 @@ public final class Bundles {
   /** The file name a localizer gets inside a bundle made or changed here. */
   public static final String LOCALIZER_FILE = "localizer.onnx";
 
+  /**
+   * The ONNX metadata key under which the trainer stores a segmenter's view spec ({@code
+   * input_size}, {@code context}, {@code classes}, the window percentiles; no veto threshold).
+   */
+  public static final String SEGMENTER_METADATA_KEY = "cordwatch.segmenter";
+
+  /** The file name a segmenter gets inside a bundle made or changed here. */
+  public static final String SEGMENTER_FILE = "segmenter.onnx";
+
   private static final ObjectMapper JSON = BundleManifestReader.JSON;
 
   private Bundles() {}
@@ -82,13 +91,14 @@ public final class Bundles {
   public record Verified(Bundle bundle, String engine, InputShape inputShape, int embeddingWidth) {}
 
   /**
-   * Loads a bundle and proves its backbone (and localizer, if any) load in ONNX Runtime, with the
-   * input layout we can feed and the embedding width bundle.json states.
+   * Loads a bundle and proves its backbone (and localizer and segmenter, if any) load in ONNX
+   * Runtime, with the input layout we can feed and the embedding width bundle.json states.
    */
   public static Verified verify(Path path) {
     Bundle bundle = load(path);
     try (BackboneEngine engine = openEngine(bundle)) {
       bundle.localizer().ifPresent(l -> OnnxLocalizer.open(l.path(), l.spec()).close());
+      bundle.segmenter().ifPresent(g -> OnnxSegmenter.open(g.path(), g.spec()).close());
       return new Verified(bundle, engine.name(), engine.inputShape(), engine.embeddingWidth());
     }
   }
@@ -226,6 +236,18 @@ public final class Bundles {
    */
   public static Verified addLocalizer(Path bundleDir, Path onnx, LocalizerSpec spec) {
     return BundleWriter.addLocalizer(bundleDir, onnx, spec);
+  }
+
+  /**
+   * Puts a canal segmenter into a bundle folder: checks that {@code onnx} runs with {@code spec},
+   * copies it to {@value #SEGMENTER_FILE}, records it in bundle.json's {@code segmenter} entry
+   * (replacing an earlier one) and verifies the bundle. If the result does not verify, bundle.json
+   * is put back as it was.
+   *
+   * @throws BundleException naming the problem; {@code MISSING_FILE} for a .zip (unpack it first)
+   */
+  public static Verified addSegmenter(Path bundleDir, Path onnx, SegmenterSpec spec) {
+    return BundleWriter.addSegmenter(bundleDir, onnx, spec);
   }
 
   /**

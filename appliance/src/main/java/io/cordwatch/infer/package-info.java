@@ -1,7 +1,9 @@
 /**
  * The inference stage: the model bundle, the preprocessing that turns slices into input tensors,
- * backbone engines that turn tensors into embeddings, and the runner of the bundle's canal
- * localizer ({@link io.cordwatch.infer.OnnxLocalizer}, whose views and output {@code roi} owns).
+ * backbone engines that turn tensors into embeddings, and the runners of the bundle's canal
+ * localizer and canal segmenter ({@link io.cordwatch.infer.OnnxLocalizer}, {@link
+ * io.cordwatch.infer.OnnxSegmenter}: one view network, {@code OnnxViewNet}, whose views and outputs
+ * {@code roi} owns).
  *
  * <p>Owns: the bundle format and its checks ({@link io.cordwatch.infer.Bundles}, documented in
  * docs/model-bundle.md: bundle.json's keys in the records of {@code BundleManifest}, read by {@code
@@ -15,16 +17,16 @@
  * io.cordwatch.infer.CalibrationSlices}, sampled from graded studies by {@link
  * io.cordwatch.infer.CalibrationCapture} watching the engine through {@link
  * io.cordwatch.infer.ObservedEngine}), the {@link io.cordwatch.infer.BackboneEngine} interface and
- * the CPU engine on ONNX Runtime (and the localizer's session, {@link
- * io.cordwatch.infer.OnnxLocalizer}), whose native library is loaded only by {@link
- * io.cordwatch.infer.OrtRuntime}; the adapter of the GPU backbone ({@link
- * io.cordwatch.infer.TensorRtBackbone}); the optional {@link io.cordwatch.infer.SeriesEngine}
- * capability (grade a whole series in one fused pass) and {@link io.cordwatch.infer.FusedEngine},
- * which offers it with our kernels around TensorRT on the GPU, or around any host-memory engine on
- * the kernels' host build; the {@link io.cordwatch.infer.FallbackEngine} that grades on the GPU and
- * falls back to the CPU on a fault, redoing a faulted batch or series there; and the way from
- * device profile to that engine ({@link io.cordwatch.infer.EngineSelection}: kernels, TensorRT,
- * probe, precision, with the reason logged), the only caller of {@code gpu.tensorrt} set-up.
+ * the CPU engine on ONNX Runtime (and the localizer's and segmenter's sessions), whose native
+ * library is loaded only by {@link io.cordwatch.infer.OrtRuntime}; the adapter of the GPU backbone
+ * ({@link io.cordwatch.infer.TensorRtBackbone}); the optional {@link
+ * io.cordwatch.infer.SeriesEngine} capability (grade a whole series in one fused pass) and {@link
+ * io.cordwatch.infer.FusedEngine}, which offers it with our kernels around TensorRT on the GPU, or
+ * around any host-memory engine on the kernels' host build; the {@link
+ * io.cordwatch.infer.FallbackEngine} that grades on the GPU and falls back to the CPU on a fault,
+ * redoing a faulted batch or series there; and the way from device profile to that engine ({@link
+ * io.cordwatch.infer.EngineSelection}: kernels, TensorRT, probe, precision, with the reason
+ * logged), the only caller of {@code gpu.tensorrt} set-up.
  *
  * <p>May not touch: DICOM parsing ({@code io.cordwatch.dicom}, {@code com.pixelmed}) or the network
  * (it receives decoded stored values and boxes), the database ({@code io.cordwatch.store}, {@code

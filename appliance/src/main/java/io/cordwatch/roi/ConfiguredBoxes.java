@@ -8,13 +8,15 @@ import java.util.Objects;
  * The canal boxes grading uses, as an operator configures them: boxes drawn by people (the {@code
  * boxes} setting, {@code --boxes}) win wherever they have one; the bundle's localizer, when it has
  * one, finds the rest; a slice neither can box is "no ROI". One place builds this for the
- * appliance, {@code cordwatch grade} and the demo, so they cannot disagree. Owns the localizer's
- * ONNX Runtime session.
+ * appliance, {@code cordwatch grade} and the demo, so they cannot disagree. Opens the bundle's
+ * canal segmenter beside them when it has one ({@link #tissue}), the other model that looks at the
+ * canal, so the grader that uses these boxes also uses it. Owns both ONNX Runtime sessions.
  */
 public final class ConfiguredBoxes implements AutoCloseable {
   private final BoxSource source;
   private final LocalizerBoxes localizer;
   private final String description;
+  private CanalTissue tissue;
 
   private ConfiguredBoxes(BoxSource source, LocalizerBoxes localizer, String description) {
     this.source = source;
@@ -42,6 +44,19 @@ public final class ConfiguredBoxes implements AutoCloseable {
    */
   public static ConfiguredBoxes openWith(Bundle bundle, SuppliedBoxes boxes) {
     Objects.requireNonNull(bundle, "bundle");
+    ConfiguredBoxes configured = boxesFor(bundle, boxes);
+    if (bundle.segmenter().isPresent()) {
+      try {
+        configured.tissue = CanalTissue.open(bundle);
+      } catch (RuntimeException e) {
+        configured.close();
+        throw e;
+      }
+    }
+    return configured;
+  }
+
+  private static ConfiguredBoxes boxesFor(Bundle bundle, SuppliedBoxes boxes) {
     LocalizerBoxes model = bundle.localizer().isPresent() ? LocalizerBoxes.open(bundle) : null;
     String from =
         boxes == null
@@ -83,13 +98,24 @@ public final class ConfiguredBoxes implements AutoCloseable {
 
   /** One line for logs and the status page. */
   public String description() {
-    return description;
+    return tissue == null ? description : description + "; " + tissue.description();
+  }
+
+  /** The bundle's canal segmenter, or null when it has none. */
+  public CanalTissue tissue() {
+    return tissue;
   }
 
   @Override
   public void close() {
-    if (localizer != null) {
-      localizer.close();
+    try {
+      if (localizer != null) {
+        localizer.close();
+      }
+    } finally {
+      if (tissue != null) {
+        tissue.close();
+      }
     }
   }
 }

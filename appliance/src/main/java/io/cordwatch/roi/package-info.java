@@ -11,11 +11,15 @@
  * boxes to a canal's size in millimetres). {@link io.cordwatch.roi.BoxSources#firstOf} layers
  * sources slice by slice, and {@link io.cordwatch.roi.ConfiguredBoxes} puts them together as
  * configured: the {@code boxes} file first, then the localizer (the appliance puts boxes supplied
- * through the API before both).
+ * through the API before both), and opens the bundle's canal segmenter beside them: {@link
+ * io.cordwatch.roi.CanalTissue} cuts a view around a slice's box and measures the tumour the
+ * segmenter sees inside it, the number the grader's veto on a high call reads (shared with the
+ * trainer).
  *
  * <p>Owns: box files and their parsing, with errors that name the file and line; the localizer's
- * views and the reading of a box from its output. It may not guess: a slice without a box is
- * reported as "no ROI" by the grader, never cropped somewhere plausible.
+ * views and the reading of a box from its output; the segmenter's view and its measurement. It may
+ * not guess: a slice without a box is reported as "no ROI" by the grader, never cropped somewhere
+ * plausible.
  *
  * <p>May not touch: the DICOM library ({@code com.pixelmed}: it reads DICOM only through {@code
  * dicom}, to learn which instance a VOC file describes), ONNX Runtime ({@code ai.onnxruntime}: it

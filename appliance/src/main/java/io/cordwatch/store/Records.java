@@ -50,6 +50,9 @@ public final class Records {
    * @param boxSource where the box came from ({@code supplied}, {@code localizer}), or null
    * @param pHigh P(high); null unless graded, and for rows graded before schema version 5
    * @param highCall the decision rule's call; null unless graded, and for rows before version 5
+   * @param tumourInBoxMm2 the tumour area the bundle's canal segmenter saw in the box; null where
+   *     it did not look, and for rows before version 14
+   * @param callWithdrawn whether the segmenter withdrew the slice's high call; null as above
    */
   public record SliceRow(
       int ordinal,
@@ -64,7 +67,42 @@ public final class Records {
       String reason,
       String boxSource,
       Double pHigh,
-      Boolean highCall) {}
+      Boolean highCall,
+      Double tumourInBoxMm2,
+      Boolean callWithdrawn) {
+    /** A row without the segmenter's measurement. */
+    public SliceRow(
+        int ordinal,
+        String sopInstanceUid,
+        int frame,
+        String status,
+        String grade,
+        String probabilitiesJson,
+        int[] box,
+        Double ood,
+        Boolean uncertain,
+        String reason,
+        String boxSource,
+        Double pHigh,
+        Boolean highCall) {
+      this(
+          ordinal,
+          sopInstanceUid,
+          frame,
+          status,
+          grade,
+          probabilitiesJson,
+          box,
+          ood,
+          uncertain,
+          reason,
+          boxSource,
+          pHigh,
+          highCall,
+          null,
+          null);
+    }
+  }
 
   /**
    * A settled study retention may consider (nothing arriving, no grading job pending).

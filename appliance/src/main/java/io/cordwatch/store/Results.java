@@ -36,8 +36,8 @@ final class Results {
             """
             INSERT INTO slice_results(series_uid, ordinal, sop_instance_uid, frame, status,
               grade, probabilities, x0, y0, x1, y1, ood, uncertain, reason, box_source,
-              p_high, high_call)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+              p_high, high_call, tumour_in_box_mm2, call_withdrawn)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
       for (SliceRow r : slices) {
         p.setString(1, seriesUid);
         p.setInt(2, r.ordinal());
@@ -55,6 +55,8 @@ final class Results {
         p.setString(15, r.boxSource());
         Rows.setDouble(p, 16, r.pHigh());
         Rows.setInteger(p, 17, Rows.flag(r.highCall()));
+        Rows.setDouble(p, 18, r.tumourInBoxMm2());
+        Rows.setInteger(p, 19, Rows.flag(r.callWithdrawn()));
         p.addBatch();
       }
       p.executeBatch();

@@ -111,6 +111,7 @@ final class Rows {
     Integer uncertain = integer(rs, "uncertain");
     Double pHigh = doubleOrNull(rs, "p_high");
     Integer highCall = integer(rs, "high_call");
+    Integer withdrawn = integer(rs, "call_withdrawn");
     return new SliceRow(
         rs.getInt("ordinal"),
         rs.getString("sop_instance_uid"),
@@ -124,7 +125,9 @@ final class Rows {
         rs.getString("reason"),
         rs.getString("box_source"),
         pHigh,
-        highCall == null ? null : highCall != 0);
+        highCall == null ? null : highCall != 0,
+        doubleOrNull(rs, "tumour_in_box_mm2"),
+        withdrawn == null ? null : withdrawn != 0);
   }
 
   static Integer integer(ResultSet rs, String col) throws SQLException {

@@ -13,7 +13,7 @@ import java.sql.Statement;
  */
 final class Schema {
   /** The version this code writes. */
-  static final int VERSION = 13;
+  static final int VERSION = 14;
 
   private Schema() {}
 
@@ -75,6 +75,9 @@ final class Schema {
       }
       if (version < 13) {
         addOutboxDeliveryStarted(s);
+      }
+      if (version < 14) {
+        addSliceTissue(s);
       }
       s.execute("INSERT INTO schema_version(version) VALUES (" + VERSION + ")");
     }
@@ -204,6 +207,22 @@ final class Schema {
   private static void createVersion5(Statement s) throws SQLException {
     s.execute("ALTER TABLE slice_results ADD COLUMN p_high REAL");
     s.execute("ALTER TABLE slice_results ADD COLUMN high_call INTEGER");
+  }
+
+  /**
+   * Version 14: what the bundle's canal segmenter saw on a slice it was shown ({@code
+   * slice_results.tumour_in_box_mm2}) and whether it withdrew the slice's high call ({@code
+   * call_withdrawn}); null where it did not look and for results graded before. Like version 13's
+   * step it may meet an index that has the columns already (a test index rolled back to an older
+   * version keeps them), so it adds only what is missing.
+   */
+  private static void addSliceTissue(Statement s) throws SQLException {
+    if (!hasColumn(s, "slice_results", "tumour_in_box_mm2")) {
+      s.execute("ALTER TABLE slice_results ADD COLUMN tumour_in_box_mm2 REAL");
+    }
+    if (!hasColumn(s, "slice_results", "call_withdrawn")) {
+      s.execute("ALTER TABLE slice_results ADD COLUMN call_withdrawn INTEGER");
+    }
   }
 
   /**

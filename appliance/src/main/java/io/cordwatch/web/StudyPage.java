@@ -329,7 +329,10 @@ final class StudyPage {
     };
   }
 
-  /** The marks of a slice: uncertain, borderline, possible high, no canal box, unreadable. */
+  /**
+   * The marks of a slice: uncertain, borderline, withdrawn, possible high, no canal box,
+   * unreadable.
+   */
   static String marks(StudyResults.Slice k) {
     Views.SliceView v = k.slice();
     if ("no_roi".equals(v.status())) {
@@ -347,6 +350,15 @@ final class StudyPage {
     }
     if (k.borderline()) {
       m.append(m.isEmpty() ? "" : ", ").append("borderline");
+    }
+    if (k.withdrawn()) {
+      m.append(m.isEmpty() ? "" : ", ")
+          .append(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "high call withdrawn (the canal segmenter saw %.1f mm\u00b2 of tumour in the"
+                      + " box)",
+                  v.tumourInBoxMm2() == null ? Double.NaN : v.tumourInBoxMm2()));
     }
     if (k.possibleHigh()) {
       m.append(m.isEmpty() ? "" : ", ")

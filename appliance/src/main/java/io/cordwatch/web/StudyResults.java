@@ -49,6 +49,14 @@ final class StudyResults {
     }
 
     /**
+     * A high call the bundle's canal segmenter withdrew (too little tumour in the canal box): not a
+     * high call, not a low one either; it makes a series indeterminate.
+     */
+    boolean withdrawn() {
+      return Boolean.TRUE.equals(slice.callWithdrawn());
+    }
+
+    /**
      * A confident slice not called high whose P(high) reaches the rule-out threshold its verdict
      * was made under (the bundle's or the site's): high grade not ruled out (it makes a series
      * without high calls indeterminate).
@@ -56,6 +64,7 @@ final class StudyResults {
     boolean possibleHigh() {
       return "graded".equals(slice.status())
           && !Boolean.TRUE.equals(slice.highCall())
+          && !withdrawn()
           && !uncertain()
           && slice.pHigh() != null
           && VerdictLimits.possibleHigh(limit(series, "rule_out_threshold"), slice.pHigh());
@@ -64,10 +73,10 @@ final class StudyResults {
     /** The colour of the slice's call: confident high, high but not to be trusted, or low. */
     Overlay.Call call() {
       return Overlay.call(
-          Boolean.TRUE.equals(slice.highCall()),
+          Boolean.TRUE.equals(slice.highCall()) || withdrawn(),
           isHighGrade(slice.grade()),
           uncertain(),
-          borderline());
+          borderline() || withdrawn());
     }
 
     /** The model that graded the slice (bundle name), or null. */

@@ -198,7 +198,9 @@ final class Views {
       Double pHigh,
       Boolean highCall,
       String reason,
-      String boxSource) {}
+      String boxSource,
+      Double tumourInBoxMm2,
+      Boolean callWithdrawn) {}
 
   /** A canal box in 0-based inclusive pixel indices. */
   record BoxView(int x0, int y0, int x1, int y1) {}
@@ -447,7 +449,9 @@ final class Views {
         r.pHigh(),
         r.highCall(),
         r.reason(),
-        r.boxSource());
+        r.boxSource(),
+        r.tumourInBoxMm2(),
+        r.callWithdrawn());
   }
 
   /** Stored JSON as a tree, so it is sent as JSON and not as a string holding JSON. */

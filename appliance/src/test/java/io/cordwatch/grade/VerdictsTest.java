@@ -386,4 +386,49 @@ class VerdictsTest {
             slices("-", "x"), CLASSES, HIGH, VerdictLimits.DEFAULTS, "LSPINE", MODEL, TIMES);
     assertEquals(Verdict.REASON_NOTHING_GRADED, none.indeterminateReason(), "nothing graded first");
   }
+
+  /** Slices from {@link #slices}, the {@code i}-th withdrawn by the canal segmenter. */
+  private static List<SliceResult> withdrawing(int[] withdrawn, String... spec) {
+    List<SliceResult> s = new ArrayList<>(slices(spec));
+    for (int i : withdrawn) {
+      s.set(i, s.get(i).withTissue(3.5, true));
+    }
+    return s;
+  }
+
+  @Test
+  void aWithdrawnHighCallIsNeitherHighNorLowEvenWithoutARuleOutThreshold() {
+    List<SliceResult> s = withdrawing(new int[] {1, 2}, "0", "3@0.99", "2@0.95", "0");
+    assertEquals(Boolean.FALSE, s.get(1).highCall());
+    assertEquals(3.5, s.get(1).tumourInBoxMm2());
+    Verdict v = Verdicts.of(s, CLASSES, HIGH, VerdictLimits.DEFAULTS, null, MODEL, TIMES);
+    assertEquals(0, VerdictLimits.DEFAULTS.ruleOutThreshold(), "no rule-out threshold");
+    assertEquals(Verdict.INDETERMINATE, v.group());
+    assertEquals(Verdict.REASON_HIGH_WITHDRAWN, v.indeterminateReason());
+    assertEquals(2, v.counts().withdrawnHighCalls());
+    assertEquals(0, v.counts().highCalls());
+    assertTrue(
+        v.indeterminateMessage().startsWith("High grade called on 2 slices, but the canal"),
+        v.indeterminateMessage());
+    assertEquals("3", v.grade(), "the grade and its key image stay for the reader");
+
+    Verdict kept =
+        Verdicts.of(
+            withdrawing(new int[] {1}, "0", "3@0.99", "2@0.95", "0"),
+            CLASSES,
+            HIGH,
+            VerdictLimits.DEFAULTS,
+            null,
+            MODEL,
+            TIMES);
+    assertEquals(Verdict.HIGH, kept.group(), "a call the segmenter kept still makes it high");
+    assertEquals(1, kept.counts().withdrawnHighCalls());
+
+    Verdict lumbar = Verdicts.of(s, CLASSES, HIGH, VerdictLimits.DEFAULTS, "LSPINE", MODEL, TIMES);
+    assertTrue(
+        lumbar
+            .indeterminateMessage()
+            .endsWith("2 slices were called high, 0 with confidence: read manually."),
+        lumbar.indeterminateMessage());
+  }
 }

@@ -67,12 +67,12 @@ public final class TinyLocalizer {
     return file;
   }
 
-  private static byte[] scalar(String name, float value) {
+  static byte[] scalar(String name, float value) {
     byte[] raw = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value).array();
     return concat(varintField(2, 1), field(8, utf8(name)), field(9, raw));
   }
 
-  private static byte[] node(String[] in, String out, String name, String op) {
+  static byte[] node(String[] in, String out, String name, String op) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     for (String i : in) {
       b.writeBytes(field(1, utf8(i)));

@@ -1,6 +1,7 @@
 package io.cordwatch.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cordwatch.app.RegradeOnBoxChange;
@@ -185,6 +186,55 @@ class IndexMigrationTest {
       assertTrue(index.accounts().addToken("pacs", "read", "ab12", 6));
       assertEquals("alice", index.accounts().users().getFirst().name());
       assertEquals("pacs", index.accounts().tokenBySha256("ab12").orElseThrow().name());
+    }
+    assertEquals(Schema.VERSION, OldSchema.version(db));
+  }
+
+  @Test
+  void versionThirteenIndexGainsTheSegmenterColumnsAndKeepsItsSlices() throws Exception {
+    Path db = tmp.resolve("index.db");
+    try (Index index = Index.open(db)) {
+      SelectedSeries.queue(index);
+      var job = index.claimJob(3).orElseThrow();
+      assertTrue(index.finishJob(job, "{\"grade\":\"0\"}", List.of(apiBoxSlice()), 4));
+    }
+    OldSchema.rollBack(
+        db,
+        13,
+        List.of(
+            "ALTER TABLE slice_results DROP COLUMN tumour_in_box_mm2",
+            "ALTER TABLE slice_results DROP COLUMN call_withdrawn"));
+
+    try (Index index = Index.open(db, new RegradeOnBoxChange())) {
+      var kept = index.study("1.2.3").orElseThrow().series().getFirst().slices().getFirst();
+      assertEquals("api", kept.boxSource());
+      assertNull(kept.tumourInBoxMm2(), "graded before the segmenter was recorded");
+      assertNull(kept.callWithdrawn());
+      index.replaceStudyBoxes(
+          "1.2.3", List.of(new Records.BoxRow("1.2.3.1", 1, 5, 6, 7, 8)), 5, "test");
+      var job = index.claimJob(6).orElseThrow();
+      Records.SliceRow withdrawn =
+          new Records.SliceRow(
+              0,
+              "1.2.3.1",
+              1,
+              "graded",
+              "2",
+              "{\"2\":1.0}",
+              new int[] {5, 6, 7, 8},
+              0.3,
+              false,
+              null,
+              "api",
+              0.8,
+              false,
+              3.25,
+              true);
+      assertTrue(index.finishJob(job, "{\"grade\":\"2\"}", List.of(withdrawn), 7));
+      var back = index.study("1.2.3").orElseThrow().series().getFirst().slices().getFirst();
+      assertEquals(3.25, back.tumourInBoxMm2());
+      assertEquals(Boolean.TRUE, back.callWithdrawn());
+      assertEquals(Boolean.FALSE, back.highCall());
     }
     assertEquals(Schema.VERSION, OldSchema.version(db));
   }

@@ -1,6 +1,7 @@
 package io.cordwatch.trainer.segment;
 
 import io.cordwatch.roi.CanalLocator;
+import io.cordwatch.roi.CanalTissue;
 import io.cordwatch.trainer.localizer.DjlLocalizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -72,13 +73,7 @@ public final class SegmentScore {
           int plane = size * size;
           int[] arg = new int[plane];
           double tumourExpected = 0;
-          double tumourInBox = 0;
           double pMax = 0;
-          io.cordwatch.infer.Preprocessing.Box box = s.scoringBox().toPreprocessing();
-          double bx0 = view.toViewX(box.x0());
-          double bx1 = view.toViewX(box.x1());
-          double by0 = view.toViewY(box.y0());
-          double by1 = view.toViewY(box.y1());
           for (int q = 0; q < plane; q++) {
             int best = 0;
             for (int c = 1; c < k; c++) {
@@ -89,17 +84,20 @@ public final class SegmentScore {
             arg[q] = best;
             float pt = p[(i * k + SegmentData.TUMOUR) * plane + q];
             tumourExpected += pt;
-            double cx = q % size + 0.5;
-            double cy = q / size + 0.5;
-            if (cx >= bx0 && cx <= bx1 && cy >= by0 && cy <= by1) {
-              tumourInBox += pt;
-            }
             pMax = Math.max(pMax, pt);
           }
           double[] spacing = s.slice().pixelSpacing();
-          double mmPerView =
-              view.side() / size * (spacing == null ? 1 : Math.sqrt(spacing[0] * spacing[1]));
+          double mmPerPixel = spacing == null ? 1 : Math.sqrt(spacing[0] * spacing[1]);
+          double mmPerView = view.side() / size * mmPerPixel;
           double area = mmPerView * mmPerView;
+          // The measurement the appliance's veto makes, by the appliance's own code.
+          double tumourInBox =
+              CanalTissue.tumourInBox(
+                  p,
+                  (i * k + SegmentData.TUMOUR) * plane,
+                  view,
+                  s.scoringBox().toPreprocessing(),
+                  mmPerPixel);
           Measures m = measure(arg, size, mmPerView);
           out.printf(
               Locale.ROOT,
@@ -116,7 +114,7 @@ public final class SegmentScore {
               m.cord() * area,
               m.csf() * area,
               pMax,
-              tumourInBox * area);
+              tumourInBox);
           if (s.classes() != null) {
             mapped++;
             byte[] truth =

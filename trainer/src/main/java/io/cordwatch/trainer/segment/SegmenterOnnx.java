@@ -2,7 +2,9 @@ package io.cordwatch.trainer.segment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.LocalizerSpec;
+import io.cordwatch.infer.SegmenterSpec;
 import io.cordwatch.trainer.localizer.LocalizerGraph;
 import io.cordwatch.trainer.localizer.LocalizerOnnx;
 import java.io.IOException;
@@ -19,15 +21,16 @@ import java.util.Map;
  * <p>What a runtime needs to reproduce the views travels in the model's {@code metadata_props}
  * under {@value #METADATA_KEY}: {@code input_size}, {@code context}, {@code classes}, and the
  * window percentiles of the unit range ({@link io.cordwatch.roi.CanalLocator#unit} with the
- * localizer's defaults). This is the first half of putting the segmenter into a bundle; no bundle
- * entry reads it yet (docs/training.md).
+ * localizer's defaults): the keys of {@link SegmenterSpec} but the veto threshold, which {@code
+ * cordwatch bundle add-segmenter --veto-below} adds when the file goes into a bundle
+ * (docs/training.md).
  */
 public final class SegmenterOnnx {
   /** The output tensor. */
-  public static final String OUTPUT = "tissue_probability";
+  public static final String OUTPUT = SegmenterSpec.TISSUE_PROBABILITY;
 
   /** The metadata key the spec travels under. */
-  public static final String METADATA_KEY = "cordwatch.segmenter";
+  public static final String METADATA_KEY = Bundles.SEGMENTER_METADATA_KEY;
 
   private SegmenterOnnx() {}
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import io.cordwatch.infer.Preprocessing;
 import io.cordwatch.roi.CanalBox;
 import io.cordwatch.roi.CanalLocator;
+import io.cordwatch.roi.CanalTissue;
 import io.cordwatch.trainer.localizer.AdamW;
 import io.cordwatch.trainer.localizer.DjlLocalizer;
 import io.cordwatch.trainer.localizer.LocalizerGraph;
@@ -163,9 +164,7 @@ public final class SegmenterTraining {
 
   /** The view of a slice a scoring run or the appliance looks at, around {@code box}. */
   static CanalLocator.View viewAround(CanalBox box, int size) {
-    Preprocessing.Box b = box.toPreprocessing();
-    double side = CONTEXT * Math.max(b.x1() - b.x0(), b.y1() - b.y0());
-    return CanalLocator.View.around((b.x0() + b.x1()) / 2, (b.y0() + b.y1()) / 2, side, size);
+    return CanalTissue.viewAround(box.toPreprocessing(), CONTEXT, size);
   }
 
   /** The class of the map pixel under each view pixel centre (outside the slice: outside). */

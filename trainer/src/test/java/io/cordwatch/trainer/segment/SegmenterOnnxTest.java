@@ -8,6 +8,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cordwatch.infer.OnnxSegmenter;
+import io.cordwatch.infer.SegmenterSpec;
 import io.cordwatch.trainer.localizer.DjlLocalizer;
 import io.cordwatch.trainer.localizer.FarFromIdentity;
 import io.cordwatch.trainer.localizer.LocalizerGraph;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The exported segmenter computes what the DJL network computes: the same class probabilities from
  * ONNX Runtime as from PyTorch in inference mode (batch norms far from identity, so a wrong fold
- * shows; the Softmax over the class axis, not over pixels), and carries the spec a runtime needs.
+ * shows; the Softmax over the class axis, not over pixels), carries the spec a runtime needs, and
+ * opens as a bundle's segmenter in the appliance with the same probabilities.
  */
 class SegmenterOnnxTest {
   @TempDir Path tmp;
@@ -84,5 +87,21 @@ class SegmenterOnnxTest {
     assertEquals(size, s.get("input_size").asInt());
     assertEquals(SegmenterTraining.CONTEXT, s.get("context").asDouble());
     assertEquals("tumour", s.get("classes").get(SegmentData.TUMOUR).asText());
+
+    // The appliance reads the same file as a bundle's segmenter: the stored spec with the veto
+    // threshold given beside it, and the same probabilities through its own runtime.
+    SegmenterSpec read = OnnxSegmenter.storedSpec(file, 12).orElseThrow();
+    assertEquals(size, read.inputSize());
+    assertEquals(SegmentData.CLASSES, read.classes());
+    assertEquals(SegmentData.TUMOUR, read.tumourChannel());
+    assertEquals(12, read.vetoBelowMm2());
+    try (OnnxSegmenter appliance = OnnxSegmenter.open(file, read)) {
+      float[] app = appliance.probabilities(views, n);
+      double worst = 0;
+      for (int i = 0; i < djl.length; i++) {
+        worst = Math.max(worst, Math.abs(djl[i] - app[i]));
+      }
+      assertTrue(worst <= 1e-5, "the appliance's probabilities differ by " + worst);
+    }
   }
 }
