@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -51,20 +50,7 @@ public final class TinyLocalizer {
             field(5, scalar("one", 1f)),
             field(11, valueInfo("view", inputDims)),
             field(12, valueInfo(outputName, inputDims)));
-    byte[] opset = concat(field(1, new byte[0]), varintField(2, 13));
-    byte[] model = concat(varintField(1, 7), field(7, graph), field(8, opset));
-    if (metadataJson != null) {
-      model =
-          concat(
-              model,
-              field(
-                  14,
-                  concat(
-                      field(1, utf8(Bundles.LOCALIZER_METADATA_KEY)),
-                      field(2, utf8(metadataJson)))));
-    }
-    Files.write(file, model);
-    return file;
+    return TinyOnnx.writeModel(file, graph, Bundles.LOCALIZER_METADATA_KEY, metadataJson);
   }
 
   static byte[] scalar(String name, float value) {

@@ -84,4 +84,20 @@ final class TinyOnnx {
     }
     return out.toByteArray();
   }
+
+  /**
+   * Writes a model of IR version 7 and opset 13 around {@code graph}, with {@code metadataJson}
+   * under {@code key} in its metadata (none when null).
+   */
+  static java.nio.file.Path writeModel(
+      java.nio.file.Path file, byte[] graph, String key, String metadataJson)
+      throws java.io.IOException {
+    byte[] opset = concat(field(1, new byte[0]), varintField(2, 13));
+    byte[] model = concat(varintField(1, 7), field(7, graph), field(8, opset));
+    if (metadataJson != null) {
+      model = concat(model, field(14, concat(field(1, utf8(key)), field(2, utf8(metadataJson)))));
+    }
+    java.nio.file.Files.write(file, model);
+    return file;
+  }
 }

@@ -7,7 +7,6 @@ import static io.cordwatch.infer.TinyOnnx.valueInfo;
 import static io.cordwatch.infer.TinyOnnx.varintField;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -51,19 +50,6 @@ public final class TinySegmenter {
             field(5, TinyLocalizer.scalar("one", 1f)),
             field(11, valueInfo("view", in)),
             field(12, valueInfo(SegmenterSpec.TISSUE_PROBABILITY, out)));
-    byte[] opset = concat(field(1, new byte[0]), varintField(2, 13));
-    byte[] model = concat(varintField(1, 7), field(7, graph), field(8, opset));
-    if (metadataJson != null) {
-      model =
-          concat(
-              model,
-              field(
-                  14,
-                  concat(
-                      field(1, utf8(Bundles.SEGMENTER_METADATA_KEY)),
-                      field(2, utf8(metadataJson)))));
-    }
-    Files.write(file, model);
-    return file;
+    return TinyOnnx.writeModel(file, graph, Bundles.SEGMENTER_METADATA_KEY, metadataJson);
   }
 }
