@@ -61,6 +61,13 @@ public record Verdict(
    */
   public static final String REASON_POSSIBLE_HIGH = "possible_high";
 
+  /**
+   * No slice is called high, but the canal box is missing on a slice between two slices that have
+   * one: the canal does not vanish inside a spine, and a lesion that fills it can hide it from the
+   * localizer.
+   */
+  public static final String REASON_CANAL_LOST = "canal_lost";
+
   /** More of the graded slices are uncertain than the bundle's limit allows. */
   public static final String REASON_TOO_MANY_UNCERTAIN = "too_many_uncertain";
 
@@ -114,6 +121,8 @@ public record Verdict(
    * @param withdrawnHighCalls slices whose high call the canal segmenter withdrew (0 without a
    *     segmenter, and in verdicts stored before it existed); they are not counted as high,
    *     borderline or possible high calls
+   * @param canalLostSlices slices without a canal box that lie between two slices with one, in
+   *     slice order (0 in verdicts stored before it was counted)
    */
   public record Counts(
       int slices,
@@ -125,10 +134,11 @@ public record Verdict(
       int uncertainHighCalls,
       int borderlineHighCalls,
       int possibleHighSlices,
-      int withdrawnHighCalls) {
+      int withdrawnHighCalls,
+      int canalLostSlices) {
     /** Counts without high calls. */
     public Counts(int slices, int graded, int noRoi, int unreadable, int uncertain) {
-      this(slices, graded, noRoi, unreadable, uncertain, 0, 0, 0, 0, 0);
+      this(slices, graded, noRoi, unreadable, uncertain, 0, 0, 0, 0, 0, 0);
     }
 
     /** Counts without withdrawn calls (no segmenter). */
@@ -152,6 +162,7 @@ public record Verdict(
           uncertainHighCalls,
           borderlineHighCalls,
           possibleHighSlices,
+          0,
           0);
     }
   }

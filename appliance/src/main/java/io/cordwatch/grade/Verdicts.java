@@ -53,6 +53,11 @@ import java.util.Locale;
  *       rule_out_threshold} when it has one: {@code indeterminate}, {@value
  *       Verdict#REASON_POSSIBLE_HIGH} (below the triage threshold, but not low enough to rule high
  *       grade out; how the threshold is chosen is {@link RuleOut}'s);
+ *   <li>no slice is called high, but a slice without a canal box lies between two slices with one
+ *       (in slice order): {@code indeterminate}, {@value Verdict#REASON_CANAL_LOST}. The canal does
+ *       not vanish inside a spine; where the localizer loses it, a lesion filling it may be why (on
+ *       held-out phantoms, grade-3 slices the localizer could not box left a series low;
+ *       docs/validation.md, "The rule for a canal lost inside a series");
  *   <li>more than {@code max_uncertain_fraction} of graded slices uncertain: {@value
  *       Verdict#REASON_TOO_MANY_UNCERTAIN};
  *   <li>more than {@code max_no_roi_fraction} of all slices without a canal box: {@value
@@ -181,7 +186,8 @@ public final class Verdicts {
             uncertainHighCalls,
             borderlineHighCalls,
             possibleHigh,
-            withdrawn);
+            withdrawn,
+            canalLost(slices));
     Indeterminate why = indeterminate(counts, limits, belowConus);
     String group = why != null ? Verdict.INDETERMINATE : highCalls > 0 ? Verdict.HIGH : Verdict.LOW;
     return new Verdict(
@@ -275,6 +281,16 @@ public final class Verdicts {
               c.possibleHighSlices() == 1 ? "slice has a" : "slices have a",
               limits.ruleOutThreshold()));
     }
+    if (c.canalLostSlices() > 0) {
+      return new Indeterminate(
+          Verdict.REASON_CANAL_LOST,
+          String.format(
+              Locale.ROOT,
+              "No slice called high, but the canal was not found on %d %s between slices where it"
+                  + " was: a lesion filling the canal can hide it, read manually.",
+              c.canalLostSlices(),
+              c.canalLostSlices() == 1 ? "slice" : "slices"));
+    }
     double uncertainShare = (double) c.uncertain() / c.graded();
     if (uncertainShare > limits.maxUncertainFraction()) {
       return new Indeterminate(
@@ -305,6 +321,23 @@ public final class Verdicts {
           Verdict.REASON_NOTHING_GRADED, "Every graded slice is uncertain: read manually.");
     }
     return null;
+  }
+
+  /** Slices without a canal box between the first and the last slice that has one. */
+  private static int canalLost(List<SliceResult> slices) {
+    int first = -1;
+    int last = -1;
+    for (int i = 0; i < slices.size(); i++) {
+      if (slices.get(i).isGraded()) {
+        first = first < 0 ? i : first;
+        last = i;
+      }
+    }
+    int lost = 0;
+    for (int i = first + 1; i < last; i++) {
+      lost += SliceResult.NO_ROI.equals(slices.get(i).status()) ? 1 : 0;
+    }
+    return lost;
   }
 
   /** The slice's own call, or the nearest prototype's for results without one. */

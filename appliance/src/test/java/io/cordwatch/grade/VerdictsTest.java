@@ -107,7 +107,7 @@ class VerdictsTest {
   void ungradedSlicesBreakSegmentsAndAreCounted() {
     Verdict v = verdict("3", "-", "3", "x");
     assertEquals(2, v.segments().size(), "no ROI between two lesions does not join them");
-    assertEquals(new Verdict.Counts(4, 2, 1, 1, 0, 2, 0, 0, 0), v.counts());
+    assertEquals(new Verdict.Counts(4, 2, 1, 1, 0, 2, 0, 0, 0, 0, 1), v.counts());
     assertEquals("3", v.grade());
   }
 
@@ -165,8 +165,9 @@ class VerdictsTest {
 
   @Test
   void tooManySlicesWithoutACanalBoxAreIndeterminateAboveTheLimit() {
-    assertEquals("low", verdict("0", "-", "0", "-").group(), "half is at the limit");
-    Verdict v = verdict("0", "-", "-", "0", "-");
+    // Boxes missing at the ends (where the canal leaves the field of view), not inside the series.
+    assertEquals("low", verdict("0", "0", "-", "-").group(), "half is at the limit");
+    Verdict v = verdict("0", "0", "-", "-", "-");
     assertEquals("indeterminate", v.group());
     assertEquals(Verdict.REASON_TOO_MANY_NO_ROI, v.indeterminateReason());
   }
@@ -430,5 +431,24 @@ class VerdictsTest {
             .indeterminateMessage()
             .endsWith("2 slices were called high, 0 with confidence: read manually."),
         lumbar.indeterminateMessage());
+  }
+
+  @Test
+  void aCanalLostBetweenBoxedSlicesKeepsASeriesFromLow() {
+    Verdict gap = verdict("0", "1a", "-", "0", "0");
+    assertEquals(Verdict.INDETERMINATE, gap.group());
+    assertEquals(Verdict.REASON_CANAL_LOST, gap.indeterminateReason());
+    assertEquals(1, gap.counts().canalLostSlices());
+    assertEquals(
+        "No slice called high, but the canal was not found on 1 slice between slices where it"
+            + " was: a lesion filling the canal can hide it, read manually.",
+        gap.indeterminateMessage());
+    // Missing boxes at the ends of the series are where the canal leaves the field of view.
+    Verdict ends = verdict("-", "-", "0", "1a", "0", "-");
+    assertEquals(Verdict.LOW, ends.group());
+    assertEquals(0, ends.counts().canalLostSlices());
+    // An unreadable slice is not a lost canal; a high call still makes the series high.
+    assertEquals(Verdict.LOW, verdict("0", "x", "0").group());
+    assertEquals(Verdict.HIGH, verdict("0", "-", "2@0.95", "0").group());
   }
 }
