@@ -140,31 +140,6 @@ public record Verdict(
     public Counts(int slices, int graded, int noRoi, int unreadable, int uncertain) {
       this(slices, graded, noRoi, unreadable, uncertain, 0, 0, 0, 0, 0, 0);
     }
-
-    /** Counts without withdrawn calls (no segmenter). */
-    public Counts(
-        int slices,
-        int graded,
-        int noRoi,
-        int unreadable,
-        int uncertain,
-        int highCalls,
-        int uncertainHighCalls,
-        int borderlineHighCalls,
-        int possibleHighSlices) {
-      this(
-          slices,
-          graded,
-          noRoi,
-          unreadable,
-          uncertain,
-          highCalls,
-          uncertainHighCalls,
-          borderlineHighCalls,
-          possibleHighSlices,
-          0,
-          0);
-    }
   }
 
   /**
