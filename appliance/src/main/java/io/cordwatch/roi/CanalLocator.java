@@ -283,8 +283,12 @@ public final class CanalLocator {
 
   /** Step 1: the slice in unit range by its own percentile window. */
   public static float[] unit(SlicePixels slice, LocalizerSpec spec) {
-    Preprocessing.Window window =
-        window(slice.values(), spec.windowLowPercentile(), spec.windowHighPercentile());
+    return unit(slice, spec.windowLowPercentile(), spec.windowHighPercentile());
+  }
+
+  /** Step 1 with the window percentiles given (the canal segmenter's, from its own spec). */
+  public static float[] unit(SlicePixels slice, double lowPercent, double highPercent) {
+    Preprocessing.Window window = window(slice.values(), lowPercent, highPercent);
     return Preprocessing.toUnit(slice.values(), window, slice.monochrome1());
   }
 

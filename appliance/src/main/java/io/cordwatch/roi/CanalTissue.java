@@ -109,11 +109,7 @@ public final class CanalTissue implements AutoCloseable {
         SlicePixels s = slices.get(from + i);
         cut[i] = viewAround(boxes.get(from + i).toPreprocessing(), spec.context(), size);
         float[] unit =
-            Preprocessing.toUnit(
-                s.values(),
-                CanalLocator.window(
-                    s.values(), spec.windowLowPercentile(), spec.windowHighPercentile()),
-                s.monochrome1());
+            CanalLocator.unit(s, spec.windowLowPercentile(), spec.windowHighPercentile());
         System.arraycopy(
             CanalLocator.sample(unit, s.columns(), s.rows(), cut[i]), 0, views, i * plane, plane);
       }
