@@ -16,12 +16,18 @@ public final class ConfiguredBoxes implements AutoCloseable {
   private final BoxSource source;
   private final LocalizerBoxes localizer;
   private final String description;
-  private CanalTissue tissue;
+  private final CanalTissue tissue;
 
   private ConfiguredBoxes(BoxSource source, LocalizerBoxes localizer, String description) {
+    this(source, localizer, description, null);
+  }
+
+  private ConfiguredBoxes(
+      BoxSource source, LocalizerBoxes localizer, String description, CanalTissue tissue) {
     this.source = source;
     this.localizer = localizer;
     this.description = description;
+    this.tissue = tissue;
   }
 
   /**
@@ -45,15 +51,19 @@ public final class ConfiguredBoxes implements AutoCloseable {
   public static ConfiguredBoxes openWith(Bundle bundle, SuppliedBoxes boxes) {
     Objects.requireNonNull(bundle, "bundle");
     ConfiguredBoxes configured = boxesFor(bundle, boxes);
-    if (bundle.segmenter().isPresent()) {
-      try {
-        configured.tissue = CanalTissue.open(bundle);
-      } catch (RuntimeException e) {
-        configured.close();
-        throw e;
-      }
+    if (bundle.segmenter().isEmpty()) {
+      return configured;
     }
-    return configured;
+    try {
+      return new ConfiguredBoxes(
+          configured.source,
+          configured.localizer,
+          configured.description,
+          CanalTissue.open(bundle));
+    } catch (RuntimeException e) {
+      configured.close();
+      throw e;
+    }
   }
 
   private static ConfiguredBoxes boxesFor(Bundle bundle, SuppliedBoxes boxes) {
