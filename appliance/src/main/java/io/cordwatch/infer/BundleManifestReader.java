@@ -94,11 +94,7 @@ final class BundleManifestReader {
     String path = BundleManifest.SEGMENTER;
     ObjectNode file = fileKeys(spec);
     SegmenterSpec s =
-        StrictJson.bind(
-            JSON,
-            spec,
-            SegmenterSpec.class,
-            p -> translate(p, where, path, List.of(FileRef.FILE, FileRef.SHA256)));
+        bind(spec, SegmenterSpec.class, where, path, List.of(FileRef.FILE, FileRef.SHA256));
     return new SegmenterEntry(bind(file, FileRef.class, where, path), s);
   }
 
@@ -107,8 +103,9 @@ final class BundleManifestReader {
    * veto threshold given beside it (the metadata has none: it is chosen on validation).
    */
   static SegmenterSpec segmenterSpec(String json, double vetoBelowMm2, String where) {
-    JsonNode node = tree(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), where, "");
-    ObjectNode spec = ((ObjectNode) node).deepCopy();
+    // tree() has checked that the text holds an object, freshly parsed: ours to add the key to.
+    ObjectNode spec =
+        (ObjectNode) tree(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), where, "");
     spec.put(SegmenterSpec.VETO_BELOW_MM2, vetoBelowMm2);
     return bind(spec, SegmenterSpec.class, where, BundleManifest.SEGMENTER);
   }
@@ -147,8 +144,7 @@ final class BundleManifestReader {
               + "; docs/model-bundle.md). A bundle made before these keys existed can take a"
               + " retrained localizer with 'cordwatch bundle add-localizer'");
     }
-    return StrictJson.bind(
-        JSON, spec, LocalizerSpec.class, p -> translate(p, where, path, alsoKnown));
+    return bind(spec, LocalizerSpec.class, where, path, alsoKnown);
   }
 
   private static JsonNode tree(byte[] json, String where, String path) {
@@ -160,7 +156,13 @@ final class BundleManifestReader {
   }
 
   private static <T> T bind(JsonNode node, Class<T> type, String where, String path) {
-    return StrictJson.bind(JSON, node, type, p -> translate(p, where, path, List.of()));
+    return bind(node, type, where, path, List.of());
+  }
+
+  /** As above, with keys the object may also hold named in an unknown-key message. */
+  private static <T> T bind(
+      JsonNode node, Class<T> type, String where, String path, List<String> alsoKnown) {
+    return StrictJson.bind(JSON, node, type, p -> translate(p, where, path, alsoKnown));
   }
 
   /**
