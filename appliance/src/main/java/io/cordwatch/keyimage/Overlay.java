@@ -29,11 +29,19 @@ public record Overlay(int[] box, Call call, List<String> lines) {
 
   /**
    * The call of a graded slice: low unless it is called high (or its grade is a high one); then
-   * caution when it is uncertain or borderline, else high. One rule for the web pages and the
-   * images sent to the PACS.
+   * caution when it is uncertain or borderline, else high. A high call the canal segmenter withdrew
+   * is caution too: not to be trusted, never low. One rule for the web pages and the images sent to
+   * the PACS.
    */
   public static Call call(
-      boolean highCall, boolean highGrade, boolean uncertain, boolean borderline) {
+      boolean highCall,
+      boolean highGrade,
+      boolean uncertain,
+      boolean borderline,
+      boolean withdrawn) {
+    if (withdrawn) {
+      return Call.CAUTION;
+    }
     if (!highCall && !highGrade) {
       return Call.LOW;
     }

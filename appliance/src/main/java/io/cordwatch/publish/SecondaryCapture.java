@@ -141,10 +141,9 @@ final class SecondaryCapture {
         highCall && !uncertain && r.verdict().model().limits().borderline(s.pHigh());
     boolean highGrade =
         s.grade() != null && Grade.labels().contains(s.grade()) && Grade.of(s.grade()).high();
-    // A call the canal segmenter withdrew is drawn as a call not to be trusted, never as low.
     return Overlay.graded(
         box,
-        Overlay.call(highCall || s.withdrawn(), highGrade, uncertain, borderline || s.withdrawn()),
+        Overlay.call(highCall, highGrade, uncertain, borderline, s.withdrawn()),
         s.grade(),
         s.pHigh(),
         uncertain,

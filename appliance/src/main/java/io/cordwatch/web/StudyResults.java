@@ -73,10 +73,11 @@ final class StudyResults {
     /** The colour of the slice's call: confident high, high but not to be trusted, or low. */
     Overlay.Call call() {
       return Overlay.call(
-          Boolean.TRUE.equals(slice.highCall()) || withdrawn(),
+          Boolean.TRUE.equals(slice.highCall()),
           isHighGrade(slice.grade()),
           uncertain(),
-          borderline() || withdrawn());
+          borderline(),
+          withdrawn());
     }
 
     /** The model that graded the slice (bundle name), or null. */
