@@ -170,6 +170,22 @@ public final class Bundles {
   }
 
   /**
+   * A segmenter's view spec as the trainer stores it in the ONNX file's metadata ({@value
+   * #SEGMENTER_METADATA_KEY}): the JSON object of bundle.json's {@code segmenter} without the file
+   * keys and without the veto threshold, which is chosen on validation after training and given to
+   * {@code cordwatch bundle add-segmenter}.
+   */
+  public static String segmenterViewJson(SegmenterSpec spec) {
+    ObjectNode node = JSON.valueToTree(spec);
+    node.remove(SegmenterSpec.VETO_BELOW_MM2);
+    try {
+      return JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a segmenter spec always serialises", e);
+    }
+  }
+
+  /**
    * Reads a localizer spec from the JSON {@link #localizerSpecJson} writes, as strictly as
    * bundle.json.
    *

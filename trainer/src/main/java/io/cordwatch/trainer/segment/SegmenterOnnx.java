@@ -1,7 +1,5 @@
 package io.cordwatch.trainer.segment;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cordwatch.infer.Bundles;
 import io.cordwatch.infer.LocalizerSpec;
 import io.cordwatch.infer.SegmenterSpec;
@@ -56,24 +54,22 @@ public final class SegmenterOnnx {
                 + String.join(", ", SegmentData.CLASSES)
                 + " per view pixel, batch norm folded into conv",
             METADATA_KEY,
-            specJson(size)),
+            Bundles.segmenterViewJson(spec(size))),
         file);
   }
 
-  /** The spec as JSON. */
-  static String specJson(int size) {
-    ObjectMapper json = new ObjectMapper();
+  /**
+   * The view spec the segmenter was trained with, its veto threshold 0 (measure only) until {@code
+   * bundle add-segmenter} sets one; the metadata carries it without that key.
+   */
+  static SegmenterSpec spec(int size) {
     LocalizerSpec window = LocalizerSpec.defaults();
-    ObjectNode spec = json.createObjectNode();
-    spec.put("input_size", size);
-    spec.put("context", SegmenterTraining.CONTEXT);
-    spec.putPOJO("classes", SegmentData.CLASSES);
-    spec.put("window_low_percentile", window.windowLowPercentile());
-    spec.put("window_high_percentile", window.windowHighPercentile());
-    try {
-      return json.writeValueAsString(spec);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("a segmenter spec always serialises", e);
-    }
+    return new SegmenterSpec(
+        size,
+        window.windowLowPercentile(),
+        window.windowHighPercentile(),
+        SegmenterTraining.CONTEXT,
+        SegmentData.CLASSES,
+        0);
   }
 }

@@ -87,6 +87,8 @@ class SegmenterOnnxTest {
     assertEquals(size, s.get("input_size").asInt());
     assertEquals(SegmenterTraining.CONTEXT, s.get("context").asDouble());
     assertEquals("tumour", s.get("classes").get(SegmentData.TUMOUR).asText());
+    // The veto threshold is chosen on validation later, by bundle add-segmenter, never stored here.
+    assertTrue(s.get("veto_below_mm2") == null, "the metadata carries no veto threshold: " + spec);
 
     // The appliance reads the same file as a bundle's segmenter: the stored spec with the veto
     // threshold given beside it, and the same probabilities through its own runtime.
