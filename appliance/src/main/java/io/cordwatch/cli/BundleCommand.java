@@ -50,6 +50,7 @@ import picocli.CommandLine.Spec;
       BundleHighThreshold.class,
       BundleConfidentBand.class,
       BundleRuleOut.class,
+      BundleBaseline.class,
       BundleLifecycleCommands.Keygen.class,
       BundleLifecycleCommands.Sign.class,
       BundleLifecycleCommands.Install.class,
@@ -596,6 +597,19 @@ final class BundleCommand implements Runnable {
                     + " P(high) %.4f; one that does is indeterminate (possible high)",
                 v.ruleOutThreshold())
             : "rule-out: none (a series without high calls is low)");
+    io.cordwatch.infer.SeriesBaseline sb = v.seriesBaseline();
+    out.println(
+        sb == null
+            ? "series baseline: none (no series is discounted)"
+            : String.format(
+                java.util.Locale.ROOT,
+                "series baseline: a series of at least %d graded slices whose %s quantile of logit"
+                    + " P(high) lies above %.4f (P(high) %.4f) has the difference taken off before"
+                    + " the triage threshold and the confident band (not the rule-out)",
+                sb.minSlices(),
+                sb.quantile(),
+                sb.referenceLogit(),
+                1 / (1 + Math.exp(-sb.referenceLogit()))));
     PreprocessingSpec s = b.preprocessing();
     out.printf(
         "preprocessing: window %s-%s %% per series, roi margin %s, %s to %dx%d, mean %s std %s%n",

@@ -287,6 +287,15 @@ final class GradeCommand implements Callable<Integer> {
             c.unreadable(),
             c.uncertain(),
             v.timings().totalMs());
+        Double discount = v.model().baselineDiscount();
+        if (discount != null && discount > 0) {
+          out.printf(
+              Locale.ROOT,
+              "    series baseline discount %.2f logits: %s; confident at P(high) >= %.4f%n",
+              discount,
+              v.model().decision(),
+              v.model().limits().confidentHighThreshold());
+        }
         if (v.indeterminate()) {
           out.println(
               "    indeterminate \u2014 read manually ("

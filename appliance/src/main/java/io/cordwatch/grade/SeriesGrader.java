@@ -299,7 +299,8 @@ public final class SeriesGrader {
         flush(batch, pending, pendingBoxes, decoded, results, inferAndHeadNanos, cancelled);
       }
     }
-    checkTissue(decoded, results, localizeNanos);
+    BaselineDiscount discount = discount(results);
+    checkTissue(decoded, results, discount.limits().confidentHighThreshold(), localizeNanos);
     results.addAll(unreadable);
     long t2 = System.nanoTime();
     return result(
@@ -307,6 +308,7 @@ public final class SeriesGrader {
         seriesUid,
         decoded,
         results,
+        discount,
         new Verdict.Timings(
             ms(decodeNanos),
             ms(preprocessNanos),
@@ -411,7 +413,8 @@ public final class SeriesGrader {
       windowNanos = g.windowNanos();
       gradeNanos = g.gradeNanos();
     }
-    checkTissue(decoded, results, localizeNanos);
+    BaselineDiscount discount = discount(results);
+    checkTissue(decoded, results, discount.limits().confidentHighThreshold(), localizeNanos);
     results.addAll(unreadable);
     long t2 = System.nanoTime();
     return Optional.of(
@@ -420,6 +423,7 @@ public final class SeriesGrader {
             seriesUid,
             decoded,
             results,
+            discount,
             new Verdict.Timings(
                 ms(t1 - t0),
                 ms(windowNanos),
@@ -455,18 +459,19 @@ public final class SeriesGrader {
 
   /**
    * The canal segmenter's veto, the same on both paths: every slice called high with P(high) below
-   * the confident band is shown to the segmenter, and its call is withdrawn when the tumour it sees
-   * inside the box is below the bundle's {@code segmenter.veto_below_mm2}. A call in the confident
-   * band is never withdrawn (on the spent draws the one high-grade study a veto would have emptied
-   * had its only call there; docs/validation.md). Timed into {@code localizeNanos[0]}: the
-   * segmenter is the second model that looks at the canal.
+   * the confident band (the series', {@code band}: raised by a series baseline discount) is shown
+   * to the segmenter, and its call is withdrawn when the tumour it sees inside the box is below the
+   * bundle's {@code segmenter.veto_below_mm2}. A call in the confident band is never withdrawn (on
+   * the spent draws the one high-grade study a veto would have emptied had its only call there;
+   * docs/validation.md). Timed into {@code localizeNanos[0]}: the segmenter is the second model
+   * that looks at the canal.
    */
-  private void checkTissue(List<Decoded> decoded, List<SliceResult> results, long[] localizeNanos) {
+  private void checkTissue(
+      List<Decoded> decoded, List<SliceResult> results, double band, long[] localizeNanos) {
     if (tissue == null) {
       return;
     }
     long t0 = System.nanoTime();
-    double band = bundle.verdictLimits().confidentHighThreshold();
     List<Integer> asked = new ArrayList<>();
     List<SlicePixels> pixels = new ArrayList<>();
     List<io.cordwatch.roi.CanalBox> boxesAsked = new ArrayList<>();
@@ -592,22 +597,35 @@ public final class SeriesGrader {
         decision.call(grade, pHigh));
   }
 
+  /**
+   * The series baseline discount, the same on both paths: the slices' high calls made again in
+   * {@code results} against the raised triage threshold ({@link BaselineDiscount}).
+   */
+  private BaselineDiscount discount(List<SliceResult> results) {
+    return BaselineDiscount.apply(results, bundle.highThreshold(), bundle.verdictLimits());
+  }
+
   /** The series' verdict over its slice results, as both paths conclude. */
   private SeriesResult result(
       String studyUid,
       String seriesUid,
       List<Decoded> decoded,
       List<SliceResult> results,
+      BaselineDiscount discount,
       Verdict.Timings timings) {
+    Verdict.Model model = model();
+    if (bundle.verdictLimits().seriesBaseline() != null && bundle.highThreshold().isPresent()) {
+      model = model.discounted(discount, bundle.highThreshold().getAsDouble());
+    }
     Verdict verdict =
         Verdicts.of(
             results,
             bundle.classes(),
             bundle.highGrade(),
-            bundle.verdictLimits(),
+            discount,
             SpineRegion.belowConus(
                 decoded.stream().map(d -> d.frame().bodyPartExamined()).toList()),
-            model(),
+            model,
             timings);
     return new SeriesResult(studyUid, seriesUid, verdict, results);
   }

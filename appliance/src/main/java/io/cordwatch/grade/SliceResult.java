@@ -142,6 +142,26 @@ public record SliceResult(
         withdraw);
   }
 
+  /** This slice with its high call made again ({@link BaselineDiscount}). */
+  public SliceResult withHighCall(boolean call) {
+    return new SliceResult(
+        sopInstanceUid,
+        frame,
+        status,
+        grade,
+        probabilities,
+        box,
+        ood,
+        uncertain,
+        reason,
+        slicePosition,
+        boxSource,
+        pHigh,
+        call,
+        tumourInBoxMm2,
+        callWithdrawn);
+  }
+
   /** Whether the canal segmenter withdrew this slice's high call. */
   public boolean withdrawn() {
     return Boolean.TRUE.equals(callWithdrawn);

@@ -39,6 +39,13 @@ public record Verdict(
   /** No slice was graded with confidence (no box, unreadable, or every graded slice uncertain). */
   public static final String REASON_NOTHING_GRADED = "nothing_graded";
 
+  /**
+   * Slices would be called high with confidence, but only before the series baseline discount:
+   * every slice of the series scores higher than validation series do ({@link BaselineDiscount}),
+   * so the model is outside what it knows and its high calls there are not trusted.
+   */
+  public static final String REASON_BASELINE_RAISED = "baseline_raised";
+
   /** The only slices called high are uncertain. */
   public static final String REASON_HIGH_ON_UNCERTAIN = "high_on_uncertain";
 
@@ -123,6 +130,9 @@ public record Verdict(
    *     borderline or possible high calls
    * @param canalLostSlices slices without a canal box that lie between two slices with one, in
    *     slice order (0 in verdicts stored before it was counted)
+   * @param discountedHighCalls confident slices called high in the confident band before the series
+   *     baseline discount and not after it ({@link BaselineDiscount#takenBack()}; 0 without a
+   *     discount, and in verdicts stored before it existed)
    */
   public record Counts(
       int slices,
@@ -135,10 +145,11 @@ public record Verdict(
       int borderlineHighCalls,
       int possibleHighSlices,
       int withdrawnHighCalls,
-      int canalLostSlices) {
+      int canalLostSlices,
+      int discountedHighCalls) {
     /** Counts without high calls. */
     public Counts(int slices, int graded, int noRoi, int unreadable, int uncertain) {
-      this(slices, graded, noRoi, unreadable, uncertain, 0, 0, 0, 0, 0, 0);
+      this(slices, graded, noRoi, unreadable, uncertain, 0, 0, 0, 0, 0, 0, 0);
     }
   }
 
@@ -159,6 +170,9 @@ public record Verdict(
    *     stored before signatures)
    * @param signedBy the trusted key, as {@code "<first 16 hex of its id> (<file>)"}; null unless
    *     signed
+   * @param baselineDiscount the series baseline discount the series was judged with, in logits (0:
+   *     none was due); null when the bundle has no series baseline, and in verdicts stored before
+   *     it existed. The limits and the decision are then the ones that series was judged by
    */
   public record Model(
       String name,
@@ -169,7 +183,59 @@ public record Verdict(
       VerdictLimits limits,
       String bundleSha256,
       Boolean signed,
-      String signedBy) {
+      String signedBy,
+      Double baselineDiscount) {
+    /** A model without a series baseline discount. */
+    public Model(
+        String name,
+        String format,
+        String engine,
+        boolean clinicalUse,
+        String decision,
+        VerdictLimits limits,
+        String bundleSha256,
+        Boolean signed,
+        String signedBy) {
+      this(
+          name,
+          format,
+          engine,
+          clinicalUse,
+          decision,
+          limits,
+          bundleSha256,
+          signed,
+          signedBy,
+          null);
+    }
+
+    /**
+     * This model as it judged one series under a series baseline discount: the limits that series
+     * was judged by, the decision with its raised threshold, and the discount.
+     */
+    public Model discounted(BaselineDiscount d, double triage) {
+      String how =
+          d.logits() > 0
+              ? String.format(
+                  java.util.Locale.ROOT,
+                  "%s, raised to %.4f for this series (series baseline discount %.2f logits)",
+                  decision,
+                  d.raise(triage),
+                  d.logits())
+              : decision;
+      return new Model(
+          name,
+          format,
+          engine,
+          clinicalUse,
+          how,
+          d.limits(),
+          bundleSha256,
+          signed,
+          signedBy,
+          d.logits());
+    }
+
     /** A model calling by the nearest prototype under the default limits. */
     public Model(String name, String format, String engine, boolean clinicalUse) {
       this(name, format, engine, clinicalUse, "nearest prototype", VerdictLimits.DEFAULTS);

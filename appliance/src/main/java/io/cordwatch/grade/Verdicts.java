@@ -37,6 +37,11 @@ import java.util.Locale;
  *       P(high) at or above the bundle's {@code confident_high_threshold} when it has one: {@code
  *       high}. Missing or uncertain slices elsewhere do not take back a positive finding; a triage
  *       tool must not hide it behind "read manually";
+ *   <li>a confident slice would be called high in the confident band but for the series baseline
+ *       discount ({@link BaselineDiscount}): {@code indeterminate}, {@value
+ *       Verdict#REASON_BASELINE_RAISED} (every slice of the series scores above what validation
+ *       series show, so the model is outside what it knows; the limits the series was judged by are
+ *       the discounted ones, so the rules below read the raised band);
  *   <li>an uncertain slice is called high: {@code indeterminate}, {@value
  *       Verdict#REASON_HIGH_ON_UNCERTAIN} (the only evidence of high grade is where the model is
  *       out of its depth);
@@ -123,6 +128,29 @@ public final class Verdicts {
       String belowConus,
       Verdict.Model model,
       Verdict.Timings timings) {
+    return of(
+        slices, classes, highGrade, BaselineDiscount.none(limits), belowConus, model, timings);
+  }
+
+  /**
+   * A verdict for a series whose slices were called under a series baseline discount.
+   *
+   * @param slices in slice-position order, their high calls made under the discount
+   * @param classes class names, mild to severe; the first is "no disease"
+   * @param highGrade the classes that make a slice high grade by nearest prototype, for slices
+   *     without a {@code high_call}
+   * @param discount the discount and the limits the series is judged by
+   * @param belowConus as above
+   */
+  public static Verdict of(
+      List<SliceResult> slices,
+      List<String> classes,
+      List<String> highGrade,
+      BaselineDiscount discount,
+      String belowConus,
+      Verdict.Model model,
+      Verdict.Timings timings) {
+    VerdictLimits limits = discount.limits();
     List<Verdict.Segment> segments = new ArrayList<>();
     int start = -1;
     for (int i = 0; i <= slices.size(); i++) {
@@ -187,8 +215,9 @@ public final class Verdicts {
             borderlineHighCalls,
             possibleHigh,
             withdrawn,
-            canalLost(slices));
-    Indeterminate why = indeterminate(counts, limits, belowConus);
+            canalLost(slices),
+            discount.takenBack());
+    Indeterminate why = indeterminate(counts, discount, belowConus);
     String group = why != null ? Verdict.INDETERMINATE : highCalls > 0 ? Verdict.HIGH : Verdict.LOW;
     return new Verdict(
         grade,
@@ -206,7 +235,8 @@ public final class Verdicts {
 
   /** Why the series cannot be called; null when it can (the order is the class comment's). */
   private static Indeterminate indeterminate(
-      Verdict.Counts c, VerdictLimits limits, String belowConus) {
+      Verdict.Counts c, BaselineDiscount discount, String belowConus) {
+    VerdictLimits limits = discount.limits();
     if (c.graded() == 0) {
       return new Indeterminate(
           Verdict.REASON_NOTHING_GRADED,
@@ -238,6 +268,19 @@ public final class Verdicts {
     }
     if (c.highCalls() > 0) {
       return null;
+    }
+    if (c.discountedHighCalls() > 0) {
+      return new Indeterminate(
+          Verdict.REASON_BASELINE_RAISED,
+          String.format(
+              Locale.ROOT,
+              "High grade called with confidence on %d %s, but every slice of this series scores"
+                  + " above what validation series show (by %.2f logits): anatomy or acquisition"
+                  + " unlike the model's training data. With that taken off, no call is confident:"
+                  + " read manually.",
+              c.discountedHighCalls(),
+              c.discountedHighCalls() == 1 ? "slice" : "slices",
+              discount.logits()));
     }
     if (c.uncertainHighCalls() > 0) {
       return new Indeterminate(

@@ -134,7 +134,8 @@ final class BundleChecks {
                 head.maxNoRoiFraction(),
                 VerdictLimits.DEFAULT_MAX_NO_ROI_FRACTION),
             confidentHigh,
-            ruleOut);
+            ruleOut,
+            seriesBaseline(v, head, highThreshold));
 
     PreprocessingSpec pre = m.preprocessing();
     if (m.calibration() != null) {
@@ -192,6 +193,34 @@ final class BundleChecks {
         false,
         manifestSha256,
         SignatureStatus.NOT_CHECKED);
+  }
+
+  /**
+   * The series baseline discount, or null. It discounts the calls of a P(high) threshold, so a
+   * bundle calling by the nearest prototype cannot have one; and it needs a rule-out threshold,
+   * which reads the undiscounted P(high): that is what keeps a call the discount took back from
+   * leaving its series {@code low}.
+   */
+  private static SeriesBaseline seriesBaseline(Values v, Head head, OptionalDouble triage) {
+    if (head.seriesBaseline() == null) {
+      return null;
+    }
+    if (triage.isEmpty()) {
+      throw v.bad(
+          path(HEAD, Head.SERIES_BASELINE),
+          "needs "
+              + path(HEAD, Head.HIGH_THRESHOLD)
+              + " (the discount raises the triage threshold and the confident band)");
+    }
+    if (head.ruleOutThreshold() == null) {
+      throw v.bad(
+          path(HEAD, Head.SERIES_BASELINE),
+          "needs "
+              + path(HEAD, Head.RULE_OUT_THRESHOLD)
+              + " (it reads the undiscounted P(high), so no call the discount takes back leaves a"
+              + " series low; cordwatch bundle set-rule-out)");
+    }
+    return head.seriesBaseline();
   }
 
   private static Provenance provenance(ProvenanceEntry p, Values v) {

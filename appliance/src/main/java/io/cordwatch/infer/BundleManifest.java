@@ -147,7 +147,8 @@ record BundleManifest(
       @JsonProperty(MAX_UNCERTAIN_FRACTION) Double maxUncertainFraction,
       @JsonProperty(MAX_NO_ROI_FRACTION) Double maxNoRoiFraction,
       @JsonProperty(CONFIDENT_HIGH_THRESHOLD) Double confidentHighThreshold,
-      @JsonProperty(RULE_OUT_THRESHOLD) Double ruleOutThreshold) {
+      @JsonProperty(RULE_OUT_THRESHOLD) Double ruleOutThreshold,
+      @JsonProperty(SERIES_BASELINE) SeriesBaseline seriesBaseline) {
     static final String PROTOTYPES = "prototypes";
     static final String CLASSES = "classes";
     static final String HIGH_GRADE = "high_grade";
@@ -159,6 +160,7 @@ record BundleManifest(
     static final String MAX_NO_ROI_FRACTION = "max_no_roi_fraction";
     static final String CONFIDENT_HIGH_THRESHOLD = "confident_high_threshold";
     static final String RULE_OUT_THRESHOLD = "rule_out_threshold";
+    static final String SERIES_BASELINE = "series_baseline";
 
     Head withPrototypes(FileRef file, double scale) {
       return copy(file, scale, highThreshold, confidentHighThreshold, ruleOutThreshold);
@@ -172,10 +174,28 @@ record BundleManifest(
       return copy(prototypes, oodScale, highThreshold, confidentHighThreshold, t);
     }
 
+    Head withSeriesBaseline(SeriesBaseline b) {
+      return new Head(
+          prototypes,
+          classes,
+          highGrade,
+          temperature,
+          oodScale,
+          oodThreshold,
+          highThreshold,
+          maxUncertainFraction,
+          maxNoRoiFraction,
+          confidentHighThreshold,
+          ruleOutThreshold,
+          b);
+    }
+
     /**
      * A new triage threshold. A confident band below it is dropped: the band lies at or above the
      * triage threshold, and one chosen above the old threshold says nothing about the new one. A
-     * rule-out threshold above it is dropped for the same reason.
+     * rule-out threshold above it is dropped for the same reason, and a series baseline with it
+     * (the baseline needs a rule-out threshold); otherwise the baseline is kept, since its
+     * reference is a level of the slices' P(high), not a threshold.
      */
     Head withHighThreshold(double t) {
       Double band =
@@ -183,7 +203,8 @@ record BundleManifest(
               ? confidentHighThreshold
               : null;
       Double ruleOut = ruleOutThreshold != null && ruleOutThreshold <= t ? ruleOutThreshold : null;
-      return copy(prototypes, oodScale, t, band, ruleOut);
+      Head h = copy(prototypes, oodScale, t, band, ruleOut);
+      return ruleOut == null ? h.withSeriesBaseline(null) : h;
     }
 
     private Head copy(FileRef file, Double scale, Double high, Double confident, Double ruleOut) {
@@ -198,7 +219,8 @@ record BundleManifest(
           maxUncertainFraction,
           maxNoRoiFraction,
           confident,
-          ruleOut);
+          ruleOut,
+          seriesBaseline);
     }
   }
 

@@ -272,7 +272,10 @@ final class BundleWriter {
                       Head.RULE_OUT_THRESHOLD,
                       "above",
                       old.head().ruleOutThreshold(),
-                      now.head().ruleOutThreshold());
+                      now.head().ruleOutThreshold())
+                  + (old.head().seriesBaseline() != null && now.head().seriesBaseline() == null
+                      ? "; head." + Head.SERIES_BASELINE + " went with the rule-out threshold"
+                      : "");
           return change(Head.HIGH_THRESHOLD, threshold, old.head().highThreshold(), dropped, basis);
         });
   }
@@ -296,6 +299,33 @@ final class BundleWriter {
         () -> m -> m.withHead(m.head().withRuleOutThreshold(threshold)),
         (old, now) ->
             change(Head.RULE_OUT_THRESHOLD, threshold, old.head().ruleOutThreshold(), "", basis));
+  }
+
+  /**
+   * Writes {@code head.series_baseline} into a bundle folder; bundle.json is left as it was if the
+   * result does not verify (it needs a high_threshold). {@code basis} goes into the model card's
+   * line.
+   */
+  static Bundles.Verified setSeriesBaseline(Path bundleDir, SeriesBaseline b, String basis) {
+    return amend(
+        bundleDir,
+        "a series baseline",
+        () -> m -> m.withHead(m.head().withSeriesBaseline(b)),
+        (old, now) ->
+            String.format(
+                Locale.ROOT,
+                "head.%s quantile %s, min_slices %d, reference_logit %.4f (was %s)%s",
+                Head.SERIES_BASELINE,
+                b.quantile(),
+                b.minSlices(),
+                b.referenceLogit(),
+                old.head().seriesBaseline() == null
+                    ? "none"
+                    : String.format(
+                        Locale.ROOT,
+                        "reference_logit %.4f",
+                        old.head().seriesBaseline().referenceLogit()),
+                basis == null || basis.isBlank() ? "" : ": " + basis.strip()));
   }
 
   /** "head.KEY 0.1956 (was 0.2585)" with what else changed and why. */
@@ -426,6 +456,7 @@ final class BundleWriter {
                 r.oodScale(),
                 r.oodThreshold() == Double.POSITIVE_INFINITY ? null : r.oodThreshold(),
                 Double.isNaN(r.highThreshold()) ? null : r.highThreshold(),
+                null,
                 null,
                 null,
                 null,

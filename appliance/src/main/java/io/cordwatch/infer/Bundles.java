@@ -325,4 +325,14 @@ public final class Bundles {
   public static Verified setRuleOutThreshold(Path bundleDir, double threshold, String basis) {
     return BundleWriter.setRuleOutThreshold(bundleDir, threshold, basis);
   }
+
+  /**
+   * Writes {@code head.series_baseline} (the series baseline discount, docs/grading.md) into a
+   * bundle folder and verifies it; bundle.json is put back as it was on failure (a bundle calling
+   * by the nearest prototype cannot take one). The model card (if any) gains a dated line with the
+   * values and {@code basis}.
+   */
+  public static Verified setSeriesBaseline(Path bundleDir, SeriesBaseline b, String basis) {
+    return BundleWriter.setSeriesBaseline(bundleDir, b, basis);
+  }
 }

@@ -1,5 +1,7 @@
 package io.cordwatch.infer;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * When a series verdict is {@code indeterminate} ("read manually") because too little of it was
  * seen with confidence. These are the only defaults of the rule (docs/grading.md, "Indeterminate");
@@ -19,12 +21,16 @@ package io.cordwatch.infer;
  *     confident slice at or above it that is not called high is a possible high and makes a series
  *     without high calls indeterminate, not low. 0: every slice not called high rules it out
  *     (bundles without the key)
+ * @param seriesBaseline the series baseline discount ({@code head.series_baseline}); null for none.
+ *     In a verdict's limits the confident band is then the one its series was judged by, raised by
+ *     the series' discount ({@code io.cordwatch.grade.BaselineDiscount})
  */
 public record VerdictLimits(
     double maxUncertainFraction,
     double maxNoRoiFraction,
     double confidentHighThreshold,
-    double ruleOutThreshold) {
+    double ruleOutThreshold,
+    @JsonInclude(JsonInclude.Include.NON_NULL) SeriesBaseline seriesBaseline) {
   public static final double DEFAULT_MAX_UNCERTAIN_FRACTION = 0.25;
   public static final double DEFAULT_MAX_NO_ROI_FRACTION = 0.5;
   public static final VerdictLimits DEFAULTS =
@@ -45,6 +51,15 @@ public record VerdictLimits(
     }
   }
 
+  /** Limits without a series baseline discount. */
+  public VerdictLimits(
+      double maxUncertainFraction,
+      double maxNoRoiFraction,
+      double confidentHighThreshold,
+      double ruleOutThreshold) {
+    this(maxUncertainFraction, maxNoRoiFraction, confidentHighThreshold, ruleOutThreshold, null);
+  }
+
   /** Limits without a rule-out threshold. */
   public VerdictLimits(
       double maxUncertainFraction, double maxNoRoiFraction, double confidentHighThreshold) {
@@ -58,13 +73,20 @@ public record VerdictLimits(
 
   /** These limits with the confident band starting at {@code threshold}. */
   public VerdictLimits withConfidentHighThreshold(double threshold) {
-    return new VerdictLimits(maxUncertainFraction, maxNoRoiFraction, threshold, ruleOutThreshold);
+    return new VerdictLimits(
+        maxUncertainFraction, maxNoRoiFraction, threshold, ruleOutThreshold, seriesBaseline);
   }
 
   /** These limits with the rule-out threshold {@code threshold} (0: none). */
   public VerdictLimits withRuleOutThreshold(double threshold) {
     return new VerdictLimits(
-        maxUncertainFraction, maxNoRoiFraction, confidentHighThreshold, threshold);
+        maxUncertainFraction, maxNoRoiFraction, confidentHighThreshold, threshold, seriesBaseline);
+  }
+
+  /** These limits with the series baseline discount {@code baseline} (null: none). */
+  public VerdictLimits withSeriesBaseline(SeriesBaseline baseline) {
+    return new VerdictLimits(
+        maxUncertainFraction, maxNoRoiFraction, confidentHighThreshold, ruleOutThreshold, baseline);
   }
 
   /**

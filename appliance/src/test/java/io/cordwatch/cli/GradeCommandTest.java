@@ -218,4 +218,52 @@ class GradeCommandTest {
     assertEquals(2, noBundle.exit(), noBundle::all);
     assertTrue(noBundle.err().contains("nope"), noBundle::all);
   }
+
+  @Test
+  void aSeriesBaselineRaisesTheSeriesThresholdsAndTheVerdictSaysBy() throws Exception {
+    Path b = tmp.resolve("baseline-bundle");
+    Files.createDirectories(b);
+    try (var files = Files.list(bundle)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, b.resolve(f.getFileName()));
+      }
+    }
+    io.cordwatch.infer.Bundles.setHighThreshold(b, 0.3, "test");
+    io.cordwatch.infer.Bundles.setRuleOutThreshold(b, 0.01, "test");
+    // A reference at the bottom of the logit scale: every series of 5 graded slices is discounted
+    // by its whole normal level.
+    io.cordwatch.infer.Bundles.setSeriesBaseline(
+        b, new io.cordwatch.infer.SeriesBaseline(0.1, 5, -16), "test");
+    CliRun r =
+        CliRun.run(
+            "grade",
+            phantom.resolve("study-0001").toString(),
+            "--bundle",
+            b.toString(),
+            "--boxes",
+            phantom.resolve("labels.csv").toString(),
+            "--json");
+    assertEquals(0, r.exit(), r::all);
+    JsonNode series =
+        JSON.readTree(r.out()).findValues("series").getFirst().findValues("verdict").stream()
+            .filter(v -> !v.isNull())
+            .findFirst()
+            .orElseThrow();
+    JsonNode model = series.path("model");
+    double d = model.path("baseline_discount").asDouble();
+    assertTrue(d > 0, series.toString());
+    assertTrue(model.path("decision").asText().contains("raised to"), model.toString());
+    assertEquals(
+        -16, model.path("limits").path("series_baseline").path("reference_logit").asDouble());
+    assertEquals(0.01, model.path("limits").path("rule_out_threshold").asDouble(), 0);
+    double raised = 1 / (1 + Math.exp(-(Math.log(0.3 / 0.7) + d)));
+    for (JsonNode slice : JSON.readTree(r.out()).findValues("slices").getFirst()) {
+      if ("graded".equals(slice.path("status").asText())) {
+        assertEquals(
+            slice.path("p_high").asDouble() >= raised,
+            slice.path("high_call").asBoolean(),
+            slice.toString());
+      }
+    }
+  }
 }

@@ -20,7 +20,7 @@ class VerdictJsonTest {
           List.of(
               new Verdict.Segment(3, 5, 3, "2", new Verdict.KeyImage("1.2.3.4", 1, "2", 0.875))),
           List.of(new Verdict.KeyImage("1.2.3.4", 1, "2", 0.875)),
-          new Verdict.Counts(12, 10, 1, 1, 2, 3, 1, 0, 0, 0, 0),
+          new Verdict.Counts(12, 10, 1, 1, 2, 3, 1, 0, 0, 0, 0, 0),
           new Verdict.Model(
               "demo",
               "onnx",

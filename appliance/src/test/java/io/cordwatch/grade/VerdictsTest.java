@@ -107,7 +107,7 @@ class VerdictsTest {
   void ungradedSlicesBreakSegmentsAndAreCounted() {
     Verdict v = verdict("3", "-", "3", "x");
     assertEquals(2, v.segments().size(), "no ROI between two lesions does not join them");
-    assertEquals(new Verdict.Counts(4, 2, 1, 1, 0, 2, 0, 0, 0, 0, 1), v.counts());
+    assertEquals(new Verdict.Counts(4, 2, 1, 1, 0, 2, 0, 0, 0, 0, 1, 0), v.counts());
     assertEquals("3", v.grade());
   }
 
