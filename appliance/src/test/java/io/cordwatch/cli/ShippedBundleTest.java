@@ -233,6 +233,14 @@ class ShippedBundleTest {
     // The rule-out threshold judged on fresh held-out draws (docs/validation.md) is kept with it.
     double r = b.verdictLimits().ruleOutThreshold();
     assertTrue(r > 0 && r < t, "rule-out threshold " + r + " below the triage threshold " + t);
+    // The series baseline discount judged on eight fresh draws (docs/validation.md) is kept too.
+    var baseline = b.verdictLimits().seriesBaseline();
+    assertTrue(baseline != null, "head.series_baseline");
+    assertEquals(0.1, baseline.quantile());
+    assertEquals(20, baseline.minSlices());
+    assertTrue(
+        baseline.referenceLogit() < Math.log(r / (1 - r)),
+        "the reference level lies below the rule-out threshold: " + baseline);
   }
 
   @Test
@@ -260,6 +268,10 @@ class ShippedBundleTest {
         series++;
         assertNotEquals(
             "high", s.path("verdict").path("group").asText(), s.path("verdict").toString());
+        // Judged with the series baseline discount (real anatomy sits above the phantoms' level).
+        assertTrue(
+            s.path("verdict").path("model").path("baseline_discount").isNumber(),
+            s.path("verdict").path("model").toString());
         for (JsonNode slice : s.get("slices")) {
           slices++;
           if (!"graded".equals(slice.path("status").asText())) {
