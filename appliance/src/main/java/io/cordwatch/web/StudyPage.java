@@ -100,6 +100,27 @@ final class StudyPage {
     h.raw("</section>\n");
   }
 
+  /**
+   * What the series baseline discount did to a series, for its readers; null when it was not
+   * discounted (no discount due, a bundle without one, or a verdict stored before it existed).
+   */
+  static String baselineNote(Views.SeriesView s) {
+    if (s.verdict() == null) {
+      return null;
+    }
+    var discount = s.verdict().path("model").path("baseline_discount");
+    if (!discount.isNumber() || !(discount.asDouble() > 0)) {
+      return null;
+    }
+    return String.format(
+        java.util.Locale.ROOT,
+        "Series baseline: every slice scores above the model's validation series, so %.2f logits"
+            + " were taken off before its thresholds (%s; confident from P(high) %.4f).",
+        discount.asDouble(),
+        StudyResults.text(s.verdict().path("model"), "decision"),
+        StudyResults.confidentHigh(s));
+  }
+
   private void series(
       Html h, String uid, Views.SeriesView s, Map<String, ReviewRow> current, String csrf) {
     h.raw("<section class=\"series\">\n<h2>Series ")
@@ -134,6 +155,10 @@ final class StudyPage {
       h.text("not graded");
     }
     h.raw("</p>\n");
+    String baseline = baselineNote(s);
+    if (baseline != null) {
+      h.raw("<p class=\"meta\">").text(baseline).raw("</p>\n");
+    }
     if (s.selection() != null) {
       h.raw("<p class=\"meta\">Selection: ").text(s.selection().summary()).raw("</p>\n");
     }

@@ -34,22 +34,48 @@ class SliceMarksTest {
   }
 
   private static StudyResults.Slice inSeries(Views.SliceView v) {
-    Views.SeriesView series =
-        new Views.SeriesView(
-            "1.2.3",
-            "MR",
-            3,
-            "AX T2",
-            1,
-            "graded",
-            null,
-            null,
-            null,
-            VerdictJson.tree(
-                "{\"model\":{\"limits\":{\"confident_high_threshold\":0.98,"
-                    + "\"rule_out_threshold\":0.1}}}"),
-            List.of(v));
-    return new StudyResults.Slice(series, v, 0);
+    return new StudyResults.Slice(
+        series(
+            v,
+            "{\"model\":{\"limits\":{\"confident_high_threshold\":0.98,"
+                + "\"rule_out_threshold\":0.1}}}"),
+        v,
+        0);
+  }
+
+  private static Views.SeriesView series(Views.SliceView v, String verdict) {
+    return new Views.SeriesView(
+        "1.2.3",
+        "MR",
+        3,
+        "AX T2",
+        1,
+        "graded",
+        null,
+        null,
+        null,
+        VerdictJson.tree(verdict),
+        List.of(v));
+  }
+
+  @Test
+  void aDiscountedSeriesSaysByHowMuchAndWhereItsBandWas() {
+    Views.SliceView v = slice(0.9, true, null, null);
+    Views.SeriesView discounted =
+        series(
+            v,
+            "{\"model\":{\"decision\":\"threshold 0.3, raised to 0.7013 for this series (series"
+                + " baseline discount 1.70 logits)\",\"baseline_discount\":1.7,"
+                + "\"limits\":{\"confident_high_threshold\":0.9960,\"rule_out_threshold\":0.1}}}");
+    assertEquals(
+        "Series baseline: every slice scores above the model's validation series, so 1.70 logits"
+            + " were taken off before its thresholds (threshold 0.3, raised to 0.7013 for this"
+            + " series (series baseline discount 1.70 logits); confident from P(high) 0.9960).",
+        StudyPage.baselineNote(discounted));
+    assertEquals(
+        null,
+        StudyPage.baselineNote(series(v, "{\"model\":{\"baseline_discount\":0.0,\"limits\":{}}}")));
+    assertEquals(null, StudyPage.baselineNote(series(v, "{\"model\":{\"limits\":{}}}")));
   }
 
   @Test
