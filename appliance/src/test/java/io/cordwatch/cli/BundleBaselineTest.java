@@ -100,13 +100,7 @@ class BundleBaselineTest {
         info.out().contains("series baseline: a series of at least 20 graded slices"), info::all);
 
     // A triage threshold below the rule-out threshold drops both, and the card says so.
-    Path copy = tmp.resolve("copy");
-    Files.createDirectories(copy);
-    try (var files = Files.list(b)) {
-      for (Path f : files.toList()) {
-        Files.copy(f, copy.resolve(f.getFileName()));
-      }
-    }
+    Path copy = TorchFixture.copy(b, tmp.resolve("copy"));
     Bundles.setHighThreshold(copy, 0.05, "lowered by the test");
     assertNull(Bundles.load(copy).verdictLimits().seriesBaseline());
     assertTrue(

@@ -221,13 +221,7 @@ class GradeCommandTest {
 
   @Test
   void aSeriesBaselineRaisesTheSeriesThresholdsAndTheVerdictSaysBy() throws Exception {
-    Path b = tmp.resolve("baseline-bundle");
-    Files.createDirectories(b);
-    try (var files = Files.list(bundle)) {
-      for (Path f : files.toList()) {
-        Files.copy(f, b.resolve(f.getFileName()));
-      }
-    }
+    Path b = TorchFixture.copy(bundle, tmp.resolve("baseline-bundle"));
     io.cordwatch.infer.Bundles.setHighThreshold(b, 0.3, "test");
     io.cordwatch.infer.Bundles.setRuleOutThreshold(b, 0.01, "test");
     // A reference at the bottom of the logit scale: every series of 5 graded slices is discounted

@@ -40,6 +40,20 @@ public final class TorchFixture {
   }
 
   /**
+   * A copy of a bundle folder's files (a bundle is flat) in {@code to}, for a test that changes
+   * bundle.json without touching the bundle other tests share.
+   */
+  public static Path copy(Path bundle, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (var files = Files.list(bundle)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
+    return to;
+  }
+
+  /**
    * A bundle around the tiny backbone with K=6 seeded random prototypes and input size 64: its
    * grades mean nothing, but every stage of the pipeline runs for real.
    */
