@@ -124,26 +124,16 @@ public record SliceResult(
    * withdrawn when {@code withdraw}.
    */
   public SliceResult withTissue(double mm2, boolean withdraw) {
-    return new SliceResult(
-        sopInstanceUid,
-        frame,
-        status,
-        grade,
-        probabilities,
-        box,
-        ood,
-        uncertain,
-        reason,
-        slicePosition,
-        boxSource,
-        pHigh,
-        withdraw ? Boolean.FALSE : highCall,
-        mm2,
-        withdraw);
+    return with(withdraw ? Boolean.FALSE : highCall, mm2, withdraw);
   }
 
   /** This slice with its high call made again ({@link BaselineDiscount}). */
   public SliceResult withHighCall(boolean call) {
+    return with(call, tumourInBoxMm2, callWithdrawn);
+  }
+
+  /** This slice with another call and segmenter outcome, everything else as it is. */
+  private SliceResult with(Boolean call, Double mm2, Boolean withdrawn) {
     return new SliceResult(
         sopInstanceUid,
         frame,
@@ -158,8 +148,8 @@ public record SliceResult(
         boxSource,
         pHigh,
         call,
-        tumourInBoxMm2,
-        callWithdrawn);
+        mm2,
+        withdrawn);
   }
 
   /** Whether the canal segmenter withdrew this slice's high call. */
