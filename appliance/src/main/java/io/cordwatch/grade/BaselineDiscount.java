@@ -21,12 +21,16 @@ import java.util.OptionalDouble;
  * @param takenBack confident slices the undiscounted rule calls high in the confident band and the
  *     discounted one does not: they make a series {@code indeterminate} ({@value
  *     Verdict#REASON_BASELINE_RAISED}) rather than {@code high}
+ * @param triage the P(high) threshold the slices were called by before the discount, when the
+ *     bundle's series baseline was in force for the series (0 logits when none was due); empty when
+ *     it was not (no baseline, or calls by the nearest prototype)
  */
-public record BaselineDiscount(double logits, VerdictLimits limits, int takenBack) {
+public record BaselineDiscount(
+    double logits, VerdictLimits limits, int takenBack, OptionalDouble triage) {
 
-  /** No discount: the bundle's limits as they are. */
+  /** No baseline in force: the bundle's limits as they are. */
   public static BaselineDiscount none(VerdictLimits limits) {
-    return new BaselineDiscount(0, limits, 0);
+    return new BaselineDiscount(0, limits, 0, OptionalDouble.empty());
   }
 
   /**
@@ -52,7 +56,7 @@ public record BaselineDiscount(double logits, VerdictLimits limits, int takenBac
     }
     double d = baseline.discount(graded.stream().mapToDouble(Double::doubleValue).toArray());
     if (!(d > 0)) {
-      return none(limits);
+      return new BaselineDiscount(0, limits, 0, triage);
     }
     double t = triage.getAsDouble();
     // Without a band every call is confident: the undiscounted confident calls start at t.
@@ -71,7 +75,8 @@ public record BaselineDiscount(double logits, VerdictLimits limits, int takenBac
       }
       results.set(i, r.withHighCall(p >= raisedTriage));
     }
-    return new BaselineDiscount(d, limits.withConfidentHighThreshold(raisedBand), takenBack);
+    return new BaselineDiscount(
+        d, limits.withConfidentHighThreshold(raisedBand), takenBack, triage);
   }
 
   /**
@@ -109,8 +114,13 @@ public record BaselineDiscount(double logits, VerdictLimits limits, int takenBac
   /** The fewest validation series a reference is chosen from. */
   public static final int MIN_REFERENCE_SERIES = 10;
 
-  /** The triage threshold {@code t} as this discount raises it. */
-  public double raise(double t) {
-    return logits > 0 ? SeriesBaseline.raise(t, logits) : t;
+  /** Whether the bundle's series baseline was in force for the series (a discount due or not). */
+  public boolean inForce() {
+    return triage.isPresent();
+  }
+
+  /** The triage threshold the series' calls were made against; only while {@link #inForce()}. */
+  public double raisedTriage() {
+    return SeriesBaseline.raise(triage.getAsDouble(), logits);
   }
 }

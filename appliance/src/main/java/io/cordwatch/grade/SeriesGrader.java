@@ -613,10 +613,6 @@ public final class SeriesGrader {
       List<SliceResult> results,
       BaselineDiscount discount,
       Verdict.Timings timings) {
-    Verdict.Model model = model();
-    if (bundle.verdictLimits().seriesBaseline() != null && bundle.highThreshold().isPresent()) {
-      model = model.discounted(discount, bundle.highThreshold().getAsDouble());
-    }
     Verdict verdict =
         Verdicts.of(
             results,
@@ -625,7 +621,7 @@ public final class SeriesGrader {
             discount,
             SpineRegion.belowConus(
                 decoded.stream().map(d -> d.frame().bodyPartExamined()).toList()),
-            model,
+            model().discounted(discount),
             timings);
     return new SeriesResult(studyUid, seriesUid, verdict, results);
   }

@@ -210,17 +210,21 @@ public record Verdict(
     }
 
     /**
-     * This model as it judged one series under a series baseline discount: the limits that series
-     * was judged by, the decision with its raised threshold, and the discount.
+     * This model as it judged one series: with the bundle's series baseline in force, the limits
+     * that series was judged by, the decision with its raised threshold, and the discount (0 when
+     * none was due); without it, this model as it is.
      */
-    public Model discounted(BaselineDiscount d, double triage) {
+    public Model discounted(BaselineDiscount d) {
+      if (!d.inForce()) {
+        return this;
+      }
       String how =
           d.logits() > 0
               ? String.format(
                   java.util.Locale.ROOT,
                   "%s, raised to %.4f for this series (series baseline discount %.2f logits)",
                   decision,
-                  d.raise(triage),
+                  d.raisedTriage(),
                   d.logits())
               : decision;
       return new Model(

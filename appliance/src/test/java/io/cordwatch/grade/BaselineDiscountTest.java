@@ -81,6 +81,7 @@ class BaselineDiscountTest {
     BaselineDiscount d = BaselineDiscount.apply(s, TRIAGE, LIMITS);
     assertEquals(0, d.logits());
     assertEquals(LIMITS, d.limits());
+    assertTrue(d.inForce(), "the baseline was applied; no discount was due");
     Verdict v = verdict(s, d);
     assertEquals(Verdict.HIGH, v.group());
     assertEquals(0, v.counts().discountedHighCalls());
@@ -129,14 +130,20 @@ class BaselineDiscountTest {
     List<SliceResult> s = series(23, 0.5, 0.995);
     BaselineDiscount d = BaselineDiscount.apply(s, TRIAGE, LIMITS);
     Verdict.Model m =
-        new Verdict.Model("m", "onnx", "test", false, "threshold 0.3", LIMITS).discounted(d, 0.3);
+        new Verdict.Model("m", "onnx", "test", false, "threshold 0.3", LIMITS).discounted(d);
     assertEquals(4.0, m.baselineDiscount(), 1e-9);
     assertEquals(d.limits(), m.limits());
     assertTrue(m.decision().startsWith("threshold 0.3, raised to 0.9"), m.decision());
+    // In force but none due: the verdict says 0; no baseline in force: it says nothing.
     assertEquals(
         0.0,
         new Verdict.Model("m", "onnx", "test", false, "threshold 0.3", LIMITS)
-            .discounted(BaselineDiscount.none(LIMITS), 0.3)
+            .discounted(BaselineDiscount.apply(series(24, 0.001, 0.995), TRIAGE, LIMITS))
+            .baselineDiscount());
+    assertEquals(
+        null,
+        new Verdict.Model("m", "onnx", "test", false, "threshold 0.3", LIMITS)
+            .discounted(BaselineDiscount.none(LIMITS))
             .baselineDiscount());
   }
 
