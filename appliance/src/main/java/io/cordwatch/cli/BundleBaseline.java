@@ -98,7 +98,7 @@ final class BundleBaseline implements Callable<Integer> {
             minSlices,
             referenceQuantile,
             predicted,
-            1 / (1 + Math.exp(-chosen.referenceLogit())),
+            SeriesBaseline.probability(chosen.referenceLogit()),
             discounted,
             series.size());
     Bundles.setSeriesBaseline(bundle, chosen, basis);

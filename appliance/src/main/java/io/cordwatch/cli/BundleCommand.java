@@ -14,6 +14,7 @@ import io.cordwatch.infer.ObservedEngine;
 import io.cordwatch.infer.OnnxLocalizer;
 import io.cordwatch.infer.PreprocessingSpec;
 import io.cordwatch.infer.Provenance;
+import io.cordwatch.infer.SeriesBaseline;
 import io.cordwatch.infer.SignatureStatus;
 import io.cordwatch.infer.VerdictLimits;
 import io.cordwatch.roi.BoxFileException;
@@ -597,7 +598,7 @@ final class BundleCommand implements Runnable {
                     + " P(high) %.4f; one that does is indeterminate (possible high)",
                 v.ruleOutThreshold())
             : "rule-out: none (a series without high calls is low)");
-    io.cordwatch.infer.SeriesBaseline sb = v.seriesBaseline();
+    SeriesBaseline sb = v.seriesBaseline();
     out.println(
         sb == null
             ? "series baseline: none (no series is discounted)"
@@ -609,7 +610,7 @@ final class BundleCommand implements Runnable {
                 sb.minSlices(),
                 sb.quantile(),
                 sb.referenceLogit(),
-                1 / (1 + Math.exp(-sb.referenceLogit()))));
+                SeriesBaseline.probability(sb.referenceLogit())));
     PreprocessingSpec s = b.preprocessing();
     out.printf(
         "preprocessing: window %s-%s %% per series, roi margin %s, %s to %dx%d, mean %s std %s%n",

@@ -89,6 +89,11 @@ public record SeriesBaseline(
 
   /** The probability whose logit is {@code logit(p) + d}: a threshold raised by a discount d. */
   public static double raise(double p, double d) {
-    return 1 / (1 + Math.exp(-(logit(p) + d)));
+    return probability(logit(p) + d);
+  }
+
+  /** The probability with this logit (the inverse of {@link #logit}, short of its clipping). */
+  public static double probability(double logit) {
+    return 1 / (1 + Math.exp(-logit));
   }
 }
