@@ -289,10 +289,10 @@ final class GradeCommand implements Callable<Integer> {
             v.timings().totalMs());
         Double discount = v.model().baselineDiscount();
         if (discount != null && discount > 0) {
+          // The series' decision already names the raised threshold and the discount.
           out.printf(
               Locale.ROOT,
-              "    series baseline discount %.2f logits: %s; confident at P(high) >= %.4f%n",
-              discount,
+              "    high call by %s; confident at P(high) >= %.4f%n",
               v.model().decision(),
               v.model().limits().confidentHighThreshold());
         }

@@ -251,6 +251,25 @@ class GradeCommandTest {
         -16, model.path("limits").path("series_baseline").path("reference_logit").asDouble());
     assertEquals(0.01, model.path("limits").path("rule_out_threshold").asDouble(), 0);
     double raised = 1 / (1 + Math.exp(-(Math.log(0.3 / 0.7) + d)));
+    // The table says the series' raised threshold and the discount once, under its verdict.
+    CliRun table =
+        CliRun.run(
+            "grade",
+            phantom.resolve("study-0001").toString(),
+            "--bundle",
+            b.toString(),
+            "--boxes",
+            phantom.resolve("labels.csv").toString());
+    assertEquals(0, table.exit(), table::all);
+    String line =
+        String.format(
+            java.util.Locale.ROOT,
+            "    high call by threshold 0.3, raised to %.4f for this series (series baseline"
+                + " discount %.2f logits); confident at P(high) >= ",
+            raised,
+            d);
+    assertTrue(table.out().contains(line), table::all);
+    assertEquals(1, table.out().split("series baseline discount", -1).length - 1, table::all);
     for (JsonNode slice : JSON.readTree(r.out()).findValues("slices").getFirst()) {
       if ("graded".equals(slice.path("status").asText())) {
         assertEquals(
