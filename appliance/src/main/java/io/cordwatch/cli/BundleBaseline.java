@@ -117,19 +117,16 @@ final class BundleBaseline implements Callable<Integer> {
 
   /** Each graded series of a grade document: its graded slices' P(high). */
   static List<double[]> series(Path grades) throws Evaluation.InputException {
-    JsonNode doc = Evaluation.readGradeTree(grades);
     List<double[]> out = new ArrayList<>();
-    for (JsonNode st : doc.path("studies")) {
-      for (JsonNode se : st.path("series")) {
-        List<Double> p = new ArrayList<>();
-        for (JsonNode sl : se.path("slices")) {
-          if ("graded".equals(sl.path("status").asText("")) && sl.path("p_high").isNumber()) {
-            p.add(sl.path("p_high").asDouble());
-          }
+    for (JsonNode se : Evaluation.readGradeSeries(grades)) {
+      List<Double> p = new ArrayList<>();
+      for (JsonNode sl : se.path("slices")) {
+        if ("graded".equals(sl.path("status").asText("")) && sl.path("p_high").isNumber()) {
+          p.add(sl.path("p_high").asDouble());
         }
-        if (!p.isEmpty()) {
-          out.add(p.stream().mapToDouble(Double::doubleValue).toArray());
-        }
+      }
+      if (!p.isEmpty()) {
+        out.add(p.stream().mapToDouble(Double::doubleValue).toArray());
       }
     }
     if (out.isEmpty()) {

@@ -113,44 +113,41 @@ final class BundleRuleOut implements Callable<Integer> {
     for (Evaluation.Slice s : Evaluation.readLabels(labels)) {
       reference.put(s.key(), s.grade());
     }
-    JsonNode doc = Evaluation.readGradeTree(grades);
     List<RuleOut.Series> out = new ArrayList<>();
-    for (JsonNode st : doc.path("studies")) {
-      for (JsonNode se : st.path("series")) {
-        JsonNode v = se.path("verdict");
-        if (!v.isObject()) {
-          continue; // not graded (not selected, or failed): no verdict to change
-        }
-        boolean labelled = false;
-        boolean high = false;
-        double max = Double.NaN;
-        for (JsonNode sl : se.path("slices")) {
-          Integer g =
-              reference.get(
-                  new Evaluation.Key(
-                      sl.path("sop_instance_uid").asText(""), sl.path("frame").asInt(1)));
-          if (g != null) {
-            labelled = true;
-            high |= g >= Evaluation.FIRST_HIGH;
-          }
-          JsonNode p = sl.path("p_high");
-          if ("graded".equals(sl.path("status").asText("graded"))
-              && !sl.path("uncertain").asBoolean(false)
-              && p.isNumber()) {
-            max = Double.isNaN(max) ? p.asDouble() : Math.max(max, p.asDouble());
-          }
-        }
-        if (!labelled) {
-          continue;
-        }
-        String group = v.path("group").asText("");
-        boolean low =
-            Verdict.LOW.equals(group)
-                || (Verdict.INDETERMINATE.equals(group)
-                    && Verdict.REASON_POSSIBLE_HIGH.equals(
-                        v.path("indeterminate_reason").asText("")));
-        out.add(new RuleOut.Series(high, low, max));
+    for (JsonNode se : Evaluation.readGradeSeries(grades)) {
+      JsonNode v = se.path("verdict");
+      if (!v.isObject()) {
+        continue; // not graded (not selected, or failed): no verdict to change
       }
+      boolean labelled = false;
+      boolean high = false;
+      double max = Double.NaN;
+      for (JsonNode sl : se.path("slices")) {
+        Integer g =
+            reference.get(
+                new Evaluation.Key(
+                    sl.path("sop_instance_uid").asText(""), sl.path("frame").asInt(1)));
+        if (g != null) {
+          labelled = true;
+          high |= g >= Evaluation.FIRST_HIGH;
+        }
+        JsonNode p = sl.path("p_high");
+        if ("graded".equals(sl.path("status").asText("graded"))
+            && !sl.path("uncertain").asBoolean(false)
+            && p.isNumber()) {
+          max = Double.isNaN(max) ? p.asDouble() : Math.max(max, p.asDouble());
+        }
+      }
+      if (!labelled) {
+        continue;
+      }
+      String group = v.path("group").asText("");
+      boolean low =
+          Verdict.LOW.equals(group)
+              || (Verdict.INDETERMINATE.equals(group)
+                  && Verdict.REASON_POSSIBLE_HIGH.equals(
+                      v.path("indeterminate_reason").asText("")));
+      out.add(new RuleOut.Series(high, low, max));
     }
     if (out.isEmpty()) {
       throw new Evaluation.InputException(

@@ -348,11 +348,15 @@ final class Evaluation {
   }
 
   /**
-   * A {@code cordwatch grade --json} document as a tree, for readers that need more than its slices
-   * (its series and verdicts).
+   * Every series of a {@code cordwatch grade --json} document, in document order, for readers that
+   * need more than its slices (a series' verdict and its slices together).
    */
-  static JsonNode readGradeTree(Path file) throws InputException {
-    return gradeTree(file, read(file));
+  static List<JsonNode> readGradeSeries(Path file) throws InputException {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode st : gradeTree(file, read(file)).path("studies")) {
+      st.path("series").forEach(out::add);
+    }
+    return out;
   }
 
   private static JsonNode gradeTree(Path file, String text) throws InputException {
