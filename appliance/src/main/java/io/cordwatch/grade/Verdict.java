@@ -266,7 +266,8 @@ public record Verdict(
    * @param headMs the prototype head and building the slice results
    * @param totalMs all of the grading, end to end
    * @param localizeMs finding canal boxes (the bundle's localizer when it runs; near 0 for supplied
-   *     boxes)
+   *     boxes), and the canal segmenter's look at borderline high calls when the bundle has one
+   *     (docs/model-bundle.md): the models that look at the canal rather than grade it
    */
   public record Timings(
       long decodeMs,
