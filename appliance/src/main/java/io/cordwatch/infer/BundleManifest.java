@@ -163,31 +163,20 @@ record BundleManifest(
     static final String SERIES_BASELINE = "series_baseline";
 
     Head withPrototypes(FileRef file, double scale) {
-      return copy(file, scale, highThreshold, confidentHighThreshold, ruleOutThreshold);
+      return copy(
+          file, scale, highThreshold, confidentHighThreshold, ruleOutThreshold, seriesBaseline);
     }
 
     Head withConfidentHighThreshold(double t) {
-      return copy(prototypes, oodScale, highThreshold, t, ruleOutThreshold);
+      return copy(prototypes, oodScale, highThreshold, t, ruleOutThreshold, seriesBaseline);
     }
 
     Head withRuleOutThreshold(double t) {
-      return copy(prototypes, oodScale, highThreshold, confidentHighThreshold, t);
+      return copy(prototypes, oodScale, highThreshold, confidentHighThreshold, t, seriesBaseline);
     }
 
     Head withSeriesBaseline(SeriesBaseline b) {
-      return new Head(
-          prototypes,
-          classes,
-          highGrade,
-          temperature,
-          oodScale,
-          oodThreshold,
-          highThreshold,
-          maxUncertainFraction,
-          maxNoRoiFraction,
-          confidentHighThreshold,
-          ruleOutThreshold,
-          b);
+      return copy(prototypes, oodScale, highThreshold, confidentHighThreshold, ruleOutThreshold, b);
     }
 
     /**
@@ -203,11 +192,17 @@ record BundleManifest(
               ? confidentHighThreshold
               : null;
       Double ruleOut = ruleOutThreshold != null && ruleOutThreshold <= t ? ruleOutThreshold : null;
-      Head h = copy(prototypes, oodScale, t, band, ruleOut);
-      return ruleOut == null ? h.withSeriesBaseline(null) : h;
+      return copy(prototypes, oodScale, t, band, ruleOut, ruleOut == null ? null : seriesBaseline);
     }
 
-    private Head copy(FileRef file, Double scale, Double high, Double confident, Double ruleOut) {
+    /** This head with the values a bundle command may change; the rest as they are. */
+    private Head copy(
+        FileRef file,
+        Double scale,
+        Double high,
+        Double confident,
+        Double ruleOut,
+        SeriesBaseline baseline) {
       return new Head(
           file,
           classes,
@@ -220,7 +215,7 @@ record BundleManifest(
           maxNoRoiFraction,
           confident,
           ruleOut,
-          seriesBaseline);
+          baseline);
     }
   }
 
