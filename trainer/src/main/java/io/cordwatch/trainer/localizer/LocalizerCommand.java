@@ -5,6 +5,8 @@ import io.cordwatch.infer.LocalizerSpec;
 import io.cordwatch.roi.BoxFileException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code cordwatch train-localizer}: trains the canal localizer alone, writes its ONNX graph and,
@@ -31,8 +37,126 @@ import java.util.Map;
  * in the same run. Progress goes to stderr with an ETA; the summary (training time, IoU statistics
  * per held-out set) to stdout. Exit status 0 when done, 2 for unusable arguments or data.
  */
-public final class LocalizerCommand {
-  private LocalizerCommand() {}
+@Command(
+    name = "train-localizer",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Train the canal localizer on folders with canal boxes, write its ONNX graph and, with"
+          + " --bundle, put it into a bundle folder.",
+      "The --data folders are pooled and split by study: --held-out of the studies are never"
+          + " trained on and are scored every --evaluate-every epochs; each --val folder is scored"
+          + " once after training. Progress goes to stderr, the summary to stdout. Exit status 0"
+          + " when done, 2 for unusable arguments or data."
+    })
+public final class LocalizerCommand implements Callable<Integer> {
+  private static final LocalizerTraining.Options DEFAULTS = LocalizerTraining.Options.defaults();
+
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "DIR",
+      description = "Studies with canal boxes (labels.csv or VOC XML); repeatable.")
+  List<Path> data;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE.onnx",
+      description = "The localizer's ONNX graph.")
+  Path onnx;
+
+  @Option(
+      names = "--val",
+      paramLabel = "DIR",
+      description = "A folder scored once after training (its own labels); repeatable.")
+  List<Path> val = new ArrayList<>();
+
+  @Option(
+      names = "--bundle",
+      paramLabel = "B",
+      description = "Also put the localizer into this bundle folder (verified after).")
+  Path bundle;
+
+  @Option(
+      names = "--labels",
+      paramLabel = "FILE|DIR",
+      description = "The boxes of the one --data folder, when they are not inside it.")
+  Path labels;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
+  int epochs = DEFAULTS.epochs();
+
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      description = "Views per step (default ${DEFAULT-VALUE}).")
+  int batch = DEFAULTS.batch();
+
+  @Option(
+      names = "--width",
+      paramLabel = "N",
+      description = "Channels of the network's first stage (default ${DEFAULT-VALUE}).")
+  int width = DEFAULTS.width();
+
+  @Option(
+      names = "--input-size",
+      paramLabel = "V",
+      description = "View side in pixels (default ${DEFAULT-VALUE}).")
+  int inputSize = DEFAULTS.spec().inputSize();
+
+  @Option(
+      names = "--per-study",
+      paramLabel = "N",
+      description = "At most this many slices per study; 0 for all (default).")
+  int perStudy;
+
+  @Option(
+      names = "--held-out",
+      paramLabel = "F",
+      description = "Share of the studies never trained on, in [0, 1) (default ${DEFAULT-VALUE}).")
+  double heldOut = 0.1;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Default ${DEFAULT-VALUE}.")
+  long seed = DEFAULTS.seed();
+
+  @Option(
+      names = "--lr",
+      paramLabel = "X",
+      description = "Peak AdamW learning rate (default ${DEFAULT-VALUE}).")
+  double lr = DEFAULTS.learningRate();
+
+  @Option(
+      names = "--evaluate-every",
+      paramLabel = "N",
+      description = "Score the held-out studies every N epochs (default ${DEFAULT-VALUE}).")
+  int evaluateEvery = DEFAULTS.evaluateEvery();
+
+  @Option(
+      names = "--threshold",
+      paramLabel = "T",
+      description = "The decoding threshold written with the graph (default ${DEFAULT-VALUE}).")
+  double threshold = DEFAULTS.spec().threshold();
+
+  @Option(
+      names = "--refinements",
+      paramLabel = "R",
+      description = "Close views after the first (default ${DEFAULT-VALUE}).")
+  int refinements = DEFAULTS.spec().refinements();
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "PyTorch threads; 0 for its own default (default).")
+  int threads;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  private LocalizerCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -40,51 +164,17 @@ public final class LocalizerCommand {
 
   /** Runs the command; returns the exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    List<Path> data = new ArrayList<>();
-    Path labels = null;
-    Path onnx = null;
-    Path bundle = null;
-    List<Path> val = new ArrayList<>();
-    int perStudy = 0;
-    int threads = 0;
-    double heldOut = 0.1;
-    LocalizerTraining.Options o = LocalizerTraining.Options.defaults();
-    LocalizerSpec spec = o.spec();
+    return new CommandLine(new LocalizerCommand(out, err))
+        .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
+        .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
+        .execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    LocalizerSpec spec;
+    LocalizerTraining.Options o;
     try {
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        if (a.equals("--help") || a.equals("-h")) {
-          out.println(USAGE);
-          return 0;
-        }
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(a + " needs a value");
-        }
-        String v = args[++i];
-        switch (a) {
-          case "--data" -> data.add(Path.of(v));
-          case "--labels" -> labels = Path.of(v);
-          case "--val" -> val.add(Path.of(v));
-          case "--out" -> onnx = Path.of(v);
-          case "--bundle" -> bundle = Path.of(v);
-          case "--epochs" -> o = o.withEpochs(integer(a, v));
-          case "--batch" -> o = o.withBatch(integer(a, v));
-          case "--width" -> o = o.withWidth(integer(a, v));
-          case "--seed" -> o = o.withSeed(Long.parseLong(v));
-          case "--lr" -> o = o.withLearningRate(Double.parseDouble(v));
-          case "--evaluate-every" -> o = o.withEvaluateEvery(integer(a, v));
-          case "--per-study" -> perStudy = integer(a, v);
-          case "--threads" -> threads = integer(a, v);
-          case "--held-out" -> heldOut = Double.parseDouble(v);
-          case "--input-size" -> spec = spec.withInputSize(integer(a, v));
-          case "--threshold" -> spec = spec.withThreshold(Double.parseDouble(v));
-          case "--refinements" -> spec = spec.withRefinements(integer(a, v));
-          default -> throw new IllegalArgumentException("unknown option " + a);
-        }
-      }
-      if (data.isEmpty() || onnx == null) {
-        throw new IllegalArgumentException("--data and --out are required");
-      }
       if (labels != null && data.size() > 1) {
         throw new IllegalArgumentException(
             "--labels names the labels of one --data folder; with "
@@ -94,13 +184,20 @@ public final class LocalizerCommand {
       if (!(heldOut >= 0 && heldOut < 1)) {
         throw new IllegalArgumentException("--held-out must be 0 <= F < 1, got " + heldOut);
       }
-      o = o.withSpec(spec);
       if (threads < 0) {
         throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
       }
+      spec =
+          DEFAULTS
+              .spec()
+              .withInputSize(inputSize)
+              .withThreshold(threshold)
+              .withRefinements(refinements);
+      o =
+          new LocalizerTraining.Options(
+              epochs, batch, width, lr, DEFAULTS.weightDecay(), seed, spec, evaluateEvery);
     } catch (IllegalArgumentException e) {
       err.println("train-localizer: " + e.getMessage());
-      err.println(USAGE);
       return 2;
     }
 
@@ -180,14 +277,6 @@ public final class LocalizerCommand {
     return b.toString();
   }
 
-  private static int integer(String option, String v) {
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " must be a whole number, got '" + v + "'");
-    }
-  }
-
   static String format(Duration d) {
     long s = d.toSeconds();
     return s >= 3600
@@ -246,11 +335,4 @@ public final class LocalizerCommand {
       e.heldOut().forEach((k, v) -> err.println("  " + k + ": " + v));
     }
   }
-
-  static final String USAGE =
-      """
-      usage: cordwatch train-localizer --data DIR... --out FILE.onnx [--val DIR]... [--bundle B]
-               [--labels FILE|DIR] [--epochs N] [--batch N] [--width N] [--input-size V]
-               [--per-study N] [--held-out F] [--seed S] [--lr X] [--evaluate-every N]
-               [--threshold T] [--refinements R] [--threads N]""";
 }

@@ -8,6 +8,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code cordwatch train-segmenter}: trains the canal segmenter on folders with tissue maps, or
@@ -32,13 +38,86 @@ import java.util.Map;
  * whose boxes the views are centred on instead of the folder's own. Exit status 0 when done, 2 for
  * unusable arguments or data.
  */
-public final class SegmentCommand {
-  private static final String USAGE =
-      "usage: cordwatch train-segmenter --out DIR (--data DIR... | --weights FILE)"
-          + " [--score DIR[=BOXES]]... [--epochs N] [--batch N] [--width N] [--size V] [--lr X]"
-          + " [--seed S] [--class-weight CLASS=W]... [--onnx FILE]";
+@Command(
+    name = "train-segmenter",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Train the canal segmenter on folders with tissue maps (--data), or load one trained before"
+          + " (--weights), and score it on other folders (--score).",
+      "Writes DIR/segmenter.weights after training, the ONNX graph with --onnx and, per --score"
+          + " folder, DIR/NAME.csv with the Dice per class on stdout. Exit status 0 when done, 1"
+          + " when a file cannot be read or written, 2 for unusable arguments or data."
+    })
+public final class SegmentCommand implements Callable<Integer> {
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Where the weights and the score tables go.")
+  Path dir;
 
-  private SegmentCommand() {}
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "Training studies with tissue maps (phantom --masks); repeatable.")
+  List<Path> data = new ArrayList<>();
+
+  @Option(
+      names = "--weights",
+      paramLabel = "FILE",
+      description = "A segmenter trained before, to score instead of training.")
+  Path weights;
+
+  @Option(
+      names = "--score",
+      paramLabel = "DIR[=BOXES]",
+      description =
+          "A folder to score; =BOXES names a labels.csv whose boxes the views are centred on"
+              + " instead of the folder's own. Repeatable.")
+  List<String> score = new ArrayList<>();
+
+  @Option(names = "--onnx", paramLabel = "FILE", description = "Also write the ONNX graph.")
+  Path onnx;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
+  int epochs = 8;
+
+  @Option(names = "--batch", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
+  int batch = 16;
+
+  @Option(
+      names = "--width",
+      paramLabel = "N",
+      description = "Channels of the first stage (default ${DEFAULT-VALUE}).")
+  int width = 12;
+
+  @Option(
+      names = "--size",
+      paramLabel = "V",
+      description = "View side in pixels (default ${DEFAULT-VALUE}).")
+  int size = 64;
+
+  @Option(names = "--lr", paramLabel = "X", description = "Default ${DEFAULT-VALUE}.")
+  double lr = 2e-3;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Default ${DEFAULT-VALUE}.")
+  long seed = 7;
+
+  @Option(
+      names = "--class-weight",
+      paramLabel = "NAME=W",
+      description =
+          "One class's loss weight (outside, epidural, dura, csf, cord, tumour); repeatable.")
+  List<String> classWeight = new ArrayList<>();
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  private SegmentCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -46,48 +125,23 @@ public final class SegmentCommand {
 
   /** Runs the command; returns the exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    List<Path> data = new ArrayList<>();
-    List<String> score = new ArrayList<>();
-    Path dir = null;
-    Path weights = null;
-    Path onnx = null;
-    int epochs = 8;
-    int batch = 16;
-    int width = 12;
-    int size = 64;
-    double lr = 2e-3;
-    long seed = 7;
-    float[] classWeights = SegmenterTraining.Options.defaultClassWeights();
+    return new CommandLine(new SegmentCommand(out, err))
+        .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
+        .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
+        .execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    Path weights = this.weights;
     try {
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        if (a.equals("--help") || a.equals("-h")) {
-          out.println(USAGE);
-          return 0;
-        }
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(a + " needs a value");
-        }
-        String v = args[++i];
-        switch (a) {
-          case "--data" -> data.add(Path.of(v));
-          case "--score" -> score.add(v);
-          case "--out" -> dir = Path.of(v);
-          case "--weights" -> weights = Path.of(v);
-          case "--onnx" -> onnx = Path.of(v);
-          case "--epochs" -> epochs = Integer.parseInt(v);
-          case "--batch" -> batch = Integer.parseInt(v);
-          case "--width" -> width = Integer.parseInt(v);
-          case "--size" -> size = Integer.parseInt(v);
-          case "--lr" -> lr = Double.parseDouble(v);
-          case "--seed" -> seed = Long.parseLong(v);
-          case "--class-weight" -> classWeight(classWeights, v);
-          default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
-        }
-      }
-      if (dir == null || (data.isEmpty() == (weights == null))) {
+      if (data.isEmpty() == (weights == null)) {
         throw new IllegalArgumentException(
-            "give --out and either --data (to train) or --weights (to score)\n" + USAGE);
+            "give either --data (to train) or --weights (to score), not both");
+      }
+      float[] classWeights = SegmenterTraining.Options.defaultClassWeights();
+      for (String v : classWeight) {
+        classWeight(classWeights, v);
       }
       LocalizerSpec spec = LocalizerSpec.defaults();
       Files.createDirectories(dir);
@@ -139,10 +193,10 @@ public final class SegmentCommand {
       }
       return 0;
     } catch (IllegalArgumentException | BoxFileException e) {
-      err.println("cordwatch train-segmenter: " + e.getMessage());
+      err.println("train-segmenter: " + e.getMessage());
       return 2;
     } catch (IOException e) {
-      err.println("cordwatch train-segmenter: " + e.getMessage());
+      err.println("train-segmenter: " + e.getMessage());
       return 1;
     }
   }
@@ -155,7 +209,11 @@ public final class SegmentCommand {
       throw new IllegalArgumentException(
           "--class-weight wants NAME=W with NAME one of " + SegmentData.CLASSES + ", got " + v);
     }
-    weights[c] = Float.parseFloat(v.substring(eq + 1));
+    try {
+      weights[c] = Float.parseFloat(v.substring(eq + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--class-weight " + v + ": the weight is not a number");
+    }
   }
 
   /** The pixel confusion as text: per true class, the share called each class. */

@@ -35,6 +35,31 @@ class LocalizerCommandTest {
   }
 
   @Test
+  void aBadValueOrAMissingOptionIsNamedAndHelpListsTheOptions() {
+    Run lr =
+        run(
+            "--data", tmp.resolve("a").toString(),
+            "--out", tmp.resolve("l.onnx").toString(),
+            "--lr", "fast");
+    assertEquals(2, lr.rc());
+    assertTrue(lr.err().contains("'--lr'") && lr.err().contains("'fast'"), lr.err());
+    Run noOut = run("--data", tmp.resolve("a").toString());
+    assertEquals(2, noOut.rc());
+    assertTrue(noOut.err().contains("--out"), noOut.err());
+    Run epochs =
+        run(
+            "--data", tmp.resolve("a").toString(),
+            "--out", tmp.resolve("l.onnx").toString(),
+            "--epochs", "0");
+    assertEquals(2, epochs.rc());
+    assertTrue(epochs.err().startsWith("train-localizer: "), epochs.err());
+    Run help = run("--help");
+    assertEquals(0, help.rc(), help.err());
+    assertTrue(
+        help.out().contains("--evaluate-every") && help.out().contains("Default 14"), help.out());
+  }
+
+  @Test
   void labelsBesideTwoDataFoldersAreRefusedByName() {
     Run r =
         run(

@@ -169,6 +169,24 @@ class SegmentCommandTest {
   }
 
   @Test
+  void aBadValueOrAMissingOptionIsNamed() {
+    Run epochs = run("--data", "a", "--epochs", "many", "--out", tmp.resolve("o").toString());
+    assertEquals(2, epochs.rc());
+    assertTrue(
+        epochs.err().contains("'--epochs'") && epochs.err().contains("'many'"), epochs.err());
+    Run noOut = run("--data", "a");
+    assertEquals(2, noOut.rc());
+    assertTrue(noOut.err().contains("--out"), noOut.err());
+    Run weight =
+        run("--data", "a", "--class-weight", "dura=heavy", "--out", tmp.resolve("o").toString());
+    assertEquals(2, weight.rc());
+    assertTrue(weight.err().contains("dura=heavy: the weight is not a number"), weight.err());
+    Run help = run("--help");
+    assertEquals(0, help.rc(), help.err());
+    assertTrue(help.out().contains("--class-weight=NAME=W"), help.out());
+  }
+
+  @Test
   void anUnknownClassWeightIsRefusedWithTheClassNames() {
     Run r =
         run(
