@@ -228,15 +228,17 @@ class GradeCommandTest {
     // by its whole normal level.
     io.cordwatch.infer.Bundles.setSeriesBaseline(
         b, new io.cordwatch.infer.SeriesBaseline(0.1, 5, -16), "test");
-    CliRun r =
-        CliRun.run(
-            "grade",
-            phantom.resolve("study-0001").toString(),
-            "--bundle",
-            b.toString(),
-            "--boxes",
-            phantom.resolve("labels.csv").toString(),
-            "--json");
+    String[] grade = {
+      "grade",
+      phantom.resolve("study-0001").toString(),
+      "--bundle",
+      b.toString(),
+      "--boxes",
+      phantom.resolve("labels.csv").toString()
+    };
+    String[] json = java.util.Arrays.copyOf(grade, grade.length + 1);
+    json[grade.length] = "--json";
+    CliRun r = CliRun.run(json);
     assertEquals(0, r.exit(), r::all);
     JsonNode series =
         JSON.readTree(r.out()).findValues("series").getFirst().findValues("verdict").stream()
@@ -252,14 +254,7 @@ class GradeCommandTest {
     assertEquals(0.01, model.path("limits").path("rule_out_threshold").asDouble(), 0);
     double raised = 1 / (1 + Math.exp(-(Math.log(0.3 / 0.7) + d)));
     // The table says the series' raised threshold and the discount once, under its verdict.
-    CliRun table =
-        CliRun.run(
-            "grade",
-            phantom.resolve("study-0001").toString(),
-            "--bundle",
-            b.toString(),
-            "--boxes",
-            phantom.resolve("labels.csv").toString());
+    CliRun table = CliRun.run(grade);
     assertEquals(0, table.exit(), table::all);
     String line =
         String.format(
