@@ -45,8 +45,10 @@ def iv(x):
     if ci[0] is None:
         return "%.3f" % x["value"]
     return "%.3f (%.3f-%.3f)" % (x["value"], ci[0], ci[1])
-print("| set | boxes | slices | AC1 high/low (study-clustered CI) | sensitivity | specificity | exact grade | confident high on grade 0 per 100 | canal found IoU>=0.5 | series verdicts (high/low/indeterminate) |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| set | boxes | slices | AC1 high/low (study-clustered CI) | sensitivity | specificity | exact grade | confident high on grade 0 per 100 | canal found IoU>=0.5 | series verdicts (high/low/indeterminate) | study verdicts, high-grade: high/indeterminate/low (not called low) | low-grade: high/indeterminate/low |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+def tally(t):
+    return "%d/%d/%d" % (t["high"], t["indeterminate"], t["low"]) + (" (+%d none)" % t["none"] if t["none"] else "")
 for s in sets:
     for boxes in ("supplied", "localizer"):
         name = "%s-%s" % (s, boxes)
@@ -54,7 +56,7 @@ for s in sets:
             e = json.load(open(os.path.join(out, name + ".eval.json")))
             g = json.load(open(os.path.join(out, name + ".grade.json")))
         except (OSError, ValueError):
-            print("| %s | %s | failed | | | | | | | |" % (s, boxes)); continue
+            print("| %s | %s | failed | | | | | | | | | |" % (s, boxes)); continue
         sl = e["slices"]; cl = e["study_clustered"]; fa = e["false_alarms"]; lo = e["localizer"]
         pg = sl["per_grade"]; n = sum(p["n"] for p in pg); ok = sum(p["correct"] for p in pg)
         hl = sl["high_low"]
@@ -66,9 +68,13 @@ for s in sets:
                     groups[v["group"]] += 1
         fa_txt = "-" if fa["per_100"] is None else "%.2f (%d of %d; %d uncertain, %d borderline)" % (fa["per_100"], fa["confident_high"], fa["normal_slices"], fa["uncertain_high"], fa.get("borderline_high", 0))
         lo_txt = "-" if lo["share"] is None else "%.3f (%d/%d)" % (lo["share"], lo["hits"], lo["reference_boxes"])
-        print("| %s | %s | %d | %s | %s | %s | %.3f | %s | %s | %d/%d/%d |" % (
+        sv = e.get("study_verdicts") or {}
+        hg, lg = sv.get("high_grade"), sv.get("low_grade")
+        hg_txt = "-" if not hg or not (hg["high"] + hg["indeterminate"] + hg["low"] + hg["none"]) else "%s (%s)" % (tally(hg), iv(hg["not_called_low"]))
+        lg_txt = "-" if not lg else tally(lg)
+        print("| %s | %s | %d | %s | %s | %s | %.3f | %s | %s | %d/%d/%d | %s | %s |" % (
             s, boxes, n, iv(cl["ac1"]), iv(cl["sensitivity"]), iv(cl["specificity"]),
             ok / n if n else float("nan"), fa_txt, lo_txt,
-            groups["high"], groups["low"], groups["indeterminate"]))
+            groups["high"], groups["low"], groups["indeterminate"], hg_txt, lg_txt))
 PY
 echo "summary: $out/summary.md" >&2

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Compare predicted Bilsky grades with reference labels per (SOP Instance UID, frame):",
       "confusion matrices, Gwet's AC1, kappa, weighted kappa, sensitivity and specificity for",
-      "high grade (1c/2/3) with 95%% CIs, per study; unmatched slices are listed.",
+      "high grade (1c/2/3) with 95%% CIs, per study, and for a grade document the appliance's",
+      "verdicts counted per study (high-grade studies not called low); unmatched slices are listed.",
       "Exit status: 0 done, 2 unusable input or nothing matched."
     })
 final class EvaluateCommand implements Callable<Integer> {
@@ -66,10 +67,13 @@ final class EvaluateCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       Evaluation.Result r;
+      StudyVerdicts verdicts = null;
       try {
-        r =
-            Evaluation.evaluate(
-                Evaluation.readLabels(reference), Evaluation.readPredicted(predicted));
+        List<Evaluation.Slice> labels = Evaluation.readLabels(reference);
+        r = Evaluation.evaluate(labels, Evaluation.readPredicted(predicted));
+        if (Evaluation.isGradeDocument(predicted)) {
+          verdicts = StudyVerdicts.of(labels, Evaluation.readGradeStudies(predicted));
+        }
       } catch (Evaluation.InputException e) {
         err.println("cordwatch evaluate: " + e.getMessage());
         return 2;
@@ -78,7 +82,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try {
           Files.writeString(
               html,
-              EvaluationHtml.render(r, reference.toString(), predicted.toString()),
+              EvaluationHtml.render(r, reference.toString(), predicted.toString(), verdicts),
               StandardCharsets.UTF_8);
         } catch (IOException e) {
           err.println("cordwatch evaluate: " + html + ": cannot write (" + e.getMessage() + ")");
@@ -86,9 +90,11 @@ final class EvaluateCommand implements Callable<Integer> {
         }
       }
       if (json) {
-        out.println(GradeCommand.JSON.writeValueAsString(document(r)));
+        Map<String, Object> d = document(r);
+        d.put("study_verdicts", verdicts == null ? null : verdicts.document());
+        out.println(GradeCommand.JSON.writeValueAsString(d));
       } else {
-        text(out, r);
+        text(out, r, verdicts);
         if (html != null) {
           out.println("report written to " + html);
         }
@@ -191,7 +197,7 @@ final class EvaluateCommand implements Callable<Integer> {
     return out;
   }
 
-  private static void text(PrintWriter out, Evaluation.Result r) {
+  private static void text(PrintWriter out, Evaluation.Result r, StudyVerdicts verdicts) {
     out.printf(
         "slices: %d reference, %d predicted, %d matched; %d reference-only, %d predicted-only,"
             + " %d predicted but not graded%n",
@@ -244,6 +250,10 @@ final class EvaluateCommand implements Callable<Integer> {
           Evaluation.GRADES.get(s.worstReference()),
           Evaluation.GRADES.get(s.worstReader()),
           s.referenceHigh() == s.readerHigh() ? "" : "  DISAGREE on high grade");
+    }
+    if (verdicts != null) {
+      out.println();
+      verdicts.text().forEach(out::println);
     }
     unmatched(out, "reference-only (no prediction)", r.referenceOnly());
     unmatched(out, "predicted-only (no reference label)", r.predictedOnly());

@@ -353,10 +353,22 @@ final class Evaluation {
    */
   static List<JsonNode> readGradeSeries(Path file) throws InputException {
     List<JsonNode> out = new ArrayList<>();
-    for (JsonNode st : gradeTree(file, read(file)).path("studies")) {
+    for (JsonNode st : readGradeStudies(file)) {
       st.path("series").forEach(out::add);
     }
     return out;
+  }
+
+  /** Every study of a {@code cordwatch grade --json} document, in document order. */
+  static List<JsonNode> readGradeStudies(Path file) throws InputException {
+    List<JsonNode> out = new ArrayList<>();
+    gradeTree(file, read(file)).path("studies").forEach(out::add);
+    return out;
+  }
+
+  /** Whether a predictions file is a {@code cordwatch grade --json} document (not a CSV). */
+  static boolean isGradeDocument(Path file) throws InputException {
+    return read(file).stripLeading().startsWith("{");
   }
 
   private static JsonNode gradeTree(Path file, String text) throws InputException {

@@ -20,6 +20,15 @@ final class EvaluationHtml {
   private EvaluationHtml() {}
 
   static String render(Evaluation.Result r, String reference, String predicted) {
+    return render(r, reference, predicted, null);
+  }
+
+  /**
+   * The report with the appliance's study verdicts against the reference ({@code verdicts}; null
+   * when the predictions are not a grade document).
+   */
+  static String render(
+      Evaluation.Result r, String reference, String predicted, StudyVerdicts verdicts) {
     StringBuilder h = new StringBuilder(16_384);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<title>CordWatch evaluation</title><style>")
@@ -90,6 +99,12 @@ final class EvaluationHtml {
     h.append("<h2>Robustness</h2>\n<pre>");
     EvaluationChecks.text(r.checks()).forEach(line -> h.append(esc(line)).append('\n'));
     h.append("</pre>\n");
+
+    if (verdicts != null) {
+      h.append("<h2>Study verdicts</h2>\n<pre>");
+      verdicts.text().forEach(line -> h.append(esc(line)).append('\n'));
+      h.append("</pre>\n");
+    }
 
     h.append(
             "<h2>Studies</h2>\n<table><caption>Table 6. Per study (high if any slice is called high, by the bundle's P(high) threshold where it has one)")

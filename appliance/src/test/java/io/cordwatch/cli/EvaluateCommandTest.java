@@ -152,8 +152,17 @@ class EvaluateCommandTest {
     assertEquals(1, found.path("2").path("found").asInt());
     assertEquals(1, found.path("2").path("studies").asInt());
 
+    // Every series of this document is without a verdict: both studies count as "none".
+    JsonNode sv = d.path("study_verdicts");
+    assertEquals(1, sv.path("high_grade").path("none").asInt(), sv::toString);
+    assertEquals(1, sv.path("low_grade").path("none").asInt(), sv::toString);
+    assertTrue(sv.path("high_grade").path("not_called_low").path("value").isNull(), sv::toString);
+
     CliRun text =
         CliRun.run("evaluate", "--reference", labels.toString(), "--predicted", pred.toString());
+    assertTrue(
+        text.out().contains("  high-grade studies: 0 high, 0 indeterminate, 0 low, 1 none (of 1)"),
+        text::all);
     assertTrue(
         text.out()
             .contains("high-grade studies called high, by their worst reference grade: 2 1 of 1"),
@@ -225,6 +234,7 @@ class EvaluateCommandTest {
     assertEquals(3, d.path("counts").path("matched").asInt());
     assertEquals(1, d.path("slices").path("high_low").path("counts").path("fn").asInt());
     assertTrue(d.path("reliability").isNull(), "a CSV has no probabilities");
+    assertTrue(d.path("study_verdicts").isNull(), "a CSV has no verdicts");
     assertEquals(
         0.5, d.path("slices").path("high_low").path("sensitivity").path("value").asDouble());
   }
