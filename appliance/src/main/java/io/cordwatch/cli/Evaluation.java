@@ -361,8 +361,17 @@ final class Evaluation {
 
   /** Every study of a {@code cordwatch grade --json} document, in document order. */
   static List<JsonNode> readGradeStudies(Path file) throws InputException {
+    return studies(gradeTree(file, read(file)));
+  }
+
+  /** The same for a document made in this process; {@code name} names it. */
+  static List<JsonNode> parseGradeStudies(String name, String json) throws InputException {
+    return studies(gradeTree(Path.of(name), json));
+  }
+
+  private static List<JsonNode> studies(JsonNode doc) {
     List<JsonNode> out = new ArrayList<>();
-    gradeTree(file, read(file)).path("studies").forEach(out::add);
+    doc.path("studies").forEach(out::add);
     return out;
   }
 

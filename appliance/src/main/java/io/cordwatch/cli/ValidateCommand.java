@@ -160,13 +160,12 @@ final class ValidateCommand implements Callable<Integer> {
       }
       Bundle bundle = Bundles.load(bp);
       SiteData site = grade(bundle, sources, err);
+      String graded =
+          GradeCommand.JSON.writeValueAsString(
+              new GradeCommand.Document(site.model(), site.studies(), site.notRead()));
       Evaluation.Result r =
           Evaluation.evaluate(
-              site.reference(),
-              Evaluation.parsePredicted(
-                  "graded in this run",
-                  GradeCommand.JSON.writeValueAsString(
-                      new GradeCommand.Document(site.model(), site.studies(), site.notRead()))));
+              site.reference(), Evaluation.parsePredicted("graded in this run", graded));
       List<CrossValidatedOperatingPoint.Scored> scored = scored(r);
       OperatingPoint op = operatingPoint(scored);
       ValidationReport report =
@@ -177,6 +176,8 @@ final class ValidateCommand implements Callable<Integer> {
               boxes,
               site,
               r,
+              StudyVerdicts.of(
+                  site.reference(), Evaluation.parseGradeStudies("graded in this run", graded)),
               op,
               op == null
                   ? null
@@ -186,7 +187,9 @@ final class ValidateCommand implements Callable<Integer> {
       if (json != null) {
         Files.writeString(json, report.json(), StandardCharsets.UTF_8);
       }
-      String page = report.html(EvaluationHtml.render(r, "site labels", bundle.name()));
+      String page =
+          report.html(
+              EvaluationHtml.render(r, "site labels", bundle.name(), report.studyVerdicts()));
       if (html != null) {
         Files.writeString(html, page, StandardCharsets.UTF_8);
       }

@@ -29,16 +29,19 @@ import java.util.TreeMap;
  * SHA-256 of its manifest) and which data (folders, counts, study dates; for an appliance's reviews
  * what they cover: studies, series, slices, confirmed and corrected, how many reviewers, the dates
  * of the decisions, and what was left out), agreement per scanner, series verdicts with the
- * indeterminate rate, the OOD score distribution, the site's own operating point (chosen on all its
- * slices, and cross-validated by study: what to expect on new studies), and for each appliance data
- * directory the shadow comparison ({@link ValidationShadow}). No patient or user names or IDs
- * appear (an appliance's studies go by their tags); study dates do (the report stays on the box).
+ * indeterminate rate, the appliance's verdicts per study against the labels ({@link StudyVerdicts}:
+ * the high-grade studies it called low), the OOD score distribution, the site's own operating point
+ * (chosen on all its slices, and cross-validated by study: what to expect on new studies), and for
+ * each appliance data directory the shadow comparison ({@link ValidationShadow}). No patient or
+ * user names or IDs appear (an appliance's studies go by their tags); study dates do (the report
+ * stays on the box).
  */
 record ValidationReport(
     Map<String, Object> bundle,
     Map<String, Object> data,
     Map<String, Dichotomous> perScanner,
     Map<String, Long> verdicts,
+    StudyVerdicts studyVerdicts,
     Map<String, Double> ood,
     OperatingPoint operatingPoint,
     CrossValidatedOperatingPoint heldOut,
@@ -52,6 +55,7 @@ record ValidationReport(
       String boxes,
       ValidateCommand.SiteData site,
       Evaluation.Result r,
+      StudyVerdicts studyVerdicts,
       OperatingPoint op,
       CrossValidatedOperatingPoint heldOut,
       List<ValidationShadow> shadow) {
@@ -121,7 +125,8 @@ record ValidationReport(
           "above_threshold_fraction",
           Arrays.stream(sorted).filter(x -> x > b.oodThreshold()).count() / (double) sorted.length);
     }
-    return new ValidationReport(bundle, data, perScanner, verdicts, ood, op, heldOut, shadow, r);
+    return new ValidationReport(
+        bundle, data, perScanner, verdicts, studyVerdicts, ood, op, heldOut, shadow, r);
   }
 
   void text(java.io.PrintWriter out) {
@@ -164,6 +169,7 @@ record ValidationReport(
                 band(v.sensitivity()),
                 band(v.specificity())));
     out.println("series verdicts: " + verdicts);
+    studyVerdicts.text().forEach(out::println);
     out.println("OOD score: " + ood);
     if (operatingPoint == null) {
       out.println("site threshold: none (no high-grade slices graded)");
@@ -220,6 +226,7 @@ record ValidationReport(
     perScanner.forEach((k, v) -> scanners.put(k, AgreementCommand.document(v)));
     d.put("per_scanner", scanners);
     d.put("series_verdicts", verdicts);
+    d.put("study_verdicts", studyVerdicts.document());
     d.put("ood", ood);
     if (operatingPoint != null) {
       Map<String, Object> op = new LinkedHashMap<>();

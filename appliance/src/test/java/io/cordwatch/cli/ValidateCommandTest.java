@@ -98,6 +98,16 @@ class ValidateCommandTest {
             + d.path("series_verdicts").path("low").asLong()
             + d.path("series_verdicts").path("indeterminate").asLong();
     assertTrue(verdicts >= 4, "one graded series per study at least: " + verdicts);
+    // The appliance's verdicts per labelled study: every one of the 4 studies is counted once.
+    JsonNode sv = d.path("study_verdicts");
+    int studies = 0;
+    for (String part : List.of("high_grade", "low_grade")) {
+      for (String g : List.of("high", "indeterminate", "low", "none")) {
+        studies += sv.path(part).path(g).asInt();
+      }
+    }
+    assertEquals(4, studies, sv::toString);
+    assertTrue(r.out().contains("  high-grade studies: "), r.all());
     assertEquals(matched, d.path("ood").path("n").asInt(), "every graded slice has an OOD score");
 
     JsonNode op = d.path("site_operating_point");
