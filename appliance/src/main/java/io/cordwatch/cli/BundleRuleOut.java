@@ -123,10 +123,7 @@ final class BundleRuleOut implements Callable<Integer> {
       boolean high = false;
       double max = Double.NaN;
       for (JsonNode sl : se.path("slices")) {
-        Integer g =
-            reference.get(
-                new Evaluation.Key(
-                    sl.path("sop_instance_uid").asText(""), sl.path("frame").asInt(1)));
+        Integer g = reference.get(Evaluation.Key.of(sl));
         if (g != null) {
           labelled = true;
           high |= g >= Evaluation.FIRST_HIGH;

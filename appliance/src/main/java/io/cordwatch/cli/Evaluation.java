@@ -39,7 +39,12 @@ final class Evaluation {
     }
   }
 
-  record Key(String sopInstanceUid, int frame) {}
+  record Key(String sopInstanceUid, int frame) {
+    /** The key of a slice of a {@code cordwatch grade --json} document (frame 1 when absent). */
+    static Key of(JsonNode slice) {
+      return new Key(slice.path("sop_instance_uid").asText(""), slice.path("frame").asInt(1));
+    }
+  }
 
   /**
    * One slice as one side has it.

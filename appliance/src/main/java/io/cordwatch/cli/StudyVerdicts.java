@@ -88,10 +88,7 @@ record StudyVerdicts(Tally highGrade, Tally lowGrade, List<Missed> missed) {
         anyIndeterminate |= Verdict.INDETERMINATE.equals(group);
         anyLow |= Verdict.LOW.equals(group);
         for (JsonNode sl : se.path("slices")) {
-          Integer g =
-              grades.get(
-                  new Evaluation.Key(
-                      sl.path("sop_instance_uid").asText(""), sl.path("frame").asInt(1)));
+          Integer g = grades.get(Evaluation.Key.of(sl));
           if (g != null) {
             worst = Math.max(worst, g);
           }
