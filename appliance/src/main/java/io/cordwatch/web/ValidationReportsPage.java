@@ -110,7 +110,8 @@ public final class ValidationReportsPage implements HttpService {
               n.path("studies").asText("?")
                   + " studies, "
                   + n.path("matched_slices").asText("?")
-                  + " slices compared";
+                  + " slices compared"
+                  + missedStudies(d.path("study_verdicts").path("high_grade"));
         } catch (IOException e) {
           LOG.log(Level.WARNING, "validation report " + stem + ".json does not read", e);
           data = "its JSON does not read: " + e.getMessage();
@@ -120,6 +121,19 @@ public final class ValidationReportsPage implements HttpService {
       out.add(new Kept(stem, html, Files.isRegularFile(json), bundle, data));
     }
     return out;
+  }
+
+  /**
+   * "; high-grade studies called low: L of N" from a report's {@code study_verdicts.high_grade}
+   * (the safety figure, on the list itself); empty for reports made before it existed.
+   */
+  static String missedStudies(JsonNode highGrade) {
+    if (!highGrade.isObject()) {
+      return "";
+    }
+    int low = highGrade.path("low").asInt();
+    int n = highGrade.path("high").asInt() + highGrade.path("indeterminate").asInt() + low;
+    return "; high-grade studies called low: " + low + " of " + n;
   }
 
   private void list(ServerRequest req, ServerResponse res) {

@@ -38,13 +38,19 @@ class ValidationReportsPageTest {
   }
 
   private void report(String stem, String bundle, int studies) throws Exception {
+    report(stem, bundle, studies, "");
+  }
+
+  private void report(String stem, String bundle, int studies, String more) throws Exception {
     Files.writeString(
         kept.resolve(stem + ".json"),
         "{\"bundle\":{\"name\":\""
             + bundle
             + "\",\"manifest_sha256\":\"0123456789abcdef0123\"},\"data\":{\"studies\":"
             + studies
-            + ",\"matched_slices\":42}}");
+            + ",\"matched_slices\":42}"
+            + more
+            + "}");
     Files.writeString(
         kept.resolve(stem + ".html"),
         "<!doctype html><style>td{color:red}</style><p>report " + stem + "</p>");
@@ -53,7 +59,11 @@ class ValidationReportsPageTest {
   @Test
   void anAdminSeesTheKeptReportsNewestFirstAndOpensOne() throws Exception {
     report("validation-20261201T080000Z", "spine-a", 3);
-    report("validation-20261205T131500Z", "spine-b", 7);
+    report(
+        "validation-20261205T131500Z",
+        "spine-b",
+        7,
+        ",\"study_verdicts\":{\"high_grade\":{\"high\":2,\"indeterminate\":1,\"low\":1,\"none\":0}}");
     Files.writeString(kept.resolve("notes.txt"), "not a report");
     BrowserSession admin = BrowserSession.login(app, "root");
 
@@ -65,8 +75,10 @@ class ValidationReportsPageTest {
     assertTrue(
         list.contains(
             "<td>2026-12-05 13:15:00</td><td>spine-b (sha256 0123456789ab)</td>"
-                + "<td>7 studies, 42 slices compared</td>"),
+                + "<td>7 studies, 42 slices compared; high-grade studies called low: 1 of 4</td>"),
         list);
+    // A report made before the study verdicts existed says nothing of them.
+    assertTrue(list.contains("<td>3 studies, 42 slices compared</td>"), list);
     assertFalse(list.contains("notes.txt"), list);
     assertTrue(admin.get("/admin").body().contains("href=\"/admin/validation\""));
 
@@ -103,7 +115,11 @@ class ValidationReportsPageTest {
 
   @Test
   void onlyASignedInAdminReachesThem() throws Exception {
-    report("validation-20261205T131500Z", "spine-b", 7);
+    report(
+        "validation-20261205T131500Z",
+        "spine-b",
+        7,
+        ",\"study_verdicts\":{\"high_grade\":{\"high\":2,\"indeterminate\":1,\"low\":1,\"none\":0}}");
     String path = ValidationReportsPage.PATH + "/validation-20261205T131500Z.html";
 
     assertEquals(403, app.get(path).statusCode(), "an API token is refused");
