@@ -216,7 +216,7 @@ final class Evaluation {
   /** Reads predictions: a {@code cordwatch grade --json} document or a CSV. */
   static List<Slice> readPredicted(Path file) throws InputException {
     String text = read(file);
-    if (text.stripLeading().startsWith("{")) {
+    if (isGradeText(text)) {
       return readGradeDocument(file, text);
     }
     return readCsv(file, text, false);
@@ -382,7 +382,12 @@ final class Evaluation {
 
   /** Whether a predictions file is a {@code cordwatch grade --json} document (not a CSV). */
   static boolean isGradeDocument(Path file) throws InputException {
-    return read(file).stripLeading().startsWith("{");
+    return isGradeText(read(file));
+  }
+
+  /** A grade document is JSON (an object); predictions in a CSV start with their header. */
+  private static boolean isGradeText(String text) {
+    return text.stripLeading().startsWith("{");
   }
 
   private static JsonNode gradeTree(Path file, String text) throws InputException {
