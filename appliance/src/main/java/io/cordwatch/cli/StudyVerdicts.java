@@ -140,10 +140,12 @@ record StudyVerdicts(Tally highGrade, Tally lowGrade, List<Missed> missed) {
       out.add(
           String.format(
               Locale.ROOT,
-              "  high-grade study called low: %s, worst reference %s, largest P(high) %.3f",
+              "  high-grade study called low: %s, worst reference %s, largest P(high) %s",
               m.studyInstanceUid(),
               m.worstReference(),
-              m.largestPHigh()));
+              Double.isNaN(m.largestPHigh())
+                  ? "none (no graded slice has one)"
+                  : String.format(Locale.ROOT, "%.3f", m.largestPHigh())));
     }
     return out;
   }

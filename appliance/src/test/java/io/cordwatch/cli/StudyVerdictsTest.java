@@ -101,6 +101,22 @@ class StudyVerdictsTest {
   }
 
   @Test
+  void aMissWithoutAnyPHighSaysSoRatherThanNaN() throws Exception {
+    List<JsonNode> studies = new ArrayList<>();
+    new ObjectMapper()
+        .readTree(
+            "{\"studies\":[{\"study_instance_uid\":\"B\",\"series\":[{\"verdict\":"
+                + "{\"group\":\"low\"},\"slices\":[{\"sop_instance_uid\":\"B2\"}]}]}]}")
+        .path("studies")
+        .forEach(studies::add);
+    StudyVerdicts v = StudyVerdicts.of(Evaluation.readLabels("labels.csv", LABELS), studies);
+    String text = String.join("\n", v.text());
+    assertTrue(text.contains("largest P(high) none (no graded slice has one)"), text);
+    JsonNode d = new ObjectMapper().valueToTree(v.document());
+    assertTrue(d.path("high_grade_called_low").get(0).path("largest_p_high").isNull(), d::toString);
+  }
+
+  @Test
   void withoutHighGradeStudiesTheShareIsUndefined() throws Exception {
     StudyVerdicts v =
         StudyVerdicts.of(

@@ -137,7 +137,7 @@ public final class SegmentCommand implements Callable<Integer> {
     try {
       if (data.isEmpty() == (weights == null)) {
         throw new IllegalArgumentException(
-            "give either --data (to train) or --weights (to score), not both");
+            "give either --data (to train) or --weights (to score): one of the two");
       }
       float[] classWeights = SegmenterTraining.Options.defaultClassWeights();
       for (String v : classWeight) {
