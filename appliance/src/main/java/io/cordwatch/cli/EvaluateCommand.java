@@ -70,9 +70,10 @@ final class EvaluateCommand implements Callable<Integer> {
       StudyVerdicts verdicts = null;
       try {
         List<Evaluation.Slice> labels = Evaluation.readLabels(reference);
-        r = Evaluation.evaluate(labels, Evaluation.readPredicted(predicted));
-        if (Evaluation.isGradeDocument(predicted)) {
-          verdicts = StudyVerdicts.of(labels, Evaluation.readGradeStudies(predicted));
+        Evaluation.Predictions p = Evaluation.readPredictions(predicted);
+        r = Evaluation.evaluate(labels, p.slices());
+        if (p.studies() != null) {
+          verdicts = StudyVerdicts.of(labels, p.studies());
         }
       } catch (Evaluation.InputException e) {
         err.println("cordwatch evaluate: " + e.getMessage());

@@ -213,20 +213,32 @@ final class Evaluation {
     return readCsv(Path.of(name), text, true);
   }
 
+  /**
+   * Predictions as read once: their slices, and for a {@code cordwatch grade --json} document its
+   * studies (series, verdicts and slices as the document holds them); null studies for a CSV.
+   */
+  record Predictions(List<Slice> slices, List<JsonNode> studies) {}
+
   /** Reads predictions: a {@code cordwatch grade --json} document or a CSV. */
   static List<Slice> readPredicted(Path file) throws InputException {
+    return readPredictions(file).slices();
+  }
+
+  /** Reads predictions, keeping a grade document's studies beside its slices. */
+  static Predictions readPredictions(Path file) throws InputException {
     String text = read(file);
-    if (isGradeText(text)) {
-      return readGradeDocument(file, text);
+    if (text.stripLeading().startsWith("{")) {
+      return gradeDocument(file, gradeTree(file, text));
     }
-    return readCsv(file, text, false);
+    return new Predictions(readCsv(file, text, false), null);
   }
 
   /**
    * Reads a {@code cordwatch grade --json} document made in this process; {@code name} names it.
    */
-  static List<Slice> parsePredicted(String name, String json) throws InputException {
-    return readGradeDocument(Path.of(name), json);
+  static Predictions parsePredictions(String name, String json) throws InputException {
+    Path file = Path.of(name);
+    return gradeDocument(file, gradeTree(file, json));
   }
 
   private static String read(Path file) throws InputException {
@@ -358,36 +370,10 @@ final class Evaluation {
    */
   static List<JsonNode> readGradeSeries(Path file) throws InputException {
     List<JsonNode> out = new ArrayList<>();
-    for (JsonNode st : readGradeStudies(file)) {
+    for (JsonNode st : gradeTree(file, read(file)).path("studies")) {
       st.path("series").forEach(out::add);
     }
     return out;
-  }
-
-  /** Every study of a {@code cordwatch grade --json} document, in document order. */
-  static List<JsonNode> readGradeStudies(Path file) throws InputException {
-    return studies(gradeTree(file, read(file)));
-  }
-
-  /** The same for a document made in this process; {@code name} names it. */
-  static List<JsonNode> parseGradeStudies(String name, String json) throws InputException {
-    return studies(gradeTree(Path.of(name), json));
-  }
-
-  private static List<JsonNode> studies(JsonNode doc) {
-    List<JsonNode> out = new ArrayList<>();
-    doc.path("studies").forEach(out::add);
-    return out;
-  }
-
-  /** Whether a predictions file is a {@code cordwatch grade --json} document (not a CSV). */
-  static boolean isGradeDocument(Path file) throws InputException {
-    return isGradeText(read(file));
-  }
-
-  /** A grade document is JSON (an object); predictions in a CSV start with their header. */
-  private static boolean isGradeText(String text) {
-    return text.stripLeading().startsWith("{");
   }
 
   private static JsonNode gradeTree(Path file, String text) throws InputException {
@@ -404,8 +390,13 @@ final class Evaluation {
     return doc;
   }
 
-  private static List<Slice> readGradeDocument(Path file, String text) throws InputException {
-    JsonNode doc = gradeTree(file, text);
+  private static Predictions gradeDocument(Path file, JsonNode doc) throws InputException {
+    List<JsonNode> studies = new ArrayList<>();
+    doc.path("studies").forEach(studies::add);
+    return new Predictions(gradeSlices(file, doc), List.copyOf(studies));
+  }
+
+  private static List<Slice> gradeSlices(Path file, JsonNode doc) throws InputException {
     List<Slice> out = new ArrayList<>();
     Map<Key, String> seen = new LinkedHashMap<>();
     for (JsonNode st : doc.path("studies")) {

@@ -65,8 +65,8 @@ record StudyVerdicts(Tally highGrade, Tally lowGrade, List<Missed> missed) {
   private static final Tally NONE = new Tally(0, 0, 0, 0);
 
   /**
-   * The verdicts of the studies of a grade document ({@link Evaluation#readGradeStudies}) against
-   * the reference slices.
+   * The verdicts of the studies of a grade document ({@link Evaluation.Predictions#studies})
+   * against the reference slices.
    */
   static StudyVerdicts of(List<Evaluation.Slice> reference, List<JsonNode> studies) {
     Map<Evaluation.Key, Integer> grades = new HashMap<>();

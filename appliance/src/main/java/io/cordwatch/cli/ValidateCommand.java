@@ -160,12 +160,12 @@ final class ValidateCommand implements Callable<Integer> {
       }
       Bundle bundle = Bundles.load(bp);
       SiteData site = grade(bundle, sources, err);
-      String graded =
-          GradeCommand.JSON.writeValueAsString(
-              new GradeCommand.Document(site.model(), site.studies(), site.notRead()));
-      Evaluation.Result r =
-          Evaluation.evaluate(
-              site.reference(), Evaluation.parsePredicted("graded in this run", graded));
+      Evaluation.Predictions graded =
+          Evaluation.parsePredictions(
+              "graded in this run",
+              GradeCommand.JSON.writeValueAsString(
+                  new GradeCommand.Document(site.model(), site.studies(), site.notRead())));
+      Evaluation.Result r = Evaluation.evaluate(site.reference(), graded.slices());
       List<CrossValidatedOperatingPoint.Scored> scored = scored(r);
       OperatingPoint op = operatingPoint(scored);
       ValidationReport report =
@@ -176,8 +176,7 @@ final class ValidateCommand implements Callable<Integer> {
               boxes,
               site,
               r,
-              StudyVerdicts.of(
-                  site.reference(), Evaluation.parseGradeStudies("graded in this run", graded)),
+              StudyVerdicts.of(site.reference(), graded.studies()),
               op,
               op == null
                   ? null
